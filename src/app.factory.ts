@@ -1,0 +1,60 @@
+import type { Writable } from 'node:stream';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppModule } from './app.module.js';
+import type { AppConfig } from './core/config/app-config.js';
+import { WinstonLogger } from './core/logging/winston-logger.js';
+import { RequestIdMiddleware } from './core/attribution/request-id.middleware.js';
+import { AccessLogMiddleware } from './core/logging/access-log.middleware.js';
+import { GlobalExceptionFilter } from './core/errors/global-exception.filter.js';
+import { AppError } from './core/errors/app-error.js';
+import type { NextFunction, Request, Response } from 'express';
+
+export const API_PREFIX = 'api/v1';
+
+export interface CreateAppOptions {
+  /** Where log lines go (tests capture them); stdout/stderr by default. */
+  logSink?: Writable;
+}
+
+function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
+  const doc = new DocumentBuilder()
+    .setTitle('opitios-alpaca gateway')
+    .setDescription(
+      'Real Alpaca market data and trading behind one gateway. Every answer carries its data source, feed, ' +
+        `upstream timestamp, freshness and cache state; every error is a typed catalog entry. Data host: ${config.alpaca.dataHost} ` +
+        `(${config.alpaca.provider}).`,
+    )
+    .setVersion('1')
+    .build();
+  const document = SwaggerModule.createDocument(app, doc);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+}
+
+/**
+ * Builds the application exactly as production runs it; main.ts and the e2e tests both call this.
+ * The JSON body parser is ours (CoreModule), so the built-in one is off.
+ */
+export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
+  const logger = new WinstonLogger(config, options.logSink);
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger }), {
+    bodyParser: false,
+    logger,
+  });
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  // Plain Express middleware so that every path, also /docs and unknown ones, gets an id and a log line.
+  const requestId = app.get(RequestIdMiddleware);
+  const accessLog = app.get(AccessLogMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => requestId.use(req, res, next));
+  app.use((req: Request, res: Response, next: NextFunction) => accessLog.use(req, res, next));
+  app.setGlobalPrefix(API_PREFIX);
+  app.enableShutdownHooks();
+  setupSwagger(app, config);
+  await app.init();
+  // Nest answers unknown paths under the prefix; anything else would get Express's HTML page.
+  const filter = app.get(GlobalExceptionFilter);
+  app.use((req: Request, res: Response) => filter.respond(req, res, new AppError('ROUTE_NOT_FOUND')));
+  return app;
+}

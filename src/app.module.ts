@@ -1,0 +1,11 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CoreModule, type CoreOptions } from './core/core.module.js';
+import { MarketDataModule } from './market-data/market-data.module.js';
+
+/** The whole gateway. Built from an already validated config so tests boot exactly this. */
+@Module({})
+export class AppModule {
+  static forRoot(options: CoreOptions): DynamicModule {
+    return { module: AppModule, imports: [CoreModule.forRoot(options), MarketDataModule] };
+  }
+}

@@ -1,0 +1,55 @@
+import { applyDecorators, type Type } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
+
+export class CacheMetadataDto {
+  @ApiProperty({ enum: ['HIT', 'MISS', 'BYPASS'] })
+  status!: string;
+  @ApiProperty({ description: 'Seconds since the data was fetched from Alpaca.' })
+  age_seconds!: number;
+}
+
+export class SuccessMetadataDto {
+  @ApiProperty({ example: 'req_3f2c9a…' })
+  request_id!: string;
+  @ApiProperty({ format: 'date-time', description: 'Response time.' })
+  timestamp!: string;
+  @ApiProperty({ enum: ['alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading'] })
+  data_source!: string;
+  @ApiProperty({ enum: ['alpaca', 'non_alpaca_host'], description: 'non_alpaca_host when the configured upstream is not Alpaca (e.g. the emulator).' })
+  provider!: string;
+  @ApiProperty({ example: 'data.alpaca.markets' })
+  provider_host!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'iex' })
+  feed!: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Newest upstream timestamp in the data, exactly as Alpaca sent it.' })
+  data_timestamp!: string | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Seconds between data_timestamp and the response.' })
+  data_freshness_seconds!: number | null;
+  @ApiPropertyOptional({ enum: ['open', 'closed', 'unknown'], nullable: true, description: "From Alpaca's /v2/clock." })
+  market_status!: string | null;
+  @ApiProperty({ type: CacheMetadataDto })
+  cache!: CacheMetadataDto;
+  @ApiProperty({ type: [String], description: "Alpaca's X-Request-ID of the upstream call(s)." })
+  upstream_request_ids!: string[];
+}
+
+/** Documents a 200 answer as the success envelope around `model`. */
+export function ApiEnvelope(model: Type<unknown>, description = 'Success envelope.'): MethodDecorator {
+  return applyDecorators(
+    ApiExtraModels(model, SuccessMetadataDto),
+    ApiOkResponse({
+      description,
+      headers: {
+        'X-Request-Id': { description: 'Request id (echoes a sane incoming one).', schema: { type: 'string' } },
+        'X-Data-Source': { description: 'Same as metadata.data_source.', schema: { type: 'string' } },
+        'X-Cache-Status': { description: 'HIT, MISS or BYPASS.', schema: { type: 'string' } },
+        'X-Data-Freshness': { description: 'Seconds since data_timestamp.', schema: { type: 'string' } },
+      },
+      schema: {
+        type: 'object',
+        required: ['data', 'metadata'],
+        properties: { data: { $ref: getSchemaPath(model) }, metadata: { $ref: getSchemaPath(SuccessMetadataDto) } },
+      },
+    }),
+  );
+}

@@ -1,0 +1,76 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { map, Observable } from 'rxjs';
+import { Attributed } from './provenance.js';
+import { getRequestContext } from './request-context.js';
+import { parseUpstreamTimestamp } from './timestamps.js';
+
+export interface SuccessMetadata {
+  request_id: string | null;
+  timestamp: string;
+  [key: string]: unknown;
+}
+
+const MS_PER_SECOND = 1000;
+
+function roundSeconds(ms: number): number {
+  return Math.round(ms) / MS_PER_SECOND;
+}
+
+/**
+ * Wraps every successful result in the success envelope. Provenance is lifted from the
+ * `Attributed` the handler returned (stamped by the adapter); nothing is guessed from the data.
+ */
+@Injectable()
+export class AttributionInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    return next.handle().pipe(map((result: unknown) => this.render(req, res, result)));
+  }
+
+  private render(req: Request, res: Response, result: unknown): unknown {
+    const now = Date.now();
+    const base: SuccessMetadata = {
+      request_id: getRequestContext(req)?.requestId ?? null,
+      timestamp: new Date(now).toISOString(),
+    };
+    if (!(result instanceof Attributed)) {
+      return { data: result, metadata: base };
+    }
+    const attributed: Attributed<unknown> = result;
+    const { provenance: p, cache } = attributed;
+    const upstreamMs = p.dataTimestamp === null ? null : parseUpstreamTimestamp(p.dataTimestamp);
+    const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
+    const ageSeconds = cache.status === 'HIT' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
+
+    res.setHeader('X-Data-Source', p.dataSource);
+    res.setHeader('X-Cache-Status', cache.status);
+    if (freshness !== null) res.setHeader('X-Data-Freshness', String(freshness));
+    res.setHeader('Cache-Control', this.cacheControl(attributed, ageSeconds));
+
+    return {
+      data: attributed.data,
+      metadata: {
+        ...base,
+        data_source: p.dataSource,
+        provider: p.provider,
+        provider_host: p.providerHost,
+        feed: p.feed,
+        data_timestamp: p.dataTimestamp,
+        data_freshness_seconds: freshness,
+        market_status: attributed.marketStatus,
+        cache: { status: cache.status, age_seconds: ageSeconds },
+        upstream_request_ids: p.upstreamRequestIds,
+      },
+    };
+  }
+
+  private cacheControl(result: Attributed<unknown>, ageSeconds: number): string {
+    if (result.noStore) return 'no-store';
+    const { maxAgeSeconds } = result.cache;
+    if (maxAgeSeconds === null) return 'no-cache';
+    return `private, max-age=${Math.max(0, Math.floor(maxAgeSeconds - ageSeconds))}`;
+  }
+}

@@ -1,0 +1,45 @@
+/** Where a response's data came from; DESIGN.md's `data_source` values. */
+export type DataSource =
+  | 'alpaca_real_time'
+  | 'alpaca_options_real_time'
+  | 'alpaca_options_chain'
+  | 'alpaca_historical'
+  | 'alpaca_options_contracts'
+  | 'alpaca_trading';
+
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+export type MarketStatus = 'open' | 'closed' | 'unknown';
+
+export interface CacheState {
+  status: CacheStatus;
+  /** Seconds since the data was fetched from Alpaca (0 for a fresh fetch). */
+  ageSeconds: number;
+  /** Seconds a client may reuse this answer; null when it must not be stored. */
+  maxAgeSeconds: number | null;
+}
+
+/** Stamped by the Alpaca adapter on what it returns; lifted into `metadata` by the interceptor. */
+export interface Provenance {
+  dataSource: DataSource;
+  provider: 'alpaca' | 'non_alpaca_host';
+  /** Host the data came from (so emulated data is never mistaken for Alpaca's). */
+  providerHost: string;
+  feed: string | null;
+  /** Newest upstream timestamp in the data, exactly as Alpaca wrote it; null when the data has none. */
+  dataTimestamp: string | null;
+  /** Alpaca's X-Request-ID for the call(s) behind this answer, for support tickets. */
+  upstreamRequestIds: string[];
+  fetchedAt: number;
+}
+
+/** A handler's successful result: data plus its provenance. The interceptor renders it. */
+export class Attributed<T> {
+  constructor(
+    readonly data: T,
+    readonly provenance: Provenance,
+    readonly cache: CacheState,
+    readonly marketStatus: MarketStatus | null,
+    /** Trading data must never be stored by clients or proxies. */
+    readonly noStore = false,
+  ) {}
+}

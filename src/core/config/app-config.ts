@@ -1,0 +1,74 @@
+import { STOCK_FEEDS, OPTIONS_FEEDS, LOG_FORMATS, LOG_LEVELS } from './environment.js';
+
+/** Hosts Alpaca itself serves; any other host is reported as such in `metadata.provider`. */
+const OFFICIAL_DATA_HOSTS = new Set(['data.alpaca.markets', 'data.sandbox.alpaca.markets']);
+const LIVE_TRADING_HOST = 'api.alpaca.markets';
+
+export interface AlpacaConfig {
+  keyId: string;
+  secretKey: string;
+  tradingUrl: string;
+  dataUrl: string;
+  stockFeed: (typeof STOCK_FEEDS)[number];
+  optionsFeed: (typeof OPTIONS_FEEDS)[number];
+  dataRateLimitPerMin: number;
+  tradingRateLimitPerMin: number;
+  requestTimeoutMs: number;
+  /** `alpaca` for Alpaca's own hosts, else `non_alpaca_host` so clients can tell emulated data apart. */
+  provider: 'alpaca' | 'non_alpaca_host';
+  dataHost: string;
+  tradingHost: string;
+  tradingMode: 'paper' | 'live' | 'non_alpaca_host';
+}
+
+/** Typed, validated configuration; the only way code reads settings. */
+export class AppConfig {
+  readonly port: number;
+  readonly host: string;
+  readonly alpaca: AlpacaConfig;
+  readonly redisUrl: string | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly auditLogPath: string;
+  readonly jwt: { secret: string | undefined; issuer: string; audience: string };
+  readonly apiKeysFile: string;
+  readonly log: { level: (typeof LOG_LEVELS)[number]; format: (typeof LOG_FORMATS)[number] };
+  readonly allowAnonymous: boolean;
+  readonly metricsToken: string | undefined;
+  readonly stockBatchMaxSymbols: number;
+  readonly bodyLimitBytes: number;
+
+  constructor(init: Omit<AppConfig, 'secrets'>) {
+    this.port = init.port;
+    this.host = init.host;
+    this.alpaca = init.alpaca;
+    this.redisUrl = init.redisUrl;
+    this.databaseUrl = init.databaseUrl;
+    this.auditLogPath = init.auditLogPath;
+    this.jwt = init.jwt;
+    this.apiKeysFile = init.apiKeysFile;
+    this.log = init.log;
+    this.allowAnonymous = init.allowAnonymous;
+    this.metricsToken = init.metricsToken;
+    this.stockBatchMaxSymbols = init.stockBatchMaxSymbols;
+    this.bodyLimitBytes = init.bodyLimitBytes;
+  }
+
+  /** Values that must never appear in a log line or a response body. */
+  secrets(): string[] {
+    return [this.alpaca.keyId, this.alpaca.secretKey, this.jwt.secret, this.metricsToken].filter(
+      (s): s is string => typeof s === 'string' && s.length > 0,
+    );
+  }
+
+  static providerFor(dataUrl: string): { provider: AlpacaConfig['provider']; host: string } {
+    const host = new URL(dataUrl).host;
+    return { provider: OFFICIAL_DATA_HOSTS.has(host) ? 'alpaca' : 'non_alpaca_host', host };
+  }
+
+  static tradingModeFor(tradingUrl: string): AlpacaConfig['tradingMode'] {
+    const host = new URL(tradingUrl).host;
+    if (host === LIVE_TRADING_HOST) return 'live';
+    if (host === 'paper-api.alpaca.markets') return 'paper';
+    return 'non_alpaca_host';
+  }
+}

@@ -1,0 +1,113 @@
+import { Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MinLength,
+  Min,
+} from 'class-validator';
+
+/** Feeds Alpaca accepts on the latest/snapshot stock endpoints (alpaca-api.md §1.3). */
+export const STOCK_FEEDS = ['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight'] as const;
+export const OPTIONS_FEEDS = ['indicative', 'opra'] as const;
+export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
+export const LOG_FORMATS = ['json', 'pretty'] as const;
+
+const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
+const toBool = ({ value }: { value: unknown }): unknown => {
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  return value;
+};
+const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/**
+ * Every environment variable the gateway reads, validated once at boot.
+ * Names and defaults follow DESIGN.md's configuration table; the last group is ours.
+ */
+export class EnvironmentVariables {
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT: number = 3000;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  HOST: string = '0.0.0.0';
+
+  @IsString() @IsNotEmpty()
+  APCA_API_KEY_ID!: string;
+
+  @IsString() @IsNotEmpty()
+  APCA_API_SECRET_KEY!: string;
+
+  @IsOptional() @IsUrl(HTTP_URL)
+  APCA_API_BASE_URL: string = 'https://paper-api.alpaca.markets';
+
+  @IsOptional() @IsUrl(HTTP_URL)
+  APCA_API_DATA_URL: string = 'https://data.alpaca.markets';
+
+  @IsOptional() @IsIn(STOCK_FEEDS)
+  ALPACA_STOCK_FEED: (typeof STOCK_FEEDS)[number] = 'iex';
+
+  @IsOptional() @IsIn(OPTIONS_FEEDS)
+  ALPACA_OPTIONS_FEED: (typeof OPTIONS_FEEDS)[number] = 'indicative';
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  ALPACA_DATA_RATE_LIMIT_PER_MIN: number = 200;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  ALPACA_TRADING_RATE_LIMIT_PER_MIN: number = 200;
+
+  @IsOptional() @Matches(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsOptional() @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  AUDIT_LOG_PATH: string = './data/audit.jsonl';
+
+  /** HS256 needs a long secret; a short one is refused rather than silently accepted. */
+  @IsOptional() @IsString() @MinLength(32)
+  JWT_SECRET?: string;
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  JWT_ISSUER: string = 'opitios-alpaca';
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  JWT_AUDIENCE: string = 'opitios-alpaca-api';
+
+  @IsOptional() @IsString() @IsNotEmpty()
+  API_KEYS_FILE: string = './data/api-keys.json';
+
+  @IsOptional() @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional() @IsIn(LOG_FORMATS)
+  LOG_FORMAT: (typeof LOG_FORMATS)[number] = 'json';
+
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  ALLOW_ANONYMOUS: boolean = false;
+
+  @IsOptional() @IsString() @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  // ---- ours (not in DESIGN.md's table; documented in README) ----
+
+  /** Per-request upstream timeout; a slower Alpaca answer becomes 504 UPSTREAM_TIMEOUT. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  ALPACA_REQUEST_TIMEOUT_MS: number = 5000;
+
+  /** Largest `symbols[]` accepted by POST /stocks/quotes/batch. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  STOCK_BATCH_MAX_SYMBOLS: number = 100;
+
+  /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)
+  BODY_LIMIT_BYTES: number = 102400;
+}

@@ -1,0 +1,47 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { AttributionInterceptor } from './attribution/attribution.interceptor.js';
+import { RequestIdMiddleware } from './attribution/request-id.middleware.js';
+import { AppConfig } from './config/app-config.js';
+import { GlobalExceptionFilter } from './errors/global-exception.filter.js';
+import { JsonBodyMiddleware } from './errors/json-body.middleware.js';
+import { createValidationPipe } from './errors/validation.js';
+import { AccessLogMiddleware } from './logging/access-log.middleware.js';
+import { WinstonLogger } from './logging/winston-logger.js';
+
+export interface CoreOptions {
+  config: AppConfig;
+  logger: WinstonLogger;
+}
+
+/**
+ * Cross-cutting pipeline registered as APP_* providers, so e2e tests that boot AppModule run
+ * exactly what production runs: (request id → access log, mounted by createApp) → JSON body →
+ * pipe → handler → attribution interceptor, with the global filter for every failure.
+ */
+@Global()
+@Module({})
+export class CoreModule implements NestModule {
+  static forRoot({ config, logger }: CoreOptions): DynamicModule {
+    return {
+      module: CoreModule,
+      providers: [
+        { provide: AppConfig, useValue: config },
+        { provide: WinstonLogger, useValue: logger },
+        GlobalExceptionFilter,
+        { provide: APP_FILTER, useExisting: GlobalExceptionFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+        { provide: APP_INTERCEPTOR, useClass: AttributionInterceptor },
+        RequestIdMiddleware,
+        AccessLogMiddleware,
+        JsonBodyMiddleware,
+      ],
+      exports: [AppConfig, WinstonLogger, GlobalExceptionFilter, RequestIdMiddleware, AccessLogMiddleware],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    // Request id and access log run for every path (see app.factory); only API routes take JSON bodies.
+    consumer.apply(JsonBodyMiddleware).forRoutes('*');
+  }
+}

@@ -1,0 +1,181 @@
+/** Broad family of an error, so clients can branch without knowing every code. */
+export type ErrorType =
+  | 'validation_error'
+  | 'authentication_error'
+  | 'authorization_error'
+  | 'data_unavailable'
+  | 'not_found'
+  | 'conflict'
+  | 'order_rejected'
+  | 'rate_limit'
+  | 'internal_error'
+  | 'upstream_error';
+
+export type ErrorSeverity = 'info' | 'warning' | 'error' | 'critical';
+
+export interface CatalogEntry {
+  status: number;
+  type: ErrorType;
+  severity: ErrorSeverity;
+  /** Default human message; a thrower may give a more specific one. */
+  message: string;
+  suggestedActions: readonly string[];
+}
+
+/**
+ * The one error catalog (DESIGN.md "Error envelope and catalog"). Every error a client sees is one
+ * of these codes; the global filter renders them and nothing else builds error bodies.
+ */
+export const ERROR_CATALOG = {
+  INVALID_SYMBOL_FORMAT: {
+    status: 400, type: 'validation_error', severity: 'info',
+    message: 'The symbol is not a valid ticker.',
+    suggestedActions: ['Use an upper-case ticker such as AAPL; class shares use a dot (BRK.B).'],
+  },
+  INVALID_OPTION_SYMBOL: {
+    status: 400, type: 'validation_error', severity: 'info',
+    message: 'The option symbol is not a valid OCC symbol.',
+    suggestedActions: ['Use ROOT + YYMMDD + C|P + strike x1000 in 8 digits, e.g. AAPL250620C00100000.'],
+  },
+  INVALID_DATE_RANGE: {
+    status: 400, type: 'validation_error', severity: 'info',
+    message: 'The date range is invalid.',
+    suggestedActions: ['Send start and end as RFC-3339 timestamps or YYYY-MM-DD dates, with start not after end.'],
+  },
+  INVALID_PARAMETER: {
+    status: 400, type: 'validation_error', severity: 'info',
+    message: 'A request parameter is invalid.',
+    suggestedActions: ['Correct the parameters listed in details and retry.', 'See /docs for the accepted values.'],
+  },
+  REQUEST_SIZE_EXCEEDED: {
+    status: 400, type: 'validation_error', severity: 'info',
+    message: 'The request asks for more items than allowed.',
+    suggestedActions: ['Split the request into smaller batches (see details.max).'],
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413, type: 'validation_error', severity: 'info',
+    message: 'The request body is larger than the gateway accepts.',
+    suggestedActions: ['Send a smaller body (see details.limit_bytes), e.g. split a batch.'],
+  },
+  AUTHENTICATION_REQUIRED: {
+    status: 401, type: 'authentication_error', severity: 'warning',
+    message: 'Authentication is required.',
+    suggestedActions: ['Send Authorization: Bearer <token> or X-API-Key.'],
+  },
+  INVALID_TOKEN: {
+    status: 401, type: 'authentication_error', severity: 'warning',
+    message: 'The bearer token is invalid or expired.',
+    suggestedActions: ['Obtain a new token from POST /api/v1/auth/token.'],
+  },
+  INVALID_API_KEY: {
+    status: 401, type: 'authentication_error', severity: 'warning',
+    message: 'The API key is invalid or revoked.',
+    suggestedActions: ['Check the key, or ask an administrator for a new one.'],
+  },
+  INSUFFICIENT_PERMISSIONS: {
+    status: 403, type: 'authorization_error', severity: 'warning',
+    message: 'Your role does not allow this operation.',
+    suggestedActions: ['Ask an administrator for a role with the permission named in details.'],
+  },
+  UPSTREAM_SUBSCRIPTION_REQUIRED: {
+    status: 403, type: 'authorization_error', severity: 'warning',
+    message: "The gateway's Alpaca subscription does not cover this data.",
+    suggestedActions: ['Use the IEX feed or a range older than 15 minutes.', 'Ask the operators about the Alpaca plan.'],
+  },
+  SYMBOL_NOT_FOUND: {
+    status: 404, type: 'data_unavailable', severity: 'warning',
+    message: 'Alpaca returned no data for this symbol.',
+    suggestedActions: ['Check the symbol is listed and traded on the configured feed.'],
+  },
+  OPTION_DATA_UNAVAILABLE: {
+    status: 404, type: 'data_unavailable', severity: 'warning',
+    message: 'Alpaca returned no data for this option contract.',
+    suggestedActions: ['Check the contract exists with GET /api/v1/options/contracts.'],
+  },
+  OPTIONS_CHAIN_UNAVAILABLE: {
+    status: 404, type: 'data_unavailable', severity: 'warning',
+    message: 'Alpaca returned no option contracts for this underlying and filters.',
+    suggestedActions: ['Widen the filters (expiration, strike range) or check the underlying has listed options.'],
+  },
+  HISTORICAL_DATA_UNAVAILABLE: {
+    status: 404, type: 'data_unavailable', severity: 'warning',
+    message: 'Alpaca returned no historical data for this request.',
+    suggestedActions: ['Widen the date range; markets are closed on weekends and holidays.'],
+  },
+  ORDER_NOT_FOUND: {
+    status: 404, type: 'not_found', severity: 'info',
+    message: 'No such order.',
+    suggestedActions: ['Check the order id with GET /api/v1/orders.'],
+  },
+  POSITION_NOT_FOUND: {
+    status: 404, type: 'not_found', severity: 'info',
+    message: 'No open position for this symbol.',
+    suggestedActions: ['List open positions with GET /api/v1/positions.'],
+  },
+  ROUTE_NOT_FOUND: {
+    status: 404, type: 'not_found', severity: 'info',
+    message: 'No such route.',
+    suggestedActions: ['See /docs for the available routes (all under /api/v1).'],
+  },
+  IDEMPOTENCY_CONFLICT: {
+    status: 409, type: 'conflict', severity: 'warning',
+    message: 'This idempotency key was already used with a different request body.',
+    suggestedActions: ['Use a new Idempotency-Key for a different order.'],
+  },
+  ORDER_REJECTED: {
+    status: 422, type: 'order_rejected', severity: 'warning',
+    message: 'Alpaca rejected the order.',
+    suggestedActions: ["Read details.upstream_message and correct the order."],
+  },
+  RATE_LIMIT_EXCEEDED: {
+    status: 429, type: 'rate_limit', severity: 'warning',
+    message: 'You have sent too many requests.',
+    suggestedActions: ['Wait for Retry-After seconds before retrying.'],
+  },
+  INTERNAL_SERVICE_ERROR: {
+    status: 500, type: 'internal_error', severity: 'critical',
+    message: 'The gateway failed unexpectedly.',
+    suggestedActions: ['Retry later; report the request_id if it persists.'],
+  },
+  UPSTREAM_INVALID_RESPONSE: {
+    status: 502, type: 'upstream_error', severity: 'error',
+    message: 'Alpaca returned a response the gateway could not read.',
+    suggestedActions: ['Retry shortly; report the request_id if it persists.'],
+  },
+  UPSTREAM_API_UNAVAILABLE: {
+    status: 503, type: 'upstream_error', severity: 'error',
+    message: 'Alpaca is unavailable.',
+    suggestedActions: ['Retry after a short wait.'],
+  },
+  UPSTREAM_RATE_LIMITED: {
+    status: 503, type: 'upstream_error', severity: 'warning',
+    message: "The gateway's shared Alpaca quota is exhausted.",
+    suggestedActions: ['Retry after Retry-After seconds.', 'Batch symbols into one request to save quota.'],
+  },
+  UPSTREAM_AUTHENTICATION_FAILED: {
+    status: 503, type: 'upstream_error', severity: 'critical',
+    message: "Alpaca refused the gateway's credentials.",
+    suggestedActions: ['Nothing to change on your side; the operators have to fix the Alpaca keys.'],
+  },
+  CIRCUIT_OPEN: {
+    status: 503, type: 'upstream_error', severity: 'error',
+    message: 'Alpaca has been failing; the gateway is pausing calls to it.',
+    suggestedActions: ['Retry after Retry-After seconds.'],
+  },
+  UPSTREAM_TIMEOUT: {
+    status: 504, type: 'upstream_error', severity: 'error',
+    message: 'Alpaca did not answer in time.',
+    suggestedActions: ['Retry shortly.'],
+  },
+  ORDER_OUTCOME_UNKNOWN: {
+    status: 504, type: 'upstream_error', severity: 'critical',
+    message: 'The order may or may not have been placed.',
+    suggestedActions: ['Look the order up by details.client_order_id before sending it again.'],
+  },
+} as const satisfies Record<string, CatalogEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOG;
+
+export function catalogEntry(code: ErrorCode): CatalogEntry {
+  return ERROR_CATALOG[code];
+}

@@ -1,0 +1,91 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { getRequestContext } from '../attribution/request-context.js';
+import { WinstonLogger } from '../logging/winston-logger.js';
+import { AppError } from './app-error.js';
+import { catalogEntry, type ErrorCode } from './error-catalog.js';
+
+/** Framework exceptions (routing, throttling, guards) mapped by status onto the catalog. */
+const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
+  [HttpStatus.BAD_REQUEST]: 'INVALID_PARAMETER',
+  [HttpStatus.UNAUTHORIZED]: 'AUTHENTICATION_REQUIRED',
+  [HttpStatus.FORBIDDEN]: 'INSUFFICIENT_PERMISSIONS',
+  // Our handlers never throw NotFoundException, so a framework 404 means no route matched.
+  [HttpStatus.NOT_FOUND]: 'ROUTE_NOT_FOUND',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMIT_EXCEEDED',
+};
+
+/** The path the client asked for (middleware mounts rewrite req.path). */
+export function pathOf(req: Request): string {
+  return (req.originalUrl || req.url).split('?')[0] ?? '/';
+}
+
+function toAppError(exception: unknown): AppError {
+  if (exception instanceof AppError) return exception;
+  if (exception instanceof HttpException) {
+    const code = HTTP_STATUS_CODES[exception.getStatus()];
+    if (code !== undefined) return new AppError(code, { cause: exception });
+  }
+  return new AppError('INTERNAL_SERVICE_ERROR', { cause: exception });
+}
+
+/**
+ * The one place error bodies are built. Every failure leaves as a catalog envelope with
+ * X-Error-Code / X-Error-Type (and Retry-After when the client should wait); stack traces and
+ * upstream secrets stay in the server log.
+ */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: WinstonLogger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    this.respond(ctx.getRequest<Request>(), ctx.getResponse<Response>(), exception);
+  }
+
+  /** Renders any failure as the catalog envelope; also used for paths outside the API prefix. */
+  respond(req: Request, res: Response, exception: unknown): void {
+    const error = toAppError(exception);
+    const entry = catalogEntry(error.code);
+    const requestId = getRequestContext(req)?.requestId ?? null;
+
+    this.log(error, exception, requestId, req);
+    if (res.headersSent) return;
+
+    res.status(entry.status);
+    res.setHeader('X-Error-Code', error.code);
+    res.setHeader('X-Error-Type', entry.type);
+    res.setHeader('Cache-Control', 'no-store');
+    const retryAfter = error.retryAfter === null ? null : Math.max(1, Math.ceil(error.retryAfter));
+    if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+    res.json({
+      error: {
+        code: error.code,
+        message: error.message,
+        type: entry.type,
+        severity: entry.severity,
+        details: error.details,
+      },
+      metadata: {
+        request_id: requestId,
+        timestamp: new Date().toISOString(),
+        endpoint: pathOf(req),
+        suggested_actions: entry.suggestedActions,
+        retry_after: retryAfter,
+      },
+    });
+  }
+
+  private log(error: AppError, original: unknown, requestId: string | null, req: Request): void {
+    const fields = { request_id: requestId, error_code: error.code, path: pathOf(req), details: error.details };
+    if (error.code === 'INTERNAL_SERVICE_ERROR') {
+      const stack = original instanceof Error ? original.stack : String(original);
+      this.logger.event('error', 'unhandled_exception', { ...fields, stack });
+    } else if (catalogEntry(error.code).status >= 500) {
+      this.logger.event('warn', 'request_failed', fields);
+    } else {
+      this.logger.event('debug', 'request_rejected', fields);
+    }
+  }
+}

@@ -1,0 +1,17 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, Matches } from 'class-validator';
+import { withErrorCode } from '../../core/errors/validation.js';
+import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../stock-symbol.js';
+
+export class SymbolParamDto {
+  @ApiProperty({
+    description: 'Ticker; lower case is accepted and upper-cased, class shares use a dot (BRK.B; BRK-B is accepted).',
+    example: 'AAPL',
+    pattern: STOCK_SYMBOL_PATTERN.source,
+  })
+  @Transform(({ value }: { value: unknown }) => normalizeStockSymbol(value))
+  @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
+  @Matches(STOCK_SYMBOL_PATTERN, { message: 'symbol must be an upper-case ticker such as AAPL or BRK.B', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  symbol!: string;
+}

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { CacheState, MarketStatus } from '../core/attribution/provenance.js';
+import { parseUpstreamTimestamp } from '../core/attribution/timestamps.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { MarketDataGateway, type Sourced } from '../alpaca/market-data.gateway.js';
+import type { MarketClock } from '../alpaca/market-data.models.js';
+
+interface CachedClock {
+  clock: Sourced<MarketClock>;
+  /** Local time at which Alpaca's clock says the market next opens or closes. */
+  validUntil: number;
+}
+
+const MS_PER_SECOND = 1000;
+
+/**
+ * Market status from Alpaca's own clock, never a hard-coded schedule. The clock is cached until
+ * its next open/close (measured from Alpaca's timestamp, so local clock skew does not matter);
+ * concurrent misses share one upstream call.
+ */
+@Injectable()
+export class MarketClockService {
+  private cached: CachedClock | null = null;
+  private inflight: Promise<CachedClock> | null = null;
+
+  constructor(
+    private readonly gateway: MarketDataGateway,
+    private readonly logger: WinstonLogger,
+  ) {}
+
+  async clock(): Promise<{ clock: Sourced<MarketClock>; cache: CacheState }> {
+    const now = Date.now();
+    const hit = this.cached !== null && now < this.cached.validUntil ? this.cached : null;
+    const entry = hit ?? (await this.refresh());
+    return {
+      clock: entry.clock,
+      cache: {
+        status: hit === null ? 'MISS' : 'HIT',
+        ageSeconds: hit === null ? 0 : (now - entry.clock.provenance.fetchedAt) / MS_PER_SECOND,
+        maxAgeSeconds: Math.max(0, (entry.validUntil - entry.clock.provenance.fetchedAt) / MS_PER_SECOND),
+      },
+    };
+  }
+
+  /** `open`/`closed` per Alpaca's clock; `unknown` (and a warning) when the clock cannot be had. */
+  async status(): Promise<MarketStatus> {
+    try {
+      const { clock } = await this.clock();
+      return clock.value.is_open ? 'open' : 'closed';
+    } catch (e: unknown) {
+      this.logger.event('warn', 'market_clock_unavailable', { error: e instanceof Error ? e.message : String(e) });
+      return 'unknown';
+    }
+  }
+
+  private refresh(): Promise<CachedClock> {
+    this.inflight ??= this.fetch().finally(() => {
+      this.inflight = null;
+    });
+    return this.inflight;
+  }
+
+  private async fetch(): Promise<CachedClock> {
+    const clock = await this.gateway.clock();
+    const entry = { clock, validUntil: this.validUntil(clock) };
+    this.cached = entry;
+    return entry;
+  }
+
+  private validUntil(clock: Sourced<MarketClock>): number {
+    const c = clock.value;
+    const at = parseUpstreamTimestamp(c.timestamp);
+    const next = parseUpstreamTimestamp(c.is_open ? c.next_close : c.next_open);
+    // Without readable times there is no safe lifetime: do not cache.
+    if (at === null || next === null || next <= at) return clock.provenance.fetchedAt;
+    return clock.provenance.fetchedAt + (next - at);
+  }
+}

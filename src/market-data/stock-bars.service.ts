@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
+import type { Bar } from '../alpaca/market-data.models.js';
+import type { BarsQueryDto } from './dto/bars-query.dto.js';
+import { MarketClockService } from './market-clock.service.js';
+import { assertOrderedRange } from './time-range.js';
+
+const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
+
+export interface BarsResult {
+  symbol: string;
+  timeframe: string;
+  bars: Bar[];
+  page_info: { has_more: boolean; next_page_token: string | null; count: number };
+}
+
+/** Historical bars for one symbol, one Alpaca page per request; the caller walks the pages. */
+@Injectable()
+export class StockBarsService {
+  constructor(
+    private readonly gateway: MarketDataGateway,
+    private readonly clock: MarketClockService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async bars(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsResult>> {
+    assertOrderedRange(q.start, q.end);
+    const [page, marketStatus] = await Promise.all([
+      this.gateway.bars({
+        symbol,
+        timeframe: q.timeframe,
+        start: q.start,
+        end: q.end,
+        limit: q.limit,
+        pageToken: q.page_token,
+        adjustment: q.adjustment,
+        sort: q.sort,
+        asof: q.asof,
+      }),
+      this.clock.status(),
+    ]);
+    const { bars, next_page_token } = page.value;
+    // A first page with nothing and nowhere to go means there is no data for the request. Later
+    // pages (the caller sent page_token) may legitimately be empty: Alpaca can return short pages.
+    if (bars.length === 0 && next_page_token === null && q.page_token === undefined) {
+      throw new AppError('HISTORICAL_DATA_UNAVAILABLE', {
+        message: `Alpaca returned no ${q.timeframe} bars for ${symbol} in the requested range.`,
+        details: { symbol, timeframe: q.timeframe, start: q.start ?? null, end: q.end ?? null, feed: this.config.alpaca.stockFeed },
+      });
+    }
+    return new Attributed(
+      {
+        symbol,
+        timeframe: q.timeframe,
+        bars,
+        page_info: { has_more: next_page_token !== null, next_page_token, count: bars.length },
+      },
+      page.provenance,
+      NOT_CACHED,
+      marketStatus,
+    );
+  }
+}

@@ -1,0 +1,29 @@
+import { AppError } from '../core/errors/app-error.js';
+
+/** Upper-case tickers, class shares with a dot (BRK.B). */
+export const STOCK_SYMBOL_PATTERN = /^[A-Z]{1,5}(?:\.[A-Z]{1,2})?$/;
+
+/**
+ * Normalises what clients commonly send: lower case and surrounding spaces, and the class-share
+ * spellings BRK-B / BRK/B, which Alpaca writes BRK.B (alpaca-api.md §6.2).
+ */
+export function normalizeStockSymbol(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  return value.trim().toUpperCase().replace(/^([A-Z]{1,5})[-/]([A-Z]{1,2})$/, '$1.$2');
+}
+
+/**
+ * Normalises and checks a list of symbols; duplicates collapse to one (first position kept).
+ * Throws INVALID_SYMBOL_FORMAT naming every bad entry, before any upstream call.
+ */
+export function normalizeStockSymbols(raw: string[]): string[] {
+  const normalized = raw.map((s) => normalizeStockSymbol(s) as string);
+  const invalid = raw.filter((_, i) => !STOCK_SYMBOL_PATTERN.test(normalized[i] ?? ''));
+  if (invalid.length > 0) {
+    throw new AppError('INVALID_SYMBOL_FORMAT', {
+      message: `Invalid symbol(s): ${invalid.slice(0, 10).map((s) => JSON.stringify(s).slice(0, 40)).join(', ')}`,
+      details: { invalid_symbols: invalid.slice(0, 100).map((s) => s.slice(0, 40)) },
+    });
+  }
+  return [...new Set(normalized)];
+}

@@ -1,0 +1,62 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Attributed } from '../core/attribution/provenance.js';
+import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
+import { ApiErrors, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
+import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
+import { BarsQueryDto } from './dto/bars-query.dto.js';
+import { BatchQuotesDto } from './dto/batch-quotes.dto.js';
+import { SymbolParamDto } from './dto/symbol-param.dto.js';
+import { BarsResultDto, BatchQuotesResultDto, StockQuoteDto, StockSnapshotDto, StockTradeDto } from './dto/stock-responses.dto.js';
+import { StockBarsService, type BarsResult } from './stock-bars.service.js';
+import { StockQuotesService, type BatchResult, type Symbolled } from './stock-quotes.service.js';
+
+@ApiTags('stocks')
+@Controller('stocks')
+export class StocksController {
+  constructor(
+    private readonly quotes: StockQuotesService,
+    private readonly barsService: StockBarsService,
+  ) {}
+
+  @Get(':symbol/quote')
+  @ApiOperation({ summary: 'Latest quote (NBBO on the configured feed) for one symbol.' })
+  @ApiEnvelope(StockQuoteDto)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...UPSTREAM_ERRORS)
+  quote(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockQuote>>> {
+    return this.quotes.quote(p.symbol);
+  }
+
+  @Get(':symbol/trade')
+  @ApiOperation({ summary: 'Latest trade for one symbol.' })
+  @ApiEnvelope(StockTradeDto)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...UPSTREAM_ERRORS)
+  trade(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockTrade>>> {
+    return this.quotes.trade(p.symbol);
+  }
+
+  @Get(':symbol/snapshot')
+  @ApiOperation({ summary: 'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.' })
+  @ApiEnvelope(StockSnapshotDto)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...UPSTREAM_ERRORS)
+  snapshot(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
+    return this.quotes.snapshot(p.symbol);
+  }
+
+  @Get(':symbol/bars')
+  @ApiOperation({ summary: 'Historical bars, one Alpaca page per call; follow page_info.next_page_token for more.' })
+  @ApiEnvelope(BarsResultDto)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE', ...UPSTREAM_ERRORS)
+  bars(@Param() p: SymbolParamDto, @Query() q: BarsQueryDto): Promise<Attributed<BarsResult>> {
+    return this.barsService.bars(p.symbol, q);
+  }
+
+  @Post('quotes/batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Latest quotes for many symbols in one upstream call per 100; per-symbol success or SYMBOL_NOT_FOUND.' })
+  @ApiEnvelope(BatchQuotesResultDto)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...UPSTREAM_ERRORS)
+  batch(@Body() body: BatchQuotesDto): Promise<Attributed<BatchResult>> {
+    return this.quotes.batch(body.symbols);
+  }
+}
