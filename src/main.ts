@@ -1,18 +1,9 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
-import { ConfigValidationError, validateConfig } from './core/config/validate-config.js';
+import { loadConfigOrExit } from './core/config/load-config.js';
 
 async function bootstrap(): Promise<void> {
-  let config;
-  try {
-    config = validateConfig(process.env);
-  } catch (e: unknown) {
-    if (e instanceof ConfigValidationError) {
-      process.stderr.write(`${e.message}\n`);
-      process.exit(1);
-    }
-    throw e;
-  }
+  const config = loadConfigOrExit(process.env);
   const app = await createApp(config);
   await app.listen(config.port, config.host);
 }

@@ -42,6 +42,6 @@ export class CoreModule implements NestModule {
 
   configure(consumer: MiddlewareConsumer): void {
     // Request id and access log run for every path (see app.factory); only API routes take JSON bodies.
-    consumer.apply(JsonBodyMiddleware).forRoutes('*');
+    consumer.apply(JsonBodyMiddleware).forRoutes('{*path}');
   }
 }

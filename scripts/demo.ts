@@ -1,0 +1,70 @@
+/**
+ * `npm run demo`: the Alpaca emulator and the gateway pointed at it, in one process.
+ * The data is the emulator's, and every response says so (metadata.provider = non_alpaca_host).
+ *
+ *   PORT (3000)  EMULATOR_DATA_PORT (4010)  EMULATOR_TRADING_PORT (4011)  EMULATOR_LATENCY_MS (0)
+ */
+import 'reflect-metadata';
+import { createApp } from '../src/app.factory.js';
+import { loadConfigOrExit } from '../src/core/config/load-config.js';
+import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
+
+const DEMO_KEY_ID = 'demo-key-id';
+const DEMO_SECRET_KEY = 'demo-secret-key';
+
+function port(name: string, fallback: number): number {
+  const raw = process.env[name];
+  return raw === undefined || raw === '' ? fallback : Number(raw);
+}
+
+async function main(): Promise<void> {
+  const emulator = new AlpacaEmulator({
+    keyId: DEMO_KEY_ID,
+    secretKey: DEMO_SECRET_KEY,
+    dataPort: port('EMULATOR_DATA_PORT', 4010),
+    tradingPort: port('EMULATOR_TRADING_PORT', 4011),
+    latencyMs: port('EMULATOR_LATENCY_MS', 0),
+  });
+  await emulator.start();
+
+  const config = loadConfigOrExit({
+    LOG_FORMAT: 'pretty',
+    ...process.env,
+    HOST: process.env['HOST'] ?? '127.0.0.1',
+    APCA_API_KEY_ID: DEMO_KEY_ID,
+    APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
+    APCA_API_DATA_URL: emulator.dataUrl,
+    APCA_API_BASE_URL: emulator.tradingUrl,
+  });
+  const app = await createApp(config);
+  await app.listen(config.port, config.host);
+  const base = `http://${config.host}:${config.port}`;
+  process.stdout.write(
+    [
+      '',
+      'opitios-alpaca demo (data from the local Alpaca emulator, not from Alpaca)',
+      `  Swagger UI    ${base}/docs`,
+      `  OpenAPI JSON  ${base}/docs-json`,
+      `  emulator      data ${emulator.dataUrl}  trading ${emulator.tradingUrl}`,
+      '  try:',
+      `    curl -s ${base}/api/v1/stocks/AAPL/quote`,
+      `    curl -s ${base}/api/v1/stocks/AAPL/bars?timeframe=1Day\\&limit=5`,
+      `    curl -s -X POST ${base}/api/v1/stocks/quotes/batch -H 'content-type: application/json' -d '{"symbols":["AAPL","MSFT","ZZZZ"]}'`,
+      `    curl -s ${base}/api/v1/market/clock`,
+      '  authentication arrives with the auth issue: no token is needed yet.',
+      'Ctrl-C stops both.',
+      '',
+    ].join('\n'),
+  );
+
+  const stop = (): void => {
+    void app.close().then(() => emulator.stop()).then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`demo failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { ConfigValidationError, validateConfig } from './validate-config.js';
+
+const REQUIRED = { APCA_API_KEY_ID: 'key-id-0001', APCA_API_SECRET_KEY: 'secret-key-0001' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    validateConfig(env);
+  } catch (e: unknown) {
+    if (e instanceof ConfigValidationError) return e.problems;
+    throw e;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('validateConfig', () => {
+  it('applies the defaults of DESIGN.md', () => {
+    const c = validateConfig(REQUIRED);
+    expect(c.port).toBe(3000);
+    expect(c.host).toBe('0.0.0.0');
+    expect(c.alpaca.tradingUrl).toBe('https://paper-api.alpaca.markets');
+    expect(c.alpaca.dataUrl).toBe('https://data.alpaca.markets');
+    expect(c.alpaca.stockFeed).toBe('iex');
+    expect(c.alpaca.optionsFeed).toBe('indicative');
+    expect(c.alpaca.dataRateLimitPerMin).toBe(200);
+    expect(c.alpaca.tradingRateLimitPerMin).toBe(200);
+    expect(c.alpaca.provider).toBe('alpaca');
+    expect(c.alpaca.tradingMode).toBe('paper');
+    expect(c.jwt).toEqual({ secret: undefined, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api' });
+    expect(c.auditLogPath).toBe('./data/audit.jsonl');
+    expect(c.apiKeysFile).toBe('./data/api-keys.json');
+    expect(c.log).toEqual({ level: 'info', format: 'json' });
+    expect(c.allowAnonymous).toBe(false);
+    expect(c.stockBatchMaxSymbols).toBe(100);
+  });
+
+  it('names every missing or invalid variable, and never echoes a value', () => {
+    const problems = problemsOf({ PORT: 'eighty', ALPACA_STOCK_FEED: 'nasdaq', JWT_SECRET: 'short-secret-value' });
+    const text = problems.join('\n');
+    for (const name of ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'PORT', 'ALPACA_STOCK_FEED', 'JWT_SECRET']) {
+      expect(text).toContain(name);
+    }
+    expect(text).not.toContain('short-secret-value');
+  });
+
+  it.each([
+    ['APCA_API_DATA_URL', 'not a url'],
+    ['APCA_API_BASE_URL', 'ftp://example.com'],
+    ['ALPACA_OPTIONS_FEED', 'sip'],
+    ['ALPACA_DATA_RATE_LIMIT_PER_MIN', '0'],
+    ['REDIS_URL', 'localhost:6379'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['LOG_FORMAT', 'xml'],
+    ['ALLOW_ANONYMOUS', 'yes'],
+    ['ALPACA_REQUEST_TIMEOUT_MS', '5'],
+    ['STOCK_BATCH_MAX_SYMBOLS', '-1'],
+    ['PORT', '70000'],
+  ])('refuses %s=%s', (name, value) => {
+    expect(problemsOf({ ...REQUIRED, [name]: value }).join('\n')).toContain(name);
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(validateConfig({ ...REQUIRED, PORT: '', LOG_LEVEL: '' }).port).toBe(3000);
+  });
+
+  it('marks a non-Alpaca data host so responses can say so', () => {
+    const c = validateConfig({ ...REQUIRED, APCA_API_DATA_URL: 'http://127.0.0.1:4010/', APCA_API_BASE_URL: 'http://127.0.0.1:4011' });
+    expect(c.alpaca.provider).toBe('non_alpaca_host');
+    expect(c.alpaca.dataHost).toBe('127.0.0.1:4010');
+    expect(c.alpaca.dataUrl).toBe('http://127.0.0.1:4010');
+    expect(c.alpaca.tradingMode).toBe('non_alpaca_host');
+  });
+
+  it('recognises the live trading host', () => {
+    expect(validateConfig({ ...REQUIRED, APCA_API_BASE_URL: 'https://api.alpaca.markets' }).alpaca.tradingMode).toBe('live');
+  });
+
+  it('lists the secrets to redact', () => {
+    const c = validateConfig({ ...REQUIRED, JWT_SECRET: 'x'.repeat(40) });
+    expect(c.secrets()).toEqual(['key-id-0001', 'secret-key-0001', 'x'.repeat(40)]);
+  });
+});

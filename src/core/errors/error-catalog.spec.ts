@@ -1,0 +1,31 @@
+import { ERROR_CATALOG } from './error-catalog.js';
+
+/** Codes and statuses exactly as DESIGN.md lists them. */
+const DESIGN: Record<string, number> = {
+  INVALID_SYMBOL_FORMAT: 400, INVALID_OPTION_SYMBOL: 400, INVALID_DATE_RANGE: 400, INVALID_PARAMETER: 400, REQUEST_SIZE_EXCEEDED: 400,
+  AUTHENTICATION_REQUIRED: 401, INVALID_TOKEN: 401, INVALID_API_KEY: 401,
+  INSUFFICIENT_PERMISSIONS: 403, UPSTREAM_SUBSCRIPTION_REQUIRED: 403,
+  SYMBOL_NOT_FOUND: 404, OPTION_DATA_UNAVAILABLE: 404, OPTIONS_CHAIN_UNAVAILABLE: 404, HISTORICAL_DATA_UNAVAILABLE: 404,
+  ORDER_NOT_FOUND: 404, POSITION_NOT_FOUND: 404, ROUTE_NOT_FOUND: 404,
+  IDEMPOTENCY_CONFLICT: 409, ORDER_REJECTED: 422, RATE_LIMIT_EXCEEDED: 429, INTERNAL_SERVICE_ERROR: 500,
+  UPSTREAM_INVALID_RESPONSE: 502, UPSTREAM_API_UNAVAILABLE: 503, UPSTREAM_RATE_LIMITED: 503, UPSTREAM_AUTHENTICATION_FAILED: 503,
+  CIRCUIT_OPEN: 503, UPSTREAM_TIMEOUT: 504, ORDER_OUTCOME_UNKNOWN: 504,
+};
+
+describe('error catalog', () => {
+  it('holds every DESIGN.md code with its status', () => {
+    for (const [code, status] of Object.entries(DESIGN)) {
+      expect({ code, status: (ERROR_CATALOG as Record<string, { status: number }>)[code]?.status }).toEqual({ code, status });
+    }
+  });
+  it('adds only PAYLOAD_TOO_LARGE (413, for oversized bodies)', () => {
+    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in DESIGN))).toEqual(['PAYLOAD_TOO_LARGE']);
+    expect(ERROR_CATALOG.PAYLOAD_TOO_LARGE.status).toBe(413);
+  });
+  it('gives every entry a message and at least one suggested action', () => {
+    for (const entry of Object.values(ERROR_CATALOG)) {
+      expect(entry.message.length).toBeGreaterThan(0);
+      expect(entry.suggestedActions.length).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { Writable } from 'node:stream';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import request from 'supertest';
+import { createApp } from '../../src/app.factory.js';
+import { validateConfig } from '../../src/core/config/validate-config.js';
+import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
+
+/** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
+export const KEY_ID = 'PKTESTKEYID0123456789';
+export const SECRET_KEY = 'sk-test-secret-abcdefghijklmnopqrstuvwxyz';
+
+export interface Gateway {
+  app: NestExpressApplication;
+  emulator: AlpacaEmulator;
+  http: () => ReturnType<typeof request>;
+  /** Every log line the gateway wrote, parsed. */
+  logs: Array<Record<string, unknown>>;
+  rawLogs: string[];
+  close: () => Promise<void>;
+}
+
+/**
+ * Boots the Alpaca emulator and the real gateway (createApp, as production) pointed at it.
+ * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
+ */
+export async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
+  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
+  await emulator.start();
+  const rawLogs: string[] = [];
+  const logs: Array<Record<string, unknown>> = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done): void {
+      const line = chunk.toString('utf8');
+      rawLogs.push(line);
+      logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const config = validateConfig({
+    APCA_API_KEY_ID: KEY_ID,
+    APCA_API_SECRET_KEY: SECRET_KEY,
+    APCA_API_DATA_URL: emulator.dataUrl,
+    APCA_API_BASE_URL: emulator.tradingUrl,
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const app = await createApp(config, { logSink: sink });
+  return {
+    app,
+    emulator,
+    http: () => request(app.getHttpServer()),
+    logs,
+    rawLogs,
+    close: async () => {
+      await app.close();
+      await emulator.stop();
+    },
+  };
+}
+
+/** Asserts the catalog error envelope and its headers; returns the body for further checks. */
+export function expectCatalogError(res: request.Response, status: number, code: string): Record<string, unknown> {
+  expect({ status: res.status, code: (res.body as { error?: { code?: string } }).error?.code }).toEqual({ status, code });
+  expect(res.headers['x-error-code']).toBe(code);
+  expect(typeof res.headers['x-error-type']).toBe('string');
+  expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$|^[A-Za-z0-9._:-]{8,128}$/);
+  const body = res.body as { error: Record<string, unknown>; metadata: Record<string, unknown> };
+  expect(Object.keys(body).sort()).toEqual(['error', 'metadata']);
+  expect(body.metadata['request_id']).toBe(res.headers['x-request-id']);
+  expect(Array.isArray(body.metadata['suggested_actions'])).toBe(true);
+  expect(JSON.stringify(body)).not.toMatch(/at .+\.(ts|js):\d+/);
+  return body.error;
+}
+
+/** Polls until `check` passes or the deadline expires (no blind sleeps). */
+export async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      check();
+      return;
+    } catch (e: unknown) {
+      if (Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}

@@ -1,0 +1,113 @@
+import { startGateway, expectCatalogError, KEY_ID, SECRET_KEY, type Gateway } from './harness.js';
+
+let gw: Gateway;
+
+beforeAll(async () => {
+  gw = await startGateway({ BODY_LIMIT_BYTES: '2048' });
+});
+afterAll(async () => {
+  await gw.close();
+});
+beforeEach(() => {
+  gw.emulator.reset();
+});
+
+describe('errors outside the handlers', () => {
+  it.each(['/api/v1/nope', '/nope', '/api/v2/stocks/AAPL/quote', '/api/v1/stocks/AAPL'])('unknown route %s → 404 ROUTE_NOT_FOUND', async (path) => {
+    const res = await gw.http().get(path);
+    const error = expectCatalogError(res, 404, 'ROUTE_NOT_FOUND');
+    expect(error['type']).toBe('not_found');
+    expect(res.body.metadata.endpoint).toBe(path);
+  });
+
+  it('wrong method → 404 ROUTE_NOT_FOUND', async () => {
+    expectCatalogError(await gw.http().delete('/api/v1/stocks/AAPL/quote'), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it('malformed JSON body → 400 INVALID_PARAMETER, no upstream call', async () => {
+    const res = await gw.http().post('/api/v1/stocks/quotes/batch').set('Content-Type', 'application/json').send('{"symbols": [');
+    const error = expectCatalogError(res, 400, 'INVALID_PARAMETER');
+    expect(error['details']).toEqual({ body: 'malformed_json' });
+    expect(gw.emulator.requests).toHaveLength(0);
+  });
+
+  it('oversized body → 413 PAYLOAD_TOO_LARGE from the catalog', async () => {
+    const symbols = Array.from({ length: 600 }, () => 'AAPL');
+    const res = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols });
+    const error = expectCatalogError(res, 413, 'PAYLOAD_TOO_LARGE');
+    expect(error['details']).toEqual({ limit_bytes: 2048 });
+    expect(gw.emulator.requests).toHaveLength(0);
+  });
+
+  it('a non-JSON content type leaves the body empty → 400 naming the field', async () => {
+    const res = await gw.http().post('/api/v1/stocks/quotes/batch').set('Content-Type', 'text/plain').send('AAPL,MSFT');
+    expectCatalogError(res, 400, 'INVALID_PARAMETER');
+  });
+});
+
+describe('request ids', () => {
+  it('generates one when none is sent, and echoes it in body, header and log', async () => {
+    const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+    const id = res.headers['x-request-id'];
+    expect(id).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(res.body.metadata.request_id).toBe(id);
+    const line = gw.logs.find((l) => l['message'] === 'http_request' && l['request_id'] === id);
+    expect(line).toMatchObject({ method: 'GET', path: '/api/v1/stocks/AAPL/quote', route: '/api/v1/stocks/:symbol/quote', status: 200 });
+    expect(typeof line?.['duration_ms']).toBe('number');
+  });
+
+  it('honours a sane incoming id', async () => {
+    const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', 'client-trace-0001').expect(200);
+    expect(res.headers['x-request-id']).toBe('client-trace-0001');
+    expect(res.body.metadata.request_id).toBe('client-trace-0001');
+  });
+
+  it.each(['short', 'has spaces in it', 'x'.repeat(200), '<script>alert(1)</script>'])('replaces an unsafe incoming id %p', async (bad) => {
+    const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', bad).expect(200);
+    expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+  });
+});
+
+describe('logs', () => {
+  it('are JSON lines with a level and timestamp, and never hold the Alpaca keys', async () => {
+    await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+    await gw.http().get('/api/v1/stocks/ZZZZ/quote').expect(404);
+    gw.emulator.injectFault({ kind: 'status', status: 500 });
+    await gw.http().get('/api/v1/stocks/AAPL/trade').expect(503);
+    expect(gw.logs.length).toBeGreaterThan(3);
+    for (const line of gw.logs) {
+      expect(typeof line['level']).toBe('string');
+      expect(typeof line['timestamp']).toBe('string');
+    }
+    const all = gw.rawLogs.join('');
+    expect(all).not.toContain(KEY_ID);
+    expect(all).not.toContain(SECRET_KEY);
+    expect(gw.logs.some((l) => l['message'] === 'upstream_call' && l['status'] === 500)).toBe(true);
+  });
+});
+
+describe('Swagger', () => {
+  it('serves the UI at /docs', async () => {
+    const res = await gw.http().get('/docs').redirects(1).expect(200);
+    expect(res.text).toContain('swagger');
+  });
+
+  it('documents every route, its envelope and its catalog errors at /docs-json', async () => {
+    const res = await gw.http().get('/docs-json').expect(200);
+    const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    expect(routes.sort()).toEqual([
+      'GET /api/v1/market/clock',
+      'GET /api/v1/stocks/{symbol}/bars',
+      'GET /api/v1/stocks/{symbol}/quote',
+      'GET /api/v1/stocks/{symbol}/snapshot',
+      'GET /api/v1/stocks/{symbol}/trade',
+      'POST /api/v1/stocks/quotes/batch',
+    ]);
+    const quote = doc.paths['/api/v1/stocks/{symbol}/quote']?.['get'];
+    expect(Object.keys(quote?.responses ?? {}).sort()).toEqual(['200', '400', '403', '404', '500', '502', '503', '504']);
+    expect(doc.components.schemas).toHaveProperty('ErrorEnvelopeDto');
+    expect(doc.components.schemas).toHaveProperty('StockQuoteDto');
+    expect(doc.components.schemas).toHaveProperty('SuccessMetadataDto');
+  });
+});
