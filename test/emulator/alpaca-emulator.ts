@@ -1,0 +1,199 @@
+/**
+ * An in-process Alpaca emulator: two real HTTP listeners on loopback (data host and trading
+ * host) speaking Alpaca's wire format, with editable fixtures, a request log, latency and fault
+ * injection. E2E tests point the gateway's upstream URLs at `dataUrl` / `tradingUrl`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ControlTarget } from './control-routes.js';
+import type { EmulatorFixtures, EmulatorHost, EmulatorOptions, FaultSpec, RecordedRequest } from './emulator.types.js';
+import { FaultStore, pathMatches } from './faults.js';
+import { defaultFixtures } from './fixtures.js';
+import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http-io.js';
+import { Listener } from './listener.js';
+import { handleRequest, type PipelineDeps } from './request-pipeline.js';
+import { Router, type EmulatorState } from './router.js';
+import { accountRoutes } from './routes/account-routes.js';
+import { contractRoutes } from './routes/contract-routes.js';
+import { optionRoutes } from './routes/option-routes.js';
+import { orderRoutes } from './routes/order-routes.js';
+import { stockBarRoutes } from './routes/stock-bar-routes.js';
+import { stockLatestRoutes } from './routes/stock-latest-routes.js';
+
+export type {
+  EmulatorFixtures,
+  EmulatorHost,
+  EmulatorOptions,
+  FaultSpec,
+  RecordedRequest,
+  WireBar,
+  WireClock,
+  WireGreeks,
+  WireOptionQuote,
+  WireOptionSnapshot,
+  WireOptionTrade,
+  WireStockQuote,
+  WireStockSnapshot,
+  WireStockTrade,
+} from './emulator.types.js';
+export { defaultFixtures } from './fixtures.js';
+
+const DEFAULT_KEY_ID = 'emulator-key-id';
+const DEFAULT_SECRET_KEY = 'emulator-secret-key';
+const DEFAULT_RATE_LIMIT_RESET_SECONDS = 2;
+
+/** Routers are stateless (handlers read state from their context), so all emulators share them. */
+const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
+  data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes]),
+  trading: new Router([...accountRoutes, ...orderRoutes, ...contractRoutes]),
+};
+
+/**
+ * A 429 as Alpaca sends it when a budget is spent (§5.3): `X-RateLimit-Reset` is the epoch second
+ * at which the budget refills, computed when this helper is called.
+ */
+export function rateLimitFault(opts: { resetInSeconds?: number; times?: number; path?: string | RegExp; retryAfter?: number } = {}): FaultSpec {
+  // Rounded up so the advertised reset is never sooner than asked for.
+  const reset = Math.ceil(Date.now() / 1000 + (opts.resetInSeconds ?? DEFAULT_RATE_LIMIT_RESET_SECONDS));
+  const headers: Record<string, string> = {
+    'X-RateLimit-Limit': String(RATE_LIMIT_PER_MINUTE),
+    'X-RateLimit-Remaining': '0',
+    'X-RateLimit-Reset': String(reset),
+  };
+  if (opts.retryAfter !== undefined) headers['Retry-After'] = String(opts.retryAfter);
+  const fault: FaultSpec = { kind: 'status', status: 429, headers, body: { message: 'too many requests.' } };
+  if (opts.times !== undefined) fault.times = opts.times;
+  if (opts.path !== undefined) fault.path = opts.path;
+  return fault;
+}
+
+/** Route handlers' view of the emulator; always reads the current `fixtures` object. */
+class LiveState implements EmulatorState {
+  constructor(
+    private readonly currentFixtures: () => EmulatorFixtures,
+    readonly pendingAcceptance: Set<string>,
+  ) {}
+
+  get fixtures(): EmulatorFixtures {
+    return this.currentFixtures();
+  }
+}
+
+export class AlpacaEmulator implements ControlTarget {
+  readonly keyId: string;
+  readonly secretKey: string;
+  /** Every non-control request in arrival order, including those a fault answered. */
+  readonly requests: RecordedRequest[] = [];
+  /** Mutable on purpose: tests edit fixtures directly; handlers read them on every request. */
+  fixtures: EmulatorFixtures = defaultFixtures();
+
+  private readonly initialLatencyMs: number;
+  private latencyMs: number;
+  private readonly ports: Record<EmulatorHost, number>;
+  private readonly faults = new FaultStore();
+  private readonly pendingAcceptance = new Set<string>();
+  private rateWindows = AlpacaEmulator.freshRateWindows();
+  private lifetime = new AbortController();
+  private readonly listeners: Record<EmulatorHost, Listener>;
+  private readonly deps: PipelineDeps;
+
+  constructor(options: EmulatorOptions = {}) {
+    this.keyId = options.keyId ?? DEFAULT_KEY_ID;
+    this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
+    this.initialLatencyMs = options.latencyMs ?? 0;
+    this.latencyMs = this.initialLatencyMs;
+    this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
+    this.deps = this.pipelineDeps();
+    this.listeners = {
+      data: new Listener('data', (request, response) => this.onRequest('data', request, response)),
+      trading: new Listener('trading', (request, response) => this.onRequest('trading', request, response)),
+    };
+  }
+
+  /** Starts both listeners on 127.0.0.1 (port 0 = ephemeral). */
+  async start(): Promise<void> {
+    this.lifetime = new AbortController();
+    await this.listeners.data.start(this.ports.data);
+    try {
+      await this.listeners.trading.start(this.ports.trading);
+    } catch (error: unknown) {
+      await this.listeners.data.stop();
+      throw error;
+    }
+  }
+
+  /** Closes both listeners and destroys every open socket, hung ones included. */
+  async stop(): Promise<void> {
+    this.lifetime.abort();
+    await Promise.all([this.listeners.data.stop(), this.listeners.trading.stop()]);
+  }
+
+  get dataUrl(): string {
+    return this.listeners.data.url;
+  }
+
+  get tradingUrl(): string {
+    return this.listeners.trading.url;
+  }
+
+  requestsTo(path: string | RegExp, host?: EmulatorHost): RecordedRequest[] {
+    return this.requests.filter((request) => (host === undefined || request.host === host) && pathMatches(path, request.path));
+  }
+
+  clearRequests(): void {
+    this.requests.length = 0; // in place: callers may hold the array
+  }
+
+  injectFault(fault: FaultSpec): void {
+    this.faults.add(fault);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`latency must be a finite number >= 0, got ${ms}`);
+    this.latencyMs = ms;
+  }
+
+  /** Back to a freshly constructed emulator's state (listeners keep running). */
+  reset(): void {
+    this.fixtures = defaultFixtures();
+    this.faults.clear();
+    this.clearRequests();
+    this.pendingAcceptance.clear();
+    this.rateWindows = AlpacaEmulator.freshRateWindows();
+    this.latencyMs = this.initialLatencyMs;
+  }
+
+  private static freshRateWindows(): Record<EmulatorHost, RateLimitWindow> {
+    return { data: new RateLimitWindow(), trading: new RateLimitWindow() };
+  }
+
+  private pipelineDeps(): PipelineDeps {
+    // A getter, not a copy: reset() and tests replace `fixtures` after this is built.
+    const state = new LiveState(() => this.fixtures, this.pendingAcceptance);
+    return {
+      keyId: this.keyId,
+      secretKey: this.secretKey,
+      state,
+      faults: this.faults,
+      control: this,
+      latencyMs: () => this.latencyMs,
+      record: (request) => this.requests.push(request),
+      router: (host) => ROUTERS[host],
+      rateWindow: (host) => this.rateWindows[host],
+      signal: () => this.lifetime.signal,
+    };
+  }
+
+  private onRequest(host: EmulatorHost, request: IncomingMessage, response: ServerResponse): void {
+    void handleRequest(this.deps, host, request, response).catch((error: unknown) => {
+      // stop() aborts pending sleeps and destroys sockets: nothing is left to answer.
+      if (this.lifetime.signal.aborted) return;
+      // Anything else is an emulator bug: answer it loudly rather than leave the client hanging.
+      const message = error instanceof Error ? error.message : String(error);
+      writeResponse(response, { status: 500, headers: {}, text: JSON.stringify({ message: `emulator error: ${message}` }) });
+    });
+  }
+}

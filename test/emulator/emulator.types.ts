@@ -1,0 +1,161 @@
+/**
+ * Public types of the Alpaca emulator. Wire shapes keep Alpaca's one-letter keys exactly
+ * (MD-SPEC `stock_quote`, `stock_trade`, `stock_bar`, `option_quote`, ... ; see
+ * /work/shared/alpaca-api.md §2.3 and §3.2) so the gateway's mappers are exercised against
+ * the real format.
+ */
+
+export type EmulatorHost = 'data' | 'trading';
+
+export interface RecordedRequest {
+  host: EmulatorHost;
+  method: string;
+  /** Path without query string, percent-decoded. */
+  path: string;
+  /** Query parameters; when a name repeats, the last value wins. */
+  query: Record<string, string>;
+  /** Header names lower-cased; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** Parsed JSON body, or undefined when there was none or it was not JSON. */
+  body: unknown;
+  /** Date.now() when the request was received. */
+  at: number;
+}
+
+interface FaultFilter {
+  host?: EmulatorHost;
+  method?: string;
+  /** Matched against RecordedRequest.path; a string must match exactly. */
+  path?: string | RegExp;
+  /** How many matching requests the fault affects; unlimited when absent. */
+  times?: number;
+}
+
+export type FaultKind =
+  | { kind: 'status'; status: number; body?: string | object; headers?: Record<string, string> }
+  | { kind: 'delay'; ms: number }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  | { kind: 'reset' }
+  | { kind: 'empty' }
+  | { kind: 'accept-then-hang' };
+
+export type FaultSpec = FaultFilter & FaultKind;
+
+export interface EmulatorOptions {
+  keyId?: string;
+  secretKey?: string;
+  latencyMs?: number;
+  dataPort?: number;
+  tradingPort?: number;
+}
+
+/** MD-SPEC `stock_quote`. `z` is optional because §7.4's snapshot quote lacks it. */
+export interface WireStockQuote {
+  t: string;
+  bx: string;
+  bp: number;
+  bs: number;
+  ax: string;
+  ap: number;
+  as: number;
+  c: string[];
+  z?: string;
+}
+
+/** MD-SPEC `stock_trade`. */
+export interface WireStockTrade {
+  t: string;
+  x: string;
+  p: number;
+  s: number;
+  c: string[];
+  i: number;
+  z: string;
+  u?: 'canceled' | 'incorrect' | 'corrected';
+}
+
+/** MD-SPEC `stock_bar` / `option_bar`. */
+export interface WireBar {
+  t: string;
+  o: number;
+  h: number;
+  l: number;
+  c: number;
+  v: number;
+  n: number;
+  vw: number;
+}
+
+/** MD-SPEC `stock_snapshot`: every member optional, and a member may be null on the wire. */
+export interface WireStockSnapshot {
+  latestTrade?: WireStockTrade | null;
+  latestQuote?: WireStockQuote | null;
+  minuteBar?: WireBar | null;
+  dailyBar?: WireBar | null;
+  prevDailyBar?: WireBar | null;
+}
+
+/** MD-SPEC `option_quote`: `c` is a single string and there is no `z`. */
+export interface WireOptionQuote {
+  t: string;
+  bx: string;
+  bp: number;
+  bs: number;
+  ax: string;
+  ap: number;
+  as: number;
+  c: string;
+}
+
+/** MD-SPEC `option_trade`: no `i`, no `z`. */
+export interface WireOptionTrade {
+  t: string;
+  x: string;
+  p: number;
+  s: number;
+  c: string;
+}
+
+export interface WireGreeks {
+  delta: number;
+  gamma: number;
+  rho: number;
+  theta: number;
+  vega: number;
+}
+
+/** MD-SPEC `option_snapshot`: all members optional; absent members are omitted, never null. */
+export interface WireOptionSnapshot {
+  latestQuote?: WireOptionQuote;
+  latestTrade?: WireOptionTrade;
+  greeks?: WireGreeks;
+  impliedVolatility?: number;
+  minuteBar?: WireBar;
+  dailyBar?: WireBar;
+  prevDailyBar?: WireBar;
+}
+
+/** TR-SPEC `legacy_clock`. */
+export interface WireClock {
+  timestamp: string;
+  is_open: boolean;
+  next_open: string;
+  next_close: string;
+}
+
+export interface EmulatorFixtures {
+  stockQuotes: Record<string, WireStockQuote>;
+  stockTrades: Record<string, WireStockTrade>;
+  /** A null value makes the emulator answer `"SYM": null` (GO TestSnapshots' `"INVALID": null`). */
+  stockSnapshots: Record<string, WireStockSnapshot | null>;
+  /** Sorted ascending by `t`. */
+  stockBars: Record<string, WireBar[]>;
+  /** Keyed by OCC symbol; serves options snapshots, the chain and options latest quotes/trades. */
+  optionSnapshots: Record<string, WireOptionSnapshot>;
+  clock: WireClock;
+  account: Record<string, unknown>;
+  positions: Array<Record<string, unknown>>;
+  orders: Array<Record<string, unknown>>;
+  optionContracts: Array<Record<string, unknown>>;
+}
