@@ -1,22 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, Provenance } from '../core/attribution/provenance.js';
-import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AlpacaDataClient, AlpacaTradingClient } from './alpaca-clients.js';
 import type { UpstreamResponse } from './alpaca-http.client.js';
 import { MarketDataGateway, type Sourced, type SymbolMap } from './market-data.gateway.js';
+import { chunk, stampProvenance } from './provenance-stamp.js';
 import type { BarsPage, BarsQuery, MarketClock, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';
 import { snapshotTimestamps, toBar, toMarketClock, toStockQuote, toStockSnapshot, toStockTrade } from './stock.mapper.js';
 import { parseBarsPage, parseClock, parseLatestQuotes, parseLatestTrades, parseStockSnapshots } from './wire-parsers.js';
 
 /** Alpaca documents no maximum for stock multi-symbol calls; 100 matches the options limit. */
 export const STOCK_SYMBOLS_PER_CALL = 100;
-
-function chunk<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-}
 
 /** MarketDataGateway over Alpaca's REST API (stocks v2 on the data host, clock on the trading host). */
 @Injectable()
@@ -111,16 +105,7 @@ export class AlpacaMarketDataGateway extends MarketDataGateway {
     timestamps: string[],
     feed: string | null = this.config.alpaca.stockFeed,
   ): Provenance {
-    const { alpaca } = this.config;
-    const trading = dataSource === 'alpaca_trading';
-    return {
-      dataSource,
-      provider: trading ? (alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca') : alpaca.provider,
-      providerHost: trading ? alpaca.tradingHost : alpaca.dataHost,
-      feed,
-      dataTimestamp: newestTimestamp(timestamps),
-      upstreamRequestIds: responses.map((r) => r.requestId).filter((id): id is string => id !== null),
-      fetchedAt: Math.min(...responses.map((r) => r.fetchedAt)),
-    };
+    const api = dataSource === 'alpaca_trading' ? 'trading' : 'data';
+    return stampProvenance(this.config, { dataSource, api, responses, timestamps, feed });
   }
 }
