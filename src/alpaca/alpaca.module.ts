@@ -1,11 +1,18 @@
 import { Module } from '@nestjs/common';
 import { AlpacaDataClient, AlpacaTradingClient } from './alpaca-clients.js';
 import { AlpacaMarketDataGateway } from './alpaca-market-data.gateway.js';
+import { AlpacaOptionsDataGateway } from './alpaca-options-data.gateway.js';
 import { MarketDataGateway } from './market-data.gateway.js';
+import { OptionsDataGateway } from './options-data.gateway.js';
 
 /** The Alpaca adapter: HTTP clients, wire types and mappers stay inside; only ports are exported. */
 @Module({
-  providers: [AlpacaDataClient, AlpacaTradingClient, { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway }],
-  exports: [MarketDataGateway],
+  providers: [
+    AlpacaDataClient,
+    AlpacaTradingClient,
+    { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway },
+    { provide: OptionsDataGateway, useClass: AlpacaOptionsDataGateway },
+  ],
+  exports: [MarketDataGateway, OptionsDataGateway],
 })
 export class AlpacaModule {}

@@ -18,7 +18,7 @@ export class WireFormatError extends Error {
   }
 }
 
-type Obj = Record<string, unknown>;
+export type Obj = Record<string, unknown>;
 
 function isObject(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -48,13 +48,13 @@ function strArray(o: Obj, key: string, path: string): string[] {
   if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) throw new WireFormatError(`${path}.${key}`, 'an array of strings');
   return v;
 }
-function mapOf<T>(v: unknown, path: string, item: (x: unknown, p: string) => T): Record<string, T> {
+export function mapOf<T>(v: unknown, path: string, item: (x: unknown, p: string) => T): Record<string, T> {
   const o = object(v, path);
   const out: Record<string, T> = {};
   for (const [k, x] of Object.entries(o)) out[k] = item(x, `${path}.${k}`);
   return out;
 }
-function nullable<T>(v: unknown, path: string, item: (x: unknown, p: string) => T): T | null {
+export function nullable<T>(v: unknown, path: string, item: (x: unknown, p: string) => T): T | null {
   return v === undefined || v === null ? null : item(v, path);
 }
 
@@ -112,15 +112,20 @@ export function parseStockSnapshots(v: unknown): WireStockSnapshots {
 
 export function parseBarsPage(v: unknown): WireBarsPage {
   const o = object(v, '$');
-  const token = o['next_page_token'];
-  if (token !== null && token !== undefined && typeof token !== 'string') {
-    throw new WireFormatError('$.next_page_token', 'a string or null');
-  }
   const bars = mapOf(o['bars'] ?? {}, '$.bars', (x, p) => {
     if (!Array.isArray(x)) throw new WireFormatError(p, 'an array');
     return x.map((b, idx) => parseBar(b, `${p}[${idx}]`));
   });
-  return { bars, next_page_token: typeof token === 'string' && token !== '' ? token : null };
+  return { bars, next_page_token: nextPageToken(o) };
+}
+
+/** `next_page_token`: a string, or null/absent/empty for the last page (never the text "null"). */
+export function nextPageToken(o: Obj): string | null {
+  const token = o['next_page_token'];
+  if (token !== null && token !== undefined && typeof token !== 'string') {
+    throw new WireFormatError('$.next_page_token', 'a string or null');
+  }
+  return typeof token === 'string' && token !== '' ? token : null;
 }
 
 export function parseClock(v: unknown): WireClock {
