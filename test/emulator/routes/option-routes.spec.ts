@@ -113,16 +113,26 @@ describe('chain by underlying', () => {
     expect(symbols).toEqual(aaplChainSymbols.filter(keep));
   });
 
-  it('pagination walk visits every contract once', async () => {
+  it('pagination walk visits every contract once, over at least 3 pages at limit=5', async () => {
     const seen: string[] = [];
     let token: string | null = null;
+    let pages = 0;
     do {
       const suffix: string = token === null ? '' : `&page_token=${token}`;
       const body = obj((await data(`/v1beta1/options/snapshots/AAPL?limit=5${suffix}`)).json);
       seen.push(...Object.keys(obj(body.snapshots)));
       token = nextToken(body);
+      pages += 1;
     } while (token !== null && seen.length < 100);
     expect(seen).toEqual(aaplChainSymbols);
+    expect(pages).toBeGreaterThanOrEqual(3);
+  });
+
+  it('serves adjusted roots: XOM2 without greeks in the XOM chain, CSGP1 as an empty snapshot', async () => {
+    const xom = await snapshotsOf('/v1beta1/options/snapshots/XOM');
+    expect(Object.keys(xom)).toEqual(['XOM2241220P00280000']);
+    expect(Object.keys(obj(xom.XOM2241220P00280000))).toEqual(['latestQuote', 'latestTrade']);
+    expect(await snapshotsOf('/v1beta1/options/snapshots?symbols=CSGP1251017P00001000')).toEqual({ CSGP1251017P00001000: {} });
   });
 
   it.each(['type=straddle', 'strike_price_gte=abc', 'expiration_date=2024/04/26', 'limit=0', 'limit=1001', 'page_token=null', 'feed=sip'])(

@@ -231,6 +231,9 @@ describe('option contracts', () => {
     });
     expect(obj((await trading('/v2/options/contracts/98359ef7-5124-49f3-85ea-5cf02df6defa')).json).symbol).toBe('AAPL250620C00100000');
     expect(obj((await trading('/v2/options/contracts/AAPL250620P00100000')).json)).toMatchObject({ close_price: null, close_price_date: null, open_interest: '0' });
+    expect(obj((await trading('/v2/options/contracts/TSLA260116C00400000')).json)).toMatchObject({
+      open_interest: null, open_interest_date: null, close_price: null, close_price_date: null, strike_price: '400',
+    });
     expect(await trading('/v2/options/contracts/TSLA231110C00021000')).toMatchObject({
       status: 404,
       json: { code: 40410000, message: 'option contract TSLA231110C00021000 not found' },
