@@ -5,7 +5,12 @@
  *   PORT (3000)  EMULATOR_DATA_PORT (4010)  EMULATOR_TRADING_PORT (4011)  EMULATOR_LATENCY_MS (0)
  */
 import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createApp } from '../src/app.factory.js';
+import { ApiKeyStore } from '../src/auth/api-key-store.js';
 import { loadConfigOrExit } from '../src/core/config/load-config.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
 
@@ -27,9 +32,14 @@ async function main(): Promise<void> {
   });
   await emulator.start();
 
+  // A throwaway key file and JWT secret: the demo never touches ./data or real credentials.
+  const apiKeysFile = join(mkdtempSync(join(tmpdir(), 'opitios-demo-')), 'api-keys.json');
+  const { key } = new ApiKeyStore(apiKeysFile).create('demo-admin', ['admin']);
   const config = loadConfigOrExit({
     LOG_FORMAT: 'pretty',
     ...process.env,
+    JWT_SECRET: randomBytes(32).toString('base64url'),
+    API_KEYS_FILE: apiKeysFile,
     HOST: process.env['HOST'] ?? '127.0.0.1',
     APCA_API_KEY_ID: DEMO_KEY_ID,
     APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
@@ -39,6 +49,9 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const base = `http://${config.host}:${config.port}`;
+  const tokenRes = await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'X-API-Key': key } });
+  const token = ((await tokenRes.json()) as { data: { access_token: string } }).data.access_token;
+  const auth = `-H "Authorization: Bearer $TOKEN"`;
   process.stdout.write(
     [
       '',
@@ -46,12 +59,14 @@ async function main(): Promise<void> {
       `  Swagger UI    ${base}/docs`,
       `  OpenAPI JSON  ${base}/docs-json`,
       `  emulator      data ${emulator.dataUrl}  trading ${emulator.tradingUrl}`,
+      `  API key       ${key}   (role admin; X-API-Key header, or exchange at POST /api/v1/auth/token)`,
+      '  token (valid 1 h; paste it into "Authorize" in Swagger UI):',
+      `    export TOKEN=${token}`,
       '  try:',
-      `    curl -s ${base}/api/v1/stocks/AAPL/quote`,
-      `    curl -s ${base}/api/v1/stocks/AAPL/bars?timeframe=1Day\\&limit=5`,
-      `    curl -s -X POST ${base}/api/v1/stocks/quotes/batch -H 'content-type: application/json' -d '{"symbols":["AAPL","MSFT","ZZZZ"]}'`,
-      `    curl -s ${base}/api/v1/market/clock`,
-      '  authentication arrives with the auth issue: no token is needed yet.',
+      `    curl -s ${auth} ${base}/api/v1/stocks/AAPL/quote`,
+      `    curl -s ${auth} '${base}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=5'`,
+      `    curl -s ${auth} -X POST ${base}/api/v1/stocks/quotes/batch -H 'content-type: application/json' -d '{"symbols":["AAPL","MSFT","ZZZZ"]}'`,
+      `    curl -s -H 'X-API-Key: ${key}' ${base}/api/v1/market/clock`,
       'Ctrl-C stops both.',
       '',
     ].join('\n'),

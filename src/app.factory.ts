@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
+import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
@@ -12,6 +13,8 @@ import { AppError } from './core/errors/app-error.js';
 import type { NextFunction, Request, Response } from 'express';
 
 export const API_PREFIX = 'api/v1';
+/** Headers browser clients may read (CORS). */
+const EXPOSED_HEADERS = ['X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
 
 export interface CreateAppOptions {
   /** Where log lines go (tests capture them); stdout/stderr by default. */
@@ -27,6 +30,8 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
         `(${config.alpaca.provider}).`,
     )
     .setVersion('1')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/v1/auth/token.' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key created with npm run apikey.' }, 'api-key')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
@@ -43,6 +48,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger,
   });
   app.disable('x-powered-by');
+  app.use(helmet());
+  if (config.corsOrigins.length > 0) {
+    app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
+  }
   app.set('trust proxy', false);
   // Plain Express middleware so that every path, also /docs and unknown ones, gets an id and a log line.
   const requestId = app.get(RequestIdMiddleware);

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth/auth.module.js';
 import { CoreModule, type CoreOptions } from './core/core.module.js';
 import { MarketDataModule } from './market-data/market-data.module.js';
 
@@ -6,6 +7,6 @@ import { MarketDataModule } from './market-data/market-data.module.js';
 @Module({})
 export class AppModule {
   static forRoot(options: CoreOptions): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(options), MarketDataModule] };
+    return { module: AppModule, imports: [CoreModule.forRoot(options), AuthModule, MarketDataModule] };
   }
 }

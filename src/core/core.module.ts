@@ -8,6 +8,7 @@ import { JsonBodyMiddleware } from './errors/json-body.middleware.js';
 import { createValidationPipe } from './errors/validation.js';
 import { AccessLogMiddleware } from './logging/access-log.middleware.js';
 import { WinstonLogger } from './logging/winston-logger.js';
+import { RedisService } from './redis/redis.service.js';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -35,8 +36,9 @@ export class CoreModule implements NestModule {
         RequestIdMiddleware,
         AccessLogMiddleware,
         JsonBodyMiddleware,
+        RedisService,
       ],
-      exports: [AppConfig, WinstonLogger, GlobalExceptionFilter, RequestIdMiddleware, AccessLogMiddleware],
+      exports: [AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestIdMiddleware, AccessLogMiddleware],
     };
   }
 

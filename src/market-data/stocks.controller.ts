@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
+import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
 import { BatchQuotesDto } from './dto/batch-quotes.dto.js';
@@ -12,6 +13,9 @@ import { StockBarsService, type BarsResult } from './stock-bars.service.js';
 import { StockQuotesService, type BatchResult, type Symbolled } from './stock-quotes.service.js';
 
 @ApiTags('stocks')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Roles('market:read')
 @Controller('stocks')
 export class StocksController {
   constructor(
@@ -22,7 +26,7 @@ export class StocksController {
   @Get(':symbol/quote')
   @ApiOperation({ summary: 'Latest quote (NBBO on the configured feed) for one symbol.' })
   @ApiEnvelope(StockQuoteDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   quote(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockQuote>>> {
     return this.quotes.quote(p.symbol);
   }
@@ -30,7 +34,7 @@ export class StocksController {
   @Get(':symbol/trade')
   @ApiOperation({ summary: 'Latest trade for one symbol.' })
   @ApiEnvelope(StockTradeDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   trade(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockTrade>>> {
     return this.quotes.trade(p.symbol);
   }
@@ -38,15 +42,16 @@ export class StocksController {
   @Get(':symbol/snapshot')
   @ApiOperation({ summary: 'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.' })
   @ApiEnvelope(StockSnapshotDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   snapshot(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
     return this.quotes.snapshot(p.symbol);
   }
 
   @Get(':symbol/bars')
+  @Roles('history:read')
   @ApiOperation({ summary: 'Historical bars, one Alpaca page per call; follow page_info.next_page_token for more.' })
   @ApiEnvelope(BarsResultDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE', ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   bars(@Param() p: SymbolParamDto, @Query() q: BarsQueryDto): Promise<Attributed<BarsResult>> {
     return this.barsService.bars(p.symbol, q);
   }
@@ -55,7 +60,7 @@ export class StocksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Latest quotes for many symbols in one upstream call per 100; per-symbol success or SYMBOL_NOT_FOUND.' })
   @ApiEnvelope(BatchQuotesResultDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   batch(@Body() body: BatchQuotesDto): Promise<Attributed<BatchResult>> {
     return this.quotes.batch(body.symbols);
   }

@@ -1,4 +1,8 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import jwt from 'jsonwebtoken';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
@@ -8,11 +12,32 @@ import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
 export const KEY_ID = 'PKTESTKEYID0123456789';
 export const SECRET_KEY = 'sk-test-secret-abcdefghijklmnopqrstuvwxyz';
+export const JWT_SECRET = 'jwt-test-secret-0123456789-abcdefghijklmnop';
+export const ISSUER = 'opitios-alpaca';
+export const AUDIENCE = 'opitios-alpaca-api';
+
+/** A token as the gateway would issue it; `overrides` forge the bad ones. */
+export function tokenFor(
+  roles: string[],
+  overrides: { sub?: string; secret?: string; issuer?: string; audience?: string; expiresIn?: number; algorithm?: jwt.Algorithm } = {},
+): string {
+  return jwt.sign({ roles }, overrides.secret ?? JWT_SECRET, {
+    subject: overrides.sub ?? `test-${roles.join('-')}`,
+    issuer: overrides.issuer ?? ISSUER,
+    audience: overrides.audience ?? AUDIENCE,
+    expiresIn: overrides.expiresIn ?? 600,
+    algorithm: overrides.algorithm ?? 'HS256',
+  });
+}
 
 export interface Gateway {
   app: NestExpressApplication;
   emulator: AlpacaEmulator;
-  http: () => ReturnType<typeof request>;
+  /** Requests as an admin (every permission), so feature tests need no auth code. */
+  http: () => ReturnType<typeof request.agent>;
+  /** Requests with no credentials at all. */
+  anon: () => ReturnType<typeof request>;
+  apiKeysFile: string;
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   rawLogs: string[];
@@ -26,6 +51,7 @@ export interface Gateway {
 export async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
   const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
   await emulator.start();
+  const apiKeysFile = join(mkdtempSync(join(tmpdir(), 'opitios-keys-')), 'api-keys.json');
   const rawLogs: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -42,13 +68,21 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     APCA_API_DATA_URL: emulator.dataUrl,
     APCA_API_BASE_URL: emulator.tradingUrl,
     LOG_LEVEL: 'debug',
+    JWT_SECRET,
+    API_KEYS_FILE: apiKeysFile,
+    API_KEYS_RELOAD_MS: '0',
+    // Feature tests send many requests quickly; the limits have their own tests.
+    RATE_LIMIT_BURST_PER_SECOND: '100000',
+    RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
     ...env,
   });
   const app = await createApp(config, { logSink: sink });
   return {
     app,
     emulator,
-    http: () => request(app.getHttpServer()),
+    http: () => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${tokenFor(['admin'])}`),
+    anon: () => request(app.getHttpServer()),
+    apiKeysFile,
     logs,
     rawLogs,
     close: async () => {

@@ -102,12 +102,16 @@ describe('Swagger', () => {
       'GET /api/v1/stocks/{symbol}/quote',
       'GET /api/v1/stocks/{symbol}/snapshot',
       'GET /api/v1/stocks/{symbol}/trade',
+      'POST /api/v1/auth/token',
       'POST /api/v1/stocks/quotes/batch',
     ]);
     const quote = doc.paths['/api/v1/stocks/{symbol}/quote']?.['get'];
-    expect(Object.keys(quote?.responses ?? {}).sort()).toEqual(['200', '400', '403', '404', '500', '502', '503', '504']);
+    expect(Object.keys(quote?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404', '429', '500', '502', '503', '504']);
     expect(doc.components.schemas).toHaveProperty('ErrorEnvelopeDto');
     expect(doc.components.schemas).toHaveProperty('StockQuoteDto');
     expect(doc.components.schemas).toHaveProperty('SuccessMetadataDto');
+    const security = (res.body as { components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string }> } }).components.securitySchemes;
+    expect(security['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(security['api-key']).toMatchObject({ type: 'apiKey', name: 'X-API-Key' });
   });
 });

@@ -21,6 +21,13 @@ export interface AlpacaConfig {
   tradingMode: 'paper' | 'live' | 'non_alpaca_host';
 }
 
+export interface RateLimitConfig {
+  anonymousPerHour: number;
+  authenticatedPerHour: number;
+  premiumPerHour: number;
+  burstPerSecond: number;
+}
+
 /** Typed, validated configuration; the only way code reads settings. */
 export class AppConfig {
   readonly port: number;
@@ -29,8 +36,12 @@ export class AppConfig {
   readonly redisUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly auditLogPath: string;
-  readonly jwt: { secret: string | undefined; issuer: string; audience: string };
+  readonly jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number; clockToleranceSeconds: number };
   readonly apiKeysFile: string;
+  readonly apiKeysReloadMs: number;
+  readonly rateLimits: RateLimitConfig;
+  readonly authLockout: { maxFailures: number; lockoutSeconds: number };
+  readonly corsOrigins: string[];
   readonly log: { level: (typeof LOG_LEVELS)[number]; format: (typeof LOG_FORMATS)[number] };
   readonly allowAnonymous: boolean;
   readonly metricsToken: string | undefined;
@@ -46,6 +57,10 @@ export class AppConfig {
     this.auditLogPath = init.auditLogPath;
     this.jwt = init.jwt;
     this.apiKeysFile = init.apiKeysFile;
+    this.apiKeysReloadMs = init.apiKeysReloadMs;
+    this.rateLimits = init.rateLimits;
+    this.authLockout = init.authLockout;
+    this.corsOrigins = init.corsOrigins;
     this.log = init.log;
     this.allowAnonymous = init.allowAnonymous;
     this.metricsToken = init.metricsToken;

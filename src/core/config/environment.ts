@@ -73,8 +73,8 @@ export class EnvironmentVariables {
   AUDIT_LOG_PATH: string = './data/audit.jsonl';
 
   /** HS256 needs a long secret; a short one is refused rather than silently accepted. */
-  @IsOptional() @IsString() @MinLength(32)
-  JWT_SECRET?: string;
+  @IsString() @MinLength(32)
+  JWT_SECRET!: string;
 
   @IsOptional() @IsString() @IsNotEmpty()
   JWT_ISSUER: string = 'opitios-alpaca';
@@ -106,6 +106,43 @@ export class EnvironmentVariables {
   /** Largest `symbols[]` accepted by POST /stocks/quotes/batch. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   STOCK_BATCH_MAX_SYMBOLS: number = 100;
+
+  /** Lifetime of tokens issued by POST /auth/token. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400)
+  JWT_TTL_SECONDS: number = 3600;
+
+  /** Tolerated clock difference when checking `exp`/`nbf`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
+  JWT_CLOCK_TOLERANCE_SECONDS: number = 30;
+
+  /** How often the API key file is checked for changes (revocations take effect within this). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60000)
+  API_KEYS_RELOAD_MS: number = 1000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_ANONYMOUS_PER_HOUR: number = 100;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_AUTHENTICATED_PER_HOUR: number = 1000;
+
+  /** premium, trader and admin. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_PREMIUM_PER_HOUR: number = 5000;
+
+  /** Per principal, per second, on top of the hourly tier. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1)
+  RATE_LIMIT_BURST_PER_SECOND: number = 20;
+
+  /** Failed credential checks per key id or client IP before a lockout. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  AUTH_MAX_FAILURES: number = 10;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  AUTH_LOCKOUT_SECONDS: number = 900;
+
+  /** Comma-separated allowed origins; CORS is off when unset. */
+  @IsOptional() @Matches(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, { message: 'must be * or a comma-separated list of http(s) origins' })
+  CORS_ORIGINS?: string;
 
   /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)

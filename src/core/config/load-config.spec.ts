@@ -26,7 +26,7 @@ describe('loadConfigOrExit', () => {
 
   it('returns the config when valid, writing nothing', () => {
     const proc = fakeProcess();
-    expect(loadConfigOrExit({ APCA_API_KEY_ID: 'k', APCA_API_SECRET_KEY: 's' }, proc).port).toBe(3000);
+    expect(loadConfigOrExit({ APCA_API_KEY_ID: 'k', APCA_API_SECRET_KEY: 's', JWT_SECRET: 'j'.repeat(32) }, proc).port).toBe(3000);
     expect(proc.written).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { ConfigValidationError, validateConfig } from './validate-config.js';
 
-const REQUIRED = { APCA_API_KEY_ID: 'key-id-0001', APCA_API_SECRET_KEY: 'secret-key-0001' };
+const JWT = 'j'.repeat(32);
+const REQUIRED = { APCA_API_KEY_ID: 'key-id-0001', APCA_API_SECRET_KEY: 'secret-key-0001', JWT_SECRET: JWT };
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -25,7 +26,10 @@ describe('validateConfig', () => {
     expect(c.alpaca.tradingRateLimitPerMin).toBe(200);
     expect(c.alpaca.provider).toBe('alpaca');
     expect(c.alpaca.tradingMode).toBe('paper');
-    expect(c.jwt).toEqual({ secret: undefined, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api' });
+    expect(c.jwt).toEqual({ secret: JWT, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', ttlSeconds: 3600, clockToleranceSeconds: 30 });
+    expect(c.rateLimits).toEqual({ anonymousPerHour: 100, authenticatedPerHour: 1000, premiumPerHour: 5000, burstPerSecond: 20 });
+    expect(c.authLockout).toEqual({ maxFailures: 10, lockoutSeconds: 900 });
+    expect(c.corsOrigins).toEqual([]);
     expect(c.auditLogPath).toBe('./data/audit.jsonl');
     expect(c.apiKeysFile).toBe('./data/api-keys.json');
     expect(c.log).toEqual({ level: 'info', format: 'json' });
@@ -34,9 +38,9 @@ describe('validateConfig', () => {
   });
 
   it('names every missing or invalid variable, and never echoes a value', () => {
-    const problems = problemsOf({ PORT: 'eighty', ALPACA_STOCK_FEED: 'nasdaq', JWT_SECRET: 'short-secret-value' });
+    const problems = problemsOf({ PORT: 'eighty', ALPACA_STOCK_FEED: 'nasdaq', JWT_SECRET: 'short-secret-value', CORS_ORIGINS: 'not an origin' });
     const text = problems.join('\n');
-    for (const name of ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'PORT', 'ALPACA_STOCK_FEED', 'JWT_SECRET']) {
+    for (const name of ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'PORT', 'ALPACA_STOCK_FEED', 'JWT_SECRET', 'CORS_ORIGINS']) {
       expect(text).toContain(name);
     }
     expect(text).not.toContain('short-secret-value');
@@ -55,8 +59,15 @@ describe('validateConfig', () => {
     ['ALPACA_REQUEST_TIMEOUT_MS', '5'],
     ['STOCK_BATCH_MAX_SYMBOLS', '-1'],
     ['PORT', '70000'],
+    ['JWT_TTL_SECONDS', '5'],
+    ['RATE_LIMIT_BURST_PER_SECOND', '0'],
+    ['AUTH_MAX_FAILURES', 'many'],
   ])('refuses %s=%s', (name, value) => {
     expect(problemsOf({ ...REQUIRED, [name]: value }).join('\n')).toContain(name);
+  });
+
+  it('reads CORS origins as a list', () => {
+    expect(validateConfig({ ...REQUIRED, CORS_ORIGINS: 'https://a.example,http://b.example:8080' }).corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
   it('treats an empty variable as unset', () => {
@@ -76,7 +87,7 @@ describe('validateConfig', () => {
   });
 
   it('lists the secrets to redact', () => {
-    const c = validateConfig({ ...REQUIRED, JWT_SECRET: 'x'.repeat(40) });
-    expect(c.secrets()).toEqual(['key-id-0001', 'secret-key-0001', 'x'.repeat(40)]);
+    const c = validateConfig({ ...REQUIRED, METRICS_TOKEN: 'm'.repeat(20) });
+    expect(c.secrets()).toEqual(['key-id-0001', 'secret-key-0001', JWT, 'm'.repeat(20)]);
   });
 });

@@ -5,6 +5,14 @@ import { ErrorEnvelopeDto } from './error-envelope.dto.js';
 
 /** Errors any route can answer with, whatever it does. */
 const ALWAYS: ErrorCode[] = ['INVALID_PARAMETER', 'INTERNAL_SERVICE_ERROR'];
+/** Errors of every authenticated route. */
+export const AUTH_ERRORS: ErrorCode[] = [
+  'AUTHENTICATION_REQUIRED',
+  'INVALID_TOKEN',
+  'INVALID_API_KEY',
+  'INSUFFICIENT_PERMISSIONS',
+  'RATE_LIMIT_EXCEEDED',
+];
 /** Errors of every route that calls Alpaca. */
 export const UPSTREAM_ERRORS: ErrorCode[] = [
   'UPSTREAM_SUBSCRIPTION_REQUIRED',

@@ -7,6 +7,8 @@ export interface AppErrorOptions {
   /** Seconds the client should wait; rendered as Retry-After. */
   retryAfter?: number | null;
   cause?: unknown;
+  /** Extra response headers, e.g. WWW-Authenticate on a 401. */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -16,6 +18,7 @@ export interface AppErrorOptions {
 export class AppError extends Error {
   readonly details: Record<string, unknown>;
   readonly retryAfter: number | null;
+  readonly headers: Record<string, string>;
 
   constructor(
     readonly code: ErrorCode,
@@ -25,6 +28,7 @@ export class AppError extends Error {
     this.name = 'AppError';
     this.details = options.details ?? {};
     this.retryAfter = options.retryAfter ?? null;
+    this.headers = options.headers ?? {};
   }
 
   get status(): number {

@@ -54,6 +54,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     if (res.headersSent) return;
 
     res.status(entry.status);
+    for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     res.setHeader('X-Error-Code', error.code);
     res.setHeader('X-Error-Type', entry.type);
     res.setHeader('Cache-Control', 'no-store');

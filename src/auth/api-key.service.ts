@@ -1,0 +1,65 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { ApiKeyStore, keyIdOf, sha256Hex, type ApiKeyRecord } from './api-key-store.js';
+import { AuthLockoutService } from './auth-lockout.service.js';
+import type { Principal } from './principal.js';
+
+/** Compared against when no record matches, so unknown and wrong keys cost the same work. */
+const DUMMY_HASH = sha256Hex('opitios-alpaca:no-such-key');
+const API_KEY_CHALLENGE = 'ApiKey realm="opitios-alpaca", header="X-API-Key"';
+
+/**
+ * Verifies X-API-Key values against the hashed key file. The file is re-read when it changes
+ * (checked at most every API_KEYS_RELOAD_MS), so a revocation by the CLI takes effect without a
+ * restart. Failures count towards a lockout per key id and per client IP.
+ */
+@Injectable()
+export class ApiKeyService {
+  private readonly store: ApiKeyStore;
+  private byId = new Map<string, ApiKeyRecord>();
+  private loadedMtime: number | null | undefined = undefined;
+  private checkedAt = 0;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly lockout: AuthLockoutService,
+    private readonly logger: WinstonLogger,
+  ) {
+    this.store = new ApiKeyStore(config.apiKeysFile);
+    this.refresh(true);
+  }
+
+  async authenticate(key: string, ip: string): Promise<Principal> {
+    const keyId = keyIdOf(key);
+    await this.lockout.assertNotLocked(keyId, ip);
+    this.refresh(false);
+    const record = keyId === null ? undefined : this.byId.get(keyId);
+    // Same work whatever the outcome: one hash, one constant-time comparison.
+    const presented = Buffer.from(sha256Hex(key), 'hex');
+    const expected = Buffer.from(record?.hash ?? DUMMY_HASH, 'hex');
+    const matches = timingSafeEqual(presented, expected);
+    if (record === undefined || !matches || record.revoked_at !== null) {
+      await this.lockout.recordFailure(keyId, ip);
+      throw new AppError('INVALID_API_KEY', { headers: { 'WWW-Authenticate': API_KEY_CHALLENGE } });
+    }
+    return { kind: 'api_key', sub: `key:${record.id}`, roles: [...record.roles], keyId: record.id, ip };
+  }
+
+  private refresh(force: boolean): void {
+    const now = Date.now();
+    if (!force && now - this.checkedAt < this.config.apiKeysReloadMs) return;
+    this.checkedAt = now;
+    try {
+      const mtime = this.store.mtimeMs();
+      if (!force && mtime === this.loadedMtime) return;
+      this.byId = new Map(this.store.load().map((r) => [r.id, r]));
+      this.loadedMtime = mtime;
+    } catch (e: unknown) {
+      // Keep the last good set: a half-edited file must not lock everyone out or let anyone in.
+      this.logger.event('error', 'api_keys_unreadable', { file: this.store.path, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+}

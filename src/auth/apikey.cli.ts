@@ -1,0 +1,64 @@
+/**
+ * API key management: `npm run apikey -- create --name bot1 --roles premium`, `list`,
+ * `revoke <id|name>`. Keys are stored as sha-256 hashes in API_KEYS_FILE (or --file); the key
+ * itself is printed once, at creation.
+ */
+import { ApiKeyStore } from './api-key-store.js';
+import { isRole, ROLES, type Role } from './roles.js';
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function usage(): never {
+  process.stderr.write(
+    'usage: apikey create --name NAME --roles ROLE[,ROLE] [--file PATH]\n' +
+      '       apikey list [--file PATH]\n' +
+      '       apikey revoke ID_OR_NAME [--file PATH]\n' +
+      `roles: ${ROLES.join(', ')}\n`,
+  );
+  process.exit(2);
+}
+
+function main(argv: string[]): void {
+  const [command, ...args] = argv;
+  const store = new ApiKeyStore(option(args, 'file') ?? process.env['API_KEYS_FILE'] ?? './data/api-keys.json');
+  switch (command) {
+    case 'create': {
+      const name = option(args, 'name');
+      const roles = (option(args, 'roles') ?? '').split(',').filter((r) => r !== '');
+      if (name === undefined || roles.length === 0) usage();
+      const bad = roles.filter((r) => !isRole(r));
+      if (bad.length > 0) {
+        process.stderr.write(`unknown role(s): ${bad.join(', ')} (roles: ${ROLES.join(', ')})\n`);
+        process.exit(2);
+      }
+      const { key, record } = store.create(name, roles as Role[]);
+      process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}\n`);
+      process.stdout.write(`${key}\n`);
+      process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
+      return;
+    }
+    case 'list':
+      for (const k of store.load()) {
+        process.stdout.write(`${k.id}  ${k.name}  roles=${k.roles.join(',')}  created=${k.created_at}  ${k.revoked_at === null ? 'active' : `revoked=${k.revoked_at}`}\n`);
+      }
+      return;
+    case 'revoke': {
+      const target = args.find((a) => !a.startsWith('--') && a !== option(args, 'file'));
+      if (target === undefined) usage();
+      const revoked = store.revoke(target);
+      if (revoked === null) {
+        process.stderr.write(`no active key with id or name "${target}"\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`revoked ${revoked.id} "${revoked.name}"\n`);
+      return;
+    }
+    default:
+      usage();
+  }
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,21 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Request } from 'express';
+import { getPrincipal, type Principal } from './principal.js';
+import type { Permission } from './roles.js';
+
+export const IS_PUBLIC = 'opitios:isPublic';
+export const REQUIRED_PERMISSION = 'opitios:requiredPermission';
+
+/** Opts a route (or controller) out of authentication: health, metrics, docs, the token route. */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
+
+/**
+ * The permission a route needs (DESIGN.md roles: viewer < premium < trader < admin). Every
+ * non-public route must carry one; the roles guard refuses routes without it.
+ */
+export const Roles = (permission: Permission): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_PERMISSION, permission);
+
+/** The authenticated caller. */
+export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal | undefined =>
+  getPrincipal(ctx.switchToHttp().getRequest<Request>()),
+);

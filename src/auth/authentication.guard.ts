@@ -1,0 +1,82 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard } from '@nestjs/passport';
+import type { Request } from 'express';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { ApiKeyService } from './api-key.service.js';
+import { IS_PUBLIC } from './auth.decorators.js';
+import { InvalidClaimsError } from './jwt.strategy.js';
+import { clientIp, setPrincipal, type Principal } from './principal.js';
+
+const BEARER_CHALLENGE = 'Bearer realm="opitios-alpaca"';
+const INVALID_TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
+
+function tokenProblem(err: unknown, info: unknown): string {
+  if (err instanceof InvalidClaimsError) return err.message;
+  if (info instanceof Error) {
+    // passport-jwt/jsonwebtoken messages: "jwt expired", "jwt issuer invalid…", "invalid signature", …
+    return info.message;
+  }
+  return 'token rejected';
+}
+
+/** passport-jwt behind Nest's AuthGuard, turning every refusal into INVALID_TOKEN. */
+@Injectable()
+export class JwtAuthGuard extends AuthGuard('jwt') {
+  override handleRequest<TUser = Principal>(err: unknown, user: unknown, info: unknown): TUser {
+    // Anything but a refusal (a crashed strategy) is an internal error, not a bad token.
+    if (err instanceof Error && !(err instanceof InvalidClaimsError)) throw err;
+    if (err instanceof InvalidClaimsError || user === false || user === undefined || user === null) {
+      throw new AppError('INVALID_TOKEN', {
+        details: { reason: tokenProblem(err, info) },
+        headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
+      });
+    }
+    return user as TUser;
+  }
+}
+
+/**
+ * The global authentication guard: a Bearer JWT or an X-API-Key, else anonymous (viewer, only when
+ * ALLOW_ANONYMOUS=true), else 401. Routes marked @Public() skip it.
+ */
+@Injectable()
+export class AuthenticationGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly jwtGuard: JwtAuthGuard,
+    private readonly apiKeys: ApiKeyService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true) return true;
+    const req = context.switchToHttp().getRequest<Request>();
+    const authorization = req.header('authorization');
+    const apiKey = req.header('x-api-key');
+
+    if (authorization !== undefined) {
+      if (!/^Bearer\s+\S+$/i.test(authorization)) {
+        throw new AppError('INVALID_TOKEN', {
+          details: { reason: 'Authorization must be "Bearer <token>"' },
+          headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
+        });
+      }
+      await this.jwtGuard.canActivate(context);
+      const principal = req.user as Principal;
+      setPrincipal(req, principal);
+      return true;
+    }
+    if (apiKey !== undefined) {
+      setPrincipal(req, await this.apiKeys.authenticate(apiKey, clientIp(req)));
+      return true;
+    }
+    if (this.config.allowAnonymous) {
+      setPrincipal(req, { kind: 'anonymous', sub: 'anonymous', roles: ['viewer'], keyId: null, ip: clientIp(req) });
+      return true;
+    }
+    throw new AppError('AUTHENTICATION_REQUIRED', { headers: { 'WWW-Authenticate': BEARER_CHALLENGE } });
+  }
+}
+

@@ -1,0 +1,29 @@
+import type { Request } from 'express';
+import type { Role } from './roles.js';
+
+/** Who is calling: established once by the authentication guard. */
+export interface Principal {
+  kind: 'jwt' | 'api_key' | 'anonymous';
+  /** Token `sub`, `key:<id>` for API keys, `anonymous` otherwise. */
+  sub: string;
+  roles: Role[];
+  /** API key id, when the key (or the token issued for it) identifies one. */
+  keyId: string | null;
+  ip: string;
+}
+
+const PRINCIPAL = Symbol('opitios.principal');
+type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
+
+export function setPrincipal(req: Request, principal: Principal): void {
+  (req as WithPrincipal)[PRINCIPAL] = principal;
+}
+
+export function getPrincipal(req: Request): Principal | undefined {
+  return (req as WithPrincipal)[PRINCIPAL];
+}
+
+/** The client address as the socket sees it (no proxy headers are trusted). */
+export function clientIp(req: Request): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}

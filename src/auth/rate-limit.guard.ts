@@ -1,0 +1,81 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request, Response } from 'express';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { clientIp, getPrincipal, type Principal } from './principal.js';
+import { isPremiumTier } from './roles.js';
+import { WindowCounterStore } from './window-counter.store.js';
+
+const HOUR_MS = 3_600_000;
+const SECOND_MS = 1000;
+export const SKIP_RATE_LIMIT = 'opitios:skipRateLimit';
+
+/** For probes and metrics scrapers, which must never be refused for volume. */
+export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_RATE_LIMIT, true);
+
+/** Who a limit applies to: the API key id or token `sub`; the client IP only for anonymous callers. */
+export function trackerOf(principal: Principal | undefined, req: Request): string {
+  if (principal === undefined || principal.kind === 'anonymous') return `ip:${clientIp(req)}`;
+  return principal.keyId !== null ? `key:${principal.keyId}` : `sub:${principal.sub}`;
+}
+
+/**
+ * Per-principal rate limits: an hourly tier (anonymous 100, authenticated 1000, premium and up
+ * 5000 by default) plus a per-second burst limit. Counts live in WindowCounterStore (Redis when
+ * configured, so instances share one limit). Responses carry X-RateLimit-* for the hourly tier.
+ *
+ * Ours rather than @nestjs/throttler: its 6.x release is CommonJS and requires the ESM-only Nest 12
+ * packages, which Jest cannot load on Node 20; this guard keeps its model (named windows, a
+ * tracker, a storage) in about sixty lines.
+ */
+@Injectable()
+export class RateLimitGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly counters: WindowCounterStore,
+    private readonly config: AppConfig,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()]) === true) return true;
+    const http = context.switchToHttp();
+    const req = http.getRequest<Request>();
+    const res = http.getResponse<Response>();
+    const principal = getPrincipal(req);
+    const tracker = trackerOf(principal, req);
+    const hourlyLimit = this.hourlyLimit(principal);
+
+    const [hourly, burst] = await Promise.all([
+      this.counters.increment(`hour:${tracker}`, HOUR_MS),
+      this.counters.increment(`second:${tracker}`, SECOND_MS),
+    ]);
+    const resetSeconds = Math.max(1, Math.ceil(hourly.resetInMs / SECOND_MS));
+    res.setHeader('X-RateLimit-Limit', String(hourlyLimit));
+    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, hourlyLimit - hourly.count)));
+    res.setHeader('X-RateLimit-Reset', String(resetSeconds));
+
+    if (hourly.count > hourlyLimit) {
+      throw this.exceeded(hourlyLimit, 'hour', resetSeconds);
+    }
+    const burstLimit = this.config.rateLimits.burstPerSecond;
+    if (burst.count > burstLimit) {
+      throw this.exceeded(burstLimit, 'second', Math.max(1, Math.ceil(burst.resetInMs / SECOND_MS)));
+    }
+    return true;
+  }
+
+  private hourlyLimit(principal: Principal | undefined): number {
+    const tiers = this.config.rateLimits;
+    if (principal === undefined || principal.kind === 'anonymous') return tiers.anonymousPerHour;
+    return isPremiumTier(principal.roles) ? tiers.premiumPerHour : tiers.authenticatedPerHour;
+  }
+
+  private exceeded(limit: number, window: 'hour' | 'second', retryAfter: number): AppError {
+    return new AppError('RATE_LIMIT_EXCEEDED', {
+      message: `Rate limit of ${limit} requests per ${window} exceeded.`,
+      retryAfter,
+      details: { limit, window },
+    });
+  }
+}

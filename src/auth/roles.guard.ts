@@ -1,0 +1,29 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { AppError } from '../core/errors/app-error.js';
+import { IS_PUBLIC, REQUIRED_PERMISSION } from './auth.decorators.js';
+import { getPrincipal } from './principal.js';
+import { grants, rolesGranting, type Permission } from './roles.js';
+
+/**
+ * Checks the permission named by @Roles() against the caller's roles. Fails closed: a non-public
+ * route that declares no permission is refused, so a forgotten decorator cannot open a route.
+ */
+@Injectable()
+export class RolesGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
+    const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    const principal = getPrincipal(context.switchToHttp().getRequest<Request>());
+    if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
+    if (required !== undefined && grants(principal.roles, required)) return true;
+    throw new AppError('INSUFFICIENT_PERMISSIONS', {
+      message: required === undefined ? 'This route declares no permission and is closed.' : `This operation needs the "${required}" permission.`,
+      details: { required_permission: required ?? null, your_roles: principal.roles, roles_with_permission: required === undefined ? [] : rolesGranting(required) },
+    });
+  }
+}

@@ -1,0 +1,34 @@
+/** Roles in increasing order of rights (DESIGN.md seed RBAC). */
+export const ROLES = ['viewer', 'premium', 'trader', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PERMISSIONS = ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write', 'audit:read'] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+/**
+ * viewer: stocks and clock; premium adds options and history; trader adds trading;
+ * admin everything, including audit.
+ */
+export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
+  viewer: ['market:read'],
+  premium: ['market:read', 'options:read', 'history:read'],
+  trader: ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
+  admin: PERMISSIONS,
+};
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export function grants(roles: readonly Role[], permission: Permission): boolean {
+  return roles.some((r) => ROLE_PERMISSIONS[r].includes(permission));
+}
+
+export function rolesGranting(permission: Permission): Role[] {
+  return ROLES.filter((r) => ROLE_PERMISSIONS[r].includes(permission));
+}
+
+/** Rate tier: premium, trader and admin share the premium tier. */
+export function isPremiumTier(roles: readonly Role[]): boolean {
+  return roles.some((r) => r !== 'viewer');
+}

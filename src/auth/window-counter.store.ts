@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { RedisService } from '../core/redis/redis.service.js';
+
+export interface WindowCount {
+  /** Hits in the current window, this one included. */
+  count: number;
+  /** Milliseconds until the window ends and the count starts again. */
+  resetInMs: number;
+}
+
+/** INCR and set the expiry on the first hit, atomically, so every instance sees one count. */
+const INCREMENT_SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
+return {n, ttl}`;
+const KEY_PREFIX = 'opitios:rl:';
+const SWEEP_EVERY = 1000;
+
+/**
+ * Fixed-window counters for rate limits and lockouts. With Redis every instance shares the
+ * counts; when Redis fails, counting goes on in memory (so no request is ever unlimited or
+ * refused with a 500) and the switch is logged both ways.
+ */
+@Injectable()
+export class WindowCounterStore {
+  private readonly memory = new Map<string, { count: number; expiresAt: number }>();
+  private degraded = false;
+  private calls = 0;
+
+  constructor(
+    private readonly redis: RedisService,
+    private readonly logger: WinstonLogger,
+  ) {}
+
+  /** `redis` when counts are shared, `memory` when local (no Redis, or Redis unreachable). */
+  mode(): 'redis' | 'memory' {
+    return this.redis.client() === null || this.degraded ? 'memory' : 'redis';
+  }
+
+  async increment(key: string, windowMs: number): Promise<WindowCount> {
+    const client = this.redis.client();
+    if (client !== null) {
+      try {
+        const reply = (await client.eval(INCREMENT_SCRIPT, 1, KEY_PREFIX + key, String(windowMs))) as [number, number];
+        this.markHealthy();
+        return { count: Number(reply[0]), resetInMs: Number(reply[1]) };
+      } catch (e: unknown) {
+        this.markDegraded(e);
+      }
+    }
+    return this.incrementInMemory(key, windowMs);
+  }
+
+  /** The current count without adding a hit (0 when the window is over). */
+  async peek(key: string): Promise<WindowCount> {
+    const client = this.redis.client();
+    if (client !== null) {
+      try {
+        const [count, ttl] = await Promise.all([client.get(KEY_PREFIX + key), client.pttl(KEY_PREFIX + key)]);
+        this.markHealthy();
+        return { count: count === null ? 0 : Number(count), resetInMs: Math.max(0, ttl) };
+      } catch (e: unknown) {
+        this.markDegraded(e);
+      }
+    }
+    const entry = this.memory.get(key);
+    const now = Date.now();
+    return entry === undefined || entry.expiresAt <= now ? { count: 0, resetInMs: 0 } : { count: entry.count, resetInMs: entry.expiresAt - now };
+  }
+
+  private incrementInMemory(key: string, windowMs: number): WindowCount {
+    const now = Date.now();
+    if (++this.calls % SWEEP_EVERY === 0) this.sweep(now);
+    let entry = this.memory.get(key);
+    if (entry === undefined || entry.expiresAt <= now) {
+      entry = { count: 0, expiresAt: now + windowMs };
+      this.memory.set(key, entry);
+    }
+    entry.count += 1;
+    return { count: entry.count, resetInMs: entry.expiresAt - now };
+  }
+
+  private sweep(now: number): void {
+    for (const [k, v] of this.memory) if (v.expiresAt <= now) this.memory.delete(k);
+  }
+
+  private markDegraded(e: unknown): void {
+    if (this.degraded) return;
+    this.degraded = true;
+    this.logger.event('warn', 'rate_limit_store_degraded', {
+      store: 'memory',
+      reason: e instanceof Error ? e.message : String(e),
+      note: 'Redis unreachable: counting per instance until it returns',
+    });
+  }
+
+  private markHealthy(): void {
+    if (!this.degraded) return;
+    this.degraded = false;
+    this.logger.event('info', 'rate_limit_store_restored', { store: 'redis' });
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
+import { DisposableRedis, freePort } from './redis-server.js';
+
+const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
+const LIMIT = 10;
+
+describe('rate limits shared through Redis', () => {
+  let a: Gateway;
+  let b: Gateway;
+  beforeAll(async () => {
+    const env = { REDIS_URL, RATE_LIMIT_AUTHENTICATED_PER_HOUR: String(LIMIT), RATE_LIMIT_BURST_PER_SECOND: '1000' };
+    a = await startGateway(env);
+    b = await startGateway(env);
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('two instances together allow exactly the limit', async () => {
+    // A fresh principal per run, so counters left in Redis by earlier runs do not matter.
+    const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: `shared-${randomUUID()}` })}` };
+    const statuses: number[] = [];
+    for (let i = 0; i < 16; i += 1) {
+      const gw = i % 2 === 0 ? a : b;
+      statuses.push((await gw.anon().get('/api/v1/market/clock').set(auth)).status);
+    }
+    expect(statuses.filter((s) => s === 200)).toHaveLength(LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(16 - LIMIT);
+    expect(statuses.slice(0, LIMIT).every((s) => s === 200)).toBe(true);
+  });
+
+  it('concurrent requests across both instances still allow exactly the limit', async () => {
+    const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: `burst-${randomUUID()}` })}` };
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).anon().get('/api/v1/market/clock').set(auth)));
+    expect(results.filter((r) => r.status === 200)).toHaveLength(LIMIT);
+  });
+});
+
+describe('Redis going away mid-test', () => {
+  let redis: DisposableRedis;
+  let gw: Gateway;
+  beforeAll(async () => {
+    redis = new DisposableRedis(await freePort());
+    await redis.start();
+    gw = await startGateway({ REDIS_URL: redis.url, RATE_LIMIT_AUTHENTICATED_PER_HOUR: '5', RATE_LIMIT_BURST_PER_SECOND: '1000' });
+  });
+  afterAll(async () => {
+    await gw.close();
+    await redis.kill();
+  });
+
+  it('keeps answering and limiting in memory, logs the switch, and returns to Redis when it is back', async () => {
+    const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'survivor' })}` };
+    await gw.anon().get('/api/v1/market/clock').set(auth).expect(200);
+    await gw.anon().get('/api/v1/market/clock').set(auth).expect(200);
+
+    await redis.kill();
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i += 1) statuses.push((await gw.anon().get('/api/v1/market/clock').set(auth)).status);
+    // Never a 500, never unlimited: memory counting starts afresh and stops at the limit.
+    expect(statuses.every((s) => s === 200 || s === 429)).toBe(true);
+    expect(statuses.filter((s) => s === 200)).toHaveLength(5);
+    expect(statuses.slice(5).every((s) => s === 429)).toBe(true);
+    expect(gw.logs.some((l) => l['message'] === 'rate_limit_store_degraded')).toBe(true);
+
+    await redis.start();
+    // The store notices Redis is back on its next command after the client reconnects.
+    const other = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'after-recovery' })}` };
+    const deadline = Date.now() + 15000;
+    while (!gw.logs.some((l) => l['message'] === 'rate_limit_store_restored') && Date.now() < deadline) {
+      expect([200, 429]).toContain((await gw.anon().get('/api/v1/market/clock').set(other)).status);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(gw.logs.some((l) => l['message'] === 'rate_limit_store_restored')).toBe(true);
+  });
+});
