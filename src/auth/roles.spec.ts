@@ -1,0 +1,36 @@
+import { grants, isPremiumTier, PERMISSIONS, rolesGranting, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
+
+/** DESIGN.md: viewer stocks + clock; premium adds options and history; trader adds trading; admin all, incl. audit. */
+const EXPECTED: Record<Role, Permission[]> = {
+  viewer: ['market:read'],
+  premium: ['market:read', 'options:read', 'history:read'],
+  trader: ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
+  admin: ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write', 'audit:read'],
+};
+
+describe('role permissions', () => {
+  it.each(ROLES.flatMap((role) => PERMISSIONS.map((p) => [role, p] as const)))('%s → %s', (role, permission) => {
+    expect(grants([role], permission)).toBe(EXPECTED[role].includes(permission));
+  });
+
+  it('is ordered: each role has every right of the one below it', () => {
+    for (let i = 1; i < ROLES.length; i += 1) {
+      const lower = ROLE_PERMISSIONS[ROLES[i - 1] as Role];
+      const higher = ROLE_PERMISSIONS[ROLES[i] as Role];
+      expect(lower.every((p) => higher.includes(p))).toBe(true);
+    }
+  });
+
+  it('premium cannot trade, only admin reads audit', () => {
+    expect(grants(['premium'], 'trading:write')).toBe(false);
+    expect(rolesGranting('audit:read')).toEqual(['admin']);
+    expect(rolesGranting('trading:write')).toEqual(['trader', 'admin']);
+  });
+
+  it('puts premium, trader and admin on the premium rate tier', () => {
+    expect(isPremiumTier(['viewer'])).toBe(false);
+    expect(isPremiumTier(['premium'])).toBe(true);
+    expect(isPremiumTier(['trader'])).toBe(true);
+    expect(isPremiumTier(['admin'])).toBe(true);
+  });
+});
