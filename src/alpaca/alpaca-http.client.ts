@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { AppConfig } from '../core/config/app-config.js';
+import type { ErrorCode } from '../core/errors/error-catalog.js';
 import type { WinstonLogger } from '../core/logging/winston-logger.js';
 import { failureFromResponse, type HeaderBag } from './upstream-failure.mapper.js';
 import { UpstreamError, type UpstreamApi } from './upstream.error.js';
@@ -22,6 +23,13 @@ export interface GetOptions<T> {
   endpoint: string;
   query?: Query;
   parse: (body: unknown) => T;
+  /** What a 404 means on this endpoint (order, position…); by default an unexpected answer. */
+  notFoundCode?: ErrorCode;
+}
+
+export interface SendOptions<T> extends GetOptions<T> {
+  method: 'POST' | 'DELETE' | 'PATCH';
+  body?: unknown;
 }
 
 const MAX_SOCKETS = 64;
@@ -80,12 +88,32 @@ export abstract class AlpacaHttpClient {
     });
   }
 
-  async get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
+  get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
+    return this.request(path, { ...options, method: 'GET' });
+  }
+
+  /**
+   * A write (order submit, cancel). Never retried here or anywhere: the caller reconciles an
+   * unknown outcome itself (see the trading module).
+   */
+  send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
+    return this.request(path, options);
+  }
+
+  private async request<T>(
+    path: string,
+    options: GetOptions<T> & { method: 'GET' | SendOptions<T>['method']; body?: unknown },
+  ): Promise<UpstreamResponse<T>> {
     const started = Date.now();
     const url = `${path}${buildQuery(options.query)}`;
     let res: AxiosResponse<string>;
     try {
-      res = await this.http.get<string>(url);
+      res = await this.http.request<string>({
+        url,
+        method: options.method,
+        data: options.body === undefined ? undefined : JSON.stringify(options.body),
+        headers: options.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      });
     } catch (e: unknown) {
       throw this.networkFailure(e, options.endpoint, started);
     }
@@ -94,9 +122,13 @@ export abstract class AlpacaHttpClient {
     const body = typeof res.data === 'string' ? res.data : '';
     this.logCall(options.endpoint, res.status, started, requestId);
     if (res.status < 200 || res.status >= 300) {
-      throw new UpstreamError(failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers, body }));
+      const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers, body });
+      if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;
+      throw new UpstreamError(failure);
     }
-    return { body: this.decode(body, options, requestId), requestId, fetchedAt: Date.now() };
+    // 204 No Content (a cancel) has nothing to decode.
+    const decoded = res.status === 204 ? options.parse(null) : this.decode(body, options, requestId);
+    return { body: decoded, requestId, fetchedAt: Date.now() };
   }
 
   private decode<T>(body: string, options: GetOptions<T>, requestId: string | null): T {
