@@ -1,6 +1,7 @@
 import { AppError } from '../core/errors/app-error.js';
 import type { OptionType } from '../alpaca/options.models.js';
 import { isRealDate } from './calendar-date.js';
+import type { OptionContractTerms } from './options-results.models.js';
 
 /** Terms decoded from an OCC symbol (alpaca-api.md §6.1). Decoding only: no market value here. */
 export interface OccContract {
@@ -142,4 +143,35 @@ export function requireOccSymbol(raw: string): OccContract {
     message: `${JSON.stringify(result.symbol)} is not an OCC option symbol${first === undefined ? '' : `: ${first.problem}`}.`,
     details: invalidSymbolDetails(result),
   });
+}
+
+/**
+ * Parses a list of symbols, collapsing duplicates (first position kept). Throws one
+ * INVALID_OPTION_SYMBOL naming every bad entry, before any upstream call.
+ */
+export function requireOccSymbols(raw: string[]): OccContract[] {
+  const results = raw.map(parseOccSymbol);
+  const invalid = results.filter((r): r is Extract<OccParseResult, { ok: false }> => !r.ok);
+  if (invalid.length > 0) {
+    throw new AppError('INVALID_OPTION_SYMBOL', {
+      message: `Invalid option symbol(s): ${invalid.slice(0, 10).map((r) => JSON.stringify(r.symbol)).join(', ')}`,
+      details: { invalid_symbols: invalid.slice(0, 100).map(invalidSymbolDetails) },
+    });
+  }
+  const unique = new Map<string, OccContract>();
+  for (const r of results) if (r.ok && !unique.has(r.contract.symbol)) unique.set(r.contract.symbol, r.contract);
+  return [...unique.values()];
+}
+
+/** Orders contracts by expiration, then strike (numerically), then type (calls first). */
+export function compareContracts(a: OccContract, b: OccContract): number {
+  if (a.expiration_date !== b.expiration_date) return a.expiration_date < b.expiration_date ? -1 : 1;
+  if (a.strike_code !== b.strike_code) return a.strike_code < b.strike_code ? -1 : 1;
+  if (a.option_type !== b.option_type) return a.option_type === 'call' ? -1 : 1;
+  return a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0;
+}
+
+/** The terms a response shows (the 8-digit strike code is for sorting only). */
+export function termsOf(c: OccContract): OptionContractTerms {
+  return { symbol: c.symbol, root_symbol: c.root_symbol, expiration_date: c.expiration_date, option_type: c.option_type, strike_price: c.strike_price };
 }

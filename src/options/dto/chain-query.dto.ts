@@ -1,0 +1,59 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
+import { withErrorCode } from '../../core/errors/validation.js';
+import type { OptionType } from '../../alpaca/options.models.js';
+import { POSITIVE_DECIMAL } from '../decimal-string.js';
+import { IsCalendarDate, PAGE_TOKEN_PATTERN, toInt } from './query-rules.js';
+
+export const MAX_CHAIN_LIMIT = 1000;
+const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
+
+export class ChainQueryDto {
+  @ApiPropertyOptional({ description: 'Only contracts expiring on this day (YYYY-MM-DD).', example: '2024-04-26' })
+  @IsOptional()
+  @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
+  expiration_date?: string;
+
+  @ApiPropertyOptional({ description: 'Expiring on or after this day (YYYY-MM-DD).', example: '2024-04-22' })
+  @IsOptional()
+  @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
+  expiration_date_gte?: string;
+
+  @ApiPropertyOptional({ description: 'Expiring on or before this day (YYYY-MM-DD); not before expiration_date_gte.', example: '2024-06-21' })
+  @IsOptional()
+  @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
+  expiration_date_lte?: string;
+
+  @ApiPropertyOptional({ enum: ['call', 'put'], description: "Sent to Alpaca as `type`." })
+  @IsOptional()
+  @IsIn(['call', 'put'])
+  option_type?: OptionType;
+
+  @ApiPropertyOptional({ description: 'Lowest strike, sent as strike_price_gte exactly as written.', example: '150' })
+  @IsOptional()
+  @IsString()
+  @Matches(POSITIVE_DECIMAL, { message: `min_strike ${STRIKE_MESSAGE}` })
+  min_strike?: string;
+
+  @ApiPropertyOptional({ description: 'Highest strike, sent as strike_price_lte exactly as written; not below min_strike.', example: '175' })
+  @IsOptional()
+  @IsString()
+  @Matches(POSITIVE_DECIMAL, { message: `max_strike ${STRIKE_MESSAGE}` })
+  max_strike?: string;
+
+  @ApiPropertyOptional({ description: 'Contracts per page, 1..1000 (Alpaca default 100).', minimum: 1, maximum: MAX_CHAIN_LIMIT })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_CHAIN_LIMIT)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
+  @IsOptional()
+  @IsString()
+  @NotEquals('null', { message: 'page_token must be a token from page_info.next_page_token, not "null"' })
+  @Matches(PAGE_TOKEN_PATTERN, { message: 'page_token must be a token from page_info.next_page_token' })
+  page_token?: string;
+}

@@ -1,0 +1,25 @@
+import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { isCalendarDate } from '../calendar-date.js';
+
+/* Validation pieces the options query DTOs share. */
+
+/** Alpaca's page tokens are base64; anything else cannot be one of theirs. */
+export const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
+
+export const toInt = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
+
+export const toUpper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
+
+/** A YYYY-MM-DD date that exists (no 2024-02-30). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyKey: string | symbol): void => {
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: target.constructor,
+      propertyName: String(propertyKey),
+      options: { message: `${String(propertyKey)} must be a YYYY-MM-DD date that exists`, ...options },
+      validator: { validate: isCalendarDate },
+    });
+  };
+}

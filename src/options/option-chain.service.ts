@@ -1,0 +1,100 @@
+import { Injectable } from '@nestjs/common';
+import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
+import type { OptionChainQuery } from '../alpaca/options.models.js';
+import { MarketClockService } from '../market-data/market-clock.service.js';
+import type { ChainQueryDto } from './dto/chain-query.dto.js';
+import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
+import { compareContracts, parseOccSymbol, termsOf, type OccContract } from './occ-symbol.js';
+import type { ChainCompleteness, OptionChainResult, OptionQuoteResult } from './options-results.models.js';
+
+const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
+
+function completenessOf(contracts: OptionQuoteResult[]): ChainCompleteness {
+  const count = (flag: (c: OptionQuoteResult) => boolean): number => contracts.filter(flag).length;
+  return {
+    contracts: contracts.length,
+    with_greeks: count((c) => c.greeks_available),
+    with_implied_volatility: count((c) => c.iv_available),
+    with_latest_quote: count((c) => c.latest_quote_available),
+    with_latest_trade: count((c) => c.latest_trade_available),
+  };
+}
+
+/**
+ * One page of an underlying's option chain, filters passed to Alpaca exactly as the caller gave
+ * them (nothing is filtered or capped here); the caller walks the pages with page_token.
+ */
+@Injectable()
+export class OptionChainService {
+  constructor(
+    private readonly gateway: OptionsDataGateway,
+    private readonly clock: MarketClockService,
+    private readonly config: AppConfig,
+  ) {}
+
+  async chain(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
+    assertOrderedDates('expiration_date_gte', q.expiration_date_gte, 'expiration_date_lte', q.expiration_date_lte);
+    assertOrderedStrikes('min_strike', q.min_strike, 'max_strike', q.max_strike);
+    const query: OptionChainQuery = {
+      underlying,
+      type: q.option_type,
+      strikePriceGte: q.min_strike,
+      strikePriceLte: q.max_strike,
+      expirationDate: q.expiration_date,
+      expirationDateGte: q.expiration_date_gte,
+      expirationDateLte: q.expiration_date_lte,
+      limit: q.limit,
+      pageToken: q.page_token,
+    };
+    const [page, marketStatus] = await Promise.all([this.gateway.chain(query), this.clock.status()]);
+    const { snapshots, next_page_token } = page.value;
+    // A first page with nothing and nowhere to go: no chain for these filters. Later pages may
+    // legitimately be empty.
+    if (snapshots.length === 0 && next_page_token === null && q.page_token === undefined) {
+      throw new AppError('OPTIONS_CHAIN_UNAVAILABLE', {
+        message: `Alpaca returned no option contracts for ${underlying} with these filters on the ${this.config.alpaca.optionsFeed} feed.`,
+        details: { underlying, filters: this.filtersOf(q), feed: this.config.alpaca.optionsFeed },
+      });
+    }
+    const decoded = snapshots.map(({ symbol, snapshot }) => ({ contract: this.decode(symbol), snapshot }));
+    decoded.sort((a, b) => compareContracts(a.contract, b.contract));
+    const contracts: OptionQuoteResult[] = decoded.map(({ contract, snapshot }) => ({ ...termsOf(contract), ...snapshot }));
+    return new Attributed(
+      {
+        underlying_symbol: underlying,
+        contracts,
+        completeness: completenessOf(contracts),
+        page_info: { has_more: next_page_token !== null, next_page_token, count: contracts.length },
+      },
+      page.provenance,
+      NOT_CACHED,
+      marketStatus,
+    );
+  }
+
+  /** Alpaca keys chain snapshots by OCC symbol; anything else is not a chain we can read. */
+  private decode(symbol: string): OccContract {
+    const result = parseOccSymbol(symbol);
+    if (result.ok) return result.contract;
+    throw new AppError('UPSTREAM_INVALID_RESPONSE', {
+      message: 'Alpaca returned a chain entry that is not an OCC option symbol.',
+      details: { upstream: 'data', reason: `snapshot key ${JSON.stringify(result.symbol)} is not an OCC symbol` },
+    });
+  }
+
+  private filtersOf(q: ChainQueryDto): Record<string, string | number> {
+    const filters: Record<string, string | number | undefined> = {
+      expiration_date: q.expiration_date,
+      expiration_date_gte: q.expiration_date_gte,
+      expiration_date_lte: q.expiration_date_lte,
+      option_type: q.option_type,
+      min_strike: q.min_strike,
+      max_strike: q.max_strike,
+      limit: q.limit,
+    };
+    return Object.fromEntries(Object.entries(filters).filter((e): e is [string, string | number] => e[1] !== undefined));
+  }
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators.js';
+import type { Attributed } from '../core/attribution/provenance.js';
+import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
+import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
+import { BatchOptionQuotesDto } from './dto/batch-option-quotes.dto.js';
+import { OptionSymbolParamDto } from './dto/option-params.dto.js';
+import { OptionBatchResultDto, OptionQuoteResultDto } from './dto/option-responses.dto.js';
+import { OptionQuotesService } from './option-quotes.service.js';
+import type { OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
+
+@ApiTags('options')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Roles('options:read')
+@Controller('options')
+export class OptionQuotesController {
+  constructor(private readonly quotes: OptionQuotesService) {}
+
+  @Post('quotes/batch')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Snapshots of up to 100 contracts in one upstream call; per-contract success or OPTION_DATA_UNAVAILABLE.',
+    description:
+      'Source: Alpaca `GET /v1beta1/options/snapshots` on the configured options feed (metadata.feed). Greeks and implied ' +
+      'volatility are exactly what Alpaca sent, or null with greeks_available / iv_available false: never computed.',
+  })
+  @ApiEnvelope(OptionBatchResultDto)
+  @ApiErrors('INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  batch(@Body() body: BatchOptionQuotesDto): Promise<Attributed<OptionBatchResult>> {
+    return this.quotes.batch(body.option_symbols);
+  }
+
+  @Get(':option_symbol/quote')
+  @ApiOperation({
+    summary: 'One contract: terms decoded from the OCC symbol, latest quote and trade, greeks and implied volatility.',
+    description:
+      'Source: Alpaca `GET /v1beta1/options/snapshots?symbols=…` on the configured options feed (there is no single-contract ' +
+      'path). Members Alpaca did not send are null with their availability flag false; no value is ever computed or defaulted. ' +
+      'No snapshot for the contract is 404 OPTION_DATA_UNAVAILABLE with the decoded terms in details.',
+  })
+  @ApiEnvelope(OptionQuoteResultDto)
+  @ApiErrors('INVALID_OPTION_SYMBOL', 'OPTION_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  quote(@Param() p: OptionSymbolParamDto): Promise<Attributed<OptionQuoteResult>> {
+    return this.quotes.quote(p.option_symbol);
+  }
+}
