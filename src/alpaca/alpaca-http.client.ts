@@ -4,6 +4,7 @@ import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios
 import type { AppConfig } from '../core/config/app-config.js';
 import type { ErrorCode } from '../core/errors/error-catalog.js';
 import type { WinstonLogger } from '../core/logging/winston-logger.js';
+import { NO_UPSTREAM_OBSERVER, outcomeForStatus, parseRateLimitRemaining, type UpstreamObserver } from '../core/metrics/upstream-observer.js';
 import { failureFromResponse, type HeaderBag } from './upstream-failure.mapper.js';
 import { UpstreamError, type UpstreamApi } from './upstream.error.js';
 import { WireFormatError } from './wire-parsers.js';
@@ -68,6 +69,8 @@ export abstract class AlpacaHttpClient {
     baseURL: string,
     config: AppConfig,
     private readonly logger: WinstonLogger,
+    /** Told about every call (metrics); the adapter itself never imports a metrics library. */
+    private readonly observer: UpstreamObserver = NO_UPSTREAM_OBSERVER,
   ) {
     this.http = axios.create({
       baseURL,
@@ -121,6 +124,10 @@ export abstract class AlpacaHttpClient {
     const requestId = headers['x-request-id'] ?? null;
     const body = typeof res.data === 'string' ? res.data : '';
     this.logCall(options.endpoint, res.status, started, requestId);
+    this.observer.observeUpstreamCall({
+      api: this.api, endpoint: options.endpoint, outcome: outcomeForStatus(res.status), durationMs: Date.now() - started,
+      rateLimitRemaining: parseRateLimitRemaining(headers['x-ratelimit-remaining']),
+    });
     if (res.status < 200 || res.status >= 300) {
       const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers, body });
       if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;
@@ -149,6 +156,9 @@ export abstract class AlpacaHttpClient {
     const timedOut = code !== undefined && NETWORK_TIMEOUT_CODES.has(code);
     this.logger.event('warn', 'upstream_network_error', {
       api: this.api, endpoint, error: code ?? 'unknown', duration_ms: Date.now() - started,
+    });
+    this.observer.observeUpstreamCall({
+      api: this.api, endpoint, outcome: timedOut ? 'timeout' : 'network_error', durationMs: Date.now() - started, rateLimitRemaining: null,
     });
     return new UpstreamError({
       code: timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_API_UNAVAILABLE',

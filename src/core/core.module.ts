@@ -8,6 +8,8 @@ import { JsonBodyMiddleware } from './errors/json-body.middleware.js';
 import { createValidationPipe } from './errors/validation.js';
 import { AccessLogMiddleware } from './logging/access-log.middleware.js';
 import { WinstonLogger } from './logging/winston-logger.js';
+import { MetricsModule } from './metrics/metrics.module.js';
+import { ReadinessRegistry } from './readiness/readiness.registry.js';
 import { RedisService } from './redis/redis.service.js';
 
 export interface CoreOptions {
@@ -26,6 +28,7 @@ export class CoreModule implements NestModule {
   static forRoot({ config, logger }: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
+      imports: [MetricsModule],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: WinstonLogger, useValue: logger },
@@ -37,8 +40,12 @@ export class CoreModule implements NestModule {
         AccessLogMiddleware,
         JsonBodyMiddleware,
         RedisService,
+        ReadinessRegistry,
       ],
-      exports: [AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestIdMiddleware, AccessLogMiddleware],
+      exports: [
+        AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestIdMiddleware, AccessLogMiddleware,
+        MetricsModule, ReadinessRegistry,
+      ],
     };
   }
 

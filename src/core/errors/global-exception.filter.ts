@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from
 import type { Request, Response } from 'express';
 import { getRequestContext } from '../attribution/request-context.js';
 import { WinstonLogger } from '../logging/winston-logger.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AppError } from './app-error.js';
 import { catalogEntry, type ErrorCode } from './error-catalog.js';
 
@@ -37,7 +38,10 @@ function toAppError(exception: unknown): AppError {
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
-  constructor(private readonly logger: WinstonLogger) {}
+  constructor(
+    private readonly logger: WinstonLogger,
+    private readonly metrics: GatewayMetrics,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -51,6 +55,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const requestId = getRequestContext(req)?.requestId ?? null;
 
     this.log(error, exception, requestId, req);
+    if (entry.type === 'data_unavailable') this.metrics.observeDataUnavailable(error.code);
     if (res.headersSent) return;
 
     res.status(entry.status);

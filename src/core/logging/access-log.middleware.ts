@@ -2,16 +2,8 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { getRequestContext } from '../attribution/request-context.js';
 import { pathOf } from '../errors/global-exception.filter.js';
+import { routeTemplate } from '../metrics/route-template.js';
 import { WinstonLogger } from './winston-logger.js';
-
-/** Route template when Express matched one, so logs group by route rather than by symbol. */
-function routeOf(req: Request): string | null {
-  const route: unknown = req.route;
-  if (route !== null && typeof route === 'object' && 'path' in route && typeof route.path === 'string') {
-    return `${req.baseUrl}${route.path}`;
-  }
-  return null;
-}
 
 /** One JSON line per request: request id, method, path, route, status, duration. */
 @Injectable()
@@ -26,7 +18,7 @@ export class AccessLogMiddleware implements NestMiddleware {
         request_id: getRequestContext(req)?.requestId ?? null,
         method: req.method,
         path: pathOf(req),
-        route: routeOf(req),
+        route: routeTemplate(req),
         status: res.statusCode,
         duration_ms: Math.round(durationMs * 100) / 100,
         error_code: res.getHeader('X-Error-Code') ?? null,

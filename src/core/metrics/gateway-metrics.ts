@@ -1,0 +1,173 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { BoundedLabel } from './bounded-label.js';
+import { UpstreamObserver, type UpstreamCall } from './upstream-observer.js';
+
+const MS_PER_SECOND = 1000;
+/** Seconds; from a cache hit to a slow upstream call that hits the timeout. */
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** Seconds between the newest upstream timestamp and the response: live quotes to old bars. */
+const FRESHNESS_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 21600, 86400, 604800];
+/** Generous caps per label (see BoundedLabel); real values are a few dozen at most. */
+const MAX_ROUTES = 200;
+const MAX_ENDPOINTS = 100;
+const MAX_SMALL_SET = 50;
+
+export type CircuitState = 'closed' | 'half_open' | 'open';
+/** Gauge values of `opitios_circuit_state`, ordered by severity. */
+export const CIRCUIT_STATE_VALUES: Readonly<Record<CircuitState, number>> = { closed: 0, half_open: 1, open: 2 };
+
+export interface HttpObservation {
+  method: string;
+  /** Route template (`/api/v1/stocks/:symbol/quote`) or `unmatched`; never a raw path. */
+  route: string;
+  status: number;
+  durationSeconds: number;
+}
+
+/**
+ * Every Prometheus metric the gateway exports, in one registry per application instance (so tests
+ * that boot several apps in one process never share counters). Labels come from small fixed sets:
+ * route and endpoint templates, catalog codes, data sources; symbols are never labels.
+ *
+ * Hooks for issues that have not landed yet, to be called by their owners:
+ * `setCircuitState` (circuit breakers), `observeCacheLookup` (caching), `observeAuditEvent` (audit).
+ */
+@Injectable()
+export class GatewayMetrics extends UpstreamObserver {
+  readonly registry = new Registry();
+
+  private readonly routes = new BoundedLabel(MAX_ROUTES);
+  private readonly endpoints = new BoundedLabel(MAX_ENDPOINTS);
+  private readonly smallSets = {
+    code: new BoundedLabel(MAX_SMALL_SET),
+    source: new BoundedLabel(MAX_SMALL_SET),
+    layer: new BoundedLabel(MAX_SMALL_SET),
+    upstream: new BoundedLabel(MAX_SMALL_SET),
+    event: new BoundedLabel(MAX_SMALL_SET),
+  };
+
+  private readonly httpRequests = new Counter({
+    name: 'opitios_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
+  private readonly httpDuration = new Histogram({
+    name: 'opitios_http_request_duration_seconds',
+    help: 'Time from request arrival to the last byte of the response, by method, route template and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly upstreamRequests = new Counter({
+    name: 'opitios_upstream_requests_total',
+    help: 'Calls to Alpaca, by api (data|trading), endpoint template and outcome.',
+    labelNames: ['api', 'endpoint', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  private readonly upstreamDuration = new Histogram({
+    name: 'opitios_upstream_request_duration_seconds',
+    help: 'Latency of calls to Alpaca, by api, endpoint template and outcome.',
+    labelNames: ['api', 'endpoint', 'outcome'] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly upstreamRemaining = new Gauge({
+    name: 'opitios_upstream_rate_limit_remaining',
+    help: "Alpaca's X-RateLimit-Remaining from the latest answer that carried it, by api.",
+    labelNames: ['api'] as const,
+    registers: [this.registry],
+  });
+  private readonly circuitState = new Gauge({
+    name: 'opitios_circuit_state',
+    help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['upstream'] as const,
+    registers: [this.registry],
+  });
+  private readonly cacheLookups = new Counter({
+    name: 'opitios_cache_lookups_total',
+    help: 'Cache lookups by layer and result (hit|miss).',
+    labelNames: ['layer', 'result'] as const,
+    registers: [this.registry],
+  });
+  private readonly responsesBySource = new Counter({
+    name: 'opitios_responses_by_data_source_total',
+    help: 'Successful data responses by metadata.data_source.',
+    labelNames: ['data_source'] as const,
+    registers: [this.registry],
+  });
+  private readonly dataUnavailable = new Counter({
+    name: 'opitios_data_unavailable_total',
+    help: 'Errors of type data_unavailable (Alpaca had no data), by catalog code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly freshness = new Histogram({
+    name: 'opitios_data_freshness_seconds',
+    help: 'Age of the newest upstream timestamp in a response (metadata.data_freshness_seconds), by data_source.',
+    labelNames: ['data_source'] as const,
+    buckets: FRESHNESS_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly auditEvents = new Counter({
+    name: 'opitios_audit_events_total',
+    help: 'Audit events by event type and outcome (recorded|failed).',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    super();
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  /** The exposition text for GET /metrics. */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  observeHttpRequest(o: HttpObservation): void {
+    const labels = { method: o.method, route: this.routes.value(o.route), status: String(o.status) };
+    this.httpRequests.inc(labels);
+    this.httpDuration.observe(labels, o.durationSeconds);
+  }
+
+  observeUpstreamCall(call: UpstreamCall): void {
+    const api = this.smallSets.upstream.value(call.api);
+    const labels = { api, endpoint: this.endpoints.value(call.endpoint), outcome: call.outcome };
+    this.upstreamRequests.inc(labels);
+    this.upstreamDuration.observe(labels, call.durationMs / MS_PER_SECOND);
+    if (call.rateLimitRemaining !== null) this.upstreamRemaining.set({ api }, call.rateLimitRemaining);
+  }
+
+  /** A successful response carrying provenance; freshness is null when the data has no timestamp. */
+  observeAttributedResponse(dataSource: string, freshnessSeconds: number | null): void {
+    const source = this.smallSets.source.value(dataSource);
+    this.responsesBySource.inc({ data_source: source });
+    if (freshnessSeconds !== null) this.freshness.observe({ data_source: source }, Math.max(0, freshnessSeconds));
+  }
+
+  observeDataUnavailable(code: string): void {
+    this.dataUnavailable.inc({ code: this.smallSets.code.value(code) });
+  }
+
+  /** Hook for the circuit breakers: call on every state change (and once at start). */
+  setCircuitState(upstream: string, state: CircuitState): void {
+    this.circuitState.set({ upstream: this.smallSets.upstream.value(upstream) }, CIRCUIT_STATE_VALUES[state]);
+  }
+
+  /** Hook for the cache: one call per lookup, `layer` from a fixed set such as `memory` or `redis`. */
+  observeCacheLookup(layer: string, result: 'hit' | 'miss'): void {
+    this.cacheLookups.inc({ layer: this.smallSets.layer.value(layer), result });
+  }
+
+  /** Hook for the audit store: `event` from its fixed set of event types. */
+  observeAuditEvent(event: string, outcome: 'recorded' | 'failed'): void {
+    this.auditEvents.inc({ event: this.smallSets.event.value(event), outcome });
+  }
+}

@@ -1,0 +1,15 @@
+import { Global, Module } from '@nestjs/common';
+import { GatewayMetrics } from './gateway-metrics.js';
+import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
+import { UpstreamObserver } from './upstream-observer.js';
+
+/**
+ * The Prometheus registry and its feeders, global so the Alpaca adapter (UpstreamObserver), the
+ * attribution interceptor and the error filter can report without knowing about prom-client.
+ */
+@Global()
+@Module({
+  providers: [GatewayMetrics, { provide: UpstreamObserver, useExisting: GatewayMetrics }, HttpMetricsMiddleware],
+  exports: [GatewayMetrics, UpstreamObserver, HttpMetricsMiddleware],
+})
+export class MetricsModule {}
