@@ -47,6 +47,9 @@ export class AppConfig {
   readonly metricsToken: string | undefined;
   readonly stockBatchMaxSymbols: number;
   readonly bodyLimitBytes: number;
+  // ---- operations ----
+  /** SHUTDOWN_GRACE_MS: drain time for in-flight requests on SIGTERM. */
+  readonly shutdownGraceMs: number;
 
   constructor(init: Omit<AppConfig, 'secrets'>) {
     this.port = init.port;
@@ -66,6 +69,7 @@ export class AppConfig {
     this.metricsToken = init.metricsToken;
     this.stockBatchMaxSymbols = init.stockBatchMaxSymbols;
     this.bodyLimitBytes = init.bodyLimitBytes;
+    this.shutdownGraceMs = init.shutdownGraceMs;
   }
 
   /** Values that must never appear in a log line or a response body. */

@@ -147,4 +147,13 @@ export class EnvironmentVariables {
   /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)
   BODY_LIMIT_BYTES: number = 102400;
+
+  // ---- operations (health, metrics, shutdown) ----
+
+  /**
+   * On SIGTERM: how long in-flight requests may take to finish after the listener closes, before
+   * their connections are cut. Keep it below Kubernetes' terminationGracePeriodSeconds.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  SHUTDOWN_GRACE_MS: number = 10000;
 }

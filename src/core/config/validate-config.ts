@@ -81,5 +81,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     metricsToken: vars.METRICS_TOKEN,
     stockBatchMaxSymbols: vars.STOCK_BATCH_MAX_SYMBOLS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
+    // ---- operations ----
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
   });
 }
