@@ -4,6 +4,8 @@ import { AlpacaMarketDataGateway } from './alpaca-market-data.gateway.js';
 import { AlpacaOptionsDataGateway } from './alpaca-options-data.gateway.js';
 import { MarketDataGateway } from './market-data.gateway.js';
 import { OptionsDataGateway } from './options-data.gateway.js';
+import { AlpacaTradingGateway } from './alpaca-trading.gateway.js';
+import { TradingGateway } from './trading.gateway.js';
 
 /** The Alpaca adapter: HTTP clients, wire types and mappers stay inside; only ports are exported. */
 @Module({
@@ -12,7 +14,8 @@ import { OptionsDataGateway } from './options-data.gateway.js';
     AlpacaTradingClient,
     { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway },
     { provide: OptionsDataGateway, useClass: AlpacaOptionsDataGateway },
+    { provide: TradingGateway, useClass: AlpacaTradingGateway },
   ],
-  exports: [MarketDataGateway, OptionsDataGateway],
+  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway],
 })
 export class AlpacaModule {}

@@ -3,6 +3,9 @@
  * `revoke <id|name>`. Keys are stored as sha-256 hashes in API_KEYS_FILE (or --file); the key
  * itself is printed once, at creation.
  */
+import { userInfo } from 'node:os';
+import { createAuditStore } from '../audit/audit-store.factory.js';
+import type { AuditAction } from '../audit/audit.types.js';
 import { ApiKeyStore } from './api-key-store.js';
 import { isRole, ROLES, type Role } from './roles.js';
 
@@ -21,7 +24,29 @@ function usage(): never {
   process.exit(2);
 }
 
-function main(argv: string[]): void {
+/** Key changes are audited like any other security event, with the operator as actor. */
+async function audit(action: AuditAction, keyId: string, details: Record<string, unknown>): Promise<void> {
+  const store = createAuditStore({
+    databaseUrl: process.env['DATABASE_URL'] || undefined,
+    auditLogPath: process.env['AUDIT_LOG_PATH'] ?? './data/audit.jsonl',
+  });
+  try {
+    await store.init();
+    await store.append({
+      actor: { sub: `cli:${userInfo().username}`, roles: [], key_id: null },
+      action,
+      resource: `api_key:${keyId}`,
+      outcome: 'ok',
+      request_id: null,
+      client_ip: null,
+      details,
+    });
+  } finally {
+    await store.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   const store = new ApiKeyStore(option(args, 'file') ?? process.env['API_KEYS_FILE'] ?? './data/api-keys.json');
   switch (command) {
@@ -35,6 +60,7 @@ function main(argv: string[]): void {
         process.exit(2);
       }
       const { key, record } = store.create(name, roles as Role[]);
+      await audit('api_key_created', record.id, { name: record.name, roles: record.roles });
       process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}\n`);
       process.stdout.write(`${key}\n`);
       process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
@@ -53,6 +79,7 @@ function main(argv: string[]): void {
         process.stderr.write(`no active key with id or name "${target}"\n`);
         process.exit(1);
       }
+      await audit('api_key_revoked', revoked.id, { name: revoked.name });
       process.stdout.write(`revoked ${revoked.id} "${revoked.name}"\n`);
       return;
     }
@@ -61,4 +88,7 @@ function main(argv: string[]): void {
   }
 }
 
-main(process.argv.slice(2));
+main(process.argv.slice(2)).catch((e: unknown) => {
+  process.stderr.write(`apikey failed: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

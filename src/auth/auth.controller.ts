@@ -1,8 +1,10 @@
 import { Controller, Header, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request } from 'express';
+import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
+import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { Public } from './auth.decorators.js';
 import { clientIp } from './principal.js';
@@ -21,6 +23,7 @@ export class AuthController {
   constructor(
     private readonly apiKeys: ApiKeyService,
     private readonly tokens: TokenService,
+    private readonly audit: AuditService,
   ) {}
 
   @Post('token')
@@ -39,6 +42,28 @@ export class AuthController {
         headers: { 'WWW-Authenticate': 'ApiKey realm="opitios-alpaca", header="X-API-Key"' },
       });
     }
-    return this.tokens.issue(await this.apiKeys.authenticate(apiKey, clientIp(req)));
+    let principal;
+    try {
+      principal = await this.apiKeys.authenticate(apiKey, clientIp(req));
+    } catch (e: unknown) {
+      await this.audit.recordBestEffort({
+        action: 'auth_failure',
+        resource: 'route:POST /api/v1/auth/token',
+        outcome: e instanceof AppError ? e.code : 'error',
+        req,
+        details: { credential: 'api_key', key_id: keyIdOf(apiKey) },
+      });
+      throw e;
+    }
+    const token = this.tokens.issue(principal);
+    await this.audit.recordBestEffort({
+      action: 'token_issued',
+      resource: `api_key:${principal.keyId ?? 'unknown'}`,
+      outcome: 'issued',
+      req,
+      principal,
+      details: { roles: token.roles, expires_in: token.expires_in },
+    });
+    return token;
   }
 }

@@ -4,6 +4,8 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
+import { AuditService } from '../audit/audit.service.js';
+import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { IS_PUBLIC } from './auth.decorators.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
@@ -48,11 +50,39 @@ export class AuthenticationGuard implements CanActivate {
     private readonly jwtGuard: JwtAuthGuard,
     private readonly apiKeys: ApiKeyService,
     private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true) return true;
     const req = context.switchToHttp().getRequest<Request>();
+    try {
+      return await this.authenticate(context, req);
+    } catch (e: unknown) {
+      await this.auditFailure(req, e);
+      throw e;
+    }
+  }
+
+  /** Presented-but-refused credentials are audited; a request with none is simply refused. */
+  private async auditFailure(req: Request, e: unknown): Promise<void> {
+    const presented = req.header('authorization') !== undefined ? 'bearer' : req.header('x-api-key') !== undefined ? 'api_key' : null;
+    if (presented === null) return;
+    const apiKey = req.header('x-api-key');
+    await this.audit.recordBestEffort({
+      action: 'auth_failure',
+      resource: `route:${req.method} ${req.baseUrl}${req.path}`,
+      outcome: e instanceof AppError ? e.code : 'error',
+      req,
+      details: {
+        credential: presented,
+        key_id: apiKey === undefined ? null : keyIdOf(apiKey),
+        reason: e instanceof AppError ? (e.details['reason'] ?? null) : null,
+      },
+    });
+  }
+
+  private async authenticate(context: ExecutionContext, req: Request): Promise<boolean> {
     const authorization = req.header('authorization');
     const apiKey = req.header('x-api-key');
 

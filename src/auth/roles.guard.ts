@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
+import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { IS_PUBLIC, REQUIRED_PERMISSION } from './auth.decorators.js';
 import { getPrincipal } from './principal.js';
@@ -12,15 +13,26 @@ import { grants, rolesGranting, type Permission } from './roles.js';
  */
 @Injectable()
 export class RolesGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly audit: AuditService,
+  ) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
     const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
-    const principal = getPrincipal(context.switchToHttp().getRequest<Request>());
+    const req = context.switchToHttp().getRequest<Request>();
+    const principal = getPrincipal(req);
     if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
     if (required !== undefined && grants(principal.roles, required)) return true;
+    await this.audit.recordBestEffort({
+      action: 'permission_denied',
+      resource: `route:${req.method} ${req.baseUrl}${req.path}`,
+      outcome: 'INSUFFICIENT_PERMISSIONS',
+      req,
+      details: { required_permission: required ?? null },
+    });
     throw new AppError('INSUFFICIENT_PERMISSIONS', {
       message: required === undefined ? 'This route declares no permission and is closed.' : `This operation needs the "${required}" permission.`,
       details: { required_permission: required ?? null, your_roles: principal.roles, roles_with_permission: required === undefined ? [] : rolesGranting(required) },

@@ -6,14 +6,15 @@ export const PERMISSIONS = ['market:read', 'options:read', 'history:read', 'trad
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
- * viewer: stocks and clock; premium adds options and history; trader adds trading;
- * admin everything, including audit.
+ * viewer: stocks and clock; premium adds options and history; trader adds trading; admin
+ * everything including audit, except placing or cancelling orders: the trading issue says
+ * "role trader (admin may read)", so whoever reads the audit trail does not also trade.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   viewer: ['market:read'],
   premium: ['market:read', 'options:read', 'history:read'],
   trader: ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
-  admin: PERMISSIONS,
+  admin: ['market:read', 'options:read', 'history:read', 'trading:read', 'audit:read'],
 };
 
 export function isRole(value: unknown): value is Role {

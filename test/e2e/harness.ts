@@ -38,6 +38,8 @@ export interface Gateway {
   /** Requests with no credentials at all. */
   anon: () => ReturnType<typeof request>;
   apiKeysFile: string;
+  /** The JSONL audit trail of this gateway (unless DATABASE_URL is given). */
+  auditFile: string;
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   rawLogs: string[];
@@ -51,7 +53,9 @@ export interface Gateway {
 export async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
   const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
   await emulator.start();
-  const apiKeysFile = join(mkdtempSync(join(tmpdir(), 'opitios-keys-')), 'api-keys.json');
+  const dataDir = mkdtempSync(join(tmpdir(), 'opitios-gw-'));
+  const apiKeysFile = join(dataDir, 'api-keys.json');
+  const auditFile = join(dataDir, 'audit.jsonl');
   const rawLogs: string[] = [];
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
@@ -70,6 +74,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     LOG_LEVEL: 'debug',
     JWT_SECRET,
     API_KEYS_FILE: apiKeysFile,
+    AUDIT_LOG_PATH: auditFile,
     API_KEYS_RELOAD_MS: '0',
     // Feature tests send many requests quickly; the limits have their own tests.
     RATE_LIMIT_BURST_PER_SECOND: '100000',
@@ -83,6 +88,7 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     http: () => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${tokenFor(['admin'])}`),
     anon: () => request(app.getHttpServer()),
     apiKeysFile,
+    auditFile,
     logs,
     rawLogs,
     close: async () => {

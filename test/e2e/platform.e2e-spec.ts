@@ -97,12 +97,25 @@ describe('Swagger', () => {
     const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes.sort()).toEqual([
+      'DELETE /api/v1/orders/{id}',
+      'GET /api/v1/account',
+      'GET /api/v1/audit/events',
+      'GET /api/v1/audit/verify',
       'GET /api/v1/market/clock',
+      'GET /api/v1/options/contracts',
+      'GET /api/v1/options/{option_symbol}/quote',
+      'GET /api/v1/options/{underlying}/chain',
+      'GET /api/v1/orders',
+      'GET /api/v1/orders/{id}',
+      'GET /api/v1/positions',
+      'GET /api/v1/positions/{symbol}',
       'GET /api/v1/stocks/{symbol}/bars',
       'GET /api/v1/stocks/{symbol}/quote',
       'GET /api/v1/stocks/{symbol}/snapshot',
       'GET /api/v1/stocks/{symbol}/trade',
       'POST /api/v1/auth/token',
+      'POST /api/v1/options/quotes/batch',
+      'POST /api/v1/orders',
       'POST /api/v1/stocks/quotes/batch',
     ]);
     const quote = doc.paths['/api/v1/stocks/{symbol}/quote']?.['get'];

@@ -63,6 +63,7 @@ export class AttributionInterceptor implements NestInterceptor {
         market_status: attributed.marketStatus,
         cache: { status: cache.status, age_seconds: ageSeconds },
         upstream_request_ids: p.upstreamRequestIds,
+        ...(p.tradingMode === undefined ? {} : { trading_mode: p.tradingMode }),
       },
     };
   }

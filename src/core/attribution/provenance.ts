@@ -30,6 +30,8 @@ export interface Provenance {
   /** Alpaca's X-Request-ID for the call(s) behind this answer, for support tickets. */
   upstreamRequestIds: string[];
   fetchedAt: number;
+  /** Trading data only: whether it came from Alpaca's paper or live account. */
+  tradingMode?: 'paper' | 'live' | 'non_alpaca_host';
 }
 
 /** A handler's successful result: data plus its provenance. The interceptor renders it. */

@@ -18,9 +18,10 @@ describe('error catalog', () => {
       expect({ code, status: (ERROR_CATALOG as Record<string, { status: number }>)[code]?.status }).toEqual({ code, status });
     }
   });
-  it('adds only PAYLOAD_TOO_LARGE (413, for oversized bodies)', () => {
-    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in DESIGN))).toEqual(['PAYLOAD_TOO_LARGE']);
+  it('adds only PAYLOAD_TOO_LARGE (413, oversized bodies) and AUDIT_UNAVAILABLE (503, orders refused unaudited)', () => {
+    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in DESIGN))).toEqual(['PAYLOAD_TOO_LARGE', 'AUDIT_UNAVAILABLE']);
     expect(ERROR_CATALOG.PAYLOAD_TOO_LARGE.status).toBe(413);
+    expect(ERROR_CATALOG.AUDIT_UNAVAILABLE.status).toBe(503);
   });
   it('gives every entry a message and at least one suggested action', () => {
     for (const entry of Object.values(ERROR_CATALOG)) {

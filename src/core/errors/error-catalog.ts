@@ -157,6 +157,11 @@ export const ERROR_CATALOG = {
     message: "Alpaca refused the gateway's credentials.",
     suggestedActions: ['Nothing to change on your side; the operators have to fix the Alpaca keys.'],
   },
+  AUDIT_UNAVAILABLE: {
+    status: 503, type: 'internal_error', severity: 'critical',
+    message: 'The audit trail cannot be written, so no order is sent.',
+    suggestedActions: ['Retry after Retry-After seconds; nothing was sent to Alpaca.'],
+  },
   CIRCUIT_OPEN: {
     status: 503, type: 'upstream_error', severity: 'error',
     message: 'Alpaca has been failing; the gateway is pausing calls to it.',

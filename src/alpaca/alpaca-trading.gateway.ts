@@ -1,0 +1,104 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../core/config/app-config.js';
+import { AlpacaTradingClient } from './alpaca-clients.js';
+import type { UpstreamResponse } from './alpaca-http.client.js';
+import type { Sourced } from './market-data.gateway.js';
+import { stampProvenance } from './provenance-stamp.js';
+import { TradingGateway } from './trading.gateway.js';
+import { pickFields, pickList } from './trading.mapper.js';
+import { ACCOUNT_FIELDS, ORDER_FIELDS, POSITION_FIELDS, type OrderRequest, type OrdersQuery, type TradingObject } from './trading.models.js';
+
+const ORDER_REQUIRED = ['id', 'client_order_id', 'status', 'symbol'] as const;
+
+/** TradingGateway over Alpaca's trading host (paper or live, as configured). */
+@Injectable()
+export class AlpacaTradingGateway extends TradingGateway {
+  constructor(
+    private readonly trading: AlpacaTradingClient,
+    private readonly config: AppConfig,
+  ) {
+    super();
+  }
+
+  async account(): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.get('/v2/account', { endpoint: '/v2/account', parse: (b) => pickFields(b, ACCOUNT_FIELDS, ['id', 'status'], '$') });
+    return this.sourced(res, []);
+  }
+
+  async positions(): Promise<Sourced<TradingObject[]>> {
+    const res = await this.trading.get('/v2/positions', { endpoint: '/v2/positions', parse: (b) => pickList(b, POSITION_FIELDS, ['symbol'], '$') });
+    return this.sourced(res, []);
+  }
+
+  async position(symbol: string): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.get(`/v2/positions/${encodeURIComponent(symbol)}`, {
+      endpoint: '/v2/positions/{symbol}',
+      notFoundCode: 'POSITION_NOT_FOUND',
+      parse: (b) => pickFields(b, POSITION_FIELDS, ['symbol'], '$'),
+    });
+    return this.sourced(res, []);
+  }
+
+  async orders(q: OrdersQuery): Promise<Sourced<TradingObject[]>> {
+    const res = await this.trading.get('/v2/orders', {
+      endpoint: '/v2/orders',
+      query: { status: q.status, limit: q.limit, after: q.after, until: q.until, direction: q.direction, symbols: q.symbols, nested: q.nested },
+      parse: (b) => pickList(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+    });
+    return this.sourced(res, res.body.map(updatedAt));
+  }
+
+  async order(id: string): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.get(`/v2/orders/${encodeURIComponent(id)}`, {
+      endpoint: '/v2/orders/{id}',
+      notFoundCode: 'ORDER_NOT_FOUND',
+      parse: (b) => pickFields(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+    });
+    return this.sourced(res, [updatedAt(res.body)]);
+  }
+
+  async orderByClientId(clientOrderId: string): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.get('/v2/orders:by_client_order_id', {
+      endpoint: '/v2/orders:by_client_order_id',
+      query: { client_order_id: clientOrderId },
+      notFoundCode: 'ORDER_NOT_FOUND',
+      parse: (b) => pickFields(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+    });
+    return this.sourced(res, [updatedAt(res.body)]);
+  }
+
+  async submitOrder(order: OrderRequest): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.send('/v2/orders', {
+      method: 'POST',
+      endpoint: '/v2/orders',
+      body: order,
+      parse: (b) => pickFields(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+    });
+    return this.sourced(res, [updatedAt(res.body)]);
+  }
+
+  async cancelOrder(id: string): Promise<void> {
+    await this.trading.send(`/v2/orders/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+      endpoint: '/v2/orders/{id}',
+      notFoundCode: 'ORDER_NOT_FOUND',
+      parse: () => null,
+    });
+  }
+
+  private sourced<T>(res: UpstreamResponse<T>, timestamps: Array<string | null>): Sourced<T> {
+    const provenance = stampProvenance(this.config, {
+      dataSource: 'alpaca_trading',
+      api: 'trading',
+      responses: [res],
+      timestamps: timestamps.filter((t): t is string => t !== null),
+      feed: null,
+    });
+    return { value: res.body, provenance: { ...provenance, tradingMode: this.config.alpaca.tradingMode } };
+  }
+}
+
+function updatedAt(o: TradingObject): string | null {
+  const v = o['updated_at'] ?? o['created_at'];
+  return typeof v === 'string' ? v : null;
+}

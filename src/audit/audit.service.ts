@@ -1,0 +1,92 @@
+import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import type { Request } from 'express';
+import { getRequestContext } from '../core/attribution/request-context.js';
+import { AppError } from '../core/errors/app-error.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { clientIp, getPrincipal, type Principal } from '../auth/principal.js';
+import { AuditStore } from './audit.store.js';
+import type { AuditAction, AuditActor, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+
+export interface RecordInput {
+  action: AuditAction;
+  resource: string;
+  outcome: string;
+  details?: Record<string, unknown>;
+  /** The request the event belongs to (actor, request id and client IP are taken from it). */
+  req?: Request;
+  /** When the actor is not (yet) on the request, e.g. a failed authentication. */
+  principal?: Principal;
+}
+
+function actorOf(p: Principal | undefined): AuditActor {
+  return p === undefined ? { sub: null, roles: [], key_id: null } : { sub: p.sub, roles: [...p.roles], key_id: p.keyId };
+}
+
+/**
+ * Records who did what, where it happens. `record` resolves once the record is durable; for
+ * orders callers use `recordOrRefuse`, which turns a failed write into 503 AUDIT_UNAVAILABLE so
+ * that nothing is traded unaudited. Other events (`recordBestEffort`) never fail the request.
+ */
+@Injectable()
+export class AuditService implements OnModuleInit, OnApplicationShutdown {
+  constructor(
+    private readonly store: AuditStore,
+    private readonly logger: WinstonLogger,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.store.init();
+    } catch (e: unknown) {
+      // The gateway still serves market data; order routes refuse until the store works.
+      this.logger.event('error', 'audit_store_unavailable', { store: this.store.kind, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+
+  record(input: RecordInput): Promise<AuditRecord> {
+    const req = input.req;
+    const principal = input.principal ?? (req === undefined ? undefined : getPrincipal(req));
+    return this.store.append({
+      actor: actorOf(principal),
+      action: input.action,
+      resource: input.resource,
+      outcome: input.outcome,
+      request_id: req === undefined ? null : (getRequestContext(req)?.requestId ?? null),
+      client_ip: req === undefined ? (principal?.ip ?? null) : clientIp(req),
+      details: input.details ?? {},
+    });
+  }
+
+  async recordOrRefuse(input: RecordInput): Promise<AuditRecord> {
+    try {
+      return await this.record(input);
+    } catch (e: unknown) {
+      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e) });
+      throw new AppError('AUDIT_UNAVAILABLE', { cause: e, retryAfter: 30 });
+    }
+  }
+
+  async recordBestEffort(input: RecordInput): Promise<void> {
+    try {
+      await this.record(input);
+    } catch (e: unknown) {
+      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  query(q: AuditQuery): Promise<AuditRecord[]> {
+    return this.store.query(q);
+  }
+
+  verify(): Promise<VerifyResult> {
+    return this.store.verify();
+  }
+
+  writable(): Promise<boolean> {
+    return this.store.writable();
+  }
+}

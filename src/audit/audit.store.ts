@@ -1,0 +1,26 @@
+import type { AuditEntry, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+
+/**
+ * Where audit records live. `append` resolves only once the record is durable (fsync'ed, or
+ * committed): callers rely on that before they trade.
+ */
+export abstract class AuditStore {
+  abstract readonly kind: 'jsonl' | 'postgres';
+  abstract init(): Promise<void>;
+  abstract append(entry: AuditEntry): Promise<AuditRecord>;
+  abstract query(q: AuditQuery): Promise<AuditRecord[]>;
+  abstract verify(): Promise<VerifyResult>;
+  /** Whether a write can succeed now (for readiness and for refusing orders early). */
+  abstract writable(): Promise<boolean>;
+  abstract close(): Promise<void>;
+}
+
+/** Applies the query filters to records in sequence order. */
+export function matches(r: AuditRecord, q: AuditQuery): boolean {
+  if (q.cursor !== undefined && r.seq <= q.cursor) return false;
+  if (q.since !== undefined && r.time < q.since) return false;
+  if (q.until !== undefined && r.time > q.until) return false;
+  if (q.actor !== undefined && r.actor.sub !== q.actor) return false;
+  if (q.action !== undefined && r.action !== q.action) return false;
+  return true;
+}

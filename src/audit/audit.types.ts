@@ -1,0 +1,65 @@
+/** What happened. One record per event, written where the event means something. */
+export const AUDIT_ACTIONS = [
+  'token_issued',
+  'auth_failure',
+  'permission_denied',
+  'order_requested',
+  'order_accepted',
+  'order_rejected',
+  'order_not_placed',
+  'order_outcome_unknown',
+  'order_replayed',
+  'order_cancel_requested',
+  'order_canceled',
+  'order_cancel_rejected',
+  'api_key_created',
+  'api_key_revoked',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export interface AuditActor {
+  sub: string | null;
+  roles: string[];
+  key_id: string | null;
+}
+
+/** The fields a caller supplies; the store adds seq, time and the hash chain. */
+export interface AuditEntry {
+  actor: AuditActor;
+  action: AuditAction;
+  /** What the action was about, e.g. `order:<client_order_id>` or `route:/api/v1/audit/events`. */
+  resource: string;
+  outcome: string;
+  request_id: string | null;
+  client_ip: string | null;
+  /** Context without secrets (never a key, token or password). */
+  details: Record<string, unknown>;
+}
+
+export interface AuditRecord extends AuditEntry {
+  seq: number;
+  time: string;
+  prev_hash: string;
+  /** sha256(prev_hash + canonical JSON of the record without `hash`). */
+  hash: string;
+}
+
+export interface AuditQuery {
+  since?: string;
+  until?: string;
+  actor?: string;
+  action?: AuditAction;
+  limit: number;
+  /** Records after this sequence number. */
+  cursor?: number;
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  records_checked: number;
+  /** The first record whose link is broken, and why; null when the chain is whole. */
+  first_broken: { seq: number | null; position: number; reason: string } | null;
+  last_hash: string | null;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);

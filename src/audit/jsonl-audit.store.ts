@@ -1,0 +1,113 @@
+import { constants } from 'node:fs';
+import { access, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { chainRecord, verifyChain } from './audit-chain.js';
+import { AuditStore, matches } from './audit.store.js';
+import { GENESIS_HASH, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from './audit.types.js';
+
+function parseLines(text: string): Array<AuditRecord | { unreadable: string }> {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((line) => {
+      try {
+        return JSON.parse(line) as AuditRecord;
+      } catch {
+        // A torn last line (crash mid-write) or an edit; verify reports it.
+        return { unreadable: line.slice(0, 80) };
+      }
+    });
+}
+
+/**
+ * Append-only JSON lines, one record per line, each write fsync'ed before `append` resolves.
+ * Writes in this process are serialised; the file is meant for one gateway instance (several
+ * instances share PostgreSQL instead).
+ */
+export class JsonlAuditStore extends AuditStore {
+  readonly kind = 'jsonl';
+  private handle: FileHandle | null = null;
+  private lastSeq = 0;
+  private lastHash = GENESIS_HASH;
+  /** File size after our last write; a different size means another writer (the key CLI) appended. */
+  private knownSize = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly path: string) {
+    super();
+  }
+
+  async init(): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await this.catchUp();
+    this.handle = await open(this.path, 'a', 0o600);
+    this.knownSize = (await this.handle.stat()).size;
+  }
+
+  append(entry: AuditEntry): Promise<AuditRecord> {
+    const run = this.queue.then(() => this.write(entry));
+    // The queue continues after a failure; the failure goes to this caller only.
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(entry: AuditEntry): Promise<AuditRecord> {
+    if (this.handle === null) throw new Error('audit store is not open');
+    if ((await this.handle.stat()).size !== this.knownSize) await this.catchUp();
+    const record = chainRecord(entry, this.lastSeq + 1, this.lastHash, new Date());
+    const line = `${JSON.stringify(record)}\n`;
+    await this.handle.write(line);
+    await this.handle.sync();
+    this.lastSeq = record.seq;
+    this.lastHash = record.hash;
+    this.knownSize = (await this.handle.stat()).size;
+    return record;
+  }
+
+  /** Continues the chain from the file's real last record. */
+  private async catchUp(): Promise<void> {
+    const last = [...(await this.readAll())].reverse().find((r): r is AuditRecord => !('unreadable' in r));
+    this.lastSeq = last?.seq ?? 0;
+    this.lastHash = last?.hash ?? GENESIS_HASH;
+  }
+
+  async query(q: AuditQuery): Promise<AuditRecord[]> {
+    const out: AuditRecord[] = [];
+    for (const r of await this.readAll()) {
+      if ('unreadable' in r || !matches(r, q)) continue;
+      out.push(r);
+      if (out.length >= q.limit) break;
+    }
+    return out;
+  }
+
+  async verify(): Promise<VerifyResult> {
+    return verifyChain(await this.readAll());
+  }
+
+  async writable(): Promise<boolean> {
+    if (this.handle === null) return false;
+    try {
+      await access(this.path, constants.W_OK);
+      return true;
+    } catch {
+      // Not writable (removed, permissions, read-only disk): the caller reports unready.
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.queue;
+    await this.handle?.close();
+    this.handle = null;
+  }
+
+  private async readAll(): Promise<Array<AuditRecord | { unreadable: string }>> {
+    try {
+      return parseLines(await readFile(this.path, 'utf8'));
+    } catch (e: unknown) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, Param } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Roles } from '../auth/auth.decorators.js';
+import type { Attributed } from '../core/attribution/provenance.js';
+import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
+import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
+import type { TradingObject } from '../alpaca/trading.models.js';
+import { PositionParamDto } from './dto/trading-params.dto.js';
+import { AccountDto, PositionDto } from './dto/trading-responses.dto.js';
+import { TradingReadsService } from './trading-reads.service.js';
+
+@ApiTags('trading')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Roles('trading:read')
+@Controller()
+export class AccountController {
+  constructor(private readonly reads: TradingReadsService) {}
+
+  @Get('account')
+  @ApiOperation({ summary: 'The Alpaca account (paper or live, see metadata.trading_mode). Never cached.' })
+  @ApiEnvelope(AccountDto)
+  @ApiErrors(...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  account(): Promise<Attributed<TradingObject>> {
+    return this.reads.account();
+  }
+
+  @Get('positions')
+  @ApiOperation({ summary: 'Open positions. Never cached.' })
+  @ApiEnvelope(PositionDto)
+  @ApiErrors(...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  positions(): Promise<Attributed<TradingObject[]>> {
+    return this.reads.positions();
+  }
+
+  @Get('positions/:symbol')
+  @ApiOperation({ summary: 'One open position.' })
+  @ApiEnvelope(PositionDto)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  position(@Param() p: PositionParamDto): Promise<Attributed<TradingObject>> {
+    return this.reads.position(p.symbol);
+  }
+}

@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Roles } from '../auth/auth.decorators.js';
+import type { Attributed } from '../core/attribution/provenance.js';
+import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
+import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
+import type { TradingObject } from '../alpaca/trading.models.js';
+import { CreateOrderDto } from './dto/create-order.dto.js';
+import { OrderIdParamDto, OrdersQueryDto } from './dto/trading-params.dto.js';
+import { CancelResultDto, OrderDto } from './dto/trading-responses.dto.js';
+import { OrderCancelService, type CancelResult } from './order-cancel.service.js';
+import { OrderSubmissionService } from './order-submission.service.js';
+import { TradingReadsService, tradingAnswer } from './trading-reads.service.js';
+
+@ApiTags('trading')
+@ApiBearerAuth()
+@ApiSecurity('api-key')
+@Roles('trading:read')
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly reads: TradingReadsService,
+    private readonly submission: OrderSubmissionService,
+    private readonly cancelling: OrderCancelService,
+  ) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Orders, filtered like Alpaca (status, limit 1..500, after, until, direction, symbols).' })
+  @ApiEnvelope(OrderDto)
+  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  list(@Query() q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
+    return this.reads.orders(q);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One order by id.' })
+  @ApiEnvelope(OrderDto)
+  @ApiErrors('ORDER_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  one(@Param() p: OrderIdParamDto): Promise<Attributed<TradingObject>> {
+    return this.reads.order(p.id);
+  }
+
+  @Post()
+  @Roles('trading:write')
+  @HttpCode(201)
+  @ApiOperation({
+    summary: 'Places an order exactly once. 201 new order; 200 when it repeats an earlier submission with the same key and body.',
+    description:
+      'The Idempotency-Key header (or client_order_id) becomes Alpaca\'s client_order_id; without one the gateway generates it and returns it ' +
+      'in the Idempotency-Key response header. Never retried by the gateway: on a lost answer the order is looked up; 503 with ' +
+      'details.order_placed=false means nothing was placed, 504 ORDER_OUTCOME_UNKNOWN means resubmit with the same key (never a new one).',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
+  @ApiEnvelope(OrderDto, '201/200: the order.')
+  @ApiErrors('IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  async create(
+    @Body() body: CreateOrderDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Attributed<TradingObject>> {
+    const result = await this.submission.submit(body, idempotencyKey, req);
+    res.setHeader('Idempotency-Key', result.clientOrderId);
+    res.setHeader('Idempotent-Replayed', String(result.replayed));
+    if (result.replayed) res.status(200);
+    return tradingAnswer(result.order);
+  }
+
+  @Delete(':id')
+  @Roles('trading:write')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Requests cancellation of an order (sent once, audited).' })
+  @ApiOkResponse({ type: CancelResultDto, description: 'Inside the success envelope.' })
+  @ApiErrors('ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  cancel(@Param() p: OrderIdParamDto, @Req() req: Request): Promise<CancelResult> {
+    return this.cancelling.cancel(p.id, req);
+  }
+}

@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import type { Sourced } from '../alpaca/market-data.gateway.js';
+import { TradingGateway } from '../alpaca/trading.gateway.js';
+import type { TradingObject } from '../alpaca/trading.models.js';
+import { assertOrderedRange } from '../market-data/time-range.js';
+import type { OrdersQueryDto } from './dto/trading-params.dto.js';
+
+/** Trading data is never cached, by us or by anyone downstream. */
+export const NEVER_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
+
+export function tradingAnswer<T>(s: Sourced<T>): Attributed<T> {
+  return new Attributed(s.value, s.provenance, NEVER_CACHED, null, true);
+}
+
+/** Account, positions and orders, read straight from Alpaca on every request. */
+@Injectable()
+export class TradingReadsService {
+  constructor(private readonly gateway: TradingGateway) {}
+
+  async account(): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.account());
+  }
+
+  async positions(): Promise<Attributed<TradingObject[]>> {
+    return tradingAnswer(await this.gateway.positions());
+  }
+
+  async position(symbol: string): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.position(symbol));
+  }
+
+  async orders(q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
+    assertOrderedRange(q.after, q.until);
+    return tradingAnswer(await this.gateway.orders(q));
+  }
+
+  async order(id: string): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.order(id));
+  }
+}
