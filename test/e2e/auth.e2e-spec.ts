@@ -15,13 +15,16 @@ beforeEach(() => {
   gw.emulator.reset();
 });
 
+/** Public by design: the token exchange, Kubernetes probes and the Prometheus scrape. */
+const PUBLIC_ROUTES = /^\/api\/v1\/auth\/token$|^\/api\/v1\/health\/|^\/metrics$|^\/api\/v1\/metrics$/;
+
 /** Every route the gateway documents, with sample path parameters, minus the public ones. */
-async function protectedRoutes(): Promise<Array<{ method: 'get' | 'post'; path: string }>> {
+async function protectedRoutes(): Promise<Array<{ method: 'get' | 'post' | 'delete'; path: string }>> {
   const doc = (await gw.anon().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
   return Object.entries(doc.paths)
-    .flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m as 'get' | 'post', path })))
-    .filter((r) => r.path !== '/api/v1/auth/token')
-    .map((r) => ({ ...r, path: r.path.replace('{symbol}', 'AAPL').replace('{option_symbol}', 'AAPL240426C00162500').replace('{underlying}', 'AAPL') }));
+    .flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m as 'get' | 'post' | 'delete', path })))
+    .filter((r) => !PUBLIC_ROUTES.test(r.path))
+    .map((r) => ({ ...r, path: r.path.replace('{symbol}', 'AAPL').replace('{option_symbol}', 'AAPL240426C00162500').replace('{underlying}', 'AAPL').replace('{id}', '7b08df51-c1ac-453c-99f9-323a5f075f0d') }));
 }
 
 describe('every non-public route refuses bad credentials, before any upstream call', () => {
@@ -79,6 +82,25 @@ describe('roles', () => {
     const error = expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS');
     expect(error['details']).toEqual({ required_permission: 'history:read', your_roles: ['viewer'], roles_with_permission: ['premium', 'trader', 'admin'] });
     expect(gw.emulator.requestsTo('/v2/stocks/bars')).toHaveLength(0);
+  });
+
+  it('viewer cannot read options', async () => {
+    for (const path of ['/api/v1/options/AAPL240426C00162500/quote', '/api/v1/options/AAPL/chain', '/api/v1/options/contracts']) {
+      const res = await gw.anon().get(path).set(as('viewer'));
+      expect(expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS')['details']).toMatchObject({ required_permission: 'options:read' });
+    }
+    expectCatalogError(await gw.anon().post('/api/v1/options/quotes/batch').set(as('viewer')).send({ option_symbols: ['AAPL240426C00162500'] }), 403, 'INSUFFICIENT_PERMISSIONS');
+    expect(gw.emulator.requests).toHaveLength(0);
+    await gw.anon().get('/api/v1/options/AAPL240426C00162500/quote').set(as('premium')).expect(200);
+  });
+
+  it('only admin reads audit; trader trades, premium does not', async () => {
+    for (const role of ['viewer', 'premium', 'trader']) {
+      expectCatalogError(await gw.anon().get('/api/v1/audit/events').set(as(role)), 403, 'INSUFFICIENT_PERMISSIONS');
+    }
+    await gw.anon().get('/api/v1/audit/verify').set(as('admin')).expect(200);
+    expectCatalogError(await gw.anon().get('/api/v1/orders').set(as('premium')), 403, 'INSUFFICIENT_PERMISSIONS');
+    await gw.anon().get('/api/v1/orders').set(as('trader')).expect(200);
   });
 
   it.each(['premium', 'trader', 'admin'])('%s reads history', async (role) => {
