@@ -5,6 +5,7 @@ import { GENESIS_HASH, type AuditAction, type AuditActor, type AuditEntry, type 
 
 /** Any constant works: it names the one lock every writer of the chain takes. */
 const CHAIN_LOCK_KEY = 738_201_554;
+const MIGRATION_LOCK_KEY = 738_201_555;
 const CONNECT_TIMEOUT_MS = 2000;
 
 const MIGRATION = `
@@ -58,8 +59,20 @@ export class PostgresAuditStore extends AuditStore {
     this.pool.on('error', () => undefined);
   }
 
+  /** The migration runs under a lock too: instances booting together must not race to create the table. */
   async init(): Promise<void> {
-    await this.pool.query(MIGRATION);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await client.query(MIGRATION);
+      await client.query('COMMIT');
+    } catch (e: unknown) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
