@@ -5,7 +5,7 @@ function isTradingValue(v: unknown): v is TradingValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(isTradingValue);
-  if (typeof v === 'object') return Object.values(v as object).every(isTradingValue);
+  if (typeof v === 'object') return Object.values(v).every(isTradingValue);
   return false;
 }
 

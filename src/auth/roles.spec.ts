@@ -16,8 +16,8 @@ describe('role permissions', () => {
 
   it('is ordered: each role has every right of the one below it (admin and trader side by side)', () => {
     for (let i = 1; i < ROLES.length - 1; i += 1) {
-      const lower = ROLE_PERMISSIONS[ROLES[i - 1] as Role];
-      const higher = ROLE_PERMISSIONS[ROLES[i] as Role];
+      const lower = ROLE_PERMISSIONS[ROLES[i - 1]];
+      const higher = ROLE_PERMISSIONS[ROLES[i]];
       expect(lower.every((p) => higher.includes(p))).toBe(true);
     }
   });

@@ -29,7 +29,8 @@ export function resolveIdempotencyKey(header: string | undefined, bodyKey: strin
 
 /** What makes two submissions "the same order": every field we send but the key itself. */
 export function orderFingerprint(request: OrderRequest): string {
-  const { client_order_id: _ignored, ...rest } = request;
+  const rest: Partial<OrderRequest> = { ...request };
+  delete rest.client_order_id;
   return createHash('sha256').update(canonicalJson(rest)).digest('hex');
 }
 

@@ -5,7 +5,7 @@ import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
-import type { OrderRequest, TradingObject } from '../alpaca/trading.models.js';
+import type { OrderRequest, TradingObject, TradingValue } from '../alpaca/trading.models.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import { IdempotencyMemory, orderFingerprint, resolveIdempotencyKey, sameOrder } from './idempotency.js';
@@ -25,6 +25,11 @@ const DUPLICATE_KEY = /client_order_id must be unique|duplicate/i;
 const RECONCILE_DELAYS_MS = [0, 250, 750];
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** id and status are validated strings (trading.mapper requires them); anything else is shown as JSON. */
+function textOf(v: TradingValue | undefined): string {
+  return typeof v === 'string' ? v : JSON.stringify(v ?? null);
+}
 
 /**
  * POST /orders: validated, audited before it is sent, sent exactly once, never retried. When the
@@ -134,17 +139,17 @@ export class OrderSubmissionService {
     const key = request.client_order_id;
     const existing = await this.gateway.orderByClientId(key);
     if (!sameOrder(existing.value, request)) throw this.conflict(key, existing.value);
-    this.memory.set(key, fingerprint, String(existing.value['id']));
+    this.memory.set(key, fingerprint, textOf(existing.value['id']));
     await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', req, details: { order_id: existing.value['id'] } });
     return { order: existing, clientOrderId: key, replayed: true, reconciled: false };
   }
 
   private async accepted(order: Sourced<TradingObject>, request: OrderRequest, fingerprint: string, req: Request, reconciled: boolean): Promise<SubmissionResult> {
     const key = request.client_order_id;
-    const orderId = String(order.value['id']);
+    const orderId = textOf(order.value['id']);
     this.memory.set(key, fingerprint, orderId);
     try {
-      await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: String(order.value['status']), req, details: { order_id: orderId, reconciled } });
+      await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), req, details: { order_id: orderId, reconciled } });
     } catch (e: unknown) {
       // The order exists: the client must hear so. The gap is loud in the log.
       this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e) });
