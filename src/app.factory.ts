@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import { RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -8,6 +9,8 @@ import type { AppConfig } from './core/config/app-config.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { RequestIdMiddleware } from './core/attribution/request-id.middleware.js';
 import { AccessLogMiddleware } from './core/logging/access-log.middleware.js';
+import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware.js';
+import { METRICS_PATH } from './health/metrics.controller.js';
 import { GlobalExceptionFilter } from './core/errors/global-exception.filter.js';
 import { AppError } from './core/errors/app-error.js';
 import type { NextFunction, Request, Response } from 'express';
@@ -58,7 +61,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const accessLog = app.get(AccessLogMiddleware);
   app.use((req: Request, res: Response, next: NextFunction) => requestId.use(req, res, next));
   app.use((req: Request, res: Response, next: NextFunction) => accessLog.use(req, res, next));
-  app.setGlobalPrefix(API_PREFIX);
+  const httpMetrics = app.get(HttpMetricsMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
+  // Prometheus scrapes /metrics by convention.
+  app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
   app.enableShutdownHooks();
   setupSwagger(app, config);
   await app.init();

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CoreModule, type CoreOptions } from './core/core.module.js';
+import { HealthModule } from './health/health.module.js';
 import { MarketDataModule } from './market-data/market-data.module.js';
 import { OptionsModule } from './options/options.module.js';
 import { TradingModule } from './trading/trading.module.js';
@@ -10,6 +11,6 @@ import { TradingModule } from './trading/trading.module.js';
 @Module({})
 export class AppModule {
   static forRoot(options: CoreOptions): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule] };
+    return { module: AppModule, imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule, HealthModule] };
   }
 }

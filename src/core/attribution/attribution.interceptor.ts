@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Attributed } from './provenance.js';
 import { getRequestContext } from './request-context.js';
 import { parseUpstreamTimestamp } from './timestamps.js';
@@ -23,6 +24,8 @@ function roundSeconds(ms: number): number {
  */
 @Injectable()
 export class AttributionInterceptor implements NestInterceptor {
+  constructor(private readonly metrics: GatewayMetrics) {}
+
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
@@ -45,6 +48,7 @@ export class AttributionInterceptor implements NestInterceptor {
     const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
     const ageSeconds = cache.status === 'HIT' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
 
+    this.metrics.observeAttributedResponse(p.dataSource, freshness);
     res.setHeader('X-Data-Source', p.dataSource);
     res.setHeader('X-Cache-Status', cache.status);
     if (freshness !== null) res.setHeader('X-Data-Freshness', String(freshness));

@@ -1,7 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { routeTemplate, UNMATCHED_ROUTE } from './route-template.js';
+import { routeLabel } from './route-template.js';
 
 const NS_PER_SECOND = 1e9;
 
@@ -19,7 +19,7 @@ export class HttpMetricsMiddleware implements NestMiddleware {
     res.on('finish', () => {
       this.metrics.observeHttpRequest({
         method: req.method,
-        route: routeTemplate(req) ?? UNMATCHED_ROUTE,
+        route: routeLabel(req),
         status: res.statusCode,
         durationSeconds: Number(process.hrtime.bigint() - started) / NS_PER_SECOND,
       });

@@ -15,3 +15,12 @@ export function routeTemplate(req: Request): string | null {
   }
   return null;
 }
+
+/**
+ * The route label for metrics: the matched template, or `unmatched` when none matched or only a
+ * wildcard did (Nest answers unknown paths under the prefix from a catch-all `/api/v1*path`).
+ */
+export function routeLabel(req: Request): string {
+  const template = routeTemplate(req);
+  return template === null || template.includes('*') ? UNMATCHED_ROUTE : template;
+}

@@ -1,0 +1,43 @@
+import { Controller, Get, Header, UseFilters } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { HealthCheckResult } from '@nestjs/terminus';
+import { Public } from '../auth/auth.decorators.js';
+import { SkipRateLimit } from '../auth/rate-limit.guard.js';
+import { HealthEnvelopeDto, HealthIndicatorDto } from './health-report.dto.js';
+import { ReadinessReportFilter } from './readiness-report.filter.js';
+import { ReadinessService } from './readiness.service.js';
+
+/** Kubernetes probes. Public and never rate limited; neither calls a trading or account endpoint. */
+@ApiTags('health')
+@ApiExtraModels(HealthIndicatorDto)
+@Public()
+@SkipRateLimit()
+@Controller('health')
+export class HealthController {
+  constructor(private readonly readiness: ReadinessService) {}
+
+  @Get('live')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({ summary: 'Liveness: the process answers. Touches no dependency, so a slow Alpaca or Redis never gets the pod restarted.' })
+  @ApiOkResponse({ type: HealthEnvelopeDto, description: 'Alive: `data.status` is `ok`.' })
+  live(): Promise<HealthCheckResult> {
+    return this.readiness.live();
+  }
+
+  @Get('ready')
+  @Header('Cache-Control', 'no-store')
+  @UseFilters(ReadinessReportFilter)
+  @ApiOperation({
+    summary:
+      'Readiness: Redis and PostgreSQL (when configured), Alpaca reachable (GET /v2/clock, at most every 30 s), and every check ' +
+      'other modules registered (circuit breakers, audit store).',
+  })
+  @ApiOkResponse({ type: HealthEnvelopeDto, description: 'Ready: every check is up.' })
+  @ApiServiceUnavailableResponse({
+    type: HealthEnvelopeDto,
+    description: "Not ready (or shutting down): `data` is terminus' report, failing checks under `data.error` with a message.",
+  })
+  ready(): Promise<HealthCheckResult> {
+    return this.readiness.ready();
+  }
+}
