@@ -63,9 +63,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.use((req: Request, res: Response, next: NextFunction) => accessLog.use(req, res, next));
   const httpMetrics = app.get(HttpMetricsMiddleware);
   app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
-  // Prometheus scrapes /metrics by convention.
+  // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
-  app.enableShutdownHooks();
   setupSwagger(app, config);
   await app.init();
   // Nest answers unknown paths under the prefix; anything else would get Express's HTML page.

@@ -1,10 +1,14 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { loadConfigOrExit } from './core/config/load-config.js';
+import { GracefulShutdown } from './core/lifecycle/graceful-shutdown.js';
+import { WinstonLogger } from './core/logging/winston-logger.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(process.env);
   const app = await createApp(config);
+  // Before listen, so every request is tracked; SIGTERM then drains instead of dropping them.
+  new GracefulShutdown({ app, server: app.getHttpServer(), graceMs: config.shutdownGraceMs, logger: app.get(WinstonLogger) }).listen();
   await app.listen(config.port, config.host);
 }
 
