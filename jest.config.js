@@ -14,5 +14,7 @@ export default {
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.e2e-spec.ts'] },
     // Against real services (REDIS_URL, DATABASE_URL); run by npm run test:integration.
     { ...common, displayName: 'integration', roots: ['<rootDir>/test/integration'], testMatch: ['**/*.int-spec.ts'] },
+    // Swagger UI in headless Chromium (/usr/bin/chromium); run by npm run test:browser.
+    { ...common, displayName: 'browser', roots: ['<rootDir>/test/browser'], testMatch: ['**/*.browser-spec.ts'] },
   ],
 };

@@ -40,6 +40,19 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
+const DOCS_PATH = /^\/docs(\/|$)/;
+
+/**
+ * helmet's defaults everywhere, except that Swagger UI's CSP drops `upgrade-insecure-requests`:
+ * opened over plain HTTP on a non-loopback name (a cluster-internal service, a VPN host), the
+ * browser would rewrite the UI's own scripts and styles to https and show a blank page.
+ */
+function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
+  const api = helmet();
+  const docs = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  return (req, res, next) => (DOCS_PATH.test(req.path) ? docs : api)(req, res, next);
+}
+
 /**
  * Builds the application exactly as production runs it; main.ts and the e2e tests both call this.
  * The JSON body parser is ours (CoreModule), so the built-in one is off.
@@ -51,7 +64,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger,
   });
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(securityHeaders());
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
   }
