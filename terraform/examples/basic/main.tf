@@ -1,0 +1,54 @@
+# Minimal use of the module against the cluster in ~/.kube/config:
+#   terraform init && terraform apply -var image=registry.example.com/opitios-alpaca:0.1.0
+# Secrets come from the environment (TF_VAR_alpaca_api_key_id, ...), never from a committed file.
+
+provider "kubernetes" {
+  config_path    = "~/.kube/config"
+  config_context = var.kube_context
+}
+
+variable "kube_context" {
+  description = "kubeconfig context to deploy with."
+  type        = string
+  default     = null
+}
+
+variable "image" {
+  description = "Gateway image, pinned by tag or digest."
+  type        = string
+}
+
+variable "alpaca_api_key_id" {
+  description = "Alpaca API key id (paper account)."
+  type        = string
+  sensitive   = true
+}
+
+variable "alpaca_api_secret_key" {
+  description = "Alpaca API secret key."
+  type        = string
+  sensitive   = true
+}
+
+variable "jwt_secret" {
+  description = "HS256 signing key, at least 32 characters."
+  type        = string
+  sensitive   = true
+}
+
+module "opitios_alpaca" {
+  source = "../.."
+
+  image                 = var.image
+  alpaca_api_key_id     = var.alpaca_api_key_id
+  alpaca_api_secret_key = var.alpaca_api_secret_key
+  jwt_secret            = var.jwt_secret
+  redis_url             = "redis://redis.opitios-alpaca.svc.cluster.local:6379"
+  min_replicas          = 2
+  max_replicas          = 4
+}
+
+output "service_url" {
+  description = "In-cluster URL of the gateway."
+  value       = module.opitios_alpaca.service_url
+}
