@@ -3,19 +3,20 @@ import { AppConfig } from '../core/config/app-config.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { UpstreamObserver } from '../core/metrics/upstream-observer.js';
 import { AlpacaHttpClient } from './alpaca-http.client.js';
+import { UpstreamResilience } from './resilience/upstream-resilience.js';
 
 /** The market-data host (`APCA_API_DATA_URL`): quotes, trades, bars, snapshots, options data. */
 @Injectable()
 export class AlpacaDataClient extends AlpacaHttpClient {
-  constructor(config: AppConfig, logger: WinstonLogger, observer: UpstreamObserver) {
-    super('data', config.alpaca.dataUrl, config, logger, observer);
+  constructor(config: AppConfig, logger: WinstonLogger, observer: UpstreamObserver, resilience: UpstreamResilience) {
+    super('data', config.alpaca.dataUrl, config, logger, observer, resilience);
   }
 }
 
 /** The trading host (`APCA_API_BASE_URL`): clock, account, positions, orders, option contracts. */
 @Injectable()
 export class AlpacaTradingClient extends AlpacaHttpClient {
-  constructor(config: AppConfig, logger: WinstonLogger, observer: UpstreamObserver) {
-    super('trading', config.alpaca.tradingUrl, config, logger, observer);
+  constructor(config: AppConfig, logger: WinstonLogger, observer: UpstreamObserver, resilience: UpstreamResilience) {
+    super('trading', config.alpaca.tradingUrl, config, logger, observer, resilience);
   }
 }

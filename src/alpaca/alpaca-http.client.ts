@@ -8,6 +8,8 @@ import { NO_UPSTREAM_OBSERVER, outcomeForStatus, parseRateLimitRemaining, type U
 import { failureFromResponse, type HeaderBag } from './upstream-failure.mapper.js';
 import { UpstreamError, type UpstreamApi } from './upstream.error.js';
 import { WireFormatError } from './wire-parsers.js';
+import type { UpstreamResilience } from './resilience/upstream-resilience.js';
+import type { CallPriority } from './resilience/upstream-budget.js';
 
 /** Query values; undefined members are left out (never sent as "undefined" or "null"). */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -26,11 +28,26 @@ export interface GetOptions<T> {
   parse: (body: unknown) => T;
   /** What a 404 means on this endpoint (order, position…); by default an unexpected answer. */
   notFoundCode?: ErrorCode;
+  /** Budget class; default: `quote` on the data host, `trading_read` on the trading host. */
+  priority?: CallPriority;
 }
 
 export interface SendOptions<T> extends GetOptions<T> {
   method: 'POST' | 'DELETE' | 'PATCH';
   body?: unknown;
+}
+
+/** Statuses worth another try on a GET (alpaca-api.md §5.5); everything else is final. */
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_CAP_MS = 1000;
+/** An attempt with less time than this left is not worth starting. */
+const MIN_ATTEMPT_MS = 50;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function isHostFailure(e: UpstreamError): boolean {
+  return e.upstreamStatus === null || e.upstreamStatus >= 500 || e.code === 'UPSTREAM_INVALID_RESPONSE';
 }
 
 const MAX_SOCKETS = 64;
@@ -63,6 +80,9 @@ function headerBag(res: AxiosResponse<string>): HeaderBag {
  */
 export abstract class AlpacaHttpClient {
   private readonly http: AxiosInstance;
+  private readonly timeoutMs: number;
+  private readonly deadlineMs: number;
+  private readonly maxAttempts: number;
 
   protected constructor(
     private readonly api: UpstreamApi,
@@ -71,7 +91,12 @@ export abstract class AlpacaHttpClient {
     private readonly logger: WinstonLogger,
     /** Told about every call (metrics); the adapter itself never imports a metrics library. */
     private readonly observer: UpstreamObserver = NO_UPSTREAM_OBSERVER,
+    /** Circuit breaker and budget; absent only where a client is built outside Nest. */
+    private readonly resilience: UpstreamResilience | null = null,
   ) {
+    this.timeoutMs = config.alpaca.requestTimeoutMs;
+    this.deadlineMs = config.resilience.requestDeadlineMs;
+    this.maxAttempts = config.resilience.retryMaxAttempts;
     this.http = axios.create({
       baseURL,
       timeout: config.alpaca.requestTimeoutMs,
@@ -91,8 +116,30 @@ export abstract class AlpacaHttpClient {
     });
   }
 
-  get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
-    return this.request(path, { ...options, method: 'GET' });
+  /**
+   * A read. Retried on network errors, timeouts, 429 and 5xx with exponential backoff and full
+   * jitter (or Alpaca's Retry-After), never past the per-request deadline; every attempt passes
+   * the host's circuit breaker and spends budget.
+   */
+  async get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
+    const deadline = Date.now() + this.deadlineMs;
+    const priority = options.priority ?? (this.api === 'data' ? 'quote' : 'trading_read');
+    for (let attempt = 1; ; attempt += 1) {
+      const left = deadline - Date.now();
+      try {
+        return await this.guarded(priority, () => this.request(path, { ...options, method: 'GET' }, Math.min(this.timeoutMs, left)));
+      } catch (e: unknown) {
+        if (!(e instanceof UpstreamError) || attempt >= this.maxAttempts) throw e;
+        if (e.upstreamStatus !== null && !RETRYABLE_STATUS.has(e.upstreamStatus)) throw e;
+        if (e.code === 'UPSTREAM_INVALID_RESPONSE') throw e;
+        const backoff = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
+        const wait = e.retryAfter !== null && e.upstreamStatus === 429 ? e.retryAfter * 1000 : backoff;
+        // Never wait past the deadline: the client hears the real error now instead.
+        if (Date.now() + wait + MIN_ATTEMPT_MS > deadline) throw e;
+        this.logger.event('debug', 'upstream_retry', { api: this.api, endpoint: options.endpoint, attempt, wait_ms: Math.round(wait), error: e.code });
+        await sleep(wait);
+      }
+    }
   }
 
   /**
@@ -100,19 +147,46 @@ export abstract class AlpacaHttpClient {
    * unknown outcome itself (see the trading module).
    */
   send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
-    return this.request(path, options);
+    return this.guarded(options.priority ?? 'order', () => this.request(path, options, this.timeoutMs));
+  }
+
+  /** Circuit breaker and budget around one attempt. */
+  private async guarded<T>(priority: CallPriority, attempt: () => Promise<T>): Promise<T> {
+    if (this.resilience === null) return attempt();
+    const circuit = this.resilience.circuit(this.api);
+    circuit.acquire();
+    try {
+      await this.resilience.take(this.api, priority);
+    } catch (e: unknown) {
+      circuit.neutral();
+      throw e;
+    }
+    try {
+      const result = await attempt();
+      circuit.success();
+      return result;
+    } catch (e: unknown) {
+      if (e instanceof UpstreamError && isHostFailure(e)) circuit.failure();
+      else circuit.neutral();
+      throw e;
+    }
   }
 
   private async request<T>(
     path: string,
     options: GetOptions<T> & { method: 'GET' | SendOptions<T>['method']; body?: unknown },
+    timeoutMs: number,
   ): Promise<UpstreamResponse<T>> {
+    if (timeoutMs < MIN_ATTEMPT_MS) {
+      throw new UpstreamError({ code: 'UPSTREAM_TIMEOUT', api: this.api, endpoint: options.endpoint, upstreamStatus: null, message: 'The request deadline passed before Alpaca answered.' });
+    }
     const started = Date.now();
     const url = `${path}${buildQuery(options.query)}`;
     let res: AxiosResponse<string>;
     try {
       res = await this.http.request<string>({
         url,
+        timeout: timeoutMs,
         method: options.method,
         data: options.body === undefined ? undefined : JSON.stringify(options.body),
         headers: options.body === undefined ? undefined : { 'Content-Type': 'application/json' },
@@ -124,10 +198,13 @@ export abstract class AlpacaHttpClient {
     const requestId = headers['x-request-id'] ?? null;
     const body = typeof res.data === 'string' ? res.data : '';
     this.logCall(options.endpoint, res.status, started, requestId);
+    const remaining = parseRateLimitRemaining(headers['x-ratelimit-remaining']);
     this.observer.observeUpstreamCall({
       api: this.api, endpoint: options.endpoint, outcome: outcomeForStatus(res.status), durationMs: Date.now() - started,
-      rateLimitRemaining: parseRateLimitRemaining(headers['x-ratelimit-remaining']),
+      rateLimitRemaining: remaining,
     });
+    const reset = headers['x-ratelimit-reset'];
+    this.resilience?.observe(this.api, remaining, reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null);
     if (res.status < 200 || res.status >= 300) {
       const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers, body });
       if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;

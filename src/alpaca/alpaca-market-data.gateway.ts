@@ -61,6 +61,7 @@ export class AlpacaMarketDataGateway extends MarketDataGateway {
   async bars(q: BarsQuery): Promise<Sourced<BarsPage>> {
     const res = await this.data.get('/v2/stocks/bars', {
       endpoint: '/v2/stocks/bars',
+      priority: 'bulk',
       query: {
         symbols: q.symbol,
         timeframe: q.timeframe,

@@ -49,6 +49,7 @@ export class AlpacaOptionsDataGateway extends OptionsDataGateway {
   async chain(q: OptionChainQuery): Promise<Sourced<OptionChainPage>> {
     const res = await this.data.get(`${SNAPSHOTS}/${encodeURIComponent(q.underlying)}`, {
       endpoint: CHAIN,
+      priority: 'bulk',
       query: {
         type: q.type,
         strike_price_gte: q.strikePriceGte,
@@ -73,6 +74,7 @@ export class AlpacaOptionsDataGateway extends OptionsDataGateway {
   async contracts(q: OptionContractsQuery): Promise<Sourced<OptionContractsPage>> {
     const res = await this.trading.get(CONTRACTS, {
       endpoint: CONTRACTS,
+      priority: 'bulk',
       query: {
         underlying_symbols: q.underlyingSymbols,
         status: q.status,

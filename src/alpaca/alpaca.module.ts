@@ -6,10 +6,12 @@ import { MarketDataGateway } from './market-data.gateway.js';
 import { OptionsDataGateway } from './options-data.gateway.js';
 import { AlpacaTradingGateway } from './alpaca-trading.gateway.js';
 import { TradingGateway } from './trading.gateway.js';
+import { UpstreamResilience } from './resilience/upstream-resilience.js';
 
 /** The Alpaca adapter: HTTP clients, wire types and mappers stay inside; only ports are exported. */
 @Module({
   providers: [
+    UpstreamResilience,
     AlpacaDataClient,
     AlpacaTradingClient,
     { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway },

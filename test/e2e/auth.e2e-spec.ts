@@ -12,7 +12,7 @@ afterAll(async () => {
   await gw.close();
 });
 beforeEach(() => {
-  gw.emulator.reset();
+  gw.reset();
 });
 
 /** Public by design: the token exchange, Kubernetes probes and the Prometheus scrape. */

@@ -9,7 +9,7 @@ afterAll(async () => {
   await gw.close();
 });
 beforeEach(() => {
-  gw.emulator.reset();
+  gw.reset();
 });
 
 function barCalls() {

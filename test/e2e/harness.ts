@@ -7,6 +7,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { validateConfig } from '../../src/core/config/validate-config.js';
+import { UpstreamResilience } from '../../src/alpaca/resilience/upstream-resilience.js';
 import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
 
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
@@ -35,6 +36,8 @@ export interface Gateway {
   emulator: AlpacaEmulator;
   /** Requests as an admin (every permission), so feature tests need no auth code. */
   http: () => ReturnType<typeof request.agent>;
+  /** Emulator back to its fixtures, and the gateway's circuits and upstream budget back to fresh. */
+  reset: () => void;
   /** Requests with no credentials at all. */
   anon: () => ReturnType<typeof request>;
   apiKeysFile: string;
@@ -51,7 +54,8 @@ export interface Gateway {
  * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
  */
 export async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
-  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
+  // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
+  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000 });
   await emulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-gw-'));
   const apiKeysFile = join(dataDir, 'api-keys.json');
@@ -79,6 +83,11 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     // Feature tests send many requests quickly; the limits have their own tests.
     RATE_LIMIT_BURST_PER_SECOND: '100000',
     RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
+    // Feature tests inject many faults; the breaker and the upstream budget have their own tests.
+    CIRCUIT_FAILURE_THRESHOLD: '10000',
+    CIRCUIT_FAILURE_RATIO_PERCENT: '0',
+    ALPACA_DATA_RATE_LIMIT_PER_MIN: '100000',
+    ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
     ...env,
   });
   const app = await createApp(config, { logSink: sink });
@@ -87,6 +96,10 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     emulator,
     http: () => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${tokenFor(['admin'])}`),
     anon: () => request(app.getHttpServer()),
+    reset: () => {
+      emulator.reset();
+      app.get(UpstreamResilience).reset();
+    },
     apiKeysFile,
     auditFile,
     logs,

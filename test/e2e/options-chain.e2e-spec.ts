@@ -13,7 +13,7 @@ afterAll(async () => {
   await gw.close();
 });
 beforeEach(() => {
-  gw.emulator.reset();
+  gw.reset();
 });
 
 const chainCalls = () => gw.emulator.requestsTo(CHAIN, 'data');
@@ -171,7 +171,8 @@ describe('GET /options/{underlying}/chain', () => {
   });
 
   it('upstream failures map like every route: 5xx → 503, malformed → 502', async () => {
-    gw.emulator.injectFault({ path: CHAIN, kind: 'status', status: 500, times: 1 });
+    // Three attempts (GETs are retried), all failing.
+    gw.emulator.injectFault({ path: CHAIN, kind: 'status', status: 500, times: 3 });
     expectCatalogError(await chain('AAPL'), 503, 'UPSTREAM_API_UNAVAILABLE');
     gw.emulator.injectFault({ path: CHAIN, kind: 'malformed', times: 1 });
     expectCatalogError(await chain('AAPL'), 502, 'UPSTREAM_INVALID_RESPONSE');

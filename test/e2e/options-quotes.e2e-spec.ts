@@ -13,7 +13,7 @@ afterAll(async () => {
   await gw.close();
 });
 beforeEach(() => {
-  gw.emulator.reset();
+  gw.reset();
 });
 
 const snapshotCalls = () => gw.emulator.requestsTo(SNAPSHOTS, 'data');

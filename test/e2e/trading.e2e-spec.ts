@@ -13,7 +13,7 @@ afterAll(async () => {
   await gw.close();
 });
 beforeEach(() => {
-  gw.emulator.reset();
+  gw.reset();
 });
 
 function ordersPosted() {

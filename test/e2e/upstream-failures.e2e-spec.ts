@@ -2,16 +2,17 @@ import { rateLimitFault } from '../emulator/alpaca-emulator.js';
 import { startGateway, expectCatalogError, type Gateway } from './harness.js';
 
 const TIMEOUT_MS = 400;
+const DEADLINE_MS = 1000;
 let gw: Gateway;
 
 beforeAll(async () => {
-  gw = await startGateway({ ALPACA_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS) });
+  gw = await startGateway({ ALPACA_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS), ALPACA_REQUEST_DEADLINE_MS: String(DEADLINE_MS) });
 });
 afterAll(async () => {
   await gw.close();
 });
 beforeEach(() => {
-  gw.emulator.reset();
+  gw.reset();
 });
 
 const QUOTES = '/v2/stocks/quotes/latest';
@@ -41,14 +42,15 @@ describe('upstream failures become typed catalog errors', () => {
     expect(error['details']).toMatchObject({ upstream_status: status, upstream_message: 'internal server error' });
   });
 
-  it('no answer within the timeout → 504 UPSTREAM_TIMEOUT, within the deadline', async () => {
+  it('no answer within the timeout → 504 UPSTREAM_TIMEOUT, retried but never past the deadline', async () => {
     gw.emulator.injectFault({ path: QUOTES, kind: 'hang' });
     const started = Date.now();
     const res = await gw.http().get('/api/v1/stocks/AAPL/quote');
     const elapsed = Date.now() - started;
     expectCatalogError(res, 504, 'UPSTREAM_TIMEOUT');
     expect(elapsed).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 2000);
+    expect(elapsed).toBeLessThan(DEADLINE_MS + 150);
+    expect(gw.emulator.requestsTo(QUOTES).length).toBeGreaterThanOrEqual(2);
   });
 
   it('a slow answer inside the timeout is served', async () => {
@@ -100,9 +102,23 @@ describe('upstream failures become typed catalog errors', () => {
   });
 
   it('recovers as soon as the upstream does (the fault ends, the next call succeeds)', async () => {
-    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 500, times: 1 });
+    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 500, times: 3 });
     expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 503, 'UPSTREAM_API_UNAVAILABLE');
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(3);
     await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+  });
+
+  it('a passing 5xx or 429 is retried and the client never sees it', async () => {
+    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 503, times: 1 });
+    gw.emulator.injectFault({ path: QUOTES, kind: 'reset', times: 1 });
+    await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(3);
+  });
+
+  it.each([400, 401, 403, 404, 422])('never retries a %i', async (status) => {
+    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status, body: { message: 'no' } });
+    await gw.http().get('/api/v1/stocks/AAPL/quote');
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1);
   });
 });
 

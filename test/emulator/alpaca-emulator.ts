@@ -91,7 +91,8 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly ports: Record<EmulatorHost, number>;
   private readonly faults = new FaultStore();
   private readonly pendingAcceptance = new Set<string>();
-  private rateWindows = AlpacaEmulator.freshRateWindows();
+  private readonly rateLimitPerMinute: number;
+  private rateWindows: Record<EmulatorHost, RateLimitWindow>;
   private lifetime = new AbortController();
   private readonly listeners: Record<EmulatorHost, Listener>;
   private readonly deps: PipelineDeps;
@@ -100,6 +101,8 @@ export class AlpacaEmulator implements ControlTarget {
     this.keyId = options.keyId ?? DEFAULT_KEY_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.initialLatencyMs = options.latencyMs ?? 0;
+    this.rateLimitPerMinute = options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE;
+    this.rateWindows = this.freshRateWindows();
     this.latencyMs = this.initialLatencyMs;
     this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
     this.deps = this.pipelineDeps();
@@ -162,12 +165,12 @@ export class AlpacaEmulator implements ControlTarget {
     this.faults.clear();
     this.clearRequests();
     this.pendingAcceptance.clear();
-    this.rateWindows = AlpacaEmulator.freshRateWindows();
+    this.rateWindows = this.freshRateWindows();
     this.latencyMs = this.initialLatencyMs;
   }
 
-  private static freshRateWindows(): Record<EmulatorHost, RateLimitWindow> {
-    return { data: new RateLimitWindow(), trading: new RateLimitWindow() };
+  private freshRateWindows(): Record<EmulatorHost, RateLimitWindow> {
+    return { data: new RateLimitWindow(this.rateLimitPerMinute), trading: new RateLimitWindow(this.rateLimitPerMinute) };
   }
 
   private pipelineDeps(): PipelineDeps {

@@ -48,6 +48,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   dataPort?: number;
   tradingPort?: number;
+  /** What X-RateLimit-Limit/Remaining count down from per minute (default 200, Alpaca's free plan). */
+  rateLimitPerMinute?: number;
 }
 
 /** MD-SPEC `stock_quote`. `z` is optional because §7.4's snapshot quote lacks it. */

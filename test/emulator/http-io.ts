@@ -68,6 +68,9 @@ export class RateLimitWindow {
   private windowStart = 0;
   private used = 0;
 
+  /** Alpaca's free plan by default; tests that send thousands of calls raise it. */
+  constructor(private readonly limit: number = RATE_LIMIT_PER_MINUTE) {}
+
   /** Counts one request and returns the headers describing the budget after it. */
   take(now: number = Date.now()): Record<string, string> {
     const start = Math.floor(now / WINDOW_MS) * WINDOW_MS;
@@ -77,8 +80,8 @@ export class RateLimitWindow {
     }
     this.used += 1;
     return {
-      'X-RateLimit-Limit': String(RATE_LIMIT_PER_MINUTE),
-      'X-RateLimit-Remaining': String(Math.max(0, RATE_LIMIT_PER_MINUTE - this.used)),
+      'X-RateLimit-Limit': String(this.limit),
+      'X-RateLimit-Remaining': String(Math.max(0, this.limit - this.used)),
       'X-RateLimit-Reset': String((start + WINDOW_MS) / 1000),
     };
   }

@@ -21,6 +21,29 @@ export interface AlpacaConfig {
   tradingMode: 'paper' | 'live' | 'non_alpaca_host';
 }
 
+export interface ResilienceConfig {
+  requestDeadlineMs: number;
+  retryMaxAttempts: number;
+  circuitFailureThreshold: number;
+  circuitFailureRatio: number;
+  circuitOpenMs: number;
+  batchWindowMs: number;
+}
+
+export interface CacheConfig {
+  l1MaxEntries: number;
+  ttlSeconds: {
+    quoteOpen: number;
+    snapshotOpen: number;
+    optionQuoteOpen: number;
+    chainOpen: number;
+    quoteClosed: number;
+    chainClosed: number;
+    barsRecent: number;
+    barsPast: number;
+  };
+}
+
 export interface RateLimitConfig {
   anonymousPerHour: number;
   authenticatedPerHour: number;
@@ -42,6 +65,8 @@ export class AppConfig {
   readonly rateLimits: RateLimitConfig;
   readonly authLockout: { maxFailures: number; lockoutSeconds: number };
   readonly corsOrigins: string[];
+  readonly resilience: ResilienceConfig;
+  readonly cache: CacheConfig;
   readonly log: { level: (typeof LOG_LEVELS)[number]; format: (typeof LOG_FORMATS)[number] };
   readonly allowAnonymous: boolean;
   readonly metricsToken: string | undefined;
@@ -64,6 +89,8 @@ export class AppConfig {
     this.rateLimits = init.rateLimits;
     this.authLockout = init.authLockout;
     this.corsOrigins = init.corsOrigins;
+    this.resilience = init.resilience;
+    this.cache = init.cache;
     this.log = init.log;
     this.allowAnonymous = init.allowAnonymous;
     this.metricsToken = init.metricsToken;

@@ -144,6 +144,47 @@ export class EnvironmentVariables {
   @IsOptional() @Matches(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, { message: 'must be * or a comma-separated list of http(s) origins' })
   CORS_ORIGINS?: string;
 
+  // ---- upstream resilience and caching (the caching/resilience issue) ----
+
+  /** A GET to Alpaca, retries included, never takes longer than this. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)
+  ALPACA_REQUEST_DEADLINE_MS: number = 2500;
+
+  /** Attempts per GET (1 = no retry). Writes are never retried. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10)
+  ALPACA_RETRY_MAX_ATTEMPTS: number = 3;
+
+  /** Consecutive failures that open a host's circuit. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(10000)
+  CIRCUIT_FAILURE_THRESHOLD: number = 5;
+
+  /** Failure share over the last 20 calls (at least 10) that opens the circuit, in percent; 0 turns this rule off. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(100)
+  CIRCUIT_FAILURE_RATIO_PERCENT: number = 50;
+
+  /** How long an open circuit refuses before letting one probe through. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(300000)
+  CIRCUIT_OPEN_MS: number = 5000;
+
+  /** Window in which cache misses for different symbols merge into one multi-symbol call. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1000)
+  BATCH_WINDOW_MS: number = 5;
+
+  /** In-process cache size (entries). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(10000000)
+  CACHE_L1_MAX_ENTRIES: number = 50000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_QUOTE_OPEN_S: number = 5;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_SNAPSHOT_OPEN_S: number = 5;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_OPTION_QUOTE_OPEN_S: number = 15;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_CHAIN_OPEN_S: number = 30;
+  /** Quotes, trades, snapshots and option quotes while the market is closed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_QUOTE_CLOSED_S: number = 300;
+  /** Chains (and contracts) while the market is closed. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_CHAIN_CLOSED_S: number = 600;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_BARS_RECENT_S: number = 60;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_BARS_PAST_S: number = 86400;
+
   /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)
   BODY_LIMIT_BYTES: number = 102400;

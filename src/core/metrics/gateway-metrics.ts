@@ -157,6 +157,10 @@ export class GatewayMetrics extends UpstreamObserver {
   }
 
   /** Hook for the circuit breakers: call on every state change (and once at start). */
+  override observeCircuitState(upstream: string, state: CircuitState): void {
+    this.setCircuitState(upstream, state);
+  }
+
   setCircuitState(upstream: string, state: CircuitState): void {
     this.circuitState.set({ upstream: this.smallSets.upstream.value(upstream) }, CIRCUIT_STATE_VALUES[state]);
   }

@@ -38,6 +38,13 @@ export function parseRateLimitRemaining(header: string | undefined): number | nu
  */
 export abstract class UpstreamObserver {
   abstract observeUpstreamCall(call: UpstreamCall): void;
+
+  /** A host's circuit breaker changed state (closed, half_open, open). */
+  observeCircuitState(api: string, state: 'closed' | 'half_open' | 'open'): void {
+    // Default: nothing to record (unit tests, scripts); the arguments are for overriders.
+    void api;
+    void state;
+  }
 }
 
 class NoUpstreamObserver extends UpstreamObserver {

@@ -1,0 +1,90 @@
+import { rateLimitFault } from '../emulator/alpaca-emulator.js';
+import { startGateway, expectCatalogError, type Gateway } from './harness.js';
+
+const QUOTES = '/v2/stocks/quotes/latest';
+
+describe('circuit breaker per upstream host', () => {
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway({ CIRCUIT_FAILURE_THRESHOLD: '5', CIRCUIT_FAILURE_RATIO_PERCENT: '50', CIRCUIT_OPEN_MS: '1500', ALPACA_REQUEST_DEADLINE_MS: '1000' });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('opens when the data host fails every call, answers CIRCUIT_OPEN in under 50 ms, and recovers by itself', async () => {
+    gw.emulator.injectFault({ host: 'data', kind: 'status', status: 503 });
+    for (let i = 0; i < 3; i += 1) await gw.http().get('/api/v1/stocks/AAPL/quote');
+    const callsWhenOpen = gw.emulator.requests.filter((r) => r.host === 'data').length;
+
+    const started = Date.now();
+    const res = await gw.http().get('/api/v1/stocks/MSFT/quote');
+    const elapsed = Date.now() - started;
+    const error = expectCatalogError(res, 503, 'CIRCUIT_OPEN');
+    expect(elapsed).toBeLessThan(50);
+    expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(error['details']).toMatchObject({ upstream: 'data', state: 'open' });
+    expect(gw.emulator.requests.filter((r) => r.host === 'data')).toHaveLength(callsWhenOpen);
+    // The trading host has its own breaker: still closed.
+    await gw.http().get('/api/v1/market/clock').expect(200);
+    const ready = await gw.anon().get('/api/v1/health/ready');
+    expect(ready.status).toBe(503);
+
+    // Alpaca comes back: after the open period one probe goes through and closes the circuit.
+    gw.emulator.clearFaults();
+    const deadline = Date.now() + 30_000;
+    let status = 0;
+    while (status !== 200 && Date.now() < deadline) {
+      status = (await gw.http().get('/api/v1/stocks/AAPL/quote')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+    await gw.anon().get('/api/v1/health/ready').expect(200);
+    expect(gw.logs.some((l) => l['message'] === 'circuit_state' && l['state'] === 'open')).toBe(true);
+    expect(gw.logs.some((l) => l['message'] === 'circuit_state' && l['state'] === 'closed')).toBe(true);
+  });
+});
+
+describe('upstream budget', () => {
+  it('refuses before Alpaca would, keeping headroom for quotes over bars', async () => {
+    const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '20' });
+    try {
+      const bars: number[] = [];
+      for (let i = 0; i < 20; i += 1) bars.push((await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '1' })).status);
+      // Bars (low priority) stop while a quarter of the bucket is left.
+      expect(bars.filter((s) => s === 200)).toHaveLength(15);
+      const refused = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '1' });
+      const error = expectCatalogError(refused, 503, 'UPSTREAM_RATE_LIMITED');
+      expect(error['details']).toMatchObject({ upstream: 'data', priority: 'bulk', sent: false });
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // Quotes still go through on the headroom.
+      await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      expect(gw.emulator.requestsTo('/v2/stocks/bars')).toHaveLength(15);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('a 429 storm: the gateway stops calling until the reset, and no client waits past its deadline', async () => {
+    const gw = await startGateway({ ALPACA_REQUEST_DEADLINE_MS: '800' });
+    try {
+      gw.emulator.injectFault({ ...rateLimitFault({ path: QUOTES, resetInSeconds: 20 }) });
+      const timings: number[] = [];
+      const statuses: number[] = [];
+      for (let i = 0; i < 20; i += 1) {
+        const started = Date.now();
+        const res = await gw.http().get(`/api/v1/stocks/AAPL/quote`);
+        timings.push(Date.now() - started);
+        statuses.push(res.status);
+        expect(res.body.error.code).toBe('UPSTREAM_RATE_LIMITED');
+        expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(15);
+      }
+      expect(Math.max(...timings)).toBeLessThan(800 + 100);
+      // One 429 taught the gateway the window is spent: it did not keep knocking.
+      expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1);
+      expect(statuses.every((s) => s === 503)).toBe(true);
+    } finally {
+      await gw.close();
+    }
+  });
+});
