@@ -11,6 +11,7 @@ import { WinstonLogger } from './logging/winston-logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadinessRegistry } from './readiness/readiness.registry.js';
 import { RedisService } from './redis/redis.service.js';
+import { MarketCache } from './cache/market-cache.js';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -41,10 +42,11 @@ export class CoreModule implements NestModule {
         JsonBodyMiddleware,
         RedisService,
         ReadinessRegistry,
+        MarketCache,
       ],
       exports: [
         AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestIdMiddleware, AccessLogMiddleware,
-        MetricsModule, ReadinessRegistry,
+        MetricsModule, ReadinessRegistry, MarketCache,
       ],
     };
   }

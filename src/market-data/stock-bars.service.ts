@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { Attributed } from '../core/attribution/provenance.js';
+import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
@@ -8,7 +9,6 @@ import type { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 import { assertOrderedRange } from './time-range.js';
 
-const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
 
 export interface BarsResult {
   symbol: string;
@@ -24,22 +24,22 @@ export class StockBarsService {
     private readonly gateway: MarketDataGateway,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
+    private readonly cache: MarketCache,
   ) {}
+
+  /** Bars that may still change (the range reaches today, or has no end) live briefly; history long. */
+  private ttlSeconds(end: string | undefined): number {
+    const t = this.config.cache.ttlSeconds;
+    const today = new Date().toISOString().slice(0, 10);
+    return end === undefined || end.slice(0, 10) >= today ? t.barsRecent : t.barsPast;
+  }
 
   async bars(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsResult>> {
     assertOrderedRange(q.start, q.end);
-    const [page, marketStatus] = await Promise.all([
-      this.gateway.bars({
-        symbol,
-        timeframe: q.timeframe,
-        start: q.start,
-        end: q.end,
-        limit: q.limit,
-        pageToken: q.page_token,
-        adjustment: q.adjustment,
-        sort: q.sort,
-        asof: q.asof,
-      }),
+    const query = { symbol, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, pageToken: q.page_token, adjustment: q.adjustment, sort: q.sort, asof: q.asof };
+    const feed = this.config.alpaca.stockFeed;
+    const [{ sourced: page, cache }, marketStatus] = await Promise.all([
+      this.cache.through(cacheKeys.query('stock:bars', { ...query, feed }), this.ttlSeconds(q.end), q.max_age_seconds, () => this.gateway.bars(query)),
       this.clock.status(),
     ]);
     const { bars, next_page_token } = page.value;
@@ -59,7 +59,7 @@ export class StockBarsService {
         page_info: { has_more: next_page_token !== null, next_page_token, count: bars.length },
       },
       page.provenance,
-      NOT_CACHED,
+      cache,
       marketStatus,
     );
   }

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState, type Provenance } from '../core/attribution/provenance.js';
+import { Attributed, type CacheState, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
+import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
+import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { catalogEntry } from '../core/errors/error-catalog.js';
@@ -9,9 +11,6 @@ import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-dat
 import { snapshotTimestamps } from '../alpaca/stock.mapper.js';
 import { MarketClockService } from './market-clock.service.js';
 import { normalizeStockSymbols } from './stock-symbol.js';
-
-/** Nothing is cached yet: every answer comes straight from Alpaca. */
-const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
 
 export type Symbolled<T> = { symbol: string } & T;
 
@@ -27,28 +26,78 @@ export interface BatchResult {
   summary: { total_requested: number; successful: number; failed: number; duplicates_removed: number };
 }
 
-/** Latest quote / trade / snapshot for one symbol, and quotes for many in one upstream call. */
+type Kind = 'quote' | 'trade' | 'snapshot';
+const SYMBOLS_PER_CALL = 100;
+
+/** Alpaca had nothing for the symbol; carries the provenance of the call that said so. */
+class SymbolMissing extends AppError {
+  constructor(
+    symbol: string,
+    feed: string,
+    readonly provenance: Provenance,
+  ) {
+    super('SYMBOL_NOT_FOUND', { message: `Alpaca returned no data for ${symbol} on the ${feed} feed.`, details: { symbol, feed } });
+  }
+}
+
+/** Provenance of a batch: all its upstream calls, the newest data timestamp, the oldest fetch. */
+function mergeProvenance(all: Provenance[]): Provenance {
+  const first = all[0];
+  return {
+    ...first,
+    dataTimestamp: newestTimestamp(all.map((p) => p.dataTimestamp)),
+    upstreamRequestIds: [...new Set(all.flatMap((p) => p.upstreamRequestIds))],
+    fetchedAt: Math.min(...all.map((p) => p.fetchedAt)),
+  };
+}
+
+function mergeCache(all: CacheState[]): CacheState {
+  if (all.every((c) => c.status === 'HIT')) {
+    return { status: 'HIT', ageSeconds: Math.max(...all.map((c) => c.ageSeconds)), maxAgeSeconds: Math.min(...all.map((c) => c.maxAgeSeconds ?? 0)) };
+  }
+  return { status: 'MISS', ageSeconds: 0, maxAgeSeconds: Math.min(...all.map((c) => c.maxAgeSeconds ?? 0)) };
+}
+
+/**
+ * Latest quote / trade / snapshot for one symbol or many. Cache first; misses for different
+ * symbols that arrive together merge into one multi-symbol call (MicroBatcher), and concurrent
+ * misses for one symbol share one load (MarketCache.through).
+ */
 @Injectable()
 export class StockQuotesService {
+  private readonly batchers: { quote: MicroBatcher<StockQuote>; trade: MicroBatcher<StockTrade>; snapshot: MicroBatcher<StockSnapshot> };
+
   constructor(
     private readonly gateway: MarketDataGateway,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
-  ) {}
-
-  async quote(symbol: string): Promise<Attributed<Symbolled<StockQuote>>> {
-    return this.single(symbol, this.gateway.latestQuotes([symbol]), (q) => [q.timestamp]);
+    private readonly cache: MarketCache,
+  ) {
+    const windowMs = config.resilience.batchWindowMs;
+    const batcher = <T>(load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>): MicroBatcher<T> => new MicroBatcher(load, windowMs, SYMBOLS_PER_CALL);
+    this.batchers = {
+      quote: batcher((s) => this.gateway.latestQuotes(s)),
+      trade: batcher((s) => this.gateway.latestTrades(s)),
+      snapshot: batcher((s) => this.gateway.snapshots(s)),
+    };
   }
 
-  async trade(symbol: string): Promise<Attributed<Symbolled<StockTrade>>> {
-    return this.single(symbol, this.gateway.latestTrades([symbol]), (t) => [t.timestamp]);
+  async quote(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockQuote>>> {
+    const market = await this.clock.status();
+    return this.answer(symbol, market, await this.load('quote', symbol, market, maxAgeSeconds, (q: StockQuote) => [q.timestamp]));
   }
 
-  async snapshot(symbol: string): Promise<Attributed<Symbolled<StockSnapshot>>> {
-    return this.single(symbol, this.gateway.snapshots([symbol]), snapshotTimestamps);
+  async trade(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockTrade>>> {
+    const market = await this.clock.status();
+    return this.answer(symbol, market, await this.load('trade', symbol, market, maxAgeSeconds, (t: StockTrade) => [t.timestamp]));
   }
 
-  async batch(rawSymbols: string[]): Promise<Attributed<BatchResult>> {
+  async snapshot(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockSnapshot>>> {
+    const market = await this.clock.status();
+    return this.answer(symbol, market, await this.load('snapshot', symbol, market, maxAgeSeconds, snapshotTimestamps));
+  }
+
+  async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<BatchResult>> {
     const max = this.config.stockBatchMaxSymbols;
     if (rawSymbols.length > max) {
       throw new AppError('REQUEST_SIZE_EXCEEDED', {
@@ -57,45 +106,56 @@ export class StockQuotesService {
       });
     }
     const symbols = normalizeStockSymbols(rawSymbols);
-    const [quotes, marketStatus] = await Promise.all([this.gateway.latestQuotes(symbols), this.clock.status()]);
+    const market = await this.clock.status();
+    const settled = await Promise.all(
+      symbols.map((symbol) =>
+        this.load('quote', symbol, market, maxAgeSeconds, (q: StockQuote) => [q.timestamp]).then(
+          (r) => ({ symbol, r, missing: null }),
+          (e: unknown) => {
+            if (e instanceof SymbolMissing) return { symbol, r: null, missing: e };
+            throw e;
+          },
+        ),
+      ),
+    );
     const notFound = catalogEntry('SYMBOL_NOT_FOUND');
-    const items: BatchItem[] = symbols.map((symbol) => {
-      const q = quotes.value.get(symbol);
-      return q === undefined
+    const items: BatchItem[] = settled.map(({ symbol, r }) =>
+      r === null
         ? { symbol, status: 'error', data: null, error: { code: 'SYMBOL_NOT_FOUND', message: notFound.message, type: notFound.type } }
-        : { symbol, status: 'success', data: { symbol, ...q }, error: null };
-    });
+        : { symbol, status: 'success', data: { symbol, ...r.sourced.value }, error: null },
+    );
+    const provenances = settled.map((s) => (s.r === null ? (s.missing).provenance : s.r.sourced.provenance));
+    const caches = settled.map((s): CacheState => (s.r === null ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: 0 } : s.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
     return new Attributed(
       {
         quotes: items,
-        summary: {
-          total_requested: symbols.length,
-          successful,
-          failed: symbols.length - successful,
-          duplicates_removed: rawSymbols.length - symbols.length,
-        },
+        summary: { total_requested: symbols.length, successful, failed: symbols.length - successful, duplicates_removed: rawSymbols.length - symbols.length },
       },
-      quotes.provenance,
-      NOT_CACHED,
-      marketStatus,
+      mergeProvenance(provenances),
+      mergeCache(caches),
+      market,
     );
   }
 
-  private async single<T extends object>(
+  private load<T extends object>(
+    kind: Kind,
     symbol: string,
-    call: Promise<Sourced<SymbolMap<T>>>,
+    market: MarketStatus,
+    maxAgeSeconds: number | undefined,
     timestampsOf: (item: T) => string[],
-  ): Promise<Attributed<Symbolled<T>>> {
-    const [result, marketStatus] = await Promise.all([call, this.clock.status()]);
-    const item = result.value.get(symbol);
-    if (item === undefined) {
-      throw new AppError('SYMBOL_NOT_FOUND', {
-        message: `Alpaca returned no data for ${symbol} on the ${this.config.alpaca.stockFeed} feed.`,
-        details: { symbol, feed: this.config.alpaca.stockFeed },
-      });
-    }
-    const provenance: Provenance = { ...result.provenance, dataTimestamp: newestTimestamp(timestampsOf(item)) };
-    return new Attributed({ symbol, ...item }, provenance, NOT_CACHED, marketStatus);
+  ): Promise<CacheResult<T>> {
+    const feed = this.config.alpaca.stockFeed;
+    const ttl = this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', market);
+    const batcher = this.batchers[kind] as unknown as MicroBatcher<T>;
+    return this.cache.through(cacheKeys.stock(kind, feed, symbol), ttl, maxAgeSeconds, async () => {
+      const { item, provenance } = await batcher.load(symbol);
+      if (item === undefined) throw new SymbolMissing(symbol, feed, { ...provenance, dataTimestamp: null });
+      return { value: item, provenance: { ...provenance, dataTimestamp: newestTimestamp(timestampsOf(item)) } };
+    });
+  }
+
+  private answer<T extends object>(symbol: string, market: MarketStatus, r: CacheResult<T>): Attributed<Symbolled<T>> {
+    return new Attributed({ symbol, ...r.sourced.value }, r.sourced.provenance, r.cache, market);
   }
 }

@@ -5,6 +5,7 @@ import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
+import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
 import { BatchQuotesDto } from './dto/batch-quotes.dto.js';
 import { SymbolParamDto } from './dto/symbol-param.dto.js';
@@ -27,24 +28,24 @@ export class StocksController {
   @ApiOperation({ summary: 'Latest quote (NBBO on the configured feed) for one symbol.' })
   @ApiEnvelope(StockQuoteDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  quote(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockQuote>>> {
-    return this.quotes.quote(p.symbol);
+  quote(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockQuote>>> {
+    return this.quotes.quote(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/trade')
   @ApiOperation({ summary: 'Latest trade for one symbol.' })
   @ApiEnvelope(StockTradeDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  trade(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockTrade>>> {
-    return this.quotes.trade(p.symbol);
+  trade(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockTrade>>> {
+    return this.quotes.trade(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/snapshot')
   @ApiOperation({ summary: 'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.' })
   @ApiEnvelope(StockSnapshotDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  snapshot(@Param() p: SymbolParamDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
-    return this.quotes.snapshot(p.symbol);
+  snapshot(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
+    return this.quotes.snapshot(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/bars')
@@ -62,6 +63,6 @@ export class StocksController {
   @ApiEnvelope(BatchQuotesResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   batch(@Body() body: BatchQuotesDto): Promise<Attributed<BatchResult>> {
-    return this.quotes.batch(body.symbols);
+    return this.quotes.batch(body.symbols, body.max_age_seconds);
   }
 }

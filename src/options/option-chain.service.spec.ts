@@ -7,6 +7,11 @@ import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionSnap
 import type { MarketClockService } from '../market-data/market-clock.service.js';
 import { ChainQueryDto } from './dto/chain-query.dto.js';
 import { OptionChainService } from './option-chain.service.js';
+import { RedisService } from '../core/redis/redis.service.js';
+import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { MarketCache } from '../core/cache/market-cache.js';
+import { Writable } from 'node:stream';
 
 const PROVENANCE: Provenance = {
   dataSource: 'alpaca_options_chain', provider: 'alpaca', providerHost: 'data.alpaca.markets', feed: 'indicative',
@@ -37,11 +42,16 @@ class FakeGateway extends OptionsDataGateway {
 
 const clock = { status: () => Promise.resolve('open' as const) } as Pick<MarketClockService, 'status'> as MarketClockService;
 const config = validateConfig({ APCA_API_KEY_ID: 'key', APCA_API_SECRET_KEY: 'secret', JWT_SECRET: 'unit-test-secret-0123456789abcdefghij' });
+/** A real cache with no Redis, fresh per service so no test sees another's entries. */
+function cache(): MarketCache {
+  const quiet = new WinstonLogger(config, new Writable({ write: (_c, _e, done) => done() }));
+  return new MarketCache(config, new RedisService(config, quiet), quiet, new GatewayMetrics());
+}
 const query = (fields: Partial<ChainQueryDto> = {}): ChainQueryDto => Object.assign(new ChainQueryDto(), fields);
 
 function service(symbols: string[], next: string | null = null): { svc: OptionChainService; gateway: FakeGateway } {
   const gateway = new FakeGateway({ snapshots: symbols.map((symbol) => ({ symbol, snapshot: BARE })), next_page_token: next });
-  return { svc: new OptionChainService(gateway, clock, config), gateway };
+  return { svc: new OptionChainService(gateway, clock, config, cache()), gateway };
 }
 
 async function failure(p: Promise<unknown>): Promise<AppError> {

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { Attributed } from '../core/attribution/provenance.js';
+import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
@@ -10,7 +11,6 @@ import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
 import { compareContracts, parseOccSymbol, termsOf, type OccContract } from './occ-symbol.js';
 import type { ChainCompleteness, OptionChainResult, OptionQuoteResult } from './options-results.models.js';
 
-const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
 
 function completenessOf(contracts: OptionQuoteResult[]): ChainCompleteness {
   const count = (flag: (c: OptionQuoteResult) => boolean): number => contracts.filter(flag).length;
@@ -33,6 +33,7 @@ export class OptionChainService {
     private readonly gateway: OptionsDataGateway,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
+    private readonly cache: MarketCache,
   ) {}
 
   async chain(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
@@ -49,7 +50,9 @@ export class OptionChainService {
       limit: q.limit,
       pageToken: q.page_token,
     };
-    const [page, marketStatus] = await Promise.all([this.gateway.chain(query), this.clock.status()]);
+    const marketStatus = await this.clock.status();
+    const key = cacheKeys.query('option:chain', { ...query, feed: this.config.alpaca.optionsFeed });
+    const { sourced: page, cache } = await this.cache.through(key, this.cache.ttlSeconds('chain', marketStatus), q.max_age_seconds, () => this.gateway.chain(query));
     const { snapshots, next_page_token } = page.value;
     // A first page with nothing and nowhere to go: no chain for these filters. Later pages may
     // legitimately be empty.
@@ -70,7 +73,7 @@ export class OptionChainService {
         page_info: { has_more: next_page_token !== null, next_page_token, count: contracts.length },
       },
       page.provenance,
-      NOT_CACHED,
+      cache,
       marketStatus,
     );
   }

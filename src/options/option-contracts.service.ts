@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { Attributed } from '../core/attribution/provenance.js';
+import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import type { ContractsQueryDto } from './dto/contracts-query.dto.js';
 import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
 import type { OptionContractsResult } from './options-results.models.js';
 
-const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
 
 /**
  * One page of Alpaca's option contracts, filters passed as given. An empty page is a valid
@@ -17,13 +17,13 @@ export class OptionContractsService {
   constructor(
     private readonly gateway: OptionsDataGateway,
     private readonly clock: MarketClockService,
+    private readonly cache: MarketCache,
   ) {}
 
   async contracts(q: ContractsQueryDto): Promise<Attributed<OptionContractsResult>> {
     assertOrderedDates('expiration_date_gte', q.expiration_date_gte, 'expiration_date_lte', q.expiration_date_lte);
     assertOrderedStrikes('strike_price_gte', q.strike_price_gte, 'strike_price_lte', q.strike_price_lte);
-    const [page, marketStatus] = await Promise.all([
-      this.gateway.contracts({
+    const query = {
         underlyingSymbols: q.underlying_symbols,
         status: q.status,
         expirationDate: q.expiration_date,
@@ -36,14 +36,15 @@ export class OptionContractsService {
         strikePriceLte: q.strike_price_lte,
         limit: q.limit,
         pageToken: q.page_token,
-      }),
-      this.clock.status(),
-    ]);
+      };
+    const marketStatus = await this.clock.status();
+    const key = cacheKeys.query('option:contracts', query);
+    const { sourced: page, cache } = await this.cache.through(key, this.cache.ttlSeconds('chain', marketStatus), q.max_age_seconds, () => this.gateway.contracts(query));
     const { contracts, next_page_token } = page.value;
     return new Attributed(
       { contracts, page_info: { has_more: next_page_token !== null, next_page_token, count: contracts.length } },
       page.provenance,
-      NOT_CACHED,
+      cache,
       marketStatus,
     );
   }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Query, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -9,6 +9,7 @@ import { OptionSymbolParamDto } from './dto/option-params.dto.js';
 import { OptionBatchResultDto, OptionQuoteResultDto } from './dto/option-responses.dto.js';
 import { OptionQuotesService } from './option-quotes.service.js';
 import type { OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
+import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 
 @ApiTags('options')
 @ApiBearerAuth()
@@ -29,7 +30,7 @@ export class OptionQuotesController {
   @ApiEnvelope(OptionBatchResultDto)
   @ApiErrors('INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   batch(@Body() body: BatchOptionQuotesDto): Promise<Attributed<OptionBatchResult>> {
-    return this.quotes.batch(body.option_symbols);
+    return this.quotes.batch(body.option_symbols, body.max_age_seconds);
   }
 
   @Get(':option_symbol/quote')
@@ -42,7 +43,7 @@ export class OptionQuotesController {
   })
   @ApiEnvelope(OptionQuoteResultDto)
   @ApiErrors('INVALID_OPTION_SYMBOL', 'OPTION_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  quote(@Param() p: OptionSymbolParamDto): Promise<Attributed<OptionQuoteResult>> {
-    return this.quotes.quote(p.option_symbol);
+  quote(@Param() p: OptionSymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<OptionQuoteResult>> {
+    return this.quotes.quote(p.option_symbol, q.max_age_seconds);
   }
 }

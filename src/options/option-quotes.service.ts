@@ -1,5 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { Attributed, type CacheState, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
+import { newestTimestamp } from '../core/attribution/timestamps.js';
+import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
+import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { catalogEntry } from '../core/errors/error-catalog.js';
@@ -7,7 +10,7 @@ import { isEmptyOptionSnapshot } from '../alpaca/option.mapper.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
 import type { OptionSnapshot } from '../alpaca/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
-import { requireOccSymbol, requireOccSymbols, termsOf } from './occ-symbol.js';
+import { requireOccSymbol, requireOccSymbols, termsOf, type OccContract } from './occ-symbol.js';
 import type { OptionBatchItem, OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
 
 /**
@@ -16,38 +19,57 @@ import type { OptionBatchItem, OptionBatchResult, OptionQuoteResult } from './op
  */
 export const OPTIONS_BATCH_MAX_CONTRACTS = 100;
 
-/** Nothing is cached yet: every answer comes straight from Alpaca. */
-const NOT_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
-
 /** A usable snapshot: present, and not an empty object (Alpaca sends `{}` for some adjusted contracts). */
 function usable(snapshot: OptionSnapshot | undefined): snapshot is OptionSnapshot {
   return snapshot !== undefined && !isEmptyOptionSnapshot(snapshot);
 }
 
-/** Latest quote, trade, greeks and IV for one contract, and for many in one upstream call per 100. */
+/** Alpaca had no usable snapshot; carries the provenance of the call that said so. */
+class ContractMissing extends AppError {
+  constructor(
+    contract: OccContract,
+    feed: string,
+    snapshot: OptionSnapshot | undefined,
+    readonly provenance: Provenance,
+  ) {
+    super('OPTION_DATA_UNAVAILABLE', {
+      message: `Alpaca returned no data for ${contract.symbol} on the ${feed} options feed.`,
+      details: { ...termsOf(contract), feed, alpaca_returned: snapshot === undefined ? 'no_snapshot' : 'empty_snapshot' },
+    });
+  }
+}
+
+const CONTRACTS_PER_CALL = 100;
+
+function snapshotTimestamps(s: OptionSnapshot): string[] {
+  return [s.latest_quote?.timestamp, s.latest_trade?.timestamp].filter((t): t is string => typeof t === 'string');
+}
+
+/**
+ * Latest quote, trade, greeks and IV for one contract, and for many. Cache first; misses for
+ * different contracts that arrive together merge into one snapshots call per 100 (MicroBatcher).
+ */
 @Injectable()
 export class OptionQuotesService {
+  private readonly batcher: MicroBatcher<OptionSnapshot>;
+
   constructor(
     private readonly gateway: OptionsDataGateway,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
-  ) {}
-
-  async quote(rawSymbol: string): Promise<Attributed<OptionQuoteResult>> {
-    const contract = requireOccSymbol(rawSymbol);
-    const [result, marketStatus] = await Promise.all([this.gateway.snapshots([contract.symbol]), this.clock.status()]);
-    const snapshot = result.value.get(contract.symbol);
-    if (!usable(snapshot)) {
-      const feed = this.config.alpaca.optionsFeed;
-      throw new AppError('OPTION_DATA_UNAVAILABLE', {
-        message: `Alpaca returned no data for ${contract.symbol} on the ${feed} options feed.`,
-        details: { ...termsOf(contract), feed, alpaca_returned: snapshot === undefined ? 'no_snapshot' : 'empty_snapshot' },
-      });
-    }
-    return new Attributed({ ...termsOf(contract), ...snapshot }, result.provenance, NOT_CACHED, marketStatus);
+    private readonly cache: MarketCache,
+  ) {
+    this.batcher = new MicroBatcher((symbols) => this.gateway.snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
   }
 
-  async batch(rawSymbols: string[]): Promise<Attributed<OptionBatchResult>> {
+  async quote(rawSymbol: string, maxAgeSeconds?: number): Promise<Attributed<OptionQuoteResult>> {
+    const contract = requireOccSymbol(rawSymbol);
+    const market = await this.clock.status();
+    const r = await this.load(contract, market, maxAgeSeconds);
+    return new Attributed({ ...termsOf(contract), ...r.sourced.value }, r.sourced.provenance, r.cache, market);
+  }
+
+  async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<OptionBatchResult>> {
     const max = OPTIONS_BATCH_MAX_CONTRACTS;
     if (rawSymbols.length > max) {
       throw new AppError('REQUEST_SIZE_EXCEEDED', {
@@ -56,33 +78,53 @@ export class OptionQuotesService {
       });
     }
     const contracts = requireOccSymbols(rawSymbols);
-    const [snapshots, marketStatus] = await Promise.all([this.gateway.snapshots(contracts.map((c) => c.symbol)), this.clock.status()]);
+    const market = await this.clock.status();
+    const settled = await Promise.all(
+      contracts.map((contract) =>
+        this.load(contract, market, maxAgeSeconds).then(
+          (r) => ({ contract, r, missing: null }),
+          (e: unknown) => {
+            if (e instanceof ContractMissing) return { contract, r: null, missing: e };
+            throw e;
+          },
+        ),
+      ),
+    );
     const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
-    const items: OptionBatchItem[] = contracts.map((contract) => {
-      const snapshot = snapshots.value.get(contract.symbol);
-      return usable(snapshot)
-        ? { symbol: contract.symbol, status: 'success', data: { ...termsOf(contract), ...snapshot }, error: null }
-        : {
-            symbol: contract.symbol,
-            status: 'error',
-            data: null,
-            error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type },
-          };
-    });
+    const items: OptionBatchItem[] = settled.map(({ contract, r }) =>
+      r !== null
+        ? { symbol: contract.symbol, status: 'success', data: { ...termsOf(contract), ...r.sourced.value }, error: null }
+        : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } },
+    );
+    const provenances = settled.map((x) => (x.r === null ? (x.missing).provenance : x.r.sourced.provenance));
+    const caches: CacheState[] = settled.map((x) => (x.r === null ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: 0 } : x.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
+    const first = provenances[0];
     return new Attributed(
       {
         quotes: items,
-        summary: {
-          total_requested: contracts.length,
-          successful,
-          failed: contracts.length - successful,
-          duplicates_removed: rawSymbols.length - contracts.length,
-        },
+        summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
       },
-      snapshots.provenance,
-      NOT_CACHED,
-      marketStatus,
+      {
+        ...first,
+        dataTimestamp: newestTimestamp(provenances.map((p) => p.dataTimestamp)),
+        upstreamRequestIds: [...new Set(provenances.flatMap((p) => p.upstreamRequestIds))],
+        fetchedAt: Math.min(...provenances.map((p) => p.fetchedAt)),
+      },
+      caches.every((c) => c.status === 'HIT')
+        ? { status: 'HIT', ageSeconds: Math.max(...caches.map((c) => c.ageSeconds)), maxAgeSeconds: Math.min(...caches.map((c) => c.maxAgeSeconds ?? 0)) }
+        : { status: 'MISS', ageSeconds: 0, maxAgeSeconds: Math.min(...caches.map((c) => c.maxAgeSeconds ?? 0)) },
+      market,
     );
+  }
+
+  private load(contract: OccContract, market: MarketStatus, maxAgeSeconds: number | undefined): Promise<CacheResult<OptionSnapshot>> {
+    const feed = this.config.alpaca.optionsFeed;
+    const ttl = this.cache.ttlSeconds('option_quote', market);
+    return this.cache.through(cacheKeys.option(feed, contract.symbol), ttl, maxAgeSeconds, async () => {
+      const { item, provenance } = await this.batcher.load(contract.symbol);
+      if (!usable(item)) throw new ContractMissing(contract, feed, item, { ...provenance, dataTimestamp: null });
+      return { value: item, provenance: { ...provenance, dataTimestamp: newestTimestamp(snapshotTimestamps(item)) } };
+    });
   }
 }

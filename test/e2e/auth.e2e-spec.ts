@@ -11,8 +11,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-beforeEach(() => {
-  gw.reset();
+beforeEach(async () => {
+  await gw.reset();
 });
 
 /** Public by design: the token exchange, Kubernetes probes and the Prometheus scrape. */

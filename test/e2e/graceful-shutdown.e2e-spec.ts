@@ -56,9 +56,10 @@ describe('SIGTERM on the built gateway (node dist/src/main.js)', () => {
     gw = await spawnGateway(emulator, await freePort(), { SHUTDOWN_GRACE_MS: '10000' });
     const { baseUrl } = gw;
     emulator.setLatency(2000);
-    const answers = Array.from({ length: IN_FLIGHT }, () => get(`${baseUrl}/api/v1/stocks/AAPL/quote`));
+    // Distinct bar pages: the gateway would otherwise (rightly) answer identical quotes with one upstream call.
+    const answers = Array.from({ length: IN_FLIGHT }, (_, i) => get(`${baseUrl}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=${i + 1}`));
     // Every request has reached Alpaca and is waiting on it.
-    await eventually(() => expect(emulator.requestsTo('/v2/stocks/quotes/latest')).toHaveLength(IN_FLIGHT), 5000);
+    await eventually(() => expect(emulator.requestsTo('/v2/stocks/bars')).toHaveLength(IN_FLIGHT), 5000);
 
     gw.child.kill('SIGTERM');
     await eventually(() => expect(gw?.logs.some((l) => l['message'] === 'shutdown_started')).toBe(true), 2000);
@@ -66,7 +67,7 @@ describe('SIGTERM on the built gateway (node dist/src/main.js)', () => {
 
     const results = await Promise.all(answers);
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: IN_FLIGHT }, () => 200));
-    for (const r of results) expect(JSON.parse(r.body)).toMatchObject({ data: { symbol: 'AAPL' }, metadata: { data_source: 'alpaca_real_time' } });
+    for (const r of results) expect(JSON.parse(r.body)).toMatchObject({ data: { symbol: 'AAPL' }, metadata: { data_source: 'alpaca_historical' } });
 
     expect(await gw.exited).toEqual({ code: 0, signal: null });
     const messages = gw.logs.map((l) => l['message']);

@@ -8,6 +8,7 @@ import request from 'supertest';
 import { createApp } from '../../src/app.factory.js';
 import { validateConfig } from '../../src/core/config/validate-config.js';
 import { UpstreamResilience } from '../../src/alpaca/resilience/upstream-resilience.js';
+import { MarketCache } from '../../src/core/cache/market-cache.js';
 import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
 
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
@@ -36,8 +37,8 @@ export interface Gateway {
   emulator: AlpacaEmulator;
   /** Requests as an admin (every permission), so feature tests need no auth code. */
   http: () => ReturnType<typeof request.agent>;
-  /** Emulator back to its fixtures, and the gateway's circuits and upstream budget back to fresh. */
-  reset: () => void;
+  /** Emulator back to its fixtures; the gateway's cache, circuits and upstream budget back to fresh. */
+  reset: () => Promise<void>;
   /** Requests with no credentials at all. */
   anon: () => ReturnType<typeof request>;
   apiKeysFile: string;
@@ -96,9 +97,10 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     emulator,
     http: () => request.agent(app.getHttpServer()).set('Authorization', `Bearer ${tokenFor(['admin'])}`),
     anon: () => request(app.getHttpServer()),
-    reset: () => {
+    reset: async () => {
       emulator.reset();
       app.get(UpstreamResilience).reset();
+      await app.get(MarketCache).clear();
     },
     apiKeysFile,
     auditFile,

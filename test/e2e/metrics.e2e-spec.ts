@@ -32,8 +32,8 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
   afterAll(async () => {
     await gw.close();
   });
-  beforeEach(() => {
-    gw.reset();
+  beforeEach(async () => {
+    await gw.reset();
   });
 
   it('is public, Prometheus text, not enveloped, with every metric declared', async () => {

@@ -12,8 +12,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-beforeEach(() => {
-  gw.reset();
+beforeEach(async () => {
+  await gw.reset();
 });
 
 const chainCalls = () => gw.emulator.requestsTo(CHAIN, 'data');

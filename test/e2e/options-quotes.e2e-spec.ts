@@ -12,8 +12,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-beforeEach(() => {
-  gw.reset();
+beforeEach(async () => {
+  await gw.reset();
 });
 
 const snapshotCalls = () => gw.emulator.requestsTo(SNAPSHOTS, 'data');
@@ -47,10 +47,10 @@ describe('GET /options/{option_symbol}/quote', () => {
     expect(m.data_timestamp).toBe('2024-04-22T19:59:59.992734208Z');
     expect(m.data_freshness_seconds).toBeGreaterThan(0);
     expect(['open', 'closed']).toContain(m.market_status);
-    expect(m.cache).toEqual({ status: 'BYPASS', age_seconds: 0 });
+    expect(m.cache).toEqual({ status: 'MISS', age_seconds: 0 });
     expect(m.upstream_request_ids).toHaveLength(1);
     expect(res.headers['x-data-source']).toBe('alpaca_options_real_time');
-    expect(res.headers['x-cache-status']).toBe('BYPASS');
+    expect(res.headers['x-cache-status']).toBe('MISS');
 
     expect(snapshotCalls()).toHaveLength(1);
     expect(snapshotCalls()[0]?.query).toEqual({ symbols: 'AAPL240426C00162500', feed: 'indicative' });

@@ -50,10 +50,10 @@ describe('upstream budget', () => {
     const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '20' });
     try {
       const bars: number[] = [];
-      for (let i = 0; i < 20; i += 1) bars.push((await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '1' })).status);
+      for (let i = 0; i < 20; i += 1) bars.push((await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: String(i + 1) })).status);
       // Bars (low priority) stop while a quarter of the bucket is left.
       expect(bars.filter((s) => s === 200)).toHaveLength(15);
-      const refused = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '1' });
+      const refused = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '99' });
       const error = expectCatalogError(refused, 503, 'UPSTREAM_RATE_LIMITED');
       expect(error['details']).toMatchObject({ upstream: 'data', priority: 'bulk', sent: false });
       expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);

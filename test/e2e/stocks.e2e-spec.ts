@@ -8,8 +8,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-beforeEach(() => {
-  gw.reset();
+beforeEach(async () => {
+  await gw.reset();
 });
 
 function quoteCalls() {
@@ -47,14 +47,15 @@ describe('GET /stocks/{symbol}/quote', () => {
     expect(typeof m.data_freshness_seconds).toBe('number');
     expect(m.data_freshness_seconds).toBeGreaterThan(0);
     expect(['open', 'closed']).toContain(m.market_status);
-    expect(m.cache).toEqual({ status: 'BYPASS', age_seconds: 0 });
+    expect(m.cache).toEqual({ status: 'MISS', age_seconds: 0 });
     expect(m.upstream_request_ids).toHaveLength(1);
     expect(Date.parse(m.timestamp)).not.toBeNaN();
 
     expect(res.headers['x-data-source']).toBe('alpaca_real_time');
-    expect(res.headers['x-cache-status']).toBe('BYPASS');
+    expect(res.headers['x-cache-status']).toBe('MISS');
     expect(Number(res.headers['x-data-freshness'])).toBeCloseTo(m.data_freshness_seconds, 0);
-    expect(res.headers['cache-control']).toBe('no-cache');
+    // The fixture clock says the market is open: quotes live 5 s.
+    expect(res.headers['cache-control']).toBe('private, max-age=5');
   });
 
   it('calls the multi-symbol endpoint with the feed and the credentials headers', async () => {

@@ -11,8 +11,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gw.close();
 });
-beforeEach(() => {
-  gw.reset();
+beforeEach(async () => {
+  await gw.reset();
 });
 
 const QUOTES = '/v2/stocks/quotes/latest';

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
+import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { IsUpstreamTime } from '../time-range.validator.js';
 
@@ -15,7 +16,7 @@ export const MAX_BARS_LIMIT = 10000;
 const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
-export class BarsQueryDto {
+export class BarsQueryDto extends FreshnessQueryDto {
   @ApiProperty({ description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.', example: '1Day' })
   @IsString()
   @Matches(TIMEFRAME_PATTERN, { message: 'timeframe must follow Alpaca grammar, e.g. 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month' })

@@ -16,7 +16,7 @@ export class BatchQuotesDto {
   symbols!: string[];
 
   @ApiPropertyOptional({
-    description: 'Oldest acceptable cached copy, in seconds; older copies are refetched. Every answer is fetched fresh until the cache layer lands.',
+    description: 'Oldest acceptable cached copy, in seconds; older copies are refetched (0 = always fresh).',
     minimum: 0,
     example: 5,
   })

@@ -1,7 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsString } from 'class-validator';
+import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
-export class BatchOptionQuotesDto {
+export class BatchOptionQuotesDto extends FreshnessQueryDto {
   @ApiProperty({
     description:
       'OCC symbols to quote (lower case accepted; duplicates collapse). At most 100 per request (Alpaca\'s per-call limit); ' +

@@ -5,11 +5,12 @@ import { withErrorCode } from '../../core/errors/validation.js';
 import type { OptionType } from '../../alpaca/options.models.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { IsCalendarDate, PAGE_TOKEN_PATTERN, toInt } from './query-rules.js';
+import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
 export const MAX_CHAIN_LIMIT = 1000;
 const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
 
-export class ChainQueryDto {
+export class ChainQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Only contracts expiring on this day (YYYY-MM-DD).', example: '2024-04-26' })
   @IsOptional()
   @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))

@@ -7,6 +7,7 @@ import { STOCK_SYMBOL_PATTERN } from '../../market-data/stock-symbol.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { OCC_ROOT_PATTERN } from '../occ-symbol.js';
 import { IsCalendarDate, PAGE_TOKEN_PATTERN, toInt, toUpper } from './query-rules.js';
+import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
 export const MAX_CONTRACTS_LIMIT = 10000;
 const TICKER = STOCK_SYMBOL_PATTERN.source.replace(/^\^|\$$/g, '');
@@ -17,7 +18,7 @@ const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
 const toTickerList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').map((s) => s.trim().toUpperCase()).join(',') : value;
 
-export class ContractsQueryDto {
+export class ContractsQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated underlying tickers.', example: 'AAPL,SPX' })
   @IsOptional()
   @IsString()

@@ -1,0 +1,148 @@
+import { Injectable } from '@nestjs/common';
+import { createCache, type Cache } from 'cache-manager';
+import { Keyv } from 'keyv';
+import type { CacheState, MarketStatus, Provenance } from '../attribution/provenance.js';
+import { AppConfig } from '../config/app-config.js';
+import { WinstonLogger } from '../logging/winston-logger.js';
+import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { RedisService } from '../redis/redis.service.js';
+import { SingleFlight } from './single-flight.js';
+import { BoundedMap, RedisKeyvStore } from './stores.js';
+
+export interface SourcedValue<T> {
+  value: T;
+  provenance: Provenance;
+}
+
+export interface CacheResult<T> {
+  sourced: SourcedValue<T>;
+  cache: CacheState;
+}
+
+const MS_PER_SECOND = 1000;
+const REDIS_PREFIX = 'opitios:cache:';
+
+/** What a cached answer is: market data, or trading data (never cached). */
+export type CacheKind = 'quote' | 'snapshot' | 'option_quote' | 'chain';
+
+/**
+ * Real Alpaca answers, kept with their upstream timestamp and fetch time: an in-process layer
+ * (bounded) and, with REDIS_URL, a Redis layer shared by all instances (cache-manager over Keyv).
+ * `through` is cache-aside plus single-flight: concurrent misses for one key share one load, and a
+ * failed load is never stored. A Redis outage only costs the shared layer.
+ */
+@Injectable()
+export class MarketCache {
+  private readonly l1: Cache;
+  private readonly l2: Cache | null;
+  private readonly flights = new SingleFlight();
+  private l2Degraded = false;
+
+  constructor(
+    private readonly config: AppConfig,
+    redis: RedisService,
+    private readonly logger: WinstonLogger,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    this.l1 = createCache({ stores: [new Keyv({ store: new BoundedMap<unknown>(config.cache.l1MaxEntries) })] });
+    const client = redis.client();
+    this.l2 =
+      client === null
+        ? null
+        : createCache({
+            stores: [new Keyv({ store: new RedisKeyvStore(client, REDIS_PREFIX, (e) => this.degraded(e), () => this.restored()) })],
+          });
+  }
+
+  /** TTL for an answer of this kind, from the market clock's status (unknown: the open, shorter one). */
+  ttlSeconds(kind: CacheKind, market: MarketStatus): number {
+    const t = this.config.cache.ttlSeconds;
+    const open = market !== 'closed';
+    switch (kind) {
+      case 'quote':
+        return open ? t.quoteOpen : t.quoteClosed;
+      case 'snapshot':
+        return open ? t.snapshotOpen : t.quoteClosed;
+      case 'option_quote':
+        return open ? t.optionQuoteOpen : t.quoteClosed;
+      case 'chain':
+        return open ? t.chainOpen : t.chainClosed;
+    }
+  }
+
+  /**
+   * The cached answer when there is one no older than `maxAgeSeconds` (if given), else a load
+   * shared with any concurrent caller of the same key, stored for `ttlSeconds` (0: not stored).
+   */
+  async through<T>(key: string, ttlSeconds: number, maxAgeSeconds: number | undefined, load: () => Promise<SourcedValue<T>>): Promise<CacheResult<T>> {
+    if (ttlSeconds > 0) {
+      const hit = await this.lookup<T>(key);
+      if (hit !== undefined) {
+        const age = (Date.now() - hit.provenance.fetchedAt) / MS_PER_SECOND;
+        if (maxAgeSeconds === undefined || age <= maxAgeSeconds) {
+          return { sourced: hit, cache: { status: 'HIT', ageSeconds: age, maxAgeSeconds: ttlSeconds } };
+        }
+      }
+    }
+    const sourced = await this.flights.run(`${key}|${maxAgeSeconds ?? ''}`, async () => {
+      const loaded = await load();
+      if (ttlSeconds > 0) await this.store(key, loaded, ttlSeconds);
+      return loaded;
+    });
+    return {
+      sourced,
+      cache: ttlSeconds > 0 ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: ttlSeconds } : { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null },
+    };
+  }
+
+  /** Drops the in-process layer (Redis entries simply expire). */
+  async clear(): Promise<void> {
+    await this.l1.clear();
+  }
+
+  private async lookup<T>(key: string): Promise<SourcedValue<T> | undefined> {
+    const local = await this.l1.get<SourcedValue<T>>(key);
+    this.metrics.observeCacheLookup('l1', local === undefined ? 'miss' : 'hit');
+    if (local !== undefined || this.l2 === null) return local;
+    const shared = await this.l2.get<SourcedValue<T>>(key);
+    this.metrics.observeCacheLookup('l2', shared === undefined ? 'miss' : 'hit');
+    if (shared !== undefined) {
+      // Keep it locally for what is left of its life, so the next lookup stays in process.
+      const ttlMs = await this.l2.ttl(key);
+      const left = ttlMs === undefined ? 0 : ttlMs - Date.now();
+      if (left > 0) await this.l1.set(key, shared, left);
+    }
+    return shared;
+  }
+
+  private async store<T>(key: string, value: SourcedValue<T>, ttlSeconds: number): Promise<void> {
+    const ttlMs = ttlSeconds * MS_PER_SECOND;
+    await this.l1.set(key, value, ttlMs);
+    if (this.l2 !== null) await this.l2.set(key, value, ttlMs);
+  }
+
+  private degraded(e: unknown): void {
+    if (this.l2Degraded) return;
+    this.l2Degraded = true;
+    this.logger.event('warn', 'cache_l2_degraded', { reason: e instanceof Error ? e.message : String(e), note: 'serving from the in-process layer only' });
+  }
+
+  private restored(): void {
+    if (!this.l2Degraded) return;
+    this.l2Degraded = false;
+    this.logger.event('info', 'cache_l2_restored', {});
+  }
+}
+
+/** Cache keys, built in one place: every parameter that changes the answer is in the key. */
+export const cacheKeys = {
+  stock: (kind: 'quote' | 'trade' | 'snapshot', feed: string, symbol: string): string => `stock:${kind}:${feed}:${symbol}`,
+  option: (feed: string, symbol: string): string => `option:snapshot:${feed}:${symbol}`,
+  /** Any query-shaped request: parameters sorted, undefined ones left out. */
+  query: (name: string, params: Record<string, string | number | boolean | undefined>): string =>
+    `${name}:${Object.entries(params)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join('&')}`,
+};
