@@ -1,0 +1,214 @@
+/**
+ * `npm run bench`: one run, four figures (the caching/resilience issue).
+ *   1. cached authenticated quote vs a bare NestJS-express route returning the same JSON:
+ *      throughput and p50/p99, as a ratio;
+ *   2. upstream calls per 1000 client requests, Zipf mix over 200 symbols, market-open TTLs;
+ *   3. 100 concurrent identical cold requests → upstream calls;
+ *   4. latency of a cold batch of 20 symbols.
+ * Everything runs on loopback: the project's Alpaca emulator (BENCH_UPSTREAM_LATENCY_MS, default
+ * 50 ms), the gateway, and a load generator in a child process so it does not share the servers'
+ * event loop. Durations and counts are bounded; it stops by itself.
+ */
+import 'reflect-metadata';
+import { fork } from 'node:child_process';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { Controller, Get, Module } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import jwt from 'jsonwebtoken';
+import { createApp } from '../src/app.factory.js';
+import { validateConfig } from '../src/core/config/validate-config.js';
+import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
+
+const LATENCY_MS = Number(process.env['BENCH_UPSTREAM_LATENCY_MS'] ?? 50);
+const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 5000);
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
+const KEY_ID = 'bench-key-id-000000';
+const SECRET = 'bench-secret-0000000000000000';
+const JWT_SECRET = randomBytes(32).toString('hex');
+
+interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+}
+
+/** Child mode: hammer one URL for DURATION_MS with CONCURRENCY keep-alive connections. */
+async function loadChild(url: string, token: string): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const latencies: number[] = [];
+  let errors = 0;
+  const started = Date.now();
+  const one = (): Promise<void> =>
+    new Promise((resolve) => {
+      const t0 = process.hrtime.bigint();
+      const req = http.get(url, { agent, headers: token === '' ? {} : { Authorization: `Bearer ${token}` } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          if (res.statusCode !== 200) errors += 1;
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors += 1;
+        resolve();
+      });
+    });
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (Date.now() - started < DURATION_MS) await one();
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return { requests: latencies.length, errors, seconds: (Date.now() - started) / 1000, p50: at(0.5), p99: at(0.99) };
+}
+
+function runLoad(url: string, token: string): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), ['load', url, token], { stdio: 'inherit' });
+    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('error', reject);
+  });
+}
+
+function token(roles: string[]): string {
+  return jwt.sign({ roles }, JWT_SECRET, { subject: 'bench', issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', expiresIn: 3600 });
+}
+
+async function request(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; ms: number }> {
+  const t0 = Date.now();
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { Authorization: `Bearer ${token(['admin'])}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, json: await res.json(), ms: Date.now() - t0 };
+}
+
+/** Zipf(s=1) sampler over n ranks. */
+function zipf(n: number): () => number {
+  const weights = Array.from({ length: n }, (_, i) => 1 / (i + 1));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const cdf: number[] = [];
+  let acc = 0;
+  for (const w of weights) cdf.push((acc += w / total));
+  return () => {
+    const u = Math.random();
+    return cdf.findIndex((c) => c >= u);
+  };
+}
+
+function symbolName(i: number): string {
+  return `B${String.fromCharCode(65 + Math.floor(i / 26) % 26)}${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 676))}`;
+}
+
+async function main(): Promise<void> {
+  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET, latencyMs: LATENCY_MS, rateLimitPerMinute: 10_000_000 });
+  await emulator.start();
+  // 200 symbols for the Zipf mix, and 21 more that nothing touches before the cold runs.
+  const all = Array.from({ length: 221 }, (_, i) => symbolName(i));
+  const symbols = all.slice(0, 200);
+  const coldSymbols = all.slice(200);
+  const template = emulator.fixtures.stockQuotes['AAPL'];
+  if (template === undefined) throw new Error('emulator has no AAPL quote');
+  for (const [i, s] of all.entries()) emulator.fixtures.stockQuotes[s] = { ...template, bp: 100 + i, ap: 100.5 + i };
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'opitios-bench-'));
+  const config = validateConfig({
+    APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET, APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl,
+    JWT_SECRET, API_KEYS_FILE: join(dataDir, 'keys.json'), AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'), HOST: '127.0.0.1', PORT: '0',
+    // The bench measures serving, not refusing: the per-client limits are raised (they still count).
+    RATE_LIMIT_PREMIUM_PER_HOUR: '100000000', RATE_LIMIT_BURST_PER_SECOND: '100000000',
+  });
+  // Log lines are formatted as in production, then dropped instead of written to a terminal.
+  const discard = new Writable({ write: (_c, _e, done) => done() });
+  const gateway = await createApp(config, { logSink: discard });
+  await gateway.listen(0, '127.0.0.1');
+  const gatewayPort = (gateway.getHttpServer().address() as { port: number }).port;
+
+  // Warm AAPL, then capture the exact JSON a cached quote returns for the bare route.
+  await request(gatewayPort, 'GET', '/api/v1/stocks/AAPL/quote');
+  const sample = (await request(gatewayPort, 'GET', '/api/v1/stocks/AAPL/quote')).json;
+
+  @Controller()
+  class BareController {
+    @Get('quote')
+    quote(): unknown {
+      return sample;
+    }
+  }
+  @Module({ controllers: [BareController] })
+  class BareModule {}
+  const bare = await NestFactory.create(BareModule, { logger: false });
+  await bare.listen(0, '127.0.0.1');
+  const barePort = (bare.getHttpServer().address() as { port: number }).port;
+
+  const out: string[] = [];
+  const line = (s: string): void => {
+    out.push(s);
+    process.stdout.write(`${s}\n`);
+  };
+  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, node ${process.version}`);
+
+  // 1. Cached quote vs bare Nest.
+  const bareRun = await runLoad(`http://127.0.0.1:${barePort}/quote`, '');
+  const gwRun = await runLoad(`http://127.0.0.1:${gatewayPort}/api/v1/stocks/AAPL/quote`, token(['premium']));
+  const rps = (r: LoadResult): number => r.requests / r.seconds;
+  line(`1. bare NestJS route:      ${rps(bareRun).toFixed(0)} req/s  p50 ${bareRun.p50.toFixed(2)} ms  p99 ${bareRun.p99.toFixed(2)} ms  errors ${bareRun.errors}`);
+  line(`   gateway cached quote:   ${rps(gwRun).toFixed(0)} req/s  p50 ${gwRun.p50.toFixed(2)} ms  p99 ${gwRun.p99.toFixed(2)} ms  errors ${gwRun.errors}`);
+  line(`   throughput ratio gateway/bare: ${(rps(gwRun) / rps(bareRun)).toFixed(2)}`);
+
+  // 2. Zipf mix: 1000 requests over 200 symbols, 20 at a time, market-open TTLs.
+  emulator.clearRequests();
+  const draw = zipf(symbols.length);
+  const queue = Array.from({ length: 1000 }, () => symbols[draw()] ?? 'AAPL');
+  let failed = 0;
+  await Promise.all(
+    Array.from({ length: 20 }, async () => {
+      for (let s = queue.pop(); s !== undefined; s = queue.pop()) {
+        if ((await request(gatewayPort, 'GET', `/api/v1/stocks/${s}/quote`)).status !== 200) failed += 1;
+      }
+    }),
+  );
+  const zipfCalls = emulator.requestsTo('/v2/stocks/quotes/latest').length;
+  line(`2. Zipf mix, 1000 requests over 200 symbols: ${zipfCalls} upstream calls per 1000 client requests (${failed} non-200)`);
+
+  // 3. 100 concurrent identical cold requests.
+  emulator.clearRequests();
+  const cold = coldSymbols[0] ?? 'BZZZ';
+  const results = await Promise.all(Array.from({ length: 100 }, () => request(gatewayPort, 'GET', `/api/v1/stocks/${cold}/quote`)));
+  line(`3. 100 concurrent identical cold requests: ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), ${results.filter((r) => r.status === 200).length} answered 200`);
+
+  // 4. Cold batch of 20 symbols.
+  emulator.clearRequests();
+  const batch = await request(gatewayPort, 'POST', '/api/v1/stocks/quotes/batch', { symbols: coldSymbols.slice(1, 21) });
+  line(`4. cold batch of 20 symbols: ${batch.ms} ms (upstream latency ${LATENCY_MS} ms), ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), status ${batch.status}`);
+
+  await bare.close();
+  await gateway.close();
+  await emulator.stop();
+}
+
+if (process.argv[2] === 'load') {
+  void loadChild(process.argv[3] ?? '', process.argv[4] ?? '').then((r) => {
+    process.send?.(r);
+    process.exit(0);
+  });
+} else {
+  main().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
