@@ -28,6 +28,48 @@ export interface BatchResult {
 
 type Kind = 'quote' | 'trade' | 'snapshot';
 const SYMBOLS_PER_CALL = 100;
+/** A symbol asked for within this long counts as hot: its refresh may ride along with others. */
+const HOT_FOR_MS = 60_000;
+const MAX_HOT_SYMBOLS = 1000;
+
+/**
+ * Refresh-ahead: symbols clients keep asking for, and when each was last fetched. When a
+ * multi-symbol call goes out anyway, hot symbols past half their TTL ride along (up to the
+ * call's 100), so a popular set is refreshed by one call instead of one call per symbol.
+ */
+class HotSet {
+  private readonly seen = new Map<string, number>();
+  private readonly fetched = new Map<string, number>();
+
+  touch(symbol: string): void {
+    this.seen.delete(symbol);
+    this.seen.set(symbol, Date.now());
+    if (this.seen.size > MAX_HOT_SYMBOLS) {
+      const oldest = this.seen.keys().next().value;
+      if (oldest !== undefined) {
+        this.seen.delete(oldest);
+        this.fetched.delete(oldest);
+      }
+    }
+  }
+
+  fetchedNow(symbol: string): void {
+    this.fetched.set(symbol, Date.now());
+  }
+
+  /** Hot symbols not in `requested` whose cached copy is past half of `ttlSeconds`. */
+  dueFor(requested: string[], ttlSeconds: number, room: number): string[] {
+    const now = Date.now();
+    const skip = new Set(requested);
+    const due: string[] = [];
+    for (const [symbol, lastSeen] of this.seen) {
+      if (due.length >= room) break;
+      if (skip.has(symbol) || now - lastSeen > HOT_FOR_MS) continue;
+      if (now - (this.fetched.get(symbol) ?? 0) > (ttlSeconds * 1000) / 2) due.push(symbol);
+    }
+    return due;
+  }
+}
 
 /** Alpaca had nothing for the symbol; carries the provenance of the call that said so. */
 class SymbolMissing extends AppError {
@@ -66,6 +108,7 @@ function mergeCache(all: CacheState[]): CacheState {
 @Injectable()
 export class StockQuotesService {
   private readonly batchers: { quote: MicroBatcher<StockQuote>; trade: MicroBatcher<StockTrade>; snapshot: MicroBatcher<StockSnapshot> };
+  private readonly hot: Record<Kind, HotSet> = { quote: new HotSet(), trade: new HotSet(), snapshot: new HotSet() };
 
   constructor(
     private readonly gateway: MarketDataGateway,
@@ -74,27 +117,31 @@ export class StockQuotesService {
     private readonly cache: MarketCache,
   ) {
     const windowMs = config.resilience.batchWindowMs;
-    const batcher = <T>(load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>): MicroBatcher<T> => new MicroBatcher(load, windowMs, SYMBOLS_PER_CALL);
+    const batcher = <T extends object>(kind: Kind, load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>, ts: (item: T) => string[]): MicroBatcher<T> =>
+      new MicroBatcher((symbols) => this.loadWithRefresh(kind, symbols, load, ts), windowMs, SYMBOLS_PER_CALL);
     this.batchers = {
-      quote: batcher((s) => this.gateway.latestQuotes(s)),
-      trade: batcher((s) => this.gateway.latestTrades(s)),
-      snapshot: batcher((s) => this.gateway.snapshots(s)),
+      quote: batcher('quote', (s) => this.gateway.latestQuotes(s), (q) => [q.timestamp]),
+      trade: batcher('trade', (s) => this.gateway.latestTrades(s), (t) => [t.timestamp]),
+      snapshot: batcher('snapshot', (s) => this.gateway.snapshots(s), snapshotTimestamps),
     };
   }
 
   async quote(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockQuote>>> {
-    const market = await this.clock.status();
-    return this.answer(symbol, market, await this.load('quote', symbol, market, maxAgeSeconds, (q: StockQuote) => [q.timestamp]));
+    const market = this.clock.status();
+    const r = await this.load('quote', symbol, market, maxAgeSeconds, (q: StockQuote) => [q.timestamp]);
+    return this.answer(symbol, await market, r);
   }
 
   async trade(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockTrade>>> {
-    const market = await this.clock.status();
-    return this.answer(symbol, market, await this.load('trade', symbol, market, maxAgeSeconds, (t: StockTrade) => [t.timestamp]));
+    const market = this.clock.status();
+    const r = await this.load('trade', symbol, market, maxAgeSeconds, (t: StockTrade) => [t.timestamp]);
+    return this.answer(symbol, await market, r);
   }
 
   async snapshot(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockSnapshot>>> {
-    const market = await this.clock.status();
-    return this.answer(symbol, market, await this.load('snapshot', symbol, market, maxAgeSeconds, snapshotTimestamps));
+    const market = this.clock.status();
+    const r = await this.load('snapshot', symbol, market, maxAgeSeconds, snapshotTimestamps);
+    return this.answer(symbol, await market, r);
   }
 
   async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<BatchResult>> {
@@ -106,10 +153,10 @@ export class StockQuotesService {
       });
     }
     const symbols = normalizeStockSymbols(rawSymbols);
-    const market = await this.clock.status();
+    const marketP = this.clock.status();
     const settled = await Promise.all(
       symbols.map((symbol) =>
-        this.load('quote', symbol, market, maxAgeSeconds, (q: StockQuote) => [q.timestamp]).then(
+        this.load('quote', symbol, marketP, maxAgeSeconds, (q: StockQuote) => [q.timestamp]).then(
           (r) => ({ symbol, r, missing: null }),
           (e: unknown) => {
             if (e instanceof SymbolMissing) return { symbol, r: null, missing: e };
@@ -127,6 +174,7 @@ export class StockQuotesService {
     const provenances = settled.map((s) => (s.r === null ? (s.missing).provenance : s.r.sourced.provenance));
     const caches = settled.map((s): CacheState => (s.r === null ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: 0 } : s.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
+    const market = await marketP;
     return new Attributed(
       {
         quotes: items,
@@ -138,16 +186,42 @@ export class StockQuotesService {
     );
   }
 
+  /** One multi-symbol call for the requested symbols plus due hot ones; the extras go straight to the cache. */
+  private async loadWithRefresh<T extends object>(
+    kind: Kind,
+    requested: string[],
+    load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>,
+    timestampsOf: (item: T) => string[],
+  ): Promise<Sourced<SymbolMap<T>>> {
+    const market = await this.clock.status();
+    const ttl = this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', market);
+    const extra = ttl > 0 ? this.hot[kind].dueFor(requested, ttl, SYMBOLS_PER_CALL - requested.length) : [];
+    const result = await load([...requested, ...extra]);
+    for (const symbol of requested) this.hot[kind].fetchedNow(symbol);
+    const feed = this.config.alpaca.stockFeed;
+    await Promise.all(
+      extra.map(async (symbol) => {
+        const item = result.value.get(symbol);
+        if (item === undefined) return;
+        this.hot[kind].fetchedNow(symbol);
+        const provenance = { ...result.provenance, dataTimestamp: newestTimestamp(timestampsOf(item)) };
+        await this.cache.put(cacheKeys.stock(kind, feed, symbol), { value: item, provenance }, ttl);
+      }),
+    );
+    return result;
+  }
+
   private load<T extends object>(
     kind: Kind,
     symbol: string,
-    market: MarketStatus,
+    market: Promise<MarketStatus>,
     maxAgeSeconds: number | undefined,
     timestampsOf: (item: T) => string[],
   ): Promise<CacheResult<T>> {
     const feed = this.config.alpaca.stockFeed;
-    const ttl = this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', market);
+    const ttl = market.then((m) => this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', m));
     const batcher = this.batchers[kind] as unknown as MicroBatcher<T>;
+    this.hot[kind].touch(symbol);
     return this.cache.through(cacheKeys.stock(kind, feed, symbol), ttl, maxAgeSeconds, async () => {
       const { item, provenance } = await batcher.load(symbol);
       if (item === undefined) throw new SymbolMissing(symbol, feed, { ...provenance, dataTimestamp: null });

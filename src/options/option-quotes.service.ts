@@ -64,9 +64,9 @@ export class OptionQuotesService {
 
   async quote(rawSymbol: string, maxAgeSeconds?: number): Promise<Attributed<OptionQuoteResult>> {
     const contract = requireOccSymbol(rawSymbol);
-    const market = await this.clock.status();
+    const market = this.clock.status();
     const r = await this.load(contract, market, maxAgeSeconds);
-    return new Attributed({ ...termsOf(contract), ...r.sourced.value }, r.sourced.provenance, r.cache, market);
+    return new Attributed({ ...termsOf(contract), ...r.sourced.value }, r.sourced.provenance, r.cache, await market);
   }
 
   async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<OptionBatchResult>> {
@@ -78,10 +78,10 @@ export class OptionQuotesService {
       });
     }
     const contracts = requireOccSymbols(rawSymbols);
-    const market = await this.clock.status();
+    const marketP = this.clock.status();
     const settled = await Promise.all(
       contracts.map((contract) =>
-        this.load(contract, market, maxAgeSeconds).then(
+        this.load(contract, marketP, maxAgeSeconds).then(
           (r) => ({ contract, r, missing: null }),
           (e: unknown) => {
             if (e instanceof ContractMissing) return { contract, r: null, missing: e };
@@ -100,6 +100,7 @@ export class OptionQuotesService {
     const caches: CacheState[] = settled.map((x) => (x.r === null ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: 0 } : x.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
     const first = provenances[0];
+    const market = await marketP;
     return new Attributed(
       {
         quotes: items,
@@ -118,9 +119,9 @@ export class OptionQuotesService {
     );
   }
 
-  private load(contract: OccContract, market: MarketStatus, maxAgeSeconds: number | undefined): Promise<CacheResult<OptionSnapshot>> {
+  private load(contract: OccContract, market: Promise<MarketStatus>, maxAgeSeconds: number | undefined): Promise<CacheResult<OptionSnapshot>> {
     const feed = this.config.alpaca.optionsFeed;
-    const ttl = this.cache.ttlSeconds('option_quote', market);
+    const ttl = market.then((m) => this.cache.ttlSeconds('option_quote', m));
     return this.cache.through(cacheKeys.option(feed, contract.symbol), ttl, maxAgeSeconds, async () => {
       const { item, provenance } = await this.batcher.load(contract.symbol);
       if (!usable(item)) throw new ContractMissing(contract, feed, item, { ...provenance, dataTimestamp: null });

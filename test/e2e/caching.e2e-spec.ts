@@ -100,3 +100,26 @@ describe('cache, single-flight and micro-batching', () => {
     expect(open.headers['cache-control']).toBe('private, max-age=60');
   });
 });
+
+describe('refresh-ahead', () => {
+  it('a call that goes out anyway also refreshes hot symbols past half their TTL', async () => {
+    const gw = await startGateway({ CACHE_TTL_QUOTE_OPEN_S: '2', BATCH_WINDOW_MS: '1' });
+    try {
+      await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+      await new Promise((r) => setTimeout(r, 1200));
+      gw.emulator.clearRequests();
+      await gw.http().get('/api/v1/stocks/TSLA/quote').expect(200);
+      const calls = gw.emulator.requestsTo(QUOTES);
+      expect(calls).toHaveLength(1);
+      expect(calls[0]?.query['symbols']?.split(',').sort()).toEqual(['AAPL', 'MSFT', 'TSLA']);
+      // AAPL now answers from the refreshed copy: young, and no further call.
+      const aapl = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      expect(aapl.body.metadata.cache.status).toBe('HIT');
+      expect(aapl.body.metadata.cache.age_seconds).toBeLessThan(0.5);
+      expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1);
+    } finally {
+      await gw.close();
+    }
+  });
+});

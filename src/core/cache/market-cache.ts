@@ -74,24 +74,30 @@ export class MarketCache {
    * The cached answer when there is one no older than `maxAgeSeconds` (if given), else a load
    * shared with any concurrent caller of the same key, stored for `ttlSeconds` (0: not stored).
    */
-  async through<T>(key: string, ttlSeconds: number, maxAgeSeconds: number | undefined, load: () => Promise<SourcedValue<T>>): Promise<CacheResult<T>> {
-    if (ttlSeconds > 0) {
-      const hit = await this.lookup<T>(key);
-      if (hit !== undefined) {
-        const age = (Date.now() - hit.provenance.fetchedAt) / MS_PER_SECOND;
-        if (maxAgeSeconds === undefined || age <= maxAgeSeconds) {
-          return { sourced: hit, cache: { status: 'HIT', ageSeconds: age, maxAgeSeconds: ttlSeconds } };
-        }
+  async through<T>(
+    key: string,
+    ttl: number | Promise<number>,
+    maxAgeSeconds: number | undefined,
+    load: () => Promise<SourcedValue<T>>,
+  ): Promise<CacheResult<T>> {
+    // The TTL may still be on its way (it depends on the market clock): the lookup does not need it.
+    const hit = ttl === 0 ? undefined : await this.lookup<T>(key);
+    if (hit !== undefined) {
+      const age = (Date.now() - hit.provenance.fetchedAt) / MS_PER_SECOND;
+      if (maxAgeSeconds === undefined || age <= maxAgeSeconds) {
+        return { sourced: hit, cache: { status: 'HIT', ageSeconds: age, maxAgeSeconds: await ttl } };
       }
     }
     const sourced = await this.flights.run(`${key}|${maxAgeSeconds ?? ''}`, async () => {
       const loaded = await load();
-      if (ttlSeconds > 0) await this.store(key, loaded, ttlSeconds);
+      const seconds = await ttl;
+      if (seconds > 0) await this.store(key, loaded, seconds);
       return loaded;
     });
+    const seconds = await ttl;
     return {
       sourced,
-      cache: ttlSeconds > 0 ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: ttlSeconds } : { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null },
+      cache: seconds > 0 ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: seconds } : { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null },
     };
   }
 
@@ -113,6 +119,11 @@ export class MarketCache {
       if (left > 0) await this.l1.set(key, shared, left);
     }
     return shared;
+  }
+
+  /** Stores an answer fetched alongside another (a refresh-ahead), exactly as `through` would. */
+  async put<T>(key: string, value: SourcedValue<T>, ttlSeconds: number): Promise<void> {
+    if (ttlSeconds > 0) await this.store(key, value, ttlSeconds);
   }
 
   private async store<T>(key: string, value: SourcedValue<T>, ttlSeconds: number): Promise<void> {
