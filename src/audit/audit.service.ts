@@ -3,6 +3,8 @@ import type { Request } from 'express';
 import { getRequestContext } from '../core/attribution/request-context.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
 import { clientIp, getPrincipal, type Principal } from '../auth/principal.js';
 import { AuditStore } from './audit.store.js';
 import type { AuditAction, AuditActor, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
@@ -32,7 +34,18 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     private readonly store: AuditStore,
     private readonly logger: WinstonLogger,
-  ) {}
+    private readonly metrics: GatewayMetrics,
+    readiness: ReadinessRegistry,
+  ) {
+    // Orders are refused while the trail cannot be written, so an unwritable store means unready.
+    readiness.register({
+      name: 'audit_store',
+      check: async () => {
+        if (!(await this.store.writable())) throw new Error(`the ${this.store.kind} audit store is not writable`);
+        return { store: this.store.kind };
+      },
+    });
+  }
 
   async onModuleInit(): Promise<void> {
     try {
@@ -47,7 +60,18 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     await this.store.close();
   }
 
-  record(input: RecordInput): Promise<AuditRecord> {
+  async record(input: RecordInput): Promise<AuditRecord> {
+    try {
+      const record = await this.append(input);
+      this.metrics.observeAuditEvent(input.action, 'recorded');
+      return record;
+    } catch (e: unknown) {
+      this.metrics.observeAuditEvent(input.action, 'failed');
+      throw e;
+    }
+  }
+
+  private append(input: RecordInput): Promise<AuditRecord> {
     const req = input.req;
     const principal = input.principal ?? (req === undefined ? undefined : getPrincipal(req));
     return this.store.append({

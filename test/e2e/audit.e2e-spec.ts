@@ -149,6 +149,12 @@ describe('when the audit store cannot write', () => {
       await gw.anon().get('/api/v1/orders').set(trader).expect(200);
       await gw.anon().get('/api/v1/stocks/AAPL/quote').set(trader).expect(200);
       expect(gw.logs.some((l) => l['message'] === 'audit_store_unavailable')).toBe(true);
+      // Readiness says so too, and metrics count the failed writes.
+      const ready = await gw.anon().get('/api/v1/health/ready');
+      expect(ready.status).toBe(503);
+      expect(JSON.stringify(ready.body)).toContain('audit_store');
+      const metrics = await gw.anon().get('/metrics').expect(200);
+      expect(metrics.text).toMatch(/opitios_audit_events_total\{[^}]*outcome="failed"[^}]*\} [1-9]/);
     } finally {
       await gw.close();
     }

@@ -44,7 +44,8 @@ describe('health probes', () => {
     const res = await gw.anon().get('/api/v1/health/ready').expect(200);
     const body = expectHealthEnvelope(res);
     expect(body.data.status).toBe('ok');
-    expect(Object.keys(body.data.details).sort()).toEqual(['alpaca', 'circuit_data', 'circuit_trading']);
+    expect(Object.keys(body.data.details).sort()).toEqual(['alpaca', 'audit_store', 'circuit_data', 'circuit_trading']);
+    expect(body.data.details['audit_store']).toMatchObject({ status: 'up', store: 'jsonl' });
     expect(body.data.details['circuit_data']).toMatchObject({ status: 'up', state: 'closed' });
     expect(body.data.details['alpaca']).toMatchObject({ status: 'up', provider: 'non_alpaca_host' });
     expectOnlyClockCalls(gw);
