@@ -32,14 +32,16 @@ async function main(): Promise<void> {
   });
   await emulator.start();
 
-  // A throwaway key file and JWT secret: the demo never touches ./data or real credentials.
-  const apiKeysFile = join(mkdtempSync(join(tmpdir(), 'opitios-demo-')), 'api-keys.json');
+  // A throwaway key file, audit file and JWT secret: the demo never touches ./data or real credentials.
+  const demoDir = mkdtempSync(join(tmpdir(), 'opitios-demo-'));
+  const apiKeysFile = join(demoDir, 'api-keys.json');
   const { key } = new ApiKeyStore(apiKeysFile).create('demo-admin', ['admin']);
   const config = loadConfigOrExit({
     LOG_FORMAT: 'pretty',
     ...process.env,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     API_KEYS_FILE: apiKeysFile,
+    AUDIT_LOG_PATH: join(demoDir, 'audit.jsonl'),
     HOST: process.env['HOST'] ?? '127.0.0.1',
     APCA_API_KEY_ID: DEMO_KEY_ID,
     APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
