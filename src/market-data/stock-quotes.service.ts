@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Attributed, type CacheState, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
+import { mergeCache, mergeProvenance, NOTHING_STORED } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
@@ -82,24 +83,6 @@ class SymbolMissing extends AppError {
   }
 }
 
-/** Provenance of a batch: all its upstream calls, the newest data timestamp, the oldest fetch. */
-function mergeProvenance(all: Provenance[]): Provenance {
-  const first = all[0];
-  return {
-    ...first,
-    dataTimestamp: newestTimestamp(all.map((p) => p.dataTimestamp)),
-    upstreamRequestIds: [...new Set(all.flatMap((p) => p.upstreamRequestIds))],
-    fetchedAt: Math.min(...all.map((p) => p.fetchedAt)),
-  };
-}
-
-function mergeCache(all: CacheState[]): CacheState {
-  if (all.every((c) => c.status === 'HIT')) {
-    return { status: 'HIT', ageSeconds: Math.max(...all.map((c) => c.ageSeconds)), maxAgeSeconds: Math.min(...all.map((c) => c.maxAgeSeconds ?? 0)) };
-  }
-  return { status: 'MISS', ageSeconds: 0, maxAgeSeconds: Math.min(...all.map((c) => c.maxAgeSeconds ?? 0)) };
-}
-
 /**
  * Latest quote / trade / snapshot for one symbol or many. Cache first; misses for different
  * symbols that arrive together merge into one multi-symbol call (MicroBatcher), and concurrent
@@ -172,7 +155,7 @@ export class StockQuotesService {
         : { symbol, status: 'success', data: { symbol, ...r.sourced.value }, error: null },
     );
     const provenances = settled.map((s) => (s.r === null ? (s.missing).provenance : s.r.sourced.provenance));
-    const caches = settled.map((s): CacheState => (s.r === null ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: 0 } : s.r.cache));
+    const caches = settled.map((s): CacheState => (s.r === null ? NOTHING_STORED : s.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
     const market = await marketP;
     return new Attributed(

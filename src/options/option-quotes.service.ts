@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Attributed, type CacheState, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
+import { mergeCache, mergeProvenance, NOTHING_STORED } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
@@ -97,24 +98,16 @@ export class OptionQuotesService {
         : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } },
     );
     const provenances = settled.map((x) => (x.r === null ? (x.missing).provenance : x.r.sourced.provenance));
-    const caches: CacheState[] = settled.map((x) => (x.r === null ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: 0 } : x.r.cache));
+    const caches = settled.map((x): CacheState => (x.r === null ? NOTHING_STORED : x.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
-    const first = provenances[0];
     const market = await marketP;
     return new Attributed(
       {
         quotes: items,
         summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
       },
-      {
-        ...first,
-        dataTimestamp: newestTimestamp(provenances.map((p) => p.dataTimestamp)),
-        upstreamRequestIds: [...new Set(provenances.flatMap((p) => p.upstreamRequestIds))],
-        fetchedAt: Math.min(...provenances.map((p) => p.fetchedAt)),
-      },
-      caches.every((c) => c.status === 'HIT')
-        ? { status: 'HIT', ageSeconds: Math.max(...caches.map((c) => c.ageSeconds)), maxAgeSeconds: Math.min(...caches.map((c) => c.maxAgeSeconds ?? 0)) }
-        : { status: 'MISS', ageSeconds: 0, maxAgeSeconds: Math.min(...caches.map((c) => c.maxAgeSeconds ?? 0)) },
+      mergeProvenance(provenances),
+      mergeCache(caches),
       market,
     );
   }
