@@ -39,6 +39,50 @@ export class JwtAuthGuard extends AuthGuard('jwt') {
   }
 }
 
+const MAX_VERIFIED_TOKENS = 10_000;
+
+/**
+ * Tokens whose signature, issuer and audience passport-jwt already accepted: those are facts of the
+ * token string, so a repeat only needs its expiry checked again. Saves the full verification on
+ * every request of a client that reuses its token (the common case). Bounded, oldest out first.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+
+  constructor(private readonly toleranceSeconds: number) {}
+
+  get(token: string): Principal | undefined {
+    const e = this.entries.get(token);
+    if (e === undefined) return undefined;
+    if (Date.now() > e.expiresAtMs + this.toleranceSeconds * 1000) {
+      this.entries.delete(token);
+      return undefined;
+    }
+    return e.principal;
+  }
+
+  remember(token: string, principal: Principal): void {
+    const exp = expiryOf(token);
+    if (exp === null) return;
+    if (this.entries.size >= MAX_VERIFIED_TOKENS) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(token, { principal, expiresAtMs: exp * 1000 });
+  }
+}
+
+/** `exp` of an already verified token (seconds), or null when it has none (then it is never cached). */
+function expiryOf(token: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : null;
+  } catch {
+    // Cannot happen for a token passport-jwt accepted; not caching is the safe answer anyway.
+    return null;
+  }
+}
+
 /**
  * The global authentication guard: a Bearer JWT or an X-API-Key, else anonymous (viewer, only when
  * ALLOW_ANONYMOUS=true), else 401. Routes marked @Public() skip it.
@@ -51,7 +95,11 @@ export class AuthenticationGuard implements CanActivate {
     private readonly apiKeys: ApiKeyService,
     private readonly config: AppConfig,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.verified = new VerifiedTokens(config.jwt.clockToleranceSeconds);
+  }
+
+  private readonly verified: VerifiedTokens;
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true) return true;
@@ -93,8 +141,15 @@ export class AuthenticationGuard implements CanActivate {
           headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
         });
       }
+      const token = authorization.replace(/^Bearer\s+/i, '');
+      const known = this.verified.get(token);
+      if (known !== undefined) {
+        setPrincipal(req, { ...known, ip: clientIp(req) });
+        return true;
+      }
       await this.jwtGuard.canActivate(context);
       const principal = req.user as Principal;
+      this.verified.remember(token, principal);
       setPrincipal(req, principal);
       return true;
     }

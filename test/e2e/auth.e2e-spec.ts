@@ -184,3 +184,24 @@ describe('security headers and CORS', () => {
     }
   });
 });
+
+describe('verified tokens are remembered, but never past their expiry', () => {
+  it('a token accepted once is refused as soon as it expires', async () => {
+    const strict = await startGateway({ JWT_CLOCK_TOLERANCE_SECONDS: '0' });
+    try {
+      const token = tokenFor(['viewer'], { expiresIn: 2 });
+      await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
+      await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
+      await new Promise((r) => setTimeout(r, 2100));
+      expectCatalogError(await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`), 401, 'INVALID_TOKEN');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  it('a remembered token still gets its own roles checked', async () => {
+    const token = tokenFor(['viewer'], { sub: 'remembered-viewer' });
+    await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', `Bearer ${token}`).expect(200);
+    expectCatalogError(await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set('Authorization', `Bearer ${token}`), 403, 'INSUFFICIENT_PERMISSIONS');
+  });
+});

@@ -24,6 +24,8 @@ export class JsonBodyMiddleware implements NestMiddleware {
   }
 
   async use(req: Request, res: Response, next: NextFunction): Promise<void> {
+    // No body (a GET, a DELETE): nothing to parse, as body-parser itself would decide.
+    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return next();
     await new Promise<void>((resolve, reject) => {
       void this.parse(req, res, (err?: unknown) => (err === undefined || err === null ? resolve() : reject(this.toAppError(err))));
     });
