@@ -86,6 +86,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     logger,
   });
   app.disable('x-powered-by');
+  // Market data carries Cache-Control max-age; hashing every body for an ETag buys clients nothing.
+  app.set('etag', false);
   app.use(securityHeaders());
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
