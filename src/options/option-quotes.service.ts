@@ -14,11 +14,6 @@ import { MarketClockService } from '../market-data/market-clock.service.js';
 import { requireOccSymbol, requireOccSymbols, termsOf, type OccContract } from './occ-symbol.js';
 import type { OptionBatchItem, OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
 
-/**
- * Largest `POST /options/quotes/batch`: Alpaca's limit per snapshots call, so a full batch is
- * one upstream call. A constant until config grows an OPTIONS_BATCH_MAX_CONTRACTS setting.
- */
-export const OPTIONS_BATCH_MAX_CONTRACTS = 100;
 
 /** A usable snapshot: present, and not an empty object (Alpaca sends `{}` for some adjusted contracts). */
 function usable(snapshot: OptionSnapshot | undefined): snapshot is OptionSnapshot {
@@ -71,7 +66,7 @@ export class OptionQuotesService {
   }
 
   async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<OptionBatchResult>> {
-    const max = OPTIONS_BATCH_MAX_CONTRACTS;
+    const max = this.config.optionsBatchMaxContracts;
     if (rawSymbols.length > max) {
       throw new AppError('REQUEST_SIZE_EXCEEDED', {
         message: `At most ${max} option symbols per batch; ${rawSymbols.length} were sent.`,

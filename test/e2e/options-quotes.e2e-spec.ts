@@ -325,3 +325,16 @@ describe('the configured options feed', () => {
     }
   });
 });
+
+describe('configurable option batch maximum', () => {
+  it('honours OPTIONS_BATCH_MAX_CONTRACTS', async () => {
+    const small = await startGateway({ OPTIONS_BATCH_MAX_CONTRACTS: '2' });
+    try {
+      const res = await small.http().post('/api/v1/options/quotes/batch').send({ option_symbols: ['AAPL240426C00162500', 'AAPL240426C00152500', 'AAPL240426C00155000'] });
+      expect(expectCatalogError(res, 400, 'REQUEST_SIZE_EXCEEDED')['details']).toEqual({ max: 2, requested: 3 });
+      expect(small.emulator.requests.filter((r) => r.host === 'data')).toHaveLength(0);
+    } finally {
+      await small.close();
+    }
+  });
+});

@@ -71,6 +71,7 @@ export class AppConfig {
   readonly allowAnonymous: boolean;
   readonly metricsToken: string | undefined;
   readonly stockBatchMaxSymbols: number;
+  readonly optionsBatchMaxContracts: number;
   readonly bodyLimitBytes: number;
   // ---- operations ----
   /** SHUTDOWN_GRACE_MS: drain time for in-flight requests on SIGTERM. */
@@ -95,6 +96,7 @@ export class AppConfig {
     this.allowAnonymous = init.allowAnonymous;
     this.metricsToken = init.metricsToken;
     this.stockBatchMaxSymbols = init.stockBatchMaxSymbols;
+    this.optionsBatchMaxContracts = init.optionsBatchMaxContracts;
     this.bodyLimitBytes = init.bodyLimitBytes;
     this.shutdownGraceMs = init.shutdownGraceMs;
   }

@@ -185,6 +185,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_BARS_RECENT_S: number = 60;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_BARS_PAST_S: number = 86400;
 
+  /** Largest `option_symbols[]` accepted by POST /options/quotes/batch (sent 100 per upstream call). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  OPTIONS_BATCH_MAX_CONTRACTS: number = 100;
+
   /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)
   BODY_LIMIT_BYTES: number = 102400;

@@ -35,6 +35,7 @@ describe('validateConfig', () => {
     expect(c.log).toEqual({ level: 'info', format: 'json' });
     expect(c.allowAnonymous).toBe(false);
     expect(c.stockBatchMaxSymbols).toBe(100);
+    expect(c.optionsBatchMaxContracts).toBe(100);
   });
 
   it('names every missing or invalid variable, and never echoes a value', () => {

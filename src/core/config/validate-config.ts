@@ -101,6 +101,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     allowAnonymous: vars.ALLOW_ANONYMOUS,
     metricsToken: vars.METRICS_TOKEN,
     stockBatchMaxSymbols: vars.STOCK_BATCH_MAX_SYMBOLS,
+    optionsBatchMaxContracts: vars.OPTIONS_BATCH_MAX_CONTRACTS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
