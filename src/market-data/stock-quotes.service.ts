@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
+import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
-import { mergeCache, mergeProvenance, NOTHING_STORED } from '../core/cache/merge.js';
+import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
@@ -137,35 +137,26 @@ export class StockQuotesService {
     }
     const symbols = normalizeStockSymbols(rawSymbols);
     const marketP = this.clock.status();
-    const settled = await Promise.all(
-      symbols.map((symbol) =>
-        this.load('quote', symbol, marketP, maxAgeSeconds, (q: StockQuote) => [q.timestamp]).then(
-          (r) => ({ symbol, r, missing: null }),
-          (e: unknown) => {
-            if (e instanceof SymbolMissing) return { symbol, r: null, missing: e };
-            throw e;
-          },
-        ),
-      ),
+    const batch = await settleBatch(
+      symbols,
+      (symbol) => this.load('quote', symbol, marketP, maxAgeSeconds, (q: StockQuote) => [q.timestamp]),
+      (e): e is SymbolMissing => e instanceof SymbolMissing,
     );
     const notFound = catalogEntry('SYMBOL_NOT_FOUND');
-    const items: BatchItem[] = settled.map(({ symbol, r }) =>
-      r === null
+    const items: BatchItem[] = batch.results.map(({ key: symbol, result }) =>
+      result === null
         ? { symbol, status: 'error', data: null, error: { code: 'SYMBOL_NOT_FOUND', message: notFound.message, type: notFound.type } }
-        : { symbol, status: 'success', data: { symbol, ...r.sourced.value }, error: null },
+        : { symbol, status: 'success', data: { symbol, ...result.sourced.value }, error: null },
     );
-    const provenances = settled.map((s) => (s.r === null ? (s.missing).provenance : s.r.sourced.provenance));
-    const caches = settled.map((s): CacheState => (s.r === null ? NOTHING_STORED : s.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
-    const market = await marketP;
     return new Attributed(
       {
         quotes: items,
         summary: { total_requested: symbols.length, successful, failed: symbols.length - successful, duplicates_removed: rawSymbols.length - symbols.length },
       },
-      mergeProvenance(provenances),
-      mergeCache(caches),
-      market,
+      batch.provenance,
+      batch.cache,
+      await marketP,
     );
   }
 

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
+import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
-import { mergeCache, mergeProvenance, NOTHING_STORED } from '../core/cache/merge.js';
+import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
@@ -75,35 +75,26 @@ export class OptionQuotesService {
     }
     const contracts = requireOccSymbols(rawSymbols);
     const marketP = this.clock.status();
-    const settled = await Promise.all(
-      contracts.map((contract) =>
-        this.load(contract, marketP, maxAgeSeconds).then(
-          (r) => ({ contract, r, missing: null }),
-          (e: unknown) => {
-            if (e instanceof ContractMissing) return { contract, r: null, missing: e };
-            throw e;
-          },
-        ),
-      ),
+    const batch = await settleBatch(
+      contracts,
+      (contract) => this.load(contract, marketP, maxAgeSeconds),
+      (e): e is ContractMissing => e instanceof ContractMissing,
     );
     const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
-    const items: OptionBatchItem[] = settled.map(({ contract, r }) =>
-      r !== null
-        ? { symbol: contract.symbol, status: 'success', data: { ...termsOf(contract), ...r.sourced.value }, error: null }
+    const items: OptionBatchItem[] = batch.results.map(({ key: contract, result }) =>
+      result !== null
+        ? { symbol: contract.symbol, status: 'success', data: { ...termsOf(contract), ...result.sourced.value }, error: null }
         : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } },
     );
-    const provenances = settled.map((x) => (x.r === null ? (x.missing).provenance : x.r.sourced.provenance));
-    const caches = settled.map((x): CacheState => (x.r === null ? NOTHING_STORED : x.r.cache));
     const successful = items.filter((i) => i.status === 'success').length;
-    const market = await marketP;
     return new Attributed(
       {
         quotes: items,
         summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
       },
-      mergeProvenance(provenances),
-      mergeCache(caches),
-      market,
+      batch.provenance,
+      batch.cache,
+      await marketP,
     );
   }
 
