@@ -2,11 +2,11 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
+import { toInt } from '../../core/validation/query-transforms.js';
 import { IsUpstreamTime } from '../../market-data/time-range.validator.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../audit.types.js';
 
 export const MAX_AUDIT_PAGE = 1000;
-const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value);
 
 export class AuditQueryDto {
   @ApiPropertyOptional({ description: 'Records at or after this time (RFC-3339 or YYYY-MM-DD).' })

@@ -3,6 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { withErrorCode } from '../../core/errors/validation.js';
+import { toInt } from '../../core/validation/query-transforms.js';
 import { IsUpstreamTime } from '../time-range.validator.js';
 
 /** Alpaca's timeframe grammar (alpaca-api.md §2.2); case-sensitive like Alpaca. */
@@ -13,8 +14,6 @@ const ADJUSTMENT_PATTERN = /^(?:raw|split|dividend|spin-off|all)(?:,(?:raw|split
 const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
 export const MAX_BARS_LIMIT = 10000;
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 export class BarsQueryDto extends FreshnessQueryDto {
   @ApiProperty({ description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.', example: '1Day' })

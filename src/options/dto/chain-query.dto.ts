@@ -4,7 +4,8 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 
 import { withErrorCode } from '../../core/errors/validation.js';
 import type { OptionType } from '../../alpaca/options.models.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
-import { IsCalendarDate, PAGE_TOKEN_PATTERN, toInt } from './query-rules.js';
+import { IsCalendarDate, PAGE_TOKEN_PATTERN } from './query-rules.js';
+import { toInt } from '../../core/validation/query-transforms.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
 export const MAX_CHAIN_LIMIT = 1000;

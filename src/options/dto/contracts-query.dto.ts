@@ -6,7 +6,8 @@ import type { OptionType } from '../../alpaca/options.models.js';
 import { STOCK_SYMBOL_PATTERN } from '../../market-data/stock-symbol.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { OCC_ROOT_PATTERN } from '../occ-symbol.js';
-import { IsCalendarDate, PAGE_TOKEN_PATTERN, toInt, toUpper } from './query-rules.js';
+import { IsCalendarDate, PAGE_TOKEN_PATTERN, toUpper } from './query-rules.js';
+import { toInt } from '../../core/validation/query-transforms.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
 export const MAX_CONTRACTS_LIMIT = 10000;

@@ -6,9 +6,6 @@ import { isCalendarDate } from '../calendar-date.js';
 /** Alpaca's page tokens are base64; anything else cannot be one of theirs. */
 export const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
 
-export const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
-
 export const toUpper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
 
 /** A YYYY-MM-DD date that exists (no 2024-02-30). */
