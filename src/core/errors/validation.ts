@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { MemoizingValidationPipe } from '../validation/memoizing-validation.pipe.js';
 import { AppError } from './app-error.js';
 import { ERROR_CATALOG, type ErrorCode } from './error-catalog.js';
 
@@ -61,9 +62,12 @@ export function validationErrorToAppError(errors: ValidationError[]): AppError {
   return new AppError(code, { message, details: { fields } });
 }
 
-/** The global pipe: whitelist, reject unknown fields, transform into DTO instances. */
+/**
+ * The global pipe: whitelist, reject unknown fields, transform into DTO instances; outcomes for
+ * repeated path/query inputs of @PureValidation() DTOs are reused (MemoizingValidationPipe).
+ */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new MemoizingValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,

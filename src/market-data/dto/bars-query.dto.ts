@@ -5,6 +5,7 @@ import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { toInt } from '../../core/validation/query-transforms.js';
 import { IsUpstreamTime } from '../time-range.validator.js';
+import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 
 /** Alpaca's timeframe grammar (alpaca-api.md §2.2); case-sensitive like Alpaca. */
 export const TIMEFRAME_PATTERN =
@@ -15,6 +16,7 @@ const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
 export const MAX_BARS_LIMIT = 10000;
 
 
+@PureValidation()
 export class BarsQueryDto extends FreshnessQueryDto {
   @ApiProperty({ description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.', example: '1Day' })
   @IsString()

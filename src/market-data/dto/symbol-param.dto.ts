@@ -3,7 +3,9 @@ import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../stock-symbol.js';
+import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 
+@PureValidation()
 export class SymbolParamDto {
   @ApiProperty({
     description: 'Ticker; lower case is accepted and upper-cased, class shares use a dot (BRK.B; BRK-B is accepted).',

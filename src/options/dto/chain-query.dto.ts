@@ -7,10 +7,12 @@ import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { IsCalendarDate, PAGE_TOKEN_PATTERN } from './query-rules.js';
 import { toInt } from '../../core/validation/query-transforms.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
+import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 
 export const MAX_CHAIN_LIMIT = 1000;
 const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
 
+@PureValidation()
 export class ChainQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Only contracts expiring on this day (YYYY-MM-DD).', example: '2024-04-26' })
   @IsOptional()

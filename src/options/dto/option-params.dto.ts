@@ -4,7 +4,9 @@ import { IsString, Matches } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../../market-data/stock-symbol.js';
 import { OCC_SYMBOL_PATTERN } from '../occ-symbol.js';
+import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 
+@PureValidation()
 export class OptionSymbolParamDto {
   @ApiProperty({
     description:
@@ -18,6 +20,7 @@ export class OptionSymbolParamDto {
   option_symbol!: string;
 }
 
+@PureValidation()
 export class UnderlyingParamDto {
   @ApiProperty({ description: 'Underlying ticker; lower case is accepted and upper-cased.', example: 'AAPL', pattern: STOCK_SYMBOL_PATTERN.source })
   @Transform(({ value }: { value: unknown }) => normalizeStockSymbol(value))

@@ -1,0 +1,84 @@
+import { ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+
+const PURE_VALIDATION = Symbol('opitios:pureValidation');
+/** Longest input (as JSON) whose outcome is remembered; longer ones are validated every time. */
+const MAX_KEY_LENGTH = 256;
+/** Remembered inputs per DTO class, oldest out first. */
+const MAX_ENTRIES_PER_TYPE = 1000;
+
+type DtoClass = abstract new (...args: never[]) => object;
+type Flat = Record<string, string | number | boolean | null | undefined>;
+
+/**
+ * Marks a path or query DTO whose transformation and validation depend on the input alone (no
+ * clock, no configuration, no I/O), so the pipe may reuse the outcome for a repeated input.
+ */
+export function PureValidation(): ClassDecorator {
+  return (target) => {
+    Reflect.defineMetadata(PURE_VALIDATION, true, target);
+  };
+}
+
+function isPure(metatype: unknown): metatype is DtoClass {
+  return typeof metatype === 'function' && Reflect.getOwnMetadata(PURE_VALIDATION, metatype) === true;
+}
+
+/** The input as a memo key, or null when it is not a small object of plain strings. */
+function keyOf(value: unknown): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  for (const v of Object.values(value)) if (typeof v !== 'string') return null;
+  const key = JSON.stringify(value);
+  return key.length <= MAX_KEY_LENGTH ? key : null;
+}
+
+/** The validated DTO's own fields, when all are primitives (a copy then cannot be shared by mistake). */
+function flatFields(dto: unknown): Flat | null {
+  if (dto === null || typeof dto !== 'object') return null;
+  const fields: Flat = {};
+  for (const [k, v] of Object.entries(dto as Record<string, unknown>)) {
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
+    else return null;
+  }
+  return fields;
+}
+
+/**
+ * Nest's ValidationPipe, remembering successful outcomes for @PureValidation() DTOs on path and
+ * query parameters. A client polling `/stocks/AAPL/quote` sends the same `{symbol: 'AAPL'}` and `{}`
+ * every time; class-transformer plus class-validator cost more than the cached quote itself, and
+ * their answer for the same input cannot change. Failures are not remembered (they are thrown
+ * afresh, with the same catalog body), bodies are never memoized, and each caller gets its own
+ * instance of the DTO class.
+ */
+export class MemoizingValidationPipe extends ValidationPipe {
+  private readonly memo = new WeakMap<DtoClass, Map<string, Flat>>();
+
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const { metatype, type } = metadata;
+    if ((type !== 'param' && type !== 'query') || !isPure(metatype)) return super.transform(value, metadata);
+    const key = keyOf(value);
+    if (key === null) return super.transform(value, metadata);
+    let known = this.memo.get(metatype);
+    const remembered = known?.get(key);
+    if (remembered !== undefined) return Object.assign(Object.create(metatype.prototype as object) as object, remembered);
+
+    const dto: unknown = await super.transform(value, metadata);
+    const fields = flatFields(dto);
+    if (fields !== null) {
+      if (known === undefined) {
+        known = new Map();
+        this.memo.set(metatype, known);
+      }
+      if (known.size >= MAX_ENTRIES_PER_TYPE) {
+        const oldest = known.keys().next().value;
+        if (oldest !== undefined) known.delete(oldest);
+      }
+      known.set(key, fields);
+    }
+    return dto;
+  }
+}
