@@ -2,6 +2,7 @@ import { LoggerService } from '@nestjs/common';
 import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { AppConfig } from '../config/app-config.js';
+import { LineTransport } from './line-transport.js';
 
 const REDACTED = '[REDACTED]';
 /** Shorter values cannot be real credentials, and replacing them would shred ordinary words. */
@@ -10,7 +11,7 @@ const MIN_REDACTED_LENGTH = 8;
 /** Replaces every configured secret wherever it appears in a log record (defence in depth). */
 function redactSecrets(all: string[]): winston.Logform.Format {
   const secrets = all.filter((s) => s.length >= MIN_REDACTED_LENGTH);
-  const redactString = (s: string): string => secrets.reduce((acc, secret) => acc.split(secret).join(REDACTED), s);
+  const redactString = (s: string): string => secrets.reduce((acc, secret) => (acc.includes(secret) ? acc.split(secret).join(REDACTED) : acc), s);
   const redact = (value: unknown): unknown => {
     if (typeof value === 'string') return redactString(value);
     if (Array.isArray(value)) return value.map(redact);
@@ -43,9 +44,7 @@ export class WinstonLogger implements LoggerService {
             winston.format.simple(),
           );
     const transport =
-      sink === undefined
-        ? new winston.transports.Console({ stderrLevels: ['error'] })
-        : new winston.transports.Stream({ stream: sink });
+      sink === undefined ? new LineTransport({ out: process.stdout, err: process.stderr, errLevels: ['error'] }) : new LineTransport({ out: sink });
     this.logger = winston.createLogger({ level: config.log.level, format, transports: [transport] });
   }
 

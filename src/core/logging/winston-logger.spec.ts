@@ -1,0 +1,75 @@
+import { jest } from '@jest/globals';
+import { Writable } from 'node:stream';
+import { LineTransport } from './line-transport.js';
+import { WinstonLogger } from './winston-logger.js';
+
+class Capture extends Writable {
+  readonly lines: string[] = [];
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
+    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+    done();
+  }
+  json(): Array<Record<string, unknown>> {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+const SECRET = 'sk-live-0123456789abcdef';
+
+function logger(level: 'info' | 'warn' = 'info', sink = new Capture()): { log: WinstonLogger; sink: Capture } {
+  const log = new WinstonLogger({ log: { format: 'json', level }, secrets: () => [SECRET, 'short'] }, sink);
+  return { log, sink };
+}
+
+describe('WinstonLogger', () => {
+  it('writes one JSON line per event with level, message, timestamp and the fields', () => {
+    const { log, sink } = logger();
+    log.event('info', 'http_request', { status: 200, route: '/api/v1/stocks/:symbol/quote' });
+    expect(sink.lines).toHaveLength(1);
+    expect(sink.json()[0]).toEqual({
+      level: 'info',
+      message: 'http_request',
+      status: 200,
+      route: '/api/v1/stocks/:symbol/quote',
+      timestamp: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) as unknown,
+    });
+  });
+
+  it('redacts configured secrets wherever they appear, and leaves short ones alone', () => {
+    const { log, sink } = logger();
+    log.event('warn', `upstream said ${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` }, list: [SECRET], note: 'a short word' });
+    const [line] = sink.lines;
+    expect(line).not.toContain(SECRET);
+    expect(JSON.parse(line ?? '{}')).toEqual(
+      expect.objectContaining({
+        message: 'upstream said [REDACTED]',
+        headers: { authorization: 'Bearer [REDACTED]' },
+        list: ['[REDACTED]'],
+        note: 'a short word',
+      }),
+    );
+  });
+
+  it('drops events below the configured level', () => {
+    const { log, sink } = logger('warn');
+    log.event('info', 'not written');
+    log.event('debug', 'not written either');
+    log.event('error', 'written');
+    expect(sink.json().map((l) => l['message'])).toEqual(['written']);
+  });
+});
+
+describe('LineTransport', () => {
+  it('sends the listed levels to the error stream and the rest to the output stream', () => {
+    const out = new Capture();
+    const err = new Capture();
+    const transport = new LineTransport({ out, err, errLevels: ['error'] });
+    const message = Symbol.for('message');
+    const next = jest.fn();
+    transport.log({ level: 'info', [message]: '{"a":1}' }, next);
+    transport.log({ level: 'error', [message]: '{"b":2}' }, next);
+    expect(out.lines).toEqual(['{"a":1}']);
+    expect(err.lines).toEqual(['{"b":2}']);
+    expect(next).toHaveBeenCalledTimes(2);
+  });
+});
