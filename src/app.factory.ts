@@ -43,12 +43,28 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
 const DOCS_PATH = /^\/docs(\/|$)/;
 
 /**
- * helmet's defaults everywhere, except that Swagger UI's CSP drops `upgrade-insecure-requests`:
- * opened over plain HTTP on a non-loopback name (a cluster-internal service, a VPN host), the
- * browser would rewrite the UI's own scripts and styles to https and show a blank page.
+ * JSON answers get the headers OWASP's REST Security Cheat Sheet lists for API responses (a CSP
+ * that loads nothing and forbids framing, X-Frame-Options DENY, nosniff, HSTS) plus
+ * Referrer-Policy and Cross-Origin-Resource-Policy; helmet's document-only headers (COOP,
+ * Origin-Agent-Cluster, X-DNS-Prefetch-Control, X-Download-Options, X-Permitted-Cross-Domain-
+ * Policies, X-XSS-Protection) protect HTML pages, and a page-sized CSP on every quote was more
+ * header than body. Swagger UI (/docs) is an HTML page: it keeps helmet's defaults, minus
+ * `upgrade-insecure-requests` (opened over plain HTTP on a non-loopback name, a cluster-internal
+ * service or a VPN host, the browser would rewrite the UI's own scripts to https: a blank page).
  */
 function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
-  const api = staticHeaders(helmet());
+  const api = staticHeaders(
+    helmet({
+      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      frameguard: { action: 'deny' },
+      crossOriginOpenerPolicy: false,
+      originAgentCluster: false,
+      xDnsPrefetchControl: false,
+      xDownloadOptions: false,
+      xPermittedCrossDomainPolicies: false,
+      xXssProtection: false,
+    }),
+  );
   const docs = staticHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   return (req, res, next) => {
     for (const [name, value] of DOCS_PATH.test(req.path) ? docs : api) res.setHeader(name, value);

@@ -162,11 +162,20 @@ describe('secrets never leak', () => {
 });
 
 describe('security headers and CORS', () => {
-  it('sets helmet headers and no CORS header by default', async () => {
+  it('sets the API security headers (OWASP REST set) and no CORS header by default', async () => {
     const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('Origin', 'https://evil.example').expect(200);
+    expect(res.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBeDefined();
-    expect(res.headers['strict-transport-security']).toBeDefined();
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    // Document-only headers are for Swagger UI's HTML, not for JSON.
+    for (const htmlOnly of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection', 'x-download-options', 'x-dns-prefetch-control']) {
+      expect(res.headers[htmlOnly]).toBeUndefined();
+    }
+    const refused = await gw.anon().get('/api/v1/stocks/AAPL/quote').expect(401);
+    expect(refused.headers['x-frame-options']).toBe('DENY');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(res.headers['x-powered-by']).toBeUndefined();
   });
