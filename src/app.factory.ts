@@ -7,9 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
-import { RequestIdMiddleware } from './core/attribution/request-id.middleware.js';
-import { AccessLogMiddleware } from './core/logging/access-log.middleware.js';
-import { HttpMetricsMiddleware } from './core/metrics/http-metrics.middleware.js';
+import { RequestLifecycleMiddleware } from './core/lifecycle/request-lifecycle.middleware.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { GlobalExceptionFilter } from './core/errors/global-exception.filter.js';
 import { AppError } from './core/errors/app-error.js';
@@ -52,7 +50,7 @@ const DOCS_PATH = /^\/docs(\/|$)/;
  * `upgrade-insecure-requests` (opened over plain HTTP on a non-loopback name, a cluster-internal
  * service or a VPN host, the browser would rewrite the UI's own scripts to https: a blank page).
  */
-function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
+function securityHeaders(): (req: Request, res: Response) => void {
   const api = staticHeaders(
     helmet({
       contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -66,9 +64,8 @@ function securityHeaders(): (req: Request, res: Response, next: NextFunction) =>
     }),
   );
   const docs = staticHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  return (req, res, next) => {
+  return (req, res) => {
     for (const [name, value] of DOCS_PATH.test(req.path) ? docs : api) res.setHeader(name, value);
-    next();
   };
 }
 
@@ -104,18 +101,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   // Market data carries Cache-Control max-age; hashing every body for an ETag buys clients nothing.
   app.set('etag', false);
-  app.use(securityHeaders());
+  // One plain Express middleware, so that every path (also /docs and unknown ones) gets security
+  // headers, an id, a log line and its metrics (CORS preflights included: it runs first).
+  const headers = securityHeaders();
+  const lifecycle = app.get(RequestLifecycleMiddleware);
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    headers(req, res);
+    lifecycle.use(req, res, next);
+  });
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
   }
   app.set('trust proxy', false);
-  // Plain Express middleware so that every path, also /docs and unknown ones, gets an id and a log line.
-  const requestId = app.get(RequestIdMiddleware);
-  const accessLog = app.get(AccessLogMiddleware);
-  app.use((req: Request, res: Response, next: NextFunction) => requestId.use(req, res, next));
-  app.use((req: Request, res: Response, next: NextFunction) => accessLog.use(req, res, next));
-  const httpMetrics = app.get(HttpMetricsMiddleware);
-  app.use((req: Request, res: Response, next: NextFunction) => httpMetrics.use(req, res, next));
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
   setupSwagger(app, config);

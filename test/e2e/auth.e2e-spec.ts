@@ -1,5 +1,5 @@
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
-import { startGateway, expectCatalogError, tokenFor, JWT_SECRET, KEY_ID, SECRET_KEY, type Gateway } from './harness.js';
+import { startGateway, eventually, expectCatalogError, tokenFor, JWT_SECRET, KEY_ID, SECRET_KEY, type Gateway } from './harness.js';
 
 let gw: Gateway;
 let store: ApiKeyStore;
@@ -188,6 +188,18 @@ describe('security headers and CORS', () => {
       expect(ok.headers['access-control-expose-headers']).toContain('X-Request-Id');
       const other = await cors.http().get('/api/v1/stocks/AAPL/quote').set('Origin', 'https://evil.example').expect(200);
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
+      // A preflight is answered by the CORS layer, and still gets an id, the security headers and a log line.
+      const preflight = await cors
+        .anon()
+        .options('/api/v1/stocks/AAPL/quote')
+        .set('Origin', 'https://dash.example')
+        .set('Access-Control-Request-Method', 'GET')
+        .set('Access-Control-Request-Headers', 'authorization');
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers['access-control-allow-origin']).toBe('https://dash.example');
+      expect(preflight.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(preflight.headers['x-content-type-options']).toBe('nosniff');
+      await eventually(() => expect(cors.logs).toContainEqual(expect.objectContaining({ message: 'http_request', method: 'OPTIONS', status: 204, request_id: preflight.headers['x-request-id'] })));
     } finally {
       await cors.close();
     }

@@ -1,6 +1,5 @@
 import { Global, Module } from '@nestjs/common';
 import { GatewayMetrics } from './gateway-metrics.js';
-import { HttpMetricsMiddleware } from './http-metrics.middleware.js';
 import { UpstreamObserver } from './upstream-observer.js';
 
 /**
@@ -9,7 +8,7 @@ import { UpstreamObserver } from './upstream-observer.js';
  */
 @Global()
 @Module({
-  providers: [GatewayMetrics, { provide: UpstreamObserver, useExisting: GatewayMetrics }, HttpMetricsMiddleware],
-  exports: [GatewayMetrics, UpstreamObserver, HttpMetricsMiddleware],
+  providers: [GatewayMetrics, { provide: UpstreamObserver, useExisting: GatewayMetrics }],
+  exports: [GatewayMetrics, UpstreamObserver],
 })
 export class MetricsModule {}
