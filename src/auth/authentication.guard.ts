@@ -101,15 +101,26 @@ export class AuthenticationGuard implements CanActivate {
 
   private readonly verified: VerifiedTokens;
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /**
+   * Synchronous when the answer is known at once (a token verified before, anonymous access, a
+   * malformed header); a promise when a signature or an API key has to be checked. Every refusal
+   * of presented credentials is audited before it is thrown.
+   */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true) return true;
     const req = context.switchToHttp().getRequest<Request>();
+    let outcome: boolean | Promise<boolean>;
     try {
-      return await this.authenticate(context, req);
+      outcome = this.authenticate(context, req);
     } catch (e: unknown) {
-      await this.auditFailure(req, e);
-      throw e;
+      return this.refuse(req, e);
     }
+    return outcome instanceof Promise ? outcome.catch((e: unknown) => this.refuse(req, e)) : outcome;
+  }
+
+  private async refuse(req: Request, e: unknown): Promise<never> {
+    await this.auditFailure(req, e);
+    throw e;
   }
 
   /** Presented-but-refused credentials are audited; a request with none is simply refused. */
@@ -130,7 +141,7 @@ export class AuthenticationGuard implements CanActivate {
     });
   }
 
-  private async authenticate(context: ExecutionContext, req: Request): Promise<boolean> {
+  private authenticate(context: ExecutionContext, req: Request): boolean | Promise<boolean> {
     const authorization = req.header('authorization');
     const apiKey = req.header('x-api-key');
 
@@ -147,21 +158,27 @@ export class AuthenticationGuard implements CanActivate {
         setPrincipal(req, { ...known, ip: clientIp(req) });
         return true;
       }
-      await this.jwtGuard.canActivate(context);
-      const principal = req.user as Principal;
-      this.verified.remember(token, principal);
-      setPrincipal(req, principal);
-      return true;
+      return this.verifyToken(context, req, token);
     }
-    if (apiKey !== undefined) {
-      setPrincipal(req, await this.apiKeys.authenticate(apiKey, clientIp(req)));
-      return true;
-    }
+    if (apiKey !== undefined) return this.authenticateKey(req, apiKey);
     if (this.config.allowAnonymous) {
       setPrincipal(req, { kind: 'anonymous', sub: 'anonymous', roles: ['viewer'], keyId: null, ip: clientIp(req) });
       return true;
     }
     throw new AppError('AUTHENTICATION_REQUIRED', { headers: { 'WWW-Authenticate': BEARER_CHALLENGE } });
+  }
+
+  private async verifyToken(context: ExecutionContext, req: Request, token: string): Promise<true> {
+    await this.jwtGuard.canActivate(context);
+    const principal = req.user as Principal;
+    this.verified.remember(token, principal);
+    setPrincipal(req, principal);
+    return true;
+  }
+
+  private async authenticateKey(req: Request, apiKey: string): Promise<true> {
+    setPrincipal(req, await this.apiKeys.authenticate(apiKey, clientIp(req)));
+    return true;
   }
 }
 

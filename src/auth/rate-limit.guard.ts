@@ -5,7 +5,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { clientIp, getPrincipal, type Principal } from './principal.js';
 import { isPremiumTier } from './roles.js';
-import { WindowCounterStore } from './window-counter.store.js';
+import { WindowCounterStore, type WindowCount } from './window-counter.store.js';
 
 const HOUR_MS = 3_600_000;
 const SECOND_MS = 1000;
@@ -37,19 +37,25 @@ export class RateLimitGuard implements CanActivate {
     private readonly config: AppConfig,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when counting in memory; one Redis round trip for both windows otherwise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()]) === true) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();
     const principal = getPrincipal(req);
     const tracker = trackerOf(principal, req);
-    const hourlyLimit = this.hourlyLimit(principal);
-
-    const [hourly, burst] = await Promise.all([
-      this.counters.increment(`hour:${tracker}`, HOUR_MS),
-      this.counters.increment(`second:${tracker}`, SECOND_MS),
+    // Both windows of one caller share a hash tag, so that Redis Cluster can count them in one script.
+    const counts = this.counters.hit([
+      { key: `hour:{${tracker}}`, windowMs: HOUR_MS },
+      { key: `second:{${tracker}}`, windowMs: SECOND_MS },
     ]);
+    return counts instanceof Promise ? counts.then((c) => this.decide(res, principal, c)) : this.decide(res, principal, counts);
+  }
+
+  private decide(res: Response, principal: Principal | undefined, [hourly, burst]: WindowCount[]): true {
+    if (hourly === undefined || burst === undefined) throw new Error('rate limit counters returned no count');
+    const hourlyLimit = this.hourlyLimit(principal);
     const resetSeconds = Math.max(1, Math.ceil(hourly.resetInMs / SECOND_MS));
     res.setHeader('X-RateLimit-Limit', String(hourlyLimit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, hourlyLimit - hourly.count)));

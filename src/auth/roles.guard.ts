@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { IS_PUBLIC, REQUIRED_PERMISSION } from './auth.decorators.js';
-import { getPrincipal } from './principal.js';
+import { getPrincipal, type Principal } from './principal.js';
 import { grants, rolesGranting, type Permission } from './roles.js';
 
 /**
@@ -18,7 +18,8 @@ export class RolesGuard implements CanActivate {
     private readonly audit: AuditService,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when the permission is granted; a refusal is audited first. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
     const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
@@ -26,6 +27,10 @@ export class RolesGuard implements CanActivate {
     const principal = getPrincipal(req);
     if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
     if (required !== undefined && grants(principal.roles, required)) return true;
+    return this.refuse(req, principal, required);
+  }
+
+  private async refuse(req: Request, principal: Principal, required: Permission | undefined): Promise<never> {
     await this.audit.recordBestEffort({
       action: 'permission_denied',
       resource: `route:${req.method} ${req.baseUrl}${req.path}`,

@@ -9,13 +9,28 @@ export interface WindowCount {
   resetInMs: number;
 }
 
-/** INCR and set the expiry on the first hit, atomically, so every instance sees one count. */
+export interface CounterWindow {
+  key: string;
+  windowMs: number;
+}
+
+/**
+ * For each key: INCR, and set the expiry on the first hit, atomically, so every instance sees one
+ * count. Several windows of one caller go in one call (one round trip); on Redis Cluster their
+ * keys must share a hash tag, e.g. `hour:{key:abc}` and `second:{key:abc}`.
+ */
 const INCREMENT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl < 0 then redis.call('PEXPIRE', KEYS[1], ARGV[1]); ttl = tonumber(ARGV[1]) end
-return {n, ttl}`;
+local out = {}
+for i, key in ipairs(KEYS) do
+  local window = ARGV[i]
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, window) end
+  local ttl = redis.call('PTTL', key)
+  if ttl < 0 then redis.call('PEXPIRE', key, window); ttl = tonumber(window) end
+  out[#out + 1] = n
+  out[#out + 1] = ttl
+end
+return out`;
 const KEY_PREFIX = 'opitios:rl:';
 const SWEEP_EVERY = 1000;
 
@@ -41,17 +56,34 @@ export class WindowCounterStore {
   }
 
   async increment(key: string, windowMs: number): Promise<WindowCount> {
+    const [count] = await this.hit([{ key, windowMs }]);
+    if (count === undefined) throw new Error('window counter returned no count');
+    return count;
+  }
+
+  /**
+   * Adds one hit to each window and returns the counts, in order. Without Redis the answer is
+   * synchronous (a rate-limit check then costs no promise); with Redis it is one script call for
+   * all the windows, falling back to memory when Redis fails.
+   */
+  hit(windows: readonly CounterWindow[]): WindowCount[] | Promise<WindowCount[]> {
+    if (this.redis.client() === null) return windows.map((w) => this.incrementInMemory(w.key, w.windowMs));
+    return this.hitShared(windows);
+  }
+
+  private async hitShared(windows: readonly CounterWindow[]): Promise<WindowCount[]> {
     const client = this.redis.client();
     if (client !== null) {
       try {
-        const reply = (await client.eval(INCREMENT_SCRIPT, 1, KEY_PREFIX + key, String(windowMs))) as [number, number];
+        const keys = windows.map((w) => KEY_PREFIX + w.key);
+        const reply = (await client.eval(INCREMENT_SCRIPT, keys.length, ...keys, ...windows.map((w) => String(w.windowMs)))) as number[];
         this.markHealthy();
-        return { count: Number(reply[0]), resetInMs: Number(reply[1]) };
+        return windows.map((_, i) => ({ count: Number(reply[2 * i]), resetInMs: Number(reply[2 * i + 1]) }));
       } catch (e: unknown) {
         this.markDegraded(e);
       }
     }
-    return this.incrementInMemory(key, windowMs);
+    return windows.map((w) => this.incrementInMemory(w.key, w.windowMs));
   }
 
   /** The current count without adding a hit (0 when the window is over). */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
 import { DisposableRedis, freePort } from './redis-server.js';
 
@@ -35,6 +36,46 @@ describe('rate limits shared through Redis', () => {
     const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: `burst-${randomUUID()}` })}` };
     const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).anon().get('/api/v1/market/clock').set(auth)));
     expect(results.filter((r) => r.status === 200)).toHaveLength(LIMIT);
+  });
+});
+
+describe('counting both windows in Redis', () => {
+  let redis: DisposableRedis;
+  let client: Redis;
+  let gw: Gateway;
+  beforeAll(async () => {
+    redis = new DisposableRedis(await freePort());
+    await redis.start();
+    client = new Redis(redis.url);
+    gw = await startGateway({ REDIS_URL: redis.url, RATE_LIMIT_AUTHENTICATED_PER_HOUR: '50', RATE_LIMIT_BURST_PER_SECOND: '1000' });
+  });
+  afterAll(async () => {
+    await gw.close();
+    client.disconnect();
+    await redis.kill();
+  });
+
+  const evalCalls = async (): Promise<number> => {
+    const stats = await client.info('commandstats');
+    return Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+  };
+
+  it('takes one script call per request, with both keys under the caller\'s hash tag', async () => {
+    const sub = `tagged-${randomUUID()}`;
+    const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub })}` };
+    // The first request may also fetch (and budget) upstream; from the second on, the quote is cached.
+    await gw.anon().get('/api/v1/stocks/AAPL/quote').set(auth).expect(200);
+    const before = await evalCalls();
+    for (let i = 0; i < 3; i += 1) await gw.anon().get('/api/v1/stocks/AAPL/quote').set(auth).expect(200);
+    expect((await evalCalls()) - before).toBe(3);
+
+    expect(await client.get(`opitios:rl:hour:{sub:${sub}}`)).toBe('4');
+    expect(Number(await client.pttl(`opitios:rl:hour:{sub:${sub}}`))).toBeGreaterThan(3_590_000);
+    const second = Number(await client.get(`opitios:rl:second:{sub:${sub}}`));
+    expect(second).toBeGreaterThanOrEqual(1);
+    expect(Number(await client.pttl(`opitios:rl:second:{sub:${sub}}`))).toBeLessThanOrEqual(1000);
+    const res = await gw.anon().get('/api/v1/stocks/AAPL/quote').set(auth).expect(200);
+    expect(res.headers['x-ratelimit-remaining']).toBe('45');
   });
 });
 
