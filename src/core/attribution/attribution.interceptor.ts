@@ -2,9 +2,9 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
-import { Attributed } from './provenance.js';
+import { Attributed, type Provenance } from './provenance.js';
 import { getRequestContext } from './request-context.js';
-import { parseUpstreamTimestamp } from './timestamps.js';
+import { isoTimestamp, parseUpstreamTimestamp } from './timestamps.js';
 
 export interface SuccessMetadata {
   request_id: string | null;
@@ -24,6 +24,9 @@ function roundSeconds(ms: number): number {
  */
 @Injectable()
 export class AttributionInterceptor implements NestInterceptor {
+  /** Upstream instants already parsed: a cached answer keeps its provenance object between hits. */
+  private readonly upstreamInstants = new WeakMap<Provenance, number | null>();
+
   constructor(private readonly metrics: GatewayMetrics) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -36,13 +39,13 @@ export class AttributionInterceptor implements NestInterceptor {
   private render(req: Request, res: Response, result: unknown): unknown {
     const now = Date.now();
     const requestId = getRequestContext(req)?.requestId ?? null;
-    const timestamp = new Date(now).toISOString();
+    const timestamp = isoTimestamp(now);
     if (!(result instanceof Attributed)) {
       return { data: result, metadata: { request_id: requestId, timestamp } satisfies SuccessMetadata };
     }
     const attributed: Attributed<unknown> = result;
     const { provenance: p, cache } = attributed;
-    const upstreamMs = p.dataTimestamp === null ? null : parseUpstreamTimestamp(p.dataTimestamp);
+    const upstreamMs = this.upstreamInstant(p);
     const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
     const ageSeconds = cache.status === 'HIT' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
 
@@ -69,6 +72,15 @@ export class AttributionInterceptor implements NestInterceptor {
     };
     if (p.tradingMode !== undefined) metadata['trading_mode'] = p.tradingMode;
     return { data: attributed.data, metadata };
+  }
+
+  private upstreamInstant(p: Provenance): number | null {
+    let ms = this.upstreamInstants.get(p);
+    if (ms === undefined) {
+      ms = p.dataTimestamp === null ? null : parseUpstreamTimestamp(p.dataTimestamp);
+      this.upstreamInstants.set(p, ms);
+    }
+    return ms;
   }
 
   private cacheControl(result: Attributed<unknown>, ageSeconds: number): string {

@@ -1,4 +1,4 @@
-import { newestTimestamp, parseUpstreamTimestamp } from './timestamps.js';
+import { isoTimestamp, newestTimestamp, parseUpstreamTimestamp } from './timestamps.js';
 
 describe('upstream timestamps', () => {
   it('parses nanosecond RFC-3339 and offsets', () => {
@@ -11,5 +11,21 @@ describe('upstream timestamps', () => {
     expect(newestTimestamp(['2021-05-03T14:48:06.563Z', '2021-05-03T14:48:07.257820915Z', null, undefined])).toBe('2021-05-03T14:48:07.257820915Z');
     expect(newestTimestamp(['2021-05-03T14:48:07.257820915Z', '2021-05-03T14:48:07.257820916Z'])).toBe('2021-05-03T14:48:07.257820916Z');
     expect(newestTimestamp([])).toBeNull();
+  });
+});
+
+describe('isoTimestamp', () => {
+  it('is the ISO form of the given instant, also when asked again for the same or another millisecond', () => {
+    const a = Date.UTC(2026, 10, 29, 7, 0, 0, 123);
+    expect(isoTimestamp(a)).toBe('2026-11-29T07:00:00.123Z');
+    expect(isoTimestamp(a)).toBe('2026-11-29T07:00:00.123Z');
+    expect(isoTimestamp(a + 1)).toBe('2026-11-29T07:00:00.124Z');
+    expect(isoTimestamp(a)).toBe('2026-11-29T07:00:00.123Z');
+  });
+  it('defaults to now', () => {
+    const before = Date.now();
+    const ms = Date.parse(isoTimestamp());
+    expect(ms).toBeGreaterThanOrEqual(before);
+    expect(ms).toBeLessThanOrEqual(Date.now());
   });
 });

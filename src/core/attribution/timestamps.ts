@@ -1,3 +1,19 @@
+let lastMs = Number.NaN;
+let lastIso = '';
+
+/**
+ * `new Date(ms).toISOString()`, remembered for the last millisecond asked: every answer and log
+ * line carries one, several land in the same millisecond under load, and the conversion is one of
+ * the costlier calls a cached answer makes.
+ */
+export function isoTimestamp(ms: number = Date.now()): string {
+  if (ms !== lastMs) {
+    lastIso = new Date(ms).toISOString();
+    lastMs = ms;
+  }
+  return lastIso;
+}
+
 /**
  * Parses an RFC-3339 timestamp as Alpaca writes it (up to nanoseconds) to epoch milliseconds.
  * Precision below a millisecond is dropped here only for ordering and ages; the string itself is

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import winston from 'winston';
 import type { AppConfig } from '../config/app-config.js';
 import { LineTransport } from './line-transport.js';
+import { isoTimestamp } from '../attribution/timestamps.js';
 
 const REDACTED = '[REDACTED]';
 /** Shorter values cannot be real credentials, and replacing them would shred ordinary words. */
@@ -36,10 +37,10 @@ export class WinstonLogger implements LoggerService {
   constructor(config: Pick<AppConfig, 'log' | 'secrets'>, sink?: Writable) {
     const format =
       config.log.format === 'json'
-        ? winston.format.combine(redactSecrets(config.secrets()), winston.format.timestamp(), winston.format.json())
+        ? winston.format.combine(redactSecrets(config.secrets()), winston.format.timestamp({ format: () => isoTimestamp() }), winston.format.json())
         : winston.format.combine(
             redactSecrets(config.secrets()),
-            winston.format.timestamp(),
+            winston.format.timestamp({ format: () => isoTimestamp() }),
             winston.format.colorize(),
             winston.format.simple(),
           );
