@@ -7,7 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
-import { RequestLifecycleMiddleware } from './core/lifecycle/request-lifecycle.middleware.js';
+import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
+import { JsonBodyParser } from './core/errors/json-body.parser.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { GlobalExceptionFilter } from './core/errors/global-exception.filter.js';
 import { AppError } from './core/errors/app-error.js';
@@ -101,13 +102,21 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.disable('x-powered-by');
   // Market data carries Cache-Control max-age; hashing every body for an ETag buys clients nothing.
   app.set('etag', false);
-  // One plain Express middleware, so that every path (also /docs and unknown ones) gets security
-  // headers, an id, a log line and its metrics (CORS preflights included: it runs first).
+  // One plain Express middleware in front of everything, so that every path (also /docs, unknown
+  // ones and CORS preflights) gets security headers, an id, a log line and its metrics, and a body
+  // is parsed only when there is one; a bad body is a catalog error like any other.
   const headers = securityHeaders();
-  const lifecycle = app.get(RequestLifecycleMiddleware);
+  const lifecycle = app.get(RequestLifecycle);
+  const jsonBody = app.get(JsonBodyParser);
+  const filter = app.get(GlobalExceptionFilter);
   app.use((req: Request, res: Response, next: NextFunction) => {
     headers(req, res);
-    lifecycle.use(req, res, next);
+    lifecycle.begin(req, res);
+    if (!jsonBody.applies(req)) return next();
+    jsonBody.parse(req, res).then(
+      () => next(),
+      (e: unknown) => filter.respond(req, res, e),
+    );
   });
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
@@ -115,10 +124,10 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.set('trust proxy', false);
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
-  setupSwagger(app, config);
   await app.init();
+  // After the API routes, so an API request does not walk past the documentation's routes first.
+  setupSwagger(app, config);
   // Nest answers unknown paths under the prefix; anything else would get Express's HTML page.
-  const filter = app.get(GlobalExceptionFilter);
   app.use((req: Request, res: Response) => filter.respond(req, res, new AppError('ROUTE_NOT_FOUND')));
   return app;
 }

@@ -1,12 +1,12 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AttributionInterceptor } from './attribution/attribution.interceptor.js';
 import { AppConfig } from './config/app-config.js';
 import { GlobalExceptionFilter } from './errors/global-exception.filter.js';
-import { JsonBodyMiddleware } from './errors/json-body.middleware.js';
+import { JsonBodyParser } from './errors/json-body.parser.js';
 import { createValidationPipe } from './errors/validation.js';
 import { AccessLog } from './logging/access-log.js';
-import { RequestLifecycleMiddleware } from './lifecycle/request-lifecycle.middleware.js';
+import { RequestLifecycle } from './lifecycle/request-lifecycle.js';
 import { WinstonLogger } from './logging/winston-logger.js';
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadinessRegistry } from './readiness/readiness.registry.js';
@@ -19,14 +19,14 @@ export interface CoreOptions {
 }
 
 /**
- * Cross-cutting pipeline registered as APP_* providers, so e2e tests that boot AppModule run
- * exactly what production runs: (request id, access log and HTTP metrics: RequestLifecycleMiddleware,
- * mounted by createApp) → JSON body (methods that carry one) →
- * pipe → handler → attribution interceptor, with the global filter for every failure.
+ * Cross-cutting pipeline: createApp's front middleware (security headers, RequestLifecycle's id,
+ * access log and HTTP metrics, JsonBodyParser for requests with a body) → guards → pipe → handler
+ * → attribution interceptor, with the global filter for every failure. The Nest parts are APP_*
+ * providers, so e2e tests that boot the app through createApp run exactly what production runs.
  */
 @Global()
 @Module({})
-export class CoreModule implements NestModule {
+export class CoreModule {
   static forRoot({ config, logger }: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
@@ -39,24 +39,16 @@ export class CoreModule implements NestModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_INTERCEPTOR, useClass: AttributionInterceptor },
         AccessLog,
-        RequestLifecycleMiddleware,
-        JsonBodyMiddleware,
+        RequestLifecycle,
+        JsonBodyParser,
         RedisService,
         ReadinessRegistry,
         MarketCache,
       ],
       exports: [
-        AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestLifecycleMiddleware,
+        AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
         MetricsModule, ReadinessRegistry, MarketCache,
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    // The request lifecycle runs for every path (see app.factory); only API routes take JSON bodies,
-    // and only on methods that carry one: a GET does not pay for a middleware it cannot use.
-    consumer
-      .apply(JsonBodyMiddleware)
-      .forRoutes(...[RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE].map((method) => ({ path: '{*path}', method })));
   }
 }

@@ -1,5 +1,5 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import { Injectable } from '@nestjs/common';
+import express, { type Request, type Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { AppError } from './app-error.js';
 
@@ -12,24 +12,28 @@ function isBodyParserError(e: unknown): e is BodyParserError {
 }
 
 /**
- * JSON body parsing as a Nest middleware (the built-in parser is switched off) so that malformed
- * or oversized bodies reach the global filter as catalog errors, after the request has its id.
+ * JSON request bodies (Nest's built-in parser is switched off), run by createApp's front
+ * middleware for requests that carry one, so that a malformed or oversized body becomes a catalog
+ * error (INVALID_PARAMETER, PAYLOAD_TOO_LARGE) rendered by the global filter, with the request's id.
  */
 @Injectable()
-export class JsonBodyMiddleware implements NestMiddleware {
-  private readonly parse: express.RequestHandler;
+export class JsonBodyParser {
+  private readonly parser: express.RequestHandler;
 
   constructor(private readonly config: AppConfig) {
-    this.parse = express.json({ limit: config.bodyLimitBytes });
+    this.parser = express.json({ limit: config.bodyLimitBytes });
   }
 
-  async use(req: Request, res: Response, next: NextFunction): Promise<void> {
-    // No body (a GET, a DELETE): nothing to parse, as body-parser itself would decide.
-    if (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined) return next();
-    await new Promise<void>((resolve, reject) => {
-      void this.parse(req, res, (err?: unknown) => (err === undefined || err === null ? resolve() : reject(this.toAppError(err))));
+  /** Whether the request carries a body at all (as body-parser itself decides). */
+  applies(req: Request): boolean {
+    return req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+  }
+
+  /** Parses a JSON body into req.body; rejects with the catalog error for a bad one. */
+  parse(req: Request, res: Response): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      void this.parser(req, res, (err?: unknown) => (err === undefined || err === null ? resolve() : reject(this.toAppError(err))));
     });
-    next();
   }
 
   private toAppError(err: unknown): AppError {

@@ -1,5 +1,5 @@
-import { Injectable, NestMiddleware } from '@nestjs/common';
-import type { NextFunction, Request, Response } from 'express';
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { assignRequestId } from '../attribution/request-id.js';
 import { AccessLog } from '../logging/access-log.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
@@ -11,17 +11,18 @@ const MS_PER_SECOND = 1000;
 /**
  * What every request gets, whatever its path (/docs and unknown ones included): an id, and once
  * the answer has gone out, one access-log line and one count and timing in the HTTP metrics. A
- * request whose client went away before the answer is neither logged nor counted. One middleware
- * with one `finish` listener: each extra Express layer and listener is paid on every request.
+ * request whose client went away before the answer is neither logged nor counted. Run by
+ * createApp's single front middleware, with one `finish` listener: each extra Express layer and
+ * listener is paid on every request.
  */
 @Injectable()
-export class RequestLifecycleMiddleware implements NestMiddleware {
+export class RequestLifecycle {
   constructor(
     private readonly accessLog: AccessLog,
     private readonly metrics: GatewayMetrics,
   ) {}
 
-  use(req: Request, res: Response, next: NextFunction): void {
+  begin(req: Request, res: Response): void {
     assignRequestId(req, res);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
@@ -29,6 +30,5 @@ export class RequestLifecycleMiddleware implements NestMiddleware {
       this.accessLog.record(req, res, durationMs);
       this.metrics.observeHttpRequest({ method: req.method, route: routeLabel(req), status: res.statusCode, durationSeconds: durationMs / MS_PER_SECOND });
     });
-    next();
   }
 }
