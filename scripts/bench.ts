@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: one run, four figures (the caching/resilience issue).
  *   1. cached authenticated quote vs a bare NestJS-express route returning the same JSON:
- *      throughput and p50/p99, as a ratio;
+ *      throughput and p50/p99, as a ratio; beside it, the ratio of the same route shape with the
+ *      Nest parts the design requires doing nothing (the framework's own floor);
  *   2. upstream calls per 1000 client requests, Zipf mix over 200 symbols, market-open TTLs;
  *   3. 100 concurrent identical cold requests → upstream calls;
  *   4. latency of a cold batch of 20 symbols.
@@ -18,7 +19,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, Module } from '@nestjs/common';
+import { Controller, Get, Module, Param, Query, type CallHandler, type CanActivate, type NestInterceptor, type PipeTransform } from '@nestjs/common';
+import { map, type Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../src/app.factory.js';
@@ -159,6 +161,30 @@ async function main(): Promise<void> {
   await bare.listen(0, '127.0.0.1');
   const barePort = ((bare.getHttpServer() as http.Server).address() as { port: number }).port;
 
+  // The pipeline floor: the same route shape with the parts the design requires (one global
+  // interceptor, three global guards, a global pipe over a path and a query parameter, one
+  // middleware), each doing nothing. What it loses against the bare route is the framework's
+  // own cost, before any real work (auth, validation, rate limits, envelope, logging, metrics).
+  @Controller('stocks')
+  class FloorController {
+    @Get(':symbol/quote')
+    quote(@Param() params: object, @Query() query: object): unknown {
+      return params === query ? null : sample;
+    }
+  }
+  @Module({ controllers: [FloorController] })
+  class FloorModule {}
+  const floor = await NestFactory.create(FloorModule, { logger: false });
+  floor.use((_req: http.IncomingMessage, _res: http.ServerResponse, next: () => void) => next());
+  const allow: CanActivate = { canActivate: () => true };
+  floor.useGlobalGuards(allow, allow, allow);
+  const same: PipeTransform = { transform: (v: unknown) => v };
+  floor.useGlobalPipes(same);
+  const passThrough: NestInterceptor = { intercept: (_c, next: CallHandler): Observable<unknown> => next.handle().pipe(map((r: unknown) => r)) };
+  floor.useGlobalInterceptors(passThrough);
+  await floor.listen(0, '127.0.0.1');
+  const floorPort = ((floor.getHttpServer() as http.Server).address() as { port: number }).port;
+
   const out: string[] = [];
   const line = (s: string): void => {
     out.push(s);
@@ -171,25 +197,35 @@ async function main(): Promise<void> {
   // in alternating rounds so that a noisy neighbour hits both; the median round is the figure.
   const bareUrl = `http://127.0.0.1:${barePort}/quote`;
   const gwUrl = `http://127.0.0.1:${gatewayPort}/api/v1/stocks/AAPL/quote`;
+  const floorUrl = `http://127.0.0.1:${floorPort}/stocks/AAPL/quote`;
   const premium = token(['premium']);
   await runLoad(bareUrl, '', WARMUP_MS);
   await runLoad(gwUrl, premium, WARMUP_MS);
+  await runLoad(floorUrl, '', WARMUP_MS);
   const rps = (r: LoadResult): number => r.requests / r.seconds;
-  const rounds: Array<{ bare: LoadResult; gw: LoadResult; ratio: number }> = [];
+  const rounds: Array<{ bare: LoadResult; gw: LoadResult; floor: LoadResult; ratio: number; floorRatio: number }> = [];
   for (let i = 0; i < ROUNDS; i += 1) {
     const bareRun = await runLoad(bareUrl, '');
     const gwRun = await runLoad(gwUrl, premium);
-    rounds.push({ bare: bareRun, gw: gwRun, ratio: rps(gwRun) / rps(bareRun) });
+    const floorRun = await runLoad(floorUrl, '');
+    rounds.push({ bare: bareRun, gw: gwRun, floor: floorRun, ratio: rps(gwRun) / rps(bareRun), floorRatio: rps(floorRun) / rps(bareRun) });
   }
+  const medianOf = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
   if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
   const fmt = (r: LoadResult): string =>
     `${rps(r).toFixed(0)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  errors ${r.errors}`;
   line(`1. cached authenticated quote vs a bare NestJS route (warm-up ${WARMUP_MS / 1000} s each, ${ROUNDS} alternating rounds):`);
-  for (const [i, r] of rounds.entries()) line(`   round ${i + 1}: bare ${fmt(r.bare)} | gateway ${fmt(r.gw)} | ratio ${r.ratio.toFixed(2)}`);
+  for (const [i, r] of rounds.entries()) {
+    line(`   round ${i + 1}: bare ${fmt(r.bare)} | gateway ${fmt(r.gw)} | ratio ${r.ratio.toFixed(2)} | pipeline floor ratio ${r.floorRatio.toFixed(2)}`);
+  }
   line(`   median round: bare NestJS route:    ${fmt(median.bare)}`);
   line(`                 gateway cached quote: ${fmt(median.gw)}`);
   line(`   throughput ratio gateway/bare: ${median.ratio.toFixed(2)} (median of ${ROUNDS}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
+  line(
+    `   pipeline floor (same route shape, interceptor + 3 guards + pipe + middleware doing nothing)/bare: ` +
+      `${medianOf(rounds.map((r) => r.floorRatio)).toFixed(2)} (rounds ${rounds.map((r) => r.floorRatio.toFixed(2)).join(', ')})`,
+  );
 
   // 2. Zipf mix over 200 symbols, 20 clients at a time, market-open TTLs: the first 1000 requests
   // (a cold cache) and then 5000 more (steady state, where refreshes ride along in shared calls).
@@ -226,6 +262,7 @@ async function main(): Promise<void> {
   line(`4. cold batch of 20 symbols: ${batch.ms} ms (upstream latency ${LATENCY_MS} ms), ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), status ${batch.status}`);
 
   await bare.close();
+  await floor.close();
   await gateway.close();
   await emulator.stop();
 }
