@@ -1,5 +1,5 @@
 import { AppError } from '../core/errors/app-error.js';
-import { OCC_SYMBOL_PATTERN, parseOccSymbol, requireOccSymbol, strikeFromCode } from './occ-symbol.js';
+import { OCC_SYMBOL_PATTERN, parseOccSymbol, requireOccSymbol, strikeFromCode, termsOf, withTerms } from './occ-symbol.js';
 import { compareDecimals, POSITIVE_DECIMAL } from './decimal-string.js';
 import { isCalendarDate } from './calendar-date.js';
 
@@ -93,5 +93,17 @@ describe('decimal strings and calendar dates', () => {
   it('knows which days exist', () => {
     expect(isCalendarDate('2024-02-29')).toBe(true);
     expect(['2023-02-29', '2024-13-01', '2024-04-31', '2024-4-1', '20240401', '2024-04-01T00:00:00Z', 5].some(isCalendarDate)).toBe(false);
+  });
+});
+
+describe('withTerms', () => {
+  it('gives what { ...termsOf(c), ...data } gives, keys in the same order, without touching data', () => {
+    const contract = requireOccSymbol('AAPL240426C00162500');
+    const data = { latest_quote: null, greeks: null, greeks_available: false, symbol: 'AAPL240426C00162500' };
+    const merged = withTerms(contract, data);
+    expect(merged).toEqual({ ...termsOf(contract), ...data });
+    expect(Object.keys(merged)).toEqual(Object.keys({ ...termsOf(contract), ...data }));
+    expect(data).toEqual({ latest_quote: null, greeks: null, greeks_available: false, symbol: 'AAPL240426C00162500' });
+    expect(merged).not.toBe(data);
   });
 });

@@ -8,7 +8,7 @@ import type { OptionChainQuery } from '../alpaca/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import type { ChainQueryDto } from './dto/chain-query.dto.js';
 import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
-import { compareContracts, parseOccSymbol, termsOf, type OccContract } from './occ-symbol.js';
+import { compareContracts, parseOccSymbol, withTerms, type OccContract } from './occ-symbol.js';
 import type { ChainCompleteness, OptionChainResult, OptionQuoteResult } from './options-results.models.js';
 
 
@@ -64,7 +64,7 @@ export class OptionChainService {
     }
     const decoded = snapshots.map(({ symbol, snapshot }) => ({ contract: this.decode(symbol), snapshot }));
     decoded.sort((a, b) => compareContracts(a.contract, b.contract));
-    const contracts: OptionQuoteResult[] = decoded.map(({ contract, snapshot }) => ({ ...termsOf(contract), ...snapshot }));
+    const contracts: OptionQuoteResult[] = decoded.map(({ contract, snapshot }) => withTerms(contract, snapshot));
     return new Attributed(
       {
         underlying_symbol: underlying,

@@ -11,7 +11,7 @@ import { isEmptyOptionSnapshot } from '../alpaca/option.mapper.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
 import type { OptionSnapshot } from '../alpaca/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
-import { requireOccSymbol, requireOccSymbols, termsOf, type OccContract } from './occ-symbol.js';
+import { requireOccSymbol, requireOccSymbols, termsOf, withTerms, type OccContract } from './occ-symbol.js';
 import type { OptionBatchItem, OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
 
 
@@ -62,7 +62,7 @@ export class OptionQuotesService {
     const contract = requireOccSymbol(rawSymbol);
     const market = this.clock.status();
     const r = await this.load(contract, market, maxAgeSeconds);
-    return new Attributed({ ...termsOf(contract), ...r.sourced.value }, r.sourced.provenance, r.cache, await market);
+    return new Attributed(withTerms(contract, r.sourced.value), r.sourced.provenance, r.cache, await market);
   }
 
   async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<OptionBatchResult>> {
@@ -83,7 +83,7 @@ export class OptionQuotesService {
     const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
     const items: OptionBatchItem[] = batch.results.map(({ key: contract, result }) =>
       result !== null
-        ? { symbol: contract.symbol, status: 'success', data: { ...termsOf(contract), ...result.sourced.value }, error: null }
+        ? { symbol: contract.symbol, status: 'success', data: withTerms(contract, result.sourced.value), error: null }
         : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } },
     );
     const successful = items.filter((i) => i.status === 'success').length;
