@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { Role } from './roles.js';
+import { requestSlots } from '../core/attribution/request-context.js';
 
 /** Who is calling: established once by the authentication guard. */
 export interface Principal {
@@ -13,14 +14,15 @@ export interface Principal {
 }
 
 const PRINCIPAL = Symbol('opitios.principal');
-type WithPrincipal = Request & { [PRINCIPAL]?: Principal };
 
 export function setPrincipal(req: Request, principal: Principal): void {
-  (req as WithPrincipal)[PRINCIPAL] = principal;
+  const slots = requestSlots(req);
+  if (slots === undefined) throw new Error('no per-request storage: not an Express request');
+  slots[PRINCIPAL] = principal;
 }
 
 export function getPrincipal(req: Request): Principal | undefined {
-  return (req as WithPrincipal)[PRINCIPAL];
+  return requestSlots(req)?.[PRINCIPAL] as Principal | undefined;
 }
 
 /** The client address as the socket sees it (no proxy headers are trusted). */
