@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Role } from './roles.js';
-import { requestSlots } from '../core/attribution/request-context.js';
+import { requestSlots, requireRequestSlots } from '../core/attribution/request-context.js';
 
 /** Who is calling: established once by the authentication guard. */
 export interface Principal {
@@ -16,9 +16,7 @@ export interface Principal {
 const PRINCIPAL = Symbol('opitios.principal');
 
 export function setPrincipal(req: Request, principal: Principal): void {
-  const slots = requestSlots(req);
-  if (slots === undefined) throw new Error('no per-request storage: not an Express request');
-  slots[PRINCIPAL] = principal;
+  requireRequestSlots(req)[PRINCIPAL] = principal;
 }
 
 export function getPrincipal(req: Request): Principal | undefined {

@@ -3,7 +3,6 @@ import type { Request } from 'express';
 /** What our middleware learns about a request before any handler runs. */
 export interface RequestContext {
   requestId: string;
-  startedAt: number;
 }
 
 const CONTEXT = Symbol('opitios.requestContext');
@@ -17,10 +16,15 @@ export function requestSlots(req: Request): Record<symbol, unknown> | undefined 
   return req.res?.locals as Record<symbol, unknown> | undefined;
 }
 
-export function setRequestContext(req: Request, ctx: RequestContext): void {
+/** The slots of a request that must have them (every Express request does); throws otherwise. */
+export function requireRequestSlots(req: Request): Record<symbol, unknown> {
   const slots = requestSlots(req);
   if (slots === undefined) throw new Error('no per-request storage: not an Express request');
-  slots[CONTEXT] = ctx;
+  return slots;
+}
+
+export function setRequestContext(req: Request, ctx: RequestContext): void {
+  requireRequestSlots(req)[CONTEXT] = ctx;
 }
 
 /** The request's context; present for every request that went through RequestLifecycle. */

@@ -11,10 +11,9 @@ export function newRequestId(): string {
 }
 
 /** Gives the request an id (the caller's, when sane), records it, and echoes it in X-Request-Id. */
-export function assignRequestId(req: Request, res: Response): string {
+export function assignRequestId(req: Request, res: Response): void {
   const incoming = req.headers['x-request-id'];
   const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : newRequestId();
-  setRequestContext(req, { requestId, startedAt: Date.now() });
+  setRequestContext(req, { requestId });
   res.setHeader(REQUEST_ID_HEADER, requestId);
-  return requestId;
 }
