@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
 
@@ -67,22 +68,23 @@ export class WindowCounterStore {
    * all the windows, falling back to memory when Redis fails.
    */
   hit(windows: readonly CounterWindow[]): WindowCount[] | Promise<WindowCount[]> {
-    if (this.redis.client() === null) return windows.map((w) => this.incrementInMemory(w.key, w.windowMs));
-    return this.hitShared(windows);
+    const client = this.redis.client();
+    return client === null ? this.hitInMemory(windows) : this.hitShared(client, windows);
   }
 
-  private async hitShared(windows: readonly CounterWindow[]): Promise<WindowCount[]> {
-    const client = this.redis.client();
-    if (client !== null) {
-      try {
-        const keys = windows.map((w) => KEY_PREFIX + w.key);
-        const reply = (await client.eval(INCREMENT_SCRIPT, keys.length, ...keys, ...windows.map((w) => String(w.windowMs)))) as number[];
-        this.markHealthy();
-        return windows.map((_, i) => ({ count: Number(reply[2 * i]), resetInMs: Number(reply[2 * i + 1]) }));
-      } catch (e: unknown) {
-        this.markDegraded(e);
-      }
+  private async hitShared(client: Redis, windows: readonly CounterWindow[]): Promise<WindowCount[]> {
+    try {
+      const keys = windows.map((w) => KEY_PREFIX + w.key);
+      const reply = (await client.eval(INCREMENT_SCRIPT, keys.length, ...keys, ...windows.map((w) => String(w.windowMs)))) as number[];
+      this.markHealthy();
+      return windows.map((_, i) => ({ count: Number(reply[2 * i]), resetInMs: Number(reply[2 * i + 1]) }));
+    } catch (e: unknown) {
+      this.markDegraded(e);
+      return this.hitInMemory(windows);
     }
+  }
+
+  private hitInMemory(windows: readonly CounterWindow[]): WindowCount[] {
     return windows.map((w) => this.incrementInMemory(w.key, w.windowMs));
   }
 

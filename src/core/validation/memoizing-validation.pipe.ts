@@ -1,7 +1,7 @@
-import { ArgumentMetadata, ValidationPipe, type ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, ValidationPipe } from '@nestjs/common';
 
 const PURE_VALIDATION = Symbol('opitios:pureValidation');
-/** Longest input (as JSON) whose outcome is remembered; longer ones are validated every time. */
+/** Longest memo key (names and values of the input) remembered; longer inputs are validated every time. */
 const MAX_KEY_LENGTH = 256;
 /** Remembered inputs per DTO class, oldest out first. */
 const MAX_ENTRIES_PER_TYPE = 1000;
@@ -58,10 +58,6 @@ function flatFields(dto: unknown): Flat | null {
  */
 export class MemoizingValidationPipe extends ValidationPipe {
   private readonly memo = new WeakMap<DtoClass, Map<string, Flat>>();
-
-  constructor(options: ValidationPipeOptions) {
-    super(options);
-  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype, type } = metadata;
