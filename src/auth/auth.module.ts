@@ -10,6 +10,7 @@ import { CountersModule } from './counters.module.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RolesGuard } from './roles.guard.js';
+import { RoutePolicies } from './route-policies.js';
 import { TokenService } from './token.service.js';
 
 /**
@@ -29,6 +30,7 @@ import { TokenService } from './token.service.js';
     ApiKeyService,
     AuthLockoutService,
     TokenService,
+    RoutePolicies,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

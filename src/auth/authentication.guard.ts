@@ -1,5 +1,4 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
@@ -7,9 +6,9 @@ import { AppError } from '../core/errors/app-error.js';
 import { AuditService } from '../audit/audit.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
-import { IS_PUBLIC } from './auth.decorators.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from './principal.js';
+import { RoutePolicies } from './route-policies.js';
 
 const BEARER_CHALLENGE = 'Bearer realm="opitios-alpaca"';
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
@@ -90,7 +89,7 @@ function expiryOf(token: string): number | null {
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly jwtGuard: JwtAuthGuard,
     private readonly apiKeys: ApiKeyService,
     private readonly config: AppConfig,
@@ -107,7 +106,7 @@ export class AuthenticationGuard implements CanActivate {
    * of presented credentials is audited before it is thrown.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]) === true) return true;
+    if (this.policies.of(context).isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
     let outcome: boolean | Promise<boolean>;
     try {

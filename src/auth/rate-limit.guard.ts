@@ -1,19 +1,14 @@
-import { CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { clientIp, getPrincipal, type Principal } from './principal.js';
 import { isPremiumTier } from './roles.js';
+import { RoutePolicies } from './route-policies.js';
 import { WindowCounterStore, type WindowCount } from './window-counter.store.js';
 
 const HOUR_MS = 3_600_000;
 const SECOND_MS = 1000;
-export const SKIP_RATE_LIMIT = 'opitios:skipRateLimit';
-
-/** For probes and metrics scrapers, which must never be refused for volume. */
-export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_RATE_LIMIT, true);
-
 /** Who a limit applies to: the API key id or token `sub`; the client IP only for anonymous callers. */
 export function trackerOf(principal: Principal | undefined, req: Request): string {
   if (principal === undefined || principal.kind === 'anonymous') return `ip:${clientIp(req)}`;
@@ -32,14 +27,14 @@ export function trackerOf(principal: Principal | undefined, req: Request): strin
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly counters: WindowCounterStore,
     private readonly config: AppConfig,
   ) {}
 
   /** Synchronous when counting in memory; one Redis round trip for both windows otherwise. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_RATE_LIMIT, [context.getHandler(), context.getClass()]) === true) return true;
+    if (this.policies.of(context).skipRateLimit) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
     const res = http.getResponse<Response>();

@@ -1,11 +1,10 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
-import { IS_PUBLIC, REQUIRED_PERMISSION } from './auth.decorators.js';
 import { getPrincipal, type Principal } from './principal.js';
 import { grants, rolesGranting, type Permission } from './roles.js';
+import { RoutePolicies } from './route-policies.js';
 
 /**
  * Checks the permission named by @Roles() against the caller's roles. Fails closed: a non-public
@@ -14,15 +13,14 @@ import { grants, rolesGranting, type Permission } from './roles.js';
 @Injectable()
 export class RolesGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    private readonly policies: RoutePolicies,
     private readonly audit: AuditService,
   ) {}
 
   /** Synchronous when the permission is granted; a refusal is audited first. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets) === true) return true;
-    const required = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    const { isPublic, requiredPermission: required } = this.policies.of(context);
+    if (isPublic) return true;
     const req = context.switchToHttp().getRequest<Request>();
     const principal = getPrincipal(req);
     if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');

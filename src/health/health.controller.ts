@@ -2,7 +2,7 @@ import { Controller, Get, Header, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HealthCheckResult } from '@nestjs/terminus';
 import { Public } from '../auth/auth.decorators.js';
-import { SkipRateLimit } from '../auth/rate-limit.guard.js';
+import { SkipRateLimit } from '../auth/auth.decorators.js';
 import { HealthEnvelopeDto, HealthIndicatorDto } from './health-report.dto.js';
 import { ReadinessReportFilter } from './readiness-report.filter.js';
 import { ReadinessService } from './readiness.service.js';
