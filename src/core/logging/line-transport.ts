@@ -2,7 +2,7 @@ import type { Writable } from 'node:stream';
 import Transport from 'winston-transport';
 
 /** Where winston's formats leave the finished line (triple-beam's MESSAGE, a registered symbol). */
-const MESSAGE = Symbol.for('message');
+export const MESSAGE = Symbol.for('message');
 
 export interface LineTransportOptions {
   /** Lines of every level go here... */

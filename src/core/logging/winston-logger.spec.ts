@@ -50,6 +50,27 @@ describe('WinstonLogger', () => {
     );
   });
 
+  it('leaves the objects it was given untouched when it redacts a copy of them', () => {
+    const { log, sink } = logger();
+    const headers = { authorization: `Bearer ${SECRET}`, accept: 'application/json' };
+    const list = ['plain', SECRET];
+    log.event('warn', 'upstream_request', { headers, list });
+    expect(headers.authorization).toBe(`Bearer ${SECRET}`);
+    expect(list[1]).toBe(SECRET);
+    expect(sink.json()[0]).toEqual(expect.objectContaining({ headers: { authorization: 'Bearer [REDACTED]', accept: 'application/json' }, list: ['plain', '[REDACTED]'] }));
+  });
+
+  it('still writes a record JSON.stringify refuses: a BigInt as its digits, a cycle marked', () => {
+    const { log, sink } = logger();
+    const cyclic: Record<string, unknown> = { name: 'node' };
+    cyclic['self'] = cyclic;
+    log.event('info', 'odd_values', { volume: 12345678901234567890n });
+    log.event('info', 'cyclic', { cyclic });
+    const [big, cycle] = sink.json();
+    expect(big).toEqual(expect.objectContaining({ message: 'odd_values', volume: '12345678901234567890' }));
+    expect(cycle).toEqual(expect.objectContaining({ message: 'cyclic', cyclic: { name: 'node', self: '[Circular]' } }));
+  });
+
   it('drops events below the configured level', () => {
     const { log, sink } = logger('warn');
     log.event('info', 'not written');
