@@ -76,10 +76,26 @@ async function loadChild(url: string, token: string, durationMs: number): Promis
   return { requests: latencies.length, errors, seconds: (Date.now() - started) / 1000, p50: at(0.5), p99: at(0.99) };
 }
 
-function runLoad(url: string, token: string, durationMs = DURATION_MS): Promise<LoadResult> {
+interface MeasuredLoad extends LoadResult {
+  /** CPU time this process (where all the servers run) spent per request during the load: user + system. */
+  cpuMicrosPerRequest: number;
+}
+
+/**
+ * Runs the load from a child process and charges this process's CPU time to the requests it
+ * served. Only the server under load is busy meanwhile (the emulator is idle on cached answers),
+ * so CPU per request is the server's cost of one answer: steadier than throughput on a shared VM,
+ * where the load generator and the server compete for the same two cores.
+ */
+function runLoad(url: string, token: string, durationMs = DURATION_MS): Promise<MeasuredLoad> {
   return new Promise((resolve, reject) => {
+    const cpuBefore = process.cpuUsage();
     const child = fork(fileURLToPath(import.meta.url), ['load', url, token, String(durationMs)], { stdio: 'inherit' });
-    child.once('message', (m) => resolve(m as LoadResult));
+    child.once('message', (m) => {
+      const cpu = process.cpuUsage(cpuBefore);
+      const result = m as LoadResult;
+      resolve({ ...result, cpuMicrosPerRequest: (cpu.user + cpu.system) / Math.max(1, result.requests) });
+    });
     child.once('error', reject);
   });
 }
@@ -198,23 +214,25 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${barePort}/quote`;
   const gwUrl = `http://127.0.0.1:${gatewayPort}/api/v1/stocks/AAPL/quote`;
   const floorUrl = `http://127.0.0.1:${floorPort}/stocks/AAPL/quote`;
+  // All three get the same request, the gateway's Bearer token included (the others ignore it), so
+  // the comparison is of what each server does with it, not of the size of what it receives.
   const premium = token(['premium']);
-  await runLoad(bareUrl, '', WARMUP_MS);
+  await runLoad(bareUrl, premium, WARMUP_MS);
   await runLoad(gwUrl, premium, WARMUP_MS);
-  await runLoad(floorUrl, '', WARMUP_MS);
+  await runLoad(floorUrl, premium, WARMUP_MS);
   const rps = (r: LoadResult): number => r.requests / r.seconds;
-  const rounds: Array<{ bare: LoadResult; gw: LoadResult; floor: LoadResult; ratio: number; floorRatio: number }> = [];
+  const rounds: Array<{ bare: MeasuredLoad; gw: MeasuredLoad; floor: MeasuredLoad; ratio: number; floorRatio: number }> = [];
   for (let i = 0; i < ROUNDS; i += 1) {
-    const bareRun = await runLoad(bareUrl, '');
+    const bareRun = await runLoad(bareUrl, premium);
     const gwRun = await runLoad(gwUrl, premium);
-    const floorRun = await runLoad(floorUrl, '');
+    const floorRun = await runLoad(floorUrl, premium);
     rounds.push({ bare: bareRun, gw: gwRun, floor: floorRun, ratio: rps(gwRun) / rps(bareRun), floorRatio: rps(floorRun) / rps(bareRun) });
   }
   const medianOf = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
   if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
-  const fmt = (r: LoadResult): string =>
-    `${rps(r).toFixed(0)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  errors ${r.errors}`;
+  const fmt = (r: MeasuredLoad): string =>
+    `${rps(r).toFixed(0)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ${r.cpuMicrosPerRequest.toFixed(0)} us CPU/req  errors ${r.errors}`;
   line(`1. cached authenticated quote vs a bare NestJS route (warm-up ${WARMUP_MS / 1000} s each, ${ROUNDS} alternating rounds):`);
   for (const [i, r] of rounds.entries()) {
     line(`   round ${i + 1}: bare ${fmt(r.bare)} | gateway ${fmt(r.gw)} | ratio ${r.ratio.toFixed(2)} | pipeline floor ratio ${r.floorRatio.toFixed(2)}`);
@@ -225,6 +243,12 @@ async function main(): Promise<void> {
   line(
     `   pipeline floor (same route shape, interceptor + 3 guards + pipe + middleware doing nothing)/bare: ` +
       `${medianOf(rounds.map((r) => r.floorRatio)).toFixed(2)} (rounds ${rounds.map((r) => r.floorRatio.toFixed(2)).join(', ')})`,
+  );
+  const cpu = (pick: (r: (typeof rounds)[number]) => MeasuredLoad): number => medianOf(rounds.map((r) => pick(r).cpuMicrosPerRequest));
+  const [bareCpu, floorCpu, gwCpu] = [cpu((r) => r.bare), cpu((r) => r.floor), cpu((r) => r.gw)];
+  line(
+    `   server CPU per request (median of rounds): bare ${bareCpu.toFixed(0)} us, pipeline floor ${floorCpu.toFixed(0)} us, ` +
+      `gateway ${gwCpu.toFixed(0)} us (bare/gateway ${(bareCpu / gwCpu).toFixed(2)}; the gateway's own work ${(gwCpu - floorCpu).toFixed(0)} us)`,
   );
 
   // 2. Zipf mix over 200 symbols, 20 clients at a time, market-open TTLs: the first 1000 requests
