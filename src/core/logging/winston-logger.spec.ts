@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { Writable } from 'node:stream';
-import { LineTransport } from './line-transport.js';
+import { LineTransport, MESSAGE } from './line-transport.js';
 import { WinstonLogger } from './winston-logger.js';
 
 class Capture extends Writable {
@@ -85,10 +85,9 @@ describe('LineTransport', () => {
     const out = new Capture();
     const err = new Capture();
     const transport = new LineTransport({ out, err, errLevels: ['error'] });
-    const message = Symbol.for('message');
     const next = jest.fn();
-    transport.log({ level: 'info', [message]: '{"a":1}' }, next);
-    transport.log({ level: 'error', [message]: '{"b":2}' }, next);
+    transport.log({ level: 'info', [MESSAGE]: '{"a":1}' }, next);
+    transport.log({ level: 'error', [MESSAGE]: '{"b":2}' }, next);
     expect(out.lines).toEqual(['{"a":1}']);
     expect(err.lines).toEqual(['{"b":2}']);
     expect(next).toHaveBeenCalledTimes(2);
