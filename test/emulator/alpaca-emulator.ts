@@ -1,7 +1,8 @@
 /**
  * An in-process Alpaca emulator: two real HTTP listeners on loopback (data host and trading
  * host) speaking Alpaca's wire format, with editable fixtures, a request log, latency and fault
- * injection. E2E tests point the gateway's upstream URLs at `dataUrl` / `tradingUrl`.
+ * injection. E2E tests point the gateway's upstream URLs at `dataUrl` / `tradingUrl`. The data
+ * listener also serves Alpaca's market-data WebSockets (stream/*, driven by the stream* methods).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlTarget } from './control-routes.js';
@@ -18,6 +19,16 @@ import { optionRoutes } from './routes/option-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
 import { stockBarRoutes } from './routes/stock-bar-routes.js';
 import { stockLatestRoutes } from './routes/stock-latest-routes.js';
+import { STREAM_ENDPOINTS } from './stream/stream-protocol.js';
+import { StreamServer } from './stream/stream-server.js';
+import type {
+  StreamActionRecord,
+  StreamConnectionRecord,
+  StreamConnectionView,
+  StreamDataMessage,
+  StreamEndpoint,
+  StreamSubscription,
+} from './stream/stream.types.js';
 
 export type {
   EmulatorFixtures,
@@ -36,6 +47,8 @@ export type {
   WireStockTrade,
 } from './emulator.types.js';
 export { defaultFixtures } from './fixtures.js';
+export type * from './stream/stream.types.js';
+export { ManualClock } from './stream/stream-clock.js';
 
 const DEFAULT_KEY_ID = 'emulator-key-id';
 const DEFAULT_SECRET_KEY = 'emulator-secret-key';
@@ -96,6 +109,7 @@ export class AlpacaEmulator implements ControlTarget {
   private lifetime = new AbortController();
   private readonly listeners: Record<EmulatorHost, Listener>;
   private readonly deps: PipelineDeps;
+  private readonly stream: StreamServer;
 
   constructor(options: EmulatorOptions = {}) {
     this.keyId = options.keyId ?? DEFAULT_KEY_ID;
@@ -106,8 +120,13 @@ export class AlpacaEmulator implements ControlTarget {
     this.latencyMs = this.initialLatencyMs;
     this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
     this.deps = this.pipelineDeps();
+    this.stream = new StreamServer({ keyId: this.keyId, secretKey: this.secretKey, fixtures: () => this.fixtures, options });
     this.listeners = {
-      data: new Listener('data', (request, response) => this.onRequest('data', request, response)),
+      data: new Listener(
+        'data',
+        (request, response) => this.onRequest('data', request, response),
+        (request, socket, head) => this.stream.handleUpgrade(request, socket, head),
+      ),
       trading: new Listener('trading', (request, response) => this.onRequest('trading', request, response)),
     };
   }
@@ -122,11 +141,13 @@ export class AlpacaEmulator implements ControlTarget {
       await this.listeners.data.stop();
       throw error;
     }
+    this.stream.start();
   }
 
   /** Closes both listeners and destroys every open socket, hung ones included. */
   async stop(): Promise<void> {
     this.lifetime.abort();
+    this.stream.stop();
     await Promise.all([this.listeners.data.stop(), this.listeners.trading.stop()]);
   }
 
@@ -167,6 +188,93 @@ export class AlpacaEmulator implements ControlTarget {
     this.pendingAcceptance.clear();
     this.rateWindows = this.freshRateWindows();
     this.latencyMs = this.initialLatencyMs;
+    this.stream.reset();
+  }
+
+  // ---- Market-data streams (alpaca-streams.md); sockets live on the data listener ----
+
+  /** The ws:// URL of a stream endpoint, e.g. streamUrl('/v2/iex'). */
+  streamUrl(endpoint: StreamEndpoint): string {
+    return `${this.dataUrl.replace(/^http:/, 'ws:')}${endpoint}`;
+  }
+
+  /** Every stream connection in arrival order, open or closed; records update in place. */
+  get streamConnections(): readonly StreamConnectionRecord[] {
+    return this.stream.connections;
+  }
+
+  /** Every client frame received on any stream, decoded, in arrival order. */
+  get streamActions(): readonly StreamActionRecord[] {
+    return this.stream.actions;
+  }
+
+  /** The open stream sockets (optionally of one endpoint) with their current subscriptions. */
+  streamOpenConnections(endpoint?: StreamEndpoint): StreamConnectionView[] {
+    return this.stream.openConnections(endpoint);
+  }
+
+  streamOpenCount(endpoint?: StreamEndpoint): number {
+    return this.stream.openConnections(endpoint).length;
+  }
+
+  /** The current subscription of an open connection (by StreamConnectionRecord.id). */
+  streamSubscription(connectionId: number): StreamSubscription | undefined {
+    return this.stream.subscriptionOf(connectionId);
+  }
+
+  /** One round of data for every subscribed symbol on every authenticated socket; returns messages sent. */
+  streamTick(): number {
+    return this.stream.tick();
+  }
+
+  /** Sends exact wire messages to the sockets subscribed to each one's S; returns sockets reached. */
+  streamPublish(endpoint: StreamEndpoint, messages: StreamDataMessage | readonly StreamDataMessage[]): number {
+    return this.stream.publish(endpoint, Array.isArray(messages) ? messages : [messages as StreamDataMessage]);
+  }
+
+  /** TCP-destroys every stream socket (no close frame): their 406 slots stay held. */
+  streamDropAll(): number {
+    return this.stream.dropAll();
+  }
+
+  /** The sockets open now go silent (no data, replies, pings or pongs) until streamUnstall(). */
+  streamStall(endpoint?: StreamEndpoint): number {
+    return this.stream.stall(endpoint);
+  }
+
+  streamUnstall(): void {
+    this.stream.unstall();
+  }
+
+  /** While on, every stream auth answers 402 `auth failed`. */
+  streamSetAuthFailure(on: boolean): void {
+    this.stream.faults.authFailure = on;
+  }
+
+  /** While on, auth on `endpoint` answers 409 `insufficient subscription`. */
+  streamSetInsufficientSubscription(endpoint: StreamEndpoint, on = true): void {
+    if (on) this.stream.faults.insufficientSubscription.add(endpoint);
+    else this.stream.faults.insufficientSubscription.delete(endpoint);
+  }
+
+  /** The next `times` otherwise successful auths answer 406, free slot or not. */
+  streamForceConnectionLimit(times = 1): void {
+    this.stream.faults.forceConnectionLimit(times);
+  }
+
+  /** Max distinct non-bar symbols per socket (405 beyond); undefined = unlimited. */
+  streamSetSymbolLimit(max: number | undefined): void {
+    this.stream.faults.symbolLimit = max;
+  }
+
+  /** Stops (or resumes) reading from stream sockets (all, or one endpoint's), so client frames back up in TCP. */
+  streamPauseReading(paused: boolean, endpoint?: StreamEndpoint): void {
+    this.stream.pauseReading(paused, endpoint === undefined ? STREAM_ENDPOINTS : [endpoint]);
+  }
+
+  /** The next `times` stream upgrades get this HTTP status instead of 101. */
+  streamRefuseUpgrades(status: number, times = 1): void {
+    this.stream.faults.refuseUpgrades(status, times);
   }
 
   private freshRateWindows(): Record<EmulatorHost, RateLimitWindow> {

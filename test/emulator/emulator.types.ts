@@ -5,6 +5,8 @@
  * the real format.
  */
 
+import type { StreamOptions } from './stream/stream.types.js';
+
 export type EmulatorHost = 'data' | 'trading';
 
 export interface RecordedRequest {
@@ -42,7 +44,8 @@ export type FaultKind =
 
 export type FaultSpec = FaultFilter & FaultKind;
 
-export interface EmulatorOptions {
+/** The stream* members configure the market-data WebSockets (see StreamOptions). */
+export interface EmulatorOptions extends StreamOptions {
   keyId?: string;
   secretKey?: string;
   latencyMs?: number;

@@ -1,9 +1,13 @@
 /**
  * One loopback HTTP listener that remembers its sockets, so stop() can end keep-alive and hung
- * connections at once instead of waiting for clients to let go.
+ * connections at once instead of waiting for clients to let go. An optional upgrade hook takes
+ * WebSocket handshakes (the data host's market-data streams); plain HTTP is unaffected by it.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
 
 const LOOPBACK = '127.0.0.1';
 
@@ -15,11 +19,13 @@ export class Listener {
   constructor(
     private readonly name: string,
     private readonly onRequest: (request: IncomingMessage, response: ServerResponse) => void,
+    private readonly onUpgrade?: UpgradeHandler,
   ) {}
 
   async start(port: number): Promise<void> {
     if (this.server !== undefined) throw new Error(`${this.name} listener already started`);
     const server = createServer(this.onRequest);
+    if (this.onUpgrade !== undefined) server.on('upgrade', this.onUpgrade);
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
