@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors/app-error.js';
+import { trimAscii, upperAscii } from '../core/validation/query-transforms.js';
 
 /** Upper-case tickers, class shares with a dot (BRK.B). */
 export const STOCK_SYMBOL_PATTERN = /^[A-Z]{1,5}(?:\.[A-Z]{1,2})?$/;
@@ -9,7 +10,7 @@ export const STOCK_SYMBOL_PATTERN = /^[A-Z]{1,5}(?:\.[A-Z]{1,2})?$/;
  */
 export function normalizeStockSymbol(value: unknown): unknown {
   if (typeof value !== 'string') return value;
-  return value.trim().toUpperCase().replace(/^([A-Z]{1,5})[-/]([A-Z]{1,2})$/, '$1.$2');
+  return upperAscii(trimAscii(value)).replace(/^([A-Z]{1,5})[-/]([A-Z]{1,2})$/, '$1.$2');
 }
 
 /**

@@ -1,4 +1,5 @@
 import { AppError } from '../core/errors/app-error.js';
+import { upperAscii } from '../core/validation/query-transforms.js';
 import type { OptionType } from '../alpaca/options.models.js';
 import { isRealDate } from './calendar-date.js';
 import type { OptionContractTerms } from './options-results.models.js';
@@ -94,7 +95,7 @@ export function strikeFromCode(code: string): string {
 
 /** Parses an OCC symbol (lower case accepted), naming every part that is wrong. */
 export function parseOccSymbol(raw: string): OccParseResult {
-  const symbol = raw.toUpperCase();
+  const symbol = upperAscii(raw);
   const fail = (problems: OccProblem[], parts: OccParts | null = null): OccParseResult => ({ ok: false, symbol: raw.slice(0, MAX_INSPECTED_LENGTH), problems, parts });
   if (symbol === '') return fail([{ part: 'option_symbol', value: '', problem: 'the symbol is empty' }]);
   if (symbol.length > MAX_INSPECTED_LENGTH) {

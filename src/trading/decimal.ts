@@ -9,6 +9,11 @@ export function decimalPlaces(value: string): number {
   return DECIMAL.exec(value)?.[1]?.length ?? 0;
 }
 
+/** Digits before the point, leading zeros not counted ("0.5" has 0, "0150" has 3). */
+export function integerDigits(value: string): number {
+  return (value.split('.')[0] ?? '').replace(/^0+/, '').length;
+}
+
 /** Strictly above zero, decided on the digits (no float conversion). */
 export function isPositiveDecimal(value: string): boolean {
   return isDecimalString(value) && /[1-9]/.test(value);

@@ -1,6 +1,6 @@
 import { AppError } from '../core/errors/app-error.js';
 import type { OrderRequest } from '../alpaca/trading.models.js';
-import { decimalPlaces, isAtLeastOne, isPositiveDecimal } from './decimal.js';
+import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal } from './decimal.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 
 interface Problem {
@@ -16,10 +16,20 @@ function pricePlaces(value: string): number {
   return isAtLeastOne(value) ? 2 : 4;
 }
 
-function checkDecimal(problems: Problem[], field: string, value: string | undefined, maxPlaces: (v: string) => number): void {
+/**
+ * Integer digits accepted per kind of amount: far above any order Alpaca fills (a billion
+ * shares, a ten-million-dollar share price), yet no 400-digit number is ever forwarded.
+ */
+const MAX_INTEGER_DIGITS = { qty: 9, notional: 10, price: 7, percent: 3 } as const;
+
+function checkDecimal(problems: Problem[], field: string, value: string | undefined, maxPlaces: (v: string) => number, maxIntegerDigits: number): void {
   if (value === undefined) return;
   if (!isPositiveDecimal(value)) {
     problems.push({ field, problems: [`${field} must be a positive decimal string such as "10" or "150.25"`] });
+    return;
+  }
+  if (integerDigits(value) > maxIntegerDigits) {
+    problems.push({ field, problems: [`${field} allows at most ${maxIntegerDigits} digits before the decimal point`] });
     return;
   }
   const max = maxPlaces(value);
@@ -33,15 +43,16 @@ function need(problems: Problem[], cond: boolean, field: string, message: string
 /** The combinations Alpaca requires, checked before any upstream call (alpaca-api.md §4.3). */
 export function orderProblems(o: CreateOrderDto): Problem[] {
   const p: Problem[] = [];
-  checkDecimal(p, 'qty', o.qty, () => QTY_PLACES);
-  checkDecimal(p, 'notional', o.notional, () => NOTIONAL_PLACES);
-  checkDecimal(p, 'limit_price', o.limit_price, pricePlaces);
-  checkDecimal(p, 'stop_price', o.stop_price, pricePlaces);
-  checkDecimal(p, 'trail_price', o.trail_price, pricePlaces);
-  checkDecimal(p, 'trail_percent', o.trail_percent, () => PERCENT_PLACES);
-  checkDecimal(p, 'take_profit.limit_price', o.take_profit?.limit_price, pricePlaces);
-  checkDecimal(p, 'stop_loss.stop_price', o.stop_loss?.stop_price, pricePlaces);
-  checkDecimal(p, 'stop_loss.limit_price', o.stop_loss?.limit_price, pricePlaces);
+  const { qty, notional, price, percent } = MAX_INTEGER_DIGITS;
+  checkDecimal(p, 'qty', o.qty, () => QTY_PLACES, qty);
+  checkDecimal(p, 'notional', o.notional, () => NOTIONAL_PLACES, notional);
+  checkDecimal(p, 'limit_price', o.limit_price, pricePlaces, price);
+  checkDecimal(p, 'stop_price', o.stop_price, pricePlaces, price);
+  checkDecimal(p, 'trail_price', o.trail_price, pricePlaces, price);
+  checkDecimal(p, 'trail_percent', o.trail_percent, () => PERCENT_PLACES, percent);
+  checkDecimal(p, 'take_profit.limit_price', o.take_profit?.limit_price, pricePlaces, price);
+  checkDecimal(p, 'stop_loss.stop_price', o.stop_loss?.stop_price, pricePlaces, price);
+  checkDecimal(p, 'stop_loss.limit_price', o.stop_loss?.limit_price, pricePlaces, price);
 
   need(p, (o.qty === undefined) !== (o.notional === undefined), o.qty === undefined ? 'qty' : 'notional', 'send exactly one of qty and notional');
   if (o.notional !== undefined) {

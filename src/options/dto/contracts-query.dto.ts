@@ -7,7 +7,7 @@ import { STOCK_SYMBOL_PATTERN } from '../../market-data/stock-symbol.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { OCC_ROOT_PATTERN } from '../occ-symbol.js';
 import { IsCalendarDate, PAGE_TOKEN_PATTERN, toUpper } from './query-rules.js';
-import { toInt } from '../../core/validation/query-transforms.js';
+import { toInt, trimAscii, upperAscii } from '../../core/validation/query-transforms.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
 export const MAX_CONTRACTS_LIMIT = 10000;
@@ -17,7 +17,7 @@ const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
 
 /** Upper-cases and trims each entry of a comma list; the list is otherwise sent as written. */
 const toTickerList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((s) => s.trim().toUpperCase()).join(',') : value;
+  typeof value === 'string' ? value.split(',').map((s) => upperAscii(trimAscii(s))).join(',') : value;
 
 export class ContractsQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated underlying tickers.', example: 'AAPL,SPX' })

@@ -1,4 +1,5 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
+import { toUpperAscii } from '../../core/validation/query-transforms.js';
 import { isCalendarDate } from '../calendar-date.js';
 
 /* Validation pieces the options query DTOs share. */
@@ -6,7 +7,8 @@ import { isCalendarDate } from '../calendar-date.js';
 /** Alpaca's page tokens are base64; anything else cannot be one of theirs. */
 export const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
 
-export const toUpper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
+/** ASCII-only upper case (see upperAscii: no Unicode folding of lookalikes). */
+export const toUpper = toUpperAscii;
 
 /** A YYYY-MM-DD date that exists (no 2024-02-30). */
 export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {

@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
-import { toBool, toInt } from '../../core/validation/query-transforms.js';
+import { toBool, toInt, toTrimmedUpperAscii } from '../../core/validation/query-transforms.js';
 import { IsUpstreamTime } from '../../market-data/time-range.validator.js';
 import { ORDER_SYMBOL } from './create-order.dto.js';
 
-const upper = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.trim().toUpperCase() : value);
+const upper = toTrimmedUpperAscii;
 
 export class OrderIdParamDto {
   @ApiProperty({ format: 'uuid' })
