@@ -121,7 +121,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   if (config.corsOrigins.length > 0) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
   }
-  app.set('trust proxy', false);
+  // X-Forwarded-For names the client only behind the proxies TRUST_PROXY names (never all hops).
+  app.set('trust proxy', config.trustProxy);
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
   await app.init();

@@ -18,6 +18,9 @@ export interface RecordInput {
   req?: Request;
   /** When the actor is not (yet) on the request, e.g. a failed authentication. */
   principal?: Principal;
+  /** Without `req`: the request id and client address the event belongs to. */
+  requestId?: string | null;
+  clientIp?: string | null;
 }
 
 function actorOf(p: Principal | undefined): AuditActor {
@@ -79,8 +82,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       action: input.action,
       resource: input.resource,
       outcome: input.outcome,
-      request_id: req === undefined ? null : (getRequestContext(req)?.requestId ?? null),
-      client_ip: req === undefined ? (principal?.ip ?? null) : clientIp(req),
+      request_id: req === undefined ? (input.requestId ?? null) : (getRequestContext(req)?.requestId ?? null),
+      client_ip: req === undefined ? (input.clientIp ?? principal?.ip ?? null) : clientIp(req),
       details: input.details ?? {},
     });
   }

@@ -3,6 +3,7 @@ export const AUDIT_ACTIONS = [
   'token_issued',
   'auth_failure',
   'permission_denied',
+  'access_denied_summary',
   'order_requested',
   'order_accepted',
   'order_rejected',
@@ -14,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'order_cancel_rejected',
   'api_key_created',
   'api_key_revoked',
+  'api_key_roles_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

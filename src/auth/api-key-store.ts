@@ -90,6 +90,20 @@ export class ApiKeyStore {
     return target;
   }
 
+  /**
+   * Replaces an active key's roles. Tokens issued from it with a role it no longer has stop
+   * working (ApiKeyService.tokenBindingProblem); null when no such active key.
+   */
+  setRoles(idOrName: string, roles: Role[]): ApiKeyRecord | null {
+    if (roles.length === 0) throw new Error('a key needs at least one role');
+    const keys = this.load();
+    const target = keys.find((k) => (k.id === idOrName || k.name === idOrName) && k.revoked_at === null);
+    if (target === undefined) return null;
+    target.roles = [...new Set(roles)];
+    this.save(keys);
+    return target;
+  }
+
   private save(keys: ApiKeyRecord[]): void {
     mkdirSync(dirname(this.path), { recursive: true });
     const tmp = `${this.path}.${process.pid}.tmp`;

@@ -4,7 +4,6 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { ApiKeyStore, keyIdOf, sha256Hex, type ApiKeyRecord } from './api-key-store.js';
-import { AuthLockoutService } from './auth-lockout.service.js';
 import type { Principal } from './principal.js';
 
 /** Compared against when no record matches, so unknown and wrong keys cost the same work. */
@@ -14,7 +13,8 @@ const API_KEY_CHALLENGE = 'ApiKey realm="opitios-alpaca", header="X-API-Key"';
 /**
  * Verifies X-API-Key values against the hashed key file. The file is re-read when it changes
  * (checked at most every API_KEYS_RELOAD_MS), so a revocation by the CLI takes effect without a
- * restart. Failures count towards a lockout per key id and per client IP.
+ * restart, for the key and for every token issued from it. Throttling of failures is the
+ * caller's (AuthLockoutService, per client address).
  */
 @Injectable()
 export class ApiKeyService {
@@ -25,16 +25,14 @@ export class ApiKeyService {
 
   constructor(
     private readonly config: AppConfig,
-    private readonly lockout: AuthLockoutService,
     private readonly logger: WinstonLogger,
   ) {
     this.store = new ApiKeyStore(config.apiKeysFile);
     this.refresh(true);
   }
 
-  async authenticate(key: string, ip: string): Promise<Principal> {
+  authenticate(key: string, ip: string): Principal {
     const keyId = keyIdOf(key);
-    await this.lockout.assertNotLocked(keyId, ip);
     this.refresh(false);
     const record = keyId === null ? undefined : this.byId.get(keyId);
     // Same work whatever the outcome: one hash, one constant-time comparison.
@@ -42,10 +40,22 @@ export class ApiKeyService {
     const expected = Buffer.from(record?.hash ?? DUMMY_HASH, 'hex');
     const matches = timingSafeEqual(presented, expected);
     if (record === undefined || !matches || record.revoked_at !== null) {
-      await this.lockout.recordFailure(keyId, ip);
       throw new AppError('INVALID_API_KEY', { headers: { 'WWW-Authenticate': API_KEY_CHALLENGE } });
     }
     return { kind: 'api_key', sub: `key:${record.id}`, roles: [...record.roles], keyId: record.id, ip };
+  }
+
+  /**
+   * Why a token issued from API key `keyId` with `roles` no longer holds (the key is gone, revoked,
+   * or no longer grants one of those roles), or null while it does.
+   */
+  tokenBindingProblem(keyId: string, roles: readonly string[]): string | null {
+    this.refresh(false);
+    const record = this.byId.get(keyId);
+    if (record === undefined) return 'the API key this token was issued for does not exist';
+    if (record.revoked_at !== null) return 'the API key this token was issued for was revoked';
+    if (!roles.every((r) => (record.roles as readonly string[]).includes(r))) return "the API key's roles changed since this token was issued";
+    return null;
   }
 
   private refresh(force: boolean): void {

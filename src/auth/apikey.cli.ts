@@ -1,6 +1,6 @@
 /**
  * API key management: `npm run apikey -- create --name bot1 --roles premium`, `list`,
- * `revoke <id|name>`. Keys are stored as sha-256 hashes in API_KEYS_FILE (or --file); the key
+ * `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]`. Keys are stored as sha-256 hashes in API_KEYS_FILE (or --file); the key
  * itself is printed once, at creation.
  */
 import { userInfo } from 'node:os';
@@ -19,6 +19,7 @@ function usage(): never {
     'usage: apikey create --name NAME --roles ROLE[,ROLE] [--file PATH]\n' +
       '       apikey list [--file PATH]\n' +
       '       apikey revoke ID_OR_NAME [--file PATH]\n' +
+      '       apikey roles ID_OR_NAME --roles ROLE[,ROLE] [--file PATH]   (tokens with a dropped role stop working)\n' +
       `roles: ${ROLES.join(', ')}\n`,
   );
   process.exit(2);
@@ -46,20 +47,26 @@ async function audit(action: AuditAction, keyId: string, details: Record<string,
   }
 }
 
+function rolesOption(args: string[]): Role[] {
+  const roles = (option(args, 'roles') ?? '').split(',').filter((r) => r !== '');
+  if (roles.length === 0) usage();
+  const bad = roles.filter((r) => !isRole(r));
+  if (bad.length > 0) {
+    process.stderr.write(`unknown role(s): ${bad.join(', ')} (roles: ${ROLES.join(', ')})\n`);
+    process.exit(2);
+  }
+  return roles as Role[];
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   const store = new ApiKeyStore(option(args, 'file') ?? process.env['API_KEYS_FILE'] ?? './data/api-keys.json');
   switch (command) {
     case 'create': {
       const name = option(args, 'name');
-      const roles = (option(args, 'roles') ?? '').split(',').filter((r) => r !== '');
-      if (name === undefined || roles.length === 0) usage();
-      const bad = roles.filter((r) => !isRole(r));
-      if (bad.length > 0) {
-        process.stderr.write(`unknown role(s): ${bad.join(', ')} (roles: ${ROLES.join(', ')})\n`);
-        process.exit(2);
-      }
-      const { key, record } = store.create(name, roles as Role[]);
+      const roles = rolesOption(args);
+      if (name === undefined) usage();
+      const { key, record } = store.create(name, roles);
       await audit('api_key_created', record.id, { name: record.name, roles: record.roles });
       process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}\n`);
       process.stdout.write(`${key}\n`);
@@ -81,6 +88,19 @@ async function main(argv: string[]): Promise<void> {
       }
       await audit('api_key_revoked', revoked.id, { name: revoked.name });
       process.stdout.write(`revoked ${revoked.id} "${revoked.name}"\n`);
+      return;
+    }
+    case 'roles': {
+      const target = args.find((a) => !a.startsWith('--') && a !== option(args, 'file') && a !== option(args, 'roles'));
+      if (target === undefined) usage();
+      const roles = rolesOption(args);
+      const changed = store.setRoles(target, roles);
+      if (changed === null) {
+        process.stderr.write(`no active key with id or name "${target}"\n`);
+        process.exit(1);
+      }
+      await audit('api_key_roles_changed', changed.id, { name: changed.name, roles: changed.roles });
+      process.stdout.write(`key ${changed.id} "${changed.name}" roles=${changed.roles.join(',')}\n`);
       return;
     }
     default:

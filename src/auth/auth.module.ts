@@ -2,11 +2,13 @@ import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
+import { AccessRefusalService } from './access-refusal.service.js';
 import { ApiKeyService } from './api-key.service.js';
 import { AuthLockoutService } from './auth-lockout.service.js';
 import { AuthController } from './auth.controller.js';
 import { AuthenticationGuard, JwtAuthGuard } from './authentication.guard.js';
 import { CountersModule } from './counters.module.js';
+import { JwtKeyResolver } from './jwt-keys.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 import { RolesGuard } from './roles.guard.js';
@@ -25,8 +27,10 @@ import { TokenService } from './token.service.js';
   ],
   controllers: [AuthController],
   providers: [
+    JwtKeyResolver,
     JwtStrategy,
     JwtAuthGuard,
+    AccessRefusalService,
     ApiKeyService,
     AuthLockoutService,
     TokenService,

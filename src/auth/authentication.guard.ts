@@ -3,7 +3,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
-import { AuditService } from '../audit/audit.service.js';
+import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
@@ -84,7 +84,9 @@ function expiryOf(token: string): number | null {
 
 /**
  * The global authentication guard: a Bearer JWT or an X-API-Key, else anonymous (viewer, only when
- * ALLOW_ANONYMOUS=true), else 401. Routes marked @Public() skip it.
+ * ALLOW_ANONYMOUS=true), else 401. Routes marked @Public() skip it. A token issued for an API key
+ * holds only while that key is active with the token's roles (checked on every request, also for
+ * remembered tokens).
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
@@ -93,7 +95,7 @@ export class AuthenticationGuard implements CanActivate {
     private readonly jwtGuard: JwtAuthGuard,
     private readonly apiKeys: ApiKeyService,
     private readonly config: AppConfig,
-    private readonly audit: AuditService,
+    private readonly refusals: AccessRefusalService,
   ) {
     this.verified = new VerifiedTokens(config.jwt.clockToleranceSeconds);
   }
@@ -102,8 +104,7 @@ export class AuthenticationGuard implements CanActivate {
 
   /**
    * Synchronous when the answer is known at once (a token verified before, anonymous access, a
-   * malformed header); a promise when a signature or an API key has to be checked. Every refusal
-   * of presented credentials is audited before it is thrown.
+   * malformed header); a promise when a signature has to be checked or a refusal counted.
    */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.policies.of(context).isPublic) return true;
@@ -117,25 +118,17 @@ export class AuthenticationGuard implements CanActivate {
     return outcome instanceof Promise ? outcome.catch((e: unknown) => this.refuse(req, e)) : outcome;
   }
 
+  /** Presented-but-refused credentials are counted and audited; a request with none is simply refused. */
   private async refuse(req: Request, e: unknown): Promise<never> {
-    await this.auditFailure(req, e);
-    throw e;
-  }
-
-  /** Presented-but-refused credentials are audited; a request with none is simply refused. */
-  private async auditFailure(req: Request, e: unknown): Promise<void> {
     const presented = req.header('authorization') !== undefined ? 'bearer' : req.header('x-api-key') !== undefined ? 'api_key' : null;
-    if (presented === null) return;
+    if (presented === null || !(e instanceof AppError)) throw e;
     const apiKey = req.header('x-api-key');
-    await this.audit.recordBestEffort({
+    throw await this.refusals.refuse(req, e, {
       action: 'auth_failure',
-      resource: `route:${req.method} ${req.baseUrl}${req.path}`,
-      outcome: e instanceof AppError ? e.code : 'error',
-      req,
       details: {
         credential: presented,
-        key_id: apiKey === undefined ? null : keyIdOf(apiKey),
-        reason: e instanceof AppError ? (e.details['reason'] ?? null) : null,
+        key_id: presented === 'api_key' && apiKey !== undefined ? keyIdOf(apiKey) : null,
+        reason: typeof e.details['reason'] === 'string' ? e.details['reason'].slice(0, 200) : null,
       },
     });
   }
@@ -154,12 +147,16 @@ export class AuthenticationGuard implements CanActivate {
       const token = authorization.replace(/^Bearer\s+/i, '');
       const known = this.verified.get(token);
       if (known !== undefined) {
+        this.assertBinding(known);
         setPrincipal(req, { ...known, ip: clientIp(req) });
         return true;
       }
       return this.verifyToken(context, req, token);
     }
-    if (apiKey !== undefined) return this.authenticateKey(req, apiKey);
+    if (apiKey !== undefined) {
+      setPrincipal(req, this.apiKeys.authenticate(apiKey, clientIp(req)));
+      return true;
+    }
     if (this.config.allowAnonymous) {
       setPrincipal(req, { kind: 'anonymous', sub: 'anonymous', roles: ['viewer'], keyId: null, ip: clientIp(req) });
       return true;
@@ -167,17 +164,21 @@ export class AuthenticationGuard implements CanActivate {
     throw new AppError('AUTHENTICATION_REQUIRED', { headers: { 'WWW-Authenticate': BEARER_CHALLENGE } });
   }
 
+  /** A token issued for an API key dies with the key (revoked, removed, or its roles lowered). */
+  private assertBinding(principal: Principal): void {
+    if (principal.keyId === null) return;
+    const problem = this.apiKeys.tokenBindingProblem(principal.keyId, principal.roles);
+    if (problem !== null) {
+      throw new AppError('INVALID_TOKEN', { details: { reason: problem }, headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE } });
+    }
+  }
+
   private async verifyToken(context: ExecutionContext, req: Request, token: string): Promise<true> {
     await this.jwtGuard.canActivate(context);
     const principal = req.user as Principal;
+    this.assertBinding(principal);
     this.verified.remember(token, principal);
     setPrincipal(req, principal);
     return true;
   }
-
-  private async authenticateKey(req: Request, apiKey: string): Promise<true> {
-    setPrincipal(req, await this.apiKeys.authenticate(apiKey, clientIp(req)));
-    return true;
-  }
 }
-

@@ -23,7 +23,10 @@ export function getPrincipal(req: Request): Principal | undefined {
   return requestSlots(req)?.[PRINCIPAL] as Principal | undefined;
 }
 
-/** The client address as the socket sees it (no proxy headers are trusted). */
+/**
+ * The client's address: the socket's, or, behind proxies named by TRUST_PROXY, the address the
+ * nearest untrusted hop of X-Forwarded-For gives (Express's `trust proxy`, set by createApp).
+ */
 export function clientIp(req: Request): string {
-  return req.socket.remoteAddress ?? 'unknown';
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }

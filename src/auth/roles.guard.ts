@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
-import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
+import { AccessRefusalService } from './access-refusal.service.js';
 import { getPrincipal, type Principal } from './principal.js';
 import { grants, rolesGranting, type Permission } from './roles.js';
 import { RoutePolicies } from './route-policies.js';
@@ -14,10 +14,10 @@ import { RoutePolicies } from './route-policies.js';
 export class RolesGuard implements CanActivate {
   constructor(
     private readonly policies: RoutePolicies,
-    private readonly audit: AuditService,
+    private readonly refusals: AccessRefusalService,
   ) {}
 
-  /** Synchronous when the permission is granted; a refusal is audited first. */
+  /** Synchronous when the permission is granted; a refusal is counted and audited (AccessRefusalService). */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const { isPublic, requiredPermission: required } = this.policies.of(context);
     if (isPublic) return true;
@@ -29,16 +29,11 @@ export class RolesGuard implements CanActivate {
   }
 
   private async refuse(req: Request, principal: Principal, required: Permission | undefined): Promise<never> {
-    await this.audit.recordBestEffort({
-      action: 'permission_denied',
-      resource: `route:${req.method} ${req.baseUrl}${req.path}`,
-      outcome: 'INSUFFICIENT_PERMISSIONS',
-      req,
-      details: { required_permission: required ?? null },
-    });
-    throw new AppError('INSUFFICIENT_PERMISSIONS', {
+    const error = new AppError('INSUFFICIENT_PERMISSIONS', {
       message: required === undefined ? 'This route declares no permission and is closed.' : `This operation needs the "${required}" permission.`,
       details: { required_permission: required ?? null, your_roles: principal.roles, roles_with_permission: required === undefined ? [] : rolesGranting(required) },
     });
+    // Counted against the client like a failed authentication: probing routes is refused too.
+    throw await this.refusals.refuse(req, error, { action: 'permission_denied', principal, details: { required_permission: required ?? null } });
   }
 }

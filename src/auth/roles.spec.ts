@@ -2,11 +2,11 @@ import { grants, isPremiumTier, PERMISSIONS, rolesGranting, ROLE_PERMISSIONS, RO
 
 /** DESIGN.md: viewer stocks + clock; premium adds options and history; trader adds trading; admin all, incl. audit. */
 const EXPECTED: Record<Role, Permission[]> = {
-  viewer: ['market:read'],
-  premium: ['market:read', 'options:read', 'history:read'],
-  trader: ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
+  viewer: ['token:issue', 'market:read'],
+  premium: ['token:issue', 'market:read', 'options:read', 'history:read'],
+  trader: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
   // The trading issue: "role trader (admin may read)".
-  admin: ['market:read', 'options:read', 'history:read', 'trading:read', 'audit:read'],
+  admin: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'audit:read'],
 };
 
 describe('role permissions', () => {

@@ -2,7 +2,7 @@
 export const ROLES = ['viewer', 'premium', 'trader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write', 'audit:read'] as const;
+export const PERMISSIONS = ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'trading:write', 'audit:read'] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**
@@ -11,10 +11,10 @@ export type Permission = (typeof PERMISSIONS)[number];
  * "role trader (admin may read)", so whoever reads the audit trail does not also trade.
  */
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
-  viewer: ['market:read'],
-  premium: ['market:read', 'options:read', 'history:read'],
-  trader: ['market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
-  admin: ['market:read', 'options:read', 'history:read', 'trading:read', 'audit:read'],
+  viewer: ['token:issue', 'market:read'],
+  premium: ['token:issue', 'market:read', 'options:read', 'history:read'],
+  trader: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
+  admin: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'audit:read'],
 };
 
 export function isRole(value: unknown): value is Role {

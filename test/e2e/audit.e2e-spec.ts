@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { startGateway, eventually, expectCatalogError, tokenFor, type Gateway } from './harness.js';
 
 const LIMIT_BUY = { symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' };
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'trader-audit' })}` };
@@ -43,9 +43,9 @@ describe('audit trail', () => {
     await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', 'Bearer nope.nope.nope').expect(401);
     await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set('X-API-Key', key).expect(403);
 
+    // Refusals are audited without holding up their answer: wait for the records to land.
+    await eventually(() => expect(records(gw).map((r) => r.action)).toEqual(['order_requested', 'order_accepted', 'token_issued', 'auth_failure', 'permission_denied']));
     const all = records(gw);
-    const actions = all.map((r) => r.action);
-    expect(actions).toEqual(['order_requested', 'order_accepted', 'token_issued', 'auth_failure', 'permission_denied']);
     const [requested, accepted, issued, failure, denied] = all;
     expect(requested).toMatchObject({
       seq: 1, resource: 'order:audit-1', outcome: 'pending',
@@ -56,8 +56,15 @@ describe('audit trail', () => {
     expect(requested?.client_ip).toMatch(/127\.0\.0\.1|::1/);
     expect(accepted).toMatchObject({ seq: 2, resource: 'order:audit-1', details: { order_id: order.body.data.id, reconciled: false } });
     expect(issued?.actor.key_id).toMatch(/^[0-9a-f]{16}$/);
-    expect(failure).toMatchObject({ outcome: 'INVALID_TOKEN', actor: { sub: null }, details: { credential: 'bearer' } });
-    expect(denied).toMatchObject({ outcome: 'INSUFFICIENT_PERMISSIONS', details: { required_permission: 'history:read' } });
+    expect(failure).toMatchObject({
+      outcome: 'INVALID_TOKEN', actor: { sub: null }, resource: 'route:GET /api/v1/stocks/:symbol/quote',
+      details: { credential: 'bearer', path: '/api/v1/stocks/AAPL/quote', path_truncated: false },
+    });
+    expect(failure?.request_id).toMatch(/^req_/);
+    expect(denied).toMatchObject({
+      outcome: 'INSUFFICIENT_PERMISSIONS', resource: 'route:GET /api/v1/stocks/:symbol/bars',
+      actor: { key_id: issued?.actor.key_id }, details: { required_permission: 'history:read' },
+    });
     // No secret in the trail.
     const text = readFileSync(gw.auditFile, 'utf8');
     expect(text).not.toContain(key);

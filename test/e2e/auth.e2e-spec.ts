@@ -113,13 +113,17 @@ describe('API keys and POST /auth/token', () => {
     const { key } = store.create('bot1', ['premium']);
     const res = await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.data).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, roles: ['premium'] });
+    expect(res.body.data).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, roles: ['premium'], jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     const token = res.body.data.access_token as string;
     const bars = await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '1' }).set('Authorization', `Bearer ${token}`);
     expect(bars.status).toBe(200);
     const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
     expect(claims).toMatchObject({ iss: 'opitios-alpaca', aud: 'opitios-alpaca-api', roles: ['premium'] });
     expect(claims['sub']).toMatch(/^key:[0-9a-f]{16}$/);
+    expect(claims['key_id']).toBe((claims['sub'] as string).slice(4));
+    expect(claims['jti']).toBe(res.body.data.jti);
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'default' });
     expect(Number(claims['exp']) - Number(claims['iat'])).toBe(3600);
   });
 

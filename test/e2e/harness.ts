@@ -84,6 +84,8 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     // Feature tests send many requests quickly; the limits have their own tests.
     RATE_LIMIT_BURST_PER_SECOND: '100000',
     RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
+    // Feature tests send refused requests on purpose; the lockout has its own tests.
+    AUTH_MAX_FAILURES: '1000',
     // Feature tests inject many faults; the breaker and the upstream budget have their own tests.
     CIRCUIT_FAILURE_THRESHOLD: '10000',
     CIRCUIT_FAILURE_RATIO_PERCENT: '0',

@@ -42,15 +42,17 @@ describe('per-principal rate limits (in memory)', () => {
     const { key } = store.create('limited', ['viewer']);
     const first = await gw.anon().get('/api/v1/market/clock').set('X-API-Key', key).expect(200);
     expect(first.headers['x-ratelimit-remaining']).toBe('4');
-    const token = (await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key).expect(200)).body.data.access_token as string;
+    // The exchange itself counts against the key's own tier (not the anonymous one of its address).
+    const exchange = await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key).expect(200);
+    expect(exchange.headers['x-ratelimit-remaining']).toBe('3');
+    const token = exchange.body.data.access_token as string;
     const second = await gw.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
-    expect(second.headers['x-ratelimit-remaining']).toBe('3');
+    expect(second.headers['x-ratelimit-remaining']).toBe('2');
   });
 
   it('limits anonymous callers by IP with the anonymous tier, and only to viewer rights', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i += 1) statuses.push((await gw.anon().get('/api/v1/market/clock')).status);
-    // The token exchange above was one anonymous (public-route) request from this IP too.
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(1);
     expect(statuses[0]).toBe(200);
   });
@@ -67,25 +69,6 @@ describe('burst limit', () => {
       expect(refused.length).toBeGreaterThanOrEqual(1);
       expect(refused[0]?.body.error.details).toEqual({ limit: 3, window: 'second' });
       expect(refused[0]?.headers['retry-after']).toBe('1');
-    } finally {
-      await gw.close();
-    }
-  });
-});
-
-describe('brute-force protection', () => {
-  it('locks a client out after AUTH_MAX_FAILURES failures, even with a right key afterwards', async () => {
-    const gw = await startGateway({ AUTH_MAX_FAILURES: '3', AUTH_LOCKOUT_SECONDS: '60' });
-    try {
-      const { key } = new ApiKeyStore(gw.apiKeysFile).create('target', ['viewer']);
-      for (let i = 0; i < 3; i += 1) {
-        expectCatalogError(await gw.anon().post('/api/v1/auth/token').set('X-API-Key', `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`), 401, 'INVALID_API_KEY');
-      }
-      const locked = await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key);
-      const error = expectCatalogError(locked, 429, 'RATE_LIMIT_EXCEEDED');
-      expect(error['details']).toEqual({ reason: 'authentication_lockout' });
-      expect(Number(locked.headers['retry-after'])).toBeGreaterThan(50);
-      expect(gw.logs.filter((l) => l['message'] === 'auth_failure')).toHaveLength(3);
     } finally {
       await gw.close();
     }

@@ -1,4 +1,5 @@
 import { STOCK_FEEDS, OPTIONS_FEEDS, LOG_FORMATS, LOG_LEVELS } from './environment.js';
+import type { TrustProxySetting } from './trust-proxy.js';
 
 /** Hosts Alpaca itself serves; any other host is reported as such in `metadata.provider`. */
 const OFFICIAL_DATA_HOSTS = new Set(['data.alpaca.markets', 'data.sandbox.alpaca.markets']);
@@ -44,6 +45,41 @@ export interface CacheConfig {
   };
 }
 
+/** One HS256 key; `kid` goes into the header of tokens signed with it. */
+export interface JwtSigningKey {
+  kid: string;
+  secret: string;
+}
+
+/** An identity provider whose RS256/ES256 tokens are accepted (keys from its JWKS URL). */
+export interface JwksConfig {
+  url: string;
+  issuer: string;
+  audience: string;
+  /** Claim name or dotted path holding the roles. */
+  rolesClaim: string;
+  /** Identity provider role → gateway role; null: role names are taken as they are. */
+  roleMap: ReadonlyMap<string, string> | null;
+}
+
+export interface JwtConfig {
+  /** Every HS256 key that verifies; the first one signs new tokens. */
+  keys: JwtSigningKey[];
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+  clockToleranceSeconds: number;
+  jwks: JwksConfig | null;
+}
+
+export interface AuthLockoutConfig {
+  maxFailures: number;
+  failureWindowSeconds: number;
+  lockoutSeconds: number;
+  lockoutMaxSeconds: number;
+}
+
 export interface RateLimitConfig {
   anonymousPerHour: number;
   authenticatedPerHour: number;
@@ -59,11 +95,13 @@ export class AppConfig {
   readonly redisUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly auditLogPath: string;
-  readonly jwt: { secret: string; issuer: string; audience: string; ttlSeconds: number; clockToleranceSeconds: number };
+  readonly jwt: JwtConfig;
   readonly apiKeysFile: string;
   readonly apiKeysReloadMs: number;
   readonly rateLimits: RateLimitConfig;
-  readonly authLockout: { maxFailures: number; lockoutSeconds: number };
+  readonly authLockout: AuthLockoutConfig;
+  /** Express `trust proxy`: which X-Forwarded-For hops name the client. */
+  readonly trustProxy: TrustProxySetting;
   readonly corsOrigins: string[];
   readonly resilience: ResilienceConfig;
   readonly cache: CacheConfig;
@@ -73,6 +111,7 @@ export class AppConfig {
   readonly stockBatchMaxSymbols: number;
   readonly optionsBatchMaxContracts: number;
   readonly bodyLimitBytes: number;
+  readonly bodyMaxDepth: number;
   // ---- operations ----
   /** SHUTDOWN_GRACE_MS: drain time for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
@@ -89,6 +128,7 @@ export class AppConfig {
     this.apiKeysReloadMs = init.apiKeysReloadMs;
     this.rateLimits = init.rateLimits;
     this.authLockout = init.authLockout;
+    this.trustProxy = init.trustProxy;
     this.corsOrigins = init.corsOrigins;
     this.resilience = init.resilience;
     this.cache = init.cache;
@@ -98,12 +138,13 @@ export class AppConfig {
     this.stockBatchMaxSymbols = init.stockBatchMaxSymbols;
     this.optionsBatchMaxContracts = init.optionsBatchMaxContracts;
     this.bodyLimitBytes = init.bodyLimitBytes;
+    this.bodyMaxDepth = init.bodyMaxDepth;
     this.shutdownGraceMs = init.shutdownGraceMs;
   }
 
   /** Values that must never appear in a log line or a response body. */
   secrets(): string[] {
-    return [this.alpaca.keyId, this.alpaca.secretKey, this.jwt.secret, this.metricsToken].filter(
+    return [this.alpaca.keyId, this.alpaca.secretKey, ...this.jwt.keys.map((k) => k.secret), this.metricsToken].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
   }

@@ -11,7 +11,10 @@ import {
   Max,
   MinLength,
   Min,
+  Validate,
+  ValidateIf,
 } from 'class-validator';
+import { TrustProxyConstraint } from './trust-proxy.js';
 
 /** Feeds Alpaca accepts on the latest/snapshot stock endpoints (alpaca-api.md §1.3). */
 export const STOCK_FEEDS = ['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight'] as const;
@@ -72,9 +75,23 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @IsNotEmpty()
   AUDIT_LOG_PATH: string = './data/audit.jsonl';
 
-  /** HS256 needs a long secret; a short one is refused rather than silently accepted. */
+  /**
+   * HS256 signing key (kid `default`). Required unless JWT_SECRETS is set; a short one is refused
+   * rather than silently accepted.
+   */
+  @ValidateIf((o: EnvironmentVariables) => o.JWT_SECRETS === undefined || o.JWT_SECRET !== undefined)
   @IsString() @MinLength(32)
-  JWT_SECRET!: string;
+  JWT_SECRET?: string;
+
+  /**
+   * Rotation: `kid:secret` pairs, comma-separated, newest first. New tokens are signed with the
+   * first and carry its kid; a token is verified with the key its kid names, so removing a pair
+   * rotates that key out. JWT_SECRET, when also set, stays valid as kid `default`.
+   */
+  @IsOptional() @Matches(/^[A-Za-z0-9._-]{1,64}:[^,\s]{32,}(,[A-Za-z0-9._-]{1,64}:[^,\s]{32,})*$/, {
+    message: 'must be comma-separated kid:secret pairs (kid: letters, digits, . _ -; secret: at least 32 characters, no comma or space)',
+  })
+  JWT_SECRETS?: string;
 
   @IsOptional() @IsString() @IsNotEmpty()
   JWT_ISSUER: string = 'opitios-alpaca';
@@ -111,7 +128,33 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(86400)
   JWT_TTL_SECONDS: number = 3600;
 
-  /** Tolerated clock difference when checking `exp`/`nbf`. */
+  /** Longest lifetime a token may have (exp - iat); longer ones are refused, whoever signed them. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(60) @Max(2592000)
+  JWT_MAX_TTL_SECONDS: number = 86400;
+
+  /** Identity provider tokens (RS256/ES256) verified with the keys this JWKS URL serves. */
+  @IsOptional() @IsUrl(HTTP_URL)
+  JWT_JWKS_URL?: string;
+
+  /** Required with JWT_JWKS_URL: the `iss` the identity provider writes. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  JWT_JWKS_ISSUER?: string;
+
+  /** Required with JWT_JWKS_URL: the `aud` this gateway is known by at the identity provider. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  JWT_JWKS_AUDIENCE?: string;
+
+  /** Where the roles are in an identity provider's token: a claim name or a dotted path (realm_access.roles). */
+  @IsOptional() @Matches(/^[A-Za-z0-9_:-]+(\.[A-Za-z0-9_:-]+)*$/, { message: 'must be a claim name or a dotted path' })
+  JWT_JWKS_ROLES_CLAIM: string = 'roles';
+
+  /** Identity provider role → gateway role (`idp-trader=trader,idp-ro=viewer`); unmapped roles are ignored. Unset: names are taken as they are. */
+  @IsOptional() @Matches(/^[^=,\s]+=(viewer|premium|trader|admin)(,[^=,\s]+=(viewer|premium|trader|admin))*$/, {
+    message: 'must be comma-separated idp_role=gateway_role pairs (gateway roles: viewer, premium, trader, admin)',
+  })
+  JWT_JWKS_ROLE_MAP?: string;
+
+  /** Tolerated clock difference when checking `exp`/`nbf`/`iat`. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(300)
   JWT_CLOCK_TOLERANCE_SECONDS: number = 30;
 
@@ -133,12 +176,26 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_BURST_PER_SECOND: number = 20;
 
-  /** Failed credential checks per key id or client IP before a lockout. */
+  /** Refused credentials (401) or permissions (403) per client address within AUTH_FAILURE_WINDOW_SECONDS before a lockout. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   AUTH_MAX_FAILURES: number = 10;
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
+  AUTH_FAILURE_WINDOW_SECONDS: number = 300;
+
+  /** The first lockout's length; each further one within a day doubles it, up to AUTH_LOCKOUT_MAX_SECONDS. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86400)
   AUTH_LOCKOUT_SECONDS: number = 900;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(604800)
+  AUTH_LOCKOUT_MAX_SECONDS: number = 86400;
+
+  /**
+   * Express `trust proxy`: a hop count, or comma-separated addresses/CIDRs (and the names
+   * loopback, linklocal, uniquelocal) of the proxies in front. Unset: X-Forwarded-For is ignored.
+   */
+  @IsOptional() @Validate(TrustProxyConstraint)
+  TRUST_PROXY?: string;
 
   /** Comma-separated allowed origins; CORS is off when unset. */
   @IsOptional() @Matches(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, { message: 'must be * or a comma-separated list of http(s) origins' })
@@ -188,6 +245,10 @@ export class EnvironmentVariables {
   /** Largest `option_symbols[]` accepted by POST /options/quotes/batch (sent 100 per upstream call). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   OPTIONS_BATCH_MAX_CONTRACTS: number = 100;
+
+  /** Deepest nesting of arrays/objects a JSON body may have; deeper ones are refused before validation. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(2) @Max(256)
+  BODY_MAX_DEPTH: number = 16;
 
   /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)

@@ -26,9 +26,14 @@ describe('validateConfig', () => {
     expect(c.alpaca.tradingRateLimitPerMin).toBe(200);
     expect(c.alpaca.provider).toBe('alpaca');
     expect(c.alpaca.tradingMode).toBe('paper');
-    expect(c.jwt).toEqual({ secret: JWT, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', ttlSeconds: 3600, clockToleranceSeconds: 30 });
+    expect(c.jwt).toEqual({
+      keys: [{ kid: 'default', secret: JWT }], issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api',
+      ttlSeconds: 3600, maxTtlSeconds: 86400, clockToleranceSeconds: 30, jwks: null,
+    });
     expect(c.rateLimits).toEqual({ anonymousPerHour: 100, authenticatedPerHour: 1000, premiumPerHour: 5000, burstPerSecond: 20 });
-    expect(c.authLockout).toEqual({ maxFailures: 10, lockoutSeconds: 900 });
+    expect(c.authLockout).toEqual({ maxFailures: 10, failureWindowSeconds: 300, lockoutSeconds: 900, lockoutMaxSeconds: 86400 });
+    expect(c.trustProxy).toBe(false);
+    expect(c.bodyMaxDepth).toBe(16);
     expect(c.corsOrigins).toEqual([]);
     expect(c.auditLogPath).toBe('./data/audit.jsonl');
     expect(c.apiKeysFile).toBe('./data/api-keys.json');

@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { AppConfig } from './app-config.js';
+import { AppConfig, type JwksConfig, type JwtSigningKey } from './app-config.js';
+import { parseTrustProxy } from './trust-proxy.js';
 import { EnvironmentVariables } from './environment.js';
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -26,6 +27,41 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
   return out;
 }
 
+/** The kid JWT_SECRET's tokens carry (and tokens without a kid are checked against). */
+export const DEFAULT_JWT_KID = 'default';
+
+/** JWT_SECRETS (newest first), then JWT_SECRET as kid `default`. */
+function jwtKeys(vars: EnvironmentVariables): JwtSigningKey[] {
+  const keys: JwtSigningKey[] = (vars.JWT_SECRETS ?? '')
+    .split(',')
+    .filter((pair) => pair !== '')
+    .map((pair) => {
+      const at = pair.indexOf(':');
+      return { kid: pair.slice(0, at), secret: pair.slice(at + 1) };
+    });
+  if (vars.JWT_SECRET !== undefined && !keys.some((k) => k.kid === DEFAULT_JWT_KID)) keys.push({ kid: DEFAULT_JWT_KID, secret: vars.JWT_SECRET });
+  return keys;
+}
+
+function jwksConfig(vars: EnvironmentVariables): JwksConfig | null {
+  if (vars.JWT_JWKS_URL === undefined || vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined) return null;
+  const roleMap = vars.JWT_JWKS_ROLE_MAP === undefined ? null : new Map(vars.JWT_JWKS_ROLE_MAP.split(',').map((pair) => pair.split('=') as [string, string]));
+  return { url: vars.JWT_JWKS_URL, issuer: vars.JWT_JWKS_ISSUER, audience: vars.JWT_JWKS_AUDIENCE, rolesClaim: vars.JWT_JWKS_ROLES_CLAIM, roleMap };
+}
+
+/** Rules that involve more than one variable. */
+function crossFieldProblems(vars: EnvironmentVariables): string[] {
+  const problems: string[] = [];
+  if (vars.JWT_SECRET === undefined && vars.JWT_SECRETS === undefined) problems.push('JWT_SECRET: required unless JWT_SECRETS is set');
+  const kids = (vars.JWT_SECRETS ?? '').split(',').filter((p) => p !== '').map((p) => p.slice(0, p.indexOf(':')));
+  if (new Set(kids).size !== kids.length) problems.push('JWT_SECRETS: each kid may appear once');
+  if (vars.JWT_TTL_SECONDS > vars.JWT_MAX_TTL_SECONDS) problems.push('JWT_TTL_SECONDS: must not exceed JWT_MAX_TTL_SECONDS');
+  if (vars.JWT_JWKS_URL !== undefined && (vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined)) {
+    problems.push('JWT_JWKS_URL: needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE (tokens are checked against both)');
+  }
+  return problems;
+}
+
 /** Validates the environment once and builds the typed configuration. */
 export function validateConfig(env: Record<string, string | undefined>): AppConfig {
   const vars = plainToInstance(EnvironmentVariables, withoutEmpty(env), {
@@ -33,7 +69,8 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     exposeDefaultValues: true,
   });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: true });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  const problems = [...describe(errors), ...crossFieldProblems(vars)];
+  if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const dataUrl = vars.APCA_API_DATA_URL.replace(/\/+$/, '');
   const tradingUrl = vars.APCA_API_BASE_URL.replace(/\/+$/, '');
@@ -60,11 +97,13 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     databaseUrl: vars.DATABASE_URL,
     auditLogPath: vars.AUDIT_LOG_PATH,
     jwt: {
-      secret: vars.JWT_SECRET,
+      keys: jwtKeys(vars),
       issuer: vars.JWT_ISSUER,
       audience: vars.JWT_AUDIENCE,
       ttlSeconds: vars.JWT_TTL_SECONDS,
+      maxTtlSeconds: vars.JWT_MAX_TTL_SECONDS,
       clockToleranceSeconds: vars.JWT_CLOCK_TOLERANCE_SECONDS,
+      jwks: jwksConfig(vars),
     },
     apiKeysFile: vars.API_KEYS_FILE,
     apiKeysReloadMs: vars.API_KEYS_RELOAD_MS,
@@ -74,7 +113,13 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       premiumPerHour: vars.RATE_LIMIT_PREMIUM_PER_HOUR,
       burstPerSecond: vars.RATE_LIMIT_BURST_PER_SECOND,
     },
-    authLockout: { maxFailures: vars.AUTH_MAX_FAILURES, lockoutSeconds: vars.AUTH_LOCKOUT_SECONDS },
+    authLockout: {
+      maxFailures: vars.AUTH_MAX_FAILURES,
+      failureWindowSeconds: vars.AUTH_FAILURE_WINDOW_SECONDS,
+      lockoutSeconds: vars.AUTH_LOCKOUT_SECONDS,
+      lockoutMaxSeconds: Math.max(vars.AUTH_LOCKOUT_SECONDS, vars.AUTH_LOCKOUT_MAX_SECONDS),
+    },
+    trustProxy: parseTrustProxy(vars.TRUST_PROXY) ?? false,
     corsOrigins: vars.CORS_ORIGINS === undefined ? [] : vars.CORS_ORIGINS.split(','),
     resilience: {
       requestDeadlineMs: vars.ALPACA_REQUEST_DEADLINE_MS,
@@ -103,6 +148,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     stockBatchMaxSymbols: vars.STOCK_BATCH_MAX_SYMBOLS,
     optionsBatchMaxContracts: vars.OPTIONS_BATCH_MAX_CONTRACTS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
+    bodyMaxDepth: vars.BODY_MAX_DEPTH,
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
   });

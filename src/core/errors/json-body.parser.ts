@@ -2,9 +2,18 @@ import { Injectable } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
 import { AppError } from './app-error.js';
+import { jsonStructureProblem, type JsonStructureProblem } from './json-structure.js';
 
 interface BodyParserError {
   type: string;
+  structure?: JsonStructureProblem;
+}
+
+/** Thrown from body-parser's `verify` hook; body-parser passes it on as `entity.verify.failed`. */
+class BodyStructureError extends Error {
+  constructor(readonly structure: JsonStructureProblem) {
+    super(`JSON body structure refused: ${structure.problem}`);
+  }
 }
 
 function isBodyParserError(e: unknown): e is BodyParserError {
@@ -21,7 +30,15 @@ export class JsonBodyParser {
   private readonly parser: express.RequestHandler;
 
   constructor(private readonly config: AppConfig) {
-    this.parser = express.json({ limit: config.bodyLimitBytes });
+    const maxDepth = config.bodyMaxDepth;
+    this.parser = express.json({
+      limit: config.bodyLimitBytes,
+      // Before JSON.parse: depth and duplicate members (see json-structure.ts).
+      verify: (_req, _res, buf, encoding) => {
+        const problem = jsonStructureProblem(buf.toString((encoding || 'utf8') as BufferEncoding), maxDepth);
+        if (problem !== null) throw new BodyStructureError(problem);
+      },
+    });
   }
 
   /** Whether the request carries a body at all (as body-parser itself decides). */
@@ -41,6 +58,20 @@ export class JsonBodyParser {
       switch (err.type) {
         case 'entity.too.large':
           return new AppError('PAYLOAD_TOO_LARGE', { details: { limit_bytes: this.config.bodyLimitBytes } });
+        case 'entity.verify.failed':
+          if (err.structure?.problem === 'too_deep') {
+            return new AppError('INVALID_PARAMETER', {
+              message: `The request body nests deeper than ${err.structure.max_depth} levels.`,
+              details: { body: 'too_deep', max_depth: err.structure.max_depth },
+            });
+          }
+          if (err.structure?.problem === 'duplicate_key') {
+            return new AppError('INVALID_PARAMETER', {
+              message: `The request body names "${err.structure.key}" more than once in one object.`,
+              details: { body: 'duplicate_key', key: err.structure.key },
+            });
+          }
+          return new AppError('INVALID_PARAMETER', { message: 'The request body could not be read.', details: { body: err.type } });
         case 'entity.parse.failed':
           return new AppError('INVALID_PARAMETER', { message: 'The request body is not valid JSON.', details: { body: 'malformed_json' } });
         case 'charset.unsupported':

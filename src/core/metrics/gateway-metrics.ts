@@ -117,6 +117,18 @@ export class GatewayMetrics extends UpstreamObserver {
     registers: [this.registry],
   });
 
+  private readonly accessDenied = new Counter({
+    name: 'opitios_access_denied_total',
+    help: 'Refused requests (401, 403, and lockout 429s), by catalog code.',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+  private readonly authLockouts = new Counter({
+    name: 'opitios_auth_lockouts_total',
+    help: 'Client addresses locked out after repeated refusals (each lockout, backoff included).',
+    registers: [this.registry],
+  });
+
   constructor() {
     super();
     collectDefaultMetrics({ register: this.registry });
@@ -168,6 +180,15 @@ export class GatewayMetrics extends UpstreamObserver {
   /** Hook for the cache: one call per lookup, `layer` from a fixed set such as `memory` or `redis`. */
   observeCacheLookup(layer: string, result: 'hit' | 'miss'): void {
     this.cacheLookups.inc({ layer: this.smallSets.layer.value(layer), result });
+  }
+
+  /** A request refused for its credentials or permissions (`code`: a catalog code). */
+  observeAccessDenied(code: string): void {
+    this.accessDenied.inc({ code: this.smallSets.code.value(code) });
+  }
+
+  observeAuthLockout(): void {
+    this.authLockouts.inc();
   }
 
   /** Hook for the audit store: `event` from its fixed set of event types. */

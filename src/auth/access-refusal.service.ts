@@ -1,0 +1,75 @@
+import { BeforeApplicationShutdown, Injectable, OnModuleDestroy } from '@nestjs/common';
+import type { Request } from 'express';
+import { AuditService } from '../audit/audit.service.js';
+import { getRequestContext } from '../core/attribution/request-context.js';
+import { AppError } from '../core/errors/app-error.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { routeLabel } from '../core/metrics/route-template.js';
+import { AuthLockoutService } from './auth-lockout.service.js';
+import { DenialAuditLog, type Denial } from './denial-audit.js';
+import { clientIp, type Principal } from './principal.js';
+
+/** How long refusals of one client are gathered into one audit summary. */
+const SUMMARY_WINDOW_MS = 60_000;
+
+export interface RefusalContext {
+  action: Denial['action'];
+  principal?: Principal;
+  details: Record<string, unknown>;
+}
+
+/**
+ * The one path every refused request takes (401 at authentication, 403 at the roles guard, a
+ * refused API key at /auth/token): counted against its client address (lockout → 429 with
+ * Retry-After), metered, and audited in aggregate. Returns the error to throw.
+ */
+@Injectable()
+export class AccessRefusalService implements BeforeApplicationShutdown, OnModuleDestroy {
+  private readonly log: DenialAuditLog;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly lockout: AuthLockoutService,
+    private readonly metrics: GatewayMetrics,
+    private readonly logger: WinstonLogger,
+    audit: AuditService,
+  ) {
+    this.log = new DenialAuditLog(audit, () => new Date());
+    this.timer = setInterval(() => void this.log.flush(), SUMMARY_WINDOW_MS);
+    this.timer.unref();
+  }
+
+  async refuse(req: Request, error: AppError, context: RefusalContext): Promise<AppError> {
+    const client = clientIp(req);
+    let final = error;
+    try {
+      const decision = await this.lockout.recordRefusal(client);
+      if (decision.locked) final = this.lockout.lockoutError(decision, error.code);
+    } catch (e: unknown) {
+      // Counting failed (a store error): the refusal itself still stands.
+      this.logger.event('error', 'auth_refusal_not_counted', { error: e instanceof Error ? e.message : String(e) });
+    }
+    this.metrics.observeAccessDenied(final.code);
+    this.log.note({
+      client,
+      code: final.code,
+      action: context.action,
+      route: `${req.method} ${routeLabel(req)}`,
+      path: req.originalUrl,
+      requestId: getRequestContext(req)?.requestId ?? null,
+      principal: context.principal,
+      details: final === error ? context.details : { ...context.details, lockout_instead_of: error.code },
+    });
+    return final;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.log.flush();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+}
