@@ -5,7 +5,8 @@
  *      Nest parts the design requires doing nothing (the framework's own floor);
  *   2. upstream calls per 1000 client requests, Zipf mix over 200 symbols, market-open TTLs;
  *   3. 100 concurrent identical cold requests → upstream calls;
- *   4. latency of a cold batch of 20 symbols.
+ *   4. latency of a cold batch of 20 symbols;
+ *   5. a trader's order p50, quiet and during a flood of bad tokens from one client.
  * Everything runs on loopback: the project's Alpaca emulator (BENCH_UPSTREAM_LATENCY_MS, default
  * 50 ms), the gateway, and a load generator in a child process so it does not share the servers'
  * event loop. Durations and counts are bounded; it stops by itself.
@@ -14,7 +15,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -284,6 +285,41 @@ async function main(): Promise<void> {
   emulator.clearRequests();
   const batch = await request(gatewayPort, 'POST', '/api/v1/stocks/quotes/batch', { symbols: coldSymbols.slice(1, 21) });
   line(`4. cold batch of 20 symbols: ${batch.ms} ms (upstream latency ${LATENCY_MS} ms), ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), status ${batch.status}`);
+
+  // 5. A trader's order latency, quiet and while one client floods the gateway with bad tokens
+  // (from a child process, as fast as 32 connections go): refusals are throttled per client and
+  // audited in aggregate, so orders must not queue behind their audit writes.
+  emulator.setLatency(0);
+  const auditLines = (): number => readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').split('\n').filter((l) => l !== '').length;
+  let orderNo = 0;
+  const orderTimes = async (n: number): Promise<number[]> => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i += 1) {
+      orderNo += 1;
+      const t0 = process.hrtime.bigint();
+      const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/orders`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token(['trader'])}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-order-${orderNo}` },
+        body: JSON.stringify({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }),
+      });
+      await res.arrayBuffer();
+      if (res.status !== 201) throw new Error(`bench order answered ${res.status}`);
+      times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    return times.sort((a, b) => a - b);
+  };
+  const p50 = (sorted: number[]): number => sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+  const quiet = await orderTimes(50);
+  const auditBefore = auditLines();
+  const flood = runLoad(`http://127.0.0.1:${gatewayPort}/api/v1/stocks/AAPL/quote`, 'not.a.token', DURATION_MS);
+  const during = await orderTimes(50);
+  const floodResult = await flood;
+  const auditDuringFlood = auditLines() - auditBefore - 2 * 50;
+  line(
+    `5. trader order p50 quiet ${p50(quiet).toFixed(2)} ms, during a flood of ${floodResult.requests} bad-token requests from one client ` +
+      `${p50(during).toFixed(2)} ms (x${(p50(during) / p50(quiet)).toFixed(2)}); ${auditDuringFlood} audit records for the flood ` +
+      `(orders' own excluded), flood p50 ${floodResult.p50.toFixed(2)} ms, ${floodResult.requests - floodResult.errors} of them not refused`,
+  );
 
   await bare.close();
   await floor.close();

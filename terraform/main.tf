@@ -22,7 +22,7 @@ locals {
   # Whether a key file is mounted is not itself secret; count and for_each refuse sensitive values.
   mount_api_keys = nonsensitive(var.api_keys_json != null)
 
-  config = merge(var.extra_env, {
+  config = merge(var.extra_env, var.trust_proxy == null ? {} : { TRUST_PROXY = var.trust_proxy }, {
     PORT                = tostring(local.container_port)
     HOST                = "0.0.0.0"
     APCA_API_BASE_URL   = var.alpaca_trading_url
@@ -41,6 +41,7 @@ locals {
     APCA_API_KEY_ID     = var.alpaca_api_key_id
     APCA_API_SECRET_KEY = var.alpaca_api_secret_key
     JWT_SECRET          = var.jwt_secret
+    JWT_SECRETS         = var.jwt_secrets
     METRICS_TOKEN       = var.metrics_token
     REDIS_URL           = var.redis_url
     DATABASE_URL        = var.database_url

@@ -203,6 +203,17 @@ variable "log_level" {
   }
 }
 
+variable "trust_proxy" {
+  description = "TRUST_PROXY: the proxies in front of the pods whose X-Forwarded-For names the client (a hop count such as \"1\" for one ingress, or comma-separated CIDRs of the ingress pods). null: X-Forwarded-For is ignored, and every client behind the ingress shares its address for lockouts and anonymous limits."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.trust_proxy == null || can(regex("^([0-9]{1,2}|[0-9a-fA-F:./]+(,\\s*[0-9a-fA-F:./]+)*)$", var.trust_proxy))
+    error_message = "trust_proxy must be a hop count or comma-separated addresses/CIDRs (never 'true': anyone could then name their own address)."
+  }
+}
+
 variable "extra_env" {
   description = "Further non-secret environment variables for the gateway (see the README's configuration table), e.g. { CORS_ORIGINS = \"https://dash.example.com\" }."
   type        = map(string)
@@ -246,6 +257,18 @@ variable "jwt_secret" {
   validation {
     condition     = length(var.jwt_secret) >= 32
     error_message = "jwt_secret must be at least 32 characters long."
+  }
+}
+
+variable "jwt_secrets" {
+  description = "JWT_SECRETS: key rotation, 'kid:secret' pairs (secrets of at least 32 characters), newest first; new tokens are signed with the first. null: only jwt_secret (kid 'default')."
+  type        = string
+  default     = null
+  sensitive   = true
+
+  validation {
+    condition     = var.jwt_secrets == null || can(regex("^[A-Za-z0-9._-]{1,64}:[^,\\s]{32,}(,[A-Za-z0-9._-]{1,64}:[^,\\s]{32,})*$", var.jwt_secrets))
+    error_message = "jwt_secrets must be comma-separated kid:secret pairs with secrets of at least 32 characters."
   }
 }
 
