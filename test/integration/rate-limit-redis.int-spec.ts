@@ -39,6 +39,29 @@ describe('rate limits shared through Redis', () => {
   });
 });
 
+describe('lockouts shared through Redis', () => {
+  it('refusals on two instances count towards one lockout of the client; valid credentials still pass', async () => {
+    const env = { REDIS_URL, TRUST_PROXY: 'loopback', AUTH_MAX_FAILURES: '6' };
+    const a = await startGateway(env);
+    const b = await startGateway(env);
+    try {
+      // A fresh client address per run, so counts left in Redis by earlier runs do not matter.
+      const client = { 'X-Forwarded-For': `2001:db8::${randomUUID().slice(0, 4)}` };
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i += 1) {
+        statuses.push((await (i % 2 === 0 ? a : b).anon().get('/api/v1/market/clock').set(client).set('Authorization', `Bearer bad.token.${i}`)).status);
+      }
+      expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
+      const locked = await b.anon().get('/api/v1/market/clock').set(client).set('Authorization', 'Bearer bad.token.x');
+      expect(locked.body.error.details).toEqual({ reason: 'authentication_lockout', refused_as: 'INVALID_TOKEN' });
+      await a.anon().get('/api/v1/market/clock').set(client).set('Authorization', `Bearer ${tokenFor(['viewer'])}`).expect(200);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
+
 describe('counting both windows in Redis', () => {
   let redis: DisposableRedis;
   let client: Redis;
