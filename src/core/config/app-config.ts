@@ -80,6 +80,18 @@ export interface AuthLockoutConfig {
   lockoutMaxSeconds: number;
 }
 
+export interface StreamConfig {
+  /** Alpaca's stream host (wss://…), no trailing slash. */
+  url: string;
+  maxUpstreamSymbols: number;
+  maxConnectionsPerPrincipal: number;
+  maxSymbolsPerConnection: number;
+  clientQueueMessages: number;
+  clientQueueBytes: number;
+  slowClientCloseMs: number;
+  upstreamLingerMs: number;
+}
+
 export interface RateLimitConfig {
   anonymousPerHour: number;
   authenticatedPerHour: number;
@@ -112,6 +124,7 @@ export class AppConfig {
   readonly optionsBatchMaxContracts: number;
   readonly bodyLimitBytes: number;
   readonly bodyMaxDepth: number;
+  readonly stream: StreamConfig;
   // ---- operations ----
   /** SHUTDOWN_GRACE_MS: drain time for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
@@ -139,6 +152,7 @@ export class AppConfig {
     this.optionsBatchMaxContracts = init.optionsBatchMaxContracts;
     this.bodyLimitBytes = init.bodyLimitBytes;
     this.bodyMaxDepth = init.bodyMaxDepth;
+    this.stream = init.stream;
     this.shutdownGraceMs = init.shutdownGraceMs;
   }
 

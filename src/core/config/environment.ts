@@ -254,6 +254,39 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(10485760)
   BODY_LIMIT_BYTES: number = 102400;
 
+  // ---- streams ----
+
+  /** Alpaca's market-data stream host; `/v2/{feed}` and `/v1beta1/{options feed}` are appended. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['ws', 'wss'] })
+  APCA_API_STREAM_URL: string = 'wss://stream.data.alpaca.markets';
+
+  /** Symbols the plan lets one stream connection hold (Basic/IEX: 30), over all channels of an endpoint. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  ALPACA_STREAM_MAX_SYMBOLS: number = 30;
+
+  /** Client connections (WebSocket and SSE together) one principal may hold on one instance. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: number = 10;
+
+  /** Symbols (over all channels) one client connection may subscribe to. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  STREAM_MAX_SYMBOLS_PER_CONNECTION: number = 100;
+
+  /** A client's send queue: past either bound, messages are dropped and counted (a `dropped` message follows). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  STREAM_CLIENT_QUEUE_MESSAGES: number = 1000;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) @Max(268435456)
+  STREAM_CLIENT_QUEUE_BYTES: number = 1048576;
+
+  /** A client that keeps overflowing this long is closed with 4408. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  STREAM_SLOW_CLIENT_CLOSE_MS: number = 10000;
+
+  /** How long an upstream socket stays open after its last subscriber left (a quick resubscribe reuses it). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
+  STREAM_UPSTREAM_LINGER_MS: number = 5000;
+
   // ---- operations (health, metrics, shutdown) ----
 
   /**

@@ -149,6 +149,16 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     optionsBatchMaxContracts: vars.OPTIONS_BATCH_MAX_CONTRACTS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
     bodyMaxDepth: vars.BODY_MAX_DEPTH,
+    stream: {
+      url: vars.APCA_API_STREAM_URL.replace(/\/+$/, ''),
+      maxUpstreamSymbols: vars.ALPACA_STREAM_MAX_SYMBOLS,
+      maxConnectionsPerPrincipal: vars.STREAM_MAX_CONNECTIONS_PER_PRINCIPAL,
+      maxSymbolsPerConnection: vars.STREAM_MAX_SYMBOLS_PER_CONNECTION,
+      clientQueueMessages: vars.STREAM_CLIENT_QUEUE_MESSAGES,
+      clientQueueBytes: vars.STREAM_CLIENT_QUEUE_BYTES,
+      slowClientCloseMs: vars.STREAM_SLOW_CLIENT_CLOSE_MS,
+      upstreamLingerMs: vars.STREAM_UPSTREAM_LINGER_MS,
+    },
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
   });

@@ -9,7 +9,7 @@ const DESIGN: Record<string, number> = {
   ORDER_NOT_FOUND: 404, POSITION_NOT_FOUND: 404, ROUTE_NOT_FOUND: 404,
   IDEMPOTENCY_CONFLICT: 409, ORDER_REJECTED: 422, RATE_LIMIT_EXCEEDED: 429, INTERNAL_SERVICE_ERROR: 500,
   UPSTREAM_INVALID_RESPONSE: 502, UPSTREAM_API_UNAVAILABLE: 503, UPSTREAM_RATE_LIMITED: 503, UPSTREAM_AUTHENTICATION_FAILED: 503,
-  CIRCUIT_OPEN: 503, UPSTREAM_TIMEOUT: 504, ORDER_OUTCOME_UNKNOWN: 504,
+  CIRCUIT_OPEN: 503, UPSTREAM_STREAM_UNAVAILABLE: 503, UPSTREAM_TIMEOUT: 504, ORDER_OUTCOME_UNKNOWN: 504,
 };
 
 describe('error catalog', () => {
@@ -18,8 +18,8 @@ describe('error catalog', () => {
       expect({ code, status: (ERROR_CATALOG as Record<string, { status: number }>)[code]?.status }).toEqual({ code, status });
     }
   });
-  it('adds only PAYLOAD_TOO_LARGE (413, oversized bodies) and AUDIT_UNAVAILABLE (503, orders refused unaudited)', () => {
-    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in DESIGN))).toEqual(['PAYLOAD_TOO_LARGE', 'AUDIT_UNAVAILABLE']);
+  it('adds only PAYLOAD_TOO_LARGE (413, oversized bodies), STREAM_SYMBOL_LIMIT (streams only) and AUDIT_UNAVAILABLE (503, orders refused unaudited)', () => {
+    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in DESIGN))).toEqual(['PAYLOAD_TOO_LARGE', 'STREAM_SYMBOL_LIMIT', 'AUDIT_UNAVAILABLE']);
     expect(ERROR_CATALOG.PAYLOAD_TOO_LARGE.status).toBe(413);
     expect(ERROR_CATALOG.AUDIT_UNAVAILABLE.status).toBe(503);
   });

@@ -157,6 +157,17 @@ export const ERROR_CATALOG = {
     message: "Alpaca refused the gateway's credentials.",
     suggestedActions: ['Nothing to change on your side; the operators have to fix the Alpaca keys.'],
   },
+  UPSTREAM_STREAM_UNAVAILABLE: {
+    status: 503, type: 'upstream_error', severity: 'error',
+    message: "Alpaca's stream for this data is not available right now.",
+    suggestedActions: ['Stay connected: a gap message follows when data flows again; meanwhile read REST snapshots.'],
+  },
+  /** Streams only: the subscription would pass the plan's (or the caller's) symbol limit; nothing was changed. */
+  STREAM_SYMBOL_LIMIT: {
+    status: 429, type: 'rate_limit', severity: 'warning',
+    message: 'The subscription would exceed the symbol limit; nothing was changed.',
+    suggestedActions: ['Unsubscribe symbols you no longer need, or poll REST for the rest.'],
+  },
   AUDIT_UNAVAILABLE: {
     status: 503, type: 'internal_error', severity: 'critical',
     message: 'The audit trail cannot be written, so no order is sent.',
