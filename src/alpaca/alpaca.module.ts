@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
 import { AlpacaDataClient, AlpacaTradingClient } from './alpaca-clients.js';
 import { AlpacaMarketDataGateway } from './alpaca-market-data.gateway.js';
+import { AlpacaMarketStreamGateway } from './alpaca-market-stream.js';
 import { AlpacaOptionsDataGateway } from './alpaca-options-data.gateway.js';
 import { MarketDataGateway } from './market-data.gateway.js';
+import { MarketStreamGateway } from './market-stream.port.js';
 import { OptionsDataGateway } from './options-data.gateway.js';
 import { AlpacaTradingGateway } from './alpaca-trading.gateway.js';
 import { TradingGateway } from './trading.gateway.js';
@@ -17,7 +19,8 @@ import { UpstreamResilience } from './resilience/upstream-resilience.js';
     { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway },
     { provide: OptionsDataGateway, useClass: AlpacaOptionsDataGateway },
     { provide: TradingGateway, useClass: AlpacaTradingGateway },
+    { provide: MarketStreamGateway, useClass: AlpacaMarketStreamGateway },
   ],
-  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway],
+  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway],
 })
 export class AlpacaModule {}

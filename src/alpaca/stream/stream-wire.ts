@@ -1,0 +1,202 @@
+/**
+ * Alpaca's market-data stream frames (alpaca-streams.md §2-§5): decoding JSON text and msgpack
+ * binary frames, classifying each message, and mapping data messages into the port's names with
+ * the same parsers and mappers as the REST answers. Pure functions; nothing here touches a socket.
+ */
+import { decode, decodeTimestampToTimeSpec, encode, EXT_TIMESTAMP, ExtensionCodec } from '@msgpack/msgpack';
+import type { RawData } from 'ws';
+import { ENDPOINT_CHANNELS, type StreamChannel, type StreamData, type StreamEndpoint } from '../market-stream.port.js';
+import { toOptionQuote, toOptionTrade } from '../option.mapper.js';
+import { parseOptionQuote, parseOptionTrade } from '../options-wire-parsers.js';
+import { toBar, toStockQuote, toStockTrade } from '../stock.mapper.js';
+import { object, parseBar, parseStockQuote, parseStockTrade, str, WireFormatError } from '../wire-parsers.js';
+
+/** How frames are written on a socket: the upgrade's Content-Type decides (§2). */
+export type StreamEncoding = 'json' | 'msgpack';
+
+/**
+ * Trade ids are uint64; JSON.parse would round those above 2^53, so they are quoted first (as
+ * AlpacaHttpClient does for REST). Only a value right after `{` or `,` is a key: text inside a
+ * string value has a backslash before its quotes and is never touched.
+ */
+const LONG_TRADE_ID = /([{,]\s*"i"\s*:\s*)(\d{16,})(?=\s*[,}])/g;
+
+const NANOS_PER_SECOND = 1_000_000_000;
+const SECONDS_PER_DAY = 86_400;
+const SECONDS_PER_HOUR = 3_600;
+const SECONDS_PER_MINUTE = 60;
+/** Days from 0000-03-01 to 1970-01-01, and the length of a 400-year Gregorian era (Hinnant's civil_from_days). */
+const EPOCH_SHIFT_DAYS = 719_468;
+const DAYS_PER_ERA = 146_097;
+const MAX_YEAR = 9999;
+
+function pad(value: number, width: number): string {
+  return String(value).padStart(width, '0');
+}
+
+/** Days since 1970-01-01 → proleptic Gregorian date; integer arithmetic only, exact for every day. */
+function civilFromDays(days: number): { year: number; month: number; day: number } {
+  const z = days + EPOCH_SHIFT_DAYS;
+  const era = Math.floor(z / DAYS_PER_ERA);
+  const doe = z - era * DAYS_PER_ERA;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  return { year, month, day };
+}
+
+/**
+ * A msgpack timestamp as RFC 3339 with all nine fraction digits (`2024-03-08T11:41:24.727071744Z`).
+ * Built from the seconds and nanoseconds directly: a JS Date would keep milliseconds only.
+ */
+export function formatTimeSpec(spec: { sec: number; nsec: number }): string {
+  const { sec, nsec } = spec;
+  if (!Number.isSafeInteger(sec) || !Number.isInteger(nsec) || nsec < 0 || nsec >= NANOS_PER_SECOND) {
+    throw new WireFormatError('$.t', 'a msgpack timestamp');
+  }
+  const days = Math.floor(sec / SECONDS_PER_DAY);
+  const ofDay = sec - days * SECONDS_PER_DAY;
+  const { year, month, day } = civilFromDays(days);
+  if (year < 0 || year > MAX_YEAR) throw new WireFormatError('$.t', 'a timestamp between years 0000 and 9999');
+  const hours = Math.floor(ofDay / SECONDS_PER_HOUR);
+  const minutes = Math.floor((ofDay % SECONDS_PER_HOUR) / SECONDS_PER_MINUTE);
+  const seconds = ofDay % SECONDS_PER_MINUTE;
+  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(nsec, 9)}Z`;
+}
+
+/** Timestamps (ext −1, any of its three sizes) decode straight to the RFC 3339 string. */
+const extensionCodec = new ExtensionCodec();
+extensionCodec.register({
+  type: EXT_TIMESTAMP,
+  // Outgoing frames carry no timestamps; returning null leaves encoding to the default path.
+  encode: () => null,
+  decode: (data: Uint8Array) => formatTimeSpec(decodeTimestampToTimeSpec(data)),
+});
+
+function toBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+}
+
+/** 64-bit msgpack integers arrive as bigint: a number when exact, else the decimal string (like long trade ids). */
+function exactInteger(value: unknown): unknown {
+  if (typeof value !== 'bigint') return value;
+  const asNumber = Number(value);
+  return Number.isSafeInteger(asNumber) ? asNumber : value.toString();
+}
+
+function withExactIntegers(message: unknown): unknown {
+  if (message === null || typeof message !== 'object' || Array.isArray(message)) return message;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(message)) out[key] = exactInteger(value);
+  return out;
+}
+
+export type DecodedFrame = { ok: true; messages: unknown[] } | { ok: false; kind: 'undecodable_frame' | 'not_an_array'; reason: string };
+
+/** A server frame: JSON when text, msgpack when binary (whatever was asked for, so a surprise still decodes). */
+export function decodeFrame(data: RawData, isBinary: boolean): DecodedFrame {
+  let value: unknown;
+  try {
+    const bytes = toBuffer(data);
+    value = isBinary
+      ? decode(bytes, { extensionCodec, useBigInt64: true })
+      : JSON.parse(bytes.toString('utf8').replace(LONG_TRADE_ID, '$1"$2"'));
+  } catch (e: unknown) {
+    return { ok: false, kind: 'undecodable_frame', reason: e instanceof Error ? e.message : 'undecodable' };
+  }
+  // §2: every server frame is an array of messages.
+  if (!Array.isArray(value)) return { ok: false, kind: 'not_an_array', reason: 'frame is not an array' };
+  return { ok: true, messages: isBinary ? value.map(withExactIntegers) : value };
+}
+
+/** A client action as one frame: a JSON text frame, or a msgpack binary frame on msgpack sockets (§2). */
+export function encodeAction(action: Record<string, unknown>, encoding: StreamEncoding): string | Uint8Array {
+  return encoding === 'json' ? JSON.stringify(action) : encode(action);
+}
+
+/** One server message, classified. */
+export type ServerMessage =
+  | { kind: 'success'; msg: string }
+  | { kind: 'error'; code: number; msg: string }
+  | { kind: 'subscription'; channels: Map<StreamChannel, Set<string>> }
+  | { kind: 'data'; data: StreamData }
+  /** A well-formed message of a type the gateway does not use (dailyBars, corrections, statuses, ...). */
+  | { kind: 'ignored'; type: string }
+  /** `what` is a small fixed label (for "log once per kind"); `reason` says which field was wrong. */
+  | { kind: 'malformed'; what: string; reason: string };
+
+type DataMapper = (message: unknown, symbol: string) => StreamData;
+
+/** §4: the message types the port carries, per endpoint; any other `T` is ignored. */
+const DATA_MAPPERS: Readonly<Record<StreamEndpoint, Readonly<Record<string, DataMapper>>>> = {
+  stocks: {
+    q: (m, symbol) => ({ type: 'quote', symbol, data: toStockQuote(parseStockQuote(m, '$.q')) }),
+    t: (m, symbol) => ({ type: 'trade', symbol, data: toStockTrade(parseStockTrade(m, '$.t')) }),
+    b: (m, symbol) => ({ type: 'bar', symbol, data: toBar(parseBar(m, '$.b')) }),
+  },
+  options: {
+    q: (m, symbol) => ({ type: 'option_quote', symbol, data: toOptionQuote(parseOptionQuote(m, '$.q')) }),
+    t: (m, symbol) => ({ type: 'option_trade', symbol, data: toOptionTrade(parseOptionTrade(m, '$.t')) }),
+  },
+};
+
+/** Own keys only: a `T` such as "constructor" must not find Object's prototype. */
+function mapperFor(endpoint: StreamEndpoint, type: string): DataMapper | undefined {
+  const table = DATA_MAPPERS[endpoint];
+  return Object.hasOwn(table, type) ? table[type] : undefined;
+}
+
+const CONTROL_TYPES: ReadonlySet<string> = new Set(['success', 'error', 'subscription']);
+
+/** §3 step 4: the whole current subscription; a missing (or nil) key is an empty channel. */
+function parseAck(o: Record<string, unknown>, endpoint: StreamEndpoint): Map<StreamChannel, Set<string>> {
+  const channels = new Map<StreamChannel, Set<string>>();
+  for (const channel of ENDPOINT_CHANNELS[endpoint]) {
+    const list = o[channel];
+    if (list === undefined || list === null) {
+      channels.set(channel, new Set());
+      continue;
+    }
+    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) throw new WireFormatError(`$.${channel}`, 'an array of strings');
+    channels.set(channel, new Set(list));
+  }
+  return channels;
+}
+
+function classify(message: unknown, endpoint: StreamEndpoint): ServerMessage {
+  const o = object(message, '$');
+  const type = str(o, 'T', '$');
+  switch (type) {
+    case 'success':
+      return { kind: 'success', msg: str(o, 'msg', '$') };
+    case 'error': {
+      const code = o['code'];
+      if (typeof code !== 'number' || !Number.isInteger(code)) throw new WireFormatError('$.code', 'an integer');
+      return { kind: 'error', code, msg: typeof o['msg'] === 'string' ? o['msg'] : '' };
+    }
+    case 'subscription':
+      return { kind: 'subscription', channels: parseAck(o, endpoint) };
+    default: {
+      const mapper = mapperFor(endpoint, type);
+      if (mapper === undefined) return { kind: 'ignored', type };
+      return { kind: 'data', data: mapper(o, str(o, 'S', '$')) };
+    }
+  }
+}
+
+/** Never throws: a message that does not have Alpaca's shape comes back as `malformed`. */
+export function readMessage(message: unknown, endpoint: StreamEndpoint): ServerMessage {
+  try {
+    return classify(message, endpoint);
+  } catch (e: unknown) {
+    const reason = e instanceof Error ? e.message : 'unreadable';
+    const type = message !== null && typeof message === 'object' ? (message as Record<string, unknown>)['T'] : undefined;
+    // The label stays in a small set: a T the gateway reads, or just "message" for anything else.
+    const known = typeof type === 'string' && (CONTROL_TYPES.has(type) || mapperFor(endpoint, type) !== undefined);
+    return { kind: 'malformed', what: known ? `message_${type}` : 'message', reason };
+  }
+}
