@@ -41,10 +41,22 @@ export class AccessRefusalService implements BeforeApplicationShutdown, OnModule
   }
 
   async refuse(req: Request, error: AppError, context: RefusalContext): Promise<AppError> {
-    const client = clientIp(req);
+    return this.refuseClient(
+      { client: clientIp(req), route: `${req.method} ${routeLabel(req)}`, path: req.originalUrl, requestId: getRequestContext(req)?.requestId ?? null },
+      error,
+      context,
+    );
+  }
+
+  /** The same for a request that is not an Express one (a stream connection or frame). */
+  async refuseClient(
+    where: { client: string; route: string; path: string; requestId: string | null },
+    error: AppError,
+    context: RefusalContext,
+  ): Promise<AppError> {
     let final = error;
     try {
-      const decision = await this.lockout.recordRefusal(client);
+      const decision = await this.lockout.recordRefusal(where.client);
       if (decision.locked) final = this.lockout.lockoutError(decision, error.code);
     } catch (e: unknown) {
       // Counting failed (a store error): the refusal itself still stands.
@@ -52,12 +64,9 @@ export class AccessRefusalService implements BeforeApplicationShutdown, OnModule
     }
     this.metrics.observeAccessDenied(final.code);
     this.log.note({
-      client,
+      ...where,
       code: final.code,
       action: context.action,
-      route: `${req.method} ${routeLabel(req)}`,
-      path: req.originalUrl,
-      requestId: getRequestContext(req)?.requestId ?? null,
       principal: context.principal,
       details: final === error ? context.details : { ...context.details, lockout_instead_of: error.code },
     });

@@ -6,6 +6,7 @@ import { AccessRefusalService } from './access-refusal.service.js';
 import { ApiKeyService } from './api-key.service.js';
 import { AuthLockoutService } from './auth-lockout.service.js';
 import { AuthController } from './auth.controller.js';
+import { CredentialVerifier } from './credential-verifier.service.js';
 import { AuthenticationGuard, JwtAuthGuard } from './authentication.guard.js';
 import { CountersModule } from './counters.module.js';
 import { JwtKeyResolver } from './jwt-keys.js';
@@ -31,6 +32,7 @@ import { TokenService } from './token.service.js';
     JwtStrategy,
     JwtAuthGuard,
     AccessRefusalService,
+    CredentialVerifier,
     ApiKeyService,
     AuthLockoutService,
     TokenService,
@@ -39,5 +41,6 @@ import { TokenService } from './token.service.js';
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
+  exports: [CredentialVerifier],
 })
 export class AuthModule {}

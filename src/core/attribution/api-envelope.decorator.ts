@@ -2,7 +2,7 @@ import { applyDecorators, type Type } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 
 export class CacheMetadataDto {
-  @ApiProperty({ enum: ['HIT', 'MISS', 'BYPASS'] })
+  @ApiProperty({ enum: ['HIT', 'MISS', 'BYPASS', 'STREAM'] })
   status!: string;
   @ApiProperty({ description: 'Seconds since the data was fetched from Alpaca.' })
   age_seconds!: number;

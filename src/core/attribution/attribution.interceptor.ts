@@ -47,7 +47,7 @@ export class AttributionInterceptor implements NestInterceptor {
     const { provenance: p, cache } = attributed;
     const upstreamMs = this.upstreamInstant(p);
     const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
-    const ageSeconds = cache.status === 'HIT' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
+    const ageSeconds = cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
 
     this.metrics.observeAttributedResponse(p.dataSource, freshness);
     res.setHeader('X-Data-Source', p.dataSource);

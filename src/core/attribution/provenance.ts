@@ -7,7 +7,8 @@ export type DataSource =
   | 'alpaca_options_contracts'
   | 'alpaca_trading';
 
-export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS';
+/** STREAM: the latest value from Alpaca's stream, kept while the symbol is streamed (no upstream call). */
+export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS' | 'STREAM';
 export type MarketStatus = 'open' | 'closed' | 'unknown';
 
 export interface CacheState {

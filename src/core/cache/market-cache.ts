@@ -36,6 +36,8 @@ export class MarketCache {
   private readonly l1: Cache;
   private readonly l2: Cache | null;
   private readonly flights = new SingleFlight();
+  /** Latest values from Alpaca's streams, per key, while the symbol is streamed (set by the stream hub). */
+  private readonly streamed = new Map<string, SourcedValue<unknown>>();
   private l2Degraded = false;
 
   constructor(
@@ -85,6 +87,11 @@ export class MarketCache {
     maxAgeSeconds: number | undefined,
     load: () => Promise<SourcedValue<T>>,
   ): Promise<CacheResult<T>> {
+    const live = this.streamed.get(key) as SourcedValue<T> | undefined;
+    if (live !== undefined) {
+      const age = (Date.now() - live.provenance.fetchedAt) / MS_PER_SECOND;
+      if (maxAgeSeconds === undefined || age <= maxAgeSeconds) return { sourced: live, cache: { status: 'STREAM', ageSeconds: age, maxAgeSeconds: await ttl } };
+    }
     // The TTL may still be on its way (it depends on the market clock): the lookup does not need it.
     const hit = ttl === 0 ? undefined : await this.lookup<T>(key);
     if (hit !== undefined) {
@@ -108,7 +115,21 @@ export class MarketCache {
 
   /** Drops the in-process layer (Redis entries simply expire). */
   async clear(): Promise<void> {
+    this.streamed.clear();
     await this.l1.clear();
+  }
+
+  /**
+   * The stream hub's latest value for a key (a streamed quote or trade): answered as `STREAM`
+   * without any upstream call until `unsetStreamed` (the symbol left the stream, or the stream was
+   * interrupted and the value can no longer be called the latest).
+   */
+  setStreamed<T>(key: string, value: SourcedValue<T>): void {
+    this.streamed.set(key, value);
+  }
+
+  unsetStreamed(key: string): void {
+    this.streamed.delete(key);
   }
 
   private async lookup<T>(key: string): Promise<SourcedValue<T> | undefined> {

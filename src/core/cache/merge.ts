@@ -17,7 +17,9 @@ function mergeProvenance(all: Provenance[]): Provenance {
 /** Cache state of a batch: HIT only when every item was; its age is the oldest item's. */
 function mergeCache(all: CacheState[]): CacheState {
   const maxAgeSeconds = Math.min(...all.map((c) => c.maxAgeSeconds ?? 0));
-  if (all.every((c) => c.status === 'HIT')) return { status: 'HIT', ageSeconds: Math.max(...all.map((c) => c.ageSeconds)), maxAgeSeconds };
+  const ageSeconds = Math.max(...all.map((c) => c.ageSeconds));
+  if (all.every((c) => c.status === 'STREAM')) return { status: 'STREAM', ageSeconds, maxAgeSeconds };
+  if (all.every((c) => c.status === 'HIT' || c.status === 'STREAM')) return { status: 'HIT', ageSeconds, maxAgeSeconds };
   return { status: 'MISS', ageSeconds: 0, maxAgeSeconds };
 }
 

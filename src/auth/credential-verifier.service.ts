@@ -1,0 +1,102 @@
+import { Injectable } from '@nestjs/common';
+import passport from 'passport';
+import { AppError } from '../core/errors/app-error.js';
+import { AccessRefusalService } from './access-refusal.service.js';
+import { keyIdOf } from './api-key-store.js';
+import { ApiKeyService } from './api-key.service.js';
+import { InvalidClaimsError } from './jwt.strategy.js';
+import type { Principal } from './principal.js';
+
+/** Credentials as a stream client presents them: upgrade headers, or an `auth` frame. */
+export interface PresentedCredentials {
+  token?: string;
+  apiKey?: string;
+}
+
+export interface VerifiedPrincipal {
+  principal: Principal;
+  /** When the token expires (ms since the epoch); null for API keys. */
+  expiresAtMs: number | null;
+}
+
+/** Where the credentials came from, for the refusal count and the audit trail. */
+export interface CredentialOrigin {
+  client: string;
+  /** e.g. `WS /api/v1/stream`. */
+  route: string;
+  path: string;
+  requestId: string | null;
+}
+
+const TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
+
+function expiryOf(token: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
+  } catch {
+    // Only called for tokens passport-jwt accepted, which have a readable payload.
+    return null;
+  }
+}
+
+/**
+ * Authentication for transports that are not Express routes (the client stream): the same checks
+ * as the HTTP guard (passport-jwt with the same strategy, API keys, a token's tie to its key),
+ * the same refusal accounting (per client address, lockout, audit in aggregate).
+ */
+@Injectable()
+export class CredentialVerifier {
+  constructor(
+    private readonly apiKeys: ApiKeyService,
+    private readonly refusals: AccessRefusalService,
+  ) {}
+
+  async verify(credentials: PresentedCredentials, origin: CredentialOrigin): Promise<VerifiedPrincipal> {
+    try {
+      if (credentials.token !== undefined) {
+        const principal = await this.verifyToken(credentials.token, origin.client);
+        return { principal, expiresAtMs: expiryOf(credentials.token) };
+      }
+      if (credentials.apiKey !== undefined) return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
+    } catch (e: unknown) {
+      if (!(e instanceof AppError)) throw e;
+      const presented = credentials.token !== undefined ? 'bearer' : 'api_key';
+      throw await this.refusals.refuseClient(origin, e, {
+        action: 'auth_failure',
+        details: {
+          credential: presented,
+          key_id: credentials.apiKey === undefined ? null : keyIdOf(credentials.apiKey),
+          reason: typeof e.details['reason'] === 'string' ? e.details['reason'].slice(0, 200) : null,
+        },
+      });
+    }
+    throw new AppError('AUTHENTICATION_REQUIRED', { message: 'Send Authorization: Bearer <token> or X-API-Key, or an auth frame.' });
+  }
+
+  /** Why an authenticated principal no longer holds (its API key revoked or its roles lowered), or null. */
+  revalidate(principal: Principal): string | null {
+    if (principal.keyId === null) return null;
+    return principal.kind === 'api_key'
+      ? this.apiKeys.tokenBindingProblem(principal.keyId, principal.roles)?.replace('this token was issued for', 'used') ?? null
+      : this.apiKeys.tokenBindingProblem(principal.keyId, principal.roles);
+  }
+
+  private verifyToken(token: string, client: string): Promise<Principal> {
+    // The object passport-jwt reads: the header it extracts the token from, and the client address.
+    const req = { headers: { authorization: `Bearer ${token}` }, ip: client, socket: { remoteAddress: client } };
+    return new Promise<Principal>((resolve, reject) => {
+      const refuse = (reason: string): void =>
+        reject(new AppError('INVALID_TOKEN', { details: { reason }, headers: { 'WWW-Authenticate': TOKEN_CHALLENGE } }));
+      const authenticate = passport.authenticate('jwt', { session: false }, (err: unknown, user: Principal | false, info: unknown) => {
+        if (err instanceof InvalidClaimsError) return refuse(err.message);
+        if (err !== null && err !== undefined) return reject(err instanceof Error ? err : new Error('passport failed without an Error'));
+        if (user === false) return refuse(info instanceof Error ? info.message : 'token rejected');
+        const problem = user.keyId === null ? null : this.apiKeys.tokenBindingProblem(user.keyId, user.roles);
+        if (problem !== null) return refuse(problem);
+        resolve(user);
+      }) as (req: object, res: object, next: (e?: unknown) => void) => void;
+      authenticate(req, {}, (e?: unknown) => reject(e instanceof Error ? e : new Error('passport did not answer')));
+    });
+  }
+}
