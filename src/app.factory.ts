@@ -4,12 +4,14 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/errors/json-body.parser.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
+import { ASYNCAPI_PATH, asyncApiDocument } from './streams/asyncapi.js';
 import { GlobalExceptionFilter } from './core/errors/global-exception.filter.js';
 import { AppError } from './core/errors/app-error.js';
 import type { NextFunction, Request, Response } from 'express';
@@ -29,7 +31,8 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
     .setDescription(
       'Real Alpaca market data and trading behind one gateway. Every answer carries its data source, feed, ' +
         `upstream timestamp, freshness and cache state; every error is a typed catalog entry. Data host: ${config.alpaca.dataHost} ` +
-        `(${config.alpaca.provider}).`,
+        `(${config.alpaca.provider}). Real-time data: the WebSocket /api/v1/stream (or SSE at /api/v1/stream/events), ` +
+        `described by the AsyncAPI document at [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}).`,
     )
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/v1/auth/token.' })
@@ -125,9 +128,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.set('trust proxy', config.trustProxy);
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
+  // The client stream (/api/v1/stream) on the same server; StreamGateway reads its own frames.
+  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
   await app.init();
   // After the API routes, so an API request does not walk past the documentation's routes first.
   setupSwagger(app, config);
+  const asyncApi = JSON.stringify(asyncApiDocument());
+  app.use(ASYNCAPI_PATH, (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.send(asyncApi);
+  });
   // Nest answers unknown paths under the prefix; anything else would get Express's HTML page.
   app.use((req: Request, res: Response) => filter.respond(req, res, new AppError('ROUTE_NOT_FOUND')));
   return app;

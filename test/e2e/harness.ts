@@ -9,7 +9,7 @@ import { createApp } from '../../src/app.factory.js';
 import { validateConfig } from '../../src/core/config/validate-config.js';
 import { UpstreamResilience } from '../../src/alpaca/resilience/upstream-resilience.js';
 import { MarketCache } from '../../src/core/cache/market-cache.js';
-import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
+import { AlpacaEmulator, type EmulatorOptions } from '../emulator/alpaca-emulator.js';
 
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
 export const KEY_ID = 'PKTESTKEYID0123456789';
@@ -54,9 +54,9 @@ export interface Gateway {
  * Boots the Alpaca emulator and the real gateway (createApp, as production) pointed at it.
  * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
  */
-export async function startGateway(env: Record<string, string> = {}): Promise<Gateway> {
+export async function startGateway(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}): Promise<Gateway> {
   // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
-  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000 });
+  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, ...emulatorOptions });
   await emulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-gw-'));
   const apiKeysFile = join(dataDir, 'api-keys.json');
@@ -76,6 +76,8 @@ export async function startGateway(env: Record<string, string> = {}): Promise<Ga
     APCA_API_SECRET_KEY: SECRET_KEY,
     APCA_API_DATA_URL: emulator.dataUrl,
     APCA_API_BASE_URL: emulator.tradingUrl,
+    // The emulator serves Alpaca's stream endpoints on its data listener.
+    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
     LOG_LEVEL: 'debug',
     JWT_SECRET,
     API_KEYS_FILE: apiKeysFile,

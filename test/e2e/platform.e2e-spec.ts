@@ -115,6 +115,7 @@ describe('Swagger', () => {
       'GET /api/v1/stocks/{symbol}/quote',
       'GET /api/v1/stocks/{symbol}/snapshot',
       'GET /api/v1/stocks/{symbol}/trade',
+      'GET /api/v1/stream/events',
       'GET /metrics',
       'POST /api/v1/auth/token',
       'POST /api/v1/options/quotes/batch',

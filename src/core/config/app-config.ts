@@ -90,6 +90,7 @@ export interface StreamConfig {
   clientQueueBytes: number;
   slowClientCloseMs: number;
   upstreamLingerMs: number;
+  authTimeoutMs: number;
 }
 
 export interface RateLimitConfig {

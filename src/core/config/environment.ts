@@ -283,6 +283,10 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000)
   STREAM_SLOW_CLIENT_CLOSE_MS: number = 10000;
 
+  /** A WebSocket client without credentials on the upgrade must send an auth frame within this long (then 4401). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000)
+  STREAM_AUTH_TIMEOUT_MS: number = 10000;
+
   /** How long an upstream socket stays open after its last subscriber left (a quick resubscribe reuses it). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   STREAM_UPSTREAM_LINGER_MS: number = 5000;

@@ -158,6 +158,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       clientQueueBytes: vars.STREAM_CLIENT_QUEUE_BYTES,
       slowClientCloseMs: vars.STREAM_SLOW_CLIENT_CLOSE_MS,
       upstreamLingerMs: vars.STREAM_UPSTREAM_LINGER_MS,
+      authTimeoutMs: vars.STREAM_AUTH_TIMEOUT_MS,
     },
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,

@@ -12,6 +12,11 @@ export interface GracefulShutdownOptions {
   /** SHUTDOWN_GRACE_MS: how long in-flight requests may take once the listener is closed. */
   graceMs: number;
   logger: WinstonLogger;
+  /**
+   * Called when draining starts, for connections that never finish by themselves (the client
+   * stream's WebSocket and SSE connections are closed with 1001 here, so they do not hold the drain).
+   */
+  onDrain?: () => void;
   /** process.exit by default; tests pass a spy. */
   exit?: (code: number) => void;
 }
@@ -94,6 +99,7 @@ export class GracefulShutdown {
   private async drain(): Promise<boolean> {
     const { server, graceMs } = this.options;
     this.draining = true;
+    this.options.onDrain?.();
     server.close();
     server.closeIdleConnections();
     // Answers still to come end their connection instead of keeping it alive for a next request.

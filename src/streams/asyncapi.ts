@@ -1,0 +1,89 @@
+import { CLIENT_CHANNELS, CLOSE_CODES } from './stream-protocol.js';
+
+/** Served at ASYNCAPI_PATH and linked from the Swagger page. */
+export const ASYNCAPI_PATH = '/asyncapi.json';
+
+type Schema = Record<string, unknown>;
+
+const str = { type: 'string' } as const;
+const num = { type: 'number' } as const;
+const int = { type: 'integer' } as const;
+const symbolList = { type: 'array', items: str } as const;
+
+/** Fields every data message carries besides its own. */
+const provenance: Record<string, Schema> = {
+  symbol: str,
+  timestamp: { type: 'string', description: "Alpaca's timestamp, verbatim (RFC 3339, nanoseconds)." },
+  received_at: { type: 'string', format: 'date-time', description: 'When the gateway read the upstream frame.' },
+  feed: { type: 'string', description: 'iex, sip, … for stocks; indicative or opra for options.' },
+  provider: { type: 'string', enum: ['alpaca', 'non_alpaca_host'] },
+};
+
+function message(name: string, summary: string, properties: Record<string, Schema>, required: string[] = []): Schema {
+  return {
+    name,
+    summary,
+    payload: { type: 'object', required: ['type', ...required], properties: { type: { type: 'string', const: name }, ...properties } },
+  };
+}
+
+function data(name: string, summary: string, fields: Record<string, Schema>): Schema {
+  return message(name, summary, { ...provenance, ...fields }, ['symbol', 'timestamp', 'received_at', 'feed', 'provider']);
+}
+
+const quoteFields = { bid_price: num, bid_size: num, bid_exchange: str, ask_price: num, ask_size: num, ask_exchange: str };
+const subscriptionLists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, symbolList]));
+
+const serverMessages: Record<string, Schema> = {
+  connected: message('connected', 'First message of every connection.', {}),
+  authenticated: message('authenticated', 'Credentials accepted.', { subject: str, roles: { type: 'array', items: str } }, ['subject', 'roles']),
+  subscription: message('subscription', "The client's whole subscription, after every change.", { ...subscriptionLists, orders: { type: 'boolean' } }),
+  quote: data('quote', 'Stock quote (channel quotes).', { ...quoteFields, conditions: symbolList, tape: { type: ['string', 'null'] } }),
+  trade: data('trade', 'Stock trade (channel trades).', {
+    price: num, size: num, exchange: str, conditions: symbolList, tape: { type: ['string', 'null'] },
+    trade_id: { type: 'string', description: "Alpaca's uint64 trade id as a decimal string." }, update: { type: ['string', 'null'] },
+  }),
+  bar: data('bar', 'Minute bar (channel bars).', { open: num, high: num, low: num, close: num, volume: num, trade_count: { type: ['integer', 'null'] }, vwap: { type: ['number', 'null'] } }),
+  option_quote: data('option_quote', 'Option quote (channel option_quotes).', { ...quoteFields, condition: str }),
+  option_trade: data('option_trade', 'Option trade (channel option_trades).', { price: num, size: num, exchange: str, condition: str }),
+  gap: message('gap', 'The upstream stream was interrupted; data between from and to may be missing (refetch a REST snapshot).', {
+    stream: { type: 'string', enum: ['stocks', 'options', 'orders'] }, from: str, to: str, reason: str,
+  }, ['stream', 'from', 'to', 'reason']),
+  dropped: message('dropped', "Messages dropped because the client's queue was full.", { count: int }, ['count']),
+  error: message('error', 'A catalog error; the connection stays open unless the close code says otherwise.', { code: str, message: str, details: { type: 'object' } }, ['code', 'message']),
+};
+
+const channelArrays = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, { ...symbolList, description: c.startsWith('option_') ? 'OCC option symbols (premium).' : 'Tickers (viewer).' }]));
+const clientMessages: Record<string, Schema> = {
+  auth: { name: 'auth', summary: 'Browsers: credentials as the first frame.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'auth' }, token: str, api_key: str } } },
+  subscribe: { name: 'subscribe', summary: 'Adds symbols to channels.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'subscribe' }, ...channelArrays, orders: { type: 'boolean' } } } },
+  unsubscribe: { name: 'unsubscribe', summary: 'Removes symbols from channels.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'unsubscribe' }, ...channelArrays, orders: { type: 'boolean' } } } },
+};
+
+/** The AsyncAPI 3 document of the client stream (DESIGN.md "Streams"). */
+export function asyncApiDocument(): Schema {
+  const ref = (name: string): Schema => ({ $ref: `#/channels/stream/messages/${name}` });
+  return {
+    asyncapi: '3.0.0',
+    info: {
+      title: 'opitios-alpaca client stream',
+      version: '1',
+      description:
+        "Alpaca's market-data streams, one upstream socket per endpoint, fanned out. Server frames are JSON arrays of messages; " +
+        `client frames are single JSON objects. Close codes: ${CLOSE_CODES.authentication} authentication, ${CLOSE_CODES.slowConsumer} slow consumer, ` +
+        `${CLOSE_CODES.policy} too many connections, ${CLOSE_CODES.shutdown} shutdown. The same messages are served as Server-Sent Events at ` +
+        'GET /api/v1/stream/events?quotes=AAPL,TSLA&option_quotes=… (event: type, data: JSON).',
+    },
+    servers: { gateway: { host: 'localhost:3000', protocol: 'ws', description: 'The gateway itself; credentials on the upgrade (Authorization: Bearer, X-API-Key) or an auth frame.' } },
+    channels: {
+      stream: {
+        address: '/api/v1/stream',
+        messages: { ...serverMessages, ...clientMessages },
+      },
+    },
+    operations: {
+      receive: { action: 'receive', channel: { $ref: '#/channels/stream' }, messages: Object.keys(serverMessages).map(ref) },
+      send: { action: 'send', channel: { $ref: '#/channels/stream' }, messages: Object.keys(clientMessages).map(ref) },
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage } from 'node:http';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import proxyaddr from 'proxy-addr';
+import { CredentialVerifier, type PresentedCredentials } from '../auth/credential-verifier.service.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { StreamHub } from './stream-hub.service.js';
+import { CLOSE_CODES, errorMessage, OutboundMessage } from './stream-protocol.js';
+import type { StreamSession } from './stream-session.js';
+
+/** How often connected principals are checked again (revoked keys, expired tokens). */
+const RECHECK_MS = 1000;
+export const STREAM_ROUTE = 'WS /api/v1/stream';
+
+type TrustFn = (address: string, hop: number) => boolean;
+
+/**
+ * Authentication of stream connections, shared by the WebSocket and SSE transports: the same
+ * credentials, checks and refusal accounting as REST (CredentialVerifier), the client address
+ * through TRUST_PROXY like Express's, and a sweep that closes a connection (4401) whose token
+ * expired or whose API key was revoked or lost a role, within about a second of the key file
+ * being re-read.
+ */
+@Injectable()
+export class StreamAccess implements OnModuleDestroy {
+  private readonly timer: NodeJS.Timeout;
+  private trust: TrustFn | null = null;
+
+  constructor(
+    private readonly verifier: CredentialVerifier,
+    private readonly hub: StreamHub,
+    private readonly config: AppConfig,
+    private readonly http: HttpAdapterHost,
+  ) {
+    this.timer = setInterval(() => this.recheck(), RECHECK_MS);
+    this.timer.unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The client's address for an upgrade request, as Express would compute it for a route. */
+  clientAddress(req: IncomingMessage): string {
+    this.trust ??= this.http.httpAdapter.getInstance<{ get(name: string): TrustFn }>().get('trust proxy fn');
+    return proxyaddr(req, this.trust);
+  }
+
+  /** Credentials from upgrade headers, or null when there are none. */
+  fromHeaders(req: IncomingMessage): PresentedCredentials | null {
+    const authorization = req.headers['authorization'];
+    const apiKey = req.headers['x-api-key'];
+    if (typeof authorization === 'string') {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization);
+      return { token: match?.[1] ?? '' };
+    }
+    if (typeof apiKey === 'string') return { apiKey };
+    return null;
+  }
+
+  /**
+   * Verifies and binds the principal, then says `authenticated`. A refusal is sent as an error
+   * message and returned (the caller closes with 4401).
+   */
+  async authenticate(session: StreamSession, credentials: PresentedCredentials, requestId: string | null): Promise<AppError | null> {
+    try {
+      const { principal, expiresAtMs } = await this.verifier.verify(credentials, { client: session.client, route: STREAM_ROUTE, path: '/api/v1/stream', requestId });
+      if (session.principal !== null && session.principal.sub !== principal.sub) {
+        throw new AppError('INVALID_PARAMETER', { message: 'A connection keeps the principal it authenticated as; open another one.' });
+      }
+      this.hub.authenticate(session, principal, expiresAtMs);
+      session.control(OutboundMessage.of({ type: 'authenticated', subject: principal.sub, roles: principal.roles }));
+      return null;
+    } catch (e: unknown) {
+      const error = e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR', { cause: e });
+      session.control(errorMessage(error));
+      return error;
+    }
+  }
+
+  private recheck(): void {
+    const now = Date.now();
+    const tolerance = this.config.jwt.clockToleranceSeconds * 1000;
+    for (const session of this.hub.sessionsOf()) {
+      const principal = session.principal;
+      if (principal === null) continue;
+      let problem: AppError | null = null;
+      if (session.expiresAtMs !== null && now > session.expiresAtMs + tolerance) {
+        problem = new AppError('INVALID_TOKEN', { message: 'The token expired; reconnect (or send an auth frame) with a new one.', details: { reason: 'jwt expired' } });
+      } else {
+        const reason = this.verifier.revalidate(principal);
+        if (reason !== null) problem = new AppError(principal.kind === 'api_key' ? 'INVALID_API_KEY' : 'INVALID_TOKEN', { details: { reason } });
+      }
+      if (problem === null) continue;
+      session.control(errorMessage(problem));
+      session.close(CLOSE_CODES.authentication, problem.code);
+    }
+  }
+}

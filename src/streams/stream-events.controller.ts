@@ -1,0 +1,93 @@
+import { Controller, Get, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { CurrentUser, Roles } from '../auth/auth.decorators.js';
+import type { Principal } from '../auth/principal.js';
+import { AppError } from '../core/errors/app-error.js';
+import { ApiErrors } from '../core/errors/api-errors.decorator.js';
+import { StreamHub } from './stream-hub.service.js';
+import { CLIENT_CHANNELS, OutboundMessage, sseFrameOf, type ChannelLists, type ClientChannel } from './stream-protocol.js';
+import type { StreamSink } from './stream-session.js';
+
+/** A comment line now and then, so proxies and load balancers do not close an idle stream. */
+const HEARTBEAT_MS = 15_000;
+const HEARTBEAT = Buffer.from(': heartbeat\n\n');
+
+class SseSink implements StreamSink {
+  readonly transport = 'sse';
+
+  constructor(private readonly res: Response) {}
+
+  send(messages: readonly OutboundMessage[], written: () => void): void {
+    if (this.res.writableEnded || this.res.destroyed) return written();
+    this.res.write(sseFrameOf(messages), () => written());
+  }
+
+  close(): void {
+    if (!this.res.writableEnded) this.res.end();
+  }
+}
+
+/**
+ * The stream as Server-Sent Events (`curl -N`, dashboards): the same messages as the WebSocket,
+ * `event:` the type and `data:` the JSON. Authenticated like any route; channels and symbols are
+ * checked before the stream starts, so a bad request is an ordinary catalog error answer.
+ */
+@ApiTags('stream')
+@Controller('stream')
+export class StreamEventsController {
+  constructor(private readonly hub: StreamHub) {}
+
+  @Get('events')
+  @Roles('market:read')
+  @ApiOperation({ summary: 'The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium.' })
+  @ApiProduces('text/event-stream')
+  @ApiQuery({ name: 'quotes', required: false, example: 'AAPL,TSLA' })
+  @ApiQuery({ name: 'trades', required: false })
+  @ApiQuery({ name: 'bars', required: false })
+  @ApiQuery({ name: 'option_quotes', required: false, example: 'AAPL240426C00162500' })
+  @ApiQuery({ name: 'option_trades', required: false })
+  @ApiOkResponse({ description: 'text/event-stream: connected, authenticated, subscription, then data, gap, dropped and error events.' })
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_OPTION_SYMBOL', 'INVALID_PARAMETER', 'INSUFFICIENT_PERMISSIONS', 'STREAM_SYMBOL_LIMIT', 'RATE_LIMIT_EXCEEDED')
+  events(@Query() query: Record<string, unknown>, @CurrentUser() principal: Principal | undefined, @Req() req: Request, @Res() res: Response): void {
+    if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
+    const lists = channelLists(query);
+    const session = this.hub.open(new SseSink(res), principal.ip);
+    try {
+      this.hub.authenticate(session, principal, null);
+      this.hub.subscribe(session, lists);
+    } catch (e: unknown) {
+      this.hub.close(session);
+      throw e;
+    }
+    res.status(200);
+    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('X-Accel-Buffering', 'no');
+    res.flushHeaders();
+    session.control(OutboundMessage.of({ type: 'connected' }));
+    session.control(OutboundMessage.of({ type: 'authenticated', subject: principal.sub, roles: principal.roles }));
+    session.control(session.subscriptionMessage());
+    const heartbeat = setInterval(() => {
+      if (!res.writableEnded) res.write(HEARTBEAT);
+    }, HEARTBEAT_MS);
+    heartbeat.unref();
+    req.on('close', () => {
+      clearInterval(heartbeat);
+      this.hub.close(session);
+    });
+  }
+}
+
+function channelLists(query: Record<string, unknown>): ChannelLists {
+  const lists: ChannelLists = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (!(CLIENT_CHANNELS as readonly string[]).includes(key)) {
+      throw new AppError('INVALID_PARAMETER', { message: `Unknown channel "${key.slice(0, 40)}".`, details: { channels: CLIENT_CHANNELS } });
+    }
+    if (typeof value !== 'string' || value === '') throw new AppError('INVALID_PARAMETER', { message: `"${key}" must be a comma-separated symbol list.`, details: { field: key } });
+    lists[key as ClientChannel] = value.split(',');
+  }
+  if (Object.keys(lists).length === 0) throw new AppError('INVALID_PARAMETER', { message: 'Name at least one channel, e.g. ?quotes=AAPL,TSLA.', details: { channels: CLIENT_CHANNELS } });
+  return lists;
+}

@@ -1,0 +1,395 @@
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import {
+  MarketStreamGateway,
+  type StreamData,
+  type StreamEndpoint,
+  type UpstreamStream,
+  type UpstreamStreamProblem,
+  type UpstreamStreamStatus,
+  type UpstreamSubscription,
+} from '../alpaca/market-stream.port.js';
+import { grants } from '../auth/roles.js';
+import type { Provenance } from '../core/attribution/provenance.js';
+import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { StreamMetrics } from './stream-metrics.js';
+import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
+import { StreamSession } from './stream-session.js';
+
+const OFFICIAL_STREAM_HOSTS = new Set(['stream.data.alpaca.markets', 'stream.data.sandbox.alpaca.markets']);
+const DATA_TYPE_CHANNEL: Readonly<Record<StreamData['type'], ClientChannel>> = {
+  quote: 'quotes',
+  trade: 'trades',
+  bar: 'bars',
+  option_quote: 'option_quotes',
+  option_trade: 'option_trades',
+};
+
+interface Upstream {
+  stream: UpstreamStream;
+  status: UpstreamStreamStatus;
+  problem: UpstreamStreamProblem | null;
+  linger: NodeJS.Timeout | null;
+}
+
+/**
+ * Owns the client subscriptions and the upstream sockets: at most one per Alpaca endpoint, opened
+ * on the first subscription and closed (after STREAM_UPSTREAM_LINGER_MS) when the last one goes.
+ * The union of the clients' symbols is reference-counted per channel; Alpaca is told of a symbol
+ * only when its count crosses zero, and never of more than ALPACA_STREAM_MAX_SYMBOLS. Each upstream
+ * message is serialized once and the same bytes are queued to every subscriber (StreamSession
+ * bounds each client's queue). While a stock symbol's quotes or trades are streamed, the cache
+ * answers REST reads of it from the stream (`STREAM`).
+ */
+@Injectable()
+export class StreamHub implements OnApplicationShutdown {
+  /** channel → symbol → subscribed sessions. */
+  private readonly index: Record<ClientChannel, Map<string, Set<StreamSession>>> = Object.fromEntries(
+    CLIENT_CHANNELS.map((c) => [c, new Map<string, Set<StreamSession>>()]),
+  ) as Record<ClientChannel, Map<string, Set<StreamSession>>>;
+  private readonly upstreams = new Map<StreamEndpoint, Upstream>();
+  private readonly sessions = new Set<StreamSession>();
+  private readonly perPrincipal = new Map<string, number>();
+  private readonly provider: 'alpaca' | 'non_alpaca_host';
+  private readonly providerHost: string;
+  private shuttingDown = false;
+
+  constructor(
+    private readonly gateway: MarketStreamGateway,
+    private readonly config: AppConfig,
+    private readonly cache: MarketCache,
+    private readonly metrics: StreamMetrics,
+    private readonly logger: WinstonLogger,
+  ) {
+    this.providerHost = new URL(config.stream.url).host;
+    this.provider = OFFICIAL_STREAM_HOSTS.has(this.providerHost) ? 'alpaca' : 'non_alpaca_host';
+  }
+
+  // ---- sessions ----
+
+  open(sink: StreamSession['sink'], client: string): StreamSession {
+    const { clientQueueMessages: messages, clientQueueBytes: bytes, slowClientCloseMs: slowCloseMs } = this.config.stream;
+    const session = new StreamSession(sink, client, { messages, bytes, slowCloseMs }, Date.now, (n) => this.metrics.dropped(n));
+    this.sessions.add(session);
+    this.metrics.clients(sink.transport, 1);
+    return session;
+  }
+
+  /** Binds a principal to a session; refuses past STREAM_MAX_CONNECTIONS_PER_PRINCIPAL. */
+  authenticate(session: StreamSession, principal: NonNullable<StreamSession['principal']>, expiresAtMs: number | null): void {
+    const tracker = principal.keyId ?? principal.sub;
+    if (session.principal === null) {
+      const held = this.perPrincipal.get(tracker) ?? 0;
+      if (held >= this.config.stream.maxConnectionsPerPrincipal) {
+        throw new AppError('RATE_LIMIT_EXCEEDED', {
+          message: `At most ${this.config.stream.maxConnectionsPerPrincipal} stream connections per principal.`,
+          details: { reason: 'stream_connections', limit: this.config.stream.maxConnectionsPerPrincipal },
+        });
+      }
+      this.perPrincipal.set(tracker, held + 1);
+    }
+    session.principal = principal;
+    session.expiresAtMs = expiresAtMs;
+  }
+
+  /** Everything a closed session held is released (the last holder of a symbol unsubscribes it upstream). */
+  close(session: StreamSession): void {
+    if (!this.sessions.delete(session)) return;
+    session.closed = true;
+    this.metrics.clients(session.sink.transport, -1);
+    if (session.principal !== null) {
+      const tracker = session.principal.keyId ?? session.principal.sub;
+      const held = (this.perPrincipal.get(tracker) ?? 1) - 1;
+      if (held <= 0) this.perPrincipal.delete(tracker);
+      else this.perPrincipal.set(tracker, held);
+    }
+    const all: ChannelLists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, [...session.subscription[c]]]));
+    this.remove(session, all);
+  }
+
+  sessionsOf(): ReadonlySet<StreamSession> {
+    return this.sessions;
+  }
+
+  // ---- subscriptions ----
+
+  /**
+   * Adds to the session's subscription, all or nothing: bad symbols, a channel the role lacks, or a
+   * symbol limit refuse the whole request with a catalog error and change nothing.
+   */
+  subscribe(session: StreamSession, lists: ChannelLists): void {
+    const principal = session.principal;
+    if (principal === null) throw new AppError('AUTHENTICATION_REQUIRED');
+    const wanted = this.normalize(lists);
+    for (const channel of Object.keys(wanted) as ClientChannel[]) {
+      const permission = CHANNEL_SOURCE[channel].permission;
+      if (!grants(principal.roles, permission)) {
+        throw new AppError('INSUFFICIENT_PERMISSIONS', {
+          message: `The ${channel} channel needs the "${permission}" permission.`,
+          details: { channel, required_permission: permission, your_roles: principal.roles },
+        });
+      }
+    }
+    const added = new Set<string>();
+    for (const [channel, symbols] of Object.entries(wanted) as Array<[ClientChannel, string[]]>) {
+      for (const s of symbols) if (!session.subscription[channel].has(s)) added.add(`${channel}:${s}`);
+    }
+    const perConnection = this.config.stream.maxSymbolsPerConnection;
+    if (session.symbolCount() + added.size > perConnection) {
+      throw new AppError('STREAM_SYMBOL_LIMIT', {
+        message: `At most ${perConnection} subscriptions per connection.`,
+        details: { scope: 'connection', limit: perConnection, subscribed: session.symbolCount(), requested_new: added.size },
+      });
+    }
+    this.checkPlanLimit(wanted);
+    const touched = new Set<StreamEndpoint>();
+    for (const [channel, symbols] of Object.entries(wanted) as Array<[ClientChannel, string[]]>) {
+      for (const symbol of symbols) {
+        if (session.subscription[channel].has(symbol)) continue;
+        session.subscription[channel].add(symbol);
+        let holders = this.index[channel].get(symbol);
+        if (holders === undefined) {
+          holders = new Set();
+          this.index[channel].set(symbol, holders);
+          touched.add(CHANNEL_SOURCE[channel].endpoint);
+        }
+        holders.add(session);
+      }
+    }
+    for (const endpoint of touched) this.sync(endpoint);
+    this.metrics.subscriptions(this.subscriptionCount());
+    this.tellProblem(session, wanted);
+  }
+
+  unsubscribe(session: StreamSession, lists: ChannelLists): void {
+    this.remove(session, this.normalize(lists));
+  }
+
+  private remove(session: StreamSession, lists: ChannelLists): void {
+    const touched = new Set<StreamEndpoint>();
+    for (const [channel, symbols] of Object.entries(lists) as Array<[ClientChannel, string[]]>) {
+      for (const symbol of symbols) {
+        if (!session.subscription[channel].delete(symbol)) continue;
+        const holders = this.index[channel].get(symbol);
+        holders?.delete(session);
+        if (holders !== undefined && holders.size === 0) {
+          this.index[channel].delete(symbol);
+          touched.add(CHANNEL_SOURCE[channel].endpoint);
+          this.unsetStreamed(channel, symbol);
+        }
+      }
+    }
+    for (const endpoint of touched) this.sync(endpoint);
+    this.metrics.subscriptions(this.subscriptionCount());
+  }
+
+  private normalize(lists: ChannelLists): ChannelLists {
+    const out: ChannelLists = {};
+    for (const [channel, raw] of Object.entries(lists) as Array<[ClientChannel, string[]]>) out[channel] = normalizeChannelSymbols(channel, raw);
+    return out;
+  }
+
+  /** Distinct symbols per endpoint (over its channels) after adding `wanted`, against the plan's limit. */
+  private checkPlanLimit(wanted: ChannelLists): void {
+    const max = this.config.stream.maxUpstreamSymbols;
+    for (const endpoint of ['stocks', 'options'] as const) {
+      const symbols = this.endpointSymbols(endpoint);
+      const before = symbols.size;
+      for (const [channel, list] of Object.entries(wanted) as Array<[ClientChannel, string[]]>) {
+        if (CHANNEL_SOURCE[channel].endpoint === endpoint) for (const s of list) symbols.add(s);
+      }
+      if (symbols.size > max && symbols.size > before) {
+        throw new AppError('STREAM_SYMBOL_LIMIT', {
+          message: `Alpaca's plan allows ${max} streamed symbols on the ${endpoint} stream; this would make ${symbols.size}.`,
+          details: { scope: 'upstream_plan', stream: endpoint, limit: max, would_be: symbols.size },
+        });
+      }
+    }
+  }
+
+  private endpointSymbols(endpoint: StreamEndpoint): Set<string> {
+    const out = new Set<string>();
+    for (const channel of CLIENT_CHANNELS) if (CHANNEL_SOURCE[channel].endpoint === endpoint) for (const s of this.index[channel].keys()) out.add(s);
+    return out;
+  }
+
+  private subscriptionCount(): number {
+    let n = 0;
+    for (const channel of CLIENT_CHANNELS) n += this.index[channel].size;
+    return n;
+  }
+
+  /** A client joining an upstream that cannot serve learns it at once (it stays subscribed; a gap follows recovery). */
+  private tellProblem(session: StreamSession, wanted: ChannelLists): void {
+    for (const channel of Object.keys(wanted) as ClientChannel[]) {
+      const up = this.upstreams.get(CHANNEL_SOURCE[channel].endpoint);
+      if (up?.problem != null && up.status === 'failed') {
+        session.control(errorMessage(new AppError(up.problem.code, { message: up.problem.message, details: { ...up.problem.details, stream: CHANNEL_SOURCE[channel].endpoint } })));
+        return;
+      }
+    }
+  }
+
+  // ---- upstream ----
+
+  /** Tells the endpoint's upstream the current union; opens it when needed, lingers before closing. */
+  private sync(endpoint: StreamEndpoint): void {
+    const wanted: UpstreamSubscription = {};
+    let any = false;
+    for (const channel of CLIENT_CHANNELS) {
+      const source = CHANNEL_SOURCE[channel];
+      if (source.endpoint !== endpoint || this.index[channel].size === 0) continue;
+      wanted[source.channel] = new Set(this.index[channel].keys());
+      any = true;
+    }
+    let up = this.upstreams.get(endpoint);
+    if (!any) {
+      if (up !== undefined) {
+        up.stream.update(wanted);
+        this.scheduleClose(endpoint, up);
+      }
+      return;
+    }
+    if (up === undefined) {
+      if (this.shuttingDown) return;
+      up = { stream: this.openUpstream(endpoint), status: 'connecting', problem: null, linger: null };
+      this.upstreams.set(endpoint, up);
+    }
+    if (up.linger !== null) {
+      clearTimeout(up.linger);
+      up.linger = null;
+    }
+    up.stream.update(wanted);
+  }
+
+  private scheduleClose(endpoint: StreamEndpoint, up: Upstream): void {
+    if (up.linger !== null) return;
+    up.linger = setTimeout(() => {
+      up.linger = null;
+      if (this.endpointSymbols(endpoint).size > 0) return;
+      this.upstreams.delete(endpoint);
+      this.metrics.upstreamStatus(endpoint, 'closed');
+      void up.stream.close();
+    }, this.config.stream.upstreamLingerMs);
+    up.linger.unref();
+  }
+
+  private openUpstream(endpoint: StreamEndpoint): UpstreamStream {
+    const feed = endpoint === 'stocks' ? this.config.alpaca.stockFeed : this.config.alpaca.optionsFeed;
+    this.logger.event('info', 'stream_upstream_open', { stream: endpoint, feed });
+    return this.gateway.open(endpoint, {
+      data: (messages, receivedAt) => this.onData(endpoint, feed, messages, receivedAt),
+      status: (status, info) => this.onStatus(endpoint, status, info),
+      refused: (problem) => this.broadcast(endpoint, errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }))),
+    });
+  }
+
+  private onData(endpoint: StreamEndpoint, feed: string, messages: readonly StreamData[], receivedAt: string): void {
+    this.metrics.upstreamMessages(endpoint, messages.length);
+    const receivedMs = Date.parse(receivedAt);
+    // Each message is serialized once; each client then gets one frame with its messages of this upstream frame.
+    const perSession = new Map<StreamSession, OutboundMessage[]>();
+    let deliveries = 0;
+    for (const m of messages) {
+      const channel = DATA_TYPE_CHANNEL[m.type];
+      const holders = this.index[channel].get(m.symbol);
+      if (holders === undefined || holders.size === 0) continue;
+      if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, m.data.timestamp, receivedMs);
+      const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider });
+      for (const session of holders) {
+        const batch = perSession.get(session);
+        if (batch === undefined) perSession.set(session, [out]);
+        else batch.push(out);
+      }
+      deliveries += holders.size;
+    }
+    for (const [session, batch] of perSession) session.deliver(batch);
+    if (deliveries > 0) this.metrics.delivered(deliveries, receivedMs);
+  }
+
+  private onStatus(endpoint: StreamEndpoint, status: UpstreamStreamStatus, info: { gap?: { from: string; to: string; reason: string }; problem?: UpstreamStreamProblem }): void {
+    const up = this.upstreams.get(endpoint);
+    if (up === undefined) return;
+    up.status = status;
+    up.problem = info.problem ?? null;
+    this.metrics.upstreamStatus(endpoint, status);
+    this.logger.event(status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info', 'stream_upstream_status', {
+      stream: endpoint,
+      status,
+      gap: info.gap ?? null,
+      problem: info.problem === undefined ? null : { code: info.problem.code, details: info.problem.details },
+    });
+    if (status !== 'live') this.clearStreamed(endpoint);
+    if (status === 'live' && info.gap !== undefined) {
+      this.broadcast(endpoint, OutboundMessage.of({ type: 'gap', stream: endpoint, from: info.gap.from, to: info.gap.to, reason: info.gap.reason }));
+    }
+    if (status === 'failed' && info.problem !== undefined) {
+      this.broadcast(endpoint, errorMessage(new AppError(info.problem.code, { message: info.problem.message, details: { ...info.problem.details, stream: endpoint } })));
+    }
+  }
+
+  /** A control message to every session subscribed to anything on the endpoint, once each. */
+  private broadcast(endpoint: StreamEndpoint, message: OutboundMessage): void {
+    const reached = new Set<StreamSession>();
+    for (const channel of CLIENT_CHANNELS) {
+      if (CHANNEL_SOURCE[channel].endpoint !== endpoint) continue;
+      for (const holders of this.index[channel].values()) for (const s of holders) reached.add(s);
+    }
+    for (const s of reached) s.control(message);
+  }
+
+  // ---- the stream-fed cache ----
+
+  private setStreamed(kind: 'quote' | 'trade', feed: string, symbol: string, value: object, timestamp: string, receivedMs: number): void {
+    const provenance: Provenance = {
+      dataSource: 'alpaca_real_time',
+      provider: this.provider,
+      providerHost: this.providerHost,
+      feed,
+      dataTimestamp: timestamp,
+      upstreamRequestIds: [],
+      fetchedAt: receivedMs,
+    };
+    this.cache.setStreamed(cacheKeys.stock(kind, feed, symbol), { value, provenance });
+  }
+
+  private unsetStreamed(channel: ClientChannel, symbol: string): void {
+    if (channel === 'quotes' || channel === 'trades') this.cache.unsetStreamed(cacheKeys.stock(channel === 'quotes' ? 'quote' : 'trade', this.config.alpaca.stockFeed, symbol));
+  }
+
+  /** After an interruption the kept values are no longer the latest: REST goes back to Alpaca until ticks flow. */
+  private clearStreamed(endpoint: StreamEndpoint): void {
+    if (endpoint !== 'stocks') return;
+    for (const channel of ['quotes', 'trades'] as const) for (const symbol of this.index[channel].keys()) this.unsetStreamed(channel, symbol);
+  }
+
+  // ---- shutdown ----
+
+  /** Shutdown: every client is told (1001) and let go; no new upstream socket opens after this. */
+  closeClients(): void {
+    this.shuttingDown = true;
+    for (const session of [...this.sessions]) {
+      session.close(CLOSE_CODES.shutdown, 'server shutting down');
+      this.close(session);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.closeClients();
+    const closing: Array<Promise<void>> = [];
+    for (const up of this.upstreams.values()) {
+      if (up.linger !== null) clearTimeout(up.linger);
+      closing.push(up.stream.close());
+    }
+    this.upstreams.clear();
+    await Promise.all(closing);
+  }
+
+  /** For tests and metrics: what each upstream stream wants. */
+  upstreamStatus(endpoint: StreamEndpoint): UpstreamStreamStatus | 'none' {
+    return this.upstreams.get(endpoint)?.status ?? 'none';
+  }
+}
+

@@ -1,0 +1,73 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import type { StreamEndpoint, UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
+import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+
+/** Gauge values of `opitios_stream_upstream_state`. */
+export const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
+/** Seconds from reading an upstream frame to handing a message to a client's socket. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
+/** One latency observation per this many deliveries: the histogram must not cost more than the fan-out. */
+const SAMPLE_EVERY = 16;
+
+/** The stream's Prometheus series, in the gateway's registry. */
+@Injectable()
+export class StreamMetrics {
+  private readonly clientsGauge: Gauge<'transport'>;
+  private readonly subscriptionsGauge: Gauge;
+  private readonly upstreamState: Gauge<'stream'>;
+  private readonly messagesIn: Counter<'stream'>;
+  private readonly messagesOut: Counter;
+  private readonly droppedCounter: Counter;
+  private readonly latency: Histogram;
+  private sample = 0;
+
+  constructor(metrics: GatewayMetrics) {
+    const registers = [metrics.registry];
+    this.clientsGauge = new Gauge({ name: 'opitios_stream_clients', help: 'Connected stream clients, by transport (ws|sse).', labelNames: ['transport'], registers });
+    this.subscriptionsGauge = new Gauge({ name: 'opitios_stream_subscriptions', help: 'Distinct (channel, symbol) pairs streamed to at least one client.', registers });
+    this.upstreamState = new Gauge({
+      name: 'opitios_stream_upstream_state',
+      help: 'Upstream stream socket per Alpaca endpoint: 0 closed, 1 connecting, 2 live, 3 reconnecting, 4 failed.',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.messagesIn = new Counter({ name: 'opitios_stream_upstream_messages_total', help: 'Data messages read from Alpaca, by stream.', labelNames: ['stream'], registers });
+    this.messagesOut = new Counter({ name: 'opitios_stream_client_messages_total', help: 'Data messages queued to clients (one per client per message).', registers });
+    this.droppedCounter = new Counter({ name: 'opitios_stream_dropped_total', help: "Data messages dropped because a client's queue was full.", registers });
+    this.latency = new Histogram({
+      name: 'opitios_stream_tick_to_client_seconds',
+      help: 'From reading an upstream frame to handing the message to a client socket (sampled).',
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.upstreamState.set({ stream: 'stocks' }, 0);
+    this.upstreamState.set({ stream: 'options' }, 0);
+  }
+
+  clients(transport: 'ws' | 'sse', delta: number): void {
+    this.clientsGauge.inc({ transport }, delta);
+  }
+
+  subscriptions(count: number): void {
+    this.subscriptionsGauge.set(count);
+  }
+
+  upstreamStatus(stream: StreamEndpoint, status: UpstreamStreamStatus): void {
+    this.upstreamState.set({ stream }, UPSTREAM_STATE_VALUES[status]);
+  }
+
+  upstreamMessages(stream: StreamEndpoint, count: number): void {
+    this.messagesIn.inc({ stream }, count);
+  }
+
+  delivered(count: number, receivedMs: number): void {
+    this.messagesOut.inc(count);
+    this.sample += 1;
+    if (this.sample % SAMPLE_EVERY === 0) this.latency.observe(Math.max(0, (Date.now() - receivedMs) / 1000));
+  }
+
+  dropped(count: number): void {
+    this.droppedCounter.inc(count);
+  }
+}

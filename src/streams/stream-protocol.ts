@@ -1,0 +1,147 @@
+import type { StreamChannel, StreamEndpoint } from '../alpaca/market-stream.port.js';
+import type { Permission } from '../auth/roles.js';
+import { AppError } from '../core/errors/app-error.js';
+import { normalizeStockSymbols } from '../market-data/stock-symbol.js';
+import { requireOccSymbols } from '../options/occ-symbol.js';
+
+/**
+ * The client stream protocol (DESIGN.md "Streams"): client → server frames are JSON objects with an
+ * `action`; server → client frames are JSON arrays of messages with a `type`.
+ */
+
+/** The data channels a client subscribes to, and where each comes from upstream. */
+export const CLIENT_CHANNELS = ['quotes', 'trades', 'bars', 'option_quotes', 'option_trades'] as const;
+export type ClientChannel = (typeof CLIENT_CHANNELS)[number];
+
+export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEndpoint; channel: StreamChannel; permission: Permission }>> = {
+  quotes: { endpoint: 'stocks', channel: 'quotes', permission: 'market:read' },
+  trades: { endpoint: 'stocks', channel: 'trades', permission: 'market:read' },
+  bars: { endpoint: 'stocks', channel: 'bars', permission: 'market:read' },
+  option_quotes: { endpoint: 'options', channel: 'quotes', permission: 'options:read' },
+  option_trades: { endpoint: 'options', channel: 'trades', permission: 'options:read' },
+};
+
+/** Close codes (DESIGN.md): authentication, a slow consumer that stays behind, shutdown; and a refused connection. */
+export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, shutdown: 1001, policy: 1008 } as const;
+
+/** Largest client frame read (a subscribe with a few hundred symbols fits easily). */
+export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
+const MAX_SYMBOLS_PER_CHANNEL = 1000;
+
+export type ChannelLists = Partial<Record<ClientChannel, string[]>>;
+
+export type ClientAction =
+  | { action: 'auth'; token?: string; apiKey?: string }
+  | { action: 'subscribe' | 'unsubscribe'; channels: ChannelLists; orders: boolean | undefined };
+
+function invalid(message: string, details: Record<string, unknown> = {}): AppError {
+  return new AppError('INVALID_PARAMETER', { message, details });
+}
+
+function stringList(value: unknown, key: string): string[] {
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) throw invalid(`"${key}" must be an array of strings.`, { field: key });
+  if (value.length > MAX_SYMBOLS_PER_CHANNEL) throw invalid(`"${key}" lists more than ${MAX_SYMBOLS_PER_CHANNEL} symbols.`, { field: key });
+  return value;
+}
+
+/** Reads one client frame; throws a catalog error (INVALID_PARAMETER) for anything malformed. */
+export function parseClientFrame(text: string): ClientAction {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw invalid('A frame must be one JSON object.', { frame: 'malformed_json' });
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid('A frame must be one JSON object with an "action".');
+  const o = raw as Record<string, unknown>;
+  if (o['action'] === 'auth') {
+    const token = o['token'];
+    const apiKey = o['api_key'];
+    if ((typeof token === 'string') === (typeof apiKey === 'string')) throw invalid('An auth frame carries exactly one of "token" and "api_key" (strings).');
+    return typeof token === 'string' ? { action: 'auth', token } : { action: 'auth', apiKey: apiKey as string };
+  }
+  if (o['action'] !== 'subscribe' && o['action'] !== 'unsubscribe') {
+    throw invalid('"action" must be "auth", "subscribe" or "unsubscribe".', { action: typeof o['action'] === 'string' ? o['action'].slice(0, 40) : null });
+  }
+  const channels: ChannelLists = {};
+  let orders: boolean | undefined;
+  for (const [key, value] of Object.entries(o)) {
+    if (key === 'action') continue;
+    if (key === 'orders') {
+      if (typeof value !== 'boolean') throw invalid('"orders" must be true or false.', { field: 'orders' });
+      orders = value;
+      continue;
+    }
+    if (!(CLIENT_CHANNELS as readonly string[]).includes(key)) throw invalid(`Unknown channel "${key.slice(0, 40)}".`, { channels: [...CLIENT_CHANNELS, 'orders'] });
+    channels[key as ClientChannel] = stringList(value, key);
+  }
+  if (Object.keys(channels).length === 0 && orders === undefined) throw invalid('Name at least one channel to (un)subscribe.', { channels: [...CLIENT_CHANNELS, 'orders'] });
+  return { action: o['action'], channels, orders };
+}
+
+/**
+ * Symbols as REST takes them: tickers normalised (lower case, BRK-B) and checked, OCC symbols
+ * parsed; the same catalog errors (INVALID_SYMBOL_FORMAT, INVALID_OPTION_SYMBOL) for bad ones.
+ */
+export function normalizeChannelSymbols(channel: ClientChannel, raw: string[]): string[] {
+  return CHANNEL_SOURCE[channel].endpoint === 'stocks' ? normalizeStockSymbols(raw) : requireOccSymbols(raw).map((c) => c.symbol);
+}
+
+/** A message to clients, serialized once and framed per transport on first use. */
+export class OutboundMessage {
+  private wsFrame: Buffer | undefined;
+  private sseFrame: Buffer | undefined;
+
+  constructor(
+    readonly type: string,
+    readonly json: string,
+  ) {}
+
+  static of(message: { type: string } & Record<string, unknown>): OutboundMessage {
+    return new OutboundMessage(message.type, JSON.stringify(message));
+  }
+
+  /** A WebSocket text frame: an array of this one message. */
+  ws(): Buffer {
+    return (this.wsFrame ??= Buffer.from(`[${this.json}]`, 'utf8'));
+  }
+
+  /** The JSON alone, as bytes (for frames of several messages). */
+  bytes(): Buffer {
+    // The single-message frame holds them already: `[` + json + `]`.
+    return this.ws().subarray(1, -1);
+  }
+
+  /** A Server-Sent Event: `event:` the type, `data:` the JSON. */
+  sse(): Buffer {
+    return (this.sseFrame ??= Buffer.from(`event: ${this.type}\ndata: ${this.json}\n\n`, 'utf8'));
+  }
+}
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+/**
+ * One WebSocket frame carrying several messages (`[m1,m2,…]`) from their serialized bytes: a client
+ * gets one frame per upstream frame, not one per message, so a burst costs one send per client.
+ */
+export function wsFrameOf(messages: readonly OutboundMessage[]): Buffer {
+  if (messages.length === 1) return (messages[0]).ws();
+  const parts: Buffer[] = [OPEN];
+  for (const [i, m] of messages.entries()) {
+    if (i > 0) parts.push(COMMA);
+    parts.push(m.bytes());
+  }
+  parts.push(CLOSE);
+  return Buffer.concat(parts);
+}
+
+/** Server-Sent Events for several messages: one event each, written at once. */
+export function sseFrameOf(messages: readonly OutboundMessage[]): Buffer {
+  return messages.length === 1 ? (messages[0]).sse() : Buffer.concat(messages.map((m) => m.sse()));
+}
+
+export function errorMessage(e: AppError): OutboundMessage {
+  return OutboundMessage.of({ type: 'error', code: e.code, message: e.message, details: e.details });
+}

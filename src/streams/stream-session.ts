@@ -1,0 +1,113 @@
+import type { Principal } from '../auth/principal.js';
+import { CLIENT_CHANNELS, CLOSE_CODES, OutboundMessage, type ClientChannel } from './stream-protocol.js';
+
+/** What a transport (WebSocket, SSE) offers the hub: framed sends with a completion callback, and close. */
+export interface StreamSink {
+  readonly transport: 'ws' | 'sse';
+  /** Writes the messages as one frame; `written` runs once the bytes left the process's own buffers (or failed). */
+  send(messages: readonly OutboundMessage[], written: () => void): void;
+  close(code: number, reason: string): void;
+}
+
+export interface QueueLimits {
+  messages: number;
+  bytes: number;
+  /** A client still overflowing after this long is closed with 4408. */
+  slowCloseMs: number;
+}
+
+let nextId = 0;
+
+/**
+ * One client connection: who it is, what it is subscribed to, and its bounded send queue. Data
+ * messages beyond the queue's bounds are dropped and counted, never buffered without limit, so a
+ * client that does not read costs bounded memory and delays nobody; when it catches up it gets a
+ * `dropped` message with the count, and if it stays behind it is closed (4408). Control messages
+ * (acks, errors, gaps) are never dropped.
+ */
+export class StreamSession {
+  readonly id = `s${(nextId += 1)}`;
+  readonly subscription: Record<ClientChannel, Set<string>> = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, new Set<string>()])) as Record<
+    ClientChannel,
+    Set<string>
+  >;
+  principal: Principal | null = null;
+  /** Token expiry (ms since the epoch), when authenticated with a token. */
+  expiresAtMs: number | null = null;
+  closed = false;
+
+  private pendingMessages = 0;
+  private pendingBytes = 0;
+  private dropped = 0;
+  private overflowingSince: number | null = null;
+
+  constructor(
+    readonly sink: StreamSink,
+    readonly client: string,
+    private readonly limits: QueueLimits,
+    private readonly now: () => number,
+    private readonly onDropped: (count: number) => void,
+  ) {}
+
+  symbolCount(): number {
+    let n = 0;
+    for (const channel of CLIENT_CHANNELS) n += this.subscription[channel].size;
+    return n;
+  }
+
+  /** The whole subscription, as the `subscription` message shows it. */
+  subscriptionMessage(): OutboundMessage {
+    const lists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, [...this.subscription[c]]]));
+    return OutboundMessage.of({ type: 'subscription', ...lists, orders: false });
+  }
+
+  /**
+   * Data messages (those of one upstream frame for this client): queued as one frame while the
+   * queue is within its bounds (it may pass them by one frame), else dropped and counted.
+   */
+  deliver(messages: readonly OutboundMessage[]): void {
+    if (this.closed || messages.length === 0) return;
+    if (this.pendingMessages >= this.limits.messages || this.pendingBytes >= this.limits.bytes) {
+      this.dropped += messages.length;
+      this.onDropped(messages.length);
+      const now = this.now();
+      this.overflowingSince ??= now;
+      if (now - this.overflowingSince > this.limits.slowCloseMs) this.close(CLOSE_CODES.slowConsumer, 'slow consumer: stayed behind');
+      return;
+    }
+    this.write(messages);
+  }
+
+  /** Acks, errors, gaps: always sent (small, and a client must learn of them). */
+  control(message: OutboundMessage): void {
+    if (this.closed) return;
+    this.write([message]);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.sink.close(code, reason);
+  }
+
+  private write(messages: readonly OutboundMessage[]): void {
+    let bytes = 0;
+    for (const m of messages) bytes += m.json.length;
+    const count = messages.length;
+    this.pendingMessages += count;
+    this.pendingBytes += bytes;
+    this.sink.send(messages, () => this.written(count, bytes));
+  }
+
+  private written(count: number, bytes: number): void {
+    this.pendingMessages -= count;
+    this.pendingBytes -= bytes;
+    // Caught up to half the bound: report what was lost, and stop the slow-consumer clock.
+    if (this.dropped > 0 && this.pendingMessages <= this.limits.messages / 2 && this.pendingBytes <= this.limits.bytes / 2) {
+      const count = this.dropped;
+      this.dropped = 0;
+      this.overflowingSince = null;
+      this.control(OutboundMessage.of({ type: 'dropped', count }));
+    }
+  }
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nestjs/websockets';
+import type { WebSocket, RawData } from 'ws';
+import { AppConfig } from '../core/config/app-config.js';
+import { AppError } from '../core/errors/app-error.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { StreamAccess } from './stream-access.service.js';
+import { StreamHub } from './stream-hub.service.js';
+import { CLOSE_CODES, errorMessage, MAX_CLIENT_FRAME_BYTES, OutboundMessage, parseClientFrame, wsFrameOf, type ClientAction } from './stream-protocol.js';
+import type { StreamSession, StreamSink } from './stream-session.js';
+
+const OPEN = 1;
+const CONNECTED = OutboundMessage.of({ type: 'connected' });
+
+/** A `ws` socket as the hub's sink: frames are the shared, pre-serialized buffers. */
+class WsSink implements StreamSink {
+  readonly transport = 'ws';
+
+  constructor(private readonly socket: WebSocket) {}
+
+  send(messages: readonly OutboundMessage[], written: () => void): void {
+    if (this.socket.readyState !== OPEN) return written();
+    this.socket.send(wsFrameOf(messages), { binary: false }, written);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.socket.readyState === OPEN) this.socket.close(code, reason.slice(0, 120));
+    else this.socket.terminate();
+  }
+}
+
+interface Connection {
+  session: StreamSession;
+  requestId: string;
+  authTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * The client WebSocket at /api/v1/stream (DESIGN.md "Streams"). Only translates: frames in are
+ * parsed and handed to StreamAccess (auth) or StreamHub (subscriptions); what the hub sends goes
+ * out through WsSink. Errors are `error` messages; the socket is closed only for authentication
+ * (4401), a slow consumer (4408, by the session), a refused connection (1008) and shutdown (1001).
+ */
+@WebSocketGateway({ path: '/api/v1/stream', maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false })
+export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket> {
+  private readonly connections = new WeakMap<WebSocket, Connection>();
+
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly access: StreamAccess,
+    private readonly logger: WinstonLogger,
+    private readonly config: AppConfig,
+  ) {}
+
+  handleConnection(socket: WebSocket, req: IncomingMessage): void {
+    const session = this.hub.open(new WsSink(socket), this.access.clientAddress(req));
+    const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null };
+    this.connections.set(socket, connection);
+    socket.on('message', (data: RawData, isBinary: boolean) => void this.onFrame(connection, data, isBinary));
+    session.control(CONNECTED);
+    const credentials = this.access.fromHeaders(req);
+    if (credentials !== null) {
+      void this.authenticate(connection, credentials);
+      return;
+    }
+    // Browsers cannot set headers on an upgrade: they authenticate with a first frame in time.
+    const timeoutMs = this.config.stream.authTimeoutMs;
+    connection.authTimer = setTimeout(() => {
+      if (session.principal !== null) return;
+      session.control(errorMessage(new AppError('AUTHENTICATION_REQUIRED', { message: `No credentials within ${timeoutMs / 1000} s: send an auth frame first.` })));
+      session.close(CLOSE_CODES.authentication, 'authentication timeout');
+    }, timeoutMs);
+    connection.authTimer.unref();
+  }
+
+  handleDisconnect(socket: WebSocket): void {
+    const connection = this.connections.get(socket);
+    if (connection === undefined) return;
+    if (connection.authTimer !== null) clearTimeout(connection.authTimer);
+    this.hub.close(connection.session);
+  }
+
+  private async authenticate(connection: Connection, credentials: Parameters<StreamAccess['authenticate']>[1]): Promise<void> {
+    const refused = await this.access.authenticate(connection.session, credentials, connection.requestId);
+    if (refused !== null) {
+      const tooMany = refused.details['reason'] === 'stream_connections';
+      if (connection.session.principal === null) connection.session.close(tooMany ? CLOSE_CODES.policy : CLOSE_CODES.authentication, refused.code);
+      return;
+    }
+    if (connection.authTimer !== null) {
+      clearTimeout(connection.authTimer);
+      connection.authTimer = null;
+    }
+  }
+
+  private async onFrame(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
+    const { session } = connection;
+    let action: ClientAction;
+    try {
+      if (isBinary) throw new AppError('INVALID_PARAMETER', { message: 'Frames are JSON text.' });
+      action = parseClientFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+    } catch (e: unknown) {
+      session.control(errorMessage(e instanceof AppError ? e : new AppError('INVALID_PARAMETER')));
+      return;
+    }
+    if (action.action === 'auth') {
+      await this.authenticate(connection, action.token === undefined ? { apiKey: action.apiKey } : { token: action.token });
+      return;
+    }
+    if (session.principal === null) {
+      session.control(errorMessage(new AppError('AUTHENTICATION_REQUIRED', { message: 'Authenticate first: an auth frame, or credentials on the upgrade.' })));
+      return;
+    }
+    try {
+      if (action.orders !== undefined) {
+        throw new AppError('INVALID_PARAMETER', { message: 'The orders channel is not served yet.', details: { channel: 'orders' } });
+      }
+      if (action.action === 'subscribe') this.hub.subscribe(session, action.channels);
+      else this.hub.unsubscribe(session, action.channels);
+      session.control(session.subscriptionMessage());
+    } catch (e: unknown) {
+      if (!(e instanceof AppError)) this.logger.event('error', 'stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });
+      session.control(errorMessage(e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR')));
+    }
+  }
+}
