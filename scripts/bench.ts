@@ -6,7 +6,8 @@
  *   2. upstream calls per 1000 client requests, Zipf mix over 200 symbols, market-open TTLs;
  *   3. 100 concurrent identical cold requests → upstream calls;
  *   4. latency of a cold batch of 20 symbols;
- *   5. a trader's order p50, quiet and during a flood of bad tokens from one client.
+ *   5. a trader's order p50, quiet and during a flood of bad tokens from one client;
+ *   6. stream fan-out: N clients x M symbols, client messages per second and tick-to-client latency.
  * Everything runs on loopback: the project's Alpaca emulator (BENCH_UPSTREAM_LATENCY_MS, default
  * 50 ms), the gateway, and a load generator in a child process so it does not share the servers'
  * event loop. Durations and counts are bounded; it stops by itself.
@@ -154,6 +155,9 @@ async function main(): Promise<void> {
     JWT_SECRET, API_KEYS_FILE: join(dataDir, 'keys.json'), AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'), HOST: '127.0.0.1', PORT: '0',
     // The bench measures serving, not refusing: the per-client limits are raised (they still count).
     RATE_LIMIT_PREMIUM_PER_HOUR: '100000000', RATE_LIMIT_BURST_PER_SECOND: '100000000',
+    RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
+    // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
+    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
   });
   // Log lines are formatted as in production, then dropped instead of written to a terminal.
   const discard = new Writable({ write: (_c, _e, done) => done() });
@@ -321,13 +325,125 @@ async function main(): Promise<void> {
       `(orders' own excluded), flood p50 ${floodResult.p50.toFixed(2)} ms, ${floodResult.requests - floodResult.errors} of them not refused`,
   );
 
+  // 6. Stream fan-out: N WebSocket clients (in a child process) each subscribed to the quotes of
+  // M symbols; the emulator pushes frames of M quotes (one per symbol) at a fixed rate through the
+  // gateway's one upstream socket. Offered client messages per second = rate × M × N.
+  await streamFanOut(gatewayPort, emulator, line);
+
   await bare.close();
   await floor.close();
   await gateway.close();
   await emulator.stop();
 }
 
-if (process.argv[2] === 'load') {
+const STREAM_CLIENTS = Number(process.env['BENCH_STREAM_CLIENTS'] ?? 1000);
+const STREAM_SYMBOLS = Number(process.env['BENCH_STREAM_SYMBOLS'] ?? 50);
+const STREAM_FRAMES_PER_S = Number(process.env['BENCH_STREAM_FRAMES_PER_S'] ?? 2);
+const STREAM_SECONDS = Number(process.env['BENCH_STREAM_SECONDS'] ?? 5);
+/** One client frame in this many is parsed for its tick-to-client latency (parsing every one would load the child). */
+const LATENCY_SAMPLE_EVERY = 10;
+
+interface FanOutResult {
+  messages: number;
+  dropped: number;
+  seconds: number;
+  p50: number;
+  p99: number;
+  samples: number;
+}
+
+/** Child mode: N stream clients; reports once told to stop (over IPC). */
+async function streamChild(url: string, token: string, clients: number, symbols: string[]): Promise<void> {
+  const { WebSocket } = await import('ws');
+  let messages = 0;
+  let dropped = 0;
+  let counting = false;
+  let frames = 0;
+  const latencies: number[] = [];
+  let started = 0;
+  const sockets = await Promise.all(
+    Array.from({ length: clients }, () =>
+      new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
+        const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } });
+        ws.on('message', (data: Buffer) => {
+          const text = data.toString('utf8');
+          if (text.startsWith('[{"type":"subscription"')) return resolve(ws);
+          if (!counting) return;
+          if (text.startsWith('[{"type":"dropped"')) {
+            dropped += (JSON.parse(text) as Array<{ count: number }>)[0]?.count ?? 0;
+            return;
+          }
+          // A frame carries the client's messages of one upstream frame; count them without parsing.
+          messages += text.split('{"type":"quote"').length - 1;
+          frames += 1;
+          if (frames % LATENCY_SAMPLE_EVERY === 0) {
+            const t = (JSON.parse(text) as Array<{ timestamp?: string }>)[0]?.timestamp;
+            if (t !== undefined) latencies.push(Date.now() - Date.parse(t));
+          }
+        });
+        ws.on('open', () => ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols })));
+        ws.on('error', reject);
+      }),
+    ),
+  );
+  process.send?.({ ready: true });
+  process.on('message', (m: { start?: boolean; stop?: boolean }) => {
+    if (m.start === true) {
+      counting = true;
+      started = Date.now();
+    }
+    if (m.stop === true) {
+      const seconds = (Date.now() - started) / 1000;
+      latencies.sort((a, b) => a - b);
+      const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+      const result: FanOutResult = { messages, dropped, seconds, p50: at(0.5), p99: at(0.99), samples: latencies.length };
+      for (const ws of sockets) ws.terminate();
+      process.send?.(result, () => process.exit(0));
+    }
+  });
+}
+
+async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: string) => void): Promise<void> {
+  const symbols = Array.from({ length: STREAM_SYMBOLS }, (_, i) => symbolName(i));
+  const url = `ws://127.0.0.1:${port}/api/v1/stream`;
+  const child = fork(fileURLToPath(import.meta.url), ['streamload', url, token(['viewer']), String(STREAM_CLIENTS), symbols.join(',')], { stdio: 'inherit' });
+  const nextMessage = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
+  await nextMessage<{ ready: boolean }>();
+  // The upstream subscription is the union of everyone's; wait for Alpaca's (the emulator's) ack.
+  const deadline = Date.now() + 10_000;
+  while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const template = { T: 'q', bx: 'V', bp: 100.01, bs: 3, ax: 'V', ap: 100.02, as: 1, c: ['R'], z: 'C' };
+  const cpuBefore = process.cpuUsage();
+  child.send({ start: true });
+  const frames = STREAM_FRAMES_PER_S * STREAM_SECONDS;
+  const started = Date.now();
+  for (let i = 0; i < frames; i += 1) {
+    const due = started + (i * 1000) / STREAM_FRAMES_PER_S;
+    const wait = due - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t = new Date().toISOString().replace('Z', '000000Z');
+    emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t })));
+  }
+  // Let the last frame drain (bounded), then collect.
+  await new Promise((r) => setTimeout(r, 1000));
+  const resultP = nextMessage<FanOutResult>();
+  child.send({ stop: true });
+  const r = await resultP;
+  const cpu = process.cpuUsage(cpuBefore);
+  const offered = frames * STREAM_SYMBOLS * STREAM_CLIENTS;
+  line(
+    `6. stream fan-out: ${STREAM_CLIENTS} clients x ${STREAM_SYMBOLS} symbols, ${STREAM_FRAMES_PER_S} upstream frames/s for ${STREAM_SECONDS} s ` +
+      `over ${emulator.streamOpenCount('/v2/iex')} upstream socket(s): ${r.messages} of ${offered} client messages delivered ` +
+      `(${(r.messages / r.seconds).toFixed(0)} msg/s), ${r.dropped} reported dropped; tick-to-client p50 ${r.p50} ms, p99 ${r.p99} ms ` +
+      `(${r.samples} samples); gateway+emulator CPU ${((cpu.user + cpu.system) / 1000 / r.seconds / 10).toFixed(0)} % of one core`,
+  );
+}
+
+if (process.argv[2] === 'streamload') {
+  void streamChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? 1), (process.argv[6] ?? '').split(','));
+} else if (process.argv[2] === 'load') {
   void loadChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? DURATION_MS)).then((r) => {
     process.send?.(r);
     process.exit(0);
