@@ -3,6 +3,7 @@
  * The data is the emulator's, and every response says so (metadata.provider = non_alpaca_host).
  *
  *   PORT (3000)  EMULATOR_DATA_PORT (4010)  EMULATOR_TRADING_PORT (4011)  EMULATOR_LATENCY_MS (0)
+ *   EMULATOR_STREAM_TICK_MS (1000)
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,8 @@ async function main(): Promise<void> {
     dataPort: port('EMULATOR_DATA_PORT', 4010),
     tradingPort: port('EMULATOR_TRADING_PORT', 4011),
     latencyMs: port('EMULATOR_LATENCY_MS', 0),
+    // The emulator's stream endpoints push moving quotes, trades and bars every second.
+    streamTickMs: port('EMULATOR_STREAM_TICK_MS', 1000),
   });
   await emulator.start();
 
@@ -47,6 +50,7 @@ async function main(): Promise<void> {
     APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
     APCA_API_DATA_URL: emulator.dataUrl,
     APCA_API_BASE_URL: emulator.tradingUrl,
+    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
   });
   const app = await createApp(config);
   await app.listen(config.port, config.host);
@@ -69,6 +73,11 @@ async function main(): Promise<void> {
       `    curl -s ${auth} '${base}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=5'`,
       `    curl -s ${auth} -X POST ${base}/api/v1/stocks/quotes/batch -H 'content-type: application/json' -d '{"symbols":["AAPL","MSFT","ZZZZ"]}'`,
       `    curl -s -H 'X-API-Key: ${key}' ${base}/api/v1/market/clock`,
+      '  stream (one upstream socket, fanned out):',
+      `    curl -sN ${auth} '${base}/api/v1/stream/events?quotes=AAPL,MSFT&trades=AAPL'`,
+      `    npx wscat -c ws://${config.host}:${config.port}/api/v1/stream ${auth}`,
+      `      then send: {"action":"subscribe","quotes":["AAPL"],"option_quotes":["AAPL240426C00162500"]}`,
+      `  AsyncAPI      ${base}/asyncapi.json`,
       'Ctrl-C stops both.',
       '',
     ].join('\n'),

@@ -315,3 +315,35 @@ describe('Server-Sent Events', () => {
     expect(gw.emulator.streamOpenCount()).toBe(0);
   });
 });
+
+describe('documentation and metrics', () => {
+  it('the AsyncAPI 3 document of the stream is served and linked from Swagger', async () => {
+    const doc = (await gw.anon().get('/asyncapi.json').expect(200).expect('content-type', /json/)).body as {
+      asyncapi: string; channels: { stream: { address: string; messages: Record<string, unknown> } }; operations: Record<string, { action: string }>;
+    };
+    expect(doc.asyncapi).toBe('3.0.0');
+    expect(doc.channels.stream.address).toBe('/api/v1/stream');
+    expect(Object.keys(doc.channels.stream.messages).sort()).toEqual(
+      ['auth', 'authenticated', 'bar', 'connected', 'dropped', 'error', 'gap', 'option_quote', 'option_trade', 'quote', 'subscribe', 'subscription', 'trade', 'unsubscribe'],
+    );
+    expect(Object.values(doc.operations).map((o) => o.action).sort()).toEqual(['receive', 'send']);
+    const openapi = (await gw.anon().get('/docs-json').expect(200)).body as { info: { description: string } };
+    expect(openapi.info.description).toContain('/asyncapi.json');
+  });
+
+  it('exports the stream series', async () => {
+    const c = await client(bearer(['viewer'], 'metered'));
+    await c.nextOfType('authenticated');
+    await subscribed(c, { quotes: ['AAPL'] });
+    await eventually(() => expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes).toEqual(['AAPL']));
+    gw.emulator.streamPublish(STOCKS, QUOTE);
+    await c.nextOfType('quote');
+    const text = (await gw.anon().get('/metrics').expect(200)).text;
+    expect(text).toMatch(/^opitios_stream_clients\{transport="ws"\} 1$/m);
+    expect(text).toMatch(/^opitios_stream_subscriptions 1$/m);
+    expect(text).toMatch(/^opitios_stream_upstream_state\{stream="stocks"\} 2$/m);
+    expect(text).toMatch(/^opitios_stream_upstream_messages_total\{stream="stocks"\} [1-9]/m);
+    expect(text).toMatch(/^opitios_stream_client_messages_total [1-9]/m);
+    expect(text).toMatch(/^opitios_stream_tick_to_client_seconds_count \d+$/m);
+  });
+});
