@@ -1,13 +1,5 @@
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import {
-  MarketStreamGateway,
-  type StreamData,
-  type StreamEndpoint,
-  type UpstreamStream,
-  type UpstreamStreamProblem,
-  type UpstreamStreamStatus,
-  type UpstreamSubscription,
-} from '../alpaca/market-stream.port.js';
+import type { StreamData, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
 import { grants } from '../auth/roles.js';
 import type { Provenance } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
@@ -16,6 +8,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamMetrics } from './stream-metrics.js';
 import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
+import { StreamFeed, type StatusInfo } from './stream-feed.js';
 import { StreamSession } from './stream-session.js';
 
 const OFFICIAL_STREAM_HOSTS = new Set(['stream.data.alpaca.markets', 'stream.data.sandbox.alpaca.markets']);
@@ -27,11 +20,9 @@ const DATA_TYPE_CHANNEL: Readonly<Record<StreamData['type'], ClientChannel>> = {
   option_trade: 'option_trades',
 };
 
-interface Upstream {
-  stream: UpstreamStream;
+interface UpstreamState {
   status: UpstreamStreamStatus;
   problem: UpstreamStreamProblem | null;
-  linger: NodeJS.Timeout | null;
 }
 
 /**
@@ -49,7 +40,9 @@ export class StreamHub implements OnApplicationShutdown {
   private readonly index: Record<ClientChannel, Map<string, Set<StreamSession>>> = Object.fromEntries(
     CLIENT_CHANNELS.map((c) => [c, new Map<string, Set<StreamSession>>()]),
   ) as Record<ClientChannel, Map<string, Set<StreamSession>>>;
-  private readonly upstreams = new Map<StreamEndpoint, Upstream>();
+  private readonly upstreams = new Map<StreamEndpoint, UpstreamState>();
+  /** Stock symbols whose quotes/trades the cache holds from the stream, per kind. */
+  private readonly streamedKeys = { quote: new Set<string>(), trade: new Set<string>() };
   private readonly sessions = new Set<StreamSession>();
   private readonly perPrincipal = new Map<string, number>();
   private readonly provider: 'alpaca' | 'non_alpaca_host';
@@ -57,7 +50,7 @@ export class StreamHub implements OnApplicationShutdown {
   private shuttingDown = false;
 
   constructor(
-    private readonly gateway: MarketStreamGateway,
+    private readonly feed: StreamFeed,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
     private readonly metrics: StreamMetrics,
@@ -65,6 +58,12 @@ export class StreamHub implements OnApplicationShutdown {
   ) {
     this.providerHost = new URL(config.stream.url).host;
     this.provider = OFFICIAL_STREAM_HOSTS.has(this.providerHost) ? 'alpaca' : 'non_alpaca_host';
+    feed.start({
+      data: (endpoint, messages, receivedAt) => this.onData(endpoint, messages, receivedAt),
+      status: (endpoint, status, info) => this.onStatus(endpoint, status, info),
+      refused: (endpoint, problem) => this.broadcast(endpoint, errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }))),
+      streamed: (endpoint, union) => this.onStreamedUnion(endpoint, union),
+    });
   }
 
   // ---- sessions ----
@@ -177,7 +176,6 @@ export class StreamHub implements OnApplicationShutdown {
         if (holders !== undefined && holders.size === 0) {
           this.index[channel].delete(symbol);
           touched.add(CHANNEL_SOURCE[channel].endpoint);
-          this.unsetStreamed(channel, symbol);
         }
       }
     }
@@ -196,13 +194,14 @@ export class StreamHub implements OnApplicationShutdown {
     const max = this.config.stream.maxUpstreamSymbols;
     for (const endpoint of ['stocks', 'options'] as const) {
       const symbols = this.endpointSymbols(endpoint);
+      for (const s of this.feed.otherSymbols(endpoint)) symbols.add(s);
       const before = symbols.size;
       for (const [channel, list] of Object.entries(wanted) as Array<[ClientChannel, string[]]>) {
         if (CHANNEL_SOURCE[channel].endpoint === endpoint) for (const s of list) symbols.add(s);
       }
       if (symbols.size > max && symbols.size > before) {
         throw new AppError('STREAM_SYMBOL_LIMIT', {
-          message: `Alpaca's plan allows ${max} streamed symbols on the ${endpoint} stream; this would make ${symbols.size}.`,
+          message: `Alpaca's plan allows ${max} streamed symbols on the ${endpoint} stream (for the whole fleet); this would make ${symbols.size}.`,
           details: { scope: 'upstream_plan', stream: endpoint, limit: max, would_be: symbols.size },
         });
       }
@@ -234,69 +233,31 @@ export class StreamHub implements OnApplicationShutdown {
 
   // ---- upstream ----
 
-  /** Tells the endpoint's upstream the current union; opens it when needed, lingers before closing. */
+  /** Tells the feed this instance's union for the endpoint (it opens, updates or closes upstream). */
   private sync(endpoint: StreamEndpoint): void {
     const wanted: UpstreamSubscription = {};
-    let any = false;
     for (const channel of CLIENT_CHANNELS) {
       const source = CHANNEL_SOURCE[channel];
       if (source.endpoint !== endpoint || this.index[channel].size === 0) continue;
       wanted[source.channel] = new Set(this.index[channel].keys());
-      any = true;
     }
-    let up = this.upstreams.get(endpoint);
-    if (!any) {
-      if (up !== undefined) {
-        up.stream.update(wanted);
-        this.scheduleClose(endpoint, up);
-      }
-      return;
-    }
-    if (up === undefined) {
-      if (this.shuttingDown) return;
-      up = { stream: this.openUpstream(endpoint), status: 'connecting', problem: null, linger: null };
-      this.upstreams.set(endpoint, up);
-    }
-    if (up.linger !== null) {
-      clearTimeout(up.linger);
-      up.linger = null;
-    }
-    up.stream.update(wanted);
+    if (this.shuttingDown) return;
+    this.feed.want(endpoint, wanted);
   }
 
-  private scheduleClose(endpoint: StreamEndpoint, up: Upstream): void {
-    if (up.linger !== null) return;
-    up.linger = setTimeout(() => {
-      up.linger = null;
-      if (this.endpointSymbols(endpoint).size > 0) return;
-      this.upstreams.delete(endpoint);
-      this.metrics.upstreamStatus(endpoint, 'closed');
-      void up.stream.close();
-    }, this.config.stream.upstreamLingerMs);
-    up.linger.unref();
-  }
-
-  private openUpstream(endpoint: StreamEndpoint): UpstreamStream {
+  private onData(endpoint: StreamEndpoint, messages: readonly StreamData[], receivedAt: string): void {
     const feed = endpoint === 'stocks' ? this.config.alpaca.stockFeed : this.config.alpaca.optionsFeed;
-    this.logger.event('info', 'stream_upstream_open', { stream: endpoint, feed });
-    return this.gateway.open(endpoint, {
-      data: (messages, receivedAt) => this.onData(endpoint, feed, messages, receivedAt),
-      status: (status, info) => this.onStatus(endpoint, status, info),
-      refused: (problem) => this.broadcast(endpoint, errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }))),
-    });
-  }
-
-  private onData(endpoint: StreamEndpoint, feed: string, messages: readonly StreamData[], receivedAt: string): void {
     this.metrics.upstreamMessages(endpoint, messages.length);
     const receivedMs = Date.parse(receivedAt);
     // Each message is serialized once; each client then gets one frame with its messages of this upstream frame.
     const perSession = new Map<StreamSession, OutboundMessage[]>();
     let deliveries = 0;
     for (const m of messages) {
+      // The cache takes every streamed stock quote/trade (in a fleet also those of other instances' clients).
+      if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, m.data.timestamp, receivedMs);
       const channel = DATA_TYPE_CHANNEL[m.type];
       const holders = this.index[channel].get(m.symbol);
       if (holders === undefined || holders.size === 0) continue;
-      if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, m.data.timestamp, receivedMs);
       const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider });
       for (const session of holders) {
         const batch = perSession.get(session);
@@ -309,11 +270,8 @@ export class StreamHub implements OnApplicationShutdown {
     if (deliveries > 0) this.metrics.delivered(deliveries, receivedMs);
   }
 
-  private onStatus(endpoint: StreamEndpoint, status: UpstreamStreamStatus, info: { gap?: { from: string; to: string; reason: string }; problem?: UpstreamStreamProblem }): void {
-    const up = this.upstreams.get(endpoint);
-    if (up === undefined) return;
-    up.status = status;
-    up.problem = info.problem ?? null;
+  private onStatus(endpoint: StreamEndpoint, status: UpstreamStreamStatus, info: StatusInfo): void {
+    this.upstreams.set(endpoint, { status, problem: info.problem ?? null });
     this.metrics.upstreamStatus(endpoint, status);
     this.logger.event(status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info', 'stream_upstream_status', {
       stream: endpoint,
@@ -352,17 +310,28 @@ export class StreamHub implements OnApplicationShutdown {
       upstreamRequestIds: [],
       fetchedAt: receivedMs,
     };
+    this.streamedKeys[kind].add(symbol);
     this.cache.setStreamed(cacheKeys.stock(kind, feed, symbol), { value, provenance });
   }
 
-  private unsetStreamed(channel: ClientChannel, symbol: string): void {
-    if (channel === 'quotes' || channel === 'trades') this.cache.unsetStreamed(cacheKeys.stock(channel === 'quotes' ? 'quote' : 'trade', this.config.alpaca.stockFeed, symbol));
+  private unsetStreamed(kind: 'quote' | 'trade', symbol: string): void {
+    this.streamedKeys[kind].delete(symbol);
+    this.cache.unsetStreamed(cacheKeys.stock(kind, this.config.alpaca.stockFeed, symbol));
+  }
+
+  /** A symbol no longer streamed (by anyone) loses its STREAM answer: REST goes back to Alpaca. */
+  private onStreamedUnion(endpoint: StreamEndpoint, union: UpstreamSubscription): void {
+    if (endpoint !== 'stocks') return;
+    for (const kind of ['quote', 'trade'] as const) {
+      const still = union[kind === 'quote' ? 'quotes' : 'trades'];
+      for (const symbol of [...this.streamedKeys[kind]]) if (still === undefined || !still.has(symbol)) this.unsetStreamed(kind, symbol);
+    }
   }
 
   /** After an interruption the kept values are no longer the latest: REST goes back to Alpaca until ticks flow. */
   private clearStreamed(endpoint: StreamEndpoint): void {
     if (endpoint !== 'stocks') return;
-    for (const channel of ['quotes', 'trades'] as const) for (const symbol of this.index[channel].keys()) this.unsetStreamed(channel, symbol);
+    for (const kind of ['quote', 'trade'] as const) for (const symbol of [...this.streamedKeys[kind]]) this.unsetStreamed(kind, symbol);
   }
 
   // ---- shutdown ----
@@ -378,18 +347,12 @@ export class StreamHub implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closeClients();
-    const closing: Array<Promise<void>> = [];
-    for (const up of this.upstreams.values()) {
-      if (up.linger !== null) clearTimeout(up.linger);
-      closing.push(up.stream.close());
-    }
-    this.upstreams.clear();
-    await Promise.all(closing);
+    await this.feed.close();
   }
 
   /** For tests and metrics: what each upstream stream wants. */
   upstreamStatus(endpoint: StreamEndpoint): UpstreamStreamStatus | 'none' {
-    return this.upstreams.get(endpoint)?.status ?? 'none';
+    return this.feed.status(endpoint);
   }
 }
 
