@@ -13,6 +13,8 @@ export interface FeedListener {
   data(endpoint: StreamEndpoint, messages: readonly StreamData[], receivedAt: string): void;
   status(endpoint: StreamEndpoint, status: UpstreamStreamStatus, info: StatusInfo): void;
   refused(endpoint: StreamEndpoint, problem: UpstreamStreamProblem): void;
+  /** In a fleet: this instance took (true) or gave up (false) the endpoint's upstream socket. */
+  leadership(endpoint: StreamEndpoint, leading: boolean): void;
   /** The symbols streamed for the endpoint changed (fleet-wide where there is a fleet). */
   streamed(endpoint: StreamEndpoint, union: UpstreamSubscription): void;
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { StreamData, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
 import { grants } from '../auth/roles.js';
 import type { Provenance } from '../core/attribution/provenance.js';
@@ -35,7 +35,7 @@ interface UpstreamState {
  * answers REST reads of it from the stream (`STREAM`).
  */
 @Injectable()
-export class StreamHub implements OnApplicationShutdown {
+export class StreamHub implements BeforeApplicationShutdown {
   /** channel → symbol → subscribed sessions. */
   private readonly index: Record<ClientChannel, Map<string, Set<StreamSession>>> = Object.fromEntries(
     CLIENT_CHANNELS.map((c) => [c, new Map<string, Set<StreamSession>>()]),
@@ -63,6 +63,7 @@ export class StreamHub implements OnApplicationShutdown {
       status: (endpoint, status, info) => this.onStatus(endpoint, status, info),
       refused: (endpoint, problem) => this.broadcast(endpoint, errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }))),
       streamed: (endpoint, union) => this.onStreamedUnion(endpoint, union),
+      leadership: (endpoint, leading) => this.metrics.leader(endpoint, leading),
     });
   }
 
@@ -345,7 +346,8 @@ export class StreamHub implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before Redis and the rest close: the fleet feed still releases its lease and wants. */
+  async beforeApplicationShutdown(): Promise<void> {
     this.closeClients();
     await this.feed.close();
   }

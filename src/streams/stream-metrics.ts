@@ -20,6 +20,7 @@ export class StreamMetrics {
   private readonly messagesOut: Counter;
   private readonly droppedCounter: Counter;
   private readonly latency: Histogram;
+  private readonly leaderGauge: Gauge<'stream'>;
   private sample = 0;
 
   constructor(metrics: GatewayMetrics) {
@@ -41,6 +42,9 @@ export class StreamMetrics {
       buckets: LATENCY_BUCKETS,
       registers,
     });
+    this.leaderGauge = new Gauge({ name: 'opitios_stream_leader', help: "1 while this instance holds the fleet's upstream socket lease for the stream.", labelNames: ['stream'], registers });
+    this.leaderGauge.set({ stream: 'stocks' }, 0);
+    this.leaderGauge.set({ stream: 'options' }, 0);
     this.upstreamState.set({ stream: 'stocks' }, 0);
     this.upstreamState.set({ stream: 'options' }, 0);
   }
@@ -55,6 +59,10 @@ export class StreamMetrics {
 
   upstreamStatus(stream: StreamEndpoint, status: UpstreamStreamStatus): void {
     this.upstreamState.set({ stream }, UPSTREAM_STATE_VALUES[status]);
+  }
+
+  leader(stream: StreamEndpoint, leading: boolean): void {
+    this.leaderGauge.set({ stream }, leading ? 1 : 0);
   }
 
   upstreamMessages(stream: StreamEndpoint, count: number): void {

@@ -54,10 +54,11 @@ export interface Gateway {
  * Boots the Alpaca emulator and the real gateway (createApp, as production) pointed at it.
  * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
  */
-export async function startGateway(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}): Promise<Gateway> {
+export async function startGateway(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}, shared?: AlpacaEmulator): Promise<Gateway> {
   // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
-  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, ...emulatorOptions });
-  await emulator.start();
+  // A shared emulator (several gateways in front of one "Alpaca") is started and stopped by its owner.
+  const emulator = shared ?? new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, ...emulatorOptions });
+  if (shared === undefined) await emulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-gw-'));
   const apiKeysFile = join(dataDir, 'api-keys.json');
   const auditFile = join(dataDir, 'audit.jsonl');
@@ -112,7 +113,7 @@ export async function startGateway(env: Record<string, string> = {}, emulatorOpt
     rawLogs,
     close: async () => {
       await app.close();
-      await emulator.stop();
+      if (shared === undefined) await emulator.stop();
     },
   };
 }
