@@ -14,6 +14,7 @@ import {
 import { AppConfig } from '../core/config/app-config.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
+import { LocalStreamFeed } from './local-stream-feed.js';
 import { isEmpty, StreamFeed, type FeedListener, type StatusInfo } from './stream-feed.js';
 
 const ENDPOINTS: readonly StreamEndpoint[] = ['stocks', 'options'];
@@ -92,6 +93,8 @@ export class FleetStreamFeed extends StreamFeed {
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
   private redisDown = false;
+  /** STREAM_FALLBACK_LOCAL: this instance's own sockets while Redis is away. */
+  private fallback: LocalStreamFeed | null = null;
 
   constructor(
     private readonly gateway: MarketStreamGateway,
@@ -128,6 +131,7 @@ export class FleetStreamFeed extends StreamFeed {
     const e = this.endpoints[endpoint];
     e.local = wanted;
     e.fleet.set(this.instanceId, toWanted(wanted));
+    this.fallback?.want(endpoint, wanted);
     this.listener?.streamed(endpoint, this.union(endpoint));
     this.publishWants(endpoint, true)
       .then(() => this.refresh(endpoint))
@@ -161,6 +165,7 @@ export class FleetStreamFeed extends StreamFeed {
   async close(): Promise<void> {
     this.closing = true;
     if (this.timer !== null) clearInterval(this.timer);
+    await this.fallback?.close();
     await Promise.all(
       ENDPOINTS.map(async (endpoint) => {
         const e = this.endpoints[endpoint];
@@ -185,9 +190,10 @@ export class FleetStreamFeed extends StreamFeed {
       for (const endpoint of ENDPOINTS) {
         await this.publishWants(endpoint);
         await this.readWants(endpoint);
-        await this.lead(endpoint);
       }
+      // Redis answers again: the fallback sockets (if any) close before a fleet socket may open.
       if (this.redisDown) this.redisBack();
+      for (const endpoint of ENDPOINTS) await this.lead(endpoint);
     } catch (e: unknown) {
       this.redisFailed(e);
     }
@@ -375,7 +381,8 @@ export class FleetStreamFeed extends StreamFeed {
     if (this.closing) return;
     const first = !this.redisDown;
     this.redisDown = true;
-    if (first) this.logger.event('error', 'stream_relay_unavailable', { error: e instanceof Error ? e.message : String(e) });
+    if (first) this.logger.event('error', 'stream_relay_unavailable', { error: e instanceof Error ? e.message : String(e), fallback_local: this.config.stream.fallbackLocal });
+    const fallBack = first && this.config.stream.fallbackLocal;
     for (const endpoint of ENDPOINTS) {
       const ep = this.endpoints[endpoint];
       // A leader that cannot renew must not keep a socket another instance may soon open too.
@@ -387,17 +394,51 @@ export class FleetStreamFeed extends StreamFeed {
       ep.interruptedFrom ??= ep.lastDataAt ?? new Date().toISOString();
       ep.interruptedWhy = 'relay_unavailable';
       ep.leader = null;
-      if (first && !isEmpty(ep.local)) {
+      if (first && !isEmpty(ep.local) && !fallBack && this.fallback === null) {
         ep.status = 'failed';
         this.listener?.status(endpoint, 'failed', {
           problem: { code: 'UPSTREAM_STREAM_UNAVAILABLE', message: "The fleet's stream relay (Redis) is unreachable; data resumes with a gap message.", details: { relay: 'redis' } },
         });
       }
     }
+    // After the fleet sockets were let go (the stream client opens a socket only once the old one closed).
+    if (fallBack) this.startFallback();
   }
 
   private redisBack(): void {
     this.redisDown = false;
     this.logger.event('info', 'stream_relay_restored', {});
+    const fallback = this.fallback;
+    if (fallback === null) return;
+    // Back to the fleet's socket: what the local one delivered last is where continuity ends.
+    this.fallback = null;
+    for (const endpoint of ENDPOINTS) {
+      const ep = this.endpoints[endpoint];
+      ep.interruptedFrom ??= ep.lastDataAt ?? new Date().toISOString();
+      ep.interruptedWhy = 'relay_restored';
+    }
+    void fallback.close();
+  }
+
+  /** While Redis is away: this instance's own sockets, its clients' union only; a gap when data flows. */
+  private startFallback(): void {
+    const local = new LocalStreamFeed(this.gateway, this.config, this.logger);
+    this.fallback = local;
+    local.start({
+      data: (endpoint, messages, receivedAt) => {
+        if (this.fallback !== local) return;
+        const ep = this.endpoints[endpoint];
+        if (ep.interruptedFrom !== null) this.onLeaderStatus(endpoint, 'live', {});
+        ep.lastDataAt = receivedAt;
+        this.listener?.data(endpoint, messages, receivedAt);
+      },
+      status: (endpoint, status, info) => {
+        if (this.fallback === local) this.onLeaderStatus(endpoint, status, info);
+      },
+      refused: (endpoint, problem) => this.listener?.refused(endpoint, problem),
+      streamed: (endpoint, union) => this.listener?.streamed(endpoint, union),
+      leadership: () => undefined,
+    });
+    for (const endpoint of ENDPOINTS) local.want(endpoint, this.endpoints[endpoint].local);
   }
 }

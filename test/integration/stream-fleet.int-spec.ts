@@ -230,3 +230,50 @@ describe('Redis goes away', () => {
     }
   }, 60_000);
 });
+
+describe('Redis goes away with STREAM_FALLBACK_LOCAL=true', () => {
+  it('the instance streams over its own socket meanwhile: a gap, then data, no error', async () => {
+    const redis = new DisposableRedis(await freePort());
+    await redis.start();
+    const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, streamSlotHoldMs: 0 });
+    await emulator.start();
+    const gw = await startGateway({ REDIS_URL: redis.url, STREAM_UPSTREAM_LINGER_MS: '100', STREAM_FALLBACK_LOCAL: 'true' }, {}, emulator);
+    const c = await StreamClient.connect(await listenOnLoopback(gw.app), viewer('fallback'));
+    try {
+      await subscribe(c, { quotes: ['AAPL'] });
+      await eventually(() => expect(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes).toEqual(['AAPL']), 10_000);
+      const leaderSocket = emulator.streamOpenConnections(STOCKS)[0]?.id;
+      await redis.kill();
+      // The fleet socket is let go and this instance's own one opens.
+      await eventually(() => {
+        const open = emulator.streamOpenConnections(STOCKS);
+        expect(open.map((o) => o.id === leaderSocket)).toEqual([false]);
+        expect(open[0]?.subscription.quotes).toEqual(['AAPL']);
+      }, 10_000);
+      expect(await c.next((m) => m.type === 'gap', { timeoutMs: 10_000 })).toMatchObject({ stream: 'stocks', reason: 'relay_unavailable' });
+      const after = c.messages.length;
+      emulator.streamPublish(STOCKS, { ...QUOTE, bp: 170 });
+      expect(await c.next((m) => m.type === 'quote', { after })).toMatchObject({ bid_price: 170 });
+      expect(c.of('error')).toEqual([]);
+      // Redis back: the fleet's socket replaces the fallback one, with a gap for the switch.
+      const fallbackSocket = emulator.streamOpenConnections(STOCKS)[0]?.id;
+      const gapsBefore = c.of('gap').length;
+      await redis.start();
+      await eventually(() => {
+        const open = emulator.streamOpenConnections(STOCKS);
+        expect(open.map((o) => o.id === fallbackSocket || o.id === leaderSocket)).toEqual([false]);
+        expect(open[0]?.subscription.quotes).toEqual(['AAPL']);
+      }, 15_000);
+      await eventually(() => expect(c.of('gap').length).toBe(gapsBefore + 1), 10_000);
+      expect(c.of('gap').at(-1)).toMatchObject({ reason: 'relay_restored' });
+      const later = c.messages.length;
+      emulator.streamPublish(STOCKS, { ...QUOTE, bp: 169 });
+      expect(await c.next((m) => m.type === 'quote', { after: later })).toMatchObject({ bid_price: 169 });
+    } finally {
+      await c.close();
+      await gw.close();
+      await emulator.stop();
+      await redis.kill();
+    }
+  }, 60_000);
+});

@@ -91,6 +91,7 @@ export interface StreamConfig {
   slowClientCloseMs: number;
   upstreamLingerMs: number;
   authTimeoutMs: number;
+  fallbackLocal: boolean;
 }
 
 export interface RateLimitConfig {

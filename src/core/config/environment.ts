@@ -283,6 +283,14 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000)
   STREAM_SLOW_CLIENT_CLOSE_MS: number = 10000;
 
+  /**
+   * With REDIS_URL: while Redis is unreachable, each instance opens its own upstream socket (true)
+   * instead of telling its clients UPSTREAM_STREAM_UNAVAILABLE until Redis returns (false). On one
+   * Alpaca account all but one such socket get 406, so only one instance's clients are served.
+   */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  STREAM_FALLBACK_LOCAL: boolean = false;
+
   /** A WebSocket client without credentials on the upgrade must send an auth frame within this long (then 4401). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000)
   STREAM_AUTH_TIMEOUT_MS: number = 10000;

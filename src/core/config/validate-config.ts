@@ -159,6 +159,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       slowClientCloseMs: vars.STREAM_SLOW_CLIENT_CLOSE_MS,
       upstreamLingerMs: vars.STREAM_UPSTREAM_LINGER_MS,
       authTimeoutMs: vars.STREAM_AUTH_TIMEOUT_MS,
+      fallbackLocal: vars.STREAM_FALLBACK_LOCAL,
     },
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
