@@ -16,6 +16,7 @@ import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
 import { LocalStreamFeed } from './local-stream-feed.js';
 import { isEmpty, StreamFeed, type FeedListener, type StatusInfo } from './stream-feed.js';
+import { StreamMetrics } from './stream-metrics.js';
 
 const ENDPOINTS: readonly StreamEndpoint[] = ['stocks', 'options'];
 const PREFIX = 'opitios:stream:';
@@ -101,6 +102,7 @@ export class FleetStreamFeed extends StreamFeed {
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     private readonly logger: WinstonLogger,
+    private readonly metrics: StreamMetrics,
   ) {
     super();
     const fresh = (): Endpoint => ({
@@ -275,6 +277,7 @@ export class FleetStreamFeed extends StreamFeed {
   private noticeLeader(endpoint: StreamEndpoint, leader: string | null): void {
     const e = this.endpoints[endpoint];
     if (leader === e.leader) return;
+    if (leader !== null) this.metrics.leaseChanged(endpoint);
     if (e.leader !== null && e.interruptedFrom === null) {
       e.interruptedFrom = e.lastDataAt ?? new Date().toISOString();
       e.interruptedWhy = 'leader_failover';
@@ -353,6 +356,7 @@ export class FleetStreamFeed extends StreamFeed {
       case 'data':
         if (e.interruptedFrom !== null) this.onLeaderStatus(endpoint, 'live', {});
         e.lastDataAt = relay.receivedAt;
+        this.metrics.relayed(Date.now() - Date.parse(relay.receivedAt));
         this.listener?.data(endpoint, relay.messages, relay.receivedAt);
         return;
       case 'refused':

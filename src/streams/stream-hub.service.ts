@@ -8,7 +8,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamMetrics } from './stream-metrics.js';
 import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
-import { StreamFeed, type StatusInfo } from './stream-feed.js';
+import { StreamFeed, symbolsOf, type StatusInfo } from './stream-feed.js';
 import { StreamSession } from './stream-session.js';
 
 const OFFICIAL_STREAM_HOSTS = new Set(['stream.data.alpaca.markets', 'stream.data.sandbox.alpaca.markets']);
@@ -322,6 +322,7 @@ export class StreamHub implements BeforeApplicationShutdown {
 
   /** A symbol no longer streamed (by anyone) loses its STREAM answer: REST goes back to Alpaca. */
   private onStreamedUnion(endpoint: StreamEndpoint, union: UpstreamSubscription): void {
+    this.metrics.union(endpoint, symbolsOf(union).size);
     if (endpoint !== 'stocks') return;
     for (const kind of ['quote', 'trade'] as const) {
       const still = union[kind === 'quote' ? 'quotes' : 'trades'];

@@ -21,6 +21,9 @@ export class StreamMetrics {
   private readonly droppedCounter: Counter;
   private readonly latency: Histogram;
   private readonly leaderGauge: Gauge<'stream'>;
+  private readonly leaseChanges: Counter<'stream'>;
+  private readonly relayLag: Histogram;
+  private readonly unionSize: Gauge<'stream'>;
   private sample = 0;
 
   constructor(metrics: GatewayMetrics) {
@@ -43,6 +46,14 @@ export class StreamMetrics {
       registers,
     });
     this.leaderGauge = new Gauge({ name: 'opitios_stream_leader', help: "1 while this instance holds the fleet's upstream socket lease for the stream.", labelNames: ['stream'], registers });
+    this.leaseChanges = new Counter({ name: 'opitios_stream_lease_changes_total', help: 'Changes of the fleet leader (lease holder) this instance saw, by stream.', labelNames: ['stream'], registers });
+    this.relayLag = new Histogram({
+      name: 'opitios_stream_relay_lag_seconds',
+      help: "From the leader reading an upstream frame to this instance receiving it through Redis.",
+      buckets: LATENCY_BUCKETS,
+      registers,
+    });
+    this.unionSize = new Gauge({ name: 'opitios_stream_union_symbols', help: "Distinct symbols in the fleet's (or this instance's) upstream union, by stream.", labelNames: ['stream'], registers });
     this.leaderGauge.set({ stream: 'stocks' }, 0);
     this.leaderGauge.set({ stream: 'options' }, 0);
     this.upstreamState.set({ stream: 'stocks' }, 0);
@@ -63,6 +74,18 @@ export class StreamMetrics {
 
   leader(stream: StreamEndpoint, leading: boolean): void {
     this.leaderGauge.set({ stream }, leading ? 1 : 0);
+  }
+
+  leaseChanged(stream: StreamEndpoint): void {
+    this.leaseChanges.inc({ stream });
+  }
+
+  relayed(lagMs: number): void {
+    this.relayLag.observe(Math.max(0, lagMs / 1000));
+  }
+
+  union(stream: StreamEndpoint, symbols: number): void {
+    this.unionSize.set({ stream }, symbols);
   }
 
   upstreamMessages(stream: StreamEndpoint, count: number): void {

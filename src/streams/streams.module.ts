@@ -28,9 +28,9 @@ import { StreamGateway } from './stream.gateway.js';
     StreamGateway,
     {
       provide: StreamFeed,
-      inject: [MarketStreamGateway, RedisService, AppConfig, WinstonLogger],
-      useFactory: (gateway: MarketStreamGateway, redis: RedisService, config: AppConfig, logger: WinstonLogger): StreamFeed =>
-        redis.client() === null ? new LocalStreamFeed(gateway, config, logger) : new FleetStreamFeed(gateway, redis, config, logger),
+      inject: [MarketStreamGateway, RedisService, AppConfig, WinstonLogger, StreamMetrics],
+      useFactory: (gateway: MarketStreamGateway, redis: RedisService, config: AppConfig, logger: WinstonLogger, metrics: StreamMetrics): StreamFeed =>
+        redis.client() === null ? new LocalStreamFeed(gateway, config, logger) : new FleetStreamFeed(gateway, redis, config, logger, metrics),
     },
   ],
   exports: [StreamHub],

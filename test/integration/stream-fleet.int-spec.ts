@@ -4,7 +4,7 @@
  * instance, and take over when the leader dies.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -146,88 +146,121 @@ describe('the leader SIGKILLed', () => {
     return /^opitios_stream_leader\{stream="stocks"\} 1$/m.test(text);
   }
 
-  it('another instance opens the socket within 10 s; its clients get a gap, then data, without reconnecting', async () => {
-    const first = await spawnGateway();
-    const second = await spawnGateway();
-    const onFirst = await StreamClient.connect(`ws://127.0.0.1:${first.port}/api/v1/stream`, viewer('kill-1'));
-    const onSecond = await StreamClient.connect(`ws://127.0.0.1:${second.port}/api/v1/stream`, viewer('kill-2'));
+  it('3 instances: one socket at every moment; a symbol of one instance reaches its clients; the leader SIGKILLed is replaced within 10 s', async () => {
+    const gateways = [await spawnGateway(), await spawnGateway(), await spawnGateway()];
+    const wants = [['AAPL'], ['AAPL', 'MSFT'], ['AAPL', 'TSLA']];
+    const clients = await Promise.all(gateways.map((g, i) => StreamClient.connect(`ws://127.0.0.1:${g.port}/api/v1/stream`, viewer(`kill-${i}`))));
+    let maxOpen = 0;
+    const watch = setInterval(() => (maxOpen = Math.max(maxOpen, emulator.streamOpenCount(STOCKS))), 2);
     try {
-      await subscribe(onFirst, { quotes: ['AAPL'] });
-      await subscribe(onSecond, { quotes: ['AAPL', 'MSFT'] });
+      await Promise.all(clients.map((c, i) => subscribe(c, { quotes: wants[i] })));
       await eventually(() => {
         expect(emulator.streamOpenCount(STOCKS)).toBe(1);
-        expect(new Set(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes)).toEqual(new Set(['AAPL', 'MSFT']));
+        expect(new Set(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes)).toEqual(new Set(['AAPL', 'MSFT', 'TSLA']));
       }, 15_000);
-      const [firstLeads, secondLeads] = [await leads(first.port), await leads(second.port)];
-      expect([firstLeads, secondLeads].filter(Boolean)).toHaveLength(1);
-      const [leader, survivor, survivorClient] = firstLeads ? [first, second, onSecond] : [second, first, onFirst];
-      const survivorSymbols = survivorClient === onSecond ? ['AAPL', 'MSFT'] : ['AAPL'];
+      // MSFT is wanted on instance 2 only: its clients get it, the others do not.
+      emulator.streamPublish(STOCKS, { ...QUOTE, S: 'MSFT' });
+      expect(await clients[1]?.nextOfType('quote')).toMatchObject({ symbol: 'MSFT' });
       emulator.streamPublish(STOCKS, QUOTE);
-      await survivorClient.nextOfType('quote');
+      await Promise.all(clients.map((c) => c.next((m) => m.type === 'quote' && m['symbol'] === 'AAPL')));
+      expect(clients.map((c) => c.of('quote').filter((m) => m['symbol'] === 'MSFT').length)).toEqual([0, 1, 0]);
+      // ...and when they leave it, the leader unsubscribes it upstream.
+      clients[1]?.send({ action: 'unsubscribe', quotes: ['MSFT'] });
+      await eventually(() => expect(new Set(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes)).toEqual(new Set(['AAPL', 'TSLA'])), 10_000);
 
+      const leading = await Promise.all(gateways.map((g) => leads(g.port)));
+      expect(leading.filter(Boolean)).toHaveLength(1);
+      const leaderIndex = leading.indexOf(true);
+      const leader = gateways[leaderIndex];
+      const survivors = gateways.filter((_, i) => i !== leaderIndex);
+      const survivorClients = clients.filter((_, i) => i !== leaderIndex);
       const before = emulator.streamOpenConnections(STOCKS)[0]?.id;
       const killedAt = Date.now();
       leader.proc.kill('SIGKILL');
-      // The dead leader's socket drops uncleanly; the survivor takes the lease and, past 406, the socket.
       await eventually(() => {
         const open = emulator.streamOpenConnections(STOCKS);
         expect(open.map((c) => c.id === before)).toEqual([false]);
-        expect(new Set(open[0]?.subscription.quotes)).toEqual(new Set(survivorSymbols));
       }, 10_000);
-      const tookOverMs = Date.now() - killedAt;
-      expect(tookOverMs).toBeLessThan(10_000);
-      expect(await leads(survivor.port)).toBe(true);
-      const gap = await survivorClient.next((m) => m.type === 'gap', { timeoutMs: 5000 });
-      expect(gap).toMatchObject({ stream: 'stocks', reason: 'leader_failover' });
-      const after = survivorClient.messages.length;
+      const reopenedMs = Date.now() - killedAt;
+      // Data flows again on both survivors, after a gap, on the same client sockets.
+      for (const c of survivorClients) expect(await c.next((m) => m.type === 'gap', { timeoutMs: 10_000 })).toMatchObject({ stream: 'stocks', reason: 'leader_failover' });
+      const marks = survivorClients.map((c) => c.messages.length);
       emulator.streamPublish(STOCKS, { ...QUOTE, bp: 172.5 });
-      expect(await survivorClient.next((m) => m.type === 'quote', { after })).toMatchObject({ bid_price: 172.5 });
-      expect(survivorClient.closeCode).toBeNull();
-      // Never two sockets: every connection the emulator saw for the endpoint, at most one open at a time.
-      const intervals = emulator.streamConnections.filter((r) => r.endpoint === STOCKS && r.authenticated).map((r) => [r.openedAt, r.closedAt ?? Infinity] as const);
-      for (const [i, [openA, closeA]] of intervals.entries()) {
-        for (const [openB, closeB] of intervals.slice(i + 1)) expect(openA < closeB && openB < closeA).toBe(false);
+      await Promise.all(survivorClients.map((c, i) => c.next((m) => m.type === 'quote' && m['bid_price'] === 172.5, { after: marks[i] })));
+      const flowingMs = Date.now() - killedAt;
+      expect(flowingMs).toBeLessThan(10_000);
+      expect(survivorClients.every((c) => c.closeCode === null)).toBe(true);
+      expect((await Promise.all(survivors.map((g) => leads(g.port)))).filter(Boolean)).toHaveLength(1);
+      // Lease changes are counted: the first leader, then the new one.
+      for (const g of survivors) {
+        const text = await (await fetch(`http://127.0.0.1:${g.port}/metrics`)).text();
+        expect(Number(/^opitios_stream_lease_changes_total\{stream="stocks"\} (\d+)/m.exec(text)?.[1])).toBeGreaterThanOrEqual(2);
       }
+      // Relay lag as the survivors measured it, for the record (test-output/fleet-relay-lag.json).
+      const lag = await Promise.all(survivors.map(async (g) => relayLagP99((await (await fetch(`http://127.0.0.1:${g.port}/metrics`)).text()))));
+      mkdirSync('test-output', { recursive: true });
+      writeFileSync('test-output/fleet-relay-lag.json', JSON.stringify({ instances: 3, reopened_ms: reopenedMs, flowing_again_ms: flowingMs, relay_lag_p99_seconds_upper_bound: lag }, null, 2));
     } finally {
-      await onFirst.close();
-      await onSecond.close();
+      clearInterval(watch);
+      await Promise.all(clients.map((c) => c.close()));
     }
-  }, 60_000);
+    expect(maxOpen).toBe(1);
+    // Never two sockets: the authenticated connections' open intervals never overlap.
+    const intervals = emulator.streamConnections.filter((r) => r.endpoint === STOCKS && r.authenticated).map((r) => [r.openedAt, r.closedAt ?? Infinity] as const);
+    expect(intervals.length).toBeGreaterThanOrEqual(2);
+    for (const [i, [openA, closeA]] of intervals.entries()) {
+      for (const [openB, closeB] of intervals.slice(i + 1)) expect(openA < closeB && openB < closeA).toBe(false);
+    }
+  }, 90_000);
 });
 
+/** The upper bound of the histogram bucket holding the 99th percentile (Prometheus text). */
+function relayLagP99(text: string): number | null {
+  const buckets = [...text.matchAll(/^opitios_stream_relay_lag_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)].map((m) => [m[1] === '+Inf' ? Infinity : Number(m[1]), Number(m[2])] as const);
+  const total = buckets.at(-1)?.[1] ?? 0;
+  if (total === 0) return null;
+  return buckets.find(([, count]) => count >= 0.99 * total)?.[0] ?? null;
+}
+
 describe('Redis goes away', () => {
-  it('clients get UPSTREAM_STREAM_UNAVAILABLE, the leader lets its socket go, and on return a gap, then data', async () => {
+  it('two instances: clients get UPSTREAM_STREAM_UNAVAILABLE, the socket is let go; on return one socket again, a gap, then data', async () => {
     const redis = new DisposableRedis(await freePort());
     await redis.start();
     const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, streamSlotHoldMs: 0 });
     await emulator.start();
-    const gw = await startGateway({ REDIS_URL: redis.url, STREAM_UPSTREAM_LINGER_MS: '100' }, {}, emulator);
-    const c = await StreamClient.connect(await listenOnLoopback(gw.app), viewer('redis-away'));
+    const env = { REDIS_URL: redis.url, STREAM_UPSTREAM_LINGER_MS: '100' };
+    const gws = [await startGateway(env, {}, emulator), await startGateway(env, {}, emulator)];
+    const clients = await Promise.all(gws.map(async (g, i) => StreamClient.connect(await listenOnLoopback(g.app), viewer(`redis-away-${i}`))));
+    let maxOpen = 0;
+    const watch = setInterval(() => (maxOpen = Math.max(maxOpen, emulator.streamOpenCount(STOCKS))), 2);
     try {
-      await subscribe(c, { quotes: ['AAPL'] });
+      await Promise.all(clients.map((c) => subscribe(c, { quotes: ['AAPL'] })));
       await eventually(() => expect(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes).toEqual(['AAPL']), 10_000);
       emulator.streamPublish(STOCKS, QUOTE);
-      await c.nextOfType('quote');
+      await Promise.all(clients.map((c) => c.nextOfType('quote')));
 
       await redis.kill();
-      expect(await c.next((m) => m.type === 'error', { timeoutMs: 10_000 })).toMatchObject({ code: 'UPSTREAM_STREAM_UNAVAILABLE', details: { relay: 'redis', stream: 'stocks' } });
+      for (const c of clients) {
+        expect(await c.next((m) => m.type === 'error', { timeoutMs: 10_000 })).toMatchObject({ code: 'UPSTREAM_STREAM_UNAVAILABLE', details: { relay: 'redis', stream: 'stocks' } });
+      }
       // No lease can be renewed: the socket is let go, so no second leader can ever overlap it.
       await eventually(() => expect(emulator.streamOpenCount(STOCKS)).toBe(0), 10_000);
 
       await redis.start();
-      const gap = await c.next((m) => m.type === 'gap', { timeoutMs: 20_000 });
-      expect(gap).toMatchObject({ stream: 'stocks' });
-      await eventually(() => expect(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes).toEqual(['AAPL']), 10_000);
-      const after = c.messages.length;
+      for (const c of clients) expect(await c.next((m) => m.type === 'gap', { timeoutMs: 20_000 })).toMatchObject({ stream: 'stocks' });
+      await eventually(() => expect(emulator.streamOpenConnections(STOCKS).map((o) => o.subscription.quotes)).toEqual([['AAPL']]), 10_000);
+      const marks = clients.map((c) => c.messages.length);
       emulator.streamPublish(STOCKS, { ...QUOTE, bp: 171 });
-      expect(await c.next((m) => m.type === 'quote', { after })).toMatchObject({ bid_price: 171 });
-      expect(c.closeCode).toBeNull();
+      await Promise.all(clients.map((c, i) => c.next((m) => m.type === 'quote' && m['bid_price'] === 171, { after: marks[i] })));
+      expect(clients.every((c) => c.closeCode === null)).toBe(true);
     } finally {
-      await c.close();
-      await gw.close();
+      clearInterval(watch);
+      await Promise.all(clients.map((c) => c.close()));
+      for (const g of gws) await g.close();
       await emulator.stop();
       await redis.kill();
     }
+    expect(maxOpen).toBe(1);
   }, 60_000);
 });
 
