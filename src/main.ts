@@ -15,7 +15,7 @@ async function bootstrap(): Promise<void> {
     server: app.getHttpServer(),
     graceMs: config.shutdownGraceMs,
     logger: app.get(WinstonLogger),
-    onDrain: () => streams.closeClients(),
+    onDrain: () => streams.handOver(),
   }).listen();
   await app.listen(config.port, config.host);
 }

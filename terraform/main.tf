@@ -363,3 +363,47 @@ resource "kubernetes_pod_disruption_budget_v1" "gateway" {
     }
   }
 }
+
+# Streams stay open for hours: the ingress must neither time them out after its default 60 s nor
+# buffer Server-Sent Events. WebSocket upgrades pass through ingress-nginx as they are.
+resource "kubernetes_ingress_v1" "gateway" {
+  count = var.ingress == null ? 0 : 1
+
+  metadata {
+    name      = var.name
+    namespace = local.namespace
+    labels    = local.labels
+    annotations = {
+      "nginx.ingress.kubernetes.io/proxy-read-timeout" = tostring(var.ingress.stream_timeout_seconds)
+      "nginx.ingress.kubernetes.io/proxy-send-timeout" = tostring(var.ingress.stream_timeout_seconds)
+      "nginx.ingress.kubernetes.io/proxy-buffering"    = "off"
+    }
+  }
+  spec {
+    ingress_class_name = var.ingress.class_name
+    dynamic "tls" {
+      for_each = var.ingress.tls_secret == null ? [] : [var.ingress.tls_secret]
+      content {
+        hosts       = [var.ingress.host]
+        secret_name = tls.value
+      }
+    }
+    rule {
+      host = var.ingress.host
+      http {
+        path {
+          path      = "/"
+          path_type = "Prefix"
+          backend {
+            service {
+              name = kubernetes_service_v1.gateway.metadata[0].name
+              port {
+                number = var.service_port
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}

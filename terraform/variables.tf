@@ -146,6 +146,22 @@ variable "service_port" {
   }
 }
 
+variable "ingress" {
+  description = "An Ingress (nginx class by default) in front of the service, with timeouts for long-lived WebSocket and SSE stream connections; null for none. Set trust_proxy to the ingress hop (\"1\") with it."
+  type = object({
+    host                 = string
+    class_name           = optional(string, "nginx")
+    tls_secret           = optional(string)
+    stream_timeout_seconds = optional(number, 3600)
+  })
+  default = null
+
+  validation {
+    condition     = var.ingress == null || (try(var.ingress.stream_timeout_seconds, 3600) >= 60 && try(var.ingress.stream_timeout_seconds, 3600) <= 86400)
+    error_message = "ingress.stream_timeout_seconds must be between 60 and 86400."
+  }
+}
+
 # ---- gateway configuration (non-secret; goes to the config map) ----
 
 variable "alpaca_trading_url" {
