@@ -15,14 +15,20 @@ const SUMMARY_WINDOW_MS = 60_000;
 
 export interface RefusalContext {
   action: Denial['action'];
+  /**
+   * Whether the refusal counts towards the client's lockout (failed credentials: yes). A 403 has a
+   * known principal and counts towards its rate limit instead (RolesGuard).
+   */
+  countsTowardLockout?: boolean;
   principal?: Principal;
   details: Record<string, unknown>;
 }
 
 /**
  * The one path every refused request takes (401 at authentication, 403 at the roles guard, a
- * refused API key at /auth/token): counted against its client address (lockout → 429 with
- * Retry-After), metered, and audited in aggregate. Returns the error to throw.
+ * refused credential on the stream): failed credentials counted against the client address
+ * (lockout → 429 with Retry-After), every refusal metered and audited in aggregate. Returns the
+ * error to throw.
  */
 @Injectable()
 export class AccessRefusalService implements BeforeApplicationShutdown, OnModuleDestroy {
@@ -56,8 +62,10 @@ export class AccessRefusalService implements BeforeApplicationShutdown, OnModule
   ): Promise<AppError> {
     let final = error;
     try {
-      const decision = await this.lockout.recordRefusal(where.client);
-      if (decision.locked) final = this.lockout.lockoutError(decision, error.code);
+      if (context.countsTowardLockout !== false) {
+        const decision = await this.lockout.recordRefusal(where.client);
+        if (decision.locked) final = this.lockout.lockoutError(decision, error.code);
+      }
     } catch (e: unknown) {
       // Counting failed (a store error): the refusal itself still stands.
       this.logger.event('error', 'auth_refusal_not_counted', { error: e instanceof Error ? e.message : String(e) });

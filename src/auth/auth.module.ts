@@ -12,6 +12,7 @@ import { CountersModule } from './counters.module.js';
 import { JwtKeyResolver } from './jwt-keys.js';
 import { JwtStrategy } from './jwt.strategy.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimiter } from './rate-limiter.js';
 import { RolesGuard } from './roles.guard.js';
 import { RoutePolicies } from './route-policies.js';
 import { TokenService } from './token.service.js';
@@ -33,6 +34,7 @@ import { TokenService } from './token.service.js';
     JwtAuthGuard,
     AccessRefusalService,
     CredentialVerifier,
+    RateLimiter,
     ApiKeyService,
     AuthLockoutService,
     TokenService,

@@ -1,82 +1,27 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { AppConfig } from '../core/config/app-config.js';
-import { AppError } from '../core/errors/app-error.js';
-import { clientIp, getPrincipal, type Principal } from './principal.js';
-import { isPremiumTier } from './roles.js';
+import { getPrincipal } from './principal.js';
+import { RateLimiter } from './rate-limiter.js';
 import { RoutePolicies } from './route-policies.js';
-import { WindowCounterStore, type WindowCount } from './window-counter.store.js';
-
-const HOUR_MS = 3_600_000;
-const SECOND_MS = 1000;
-/** Who a limit applies to: the API key id or token `sub`; the client IP only for anonymous callers. */
-export function trackerOf(principal: Principal | undefined, req: Request): string {
-  if (principal === undefined || principal.kind === 'anonymous') return `ip:${clientIp(req)}`;
-  return principal.keyId !== null ? `key:${principal.keyId}` : `sub:${principal.sub}`;
-}
 
 /**
- * Per-principal rate limits: an hourly tier (anonymous 100, authenticated 1000, premium and up
- * 5000 by default) plus a per-second burst limit. Counts live in WindowCounterStore (Redis when
- * configured, so instances share one limit). Responses carry X-RateLimit-* for the hourly tier.
+ * The last global guard: counts the request against its principal's limits (RateLimiter).
  *
  * Ours rather than @nestjs/throttler: its 6.x release is CommonJS and requires the ESM-only Nest 12
- * packages, which Jest cannot load on Node 20; this guard keeps its model (named windows, a
+ * packages, which Jest cannot load on Node 20; RateLimiter keeps its model (named windows, a
  * tracker, a storage) in about sixty lines.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
     private readonly policies: RoutePolicies,
-    private readonly counters: WindowCounterStore,
-    private readonly config: AppConfig,
+    private readonly limiter: RateLimiter,
   ) {}
 
-  /** Synchronous when counting in memory; one Redis round trip for both windows otherwise. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     if (this.policies.of(context).skipRateLimit) return true;
     const http = context.switchToHttp();
     const req = http.getRequest<Request>();
-    const res = http.getResponse<Response>();
-    const principal = getPrincipal(req);
-    const tracker = trackerOf(principal, req);
-    // Both windows of one caller share a hash tag, so that Redis Cluster can count them in one script.
-    const counts = this.counters.hit([
-      { key: `hour:{${tracker}}`, windowMs: HOUR_MS },
-      { key: `second:{${tracker}}`, windowMs: SECOND_MS },
-    ]);
-    return counts instanceof Promise ? counts.then((c) => this.decide(res, principal, c)) : this.decide(res, principal, counts);
-  }
-
-  private decide(res: Response, principal: Principal | undefined, [hourly, burst]: WindowCount[]): true {
-    if (hourly === undefined || burst === undefined) throw new Error('rate limit counters returned no count');
-    const hourlyLimit = this.hourlyLimit(principal);
-    const resetSeconds = Math.max(1, Math.ceil(hourly.resetInMs / SECOND_MS));
-    res.setHeader('X-RateLimit-Limit', String(hourlyLimit));
-    res.setHeader('X-RateLimit-Remaining', String(Math.max(0, hourlyLimit - hourly.count)));
-    res.setHeader('X-RateLimit-Reset', String(resetSeconds));
-
-    if (hourly.count > hourlyLimit) {
-      throw this.exceeded(hourlyLimit, 'hour', resetSeconds);
-    }
-    const burstLimit = this.config.rateLimits.burstPerSecond;
-    if (burst.count > burstLimit) {
-      throw this.exceeded(burstLimit, 'second', Math.max(1, Math.ceil(burst.resetInMs / SECOND_MS)));
-    }
-    return true;
-  }
-
-  private hourlyLimit(principal: Principal | undefined): number {
-    const tiers = this.config.rateLimits;
-    if (principal === undefined || principal.kind === 'anonymous') return tiers.anonymousPerHour;
-    return isPremiumTier(principal.roles) ? tiers.premiumPerHour : tiers.authenticatedPerHour;
-  }
-
-  private exceeded(limit: number, window: 'hour' | 'second', retryAfter: number): AppError {
-    return new AppError('RATE_LIMIT_EXCEEDED', {
-      message: `Rate limit of ${limit} requests per ${window} exceeded.`,
-      retryAfter,
-      details: { limit, window },
-    });
+    return this.limiter.hit(req, http.getResponse<Response>(), getPrincipal(req));
   }
 }

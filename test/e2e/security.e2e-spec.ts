@@ -71,21 +71,36 @@ describe('failed authentication is throttled per client address, never per key i
     expectCatalogError(await gw.anon().get('/api/v1/market/clock').set(attacker).set('Authorization', 'Bearer a.b.c'), 429, 'RATE_LIMIT_EXCEEDED');
   });
 
-  it('403s count towards the same per-client limit; the permitted requests of that client still pass', async () => {
+  it('403s never lock a client out (its credentials are good), but they count towards its rate limit', async () => {
     const client = { 'X-Forwarded-For': '192.0.2.44' };
     const viewer = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'prober' })}` };
     const statuses: number[] = [];
     for (let i = 0; i < 12; i += 1) statuses.push((await gw.anon().get('/api/v1/options/AAPL240426C00162500/quote').set(client).set(viewer)).status);
-    expect(statuses).toEqual([...Array(10).fill(403), 429, 429]);
+    expect(statuses).toEqual(Array(12).fill(403));
     await gw.anon().get('/api/v1/stocks/AAPL/quote').set(client).set(viewer).expect(200);
     expect(gw.emulator.requestsTo(/options/)).toHaveLength(0);
+  });
+
+  it('a principal past its rate limit gets 429 for a forbidden request too', async () => {
+    const limited = await startGateway({ RATE_LIMIT_AUTHENTICATED_PER_HOUR: '4' });
+    try {
+      const viewer = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'quota-prober' })}` };
+      const forbidden = await limited.anon().get('/api/v1/options/AAPL240426C00162500/quote').set(viewer);
+      expectCatalogError(forbidden, 403, 'INSUFFICIENT_PERMISSIONS');
+      expect(forbidden.headers['x-ratelimit-remaining']).toBe('3');
+      for (let i = 0; i < 3; i += 1) await limited.anon().get('/api/v1/stocks/AAPL/quote').set(viewer).expect(200);
+      expectCatalogError(await limited.anon().get('/api/v1/options/AAPL240426C00162500/quote').set(viewer), 429, 'RATE_LIMIT_EXCEEDED');
+      expectCatalogError(await limited.anon().get('/api/v1/stocks/AAPL/quote').set(viewer), 429, 'RATE_LIMIT_EXCEEDED');
+    } finally {
+      await limited.close();
+    }
   });
 
   it('a lockout is metered', async () => {
     const metrics = await gw.anon().get('/metrics').expect(200);
     expect(metrics.text).toMatch(/^opitios_auth_lockouts_total [1-9]\d*$/m);
     expect(metrics.text).toMatch(/^opitios_access_denied_total\{code="INVALID_API_KEY"\} 10$/m);
-    expect(metrics.text).toMatch(/^opitios_access_denied_total\{code="INSUFFICIENT_PERMISSIONS"\} 10$/m);
+    expect(metrics.text).toMatch(/^opitios_access_denied_total\{code="INSUFFICIENT_PERMISSIONS"\} 12$/m);
   });
 });
 

@@ -176,7 +176,7 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_BURST_PER_SECOND: number = 20;
 
-  /** Refused credentials (401) or permissions (403) per client address within AUTH_FAILURE_WINDOW_SECONDS before a lockout. */
+  /** Failed credentials (401) per client address within AUTH_FAILURE_WINDOW_SECONDS before a lockout (403s count towards the rate limit instead). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
   AUTH_MAX_FAILURES: number = 10;
 
