@@ -204,7 +204,8 @@ export abstract class AlpacaHttpClient {
       rateLimitRemaining: remaining,
     });
     const reset = headers['x-ratelimit-reset'];
-    this.resilience?.observe(this.api, remaining, reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null);
+    const limit = headers['x-ratelimit-limit'];
+    this.resilience?.observe(this.api, remaining, reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null, limit !== undefined && /^\d+$/.test(limit) ? Number(limit) : null);
     if (res.status < 200 || res.status >= 300) {
       const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers, body });
       if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;

@@ -65,6 +65,47 @@ describe('upstream budget', () => {
     }
   });
 
+  it("a configured budget above Alpaca's reported limit is reconciled down to it, with a warning, instead of refusing everything", async () => {
+    // 6000 a minute configured; Alpaca (the emulator) says 200 a minute and counts down from there.
+    const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '6000' }, { rateLimitPerMinute: 200 });
+    try {
+      for (const s of ['AAPL', 'MSFT', 'TSLA', 'AMZN', 'NVDA', 'META', 'GOOG', 'AMD', 'INTC', 'IBM']) {
+        gw.emulator.fixtures.stockQuotes[s] ??= { ...(gw.emulator.fixtures.stockQuotes['AAPL']) };
+        await gw.http().get(`/api/v1/stocks/${s}/quote`).expect(200);
+      }
+      const reconciled = gw.logs.filter((l) => l['message'] === 'upstream_budget_reconciled' && l['upstream'] === 'data');
+      expect(reconciled).toEqual([expect.objectContaining({ upstream: 'data', configured_per_minute: 6000, alpaca_limit_per_minute: 200, using_per_minute: 200 })]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('the 503 says which budget is empty: Alpaca\'s window or the gateway\'s bucket', async () => {
+    const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '20' });
+    try {
+      gw.emulator.injectFault({ ...rateLimitFault({ path: QUOTES, resetInSeconds: 20, times: 1 }) });
+      await gw.http().get('/api/v1/stocks/AAPL/quote').expect(503);
+      const alpaca = expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 503, 'UPSTREAM_RATE_LIMITED');
+      expect(alpaca['details']).toMatchObject({ upstream: 'data', budget: 'alpaca_window', sent: false });
+      expect(alpaca['message']).toMatch(/X-RateLimit-Remaining 0/);
+    } finally {
+      await gw.close();
+    }
+    const small = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '4' });
+    try {
+      let refused;
+      for (let i = 0; i < 6 && refused === undefined; i += 1) {
+        const res = await small.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: String(i + 1) });
+        if (res.status === 503) refused = res;
+      }
+      const gateway = expectCatalogError(refused as NonNullable<typeof refused>, 503, 'UPSTREAM_RATE_LIMITED');
+      expect(gateway['details']).toMatchObject({ budget: 'gateway_bucket', budget_per_minute: 4, priority: 'bulk' });
+      expect(gateway['message']).toMatch(/budget \(4 calls a minute\) is spent/);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a 429 storm: the gateway stops calling until the reset, and no client waits past its deadline', async () => {
     const gw = await startGateway({ ALPACA_REQUEST_DEADLINE_MS: '800' });
     try {

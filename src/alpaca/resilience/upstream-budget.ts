@@ -28,11 +28,19 @@ export function reserveFor(priority: CallPriority, capacity: number): number {
   return RESERVE[priority] * capacity;
 }
 
-export function budgetExhausted(api: string, retryAfterSeconds: number, priority: CallPriority): AppError {
+/** Which budget refused: Alpaca's own window (it said Remaining 0) or the gateway's bucket. */
+export type EmptyBudget = 'alpaca_window' | 'gateway_bucket';
+
+export function budgetExhausted(api: string, retryAfterSeconds: number, priority: CallPriority, which: EmptyBudget = 'gateway_bucket', perMinute?: number): AppError {
+  const message =
+    which === 'alpaca_window'
+      ? `Alpaca reported the ${api} rate-limit window spent (X-RateLimit-Remaining 0); the call was not sent.`
+      : `The gateway's Alpaca ${api} budget${perMinute === undefined ? '' : ` (${perMinute} calls a minute)`} is spent for now` +
+        `${priority === 'order' ? '' : `, above what it keeps for higher-priority calls`}; the call was not sent.`;
   return new AppError('UPSTREAM_RATE_LIMITED', {
-    message: `The gateway's Alpaca ${api} budget is spent for now; the call was not sent.`,
+    message,
     retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)),
-    details: { upstream: api, priority, sent: false },
+    details: { upstream: api, priority, sent: false, budget: which, ...(perMinute === undefined ? {} : { budget_per_minute: perMinute }) },
   });
 }
 
@@ -45,20 +53,27 @@ export class LocalBudget {
 
   constructor(
     readonly api: string,
-    readonly capacity: number,
+    public capacity: number,
     private readonly now: () => number = Date.now,
   ) {
     this.state = { tokens: capacity, updatedAt: now(), blockedUntil: 0 };
   }
 
+  /** A smaller capacity (Alpaca's reported limit): the tokens and the refill follow it. */
+  resize(capacity: number): void {
+    this.state = refill(this.state, this.capacity, this.now());
+    this.capacity = capacity;
+    this.state.tokens = Math.min(this.state.tokens, capacity);
+  }
+
   take(priority: CallPriority): void {
     const now = this.now();
     this.state = refill(this.state, this.capacity, now);
-    if (now < this.state.blockedUntil) throw budgetExhausted(this.api, (this.state.blockedUntil - now) / 1000, priority);
+    if (now < this.state.blockedUntil) throw budgetExhausted(this.api, (this.state.blockedUntil - now) / 1000, priority, 'alpaca_window');
     const floor = reserveFor(priority, this.capacity);
     if (this.state.tokens - 1 < floor) {
       const missing = floor + 1 - this.state.tokens;
-      throw budgetExhausted(this.api, missing / (this.capacity / MS_PER_MINUTE) / 1000, priority);
+      throw budgetExhausted(this.api, missing / (this.capacity / MS_PER_MINUTE) / 1000, priority, 'gateway_bucket', this.capacity);
     }
     this.state.tokens -= 1;
   }

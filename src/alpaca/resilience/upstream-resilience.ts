@@ -85,7 +85,7 @@ export class UpstreamResilience {
   reset(): void {
     for (const api of ['data', 'trading'] as const) {
       this.circuits[api].reset();
-      this.local[api] = new LocalBudget(api, this.local[api].capacity);
+      this.local[api] = new LocalBudget(api, api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin);
     }
   }
 
@@ -101,7 +101,7 @@ export class UpstreamResilience {
       try {
         const [code, waitMs] = (await client.eval(TAKE_SCRIPT, 1, KEY_PREFIX + api, String(capacity), String(Date.now()), String(reserveFor(priority, capacity)))) as [number, number];
         this.sharedHealthy();
-        if (code < 0) throw budgetExhausted(api, Number(waitMs) / 1000, priority);
+        if (code < 0) throw budgetExhausted(api, Number(waitMs) / 1000, priority, code === -1 ? 'alpaca_window' : 'gateway_bucket', capacity);
         return;
       } catch (e: unknown) {
         if (e instanceof Error && 'code' in e && (e as { code: unknown }).code === 'UPSTREAM_RATE_LIMITED') throw e;
@@ -111,13 +111,34 @@ export class UpstreamResilience {
     this.local[api].take(priority);
   }
 
-  /** Alpaca's X-RateLimit-Remaining/Reset correct the budget (it knows our real spend). */
-  observe(api: UpstreamApi, remaining: number | null, resetEpochSeconds: number | null): void {
+  /**
+   * Alpaca's X-RateLimit-Remaining/Reset correct the budget (it knows our real spend), and its
+   * X-RateLimit-Limit caps it: a configured budget above Alpaca's real limit is reconciled down to
+   * it (with a warning, once per new value), or the bucket's reserves, sized from the configured
+   * figure, would refuse every call once Alpaca's remaining count is applied.
+   */
+  observe(api: UpstreamApi, remaining: number | null, resetEpochSeconds: number | null, limit: number | null = null): void {
+    this.reconcile(api, limit);
     this.local[api].observe(remaining, resetEpochSeconds);
     const client = this.redis.client();
     if (client === null || remaining === null) return;
     const blocked = remaining === 0 && resetEpochSeconds !== null ? resetEpochSeconds * 1000 : 0;
     void client.eval(OBSERVE_SCRIPT, 1, KEY_PREFIX + api, String(remaining), String(blocked)).catch((e: unknown) => this.sharedFailed(e));
+  }
+
+  private reconcile(api: UpstreamApi, limit: number | null): void {
+    if (limit === null || limit <= 0) return;
+    const configured = api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin;
+    const effective = Math.min(configured, limit);
+    if (effective === this.local[api].capacity) return;
+    this.logger.event('warn', 'upstream_budget_reconciled', {
+      upstream: api,
+      configured_per_minute: configured,
+      alpaca_limit_per_minute: limit,
+      using_per_minute: effective,
+      note: effective < configured ? "Alpaca's reported limit is lower than the configured budget; using Alpaca's" : 'back to the configured budget',
+    });
+    this.local[api].resize(effective);
   }
 
   private sharedFailed(e: unknown): void {
