@@ -5,7 +5,7 @@ import { Public } from '../auth/auth.decorators.js';
 import { SkipRateLimit } from '../auth/auth.decorators.js';
 import { HealthEnvelopeDto, HealthIndicatorDto } from './health-report.dto.js';
 import { ReadinessReportFilter } from './readiness-report.filter.js';
-import { ReadinessService } from './readiness.service.js';
+import { ReadinessService, type HealthDetails } from './readiness.service.js';
 
 /** Kubernetes probes. Public and never rate limited; neither calls a trading or account endpoint. */
 @ApiTags('health')
@@ -39,5 +39,17 @@ export class HealthController {
   })
   ready(): Promise<HealthCheckResult> {
     return this.readiness.ready();
+  }
+
+  @Get('details')
+  @Header('Cache-Control', 'no-store')
+  @ApiOperation({
+    summary:
+      'Every dependency, also those readiness does not depend on: `ok`, `degraded` (an optional one such as Redis is down; ' +
+      'this instance still serves) or `down` (a required one is; readiness fails too). Always 200.',
+  })
+  @ApiOkResponse({ description: '{"data": {"status": "ok|degraded|down", "checks": {"<name>": {"status": "up|down", "required": bool, "message"?: "…"}}}, "metadata": {…}}' })
+  details(): Promise<HealthDetails> {
+    return this.readiness.details();
   }
 }

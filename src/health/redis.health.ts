@@ -2,10 +2,15 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ReadinessRegistry, type ReadinessCheck } from '../core/readiness/readiness.registry.js';
 import { RedisService } from '../core/redis/redis.service.js';
 
-/** Redis answers PING on the gateway's one connection; registered only when REDIS_URL is set. */
+/**
+ * Redis answers PING on the gateway's one connection; registered only when REDIS_URL is set. Not a
+ * readiness condition: without Redis every instance keeps serving (limits, cache and budget fall
+ * back to memory), so its loss is `degraded`, not unready.
+ */
 @Injectable()
 export class RedisReadiness implements ReadinessCheck, OnModuleInit {
   readonly name = 'redis';
+  readonly affectsReadiness = false;
 
   constructor(
     private readonly redis: RedisService,

@@ -19,36 +19,62 @@ async function readyBecomes(gw: Gateway, status: number, timeoutMs = 10_000): Pr
   }
 }
 
-describe('readiness follows Redis', () => {
+interface DetailsBody {
+  data: { status: 'ok' | 'degraded' | 'down'; checks: Record<string, { status: string; required: boolean; message?: string }> };
+}
+
+async function detailsBecome(gw: Gateway, status: DetailsBody['data']['status'], timeoutMs = 10_000): Promise<DetailsBody> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await gw.anon().get('/api/v1/health/details').expect(200);
+    const body = res.body as DetailsBody;
+    if (body.data.status === status) return body;
+    if (Date.now() > deadline) throw new Error(`details stayed ${body.data.status}: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('Redis is shared and optional: its loss degrades, never unreadies', () => {
   let redis: DisposableRedis;
-  let gw: Gateway;
+  let gws: Gateway[];
   beforeAll(async () => {
     redis = new DisposableRedis(await freePort());
     await redis.start();
-    gw = await startGateway({ REDIS_URL: redis.url });
+    gws = [await startGateway({ REDIS_URL: redis.url }), await startGateway({ REDIS_URL: redis.url })];
   });
   afterAll(async () => {
-    await gw.close();
+    for (const gw of gws) await gw.close();
     await redis.kill();
   });
 
-  it('is ready with Redis up, 503 naming Redis when it stops, ready again when it is back; live never moves', async () => {
-    const up = await readyBecomes(gw, 200);
-    expect(up.data.details['redis']?.status).toBe('up');
+  it('two instances, Redis killed: ready stays 200 on both while they serve; details and a metric say degraded; both recover', async () => {
+    for (const gw of gws) {
+      const ready = (await gw.anon().get('/api/v1/health/ready').expect(200)).body as HealthBody;
+      expect(ready.data.details['redis']).toBeUndefined();
+      const ok = await detailsBecome(gw, 'ok');
+      expect(ok.data.checks['redis']).toEqual({ status: 'up', required: false });
+      expect(ok.data.checks['audit_store']).toMatchObject({ status: 'up', required: true });
+    }
 
     await redis.kill();
-    const down = await readyBecomes(gw, 503);
-    expect(down.data.status).toBe('error');
-    expect(down.data.error['redis']?.status).toBe('down');
-    expect(down.data.error['redis']?.message).toMatch(/^Redis does not answer PING \(connection \w+\)$/);
-    expect(JSON.stringify(down)).not.toContain(String(redis.port));
-    await gw.anon().get('/api/v1/health/live').expect(200);
+    for (const gw of gws) {
+      const degraded = await detailsBecome(gw, 'degraded');
+      expect(degraded.data.checks['redis']).toMatchObject({ status: 'down', required: false, message: expect.stringMatching(/^Redis does not answer PING \(connection \w+\)$/) });
+      expect(JSON.stringify(degraded)).not.toContain(String(redis.port));
+      await gw.anon().get('/api/v1/health/ready').expect(200);
+      await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      const metrics = (await gw.anon().get('/metrics').expect(200)).text;
+      expect(metrics).toMatch(/^opitios_health_degraded 1$/m);
+      expect(metrics).toMatch(/^opitios_dependency_up\{dependency="redis",required="false"\} 0$/m);
+    }
 
     await redis.start();
-    const again = await readyBecomes(gw, 200);
-    expect(again.data.details['redis']?.status).toBe('up');
-    expect(gw.logs.some((l) => l['message'] === 'readiness_check_recovered' && l['check'] === 'redis')).toBe(true);
-  });
+    for (const gw of gws) {
+      await detailsBecome(gw, 'ok');
+      expect((await gw.anon().get('/metrics').expect(200)).text).toMatch(/^opitios_health_degraded 0$/m);
+      expect(gw.logs.some((l) => l['message'] === 'dependency_restored' && l['check'] === 'redis')).toBe(true);
+    }
+  }, 60_000);
 });
 
 describe('readiness follows PostgreSQL (DATABASE_URL)', () => {

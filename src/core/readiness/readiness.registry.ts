@@ -21,6 +21,13 @@ export interface ReadinessCheck {
   readonly timeoutMs?: number;
   /** Reuse a result (up or down) this long, for checks that cost an upstream call. */
   readonly cacheMs?: number;
+  /**
+   * Default true. False for a dependency shared by the whole fleet whose loss this instance
+   * survives (it serves from memory, as every other instance would): its being down shows as
+   * `degraded` in GET /health/details and in metrics, never in readiness, so one outage cannot
+   * take every pod out of the Service at once.
+   */
+  readonly affectsReadiness?: boolean;
 }
 
 /**
