@@ -1,6 +1,8 @@
 /**
  * `npm run demo`: the Alpaca emulator and the gateway pointed at it, in one process.
  * The data is the emulator's, and every response says so (metadata.provider = non_alpaca_host).
+ * The emulator runs with liveData: fixture prices stamped with the current time, and a clock that
+ * follows a 09:30-16:00 New-York weekday session.
  *
  *   PORT (3000)  EMULATOR_DATA_PORT (4010)  EMULATOR_TRADING_PORT (4011)  EMULATOR_LATENCY_MS (0)
  *   EMULATOR_STREAM_TICK_MS (1000)
@@ -17,10 +19,19 @@ import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
 
 const DEMO_KEY_ID = 'demo-key-id';
 const DEMO_SECRET_KEY = 'demo-secret-key';
+/** What the printed order line sends: far enough below AAPL's fixture price (~172) to rest unfilled. */
+const DEMO_ORDER = '{"symbol":"AAPL","qty":"1","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
   return raw === undefined || raw === '' ? fallback : Number(raw);
+}
+
+/** Exchanges an API key for a bearer token, as a client would (POST /api/v1/auth/token). */
+async function tokenFor(base: string, key: string): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'X-API-Key': key } });
+  if (!res.ok) throw new Error(`POST /api/v1/auth/token answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { data: { access_token: string } }).data.access_token;
 }
 
 async function main(): Promise<void> {
@@ -32,19 +43,25 @@ async function main(): Promise<void> {
     latencyMs: port('EMULATOR_LATENCY_MS', 0),
     // The emulator's stream endpoints push moving quotes, trades and bars every second.
     streamTickMs: port('EMULATOR_STREAM_TICK_MS', 1000),
+    // REST quotes, bars and the market clock follow the current time instead of 2022's fixtures.
+    liveData: true,
   });
   await emulator.start();
 
   // A throwaway key file, audit file and JWT secret: the demo never touches ./data or real credentials.
   const demoDir = mkdtempSync(join(tmpdir(), 'opitios-demo-'));
   const apiKeysFile = join(demoDir, 'api-keys.json');
-  const { key } = new ApiKeyStore(apiKeysFile).create('demo-admin', ['admin']);
+  const auditLogPath = join(demoDir, 'audit.jsonl');
+  const keys = new ApiKeyStore(apiKeysFile);
+  const { key } = keys.create('demo-admin', ['admin']);
+  // Admin reads everything but does not trade (roles.ts): placing orders takes role trader.
+  const { key: traderKey } = keys.create('demo-trader', ['trader']);
   const config = loadConfigOrExit({
     LOG_FORMAT: 'pretty',
     ...process.env,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     API_KEYS_FILE: apiKeysFile,
-    AUDIT_LOG_PATH: join(demoDir, 'audit.jsonl'),
+    AUDIT_LOG_PATH: auditLogPath,
     HOST: process.env['HOST'] ?? '127.0.0.1',
     APCA_API_KEY_ID: DEMO_KEY_ID,
     APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
@@ -55,24 +72,35 @@ async function main(): Promise<void> {
   const app = await createApp(config);
   await app.listen(config.port, config.host);
   const base = `http://${config.host}:${config.port}`;
-  const tokenRes = await fetch(`${base}/api/v1/auth/token`, { method: 'POST', headers: { 'X-API-Key': key } });
-  const token = ((await tokenRes.json()) as { data: { access_token: string } }).data.access_token;
+  const token = await tokenFor(base, key);
+  const traderToken = await tokenFor(base, traderKey);
   const auth = `-H "Authorization: Bearer $TOKEN"`;
+  const traderAuth = `-H "Authorization: Bearer $TRADER_TOKEN"`;
+  // The order's id is read from the answer (data.id) so that the cancel line runs as printed.
+  const readOrderId = `node -pe 'JSON.parse(require("fs").readFileSync(0, "utf8")).data.id'`;
   process.stdout.write(
     [
       '',
-      'opitios-alpaca demo (data from the local Alpaca emulator, not from Alpaca)',
+      'opitios-alpaca demo (data from the local Alpaca emulator, not from Alpaca; prices are fixtures stamped with the current time)',
       `  Swagger UI    ${base}/docs`,
       `  OpenAPI JSON  ${base}/docs-json`,
       `  emulator      data ${emulator.dataUrl}  trading ${emulator.tradingUrl}`,
-      `  API key       ${key}   (role admin; X-API-Key header, or exchange at POST /api/v1/auth/token)`,
-      '  token (valid 1 h; paste it into "Authorize" in Swagger UI):',
+      `  API key       ${key}   (role admin: reads everything, does not trade; X-API-Key header, or exchange at POST /api/v1/auth/token)`,
+      `  trader key    ${traderKey}   (role trader: places and cancels orders)`,
+      '  tokens (valid 1 h; paste one into "Authorize" in Swagger UI):',
       `    export TOKEN=${token}`,
+      `    export TRADER_TOKEN=${traderToken}`,
+      `  key file      ${apiKeysFile}   (re-read every ${config.apiKeysReloadMs} ms; ./data/api-keys.json is not used here)`,
+      "    add a key this demo accepts (audited in the demo's own trail, not ./data):",
+      `    AUDIT_LOG_PATH=${auditLogPath} API_KEYS_FILE=${apiKeysFile} npm run apikey -- create --name mybot --roles premium`,
       '  try:',
       `    curl -s ${auth} ${base}/api/v1/stocks/AAPL/quote`,
-      `    curl -s ${auth} '${base}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=5'`,
+      `    curl -s ${auth} '${base}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=5&sort=desc'`,
       `    curl -s ${auth} -X POST ${base}/api/v1/stocks/quotes/batch -H 'content-type: application/json' -d '{"symbols":["AAPL","MSFT","ZZZZ"]}'`,
       `    curl -s -H 'X-API-Key: ${key}' ${base}/api/v1/market/clock`,
+      '  trade (TRADER_TOKEN): place a limit order, then cancel it:',
+      `    export ORDER_ID=$(curl -s ${traderAuth} -H "Idempotency-Key: demo-$RANDOM" -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_ORDER}' | tee /dev/stderr | ${readOrderId})`,
+      `    curl -s ${traderAuth} -X DELETE ${base}/api/v1/orders/$ORDER_ID`,
       '  stream (one upstream socket, fanned out):',
       `    curl -sN ${auth} '${base}/api/v1/stream/events?quotes=AAPL,MSFT&trades=AAPL'`,
       `    npx wscat -c ws://${config.host}:${config.port}/api/v1/stream ${auth}`,

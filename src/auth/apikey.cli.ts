@@ -4,6 +4,7 @@
  * itself is printed once, at creation.
  */
 import { userInfo } from 'node:os';
+import { resolve } from 'node:path';
 import { createAuditStore } from '../audit/audit-store.factory.js';
 import type { AuditAction } from '../audit/audit.types.js';
 import { ApiKeyStore } from './api-key-store.js';
@@ -68,9 +69,11 @@ async function main(argv: string[]): Promise<void> {
       if (name === undefined) usage();
       const { key, record } = store.create(name, roles);
       await audit('api_key_created', record.id, { name: record.name, roles: record.roles });
-      process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}\n`);
+      process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')} in ${resolve(store.path)}\n`);
       process.stdout.write(`${key}\n`);
       process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
+      // The usual surprise: a gateway with another API_KEYS_FILE (npm run demo has its own) rejects the key.
+      process.stderr.write(`Only a gateway whose API_KEYS_FILE is ${resolve(store.path)} accepts it (within its API_KEYS_RELOAD_MS).\n`);
       return;
     }
     case 'list':

@@ -11,6 +11,7 @@ import { FaultStore, pathMatches } from './faults.js';
 import { defaultFixtures } from './fixtures.js';
 import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http-io.js';
 import { Listener } from './listener.js';
+import { LiveMarketData } from './live-market-data.js';
 import { handleRequest, type PipelineDeps } from './request-pipeline.js';
 import { Router, type EmulatorState } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -84,6 +85,7 @@ class LiveState implements EmulatorState {
   constructor(
     private readonly currentFixtures: () => EmulatorFixtures,
     readonly pendingAcceptance: Set<string>,
+    readonly liveData: LiveMarketData | undefined,
   ) {}
 
   get fixtures(): EmulatorFixtures {
@@ -110,6 +112,7 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly listeners: Record<EmulatorHost, Listener>;
   private readonly deps: PipelineDeps;
   private readonly stream: StreamServer;
+  private readonly liveData: LiveMarketData | undefined;
 
   constructor(options: EmulatorOptions = {}) {
     this.keyId = options.keyId ?? DEFAULT_KEY_ID;
@@ -119,8 +122,10 @@ export class AlpacaEmulator implements ControlTarget {
     this.rateWindows = this.freshRateWindows();
     this.latencyMs = this.initialLatencyMs;
     this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
-    this.deps = this.pipelineDeps();
     this.stream = new StreamServer({ keyId: this.keyId, secretKey: this.secretKey, fixtures: () => this.fixtures, options });
+    // REST and stream share one "now" unless a test gives REST its own.
+    this.liveData = options.liveData === true ? new LiveMarketData(options.now ?? (() => this.stream.clock.now())) : undefined;
+    this.deps = this.pipelineDeps();
     this.listeners = {
       data: new Listener(
         'data',
@@ -283,7 +288,7 @@ export class AlpacaEmulator implements ControlTarget {
 
   private pipelineDeps(): PipelineDeps {
     // A getter, not a copy: reset() and tests replace `fixtures` after this is built.
-    const state = new LiveState(() => this.fixtures, this.pendingAcceptance);
+    const state = new LiveState(() => this.fixtures, this.pendingAcceptance, this.liveData);
     return {
       keyId: this.keyId,
       secretKey: this.secretKey,

@@ -53,6 +53,16 @@ export interface EmulatorOptions extends StreamOptions {
   tradingPort?: number;
   /** What X-RateLimit-Limit/Remaining count down from per minute (default 200, Alpaca's free plan). */
   rateLimitPerMinute?: number;
+  /**
+   * Default false: fixtures are served exactly as they are (what every spec asserts on). True: stock
+   * latest quotes/trades, snapshots and bars keep their prices but carry timestamps of `now`, and
+   * `/v2/clock` follows a 09:30-16:00 New-York weekday session instead of fixtures.clock (see
+   * live-market-data.ts). Options keep their fixture stamps: those contracts expired in 2024, and a
+   * quote stamped today on an expired contract would contradict the contract list.
+   */
+  liveData?: boolean;
+  /** The time liveData follows, in epoch ms; default the stream clock's (the system clock). */
+  now?: () => number;
 }
 
 /** MD-SPEC `stock_quote`. `z` is optional because §7.4's snapshot quote lacks it. */

@@ -3,12 +3,15 @@
  * Braces rather than `:name` because Alpaca has a literal colon in `/v2/orders:by_client_order_id`.
  */
 import type { EmulatorFixtures, RecordedRequest } from './emulator.types.js';
+import type { LiveMarketData } from './live-market-data.js';
 
 /** Mutable emulator state route handlers read and write. */
 export interface EmulatorState {
   readonly fixtures: EmulatorFixtures;
   /** Ids of orders created here that still read as `accepted` (they turn `new` on next read). */
   readonly pendingAcceptance: Set<string>;
+  /** Set when EmulatorOptions.liveData is on: market-data answers are restamped as of now. */
+  readonly liveData: LiveMarketData | undefined;
 }
 
 export interface RouteContext {

@@ -6,7 +6,8 @@ export const accountRoutes: RouteDefinition[] = [
   {
     method: 'GET',
     path: '/v2/clock',
-    handle: (context) => ({ status: 200, body: context.state.fixtures.clock }),
+    // With liveData on, the emulator's own session schedule answers instead of fixtures.clock.
+    handle: (context) => ({ status: 200, body: context.state.liveData?.at().clock() ?? context.state.fixtures.clock }),
     empty: () => ({}),
   },
   {

@@ -3,6 +3,8 @@
  * bars across all symbols; the page token encodes the last bar served the way Alpaca's does
  * (base64 of `SYM|D|2022-02-02T05:00:00.000000000Z`, §7.6), and the next page resumes after it.
  * Fixture bars are served as they are: the timeframe is validated but bars are not re-aggregated.
+ * With liveData on they are restamped as the latest periods of the requested timeframe before
+ * filtering and paging (live-market-data.ts).
  */
 import type { WireBar } from '../emulator.types.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
@@ -63,9 +65,14 @@ function queryBars(context: RouteContext, symbols: string[]): BarPage {
   if (start !== undefined && end !== undefined && start > end) throw badRequest('end should not be before start');
   const token = pageTokenParam(query, (decoded) => decodePosition(decoded) !== undefined);
   const after = token === undefined ? undefined : decodePosition(token);
+  const live = context.state.liveData?.at();
+  const barsOf = (symbol: string): WireBar[] => {
+    const fixture = context.state.fixtures.stockBars[symbol] ?? [];
+    return live === undefined ? fixture : live.bars(fixture, query.timeframe);
+  };
 
   const entries: BarEntry[] = [...symbols].sort().flatMap((symbol) =>
-    (context.state.fixtures.stockBars[symbol] ?? [])
+    barsOf(symbol)
       .map((bar) => ({ symbol, bar, nanos: parseRfc3339Nanos(bar.t) ?? 0n }))
       .filter(({ nanos }) => (start === undefined || nanos >= start) && (end === undefined || nanos <= end))
       .sort((a, b) => compareNanos(a.nanos, b.nanos) * (descending ? -1 : 1)),

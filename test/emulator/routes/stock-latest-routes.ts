@@ -1,7 +1,10 @@
 /**
  * Stock latest quotes/trades and snapshots (§2.1, §2.4, §2.5): multi-symbol forms omit unknown
- * symbols; stock snapshots are a bare map where a null fixture is sent as `"SYM": null`.
+ * symbols; stock snapshots are a bare map where a null fixture is sent as `"SYM": null`. With
+ * liveData on, what is served is restamped as of the request (live-market-data.ts).
  */
+import type { WireStockQuote, WireStockSnapshot, WireStockTrade } from '../emulator.types.js';
+import type { LiveInstant } from '../live-market-data.js';
 import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
 import { EmulatorHttpError } from '../http-error.js';
 import { QueryReader, requiredSymbols, STOCK_LATEST_FEEDS, stockSymbolOrThrow } from '../query-params.js';
@@ -33,21 +36,35 @@ function singleSymbol(context: RouteContext): string {
   return stockSymbolOrThrow(context.params.symbol);
 }
 
+function liveNow(context: RouteContext): LiveInstant | undefined {
+  return context.state.liveData?.at();
+}
+
+function latestSource(key: 'quotes' | 'trades', context: RouteContext): Record<string, WireStockQuote | WireStockTrade> {
+  return key === 'quotes' ? context.state.fixtures.stockQuotes : context.state.fixtures.stockTrades;
+}
+
+function liveSnapshot(live: LiveInstant | undefined, snapshot: WireStockSnapshot | null): WireStockSnapshot | null {
+  return live === undefined || snapshot === null ? snapshot : live.snapshot(snapshot);
+}
+
 function multiLatest(key: 'quotes' | 'trades', context: RouteContext): RouteResult {
   const { query } = context.request;
   const symbols = requiredSymbols(query, 'stock');
   const extra = latestParams(query);
-  const source = key === 'quotes' ? context.state.fixtures.stockQuotes : context.state.fixtures.stockTrades;
-  return { status: 200, body: { [key]: pick<unknown>(source, symbols), ...extra } };
+  const live = liveNow(context);
+  const picked = pick(latestSource(key, context), symbols);
+  const served = live === undefined ? picked : Object.fromEntries(Object.entries(picked).map(([symbol, value]) => [symbol, live.stamped(value)]));
+  return { status: 200, body: { [key]: served, ...extra } };
 }
 
 function singleLatest(key: 'quote' | 'trade', context: RouteContext): RouteResult {
   const symbol = singleSymbol(context);
   const extra = latestParams(context.request.query);
-  const source: Record<string, unknown> = key === 'quote' ? context.state.fixtures.stockQuotes : context.state.fixtures.stockTrades;
-  const value = source[symbol];
+  const value = latestSource(key === 'quote' ? 'quotes' : 'trades', context)[symbol];
   if (value === undefined) throw notFound();
-  return { status: 200, body: { symbol, [key]: value, ...extra } };
+  const live = liveNow(context);
+  return { status: 200, body: { symbol, [key]: live === undefined ? value : live.stamped(value), ...extra } };
 }
 
 export const stockLatestRoutes: RouteDefinition[] = [
@@ -70,7 +87,10 @@ export const stockLatestRoutes: RouteDefinition[] = [
       const { query } = context.request;
       const symbols = requiredSymbols(query, 'stock');
       latestParams(query);
-      return { status: 200, body: pick(context.state.fixtures.stockSnapshots, symbols) };
+      const live = liveNow(context);
+      const picked = pick(context.state.fixtures.stockSnapshots, symbols);
+      const served = Object.fromEntries(Object.entries(picked).map(([symbol, snapshot]) => [symbol, liveSnapshot(live, snapshot)]));
+      return { status: 200, body: served };
     },
     empty: () => ({}),
   },
@@ -95,7 +115,7 @@ export const stockLatestRoutes: RouteDefinition[] = [
       const snapshot = context.state.fixtures.stockSnapshots[symbol];
       // A null fixture means "Alpaca has nothing for it": the single form has no null to send.
       if (snapshot === undefined || snapshot === null) throw notFound();
-      return { status: 200, body: { symbol, ...snapshot, ...extra } };
+      return { status: 200, body: { symbol, ...liveSnapshot(liveNow(context), snapshot), ...extra } };
     },
     empty: () => ({}),
   },

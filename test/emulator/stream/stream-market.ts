@@ -4,15 +4,14 @@
  * every run sends the same prices. Timestamps are the stream clock's current time.
  */
 import type { EmulatorFixtures, WireOptionQuote, WireOptionTrade } from '../emulator.types.js';
-import { formatNanosUtc, nowRfc3339Nanos } from '../wire-time.js';
+import { lastMinuteStart, nyMidnightUtc } from '../ny-time.js';
+import { nowRfc3339Nanos } from '../wire-time.js';
 import type { EndpointSpec } from './stream-protocol.js';
 import type { StockRequestChannel, StreamClock, StreamDataMessage } from './stream.types.js';
 
 /** Cents added to every price on round n: a small, repeating, deterministic walk. */
 const WALK_CENTS = [0, 1, 2, 3, 2, 1, 0, -1, -2, -3, -2, -1];
 const MAX_WALK_CENTS = 3;
-const MINUTE_MS = 60_000;
-const NANOS_PER_MS = 1_000_000n;
 const TEST_STREAM = '/v2/test';
 
 interface StockBase {
@@ -35,33 +34,6 @@ function symbolHash(symbol: string, modulo: number): number {
   let hash = 0;
   for (const char of symbol) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_003;
   return hash % modulo;
-}
-
-const NY_CLOCK = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'America/New_York',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  hourCycle: 'h23',
-});
-
-function nyPart(at: Date, type: Intl.DateTimeFormatPartTypes): string {
-  return NY_CLOCK.formatToParts(at).find((part) => part.type === type)?.value ?? '';
-}
-
-/** Today's New-York midnight in UTC, the stamp of a daily bar: 04:00Z in EDT, 05:00Z in EST. */
-function nyMidnightUtc(nowMs: number): string {
-  const now = new Date(nowMs);
-  const day = `${nyPart(now, 'year')}-${nyPart(now, 'month')}-${nyPart(now, 'day')}`;
-  const edt = `${day}T04:00:00Z`;
-  return nyPart(new Date(edt), 'hour') === '00' ? edt : `${day}T05:00:00Z`;
-}
-
-/** The minute bar just closed: its start, whole seconds, no fraction (F8). */
-function lastMinuteStart(nowMs: number): string {
-  const start = Math.floor(nowMs / MINUTE_MS) * MINUTE_MS - MINUTE_MS;
-  return formatNanosUtc(BigInt(start) * NANOS_PER_MS).replace('.000000000Z', 'Z');
 }
 
 export class StreamMarket {
