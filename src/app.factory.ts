@@ -12,13 +12,14 @@ import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/errors/json-body.parser.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { ASYNCAPI_PATH, asyncApiDocument } from './streams/asyncapi.js';
-import { GlobalExceptionFilter } from './core/errors/global-exception.filter.js';
-import { AppError } from './core/errors/app-error.js';
+import { GlobalExceptionFilter, pathOf } from './core/errors/global-exception.filter.js';
+import { RouteTable } from './core/errors/route-table.js';
+import { stampErrorExampleEndpoints } from './core/errors/error-examples.js';
 import type { NextFunction, Request, Response } from 'express';
 
 export const API_PREFIX = 'api/v1';
 /** Headers browser clients may read (CORS). */
-const EXPOSED_HEADERS = ['X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+const EXPOSED_HEADERS = ['X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'Allow', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
 
 export interface CreateAppOptions {
   /** Where log lines go (tests capture them); stdout/stderr by default. */
@@ -39,6 +40,7 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key created with npm run apikey.' }, 'api-key')
     .build();
   const document = SwaggerModule.createDocument(app, doc);
+  stampErrorExampleEndpoints(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
@@ -121,7 +123,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
       (e: unknown) => filter.respond(req, res, e),
     );
   });
-  if (config.corsOrigins.length > 0) {
+  const cors = config.corsOrigins.length > 0;
+  if (cors) {
     app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
   }
   // X-Forwarded-For names the client only behind the proxies TRUST_PROXY names (never all hops).
@@ -134,12 +137,17 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // After the API routes, so an API request does not walk past the documentation's routes first.
   setupSwagger(app, config);
   const asyncApi = JSON.stringify(asyncApiDocument());
-  app.use(ASYNCAPI_PATH, (req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+  // A route (GET, and HEAD through Express), so that the route table below knows it.
+  const express = app.getHttpAdapter().getInstance();
+  express.get(ASYNCAPI_PATH, (_req: Request, res: Response) => {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.send(asyncApi);
   });
-  // Nest answers unknown paths under the prefix; anything else would get Express's HTML page.
-  app.use((req: Request, res: Response) => filter.respond(req, res, new AppError('ROUTE_NOT_FOUND')));
+  // Every route is in place now: read them once, so a routing miss answers 405 with Allow on a
+  // known path and 404 elsewhere. The CORS layer answers OPTIONS on every path before routing.
+  const routes = RouteTable.fromExpress(express, { everyPath: cors ? ['OPTIONS'] : [] });
+  filter.useRoutes(routes);
+  // Nest answers misses under the prefix (through the filter); anything else would get Express's HTML page.
+  app.use((req: Request, res: Response) => filter.respond(req, res, routes.miss(req.method, pathOf(req))));
   return app;
 }

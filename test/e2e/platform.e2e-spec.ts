@@ -1,3 +1,4 @@
+import { ERROR_CATALOG, type ErrorCode } from '../../src/core/errors/error-catalog.js';
 import { startGateway, expectCatalogError, KEY_ID, SECRET_KEY, type Gateway } from './harness.js';
 
 let gw: Gateway;
@@ -20,8 +21,11 @@ describe('errors outside the handlers', () => {
     expect(res.body.metadata.endpoint).toBe(path);
   });
 
-  it('wrong method → 404 ROUTE_NOT_FOUND', async () => {
-    expectCatalogError(await gw.http().delete('/api/v1/stocks/AAPL/quote'), 404, 'ROUTE_NOT_FOUND');
+  it('wrong method on a known path → 405 METHOD_NOT_ALLOWED with Allow (more in method-not-allowed.e2e-spec.ts)', async () => {
+    const res = await gw.http().delete('/api/v1/stocks/AAPL/quote');
+    expectCatalogError(res, 405, 'METHOD_NOT_ALLOWED');
+    expect(res.headers['allow']).toBe('GET, HEAD');
+    expect(gw.emulator.requests).toHaveLength(0);
   });
 
   it('malformed JSON body → 400 INVALID_PARAMETER, no upstream call', async () => {
@@ -101,6 +105,7 @@ describe('Swagger', () => {
       'GET /api/v1/account',
       'GET /api/v1/audit/events',
       'GET /api/v1/audit/verify',
+      'GET /api/v1/health/details',
       'GET /api/v1/health/live',
       'GET /api/v1/health/ready',
       'GET /api/v1/market/clock',
@@ -130,5 +135,57 @@ describe('Swagger', () => {
     const security = (res.body as { components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string }> } }).components.securitySchemes;
     expect(security['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(security['api-key']).toMatchObject({ type: 'apiKey', name: 'X-API-Key' });
+  });
+
+  type Example = { summary?: string; value: { error: Record<string, unknown>; metadata: Record<string, unknown> } };
+  type Responses = Record<string, { content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, Example> }> }>;
+  type Doc = { paths: Record<string, Record<string, { responses: Responses }>> };
+  const examplesOf = (responses: Responses, status: string): Record<string, Example> => responses[status]?.content?.['application/json']?.examples ?? {};
+
+  it("shows each error status of the quote route with one example per code it lists, from the catalog", async () => {
+    const doc = (await gw.http().get('/docs-json').expect(200)).body as Doc;
+    const path = '/api/v1/stocks/{symbol}/quote';
+    const responses = doc.paths[path]?.['get']?.responses ?? {};
+    expect(Object.keys(examplesOf(responses, '404'))).toEqual(['SYMBOL_NOT_FOUND']);
+    expect(Object.keys(examplesOf(responses, '400'))).toEqual(['INVALID_SYMBOL_FORMAT', 'INVALID_PARAMETER']);
+    expect(Object.keys(examplesOf(responses, '503')).sort()).toEqual(['CIRCUIT_OPEN', 'UPSTREAM_API_UNAVAILABLE', 'UPSTREAM_AUTHENTICATION_FAILED', 'UPSTREAM_RATE_LIMITED']);
+    for (const status of ['400', '404', '503']) {
+      for (const [name, example] of Object.entries(examplesOf(responses, status))) {
+        const entry = ERROR_CATALOG[name as ErrorCode];
+        expect(example.value.error).toEqual({ code: name, message: entry.message, type: entry.type, severity: entry.severity, details: {} });
+        expect(example.value.metadata).toEqual({
+          request_id: expect.stringMatching(/^req_[0-9a-f]{32}$/),
+          timestamp: expect.any(String),
+          endpoint: path,
+          suggested_actions: [...entry.suggestedActions],
+          retry_after: null,
+        });
+      }
+    }
+    // The schema's own example (SYMBOL_NOT_FOUND) no longer stands in for every status.
+    expect(responses['404']?.content?.['application/json']).not.toHaveProperty('example');
+  });
+
+  it('never shows an example of a code under another status, on any route', async () => {
+    const doc = (await gw.http().get('/docs-json').expect(200)).body as Doc;
+    const misplaced: string[] = [];
+    let examples = 0;
+    for (const [path, ops] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(ops)) {
+        // Every catalog error response (the readiness probe's 503 carries its health report instead).
+        const catalogStatuses = Object.keys(op.responses).filter((s) => op.responses[s]?.content?.['application/json']?.schema?.$ref?.endsWith('/ErrorEnvelopeDto'));
+        for (const status of catalogStatuses) {
+          const named = examplesOf(op.responses, status);
+          expect({ route: `${method} ${path}`, status, documented: Object.keys(named).length > 0 }).toEqual({ route: `${method} ${path}`, status, documented: true });
+          for (const [name, example] of Object.entries(named)) {
+            examples += 1;
+            const code = example.value.error['code'];
+            if (code !== name || ERROR_CATALOG[name as ErrorCode]?.status !== Number(status)) misplaced.push(`${method} ${path} ${status}: ${name}`);
+          }
+        }
+      }
+    }
+    expect(examples).toBeGreaterThan(100);
+    expect(misplaced).toEqual([]);
   });
 });

@@ -117,6 +117,15 @@ export const ERROR_CATALOG = {
     message: 'No such route.',
     suggestedActions: ['See /docs for the available routes (all under /api/v1).'],
   },
+  /**
+   * The path exists but not under this method; the Allow header (and details.allowed) lists the
+   * methods it accepts. Answered before authentication: it reveals only what /docs-json publishes.
+   */
+  METHOD_NOT_ALLOWED: {
+    status: 405, type: 'validation_error', severity: 'info',
+    message: 'This path does not accept this HTTP method.',
+    suggestedActions: ['Use one of the methods in the Allow header (also in details.allowed).', 'See /docs for the methods of each route.'],
+  },
   IDEMPOTENCY_CONFLICT: {
     status: 409, type: 'conflict', severity: 'warning',
     message: 'This idempotency key was already used with a different request body.',

@@ -5,14 +5,13 @@ import { WinstonLogger } from '../logging/winston-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AppError } from './app-error.js';
 import { catalogEntry, type ErrorCode } from './error-catalog.js';
+import { RouteTable } from './route-table.js';
 
 /** Framework exceptions (routing, throttling, guards) mapped by status onto the catalog. */
 const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.BAD_REQUEST]: 'INVALID_PARAMETER',
   [HttpStatus.UNAUTHORIZED]: 'AUTHENTICATION_REQUIRED',
   [HttpStatus.FORBIDDEN]: 'INSUFFICIENT_PERMISSIONS',
-  // Our handlers never throw NotFoundException, so a framework 404 means no route matched.
-  [HttpStatus.NOT_FOUND]: 'ROUTE_NOT_FOUND',
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMIT_EXCEEDED',
 };
@@ -22,10 +21,14 @@ export function pathOf(req: Request): string {
   return (req.originalUrl || req.url).split('?')[0] ?? '/';
 }
 
-function toAppError(exception: unknown): AppError {
+function toAppError(exception: unknown, req: Request, routes: RouteTable): AppError {
   if (exception instanceof AppError) return exception;
   if (exception instanceof HttpException) {
-    const code = HTTP_STATUS_CODES[exception.getStatus()];
+    // Our handlers never throw NotFoundException, so a framework 404 means no route matched:
+    // a wrong method on a known path (405) or an unknown path (404).
+    const status = exception.getStatus();
+    if (status === Number(HttpStatus.NOT_FOUND)) return routes.miss(req.method, pathOf(req));
+    const code = HTTP_STATUS_CODES[status];
     if (code !== undefined) return new AppError(code, { cause: exception });
   }
   return new AppError('INTERNAL_SERVICE_ERROR', { cause: exception });
@@ -38,10 +41,21 @@ function toAppError(exception: unknown): AppError {
  */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
+  private routes: RouteTable = RouteTable.EMPTY;
+
   constructor(
     private readonly logger: WinstonLogger,
     private readonly metrics: GatewayMetrics,
   ) {}
+
+  /**
+   * The application's registered routes, so that a routing miss can tell 405 from 404. Known only
+   * once every route is in place (createApp calls this after init and the documentation's
+   * routes, before listening); until then every miss is a 404.
+   */
+  useRoutes(routes: RouteTable): void {
+    this.routes = routes;
+  }
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
@@ -50,7 +64,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
   /** Renders any failure as the catalog envelope; also used for paths outside the API prefix. */
   respond(req: Request, res: Response, exception: unknown): void {
-    const error = toAppError(exception);
+    const error = toAppError(exception, req, this.routes);
     const entry = catalogEntry(error.code);
     const requestId = getRequestContext(req)?.requestId ?? null;
 
