@@ -115,17 +115,18 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     const before = (await scrape()).exposition;
     await gw.http().get('/api/v1/stocks/AAPL').expect(404);
     await gw.http().get('/TSLA/quote').expect(404);
-    await gw.http().delete('/api/v1/stocks/NVDA/quote').expect(404);
+    await gw.http().delete('/api/v1/stocks/NVDA/quote').expect(405);
     await gw.http().get('/api/v1/stocks/IBM/quote').expect(200);
     await gw.http().get('/api/v1/stocks/TSLA/snapshot').expect(200);
     await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'QQQQ'] }).expect(200);
     await gw.anon().get('/api/v1/stocks/META/quote').expect(401);
     const { text, exposition } = await scrape();
-    const unmatched = (method: string): number =>
-      valueOf(exposition, 'opitios_http_requests_total', { method, route: 'unmatched', status: '404' }) -
-      valueOf(before, 'opitios_http_requests_total', { method, route: 'unmatched', status: '404' });
+    const unmatched = (method: string, status = '404'): number =>
+      valueOf(exposition, 'opitios_http_requests_total', { method, route: 'unmatched', status }) -
+      valueOf(before, 'opitios_http_requests_total', { method, route: 'unmatched', status });
     expect(unmatched('GET')).toBe(2);
-    expect(unmatched('DELETE')).toBe(1);
+    // A wrong method on a known path is a 405 (METHOD_NOT_ALLOWED), still labelled unmatched.
+    expect(unmatched('DELETE', '405')).toBe(1);
     expect(valueOf(exposition, 'opitios_http_requests_total', { method: 'GET', route: QUOTE_ROUTE, status: '401' })).toBeGreaterThanOrEqual(1);
     for (const symbol of ['AAPL', 'MSFT', 'ZZZZ', 'TSLA', 'NVDA', 'IBM', 'QQQQ', 'META']) expect(text).not.toContain(symbol);
     const routes = new Set(exposition.samples.filter((s) => s.name === 'opitios_http_requests_total').map((s) => s.labels['route']));
