@@ -77,13 +77,15 @@ export class AlpacaTradingGateway extends TradingGateway {
     return this.sourced(res, [updatedAt(res.body)]);
   }
 
-  async cancelOrder(id: string): Promise<void> {
-    await this.trading.send(`/v2/orders/${encodeURIComponent(id)}`, {
+  async cancelOrder(id: string): Promise<Sourced<null>> {
+    const res = await this.trading.send(`/v2/orders/${encodeURIComponent(id)}`, {
       method: 'DELETE',
       endpoint: '/v2/orders/{id}',
       notFoundCode: 'ORDER_NOT_FOUND',
       parse: () => null,
     });
+    // A 204 carries no timestamp: data_timestamp stays null rather than being made up.
+    return this.sourced(res, []);
   }
 
   private sourced<T>(res: UpstreamResponse<T>, timestamps: Array<string | null>): Sourced<T> {

@@ -16,6 +16,9 @@ export abstract class TradingGateway {
   /** Throws ORDER_NOT_FOUND when Alpaca has no order with this client_order_id. */
   abstract orderByClientId(clientOrderId: string): Promise<Sourced<TradingObject>>;
   abstract submitOrder(order: OrderRequest): Promise<Sourced<TradingObject>>;
-  /** Resolves when Alpaca accepted the cancel request (204). */
-  abstract cancelOrder(id: string): Promise<void>;
+  /**
+   * Resolves when Alpaca accepted the cancel request (204, no body): the value is null, the
+   * provenance names the trading host and Alpaca's request id of the DELETE.
+   */
+  abstract cancelOrder(id: string): Promise<Sourced<null>>;
 }

@@ -1,11 +1,14 @@
-import { Controller, Get, Header, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../auth/auth.decorators.js';
+import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
+import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiErrors, AUTH_ERRORS } from '../core/errors/api-errors.decorator.js';
 import { assertOrderedRange } from '../market-data/time-range.js';
 import { AuditService } from './audit.service.js';
-import type { AuditRecord, VerifyResult } from './audit.types.js';
+import type { AuditPage, VerifyResult } from './audit.types.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
+import { AuditPageDto, AuditVerifyDto } from './dto/audit-responses.dto.js';
 
 const DEFAULT_PAGE = 100;
 
@@ -24,33 +27,26 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('events')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Audit records in sequence order, filtered; walk with page_info.next_cursor.' })
-  @ApiOkResponse({ description: 'Inside the success envelope: {events: [...], page_info: {has_more, next_cursor}}.' })
+  @ApiOperation({ summary: 'Audit records in sequence order, filtered; walk with page_info.next_cursor. metadata.data_source is gateway_audit; never cached.' })
+  @ApiEnvelope(AuditPageDto)
   @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS)
-  async events(@Query() q: AuditQueryDto): Promise<{ events: AuditRecord[]; page_info: { has_more: boolean; next_cursor: number | null } }> {
+  events(@Query() q: AuditQueryDto): Promise<Attributed<AuditPage>> {
     assertOrderedRange(q.since, q.until);
-    const limit = q.limit ?? DEFAULT_PAGE;
-    // One extra record tells whether another page exists.
-    const found = await this.audit.query({
+    return this.audit.page({
       since: toIso(q.since, false),
       until: toIso(q.until, true),
       actor: q.actor,
       action: q.action,
       cursor: q.cursor,
-      limit: limit + 1,
+      limit: q.limit ?? DEFAULT_PAGE,
     });
-    const events = found.slice(0, limit);
-    const hasMore = found.length > limit;
-    return { events, page_info: { has_more: hasMore, next_cursor: hasMore ? (events[events.length - 1]?.seq ?? null) : null } };
   }
 
   @Get('verify')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Checks the whole hash chain and reports the first broken link, if any.' })
-  @ApiOkResponse({ description: 'Inside the success envelope: {ok, records_checked, first_broken, last_hash}.' })
+  @ApiOperation({ summary: 'Checks the whole hash chain and reports the first broken link, if any. metadata.data_source is gateway_audit; never cached.' })
+  @ApiEnvelope(AuditVerifyDto)
   @ApiErrors(...AUTH_ERRORS)
-  verify(): Promise<VerifyResult> {
-    return this.audit.verify();
+  verify(): Promise<Attributed<VerifyResult>> {
+    return this.audit.verified();
   }
 }

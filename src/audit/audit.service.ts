@@ -1,13 +1,15 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
+import { Attributed, NEVER_CACHED, type Provenance } from '../core/attribution/provenance.js';
 import { getRequestContext } from '../core/attribution/request-context.js';
+import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
 import { clientIp, getPrincipal, type Principal } from '../auth/principal.js';
 import { AuditStore } from './audit.store.js';
-import type { AuditAction, AuditActor, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+import type { AuditAction, AuditActor, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 
 export interface RecordInput {
   action: AuditAction;
@@ -105,12 +107,38 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  query(q: AuditQuery): Promise<AuditRecord[]> {
-    return this.store.query(q);
+  /** One page of records in sequence order, as answered to GET /audit/events. */
+  async page(q: AuditQuery): Promise<Attributed<AuditPage>> {
+    const fetchedAt = Date.now();
+    // One extra record tells whether another page exists.
+    const found = await this.store.query({ ...q, limit: q.limit + 1 });
+    const events = found.slice(0, q.limit);
+    const hasMore = found.length > q.limit;
+    const page: AuditPage = { events, page_info: { has_more: hasMore, next_cursor: hasMore ? (events[events.length - 1]?.seq ?? null) : null } };
+    return this.fromTrail(page, newestTimestamp(events.map((e) => e.time)), fetchedAt);
   }
 
-  verify(): Promise<VerifyResult> {
-    return this.store.verify();
+  /** The whole chain checked, as answered to GET /audit/verify. */
+  async verified(): Promise<Attributed<VerifyResult>> {
+    const fetchedAt = Date.now();
+    return this.fromTrail(await this.store.verify(), null, fetchedAt);
+  }
+
+  /**
+   * What the audit routes answer is the gateway's own record, read from its store on every
+   * request: provider `gateway`, no upstream call (so no upstream request id), never cached.
+   */
+  private fromTrail<T>(data: T, dataTimestamp: string | null, fetchedAt: number): Attributed<T> {
+    const provenance: Provenance = {
+      dataSource: 'gateway_audit',
+      provider: 'gateway',
+      providerHost: `audit_store:${this.store.kind}`,
+      feed: null,
+      dataTimestamp,
+      upstreamRequestIds: [],
+      fetchedAt,
+    };
+    return new Attributed(data, provenance, NEVER_CACHED, null, true);
   }
 
   writable(): Promise<boolean> {

@@ -56,6 +56,12 @@ export interface AuditQuery {
   cursor?: number;
 }
 
+/** One page of GET /audit/events. */
+export interface AuditPage {
+  events: AuditRecord[];
+  page_info: { has_more: boolean; next_cursor: number | null };
+}
+
 export interface VerifyResult {
   ok: boolean;
   records_checked: number;

@@ -1,9 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import type { Request } from 'express';
+import type { Attributed } from '../core/attribution/provenance.js';
 import { AppError } from '../core/errors/app-error.js';
 import { AuditService } from '../audit/audit.service.js';
+import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
+import { tradingAnswer } from './trading-reads.service.js';
 
 export interface CancelResult {
   order_id: string;
@@ -18,11 +21,13 @@ export class OrderCancelService {
     private readonly audit: AuditService,
   ) {}
 
-  async cancel(id: string, req: Request): Promise<CancelResult> {
+  /** The answer carries the DELETE's provenance as the adapter stamped it (trading host, Alpaca's request id). */
+  async cancel(id: string, req: Request): Promise<Attributed<CancelResult>> {
     const resource = `order_id:${id}`;
     await this.audit.recordOrRefuse({ action: 'order_cancel_requested', resource, outcome: 'pending', req });
+    let accepted: Sourced<null>;
     try {
-      await this.gateway.cancelOrder(id);
+      accepted = await this.gateway.cancelOrder(id);
     } catch (e: unknown) {
       const outcome = e instanceof AppError ? e.code : 'error';
       await this.audit.recordBestEffort({ action: 'order_cancel_rejected', resource, outcome, req });
@@ -35,6 +40,6 @@ export class OrderCancelService {
       throw e;
     }
     await this.audit.recordBestEffort({ action: 'order_canceled', resource, outcome: 'cancel_accepted', req });
-    return { order_id: id, cancel_accepted: true };
+    return tradingAnswer({ value: { order_id: id, cancel_accepted: true }, provenance: accepted.provenance });
   }
 }

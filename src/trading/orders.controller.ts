@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Get, Header, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Roles } from '../auth/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -69,11 +69,10 @@ export class OrdersController {
 
   @Delete(':id')
   @Roles('trading:write')
-  @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Requests cancellation of an order (sent once, audited).' })
-  @ApiOkResponse({ type: CancelResultDto, description: 'Inside the success envelope.' })
+  @ApiOperation({ summary: 'Requests cancellation of an order (sent once, audited). Never cached; metadata names the DELETE\'s upstream request id.' })
+  @ApiEnvelope(CancelResultDto)
   @ApiErrors('ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  cancel(@Param() p: OrderIdParamDto, @Req() req: Request): Promise<CancelResult> {
+  cancel(@Param() p: OrderIdParamDto, @Req() req: Request): Promise<Attributed<CancelResult>> {
     return this.cancelling.cancel(p.id, req);
   }
 }

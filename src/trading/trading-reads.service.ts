@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Attributed, type CacheState } from '../core/attribution/provenance.js';
+import { Attributed, NEVER_CACHED } from '../core/attribution/provenance.js';
 import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { TradingObject } from '../alpaca/trading.models.js';
 import { assertOrderedRange } from '../market-data/time-range.js';
 import type { OrdersQueryDto } from './dto/trading-params.dto.js';
 
-/** Trading data is never cached, by us or by anyone downstream. */
-export const NEVER_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
-
+/** Trading data is never cached, by us or by anyone downstream: BYPASS and `Cache-Control: no-store`. */
 export function tradingAnswer<T>(s: Sourced<T>): Attributed<T> {
   return new Attributed(s.value, s.provenance, NEVER_CACHED, null, true);
 }

@@ -1,5 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
@@ -21,6 +20,25 @@ interface Rec {
   prev_hash: string;
   hash: string;
   time: string;
+}
+
+/** The audit routes answer from the gateway's own trail: no Alpaca, no upstream call, never cached. */
+const AUDIT_PROVENANCE = {
+  data_source: 'gateway_audit',
+  provider: 'gateway',
+  provider_host: 'audit_store:jsonl',
+  feed: null,
+  market_status: null,
+  upstream_request_ids: [],
+  cache: { status: 'BYPASS', age_seconds: 0 },
+};
+
+function expectAuditAttribution(res: { headers: Record<string, string>; body: { metadata: Record<string, unknown> } }): void {
+  expect(res.body.metadata).toMatchObject(AUDIT_PROVENANCE);
+  expect(res.body.metadata).not.toHaveProperty('trading_mode');
+  expect(res.headers['cache-control']).toBe('no-store');
+  expect(res.headers['x-data-source']).toBe('gateway_audit');
+  expect(res.headers['x-cache-status']).toBe('BYPASS');
 }
 
 function records(gw: Gateway): Rec[] {
@@ -83,10 +101,19 @@ describe('audit trail', () => {
     const page1 = await gw.anon().get('/api/v1/audit/events').query({ limit: '2' }).set(admin).expect(200);
     expect(page1.body.data.events.map((e: Rec) => e.seq)).toEqual([1, 2]);
     expect(page1.body.data.page_info).toEqual({ has_more: true, next_cursor: 2 });
+    // Attributed to the trail; data_timestamp is the newest record's own time, as written.
+    expectAuditAttribution(page1);
+    expect(page1.body.metadata.data_timestamp).toBe(records(gw)[1]?.time);
+    expect(page1.body.metadata.data_freshness_seconds).toBeGreaterThanOrEqual(0);
+    expect(Object.keys(page1.body)).toEqual(['data', 'metadata']);
+    expect(Object.keys(page1.body.data)).toEqual(['events', 'page_info']);
+    expect(page1.body.data.events).toEqual(records(gw).slice(0, 2));
     const page2 = await gw.anon().get('/api/v1/audit/events').query({ limit: '2', cursor: '2' }).set(admin).expect(200);
     expect(page2.body.data.events.map((e: Rec) => e.seq)).toEqual([3, 4]);
     const future = await gw.anon().get('/api/v1/audit/events').query({ since: '2999-01-01' }).set(admin).expect(200);
     expect(future.body.data.events).toEqual([]);
+    expectAuditAttribution(future);
+    expect(future.body.metadata).toMatchObject({ data_timestamp: null, data_freshness_seconds: null });
     expectCatalogError(await gw.anon().get('/api/v1/audit/events').query({ since: '2024-02-01', until: '2024-01-01' }).set(admin), 400, 'INVALID_DATE_RANGE');
     expectCatalogError(await gw.anon().get('/api/v1/audit/events').query({ action: 'dance' }).set(admin), 400, 'INVALID_PARAMETER');
   });
@@ -95,6 +122,9 @@ describe('audit trail', () => {
     const res = await gw.anon().get('/api/v1/audit/verify').set(admin).expect(200);
     expect(res.body.data).toMatchObject({ ok: true, first_broken: null });
     expect(res.body.data.records_checked).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(res.body.data).sort()).toEqual(['first_broken', 'last_hash', 'ok', 'records_checked']);
+    expectAuditAttribution(res);
+    expect(res.body.metadata).toMatchObject({ data_timestamp: null, data_freshness_seconds: null });
   });
 });
 
@@ -144,7 +174,8 @@ describe('tampering is detected at the record', () => {
 describe('when the audit store cannot write', () => {
   it('order routes refuse with 503 AUDIT_UNAVAILABLE and send nothing; read routes go on', async () => {
     // A directory where the file should be: every write fails.
-    const gw = await startGateway({ AUDIT_LOG_PATH: mkdtempSync(join(tmpdir(), 'not-a-file-')) });
+    const notAFile = mkdtempSync(join(tmpdir(), 'not-a-file-'));
+    const gw = await startGateway({ AUDIT_LOG_PATH: notAFile });
     try {
       const res = await gw.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY);
       expectCatalogError(res, 503, 'AUDIT_UNAVAILABLE');
@@ -164,6 +195,7 @@ describe('when the audit store cannot write', () => {
       expect(metrics.text).toMatch(/opitios_audit_events_total\{[^}]*outcome="failed"[^}]*\} [1-9]/);
     } finally {
       await gw.close();
+      rmSync(notAFile, { recursive: true, force: true });
     }
   });
 });

@@ -20,22 +20,55 @@ function ordersPosted() {
   return gw.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST');
 }
 
+/** The emulator sends a fresh 32-hex X-Request-ID on every answer. */
+const EMULATOR_REQUEST_ID = /^[0-9a-f]{32}$/;
+
+/**
+ * The X-Request-IDs the gateway received on its calls to this trading endpoint (after log line
+ * `since`), as its call log recorded them: what metadata.upstream_request_ids must repeat.
+ */
+function upstreamIdsLogged(g: Gateway, since: number, endpoint: string, status: number): unknown[] {
+  return g.logs
+    .slice(since)
+    .filter((l) => l['message'] === 'upstream_call' && l['api'] === 'trading' && l['endpoint'] === endpoint && l['status'] === status)
+    .map((l) => l['upstream_request_id']);
+}
+
+/** What every trading answer's metadata says about where it came from (the emulator stands in for Alpaca). */
+function tradingProvenance() {
+  return {
+    data_source: 'alpaca_trading',
+    provider: 'non_alpaca_host',
+    provider_host: new URL(gw.emulator.tradingUrl).host,
+    trading_mode: 'non_alpaca_host',
+    feed: null,
+    market_status: null,
+    cache: { status: 'BYPASS', age_seconds: 0 },
+  };
+}
+
 describe('trading reads', () => {
   it('GET /account: Alpaca\'s account, decimals as strings, never cached, trading mode stated', async () => {
+    const since = gw.logs.length;
     const res = await gw.anon().get('/api/v1/account').set(trader()).expect(200);
     const wire = gw.emulator.fixtures.account;
     expect(res.body.data.id).toBe(wire['id']);
     expect(res.body.data.cash).toBe(wire['cash']);
     expect(typeof res.body.data.buying_power).toBe('string');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.metadata).toMatchObject({ data_source: 'alpaca_trading', trading_mode: 'non_alpaca_host', feed: null, cache: { status: 'BYPASS', age_seconds: 0 } });
+    expect(res.body.metadata).toMatchObject(tradingProvenance());
+    expect(res.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, since, '/v2/account', 200));
+    expect(res.body.metadata.upstream_request_ids).toEqual([expect.stringMatching(EMULATOR_REQUEST_ID)]);
   });
 
   it('GET /positions and /positions/{symbol}; unknown position → 404 POSITION_NOT_FOUND', async () => {
     const list = await gw.anon().get('/api/v1/positions').set(trader()).expect(200);
     expect(list.body.data.map((p: { symbol: string }) => p.symbol)).toEqual(gw.emulator.fixtures.positions.map((p) => p['symbol']));
+    expect(list.body.metadata).toMatchObject(tradingProvenance());
+    expect(list.headers['cache-control']).toBe('no-store');
     const one = await gw.anon().get('/api/v1/positions/aapl').set(trader()).expect(200);
     expect(one.body.data.qty).toBe('2');
+    expect(one.body.metadata).toMatchObject(tradingProvenance());
     expectCatalogError(await gw.anon().get('/api/v1/positions/ZZZZ').set(trader()), 404, 'POSITION_NOT_FOUND');
   });
 
@@ -45,6 +78,8 @@ describe('trading reads', () => {
     const id = String(gw.emulator.fixtures.orders[0]?.['id']);
     const one = await gw.anon().get(`/api/v1/orders/${id}`).set(admin()).expect(200);
     expect(one.body.data.id).toBe(id);
+    expect(one.body.metadata).toMatchObject(tradingProvenance());
+    expect(one.headers['cache-control']).toBe('no-store');
     expectCatalogError(await gw.anon().get('/api/v1/orders/00000000-0000-4000-8000-000000000000').set(trader()), 404, 'ORDER_NOT_FOUND');
     expectCatalogError(await gw.anon().get('/api/v1/orders/not-a-uuid').set(trader()), 400, 'INVALID_PARAMETER');
   });
@@ -120,14 +155,23 @@ describe('POST /orders validation (nothing reaches Alpaca)', () => {
 
 describe('idempotent submission', () => {
   it('the key becomes client_order_id; a repeat returns the original order, not a second one', async () => {
+    const since = gw.logs.length;
     const first = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'key-A').send(LIMIT_BUY).expect(201);
     expect(first.body.data.client_order_id).toBe('key-A');
     expect(first.headers['idempotency-key']).toBe('key-A');
     expect(first.headers['idempotent-replayed']).toBe('false');
     expect(first.headers['cache-control']).toBe('no-store');
+    expect(first.body.metadata).toMatchObject(tradingProvenance());
+    expect(first.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, since, '/v2/orders', 200));
+    const replaySince = gw.logs.length;
     const again = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'key-A').send(LIMIT_BUY).expect(200);
     expect(again.body.data.id).toBe(first.body.data.id);
     expect(again.headers['idempotent-replayed']).toBe('true');
+    // A replay answers with the order as Alpaca holds it now, attributed to that read.
+    expect(again.headers['cache-control']).toBe('no-store');
+    expect(again.body.metadata).toMatchObject(tradingProvenance());
+    expect(again.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, replaySince, '/v2/orders/{id}', 200));
+    expect(again.body.metadata.upstream_request_ids).toEqual([expect.stringMatching(EMULATOR_REQUEST_ID)]);
     expect(ordersPosted()).toHaveLength(1);
     expect(gw.emulator.fixtures.orders.filter((o) => o['client_order_id'] === 'key-A')).toHaveLength(1);
   });
@@ -163,6 +207,9 @@ describe('idempotent submission', () => {
       other.emulator.fixtures.orders = gw.emulator.fixtures.orders;
       const res = await other.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'cross-1').send(LIMIT_BUY).expect(200);
       expect(res.headers['idempotent-replayed']).toBe('true');
+      // Attributed to the by-client-id look-up that found the order, not to the refused POST.
+      expect(res.body.metadata).toMatchObject({ ...tradingProvenance(), provider_host: new URL(other.emulator.tradingUrl).host });
+      expect(res.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(other, 0, '/v2/orders:by_client_order_id', 200));
       const posted = other.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST');
       expect(posted).toHaveLength(1);
       expect(other.emulator.requestsTo('/v2/orders:by_client_order_id')).toHaveLength(1);
@@ -183,8 +230,13 @@ describe('idempotent submission', () => {
 describe('lost answers and rejections (never auto-retried)', () => {
   it('accepted but the answer is lost → found by client_order_id and returned', async () => {
     gw.emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'accept-then-hang', times: 1 });
+    const since = gw.logs.length;
     const res = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'lost-1').send(LIMIT_BUY).expect(201);
     expect(res.body.data.client_order_id).toBe('lost-1');
+    // The POST's answer never came: the provenance is the look-up that found the order.
+    expect(res.body.metadata).toMatchObject(tradingProvenance());
+    expect(res.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, since, '/v2/orders:by_client_order_id', 200));
+    expect(res.body.metadata.upstream_request_ids).toHaveLength(1);
     expect(ordersPosted()).toHaveLength(1);
     expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').length).toBeGreaterThanOrEqual(1);
   });
@@ -226,9 +278,18 @@ describe('DELETE /orders/{id}', () => {
   it('cancels an open order once; a second cancel is refused by Alpaca → 422 ORDER_REJECTED', async () => {
     const created = await gw.anon().post('/api/v1/orders').set(trader()).send(LIMIT_BUY).expect(201);
     const id = created.body.data.id as string;
+    const since = gw.logs.length;
     const res = await gw.anon().delete(`/api/v1/orders/${id}`).set(trader()).expect(200);
     expect(res.body.data).toEqual({ order_id: id, cancel_accepted: true });
     expect(gw.emulator.requestsTo(`/v2/orders/${id}`, 'trading').filter((r) => r.method === 'DELETE')).toHaveLength(1);
+    // Provenance of the DELETE itself: Alpaca's trading host, the X-Request-ID of its 204, never cached.
+    expect(res.body.metadata).toMatchObject({ ...tradingProvenance(), data_timestamp: null, data_freshness_seconds: null });
+    const deleteIds = upstreamIdsLogged(gw, since, '/v2/orders/{id}', 204);
+    expect(deleteIds).toEqual([expect.stringMatching(EMULATOR_REQUEST_ID)]);
+    expect(res.body.metadata.upstream_request_ids).toEqual(deleteIds);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.headers['x-data-source']).toBe('alpaca_trading');
+    expect(res.headers['x-cache-status']).toBe('BYPASS');
     expectCatalogError(await gw.anon().delete(`/api/v1/orders/${id}`).set(trader()), 422, 'ORDER_REJECTED');
   });
 

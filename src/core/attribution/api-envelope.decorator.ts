@@ -4,7 +4,7 @@ import { ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, getSch
 export class CacheMetadataDto {
   @ApiProperty({ enum: ['HIT', 'MISS', 'BYPASS', 'STREAM'] })
   status!: string;
-  @ApiProperty({ description: 'Seconds since the data was fetched from Alpaca.' })
+  @ApiProperty({ description: 'Seconds since the data was fetched from its source (0 when read for this answer).' })
   age_seconds!: number;
 }
 
@@ -13,11 +13,17 @@ export class SuccessMetadataDto {
   request_id!: string;
   @ApiProperty({ format: 'date-time', description: 'Response time.' })
   timestamp!: string;
-  @ApiProperty({ enum: ['alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading'] })
+  @ApiProperty({
+    enum: ['alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading', 'gateway_audit'],
+    description: "gateway_audit: the gateway's own audit trail (/audit routes), not Alpaca data.",
+  })
   data_source!: string;
-  @ApiProperty({ enum: ['alpaca', 'non_alpaca_host'], description: 'non_alpaca_host when the configured upstream is not Alpaca (e.g. the emulator).' })
+  @ApiProperty({
+    enum: ['alpaca', 'non_alpaca_host', 'gateway'],
+    description: "non_alpaca_host when the configured upstream is not Alpaca (e.g. the emulator); gateway when the data is the gateway's own record.",
+  })
   provider!: string;
-  @ApiProperty({ example: 'data.alpaca.markets' })
+  @ApiProperty({ example: 'data.alpaca.markets', description: 'The upstream host; for provider gateway, the store (audit_store:jsonl or audit_store:postgres).' })
   provider_host!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'iex' })
   feed!: string | null;
@@ -29,8 +35,10 @@ export class SuccessMetadataDto {
   market_status!: string | null;
   @ApiProperty({ type: CacheMetadataDto })
   cache!: CacheMetadataDto;
-  @ApiProperty({ type: [String], description: "Alpaca's X-Request-ID of the upstream call(s)." })
+  @ApiProperty({ type: [String], description: "Alpaca's X-Request-ID of the upstream call(s); empty when no upstream call was made." })
   upstream_request_ids!: string[];
+  @ApiPropertyOptional({ enum: ['paper', 'live', 'non_alpaca_host'], description: "Trading answers only: the Alpaca account's mode, from the configured trading host." })
+  trading_mode?: string;
 }
 
 /** Documents a 200 answer as the success envelope around `model`. */
@@ -42,7 +50,7 @@ export function ApiEnvelope(model: Type<unknown>, description = 'Success envelop
       headers: {
         'X-Request-Id': { description: 'Request id (echoes a sane incoming one).', schema: { type: 'string' } },
         'X-Data-Source': { description: 'Same as metadata.data_source.', schema: { type: 'string' } },
-        'X-Cache-Status': { description: 'HIT, MISS or BYPASS.', schema: { type: 'string' } },
+        'X-Cache-Status': { description: 'HIT, MISS, BYPASS or STREAM.', schema: { type: 'string' } },
         'X-Data-Freshness': { description: 'Seconds since data_timestamp.', schema: { type: 'string' } },
       },
       schema: {

@@ -1,11 +1,18 @@
-/** Where a response's data came from; DESIGN.md's `data_source` values. */
+/**
+ * Where a response's data came from: DESIGN.md's `data_source` values, plus `gateway_audit` for
+ * the gateway's own audit trail (the one answer whose data never came from Alpaca).
+ */
 export type DataSource =
   | 'alpaca_real_time'
   | 'alpaca_options_real_time'
   | 'alpaca_options_chain'
   | 'alpaca_historical'
   | 'alpaca_options_contracts'
-  | 'alpaca_trading';
+  | 'alpaca_trading'
+  | 'gateway_audit';
+
+/** `gateway`: the data is the gateway's own record (its audit store), not an upstream's. */
+export type Provider = 'alpaca' | 'non_alpaca_host' | 'gateway';
 
 /** STREAM: the latest value from Alpaca's stream, kept while the symbol is streamed (no upstream call). */
 export type CacheStatus = 'HIT' | 'MISS' | 'BYPASS' | 'STREAM';
@@ -19,11 +26,14 @@ export interface CacheState {
   maxAgeSeconds: number | null;
 }
 
-/** Stamped by the Alpaca adapter on what it returns; lifted into `metadata` by the interceptor. */
+/** Read from the source on every request and never to be stored downstream (trading, audit). */
+export const NEVER_CACHED: CacheState = { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null };
+
+/** Stamped by the adapter (Alpaca's, or the audit store's owner) on what it returns; lifted into `metadata` by the interceptor. */
 export interface Provenance {
   dataSource: DataSource;
-  provider: 'alpaca' | 'non_alpaca_host';
-  /** Host the data came from (so emulated data is never mistaken for Alpaca's). */
+  provider: Provider;
+  /** Host the data came from (so emulated data is never mistaken for Alpaca's); for `gateway`, the store. */
   providerHost: string;
   feed: string | null;
   /** Newest upstream timestamp in the data, exactly as Alpaca wrote it; null when the data has none. */
