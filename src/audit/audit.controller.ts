@@ -1,10 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiErrors, AUTH_ERRORS } from '../core/errors/api-errors.decorator.js';
-import { assertOrderedRange } from '../market-data/time-range.js';
+import { assertOrderedRange } from '../core/validation/time-range.js';
 import { AuditService } from './audit.service.js';
 import type { AuditPage, VerifyResult } from './audit.types.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';

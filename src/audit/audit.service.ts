@@ -7,7 +7,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
-import { clientIp, getPrincipal, type Principal } from '../auth/principal.js';
+import { clientIp, getPrincipal, type Principal } from '../core/identity/principal.js';
 import { AuditStore } from './audit.store.js';
 import type { AuditAction, AuditActor, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 

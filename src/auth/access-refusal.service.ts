@@ -8,7 +8,7 @@ import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { routeLabel } from '../core/metrics/route-template.js';
 import { AuthLockoutService } from './auth-lockout.service.js';
 import { DenialAuditLog, type Denial } from './denial-audit.js';
-import { clientIp, type Principal } from './principal.js';
+import { clientIp, type Principal } from '../core/identity/principal.js';
 
 /** How long refusals of one client are gathered into one audit summary. */
 const SUMMARY_WINDOW_MS = 60_000;

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { isRole, type Role } from './roles.js';
+import { isRole, type Role } from '../core/identity/roles.js';
 
 /** What is stored per key: never the key itself, only its sha-256. */
 export interface ApiKeyRecord {

@@ -4,7 +4,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { ApiKeyStore, keyIdOf, sha256Hex, type ApiKeyRecord } from './api-key-store.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../core/identity/principal.js';
 
 /** Compared against when no record matches, so unknown and wrong keys cost the same work. */
 const DUMMY_HASH = sha256Hex('opitios-alpaca:no-such-key');

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { createAuditStore } from '../audit/audit-store.factory.js';
 import type { AuditAction } from '../audit/audit.types.js';
 import { ApiKeyStore } from './api-key-store.js';
-import { isRole, ROLES, type Role } from './roles.js';
+import { isRole, ROLES, type Role } from '../core/identity/roles.js';
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);

@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
-import { CurrentUser, Roles } from './auth.decorators.js';
-import type { Principal } from './principal.js';
+import { CurrentUser, Roles } from '../core/identity/auth.decorators.js';
+import type { Principal } from '../core/identity/principal.js';
 import { TokenService, type IssuedToken } from './token.service.js';
 
 class IssuedTokenDto implements IssuedToken {

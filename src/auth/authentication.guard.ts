@@ -7,7 +7,7 @@ import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
-import { clientIp, setPrincipal, type Principal } from './principal.js';
+import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
 import { RoutePolicies } from './route-policies.js';
 
 const BEARER_CHALLENGE = 'Bearer realm="opitios-alpaca"';

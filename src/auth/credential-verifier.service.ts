@@ -5,7 +5,7 @@ import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../core/identity/principal.js';
 
 /** Credentials as a stream client presents them: upgrade headers, or an `auth` frame. */
 export interface PresentedCredentials {

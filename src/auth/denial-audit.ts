@@ -1,6 +1,6 @@
 import type { AuditService } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/audit.types.js';
-import type { Principal } from './principal.js';
+import type { Principal } from '../core/identity/principal.js';
 
 /** One refused request, in bounded fields only (a route template, a truncated path). */
 export interface Denial {

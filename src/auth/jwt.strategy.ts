@@ -4,8 +4,8 @@ import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../core/config/app-config.js';
 import { JwtKeyResolver, type TokenIssuerFamily } from './jwt-keys.js';
-import { clientIp, type Principal } from './principal.js';
-import { isRole, type Role } from './roles.js';
+import { clientIp, type Principal } from '../core/identity/principal.js';
+import { isRole, type Role } from '../core/identity/roles.js';
 
 interface TokenClaims {
   sub?: unknown;

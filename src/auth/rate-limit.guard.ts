@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { getPrincipal } from './principal.js';
+import { getPrincipal } from '../core/identity/principal.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RoutePolicies } from './route-policies.js';
 

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
-import { clientIp, type Principal } from './principal.js';
-import { isPremiumTier } from './roles.js';
+import { clientIp, type Principal } from '../core/identity/principal.js';
+import { isPremiumTier } from '../core/identity/roles.js';
 import { WindowCounterStore, type WindowCount } from './window-counter.store.js';
 
 const HOUR_MS = 3_600_000;

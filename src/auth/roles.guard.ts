@@ -2,8 +2,8 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { AppError } from '../core/errors/app-error.js';
 import { AccessRefusalService } from './access-refusal.service.js';
-import { getPrincipal, type Principal } from './principal.js';
-import { grants, rolesGranting, type Permission } from './roles.js';
+import { getPrincipal, type Principal } from '../core/identity/principal.js';
+import { grants, rolesGranting, type Permission } from '../core/identity/roles.js';
 import { RateLimiter } from './rate-limiter.js';
 import { RoutePolicies } from './route-policies.js';
 

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { jest } from '@jest/globals';
 import { Controller, Get, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Public, Roles, SkipRateLimit } from './auth.decorators.js';
+import { Public, Roles, SkipRateLimit } from '../core/identity/auth.decorators.js';
 import { RoutePolicies } from './route-policies.js';
 
 @Controller('base')

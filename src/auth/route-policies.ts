@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { IS_PUBLIC, REQUIRED_PERMISSION, SKIP_RATE_LIMIT } from './auth.decorators.js';
-import type { Permission } from './roles.js';
+import { IS_PUBLIC, REQUIRED_PERMISSION, SKIP_RATE_LIMIT } from '../core/identity/auth.decorators.js';
+import type { Permission } from '../core/identity/roles.js';
 
 /** What a route's decorators (@Public, @Roles, @SkipRateLimit; method over class) say about access. */
 export interface RoutePolicy {

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../core/config/app-config.js';
-import type { Principal } from './principal.js';
-import type { Role } from './roles.js';
+import type { Principal } from '../core/identity/principal.js';
+import type { Role } from '../core/identity/roles.js';
 
 export interface IssuedToken {
   access_token: string;

@@ -1,8 +1,8 @@
 import { Controller, Get, Header, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { HealthCheckResult } from '@nestjs/terminus';
-import { Public } from '../auth/auth.decorators.js';
-import { SkipRateLimit } from '../auth/auth.decorators.js';
+import { Public } from '../core/identity/auth.decorators.js';
+import { SkipRateLimit } from '../core/identity/auth.decorators.js';
 import { HealthEnvelopeDto, HealthIndicatorDto } from './health-report.dto.js';
 import { ReadinessReportFilter } from './readiness-report.filter.js';
 import { ReadinessService, type HealthDetails } from './readiness.service.js';

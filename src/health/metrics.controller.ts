@@ -1,8 +1,8 @@
 import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '../auth/auth.decorators.js';
-import { SkipRateLimit } from '../auth/auth.decorators.js';
+import { Public } from '../core/identity/auth.decorators.js';
+import { SkipRateLimit } from '../core/identity/auth.decorators.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { MetricsTokenGuard } from './metrics-token.guard.js';

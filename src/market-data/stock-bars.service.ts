@@ -7,7 +7,7 @@ import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
 import type { Bar } from '../alpaca/market-data.models.js';
 import type { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
-import { assertOrderedRange } from './time-range.js';
+import { assertOrderedRange } from '../core/validation/time-range.js';
 
 
 export interface BarsResult {

@@ -1,8 +1,8 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, Roles } from '../auth/auth.decorators.js';
-import type { Principal } from '../auth/principal.js';
+import { CurrentUser, Roles } from '../core/identity/auth.decorators.js';
+import type { Principal } from '../core/identity/principal.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { StreamHub } from './stream-hub.service.js';

@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
 import type { StreamData, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
-import { grants } from '../auth/roles.js';
+import { grants } from '../core/identity/roles.js';
 import type { Provenance } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';

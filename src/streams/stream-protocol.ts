@@ -1,5 +1,5 @@
 import type { StreamChannel, StreamEndpoint } from '../alpaca/market-stream.port.js';
-import type { Permission } from '../auth/roles.js';
+import type { Permission } from '../core/identity/roles.js';
 import { AppError } from '../core/errors/app-error.js';
 import { normalizeStockSymbols } from '../market-data/stock-symbol.js';
 import { requireOccSymbols } from '../options/occ-symbol.js';

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../core/identity/principal.js';
 import { CLIENT_CHANNELS, CLOSE_CODES, OutboundMessage, type ClientChannel } from './stream-protocol.js';
 
 /** What a transport (WebSocket, SSE) offers the hub: framed sends with a completion callback, and close. */

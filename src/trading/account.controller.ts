@@ -1,6 +1,6 @@
 import { Controller, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { Roles } from '../auth/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';

@@ -3,7 +3,7 @@ import { Attributed, NEVER_CACHED } from '../core/attribution/provenance.js';
 import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { TradingObject } from '../alpaca/trading.models.js';
-import { assertOrderedRange } from '../market-data/time-range.js';
+import { assertOrderedRange } from '../core/validation/time-range.js';
 import type { OrdersQueryDto } from './dto/trading-params.dto.js';
 
 /** Trading data is never cached, by us or by anyone downstream: BYPASS and `Cache-Control: no-store`. */

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { toInt } from '../../core/validation/query-transforms.js';
-import { IsUpstreamTime } from '../../market-data/time-range.validator.js';
+import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../audit.types.js';
 
 export const MAX_AUDIT_PAGE = 1000;

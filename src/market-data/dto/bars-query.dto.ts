@@ -4,7 +4,7 @@ import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { toInt } from '../../core/validation/query-transforms.js';
-import { IsUpstreamTime } from '../time-range.validator.js';
+import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 
 /** Alpaca's timeframe grammar (alpaca-api.md §2.2); case-sensitive like Alpaca. */

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { toBool, toInt, toTrimmedUpperAscii } from '../../core/validation/query-transforms.js';
-import { IsUpstreamTime } from '../../market-data/time-range.validator.js';
+import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
 import { ORDER_SYMBOL } from './create-order.dto.js';
 
 const upper = toTrimmedUpperAscii;

@@ -1,5 +1,5 @@
-import { AppError } from '../core/errors/app-error.js';
-import { TIMEFRAME_PATTERN } from './dto/bars-query.dto.js';
+import { AppError } from '../errors/app-error.js';
+import { TIMEFRAME_PATTERN } from '../../market-data/dto/bars-query.dto.js';
 import { assertOrderedRange, isValidUpstreamTime } from './time-range.js';
 
 describe('time range', () => {

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Role } from './roles.js';
-import { requestSlots, requireRequestSlots } from '../core/attribution/request-context.js';
+import { requestSlots, requireRequestSlots } from '../attribution/request-context.js';
 
 /** Who is calling: established once by the authentication guard. */
 export interface Principal {

@@ -1,0 +1,28 @@
+/**
+ * Imports point down (STYLE.md): core at the bottom, then the Alpaca adapter, then the features in
+ * the order they may depend on each other. A layer may import its own folder and any layer below
+ * it, never one above: that rules out import cycles between feature modules, not only between files.
+ * `npm run check:deps` (run by .ci/run).
+ */
+const LAYERS = ['core', 'alpaca', 'audit', 'auth', 'market-data', 'options', 'trading', 'streams', 'health'];
+
+const upward = LAYERS.map((layer, i) => ({
+  name: `${layer}-imports-down-only`,
+  comment: `src/${layer} may import only ${LAYERS.slice(0, i).join(', ') || 'nothing else in src'} (and itself)`,
+  severity: 'error',
+  from: { path: `^src/${layer}/` },
+  to: { path: `^src/(${LAYERS.slice(i + 1).join('|')})/` },
+}));
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', comment: 'A cycle is a design bug (STYLE.md).', from: {}, to: { circular: true } },
+    ...upward.filter((rule) => rule.to.path !== '^src/()/'),
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '\\.spec\\.ts$' },
+    tsConfig: { fileName: 'tsconfig.json' },
+    tsPreCompilationDeps: true,
+  },
+};
