@@ -239,6 +239,25 @@ describe('latency', () => {
     expect(performance.now() - started).toBeLessThan(100);
   });
 
+  // Thirty at once: more than the ten abort listeners Node tolerates on one AbortSignal, which is
+  // what sleeping on a shared lifetime signal used to cost (MaxListenersExceededWarning).
+  it('holds many slow answers at once, and stop() ends them all promptly', async () => {
+    const slow = new AlpacaEmulator({ latencyMs: 60_000 });
+    await slow.start();
+    try {
+      const pending = Array.from({ length: 30 }, () => call(slow, 'trading', '/v2/clock', { signal: AbortSignal.timeout(10_000) }));
+      const deadline = Date.now() + 2000;
+      while (slow.requests.length < 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(slow.requests).toHaveLength(30);
+      const started = performance.now();
+      await slow.stop();
+      expect((await Promise.allSettled(pending)).every((o) => o.status === 'rejected')).toBe(true);
+      expect(performance.now() - started).toBeLessThan(1000);
+    } finally {
+      await slow.stop();
+    }
+  });
+
   it('applies the constructor latency', async () => {
     const slow = new AlpacaEmulator({ latencyMs: 100 });
     await slow.start();

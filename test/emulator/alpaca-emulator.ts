@@ -12,6 +12,7 @@ import { defaultFixtures } from './fixtures.js';
 import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http-io.js';
 import { Listener } from './listener.js';
 import { LiveMarketData } from './live-market-data.js';
+import { PendingWaits } from './pending-waits.js';
 import { handleRequest, type PipelineDeps } from './request-pipeline.js';
 import { Router, type EmulatorState } from './router.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -108,7 +109,7 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly pendingAcceptance = new Set<string>();
   private readonly rateLimitPerMinute: number;
   private rateWindows: Record<EmulatorHost, RateLimitWindow>;
-  private lifetime = new AbortController();
+  private waits = new PendingWaits();
   private readonly listeners: Record<EmulatorHost, Listener>;
   private readonly deps: PipelineDeps;
   private readonly stream: StreamServer;
@@ -138,7 +139,7 @@ export class AlpacaEmulator implements ControlTarget {
 
   /** Starts both listeners on 127.0.0.1 (port 0 = ephemeral). */
   async start(): Promise<void> {
-    this.lifetime = new AbortController();
+    this.waits = new PendingWaits();
     await this.listeners.data.start(this.ports.data);
     try {
       await this.listeners.trading.start(this.ports.trading);
@@ -151,7 +152,7 @@ export class AlpacaEmulator implements ControlTarget {
 
   /** Closes both listeners and destroys every open socket, hung ones included. */
   async stop(): Promise<void> {
-    this.lifetime.abort();
+    this.waits.cancelAll();
     this.stream.stop();
     await Promise.all([this.listeners.data.stop(), this.listeners.trading.stop()]);
   }
@@ -299,14 +300,14 @@ export class AlpacaEmulator implements ControlTarget {
       record: (request) => this.requests.push(request),
       router: (host) => ROUTERS[host],
       rateWindow: (host) => this.rateWindows[host],
-      signal: () => this.lifetime.signal,
+      sleep: (ms) => this.waits.sleep(ms),
     };
   }
 
   private onRequest(host: EmulatorHost, request: IncomingMessage, response: ServerResponse): void {
     void handleRequest(this.deps, host, request, response).catch((error: unknown) => {
-      // stop() aborts pending sleeps and destroys sockets: nothing is left to answer.
-      if (this.lifetime.signal.aborted) return;
+      // stop() cancels pending sleeps and destroys sockets: nothing is left to answer.
+      if (this.waits.stopped) return;
       // Anything else is an emulator bug: answer it loudly rather than leave the client hanging.
       const message = error instanceof Error ? error.message : String(error);
       writeResponse(response, { status: 500, headers: {}, text: JSON.stringify({ message: `emulator error: ${message}` }) });

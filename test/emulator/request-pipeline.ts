@@ -4,7 +4,6 @@
  * for failures in front of Alpaca's API (proxy 5xx, resets, throttling), which ignore credentials.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { EmulatorHost, FaultSpec, RecordedRequest } from './emulator.types.js';
 import { CONTROL_PREFIX, type ControlTarget, handleControl } from './control-routes.js';
 import type { FaultStore } from './faults.js';
@@ -22,8 +21,8 @@ export interface PipelineDeps {
   record(request: RecordedRequest): void;
   router(host: EmulatorHost): Router;
   rateWindow(host: EmulatorHost): RateLimitWindow;
-  /** Aborted by stop(), so pending sleeps end with the emulator. */
-  signal(): AbortSignal;
+  /** Waits `ms`; stop() rejects every pending wait, so sleeps end with the emulator. */
+  sleep(ms: number): Promise<void>;
 }
 
 interface Exchange {
@@ -36,10 +35,6 @@ interface Exchange {
 }
 
 const UNAUTHORIZED: RouteResult = { status: 401, body: { code: 40110000, message: 'request is not authorized' } };
-
-async function pause(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms > 0) await sleep(ms, undefined, { signal });
-}
 
 function send(exchange: Exchange, result: RouteResult): void {
   writeResponse(exchange.response, { status: result.status, headers: exchange.standardHeaders, text: jsonText(result.body) });
@@ -92,7 +87,7 @@ async function applyFault(exchange: Exchange, fault: FaultSpec): Promise<void> {
       });
       return;
     case 'delay':
-      await pause(fault.ms, exchange.deps.signal());
+      await exchange.deps.sleep(fault.ms);
       send(exchange, resolveNormally(exchange));
       return;
     case 'hang':
@@ -129,7 +124,7 @@ export async function handleRequest(deps: PipelineDeps, host: EmulatorHost, inco
   const exchange: Exchange = { deps, host, request, standardHeaders, response };
   // The fault is picked on arrival, so `times` budgets are spent in arrival order.
   const fault = deps.faults.take(request);
-  await pause(deps.latencyMs(), deps.signal());
+  await deps.sleep(deps.latencyMs());
   if (fault === undefined) send(exchange, resolveNormally(exchange));
   else await applyFault(exchange, fault);
 }
