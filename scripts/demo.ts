@@ -9,12 +9,13 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.factory.js';
 import { ApiKeyStore } from '../src/auth/api-key-store.js';
 import { loadConfigOrExit } from '../src/core/config/load-config.js';
+import { listenOrExit } from '../src/core/lifecycle/listen-or-exit.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
 
 const DEMO_KEY_ID = 'demo-key-id';
@@ -35,21 +36,44 @@ async function tokenFor(base: string, key: string): Promise<string> {
 }
 
 async function main(): Promise<void> {
+  const dataPort = port('EMULATOR_DATA_PORT', 4010);
+  const tradingPort = port('EMULATOR_TRADING_PORT', 4011);
   const emulator = new AlpacaEmulator({
     keyId: DEMO_KEY_ID,
     secretKey: DEMO_SECRET_KEY,
-    dataPort: port('EMULATOR_DATA_PORT', 4010),
-    tradingPort: port('EMULATOR_TRADING_PORT', 4011),
+    dataPort,
+    tradingPort,
     latencyMs: port('EMULATOR_LATENCY_MS', 0),
     // The emulator's stream endpoints push moving quotes, trades and bars every second.
     streamTickMs: port('EMULATOR_STREAM_TICK_MS', 1000),
     // REST quotes, bars and the market clock follow the current time instead of 2022's fixtures.
     liveData: true,
   });
-  await emulator.start();
+  await listenOrExit(() => emulator.start(), [
+    { name: 'EMULATOR_DATA_PORT', port: dataPort },
+    { name: 'EMULATOR_TRADING_PORT', port: tradingPort },
+  ]);
 
   // A throwaway key file, audit file and JWT secret: the demo never touches ./data or real credentials.
   const demoDir = mkdtempSync(join(tmpdir(), 'opitios-demo-'));
+  // 'exit' runs on every way out (Ctrl-C and SIGTERM below, a failed boot's exit 1); rmSync because
+  // exit handlers cannot wait.
+  process.once('exit', () => rmSync(demoDir, { recursive: true, force: true }));
+  // Registered before the slow part of the boot, so an early Ctrl-C still ends through 'exit'.
+  let closeGateway = (): Promise<void> => Promise.resolve();
+  const stop = (): void => {
+    void closeGateway()
+      .then(() => emulator.stop())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          process.stderr.write(`demo stop failed: ${e instanceof Error ? e.message : String(e)}\n`);
+          process.exit(1);
+        },
+      );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const apiKeysFile = join(demoDir, 'api-keys.json');
   const auditLogPath = join(demoDir, 'audit.jsonl');
   const keys = new ApiKeyStore(apiKeysFile);
@@ -69,8 +93,9 @@ async function main(): Promise<void> {
     APCA_API_BASE_URL: emulator.tradingUrl,
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
   });
-  const app = await createApp(config);
-  await app.listen(config.port, config.host);
+  const gateway = await createApp(config);
+  closeGateway = () => gateway.close();
+  await listenOrExit(() => gateway.listen(config.port, config.host), [{ name: 'PORT' }, { name: 'HOST' }]);
   const base = `http://${config.host}:${config.port}`;
   const token = await tokenFor(base, key);
   const traderToken = await tokenFor(base, traderKey);
@@ -110,12 +135,6 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
-
-  const stop = (): void => {
-    void app.close().then(() => emulator.stop()).then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
 }
 
 main().catch((e: unknown) => {

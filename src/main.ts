@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory.js';
 import { loadConfigOrExit } from './core/config/load-config.js';
 import { GracefulShutdown } from './core/lifecycle/graceful-shutdown.js';
+import { listenOrExit } from './core/lifecycle/listen-or-exit.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { StreamHub } from './streams/stream-hub.service.js';
 
@@ -17,7 +18,8 @@ async function bootstrap(): Promise<void> {
     logger: app.get(WinstonLogger),
     onDrain: () => streams.handOver(),
   }).listen();
-  await app.listen(config.port, config.host);
+  // A taken port is an operator's mistake: one line naming the fix, not a stack trace.
+  await listenOrExit(() => app.listen(config.port, config.host), [{ name: 'PORT' }, { name: 'HOST' }]);
 }
 
 void bootstrap();

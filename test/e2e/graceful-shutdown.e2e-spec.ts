@@ -43,8 +43,10 @@ describe('SIGTERM on the built gateway (node dist/src/main.js)', () => {
     emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
     await emulator.start();
   }, 120_000);
-  afterEach(() => {
+  afterEach(async () => {
     if (gw !== null && gw.child.exitCode === null) gw.child.kill('SIGKILL');
+    // Its exit is what removes the gateway's temp folder (built-gateway.ts).
+    if (gw !== null) await gw.exited;
     gw = null;
     emulator.reset();
   });

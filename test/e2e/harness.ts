@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -47,6 +47,12 @@ export interface Gateway {
   /** Every log line the gateway wrote, parsed. */
   logs: Array<Record<string, unknown>>;
   rawLogs: string[];
+  /**
+   * Closes the app (and the emulator unless shared) but keeps the data directory, for a test that
+   * reads what the gateway writes at shutdown. Runs once however often called; close() must follow.
+   */
+  shutdown: () => Promise<void>;
+  /** shutdown() unless done, then deletes the gateway's data directory (key file, audit file). */
   close: () => Promise<void>;
 }
 
@@ -72,31 +78,45 @@ export async function startGateway(env: Record<string, string> = {}, emulatorOpt
       done();
     },
   });
-  const config = validateConfig({
-    APCA_API_KEY_ID: KEY_ID,
-    APCA_API_SECRET_KEY: SECRET_KEY,
-    APCA_API_DATA_URL: emulator.dataUrl,
-    APCA_API_BASE_URL: emulator.tradingUrl,
-    // The emulator serves Alpaca's stream endpoints on its data listener.
-    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
-    LOG_LEVEL: 'debug',
-    JWT_SECRET,
-    API_KEYS_FILE: apiKeysFile,
-    AUDIT_LOG_PATH: auditFile,
-    API_KEYS_RELOAD_MS: '0',
-    // Feature tests send many requests quickly; the limits have their own tests.
-    RATE_LIMIT_BURST_PER_SECOND: '100000',
-    RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
-    // Feature tests send refused requests on purpose; the lockout has its own tests.
-    AUTH_MAX_FAILURES: '1000',
-    // Feature tests inject many faults; the breaker and the upstream budget have their own tests.
-    CIRCUIT_FAILURE_THRESHOLD: '10000',
-    CIRCUIT_FAILURE_RATIO_PERCENT: '0',
-    ALPACA_DATA_RATE_LIMIT_PER_MIN: '100000',
-    ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
-    ...env,
-  });
-  const app = await createApp(config, { logSink: sink });
+  let app: NestExpressApplication;
+  try {
+    const config = validateConfig({
+      APCA_API_KEY_ID: KEY_ID,
+      APCA_API_SECRET_KEY: SECRET_KEY,
+      APCA_API_DATA_URL: emulator.dataUrl,
+      APCA_API_BASE_URL: emulator.tradingUrl,
+      // The emulator serves Alpaca's stream endpoints on its data listener.
+      APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
+      LOG_LEVEL: 'debug',
+      JWT_SECRET,
+      API_KEYS_FILE: apiKeysFile,
+      AUDIT_LOG_PATH: auditFile,
+      API_KEYS_RELOAD_MS: '0',
+      // Feature tests send many requests quickly; the limits have their own tests.
+      RATE_LIMIT_BURST_PER_SECOND: '100000',
+      RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
+      // Feature tests send refused requests on purpose; the lockout has its own tests.
+      AUTH_MAX_FAILURES: '1000',
+      // Feature tests inject many faults; the breaker and the upstream budget have their own tests.
+      CIRCUIT_FAILURE_THRESHOLD: '10000',
+      CIRCUIT_FAILURE_RATIO_PERCENT: '0',
+      ALPACA_DATA_RATE_LIMIT_PER_MIN: '100000',
+      ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
+      ...env,
+    });
+    app = await createApp(config, { logSink: sink });
+  } catch (e: unknown) {
+    // A gateway that failed to boot leaves nothing behind either.
+    rmSync(dataDir, { recursive: true, force: true });
+    if (shared === undefined) await emulator.stop();
+    throw e;
+  }
+  let closing: Promise<void> | undefined;
+  const shutDown = (): Promise<void> =>
+    (closing ??= (async (): Promise<void> => {
+      await app.close();
+      if (shared === undefined) await emulator.stop();
+    })());
   return {
     app,
     emulator,
@@ -111,9 +131,14 @@ export async function startGateway(env: Record<string, string> = {}, emulatorOpt
     auditFile,
     logs,
     rawLogs,
+    shutdown: shutDown,
     close: async () => {
-      await app.close();
-      if (shared === undefined) await emulator.stop();
+      try {
+        await shutDown();
+      } finally {
+        // After the app has closed: its audit store and key store hold files in here until then.
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

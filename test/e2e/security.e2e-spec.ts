@@ -210,7 +210,6 @@ describe('tokens die with their API key', () => {
 describe('a flood of bad credentials', () => {
   it('1000 bad tokens from one client: 429 from the 11th on, a handful of audit records, a summary at shutdown', async () => {
     const gw = await startGateway({ AUTH_MAX_FAILURES: '10' });
-    let closed = false;
     try {
       const statuses: number[] = [];
       const CONCURRENCY = 10;
@@ -229,8 +228,7 @@ describe('a flood of bad credentials', () => {
       expect(first).toMatchObject({ action: 'auth_failure', resource: 'route:GET /api/v1/stocks/:symbol/quote' });
       expect(first?.details['path']).toMatch(/^\/api\/v1\/stocks\/AAPL\/quote\?n=\d+$/);
       // ...and the rest counted into one summary when the window closes (here: at shutdown).
-      await gw.close();
-      closed = true;
+      await gw.shutdown();
       const lines = auditLines(gw);
       expect(lines.length).toBeLessThanOrEqual(50);
       const summary = lines.find((r) => r.action === 'access_denied_summary');
@@ -242,7 +240,7 @@ describe('a flood of bad credentials', () => {
       expect(summary?.details['routes']).toEqual({ 'GET /api/v1/stocks/:symbol/quote': 1000 });
       expect(gw.emulator.requests).toHaveLength(0);
     } finally {
-      if (!closed) await gw.close();
+      await gw.close();
     }
   });
 

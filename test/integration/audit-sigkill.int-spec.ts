@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
@@ -26,6 +26,7 @@ async function waitUntilServing(port: number, deadlineMs: number): Promise<void>
 describe('SIGKILL during a burst of orders', () => {
   let emulator: AlpacaEmulator;
   let child: ChildProcess | null = null;
+  let auditDir: string | null = null;
   beforeAll(async () => {
     // .ci/run builds first; a developer running this alone gets a build here.
     if (!existsSync(MAIN)) expect(spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' }).status).toBe(0);
@@ -35,11 +36,13 @@ describe('SIGKILL during a burst of orders', () => {
   afterAll(async () => {
     child?.kill('SIGKILL');
     await emulator.stop();
+    if (auditDir !== null) rmSync(auditDir, { recursive: true, force: true });
   });
 
   it('every order the emulator accepted has its order_requested record in the audit file', async () => {
     const port = await freePort();
-    const auditFile = join(mkdtempSync(join(tmpdir(), 'sigkill-')), 'audit.jsonl');
+    auditDir = mkdtempSync(join(tmpdir(), 'sigkill-'));
+    const auditFile = join(auditDir, 'audit.jsonl');
     const proc = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env['PATH'] ?? '',

@@ -4,7 +4,7 @@
  * instance, and take over when the leader dies.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -101,6 +101,8 @@ describe('two instances on one Redis', () => {
 describe('the leader SIGKILLed', () => {
   let emulator: AlpacaEmulator;
   const children: ChildProcess[] = [];
+  /** Each gateway's audit folder, removed once the gateways are gone. */
+  const tempDirs: string[] = [];
 
   beforeAll(async () => {
     if (!existsSync(MAIN)) expect(spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' }).status).toBe(0);
@@ -112,17 +114,20 @@ describe('the leader SIGKILLed', () => {
   afterAll(async () => {
     for (const c of children) c.kill('SIGKILL');
     await emulator.stop();
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   });
 
   async function spawnGateway(): Promise<{ port: number; proc: ChildProcess }> {
     const port = await freePort();
+    const auditDir = mkdtempSync(join(tmpdir(), 'fleet-'));
+    tempDirs.push(auditDir);
     const proc = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env['PATH'] ?? '',
         PORT: String(port), HOST: '127.0.0.1',
         APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET_KEY,
         APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl, APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
-        JWT_SECRET, AUDIT_LOG_PATH: join(mkdtempSync(join(tmpdir(), 'fleet-')), 'audit.jsonl'), LOG_LEVEL: 'error',
+        JWT_SECRET, AUDIT_LOG_PATH: join(auditDir, 'audit.jsonl'), LOG_LEVEL: 'error',
         REDIS_URL, STREAM_UPSTREAM_LINGER_MS: '100',
       },
       stdio: 'ignore',
