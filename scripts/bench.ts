@@ -16,7 +16,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -334,6 +334,7 @@ async function main(): Promise<void> {
   await floor.close();
   await gateway.close();
   await emulator.stop();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 const STREAM_CLIENTS = Number(process.env['BENCH_STREAM_CLIENTS'] ?? 1000);

@@ -1,10 +1,17 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { API_KEY_PATTERN, ApiKeyStore, keyIdOf, sha256Hex } from './api-key-store.js';
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function freshStore(): ApiKeyStore {
-  return new ApiKeyStore(join(mkdtempSync(join(tmpdir(), 'keys-')), 'nested', 'api-keys.json'));
+  const dir = mkdtempSync(join(tmpdir(), 'keys-'));
+  made.push(dir);
+  return new ApiKeyStore(join(dir, 'nested', 'api-keys.json'));
 }
 
 describe('ApiKeyStore', () => {
