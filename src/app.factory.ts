@@ -9,7 +9,7 @@ import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
-import { JsonBodyParser } from './core/errors/json-body.parser.js';
+import { JsonBodyParser } from './core/http/json-body.parser.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { ASYNCAPI_PATH, asyncApiDocument } from './streams/asyncapi.js';
 import { GlobalExceptionFilter, pathOf } from './core/errors/global-exception.filter.js';

@@ -3,7 +3,7 @@ import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { AttributionInterceptor } from './attribution/attribution.interceptor.js';
 import { AppConfig } from './config/app-config.js';
 import { GlobalExceptionFilter } from './errors/global-exception.filter.js';
-import { JsonBodyParser } from './errors/json-body.parser.js';
+import { JsonBodyParser } from './http/json-body.parser.js';
 import { createValidationPipe } from './errors/validation.js';
 import { AccessLog } from './logging/access-log.js';
 import { RequestLifecycle } from './lifecycle/request-lifecycle.js';

@@ -11,7 +11,7 @@ import { MarketDataGateway, type Sourced, type SymbolMap } from '../alpaca/marke
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
 import { snapshotTimestamps } from '../alpaca/stock.mapper.js';
 import { MarketClockService } from './market-clock.service.js';
-import { normalizeStockSymbols } from './stock-symbol.js';
+import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 
 export type Symbolled<T> = { symbol: string } & T;
 

@@ -1,7 +1,7 @@
 import type { StreamChannel, StreamEndpoint } from '../alpaca/market-stream.port.js';
 import type { Permission } from '../core/identity/roles.js';
 import { AppError } from '../core/errors/app-error.js';
-import { normalizeStockSymbols } from '../market-data/stock-symbol.js';
+import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 import { requireOccSymbols } from '../options/occ-symbol.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors/app-error.js';
-import { canonicalJson } from '../audit/audit-chain.js';
+import { canonicalJson } from '../core/serialization/canonical-json.js';
 import type { OrderRequest, TradingObject } from '../alpaca/trading.models.js';
 import { normalizeDecimal } from './decimal.js';
 import { CLIENT_ORDER_ID } from './dto/create-order.dto.js';

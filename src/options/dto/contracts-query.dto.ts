@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import type { OptionType } from '../../alpaca/options.models.js';
-import { STOCK_SYMBOL_PATTERN } from '../../market-data/stock-symbol.js';
+import { STOCK_SYMBOL_PATTERN } from '../../core/validation/stock-symbol.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { OCC_ROOT_PATTERN } from '../occ-symbol.js';
 import { IsCalendarDate, PAGE_TOKEN_PATTERN, toUpper } from './query-rules.js';

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
-import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../../market-data/stock-symbol.js';
+import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../../core/validation/stock-symbol.js';
 import { OCC_SYMBOL_PATTERN } from '../occ-symbol.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
 import { AppConfig } from '../config/app-config.js';
-import { AppError } from './app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { jsonStructureProblem, type JsonStructureProblem } from './json-structure.js';
 
 interface BodyParserError {

@@ -1,4 +1,4 @@
-import { AppError } from '../core/errors/app-error.js';
+import { AppError } from '../errors/app-error.js';
 import { normalizeStockSymbol, normalizeStockSymbols, STOCK_SYMBOL_PATTERN } from './stock-symbol.js';
 
 describe('stock symbols', () => {

@@ -1,5 +1,5 @@
-import { AppError } from '../core/errors/app-error.js';
-import { trimAscii, upperAscii } from '../core/validation/query-transforms.js';
+import { AppError } from '../errors/app-error.js';
+import { trimAscii, upperAscii } from './query-transforms.js';
 
 /** Upper-case tickers, class shares with a dot (BRK.B). */
 export const STOCK_SYMBOL_PATTERN = /^[A-Z]{1,5}(?:\.[A-Z]{1,2})?$/;
