@@ -144,4 +144,9 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   writable(): Promise<boolean> {
     return this.store.writable();
   }
+
+  /** The store's database answers (the readiness `postgres` check uses the store's own pool). */
+  ping(): Promise<void> {
+    return this.store.ping();
+  }
 }

@@ -12,6 +12,11 @@ export abstract class AuditStore {
   abstract verify(): Promise<VerifyResult>;
   /** Whether a write can succeed now (for readiness and for refusing orders early). */
   abstract writable(): Promise<boolean>;
+  /**
+   * The database behind the store answers (PostgreSQL: `SELECT 1` on the store's own pool), or
+   * throws an error naming only the driver's code (never a host or user); resolves for a file store.
+   */
+  abstract ping(): Promise<void>;
   abstract close(): Promise<void>;
 }
 

@@ -121,6 +121,16 @@ export class PostgresAuditStore extends AuditStore {
     return verifyChain(rows.map(toRecord));
   }
 
+  async ping(): Promise<void> {
+    try {
+      await this.pool.query('SELECT 1');
+    } catch (e: unknown) {
+      // pg's messages can name the host or user; the error code is enough to act on.
+      const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'unknown';
+      throw new Error(`PostgreSQL does not answer (${code})`, { cause: e });
+    }
+  }
+
   async writable(): Promise<boolean> {
     try {
       await this.pool.query('SELECT 1');
