@@ -92,7 +92,7 @@ export class ApiKeyStore {
 
   /**
    * Replaces an active key's roles. Tokens issued from it with a role it no longer has stop
-   * working (ApiKeyService.tokenBindingProblem); null when no such active key.
+   * working (ApiKeyService.bindingProblem); null when no such active key.
    */
   setRoles(idOrName: string, roles: Role[]): ApiKeyRecord | null {
     if (roles.length === 0) throw new Error('a key needs at least one role');

@@ -46,15 +46,19 @@ export class ApiKeyService {
   }
 
   /**
-   * Why a token issued from API key `keyId` with `roles` no longer holds (the key is gone, revoked,
-   * or no longer grants one of those roles), or null while it does.
+   * Why a principal bound to API key `keyId` with `roles` no longer holds (the key is gone, revoked,
+   * or no longer grants one of those roles), or null while it does. `holder` words the reason: a
+   * token issued from the key, or a stream connection authenticated with it.
    */
-  tokenBindingProblem(keyId: string, roles: readonly string[]): string | null {
+  bindingProblem(keyId: string, roles: readonly string[], holder: 'token' | 'connection' = 'token'): string | null {
     this.refresh(false);
     const record = this.byId.get(keyId);
-    if (record === undefined) return 'the API key this token was issued for does not exist';
-    if (record.revoked_at !== null) return 'the API key this token was issued for was revoked';
-    if (!roles.every((r) => (record.roles as readonly string[]).includes(r))) return "the API key's roles changed since this token was issued";
+    const key = holder === 'token' ? 'the API key this token was issued for' : 'the API key of this connection';
+    if (record === undefined) return `${key} does not exist`;
+    if (record.revoked_at !== null) return `${key} was revoked`;
+    if (!roles.every((r) => (record.roles as readonly string[]).includes(r))) {
+      return holder === 'token' ? "the API key's roles changed since this token was issued" : "the API key's roles changed since this connection authenticated";
+    }
     return null;
   }
 

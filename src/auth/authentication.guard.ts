@@ -6,6 +6,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
+import { tokenExpirySeconds } from './jwt-keys.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
 import { RoutePolicies } from './route-policies.js';
@@ -61,24 +62,13 @@ class VerifiedTokens {
   }
 
   remember(token: string, principal: Principal): void {
-    const exp = expiryOf(token);
+    const exp = tokenExpirySeconds(token);
     if (exp === null) return;
     if (this.entries.size >= MAX_VERIFIED_TOKENS) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.entries.set(token, { principal, expiresAtMs: exp * 1000 });
-  }
-}
-
-/** `exp` of an already verified token (seconds), or null when it has none (then it is never cached). */
-function expiryOf(token: string): number | null {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp : null;
-  } catch {
-    // Cannot happen for a token passport-jwt accepted; not caching is the safe answer anyway.
-    return null;
   }
 }
 
@@ -167,7 +157,7 @@ export class AuthenticationGuard implements CanActivate {
   /** A token issued for an API key dies with the key (revoked, removed, or its roles lowered). */
   private assertBinding(principal: Principal): void {
     if (principal.keyId === null) return;
-    const problem = this.apiKeys.tokenBindingProblem(principal.keyId, principal.roles);
+    const problem = this.apiKeys.bindingProblem(principal.keyId, principal.roles);
     if (problem !== null) {
       throw new AppError('INVALID_TOKEN', { details: { reason: problem }, headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE } });
     }

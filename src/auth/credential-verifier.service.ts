@@ -4,6 +4,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
+import { tokenExpirySeconds } from './jwt-keys.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
 import type { Principal } from '../core/identity/principal.js';
 
@@ -28,17 +29,8 @@ export interface CredentialOrigin {
   requestId: string | null;
 }
 
+const MS_PER_SECOND = 1000;
 const TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
-
-function expiryOf(token: string): number | null {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : null;
-  } catch {
-    // Only called for tokens passport-jwt accepted, which have a readable payload.
-    return null;
-  }
-}
 
 /**
  * Authentication for transports that are not Express routes (the client stream): the same checks
@@ -56,7 +48,8 @@ export class CredentialVerifier {
     try {
       if (credentials.token !== undefined) {
         const principal = await this.verifyToken(credentials.token, origin.client);
-        return { principal, expiresAtMs: expiryOf(credentials.token) };
+        const exp = tokenExpirySeconds(credentials.token);
+        return { principal, expiresAtMs: exp === null ? null : exp * MS_PER_SECOND };
       }
       if (credentials.apiKey !== undefined) return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
     } catch (e: unknown) {
@@ -77,9 +70,7 @@ export class CredentialVerifier {
   /** Why an authenticated principal no longer holds (its API key revoked or its roles lowered), or null. */
   revalidate(principal: Principal): string | null {
     if (principal.keyId === null) return null;
-    return principal.kind === 'api_key'
-      ? this.apiKeys.tokenBindingProblem(principal.keyId, principal.roles)?.replace('this token was issued for', 'used') ?? null
-      : this.apiKeys.tokenBindingProblem(principal.keyId, principal.roles);
+    return this.apiKeys.bindingProblem(principal.keyId, principal.roles, principal.kind === 'api_key' ? 'connection' : 'token');
   }
 
   private verifyToken(token: string, client: string): Promise<Principal> {
@@ -92,7 +83,7 @@ export class CredentialVerifier {
         if (err instanceof InvalidClaimsError) return refuse(err.message);
         if (err !== null && err !== undefined) return reject(err instanceof Error ? err : new Error('passport failed without an Error'));
         if (user === false) return refuse(info instanceof Error ? info.message : 'token rejected');
-        const problem = user.keyId === null ? null : this.apiKeys.tokenBindingProblem(user.keyId, user.roles);
+        const problem = user.keyId === null ? null : this.apiKeys.bindingProblem(user.keyId, user.roles);
         if (problem !== null) return refuse(problem);
         resolve(user);
       }) as (req: object, res: object, next: (e?: unknown) => void) => void;

@@ -39,6 +39,20 @@ function headerOf(token: string): TokenHeader {
 }
 
 /**
+ * `exp` (seconds since the epoch) of a token passport-jwt already accepted, or null when it has
+ * none or its payload cannot be read (cannot happen once accepted; null is the safe answer then).
+ */
+export function tokenExpirySeconds(token: string): number | null {
+  try {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    return typeof payload.exp === 'number' ? payload.exp : null;
+  } catch {
+    // A token passport-jwt accepted always has a readable payload; a caller then treats it as unknown.
+    return null;
+  }
+}
+
+/**
  * Picks the key that may verify a token, from its header: `HS256` tokens only with one of our
  * secrets, chosen by `kid` (no kid: the `default` key, i.e. JWT_SECRET), so a key removed from
  * JWT_SECRETS no longer verifies anything; `RS256`/`ES256` only with a key from the identity

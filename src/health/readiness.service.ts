@@ -141,8 +141,7 @@ export class ReadinessService {
     const previous = this.lastState.get(check.name);
     this.lastState.set(check.name, state);
     if (previous === state) return;
-    const event = required ? 'readiness_check' : 'dependency_degraded';
-    if (state === 'down') this.logger.event('warn', required ? 'readiness_check_failed' : event, { check: check.name, error });
+    if (state === 'down') this.logger.event('warn', required ? 'readiness_check_failed' : 'dependency_degraded', { check: check.name, error });
     else if (previous === 'down') this.logger.event('info', required ? 'readiness_check_recovered' : 'dependency_restored', { check: check.name });
   }
 }

@@ -20,6 +20,11 @@ const DATA_TYPE_CHANNEL: Readonly<Record<StreamData['type'], ClientChannel>> = {
   option_trade: 'option_trades',
 };
 
+/** An upstream problem as the catalog error clients get, naming the stream it concerns. */
+function problemMessage(endpoint: StreamEndpoint, problem: UpstreamStreamProblem): OutboundMessage {
+  return errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }));
+}
+
 interface UpstreamState {
   status: UpstreamStreamStatus;
   problem: UpstreamStreamProblem | null;
@@ -61,7 +66,7 @@ export class StreamHub implements BeforeApplicationShutdown {
     feed.start({
       data: (endpoint, messages, receivedAt) => this.onData(endpoint, messages, receivedAt),
       status: (endpoint, status, info) => this.onStatus(endpoint, status, info),
-      refused: (endpoint, problem) => this.broadcast(endpoint, errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }))),
+      refused: (endpoint, problem) => this.broadcast(endpoint, problemMessage(endpoint, problem)),
       streamed: (endpoint, union) => this.onStreamedUnion(endpoint, union),
       leadership: (endpoint, leading) => this.metrics.leader(endpoint, leading),
     });
@@ -226,7 +231,7 @@ export class StreamHub implements BeforeApplicationShutdown {
     for (const channel of Object.keys(wanted) as ClientChannel[]) {
       const up = this.upstreams.get(CHANNEL_SOURCE[channel].endpoint);
       if (up?.problem != null && up.status === 'failed') {
-        session.control(errorMessage(new AppError(up.problem.code, { message: up.problem.message, details: { ...up.problem.details, stream: CHANNEL_SOURCE[channel].endpoint } })));
+        session.control(problemMessage(CHANNEL_SOURCE[channel].endpoint, up.problem));
         return;
       }
     }
@@ -285,7 +290,7 @@ export class StreamHub implements BeforeApplicationShutdown {
       this.broadcast(endpoint, OutboundMessage.of({ type: 'gap', stream: endpoint, from: info.gap.from, to: info.gap.to, reason: info.gap.reason }));
     }
     if (status === 'failed' && info.problem !== undefined) {
-      this.broadcast(endpoint, errorMessage(new AppError(info.problem.code, { message: info.problem.message, details: { ...info.problem.details, stream: endpoint } })));
+      this.broadcast(endpoint, problemMessage(endpoint, info.problem));
     }
   }
 

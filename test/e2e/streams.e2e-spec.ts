@@ -93,7 +93,7 @@ describe('connecting and authenticating', () => {
     await c.nextOfType('authenticated');
     store.revoke(record.id);
     expect(await c.closed()).toMatchObject({ code: 4401 });
-    expect(c.of('error').at(-1)).toMatchObject({ code: 'INVALID_API_KEY' });
+    expect(c.of('error').at(-1)).toMatchObject({ code: 'INVALID_API_KEY', details: { reason: 'the API key of this connection was revoked' } });
   });
 });
 

@@ -22,49 +22,23 @@ export type StreamEncoding = 'json' | 'msgpack';
 const LONG_TRADE_ID = /([{,]\s*"i"\s*:\s*)(\d{16,})(?=\s*[,}])/g;
 
 const NANOS_PER_SECOND = 1_000_000_000;
-const SECONDS_PER_DAY = 86_400;
-const SECONDS_PER_HOUR = 3_600;
-const SECONDS_PER_MINUTE = 60;
-/** Days from 0000-03-01 to 1970-01-01, and the length of a 400-year Gregorian era (Hinnant's civil_from_days). */
-const EPOCH_SHIFT_DAYS = 719_468;
-const DAYS_PER_ERA = 146_097;
+const MS_PER_SECOND = 1000;
 const MAX_YEAR = 9999;
-
-function pad(value: number, width: number): string {
-  return String(value).padStart(width, '0');
-}
-
-/** Days since 1970-01-01 → proleptic Gregorian date; integer arithmetic only, exact for every day. */
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + EPOCH_SHIFT_DAYS;
-  const era = Math.floor(z / DAYS_PER_ERA);
-  const doe = z - era * DAYS_PER_ERA;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  return { year, month, day };
-}
 
 /**
  * A msgpack timestamp as RFC 3339 with all nine fraction digits (`2024-03-08T11:41:24.727071744Z`).
- * Built from the seconds and nanoseconds directly: a JS Date would keep milliseconds only.
+ * The whole seconds go through a Date (exact: they are whole milliseconds), the fraction is written
+ * from the nanoseconds directly: a Date would keep milliseconds only.
  */
 export function formatTimeSpec(spec: { sec: number; nsec: number }): string {
   const { sec, nsec } = spec;
   if (!Number.isSafeInteger(sec) || !Number.isInteger(nsec) || nsec < 0 || nsec >= NANOS_PER_SECOND) {
     throw new WireFormatError('$.t', 'a msgpack timestamp');
   }
-  const days = Math.floor(sec / SECONDS_PER_DAY);
-  const ofDay = sec - days * SECONDS_PER_DAY;
-  const { year, month, day } = civilFromDays(days);
-  if (year < 0 || year > MAX_YEAR) throw new WireFormatError('$.t', 'a timestamp between years 0000 and 9999');
-  const hours = Math.floor(ofDay / SECONDS_PER_HOUR);
-  const minutes = Math.floor((ofDay % SECONDS_PER_HOUR) / SECONDS_PER_MINUTE);
-  const seconds = ofDay % SECONDS_PER_MINUTE;
-  return `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}T${pad(hours, 2)}:${pad(minutes, 2)}:${pad(seconds, 2)}.${pad(nsec, 9)}Z`;
+  const date = new Date(sec * MS_PER_SECOND);
+  const year = date.getUTCFullYear();
+  if (Number.isNaN(year) || year < 0 || year > MAX_YEAR) throw new WireFormatError('$.t', 'a timestamp between years 0000 and 9999');
+  return `${date.toISOString().slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
 }
 
 /** Timestamps (ext −1, any of its three sizes) decode straight to the RFC 3339 string. */

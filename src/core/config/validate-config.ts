@@ -30,15 +30,20 @@ function withoutEmpty(env: Record<string, string | undefined>): Record<string, s
 /** The kid JWT_SECRET's tokens carry (and tokens without a kid are checked against). */
 export const DEFAULT_JWT_KID = 'default';
 
-/** JWT_SECRETS (newest first), then JWT_SECRET as kid `default`. */
-function jwtKeys(vars: EnvironmentVariables): JwtSigningKey[] {
-  const keys: JwtSigningKey[] = (vars.JWT_SECRETS ?? '')
+/** `kid:secret,kid:secret` (already matched by EnvironmentVariables' pattern) in order. */
+function parseJwtSecrets(raw: string | undefined): JwtSigningKey[] {
+  return (raw ?? '')
     .split(',')
     .filter((pair) => pair !== '')
     .map((pair) => {
       const at = pair.indexOf(':');
       return { kid: pair.slice(0, at), secret: pair.slice(at + 1) };
     });
+}
+
+/** JWT_SECRETS (newest first), then JWT_SECRET as kid `default`. */
+function jwtKeys(vars: EnvironmentVariables): JwtSigningKey[] {
+  const keys = parseJwtSecrets(vars.JWT_SECRETS);
   if (vars.JWT_SECRET !== undefined && !keys.some((k) => k.kid === DEFAULT_JWT_KID)) keys.push({ kid: DEFAULT_JWT_KID, secret: vars.JWT_SECRET });
   return keys;
 }
@@ -53,7 +58,7 @@ function jwksConfig(vars: EnvironmentVariables): JwksConfig | null {
 function crossFieldProblems(vars: EnvironmentVariables): string[] {
   const problems: string[] = [];
   if (vars.JWT_SECRET === undefined && vars.JWT_SECRETS === undefined) problems.push('JWT_SECRET: required unless JWT_SECRETS is set');
-  const kids = (vars.JWT_SECRETS ?? '').split(',').filter((p) => p !== '').map((p) => p.slice(0, p.indexOf(':')));
+  const kids = parseJwtSecrets(vars.JWT_SECRETS).map((k) => k.kid);
   if (new Set(kids).size !== kids.length) problems.push('JWT_SECRETS: each kid may appear once');
   if (vars.JWT_TTL_SECONDS > vars.JWT_MAX_TTL_SECONDS) problems.push('JWT_TTL_SECONDS: must not exceed JWT_MAX_TTL_SECONDS');
   if (vars.JWT_JWKS_URL !== undefined && (vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined)) {
