@@ -1,13 +1,12 @@
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import type { Request } from 'express';
 import { Attributed, NEVER_CACHED, type Provenance } from '../core/attribution/provenance.js';
-import { getRequestContext } from '../core/attribution/request-context.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
-import { clientIp, getPrincipal, type Principal } from '../core/identity/principal.js';
+import type { Caller } from '../core/identity/caller.js';
+import type { Principal } from '../core/identity/principal.js';
 import { AuditStore } from './audit.store.js';
 import type { AuditAction, AuditActor, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 
@@ -16,11 +15,11 @@ export interface RecordInput {
   resource: string;
   outcome: string;
   details?: Record<string, unknown>;
-  /** The request the event belongs to (actor, request id and client IP are taken from it). */
-  req?: Request;
-  /** When the actor is not (yet) on the request, e.g. a failed authentication. */
+  /** Who made the request the event belongs to (actor, request id and client IP). */
+  caller?: Caller;
+  /** When the actor is not (yet) the caller's, e.g. a failed authentication. */
   principal?: Principal;
-  /** Without `req`: the request id and client address the event belongs to. */
+  /** Without `caller`: the request id and client address the event belongs to. */
   requestId?: string | null;
   clientIp?: string | null;
 }
@@ -77,15 +76,15 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private append(input: RecordInput): Promise<AuditRecord> {
-    const req = input.req;
-    const principal = input.principal ?? (req === undefined ? undefined : getPrincipal(req));
+    const caller = input.caller;
+    const principal = input.principal ?? caller?.principal;
     return this.store.append({
       actor: actorOf(principal),
       action: input.action,
       resource: input.resource,
       outcome: input.outcome,
-      request_id: req === undefined ? (input.requestId ?? null) : (getRequestContext(req)?.requestId ?? null),
-      client_ip: req === undefined ? (input.clientIp ?? principal?.ip ?? null) : clientIp(req),
+      request_id: caller === undefined ? (input.requestId ?? null) : caller.requestId,
+      client_ip: caller === undefined ? (input.clientIp ?? principal?.ip ?? null) : caller.clientIp,
       details: input.details ?? {},
     });
   }

@@ -1,11 +1,10 @@
-import { Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
+import { Controller, Header, HttpCode, Post } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
-import { CurrentUser, Roles } from '../core/identity/auth.decorators.js';
-import type { Principal } from '../core/identity/principal.js';
+import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
+import type { Caller } from '../core/identity/caller.js';
 import { TokenService, type IssuedToken } from './token.service.js';
 
 class IssuedTokenDto implements IssuedToken {
@@ -38,7 +37,8 @@ export class AuthController {
   @ApiHeader({ name: 'X-API-Key', required: true, description: 'An API key created with `npm run apikey -- create`.' })
   @ApiOkResponse({ type: IssuedTokenDto, description: 'Inside the success envelope: {data: {...}, metadata: {...}}.' })
   @ApiErrors('AUTHENTICATION_REQUIRED', 'INVALID_API_KEY', 'RATE_LIMIT_EXCEEDED')
-  async token(@CurrentUser() principal: Principal | undefined, @Req() req: Request): Promise<IssuedToken & { jti: string }> {
+  async token(@CurrentCaller() caller: Caller): Promise<IssuedToken & { jti: string }> {
+    const principal = caller.principal;
     if (principal?.kind !== 'api_key') {
       throw new AppError('AUTHENTICATION_REQUIRED', {
         message: 'Send the API key in X-API-Key to obtain a token.',
@@ -50,8 +50,7 @@ export class AuthController {
       action: 'token_issued',
       resource: `api_key:${principal.keyId ?? 'unknown'}`,
       outcome: 'issued',
-      req,
-      principal,
+      caller,
       details: { roles: token.roles, expires_in: token.expires_in, jti: token.jti },
     });
     return token;

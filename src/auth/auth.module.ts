@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module.js';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
@@ -26,6 +27,7 @@ import { TokenService } from './token.service.js';
     PassportModule,
     JwtModule.register({}),
     CountersModule,
+    AuditModule,
   ],
   controllers: [AuthController],
   providers: [

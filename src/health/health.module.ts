@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { AlpacaModule } from '../alpaca/alpaca.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { AlpacaReadiness } from './alpaca.health.js';
 import { HealthController } from './health.controller.js';
 import { MetricsController } from './metrics.controller.js';
@@ -15,7 +16,7 @@ import { RedisReadiness } from './redis.health.js';
  * PostgreSQL, Alpaca reachability). Terminus' own logger is off: ReadinessService logs changes.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), AlpacaModule],
+  imports: [TerminusModule.forRoot({ logger: false }), AlpacaModule, AuditModule],
   controllers: [HealthController, MetricsController],
   providers: [ReadinessService, RedisReadiness, PostgresReadiness, AlpacaReadiness, MetricsTokenGuard],
 })

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { AppError } from '../core/errors/app-error.js';
+import type { Caller } from '../core/identity/caller.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
@@ -22,15 +22,15 @@ export class OrderCancelService {
   ) {}
 
   /** The answer carries the DELETE's provenance as the adapter stamped it (trading host, Alpaca's request id). */
-  async cancel(id: string, req: Request): Promise<Attributed<CancelResult>> {
+  async cancel(id: string, caller: Caller): Promise<Attributed<CancelResult>> {
     const resource = `order_id:${id}`;
-    await this.audit.recordOrRefuse({ action: 'order_cancel_requested', resource, outcome: 'pending', req });
+    await this.audit.recordOrRefuse({ action: 'order_cancel_requested', resource, outcome: 'pending', caller });
     let accepted: Sourced<null>;
     try {
       accepted = await this.gateway.cancelOrder(id);
     } catch (e: unknown) {
       const outcome = e instanceof AppError ? e.code : 'error';
-      await this.audit.recordBestEffort({ action: 'order_cancel_rejected', resource, outcome, req });
+      await this.audit.recordBestEffort({ action: 'order_cancel_rejected', resource, outcome, caller });
       if (e instanceof UpstreamError && e.upstreamStatus === 422) {
         throw new AppError('ORDER_REJECTED', {
           message: `Alpaca refused the cancel: ${e.upstreamMessage ?? 'the order is not cancelable'}`,
@@ -39,7 +39,7 @@ export class OrderCancelService {
       }
       throw e;
     }
-    await this.audit.recordBestEffort({ action: 'order_canceled', resource, outcome: 'cancel_accepted', req });
+    await this.audit.recordBestEffort({ action: 'order_canceled', resource, outcome: 'cancel_accepted', caller });
     return tradingAnswer({ value: { order_id: id, cancel_accepted: true }, provenance: accepted.provenance });
   }
 }

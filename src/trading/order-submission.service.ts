@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import { AppError } from '../core/errors/app-error.js';
+import type { Caller } from '../core/identity/caller.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { Sourced } from '../alpaca/market-data.gateway.js';
@@ -47,13 +47,13 @@ export class OrderSubmissionService {
     private readonly logger: WinstonLogger,
   ) {}
 
-  async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, req: Request): Promise<SubmissionResult> {
+  async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<SubmissionResult> {
     const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);
     const request = toOrderRequest(dto, key);
     // Concurrent repeats on this instance share one submission.
     const running = this.inflight.get(key);
     if (running !== undefined) return this.asRepeat(await running, request);
-    const attempt = this.submitOnce(request, req).finally(() => this.inflight.delete(key));
+    const attempt = this.submitOnce(request, caller).finally(() => this.inflight.delete(key));
     this.inflight.set(key, attempt);
     return attempt;
   }
@@ -63,48 +63,48 @@ export class OrderSubmissionService {
     return { ...first, replayed: true };
   }
 
-  private async submitOnce(request: OrderRequest, req: Request): Promise<SubmissionResult> {
+  private async submitOnce(request: OrderRequest, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const fingerprint = orderFingerprint(request);
     const known = this.memory.get(key);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw this.conflict(key, null, known.orderId);
       const order = await this.gateway.order(known.orderId);
-      await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', req, details: { order_id: known.orderId } });
+      await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: known.orderId } });
       return { order, clientOrderId: key, replayed: true, reconciled: false };
     }
 
-    await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', req, details: { order: request } });
+    await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } });
     let order: Sourced<TradingObject>;
     try {
       order = await this.gateway.submitOrder(request);
     } catch (e: unknown) {
-      return this.onSubmitFailure(e, request, fingerprint, req);
+      return this.onSubmitFailure(e, request, fingerprint, caller);
     }
-    return this.accepted(order, request, fingerprint, req, false);
+    return this.accepted(order, request, fingerprint, caller, false);
   }
 
-  private async onSubmitFailure(e: unknown, request: OrderRequest, fingerprint: string, req: Request): Promise<SubmissionResult> {
+  private async onSubmitFailure(e: unknown, request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
     if (!(e instanceof UpstreamError)) throw e;
     const status = e.upstreamStatus;
-    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? '')) return this.replayFromAlpaca(request, fingerprint, req);
+    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? '')) return this.replayFromAlpaca(request, fingerprint, caller);
     if (status === 403 || status === 422) {
-      await this.audit.recordBestEffort({ action: 'order_rejected', resource: `order:${key}`, outcome: 'rejected', req, details: { upstream_status: status, upstream_message: e.upstreamMessage } });
+      await this.audit.recordBestEffort({ action: 'order_rejected', resource: `order:${key}`, outcome: 'rejected', caller, details: { upstream_status: status, upstream_message: e.upstreamMessage } });
       throw new AppError('ORDER_REJECTED', {
         message: `Alpaca rejected the order: ${e.upstreamMessage ?? 'no reason given'}`,
         details: { client_order_id: key, upstream_status: status, upstream_code: e.upstreamCode, upstream_message: e.upstreamMessage },
       });
     }
     if (e.code === 'UPSTREAM_TIMEOUT' || e.code === 'UPSTREAM_API_UNAVAILABLE' || e.code === 'UPSTREAM_INVALID_RESPONSE') {
-      return this.reconcile(request, fingerprint, req, e);
+      return this.reconcile(request, fingerprint, caller, e);
     }
     // 401, 429, 400: Alpaca refused before creating anything.
-    await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: e.code, req, details: { upstream_status: status } });
+    await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: e.code, caller, details: { upstream_status: status } });
     throw e;
   }
 
-  private async reconcile(request: OrderRequest, fingerprint: string, req: Request, cause: UpstreamError): Promise<SubmissionResult> {
+  private async reconcile(request: OrderRequest, fingerprint: string, caller: Caller, cause: UpstreamError): Promise<SubmissionResult> {
     const key = request.client_order_id;
     let absentCount = 0;
     for (const delay of RECONCILE_DELAYS_MS) {
@@ -112,22 +112,22 @@ export class OrderSubmissionService {
       try {
         const found = await this.gateway.orderByClientId(key);
         this.logger.event('warn', 'order_reconciled', { client_order_id: key, cause: cause.code });
-        return await this.accepted(found, request, fingerprint, req, true);
+        return await this.accepted(found, request, fingerprint, caller, true);
       } catch (e: unknown) {
         absentCount = e instanceof AppError && e.code === 'ORDER_NOT_FOUND' ? absentCount + 1 : 0;
         // Two answers in a row that Alpaca has no such order: it was not placed.
-        if (absentCount >= 2) return this.notPlaced(key, req, cause);
+        if (absentCount >= 2) return this.notPlaced(key, caller, cause);
       }
     }
-    await this.audit.recordBestEffort({ action: 'order_outcome_unknown', resource: `order:${key}`, outcome: 'unknown', req, details: { cause: cause.code } });
+    await this.audit.recordBestEffort({ action: 'order_outcome_unknown', resource: `order:${key}`, outcome: 'unknown', caller, details: { cause: cause.code } });
     throw new AppError('ORDER_OUTCOME_UNKNOWN', {
       message: 'Alpaca did not confirm the order and it could not be looked up; it may or may not exist.',
       details: { client_order_id: key, cause: cause.code, check: `GET /api/v1/orders?status=all, or resubmit with Idempotency-Key ${key} (never a new key)` },
     });
   }
 
-  private async notPlaced(key: string, req: Request, cause: UpstreamError): Promise<never> {
-    await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: 'absent', req, details: { cause: cause.code } });
+  private async notPlaced(key: string, caller: Caller, cause: UpstreamError): Promise<never> {
+    await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: 'absent', caller, details: { cause: cause.code } });
     throw new AppError('UPSTREAM_API_UNAVAILABLE', {
       message: 'Alpaca failed and has no order with this client_order_id: no order was placed. Resubmitting with the same Idempotency-Key is safe.',
       retryAfter: cause.retryAfter ?? 1,
@@ -135,21 +135,21 @@ export class OrderSubmissionService {
     });
   }
 
-  private async replayFromAlpaca(request: OrderRequest, fingerprint: string, req: Request): Promise<SubmissionResult> {
+  private async replayFromAlpaca(request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const existing = await this.gateway.orderByClientId(key);
     if (!sameOrder(existing.value, request)) throw this.conflict(key, existing.value);
     this.memory.set(key, fingerprint, textOf(existing.value['id']));
-    await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', req, details: { order_id: existing.value['id'] } });
+    await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: existing.value['id'] } });
     return { order: existing, clientOrderId: key, replayed: true, reconciled: false };
   }
 
-  private async accepted(order: Sourced<TradingObject>, request: OrderRequest, fingerprint: string, req: Request, reconciled: boolean): Promise<SubmissionResult> {
+  private async accepted(order: Sourced<TradingObject>, request: OrderRequest, fingerprint: string, caller: Caller, reconciled: boolean): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const orderId = textOf(order.value['id']);
     this.memory.set(key, fingerprint, orderId);
     try {
-      await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), req, details: { order_id: orderId, reconciled } });
+      await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), caller, details: { order_id: orderId, reconciled } });
     } catch (e: unknown) {
       // The order exists: the client must hear so. The gap is loud in the log.
       this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e) });

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import { Roles } from '../core/identity/auth.decorators.js';
+import type { Response } from 'express';
+import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
+import type { Caller } from '../core/identity/caller.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
@@ -57,10 +58,10 @@ export class OrdersController {
   async create(
     @Body() body: CreateOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
-    @Req() req: Request,
+    @CurrentCaller() caller: Caller,
     @Res({ passthrough: true }) res: Response,
   ): Promise<Attributed<TradingObject>> {
-    const result = await this.submission.submit(body, idempotencyKey, req);
+    const result = await this.submission.submit(body, idempotencyKey, caller);
     res.setHeader('Idempotency-Key', result.clientOrderId);
     res.setHeader('Idempotent-Replayed', String(result.replayed));
     if (result.replayed) res.status(200);
@@ -72,7 +73,7 @@ export class OrdersController {
   @ApiOperation({ summary: 'Requests cancellation of an order (sent once, audited). Never cached; metadata names the DELETE\'s upstream request id.' })
   @ApiEnvelope(CancelResultDto)
   @ApiErrors('ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  cancel(@Param() p: OrderIdParamDto, @Req() req: Request): Promise<Attributed<CancelResult>> {
-    return this.cancelling.cancel(p.id, req);
+  cancel(@Param() p: OrderIdParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<CancelResult>> {
+    return this.cancelling.cancel(p.id, caller);
   }
 }

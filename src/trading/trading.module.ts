@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AlpacaModule } from '../alpaca/alpaca.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { AccountController } from './account.controller.js';
 import { OrderCancelService } from './order-cancel.service.js';
 import { OrderSubmissionService } from './order-submission.service.js';
@@ -8,7 +9,7 @@ import { TradingReadsService } from './trading-reads.service.js';
 
 /** Account, positions and orders (trader; admin may read). Nothing here is ever cached. */
 @Module({
-  imports: [AlpacaModule],
+  imports: [AlpacaModule, AuditModule],
   controllers: [AccountController, OrdersController],
   providers: [TradingReadsService, OrderSubmissionService, OrderCancelService],
 })

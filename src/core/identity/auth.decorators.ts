@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
+import { callerOf, type Caller } from './caller.js';
 import { getPrincipal, type Principal } from './principal.js';
 import type { Permission } from './roles.js';
 
@@ -23,3 +24,6 @@ export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata
 export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionContext): Principal | undefined =>
   getPrincipal(ctx.switchToHttp().getRequest<Request>()),
 );
+
+/** The caller as services take it: principal, request id and client address (see `Caller`). */
+export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => callerOf(ctx.switchToHttp().getRequest<Request>()));
