@@ -4,6 +4,7 @@
  * injection. E2E tests point the gateway's upstream URLs at `dataUrl` / `tradingUrl`. The data
  * listener also serves Alpaca's market-data WebSockets (stream/*, driven by the stream* methods).
  */
+import { OrderEvents } from './order-events.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlTarget } from './control-routes.js';
 import type { EmulatorFixtures, EmulatorHost, EmulatorOptions, FaultSpec, RecordedRequest } from './emulator.types.js';
@@ -87,6 +88,7 @@ class LiveState implements EmulatorState {
     private readonly currentFixtures: () => EmulatorFixtures,
     readonly pendingAcceptance: Set<string>,
     readonly liveData: LiveMarketData | undefined,
+    readonly orderEvents: OrderEvents,
   ) {}
 
   get fixtures(): EmulatorFixtures {
@@ -107,6 +109,8 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly ports: Record<EmulatorHost, number>;
   private readonly faults = new FaultStore();
   private readonly pendingAcceptance = new Set<string>();
+  /** Order lifecycle events (submit, fill, cancel, replace...), as the trading stream sends them. */
+  readonly orderEvents = new OrderEvents();
   private readonly rateLimitPerMinute: number;
   private rateWindows: Record<EmulatorHost, RateLimitWindow>;
   private waits = new PendingWaits();
@@ -192,6 +196,7 @@ export class AlpacaEmulator implements ControlTarget {
     this.faults.clear();
     this.clearRequests();
     this.pendingAcceptance.clear();
+    this.orderEvents.reset();
     this.rateWindows = this.freshRateWindows();
     this.latencyMs = this.initialLatencyMs;
     this.stream.reset();
@@ -289,7 +294,7 @@ export class AlpacaEmulator implements ControlTarget {
 
   private pipelineDeps(): PipelineDeps {
     // A getter, not a copy: reset() and tests replace `fixtures` after this is built.
-    const state = new LiveState(() => this.fixtures, this.pendingAcceptance, this.liveData);
+    const state = new LiveState(() => this.fixtures, this.pendingAcceptance, this.liveData, this.orderEvents);
     return {
       keyId: this.keyId,
       secretKey: this.secretKey,

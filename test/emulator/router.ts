@@ -2,6 +2,7 @@
  * A tiny path router: OpenAPI-style templates (`/v2/orders/{order_id}`) compiled to regexes.
  * Braces rather than `:name` because Alpaca has a literal colon in `/v2/orders:by_client_order_id`.
  */
+import type { OrderEvents } from './order-events.js';
 import type { EmulatorFixtures, RecordedRequest } from './emulator.types.js';
 import type { LiveMarketData } from './live-market-data.js';
 
@@ -12,6 +13,8 @@ export interface EmulatorState {
   readonly pendingAcceptance: Set<string>;
   /** Set when EmulatorOptions.liveData is on: market-data answers are restamped as of now. */
   readonly liveData: LiveMarketData | undefined;
+  /** Order changes, for the trading stream: emit one per change, after the change. */
+  readonly orderEvents: OrderEvents;
 }
 
 export interface RouteContext {

@@ -1,7 +1,8 @@
 /**
  * Orders (§4.3). Lifecycle kept deterministic: POST answers `accepted`; the first order read
  * afterwards (list, by id, by client id) shows it `new`, as if the venue had acknowledged it in
- * between. Nothing fills by itself: tests edit fixtures.orders to simulate fills.
+ * between. Nothing fills by itself: tests edit fixtures.orders to simulate fills. Every change
+ * is also emitted on state.orderEvents (the trading stream's source).
  */
 import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../router.js';
 import { invalidTradingParam, orderRejected, tradingNotFound } from '../http-error.js';
@@ -68,6 +69,7 @@ function submitOrder(context: RouteContext): RouteResult {
   const order = createOrder({ body: context.request.body, orders: fixtures.orders, optionContracts: fixtures.optionContracts });
   fixtures.orders.push(order);
   pendingAcceptance.add(String(order.id));
+  context.state.orderEvents.emit('new', order);
   // Answer a snapshot: the stored order will change (accepted → new) on the next read.
   return { status: 200, body: { ...order } };
 }
@@ -78,6 +80,7 @@ function cancelOrder(context: RouteContext): RouteResult {
   const now = nowRfc3339Nanos();
   Object.assign(order, { status: 'canceled', canceled_at: now, updated_at: now });
   context.state.pendingAcceptance.delete(String(order.id));
+  context.state.orderEvents.emit('canceled', order, { timestamp: now });
   return { status: 204 };
 }
 
