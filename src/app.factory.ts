@@ -7,6 +7,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
+import type { Clock } from './core/time/clock.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/http/json-body.parser.js';
@@ -24,6 +25,8 @@ const EXPOSED_HEADERS = ['X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-D
 export interface CreateAppOptions {
   /** Where log lines go (tests capture them); stdout/stderr by default. */
   logSink?: Writable;
+  /** What "now" is for ages and expiry (tests move it instead of sleeping); the system clock by default. */
+  clock?: Clock;
 }
 
 function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
@@ -100,7 +103,7 @@ function staticHeaders(middleware: ReturnType<typeof helmet>): Array<[string, st
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = new WinstonLogger(config, options.logSink);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger, clock: options.clock }), {
     bodyParser: false,
     logger,
   });

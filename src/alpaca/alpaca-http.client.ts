@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { AppConfig } from '../core/config/app-config.js';
+import { Clock, SystemClock } from '../core/time/clock.js';
 import type { ErrorCode } from '../core/errors/error-catalog.js';
 import type { WinstonLogger } from '../core/logging/winston-logger.js';
 import { NO_UPSTREAM_OBSERVER, outcomeForStatus, parseRateLimitRemaining, type UpstreamObserver } from '../core/metrics/upstream-observer.js';
@@ -93,6 +94,8 @@ export abstract class AlpacaHttpClient {
     private readonly observer: UpstreamObserver = NO_UPSTREAM_OBSERVER,
     /** Circuit breaker and budget; absent only where a client is built outside Nest. */
     private readonly resilience: UpstreamResilience | null = null,
+    /** Stamps `fetchedAt`, from which cache ages are measured. */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     this.timeoutMs = config.alpaca.requestTimeoutMs;
     this.deadlineMs = config.resilience.requestDeadlineMs;
@@ -213,7 +216,7 @@ export abstract class AlpacaHttpClient {
     }
     // 204 No Content (a cancel) has nothing to decode.
     const decoded = res.status === 204 ? options.parse(null) : this.decode(body, options, requestId);
-    return { body: decoded, requestId, fetchedAt: Date.now() };
+    return { body: decoded, requestId, fetchedAt: this.clock.now() };
   }
 
   private decode<T>(body: string, options: GetOptions<T>, requestId: string | null): T {

@@ -3,6 +3,7 @@ import { AuthGuard } from '@nestjs/passport';
 import type { Request } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
+import { Clock } from '../core/time/clock.js';
 import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
@@ -49,12 +50,15 @@ const MAX_VERIFIED_TOKENS = 10_000;
 class VerifiedTokens {
   private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
-  constructor(private readonly toleranceSeconds: number) {}
+  constructor(
+    private readonly toleranceSeconds: number,
+    private readonly clock: Clock,
+  ) {}
 
   get(token: string): Principal | undefined {
     const e = this.entries.get(token);
     if (e === undefined) return undefined;
-    if (Date.now() > e.expiresAtMs + this.toleranceSeconds * 1000) {
+    if (this.clock.now() >= e.expiresAtMs + this.toleranceSeconds * 1000) {
       this.entries.delete(token);
       return undefined;
     }
@@ -86,8 +90,9 @@ export class AuthenticationGuard implements CanActivate {
     private readonly apiKeys: ApiKeyService,
     private readonly config: AppConfig,
     private readonly refusals: AccessRefusalService,
+    clock: Clock,
   ) {
-    this.verified = new VerifiedTokens(config.jwt.clockToleranceSeconds);
+    this.verified = new VerifiedTokens(config.jwt.clockToleranceSeconds, clock);
   }
 
   private readonly verified: VerifiedTokens;

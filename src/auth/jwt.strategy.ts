@@ -3,6 +3,7 @@ import { PassportStrategy } from '@nestjs/passport';
 import type { Request } from 'express';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { AppConfig } from '../core/config/app-config.js';
+import { Clock } from '../core/time/clock.js';
 import { JwtKeyResolver, type TokenIssuerFamily } from './jwt-keys.js';
 import { clientIp, type Principal } from '../core/identity/principal.js';
 import { isRole, type Role } from '../core/identity/roles.js';
@@ -42,13 +43,16 @@ function claimAt(claims: TokenClaims, path: string): unknown {
  * passport-jwt with a key per token (JwtKeyResolver: our HS256 keys by kid, or the identity
  * provider's JWKS), then the checks jsonwebtoken leaves to us: `exp` required, `iat` not in the
  * future, a lifetime no longer than JWT_MAX_TTL_SECONDS, and issuer/audience of the family that
- * signed the token (ours for HS256, the identity provider's for RS256/ES256).
+ * signed the token (ours for HS256, the identity provider's for RS256/ES256). `exp` and `nbf`
+ * are checked here too, against the gateway's Clock (jsonwebtoken would read the system time),
+ * with jsonwebtoken's rules and messages ("jwt expired", "jwt not active").
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
     private readonly config: AppConfig,
     keys: JwtKeyResolver,
+    private readonly clock: Clock,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
@@ -63,8 +67,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
         );
       },
       algorithms: keys.algorithms(),
-      ignoreExpiration: false,
-      jsonWebTokenOptions: { clockTolerance: config.jwt.clockToleranceSeconds },
+      // Both checked in checkTimes() against the injected clock.
+      ignoreExpiration: true,
+      jsonWebTokenOptions: { ignoreNotBefore: true },
       passReqToCallback: true,
     });
   }
@@ -78,8 +83,10 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
 
   private checkTimes({ exp, iat, nbf }: TokenClaims): void {
     const { clockToleranceSeconds: tolerance, maxTtlSeconds } = this.config.jwt;
-    const now = Math.floor(Date.now() / 1000);
+    const now = Math.floor(this.clock.now() / 1000);
     if (typeof exp !== 'number') throw new InvalidClaimsError('token has no exp; every token must expire');
+    if (now >= exp + tolerance) throw new InvalidClaimsError('jwt expired');
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + tolerance)) throw new InvalidClaimsError(typeof nbf === 'number' ? 'jwt not active' : 'invalid nbf value');
     if (iat !== undefined && (typeof iat !== 'number' || iat > now + tolerance)) throw new InvalidClaimsError('token iat is in the future');
     const start = typeof iat === 'number' ? iat : typeof nbf === 'number' ? nbf : now;
     if (exp - start > maxTtlSeconds + tolerance) throw new InvalidClaimsError(`token lifetime exceeds the maximum of ${maxTtlSeconds} s`);

@@ -12,10 +12,13 @@ import { MetricsModule } from './metrics/metrics.module.js';
 import { ReadinessRegistry } from './readiness/readiness.registry.js';
 import { RedisService } from './redis/redis.service.js';
 import { MarketCache } from './cache/market-cache.js';
+import { Clock, SystemClock } from './time/clock.js';
 
 export interface CoreOptions {
   config: AppConfig;
   logger: WinstonLogger;
+  /** What "now" is for ages and expiry; the system clock unless a test moves time itself. */
+  clock?: Clock;
 }
 
 /**
@@ -27,13 +30,14 @@ export interface CoreOptions {
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot({ config, logger }: CoreOptions): DynamicModule {
+  static forRoot({ config, logger, clock }: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
       imports: [MetricsModule],
       providers: [
         { provide: AppConfig, useValue: config },
         { provide: WinstonLogger, useValue: logger },
+        { provide: Clock, useValue: clock ?? new SystemClock() },
         GlobalExceptionFilter,
         { provide: APP_FILTER, useExisting: GlobalExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -46,7 +50,7 @@ export class CoreModule {
         MarketCache,
       ],
       exports: [
-        AppConfig, WinstonLogger, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
+        AppConfig, WinstonLogger, Clock, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
         MetricsModule, ReadinessRegistry, MarketCache,
       ],
     };

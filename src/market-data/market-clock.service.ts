@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { CacheState, MarketStatus } from '../core/attribution/provenance.js';
 import { parseUpstreamTimestamp } from '../core/attribution/timestamps.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { Clock } from '../core/time/clock.js';
 import { MarketDataGateway, type Sourced } from '../alpaca/market-data.gateway.js';
 import type { MarketClock } from '../alpaca/market-data.models.js';
 
@@ -26,10 +27,11 @@ export class MarketClockService {
   constructor(
     private readonly gateway: MarketDataGateway,
     private readonly logger: WinstonLogger,
+    private readonly time: Clock,
   ) {}
 
   async clock(): Promise<{ clock: Sourced<MarketClock>; cache: CacheState }> {
-    const now = Date.now();
+    const now = this.time.now();
     const hit = this.cached !== null && now < this.cached.validUntil ? this.cached : null;
     const entry = hit ?? (await this.refresh());
     return {

@@ -7,6 +7,7 @@ import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { catalogEntry } from '../core/errors/error-catalog.js';
+import { Clock } from '../core/time/clock.js';
 import { MarketDataGateway, type Sourced, type SymbolMap } from '../alpaca/market-data.gateway.js';
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
 import { snapshotTimestamps } from '../alpaca/stock.mapper.js';
@@ -42,9 +43,11 @@ class HotSet {
   private readonly seen = new Map<string, number>();
   private readonly fetched = new Map<string, number>();
 
+  constructor(private readonly time: Clock) {}
+
   touch(symbol: string): void {
     this.seen.delete(symbol);
-    this.seen.set(symbol, Date.now());
+    this.seen.set(symbol, this.time.now());
     if (this.seen.size > MAX_HOT_SYMBOLS) {
       const oldest = this.seen.keys().next().value;
       if (oldest !== undefined) {
@@ -55,12 +58,12 @@ class HotSet {
   }
 
   fetchedNow(symbol: string): void {
-    this.fetched.set(symbol, Date.now());
+    this.fetched.set(symbol, this.time.now());
   }
 
   /** Hot symbols not in `requested` whose cached copy is past half of `ttlSeconds`. */
   dueFor(requested: string[], ttlSeconds: number, room: number): string[] {
-    const now = Date.now();
+    const now = this.time.now();
     const skip = new Set(requested);
     const due: string[] = [];
     for (const [symbol, lastSeen] of this.seen) {
@@ -91,14 +94,16 @@ class SymbolMissing extends AppError {
 @Injectable()
 export class StockQuotesService {
   private readonly batchers: { quote: MicroBatcher<StockQuote>; trade: MicroBatcher<StockTrade>; snapshot: MicroBatcher<StockSnapshot> };
-  private readonly hot: Record<Kind, HotSet> = { quote: new HotSet(), trade: new HotSet(), snapshot: new HotSet() };
+  private readonly hot: Record<Kind, HotSet>;
 
   constructor(
     private readonly gateway: MarketDataGateway,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
+    time: Clock,
   ) {
+    this.hot = { quote: new HotSet(time), trade: new HotSet(time), snapshot: new HotSet(time) };
     const windowMs = config.resilience.batchWindowMs;
     const batcher = <T extends object>(kind: Kind, load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>, ts: (item: T) => string[]): MicroBatcher<T> =>
       new MicroBatcher((symbols) => this.loadWithRefresh(kind, symbols, load, ts), windowMs, SYMBOLS_PER_CALL);

@@ -11,6 +11,7 @@ import { RedisService } from '../core/redis/redis.service.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { MarketCache } from '../core/cache/market-cache.js';
+import { SystemClock } from '../core/time/clock.js';
 import { Writable } from 'node:stream';
 
 const PROVENANCE: Provenance = {
@@ -45,7 +46,7 @@ const config = validateConfig({ APCA_API_KEY_ID: 'key', APCA_API_SECRET_KEY: 'se
 /** A real cache with no Redis, fresh per service so no test sees another's entries. */
 function cache(): MarketCache {
   const quiet = new WinstonLogger(config, new Writable({ write: (_c, _e, done) => done() }));
-  return new MarketCache(config, new RedisService(config, quiet), quiet, new GatewayMetrics());
+  return new MarketCache(config, new RedisService(config, quiet), quiet, new GatewayMetrics(), new SystemClock());
 }
 const query = (fields: Partial<ChainQueryDto> = {}): ChainQueryDto => Object.assign(new ChainQueryDto(), fields);
 

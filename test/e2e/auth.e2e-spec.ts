@@ -1,5 +1,6 @@
 import { ApiKeyStore } from '../../src/auth/api-key-store.js';
 import { startGateway, eventually, expectCatalogError, tokenFor, JWT_SECRET, KEY_ID, SECRET_KEY, type Gateway } from './harness.js';
+import { OffsetClock } from './offset-clock.js';
 
 let gw: Gateway;
 let store: ApiKeyStore;
@@ -212,12 +213,13 @@ describe('security headers and CORS', () => {
 
 describe('verified tokens are remembered, but never past their expiry', () => {
   it('a token accepted once is refused as soon as it expires', async () => {
-    const strict = await startGateway({ JWT_CLOCK_TOLERANCE_SECONDS: '0' });
+    const clock = new OffsetClock();
+    const strict = await startGateway({ JWT_CLOCK_TOLERANCE_SECONDS: '0' }, {}, undefined, { clock });
     try {
       const token = tokenFor(['viewer'], { expiresIn: 2 });
       await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
       await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
-      await new Promise((r) => setTimeout(r, 2100));
+      clock.advance(2100);
       expectCatalogError(await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`), 401, 'INVALID_TOKEN');
     } finally {
       await strict.close();

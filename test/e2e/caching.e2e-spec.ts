@@ -1,12 +1,14 @@
 import { startGateway, type Gateway } from './harness.js';
+import { OffsetClock } from './offset-clock.js';
 
 const QUOTES = '/v2/stocks/quotes/latest';
 const OPTION_SNAPSHOTS = '/v1beta1/options/snapshots';
 
 describe('cache, single-flight and micro-batching', () => {
   let gw: Gateway;
+  const clock = new OffsetClock();
   beforeAll(async () => {
-    gw = await startGateway({ BATCH_WINDOW_MS: '20' });
+    gw = await startGateway({ BATCH_WINDOW_MS: '20' }, {}, undefined, { clock });
   });
   afterAll(async () => {
     await gw.close();
@@ -17,7 +19,7 @@ describe('cache, single-flight and micro-batching', () => {
 
   it('serves a second request from the cache, with its age and the remaining max-age', async () => {
     const first = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
-    await new Promise((r) => setTimeout(r, 1100));
+    clock.advance(1100);
     const second = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1);
     expect(second.headers['x-cache-status']).toBe('HIT');
@@ -32,7 +34,7 @@ describe('cache, single-flight and micro-batching', () => {
 
   it('max_age_seconds forces a refetch when the cached copy is older', async () => {
     await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
-    await new Promise((r) => setTimeout(r, 300));
+    clock.advance(300);
     const fresh = await gw.http().get('/api/v1/stocks/AAPL/quote').query({ max_age_seconds: '0.1' }).expect(200);
     expect(fresh.body.metadata.cache.status).toBe('MISS');
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(2);
@@ -103,11 +105,12 @@ describe('cache, single-flight and micro-batching', () => {
 
 describe('refresh-ahead', () => {
   it('a call that goes out anyway also refreshes hot symbols past half their TTL', async () => {
-    const gw = await startGateway({ CACHE_TTL_QUOTE_OPEN_S: '2', BATCH_WINDOW_MS: '1' });
+    const clock = new OffsetClock();
+    const gw = await startGateway({ CACHE_TTL_QUOTE_OPEN_S: '2', BATCH_WINDOW_MS: '1' }, {}, undefined, { clock });
     try {
       await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
       await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
-      await new Promise((r) => setTimeout(r, 1200));
+      clock.advance(1200);
       gw.emulator.clearRequests();
       await gw.http().get('/api/v1/stocks/TSLA/quote').expect(200);
       const calls = gw.emulator.requestsTo(QUOTES);

@@ -9,6 +9,7 @@ import { createApp } from '../../src/app.factory.js';
 import { validateConfig } from '../../src/core/config/validate-config.js';
 import { UpstreamResilience } from '../../src/alpaca/resilience/upstream-resilience.js';
 import { MarketCache } from '../../src/core/cache/market-cache.js';
+import type { Clock } from '../../src/core/time/clock.js';
 import { AlpacaEmulator, type EmulatorOptions } from '../emulator/alpaca-emulator.js';
 
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
@@ -60,7 +61,12 @@ export interface Gateway {
  * Boots the Alpaca emulator and the real gateway (createApp, as production) pointed at it.
  * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
  */
-export async function startGateway(env: Record<string, string> = {}, emulatorOptions: EmulatorOptions = {}, shared?: AlpacaEmulator): Promise<Gateway> {
+export async function startGateway(
+  env: Record<string, string> = {},
+  emulatorOptions: EmulatorOptions = {},
+  shared?: AlpacaEmulator,
+  gatewayOptions: { clock?: Clock } = {},
+): Promise<Gateway> {
   // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
   // A shared emulator (several gateways in front of one "Alpaca") is started and stopped by its owner.
   const emulator = shared ?? new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, ...emulatorOptions });
@@ -104,7 +110,7 @@ export async function startGateway(env: Record<string, string> = {}, emulatorOpt
       ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
       ...env,
     });
-    app = await createApp(config, { logSink: sink });
+    app = await createApp(config, { logSink: sink, clock: gatewayOptions.clock });
   } catch (e: unknown) {
     // A gateway that failed to boot leaves nothing behind either.
     rmSync(dataDir, { recursive: true, force: true });

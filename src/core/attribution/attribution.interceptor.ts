@@ -2,6 +2,7 @@ import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nes
 import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
+import { Clock } from '../time/clock.js';
 import { Attributed, type Provenance } from './provenance.js';
 import { getRequestContext } from './request-context.js';
 import { isoTimestamp, parseUpstreamTimestamp } from './timestamps.js';
@@ -27,7 +28,10 @@ export class AttributionInterceptor implements NestInterceptor {
   /** Upstream instants already parsed: a cached answer keeps its provenance object between hits. */
   private readonly upstreamInstants = new WeakMap<Provenance, number | null>();
 
-  constructor(private readonly metrics: GatewayMetrics) {}
+  constructor(
+    private readonly metrics: GatewayMetrics,
+    private readonly clock: Clock,
+  ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const http = context.switchToHttp();
@@ -37,7 +41,7 @@ export class AttributionInterceptor implements NestInterceptor {
   }
 
   private render(req: Request, res: Response, result: unknown): unknown {
-    const now = Date.now();
+    const now = this.clock.now();
     const requestId = getRequestContext(req)?.requestId ?? null;
     const timestamp = isoTimestamp(now);
     if (!(result instanceof Attributed)) {

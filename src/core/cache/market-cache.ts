@@ -8,6 +8,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { RedisService } from '../redis/redis.service.js';
 import { SingleFlight } from './single-flight.js';
 import { BoundedMap, RedisKeyvStore } from './stores.js';
+import { Clock } from '../time/clock.js';
 
 export interface SourcedValue<T> {
   value: T;
@@ -45,6 +46,7 @@ export class MarketCache {
     redis: RedisService,
     private readonly logger: WinstonLogger,
     private readonly metrics: GatewayMetrics,
+    private readonly clock: Clock,
   ) {
     // In process there is nothing to serialize: entries are kept as objects (never mutated by readers),
     // which saves a JSON round trip on every hit.
@@ -89,13 +91,13 @@ export class MarketCache {
   ): Promise<CacheResult<T>> {
     const live = this.streamed.get(key) as SourcedValue<T> | undefined;
     if (live !== undefined) {
-      const age = (Date.now() - live.provenance.fetchedAt) / MS_PER_SECOND;
+      const age = (this.clock.now() - live.provenance.fetchedAt) / MS_PER_SECOND;
       if (maxAgeSeconds === undefined || age <= maxAgeSeconds) return { sourced: live, cache: { status: 'STREAM', ageSeconds: age, maxAgeSeconds: await ttl } };
     }
     // The TTL may still be on its way (it depends on the market clock): the lookup does not need it.
     const hit = ttl === 0 ? undefined : await this.lookup<T>(key);
     if (hit !== undefined) {
-      const age = (Date.now() - hit.provenance.fetchedAt) / MS_PER_SECOND;
+      const age = (this.clock.now() - hit.provenance.fetchedAt) / MS_PER_SECOND;
       if (maxAgeSeconds === undefined || age <= maxAgeSeconds) {
         return { sourced: hit, cache: { status: 'HIT', ageSeconds: age, maxAgeSeconds: await ttl } };
       }
@@ -141,6 +143,7 @@ export class MarketCache {
     if (shared !== undefined) {
       // Keep it locally for what is left of its life, so the next lookup stays in process.
       const ttlMs = await this.l2.ttl(key);
+      // Keyv's expiry is an instant in real time, whatever the gateway's clock says.
       const left = ttlMs === undefined ? 0 : ttlMs - Date.now();
       if (left > 0) await this.l1.set(key, shared, left);
     }
