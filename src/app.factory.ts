@@ -7,7 +7,8 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
-import type { Clock } from './core/time/clock.js';
+import { Clock } from './core/time/clock.js';
+import { responseSigner } from './core/signing/response-signer.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/http/json-body.parser.js';
@@ -20,7 +21,12 @@ import type { NextFunction, Request, Response } from 'express';
 
 export const API_PREFIX = 'api/v1';
 /** Headers browser clients may read (CORS). */
-const EXPOSED_HEADERS = ['X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'Allow', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'];
+const EXPOSED_HEADERS = [
+  'X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'Allow',
+  'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Content-Digest', 'Signature-Input', 'Signature', 'Date',
+];
+/** The response-signing public keys (a JWK set; empty while RESPONSE_SIGNING_KEY is unset). */
+export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface CreateAppOptions {
   /** Where log lines go (tests capture them); stdout/stderr by default. */
@@ -117,9 +123,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const lifecycle = app.get(RequestLifecycle);
   const jsonBody = app.get(JsonBodyParser);
   const filter = app.get(GlobalExceptionFilter);
+  // Opt-in RFC 9421 signatures: the wrapper must be on the response before anything can answer.
+  const signing = config.responseSigning === null ? null : responseSigner(config.responseSigning, app.get(Clock));
   app.use((req: Request, res: Response, next: NextFunction) => {
     headers(req, res);
     lifecycle.begin(req, res);
+    if (signing !== null) signing(req, res);
     if (!jsonBody.applies(req)) return next();
     jsonBody.parse(req, res).then(
       () => next(),
@@ -145,6 +154,12 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   express.get(ASYNCAPI_PATH, (_req: Request, res: Response) => {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.send(asyncApi);
+  });
+  const jwks = JSON.stringify({ keys: config.responseSigning === null ? [] : [config.responseSigning.publicJwk] });
+  express.get(JWKS_PATH, (_req: Request, res: Response) => {
+    res.setHeader('Content-Type', 'application/jwk-set+json');
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.send(jwks);
   });
   // Every route is in place now: read them once, so a routing miss answers 405 with Allow on a
   // known path and 404 elsewhere. The CORS layer answers OPTIONS on every path before routing.

@@ -1,3 +1,4 @@
+import type { Ed25519KeyPair } from '../signing/ed25519-key.js';
 import { STOCK_FEEDS, OPTIONS_FEEDS, LOG_FORMATS, LOG_LEVELS } from './environment.js';
 import type { TrustProxySetting } from './trust-proxy.js';
 
@@ -122,6 +123,8 @@ export class AppConfig {
   readonly log: { level: (typeof LOG_LEVELS)[number]; format: (typeof LOG_FORMATS)[number] };
   readonly allowAnonymous: boolean;
   readonly metricsToken: string | undefined;
+  /** RESPONSE_SIGNING_KEY: responses are signed (RFC 9421) with this Ed25519 key when set. */
+  readonly responseSigning: Ed25519KeyPair | null;
   readonly stockBatchMaxSymbols: number;
   readonly optionsBatchMaxContracts: number;
   readonly bodyLimitBytes: number;
@@ -150,6 +153,7 @@ export class AppConfig {
     this.log = init.log;
     this.allowAnonymous = init.allowAnonymous;
     this.metricsToken = init.metricsToken;
+    this.responseSigning = init.responseSigning;
     this.stockBatchMaxSymbols = init.stockBatchMaxSymbols;
     this.optionsBatchMaxContracts = init.optionsBatchMaxContracts;
     this.bodyLimitBytes = init.bodyLimitBytes;

@@ -114,6 +114,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16)
   METRICS_TOKEN?: string;
 
+  /** Ed25519 private key, PEM (PKCS#8); when set, responses carry RFC 9421 signatures. */
+  @IsOptional() @IsString()
+  RESPONSE_SIGNING_KEY?: string;
+
   // ---- ours (not in DESIGN.md's table; documented in README) ----
 
   /** Per-request upstream timeout; a slower Alpaca answer becomes 504 UPSTREAM_TIMEOUT. */

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig, type JwksConfig, type JwtSigningKey } from './app-config.js';
 import { parseTrustProxy } from './trust-proxy.js';
+import { readEd25519PrivateKey } from '../signing/ed25519-key.js';
 import { EnvironmentVariables } from './environment.js';
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -61,6 +62,13 @@ function crossFieldProblems(vars: EnvironmentVariables): string[] {
   const kids = parseJwtSecrets(vars.JWT_SECRETS).map((k) => k.kid);
   if (new Set(kids).size !== kids.length) problems.push('JWT_SECRETS: each kid may appear once');
   if (vars.JWT_TTL_SECONDS > vars.JWT_MAX_TTL_SECONDS) problems.push('JWT_TTL_SECONDS: must not exceed JWT_MAX_TTL_SECONDS');
+  if (vars.RESPONSE_SIGNING_KEY !== undefined) {
+    try {
+      readEd25519PrivateKey(vars.RESPONSE_SIGNING_KEY);
+    } catch (e: unknown) {
+      problems.push(`RESPONSE_SIGNING_KEY: ${e instanceof Error ? e.message : 'unreadable'}`);
+    }
+  }
   if (vars.JWT_JWKS_URL !== undefined && (vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined)) {
     problems.push('JWT_JWKS_URL: needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE (tokens are checked against both)');
   }
@@ -150,6 +158,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     log: { level: vars.LOG_LEVEL, format: vars.LOG_FORMAT },
     allowAnonymous: vars.ALLOW_ANONYMOUS,
     metricsToken: vars.METRICS_TOKEN,
+    responseSigning: vars.RESPONSE_SIGNING_KEY === undefined ? null : readEd25519PrivateKey(vars.RESPONSE_SIGNING_KEY),
     stockBatchMaxSymbols: vars.STOCK_BATCH_MAX_SYMBOLS,
     optionsBatchMaxContracts: vars.OPTIONS_BATCH_MAX_CONTRACTS,
     bodyLimitBytes: vars.BODY_LIMIT_BYTES,
