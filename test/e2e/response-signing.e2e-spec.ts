@@ -44,9 +44,11 @@ async function independentlyVerified(r: { status: number; headers: Record<string
   try {
     const result = await httpbis.verifyMessage(
       {
-        keyLookup: async (params) => {
+        keyLookup: (params) => {
           const key = typeof params.keyid === 'string' ? keys.get(params.keyid) : undefined;
-          return key === undefined ? null : { id: params.keyid, algs: ['ed25519'], verify: async (data: Buffer, sig: Buffer) => verify(null, data, key, sig) };
+          return Promise.resolve(
+            key === undefined ? null : { id: params.keyid, algs: ['ed25519'], verify: (data: Buffer, sig: Buffer) => Promise.resolve(verify(null, data, key, sig)) },
+          );
         },
         requiredFields: ['@status', 'content-digest', 'x-request-id', 'date'],
         requiredParams: ['created', 'keyid', 'alg'],
@@ -80,14 +82,16 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
   beforeAll(async () => {
     // One line with \n escapes, as the variable usually arrives from a secret store.
     gw = await startGateway({ RESPONSE_SIGNING_KEY: pem.replace(/\n/g, '\\n') });
-    server = gw.app.getHttpServer() as Server;
+    server = gw.app.getHttpServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const set = await fetchRaw(server, '/.well-known/jwks.json');
     expect(set.status).toBe(200);
     expect(set.headers['content-type']).toMatch(/^application\/jwk-set\+json/);
     const parsed = JSON.parse(set.body.toString('utf8')) as { keys: JWK[] };
     expect(parsed.keys).toHaveLength(1);
-    jwk = parsed.keys[0] as JWK;
+    const [first] = parsed.keys;
+    if (first === undefined) throw new Error('no key in the JWK set');
+    jwk = first;
     keys = new Map([[String(jwk.kid), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) }, format: 'jwk' })]]);
   });
   afterAll(async () => {

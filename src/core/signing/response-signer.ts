@@ -9,7 +9,9 @@ function bodyOf(chunk: unknown, encoding: unknown): Buffer {
   if (chunk === undefined || chunk === null || typeof chunk === 'function') return Buffer.alloc(0);
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk);
-  return Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  // res.end takes strings and bytes only; anything else would be sent as nothing we can digest.
+  return Buffer.alloc(0);
 }
 
 /**
@@ -22,8 +24,8 @@ function bodyOf(chunk: unknown, encoding: unknown): Buffer {
 export function responseSigner(key: Ed25519KeyPair, clock: Clock): (req: Request, res: Response) => void {
   return (req, res) => {
     if (req.method === 'HEAD') return;
-    const end: End = res.end;
-    res.end = function signedEnd(this: Response, ...args: unknown[]): Response {
+    const end = res.end.bind(res) as (...a: unknown[]) => Response;
+    res.end = function signedEnd(...args: unknown[]): Response {
       if (!res.headersSent) {
         const now = clock.now();
         const digest = contentDigest(bodyOf(args[0], args[1]));
@@ -39,7 +41,7 @@ export function responseSigner(key: Ed25519KeyPair, clock: Clock): (req: Request
         res.setHeader('Signature-Input', signatureInput);
         res.setHeader('Signature', signature);
       }
-      return (end as (...a: unknown[]) => Response).apply(this, args);
+      return end(...args);
     } as End;
   };
 }
