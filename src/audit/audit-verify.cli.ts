@@ -1,9 +1,11 @@
 /**
  * `npm run audit:verify`: checks the audit chain (PostgreSQL with DATABASE_URL, else the JSONL
- * file at AUDIT_LOG_PATH or --file) and prints the first broken link. Exit 0 when whole, 1 when
+ * file at AUDIT_LOG_PATH or --file) with the gateway's keys (AUDIT_HMAC_KEY,
+ * AUDIT_HMAC_PREVIOUS_KEYS, AUDIT_SIGNING_KEY for the checkpoints) and prints the first broken link. Exit 0 when whole, 1 when
  * broken, 2 when the store cannot be read.
  */
 import { createAuditStore } from './audit-store.factory.js';
+import { auditKeysFromEnvironment } from './audit-keys.js';
 
 async function main(argv: string[]): Promise<number> {
   const i = argv.indexOf('--file');
@@ -11,6 +13,7 @@ async function main(argv: string[]): Promise<number> {
   const store = createAuditStore({
     databaseUrl: file === undefined ? process.env['DATABASE_URL'] || undefined : undefined,
     auditLogPath: file ?? process.env['AUDIT_LOG_PATH'] ?? './data/audit.jsonl',
+    auditKeys: auditKeysFromEnvironment(process.env),
   });
   try {
     const result = await store.verify();

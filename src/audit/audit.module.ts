@@ -4,6 +4,13 @@ import { AuditController } from './audit.controller.js';
 import { createAuditStore } from './audit-store.factory.js';
 import { AuditService } from './audit.service.js';
 import { AuditStore } from './audit.store.js';
+import { AuditCheckpointer } from './audit-checkpointer.js';
+import { auditKeys, type AuditKeys } from './audit-keys.js';
+import { WinstonLogger } from '../core/logging/winston-logger.js';
+
+function keysOf(c: AppConfig): AuditKeys {
+  return auditKeys({ hmac: c.audit.hmacKey, previous: c.audit.previousHmacKeys, signing: c.audit.signingKey });
+}
 
 /**
  * The audit trail. Not global: a module that records events imports it, so who writes the trail
@@ -11,7 +18,16 @@ import { AuditStore } from './audit.store.js';
  */
 @Module({
   controllers: [AuditController],
-  providers: [{ provide: AuditStore, inject: [AppConfig], useFactory: (c: AppConfig) => createAuditStore(c) }, AuditService],
+  providers: [
+    { provide: AuditStore, inject: [AppConfig], useFactory: (c: AppConfig) => createAuditStore({ ...c, auditKeys: keysOf(c) }) },
+    {
+      provide: AuditCheckpointer,
+      inject: [AuditStore, AppConfig, WinstonLogger],
+      useFactory: (store: AuditStore, c: AppConfig, logger: WinstonLogger) =>
+        new AuditCheckpointer(store, keysOf(c), { every: c.audit.checkpointEvery, seconds: c.audit.checkpointSeconds }, logger),
+    },
+    AuditService,
+  ],
   exports: [AuditService],
 })
 export class AuditModule {}

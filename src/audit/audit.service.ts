@@ -8,6 +8,7 @@ import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
 import type { Caller } from '../core/identity/caller.js';
 import type { Principal } from '../core/identity/principal.js';
 import { AuditStore } from './audit.store.js';
+import { AuditCheckpointer } from './audit-checkpointer.js';
 import type { AuditAction, AuditActor, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 
 export interface RecordInput {
@@ -40,6 +41,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     private readonly logger: WinstonLogger,
     private readonly metrics: GatewayMetrics,
     readiness: ReadinessRegistry,
+    private readonly checkpointer: AuditCheckpointer,
   ) {
     // Orders are refused while the trail cannot be written, so an unwritable store means unready.
     readiness.register({
@@ -54,6 +56,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   async onModuleInit(): Promise<void> {
     try {
       await this.store.init();
+      this.checkpointer.start();
     } catch (e: unknown) {
       // The gateway still serves market data; order routes refuse until the store works.
       this.logger.event('error', 'audit_store_unavailable', { store: this.store.kind, error: e instanceof Error ? e.message : String(e) });
@@ -61,6 +64,8 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    // The head as this instance leaves it, signed, before the store closes.
+    await this.checkpointer.stop();
     await this.store.close();
   }
 
@@ -68,6 +73,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       const record = await this.append(input);
       this.metrics.observeAuditEvent(input.action, 'recorded');
+      this.checkpointer.noteAppended();
       return record;
     } catch (e: unknown) {
       this.metrics.observeAuditEvent(input.action, 'failed');

@@ -1,4 +1,4 @@
-import type { AuditEntry, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+import type { AuditCheckpoint, AuditEntry, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 
 /**
  * Where audit records live. `append` resolves only once the record is durable (fsync'ed, or
@@ -9,7 +9,16 @@ export abstract class AuditStore {
   abstract init(): Promise<void>;
   abstract append(entry: AuditEntry): Promise<AuditRecord>;
   abstract query(q: AuditQuery): Promise<AuditRecord[]>;
+  /** The chain checked link by link (keyed) and held against the signed checkpoints. */
   abstract verify(): Promise<VerifyResult>;
+  /** The newest record's seq and hash; null for an empty chain. */
+  abstract head(): Promise<{ seq: number; hash: string } | null>;
+  /**
+   * Keeps a signed checkpoint outside the records (a separate file or table), durable before it
+   * resolves, so that removing or rewriting records cannot also remove the evidence of them.
+   */
+  abstract saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void>;
+  abstract checkpoints(): Promise<AuditCheckpoint[]>;
   /** Whether a write can succeed now (for readiness and for refusing orders early). */
   abstract writable(): Promise<boolean>;
   /**

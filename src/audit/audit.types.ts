@@ -42,8 +42,24 @@ export interface AuditRecord extends AuditEntry {
   seq: number;
   time: string;
   prev_hash: string;
-  /** sha256(prev_hash + canonical JSON of the record without `hash`). */
+  /**
+   * The HMAC key (AUDIT_HMAC_KEY's kid) this record's hash is keyed with; null (or absent, in
+   * records written before keys existed) for a plain SHA-256 link.
+   */
+  hmac_kid?: string | null;
+  /** HMAC-SHA256(key[hmac_kid], prev_hash + canonical JSON of the record without `hash`), or sha256 of the same when unkeyed. */
   hash: string;
+}
+
+/** The chain's head at a moment, signed with AUDIT_SIGNING_KEY (Ed25519) and kept outside the records. */
+export interface AuditCheckpoint {
+  seq: number;
+  hash: string;
+  time: string;
+  /** JWK thumbprint of the signing key's public half. */
+  kid: string;
+  /** base64 Ed25519 signature over the canonical JSON of {seq, hash, time}. */
+  signature: string;
 }
 
 export interface AuditQuery {
@@ -67,7 +83,10 @@ export interface VerifyResult {
   records_checked: number;
   /** The first record whose link is broken, and why; null when the chain is whole. */
   first_broken: { seq: number | null; position: number; reason: string } | null;
+  last_seq: number;
   last_hash: string | null;
+  /** The newest checkpoint signed with the configured key that the records were held against. */
+  checkpoint: { seq: number; hash: string; time: string; kid: string } | null;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);

@@ -2,8 +2,10 @@ import { constants } from 'node:fs';
 import { access, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { chainRecord, verifyChain } from './audit-chain.js';
+import { holdAgainstCheckpoints } from './audit-checkpoint.js';
+import { UNKEYED, type AuditKeys } from './audit-keys.js';
 import { AuditStore, matches } from './audit.store.js';
-import { GENESIS_HASH, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from './audit.types.js';
+import { GENESIS_HASH, type AuditCheckpoint, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from './audit.types.js';
 
 function parseLines(text: string): Array<AuditRecord | { unreadable: string }> {
   return text
@@ -33,8 +35,15 @@ export class JsonlAuditStore extends AuditStore {
   private knownSize = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly path: string) {
+  /** Checkpoints live beside the trail, in their own file: `audit.jsonl` → `audit.checkpoints.jsonl`. */
+  readonly checkpointPath: string;
+
+  constructor(
+    private readonly path: string,
+    private readonly keys: AuditKeys = UNKEYED,
+  ) {
     super();
+    this.checkpointPath = `${path.replace(/\.jsonl$/, '')}.checkpoints.jsonl`;
   }
 
   async init(): Promise<void> {
@@ -54,7 +63,7 @@ export class JsonlAuditStore extends AuditStore {
   private async write(entry: AuditEntry): Promise<AuditRecord> {
     if (this.handle === null) throw new Error('audit store is not open');
     if ((await this.handle.stat()).size !== this.knownSize) await this.catchUp();
-    const record = chainRecord(entry, this.lastSeq + 1, this.lastHash, new Date());
+    const record = chainRecord(entry, { seq: this.lastSeq + 1, prevHash: this.lastHash, time: new Date() }, this.keys);
     const line = `${JSON.stringify(record)}\n`;
     await this.handle.write(line);
     await this.handle.sync();
@@ -82,7 +91,47 @@ export class JsonlAuditStore extends AuditStore {
   }
 
   async verify(): Promise<VerifyResult> {
-    return verifyChain(await this.readAll());
+    const records = await this.readAll();
+    const chain = verifyChain(records, this.keys);
+    return holdAgainstCheckpoints(chain, records.filter((r): r is AuditRecord => !('unreadable' in r)), await this.checkpoints(), this.keys);
+  }
+
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    // Through the write queue, so the head is the one our own appends left.
+    await this.queue;
+    if (this.handle !== null && (await this.handle.stat()).size !== this.knownSize) await this.catchUp();
+    return this.lastSeq === 0 ? null : { seq: this.lastSeq, hash: this.lastHash };
+  }
+
+  async saveCheckpoint(checkpoint: AuditCheckpoint): Promise<void> {
+    const handle = await open(this.checkpointPath, 'a', 0o600);
+    try {
+      await handle.write(`${JSON.stringify(checkpoint)}\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  async checkpoints(): Promise<AuditCheckpoint[]> {
+    let text: string;
+    try {
+      text = await readFile(this.checkpointPath, 'utf8');
+    } catch (e: unknown) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw e;
+    }
+    const out: AuditCheckpoint[] = [];
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      try {
+        out.push(JSON.parse(line) as AuditCheckpoint);
+      } catch {
+        // A torn line (crash mid-write) is no evidence either way; the others still count.
+        continue;
+      }
+    }
+    return out;
   }
 
   /** A file has no server to ask. */

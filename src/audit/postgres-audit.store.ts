@@ -1,7 +1,18 @@
 import pg from 'pg';
 import { chainRecord, verifyChain } from './audit-chain.js';
+import { holdAgainstCheckpoints } from './audit-checkpoint.js';
+import { UNKEYED, type AuditKeys } from './audit-keys.js';
 import { AuditStore } from './audit.store.js';
-import { GENESIS_HASH, type AuditAction, type AuditActor, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from './audit.types.js';
+import {
+  GENESIS_HASH,
+  type AuditAction,
+  type AuditActor,
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditQuery,
+  type AuditRecord,
+  type VerifyResult,
+} from './audit.types.js';
 
 /** Any constant works: it names the one lock every writer of the chain takes. */
 const CHAIN_LOCK_KEY = 738_201_554;
@@ -23,7 +34,16 @@ CREATE TABLE IF NOT EXISTS audit_events (
   hash       TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time);
-CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events ((actor->>'sub'));`;
+CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events ((actor->>'sub'));
+ALTER TABLE audit_events ADD COLUMN IF NOT EXISTS hmac_kid TEXT;
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+  id        BIGSERIAL PRIMARY KEY,
+  seq       BIGINT NOT NULL,
+  hash      TEXT NOT NULL,
+  time      TEXT NOT NULL,
+  kid       TEXT NOT NULL,
+  signature TEXT NOT NULL
+);`;
 
 interface Row {
   seq: string;
@@ -36,6 +56,7 @@ interface Row {
   client_ip: string | null;
   details: Record<string, unknown>;
   prev_hash: string;
+  hmac_kid: string | null;
   hash: string;
 }
 
@@ -52,7 +73,10 @@ export class PostgresAuditStore extends AuditStore {
   readonly kind = 'postgres';
   private readonly pool: pg.Pool;
 
-  constructor(connectionString: string) {
+  constructor(
+    connectionString: string,
+    private readonly keys: AuditKeys = UNKEYED,
+  ) {
     super();
     this.pool = new pg.Pool({ connectionString, max: 5, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client's connection error must not crash the process; the next query reports it.
@@ -82,11 +106,14 @@ export class PostgresAuditStore extends AuditStore {
       await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
       const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
       const last = head.rows[0];
-      const record = chainRecord(entry, last === undefined ? 1 : Number(last.seq) + 1, last?.hash ?? GENESIS_HASH, new Date());
+      const record = chainRecord(entry, { seq: last === undefined ? 1 : Number(last.seq) + 1, prevHash: last?.hash ?? GENESIS_HASH, time: new Date() }, this.keys);
       await client.query(
-        `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-        [record.seq, record.time, JSON.stringify(record.actor), record.action, record.resource, record.outcome, record.request_id, record.client_ip, JSON.stringify(record.details), record.prev_hash, record.hash],
+        `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hmac_kid, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        [
+          record.seq, record.time, JSON.stringify(record.actor), record.action, record.resource, record.outcome, record.request_id,
+          record.client_ip, JSON.stringify(record.details), record.prev_hash, record.hmac_kid ?? null, record.hash,
+        ],
       );
       await client.query('COMMIT');
       return record;
@@ -117,8 +144,23 @@ export class PostgresAuditStore extends AuditStore {
 
   async verify(): Promise<VerifyResult> {
     // Stored (physical) order would hide a swap of seq values; the chain is checked in seq order.
-    const rows = (await this.pool.query<Row>('SELECT * FROM audit_events ORDER BY seq')).rows;
-    return verifyChain(rows.map(toRecord));
+    const records = (await this.pool.query<Row>('SELECT * FROM audit_events ORDER BY seq')).rows.map(toRecord);
+    return holdAgainstCheckpoints(verifyChain(records, this.keys), records, await this.checkpoints(), this.keys);
+  }
+
+  async head(): Promise<{ seq: number; hash: string } | null> {
+    const row = (await this.pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+    return row === undefined ? null : { seq: Number(row.seq), hash: row.hash };
+  }
+
+  /** In their own table: the records' table can be rewritten without touching them. */
+  async saveCheckpoint(cp: AuditCheckpoint): Promise<void> {
+    await this.pool.query('INSERT INTO audit_checkpoints (seq, hash, time, kid, signature) VALUES ($1, $2, $3, $4, $5)', [cp.seq, cp.hash, cp.time, cp.kid, cp.signature]);
+  }
+
+  async checkpoints(): Promise<AuditCheckpoint[]> {
+    const rows = (await this.pool.query<Omit<AuditCheckpoint, 'seq'> & { seq: string }>('SELECT seq, hash, time, kid, signature FROM audit_checkpoints ORDER BY seq')).rows;
+    return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   }
 
   async ping(): Promise<void> {

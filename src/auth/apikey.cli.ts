@@ -6,6 +6,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createAuditStore } from '../audit/audit-store.factory.js';
+import { auditKeysFromEnvironment } from '../audit/audit-keys.js';
 import type { AuditAction } from '../audit/audit.types.js';
 import { ApiKeyStore } from './api-key-store.js';
 import { isRole, ROLES, type Role } from '../core/identity/roles.js';
@@ -31,6 +32,8 @@ async function audit(action: AuditAction, keyId: string, details: Record<string,
   const store = createAuditStore({
     databaseUrl: process.env['DATABASE_URL'] || undefined,
     auditLogPath: process.env['AUDIT_LOG_PATH'] ?? './data/audit.jsonl',
+    // Keyed like the gateway's own records, or the chain would break at this one.
+    auditKeys: auditKeysFromEnvironment(process.env),
   });
   try {
     await store.init();

@@ -122,7 +122,7 @@ describe('audit trail', () => {
     const res = await gw.anon().get('/api/v1/audit/verify').set(admin).expect(200);
     expect(res.body.data).toMatchObject({ ok: true, first_broken: null });
     expect(res.body.data.records_checked).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(res.body.data).sort()).toEqual(['first_broken', 'last_hash', 'ok', 'records_checked']);
+    expect(Object.keys(res.body.data).sort()).toEqual(['checkpoint', 'first_broken', 'last_hash', 'last_seq', 'ok', 'records_checked']);
     expectAuditAttribution(res);
     expect(res.body.metadata).toMatchObject({ data_timestamp: null, data_freshness_seconds: null });
   });

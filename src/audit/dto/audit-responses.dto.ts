@@ -20,7 +20,8 @@ export class AuditRecordDto {
   @ApiPropertyOptional({ type: String, nullable: true }) client_ip!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
   @ApiProperty({ description: 'hash of the previous record (64 zeros for the first).' }) prev_hash!: string;
-  @ApiProperty({ description: 'sha256(prev_hash + canonical JSON of the record without hash).' }) hash!: string;
+  @ApiPropertyOptional({ type: String, nullable: true, description: 'Kid of the AUDIT_HMAC_KEY that keyed this record; null for a plain SHA-256 link.' }) hmac_kid!: string | null;
+  @ApiProperty({ description: 'HMAC-SHA256(key[hmac_kid], prev_hash + canonical JSON of the record without hash); sha256 of the same when unkeyed.' }) hash!: string;
 }
 
 export class AuditPageInfoDto {
@@ -39,9 +40,19 @@ export class AuditBrokenLinkDto {
   @ApiProperty() reason!: string;
 }
 
+export class AuditCheckpointDto {
+  @ApiProperty() seq!: number;
+  @ApiProperty() hash!: string;
+  @ApiProperty({ format: 'date-time' }) time!: string;
+  @ApiProperty({ description: 'JWK thumbprint of the checkpoint signing key.' }) kid!: string;
+}
+
 export class AuditVerifyDto {
   @ApiProperty() ok!: boolean;
   @ApiProperty() records_checked!: number;
   @ApiPropertyOptional({ type: AuditBrokenLinkDto, nullable: true }) first_broken!: AuditBrokenLinkDto | null;
+  @ApiProperty({ description: 'seq of the last record that verified.' }) last_seq!: number;
   @ApiPropertyOptional({ type: String, nullable: true }) last_hash!: string | null;
+  @ApiPropertyOptional({ type: AuditCheckpointDto, nullable: true, description: 'The newest checkpoint (signed with AUDIT_SIGNING_KEY) the records were held against.' })
+  checkpoint!: AuditCheckpointDto | null;
 }

@@ -1,4 +1,5 @@
 import type { Ed25519KeyPair } from '../signing/ed25519-key.js';
+import type { AuditHmacKey } from './audit-hmac-keys.js';
 import { STOCK_FEEDS, OPTIONS_FEEDS, LOG_FORMATS, LOG_LEVELS } from './environment.js';
 import type { TrustProxySetting } from './trust-proxy.js';
 
@@ -102,6 +103,16 @@ export interface RateLimitConfig {
   burstPerSecond: number;
 }
 
+export interface AuditSettings {
+  /** AUDIT_HMAC_KEY, parsed; null keeps the plain SHA-256 chain (refused in production). */
+  hmacKey: AuditHmacKey | null;
+  previousHmacKeys: AuditHmacKey[];
+  /** AUDIT_SIGNING_KEY: signs checkpoints of the chain's head. */
+  signingKey: Ed25519KeyPair | null;
+  checkpointEvery: number;
+  checkpointSeconds: number;
+}
+
 /** Typed, validated configuration; the only way code reads settings. */
 export class AppConfig {
   readonly port: number;
@@ -110,6 +121,8 @@ export class AppConfig {
   readonly redisUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly auditLogPath: string;
+  /** Keys of the audit trail and how often its head is checkpointed. */
+  readonly audit: AuditSettings;
   readonly jwt: JwtConfig;
   readonly apiKeysFile: string;
   readonly apiKeysReloadMs: number;
@@ -141,6 +154,7 @@ export class AppConfig {
     this.redisUrl = init.redisUrl;
     this.databaseUrl = init.databaseUrl;
     this.auditLogPath = init.auditLogPath;
+    this.audit = init.audit;
     this.jwt = init.jwt;
     this.apiKeysFile = init.apiKeysFile;
     this.apiKeysReloadMs = init.apiKeysReloadMs;
@@ -164,7 +178,8 @@ export class AppConfig {
 
   /** Values that must never appear in a log line or a response body. */
   secrets(): string[] {
-    return [this.alpaca.keyId, this.alpaca.secretKey, ...this.jwt.keys.map((k) => k.secret), this.metricsToken].filter(
+    const auditSecrets = [this.audit.hmacKey?.secret, ...this.audit.previousHmacKeys.map((k) => k.secret)];
+    return [this.alpaca.keyId, this.alpaca.secretKey, ...this.jwt.keys.map((k) => k.secret), this.metricsToken, ...auditSecrets].filter(
       (s): s is string => typeof s === 'string' && s.length > 0,
     );
   }

@@ -114,6 +114,30 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16)
   METRICS_TOKEN?: string;
 
+  /** `production` makes AUDIT_HMAC_KEY required. */
+  @IsOptional() @IsString()
+  NODE_ENV?: string;
+
+  /** The audit chain's HMAC key: `kid:secret` or a bare secret (kid `default`), secret ≥ 32 characters. */
+  @IsOptional() @IsString()
+  AUDIT_HMAC_KEY?: string;
+
+  /** Older HMAC keys (`kid:secret,...`) that still verify the records they keyed, after a rotation. */
+  @IsOptional() @IsString()
+  AUDIT_HMAC_PREVIOUS_KEYS?: string;
+
+  /** Ed25519 private key (PEM, PKCS#8) that signs checkpoints of the audit chain's head. */
+  @IsOptional() @IsString()
+  AUDIT_SIGNING_KEY?: string;
+
+  /** A checkpoint after this many records written by this instance... */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1_000_000)
+  AUDIT_CHECKPOINT_EVERY: number = 100;
+
+  /** ...or after this many seconds when the chain has grown since the last one (and at shutdown). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  AUDIT_CHECKPOINT_SECONDS: number = 60;
+
   /** Ed25519 private key, PEM (PKCS#8); when set, responses carry RFC 9421 signatures. */
   @IsOptional() @IsString()
   RESPONSE_SIGNING_KEY?: string;

@@ -72,6 +72,19 @@ describe('validateConfig', () => {
     expect(problemsOf({ ...REQUIRED, [name]: value }).join('\n')).toContain(name);
   });
 
+  it('requires AUDIT_HMAC_KEY in production and reads the audit keys', () => {
+    expect(problemsOf({ ...REQUIRED, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^AUDIT_HMAC_KEY: required when NODE_ENV=production/)]);
+    const secret = 'audit-hmac-secret-0123456789abcdefghij';
+    const c = validateConfig({ ...REQUIRED, NODE_ENV: 'production', AUDIT_HMAC_KEY: `k2:${secret}`, AUDIT_HMAC_PREVIOUS_KEYS: `k1:${secret}x` });
+    expect(c.audit).toMatchObject({ hmacKey: { kid: 'k2', secret }, previousHmacKeys: [{ kid: 'k1', secret: `${secret}x` }], signingKey: null, checkpointEvery: 100, checkpointSeconds: 60 });
+    expect(validateConfig({ ...REQUIRED, AUDIT_HMAC_KEY: secret }).audit.hmacKey).toEqual({ kid: 'default', secret });
+    expect(c.secrets()).toEqual(expect.arrayContaining([secret, `${secret}x`]));
+    const problems = problemsOf({ ...REQUIRED, AUDIT_HMAC_KEY: 'k1:short', AUDIT_SIGNING_KEY: 'not a key' }).join('\n');
+    expect(problems).toContain('AUDIT_HMAC_KEY: an HMAC secret must be at least 32 characters');
+    expect(problems).toContain('AUDIT_SIGNING_KEY: not a PEM private key');
+    expect(problems).not.toContain('short');
+  });
+
   it('reads CORS origins as a list', () => {
     expect(validateConfig({ ...REQUIRED, CORS_ORIGINS: 'https://a.example,http://b.example:8080' }).corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
   });

@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig, type JwksConfig, type JwtSigningKey } from './app-config.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { readEd25519PrivateKey } from '../signing/ed25519-key.js';
+import { parseHmacKey, parsePreviousHmacKeys } from './audit-hmac-keys.js';
 import { EnvironmentVariables } from './environment.js';
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -62,12 +63,20 @@ function crossFieldProblems(vars: EnvironmentVariables): string[] {
   const kids = parseJwtSecrets(vars.JWT_SECRETS).map((k) => k.kid);
   if (new Set(kids).size !== kids.length) problems.push('JWT_SECRETS: each kid may appear once');
   if (vars.JWT_TTL_SECONDS > vars.JWT_MAX_TTL_SECONDS) problems.push('JWT_TTL_SECONDS: must not exceed JWT_MAX_TTL_SECONDS');
-  if (vars.RESPONSE_SIGNING_KEY !== undefined) {
+  const readable = (name: string, value: string | undefined, read: (v: string) => unknown): void => {
+    if (value === undefined) return;
     try {
-      readEd25519PrivateKey(vars.RESPONSE_SIGNING_KEY);
+      read(value);
     } catch (e: unknown) {
-      problems.push(`RESPONSE_SIGNING_KEY: ${e instanceof Error ? e.message : 'unreadable'}`);
+      problems.push(`${name}: ${e instanceof Error ? e.message : 'unreadable'}`);
     }
+  };
+  readable('RESPONSE_SIGNING_KEY', vars.RESPONSE_SIGNING_KEY, readEd25519PrivateKey);
+  readable('AUDIT_SIGNING_KEY', vars.AUDIT_SIGNING_KEY, readEd25519PrivateKey);
+  readable('AUDIT_HMAC_KEY', vars.AUDIT_HMAC_KEY, parseHmacKey);
+  readable('AUDIT_HMAC_PREVIOUS_KEYS', vars.AUDIT_HMAC_PREVIOUS_KEYS, parsePreviousHmacKeys);
+  if (vars.NODE_ENV === 'production' && vars.AUDIT_HMAC_KEY === undefined) {
+    problems.push('AUDIT_HMAC_KEY: required when NODE_ENV=production (without a key, whoever can write the audit store can rewrite the chain)');
   }
   if (vars.JWT_JWKS_URL !== undefined && (vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined)) {
     problems.push('JWT_JWKS_URL: needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE (tokens are checked against both)');
@@ -109,6 +118,13 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     redisUrl: vars.REDIS_URL,
     databaseUrl: vars.DATABASE_URL,
     auditLogPath: vars.AUDIT_LOG_PATH,
+    audit: {
+      hmacKey: vars.AUDIT_HMAC_KEY === undefined ? null : parseHmacKey(vars.AUDIT_HMAC_KEY),
+      previousHmacKeys: parsePreviousHmacKeys(vars.AUDIT_HMAC_PREVIOUS_KEYS),
+      signingKey: vars.AUDIT_SIGNING_KEY === undefined ? null : readEd25519PrivateKey(vars.AUDIT_SIGNING_KEY),
+      checkpointEvery: vars.AUDIT_CHECKPOINT_EVERY,
+      checkpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS,
+    },
     jwt: {
       keys: jwtKeys(vars),
       issuer: vars.JWT_ISSUER,

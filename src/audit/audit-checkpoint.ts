@@ -1,0 +1,54 @@
+import { sign, verify } from 'node:crypto';
+import { canonicalJson } from '../core/serialization/canonical-json.js';
+import type { AuditKeys } from './audit-keys.js';
+import type { AuditCheckpoint, AuditRecord, VerifyResult } from './audit.types.js';
+
+function signedBytes(head: { seq: number; hash: string; time: string }): Buffer {
+  return Buffer.from(canonicalJson({ seq: head.seq, hash: head.hash, time: head.time }), 'utf8');
+}
+
+/** Signs the chain's head; null without AUDIT_SIGNING_KEY. */
+export function signCheckpoint(head: { seq: number; hash: string }, time: Date, keys: AuditKeys): AuditCheckpoint | null {
+  if (keys.signing === null) return null;
+  const body = { seq: head.seq, hash: head.hash, time: time.toISOString() };
+  return { ...body, kid: keys.signing.kid, signature: sign(null, signedBytes(body), keys.signing.privateKey).toString('base64') };
+}
+
+function signatureHolds(cp: AuditCheckpoint, keys: AuditKeys): boolean {
+  if (keys.signing === null) return false;
+  try {
+    return verify(null, signedBytes(cp), keys.signing.publicKey, Buffer.from(cp.signature, 'base64'));
+  } catch {
+    // A malformed signature is simply one that does not hold.
+    return false;
+  }
+}
+
+/**
+ * Holds a whole chain (already verified link by link) against the signed checkpoints: each one
+ * says "the record at seq S had hash H at time T". A removed tail or a store rolled back to an
+ * earlier copy ends before a checkpoint; a chain rewritten (or rolled back and written again)
+ * differs at one. Checkpoints signed by another key (before a rotation) are not evidence and are
+ * skipped; one that claims the current key but does not verify is itself tampering.
+ */
+export function holdAgainstCheckpoints(chain: VerifyResult, records: readonly AuditRecord[], checkpoints: readonly AuditCheckpoint[], keys: AuditKeys): VerifyResult {
+  if (!chain.ok || keys.signing === null) return chain;
+  const ours = checkpoints.filter((cp) => cp.kid === keys.signing?.kid).sort((a, b) => a.seq - b.seq);
+  const hashAt = new Map(records.map((r) => [r.seq, r.hash]));
+  const broken = (seq: number, reason: string): VerifyResult => ({ ...chain, ok: false, first_broken: { seq, position: seq, reason } });
+  let newest: AuditCheckpoint | null = null;
+  for (const cp of ours) {
+    if (!signatureHolds(cp, keys)) return broken(cp.seq, `the checkpoint for seq ${cp.seq} (${cp.time}) does not verify with AUDIT_SIGNING_KEY: the checkpoints were tampered with`);
+    if (cp.seq > chain.last_seq) {
+      return broken(
+        chain.last_seq + 1,
+        `records from seq ${chain.last_seq + 1} are missing: the checkpoint signed at ${cp.time} covers seq ${cp.seq} (the newest records were removed, or the store was rolled back)`,
+      );
+    }
+    if (hashAt.get(cp.seq) !== cp.hash) {
+      return broken(cp.seq, `the record at seq ${cp.seq} differs from the checkpoint signed at ${cp.time} (the chain was rewritten, or rolled back and written again)`);
+    }
+    newest = cp;
+  }
+  return { ...chain, checkpoint: newest === null ? null : { seq: newest.seq, hash: newest.hash, time: newest.time, kid: newest.kid } };
+}
