@@ -102,7 +102,12 @@ export class OrderReplaceService {
     const key = request.client_order_id;
     const resource = `order_id:${orderId}`;
     const status = e.upstreamStatus;
-    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? '')) return this.replayFromAlpaca(orderId, request, fingerprint, caller);
+    // A repeat that reached Alpaca (another instance, a restart) is refused: as a duplicate key, or
+    // because the old order is already replaced. Either way Alpaca holds the replacement under our key.
+    if (status === 422) {
+      const replay = await this.replayFromAlpaca(orderId, request, fingerprint, caller, DUPLICATE_KEY.test(e.upstreamMessage ?? ''));
+      if (replay !== null) return replay;
+    }
     if (e.code === 'UPSTREAM_TIMEOUT' || e.code === 'UPSTREAM_API_UNAVAILABLE' || e.code === 'UPSTREAM_INVALID_RESPONSE') {
       return this.reconcile(orderId, request, fingerprint, caller, e);
     }
@@ -120,10 +125,17 @@ export class OrderReplaceService {
     throw e;
   }
 
-  /** Alpaca already holds an order under this key: the same replacement (a repeat) or another order. */
-  private async replayFromAlpaca(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller): Promise<ReplaceResult> {
+  /**
+   * After a 422: the replacement Alpaca already holds under this key (a repeat), a 409 when the key
+   * names another order, or null when Alpaca holds nothing under it (a genuine refusal).
+   */
+  private async replayFromAlpaca(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller, duplicateKey: boolean): Promise<ReplaceResult | null> {
     const key = request.client_order_id;
-    const existing = await this.gateway.orderByClientId(key);
+    const existing = duplicateKey ? await this.gateway.orderByClientId(key) : await this.findByKey(key).catch((e: unknown) => {
+      this.logger.event('debug', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
+      return null;
+    });
+    if (existing === null) return null;
     if (!isThisReplacement(existing.value, orderId, request)) throw this.conflict(key, text(existing.value['id']));
     const newId = text(existing.value['id']) ?? '';
     this.memory.set(key, fingerprint, newId);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../core/errors/app-error.js';
 import { canonicalJson } from '../core/serialization/canonical-json.js';
 import type { ReplaceOrderRequest } from '../alpaca/trading.models.js';
-import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal } from './decimal.js';
+import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal, normalizeDecimal } from './decimal.js';
 import type { ReplaceOrderDto } from './dto/replace-order.dto.js';
 import type { Problem } from './mleg-rules.js';
 
@@ -45,9 +45,15 @@ export function toReplaceRequest(dto: ReplaceOrderDto, clientOrderId: string): R
   return request;
 }
 
-/** What makes two replacements "the same": the order replaced and every field sent but the key. */
+/**
+ * What makes two replacements "the same": the order replaced and every field sent but the key,
+ * amounts compared as amounts ("151.50" repeats "151.5").
+ */
 export function replaceFingerprint(orderId: string, request: ReplaceOrderRequest): string {
-  const rest: Partial<ReplaceOrderRequest> = { ...request };
-  delete rest.client_order_id;
-  return createHash('sha256').update(canonicalJson({ order_id: orderId, patch: rest })).digest('hex');
+  const amount = (v: string | undefined): string | undefined => (v === undefined ? undefined : normalizeDecimal(v));
+  const patch = {
+    qty: amount(request.qty), limit_price: amount(request.limit_price), stop_price: amount(request.stop_price), trail: amount(request.trail),
+    time_in_force: request.time_in_force,
+  };
+  return createHash('sha256').update(canonicalJson({ order_id: orderId, patch })).digest('hex');
 }
