@@ -1,4 +1,4 @@
-import { Controller, Delete, Param, Post, Query } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
 import type { Caller } from '../core/identity/caller.js';
@@ -43,6 +43,8 @@ export class PositionsController {
   }
 
   @Post(':contract/exercise')
+  // An instruction Alpaca carries out, not a resource the gateway creates.
+  @HttpCode(200)
   @ApiOperation({ summary: 'Exercises every held contract of an option position (OCC symbol).' })
   @ApiEnvelope(ExerciseResultDto)
   @ApiErrors('INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
