@@ -36,6 +36,8 @@ export interface GetOptions<T> {
 export interface SendOptions<T> extends GetOptions<T> {
   method: 'POST' | 'DELETE' | 'PATCH';
   body?: unknown;
+  /** A 2xx may come without a body (documented so for this endpoint): parsed as null, not refused. */
+  emptyBody?: boolean;
 }
 
 /** Statuses worth another try on a GET (alpaca-api.md §5.5); everything else is final. */
@@ -177,7 +179,7 @@ export abstract class AlpacaHttpClient {
 
   private async request<T>(
     path: string,
-    options: GetOptions<T> & { method: 'GET' | SendOptions<T>['method']; body?: unknown },
+    options: GetOptions<T> & { method: 'GET' | SendOptions<T>['method']; body?: unknown; emptyBody?: boolean },
     timeoutMs: number,
   ): Promise<UpstreamResponse<T>> {
     if (timeoutMs < MIN_ATTEMPT_MS) {
@@ -215,7 +217,8 @@ export abstract class AlpacaHttpClient {
       throw new UpstreamError(failure);
     }
     // 204 No Content (a cancel) has nothing to decode.
-    const decoded = res.status === 204 ? options.parse(null) : this.decode(body, options, requestId);
+    const empty = res.status === 204 || (options.emptyBody === true && body.trim() === '');
+    const decoded = empty ? options.parse(null) : this.decode(body, options, requestId);
     return { body: decoded, requestId, fetchedAt: this.clock.now() };
   }
 

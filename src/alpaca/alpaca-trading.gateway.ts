@@ -5,10 +5,18 @@ import type { UpstreamResponse } from './alpaca-http.client.js';
 import type { Sourced } from './market-data.gateway.js';
 import { stampProvenance } from './provenance-stamp.js';
 import { TradingGateway } from './trading.gateway.js';
-import { pickFields, pickList } from './trading.mapper.js';
-import { ACCOUNT_FIELDS, ORDER_FIELDS, POSITION_FIELDS, type OrderRequest, type OrdersQuery, type TradingObject } from './trading.models.js';
-
-const ORDER_REQUIRED = ['id', 'client_order_id', 'status', 'symbol'] as const;
+import { parseActivities, parseMultiStatus, parseOrder, parseOrderList, parsePortfolioHistory, pickFields, pickList } from './trading.mapper.js';
+import {
+  ACCOUNT_FIELDS,
+  POSITION_FIELDS,
+  type ActivitiesQuery,
+  type ClosePositionQuery,
+  type OrderRequest,
+  type OrdersQuery,
+  type PortfolioHistoryQuery,
+  type ReplaceOrderRequest,
+  type TradingObject,
+} from './trading.models.js';
 
 /** TradingGateway over Alpaca's trading host (paper or live, as configured). */
 @Injectable()
@@ -43,7 +51,7 @@ export class AlpacaTradingGateway extends TradingGateway {
     const res = await this.trading.get('/v2/orders', {
       endpoint: '/v2/orders',
       query: { status: q.status, limit: q.limit, after: q.after, until: q.until, direction: q.direction, symbols: q.symbols, nested: q.nested },
-      parse: (b) => pickList(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+      parse: parseOrderList,
     });
     return this.sourced(res, res.body.map(updatedAt));
   }
@@ -52,7 +60,7 @@ export class AlpacaTradingGateway extends TradingGateway {
     const res = await this.trading.get(`/v2/orders/${encodeURIComponent(id)}`, {
       endpoint: '/v2/orders/{id}',
       notFoundCode: 'ORDER_NOT_FOUND',
-      parse: (b) => pickFields(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+      parse: (b) => parseOrder(b),
     });
     return this.sourced(res, [updatedAt(res.body)]);
   }
@@ -62,7 +70,7 @@ export class AlpacaTradingGateway extends TradingGateway {
       endpoint: '/v2/orders:by_client_order_id',
       query: { client_order_id: clientOrderId },
       notFoundCode: 'ORDER_NOT_FOUND',
-      parse: (b) => pickFields(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+      parse: (b) => parseOrder(b),
     });
     return this.sourced(res, [updatedAt(res.body)]);
   }
@@ -72,7 +80,7 @@ export class AlpacaTradingGateway extends TradingGateway {
       method: 'POST',
       endpoint: '/v2/orders',
       body: order,
-      parse: (b) => pickFields(b, ORDER_FIELDS, ORDER_REQUIRED, '$'),
+      parse: (b) => parseOrder(b),
     });
     return this.sourced(res, [updatedAt(res.body)]);
   }
@@ -85,6 +93,73 @@ export class AlpacaTradingGateway extends TradingGateway {
       parse: () => null,
     });
     // A 204 carries no timestamp: data_timestamp stays null rather than being made up.
+    return this.sourced(res, []);
+  }
+
+  async replaceOrder(id: string, patch: ReplaceOrderRequest): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.send(`/v2/orders/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      endpoint: '/v2/orders/{id}',
+      body: patch,
+      notFoundCode: 'ORDER_NOT_FOUND',
+      parse: (b) => parseOrder(b),
+    });
+    return this.sourced(res, [updatedAt(res.body)]);
+  }
+
+  async cancelAllOrders(): Promise<Sourced<TradingObject[]>> {
+    const res = await this.trading.send('/v2/orders', { method: 'DELETE', endpoint: '/v2/orders', parse: (b) => parseMultiStatus(b, 'id') });
+    return this.sourced(res, []);
+  }
+
+  async closePosition(symbol: string, q: ClosePositionQuery): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.send(`/v2/positions/${encodeURIComponent(symbol)}`, {
+      method: 'DELETE',
+      endpoint: '/v2/positions/{symbol}',
+      query: { qty: q.qty, percentage: q.percentage },
+      notFoundCode: 'POSITION_NOT_FOUND',
+      parse: (b) => parseOrder(b),
+    });
+    return this.sourced(res, [updatedAt(res.body)]);
+  }
+
+  async closeAllPositions(cancelOrders: boolean | undefined): Promise<Sourced<TradingObject[]>> {
+    const res = await this.trading.send('/v2/positions', {
+      method: 'DELETE',
+      endpoint: '/v2/positions',
+      query: { cancel_orders: cancelOrders },
+      parse: (b) => parseMultiStatus(b, 'symbol'),
+    });
+    return this.sourced(res, []);
+  }
+
+  async exercise(contract: string): Promise<Sourced<null>> {
+    const res = await this.trading.send(`/v2/positions/${encodeURIComponent(contract)}/exercise`, {
+      method: 'POST',
+      endpoint: '/v2/positions/{symbol}/exercise',
+      notFoundCode: 'POSITION_NOT_FOUND',
+      // TR-SPEC documents the 200 without a body; whatever it carries is not ours to pass on.
+      emptyBody: true,
+      parse: () => null,
+    });
+    return this.sourced(res, []);
+  }
+
+  async activities(q: ActivitiesQuery): Promise<Sourced<TradingObject[]>> {
+    const res = await this.trading.get('/v2/account/activities', {
+      endpoint: '/v2/account/activities',
+      query: { ...q },
+      parse: parseActivities,
+    });
+    return this.sourced(res, []);
+  }
+
+  async portfolioHistory(q: PortfolioHistoryQuery): Promise<Sourced<TradingObject>> {
+    const res = await this.trading.get('/v2/account/portfolio/history', {
+      endpoint: '/v2/account/portfolio/history',
+      query: { ...q },
+      parse: parsePortfolioHistory,
+    });
     return this.sourced(res, []);
   }
 

@@ -1,4 +1,4 @@
-import { Controller, Get, Param } from '@nestjs/common';
+import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -6,7 +6,9 @@ import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import type { TradingObject } from '../alpaca/trading.models.js';
 import { PositionParamDto } from './dto/trading-params.dto.js';
-import { AccountDto, PositionDto } from './dto/trading-responses.dto.js';
+import { AccountHistoryService, type ActivitiesPage } from './account-history.service.js';
+import { ActivitiesQueryDto, PortfolioHistoryQueryDto } from './dto/account-history.dto.js';
+import { AccountDto, ActivitiesPageDto, PortfolioHistoryDto, PositionDto } from './dto/trading-responses.dto.js';
 import { TradingReadsService } from './trading-reads.service.js';
 
 @ApiTags('trading')
@@ -15,7 +17,10 @@ import { TradingReadsService } from './trading-reads.service.js';
 @Roles('trading:read')
 @Controller()
 export class AccountController {
-  constructor(private readonly reads: TradingReadsService) {}
+  constructor(
+    private readonly reads: TradingReadsService,
+    private readonly history: AccountHistoryService,
+  ) {}
 
   @Get('account')
   @ApiOperation({ summary: 'The Alpaca account (paper or live, see metadata.trading_mode). Never cached.' })
@@ -39,5 +44,21 @@ export class AccountController {
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   position(@Param() p: PositionParamDto): Promise<Attributed<TradingObject>> {
     return this.reads.position(p.symbol);
+  }
+
+  @Get('account/activities')
+  @ApiOperation({ summary: 'Account activities (fills, dividends, fees...), one Alpaca page per call; follow page_info.next_page_token. Never cached.' })
+  @ApiEnvelope(ActivitiesPageDto)
+  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  activities(@Query() q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
+    return this.history.activities(q);
+  }
+
+  @Get('account/portfolio-history')
+  @ApiOperation({ summary: 'Equity and P/L time series exactly as Alpaca computed them (null points kept). Never cached.' })
+  @ApiEnvelope(PortfolioHistoryDto)
+  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {
+    return this.history.portfolioHistory(q);
   }
 }

@@ -2,11 +2,7 @@ import { AppError } from '../core/errors/app-error.js';
 import type { OrderRequest } from '../alpaca/trading.models.js';
 import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal } from './decimal.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
-
-interface Problem {
-  field: string;
-  problems: string[];
-}
+import { mlegProblems, requireOccLegs, type Problem } from './mleg-rules.js';
 
 const QTY_PLACES = 9;
 const NOTIONAL_PLACES = 2;
@@ -40,9 +36,17 @@ function need(problems: Problem[], cond: boolean, field: string, message: string
   if (!cond) problems.push({ field, problems: [message] });
 }
 
+function exactlyOneQuantity(o: CreateOrderDto): Problem[] {
+  const p: Problem[] = [];
+  need(p, (o.qty === undefined) !== (o.notional === undefined), o.qty === undefined ? 'qty' : 'notional', 'send exactly one of qty and notional');
+  return p;
+}
+
 /** The combinations Alpaca requires, checked before any upstream call (alpaca-api.md §4.3). */
 export function orderProblems(o: CreateOrderDto): Problem[] {
+  if (o.order_class === 'mleg') return [...mlegProblems(o), ...exactlyOneQuantity(o)];
   const p: Problem[] = [];
+  need(p, o.legs === undefined, 'legs', 'only order_class mleg takes legs');
   const { qty, notional, price, percent } = MAX_INTEGER_DIGITS;
   checkDecimal(p, 'qty', o.qty, () => QTY_PLACES, qty);
   checkDecimal(p, 'notional', o.notional, () => NOTIONAL_PLACES, notional);
@@ -54,7 +58,7 @@ export function orderProblems(o: CreateOrderDto): Problem[] {
   checkDecimal(p, 'stop_loss.stop_price', o.stop_loss?.stop_price, pricePlaces, price);
   checkDecimal(p, 'stop_loss.limit_price', o.stop_loss?.limit_price, pricePlaces, price);
 
-  need(p, (o.qty === undefined) !== (o.notional === undefined), o.qty === undefined ? 'qty' : 'notional', 'send exactly one of qty and notional');
+  p.push(...exactlyOneQuantity(o));
   if (o.notional !== undefined) {
     need(p, o.type === 'market' && o.time_in_force === 'day', 'notional', 'notional orders must be market orders with time_in_force day');
   }
@@ -90,6 +94,8 @@ export function orderProblems(o: CreateOrderDto): Problem[] {
 
 /** Validates and builds the exact body sent to Alpaca, with the idempotency key as client_order_id. */
 export function toOrderRequest(o: CreateOrderDto, clientOrderId: string): OrderRequest {
+  // A leg that is not an option contract is named with its own catalog code, before the rest.
+  if (o.order_class === 'mleg' && o.legs !== undefined) requireOccLegs(o.legs);
   const problems = orderProblems(o);
   if (problems.length > 0) {
     const first = problems[0];
@@ -98,8 +104,20 @@ export function toOrderRequest(o: CreateOrderDto, clientOrderId: string): OrderR
       details: { fields: problems },
     });
   }
-  const request: OrderRequest = { symbol: o.symbol, side: o.side, type: o.type, time_in_force: o.time_in_force, client_order_id: clientOrderId };
-  const optional = ['qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent', 'extended_hours', 'order_class', 'take_profit', 'stop_loss'] as const;
+  const request: OrderRequest = { type: o.type, time_in_force: o.time_in_force, client_order_id: clientOrderId };
+  const optional = [
+    'symbol', 'side', 'qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent', 'extended_hours', 'order_class',
+    'position_intent', 'take_profit', 'stop_loss',
+  ] as const;
   for (const k of optional) if (o[k] !== undefined) Object.assign(request, { [k]: o[k] });
+  // Legs as sent, each with only the members given (plain objects, not DTO instances).
+  if (o.legs !== undefined) {
+    request.legs = o.legs.map((l) => ({
+      symbol: l.symbol.toUpperCase(),
+      ratio_qty: l.ratio_qty,
+      ...(l.side === undefined ? {} : { side: l.side }),
+      ...(l.position_intent === undefined ? {} : { position_intent: l.position_intent }),
+    }));
+  }
   return request;
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
@@ -9,8 +9,10 @@ import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-erro
 import type { TradingObject } from '../alpaca/trading.models.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { OrderIdParamDto, OrdersQueryDto } from './dto/trading-params.dto.js';
-import { CancelResultDto, OrderDto } from './dto/trading-responses.dto.js';
+import { ReplaceOrderDto } from './dto/replace-order.dto.js';
+import { BulkCancelEntryDto, CancelResultDto, OrderDto } from './dto/trading-responses.dto.js';
 import { OrderCancelService, type CancelResult } from './order-cancel.service.js';
+import { OrderReplaceService } from './order-replace.service.js';
 import { OrderSubmissionService } from './order-submission.service.js';
 import { TradingReadsService, tradingAnswer } from './trading-reads.service.js';
 
@@ -24,6 +26,7 @@ export class OrdersController {
     private readonly reads: TradingReadsService,
     private readonly submission: OrderSubmissionService,
     private readonly cancelling: OrderCancelService,
+    private readonly replacing: OrderReplaceService,
   ) {}
 
   @Get()
@@ -75,5 +78,42 @@ export class OrdersController {
   @ApiErrors('ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   cancel(@Param() p: OrderIdParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<CancelResult>> {
     return this.cancelling.cancel(p.id, caller);
+  }
+
+  @Delete()
+  @Roles('trading:write')
+  @ApiOperation({
+    summary: 'Cancels every open order (sent once, audited): one entry per order as Alpaca reported it (its 207 Multi-Status list).',
+    description: 'Each entry: id, status (the HTTP status of that order\'s cancel), body (Alpaca\'s error body when refused, else what Alpaca sent or null), accepted (status is 2xx).',
+  })
+  @ApiEnvelope(BulkCancelEntryDto)
+  @ApiErrors('AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  cancelAll(@CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
+    return this.cancelling.cancelAll(caller);
+  }
+
+  @Patch(':id')
+  @Roles('trading:write')
+  @ApiOperation({
+    summary: 'Replaces an order (qty, limit_price, stop_price, trail, time_in_force) exactly once; answers the new order.',
+    description:
+      'The Idempotency-Key header (or client_order_id) becomes the new order\'s client_order_id; a repeat with the same key and body answers the same ' +
+      'new order (Idempotent-Replayed: true), another body under that key is 409. Never retried: a lost answer is reconciled from Alpaca; 503 with ' +
+      'details.order_replaced=false means nothing changed, 504 ORDER_OUTCOME_UNKNOWN means repeat with the same key.',
+  })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
+  @ApiEnvelope(OrderDto, 'The new order (its `replaces` names the old one).')
+  @ApiErrors('ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  async replace(
+    @Param() p: OrderIdParamDto,
+    @Body() body: ReplaceOrderDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<Attributed<TradingObject>> {
+    const result = await this.replacing.replace(p.id, body, idempotencyKey, caller);
+    res.setHeader('Idempotency-Key', result.clientOrderId);
+    res.setHeader('Idempotent-Replayed', String(result.replayed));
+    return tradingAnswer(result.order);
   }
 }

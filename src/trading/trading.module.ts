@@ -2,15 +2,19 @@ import { Module } from '@nestjs/common';
 import { AlpacaModule } from '../alpaca/alpaca.module.js';
 import { AuditModule } from '../audit/audit.module.js';
 import { AccountController } from './account.controller.js';
+import { AccountHistoryService } from './account-history.service.js';
 import { OrderCancelService } from './order-cancel.service.js';
 import { OrderSubmissionService } from './order-submission.service.js';
+import { OrderReplaceService } from './order-replace.service.js';
 import { OrdersController } from './orders.controller.js';
+import { PositionsController } from './positions.controller.js';
+import { PositionsService } from './positions.service.js';
 import { TradingReadsService } from './trading-reads.service.js';
 
-/** Account, positions and orders (trader; admin may read). Nothing here is ever cached. */
+/** Account, positions, orders and their lifecycle (trader; admin may read). Nothing here is ever cached. */
 @Module({
   imports: [AlpacaModule, AuditModule],
-  controllers: [AccountController, OrdersController],
-  providers: [TradingReadsService, OrderSubmissionService, OrderCancelService],
+  controllers: [AccountController, OrdersController, PositionsController],
+  providers: [TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
 })
 export class TradingModule {}

@@ -11,14 +11,15 @@ const ORDER_ID = '7b08df51-c1ac-453c-99f9-323a5f075f0d';
 const WRONG_METHODS: Array<[Method, string, string]> = [
   ['delete', '/api/v1/stocks/AAPL/quote', 'GET, HEAD'],
   ['post', '/api/v1/stocks/AAPL/quote', 'GET, HEAD'],
-  ['put', '/api/v1/orders', 'GET, HEAD, POST'],
-  ['patch', `/api/v1/orders/${ORDER_ID}`, 'DELETE, GET, HEAD'],
+  ['put', '/api/v1/orders', 'DELETE, GET, HEAD, POST'],
+  ['put', `/api/v1/orders/${ORDER_ID}`, 'DELETE, GET, HEAD, PATCH'],
+  ['get', '/api/v1/positions/AAPL250620C00100000/exercise', 'POST'],
   ['post', '/api/v1/market/clock', 'GET, HEAD'],
   ['get', '/api/v1/stocks/quotes/batch', 'POST'],
   ['get', '/api/v1/auth/token', 'POST'],
   ['delete', '/api/v1/stream/events', 'GET, HEAD'],
   // Without CORS nothing answers OPTIONS, so it is a wrong method like any other.
-  ['options', '/api/v1/positions/AAPL', 'GET, HEAD'],
+  ['options', '/api/v1/positions/AAPL', 'DELETE, GET, HEAD'],
   // Outside the API prefix: the excluded /metrics route, the documentation, the AsyncAPI document.
   ['post', '/metrics', 'GET, HEAD'],
   ['post', '/docs-json', 'GET, HEAD'],

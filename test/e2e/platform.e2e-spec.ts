@@ -101,8 +101,13 @@ describe('Swagger', () => {
     const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes.sort()).toEqual([
+      'DELETE /api/v1/orders',
       'DELETE /api/v1/orders/{id}',
+      'DELETE /api/v1/positions',
+      'DELETE /api/v1/positions/{symbol}',
       'GET /api/v1/account',
+      'GET /api/v1/account/activities',
+      'GET /api/v1/account/portfolio-history',
       'GET /api/v1/audit/events',
       'GET /api/v1/audit/verify',
       'GET /api/v1/health/details',
@@ -122,9 +127,11 @@ describe('Swagger', () => {
       'GET /api/v1/stocks/{symbol}/trade',
       'GET /api/v1/stream/events',
       'GET /metrics',
+      'PATCH /api/v1/orders/{id}',
       'POST /api/v1/auth/token',
       'POST /api/v1/options/quotes/batch',
       'POST /api/v1/orders',
+      'POST /api/v1/positions/{contract}/exercise',
       'POST /api/v1/stocks/quotes/batch',
     ]);
     const quote = doc.paths['/api/v1/stocks/{symbol}/quote']?.['get'];

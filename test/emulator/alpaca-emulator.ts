@@ -16,10 +16,13 @@ import { LiveMarketData } from './live-market-data.js';
 import { PendingWaits } from './pending-waits.js';
 import { handleRequest, type PipelineDeps } from './request-pipeline.js';
 import { Router, type EmulatorState } from './router.js';
+import { accountHistoryRoutes } from './routes/account-history-routes.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { contractRoutes } from './routes/contract-routes.js';
 import { optionRoutes } from './routes/option-routes.js';
+import { orderLifecycleRoutes } from './routes/order-lifecycle-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
+import { positionRoutes } from './routes/position-routes.js';
 import { stockBarRoutes } from './routes/stock-bar-routes.js';
 import { stockLatestRoutes } from './routes/stock-latest-routes.js';
 import { STREAM_ENDPOINTS } from './stream/stream-protocol.js';
@@ -60,7 +63,7 @@ const DEFAULT_RATE_LIMIT_RESET_SECONDS = 2;
 /** Routers are stateless (handlers read state from their context), so all emulators share them. */
 const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
   data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes]),
-  trading: new Router([...accountRoutes, ...orderRoutes, ...contractRoutes]),
+  trading: new Router([...accountRoutes, ...accountHistoryRoutes, ...positionRoutes, ...orderRoutes, ...orderLifecycleRoutes, ...contractRoutes]),
 };
 
 /**

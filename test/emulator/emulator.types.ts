@@ -173,4 +173,8 @@ export interface EmulatorFixtures {
   positions: Array<Record<string, unknown>>;
   orders: Array<Record<string, unknown>>;
   optionContracts: Array<Record<string, unknown>>;
+  /** GET /v2/account/activities, newest first (ids sort by time). */
+  activities: Array<Record<string, unknown>>;
+  /** GET /v2/account/portfolio/history: `daily` answers timeframe 1D (and the default), `intraday` the rest. */
+  portfolioHistory: { daily: Record<string, unknown>; intraday: Record<string, unknown> };
 }

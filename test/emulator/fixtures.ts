@@ -8,9 +8,11 @@ import { optionSnapshotFixtures } from './fixtures/option-fixtures.js';
 import { stockQuoteFixtures, stockSnapshotFixtures, stockTradeFixtures } from './fixtures/stock-fixtures.js';
 import {
   accountFixture,
+  activityFixtures,
   clockFixture,
   optionContractFixtures,
   orderFixtures,
+  portfolioHistoryFixtures,
   positionFixtures,
 } from './fixtures/trading-fixtures.js';
 
@@ -28,5 +30,7 @@ export function defaultFixtures(): EmulatorFixtures {
     positions: positionFixtures(),
     orders: orderFixtures(),
     optionContracts: optionContractFixtures(),
+    activities: activityFixtures(),
+    portfolioHistory: portfolioHistoryFixtures(),
   };
 }

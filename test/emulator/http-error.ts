@@ -5,7 +5,8 @@
 export class EmulatorHttpError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { code?: number; message: string },
+    /** §7.16: some errors carry context beside code and message (available, existing_qty...). */
+    readonly body: { code?: number; message: string; [context: string]: unknown },
   ) {
     super(body.message);
   }

@@ -46,6 +46,12 @@ function decimalField(body: Body, name: string): string | null {
   return text;
 }
 
+function signedDecimalField(body: Body, name: string): string | null {
+  const value = body[name];
+  if (typeof value === 'string' && value.startsWith('-')) return `-${decimalField({ [name]: value.slice(1) }, name) ?? ''}`;
+  return decimalField(body, name);
+}
+
 function requirePrices(type: (typeof ORDER_TYPES)[number], prices: Record<string, string | null>): void {
   const needsLimit = type === 'limit' || type === 'stop_limit';
   const needsStop = type === 'stop' || type === 'stop_limit';
@@ -83,6 +89,31 @@ export interface CreateOrderInput {
   body: unknown;
   orders: Array<Record<string, unknown>>;
   optionContracts: Array<Record<string, unknown>>;
+  /** The account, for the buying-power check (absent: no check). */
+  account?: Record<string, unknown>;
+}
+
+/** Contracts per option (TR-SPEC OptionContract `multiplier` "100" on every fixture). */
+const OPTION_MULTIPLIER = 100;
+
+/**
+ * §7.16 (third-party wording): 403 `insufficient buying power` when a priced buy costs more than the
+ * account's buying power (options: options_buying_power). Test arithmetic only; the gateway never
+ * does this.
+ */
+function requireBuyingPower(input: CreateOrderInput, order: Record<string, unknown>): void {
+  const { account } = input;
+  if (account === undefined) return;
+  const isOption = order.asset_class === 'us_option';
+  const price = Number(order.limit_price ?? order.stop_price ?? NaN);
+  const qty = Number(order.qty ?? NaN);
+  const buying = order.order_class === 'mleg' ? price > 0 : order.side === 'buy';
+  if (!buying || !Number.isFinite(price) || !Number.isFinite(qty)) return;
+  const cost = price * qty * (isOption ? OPTION_MULTIPLIER : 1);
+  const power = Number(isOption ? account.options_buying_power : account.buying_power);
+  if (Number.isFinite(power) && cost > power) {
+    throw new EmulatorHttpError(403, { code: 40310000, message: 'insufficient buying power' });
+  }
 }
 
 /** Validates a POST /v2/orders body and returns the new order (status `accepted`). */
@@ -103,7 +134,8 @@ export function createOrder(input: CreateOrderInput): Record<string, unknown> {
   if (qty !== null && notional !== null) throw orderRejected('qty and notional are mutually exclusive');
   if (qty === null && notional === null) throw orderRejected('qty or notional is required');
   const prices = {
-    limit_price: decimalField(body, 'limit_price'),
+    // TR-SPEC: an mleg limit_price is a net price, negative for a credit.
+    limit_price: isMultiLeg ? signedDecimalField(body, 'limit_price') : decimalField(body, 'limit_price'),
     stop_price: decimalField(body, 'stop_price'),
     trail_price: decimalField(body, 'trail_price'),
     trail_percent: decimalField(body, 'trail_percent'),
@@ -111,7 +143,7 @@ export function createOrder(input: CreateOrderInput): Record<string, unknown> {
   requirePrices(type, prices);
 
   const now = nowRfc3339Nanos();
-  return {
+  const order: Record<string, unknown> = {
     ...blankOrder(),
     id: randomUUID(),
     client_order_id: clientOrderId(body, input.orders),
@@ -132,21 +164,56 @@ export function createOrder(input: CreateOrderInput): Record<string, unknown> {
     ...prices,
     status: 'accepted',
     extended_hours: body.extended_hours === true,
-    legs: isMultiLeg ? legsOf(body) : null,
+    legs: null,
   };
+  if (isMultiLeg) order.legs = legsOf(body, order, input.optionContracts);
+  requireBuyingPower(input, order);
+  return order;
 }
 
-/** Multi-leg orders echo their legs; leg validation beyond "1 to 4 legs" is out of scope. */
-function legsOf(body: Body): Array<Record<string, unknown>> {
+const LEG_RATIO = /^[1-9]\d*$/;
+
+/**
+ * Multi-leg legs (TR-SPEC MLegOrderLeg, at most 4), each answered as an order of its own (TR-SPEC
+ * MultilegOptionsOrderResponse): 422 for a leg Alpaca could not trade (not an OCC symbol, a
+ * contract it does not list, a ratio that is not a whole number, a contract repeated).
+ */
+function legsOf(body: Body, parent: Record<string, unknown>, contracts: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
   const legs = body.legs;
   if (!Array.isArray(legs) || legs.length === 0 || legs.length > 4) throw orderRejected('mleg orders require 1 to 4 legs');
-  return legs.map((leg: unknown) => {
+  const seen = new Set<string>();
+  return legs.map((leg: unknown, index) => {
     const fields = isRecord(leg) ? leg : {};
+    const symbol = typeof fields.symbol === 'string' ? fields.symbol : '';
+    const ratio = typeof fields.ratio_qty === 'number' ? String(fields.ratio_qty) : fields.ratio_qty;
+    if (!OPTION_SYMBOL.test(symbol)) throw orderRejected(`invalid legs[${index}].symbol: ${JSON.stringify(fields.symbol ?? null)}`);
+    // INVENTED wording: Alpaca's text for an unlisted contract is not in §7.16.
+    if (!contracts.some((contract) => contract.symbol === symbol)) throw orderRejected(`asset ${symbol} not found`);
+    if (typeof ratio !== 'string' || !LEG_RATIO.test(ratio)) throw orderRejected(`invalid legs[${index}].ratio_qty: ${JSON.stringify(fields.ratio_qty ?? null)}`);
+    if (seen.has(symbol)) throw orderRejected(`duplicate leg symbol ${symbol}`);
+    seen.add(symbol);
+    const intent = fields.position_intent ?? null;
+    const side = fields.side ?? (typeof intent === 'string' ? intent.split('_')[0] : null);
     return {
-      symbol: fields.symbol ?? null,
-      side: fields.side ?? null,
-      ratio_qty: typeof fields.ratio_qty === 'number' ? String(fields.ratio_qty) : (fields.ratio_qty ?? null),
-      position_intent: fields.position_intent ?? null,
+      ...blankOrder(),
+      id: randomUUID(),
+      client_order_id: randomUUID(),
+      created_at: parent.created_at,
+      updated_at: parent.updated_at,
+      submitted_at: parent.submitted_at,
+      asset_id: assetIdFor(symbol, contracts),
+      symbol,
+      asset_class: 'us_option',
+      // Whole contracts: the strategy's qty times the leg's ratio.
+      qty: typeof parent.qty === 'string' ? String(BigInt(parent.qty.split('.')[0] ?? '0') * BigInt(ratio)) : null,
+      order_class: 'mleg',
+      order_type: '',
+      type: '',
+      side,
+      position_intent: intent,
+      time_in_force: parent.time_in_force,
+      status: parent.status,
+      ratio_qty: ratio,
     };
   });
 }

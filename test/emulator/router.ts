@@ -30,7 +30,7 @@ export interface RouteResult {
 }
 
 export interface RouteDefinition {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   path: string;
   handle(context: RouteContext): RouteResult;
   /** The endpoint's envelope with an empty map/array, served by the `empty` fault. */

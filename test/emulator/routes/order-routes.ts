@@ -13,13 +13,13 @@ import { compareNanos, nowRfc3339Nanos, parseRfc3339Nanos } from '../wire-time.j
 type Order = Record<string, unknown>;
 
 /** Terminal statuses: "closed" for listing and not cancelable. */
-const CLOSED_STATUSES = new Set(['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
+export const CLOSED_STATUSES = new Set(['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
 /** Not cancelable: closed, or a cancel already in flight. */
-const NOT_CANCELABLE = new Set([...CLOSED_STATUSES, 'pending_cancel']);
+export const NOT_CANCELABLE = new Set([...CLOSED_STATUSES, 'pending_cancel']);
 const ORDER_LIMIT = { min: 1, max: 500, fallback: 50 };
 
 /** Turns orders created here from `accepted` into `new`: called before every order read. */
-function acknowledgePending(state: EmulatorState): void {
+export function acknowledgePending(state: EmulatorState): void {
   if (state.pendingAcceptance.size === 0) return;
   const now = nowRfc3339Nanos();
   for (const order of state.fixtures.orders) {
@@ -58,7 +58,7 @@ function listOrders(context: RouteContext): RouteResult {
   return { status: 200, body: selected.slice(0, limit) };
 }
 
-function findOrder(state: EmulatorState, predicate: (order: Order) => boolean): Order {
+export function findOrder(state: EmulatorState, predicate: (order: Order) => boolean): Order {
   const order = state.fixtures.orders.find(predicate);
   if (order === undefined) throw tradingNotFound('order not found');
   return order;
@@ -66,7 +66,7 @@ function findOrder(state: EmulatorState, predicate: (order: Order) => boolean): 
 
 function submitOrder(context: RouteContext): RouteResult {
   const { fixtures, pendingAcceptance } = context.state;
-  const order = createOrder({ body: context.request.body, orders: fixtures.orders, optionContracts: fixtures.optionContracts });
+  const order = createOrder({ body: context.request.body, orders: fixtures.orders, optionContracts: fixtures.optionContracts, account: fixtures.account });
   fixtures.orders.push(order);
   pendingAcceptance.add(String(order.id));
   context.state.orderEvents.emit('new', order);

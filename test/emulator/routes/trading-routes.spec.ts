@@ -123,7 +123,7 @@ describe('placing orders', () => {
   it('accepts multi-leg orders without a top-level symbol or side and echoes their legs', async () => {
     const legs = [
       { symbol: 'AAPL240426C00162500', ratio_qty: 1, side: 'buy', position_intent: 'buy_to_open' },
-      { symbol: 'AAPL240426C00170000', ratio_qty: '1', side: 'sell', position_intent: 'sell_to_open' },
+      { symbol: 'AAPL240426P00160000', ratio_qty: '1', side: 'sell', position_intent: 'sell_to_open' },
     ];
     const order = obj((await post({ order_class: 'mleg', qty: '1', type: 'limit', limit_price: '1.5', time_in_force: 'day', legs })).json);
     expect(order).toMatchObject({ order_class: 'mleg', asset_class: 'us_option', side: null, legs: [{ ratio_qty: '1', side: 'buy' }, { ratio_qty: '1', side: 'sell' }] });

@@ -1,0 +1,34 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { withErrorCode } from '../../core/errors/validation.js';
+import { toBool } from '../../core/validation/query-transforms.js';
+
+/** DELETE /positions/{symbol}: how much to close (TR-SPEC deleteOpenPosition); neither → all of it. */
+export class ClosePositionQueryDto {
+  @ApiPropertyOptional({ example: '1', description: 'Shares or contracts to close, up to 9 decimal places. Not with percentage.' })
+  @IsOptional()
+  @IsString()
+  qty?: string;
+
+  @ApiPropertyOptional({ example: '50', description: 'Percent of the position to close, above 0 and at most 100, up to 9 decimal places. Not with qty.' })
+  @IsOptional()
+  @IsString()
+  percentage?: string;
+}
+
+export class CloseAllPositionsQueryDto {
+  @ApiPropertyOptional({ description: 'Cancel every open order before closing the positions (Alpaca\'s cancel_orders).' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsBoolean()
+  cancel_orders?: boolean;
+}
+
+export class ContractParamDto {
+  @ApiProperty({ example: 'AAPL250620C00100000', description: 'OCC symbol of a held option contract; anything else is 400 INVALID_OPTION_SYMBOL.' })
+  // Checked part by part in the service (requireOccSymbol) so the error can name what is wrong.
+  @IsString(withErrorCode('INVALID_OPTION_SYMBOL'))
+  @MaxLength(64, withErrorCode('INVALID_OPTION_SYMBOL'))
+  contract!: string;
+}
