@@ -15,6 +15,7 @@ import { LiveMarketData } from './live-market-data.js';
 import { PendingWaits } from './pending-waits.js';
 import { handleRequest, type PipelineDeps } from './request-pipeline.js';
 import { Router, type EmulatorState } from './router.js';
+import { SpecCatalog } from './spec/spec-operations.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { contractRoutes } from './routes/contract-routes.js';
 import { optionRoutes } from './routes/option-routes.js';
@@ -99,6 +100,12 @@ export class AlpacaEmulator implements ControlTarget {
   readonly secretKey: string;
   /** Every non-control request in arrival order, including those a fault answered. */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * With `specCheck`: each recorded request that is not a valid call of an operation of Alpaca's
+   * spec (unknown path, unknown query parameter, missing required one, value outside an enum).
+   * Kept across reset(), so a suite can check them all once at the end.
+   */
+  readonly specViolations: string[] = [];
   /** Mutable on purpose: tests edit fixtures directly; handlers read them on every request. */
   fixtures: EmulatorFixtures = defaultFixtures();
 
@@ -114,8 +121,10 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly deps: PipelineDeps;
   private readonly stream: StreamServer;
   private readonly liveData: LiveMarketData | undefined;
+  private readonly spec: SpecCatalog | null;
 
   constructor(options: EmulatorOptions = {}) {
+    this.spec = options.specCheck === true ? SpecCatalog.load() : null;
     this.keyId = options.keyId ?? DEFAULT_KEY_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.initialLatencyMs = options.latencyMs ?? 0;
@@ -297,7 +306,11 @@ export class AlpacaEmulator implements ControlTarget {
       faults: this.faults,
       control: this,
       latencyMs: () => this.latencyMs,
-      record: (request) => this.requests.push(request),
+      record: (request) => {
+        this.requests.push(request);
+        const violation = this.spec?.violation(request) ?? null;
+        if (violation !== null) this.specViolations.push(violation);
+      },
       router: (host) => ROUTERS[host],
       rateWindow: (host) => this.rateWindows[host],
       sleep: (ms) => this.waits.sleep(ms),

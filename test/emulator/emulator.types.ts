@@ -63,6 +63,11 @@ export interface EmulatorOptions extends StreamOptions {
   liveData?: boolean;
   /** The time liveData follows, in epoch ms; default the stream clock's (the system clock). */
   now?: () => number;
+  /**
+   * Default false. True: every recorded REST request is checked against Alpaca's OpenAPI specs
+   * (test/emulator/spec/alpaca-operations.json); what fails lands in `specViolations`.
+   */
+  specCheck?: boolean;
 }
 
 /** MD-SPEC `stock_quote`. `z` is optional because §7.4's snapshot quote lacks it. */
