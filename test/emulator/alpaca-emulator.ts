@@ -17,6 +17,9 @@ import { handleRequest, type PipelineDeps } from './request-pipeline.js';
 import { Router, type EmulatorState } from './router.js';
 import { SpecCatalog } from './spec/spec-operations.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { assetRoutes } from './routes/asset-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
+import { referenceRoutes } from './routes/reference-routes.js';
 import { contractRoutes } from './routes/contract-routes.js';
 import { optionRoutes } from './routes/option-routes.js';
 import { orderRoutes } from './routes/order-routes.js';
@@ -59,8 +62,8 @@ const DEFAULT_RATE_LIMIT_RESET_SECONDS = 2;
 
 /** Routers are stateless (handlers read state from their context), so all emulators share them. */
 const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
-  data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes]),
-  trading: new Router([...accountRoutes, ...orderRoutes, ...contractRoutes]),
+  data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes, ...historyRoutes, ...referenceRoutes]),
+  trading: new Router([...accountRoutes, ...orderRoutes, ...contractRoutes, ...assetRoutes]),
 };
 
 /**

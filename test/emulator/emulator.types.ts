@@ -5,6 +5,7 @@
  * the real format.
  */
 
+import type { CodeFixtures, WireDailyAuctions } from './fixtures/reference-fixtures.js';
 import type { StreamOptions } from './stream/stream.types.js';
 
 export type EmulatorHost = 'data' | 'trading';
@@ -178,4 +179,21 @@ export interface EmulatorFixtures {
   positions: Array<Record<string, unknown>>;
   orders: Array<Record<string, unknown>>;
   optionContracts: Array<Record<string, unknown>>;
+  /** Historical quotes / trades / auctions per symbol, ascending by time. */
+  stockQuoteHistory: Record<string, WireStockQuote[]>;
+  stockTradeHistory: Record<string, WireStockTrade[]>;
+  stockAuctions: Record<string, WireDailyAuctions[]>;
+  stockLatestBars: Record<string, WireBar>;
+  /** Option bars / trades per OCC symbol, ascending by time. */
+  optionBars: Record<string, WireBar[]>;
+  optionTrades: Record<string, WireOptionTrade[]>;
+  codes: CodeFixtures;
+  /** Newest first. */
+  news: Array<Record<string, unknown>>;
+  /** Lists by Alpaca's type key (cash_dividends, …). */
+  corporateActions: Record<string, Array<Record<string, unknown>>>;
+  mostActives: Record<string, unknown>;
+  movers: Record<string, unknown>;
+  assets: Array<Record<string, unknown>>;
+  calendar: Array<Record<string, unknown>>;
 }
