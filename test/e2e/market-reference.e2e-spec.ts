@@ -42,7 +42,7 @@ interface RouteCase {
 const CASES: RouteCase[] = [
   {
     route: 'latest bar', path: '/api/v1/stocks/aapl/bar', query: {}, upstream: '/v2/stocks/bars/latest', host: 'data', dataSource: 'alpaca_real_time', feed: 'iex', role: 'viewer',
-    cacheControl: 'private, max-age=5', expected: () => ({ symbol: 'AAPL', ...barOut(fx().stockLatestBars['AAPL'] as WireBar) }), empty: 'SYMBOL_NOT_FOUND',
+    cacheControl: 'private, max-age=5', expected: () => ({ symbol: 'AAPL', ...barOut(fx().stockLatestBars['AAPL']) }), empty: 'SYMBOL_NOT_FOUND',
   },
   {
     route: 'stock condition codes', path: '/api/v1/stocks/meta/conditions/trade', query: { tape: 'A' }, upstream: '/v2/stocks/meta/conditions/trade', host: 'data',
@@ -86,7 +86,7 @@ const CASES: RouteCase[] = [
   },
   {
     route: 'one asset', path: '/api/v1/assets/tsla', query: {}, upstream: '/v2/assets/TSLA', host: 'trading', dataSource: 'alpaca_reference', feed: null, role: 'viewer',
-    cacheControl: 'private, max-age=21600', expected: () => assetOut(fx().assets[1] as Obj), empty: 'UPSTREAM_INVALID_RESPONSE',
+    cacheControl: 'private, max-age=21600', expected: () => assetOut(fx().assets[1]), empty: 'UPSTREAM_INVALID_RESPONSE',
   },
   {
     route: 'calendar', path: '/api/v1/market/calendar', query: { start: '2025-01-01', end: '2025-01-31' }, upstream: '/v2/calendar', host: 'trading', dataSource: 'alpaca_reference',
@@ -166,7 +166,7 @@ describe('bad parameters: 400 catalog error, no upstream call', () => {
 
 describe('multi-symbol latest data, per symbol like the quote batch', () => {
   it.each([
-    ['bars', '/v2/stocks/bars/latest', () => barOut(fx().stockLatestBars['AAPL'] as WireBar)],
+    ['bars', '/v2/stocks/bars/latest', () => barOut(fx().stockLatestBars['AAPL'])],
     ['trades', '/v2/stocks/trades/latest', () => {
       const t = fx().stockTrades['AAPL'];
       if (t === undefined) throw new Error('fixture');

@@ -17,7 +17,7 @@ const fx = () => gw.emulator.fixtures;
 const barOut = (b: WireBar) => ({ timestamp: b.t, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v, trade_count: b.n, vwap: b.vw });
 const tradeOut = (t: WireOptionTrade) => ({ timestamp: t.t, price: t.p, size: t.s, exchange: t.x, condition: t.c });
 
-const HISTORY = [
+const HISTORY: Array<{ name: string; contract: string; upstream: string; extra: Record<string, string>; expected: () => unknown[] }> = [
   { name: 'bars', contract: 'AAPL240419P00140000', upstream: '/v1beta1/options/bars', extra: { timeframe: '1Day' }, expected: () => (fx().optionBars['AAPL240419P00140000'] ?? []).map(barOut) },
   { name: 'trades', contract: 'AAPL240112C00182500', upstream: '/v1beta1/options/trades', extra: {}, expected: () => (fx().optionTrades['AAPL240112C00182500'] ?? []).map(tradeOut) },
 ];

@@ -27,3 +27,22 @@ describe("SpecCatalog (Alpaca's operations, from the committed extract)", () => 
     expect(spec.operationOf(request)).toBeNull();
   });
 });
+
+describe('the emulator with specCheck', () => {
+  it('records every request that is not a valid call of the spec, and only those', async () => {
+    const { AlpacaEmulator } = await import('../alpaca-emulator.js');
+    const { call } = await import('../spec-helpers.js');
+    const emulator = new AlpacaEmulator({ specCheck: true });
+    await emulator.start();
+    try {
+      await call(emulator, 'data', '/v2/stocks/quotes?symbols=AAPL&feed=iex');
+      await call(emulator, 'data', '/v1beta1/news?symbols=AAPL&bogus=1');
+      await call(emulator, 'trading', '/v2/calendar?start=2025-01-01');
+      expect(emulator.specViolations).toEqual([expect.stringMatching(/^GET data \/v1beta1\/news\?symbols=AAPL&bogus=1: unknown query parameter bogus$/)]);
+      emulator.reset();
+      expect(emulator.specViolations).toHaveLength(1);
+    } finally {
+      await emulator.stop();
+    }
+  });
+});
