@@ -1,6 +1,6 @@
 import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
 import type { WireStockQuote, WireStockTrade } from '../emulator/alpaca-emulator.js';
-import type { WireDailyAuctions } from '../emulator/fixtures/reference-fixtures.js';
+import type { WireDailyAuctions } from '../emulator/emulator.types.js';
 
 let gw: Gateway;
 

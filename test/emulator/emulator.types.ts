@@ -5,7 +5,6 @@
  * the real format.
  */
 
-import type { CodeFixtures, WireDailyAuctions } from './fixtures/reference-fixtures.js';
 import type { StreamOptions } from './stream/stream.types.js';
 
 export type EmulatorHost = 'data' | 'trading';
@@ -155,6 +154,30 @@ export interface WireOptionSnapshot {
   minuteBar?: WireBar;
   dailyBar?: WireBar;
   prevDailyBar?: WireBar;
+}
+
+/** MD-SPEC `stock_auction`; `s` is optional on the wire. */
+export interface WireAuction {
+  t: string;
+  x: string;
+  p: number;
+  s?: number;
+  c: string;
+}
+
+/** MD-SPEC `stock_daily_auctions`. */
+export interface WireDailyAuctions {
+  d: string;
+  o: WireAuction[];
+  c: WireAuction[];
+}
+
+/** Condition and exchange code tables (MD-SPEC `stock_conditions`, `option_exchanges`, …). */
+export interface CodeFixtures {
+  stockConditions: Record<'trade' | 'quote', Record<string, string>>;
+  stockExchanges: Record<string, string>;
+  optionConditions: Record<'trade' | 'quote', Record<string, string>>;
+  optionExchanges: Record<string, string>;
 }
 
 /** TR-SPEC `legacy_clock`. */
