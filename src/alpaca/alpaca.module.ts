@@ -3,6 +3,8 @@ import { AlpacaDataClient, AlpacaTradingClient } from './alpaca-clients.js';
 import { AlpacaMarketDataGateway } from './alpaca-market-data.gateway.js';
 import { AlpacaMarketStreamGateway } from './alpaca-market-stream.js';
 import { AlpacaOptionsDataGateway } from './alpaca-options-data.gateway.js';
+import { AlpacaPassThroughGateway } from './alpaca-pass-through.gateway.js';
+import { PassThroughGateway } from './pass-through.gateway.js';
 import { MarketDataGateway } from './market-data.gateway.js';
 import { MarketStreamGateway } from './market-stream.port.js';
 import { OptionsDataGateway } from './options-data.gateway.js';
@@ -19,8 +21,9 @@ import { UpstreamResilience } from './resilience/upstream-resilience.js';
     { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway },
     { provide: OptionsDataGateway, useClass: AlpacaOptionsDataGateway },
     { provide: TradingGateway, useClass: AlpacaTradingGateway },
+    { provide: PassThroughGateway, useClass: AlpacaPassThroughGateway },
     { provide: MarketStreamGateway, useClass: AlpacaMarketStreamGateway },
   ],
-  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway],
+  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway, PassThroughGateway],
 })
 export class AlpacaModule {}

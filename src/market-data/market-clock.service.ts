@@ -55,6 +55,20 @@ export class MarketClockService {
     }
   }
 
+  /**
+   * Today's date in New York (YYYY-MM-DD), read from Alpaca's clock timestamp (which carries the
+   * New-York offset); null when the clock cannot be had.
+   */
+  async today(): Promise<string | null> {
+    try {
+      const { clock } = await this.clock();
+      return /^\d{4}-\d{2}-\d{2}/.exec(clock.value.timestamp)?.[0] ?? null;
+    } catch (e: unknown) {
+      this.logger.event('warn', 'market_clock_unavailable', { error: e instanceof Error ? e.message : String(e) });
+      return null;
+    }
+  }
+
   private refresh(): Promise<CachedClock> {
     this.inflight ??= this.fetch().finally(() => {
       this.inflight = null;

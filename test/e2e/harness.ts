@@ -53,7 +53,10 @@ export interface Gateway {
    * reads what the gateway writes at shutdown. Runs once however often called; close() must follow.
    */
   shutdown: () => Promise<void>;
-  /** shutdown() unless done, then deletes the gateway's data directory (key file, audit file). */
+  /**
+   * shutdown() unless done, then deletes the gateway's data directory (key file, audit file); then
+   * fails if any upstream request the gateway sent was not a valid call of Alpaca's spec.
+   */
   close: () => Promise<void>;
 }
 
@@ -69,7 +72,8 @@ export async function startGateway(
 ): Promise<Gateway> {
   // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
   // A shared emulator (several gateways in front of one "Alpaca") is started and stopped by its owner.
-  const emulator = shared ?? new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, ...emulatorOptions });
+  // Every upstream request of the suite is checked against Alpaca's spec (see close()).
+  const emulator = shared ?? new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, specCheck: true, ...emulatorOptions });
   if (shared === undefined) await emulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-gw-'));
   const apiKeysFile = join(dataDir, 'api-keys.json');
@@ -145,8 +149,14 @@ export async function startGateway(
         // After the app has closed: its audit store and key store hold files in here until then.
         rmSync(dataDir, { recursive: true, force: true });
       }
+      expectSpecValid(emulator);
     },
   };
+}
+
+/** Every upstream request the emulator recorded so far was a valid call of Alpaca's spec. */
+export function expectSpecValid(emulator: AlpacaEmulator): void {
+  expect(emulator.specViolations).toEqual([]);
 }
 
 /** Asserts the catalog error envelope and its headers; returns the body for further checks. */

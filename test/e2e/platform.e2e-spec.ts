@@ -108,23 +108,45 @@ describe('Swagger', () => {
       'GET /api/v1/account',
       'GET /api/v1/account/activities',
       'GET /api/v1/account/portfolio-history',
+      'GET /api/v1/assets',
+      'GET /api/v1/assets/{symbol_or_asset_id}',
       'GET /api/v1/audit/events',
       'GET /api/v1/audit/verify',
+      'GET /api/v1/corporate-actions',
       'GET /api/v1/health/details',
       'GET /api/v1/health/live',
       'GET /api/v1/health/ready',
+      'GET /api/v1/market/calendar',
       'GET /api/v1/market/clock',
+      'GET /api/v1/news',
       'GET /api/v1/options/contracts',
+      'GET /api/v1/options/meta/conditions/{ticktype}',
+      'GET /api/v1/options/meta/exchanges',
+      'GET /api/v1/options/quotes/latest',
+      'GET /api/v1/options/trades/latest',
+      'GET /api/v1/options/{option_symbol}/bars',
       'GET /api/v1/options/{option_symbol}/quote',
+      'GET /api/v1/options/{option_symbol}/trades',
       'GET /api/v1/options/{underlying}/chain',
       'GET /api/v1/orders',
       'GET /api/v1/orders/{id}',
       'GET /api/v1/positions',
       'GET /api/v1/positions/{symbol}',
+      'GET /api/v1/screener/most-actives',
+      'GET /api/v1/screener/movers',
+      'GET /api/v1/stocks/bars/latest',
+      'GET /api/v1/stocks/meta/conditions/{ticktype}',
+      'GET /api/v1/stocks/meta/exchanges',
+      'GET /api/v1/stocks/snapshots',
+      'GET /api/v1/stocks/trades/latest',
+      'GET /api/v1/stocks/{symbol}/auctions',
+      'GET /api/v1/stocks/{symbol}/bar',
       'GET /api/v1/stocks/{symbol}/bars',
       'GET /api/v1/stocks/{symbol}/quote',
+      'GET /api/v1/stocks/{symbol}/quotes',
       'GET /api/v1/stocks/{symbol}/snapshot',
       'GET /api/v1/stocks/{symbol}/trade',
+      'GET /api/v1/stocks/{symbol}/trades',
       'GET /api/v1/stream/events',
       'GET /metrics',
       'PATCH /api/v1/orders/{id}',
@@ -142,6 +164,22 @@ describe('Swagger', () => {
     const security = (res.body as { components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string }> } }).components.securitySchemes;
     expect(security['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(security['api-key']).toMatchObject({ type: 'apiKey', name: 'X-API-Key' });
+  });
+
+  it('documents each pass-through route with the roles that may call it, its source and its own errors', async () => {
+    type Op = { description?: string; 'x-roles'?: string[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> };
+    const doc = (await gw.http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, Op>> };
+    const op = (path: string): Op | undefined => doc.paths[path]?.['get'];
+    const codes = (o: Op | undefined, status: string): string[] => Object.keys(o?.responses[status]?.content?.['application/json']?.examples ?? {});
+    expect(op('/api/v1/stocks/{symbol}/quotes')?.['x-roles']).toEqual(['premium', 'trader', 'admin']);
+    expect(op('/api/v1/stocks/{symbol}/quotes')?.description).toContain('`GET /v2/stocks/quotes` (StockQuotes');
+    expect(codes(op('/api/v1/stocks/{symbol}/quotes'), '404')).toEqual(['HISTORICAL_DATA_UNAVAILABLE']);
+    expect(codes(op('/api/v1/stocks/{symbol}/quotes'), '403').sort()).toEqual(['INSUFFICIENT_PERMISSIONS', 'UPSTREAM_SUBSCRIPTION_REQUIRED']);
+    expect(op('/api/v1/news')?.['x-roles']).toEqual(['viewer', 'premium', 'trader', 'admin']);
+    expect(op('/api/v1/options/meta/exchanges')?.['x-roles']).toEqual(['viewer', 'premium', 'trader', 'admin']);
+    expect(op('/api/v1/options/quotes/latest')?.['x-roles']).toEqual(['premium', 'trader', 'admin']);
+    expect(codes(op('/api/v1/stocks/trades/latest'), '400').sort()).toEqual(['INVALID_PARAMETER', 'INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED']);
+    expect(codes(op('/api/v1/assets/{symbol_or_asset_id}'), '404')).toEqual(['SYMBOL_NOT_FOUND']);
   });
 
   type Example = { summary?: string; value: { error: Record<string, unknown>; metadata: Record<string, unknown> } };

@@ -17,7 +17,11 @@ import { PendingWaits } from './pending-waits.js';
 import { handleRequest, type PipelineDeps } from './request-pipeline.js';
 import { Router, type EmulatorState } from './router.js';
 import { accountHistoryRoutes } from './routes/account-history-routes.js';
+import { SpecCatalog } from './spec/spec-operations.js';
 import { accountRoutes } from './routes/account-routes.js';
+import { assetRoutes } from './routes/asset-routes.js';
+import { historyRoutes } from './routes/history-routes.js';
+import { referenceRoutes } from './routes/reference-routes.js';
 import { contractRoutes } from './routes/contract-routes.js';
 import { optionRoutes } from './routes/option-routes.js';
 import { orderLifecycleRoutes } from './routes/order-lifecycle-routes.js';
@@ -62,8 +66,8 @@ const DEFAULT_RATE_LIMIT_RESET_SECONDS = 2;
 
 /** Routers are stateless (handlers read state from their context), so all emulators share them. */
 const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
-  data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes]),
-  trading: new Router([...accountRoutes, ...accountHistoryRoutes, ...positionRoutes, ...orderRoutes, ...orderLifecycleRoutes, ...contractRoutes]),
+  data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes, ...historyRoutes, ...referenceRoutes]),
+  trading: new Router([...accountRoutes, ...accountHistoryRoutes, ...positionRoutes, ...orderRoutes, ...orderLifecycleRoutes, ...contractRoutes, ...assetRoutes]),
 };
 
 /**
@@ -104,6 +108,12 @@ export class AlpacaEmulator implements ControlTarget {
   readonly secretKey: string;
   /** Every non-control request in arrival order, including those a fault answered. */
   readonly requests: RecordedRequest[] = [];
+  /**
+   * With `specCheck`: each recorded request that is not a valid call of an operation of Alpaca's
+   * spec (unknown path, unknown query parameter, missing required one, value outside an enum).
+   * Kept across reset(), so a suite can check them all once at the end.
+   */
+  readonly specViolations: string[] = [];
   /** Mutable on purpose: tests edit fixtures directly; handlers read them on every request. */
   fixtures: EmulatorFixtures = defaultFixtures();
 
@@ -121,8 +131,10 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly deps: PipelineDeps;
   private readonly stream: StreamServer;
   private readonly liveData: LiveMarketData | undefined;
+  private readonly spec: SpecCatalog | null;
 
   constructor(options: EmulatorOptions = {}) {
+    this.spec = options.specCheck === true ? SpecCatalog.load() : null;
     this.keyId = options.keyId ?? DEFAULT_KEY_ID;
     this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
     this.initialLatencyMs = options.latencyMs ?? 0;
@@ -305,7 +317,11 @@ export class AlpacaEmulator implements ControlTarget {
       faults: this.faults,
       control: this,
       latencyMs: () => this.latencyMs,
-      record: (request) => this.requests.push(request),
+      record: (request) => {
+        this.requests.push(request);
+        const violation = this.spec?.violation(request) ?? null;
+        if (violation !== null) this.specViolations.push(violation);
+      },
       router: (host) => ROUTERS[host],
       rateWindow: (host) => this.rateWindows[host],
       sleep: (ms) => this.waits.sleep(ms),

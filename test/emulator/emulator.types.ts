@@ -63,6 +63,11 @@ export interface EmulatorOptions extends StreamOptions {
   liveData?: boolean;
   /** The time liveData follows, in epoch ms; default the stream clock's (the system clock). */
   now?: () => number;
+  /**
+   * Default false. True: every recorded REST request is checked against Alpaca's OpenAPI specs
+   * (test/emulator/spec/alpaca-operations.json); what fails lands in `specViolations`.
+   */
+  specCheck?: boolean;
 }
 
 /** MD-SPEC `stock_quote`. `z` is optional because §7.4's snapshot quote lacks it. */
@@ -151,6 +156,30 @@ export interface WireOptionSnapshot {
   prevDailyBar?: WireBar;
 }
 
+/** MD-SPEC `stock_auction`; `s` is optional on the wire. */
+export interface WireAuction {
+  t: string;
+  x: string;
+  p: number;
+  s?: number;
+  c: string;
+}
+
+/** MD-SPEC `stock_daily_auctions`. */
+export interface WireDailyAuctions {
+  d: string;
+  o: WireAuction[];
+  c: WireAuction[];
+}
+
+/** Condition and exchange code tables (MD-SPEC `stock_conditions`, `option_exchanges`, …). */
+export interface CodeFixtures {
+  stockConditions: Record<'trade' | 'quote', Record<string, string>>;
+  stockExchanges: Record<string, string>;
+  optionConditions: Record<'trade' | 'quote', Record<string, string>>;
+  optionExchanges: Record<string, string>;
+}
+
 /** TR-SPEC `legacy_clock`. */
 export interface WireClock {
   timestamp: string;
@@ -177,4 +206,21 @@ export interface EmulatorFixtures {
   activities: Array<Record<string, unknown>>;
   /** GET /v2/account/portfolio/history: `daily` answers timeframe 1D (and the default), `intraday` the rest. */
   portfolioHistory: { daily: Record<string, unknown>; intraday: Record<string, unknown> };
+  /** Historical quotes / trades / auctions per symbol, ascending by time. */
+  stockQuoteHistory: Record<string, WireStockQuote[]>;
+  stockTradeHistory: Record<string, WireStockTrade[]>;
+  stockAuctions: Record<string, WireDailyAuctions[]>;
+  stockLatestBars: Record<string, WireBar>;
+  /** Option bars / trades per OCC symbol, ascending by time. */
+  optionBars: Record<string, WireBar[]>;
+  optionTrades: Record<string, WireOptionTrade[]>;
+  codes: CodeFixtures;
+  /** Newest first. */
+  news: Array<Record<string, unknown>>;
+  /** Lists by Alpaca's type key (cash_dividends, …). */
+  corporateActions: Record<string, Array<Record<string, unknown>>>;
+  mostActives: Record<string, unknown>;
+  movers: Record<string, unknown>;
+  assets: Array<Record<string, unknown>>;
+  calendar: Array<Record<string, unknown>>;
 }

@@ -7,6 +7,21 @@ import { stockBarFixtures } from './fixtures/bar-fixtures.js';
 import { optionSnapshotFixtures } from './fixtures/option-fixtures.js';
 import { stockQuoteFixtures, stockSnapshotFixtures, stockTradeFixtures } from './fixtures/stock-fixtures.js';
 import {
+  assetFixtures,
+  calendarFixtures,
+  codeFixtures,
+  corporateActionFixtures,
+  mostActivesFixture,
+  moversFixture,
+  newsFixtures,
+  optionBarFixtures,
+  optionTradeFixtures,
+  stockAuctionFixtures,
+  stockLatestBarFixtures,
+  stockQuoteHistoryFixtures,
+  stockTradeHistoryFixtures,
+} from './fixtures/reference-fixtures.js';
+import {
   accountFixture,
   activityFixtures,
   clockFixture,
@@ -32,5 +47,18 @@ export function defaultFixtures(): EmulatorFixtures {
     optionContracts: optionContractFixtures(),
     activities: activityFixtures(),
     portfolioHistory: portfolioHistoryFixtures(),
+    stockQuoteHistory: stockQuoteHistoryFixtures(),
+    stockTradeHistory: stockTradeHistoryFixtures(),
+    stockAuctions: stockAuctionFixtures(),
+    stockLatestBars: stockLatestBarFixtures(),
+    optionBars: optionBarFixtures(),
+    optionTrades: optionTradeFixtures(),
+    codes: codeFixtures(),
+    news: newsFixtures(),
+    corporateActions: corporateActionFixtures(),
+    mostActives: mostActivesFixture(),
+    movers: moversFixture(),
+    assets: assetFixtures(),
+    calendar: calendarFixtures(),
   };
 }

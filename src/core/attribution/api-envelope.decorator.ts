@@ -14,8 +14,12 @@ export class SuccessMetadataDto {
   @ApiProperty({ format: 'date-time', description: 'Response time.' })
   timestamp!: string;
   @ApiProperty({
-    enum: ['alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading', 'gateway_audit'],
-    description: "gateway_audit: the gateway's own audit trail (/audit routes), not Alpaca data.",
+    enum: [
+      'alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading',
+      'alpaca_news', 'alpaca_corporate_actions', 'alpaca_screener', 'alpaca_reference', 'gateway_audit',
+    ],
+    description:
+      "alpaca_reference: condition and exchange codes, assets and the trading calendar. gateway_audit: the gateway's own audit trail (/audit routes), not Alpaca data.",
   })
   data_source!: string;
   @ApiProperty({

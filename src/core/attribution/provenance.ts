@@ -9,6 +9,11 @@ export type DataSource =
   | 'alpaca_historical'
   | 'alpaca_options_contracts'
   | 'alpaca_trading'
+  | 'alpaca_news'
+  | 'alpaca_corporate_actions'
+  | 'alpaca_screener'
+  /** Alpaca's reference data: condition and exchange codes, assets, the trading calendar. */
+  | 'alpaca_reference'
   | 'gateway_audit';
 
 /** `gateway`: the data is the gateway's own record (its audit store), not an upstream's. */

@@ -23,8 +23,11 @@ export interface CacheResult<T> {
 const MS_PER_SECOND = 1000;
 const REDIS_PREFIX = 'opitios:cache:';
 
-/** What a cached answer is: market data, or trading data (never cached). */
-export type CacheKind = 'quote' | 'snapshot' | 'option_quote' | 'chain';
+/**
+ * What a cached answer is, for its lifetime: latest market data, chains, history (wholly in the
+ * past, or reaching today), news, screeners, or reference data. Trading data is never cached.
+ */
+export type CacheKind = 'quote' | 'snapshot' | 'option_quote' | 'chain' | 'history_past' | 'history_recent' | 'news' | 'screener' | 'reference';
 
 /**
  * Real Alpaca answers, kept with their upstream timestamp and fetch time: an in-process layer
@@ -76,6 +79,16 @@ export class MarketCache {
         return open ? t.optionQuoteOpen : t.quoteClosed;
       case 'chain':
         return open ? t.chainOpen : t.chainClosed;
+      case 'history_past':
+        return t.barsPast;
+      case 'history_recent':
+        return t.barsRecent;
+      case 'news':
+        return t.news;
+      case 'screener':
+        return open ? t.screenerOpen : t.quoteClosed;
+      case 'reference':
+        return t.reference;
     }
   }
 

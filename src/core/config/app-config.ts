@@ -44,6 +44,9 @@ export interface CacheConfig {
     chainClosed: number;
     barsRecent: number;
     barsPast: number;
+    news: number;
+    screenerOpen: number;
+    reference: number;
   };
 }
 

@@ -269,6 +269,12 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_CHAIN_CLOSED_S: number = 600;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_BARS_RECENT_S: number = 60;
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_BARS_PAST_S: number = 86400;
+  /** News pages (articles arrive and are updated at any hour). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_NEWS_S: number = 60;
+  /** Screeners (most actives, movers) while the market is open; closed: CACHE_TTL_QUOTE_CLOSED_S. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_SCREENER_OPEN_S: number = 60;
+  /** Reference data that changes a few times a day at most: condition and exchange codes, assets, the calendar. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) CACHE_TTL_REFERENCE_S: number = 21600;
 
   /** Largest `option_symbols[]` accepted by POST /options/quotes/batch (sent 100 per upstream call). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)

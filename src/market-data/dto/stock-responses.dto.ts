@@ -40,7 +40,7 @@ export class BarDto implements Bar {
   @ApiProperty({ type: Number, nullable: true, example: 171.599691 }) vwap!: number | null;
 }
 
-class NestedQuoteDto implements StockQuote {
+export class NestedQuoteDto implements StockQuote {
   @ApiProperty() timestamp!: string;
   @ApiProperty() bid_price!: number;
   @ApiProperty() bid_size!: number;
@@ -52,7 +52,7 @@ class NestedQuoteDto implements StockQuote {
   @ApiProperty({ type: String, nullable: true }) tape!: string | null;
 }
 
-class NestedTradeDto implements StockTrade {
+export class NestedTradeDto implements StockTrade {
   @ApiProperty() timestamp!: string;
   @ApiProperty() price!: number;
   @ApiProperty() size!: number;

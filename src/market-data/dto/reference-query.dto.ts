@@ -1,0 +1,228 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
+import { withErrorCode } from '../../core/errors/validation.js';
+import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
+import { toBool, toInt } from '../../core/validation/query-transforms.js';
+import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../../core/validation/stock-symbol.js';
+import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
+import { CORPORATE_ACTION_TYPES } from '../../alpaca/market-operations.js';
+import { PAGE_TOKEN_PATTERN } from './history-query.dto.js';
+
+const TICKER = STOCK_SYMBOL_PATTERN.source.replace(/^\^|\$$/g, '');
+/** Comma-separated tickers, each normalised like the path symbols (brk-b → BRK.B). */
+export const TICKER_LIST = new RegExp(`^${TICKER}(?:,${TICKER})*$`);
+const toTickerList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').map((s) => normalizeStockSymbol(s)).join(',') : value;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const PAGE_TOKEN_RULE = { message: 'page_token must be a token from page_info.next_page_token' };
+
+function listOf(allowed: readonly string[]): RegExp {
+  const one = `(?:${allowed.join('|')})`;
+  return new RegExp(`^${one}(?:,${one})*$`);
+}
+
+/** `?symbols=AAPL,MSFT`: the multi-symbol latest routes. */
+@PureValidation()
+export class SymbolsQueryDto extends FreshnessQueryDto {
+  @ApiProperty({ description: 'Comma-separated tickers (duplicates collapse; at most STOCK_BATCH_MAX_SYMBOLS, default 100).', example: 'AAPL,MSFT,BRK.B' })
+  @Transform(toTickerList)
+  @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
+  @Matches(TICKER_LIST, { message: 'symbols must be comma-separated tickers such as AAPL,MSFT', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  symbols!: string;
+}
+
+@PureValidation()
+export class NewsQueryDto extends FreshnessQueryDto {
+  @ApiPropertyOptional({ description: 'Comma-separated tickers the articles are about; all news when omitted.', example: 'AAPL,TSLA' })
+  @IsOptional()
+  @Transform(toTickerList)
+  @Matches(TICKER_LIST, { message: 'symbols must be comma-separated tickers such as AAPL,TSLA', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  symbols?: string;
+
+  @ApiPropertyOptional({ description: 'Inclusive start, RFC-3339 or YYYY-MM-DD.' })
+  @IsOptional()
+  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  start?: string;
+
+  @ApiPropertyOptional({ description: 'Inclusive end, RFC-3339 or YYYY-MM-DD; not before start.' })
+  @IsOptional()
+  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  end?: string;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'By updated_at (Alpaca default desc).' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  sort?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ description: 'Articles per page, 1..50 (Alpaca default 10).', minimum: 1, maximum: 50 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'Include the article body (HTML) in content.' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'include_content must be true or false' })
+  include_content?: boolean;
+
+  @ApiPropertyOptional({ description: 'Leave out articles that have no content.' })
+  @IsOptional()
+  @Transform(toBool)
+  @IsIn([true, false], { message: 'exclude_contentless must be true or false' })
+  exclude_contentless?: boolean;
+
+  @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
+  @IsOptional()
+  @Matches(PAGE_TOKEN_PATTERN, PAGE_TOKEN_RULE)
+  page_token?: string;
+}
+
+@PureValidation()
+export class CorporateActionsQueryDto extends FreshnessQueryDto {
+  @ApiPropertyOptional({ description: 'Comma-separated tickers.', example: 'AAPL,TSLA' })
+  @IsOptional()
+  @Transform(toTickerList)
+  @Matches(TICKER_LIST, { message: 'symbols must be comma-separated tickers such as AAPL,TSLA', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  symbols?: string;
+
+  @ApiPropertyOptional({ description: `Comma-separated types; all when omitted: ${CORPORATE_ACTION_TYPES.join(', ')}.`, example: 'forward_split,cash_dividend' })
+  @IsOptional()
+  @Matches(listOf(CORPORATE_ACTION_TYPES), { message: `types must be comma-separated of ${CORPORATE_ACTION_TYPES.join(', ')}` })
+  types?: string;
+
+  @ApiPropertyOptional({ description: 'Inclusive start (by process_date), YYYY-MM-DD (Alpaca default today).', example: '2023-05-01' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'start must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
+  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  start?: string;
+
+  @ApiPropertyOptional({ description: 'Inclusive end (by process_date), YYYY-MM-DD; not before start (Alpaca default today).', example: '2023-08-31' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'end must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
+  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  end?: string;
+
+  @ApiPropertyOptional({ description: 'Actions per page, 1..1000 (Alpaca default 100).', minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit?: number;
+
+  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'By process_date (Alpaca default asc).' })
+  @IsOptional()
+  @IsIn(['asc', 'desc'])
+  sort?: 'asc' | 'desc';
+
+  @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
+  @IsOptional()
+  @Matches(PAGE_TOKEN_PATTERN, PAGE_TOKEN_RULE)
+  page_token?: string;
+}
+
+@PureValidation()
+export class MostActivesQueryDto extends FreshnessQueryDto {
+  @ApiPropertyOptional({ enum: ['volume', 'trades'], description: 'Rank by volume or by trade count (Alpaca default volume).' })
+  @IsOptional()
+  @IsIn(['volume', 'trades'])
+  by?: 'volume' | 'trades';
+
+  @ApiPropertyOptional({ description: 'How many, 1..100 (Alpaca default 10).', minimum: 1, maximum: 100 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  top?: number;
+}
+
+@PureValidation()
+export class MoversQueryDto extends FreshnessQueryDto {
+  @ApiPropertyOptional({ description: 'How many gainers and losers, 1..50 (Alpaca default 10).', minimum: 1, maximum: 50 })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(50)
+  top?: number;
+}
+
+@PureValidation()
+export class TickTypeParamDto {
+  @ApiProperty({ enum: ['trade', 'quote'], description: 'Condition codes of trades or of quotes.' })
+  @IsIn(['trade', 'quote'])
+  ticktype!: 'trade' | 'quote';
+}
+
+@PureValidation()
+export class StockConditionsQueryDto extends FreshnessQueryDto {
+  @ApiProperty({ enum: ['A', 'B', 'C'], description: 'SIP tape: A (NYSE), B (ARCA and regionals), C (Nasdaq).' })
+  @IsIn(['A', 'B', 'C'])
+  tape!: 'A' | 'B' | 'C';
+}
+
+export const ASSET_ATTRIBUTES = ['ptp_no_exception', 'ptp_with_exception', 'ipo', 'has_options', 'options_late_close', 'fractional_eh_enabled', 'overnight_tradable', 'overnight_halted'] as const;
+export const ASSET_EXCHANGES = ['AMEX', 'ARCA', 'BATS', 'NYSE', 'NASDAQ', 'NYSEARCA', 'OTC'] as const;
+
+@PureValidation()
+export class AssetsQueryDto extends FreshnessQueryDto {
+  @ApiPropertyOptional({ enum: ['active', 'inactive'], description: 'All statuses when omitted.' })
+  @IsOptional()
+  @IsIn(['active', 'inactive'])
+  status?: 'active' | 'inactive';
+
+  @ApiPropertyOptional({ enum: ['us_equity', 'us_option', 'crypto'], description: 'Alpaca default us_equity.' })
+  @IsOptional()
+  @IsIn(['us_equity', 'us_option', 'crypto'])
+  asset_class?: string;
+
+  @ApiPropertyOptional({ enum: ASSET_EXCHANGES })
+  @IsOptional()
+  @IsIn(ASSET_EXCHANGES)
+  exchange?: string;
+
+  @ApiPropertyOptional({ description: `Comma-separated; assets with any of them: ${ASSET_ATTRIBUTES.join(', ')}.`, example: 'has_options' })
+  @IsOptional()
+  @Matches(listOf(ASSET_ATTRIBUTES), { message: `attributes must be comma-separated of ${ASSET_ATTRIBUTES.join(', ')}` })
+  attributes?: string;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@PureValidation()
+export class AssetParamDto {
+  @ApiProperty({ description: "A ticker (normalised like the stock routes) or Alpaca's asset id (UUID).", example: 'AAPL' })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : normalizeStockSymbol(value)))
+  @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
+  @Matches(new RegExp(`(?:${STOCK_SYMBOL_PATTERN.source})|(?:${UUID.source})`, 'i'), {
+    message: 'symbol_or_asset_id must be a ticker such as AAPL or an asset id (UUID)',
+    ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+  })
+  symbol_or_asset_id!: string;
+}
+
+@PureValidation()
+export class CalendarQueryDto extends FreshnessQueryDto {
+  @ApiPropertyOptional({ description: 'First day, YYYY-MM-DD (Alpaca covers 1970-2029).', example: '2025-01-01' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'start must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
+  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  start?: string;
+
+  @ApiPropertyOptional({ description: 'Last day, YYYY-MM-DD; not before start.', example: '2025-01-31' })
+  @IsOptional()
+  @Matches(DATE_ONLY, { message: 'end must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
+  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  end?: string;
+
+  @ApiPropertyOptional({ enum: ['TRADING', 'SETTLEMENT'], description: 'Which date start and end are (Alpaca default TRADING).' })
+  @IsOptional()
+  @IsIn(['TRADING', 'SETTLEMENT'])
+  date_type?: 'TRADING' | 'SETTLEMENT';
+}

@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import { Attributed, type MarketStatus } from '../../core/attribution/provenance.js';
+import { cacheKeys, MarketCache } from '../../core/cache/market-cache.js';
+import { AppConfig } from '../../core/config/app-config.js';
+import { feedFor } from '../../alpaca/market-operations.js';
+import { PassThroughGateway, type UpstreamCall } from '../../alpaca/pass-through.gateway.js';
+import { MarketClockService } from '../market-clock.service.js';
+import type { CachePolicy, PassThroughRoute, RouteInput } from './pass-through-route.js';
+
+/** The cache key of a call: every path value and query parameter that changes the answer, and the feed. */
+function keyOf(name: string, call: UpstreamCall, feed: string | null): string {
+  const path = Object.fromEntries(Object.entries(call.path ?? {}).map(([k, v]) => [`path.${k}`, v]));
+  return cacheKeys.query(`pass:${name}`, { ...path, ...call.query, feed: feed ?? undefined });
+}
+
+/**
+ * Serves any pass-through route: cache first (concurrent misses share one upstream call), one
+ * Alpaca call through the budget and circuit breaker otherwise, then the route's answer with the
+ * provenance the adapter stamped. One page per request: a next_page_token is handed to the client,
+ * never followed here.
+ */
+@Injectable()
+export class PassThroughService {
+  constructor(
+    private readonly gateway: PassThroughGateway,
+    private readonly clock: MarketClockService,
+    private readonly cache: MarketCache,
+    private readonly config: AppConfig,
+  ) {}
+
+  async serve<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>, q: Q): Promise<Attributed<D>> {
+    const call = route.call(q);
+    const market = this.clock.status();
+    const feed = feedFor(route.operation, this.config);
+    const key = keyOf(route.name, call, feed);
+    const { sourced, cache } = await this.cache.through(key, this.ttl(route.cache, q.end, market), q.max_age_seconds, () =>
+      this.gateway.call(route.operation, call),
+    );
+    return new Attributed(route.answer(sourced.value, q, feed), sourced.provenance, cache, await market);
+  }
+
+  private async ttl(policy: CachePolicy, end: string | undefined, market: Promise<MarketStatus>): Promise<number> {
+    if (policy !== 'history') return this.cache.ttlSeconds(policy, await market);
+    // History ending before today (New York, per Alpaca's clock) will not change: keep it long.
+    const today = (await this.clock.today()) ?? new Date().toISOString().slice(0, 10);
+    const past = end !== undefined && end.slice(0, 10) < today;
+    return this.cache.ttlSeconds(past ? 'history_past' : 'history_recent', await market);
+  }
+}
