@@ -6,7 +6,9 @@ import { AlpacaOptionsDataGateway } from './alpaca-options-data.gateway.js';
 import { MarketDataGateway } from './market-data.gateway.js';
 import { MarketStreamGateway } from './market-stream.port.js';
 import { OptionsDataGateway } from './options-data.gateway.js';
+import { AlpacaTradeUpdatesGateway } from './alpaca-trade-updates.js';
 import { AlpacaTradingGateway } from './alpaca-trading.gateway.js';
+import { TradeUpdatesGateway } from './trade-updates.port.js';
 import { TradingGateway } from './trading.gateway.js';
 import { UpstreamResilience } from './resilience/upstream-resilience.js';
 
@@ -20,7 +22,8 @@ import { UpstreamResilience } from './resilience/upstream-resilience.js';
     { provide: OptionsDataGateway, useClass: AlpacaOptionsDataGateway },
     { provide: TradingGateway, useClass: AlpacaTradingGateway },
     { provide: MarketStreamGateway, useClass: AlpacaMarketStreamGateway },
+    { provide: TradeUpdatesGateway, useClass: AlpacaTradeUpdatesGateway },
   ],
-  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway],
+  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway, TradeUpdatesGateway],
 })
 export class AlpacaModule {}
