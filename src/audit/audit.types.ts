@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = [
   'order_cancel_requested',
   'order_canceled',
   'order_cancel_rejected',
+  /** An order event from Alpaca's trading stream (fill, partial_fill, canceled, expired, replaced, rejected): outcome = the event. */
+  'order_event',
   'api_key_created',
   'api_key_revoked',
   'api_key_roles_changed',
