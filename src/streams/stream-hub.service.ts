@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
 import { grants } from '../core/identity/roles.js';
 import type { Provenance } from '../core/attribution/provenance.js';
@@ -42,7 +42,7 @@ interface UpstreamState {
  * answers REST reads of it from the stream (`STREAM`).
  */
 @Injectable()
-export class StreamHub implements BeforeApplicationShutdown {
+export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootstrap {
   /** channel → symbol → subscribed sessions. */
   private readonly index: Record<ClientChannel, Map<string, Set<StreamSession>>> = Object.fromEntries(
     CLIENT_CHANNELS.map((c) => [c, new Map<string, Set<StreamSession>>()]),
@@ -77,8 +77,15 @@ export class StreamHub implements BeforeApplicationShutdown {
       streamed: (endpoint, union) => this.onStreamedUnion(endpoint, union),
       leadership: (endpoint, leading) => this.metrics.leader(endpoint, leading),
     });
-    // Not only while someone subscribes: every fill must reach the audit trail (one socket either way).
-    if (config.stream.tradeUpdates) feed.want('orders', { orders: new Set([ALL_ORDERS]) });
+  }
+
+  /**
+   * The trading stream is wanted at all times, not only while someone subscribes: every fill must
+   * reach the audit trail (one socket either way). Not before bootstrap: in a fleet, wanting writes
+   * to Redis, whose connection is made in its module's init.
+   */
+  onApplicationBootstrap(): void {
+    if (this.config.stream.tradeUpdates && !this.shuttingDown) this.feed.want('orders', { orders: new Set([ALL_ORDERS]) });
   }
 
   // ---- sessions ----
