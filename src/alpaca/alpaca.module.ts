@@ -8,7 +8,9 @@ import { PassThroughGateway } from './pass-through.gateway.js';
 import { MarketDataGateway } from './market-data.gateway.js';
 import { MarketStreamGateway } from './market-stream.port.js';
 import { OptionsDataGateway } from './options-data.gateway.js';
+import { AlpacaTradeUpdatesGateway } from './alpaca-trade-updates.js';
 import { AlpacaTradingGateway } from './alpaca-trading.gateway.js';
+import { TradeUpdatesGateway } from './trade-updates.port.js';
 import { TradingGateway } from './trading.gateway.js';
 import { UpstreamResilience } from './resilience/upstream-resilience.js';
 
@@ -23,7 +25,8 @@ import { UpstreamResilience } from './resilience/upstream-resilience.js';
     { provide: TradingGateway, useClass: AlpacaTradingGateway },
     { provide: PassThroughGateway, useClass: AlpacaPassThroughGateway },
     { provide: MarketStreamGateway, useClass: AlpacaMarketStreamGateway },
+    { provide: TradeUpdatesGateway, useClass: AlpacaTradeUpdatesGateway },
   ],
-  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway, PassThroughGateway],
+  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway, PassThroughGateway, TradeUpdatesGateway],
 })
 export class AlpacaModule {}

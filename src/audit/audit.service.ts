@@ -9,7 +9,7 @@ import type { Caller } from '../core/identity/caller.js';
 import type { Principal } from '../core/identity/principal.js';
 import { AuditStore } from './audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
-import type { AuditAction, AuditActor, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 
 export interface RecordInput {
   action: AuditAction;
@@ -81,10 +81,30 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Records the event unless one with the same dedupe key is already in the trail (null then):
+   * for events several instances may each see, such as order events around a leader handover.
+   */
+  async recordOnce(input: RecordInput, dedupeKey: string): Promise<AuditRecord | null> {
+    try {
+      const record = await this.store.appendOnce(this.entry(input), dedupeKey);
+      this.metrics.observeAuditEvent(input.action, record === null ? 'duplicate' : 'recorded');
+      if (record !== null) this.checkpointer.noteAppended();
+      return record;
+    } catch (e: unknown) {
+      this.metrics.observeAuditEvent(input.action, 'failed');
+      throw e;
+    }
+  }
+
   private append(input: RecordInput): Promise<AuditRecord> {
+    return this.store.append(this.entry(input));
+  }
+
+  private entry(input: RecordInput): AuditEntry {
     const caller = input.caller;
     const principal = input.principal ?? caller?.principal;
-    return this.store.append({
+    return {
       actor: actorOf(principal),
       action: input.action,
       resource: input.resource,
@@ -92,7 +112,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       request_id: caller === undefined ? (input.requestId ?? null) : caller.requestId,
       client_ip: caller === undefined ? (input.clientIp ?? principal?.ip ?? null) : caller.clientIp,
       details: input.details ?? {},
-    });
+    };
   }
 
   async recordOrRefuse(input: RecordInput): Promise<AuditRecord> {

@@ -8,6 +8,12 @@ export abstract class AuditStore {
   abstract readonly kind: 'jsonl' | 'postgres';
   abstract init(): Promise<void>;
   abstract append(entry: AuditEntry): Promise<AuditRecord>;
+  /**
+   * Appends unless a record with this dedupe key exists; null when it does (nothing written, the
+   * chain untouched). The key is stored as `details.dedupe_key`, inside the hashed record. The
+   * check and the insert are one atomic step for every writer of the trail (see each store).
+   */
+  abstract appendOnce(entry: AuditEntry, dedupeKey: string): Promise<AuditRecord | null>;
   abstract query(q: AuditQuery): Promise<AuditRecord[]>;
   /** The chain checked link by link (keyed) and held against the signed checkpoints. */
   abstract verify(): Promise<VerifyResult>;

@@ -24,6 +24,8 @@ export const AUDIT_ACTIONS = [
   'positions_close_all_outcome',
   'option_exercise_requested',
   'option_exercise_outcome',
+  /** An order event from Alpaca's trading stream (fill, partial_fill, canceled, expired, replaced, rejected): outcome = the event. */
+  'order_event',
   'api_key_created',
   'api_key_revoked',
   'api_key_roles_changed',

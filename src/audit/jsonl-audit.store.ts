@@ -7,6 +7,9 @@ import { UNKEYED, type AuditKeys } from './audit-keys.js';
 import { AuditStore, matches } from './audit.store.js';
 import { GENESIS_HASH, type AuditCheckpoint, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from './audit.types.js';
 
+/** Dedupe keys remembered (those of the latest records). */
+const RECENT_KEYS = 10_000;
+
 function parseLines(text: string): Array<AuditRecord | { unreadable: string }> {
   return text
     .split('\n')
@@ -34,6 +37,8 @@ export class JsonlAuditStore extends AuditStore {
   /** File size after our last write; a different size means another writer (the key CLI) appended. */
   private knownSize = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  /** Dedupe keys of the latest records, oldest first (a Set keeps insertion order). */
+  private readonly recentKeys = new Set<string>();
 
   /** Checkpoints live beside the trail, in their own file: `audit.jsonl` → `audit.checkpoints.jsonl`. */
   readonly checkpointPath: string;
@@ -54,15 +59,33 @@ export class JsonlAuditStore extends AuditStore {
   }
 
   append(entry: AuditEntry): Promise<AuditRecord> {
-    const run = this.queue.then(() => this.write(entry));
+    return this.enqueue(async () => {
+      const record = await this.write(entry, undefined);
+      if (record === null) throw new Error('audit append wrote nothing');
+      return record;
+    });
+  }
+
+  /**
+   * The file has one writing instance, and its writes run one at a time through the queue, so the
+   * check of the recent keys and the append are atomic. RECENT_KEYS bounds the memory: a duplicate
+   * event arrives within seconds of the first (a leader handover), not thousands of records later.
+   */
+  appendOnce(entry: AuditEntry, dedupeKey: string): Promise<AuditRecord | null> {
+    return this.enqueue(() => this.write({ ...entry, details: { ...entry.details, dedupe_key: dedupeKey } }, dedupeKey));
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(task);
     // The queue continues after a failure; the failure goes to this caller only.
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async write(entry: AuditEntry): Promise<AuditRecord> {
+  private async write(entry: AuditEntry, dedupeKey: string | undefined): Promise<AuditRecord | null> {
     if (this.handle === null) throw new Error('audit store is not open');
     if ((await this.handle.stat()).size !== this.knownSize) await this.catchUp();
+    if (dedupeKey !== undefined && this.recentKeys.has(dedupeKey)) return null;
     const record = chainRecord(entry, { seq: this.lastSeq + 1, prevHash: this.lastHash, time: new Date() }, this.keys);
     const line = `${JSON.stringify(record)}\n`;
     await this.handle.write(line);
@@ -70,12 +93,26 @@ export class JsonlAuditStore extends AuditStore {
     this.lastSeq = record.seq;
     this.lastHash = record.hash;
     this.knownSize = (await this.handle.stat()).size;
+    if (dedupeKey !== undefined) this.remember(dedupeKey);
     return record;
+  }
+
+  private remember(key: string): void {
+    this.recentKeys.add(key);
+    if (this.recentKeys.size <= RECENT_KEYS) return;
+    const oldest = this.recentKeys.values().next();
+    if (oldest.done !== true) this.recentKeys.delete(oldest.value);
   }
 
   /** Continues the chain from the file's real last record. */
   private async catchUp(): Promise<void> {
-    const last = [...(await this.readAll())].reverse().find((r): r is AuditRecord => !('unreadable' in r));
+    const records = await this.readAll();
+    this.recentKeys.clear();
+    for (const r of records.slice(-RECENT_KEYS)) {
+      const key = 'unreadable' in r ? undefined : r.details['dedupe_key'];
+      if (typeof key === 'string') this.remember(key);
+    }
+    const last = [...records].reverse().find((r): r is AuditRecord => !('unreadable' in r));
     this.lastSeq = last?.seq ?? 0;
     this.lastHash = last?.hash ?? GENESIS_HASH;
   }

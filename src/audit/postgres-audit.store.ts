@@ -43,7 +43,10 @@ CREATE TABLE IF NOT EXISTS audit_checkpoints (
   time      TEXT NOT NULL,
   kid       TEXT NOT NULL,
   signature TEXT NOT NULL
-);`;
+);
+CREATE UNIQUE INDEX IF NOT EXISTS audit_events_dedupe ON audit_events ((details->>'dedupe_key')) WHERE (details->>'dedupe_key') IS NOT NULL;`;
+/** unique_violation: only the dedupe index can raise it for a writer holding the chain lock. */
+const UNIQUE_VIOLATION = '23505';
 
 interface Row {
   seq: string;
@@ -100,10 +103,38 @@ export class PostgresAuditStore extends AuditStore {
   }
 
   async append(entry: AuditEntry): Promise<AuditRecord> {
+    const record = await this.insert(entry, undefined);
+    if (record === null) throw new Error('audit append wrote nothing');
+    return record;
+  }
+
+  /**
+   * Exactly once across instances: under the chain lock (which every writer takes) the key is
+   * looked up before the next seq is taken, so a duplicate consumes no seq and the chain stays
+   * whole. The unique index on `details->>'dedupe_key'` is the backstop should anything write
+   * without the lock; its violation rolls back and reads as "already recorded".
+   */
+  async appendOnce(entry: AuditEntry, dedupeKey: string): Promise<AuditRecord | null> {
+    try {
+      return await this.insert({ ...entry, details: { ...entry.details, dedupe_key: dedupeKey } }, dedupeKey);
+    } catch (e: unknown) {
+      if (typeof e === 'object' && e !== null && 'code' in e && e.code === UNIQUE_VIOLATION) return null;
+      throw e;
+    }
+  }
+
+  private async insert(entry: AuditEntry, dedupeKey: string | undefined): Promise<AuditRecord | null> {
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
+      if (dedupeKey !== undefined) {
+        const seen = await client.query("SELECT 1 FROM audit_events WHERE details->>'dedupe_key' = $1 LIMIT 1", [dedupeKey]);
+        if (seen.rowCount !== 0) {
+          await client.query('ROLLBACK');
+          return null;
+        }
+      }
       const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
       const last = head.rows[0];
       const record = chainRecord(entry, { seq: last === undefined ? 1 : Number(last.seq) + 1, prevHash: last?.hash ?? GENESIS_HASH, time: new Date() }, this.keys);

@@ -46,6 +46,24 @@ const serverMessages: Record<string, Schema> = {
   bar: data('bar', 'Minute bar (channel bars).', { open: num, high: num, low: num, close: num, volume: num, trade_count: { type: ['integer', 'null'] }, vwap: { type: ['number', 'null'] } }),
   option_quote: data('option_quote', 'Option quote (channel option_quotes).', { ...quoteFields, condition: str }),
   option_trade: data('option_trade', 'Option trade (channel option_trades).', { price: num, size: num, exchange: str, condition: str }),
+  order_update: message(
+    'order_update',
+    "An order event of the gateway's Alpaca account (channel orders: trader, admin), from Alpaca's trade_updates; also written once to the audit trail when it is a fill, partial_fill, canceled, expired, replaced or rejected.",
+    {
+      event: { type: 'string', description: "Alpaca's event name: new, fill, partial_fill, canceled, expired, done_for_day, replaced, rejected, pending_new, … (unknown names are passed on)." },
+      order_id: { type: 'string', description: 'order.id, repeated.' },
+      symbol: { type: ['string', 'null'], description: 'order.symbol, repeated.' },
+      timestamp: { type: ['string', 'null'], description: "Alpaca's event timestamp, verbatim; null when Alpaca sent none (e.g. new)." },
+      execution_id: { type: 'string', description: 'Fills only.' },
+      price: { type: 'string', description: 'Fills only: decimal string as Alpaca sent it.' },
+      qty: { type: 'string', description: 'Fills only: decimal string as Alpaca sent it.' },
+      position_qty: { type: 'string', description: 'Fills only: the position after the fill (signed), as Alpaca sent it.' },
+      order: { type: 'object', description: 'The Order object exactly as Alpaca sent it (decimals as strings).' },
+      received_at: provenance['received_at'],
+      provider: provenance['provider'],
+    },
+    ['event', 'order_id', 'symbol', 'timestamp', 'order', 'received_at', 'provider'],
+  ),
   gap: message('gap', 'The upstream stream was interrupted; data between from and to may be missing (refetch a REST snapshot).', {
     stream: { type: 'string', enum: ['stocks', 'options', 'orders'] }, from: str, to: str, reason: str,
   }, ['stream', 'from', 'to', 'reason']),
@@ -56,7 +74,7 @@ const serverMessages: Record<string, Schema> = {
 const channelArrays = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, { ...symbolList, description: c.startsWith('option_') ? 'OCC option symbols (premium).' : 'Tickers (viewer).' }]));
 const clientMessages: Record<string, Schema> = {
   auth: { name: 'auth', summary: 'Browsers: credentials as the first frame.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'auth' }, token: str, api_key: str } } },
-  subscribe: { name: 'subscribe', summary: 'Adds symbols to channels.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'subscribe' }, ...channelArrays, orders: { type: 'boolean' } } } },
+  subscribe: { name: 'subscribe', summary: 'Adds symbols to channels.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'subscribe' }, ...channelArrays, orders: { type: 'boolean', description: 'true: also the order_update events (trader, admin).' } } } },
   unsubscribe: { name: 'unsubscribe', summary: 'Removes symbols from channels.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'unsubscribe' }, ...channelArrays, orders: { type: 'boolean' } } } },
 };
 
@@ -69,10 +87,10 @@ export function asyncApiDocument(): Schema {
       title: 'opitios-alpaca client stream',
       version: '1',
       description:
-        "Alpaca's market-data streams, one upstream socket per endpoint, fanned out. Server frames are JSON arrays of messages; " +
+        "Alpaca's market-data streams and the account's order events (trade_updates), one upstream socket per stream, fanned out. Server frames are JSON arrays of messages; " +
         `client frames are single JSON objects. Close codes: ${CLOSE_CODES.authentication} authentication, ${CLOSE_CODES.slowConsumer} slow consumer, ` +
         `${CLOSE_CODES.policy} too many connections, ${CLOSE_CODES.shutdown} shutdown. The same messages are served as Server-Sent Events at ` +
-        'GET /api/v1/stream/events?quotes=AAPL,TSLA&option_quotes=… (event: type, data: JSON).',
+        'GET /api/v1/stream/events?quotes=AAPL,TSLA&option_quotes=…&orders=true (event: type, data: JSON).',
     },
     servers: { gateway: { host: 'localhost:3000', protocol: 'ws', description: 'The gateway itself; credentials on the upgrade (Authorization: Bearer, X-API-Key) or an auth frame.' } },
     channels: {

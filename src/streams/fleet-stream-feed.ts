@@ -1,24 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import {
-  ENDPOINT_CHANNELS,
-  MarketStreamGateway,
-  type StreamData,
-  type StreamEndpoint,
-  type UpstreamStream,
-  type UpstreamStreamProblem,
-  type UpstreamStreamStatus,
-  type UpstreamSubscription,
-} from '../alpaca/market-stream.port.js';
+import type { UpstreamStreamProblem, UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
+import { FeedUpstreams, type FeedUpstream } from './feed-upstreams.js';
 import { LocalStreamFeed } from './local-stream-feed.js';
-import { isEmpty, StreamFeed, type FeedListener, type StatusInfo } from './stream-feed.js';
+import { FEED_CHANNELS, FEED_STREAMS, isEmpty, StreamFeed, type FeedData, type FeedListener, type FeedStream, type FeedSubscription, type StatusInfo } from './stream-feed.js';
 import { StreamMetrics } from './stream-metrics.js';
 
-const ENDPOINTS: readonly StreamEndpoint[] = ['stocks', 'options'];
+const ENDPOINTS = FEED_STREAMS;
 const PREFIX = 'opitios:stream:';
 /** The leader renews every RENEW_MS a lease of LEASE_MS; followers try to take it every RENEW_MS. */
 export const LEASE_MS = 5000;
@@ -36,18 +28,18 @@ interface WantsEntry {
   wanted: Wanted;
 }
 type Relay =
-  | { kind: 'data'; leader: string; receivedAt: string; messages: StreamData[] }
+  | { kind: 'data'; leader: string; receivedAt: string; messages: FeedData[] }
   | { kind: 'status'; leader: string; status: UpstreamStreamStatus; info: StatusInfo }
   | { kind: 'refused'; leader: string; problem: UpstreamStreamProblem }
   | { kind: 'wants'; from: string };
 
 interface Endpoint {
   /** This instance's own union. */
-  local: UpstreamSubscription;
+  local: FeedSubscription;
   /** Every live instance's union, as last read from Redis (this one's included). */
   fleet: Map<string, Wanted>;
   leading: boolean;
-  upstream: UpstreamStream | null;
+  upstream: FeedUpstream | null;
   linger: NodeJS.Timeout | null;
   /** The status clients of this instance last heard. */
   status: UpstreamStreamStatus | 'none';
@@ -59,12 +51,12 @@ interface Endpoint {
 }
 
 const keys = {
-  lease: (e: StreamEndpoint): string => `${PREFIX}{${e}}:leader`,
-  wants: (e: StreamEndpoint): string => `${PREFIX}{${e}}:wants`,
-  channel: (e: StreamEndpoint): string => `${PREFIX}${e}:relay`,
+  lease: (e: FeedStream): string => `${PREFIX}{${e}}:leader`,
+  wants: (e: FeedStream): string => `${PREFIX}{${e}}:wants`,
+  channel: (e: FeedStream): string => `${PREFIX}${e}:relay`,
 };
 
-function toWanted(s: UpstreamSubscription): Wanted {
+function toWanted(s: FeedSubscription): Wanted {
   const out: Wanted = {};
   for (const [channel, set] of Object.entries(s)) if (set !== undefined && set.size > 0) out[channel] = [...set];
   return out;
@@ -88,7 +80,7 @@ function toWanted(s: UpstreamSubscription): Wanted {
 @Injectable()
 export class FleetStreamFeed extends StreamFeed {
   readonly instanceId = `gw-${randomUUID()}`;
-  private readonly endpoints: Record<StreamEndpoint, Endpoint>;
+  private readonly endpoints: Record<FeedStream, Endpoint>;
   private listener: FeedListener | null = null;
   private subscriber: Redis | null = null;
   private timer: NodeJS.Timeout | null = null;
@@ -98,7 +90,7 @@ export class FleetStreamFeed extends StreamFeed {
   private fallback: LocalStreamFeed | null = null;
 
   constructor(
-    private readonly gateway: MarketStreamGateway,
+    private readonly upstreamsOf: FeedUpstreams,
     private readonly redis: RedisService,
     private readonly config: AppConfig,
     private readonly logger: WinstonLogger,
@@ -108,7 +100,7 @@ export class FleetStreamFeed extends StreamFeed {
     const fresh = (): Endpoint => ({
       local: {}, fleet: new Map(), leading: false, upstream: null, linger: null, status: 'none', leader: null, lastDataAt: null, interruptedFrom: null, interruptedWhy: null,
     });
-    this.endpoints = { stocks: fresh(), options: fresh() };
+    this.endpoints = { stocks: fresh(), options: fresh(), orders: fresh() };
   }
 
   private get client(): Redis {
@@ -129,7 +121,7 @@ export class FleetStreamFeed extends StreamFeed {
     this.timer.unref();
   }
 
-  want(endpoint: StreamEndpoint, wanted: UpstreamSubscription): void {
+  want(endpoint: FeedStream, wanted: FeedSubscription): void {
     const e = this.endpoints[endpoint];
     e.local = wanted;
     e.fleet.set(this.instanceId, toWanted(wanted));
@@ -141,12 +133,12 @@ export class FleetStreamFeed extends StreamFeed {
   }
 
   /** The fleet's wants read again; the leader applies them upstream at once. */
-  private async refresh(endpoint: StreamEndpoint): Promise<void> {
+  private async refresh(endpoint: FeedStream): Promise<void> {
     await this.readWants(endpoint);
     if (this.endpoints[endpoint].leading) this.applyUpstream(endpoint);
   }
 
-  otherSymbols(endpoint: StreamEndpoint): ReadonlySet<string> {
+  otherSymbols(endpoint: FeedStream): ReadonlySet<string> {
     const out = new Set<string>();
     for (const [id, wanted] of this.endpoints[endpoint].fleet) {
       if (id === this.instanceId) continue;
@@ -155,12 +147,12 @@ export class FleetStreamFeed extends StreamFeed {
     return out;
   }
 
-  status(endpoint: StreamEndpoint): UpstreamStreamStatus | 'none' {
+  status(endpoint: FeedStream): UpstreamStreamStatus | 'none' {
     return this.endpoints[endpoint].status;
   }
 
   /** Whether this instance holds the endpoint's lease (tests, metrics). */
-  isLeader(endpoint: StreamEndpoint): boolean {
+  isLeader(endpoint: FeedStream): boolean {
     return this.endpoints[endpoint].leading;
   }
 
@@ -202,7 +194,7 @@ export class FleetStreamFeed extends StreamFeed {
   }
 
   /** Rewrites this instance's entry (the heartbeat); `notify` tells the fleet it changed. */
-  private async publishWants(endpoint: StreamEndpoint, notify = false): Promise<void> {
+  private async publishWants(endpoint: FeedStream, notify = false): Promise<void> {
     const e = this.endpoints[endpoint];
     const entry: WantsEntry = { at: Date.now(), wanted: toWanted(e.local) };
     if (isEmpty(e.local)) await this.client.hdel(keys.wants(endpoint), this.instanceId);
@@ -210,7 +202,7 @@ export class FleetStreamFeed extends StreamFeed {
     if (notify) await this.client.publish(keys.channel(endpoint), JSON.stringify({ kind: 'wants', from: this.instanceId } satisfies Relay));
   }
 
-  private async readWants(endpoint: StreamEndpoint): Promise<void> {
+  private async readWants(endpoint: FeedStream): Promise<void> {
     const e = this.endpoints[endpoint];
     const all = await this.client.hgetall(keys.wants(endpoint));
     const now = Date.now();
@@ -229,12 +221,12 @@ export class FleetStreamFeed extends StreamFeed {
   }
 
   /** The fleet union, capped at the plan's symbol limit (instances refuse beyond it; a race may still pass it). */
-  private union(endpoint: StreamEndpoint): UpstreamSubscription {
+  private union(endpoint: FeedStream): FeedSubscription {
     const out: Partial<Record<string, Set<string>>> = {};
     const counted = new Set<string>();
     const max = this.config.stream.maxUpstreamSymbols;
     const entries = [...this.endpoints[endpoint].fleet.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const channel of ENDPOINT_CHANNELS[endpoint]) {
+    for (const channel of FEED_CHANNELS[endpoint]) {
       for (const [, wanted] of entries) {
         for (const symbol of wanted[channel] ?? []) {
           if (!counted.has(symbol) && counted.size >= max) continue;
@@ -246,7 +238,7 @@ export class FleetStreamFeed extends StreamFeed {
     return out;
   }
 
-  private async lead(endpoint: StreamEndpoint): Promise<void> {
+  private async lead(endpoint: FeedStream): Promise<void> {
     const e = this.endpoints[endpoint];
     const lease = keys.lease(endpoint);
     if (e.leading) {
@@ -274,7 +266,7 @@ export class FleetStreamFeed extends StreamFeed {
   }
 
   /** A new leader (or none): until it says `live`, this instance cannot vouch for continuity. */
-  private noticeLeader(endpoint: StreamEndpoint, leader: string | null): void {
+  private noticeLeader(endpoint: FeedStream, leader: string | null): void {
     const e = this.endpoints[endpoint];
     if (leader === e.leader) return;
     if (leader !== null) this.metrics.leaseChanged(endpoint);
@@ -285,7 +277,7 @@ export class FleetStreamFeed extends StreamFeed {
     e.leader = leader;
   }
 
-  private applyUpstream(endpoint: StreamEndpoint): void {
+  private applyUpstream(endpoint: FeedStream): void {
     const e = this.endpoints[endpoint];
     const union = this.union(endpoint);
     if (isEmpty(union)) {
@@ -307,19 +299,23 @@ export class FleetStreamFeed extends StreamFeed {
     e.upstream.update(union);
   }
 
-  private openUpstream(endpoint: StreamEndpoint): UpstreamStream {
+  private openUpstream(endpoint: FeedStream): FeedUpstream {
     this.logger.event('info', 'stream_upstream_open', { stream: endpoint, leader: this.instanceId });
     const publish = (relay: Relay): void => {
       this.client.publish(keys.channel(endpoint), JSON.stringify(relay)).catch((err: unknown) => this.redisFailed(err));
     };
-    return this.gateway.open(endpoint, {
-      data: (messages, receivedAt) => publish({ kind: 'data', leader: this.instanceId, receivedAt, messages: [...messages] }),
+    return this.upstreamsOf.open(endpoint, {
+      data: (messages, receivedAt) => {
+        // Once per upstream message, here on the leader that read it; every instance gets the relay.
+        this.listener?.read(endpoint, messages, receivedAt);
+        publish({ kind: 'data', leader: this.instanceId, receivedAt, messages: [...messages] });
+      },
       status: (status, info) => publish({ kind: 'status', leader: this.instanceId, status, info }),
       refused: (problem) => publish({ kind: 'refused', leader: this.instanceId, problem }),
     });
   }
 
-  private async stepDown(endpoint: StreamEndpoint, why: string): Promise<void> {
+  private async stepDown(endpoint: FeedStream, why: string): Promise<void> {
     const e = this.endpoints[endpoint];
     if (e.linger !== null) {
       clearTimeout(e.linger);
@@ -367,7 +363,7 @@ export class FleetStreamFeed extends StreamFeed {
     }
   }
 
-  private onLeaderStatus(endpoint: StreamEndpoint, status: UpstreamStreamStatus, info: StatusInfo): void {
+  private onLeaderStatus(endpoint: FeedStream, status: UpstreamStreamStatus, info: StatusInfo): void {
     const e = this.endpoints[endpoint];
     if (status === 'closed') return;
     let shown = info;
@@ -426,7 +422,7 @@ export class FleetStreamFeed extends StreamFeed {
 
   /** While Redis is away: this instance's own sockets, its clients' union only; a gap when data flows. */
   private startFallback(): void {
-    const local = new LocalStreamFeed(this.gateway, this.config, this.logger);
+    const local = new LocalStreamFeed(this.upstreamsOf, this.config, this.logger);
     this.fallback = local;
     local.start({
       data: (endpoint, messages, receivedAt) => {
@@ -435,6 +431,9 @@ export class FleetStreamFeed extends StreamFeed {
         if (ep.interruptedFrom !== null) this.onLeaderStatus(endpoint, 'live', {});
         ep.lastDataAt = receivedAt;
         this.listener?.data(endpoint, messages, receivedAt);
+      },
+      read: (endpoint, messages, receivedAt) => {
+        if (this.fallback === local) this.listener?.read(endpoint, messages, receivedAt);
       },
       status: (endpoint, status, info) => {
         if (this.fallback === local) this.onLeaderStatus(endpoint, status, info);

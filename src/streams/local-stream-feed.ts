@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { MarketStreamGateway, type StreamEndpoint, type UpstreamStream, type UpstreamStreamStatus, type UpstreamSubscription } from '../alpaca/market-stream.port.js';
+import type { UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
-import { isEmpty, StreamFeed, type FeedListener } from './stream-feed.js';
+import { FeedUpstreams, type FeedUpstream } from './feed-upstreams.js';
+import { isEmpty, StreamFeed, type FeedListener, type FeedStream, type FeedSubscription } from './stream-feed.js';
 
 interface Upstream {
-  stream: UpstreamStream;
+  stream: FeedUpstream;
   status: UpstreamStreamStatus;
   linger: NodeJS.Timeout | null;
 }
@@ -13,18 +14,18 @@ interface Upstream {
 const NO_SYMBOLS: ReadonlySet<string> = new Set();
 
 /**
- * This instance's own Alpaca sockets: at most one per endpoint, opened on the first wanted symbol,
+ * This instance's own Alpaca sockets: at most one per stream (stocks, options, orders), opened on the first wanted symbol,
  * told the whole union on every change (the stream client sends Alpaca only the differences),
  * closed STREAM_UPSTREAM_LINGER_MS after the union empties.
  */
 @Injectable()
 export class LocalStreamFeed extends StreamFeed {
-  private readonly upstreams = new Map<StreamEndpoint, Upstream>();
+  private readonly upstreams = new Map<FeedStream, Upstream>();
   private listener: FeedListener | null = null;
   private closed = false;
 
   constructor(
-    private readonly gateway: MarketStreamGateway,
+    private readonly upstreamsOf: FeedUpstreams,
     private readonly config: AppConfig,
     private readonly logger: WinstonLogger,
   ) {
@@ -35,7 +36,7 @@ export class LocalStreamFeed extends StreamFeed {
     this.listener = listener;
   }
 
-  want(endpoint: StreamEndpoint, wanted: UpstreamSubscription): void {
+  want(endpoint: FeedStream, wanted: FeedSubscription): void {
     this.listener?.streamed(endpoint, wanted);
     let up = this.upstreams.get(endpoint);
     if (isEmpty(wanted)) {
@@ -62,7 +63,7 @@ export class LocalStreamFeed extends StreamFeed {
     return NO_SYMBOLS;
   }
 
-  status(endpoint: StreamEndpoint): UpstreamStreamStatus | 'none' {
+  status(endpoint: FeedStream): UpstreamStreamStatus | 'none' {
     return this.upstreams.get(endpoint)?.status ?? 'none';
   }
 
@@ -77,7 +78,7 @@ export class LocalStreamFeed extends StreamFeed {
     await Promise.all(closing);
   }
 
-  private scheduleClose(endpoint: StreamEndpoint, up: Upstream): void {
+  private scheduleClose(endpoint: FeedStream, up: Upstream): void {
     if (up.linger !== null) return;
     up.linger = setTimeout(() => {
       up.linger = null;
@@ -88,10 +89,14 @@ export class LocalStreamFeed extends StreamFeed {
     up.linger.unref();
   }
 
-  private open(endpoint: StreamEndpoint): UpstreamStream {
+  private open(endpoint: FeedStream): FeedUpstream {
     this.logger.event('info', 'stream_upstream_open', { stream: endpoint });
-    return this.gateway.open(endpoint, {
-      data: (messages, receivedAt) => this.listener?.data(endpoint, messages, receivedAt),
+    return this.upstreamsOf.open(endpoint, {
+      data: (messages, receivedAt) => {
+        // This instance read them itself: it does the once-per-message work too.
+        this.listener?.read(endpoint, messages, receivedAt);
+        this.listener?.data(endpoint, messages, receivedAt);
+      },
       status: (status, info) => {
         const up = this.upstreams.get(endpoint);
         if (up !== undefined) up.status = status;

@@ -40,22 +40,25 @@ export class StreamEventsController {
 
   @Get('events')
   @Roles('market:read')
-  @ApiOperation({ summary: 'The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium.' })
+  @ApiOperation({
+    summary: 'The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium; orders=true (order_update events) needs trader or admin.',
+  })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'quotes', required: false, example: 'AAPL,TSLA' })
   @ApiQuery({ name: 'trades', required: false })
   @ApiQuery({ name: 'bars', required: false })
   @ApiQuery({ name: 'option_quotes', required: false, example: 'AAPL240426C00162500' })
   @ApiQuery({ name: 'option_trades', required: false })
+  @ApiQuery({ name: 'orders', required: false, enum: ['true', 'false'], description: "The account's order events (trader, admin)." })
   @ApiOkResponse({ description: 'text/event-stream: connected, authenticated, subscription, then data, gap, dropped and error events.' })
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_OPTION_SYMBOL', 'INVALID_PARAMETER', 'INSUFFICIENT_PERMISSIONS', 'STREAM_SYMBOL_LIMIT', 'RATE_LIMIT_EXCEEDED')
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_OPTION_SYMBOL', 'INVALID_PARAMETER', 'INSUFFICIENT_PERMISSIONS', 'STREAM_SYMBOL_LIMIT', 'RATE_LIMIT_EXCEEDED', 'UPSTREAM_STREAM_UNAVAILABLE')
   events(@Query() query: Record<string, unknown>, @CurrentUser() principal: Principal | undefined, @Req() req: Request, @Res() res: Response): void {
     if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
-    const lists = channelLists(query);
+    const { lists, orders } = channelLists(query);
     const session = this.hub.open(new SseSink(res), principal.ip);
     try {
       this.hub.authenticate(session, principal, null);
-      this.hub.subscribe(session, lists);
+      this.hub.subscribe(session, lists, orders);
     } catch (e: unknown) {
       this.hub.close(session);
       throw e;
@@ -79,15 +82,23 @@ export class StreamEventsController {
   }
 }
 
-function channelLists(query: Record<string, unknown>): ChannelLists {
+function channelLists(query: Record<string, unknown>): { lists: ChannelLists; orders: boolean } {
   const lists: ChannelLists = {};
+  let orders = false;
   for (const [key, value] of Object.entries(query)) {
+    if (key === 'orders') {
+      if (value !== 'true' && value !== 'false') throw new AppError('INVALID_PARAMETER', { message: '"orders" must be true or false.', details: { field: 'orders' } });
+      orders = value === 'true';
+      continue;
+    }
     if (!(CLIENT_CHANNELS as readonly string[]).includes(key)) {
-      throw new AppError('INVALID_PARAMETER', { message: `Unknown channel "${key.slice(0, 40)}".`, details: { channels: CLIENT_CHANNELS } });
+      throw new AppError('INVALID_PARAMETER', { message: `Unknown channel "${key.slice(0, 40)}".`, details: { channels: [...CLIENT_CHANNELS, 'orders'] } });
     }
     if (typeof value !== 'string' || value === '') throw new AppError('INVALID_PARAMETER', { message: `"${key}" must be a comma-separated symbol list.`, details: { field: key } });
     lists[key as ClientChannel] = value.split(',');
   }
-  if (Object.keys(lists).length === 0) throw new AppError('INVALID_PARAMETER', { message: 'Name at least one channel, e.g. ?quotes=AAPL,TSLA.', details: { channels: CLIENT_CHANNELS } });
-  return lists;
+  if (Object.keys(lists).length === 0 && !orders) {
+    throw new AppError('INVALID_PARAMETER', { message: 'Name at least one channel, e.g. ?quotes=AAPL,TSLA or ?orders=true.', details: { channels: [...CLIENT_CHANNELS, 'orders'] } });
+  }
+  return { lists, orders };
 }

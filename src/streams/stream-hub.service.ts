@@ -1,5 +1,5 @@
-import { BeforeApplicationShutdown, Injectable } from '@nestjs/common';
-import type { StreamData, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import type { StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
 import { grants } from '../core/identity/roles.js';
 import type { Provenance } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
@@ -8,11 +8,13 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamMetrics } from './stream-metrics.js';
 import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
-import { StreamFeed, symbolsOf, type StatusInfo } from './stream-feed.js';
+import { OrderChannel } from './order-channel.js';
+import { OrderEventAudit } from './order-event-audit.js';
+import { ALL_ORDERS, StreamFeed, symbolsOf, type FeedData, type FeedStream, type FeedSubscription, type StatusInfo } from './stream-feed.js';
 import { StreamSession } from './stream-session.js';
 
 const OFFICIAL_STREAM_HOSTS = new Set(['stream.data.alpaca.markets', 'stream.data.sandbox.alpaca.markets']);
-const DATA_TYPE_CHANNEL: Readonly<Record<StreamData['type'], ClientChannel>> = {
+const DATA_TYPE_CHANNEL: Readonly<Record<Exclude<FeedData['type'], 'order_update'>, ClientChannel>> = {
   quote: 'quotes',
   trade: 'trades',
   bar: 'bars',
@@ -21,7 +23,7 @@ const DATA_TYPE_CHANNEL: Readonly<Record<StreamData['type'], ClientChannel>> = {
 };
 
 /** An upstream problem as the catalog error clients get, naming the stream it concerns. */
-function problemMessage(endpoint: StreamEndpoint, problem: UpstreamStreamProblem): OutboundMessage {
+function problemMessage(endpoint: FeedStream, problem: UpstreamStreamProblem): OutboundMessage {
   return errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }));
 }
 
@@ -40,12 +42,14 @@ interface UpstreamState {
  * answers REST reads of it from the stream (`STREAM`).
  */
 @Injectable()
-export class StreamHub implements BeforeApplicationShutdown {
+export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootstrap {
   /** channel → symbol → subscribed sessions. */
   private readonly index: Record<ClientChannel, Map<string, Set<StreamSession>>> = Object.fromEntries(
     CLIENT_CHANNELS.map((c) => [c, new Map<string, Set<StreamSession>>()]),
   ) as Record<ClientChannel, Map<string, Set<StreamSession>>>;
-  private readonly upstreams = new Map<StreamEndpoint, UpstreamState>();
+  private readonly upstreams = new Map<FeedStream, UpstreamState>();
+  /** The `orders` channel: Alpaca's trading stream, held at all times (ALPACA_TRADE_UPDATES) for the audit trail. */
+  private readonly orders: OrderChannel;
   /** Stock symbols whose quotes/trades the cache holds from the stream, per kind. */
   private readonly streamedKeys = { quote: new Set<string>(), trade: new Set<string>() };
   private readonly sessions = new Set<StreamSession>();
@@ -60,16 +64,28 @@ export class StreamHub implements BeforeApplicationShutdown {
     private readonly cache: MarketCache,
     private readonly metrics: StreamMetrics,
     private readonly logger: WinstonLogger,
+    private readonly orderAudit: OrderEventAudit,
   ) {
     this.providerHost = new URL(config.stream.url).host;
     this.provider = OFFICIAL_STREAM_HOSTS.has(this.providerHost) ? 'alpaca' : 'non_alpaca_host';
+    this.orders = new OrderChannel(config.stream.tradeUpdates, config.alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca');
     feed.start({
       data: (endpoint, messages, receivedAt) => this.onData(endpoint, messages, receivedAt),
+      read: (endpoint, messages, receivedAt) => this.onRead(endpoint, messages, receivedAt),
       status: (endpoint, status, info) => this.onStatus(endpoint, status, info),
       refused: (endpoint, problem) => this.broadcast(endpoint, problemMessage(endpoint, problem)),
       streamed: (endpoint, union) => this.onStreamedUnion(endpoint, union),
       leadership: (endpoint, leading) => this.metrics.leader(endpoint, leading),
     });
+  }
+
+  /**
+   * The trading stream is wanted at all times, not only while someone subscribes: every fill must
+   * reach the audit trail (one socket either way). Not before bootstrap: in a fleet, wanting writes
+   * to Redis, whose connection is made in its module's init.
+   */
+  onApplicationBootstrap(): void {
+    if (this.config.stream.tradeUpdates && !this.shuttingDown) this.feed.want('orders', { orders: new Set([ALL_ORDERS]) });
   }
 
   // ---- sessions ----
@@ -112,6 +128,7 @@ export class StreamHub implements BeforeApplicationShutdown {
     }
     const all: ChannelLists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, [...session.subscription[c]]]));
     this.remove(session, all);
+    this.orders.remove(session);
   }
 
   sessionsOf(): ReadonlySet<StreamSession> {
@@ -124,10 +141,11 @@ export class StreamHub implements BeforeApplicationShutdown {
    * Adds to the session's subscription, all or nothing: bad symbols, a channel the role lacks, or a
    * symbol limit refuse the whole request with a catalog error and change nothing.
    */
-  subscribe(session: StreamSession, lists: ChannelLists): void {
+  subscribe(session: StreamSession, lists: ChannelLists, orders = false): void {
     const principal = session.principal;
     if (principal === null) throw new AppError('AUTHENTICATION_REQUIRED');
     const wanted = this.normalize(lists);
+    if (orders) this.orders.check(principal);
     for (const channel of Object.keys(wanted) as ClientChannel[]) {
       const permission = CHANNEL_SOURCE[channel].permission;
       if (!grants(principal.roles, permission)) {
@@ -164,12 +182,15 @@ export class StreamHub implements BeforeApplicationShutdown {
       }
     }
     for (const endpoint of touched) this.sync(endpoint);
+    if (orders && !session.orders) this.orders.add(session);
     this.metrics.subscriptions(this.subscriptionCount());
     this.tellProblem(session, wanted);
   }
 
-  unsubscribe(session: StreamSession, lists: ChannelLists): void {
+  /** `orders`: true leaves the orders channel (false, like an absent key, changes nothing). */
+  unsubscribe(session: StreamSession, lists: ChannelLists, orders = false): void {
     this.remove(session, this.normalize(lists));
+    if (orders) this.orders.remove(session);
   }
 
   private remove(session: StreamSession, lists: ChannelLists): void {
@@ -251,7 +272,13 @@ export class StreamHub implements BeforeApplicationShutdown {
     this.feed.want(endpoint, wanted);
   }
 
-  private onData(endpoint: StreamEndpoint, messages: readonly StreamData[], receivedAt: string): void {
+  private onData(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
+    if (endpoint === 'orders') {
+      this.metrics.upstreamMessages(endpoint, messages.length);
+      const deliveries = this.orders.deliver(messages, receivedAt);
+      if (deliveries > 0) this.metrics.delivered(deliveries, Date.parse(receivedAt));
+      return;
+    }
     const feed = endpoint === 'stocks' ? this.config.alpaca.stockFeed : this.config.alpaca.optionsFeed;
     this.metrics.upstreamMessages(endpoint, messages.length);
     const receivedMs = Date.parse(receivedAt);
@@ -259,6 +286,7 @@ export class StreamHub implements BeforeApplicationShutdown {
     const perSession = new Map<StreamSession, OutboundMessage[]>();
     let deliveries = 0;
     for (const m of messages) {
+      if (m.type === 'order_update') continue;
       // The cache takes every streamed stock quote/trade (in a fleet also those of other instances' clients).
       if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, m.data.timestamp, receivedMs);
       const channel = DATA_TYPE_CHANNEL[m.type];
@@ -276,8 +304,15 @@ export class StreamHub implements BeforeApplicationShutdown {
     if (deliveries > 0) this.metrics.delivered(deliveries, receivedMs);
   }
 
-  private onStatus(endpoint: StreamEndpoint, status: UpstreamStreamStatus, info: StatusInfo): void {
+  /** On the instance that read them from Alpaca: order events go to the audit trail (once, whoever else saw them). */
+  private onRead(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
+    if (endpoint !== 'orders') return;
+    this.orderAudit.record(messages.flatMap((m) => (m.type === 'order_update' ? [m.data] : [])), receivedAt);
+  }
+
+  private onStatus(endpoint: FeedStream, status: UpstreamStreamStatus, info: StatusInfo): void {
     this.upstreams.set(endpoint, { status, problem: info.problem ?? null });
+    if (endpoint === 'orders') this.orders.upstreamProblem(status === 'failed' ? (info.problem ?? null) : null);
     this.metrics.upstreamStatus(endpoint, status);
     this.logger.event(status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info', 'stream_upstream_status', {
       stream: endpoint,
@@ -295,7 +330,8 @@ export class StreamHub implements BeforeApplicationShutdown {
   }
 
   /** A control message to every session subscribed to anything on the endpoint, once each. */
-  private broadcast(endpoint: StreamEndpoint, message: OutboundMessage): void {
+  private broadcast(endpoint: FeedStream, message: OutboundMessage): void {
+    if (endpoint === 'orders') return this.orders.broadcast(message);
     const reached = new Set<StreamSession>();
     for (const channel of CLIENT_CHANNELS) {
       if (CHANNEL_SOURCE[channel].endpoint !== endpoint) continue;
@@ -326,7 +362,7 @@ export class StreamHub implements BeforeApplicationShutdown {
   }
 
   /** A symbol no longer streamed (by anyone) loses its STREAM answer: REST goes back to Alpaca. */
-  private onStreamedUnion(endpoint: StreamEndpoint, union: UpstreamSubscription): void {
+  private onStreamedUnion(endpoint: FeedStream, union: FeedSubscription): void {
     this.metrics.union(endpoint, symbolsOf(union).size);
     if (endpoint !== 'stocks') return;
     for (const kind of ['quote', 'trade'] as const) {
@@ -336,7 +372,7 @@ export class StreamHub implements BeforeApplicationShutdown {
   }
 
   /** After an interruption the kept values are no longer the latest: REST goes back to Alpaca until ticks flow. */
-  private clearStreamed(endpoint: StreamEndpoint): void {
+  private clearStreamed(endpoint: FeedStream): void {
     if (endpoint !== 'stocks') return;
     for (const kind of ['quote', 'trade'] as const) for (const symbol of [...this.streamedKeys[kind]]) this.unsetStreamed(kind, symbol);
   }
@@ -369,7 +405,7 @@ export class StreamHub implements BeforeApplicationShutdown {
   }
 
   /** For tests and metrics: what each upstream stream wants. */
-  upstreamStatus(endpoint: StreamEndpoint): UpstreamStreamStatus | 'none' {
+  upstreamStatus(endpoint: FeedStream): UpstreamStreamStatus | 'none' {
     return this.feed.status(endpoint);
   }
 }

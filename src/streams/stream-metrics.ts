@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { StreamEndpoint, UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
+import type { UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { FEED_STREAMS, type FeedStream } from './stream-feed.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
 export const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
@@ -32,7 +33,7 @@ export class StreamMetrics {
     this.subscriptionsGauge = new Gauge({ name: 'opitios_stream_subscriptions', help: 'Distinct (channel, symbol) pairs streamed to at least one client.', registers });
     this.upstreamState = new Gauge({
       name: 'opitios_stream_upstream_state',
-      help: 'Upstream stream socket per Alpaca endpoint: 0 closed, 1 connecting, 2 live, 3 reconnecting, 4 failed.',
+      help: 'Upstream stream socket per Alpaca stream (stocks, options, orders): 0 closed, 1 connecting, 2 live, 3 reconnecting, 4 failed.',
       labelNames: ['stream'],
       registers,
     });
@@ -54,10 +55,10 @@ export class StreamMetrics {
       registers,
     });
     this.unionSize = new Gauge({ name: 'opitios_stream_union_symbols', help: "Distinct symbols in the fleet's (or this instance's) upstream union, by stream.", labelNames: ['stream'], registers });
-    this.leaderGauge.set({ stream: 'stocks' }, 0);
-    this.leaderGauge.set({ stream: 'options' }, 0);
-    this.upstreamState.set({ stream: 'stocks' }, 0);
-    this.upstreamState.set({ stream: 'options' }, 0);
+    for (const stream of FEED_STREAMS) {
+      this.leaderGauge.set({ stream }, 0);
+      this.upstreamState.set({ stream }, 0);
+    }
   }
 
   clients(transport: 'ws' | 'sse', delta: number): void {
@@ -68,15 +69,15 @@ export class StreamMetrics {
     this.subscriptionsGauge.set(count);
   }
 
-  upstreamStatus(stream: StreamEndpoint, status: UpstreamStreamStatus): void {
+  upstreamStatus(stream: FeedStream, status: UpstreamStreamStatus): void {
     this.upstreamState.set({ stream }, UPSTREAM_STATE_VALUES[status]);
   }
 
-  leader(stream: StreamEndpoint, leading: boolean): void {
+  leader(stream: FeedStream, leading: boolean): void {
     this.leaderGauge.set({ stream }, leading ? 1 : 0);
   }
 
-  leaseChanged(stream: StreamEndpoint): void {
+  leaseChanged(stream: FeedStream): void {
     this.leaseChanges.inc({ stream });
   }
 
@@ -84,11 +85,11 @@ export class StreamMetrics {
     this.relayLag.observe(Math.max(0, lagMs / 1000));
   }
 
-  union(stream: StreamEndpoint, symbols: number): void {
+  union(stream: FeedStream, symbols: number): void {
     this.unionSize.set({ stream }, symbols);
   }
 
-  upstreamMessages(stream: StreamEndpoint, count: number): void {
+  upstreamMessages(stream: FeedStream, count: number): void {
     this.messagesIn.inc({ stream }, count);
   }
 

@@ -32,6 +32,8 @@ export class StreamSession {
     Set<string>
   >;
   principal: Principal | null = null;
+  /** Subscribed to the `orders` channel (OrderChannel keeps the set of such sessions). */
+  orders = false;
   /** Token expiry (ms since the epoch), when authenticated with a token. */
   expiresAtMs: number | null = null;
   closed = false;
@@ -58,7 +60,7 @@ export class StreamSession {
   /** The whole subscription, as the `subscription` message shows it. */
   subscriptionMessage(): OutboundMessage {
     const lists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, [...this.subscription[c]]]));
-    return OutboundMessage.of({ type: 'subscription', ...lists, orders: false });
+    return OutboundMessage.of({ type: 'subscription', ...lists, orders: this.orders });
   }
 
   /**

@@ -113,11 +113,8 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       return;
     }
     try {
-      if (action.orders !== undefined) {
-        throw new AppError('INVALID_PARAMETER', { message: 'The orders channel is not served yet.', details: { channel: 'orders' } });
-      }
-      if (action.action === 'subscribe') this.hub.subscribe(session, action.channels);
-      else this.hub.unsubscribe(session, action.channels);
+      if (action.action === 'subscribe') this.hub.subscribe(session, action.channels, action.orders === true);
+      else this.hub.unsubscribe(session, action.channels, action.orders === true);
       session.control(session.subscriptionMessage());
     } catch (e: unknown) {
       if (!(e instanceof AppError)) this.logger.event('error', 'stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });

@@ -1,12 +1,14 @@
 import { Module } from '@nestjs/common';
 import { AlpacaModule } from '../alpaca/alpaca.module.js';
-import { MarketStreamGateway } from '../alpaca/market-stream.port.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
+import { FeedUpstreams } from './feed-upstreams.js';
 import { FleetStreamFeed } from './fleet-stream-feed.js';
 import { LocalStreamFeed } from './local-stream-feed.js';
+import { OrderEventAudit } from './order-event-audit.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamEventsController } from './stream-events.controller.js';
 import { StreamFeed } from './stream-feed.js';
@@ -16,21 +18,25 @@ import { StreamGateway } from './stream.gateway.js';
 
 /**
  * The client stream: WebSocket and SSE transports over one hub. Its feed is the fleet's one
- * upstream socket per endpoint relayed through Redis when REDIS_URL is set, else this instance's own.
+ * upstream socket per stream (stocks, options, and the trading stream's orders) relayed through
+ * Redis when REDIS_URL is set, else this instance's own. Order events are also written to the
+ * audit trail, once (OrderEventAudit).
  */
 @Module({
-  imports: [AlpacaModule, AuthModule],
+  imports: [AlpacaModule, AuthModule, AuditModule],
   controllers: [StreamEventsController],
   providers: [
     StreamHub,
     StreamMetrics,
     StreamAccess,
     StreamGateway,
+    FeedUpstreams,
+    OrderEventAudit,
     {
       provide: StreamFeed,
-      inject: [MarketStreamGateway, RedisService, AppConfig, WinstonLogger, StreamMetrics],
-      useFactory: (gateway: MarketStreamGateway, redis: RedisService, config: AppConfig, logger: WinstonLogger, metrics: StreamMetrics): StreamFeed =>
-        redis.client() === null ? new LocalStreamFeed(gateway, config, logger) : new FleetStreamFeed(gateway, redis, config, logger, metrics),
+      inject: [FeedUpstreams, RedisService, AppConfig, WinstonLogger, StreamMetrics],
+      useFactory: (upstreams: FeedUpstreams, redis: RedisService, config: AppConfig, logger: WinstonLogger, metrics: StreamMetrics): StreamFeed =>
+        redis.client() === null ? new LocalStreamFeed(upstreams, config, logger) : new FleetStreamFeed(upstreams, redis, config, logger, metrics),
     },
   ],
   exports: [StreamHub],

@@ -328,7 +328,7 @@ describe('documentation and metrics', () => {
     expect(doc.asyncapi).toBe('3.0.0');
     expect(doc.channels.stream.address).toBe('/api/v1/stream');
     expect(Object.keys(doc.channels.stream.messages).sort()).toEqual(
-      ['auth', 'authenticated', 'bar', 'connected', 'dropped', 'error', 'gap', 'option_quote', 'option_trade', 'quote', 'subscribe', 'subscription', 'trade', 'unsubscribe'],
+      ['auth', 'authenticated', 'bar', 'connected', 'dropped', 'error', 'gap', 'option_quote', 'option_trade', 'order_update', 'quote', 'subscribe', 'subscription', 'trade', 'unsubscribe'],
     );
     expect(Object.values(doc.operations).map((o) => o.action).sort()).toEqual(['receive', 'send']);
     const openapi = (await gw.anon().get('/docs-json').expect(200)).body as { info: { description: string } };

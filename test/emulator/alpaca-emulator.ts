@@ -2,7 +2,9 @@
  * An in-process Alpaca emulator: two real HTTP listeners on loopback (data host and trading
  * host) speaking Alpaca's wire format, with editable fixtures, a request log, latency and fault
  * injection. E2E tests point the gateway's upstream URLs at `dataUrl` / `tradingUrl`. The data
- * listener also serves Alpaca's market-data WebSockets (stream/*, driven by the stream* methods).
+ * listener also serves Alpaca's market-data WebSockets (stream/*, driven by the stream* methods),
+ * the trading listener the trade_updates stream (trading-stream/*, the tradeStream* methods, fed by
+ * orderEvents: submit, cancel, fillOrder, expireOrder, rejectOrder).
  */
 import { OrderEvents } from './order-events.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -31,6 +33,10 @@ import { stockBarRoutes } from './routes/stock-bar-routes.js';
 import { stockLatestRoutes } from './routes/stock-latest-routes.js';
 import { STREAM_ENDPOINTS } from './stream/stream-protocol.js';
 import { StreamServer } from './stream/stream-server.js';
+import { OrderControls, type FillOptions } from './trading-stream/order-controls.js';
+import { TradeStreamServer, TRADE_STREAM_PATH } from './trading-stream/trade-stream-server.js';
+import type { TradeStreamConnectionRecord, TradeStreamFrames } from './trading-stream/trade-stream.types.js';
+import type { OrderEvent } from './order-events.js';
 import type {
   StreamActionRecord,
   StreamConnectionRecord,
@@ -58,6 +64,8 @@ export type {
 } from './emulator.types.js';
 export { defaultFixtures } from './fixtures.js';
 export type * from './stream/stream.types.js';
+export type * from './trading-stream/trade-stream.types.js';
+export type { FillOptions } from './trading-stream/order-controls.js';
 export { ManualClock } from './stream/stream-clock.js';
 
 const DEFAULT_KEY_ID = 'emulator-key-id';
@@ -130,6 +138,8 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly listeners: Record<EmulatorHost, Listener>;
   private readonly deps: PipelineDeps;
   private readonly stream: StreamServer;
+  private readonly tradeStream: TradeStreamServer;
+  private readonly orderControls: OrderControls;
   private readonly liveData: LiveMarketData | undefined;
   private readonly spec: SpecCatalog | null;
 
@@ -145,6 +155,8 @@ export class AlpacaEmulator implements ControlTarget {
     this.stream = new StreamServer({ keyId: this.keyId, secretKey: this.secretKey, fixtures: () => this.fixtures, options });
     // REST and stream share one "now" unless a test gives REST its own.
     this.liveData = options.liveData === true ? new LiveMarketData(options.now ?? (() => this.stream.clock.now())) : undefined;
+    this.tradeStream = new TradeStreamServer({ keyId: this.keyId, secretKey: this.secretKey, clock: this.stream.clock, events: this.orderEvents });
+    this.orderControls = new OrderControls(() => this.fixtures, this.pendingAcceptance, this.orderEvents);
     this.deps = this.pipelineDeps();
     this.listeners = {
       data: new Listener(
@@ -152,7 +164,11 @@ export class AlpacaEmulator implements ControlTarget {
         (request, response) => this.onRequest('data', request, response),
         (request, socket, head) => this.stream.handleUpgrade(request, socket, head),
       ),
-      trading: new Listener('trading', (request, response) => this.onRequest('trading', request, response)),
+      trading: new Listener(
+        'trading',
+        (request, response) => this.onRequest('trading', request, response),
+        (request, socket, head) => this.tradeStream.handleUpgrade(request, socket, head),
+      ),
     };
   }
 
@@ -173,6 +189,7 @@ export class AlpacaEmulator implements ControlTarget {
   async stop(): Promise<void> {
     this.waits.cancelAll();
     this.stream.stop();
+    this.tradeStream.stop();
     await Promise.all([this.listeners.data.stop(), this.listeners.trading.stop()]);
   }
 
@@ -215,6 +232,7 @@ export class AlpacaEmulator implements ControlTarget {
     this.rateWindows = this.freshRateWindows();
     this.latencyMs = this.initialLatencyMs;
     this.stream.reset();
+    this.tradeStream.reset();
   }
 
   // ---- Market-data streams (alpaca-streams.md); sockets live on the data listener ----
@@ -301,6 +319,69 @@ export class AlpacaEmulator implements ControlTarget {
   /** The next `times` stream upgrades get this HTTP status instead of 101. */
   streamRefuseUpgrades(status: number, times = 1): void {
     this.stream.faults.refuseUpgrades(status, times);
+  }
+
+  // ---- Trading stream (trade_updates, alpaca-streams.md §7) on the trading listener's /stream ----
+
+  /** ws://…/stream on the trading listener. */
+  get tradeStreamUrl(): string {
+    return `${this.tradingUrl.replace(/^http:/, 'ws:')}${TRADE_STREAM_PATH}`;
+  }
+
+  /** Every trading-stream connection in arrival order, open or closed (reset() keeps them: the gateway holds one always). */
+  get tradeStreamConnections(): readonly TradeStreamConnectionRecord[] {
+    return this.tradeStream.connections;
+  }
+
+  tradeStreamOpenCount(): number {
+    return this.tradeStream.openConnections().length;
+  }
+
+  /** Fills an open order, whole or (with `qty`) partly, and streams `fill` / `partial_fill`. */
+  fillOrder(orderId: string, options: FillOptions): OrderEvent {
+    return this.orderControls.fill(orderId, options);
+  }
+
+  expireOrder(orderId: string): OrderEvent {
+    return this.orderControls.expire(orderId);
+  }
+
+  rejectOrder(orderId: string): OrderEvent {
+    return this.orderControls.reject(orderId);
+  }
+
+  /** Sends `data` verbatim as a trade_updates message to every listening socket; returns sockets reached. */
+  publishTradeUpdate(data: Record<string, unknown>): number {
+    return this.tradeStream.publish(data);
+  }
+
+  /** JSON in binary frames (paper, the default) or in text frames. */
+  tradeStreamFrames(frames: TradeStreamFrames): void {
+    this.tradeStream.frames = frames;
+  }
+
+  /** TCP-destroys every trading-stream socket (no close frame). */
+  tradeStreamDropAll(): number {
+    return this.tradeStream.dropAll();
+  }
+
+  /** The trading sockets open now go silent (no events, replies or pongs) until tradeStreamUnstall(). */
+  tradeStreamStall(): number {
+    return this.tradeStream.stall();
+  }
+
+  tradeStreamUnstall(): void {
+    this.tradeStream.unstall();
+  }
+
+  /** While on, every trading-stream authentication is answered `unauthorized`. */
+  tradeStreamSetAuthFailure(on: boolean): void {
+    this.tradeStream.authFailure = on;
+  }
+
+  /** The next `times` trading-stream upgrades get this HTTP status instead of 101. */
+  tradeStreamRefuseUpgrades(status: number, times = 1): void {
+    this.tradeStream.refuseUpgrades(status, times);
   }
 
   private freshRateWindows(): Record<EmulatorHost, RateLimitWindow> {

@@ -14,6 +14,8 @@ const NORMAL_CLOSURE = 1000;
 const MS_PER_SECOND = 1000;
 
 export interface StreamSocketEvents {
+  /** The upgrade succeeded (a protocol without a greeting, like trade_updates, speaks first now). */
+  opened?(): void;
   frame(data: RawData, isBinary: boolean): void;
   pong(roundTripMs: number): void;
   /** An HTTP answer instead of 101; `retryAfterMs` from a Retry-After in seconds. */
@@ -55,7 +57,10 @@ export class StreamSocket {
     const contentType = options.encoding === 'msgpack' ? 'application/msgpack' : 'application/json';
     // No key headers: credentials go in the auth message, so they never sit in an upgrade request.
     this.ws = new WebSocket(options.url, { headers: { 'Content-Type': contentType }, followRedirects: false });
-    this.ws.on('open', () => this.armPing());
+    this.ws.on('open', () => {
+      this.armPing();
+      this.events.opened?.();
+    });
     this.ws.on('message', (data: RawData, isBinary: boolean) => {
       this.sawTraffic();
       this.events.frame(data, isBinary);

@@ -50,7 +50,7 @@ extensionCodec.register({
   decode: (data: Uint8Array) => formatTimeSpec(decodeTimestampToTimeSpec(data)),
 });
 
-function toBuffer(data: RawData): Buffer {
+export function toBuffer(data: RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   return Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
 }
@@ -69,6 +69,11 @@ function withExactIntegers(message: unknown): unknown {
   return out;
 }
 
+/** A msgpack payload with timestamps as RFC 3339 strings and exact 64-bit integers (also used by the trade-updates stream). */
+export function decodeMsgpack(bytes: Uint8Array): unknown {
+  return decode(bytes, { extensionCodec, useBigInt64: true });
+}
+
 export type DecodedFrame = { ok: true; messages: unknown[] } | { ok: false; kind: 'undecodable_frame' | 'not_an_array'; reason: string };
 
 /** A server frame: JSON when text, msgpack when binary (whatever was asked for, so a surprise still decodes). */
@@ -77,7 +82,7 @@ export function decodeFrame(data: RawData, isBinary: boolean): DecodedFrame {
   try {
     const bytes = toBuffer(data);
     value = isBinary
-      ? decode(bytes, { extensionCodec, useBigInt64: true })
+      ? decodeMsgpack(bytes)
       : JSON.parse(bytes.toString('utf8').replace(LONG_TRADE_ID, '$1"$2"'));
   } catch (e: unknown) {
     return { ok: false, kind: 'undecodable_frame', reason: e instanceof Error ? e.message : 'undecodable' };

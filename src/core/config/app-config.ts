@@ -97,6 +97,8 @@ export interface StreamConfig {
   upstreamLingerMs: number;
   authTimeoutMs: number;
   fallbackLocal: boolean;
+  /** ALPACA_TRADE_UPDATES: hold the trading stream (orders channel, order events in the audit trail). */
+  tradeUpdates: boolean;
 }
 
 export interface RateLimitConfig {

@@ -329,6 +329,15 @@ export class EnvironmentVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(600000)
   STREAM_AUTH_TIMEOUT_MS: number = 10000;
 
+  /**
+   * Alpaca's account stream (`trade_updates` at APCA_API_BASE_URL's `/stream`), one socket for the
+   * fleet, held at all times so that every fill, cancel, expiry, replace and rejection reaches the
+   * audit trail and the `orders` channel. false: no such socket, the `orders` channel answers
+   * UPSTREAM_STREAM_UNAVAILABLE and order events are not audited.
+   */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  ALPACA_TRADE_UPDATES: boolean = true;
+
   /** How long an upstream socket stays open after its last subscriber left (a quick resubscribe reuses it). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   STREAM_UPSTREAM_LINGER_MS: number = 5000;

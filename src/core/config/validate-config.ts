@@ -193,6 +193,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       upstreamLingerMs: vars.STREAM_UPSTREAM_LINGER_MS,
       authTimeoutMs: vars.STREAM_AUTH_TIMEOUT_MS,
       fallbackLocal: vars.STREAM_FALLBACK_LOCAL,
+      tradeUpdates: vars.ALPACA_TRADE_UPDATES,
     },
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,

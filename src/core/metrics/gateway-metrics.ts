@@ -112,7 +112,7 @@ export class GatewayMetrics extends UpstreamObserver {
   });
   private readonly auditEvents = new Counter({
     name: 'opitios_audit_events_total',
-    help: 'Audit events by event type and outcome (recorded|failed).',
+    help: 'Audit events by event type and outcome (recorded|failed|duplicate: already in the trail, not written again).',
     labelNames: ['event', 'outcome'] as const,
     registers: [this.registry],
   });
@@ -192,7 +192,7 @@ export class GatewayMetrics extends UpstreamObserver {
   }
 
   /** Hook for the audit store: `event` from its fixed set of event types. */
-  observeAuditEvent(event: string, outcome: 'recorded' | 'failed'): void {
+  observeAuditEvent(event: string, outcome: 'recorded' | 'failed' | 'duplicate'): void {
     this.auditEvents.inc({ event: this.smallSets.event.value(event), outcome });
   }
 }

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { MarketStreamGateway, type UpstreamStreamListener, type UpstreamStreamProblem } from '../alpaca/market-stream.port.js';
+import { TradeUpdatesGateway } from '../alpaca/trade-updates.port.js';
+import type { FeedData, FeedStream, FeedSubscription } from './stream-feed.js';
+
+/** What an upstream socket tells the feed that opened it. */
+export interface FeedUpstreamListener {
+  data(messages: readonly FeedData[], receivedAt: string): void;
+  status: UpstreamStreamListener['status'];
+  refused(problem: UpstreamStreamProblem): void;
+}
+
+/** One upstream socket as a feed holds it: told the whole wanted set, closed cleanly. */
+export interface FeedUpstream {
+  update(wanted: FeedSubscription): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the upstream of a feed stream through the right port: market data through
+ * MarketStreamGateway, `orders` through TradeUpdatesGateway (which has nothing to subscribe to
+ * beyond `trade_updates`: its `update` is a no-op; the feed opens it while the account is wanted).
+ */
+@Injectable()
+export class FeedUpstreams {
+  constructor(
+    private readonly market: MarketStreamGateway,
+    private readonly tradeUpdates: TradeUpdatesGateway,
+  ) {}
+
+  open(stream: FeedStream, listener: FeedUpstreamListener): FeedUpstream {
+    if (stream !== 'orders') return this.market.open(stream, listener);
+    const upstream = this.tradeUpdates.open({
+      data: (updates, receivedAt) => listener.data(updates.map((data) => ({ type: 'order_update', symbol: data.symbol, data })), receivedAt),
+      status: (status, info) => listener.status(status, info),
+    });
+    return { update: () => undefined, close: () => upstream.close() };
+  }
+}
