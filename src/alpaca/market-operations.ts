@@ -1,6 +1,7 @@
 import type { DataSource } from '../core/attribution/provenance.js';
 import type { AppConfig } from '../core/config/app-config.js';
 import type { ErrorCode } from '../core/errors/error-catalog.js';
+import { flagSet, stockSnapshotFlags, type QualityChecks, type QualityFlag, type QualityMoment } from '../core/quality/data-quality.js';
 import type { Bar, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';
 import type {
   Asset,
@@ -61,7 +62,14 @@ export interface UpstreamOperation<T> {
   readonly read: (body: unknown) => T;
   /** Upstream timestamps in the answer; the newest becomes `metadata.data_timestamp`. */
   readonly timestamps: (value: T) => string[];
+  /** Market data only: the meaning checks, per symbol (`metadata.data_quality`); absent for reference data. */
+  readonly quality?: (value: T, checks: QualityChecks, at: QualityMoment) => Record<string, QualityFlag[]>;
 }
+
+type ItemCheck<T> = (item: T, checks: QualityChecks, at: QualityMoment) => QualityFlag[];
+const quoteCheck: ItemCheck<StockQuote | OptionQuote> = (q, c, at) => c.quote(q, at);
+const tradeCheck: ItemCheck<StockTrade | OptionTrade> = (t, c, at) => c.trade(t, at);
+const barCheck: ItemCheck<Bar> = (b, c, at) => c.bar(b, at);
 
 /** The feed name an operation is asked for under this configuration (also what metadata.feed says). */
 export function feedFor(op: Pick<UpstreamOperation<unknown>, 'feed'>, config: AppConfig): string | null {
@@ -80,12 +88,37 @@ const recordStamps =
   (record: SymbolRecord<T>): string[] =>
     Object.values(record).flatMap(stamp);
 
-function history<T>(id: string, path: string, key: string, read: (v: unknown, p: string) => T, stamp: (item: T) => string, feed: FeedChoice): UpstreamOperation<SymbolPage<T>> {
-  return { id, api: 'data', path, dataSource: 'alpaca_historical', feed, priority: 'bulk', read: symbolPageReader(key, read), timestamps: pageStamps(stamp) };
+function history<T>(
+  id: string,
+  path: string,
+  key: string,
+  read: (v: unknown, p: string) => T,
+  stamp: (item: T) => string,
+  feed: FeedChoice,
+  check?: ItemCheck<T>,
+): UpstreamOperation<SymbolPage<T>> {
+  // History is old by nature: only prices, sizes and future timestamps are flagged, never staleness.
+  const quality =
+    check === undefined
+      ? undefined
+      : (page: SymbolPage<T>, c: QualityChecks, at: QualityMoment): Record<string, QualityFlag[]> =>
+          Object.fromEntries(Object.entries(page.by_symbol).map(([symbol, items]) => [symbol, flagSet(...items.map((i) => check(i, c, { ...at, marketOpen: false })))]));
+  return { id, api: 'data', path, dataSource: 'alpaca_historical', feed, priority: 'bulk', read: symbolPageReader(key, read), timestamps: pageStamps(stamp), quality };
 }
 
-function latest<T>(id: string, path: string, key: string, dataSource: DataSource, feed: FeedChoice, read: (v: unknown, p: string) => T, stamp: (item: T) => string[]): UpstreamOperation<SymbolRecord<T>> {
-  return { id, api: 'data', path, dataSource, feed, priority: 'quote', read: symbolRecordReader(key, read), timestamps: recordStamps(stamp) };
+function latest<T>(
+  id: string,
+  path: string,
+  key: string,
+  dataSource: DataSource,
+  feed: FeedChoice,
+  read: (v: unknown, p: string) => T,
+  stamp: (item: T) => string[],
+  check: ItemCheck<T>,
+): UpstreamOperation<SymbolRecord<T>> {
+  const quality = (record: SymbolRecord<T>, c: QualityChecks, at: QualityMoment): Record<string, QualityFlag[]> =>
+    Object.fromEntries(Object.entries(record).map(([symbol, item]) => [symbol, flagSet(check(item, c, at))]));
+  return { id, api: 'data', path, dataSource, feed, priority: 'quote', read: symbolRecordReader(key, read), timestamps: recordStamps(stamp), quality };
 }
 
 function codes(id: string, path: string): UpstreamOperation<CodeMap> {
@@ -97,26 +130,28 @@ function codes(id: string, path: string): UpstreamOperation<CodeMap> {
  * for quotes and bars): Alpaca's single-symbol forms answer the same data.
  */
 export const MARKET_OPERATIONS = {
-  stockQuotes: history<StockQuote>('StockQuotes', '/v2/stocks/quotes', 'quotes', stockQuoteItem, (q) => q.timestamp, 'stock'),
-  stockTrades: history<StockTrade>('StockTrades', '/v2/stocks/trades', 'trades', stockTradeItem, (t) => t.timestamp, 'stock'),
+  stockQuotes: history<StockQuote>('StockQuotes', '/v2/stocks/quotes', 'quotes', stockQuoteItem, (q) => q.timestamp, 'stock', quoteCheck),
+  stockTrades: history<StockTrade>('StockTrades', '/v2/stocks/trades', 'trades', stockTradeItem, (t) => t.timestamp, 'stock', tradeCheck),
   /** Auctions exist on SIP only (MD-SPEC `stock_auction_feed`). */
   stockAuctions: history<DailyAuctions>('StockAuctions', '/v2/stocks/auctions', 'auctions', dailyAuctionsItem, (d) => d.date, 'sip'),
-  stockLatestBars: latest<Bar>('StockLatestBars', '/v2/stocks/bars/latest', 'bars', 'alpaca_real_time', 'stock', barItem, (b) => [b.timestamp]),
-  stockLatestTrades: latest<StockTrade>('StockLatestTrades', '/v2/stocks/trades/latest', 'trades', 'alpaca_real_time', 'stock', stockTradeItem, (t) => [t.timestamp]),
+  stockLatestBars: latest<Bar>('StockLatestBars', '/v2/stocks/bars/latest', 'bars', 'alpaca_real_time', 'stock', barItem, (b) => [b.timestamp], barCheck),
+  stockLatestTrades: latest<StockTrade>('StockLatestTrades', '/v2/stocks/trades/latest', 'trades', 'alpaca_real_time', 'stock', stockTradeItem, (t) => [t.timestamp], tradeCheck),
   stockSnapshots: {
     id: 'StockSnapshots', api: 'data', path: '/v2/stocks/snapshots', dataSource: 'alpaca_real_time', feed: 'stock', priority: 'quote',
     // A null member means Alpaca knows nothing of the symbol: it is left out like an absent one.
     read: (body: unknown): SymbolRecord<StockSnapshot> =>
       Object.fromEntries(Object.entries(parseStockSnapshots(body)).flatMap(([s, w]) => (w === null ? [] : [[s, toStockSnapshot(w)]]))),
     timestamps: recordStamps(snapshotTimestamps),
+    quality: (record: SymbolRecord<StockSnapshot>, c: QualityChecks, at: QualityMoment): Record<string, QualityFlag[]> =>
+      Object.fromEntries(Object.entries(record).map(([symbol, s]) => [symbol, flagSet(stockSnapshotFlags(c, s, at))])),
   } satisfies UpstreamOperation<SymbolRecord<StockSnapshot>>,
   stockConditions: codes('StockMetaConditions', '/v2/stocks/meta/conditions/{ticktype}'),
   stockExchanges: codes('StockMetaExchanges', '/v2/stocks/meta/exchanges'),
 
-  optionBars: history<Bar>('optionBars', '/v1beta1/options/bars', 'bars', barItem, (b) => b.timestamp, null),
-  optionTrades: history<OptionTrade>('OptionTrades', '/v1beta1/options/trades', 'trades', optionTradeItem, (t) => t.timestamp, null),
-  optionLatestQuotes: latest<OptionQuote>('OptionLatestQuotes', '/v1beta1/options/quotes/latest', 'quotes', 'alpaca_options_real_time', 'options', optionQuoteItem, (q) => [q.timestamp]),
-  optionLatestTrades: latest<OptionTrade>('OptionLatestTrades', '/v1beta1/options/trades/latest', 'trades', 'alpaca_options_real_time', 'options', optionTradeItem, (t) => [t.timestamp]),
+  optionBars: history<Bar>('optionBars', '/v1beta1/options/bars', 'bars', barItem, (b) => b.timestamp, null, barCheck),
+  optionTrades: history<OptionTrade>('OptionTrades', '/v1beta1/options/trades', 'trades', optionTradeItem, (t) => t.timestamp, null, tradeCheck),
+  optionLatestQuotes: latest<OptionQuote>('OptionLatestQuotes', '/v1beta1/options/quotes/latest', 'quotes', 'alpaca_options_real_time', 'options', optionQuoteItem, (q) => [q.timestamp], quoteCheck),
+  optionLatestTrades: latest<OptionTrade>('OptionLatestTrades', '/v1beta1/options/trades/latest', 'trades', 'alpaca_options_real_time', 'options', optionTradeItem, (t) => [t.timestamp], tradeCheck),
   optionConditions: codes('OptionMetaConditions', '/v1beta1/options/meta/conditions/{ticktype}'),
   optionExchanges: codes('OptionMetaExchanges', '/v1beta1/options/meta/exchanges'),
 

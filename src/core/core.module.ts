@@ -13,6 +13,7 @@ import { ReadinessRegistry } from './readiness/readiness.registry.js';
 import { RedisService } from './redis/redis.service.js';
 import { MarketCache } from './cache/market-cache.js';
 import { Clock, SystemClock } from './time/clock.js';
+import { DataQualityService } from './quality/data-quality.service.js';
 
 export interface CoreOptions {
   config: AppConfig;
@@ -48,10 +49,11 @@ export class CoreModule {
         RedisService,
         ReadinessRegistry,
         MarketCache,
+        DataQualityService,
       ],
       exports: [
         AppConfig, WinstonLogger, Clock, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
-        MetricsModule, ReadinessRegistry, MarketCache,
+        MetricsModule, ReadinessRegistry, MarketCache, DataQualityService,
       ],
     };
   }

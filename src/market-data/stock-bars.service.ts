@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
+import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
 import type { Bar } from '../alpaca/market-data.models.js';
@@ -25,6 +26,7 @@ export class StockBarsService {
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
+    private readonly quality: DataQualityService,
   ) {}
 
   /** Bars that may still change (the range reaches today, or has no end) live briefly; history long. */
@@ -39,7 +41,13 @@ export class StockBarsService {
     const query = { symbol, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, pageToken: q.page_token, adjustment: q.adjustment, sort: q.sort, asof: q.asof };
     const feed = this.config.alpaca.stockFeed;
     const [{ sourced: page, cache }, marketStatus] = await Promise.all([
-      this.cache.through(cacheKeys.query('stock:bars', { ...query, feed }), this.ttlSeconds(q.end), q.max_age_seconds, () => this.gateway.bars(query)),
+      this.cache.through(cacheKeys.query('stock:bars', { ...query, feed }), this.ttlSeconds(q.end), q.max_age_seconds, async () => {
+        const loaded = await this.gateway.bars(query);
+        // Bars are history: checked once per page fetched (prices, future timestamps), cached with it.
+        const at = this.quality.moment(false);
+        const quality = this.quality.of(...loaded.value.bars.map((b) => this.quality.checks.bar(b, at)));
+        return { ...loaded, provenance: { ...loaded.provenance, quality } };
+      }),
       this.clock.status(),
     ]);
     const { bars, next_page_token } = page.value;

@@ -8,6 +8,8 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { catalogEntry } from '../core/errors/error-catalog.js';
 import { Clock } from '../core/time/clock.js';
+import { batchQuality, stockSnapshotFlags, type QualityFlag, type QualityMoment } from '../core/quality/data-quality.js';
+import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { MarketDataGateway, type Sourced, type SymbolMap } from '../alpaca/market-data.gateway.js';
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
 import { snapshotTimestamps } from '../alpaca/stock.mapper.js';
@@ -29,6 +31,12 @@ export interface BatchResult {
 }
 
 type Kind = 'quote' | 'trade' | 'snapshot';
+
+/** What a kind of value means for freshness and quality: its timestamps, and the checks that apply. */
+interface Meaning<T> {
+  timestamps: (item: T) => string[];
+  flags: (item: T, at: QualityMoment) => QualityFlag[];
+}
 const SYMBOLS_PER_CALL = 100;
 /** A symbol asked for within this long counts as hot: its refresh may ride along with others. */
 const HOT_FOR_MS = 60_000;
@@ -102,33 +110,34 @@ export class StockQuotesService {
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
     time: Clock,
+    private readonly quality: DataQualityService,
   ) {
     this.hot = { quote: new HotSet(time), trade: new HotSet(time), snapshot: new HotSet(time) };
     const windowMs = config.resilience.batchWindowMs;
-    const batcher = <T extends object>(kind: Kind, load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>, ts: (item: T) => string[]): MicroBatcher<T> =>
-      new MicroBatcher((symbols) => this.loadWithRefresh(kind, symbols, load, ts), windowMs, SYMBOLS_PER_CALL);
+    const batcher = <T extends object>(kind: Kind, load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>, meaning: Meaning<T>): MicroBatcher<T> =>
+      new MicroBatcher((symbols) => this.loadWithRefresh(kind, symbols, load, meaning), windowMs, SYMBOLS_PER_CALL);
     this.batchers = {
-      quote: batcher('quote', (s) => this.gateway.latestQuotes(s), (q) => [q.timestamp]),
-      trade: batcher('trade', (s) => this.gateway.latestTrades(s), (t) => [t.timestamp]),
-      snapshot: batcher('snapshot', (s) => this.gateway.snapshots(s), snapshotTimestamps),
+      quote: batcher('quote', (s) => this.gateway.latestQuotes(s), this.quoteMeaning),
+      trade: batcher('trade', (s) => this.gateway.latestTrades(s), this.tradeMeaning),
+      snapshot: batcher('snapshot', (s) => this.gateway.snapshots(s), this.snapshotMeaning),
     };
   }
 
   async quote(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockQuote>>> {
     const market = this.clock.status();
-    const r = await this.load('quote', symbol, market, maxAgeSeconds, (q: StockQuote) => [q.timestamp]);
+    const r = await this.load('quote', symbol, market, maxAgeSeconds, this.quoteMeaning);
     return this.answer(symbol, await market, r);
   }
 
   async trade(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockTrade>>> {
     const market = this.clock.status();
-    const r = await this.load('trade', symbol, market, maxAgeSeconds, (t: StockTrade) => [t.timestamp]);
+    const r = await this.load('trade', symbol, market, maxAgeSeconds, this.tradeMeaning);
     return this.answer(symbol, await market, r);
   }
 
   async snapshot(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockSnapshot>>> {
     const market = this.clock.status();
-    const r = await this.load('snapshot', symbol, market, maxAgeSeconds, snapshotTimestamps);
+    const r = await this.load('snapshot', symbol, market, maxAgeSeconds, this.snapshotMeaning);
     return this.answer(symbol, await market, r);
   }
 
@@ -144,7 +153,7 @@ export class StockQuotesService {
     const marketP = this.clock.status();
     const batch = await settleBatch(
       symbols,
-      (symbol) => this.load('quote', symbol, marketP, maxAgeSeconds, (q: StockQuote) => [q.timestamp]),
+      (symbol) => this.load('quote', symbol, marketP, maxAgeSeconds, this.quoteMeaning),
       (e): e is SymbolMissing => e instanceof SymbolMissing,
     );
     const notFound = catalogEntry('SYMBOL_NOT_FOUND');
@@ -154,12 +163,14 @@ export class StockQuotesService {
         : { symbol, status: 'success', data: { symbol, ...result.sourced.value }, error: null },
     );
     const successful = items.filter((i) => i.status === 'success').length;
+    const perSymbol: Record<string, QualityFlag[]> = {};
+    for (const { key, result } of batch.results) if (result !== null) perSymbol[key] = result.sourced.provenance.quality?.flags ?? [];
     return new Attributed(
       {
         quotes: items,
         summary: { total_requested: symbols.length, successful, failed: symbols.length - successful, duplicates_removed: rawSymbols.length - symbols.length },
       },
-      batch.provenance,
+      { ...batch.provenance, quality: batchQuality(perSymbol) },
       batch.cache,
       await marketP,
     );
@@ -170,7 +181,7 @@ export class StockQuotesService {
     kind: Kind,
     requested: string[],
     load: (s: string[]) => Promise<Sourced<SymbolMap<T>>>,
-    timestampsOf: (item: T) => string[],
+    meaning: Meaning<T>,
   ): Promise<Sourced<SymbolMap<T>>> {
     const market = await this.clock.status();
     const ttl = this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', market);
@@ -183,7 +194,7 @@ export class StockQuotesService {
         const item = result.value.get(symbol);
         if (item === undefined) return;
         this.hot[kind].fetchedNow(symbol);
-        const provenance = { ...result.provenance, dataTimestamp: newestTimestamp(timestampsOf(item)) };
+        const provenance = this.stamped(result.provenance, item, meaning, market);
         await this.cache.put(cacheKeys.stock(kind, feed, symbol), { value: item, provenance }, ttl);
       }),
     );
@@ -195,7 +206,7 @@ export class StockQuotesService {
     symbol: string,
     market: Promise<MarketStatus>,
     maxAgeSeconds: number | undefined,
-    timestampsOf: (item: T) => string[],
+    meaning: Meaning<T>,
   ): Promise<CacheResult<T>> {
     const feed = this.config.alpaca.stockFeed;
     const ttl = market.then((m) => this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', m));
@@ -204,9 +215,22 @@ export class StockQuotesService {
     return this.cache.through(cacheKeys.stock(kind, feed, symbol), ttl, maxAgeSeconds, async () => {
       const { item, provenance } = await batcher.load(symbol);
       if (item === undefined) throw new SymbolMissing(symbol, feed, { ...provenance, dataTimestamp: null });
-      return { value: item, provenance: { ...provenance, dataTimestamp: newestTimestamp(timestampsOf(item)) } };
+      return { value: item, provenance: this.stamped(provenance, item, meaning, await market) };
     });
   }
+
+  /** The value's newest timestamp and what the meaning checks found, once, as it enters the cache. */
+  private stamped<T>(provenance: Provenance, item: T, meaning: Meaning<T>, market: MarketStatus): Provenance {
+    const at = this.quality.moment(market === 'open');
+    return { ...provenance, dataTimestamp: newestTimestamp(meaning.timestamps(item)), quality: this.quality.of(meaning.flags(item, at)) };
+  }
+
+  private readonly quoteMeaning: Meaning<StockQuote> = { timestamps: (q) => [q.timestamp], flags: (q, at) => this.quality.checks.quote(q, at) };
+  private readonly tradeMeaning: Meaning<StockTrade> = { timestamps: (t) => [t.timestamp], flags: (t, at) => this.quality.checks.trade(t, at) };
+  private readonly snapshotMeaning: Meaning<StockSnapshot> = {
+    timestamps: snapshotTimestamps,
+    flags: (s, at) => stockSnapshotFlags(this.quality.checks, s, at),
+  };
 
   private answer<T extends object>(symbol: string, market: MarketStatus, r: CacheResult<T>): Attributed<Symbolled<T>> {
     return new Attributed({ symbol, ...r.sourced.value }, r.sourced.provenance, r.cache, market);

@@ -12,6 +12,7 @@ import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { MarketCache } from '../core/cache/market-cache.js';
 import { SystemClock } from '../core/time/clock.js';
+import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { Writable } from 'node:stream';
 
 const PROVENANCE: Provenance = {
@@ -52,7 +53,7 @@ const query = (fields: Partial<ChainQueryDto> = {}): ChainQueryDto => Object.ass
 
 function service(symbols: string[], next: string | null = null): { svc: OptionChainService; gateway: FakeGateway } {
   const gateway = new FakeGateway({ snapshots: symbols.map((symbol) => ({ symbol, snapshot: BARE })), next_page_token: next });
-  return { svc: new OptionChainService(gateway, clock, config, cache()), gateway };
+  return { svc: new OptionChainService(gateway, clock, config, cache(), new DataQualityService(config, new SystemClock(), new GatewayMetrics())), gateway };
 }
 
 async function failure(p: Promise<unknown>): Promise<AppError> {

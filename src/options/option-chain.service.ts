@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
+import { batchQuality, optionSnapshotFlags, type QualityFlag } from '../core/quality/data-quality.js';
+import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
 import type { OptionChainQuery } from '../alpaca/options.models.js';
@@ -34,6 +36,7 @@ export class OptionChainService {
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
+    private readonly quality: DataQualityService,
   ) {}
 
   async chain(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
@@ -52,7 +55,14 @@ export class OptionChainService {
     };
     const marketStatus = await this.clock.status();
     const key = cacheKeys.query('option:chain', { ...query, feed: this.config.alpaca.optionsFeed });
-    const { sourced: page, cache } = await this.cache.through(key, this.cache.ttlSeconds('chain', marketStatus), q.max_age_seconds, () => this.gateway.chain(query));
+    const { sourced: page, cache } = await this.cache.through(key, this.cache.ttlSeconds('chain', marketStatus), q.max_age_seconds, async () => {
+      const loaded = await this.gateway.chain(query);
+      // Checked once per page fetched, per contract; cached with the page.
+      const at = this.quality.moment(marketStatus === 'open');
+      const perContract: Record<string, QualityFlag[]> = {};
+      for (const { symbol, snapshot } of loaded.value.snapshots) perContract[symbol] = this.quality.of(optionSnapshotFlags(this.quality.checks, snapshot, at)).flags;
+      return { ...loaded, provenance: { ...loaded.provenance, quality: batchQuality(perContract) } };
+    });
     const { snapshots, next_page_token } = page.value;
     // A first page with nothing and nowhere to go: no chain for these filters. Later pages may
     // legitimately be empty.

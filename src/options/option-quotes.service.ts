@@ -5,6 +5,8 @@ import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-c
 import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
+import { batchQuality, optionSnapshotFlags, type QualityFlag } from '../core/quality/data-quality.js';
+import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { catalogEntry } from '../core/errors/error-catalog.js';
 import { isEmptyOptionSnapshot } from '../alpaca/option.mapper.js';
@@ -54,6 +56,7 @@ export class OptionQuotesService {
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
+    private readonly quality: DataQualityService,
   ) {
     this.batcher = new MicroBatcher((symbols) => this.gateway.snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
   }
@@ -87,12 +90,14 @@ export class OptionQuotesService {
         : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } },
     );
     const successful = items.filter((i) => i.status === 'success').length;
+    const perContract: Record<string, QualityFlag[]> = {};
+    for (const { key, result } of batch.results) if (result !== null) perContract[key.symbol] = result.sourced.provenance.quality?.flags ?? [];
     return new Attributed(
       {
         quotes: items,
         summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
       },
-      batch.provenance,
+      { ...batch.provenance, quality: batchQuality(perContract) },
       batch.cache,
       await marketP,
     );
@@ -104,7 +109,9 @@ export class OptionQuotesService {
     return this.cache.through(cacheKeys.option(feed, contract.symbol), ttl, maxAgeSeconds, async () => {
       const { item, provenance } = await this.batcher.load(contract.symbol);
       if (!usable(item)) throw new ContractMissing(contract, feed, item, { ...provenance, dataTimestamp: null });
-      return { value: item, provenance: { ...provenance, dataTimestamp: newestTimestamp(snapshotTimestamps(item)) } };
+      const at = this.quality.moment((await market) === 'open');
+      const quality = this.quality.of(optionSnapshotFlags(this.quality.checks, item, at));
+      return { value: item, provenance: { ...provenance, dataTimestamp: newestTimestamp(snapshotTimestamps(item)), quality } };
     });
   }
 }

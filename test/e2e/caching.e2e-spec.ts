@@ -8,7 +8,8 @@ describe('cache, single-flight and micro-batching', () => {
   let gw: Gateway;
   const clock = new OffsetClock();
   beforeAll(async () => {
-    gw = await startGateway({ BATCH_WINDOW_MS: '20' }, {}, undefined, { clock });
+    // A window wide enough that 50 concurrent requests land in one batch even on a loaded machine.
+    gw = await startGateway({ BATCH_WINDOW_MS: '250' }, {}, undefined, { clock });
   });
   afterAll(async () => {
     await gw.close();

@@ -43,6 +43,14 @@ export class SuccessMetadataDto {
   upstream_request_ids!: string[];
   @ApiPropertyOptional({ enum: ['paper', 'live', 'non_alpaca_host'], description: "Trading answers only: the Alpaca account's mode, from the configured trading host." })
   trading_mode?: string;
+  @ApiPropertyOptional({
+    description:
+      'Market data only: {checked: true, flags: [...]} — what the gateway noticed about the values (crossed_quote, locked_quote, non_positive_price, ' +
+      'non_positive_size, future_timestamp, stale_timestamp, delta_out_of_range, negative_gamma, negative_vega, negative_implied_volatility); ' +
+      'per item (by symbol) in `items` for batches. Information, never an error: the values are exactly as Alpaca sent them.',
+    example: { checked: true, flags: [] },
+  })
+  data_quality?: Record<string, unknown>;
 }
 
 /** Documents a 200 answer as the success envelope around `model`. */

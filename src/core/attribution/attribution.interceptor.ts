@@ -75,6 +75,7 @@ export class AttributionInterceptor implements NestInterceptor {
       upstream_request_ids: p.upstreamRequestIds,
     };
     if (p.tradingMode !== undefined) metadata['trading_mode'] = p.tradingMode;
+    if (p.quality !== undefined) metadata['data_quality'] = p.quality;
     return { data: attributed.data, metadata };
   }
 

@@ -1,3 +1,5 @@
+import type { DataQuality } from '../quality/data-quality.js';
+
 /**
  * Where a response's data came from: DESIGN.md's `data_source` values, plus `gateway_audit` for
  * the gateway's own audit trail (the one answer whose data never came from Alpaca).
@@ -48,6 +50,8 @@ export interface Provenance {
   fetchedAt: number;
   /** Trading data only: whether it came from Alpaca's paper or live account. */
   tradingMode?: 'paper' | 'live' | 'non_alpaca_host';
+  /** Market data only: what the meaning checks found, computed once when the value was fetched. */
+  quality?: DataQuality;
 }
 
 /** A handler's successful result: data plus its provenance. The interceptor renders it. */

@@ -128,6 +128,8 @@ export class AppConfig {
   readonly auditLogPath: string;
   /** Keys of the audit trail and how often its head is checkpointed. */
   readonly audit: AuditSettings;
+  /** Data-quality checks: how far ahead a timestamp may be, how old while the market is open. */
+  readonly quality: { futureSkewSeconds: number; maxAgeSeconds: number };
   readonly jwt: JwtConfig;
   readonly apiKeysFile: string;
   readonly apiKeysReloadMs: number;
@@ -160,6 +162,7 @@ export class AppConfig {
     this.databaseUrl = init.databaseUrl;
     this.auditLogPath = init.auditLogPath;
     this.audit = init.audit;
+    this.quality = init.quality;
     this.jwt = init.jwt;
     this.apiKeysFile = init.apiKeysFile;
     this.apiKeysReloadMs = init.apiKeysReloadMs;

@@ -114,6 +114,14 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16)
   METRICS_TOKEN?: string;
 
+  /** Data quality: a timestamp this far ahead of now is flagged `future_timestamp`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3600)
+  QUALITY_FUTURE_SKEW_SECONDS: number = 5;
+
+  /** Data quality: a quote or trade older than this while the market is open is flagged `stale_timestamp`. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  QUALITY_MAX_AGE_SECONDS: number = 900;
+
   /** `production` makes AUDIT_HMAC_KEY required. */
   @IsOptional() @IsString()
   NODE_ENV?: string;

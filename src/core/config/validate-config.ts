@@ -118,6 +118,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     redisUrl: vars.REDIS_URL,
     databaseUrl: vars.DATABASE_URL,
     auditLogPath: vars.AUDIT_LOG_PATH,
+    quality: { futureSkewSeconds: vars.QUALITY_FUTURE_SKEW_SECONDS, maxAgeSeconds: vars.QUALITY_MAX_AGE_SECONDS },
     audit: {
       hmacKey: vars.AUDIT_HMAC_KEY === undefined ? null : parseHmacKey(vars.AUDIT_HMAC_KEY),
       previousHmacKeys: parsePreviousHmacKeys(vars.AUDIT_HMAC_PREVIOUS_KEYS),

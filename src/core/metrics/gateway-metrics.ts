@@ -97,6 +97,13 @@ export class GatewayMetrics extends UpstreamObserver {
     labelNames: ['data_source'] as const,
     registers: [this.registry],
   });
+  private readonly qualityFlags = new Counter({
+    name: 'opitios_data_quality_flags_total',
+    help: 'Data-quality flags raised on values fetched from Alpaca, by flag (crossed_quote, stale_timestamp, ...).',
+    labelNames: ['flag'] as const,
+    registers: [this.registry],
+  });
+
   private readonly dataUnavailable = new Counter({
     name: 'opitios_data_unavailable_total',
     help: 'Errors of type data_unavailable (Alpaca had no data), by catalog code.',
@@ -162,6 +169,11 @@ export class GatewayMetrics extends UpstreamObserver {
     const source = this.smallSets.source.value(dataSource);
     this.responsesBySource.inc({ data_source: source });
     if (freshnessSeconds !== null) this.freshness.observe({ data_source: source }, Math.max(0, freshnessSeconds));
+  }
+
+  /** A data-quality flag raised on a value fetched from Alpaca (information, not an error). */
+  observeQualityFlag(flag: string): void {
+    this.qualityFlags.inc({ flag });
   }
 
   observeDataUnavailable(code: string): void {

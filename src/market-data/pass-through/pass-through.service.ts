@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus } from '../../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../../core/cache/market-cache.js';
 import { AppConfig } from '../../core/config/app-config.js';
+import { batchQuality } from '../../core/quality/data-quality.js';
+import { DataQualityService } from '../../core/quality/data-quality.service.js';
 import { feedFor } from '../../alpaca/market-operations.js';
 import { PassThroughGateway, type UpstreamCall } from '../../alpaca/pass-through.gateway.js';
 import { MarketClockService } from '../market-clock.service.js';
@@ -26,6 +28,7 @@ export class PassThroughService {
     private readonly clock: MarketClockService,
     private readonly cache: MarketCache,
     private readonly config: AppConfig,
+    private readonly quality: DataQualityService,
   ) {}
 
   async serve<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>, q: Q): Promise<Attributed<D>> {
@@ -33,9 +36,15 @@ export class PassThroughService {
     const market = this.clock.status();
     const feed = feedFor(route.operation, this.config);
     const key = keyOf(route.name, call, feed);
-    const { sourced, cache } = await this.cache.through(key, this.ttl(route.cache, q.end, market), q.max_age_seconds, () =>
-      this.gateway.call(route.operation, call),
-    );
+    const check = route.operation.quality;
+    const { sourced, cache } = await this.cache.through(key, this.ttl(route.cache, q.end, market), q.max_age_seconds, async () => {
+      const loaded = await this.gateway.call(route.operation, call);
+      if (check === undefined) return loaded;
+      // Market data is checked once per answer fetched, per symbol; the flags are cached with it.
+      const perSymbol = check(loaded.value, this.quality.checks, this.quality.moment((await market) === 'open'));
+      for (const flags of Object.values(perSymbol)) this.quality.of(flags);
+      return { ...loaded, provenance: { ...loaded.provenance, quality: batchQuality(perSymbol) } };
+    });
     return new Attributed(route.answer(sourced.value, q, feed), sourced.provenance, cache, await market);
   }
 
