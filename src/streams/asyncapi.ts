@@ -17,6 +17,11 @@ const provenance: Record<string, Schema> = {
   received_at: { type: 'string', format: 'date-time', description: 'When the gateway read the upstream frame.' },
   feed: { type: 'string', description: 'iex, sip, … for stocks; indicative or opra for options.' },
   provider: { type: 'string', enum: ['alpaca', 'non_alpaca_host'] },
+  data_quality: {
+    type: 'object',
+    description: 'What the gateway noticed about the values (crossed_quote, locked_quote, non_positive_price, non_positive_size, future_timestamp); information, the values are untouched.',
+    properties: { checked: { type: 'boolean', const: true }, flags: { type: 'array', items: str } },
+  },
 };
 
 function message(name: string, summary: string, properties: Record<string, Schema>, required: string[] = []): Schema {

@@ -1,3 +1,5 @@
+import type { DataQuality, QualityFlag } from '../core/quality/data-quality.js';
+import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
 import { grants } from '../core/identity/roles.js';
@@ -65,6 +67,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     private readonly metrics: StreamMetrics,
     private readonly logger: WinstonLogger,
     private readonly orderAudit: OrderEventAudit,
+    private readonly quality: DataQualityService,
   ) {
     this.providerHost = new URL(config.stream.url).host;
     this.provider = OFFICIAL_STREAM_HOSTS.has(this.providerHost) ? 'alpaca' : 'non_alpaca_host';
@@ -287,12 +290,14 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     let deliveries = 0;
     for (const m of messages) {
       if (m.type === 'order_update') continue;
+      // Checked once per upstream message, whoever receives it (the REST answer from the stream too).
+      const dataQuality = this.quality.of(this.flagsOf(m));
       // The cache takes every streamed stock quote/trade (in a fleet also those of other instances' clients).
-      if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, m.data.timestamp, receivedMs);
+      if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, { timestamp: m.data.timestamp, receivedMs, quality: dataQuality });
       const channel = DATA_TYPE_CHANNEL[m.type];
       const holders = this.index[channel].get(m.symbol);
       if (holders === undefined || holders.size === 0) continue;
-      const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider });
+      const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider, data_quality: dataQuality });
       for (const session of holders) {
         const batch = perSession.get(session);
         if (batch === undefined) perSession.set(session, [out]);
@@ -342,15 +347,35 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   // ---- the stream-fed cache ----
 
-  private setStreamed(kind: 'quote' | 'trade', feed: string, symbol: string, value: object, timestamp: string, receivedMs: number): void {
+  /**
+   * Stream data is live by definition: prices, sizes, crossed/locked quotes and future timestamps
+   * are checked, staleness is not (a quiet symbol's last tick is simply its latest).
+   */
+  private flagsOf(m: Exclude<FeedData, { type: 'order_update' }>): QualityFlag[] {
+    const checks = this.quality.checks;
+    const at = this.quality.moment(false);
+    switch (m.type) {
+      case 'quote':
+      case 'option_quote':
+        return checks.quote(m.data, at);
+      case 'trade':
+      case 'option_trade':
+        return checks.trade(m.data, at);
+      case 'bar':
+        return checks.bar(m.data, at);
+    }
+  }
+
+  private setStreamed(kind: 'quote' | 'trade', feed: string, symbol: string, value: object, tick: { timestamp: string; receivedMs: number; quality: DataQuality }): void {
     const provenance: Provenance = {
       dataSource: 'alpaca_real_time',
       provider: this.provider,
       providerHost: this.providerHost,
       feed,
-      dataTimestamp: timestamp,
+      dataTimestamp: tick.timestamp,
       upstreamRequestIds: [],
-      fetchedAt: receivedMs,
+      fetchedAt: tick.receivedMs,
+      quality: tick.quality,
     };
     this.streamedKeys[kind].add(symbol);
     this.cache.setStreamed(cacheKeys.stock(kind, feed, symbol), { value, provenance });

@@ -195,11 +195,15 @@ describe('one upstream socket per endpoint, fanned out', () => {
     expect(quote).toEqual({
       type: 'quote', symbol: 'AAPL', timestamp: '2026-11-27T15:30:00.123456789Z',
       bid_price: 172.6, bid_size: 3, bid_exchange: 'V', ask_price: 172.61, ask_size: 1, ask_exchange: 'V', conditions: ['R'], tape: 'C',
-      received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), feed: 'iex', provider: 'non_alpaca_host',
+      received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), feed: 'iex', provider: 'non_alpaca_host', data_quality: { checked: true, flags: [] },
     });
     gw.emulator.streamPublish(OPTIONS, { T: 'q', S: CONTRACT, t: '2026-11-27T15:30:01.000000007Z', bx: 'C', bp: 4.1, bs: 16, ax: 'B', ap: 4.3, as: 91, c: 'A' });
     const option = await c.nextOfType('option_quote');
     expect(option).toMatchObject({ symbol: CONTRACT, timestamp: '2026-11-27T15:30:01.000000007Z', bid_price: 4.1, ask_size: 91, condition: 'A', feed: 'indicative' });
+    // A crossed quote with a zero size: flagged on the message, values as Alpaca sent them.
+    gw.emulator.streamPublish(STOCKS, { ...QUOTE, bp: 200, ap: 100, as: 0 });
+    const crossed = await c.next((m) => m.type === 'quote' && m['bid_price'] === 200);
+    expect(crossed).toMatchObject({ bid_price: 200, ask_price: 100, ask_size: 0, data_quality: { checked: true, flags: ['crossed_quote', 'non_positive_size'] } });
   });
 });
 
@@ -215,6 +219,7 @@ describe('the stream feeds the cache', () => {
     const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
     expect(res.body.data).toMatchObject({ symbol: 'AAPL', bid_price: 172.6, ask_price: 172.61, timestamp: QUOTE.t });
     expect(res.body.metadata.cache.status).toBe('STREAM');
+    expect(res.body.metadata.data_quality).toEqual({ checked: true, flags: [] });
     expect(res.headers['x-cache-status']).toBe('STREAM');
     expect(res.body.metadata.data_timestamp).toBe(QUOTE.t);
     expect(gw.emulator.requestsTo('/v2/stocks/quotes/latest')).toHaveLength(0);

@@ -4,6 +4,9 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Clock } from '../time/clock.js';
 import { flagSet, quality, QualityChecks, type DataQuality, type QualityFlag, type QualityMoment } from './data-quality.js';
 
+/** Nothing noticed: one shared, frozen answer (the common case costs no allocation). */
+const CLEAN: DataQuality = Object.freeze({ checked: true, flags: Object.freeze([]) as unknown as QualityFlag[] });
+
 /**
  * The meaning checks with the gateway's policy (QUALITY_FUTURE_SKEW_SECONDS,
  * QUALITY_MAX_AGE_SECONDS) and clock. Feature services run them once per value fetched, when it
@@ -30,6 +33,7 @@ export class DataQualityService {
   /** One value's result (flags in catalog order), counted. */
   of(...lists: QualityFlag[][]): DataQuality {
     const flags = flagSet(...lists);
+    if (flags.length === 0) return CLEAN;
     for (const flag of flags) this.metrics.observeQualityFlag(flag);
     return quality(flags);
   }
