@@ -13,12 +13,15 @@ import { ReadinessRegistry } from './readiness/readiness.registry.js';
 import { RedisService } from './redis/redis.service.js';
 import { MarketCache } from './cache/market-cache.js';
 import { Clock, SystemClock } from './time/clock.js';
+import { Tracing } from './telemetry/tracing.js';
 
 export interface CoreOptions {
   config: AppConfig;
   logger: WinstonLogger;
   /** What "now" is for ages and expiry; the system clock unless a test moves time itself. */
   clock?: Clock;
+  /** OpenTelemetry tracing (off unless configured); built from config.telemetry when not given. */
+  tracing?: Tracing;
 }
 
 /**
@@ -30,7 +33,7 @@ export interface CoreOptions {
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot({ config, logger, clock }: CoreOptions): DynamicModule {
+  static forRoot({ config, logger, clock, tracing }: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
       imports: [MetricsModule],
@@ -38,6 +41,7 @@ export class CoreModule {
         { provide: AppConfig, useValue: config },
         { provide: WinstonLogger, useValue: logger },
         { provide: Clock, useValue: clock ?? new SystemClock() },
+        { provide: Tracing, useValue: tracing ?? new Tracing(config.telemetry) },
         GlobalExceptionFilter,
         { provide: APP_FILTER, useExisting: GlobalExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -50,7 +54,7 @@ export class CoreModule {
         MarketCache,
       ],
       exports: [
-        AppConfig, WinstonLogger, Clock, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
+        AppConfig, WinstonLogger, Clock, Tracing, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
         MetricsModule, ReadinessRegistry, MarketCache,
       ],
     };

@@ -94,6 +94,16 @@ export interface StreamConfig {
   fallbackLocal: boolean;
 }
 
+/** Tracing (OpenTelemetry). `exporter` null: off, and nothing is recorded or paid for. */
+export interface TelemetryConfig {
+  exporter: 'otlp' | 'console' | null;
+  /** Where OTLP/HTTP spans are posted (`exporter` otlp). */
+  otlpTracesUrl: string | null;
+  serviceName: string;
+  /** Send `traceparent` to Alpaca's hosts (TRACE_PROPAGATE_UPSTREAM). */
+  propagateUpstream: boolean;
+}
+
 export interface RateLimitConfig {
   anonymousPerHour: number;
   authenticatedPerHour: number;
@@ -127,6 +137,7 @@ export class AppConfig {
   readonly bodyLimitBytes: number;
   readonly bodyMaxDepth: number;
   readonly stream: StreamConfig;
+  readonly telemetry: TelemetryConfig;
   // ---- operations ----
   /** SHUTDOWN_GRACE_MS: drain time for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
@@ -155,6 +166,7 @@ export class AppConfig {
     this.bodyLimitBytes = init.bodyLimitBytes;
     this.bodyMaxDepth = init.bodyMaxDepth;
     this.stream = init.stream;
+    this.telemetry = init.telemetry;
     this.shutdownGraceMs = init.shutdownGraceMs;
   }
 
