@@ -15,28 +15,20 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { TrustProxyConstraint } from './trust-proxy.js';
+import { TracingVariables } from './tracing-environment.js';
+import { HTTP_URL, toBool, toInt } from './env-transforms.js';
 
 /** Feeds Alpaca accepts on the latest/snapshot stock endpoints (alpaca-api.md §1.3). */
 export const STOCK_FEEDS = ['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight'] as const;
 export const OPTIONS_FEEDS = ['indicative', 'opra'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
-export const TRACES_EXPORTERS = ['otlp', 'console', 'none'] as const;
-
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-const toBool = ({ value }: { value: unknown }): unknown => {
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return value;
-};
-const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
 /**
  * Every environment variable the gateway reads, validated once at boot.
  * Names and defaults follow DESIGN.md's configuration table; the last group is ours.
  */
-export class EnvironmentVariables {
+export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
 
@@ -299,34 +291,6 @@ export class EnvironmentVariables {
   /** How long an upstream socket stays open after its last subscriber left (a quick resubscribe reuses it). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   STREAM_UPSTREAM_LINGER_MS: number = 5000;
-
-  // ---- tracing: the standard OpenTelemetry variables (the exporter reads the rest, e.g. headers) ----
-
-  /** `true` turns tracing off whatever else is set (OpenTelemetry's own switch). */
-  @IsOptional() @Transform(toBool) @IsBoolean()
-  OTEL_SDK_DISABLED: boolean = false;
-
-  /** `otlp` (default once an endpoint is set), `console` (spans as log lines, for a look), `none`. */
-  @IsOptional() @IsIn(TRACES_EXPORTERS)
-  OTEL_TRACES_EXPORTER?: (typeof TRACES_EXPORTERS)[number];
-
-  /** OTLP/HTTP collector base URL; traces go to `<url>/v1/traces`. Setting it turns tracing on. */
-  @IsOptional() @IsUrl(HTTP_URL)
-  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
-
-  /** The full traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. Setting it turns tracing on. */
-  @IsOptional() @IsUrl(HTTP_URL)
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
-
-  @IsOptional() @IsString() @IsNotEmpty()
-  OTEL_SERVICE_NAME: string = 'opitios-alpaca';
-
-  /**
-   * Ours (not an OpenTelemetry name): `true` sends W3C `traceparent` to Alpaca's hosts on every
-   * upstream call, so a trace can continue there. Off by default: Alpaca is a third party.
-   */
-  @IsOptional() @Transform(toBool) @IsBoolean()
-  TRACE_PROPAGATE_UPSTREAM: boolean = false;
 
   // ---- operations (health, metrics, shutdown) ----
 
