@@ -25,6 +25,7 @@ import { Controller, Get, Module, Param, Query, type CallHandler, type CanActiva
 import { map, type Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
+import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { createApp } from '../src/app.factory.js';
 import { validateConfig } from '../src/core/config/validate-config.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
@@ -34,6 +35,8 @@ const DURATION_MS = Number(process.env['BENCH_DURATION_MS'] ?? 3000);
 const WARMUP_MS = Number(process.env['BENCH_WARMUP_MS'] ?? 2000);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
+/** `on`: the gateway traces every request (spans made and handed to an exporter that drops them), to price tracing. */
+const TRACING = process.env['BENCH_TRACING'] === 'on';
 const KEY_ID = 'bench-key-id-000000';
 const SECRET = 'bench-secret-0000000000000000';
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -158,10 +161,14 @@ async function main(): Promise<void> {
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+    // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (request ids on every log line).
+    LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
   });
   // Log lines are formatted as in production, then dropped instead of written to a terminal.
   const discard = new Writable({ write: (_c, _e, done) => done() });
-  const gateway = await createApp(config, { logSink: discard });
+  // Tracing on: every span is made and exported, to an exporter that drops it (the cost of tracing, not of a collector).
+  const dropSpans: SpanExporter = { export: (_spans, done) => done({ code: 0 }), shutdown: () => Promise.resolve() };
+  const gateway = await createApp(config, { logSink: discard, tracing: TRACING ? { exporter: dropSpans } : undefined });
   await gateway.listen(0, '127.0.0.1');
   const gatewayPort = (gateway.getHttpServer().address() as { port: number }).port;
 
@@ -211,7 +218,7 @@ async function main(): Promise<void> {
     out.push(s);
     process.stdout.write(`${s}\n`);
   };
-  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, node ${process.version}`);
+  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, node ${process.version}`);
 
   // 1. Cached quote vs bare Nest. Both servers are warmed first (the JIT compiles the hot paths
   // while the load runs; the first seconds would measure compilation, not serving), then measured

@@ -10,6 +10,7 @@ import type { AppConfig } from './core/config/app-config.js';
 import { Clock } from './core/time/clock.js';
 import { responseSigner } from './core/signing/response-signer.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
+import { Tracing, type TracingOptions } from './core/telemetry/tracing.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/http/json-body.parser.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
@@ -33,6 +34,8 @@ export interface CreateAppOptions {
   logSink?: Writable;
   /** What "now" is for ages and expiry (tests move it instead of sleeping); the system clock by default. */
   clock?: Clock;
+  /** Tracing overrides (tests pass an in-memory span exporter, which turns tracing on). */
+  tracing?: TracingOptions;
 }
 
 function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
@@ -109,7 +112,7 @@ function staticHeaders(middleware: ReturnType<typeof helmet>): Array<[string, st
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = new WinstonLogger(config, options.logSink);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger, clock: options.clock }), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger, clock: options.clock, tracing: new Tracing(config.telemetry, options.tracing) }), {
     bodyParser: false,
     logger,
   });
@@ -127,13 +130,15 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   const signing = config.responseSigning === null ? null : responseSigner(config.responseSigning, app.get(Clock));
   app.use((req: Request, res: Response, next: NextFunction) => {
     headers(req, res);
-    lifecycle.begin(req, res);
-    if (signing !== null) signing(req, res);
-    if (!jsonBody.applies(req)) return next();
-    jsonBody.parse(req, res).then(
-      () => next(),
-      (e: unknown) => filter.respond(req, res, e),
-    );
+    // The rest of the pipeline runs inside the request's scope (its id and trace on every log line).
+    lifecycle.run(req, res, () => {
+      if (signing !== null) signing(req, res);
+      if (!jsonBody.applies(req)) return next();
+      jsonBody.parse(req, res).then(
+        () => next(),
+        (e: unknown) => filter.respond(req, res, e),
+      );
+    });
   });
   const cors = config.corsOrigins.length > 0;
   if (cors) {

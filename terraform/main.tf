@@ -43,6 +43,9 @@ locals {
     JWT_SECRET          = var.jwt_secret
     JWT_SECRETS         = var.jwt_secrets
     METRICS_TOKEN       = var.metrics_token
+    AUDIT_HMAC_KEY      = var.audit_hmac_key
+    AUDIT_SIGNING_KEY   = var.audit_signing_key
+    RESPONSE_SIGNING_KEY = var.response_signing_key
     REDIS_URL           = var.redis_url
     DATABASE_URL        = var.database_url
   } : k => v if v != null }

@@ -335,3 +335,28 @@ variable "api_keys_json" {
     error_message = "api_keys_json must be valid JSON."
   }
 }
+
+variable "audit_hmac_key" {
+  description = "AUDIT_HMAC_KEY: the audit chain's HMAC key, 'kid:secret' (secret of at least 32 characters). Required: the image runs with NODE_ENV=production."
+  type        = string
+  sensitive   = true
+
+  validation {
+    condition     = can(regex("^([A-Za-z0-9._-]{1,64}:)?.{32,}$", var.audit_hmac_key))
+    error_message = "audit_hmac_key must be kid:secret (or a bare secret) with a secret of at least 32 characters."
+  }
+}
+
+variable "audit_signing_key" {
+  description = "AUDIT_SIGNING_KEY: Ed25519 private key (PEM, PKCS#8) signing checkpoints of the audit chain's head. null: no checkpoints (a removed tail goes unnoticed)."
+  type        = string
+  default     = null
+  sensitive   = true
+}
+
+variable "response_signing_key" {
+  description = "RESPONSE_SIGNING_KEY: Ed25519 private key (PEM, PKCS#8); answers carry RFC 9421 signatures and the public key is served at /.well-known/jwks.json. null: unsigned."
+  type        = string
+  default     = null
+  sensitive   = true
+}

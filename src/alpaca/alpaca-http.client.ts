@@ -11,6 +11,10 @@ import { UpstreamError, type UpstreamApi } from './upstream.error.js';
 import { WireFormatError } from './wire-parsers.js';
 import type { UpstreamResilience } from './resilience/upstream-resilience.js';
 import type { CallPriority } from './resilience/upstream-budget.js';
+import { MIN_ATTEMPT_MS, ReadPolicy } from './resilience/read-policy.js';
+import type { Span } from '@opentelemetry/api';
+import { currentScope } from '../core/telemetry/request-scope.js';
+import { ATTR, childSpan, SpanKind, spanFailed, traceparentOf } from '../core/telemetry/spans.js';
 
 /** Query values; undefined members are left out (never sent as "undefined" or "null"). */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -40,17 +44,12 @@ export interface SendOptions<T> extends GetOptions<T> {
   emptyBody?: boolean;
 }
 
-/** Statuses worth another try on a GET (alpaca-api.md §5.5); everything else is final. */
-const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
-const BACKOFF_BASE_MS = 100;
-const BACKOFF_CAP_MS = 1000;
-/** An attempt with less time than this left is not worth starting. */
-const MIN_ATTEMPT_MS = 50;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-function isHostFailure(e: UpstreamError): boolean {
-  return e.upstreamStatus === null || e.upstreamStatus >= 500 || e.code === 'UPSTREAM_INVALID_RESPONSE';
+/** One attempt as `request` sends it: its time, the read deadline's signal, its span and number. */
+interface AttemptCall {
+  timeoutMs: number;
+  signal: AbortSignal | undefined;
+  span: Span | null;
+  attempt: number;
 }
 
 const MAX_SOCKETS = 64;
@@ -84,8 +83,8 @@ function headerBag(res: AxiosResponse<string>): HeaderBag {
 export abstract class AlpacaHttpClient {
   private readonly http: AxiosInstance;
   private readonly timeoutMs: number;
-  private readonly deadlineMs: number;
-  private readonly maxAttempts: number;
+  private readonly reads: ReadPolicy;
+  private readonly propagateTrace: boolean;
 
   protected constructor(
     private readonly api: UpstreamApi,
@@ -100,8 +99,13 @@ export abstract class AlpacaHttpClient {
     private readonly clock: Clock = new SystemClock(),
   ) {
     this.timeoutMs = config.alpaca.requestTimeoutMs;
-    this.deadlineMs = config.resilience.requestDeadlineMs;
-    this.maxAttempts = config.resilience.retryMaxAttempts;
+    this.propagateTrace = config.telemetry.propagateUpstream;
+    this.reads = new ReadPolicy({
+      maxAttempts: config.resilience.retryMaxAttempts,
+      deadlineMs: config.resilience.requestDeadlineMs,
+      onRetry: ({ attempt, waitMs, error }) =>
+        logger.event('debug', 'upstream_retry', { api, endpoint: error.endpoint, attempt, wait_ms: waitMs, error: error.code }),
+    });
     this.http = axios.create({
       baseURL,
       timeout: config.alpaca.requestTimeoutMs,
@@ -122,29 +126,15 @@ export abstract class AlpacaHttpClient {
   }
 
   /**
-   * A read. Retried on network errors, timeouts, 429 and 5xx with exponential backoff and full
-   * jitter (or Alpaca's Retry-After), never past the per-request deadline; every attempt passes
-   * the host's circuit breaker and spends budget.
+   * A read, through the read policy (ReadPolicy: deadline, retries with jittered backoff or
+   * Alpaca's Retry-After); every attempt passes the host's circuit breaker and spends budget.
    */
-  async get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
-    const deadline = Date.now() + this.deadlineMs;
+  get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
     const priority = options.priority ?? (this.api === 'data' ? 'quote' : 'trading_read');
-    for (let attempt = 1; ; attempt += 1) {
-      const left = deadline - Date.now();
-      try {
-        return await this.guarded(priority, () => this.request(path, { ...options, method: 'GET' }, Math.min(this.timeoutMs, left)));
-      } catch (e: unknown) {
-        if (!(e instanceof UpstreamError) || attempt >= this.maxAttempts) throw e;
-        if (e.upstreamStatus !== null && !RETRYABLE_STATUS.has(e.upstreamStatus)) throw e;
-        if (e.code === 'UPSTREAM_INVALID_RESPONSE') throw e;
-        const backoff = Math.random() * Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1));
-        const wait = e.retryAfter !== null && e.upstreamStatus === 429 ? e.retryAfter * 1000 : backoff;
-        // Never wait past the deadline: the client hears the real error now instead.
-        if (Date.now() + wait + MIN_ATTEMPT_MS > deadline) throw e;
-        this.logger.event('debug', 'upstream_retry', { api: this.api, endpoint: options.endpoint, attempt, wait_ms: Math.round(wait), error: e.code });
-        await sleep(wait);
-      }
-    }
+    const read = { ...options, method: 'GET' as const };
+    return this.reads.execute(({ attempt, leftMs, signal }) =>
+      this.attempt(priority, read, attempt, (span) => this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt })),
+    );
   }
 
   /**
@@ -152,67 +142,75 @@ export abstract class AlpacaHttpClient {
    * unknown outcome itself (see the trading module).
    */
   send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
-    return this.guarded(options.priority ?? 'order', () => this.request(path, options, this.timeoutMs));
+    return this.attempt(options.priority ?? 'order', options, 1, (span) => this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1 }));
   }
 
-  /** Circuit breaker and budget around one attempt. */
-  private async guarded<T>(priority: CallPriority, attempt: () => Promise<T>): Promise<T> {
-    if (this.resilience === null) return attempt();
-    const circuit = this.resilience.circuit(this.api);
-    circuit.acquire();
+  /**
+   * One attempt: its span (when tracing), the circuit breaker (checked before any budget is spent),
+   * the budget, then the call itself inside the breaker.
+   */
+  private async attempt<T>(priority: CallPriority, options: { endpoint: string; method: string }, attempt: number, call: (span: Span | null) => Promise<T>): Promise<T> {
+    const scope = currentScope();
+    if (scope !== undefined) scope.upstreamAttempts += 1;
+    const span = childSpan(`${options.method} ${options.endpoint}`, SpanKind.CLIENT, { [ATTR.api]: this.api, [ATTR.endpoint]: options.endpoint, [ATTR.attempt]: attempt }, scope);
     try {
+      if (this.resilience === null) return await call(span);
+      const circuit = this.resilience.circuit(this.api);
+      circuit.assertClosed();
+      const budgetStarted = performance.now();
       await this.resilience.take(this.api, priority);
+      span?.setAttribute(ATTR.budgetWaitMs, Math.round((performance.now() - budgetStarted) * 100) / 100);
+      return await circuit.execute(() => call(span));
     } catch (e: unknown) {
-      circuit.neutral();
+      if (span !== null) spanFailed(span, e);
       throw e;
-    }
-    try {
-      const result = await attempt();
-      circuit.success();
-      return result;
-    } catch (e: unknown) {
-      if (e instanceof UpstreamError && isHostFailure(e)) circuit.failure();
-      else circuit.neutral();
-      throw e;
+    } finally {
+      span?.end();
     }
   }
 
   private async request<T>(
     path: string,
     options: GetOptions<T> & { method: 'GET' | SendOptions<T>['method']; body?: unknown; emptyBody?: boolean },
-    timeoutMs: number,
+    { timeoutMs, signal, span, attempt }: AttemptCall,
   ): Promise<UpstreamResponse<T>> {
     if (timeoutMs < MIN_ATTEMPT_MS) {
       throw new UpstreamError({ code: 'UPSTREAM_TIMEOUT', api: this.api, endpoint: options.endpoint, upstreamStatus: null, message: 'The request deadline passed before Alpaca answered.' });
     }
     const started = Date.now();
     const url = `${path}${buildQuery(options.query)}`;
+    const headers: Record<string, string> = {};
+    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+    // W3C trace context goes to Alpaca only when TRACE_PROPAGATE_UPSTREAM says so.
+    if (span !== null && this.propagateTrace) headers['traceparent'] = traceparentOf(span);
     let res: AxiosResponse<string>;
     try {
       res = await this.http.request<string>({
         url,
         timeout: timeoutMs,
+        signal,
         method: options.method,
         data: options.body === undefined ? undefined : JSON.stringify(options.body),
-        headers: options.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+        headers,
       });
     } catch (e: unknown) {
-      throw this.networkFailure(e, options.endpoint, started);
+      throw this.networkFailure(e, options.endpoint, started, signal?.aborted === true, attempt);
     }
-    const headers = headerBag(res);
-    const requestId = headers['x-request-id'] ?? null;
+    span?.setAttribute(ATTR.statusCode, res.status);
+    const answered = headerBag(res);
+    const requestId = answered['x-request-id'] ?? null;
     const body = typeof res.data === 'string' ? res.data : '';
-    this.logCall(options.endpoint, res.status, started, requestId);
-    const remaining = parseRateLimitRemaining(headers['x-ratelimit-remaining']);
+    this.logCall(options.endpoint, res.status, started, requestId, attempt);
+    const remaining = parseRateLimitRemaining(answered['x-ratelimit-remaining']);
     this.observer.observeUpstreamCall({
       api: this.api, endpoint: options.endpoint, outcome: outcomeForStatus(res.status), durationMs: Date.now() - started,
       rateLimitRemaining: remaining,
     });
-    const reset = headers['x-ratelimit-reset'];
-    const limit = headers['x-ratelimit-limit'];
+    const reset = answered['x-ratelimit-reset'];
+    const limit = answered['x-ratelimit-limit'];
     this.resilience?.observe(this.api, remaining, reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null, limit !== undefined && /^\d+$/.test(limit) ? Number(limit) : null);
     if (res.status < 200 || res.status >= 300) {
-      const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers, body });
+      const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers: answered, body });
       if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;
       throw new UpstreamError(failure);
     }
@@ -235,11 +233,12 @@ export abstract class AlpacaHttpClient {
     }
   }
 
-  private networkFailure(e: unknown, endpoint: string, started: number): UpstreamError {
-    const code = e instanceof AxiosError ? e.code : undefined;
+  /** `deadlinePassed`: the read's deadline aborted the attempt (a timeout like any other). */
+  private networkFailure(e: unknown, endpoint: string, started: number, deadlinePassed: boolean, attempt: number): UpstreamError {
+    const code = deadlinePassed ? 'ETIMEDOUT' : e instanceof AxiosError ? e.code : undefined;
     const timedOut = code !== undefined && NETWORK_TIMEOUT_CODES.has(code);
     this.logger.event('warn', 'upstream_network_error', {
-      api: this.api, endpoint, error: code ?? 'unknown', duration_ms: Date.now() - started,
+      api: this.api, endpoint, attempt, error: code ?? 'unknown', duration_ms: Date.now() - started,
     });
     this.observer.observeUpstreamCall({
       api: this.api, endpoint, outcome: timedOut ? 'timeout' : 'network_error', durationMs: Date.now() - started, rateLimitRemaining: null,
@@ -255,9 +254,9 @@ export abstract class AlpacaHttpClient {
     });
   }
 
-  private logCall(endpoint: string, status: number, started: number, requestId: string | null): void {
+  private logCall(endpoint: string, status: number, started: number, requestId: string | null, attempt: number): void {
     this.logger.event(status >= 400 ? 'warn' : 'debug', 'upstream_call', {
-      api: this.api, endpoint, status, duration_ms: Date.now() - started, upstream_request_id: requestId,
+      api: this.api, endpoint, status, attempt, duration_ms: Date.now() - started, upstream_request_id: requestId,
     });
   }
 }

@@ -4,6 +4,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { clientIp, type Principal } from '../core/identity/principal.js';
 import { isPremiumTier } from '../core/identity/roles.js';
+import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { WindowCounterStore, type WindowCount } from './window-counter.store.js';
 
 const HOUR_MS = 3_600_000;
@@ -13,6 +14,12 @@ const SECOND_MS = 1000;
 export function trackerOf(principal: Principal | undefined, req: Request): string {
   if (principal === undefined || principal.kind === 'anonymous') return `ip:${clientIp(req)}`;
   return principal.keyId !== null ? `key:${principal.keyId}` : `sub:${principal.sub}`;
+}
+
+/** The hourly tier a principal is counted in (a metric label). */
+function tierOf(principal: Principal | undefined): 'anonymous' | 'authenticated' | 'premium' {
+  if (principal === undefined || principal.kind === 'anonymous') return 'anonymous';
+  return isPremiumTier(principal.roles) ? 'premium' : 'authenticated';
 }
 
 /**
@@ -26,6 +33,7 @@ export class RateLimiter {
   constructor(
     private readonly counters: WindowCounterStore,
     private readonly config: AppConfig,
+    private readonly metrics: GatewayMetrics,
   ) {}
 
   /**
@@ -51,10 +59,12 @@ export class RateLimiter {
     res.setHeader('X-RateLimit-Reset', String(resetSeconds));
 
     if (hourly.count > hourlyLimit) {
+      this.metrics.observeRateLimitRefusal(tierOf(principal), 'hour');
       throw this.exceeded(hourlyLimit, 'hour', resetSeconds);
     }
     const burstLimit = this.config.rateLimits.burstPerSecond;
     if (burst.count > burstLimit) {
+      this.metrics.observeRateLimitRefusal(tierOf(principal), 'second');
       throw this.exceeded(burstLimit, 'second', Math.max(1, Math.ceil(burst.resetInMs / SECOND_MS)));
     }
     return true;
@@ -62,8 +72,7 @@ export class RateLimiter {
 
   private hourlyLimit(principal: Principal | undefined): number {
     const tiers = this.config.rateLimits;
-    if (principal === undefined || principal.kind === 'anonymous') return tiers.anonymousPerHour;
-    return isPremiumTier(principal.roles) ? tiers.premiumPerHour : tiers.authenticatedPerHour;
+    return tiers[`${tierOf(principal)}PerHour`];
   }
 
   private exceeded(limit: number, window: 'hour' | 'second', retryAfter: number): AppError {

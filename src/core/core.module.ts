@@ -14,12 +14,15 @@ import { RedisService } from './redis/redis.service.js';
 import { MarketCache } from './cache/market-cache.js';
 import { Clock, SystemClock } from './time/clock.js';
 import { DataQualityService } from './quality/data-quality.service.js';
+import { Tracing } from './telemetry/tracing.js';
 
 export interface CoreOptions {
   config: AppConfig;
   logger: WinstonLogger;
   /** What "now" is for ages and expiry; the system clock unless a test moves time itself. */
   clock?: Clock;
+  /** OpenTelemetry tracing (off unless configured); built from config.telemetry when not given. */
+  tracing?: Tracing;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface CoreOptions {
 @Global()
 @Module({})
 export class CoreModule {
-  static forRoot({ config, logger, clock }: CoreOptions): DynamicModule {
+  static forRoot({ config, logger, clock, tracing }: CoreOptions): DynamicModule {
     return {
       module: CoreModule,
       imports: [MetricsModule],
@@ -39,6 +42,7 @@ export class CoreModule {
         { provide: AppConfig, useValue: config },
         { provide: WinstonLogger, useValue: logger },
         { provide: Clock, useValue: clock ?? new SystemClock() },
+        { provide: Tracing, useValue: tracing ?? new Tracing(config.telemetry) },
         GlobalExceptionFilter,
         { provide: APP_FILTER, useExisting: GlobalExceptionFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
@@ -52,7 +56,7 @@ export class CoreModule {
         DataQualityService,
       ],
       exports: [
-        AppConfig, WinstonLogger, Clock, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
+        AppConfig, WinstonLogger, Clock, Tracing, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
         MetricsModule, ReadinessRegistry, MarketCache, DataQualityService,
       ],
     };

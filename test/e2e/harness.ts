@@ -10,6 +10,7 @@ import { validateConfig } from '../../src/core/config/validate-config.js';
 import { UpstreamResilience } from '../../src/alpaca/resilience/upstream-resilience.js';
 import { MarketCache } from '../../src/core/cache/market-cache.js';
 import type { Clock } from '../../src/core/time/clock.js';
+import type { TracingOptions } from '../../src/core/telemetry/tracing.js';
 import { AlpacaEmulator, type EmulatorOptions } from '../emulator/alpaca-emulator.js';
 
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
@@ -68,7 +69,7 @@ export async function startGateway(
   env: Record<string, string> = {},
   emulatorOptions: EmulatorOptions = {},
   shared?: AlpacaEmulator,
-  gatewayOptions: { clock?: Clock } = {},
+  gatewayOptions: { clock?: Clock; tracing?: TracingOptions } = {},
 ): Promise<Gateway> {
   // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
   // A shared emulator (several gateways in front of one "Alpaca") is started and stopped by its owner.
@@ -114,7 +115,7 @@ export async function startGateway(
       ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
       ...env,
     });
-    app = await createApp(config, { logSink: sink, clock: gatewayOptions.clock });
+    app = await createApp(config, { logSink: sink, clock: gatewayOptions.clock, tracing: gatewayOptions.tracing });
   } catch (e: unknown) {
     // A gateway that failed to boot leaves nothing behind either.
     rmSync(dataDir, { recursive: true, force: true });

@@ -5,7 +5,8 @@ import { UpstreamObserver } from '../../core/metrics/upstream-observer.js';
 import { ReadinessRegistry } from '../../core/readiness/readiness.registry.js';
 import { RedisService } from '../../core/redis/redis.service.js';
 import type { UpstreamApi } from '../upstream.error.js';
-import { CircuitBreaker } from './circuit-breaker.js';
+import { HostCircuit } from './host-circuit.js';
+import { AppError } from '../../core/errors/app-error.js';
 import { budgetExhausted, LocalBudget, reserveFor, type CallPriority } from './upstream-budget.js';
 
 /** The bucket in Redis, so every instance spends one budget (same arithmetic as LocalBudget). */
@@ -36,12 +37,15 @@ const KEY_PREFIX = 'opitios:budget:';
 
 /**
  * Circuit breakers and upstream budgets for both Alpaca hosts, shared by the HTTP clients. The
- * budget lives in Redis when configured (all instances spend one quota) and falls back to this
- * process's bucket when Redis is away. Circuit state feeds metrics and readiness.
+ * breakers are cockatiel's (HostCircuit); the budget is ours: a token bucket with priorities that
+ * Alpaca's X-RateLimit-* headers correct, in Redis when configured (one Lua script, so all
+ * instances spend one quota) and in this process when Redis is away. No kept library does that
+ * (cockatiel's bulkhead limits concurrency, not calls per minute, and is per process). Circuit
+ * state feeds metrics and readiness.
  */
 @Injectable()
 export class UpstreamResilience {
-  private readonly circuits: Record<UpstreamApi, CircuitBreaker>;
+  private circuits: Record<UpstreamApi, HostCircuit>;
   private local: Record<UpstreamApi, LocalBudget>;
   private sharedDegraded = false;
 
@@ -49,21 +53,10 @@ export class UpstreamResilience {
     private readonly config: AppConfig,
     private readonly redis: RedisService,
     private readonly logger: WinstonLogger,
-    observer: UpstreamObserver,
+    private readonly observer: UpstreamObserver,
     readiness: ReadinessRegistry,
   ) {
-    const r = config.resilience;
-    const circuit = (api: UpstreamApi): CircuitBreaker =>
-      new CircuitBreaker(api, {
-        failureThreshold: r.circuitFailureThreshold,
-        failureRatio: r.circuitFailureRatio,
-        openMs: r.circuitOpenMs,
-        onChange: (state) => {
-          observer.observeCircuitState(api, state);
-          logger.event(state === 'open' ? 'warn' : 'info', 'circuit_state', { upstream: api, state });
-        },
-      });
-    this.circuits = { data: circuit('data'), trading: circuit('trading') };
+    this.circuits = this.newCircuits();
     this.local = {
       data: new LocalBudget('data', config.alpaca.dataRateLimitPerMin),
       trading: new LocalBudget('trading', config.alpaca.tradingRateLimitPerMin),
@@ -74,6 +67,7 @@ export class UpstreamResilience {
         name: `circuit_${api}`,
         check: () => {
           const state = this.circuits[api].current();
+          observer.observeCircuitState(api, state);
           if (state === 'open') return Promise.reject(new Error(`circuit for the ${api} host is open`));
           return Promise.resolve({ state });
         },
@@ -81,20 +75,48 @@ export class UpstreamResilience {
     }
   }
 
-  /** Closes both circuits and refills both local buckets. */
+  private newCircuits(): Record<UpstreamApi, HostCircuit> {
+    const r = this.config.resilience;
+    const circuit = (api: UpstreamApi): HostCircuit =>
+      new HostCircuit(api, {
+        failureThreshold: r.circuitFailureThreshold,
+        failureRatio: r.circuitFailureRatio,
+        openMs: r.circuitOpenMs,
+        onChange: (state) => {
+          this.observer.observeCircuitState(api, state);
+          this.logger.event(state === 'open' ? 'warn' : 'info', 'circuit_state', { upstream: api, state });
+        },
+      });
+    return { data: circuit('data'), trading: circuit('trading') };
+  }
+
+  /** Closes both circuits (new breakers, no history) and refills both local buckets. */
   reset(): void {
+    this.circuits = this.newCircuits();
     for (const api of ['data', 'trading'] as const) {
-      this.circuits[api].reset();
+      this.observer.observeCircuitState(api, 'closed');
       this.local[api] = new LocalBudget(api, api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin);
     }
   }
 
-  circuit(api: UpstreamApi): CircuitBreaker {
+  circuit(api: UpstreamApi): HostCircuit {
     return this.circuits[api];
   }
 
-  /** Spends one token for a call, or throws UPSTREAM_RATE_LIMITED (nothing is sent). */
+  /** Spends one token for a call, or throws UPSTREAM_RATE_LIMITED (nothing is sent; counted in metrics). */
   async take(api: UpstreamApi, priority: CallPriority): Promise<void> {
+    try {
+      await this.spend(api, priority);
+    } catch (e: unknown) {
+      if (e instanceof AppError && e.code === 'UPSTREAM_RATE_LIMITED') {
+        const budget = e.details['budget'];
+        this.observer.observeBudgetRefusal(api, typeof budget === 'string' ? budget : 'gateway_bucket', priority);
+      }
+      throw e;
+    }
+  }
+
+  private async spend(api: UpstreamApi, priority: CallPriority): Promise<void> {
     const client = this.redis.client();
     if (client !== null) {
       const capacity = this.local[api].capacity;

@@ -53,7 +53,7 @@ export class AttributionInterceptor implements NestInterceptor {
     const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
     const ageSeconds = cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
 
-    this.metrics.observeAttributedResponse(p.dataSource, freshness);
+    this.metrics.observeAttributedResponse(p.dataSource, freshness, cache.status, attributed.marketStatus);
     res.setHeader('X-Data-Source', p.dataSource);
     res.setHeader('X-Cache-Status', cache.status);
     if (freshness !== null) res.setHeader('X-Data-Freshness', String(freshness));

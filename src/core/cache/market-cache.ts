@@ -9,6 +9,9 @@ import { RedisService } from '../redis/redis.service.js';
 import { SingleFlight } from './single-flight.js';
 import { BoundedMap, RedisKeyvStore } from './stores.js';
 import { Clock } from '../time/clock.js';
+import { currentScope, type RequestScope } from '../telemetry/request-scope.js';
+import { ATTR, childSpan, SpanKind } from '../telemetry/spans.js';
+import type { Span } from '@opentelemetry/api';
 
 export interface SourcedValue<T> {
   value: T;
@@ -102,19 +105,27 @@ export class MarketCache {
     maxAgeSeconds: number | undefined,
     load: () => Promise<SourcedValue<T>>,
   ): Promise<CacheResult<T>> {
+    // The lookup's span (tracing on) and the request's record of it (for an aborted request's line).
+    const scope = currentScope();
+    const span = childSpan('cache.lookup', SpanKind.INTERNAL, { [ATTR.cacheKey]: key }, scope);
     const live = this.streamed.get(key) as SourcedValue<T> | undefined;
     if (live !== undefined) {
       const age = (this.clock.now() - live.provenance.fetchedAt) / MS_PER_SECOND;
-      if (maxAgeSeconds === undefined || age <= maxAgeSeconds) return { sourced: live, cache: { status: 'STREAM', ageSeconds: age, maxAgeSeconds: await ttl } };
+      if (maxAgeSeconds === undefined || age <= maxAgeSeconds) {
+        noteLookup(scope, span, 'STREAM');
+        return { sourced: live, cache: { status: 'STREAM', ageSeconds: age, maxAgeSeconds: await ttl } };
+      }
     }
     // The TTL may still be on its way (it depends on the market clock): the lookup does not need it.
     const hit = ttl === 0 ? undefined : await this.lookup<T>(key);
     if (hit !== undefined) {
       const age = (this.clock.now() - hit.provenance.fetchedAt) / MS_PER_SECOND;
       if (maxAgeSeconds === undefined || age <= maxAgeSeconds) {
+        noteLookup(scope, span, 'HIT');
         return { sourced: hit, cache: { status: 'HIT', ageSeconds: age, maxAgeSeconds: await ttl } };
       }
     }
+    noteLookup(scope, span, ttl === 0 ? 'BYPASS' : 'MISS');
     const sourced = await this.flights.run(`${key}|${maxAgeSeconds ?? ''}`, async () => {
       const loaded = await load();
       const seconds = await ttl;
@@ -185,6 +196,14 @@ export class MarketCache {
     this.l2Degraded = false;
     this.logger.event('info', 'cache_l2_restored', {});
   }
+}
+
+/** Ends a lookup's span with its result, and records the result on the request (and its server span). */
+function noteLookup(scope: RequestScope | undefined, span: Span | null, result: string): void {
+  if (scope !== undefined) scope.cache = result;
+  if (span === null) return;
+  span.setAttribute(ATTR.cacheResult, result);
+  span.end();
 }
 
 /** Cache keys, built in one place: every parameter that changes the answer is in the key. */

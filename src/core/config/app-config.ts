@@ -101,6 +101,18 @@ export interface StreamConfig {
   tradeUpdates: boolean;
 }
 
+/** Tracing (OpenTelemetry). `exporter` null: off, and nothing is recorded or paid for. */
+export interface TelemetryConfig {
+  exporter: 'otlp' | 'console' | null;
+  /** Where OTLP/HTTP spans are posted (`exporter` otlp). */
+  otlpTracesUrl: string | null;
+  serviceName: string;
+  /** Send `traceparent` to Alpaca's hosts (TRACE_PROPAGATE_UPSTREAM). */
+  propagateUpstream: boolean;
+  /** Requests run in an AsyncLocalStorage scope (LOG_REQUEST_SCOPE, or tracing on). */
+  requestScope: boolean;
+}
+
 export interface RateLimitConfig {
   anonymousPerHour: number;
   authenticatedPerHour: number;
@@ -150,6 +162,7 @@ export class AppConfig {
   readonly bodyLimitBytes: number;
   readonly bodyMaxDepth: number;
   readonly stream: StreamConfig;
+  readonly telemetry: TelemetryConfig;
   // ---- operations ----
   /** SHUTDOWN_GRACE_MS: drain time for in-flight requests on SIGTERM. */
   readonly shutdownGraceMs: number;
@@ -181,6 +194,7 @@ export class AppConfig {
     this.bodyLimitBytes = init.bodyLimitBytes;
     this.bodyMaxDepth = init.bodyMaxDepth;
     this.stream = init.stream;
+    this.telemetry = init.telemetry;
     this.shutdownGraceMs = init.shutdownGraceMs;
   }
 

@@ -15,6 +15,8 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { TrustProxyConstraint } from './trust-proxy.js';
+import { TracingVariables } from './tracing-environment.js';
+import { HTTP_URL, toBool, toInt } from './env-transforms.js';
 
 /** Feeds Alpaca accepts on the latest/snapshot stock endpoints (alpaca-api.md §1.3). */
 export const STOCK_FEEDS = ['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight'] as const;
@@ -22,20 +24,11 @@ export const OPTIONS_FEEDS = ['indicative', 'opra'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;
 export const LOG_FORMATS = ['json', 'pretty'] as const;
 
-const toInt = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-const toBool = ({ value }: { value: unknown }): unknown => {
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return value;
-};
-const HTTP_URL = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
-
 /**
  * Every environment variable the gateway reads, validated once at boot.
  * Names and defaults follow DESIGN.md's configuration table; the last group is ours.
  */
-export class EnvironmentVariables {
+export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
   PORT: number = 3000;
 

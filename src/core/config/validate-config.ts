@@ -1,6 +1,6 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
-import { AppConfig, type JwksConfig, type JwtSigningKey } from './app-config.js';
+import { AppConfig, type JwksConfig, type JwtSigningKey, type TelemetryConfig } from './app-config.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { readEd25519PrivateKey } from '../signing/ed25519-key.js';
 import { parseHmacKey, parsePreviousHmacKeys } from './audit-hmac-keys.js';
@@ -54,6 +54,28 @@ function jwksConfig(vars: EnvironmentVariables): JwksConfig | null {
   if (vars.JWT_JWKS_URL === undefined || vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined) return null;
   const roleMap = vars.JWT_JWKS_ROLE_MAP === undefined ? null : new Map(vars.JWT_JWKS_ROLE_MAP.split(',').map((pair) => pair.split('=') as [string, string]));
   return { url: vars.JWT_JWKS_URL, issuer: vars.JWT_JWKS_ISSUER, audience: vars.JWT_JWKS_AUDIENCE, rolesClaim: vars.JWT_JWKS_ROLES_CLAIM, roleMap };
+}
+
+/** The OTLP collector's default (OpenTelemetry's spec) when `OTEL_TRACES_EXPORTER=otlp` names no endpoint. */
+const DEFAULT_OTLP_TRACES_URL = 'http://localhost:4318/v1/traces';
+
+/**
+ * Tracing is on only when asked for: an OTLP endpoint or an explicit exporter, and not
+ * OTEL_SDK_DISABLED. Unset, nothing is created (no provider, no spans, no exporter).
+ */
+function telemetryConfig(vars: EnvironmentVariables): TelemetryConfig {
+  const endpoint =
+    vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
+    (vars.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : `${vars.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+  const wanted = vars.OTEL_TRACES_EXPORTER ?? (endpoint === undefined ? 'none' : 'otlp');
+  const exporter = vars.OTEL_SDK_DISABLED || wanted === 'none' ? null : wanted;
+  return {
+    exporter,
+    otlpTracesUrl: exporter === 'otlp' ? (endpoint ?? DEFAULT_OTLP_TRACES_URL) : null,
+    serviceName: vars.OTEL_SERVICE_NAME,
+    propagateUpstream: vars.TRACE_PROPAGATE_UPSTREAM,
+    requestScope: vars.LOG_REQUEST_SCOPE || exporter !== null,
+  };
 }
 
 /** Rules that involve more than one variable. */
@@ -196,6 +218,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       fallbackLocal: vars.STREAM_FALLBACK_LOCAL,
       tradeUpdates: vars.ALPACA_TRADE_UPDATES,
     },
+    telemetry: telemetryConfig(vars),
     // ---- operations ----
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
   });

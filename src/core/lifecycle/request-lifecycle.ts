@@ -1,34 +1,78 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { assignRequestId } from '../attribution/request-id.js';
+import { setRequestContext } from '../attribution/request-context.js';
+import { pathOf } from '../errors/global-exception.filter.js';
+import { AppConfig } from '../config/app-config.js';
 import { AccessLog } from '../logging/access-log.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { routeLabel } from '../metrics/route-template.js';
+import { runInScope, type RequestScope } from '../telemetry/request-scope.js';
+import { traceIdOf, Tracing } from '../telemetry/tracing.js';
 
 const NS_PER_MS = 1e6;
 const MS_PER_SECOND = 1000;
 
 /**
- * What every request gets, whatever its path (/docs and unknown ones included): an id, and once
- * the answer has gone out, one access-log line and one count and timing in the HTTP metrics. A
- * request whose client went away before the answer is neither logged nor counted. Run by
- * createApp's single front middleware, with one `finish` listener: each extra Express layer and
- * listener is paid on every request.
+ * What every request gets, whatever its path (/docs and unknown ones included): an id, a request
+ * scope (AsyncLocalStorage: the id and trace reach every log line and span made for it), a server
+ * span when tracing is on, and once the answer has gone out, one access-log line and one count and
+ * timing in the HTTP metrics. A request whose client went away before the answer gets one
+ * `http_request_aborted` line instead, saying what had been done for it. Run by createApp's single
+ * front middleware: each extra Express layer is paid on every request.
  */
 @Injectable()
 export class RequestLifecycle {
   constructor(
     private readonly accessLog: AccessLog,
     private readonly metrics: GatewayMetrics,
-  ) {}
-
-  begin(req: Request, res: Response): void {
-    assignRequestId(req, res);
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const durationMs = Number(process.hrtime.bigint() - started) / NS_PER_MS;
-      this.accessLog.record(req, res, durationMs);
-      this.metrics.observeHttpRequest({ method: req.method, route: routeLabel(req), status: res.statusCode, durationSeconds: durationMs / MS_PER_SECOND });
-    });
+    private readonly tracing: Tracing,
+    config: AppConfig,
+  ) {
+    // Spans need the scope to find their parent, however tracing was turned on.
+    this.scoped = config.telemetry.requestScope || tracing.enabled;
   }
+
+  /** Whether `next` runs inside the AsyncLocalStorage scope (else only this layer and the request's slots know it). */
+  private readonly scoped: boolean;
+
+  /** Sets the request up, then runs `next` (the rest of the pipeline) inside its scope. */
+  run(req: Request, res: Response, next: () => void): void {
+    const requestId = assignRequestId(req, res);
+    const span = this.tracing.startServerSpan(req.method, pathOf(req), req.headers, requestId);
+    const scope: RequestScope = {
+      requestId,
+      span,
+      tracer: this.tracing.tracer,
+      traceId: span === null ? traceIdOf(req.headers['traceparent']) : span.spanContext().traceId,
+      upstreamAttempts: 0,
+      cache: null,
+    };
+    setRequestContext(req, scope);
+    if (span !== null) this.metrics.observeTracedRequest();
+    const started = process.hrtime.bigint();
+    const elapsedMs = (): number => Number(process.hrtime.bigint() - started) / NS_PER_MS;
+    res.on('finish', () => {
+      const durationMs = elapsedMs();
+      const route = routeLabel(req);
+      this.accessLog.record(req, res, durationMs, scope);
+      this.metrics.observeHttpRequest({ method: req.method, route, status: res.statusCode, durationSeconds: durationMs / MS_PER_SECOND });
+      if (span !== null) this.tracing.endServerSpan(span, req.method, route, { status: res.statusCode, errorCode: errorCodeOf(res), cache: scope.cache, aborted: false });
+    });
+    // 'close' follows 'finish' on every answered request; without 'finish' first, the client left.
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      const route = routeLabel(req);
+      this.accessLog.aborted(req, res, elapsedMs(), scope);
+      this.metrics.observeAbortedRequest(req.method, route);
+      if (span !== null) this.tracing.endServerSpan(span, req.method, route, { status: null, errorCode: null, cache: scope.cache, aborted: true });
+    });
+    if (this.scoped) runInScope(scope, next);
+    else next();
+  }
+}
+
+function errorCodeOf(res: Response): string | null {
+  const code = res.getHeader('X-Error-Code');
+  return typeof code === 'string' ? code : null;
 }

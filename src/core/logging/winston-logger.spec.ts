@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { Writable } from 'node:stream';
 import { LineTransport, MESSAGE } from './line-transport.js';
 import { WinstonLogger } from './winston-logger.js';
+import { runInScope } from '../telemetry/request-scope.js';
 
 class Capture extends Writable {
   readonly lines: string[] = [];
@@ -69,6 +70,23 @@ describe('WinstonLogger', () => {
     const [big, cycle] = sink.json();
     expect(big).toEqual(expect.objectContaining({ message: 'odd_values', volume: '12345678901234567890' }));
     expect(cycle).toEqual(expect.objectContaining({ message: 'cyclic', cyclic: { name: 'node', self: '[Circular]' } }));
+  });
+
+  it("adds the request id and trace id of the request being served to every line, keeping a line's own", () => {
+    const { log, sink } = logger();
+    const scope = { requestId: 'req_abc', span: null, tracer: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', upstreamAttempts: 0, cache: null };
+    runInScope(scope, () => {
+      log.event('info', 'upstream_call', { status: 200 });
+      log.warn('from Nest');
+      log.event('info', 'http_request', { request_id: 'req_own' });
+    });
+    log.event('info', 'boot');
+    expect(sink.json().map((l) => [l['message'], l['request_id'], l['trace_id']])).toEqual([
+      ['upstream_call', 'req_abc', '4bf92f3577b34da6a3ce929d0e0e4736'],
+      ['from Nest', 'req_abc', '4bf92f3577b34da6a3ce929d0e0e4736'],
+      ['http_request', 'req_own', '4bf92f3577b34da6a3ce929d0e0e4736'],
+      ['boot', undefined, undefined],
+    ]);
   });
 
   it('drops events below the configured level', () => {

@@ -4,6 +4,7 @@ import winston from 'winston';
 import type { AppConfig } from '../config/app-config.js';
 import { LineTransport, MESSAGE } from './line-transport.js';
 import { isoTimestamp } from '../attribution/timestamps.js';
+import { currentScope } from '../telemetry/request-scope.js';
 
 const REDACTED = '[REDACTED]';
 /** Shorter values cannot be real credentials, and replacing them would shred ordinary words. */
@@ -57,6 +58,19 @@ function redactSecrets(all: string[]): winston.Logform.Format {
   })();
 }
 
+/**
+ * The request id and trace id of the request a line was written for (from its AsyncLocalStorage
+ * scope), so that an upstream call's line, an audit failure's or a cache warning's can be traced to
+ * the request that caused it. A line that names them itself keeps its own.
+ */
+const requestFields = winston.format((info) => {
+  const scope = currentScope();
+  if (scope === undefined) return info;
+  info['request_id'] ??= scope.requestId;
+  if (scope.traceId !== null) info['trace_id'] ??= scope.traceId;
+  return info;
+})();
+
 /** winston's own json format, for the rare record JSON.stringify refuses (a cycle, a BigInt). */
 const safeJson = winston.format.json();
 
@@ -84,8 +98,9 @@ export class WinstonLogger implements LoggerService {
   constructor(config: Pick<AppConfig, 'log' | 'secrets'>, sink?: Writable) {
     const format =
       config.log.format === 'json'
-        ? winston.format.combine(redactSecrets(config.secrets()), winston.format.timestamp({ format: () => isoTimestamp() }), jsonLine)
+        ? winston.format.combine(requestFields, redactSecrets(config.secrets()), winston.format.timestamp({ format: () => isoTimestamp() }), jsonLine)
         : winston.format.combine(
+            requestFields,
             redactSecrets(config.secrets()),
             winston.format.timestamp({ format: () => isoTimestamp() }),
             winston.format.colorize(),

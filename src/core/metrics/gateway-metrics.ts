@@ -6,8 +6,8 @@ import { UpstreamObserver, type UpstreamCall } from './upstream-observer.js';
 const MS_PER_SECOND = 1000;
 /** Seconds; from a cache hit to a slow upstream call that hits the timeout. */
 const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
-/** Seconds between the newest upstream timestamp and the response: live quotes to old bars. */
-const FRESHNESS_BUCKETS = [1, 5, 15, 60, 300, 900, 3600, 21600, 86400, 604800];
+/** Seconds between the newest upstream timestamp and the response: live quotes to old bars (30: the quote-freshness promise). */
+const FRESHNESS_BUCKETS = [1, 5, 15, 30, 60, 300, 900, 3600, 21600, 86400, 604800];
 /** Generous caps per label (see BoundedLabel); real values are a few dozen at most. */
 const MAX_ROUTES = 200;
 const MAX_ENDPOINTS = 100;
@@ -136,6 +136,41 @@ export class GatewayMetrics extends UpstreamObserver {
     registers: [this.registry],
   });
 
+  private readonly abortedRequests = new Counter({
+    name: 'opitios_http_requests_aborted_total',
+    help: 'Requests whose client closed the connection before the answer, by method and route template.',
+    labelNames: ['method', 'route'] as const,
+    registers: [this.registry],
+  });
+  private readonly tracedRequests = new Counter({
+    name: 'opitios_http_requests_traced_total',
+    help: 'Requests that got a server span (tracing on); against opitios_http_requests_total, the share traced.',
+    registers: [this.registry],
+  });
+  private readonly cacheResults = new Counter({
+    name: 'opitios_cache_results_total',
+    help: 'Data responses by cache status (HIT, MISS, STREAM, BYPASS) and market status (open, closed, unknown).',
+    labelNames: ['status', 'market'] as const,
+    registers: [this.registry],
+  });
+  private readonly marketOpen = new Gauge({
+    name: 'opitios_market_open',
+    help: "1 while Alpaca's clock (as of the latest data response) says the market is open, 0 when closed.",
+    registers: [this.registry],
+  });
+  private readonly rateLimitRefusals = new Counter({
+    name: 'opitios_rate_limit_refusals_total',
+    help: 'Requests refused with 429 RATE_LIMIT_EXCEEDED by the per-principal limits, by tier and window (hour|second).',
+    labelNames: ['tier', 'window'] as const,
+    registers: [this.registry],
+  });
+  private readonly budgetRefusals = new Counter({
+    name: 'opitios_upstream_budget_refusals_total',
+    help: "Upstream calls not sent because a budget was spent, by api, budget (gateway_bucket|alpaca_window) and priority.",
+    labelNames: ['api', 'budget', 'priority'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     super();
     collectDefaultMetrics({ register: this.registry });
@@ -164,11 +199,38 @@ export class GatewayMetrics extends UpstreamObserver {
     if (call.rateLimitRemaining !== null) this.upstreamRemaining.set({ api }, call.rateLimitRemaining);
   }
 
-  /** A successful response carrying provenance; freshness is null when the data has no timestamp. */
-  observeAttributedResponse(dataSource: string, freshnessSeconds: number | null): void {
+  /**
+   * A successful response carrying provenance; freshness is null when the data has no timestamp.
+   * With its cache status and the market status it was served under (the cache-hit promise holds
+   * while the market is open).
+   */
+  observeAttributedResponse(dataSource: string, freshnessSeconds: number | null, cacheStatus?: string, marketStatus?: string | null): void {
     const source = this.smallSets.source.value(dataSource);
     this.responsesBySource.inc({ data_source: source });
     if (freshnessSeconds !== null) this.freshness.observe({ data_source: source }, Math.max(0, freshnessSeconds));
+    if (cacheStatus === undefined) return;
+    const market = marketStatus ?? 'unknown';
+    this.cacheResults.inc({ status: this.smallSets.layer.value(cacheStatus), market: this.smallSets.layer.value(market) });
+    if (market === 'open') this.marketOpen.set(1);
+    else if (market === 'closed') this.marketOpen.set(0);
+  }
+
+  observeAbortedRequest(method: string, route: string): void {
+    this.abortedRequests.inc({ method, route: this.routes.value(route) });
+  }
+
+  observeTracedRequest(): void {
+    this.tracedRequests.inc();
+  }
+
+  /** A 429 RATE_LIMIT_EXCEEDED from the per-principal limits: `tier` anonymous|authenticated|premium. */
+  observeRateLimitRefusal(tier: string, window: 'hour' | 'second'): void {
+    this.rateLimitRefusals.inc({ tier: this.smallSets.code.value(tier), window });
+  }
+
+  /** An upstream call the budget refused (nothing sent). */
+  override observeBudgetRefusal(api: string, budget: string, priority: string): void {
+    this.budgetRefusals.inc({ api: this.smallSets.upstream.value(api), budget: this.smallSets.code.value(budget), priority: this.smallSets.code.value(priority) });
   }
 
   /** A data-quality flag raised on a value fetched from Alpaca (information, not an error). */

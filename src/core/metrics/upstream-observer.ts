@@ -45,6 +45,14 @@ export abstract class UpstreamObserver {
     void api;
     void state;
   }
+
+  /** An upstream call the budget refused before anything was sent (`budget`: gateway_bucket|alpaca_window). */
+  observeBudgetRefusal(api: string, budget: string, priority: string): void {
+    // Default: nothing to record (unit tests, scripts); the arguments are for overriders.
+    void api;
+    void budget;
+    void priority;
+  }
 }
 
 class NoUpstreamObserver extends UpstreamObserver {

@@ -36,6 +36,12 @@ variable "jwt_secret" {
   sensitive   = true
 }
 
+variable "audit_hmac_key" {
+  description = "The audit chain's HMAC key, kid:secret (secret at least 32 characters)."
+  type        = string
+  sensitive   = true
+}
+
 module "opitios_alpaca" {
   source = "../.."
 
@@ -43,6 +49,7 @@ module "opitios_alpaca" {
   alpaca_api_key_id     = var.alpaca_api_key_id
   alpaca_api_secret_key = var.alpaca_api_secret_key
   jwt_secret            = var.jwt_secret
+  audit_hmac_key        = var.audit_hmac_key
   redis_url             = "redis://redis.opitios-alpaca.svc.cluster.local:6379"
   min_replicas          = 2
   max_replicas          = 4

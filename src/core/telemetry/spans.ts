@@ -1,0 +1,43 @@
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { currentScope, type RequestScope } from './request-scope.js';
+
+/** Span attribute names of ours (OpenTelemetry's semantic conventions where one exists). */
+export const ATTR = {
+  requestId: 'opitios.request_id',
+  cacheResult: 'opitios.cache.result',
+  cacheKey: 'opitios.cache.key',
+  attempt: 'opitios.upstream.attempt',
+  budgetWaitMs: 'opitios.upstream.budget_wait_ms',
+  api: 'alpaca.api',
+  endpoint: 'alpaca.endpoint',
+  errorCode: 'opitios.error_code',
+  statusCode: 'http.response.status_code',
+  method: 'http.request.method',
+  route: 'http.route',
+  path: 'url.path',
+  clientAborted: 'opitios.client_aborted',
+} as const;
+
+/**
+ * A child of the current request's server span, or null when tracing is off or there is no
+ * request (a stream, a background refresh): callers then skip all span work.
+ */
+export function childSpan(name: string, kind: SpanKind, attributes: Attributes, scope: RequestScope | undefined = currentScope()): Span | null {
+  if (scope === undefined || scope.tracer === null || scope.span === null) return null;
+  return scope.tracer.startSpan(name, { kind, attributes: { [ATTR.requestId]: scope.requestId, ...attributes } }, trace.setSpan(ROOT_CONTEXT, scope.span));
+}
+
+/** Marks a span failed with the error's catalog code (when it has one) and message. */
+export function spanFailed(span: Span, e: unknown): void {
+  const code = e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : null;
+  if (code !== null) span.setAttribute(ATTR.errorCode, code);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) });
+}
+
+export { SpanKind };
+
+/** The W3C `traceparent` naming `span` as the parent of the next hop. */
+export function traceparentOf(span: Span): string {
+  const { traceId, spanId, traceFlags } = span.spanContext();
+  return `00-${traceId}-${spanId}-${traceFlags.toString(16).padStart(2, '0')}`;
+}

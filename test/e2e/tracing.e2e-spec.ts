@@ -1,0 +1,107 @@
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { eventually, startGateway, type Gateway } from './harness.js';
+
+const QUOTES = '/v2/stocks/quotes/latest';
+const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CLIENT_SPAN = '00f067aa0ba902b7';
+const TRACEPARENT = `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`;
+
+const attr = (s: ReadableSpan, name: string): unknown => s.attributes[name];
+
+describe('tracing on (an in-memory exporter in place of OTLP)', () => {
+  const exporter = new InMemorySpanExporter();
+  let gw: Gateway;
+  beforeAll(async () => {
+    gw = await startGateway({ ALPACA_REQUEST_DEADLINE_MS: '5000' }, {}, undefined, { tracing: { exporter } });
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+  beforeEach(async () => {
+    exporter.reset();
+    await gw.reset();
+  });
+
+  it('a quote retried twice is one trace: server span, cache lookup, two failed attempts and the good one, all with the request id', async () => {
+    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 503, times: 1 });
+    gw.emulator.injectFault({ path: QUOTES, kind: 'reset', times: 1 });
+    const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('traceparent', TRACEPARENT).expect(200);
+    const requestId = res.headers['x-request-id'];
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(3);
+
+    let spans: ReadableSpan[] = [];
+    await eventually(() => {
+      spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === CLIENT_TRACE);
+      expect(spans.filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1);
+    });
+    const server = spans.find((s) => s.kind === SpanKind.SERVER) as ReadableSpan;
+    // The client's trace continues: our server span's parent is the client's span.
+    expect(server.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
+    expect(server.name).toBe('GET /api/v1/stocks/:symbol/quote');
+    expect(server.attributes).toMatchObject({ 'http.route': '/api/v1/stocks/:symbol/quote', 'http.response.status_code': 200, 'opitios.cache.result': 'MISS' });
+
+    const cache = spans.filter((s) => s.name === 'cache.lookup');
+    expect(cache.map((s) => attr(s, 'opitios.cache.result'))).toEqual(['MISS']);
+    const attempts = spans.filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.endpoint') === QUOTES).sort((a, b) => Number(attr(a, 'opitios.upstream.attempt')) - Number(attr(b, 'opitios.upstream.attempt')));
+    expect(attempts.map((s) => [s.name, attr(s, 'opitios.upstream.attempt'), attr(s, 'http.response.status_code') ?? null, attr(s, 'opitios.error_code') ?? null])).toEqual([
+      [`GET ${QUOTES}`, 1, 503, 'UPSTREAM_API_UNAVAILABLE'],
+      [`GET ${QUOTES}`, 2, null, 'UPSTREAM_API_UNAVAILABLE'],
+      [`GET ${QUOTES}`, 3, 200, null],
+    ]);
+    for (const a of attempts) {
+      expect(a.attributes).toMatchObject({ 'alpaca.api': 'data', 'alpaca.endpoint': QUOTES });
+      expect(typeof attr(a, 'opitios.upstream.budget_wait_ms')).toBe('number');
+    }
+    // Every span of the request hangs off the server span and names the request.
+    for (const s of [...cache, ...attempts]) expect(s.parentSpanContext?.spanId).toBe(server.spanContext().spanId);
+    for (const s of spans) expect(attr(s, 'opitios.request_id')).toBe(requestId);
+    // Nothing else, but the market clock's call (the quote's TTL depends on it) when it was not cached.
+    expect(spans.filter((s) => attr(s, 'alpaca.endpoint') !== '/v2/clock')).toHaveLength(5);
+
+    // The upstream calls' log lines carry the request id and the trace id too.
+    const upstreamLines = gw.logs.filter((l) => (l['message'] === 'upstream_call' || l['message'] === 'upstream_network_error') && l['endpoint'] === QUOTES && l['request_id'] === requestId);
+    expect(upstreamLines.map((l) => l['attempt'])).toEqual([1, 2, 3]);
+    for (const l of upstreamLines) expect(l['trace_id']).toBe(CLIENT_TRACE);
+  });
+
+  it('a cached answer is a server span and a HIT lookup, with no upstream attempt', async () => {
+    await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+    exporter.reset();
+    await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+    await eventually(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1));
+    const spans = exporter.getFinishedSpans();
+    expect(spans.map((s) => s.name).sort()).toEqual(['GET /api/v1/stocks/:symbol/quote', 'cache.lookup']);
+    expect(spans.find((s) => s.name === 'cache.lookup')?.attributes['opitios.cache.result']).toBe('HIT');
+  });
+
+  it('does not send traceparent to Alpaca unless TRACE_PROPAGATE_UPSTREAM is set', async () => {
+    await gw.http().get('/api/v1/stocks/TSLA/quote').set('traceparent', TRACEPARENT).expect(200);
+    expect(gw.emulator.requestsTo(QUOTES).map((r) => r.headers['traceparent'])).toEqual([undefined]);
+
+    const propagating = await startGateway({ TRACE_PROPAGATE_UPSTREAM: 'true' }, {}, undefined, { tracing: { exporter: new InMemorySpanExporter() } });
+    try {
+      await propagating.http().get('/api/v1/stocks/TSLA/quote').set('traceparent', TRACEPARENT).expect(200);
+      const sent = propagating.emulator.requestsTo(QUOTES).map((r) => r.headers['traceparent']);
+      expect(sent).toEqual([expect.stringMatching(new RegExp(`^00-${CLIENT_TRACE}-[0-9a-f]{16}-01$`))]);
+    } finally {
+      await propagating.close();
+    }
+  });
+});
+
+describe('tracing off (no OTEL_* set), LOG_REQUEST_SCOPE on', () => {
+  it('makes no spans, and log lines still carry the request id (and the client trace id when it sent one)', async () => {
+    const gw = await startGateway({ LOG_REQUEST_SCOPE: 'true' });
+    try {
+      const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('traceparent', TRACEPARENT).expect(200);
+      const requestId = res.headers['x-request-id'];
+      const mine = gw.logs.filter((l) => l['request_id'] === requestId);
+      expect(mine.map((l) => l['message'])).toEqual(expect.arrayContaining(['upstream_call', 'http_request']));
+      for (const l of mine) expect(l['trace_id']).toBe(CLIENT_TRACE);
+      expect(gw.emulator.requestsTo(QUOTES).map((r) => r.headers['traceparent'])).toEqual([undefined]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
