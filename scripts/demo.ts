@@ -8,7 +8,7 @@
  *   EMULATOR_STREAM_TICK_MS (1000)
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,8 +80,15 @@ async function main(): Promise<void> {
   const { key } = keys.create('demo-admin', ['admin']);
   // Admin reads everything but does not trade (roles.ts): placing orders takes role trader.
   const { key: traderKey } = keys.create('demo-trader', ['trader']);
+  // The integrity features on, with keys of this run only: a keyed audit chain with signed
+  // checkpoints, and signed responses (public key at /.well-known/jwks.json).
+  const ed25519Pem = (): string => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const auditHmacKey = `demo:${randomBytes(32).toString('base64url')}`;
   const config = loadConfigOrExit({
     LOG_FORMAT: 'pretty',
+    AUDIT_HMAC_KEY: auditHmacKey,
+    AUDIT_SIGNING_KEY: ed25519Pem(),
+    RESPONSE_SIGNING_KEY: ed25519Pem(),
     ...process.env,
     JWT_SECRET: randomBytes(32).toString('base64url'),
     API_KEYS_FILE: apiKeysFile,
@@ -117,7 +124,7 @@ async function main(): Promise<void> {
       `    export TRADER_TOKEN=${traderToken}`,
       `  key file      ${apiKeysFile}   (re-read every ${config.apiKeysReloadMs} ms; ./data/api-keys.json is not used here)`,
       "    add a key this demo accepts (audited in the demo's own trail, not ./data):",
-      `    AUDIT_LOG_PATH=${auditLogPath} API_KEYS_FILE=${apiKeysFile} npm run apikey -- create --name mybot --roles premium`,
+      `    AUDIT_HMAC_KEY=${config.audit.hmacKey === null ? '' : `${config.audit.hmacKey.kid}:${config.audit.hmacKey.secret}`} AUDIT_LOG_PATH=${auditLogPath} API_KEYS_FILE=${apiKeysFile} npm run apikey -- create --name mybot --roles premium`,
       '  try:',
       `    curl -s ${auth} ${base}/api/v1/stocks/AAPL/quote`,
       `    curl -s ${auth} '${base}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=5&sort=desc'`,
@@ -130,6 +137,9 @@ async function main(): Promise<void> {
       `    curl -sN ${auth} '${base}/api/v1/stream/events?quotes=AAPL,MSFT&trades=AAPL'`,
       `    npx wscat -c ws://${config.host}:${config.port}/api/v1/stream ${auth}`,
       `      then send: {"action":"subscribe","quotes":["AAPL"],"option_quotes":["AAPL240426C00162500"]}`,
+      '  integrity: the audit chain (HMAC-keyed, head checkpoints signed) and a signed answer checked:',
+      `    curl -s ${auth} ${base}/api/v1/audit/verify`,
+      `    curl -si ${auth} ${base}/api/v1/stocks/AAPL/quote > /tmp/quote.txt && npm run verify:response -- /tmp/quote.txt --jwks ${base}/.well-known/jwks.json`,
       `  AsyncAPI      ${base}/asyncapi.json`,
       'Ctrl-C stops both.',
       '',
