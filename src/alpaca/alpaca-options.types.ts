@@ -1,77 +1,31 @@
 /**
  * Alpaca's options wire format (alpaca-api.md §3.2, §4.7). Like `alpaca.types.ts`, these types
- * never leave the alpaca module: the option mapper turns them into our models.
+ * never leave the alpaca module: the option mapper turns them into our models. They are what the
+ * zod schemas in options-wire-schemas.ts accept: one definition, no drift.
  */
+import type { z } from 'zod';
+import type {
+  optionContractSchema,
+  optionGreeksSchema,
+  optionQuoteSchema,
+  optionSnapshotSchema,
+  optionTradeSchema,
+} from './options-wire-schemas.js';
 
-/** MD-SPEC `option_quote`: `c` is one string (not an array) and there is no `z`. */
-export interface WireOptionQuote {
-  t: string;
-  bx: string;
-  bp: number;
-  bs: number;
-  ax: string;
-  ap: number;
-  as: number;
-  c: string;
-}
+export type WireOptionQuote = z.infer<typeof optionQuoteSchema>;
+export type WireOptionTrade = z.infer<typeof optionTradeSchema>;
+export type WireOptionGreeks = z.infer<typeof optionGreeksSchema>;
+/** Every member absent, null or whole; absent and null both mean "Alpaca has none". */
+export type WireOptionSnapshot = z.infer<typeof optionSnapshotSchema>;
 
-/** MD-SPEC `option_trade`: `c` is one string; no `i`, no `z`. */
-export interface WireOptionTrade {
-  t: string;
-  x: string;
-  p: number;
-  s: number;
-  c: string;
-}
-
-/** MD-SPEC `option_greeks`: present as a whole (all five members) or absent. */
-export interface WireOptionGreeks {
-  delta: number;
-  gamma: number;
-  theta: number;
-  vega: number;
-  rho: number;
-}
-
-/**
- * MD-SPEC `option_snapshot`: every member optional and, in practice, omitted when missing.
- * `impliedVolatility` is a sibling of `greeks`, not inside it. The bar members the 2026 spec
- * added are not part of our contract and are not read.
- */
-export interface WireOptionSnapshot {
-  latestQuote?: WireOptionQuote;
-  latestTrade?: WireOptionTrade;
-  greeks?: WireOptionGreeks;
-  impliedVolatility?: number;
-}
-
-/** Snapshots by contract and the chain share one envelope (both keys required by the spec). */
+/** A page as we pass it on: null snapshots dropped, the token a non-empty string or null. */
 export interface WireOptionSnapshotsPage {
   snapshots: Record<string, WireOptionSnapshot>;
   next_page_token: string | null;
 }
 
 /** TR-SPEC `OptionContract`; decimals are strings, open interest and close price may be null. */
-export interface WireOptionContract {
-  id: string;
-  symbol: string;
-  name: string;
-  status: string;
-  tradable: boolean;
-  expiration_date: string;
-  root_symbol?: string;
-  underlying_symbol: string;
-  underlying_asset_id: string;
-  type: string;
-  style: string;
-  strike_price: string;
-  multiplier: string;
-  size: string;
-  open_interest?: string;
-  open_interest_date?: string;
-  close_price?: string;
-  close_price_date?: string;
-}
+export type WireOptionContract = z.infer<typeof optionContractSchema>;
 
 export interface WireOptionContractsPage {
   option_contracts: WireOptionContract[];

@@ -2,72 +2,31 @@
  * Alpaca's wire format (alpaca-api.md §2–4), one-letter keys and all. These types never leave the
  * alpaca module: mappers turn them into our snake_case models.
  */
-export interface WireStockQuote {
-  t: string;
-  bx: string;
-  bp: number;
-  bs: number;
-  ax: string;
-  ap: number;
-  as: number;
-  c: string[];
-  /** Required by the spec but missing from some real payloads (alpaca-api.md §7.4). */
-  z?: string;
-}
+import type { z } from 'zod';
+import type {
+  barSchema,
+  clockSchema,
+  latestQuotesSchema,
+  latestTradesSchema,
+  stockQuoteSchema,
+  stockSnapshotSchema,
+  stockSnapshotsSchema,
+  stockTradeSchema,
+} from './stock-wire-schemas.js';
 
-export interface WireStockTrade {
-  t: string;
-  x: string;
-  p: number;
-  s: number;
-  c: string[];
-  /** uint64; kept as a string when it would not fit a double exactly. */
-  i: number | string;
-  z?: string;
-  u?: string;
-}
-
-export interface WireBar {
-  t: string;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
-  n?: number;
-  vw?: number;
-}
-
-export interface WireStockSnapshot {
-  latestTrade?: WireStockTrade | null;
-  latestQuote?: WireStockQuote | null;
-  minuteBar?: WireBar | null;
-  dailyBar?: WireBar | null;
-  prevDailyBar?: WireBar | null;
-}
-
-export interface WireLatestQuotes {
-  quotes: Record<string, WireStockQuote>;
-}
-
-export interface WireLatestTrades {
-  trades: Record<string, WireStockTrade>;
-}
-
+/* The wire types are what the zod schemas accept (stock-wire-schemas.ts): one definition, no drift. */
+export type WireStockQuote = z.infer<typeof stockQuoteSchema>;
+/** `i` is a uint64; kept as a string when it would not fit a double exactly. */
+export type WireStockTrade = z.infer<typeof stockTradeSchema>;
+export type WireBar = z.infer<typeof barSchema>;
+export type WireStockSnapshot = z.infer<typeof stockSnapshotSchema>;
+export type WireLatestQuotes = z.infer<typeof latestQuotesSchema>;
+export type WireLatestTrades = z.infer<typeof latestTradesSchema>;
 /** Stock multi-snapshots are a bare map; unknown symbols may be absent or null. */
-export type WireStockSnapshots = Record<string, WireStockSnapshot | null>;
-
-export interface WireBarsPage {
-  bars: Record<string, WireBar[]>;
-  next_page_token: string | null;
-}
-
-export interface WireClock {
-  timestamp: string;
-  is_open: boolean;
-  next_open: string;
-  next_close: string;
-}
+export type WireStockSnapshots = z.infer<typeof stockSnapshotsSchema>;
+/** `next_page_token` as we pass it on: a non-empty string or null. */
+export type WireBarsPage = { bars: Record<string, WireBar[]>; next_page_token: string | null };
+export type WireClock = z.infer<typeof clockSchema>;
 
 /** Alpaca's error body; `code` is optional on market data and may be a string (alpaca-api.md §5.1). */
 export interface WireError {

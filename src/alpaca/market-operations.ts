@@ -18,6 +18,7 @@ import type {
 } from './market-reference.models.js';
 import {
   barItem,
+  type Item,
   dailyAuctionsItem,
   optionQuoteItem,
   optionTradeItem,
@@ -92,7 +93,7 @@ function history<T>(
   id: string,
   path: string,
   key: string,
-  read: (v: unknown, p: string) => T,
+  read: Item<T>,
   stamp: (item: T) => string,
   feed: FeedChoice,
   check?: ItemCheck<T>,
@@ -112,7 +113,7 @@ function latest<T>(
   key: string,
   dataSource: DataSource,
   feed: FeedChoice,
-  read: (v: unknown, p: string) => T,
+  read: Item<T>,
   stamp: (item: T) => string[],
   check: ItemCheck<T>,
 ): UpstreamOperation<SymbolRecord<T>> {

@@ -24,9 +24,9 @@ export function toOptionGreeks(g: WireOptionGreeks): OptionGreeks {
 }
 
 export function toOptionSnapshot(s: WireOptionSnapshot): OptionSnapshot {
-  const latestQuote = s.latestQuote === undefined ? null : toOptionQuote(s.latestQuote);
-  const latestTrade = s.latestTrade === undefined ? null : toOptionTrade(s.latestTrade);
-  const greeks = s.greeks === undefined ? null : toOptionGreeks(s.greeks);
+  const latestQuote = s.latestQuote ? toOptionQuote(s.latestQuote) : null;
+  const latestTrade = s.latestTrade ? toOptionTrade(s.latestTrade) : null;
+  const greeks = s.greeks ? toOptionGreeks(s.greeks) : null;
   const iv = s.impliedVolatility ?? null;
   return {
     latest_quote: latestQuote,

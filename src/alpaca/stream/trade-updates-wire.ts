@@ -53,7 +53,11 @@ function optionalDecimal(o: Obj, key: string): string | undefined {
   return v;
 }
 
-/** `data` of a `trade_updates` message → our event; the order object is kept as the very object Alpaca sent. */
+/**
+ * `data` of a `trade_updates` message → our event; the order object is kept as the very object Alpaca
+ * sent. Hand-written on purpose, not a zod schema: a schema would copy (and strip) the order object,
+ * and only four members are read; the order itself is the trading pass-through (trading.mapper.ts).
+ */
 export function toOrderUpdate(data: unknown): OrderUpdate {
   const d = object(data, '$.data');
   const event = str(d, 'event', '$.data');
