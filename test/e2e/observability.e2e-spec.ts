@@ -10,19 +10,25 @@ async function scrape(gw: Gateway): Promise<Exposition> {
   return parseExposition((await gw.anon().get('/metrics').expect(200)).text);
 }
 
+/** A quote request whose client goes away while the gateway waits for Alpaca (delayed 1.5 s). */
+async function abandonQuoteRequest(gw: Gateway, requestId: string): Promise<void> {
+  gw.emulator.injectFault({ path: QUOTES, kind: 'delay', ms: 1500, times: 1 });
+  const base = (await listenOnLoopback(gw.app)).replace(/^ws/, 'http').replace(/\/api\/v1\/stream$/, '');
+  const req = http.get(`${base}/api/v1/stocks/AAPL/quote`, { headers: { Authorization: `Bearer ${tokenFor(['viewer'])}`, 'X-Request-Id': requestId } });
+  const closed = new Promise<void>((resolve) => req.on('close', () => resolve()));
+  req.on('error', () => undefined);
+  // The gateway is waiting for Alpaca: now the client goes away.
+  await eventually(() => expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1));
+  req.destroy();
+  await closed;
+}
+
 describe('a client that leaves before the answer (default: no request scope)', () => {
   it('still leaves exactly one http_request_aborted line with its request id, and no access line', async () => {
     const gw = await startGateway();
     try {
-      gw.emulator.injectFault({ path: QUOTES, kind: 'delay', ms: 1500, times: 1 });
-      const base = (await listenOnLoopback(gw.app)).replace(/^ws/, 'http').replace(/\/api\/v1\/stream$/, '');
       const requestId = 'client-abort-0002';
-      const req = http.get(`${base}/api/v1/stocks/AAPL/quote`, { headers: { Authorization: `Bearer ${tokenFor(['viewer'])}`, 'X-Request-Id': requestId } });
-      const closed = new Promise<void>((resolve) => req.on('close', () => resolve()));
-      req.on('error', () => undefined);
-      await eventually(() => expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1));
-      req.destroy();
-      await closed;
+      await abandonQuoteRequest(gw, requestId);
       const ends = (): Array<Record<string, unknown>> =>
         gw.logs.filter((l) => l['request_id'] === requestId && (l['message'] === 'http_request_aborted' || l['message'] === 'http_request'));
       await eventually(() => expect(ends()).toEqual([expect.objectContaining({ message: 'http_request_aborted', client_aborted: true, response_started: false })]));
@@ -45,16 +51,8 @@ describe('a client that leaves before the answer (LOG_REQUEST_SCOPE on: the line
   });
 
   it('leaves exactly one line saying so, with what had been done, and no access line', async () => {
-    gw.emulator.injectFault({ path: QUOTES, kind: 'delay', ms: 1500, times: 1 });
-    const base = (await listenOnLoopback(gw.app)).replace(/^ws/, 'http').replace(/\/api\/v1\/stream$/, '');
     const requestId = 'client-abort-0001';
-    const req = http.get(`${base}/api/v1/stocks/AAPL/quote`, { headers: { Authorization: `Bearer ${tokenFor(['viewer'])}`, 'X-Request-Id': requestId } });
-    const closed = new Promise<void>((resolve) => req.on('close', () => resolve()));
-    req.on('error', () => undefined);
-    // The gateway is waiting for Alpaca: now the client goes away.
-    await eventually(() => expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1));
-    req.destroy();
-    await closed;
+    await abandonQuoteRequest(gw, requestId);
 
     const lines = (): Array<Record<string, unknown>> => gw.logs.filter((l) => l['request_id'] === requestId);
     await eventually(() => expect(lines().filter((l) => l['message'] === 'http_request_aborted')).toHaveLength(1));
