@@ -7,17 +7,12 @@ import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { TradingObject } from '../alpaca/trading.models.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
+import { auditedBulkWrite } from './bulk-write.js';
 import { tradingAnswer } from './trading-reads.service.js';
 
 export interface CancelResult {
   order_id: string;
   cancel_accepted: true;
-}
-
-/** Whether one entry of a 207 list reports success: its own HTTP status is 2xx. */
-export function entryAccepted(entry: TradingObject): boolean {
-  const status = entry['status'];
-  return typeof status === 'number' && status >= 200 && status < 300;
 }
 
 /** DELETE /orders/{id} and DELETE /orders: audited before they are sent, sent once, Alpaca's refusals passed on. */
@@ -55,21 +50,13 @@ export class OrderCancelService {
    * Alpaca sent it, each entry with `accepted` (its status is 2xx). Nothing is retried.
    */
   async cancelAll(caller: Caller): Promise<Attributed<TradingObject[]>> {
-    const resource = 'orders:open';
-    await this.audit.recordOrRefuse({ action: 'orders_cancel_all_requested', resource, outcome: 'pending', caller });
-    let result: Sourced<TradingObject[]>;
-    try {
-      result = await this.gateway.cancelAllOrders();
-    } catch (e: unknown) {
-      await this.audit.recordBestEffort({ action: 'orders_cancel_all_outcome', resource, outcome: e instanceof AppError ? e.code : 'error', caller });
-      throw e;
-    }
-    const entries: TradingObject[] = result.value.map((entry) => ({ ...entry, accepted: entryAccepted(entry) }));
-    const refused = entries.filter((e) => e['accepted'] !== true);
-    await this.audit.recordBestEffort({
-      action: 'orders_cancel_all_outcome', resource, outcome: refused.length === 0 ? 'all_accepted' : 'some_refused', caller,
-      details: { accepted: entries.filter((e) => e['accepted'] === true).map((e) => e['id']), refused: refused.map((e) => ({ id: e['id'], status: e['status'] })) },
+    return auditedBulkWrite(this.audit, {
+      requested: 'orders_cancel_all_requested',
+      outcome: 'orders_cancel_all_outcome',
+      resource: 'orders:open',
+      caller,
+      key: 'id',
+      send: () => this.gateway.cancelAllOrders(),
     });
-    return tradingAnswer({ value: entries, provenance: result.provenance });
   }
 }

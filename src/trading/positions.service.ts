@@ -12,7 +12,7 @@ import { requireOccSymbol } from '../options/occ-symbol.js';
 import { decimalPlaces, integerDigits, isPositiveDecimal } from './decimal.js';
 import type { ClosePositionQueryDto } from './dto/position-params.dto.js';
 import type { Problem } from './mleg-rules.js';
-import { entryAccepted } from './order-cancel.service.js';
+import { auditedBulkWrite } from './bulk-write.js';
 import { tradingAnswer } from './trading-reads.service.js';
 
 /** TR-SPEC deleteOpenPosition: "Can accept up to 9 decimal points" for both. */
@@ -71,22 +71,15 @@ export class PositionsService {
 
   /** Alpaca tries every position and reports each (207); the list comes back as Alpaca sent it. */
   async closeAll(cancelOrders: boolean | undefined, caller: Caller): Promise<Attributed<TradingObject[]>> {
-    const resource = 'positions:all';
-    await this.audit.recordOrRefuse({ action: 'positions_close_all_requested', resource, outcome: 'pending', caller, details: { cancel_orders: cancelOrders ?? null } });
-    let result: Sourced<TradingObject[]>;
-    try {
-      result = await this.gateway.closeAllPositions(cancelOrders);
-    } catch (e: unknown) {
-      await this.audit.recordBestEffort({ action: 'positions_close_all_outcome', resource, outcome: e instanceof AppError ? e.code : 'error', caller });
-      throw e;
-    }
-    const entries: TradingObject[] = result.value.map((entry) => ({ ...entry, accepted: entryAccepted(entry) }));
-    const refused = entries.filter((e) => e['accepted'] !== true);
-    await this.audit.recordBestEffort({
-      action: 'positions_close_all_outcome', resource, outcome: refused.length === 0 ? 'all_accepted' : 'some_refused', caller,
-      details: { accepted: entries.filter((e) => e['accepted'] === true).map((e) => e['symbol']), refused: refused.map((e) => ({ symbol: e['symbol'], status: e['status'] })) },
+    return auditedBulkWrite(this.audit, {
+      requested: 'positions_close_all_requested',
+      outcome: 'positions_close_all_outcome',
+      resource: 'positions:all',
+      caller,
+      key: 'symbol',
+      details: { cancel_orders: cancelOrders ?? null },
+      send: () => this.gateway.closeAllPositions(cancelOrders),
     });
-    return tradingAnswer({ value: entries, provenance: result.provenance });
   }
 
   async exercise(contract: string, caller: Caller): Promise<Attributed<ExerciseResult>> {
