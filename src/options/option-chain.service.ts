@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
-import { batchQuality, optionSnapshotFlags, type QualityFlag } from '../core/quality/data-quality.js';
+import { optionSnapshotFlags, type QualityFlag } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
@@ -60,8 +60,8 @@ export class OptionChainService {
       // Checked once per page fetched, per contract; cached with the page.
       const at = this.quality.moment(marketStatus === 'open');
       const perContract: Record<string, QualityFlag[]> = {};
-      for (const { symbol, snapshot } of loaded.value.snapshots) perContract[symbol] = this.quality.of(optionSnapshotFlags(this.quality.checks, snapshot, at)).flags;
-      return { ...loaded, provenance: { ...loaded.provenance, quality: batchQuality(perContract) } };
+      for (const { symbol, snapshot } of loaded.value.snapshots) perContract[symbol] = optionSnapshotFlags(this.quality.checks, snapshot, at);
+      return { ...loaded, provenance: { ...loaded.provenance, quality: this.quality.ofEach(perContract) } };
     });
     const { snapshots, next_page_token } = page.value;
     // A first page with nothing and nowhere to go: no chain for these filters. Later pages may

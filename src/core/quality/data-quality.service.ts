@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Clock } from '../time/clock.js';
-import { flagSet, quality, QualityChecks, type DataQuality, type QualityFlag, type QualityMoment } from './data-quality.js';
+import { batchQuality, flagSet, quality, QualityChecks, type DataQuality, type QualityFlag, type QualityMoment } from './data-quality.js';
 
 /** Nothing noticed: one shared, frozen answer (the common case costs no allocation). */
 const CLEAN: DataQuality = Object.freeze({ checked: true, flags: Object.freeze([]) as unknown as QualityFlag[] });
@@ -36,5 +36,12 @@ export class DataQualityService {
     if (flags.length === 0) return CLEAN;
     for (const flag of flags) this.metrics.observeQualityFlag(flag);
     return quality(flags);
+  }
+
+  /** A fetched answer of several symbols: each symbol's flags (in catalog order) counted, with their union. */
+  ofEach(perSymbol: Record<string, QualityFlag[]>): DataQuality {
+    const items: Record<string, QualityFlag[]> = {};
+    for (const [symbol, flags] of Object.entries(perSymbol)) items[symbol] = this.of(flags).flags;
+    return batchQuality(items);
   }
 }

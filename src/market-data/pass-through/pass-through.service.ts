@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus } from '../../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../../core/cache/market-cache.js';
 import { AppConfig } from '../../core/config/app-config.js';
-import { batchQuality } from '../../core/quality/data-quality.js';
 import { DataQualityService } from '../../core/quality/data-quality.service.js';
 import { feedFor } from '../../alpaca/market-operations.js';
 import { PassThroughGateway, type UpstreamCall } from '../../alpaca/pass-through.gateway.js';
@@ -42,8 +41,7 @@ export class PassThroughService {
       if (check === undefined) return loaded;
       // Market data is checked once per answer fetched, per symbol; the flags are cached with it.
       const perSymbol = check(loaded.value, this.quality.checks, this.quality.moment((await market) === 'open'));
-      for (const flags of Object.values(perSymbol)) this.quality.of(flags);
-      return { ...loaded, provenance: { ...loaded.provenance, quality: batchQuality(perSymbol) } };
+      return { ...loaded, provenance: { ...loaded.provenance, quality: this.quality.ofEach(perSymbol) } };
     });
     return new Attributed(route.answer(sourced.value, q, feed), sourced.provenance, cache, await market);
   }
