@@ -1,5 +1,6 @@
 import { sign, verify } from 'node:crypto';
 import { canonicalJson } from '../core/serialization/canonical-json.js';
+import { verifyChain } from './audit-chain.js';
 import type { AuditKeys } from './audit-keys.js';
 import type { AuditCheckpoint, AuditRecord, VerifyResult } from './audit.types.js';
 
@@ -25,14 +26,18 @@ function signatureHolds(cp: AuditCheckpoint, keys: AuditKeys): boolean {
 }
 
 /**
- * Holds a whole chain (already verified link by link) against the signed checkpoints: each one
+ * The whole trail checked, as both stores answer `verify()`: link by link (keyed), then held
+ * against the signed checkpoints: each one
  * says "the record at seq S had hash H at time T". A removed tail or a store rolled back to an
  * earlier copy ends before a checkpoint; a chain rewritten (or rolled back and written again)
  * differs at one. Checkpoints signed by another key (before a rotation) are not evidence and are
  * skipped; one that claims the current key but does not verify is itself tampering.
  */
-export function holdAgainstCheckpoints(chain: VerifyResult, records: readonly AuditRecord[], checkpoints: readonly AuditCheckpoint[], keys: AuditKeys): VerifyResult {
+export function verifyTrail(stored: ReadonlyArray<AuditRecord | { unreadable: string }>, checkpoints: readonly AuditCheckpoint[], keys: AuditKeys): VerifyResult {
+  const chain = verifyChain(stored, keys);
   if (!chain.ok || keys.signing === null) return chain;
+  // A whole chain has no unreadable line.
+  const records = stored.filter((r): r is AuditRecord => !('unreadable' in r));
   const ours = checkpoints.filter((cp) => cp.kid === keys.signing?.kid).sort((a, b) => a.seq - b.seq);
   const hashAt = new Map(records.map((r) => [r.seq, r.hash]));
   const broken = (seq: number, reason: string): VerifyResult => ({ ...chain, ok: false, first_broken: { seq, position: seq, reason } });

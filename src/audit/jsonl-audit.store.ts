@@ -1,8 +1,8 @@
 import { constants } from 'node:fs';
 import { access, mkdir, open, readFile, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { chainRecord, verifyChain } from './audit-chain.js';
-import { holdAgainstCheckpoints } from './audit-checkpoint.js';
+import { chainRecord } from './audit-chain.js';
+import { verifyTrail } from './audit-checkpoint.js';
 import { UNKEYED, type AuditKeys } from './audit-keys.js';
 import { AuditStore, matches } from './audit.store.js';
 import { GENESIS_HASH, type AuditCheckpoint, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from './audit.types.js';
@@ -129,8 +129,7 @@ export class JsonlAuditStore extends AuditStore {
 
   async verify(): Promise<VerifyResult> {
     const records = await this.readAll();
-    const chain = verifyChain(records, this.keys);
-    return holdAgainstCheckpoints(chain, records.filter((r): r is AuditRecord => !('unreadable' in r)), await this.checkpoints(), this.keys);
+    return verifyTrail(records, await this.checkpoints(), this.keys);
   }
 
   async head(): Promise<{ seq: number; hash: string } | null> {

@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { chainRecord, verifyChain } from './audit-chain.js';
-import { holdAgainstCheckpoints } from './audit-checkpoint.js';
+import { chainRecord } from './audit-chain.js';
+import { verifyTrail } from './audit-checkpoint.js';
 import { UNKEYED, type AuditKeys } from './audit-keys.js';
 import { AuditStore } from './audit.store.js';
 import {
@@ -176,7 +176,7 @@ export class PostgresAuditStore extends AuditStore {
   async verify(): Promise<VerifyResult> {
     // Stored (physical) order would hide a swap of seq values; the chain is checked in seq order.
     const records = (await this.pool.query<Row>('SELECT * FROM audit_events ORDER BY seq')).rows.map(toRecord);
-    return holdAgainstCheckpoints(verifyChain(records, this.keys), records, await this.checkpoints(), this.keys);
+    return verifyTrail(records, await this.checkpoints(), this.keys);
   }
 
   async head(): Promise<{ seq: number; hash: string } | null> {
