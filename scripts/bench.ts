@@ -16,7 +16,7 @@ import 'reflect-metadata';
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -37,6 +37,9 @@ const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 3);
 const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 32);
 /** `on`: the gateway traces every request (spans made and handed to an exporter that drops them), to price tracing. */
 const TRACING = process.env['BENCH_TRACING'] === 'on';
+/** Figure 1b: the cached quote asked by this many principals (a token each), over this many connections. */
+const PRINCIPALS = Number(process.env['BENCH_PRINCIPALS'] ?? 2000);
+const PRINCIPAL_CONNECTIONS = Number(process.env['BENCH_PRINCIPAL_CONNECTIONS'] ?? 50);
 const KEY_ID = 'bench-key-id-000000';
 const SECRET = 'bench-secret-0000000000000000';
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -49,16 +52,22 @@ interface LoadResult {
   p99: number;
 }
 
-/** Child mode: hammer one URL for `durationMs` with CONCURRENCY keep-alive connections. */
-async function loadChild(url: string, token: string, durationMs: number): Promise<LoadResult> {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+/**
+ * Child mode: hammer one URL for `durationMs` with `connections` keep-alive connections. `token`
+ * is one token, or `@file`: a JSON array of tokens sent in turn (many principals).
+ */
+async function loadChild(url: string, token: string, durationMs: number, connections: number): Promise<LoadResult> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const tokens: string[] = token.startsWith('@') ? (JSON.parse(readFileSync(token.slice(1), 'utf8')) as string[]) : [token];
+  let next = 0;
   const latencies: number[] = [];
   let errors = 0;
   const started = Date.now();
   const one = (): Promise<void> =>
     new Promise((resolve) => {
       const t0 = process.hrtime.bigint();
-      const req = http.get(url, { agent, headers: token === '' ? {} : { Authorization: `Bearer ${token}` } }, (res) => {
+      const bearer = tokens[next++ % tokens.length] ?? '';
+      const req = http.get(url, { agent, headers: bearer === '' ? {} : { Authorization: `Bearer ${bearer}` } }, (res) => {
         res.resume();
         res.on('end', () => {
           latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
@@ -72,7 +81,7 @@ async function loadChild(url: string, token: string, durationMs: number): Promis
       });
     });
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: connections }, async () => {
       while (Date.now() - started < durationMs) await one();
     }),
   );
@@ -92,10 +101,10 @@ interface MeasuredLoad extends LoadResult {
  * so CPU per request is the server's cost of one answer: steadier than throughput on a shared VM,
  * where the load generator and the server compete for the same two cores.
  */
-function runLoad(url: string, token: string, durationMs = DURATION_MS): Promise<MeasuredLoad> {
+function runLoad(url: string, token: string, durationMs = DURATION_MS, connections = CONCURRENCY): Promise<MeasuredLoad> {
   return new Promise((resolve, reject) => {
     const cpuBefore = process.cpuUsage();
-    const child = fork(fileURLToPath(import.meta.url), ['load', url, token, String(durationMs)], { stdio: 'inherit' });
+    const child = fork(fileURLToPath(import.meta.url), ['load', url, token, String(durationMs), String(connections)], { stdio: 'inherit' });
     child.once('message', (m) => {
       const cpu = process.cpuUsage(cpuBefore);
       const result = m as LoadResult;
@@ -161,8 +170,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
-    // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (request ids on every log line).
-    LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
+    // BENCH_REQUEST_SCOPE=off prices the AsyncLocalStorage request scope (request ids on every log line), on by default.
+    LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'off' ? 'false' : 'true',
   });
   // Log lines are formatted as in production, then dropped instead of written to a terminal.
   const discard = new Writable({ write: (_c, _e, done) => done() });
@@ -218,7 +227,7 @@ async function main(): Promise<void> {
     out.push(s);
     process.stdout.write(`${s}\n`);
   };
-  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, node ${process.version}`);
+  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, request scope ${process.env['BENCH_REQUEST_SCOPE'] === 'off' ? 'off' : 'on'}, node ${process.version}`);
 
   // 1. Cached quote vs bare Nest. Both servers are warmed first (the JIT compiles the hot paths
   // while the load runs; the first seconds would measure compilation, not serving), then measured
@@ -261,6 +270,41 @@ async function main(): Promise<void> {
   line(
     `   server CPU per request (median of rounds): bare ${bareCpu.toFixed(0)} us, pipeline floor ${floorCpu.toFixed(0)} us, ` +
       `gateway ${gwCpu.toFixed(0)} us (bare/gateway ${(bareCpu / gwCpu).toFixed(2)}; the gateway's own work ${(gwCpu - floorCpu).toFixed(0)} us)`,
+  );
+
+  // 1b. The same cached quote asked by many principals, each with its own token (so its own
+  // remembered verification, rate-limit windows and lockout state), as a fleet of internal clients
+  // looks: prices the per-principal state. Every token is verified once first (long-lived tokens
+  // are verified once, then remembered); the bare route gets the same rotation of tokens.
+  const tokensFile = join(dataDir, 'principals.json');
+  const principalTokens = Array.from({ length: PRINCIPALS }, (_, i) =>
+    jwt.sign({ roles: ['premium'] }, JWT_SECRET, { subject: `bench-principal-${i}`, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', expiresIn: 3600 }),
+  );
+  writeFileSync(tokensFile, JSON.stringify(principalTokens));
+  for (let i = 0; i < principalTokens.length; i += PRINCIPAL_CONNECTIONS) {
+    await Promise.all(
+      principalTokens.slice(i, i + PRINCIPAL_CONNECTIONS).map(async (t) => {
+        const res = await fetch(gwUrl, { headers: { Authorization: `Bearer ${t}` } });
+        await res.arrayBuffer();
+        if (res.status !== 200) throw new Error(`a bench principal's first quote answered ${res.status}`);
+      }),
+    );
+  }
+  const many = `@${tokensFile}`;
+  await runLoad(bareUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
+  await runLoad(gwUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
+  const manyRounds: Array<{ bare: MeasuredLoad; gw: MeasuredLoad; ratio: number }> = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    const bareRun = await runLoad(bareUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
+    const gwRun = await runLoad(gwUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
+    manyRounds.push({ bare: bareRun, gw: gwRun, ratio: rps(gwRun) / rps(bareRun) });
+  }
+  const manyMedian = [...manyRounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(manyRounds.length / 2)];
+  if (manyMedian === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
+  line(
+    `1b. the same with ${PRINCIPALS} principals (a token each) over ${PRINCIPAL_CONNECTIONS} connections: throughput ratio gateway/bare ` +
+      `${manyMedian.ratio.toFixed(2)} (median of ${ROUNDS}; rounds ${manyRounds.map((r) => r.ratio.toFixed(2)).join(', ')}); ` +
+      `median round: bare ${fmt(manyMedian.bare)} | gateway ${fmt(manyMedian.gw)}`,
   );
 
   // 2. Zipf mix over 200 symbols, 20 clients at a time, market-open TTLs: the first 1000 requests
@@ -452,7 +496,7 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
 if (process.argv[2] === 'streamload') {
   void streamChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? 1), (process.argv[6] ?? '').split(','));
 } else if (process.argv[2] === 'load') {
-  void loadChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? DURATION_MS)).then((r) => {
+  void loadChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? DURATION_MS), Number(process.argv[6] ?? CONCURRENCY)).then((r) => {
     process.send?.(r);
     process.exit(0);
   });
