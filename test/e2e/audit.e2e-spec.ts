@@ -180,6 +180,10 @@ describe('when the audit store cannot write', () => {
       const res = await gw.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY);
       expectCatalogError(res, 503, 'AUDIT_UNAVAILABLE');
       expect(res.headers['retry-after']).toBe('30');
+      // The failure's log line names the request that met it.
+      expect(gw.logs.filter((l) => l['message'] === 'audit_write_failed' && l['request_id'] === res.headers['x-request-id'])).toEqual([
+        expect.objectContaining({ level: 'error', action: 'order_requested' }),
+      ]);
       expect(gw.emulator.requestsTo('/v2/orders', 'trading')).toHaveLength(0);
       const id = String(gw.emulator.fixtures.orders[0]?.['id']);
       expectCatalogError(await gw.anon().delete(`/api/v1/orders/${id}`).set(trader), 503, 'AUDIT_UNAVAILABLE');

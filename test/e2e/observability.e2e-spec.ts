@@ -41,10 +41,10 @@ describe('a client that leaves before the answer (default: no request scope)', (
   });
 });
 
-describe('a client that leaves before the answer (LOG_REQUEST_SCOPE on: the line says what was done)', () => {
+describe('a client that leaves before the answer (the line says what was done)', () => {
   let gw: Gateway;
   beforeAll(async () => {
-    gw = await startGateway({ LOG_REQUEST_SCOPE: 'true' });
+    gw = await startGateway();
   });
   afterAll(async () => {
     await gw.close();

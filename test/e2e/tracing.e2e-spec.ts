@@ -90,9 +90,9 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
   });
 });
 
-describe('tracing off (no OTEL_* set), LOG_REQUEST_SCOPE on', () => {
-  it('makes no spans, and log lines still carry the request id (and the client trace id when it sent one)', async () => {
-    const gw = await startGateway({ LOG_REQUEST_SCOPE: 'true' });
+describe('tracing off (no OTEL_* set)', () => {
+  it('makes no spans, and log lines still carry the request id (and the client trace id when it sent one) by default', async () => {
+    const gw = await startGateway();
     try {
       const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('traceparent', TRACEPARENT).expect(200);
       const requestId = res.headers['x-request-id'];
@@ -100,6 +100,20 @@ describe('tracing off (no OTEL_* set), LOG_REQUEST_SCOPE on', () => {
       expect(mine.map((l) => l['message'])).toEqual(expect.arrayContaining(['upstream_call', 'http_request']));
       for (const l of mine) expect(l['trace_id']).toBe(CLIENT_TRACE);
       expect(gw.emulator.requestsTo(QUOTES).map((r) => r.headers['traceparent'])).toEqual([undefined]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('LOG_REQUEST_SCOPE=false drops the scope: only the access line names the request', async () => {
+    const gw = await startGateway({ LOG_REQUEST_SCOPE: 'false' });
+    try {
+      const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      const requestId = res.headers['x-request-id'];
+      expect(gw.logs.filter((l) => l['request_id'] === requestId).map((l) => l['message'])).toEqual(['http_request']);
+      const upstream = gw.logs.filter((l) => l['message'] === 'upstream_call');
+      expect(upstream.length).toBeGreaterThanOrEqual(1);
+      for (const l of upstream) expect(l['request_id']).toBeUndefined();
     } finally {
       await gw.close();
     }
