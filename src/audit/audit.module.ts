@@ -7,6 +7,7 @@ import { AuditStore } from './audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { auditKeys, type AuditKeys } from './audit-keys.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { Tracing } from '../core/telemetry/tracing.js';
 
 function keysOf(c: AppConfig): AuditKeys {
   return auditKeys({ hmac: c.audit.hmacKey, previous: c.audit.previousHmacKeys, signing: c.audit.signingKey });
@@ -19,7 +20,11 @@ function keysOf(c: AppConfig): AuditKeys {
 @Module({
   controllers: [AuditController],
   providers: [
-    { provide: AuditStore, inject: [AppConfig], useFactory: (c: AppConfig) => createAuditStore({ ...c, auditKeys: keysOf(c) }) },
+    {
+      provide: AuditStore,
+      inject: [AppConfig, Tracing],
+      useFactory: (c: AppConfig, tracing: Tracing) => createAuditStore({ ...c, auditKeys: keysOf(c), traced: tracing.enabled }),
+    },
     {
       provide: AuditCheckpointer,
       inject: [AuditStore, AppConfig, WinstonLogger],

@@ -3,6 +3,7 @@ import { chainRecord } from './audit-chain.js';
 import { verifyTrail } from './audit-checkpoint.js';
 import { UNKEYED, type AuditKeys } from './audit-keys.js';
 import { AuditStore } from './audit.store.js';
+import { PgQueries } from './pg-queries.js';
 import {
   GENESIS_HASH,
   type AuditAction,
@@ -70,17 +71,20 @@ function toRecord(row: Row): AuditRecord {
 /**
  * The audit chain in PostgreSQL (`DATABASE_URL`). Each append takes a transaction-level advisory
  * lock, reads the chain's head and inserts the next record, so concurrent writers on any number
- * of instances keep one unbroken chain. The table is created at boot.
+ * of instances keep one unbroken chain. The table is created at boot. Every query goes through
+ * `sql` (PgQueries), which gives it a span when tracing is on and a request is being served.
  */
 export class PostgresAuditStore extends AuditStore {
   readonly kind = 'postgres';
   private readonly pool: pg.Pool;
+  private readonly keys: AuditKeys;
+  private readonly sql: PgQueries;
 
-  constructor(
-    connectionString: string,
-    private readonly keys: AuditKeys = UNKEYED,
-  ) {
+  /** `traced`: tracing is on, so queries made for a request get spans. */
+  constructor(connectionString: string, options: { keys?: AuditKeys; traced?: boolean } = {}) {
     super();
+    this.keys = options.keys ?? UNKEYED;
+    this.sql = new PgQueries(connectionString, options.traced ?? false);
     this.pool = new pg.Pool({ connectionString, max: 5, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client's connection error must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
@@ -90,12 +94,12 @@ export class PostgresAuditStore extends AuditStore {
   async init(): Promise<void> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
-      await client.query(MIGRATION);
-      await client.query('COMMIT');
+      await this.sql.run(client, 'BEGIN');
+      await this.sql.run(client, 'SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+      await this.sql.run(client, MIGRATION);
+      await this.sql.run(client, 'COMMIT');
     } catch (e: unknown) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await this.sql.run(client, 'ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       client.release();
@@ -126,19 +130,20 @@ export class PostgresAuditStore extends AuditStore {
   private async insert(entry: AuditEntry, dedupeKey: string | undefined): Promise<AuditRecord | null> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      await client.query('SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
+      await this.sql.run(client, 'BEGIN');
+      await this.sql.run(client, 'SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
       if (dedupeKey !== undefined) {
-        const seen = await client.query("SELECT 1 FROM audit_events WHERE details->>'dedupe_key' = $1 LIMIT 1", [dedupeKey]);
+        const seen = await this.sql.run(client, "SELECT 1 FROM audit_events WHERE details->>'dedupe_key' = $1 LIMIT 1", [dedupeKey]);
         if (seen.rowCount !== 0) {
-          await client.query('ROLLBACK');
+          await this.sql.run(client, 'ROLLBACK');
           return null;
         }
       }
-      const head = await client.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+      const head = await this.sql.run<{ seq: string; hash: string }>(client, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
       const last = head.rows[0];
       const record = chainRecord(entry, { seq: last === undefined ? 1 : Number(last.seq) + 1, prevHash: last?.hash ?? GENESIS_HASH, time: new Date() }, this.keys);
-      await client.query(
+      await this.sql.run(
+        client,
         `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hmac_kid, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
@@ -146,10 +151,10 @@ export class PostgresAuditStore extends AuditStore {
           record.client_ip, JSON.stringify(record.details), record.prev_hash, record.hmac_kid ?? null, record.hash,
         ],
       );
-      await client.query('COMMIT');
+      await this.sql.run(client, 'COMMIT');
       return record;
     } catch (e: unknown) {
-      await client.query('ROLLBACK').catch(() => undefined);
+      await this.sql.run(client, 'ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       client.release();
@@ -170,33 +175,33 @@ export class PostgresAuditStore extends AuditStore {
     if (q.action !== undefined) add('action = ?', q.action);
     params.push(q.limit);
     const sql = `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`;
-    return (await this.pool.query<Row>(sql, params)).rows.map(toRecord);
+    return (await this.sql.run<Row>(this.pool, sql, params)).rows.map(toRecord);
   }
 
   async verify(): Promise<VerifyResult> {
     // Stored (physical) order would hide a swap of seq values; the chain is checked in seq order.
-    const records = (await this.pool.query<Row>('SELECT * FROM audit_events ORDER BY seq')).rows.map(toRecord);
+    const records = (await this.sql.run<Row>(this.pool, 'SELECT * FROM audit_events ORDER BY seq')).rows.map(toRecord);
     return verifyTrail(records, await this.checkpoints(), this.keys);
   }
 
   async head(): Promise<{ seq: number; hash: string } | null> {
-    const row = (await this.pool.query<{ seq: string; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+    const row = (await this.sql.run<{ seq: string; hash: string }>(this.pool, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
     return row === undefined ? null : { seq: Number(row.seq), hash: row.hash };
   }
 
   /** In their own table: the records' table can be rewritten without touching them. */
   async saveCheckpoint(cp: AuditCheckpoint): Promise<void> {
-    await this.pool.query('INSERT INTO audit_checkpoints (seq, hash, time, kid, signature) VALUES ($1, $2, $3, $4, $5)', [cp.seq, cp.hash, cp.time, cp.kid, cp.signature]);
+    await this.sql.run(this.pool, 'INSERT INTO audit_checkpoints (seq, hash, time, kid, signature) VALUES ($1, $2, $3, $4, $5)', [cp.seq, cp.hash, cp.time, cp.kid, cp.signature]);
   }
 
   async checkpoints(): Promise<AuditCheckpoint[]> {
-    const rows = (await this.pool.query<Omit<AuditCheckpoint, 'seq'> & { seq: string }>('SELECT seq, hash, time, kid, signature FROM audit_checkpoints ORDER BY seq')).rows;
+    const rows = (await this.sql.run<Omit<AuditCheckpoint, 'seq'> & { seq: string }>(this.pool, 'SELECT seq, hash, time, kid, signature FROM audit_checkpoints ORDER BY seq')).rows;
     return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   }
 
   async ping(): Promise<void> {
     try {
-      await this.pool.query('SELECT 1');
+      await this.sql.run(this.pool, 'SELECT 1');
     } catch (e: unknown) {
       // pg's messages can name the host or user; the error code is enough to act on.
       const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'unknown';
@@ -206,7 +211,7 @@ export class PostgresAuditStore extends AuditStore {
 
   async writable(): Promise<boolean> {
     try {
-      await this.pool.query('SELECT 1');
+      await this.sql.run(this.pool, 'SELECT 1');
       return true;
     } catch {
       // Unreachable database: not writable; the caller reports unready.

@@ -8,6 +8,7 @@ import type { MarketClockService } from '../market-data/market-clock.service.js'
 import { ChainQueryDto } from './dto/chain-query.dto.js';
 import { OptionChainService } from './option-chain.service.js';
 import { RedisService } from '../core/redis/redis.service.js';
+import { Tracing } from '../core/telemetry/tracing.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { MarketCache } from '../core/cache/market-cache.js';
@@ -47,7 +48,7 @@ const config = validateConfig({ APCA_API_KEY_ID: 'key', APCA_API_SECRET_KEY: 'se
 /** A real cache with no Redis, fresh per service so no test sees another's entries. */
 function cache(): MarketCache {
   const quiet = new WinstonLogger(config, new Writable({ write: (_c, _e, done) => done() }));
-  return new MarketCache(config, new RedisService(config, quiet), quiet, new GatewayMetrics(), new SystemClock());
+  return new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, new GatewayMetrics(), new SystemClock());
 }
 const query = (fields: Partial<ChainQueryDto> = {}): ChainQueryDto => Object.assign(new ChainQueryDto(), fields);
 

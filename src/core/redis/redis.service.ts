@@ -2,6 +2,8 @@ import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common'
 import { Redis } from 'ioredis';
 import { AppConfig } from '../config/app-config.js';
 import { WinstonLogger } from '../logging/winston-logger.js';
+import { Tracing } from '../telemetry/tracing.js';
+import { TracedRedis } from './traced-redis.js';
 
 /** A command that takes longer is treated as Redis being unavailable. */
 const COMMAND_TIMEOUT_MS = 250;
@@ -11,7 +13,9 @@ const MAX_RECONNECT_DELAY_MS = 2000;
 /**
  * The one Redis connection (when REDIS_URL is set). Commands fail fast instead of queueing while
  * Redis is away, and the client keeps reconnecting in the background, so callers can fall back to
- * local state and pick Redis up again when it returns.
+ * local state and pick Redis up again when it returns. With tracing on, the client is a
+ * TracedRedis (a span per command made for a request); off, the plain client, so the hot path pays
+ * nothing for tracing.
  */
 @Injectable()
 export class RedisService implements OnModuleInit, OnApplicationShutdown {
@@ -20,12 +24,14 @@ export class RedisService implements OnModuleInit, OnApplicationShutdown {
   constructor(
     config: AppConfig,
     private readonly logger: WinstonLogger,
+    tracing: Tracing,
   ) {
     if (config.redisUrl === undefined) {
       this.redis = null;
       return;
     }
-    this.redis = new Redis(config.redisUrl, {
+    const Client = tracing.enabled ? TracedRedis : Redis;
+    this.redis = new Client(config.redisUrl, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
       commandTimeout: COMMAND_TIMEOUT_MS,

@@ -16,6 +16,14 @@ export const ATTR = {
   route: 'http.route',
   path: 'url.path',
   clientAborted: 'opitios.client_aborted',
+  dbSystem: 'db.system.name',
+  dbOperation: 'db.operation.name',
+  dbNamespace: 'db.namespace',
+  dbQueryText: 'db.query.text',
+  dbStatusCode: 'db.response.status_code',
+  errorType: 'error.type',
+  serverAddress: 'server.address',
+  serverPort: 'server.port',
 } as const;
 
 /**
@@ -32,6 +40,23 @@ export function spanFailed(span: Span, e: unknown): void {
   const code = e !== null && typeof e === 'object' && 'code' in e && typeof e.code === 'string' ? e.code : null;
   if (code !== null) span.setAttribute(ATTR.errorCode, code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: e instanceof Error ? e.message : String(e) });
+}
+
+/**
+ * Marks a database call's span failed. A refusal from the server is named by its code only (Redis's
+ * error prefix such as WRONGTYPE, PostgreSQL's SQLSTATE), never by its message: those messages can
+ * quote the command's arguments or the query's values (Redis's "unknown command ... with args
+ * beginning with", PostgreSQL's "invalid input syntax for type integer: ..."), and database spans
+ * carry neither. A failure on the client's side (timeout, connection lost) keeps its message.
+ */
+export function dbSpanFailed(span: Span, e: unknown, serverCode: string | null): void {
+  if (serverCode === null) {
+    spanFailed(span, e);
+    span.setAttribute(ATTR.errorType, e instanceof Error ? e.name : typeof e);
+    return;
+  }
+  span.setAttributes({ [ATTR.dbStatusCode]: serverCode, [ATTR.errorType]: serverCode });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: serverCode });
 }
 
 export { SpanKind };
