@@ -65,9 +65,11 @@ const STATES: Readonly<Record<PolicyState, CircuitState>> = {
 
 /**
  * One Alpaca host's circuit breaker: cockatiel's policy (consecutive-or-ratio breaker, half-open
- * after `openMs`, one probe while the others wait for its outcome), with our catalog error
- * (CIRCUIT_OPEN with Retry-After) instead of cockatiel's, and our state names for metrics and
- * readiness. Calls that end in 4xx or 429 do not count either way.
+ * after `openMs`, one probe at a time), with our catalog error (CIRCUIT_OPEN with Retry-After)
+ * instead of cockatiel's, and our state names for metrics and readiness. Calls that end in 4xx or
+ * 429 do not count either way. Unlike cockatiel, which makes every other call wait for the probe's
+ * outcome, calls that arrive while the probe is in flight are refused at once (CIRCUIT_OPEN, state
+ * `half_open`), as the gateway's breaker always did: a client of a gateway wants to fail fast.
  */
 export class HostCircuit {
   private readonly policy: CircuitBreakerPolicy;
@@ -96,17 +98,20 @@ export class HostCircuit {
     return state === 'open' && this.remainingMs() <= 0 ? 'half_open' : state;
   }
 
-  /** Throws CIRCUIT_OPEN while calls are paused (checked before budget is spent on a call). */
+  /** Throws CIRCUIT_OPEN while calls are paused or a probe is in flight (checked before budget is spent on a call). */
   assertClosed(): void {
-    if (this.policy.state === PolicyState.Open && this.remainingMs() > 0) throw this.openError();
+    if (this.policy.state === PolicyState.HalfOpen) throw this.refusal('half_open');
+    if (this.policy.state === PolicyState.Open && this.remainingMs() > 0) throw this.refusal('open');
   }
 
-  /** Runs one call through the breaker; a refusal is CIRCUIT_OPEN. */
+  /** Runs one call through the breaker; a refusal is CIRCUIT_OPEN, never a wait for the probe. */
   async execute<T>(call: () => Promise<T>): Promise<T> {
+    // cockatiel would hold this call until the probe's outcome; refuse it now instead.
+    if (this.policy.state === PolicyState.HalfOpen) throw this.refusal('half_open');
     try {
       return await this.policy.execute(call);
     } catch (e: unknown) {
-      if (e instanceof BrokenCircuitError) throw this.openError();
+      if (e instanceof BrokenCircuitError) throw this.refusal('open');
       throw e;
     }
   }
@@ -115,11 +120,13 @@ export class HostCircuit {
     return this.options.openMs - (Date.now() - this.openedAt);
   }
 
-  private openError(): AppError {
+  private refusal(state: 'open' | 'half_open'): AppError {
+    // During a probe the wait is unknown: a failed probe pauses calls for openMs again.
+    const waitMs = state === 'open' ? this.remainingMs() : this.options.openMs;
     return new AppError('CIRCUIT_OPEN', {
       message: `Alpaca's ${this.name} host has been failing; calls are paused.`,
-      retryAfter: Math.max(1, Math.ceil(this.remainingMs() / 1000)),
-      details: { upstream: this.name, state: 'open' },
+      retryAfter: Math.max(1, Math.ceil(waitMs / 1000)),
+      details: { upstream: this.name, state },
     });
   }
 }
