@@ -115,6 +115,23 @@ describe('the half-open probe', () => {
     expect(await dataCircuit(gw)).toBe('closed');
     await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
   });
+
+  it('a probe answered with a 4xx leaves the circuit half-open (the host answered, but said nothing of its health): the next read probes again', async () => {
+    const logsBefore = gw.logs.length;
+    await openThenWaitForProbe();
+    gw.emulator.injectFault({ host: 'data', path: QUOTES, kind: 'status', status: 403, body: { message: 'subscription does not permit querying recent SIP data' }, times: 1 });
+    const sentBefore = gw.emulator.requestsTo(QUOTES).length;
+    expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(sentBefore + 1);
+    expect(await dataCircuit(gw)).toBe('half_open');
+    const changes = gw.logs.slice(logsBefore).filter((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data');
+    expect(changes.map((l) => l['state'])).toEqual(['open', 'half_open']);
+
+    // The next read is the probe: Alpaca answers it, and the circuit closes.
+    await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(sentBefore + 2);
+    expect(await dataCircuit(gw)).toBe('closed');
+  });
 });
 
 describe('upstream budget', () => {

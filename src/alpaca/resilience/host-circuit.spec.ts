@@ -141,4 +141,28 @@ describe('HostCircuit (cockatiel circuit breaker)', () => {
     expect(c.current()).toBe('closed');
     expect(changes).toEqual(['open', 'half_open', 'closed']);
   });
+
+  it('a 4xx answer to the half-open probe leaves the circuit half-open: the next call is the probe again', async () => {
+    const { c, changes } = circuit();
+    for (let i = 0; i < 3; i += 1) await outcome(c, hostDown());
+    jest.advanceTimersByTime(1000);
+    expect(await outcome(c, refused(404))).toBe('INVALID_PARAMETER');
+    expect(c.current()).toBe('half_open');
+    expect(() => c.assertClosed()).not.toThrow();
+    expect(changes).toEqual(['open', 'half_open']);
+
+    // The next call probes: one host failure reopens at once (a closed circuit would need 3)...
+    expect(await outcome(c, hostDown())).toBe('UPSTREAM_API_UNAVAILABLE');
+    expect(c.current()).toBe('open');
+    expect(changes).toEqual(['open', 'half_open', 'open']);
+
+    // ...and a success closes with a clean history: the 4xx probe left no failure behind.
+    jest.advanceTimersByTime(1000);
+    expect(await outcome(c, refused(429))).toBe('INVALID_PARAMETER');
+    expect(await outcome(c, 'ok')).toBe('ok');
+    expect(c.current()).toBe('closed');
+    for (let i = 0; i < 2; i += 1) await outcome(c, hostDown());
+    expect(c.current()).toBe('closed');
+    expect(changes).toEqual(['open', 'half_open', 'open', 'half_open', 'closed']);
+  });
 });
