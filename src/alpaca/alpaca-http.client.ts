@@ -210,7 +210,7 @@ export abstract class AlpacaHttpClient {
     const limit = answered['x-ratelimit-limit'];
     this.resilience?.observe(this.api, remaining, reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null, limit !== undefined && /^\d+$/.test(limit) ? Number(limit) : null);
     if (res.status < 200 || res.status >= 300) {
-      const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, status: res.status, headers: answered, body });
+      const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, method: options.method, status: res.status, headers: answered, body });
       if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;
       throw new UpstreamError(failure);
     }

@@ -3,7 +3,11 @@ import { failureFromResponse, parseWireError, retryAfterSeconds } from './upstre
 const NOW = Date.UTC(2026, 0, 2, 3, 4, 5);
 
 function fail(status: number, body = '', headers: Record<string, string> = {}, api: 'data' | 'trading' = 'data') {
-  return failureFromResponse({ api, endpoint: '/v2/stocks/quotes/latest', status, headers, body });
+  return failureFromResponse({ api, endpoint: '/v2/stocks/quotes/latest', method: 'GET', status, headers, body });
+}
+
+function trading403(method: string, body: string) {
+  return failureFromResponse({ api: 'trading', endpoint: '/v2/assets', method, status: 403, headers: {}, body });
 }
 
 describe('retryAfterSeconds', () => {
@@ -61,6 +65,17 @@ describe('failureFromResponse', () => {
     const bad = fail(400, '{"message":"invalid timeframe: 30Sec"}');
     expect(bad.code).toBe('INVALID_PARAMETER');
     expect(bad.message).toContain('invalid timeframe: 30Sec');
+  });
+  it('maps a trading-host 403 on a read like any upstream 403 (credentials or plan), never as an order rejection', () => {
+    expect(trading403('GET', '{"message":"forbidden."}').code).toBe('UPSTREAM_AUTHENTICATION_FAILED');
+    expect(trading403('GET', '').code).toBe('UPSTREAM_AUTHENTICATION_FAILED');
+    expect(trading403('GET', '{"code":42210000,"message":"subscription does not permit querying this data"}').code).toBe('UPSTREAM_SUBSCRIPTION_REQUIRED');
+  });
+  it('maps a trading-host 403 on a write (submit, replace, cancel, close, exercise) to ORDER_REJECTED, whatever the message', () => {
+    for (const method of ['POST', 'PATCH', 'DELETE']) {
+      expect(trading403(method, '{"code":40310000,"message":"insufficient buying power"}').code).toBe('ORDER_REJECTED');
+      expect(trading403(method, '{"message":"trading is not permitted for this account"}').code).toBe('ORDER_REJECTED');
+    }
   });
   it('treats a redirect as an invalid response (redirects are never followed)', () => {
     expect(fail(302).code).toBe('UPSTREAM_INVALID_RESPONSE');

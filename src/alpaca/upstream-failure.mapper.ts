@@ -39,13 +39,15 @@ export function retryAfterSeconds(headers: HeaderBag, now = Date.now()): number 
 
 const SUBSCRIPTION_MESSAGE = /subscription|not entitled|permit/i;
 
-function codeForStatus(status: number, message: string | undefined, api: UpstreamApi): ErrorCode {
+function codeForStatus(status: number, message: string | undefined, orderWrite: boolean): ErrorCode {
   if (status === 429) return 'UPSTREAM_RATE_LIMITED';
   if (status === 401) return 'UPSTREAM_AUTHENTICATION_FAILED';
   if (status === 403) {
-    // Market data answers 403 both for a missing plan and for bad credentials (alpaca-api.md §5.2).
+    // Alpaca refusing an order (buying power, quantity, not cancelable): only a write can be that.
+    if (orderWrite) return 'ORDER_REJECTED';
+    // A read's 403, on either host, is a missing plan or refused credentials (alpaca-api.md §5.2).
     if (message !== undefined && SUBSCRIPTION_MESSAGE.test(message)) return 'UPSTREAM_SUBSCRIPTION_REQUIRED';
-    return api === 'data' ? 'UPSTREAM_AUTHENTICATION_FAILED' : 'ORDER_REJECTED';
+    return 'UPSTREAM_AUTHENTICATION_FAILED';
   }
   if (status === 400 || status === 422) return 'INVALID_PARAMETER';
   if (status >= 500) return 'UPSTREAM_API_UNAVAILABLE';
@@ -56,12 +58,14 @@ function codeForStatus(status: number, message: string | undefined, api: Upstrea
 export function failureFromResponse(args: {
   api: UpstreamApi;
   endpoint: string;
+  /** The request's HTTP method: on the trading host every write is an order write (submit, replace, cancel, close, exercise). */
+  method: string;
   status: number;
   headers: HeaderBag;
   body: string;
 }): UpstreamFailure {
   const wire = parseWireError(args.body);
-  const code = codeForStatus(args.status, wire.message, args.api);
+  const code = codeForStatus(args.status, wire.message, args.api === 'trading' && args.method.toUpperCase() !== 'GET');
   const failure: UpstreamFailure = {
     code,
     api: args.api,

@@ -9,7 +9,8 @@ import type { Bar } from '../alpaca/market-data.models.js';
 import type { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
-
+import { Clock } from '../core/time/clock.js';
+import { newYorkDate } from '../core/time/new-york-date.js';
 
 export interface BarsResult {
   symbol: string;
@@ -27,12 +28,17 @@ export class StockBarsService {
     private readonly config: AppConfig,
     private readonly cache: MarketCache,
     private readonly quality: DataQualityService,
+    private readonly time: Clock,
   ) {}
 
-  /** Bars that may still change (the range reaches today, or has no end) live briefly; history long. */
+  /**
+   * Bars that may still change (the range reaches today, or has no end) live briefly; history
+   * long. "Today" is the trading day, New York's: from 20:00 or 19:00 New York time on, the UTC
+   * date is already tomorrow's.
+   */
   private ttlSeconds(end: string | undefined): number {
     const t = this.config.cache.ttlSeconds;
-    const today = new Date().toISOString().slice(0, 10);
+    const today = newYorkDate(this.time.now());
     return end === undefined || end.slice(0, 10) >= today ? t.barsRecent : t.barsPast;
   }
 

@@ -3,6 +3,22 @@ import { startGateway, expectCatalogError, type Gateway } from './harness.js';
 
 const QUOTES = '/v2/stocks/quotes/latest';
 
+/** The data host's circuit as readiness reports it (an open circuit is a failed check, with no state). */
+async function dataCircuit(gw: Gateway): Promise<string> {
+  const res = await gw.anon().get('/api/v1/health/ready');
+  const details = (res.body as { data: { details: Record<string, { state?: string }> } }).data.details;
+  return details['circuit_data']?.state ?? 'open';
+}
+
+/** Polls an async condition with a deadline (no blind sleeps). */
+async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 describe('circuit breaker per upstream host', () => {
   let gw: Gateway;
   beforeAll(async () => {
@@ -42,6 +58,79 @@ describe('circuit breaker per upstream host', () => {
     await gw.anon().get('/api/v1/health/ready').expect(200);
     expect(gw.logs.some((l) => l['message'] === 'circuit_state' && l['state'] === 'open')).toBe(true);
     expect(gw.logs.some((l) => l['message'] === 'circuit_state' && l['state'] === 'closed')).toBe(true);
+  });
+});
+
+describe('the half-open probe', () => {
+  let gw: Gateway;
+  beforeAll(async () => {
+    // Two failed reads open the data circuit (one attempt each), for 300 ms.
+    gw = await startGateway({
+      CIRCUIT_FAILURE_THRESHOLD: '2',
+      CIRCUIT_FAILURE_RATIO_PERCENT: '0',
+      CIRCUIT_OPEN_MS: '300',
+      ALPACA_RETRY_MAX_ATTEMPTS: '1',
+      ALPACA_REQUEST_DEADLINE_MS: '5000',
+    });
+  });
+  afterEach(async () => {
+    await gw.reset();
+  });
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  /** Opens the data circuit with two 503s, then waits out its pause: the next read is the probe. */
+  async function openThenWaitForProbe(): Promise<void> {
+    gw.emulator.injectFault({ host: 'data', kind: 'status', status: 503, times: 2 });
+    const logsBefore = gw.logs.length;
+    for (const symbol of ['AAPL', 'MSFT']) expectCatalogError(await gw.http().get(`/api/v1/stocks/${symbol}/quote`), 503, 'UPSTREAM_API_UNAVAILABLE');
+    expect(gw.logs.slice(logsBefore).some((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data' && l['state'] === 'open')).toBe(true);
+    await until('the data circuit half-open', async () => (await dataCircuit(gw)) === 'half_open');
+  }
+
+  it('while the probe is in flight, other reads get CIRCUIT_OPEN with Retry-After at once instead of queueing behind it; Alpaca sees only the probe', async () => {
+    await openThenWaitForProbe();
+    // The probe succeeds, but only after Alpaca has kept it a while.
+    gw.emulator.injectFault({ host: 'data', path: QUOTES, kind: 'delay', ms: 1500, times: 1 });
+    const sentBefore = gw.emulator.requestsTo(QUOTES).length;
+    let probeAnswered = false;
+    const probe = gw
+      .http()
+      .get('/api/v1/stocks/AAPL/quote')
+      .then((res) => {
+        probeAnswered = true;
+        return res;
+      });
+    await until('the probe at the emulator', () => gw.emulator.requestsTo(QUOTES).length === sentBefore + 1);
+
+    const refused = await gw.http().get('/api/v1/stocks/MSFT/quote');
+    expect(probeAnswered).toBe(false);
+    const error = expectCatalogError(refused, 503, 'CIRCUIT_OPEN');
+    expect(refused.headers['retry-after']).toBe('1');
+    expect(error['details']).toEqual({ upstream: 'data', state: 'half_open' });
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(sentBefore + 1);
+
+    expect((await probe).status).toBe(200);
+    expect(await dataCircuit(gw)).toBe('closed');
+    await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+  });
+
+  it('a probe answered with a 4xx leaves the circuit half-open (the host answered, but said nothing of its health): the next read probes again', async () => {
+    const logsBefore = gw.logs.length;
+    await openThenWaitForProbe();
+    gw.emulator.injectFault({ host: 'data', path: QUOTES, kind: 'status', status: 403, body: { message: 'subscription does not permit querying recent SIP data' }, times: 1 });
+    const sentBefore = gw.emulator.requestsTo(QUOTES).length;
+    expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(sentBefore + 1);
+    expect(await dataCircuit(gw)).toBe('half_open');
+    const changes = gw.logs.slice(logsBefore).filter((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data');
+    expect(changes.map((l) => l['state'])).toEqual(['open', 'half_open']);
+
+    // The next read is the probe: Alpaca answers it, and the circuit closes.
+    await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(sentBefore + 2);
+    expect(await dataCircuit(gw)).toBe('closed');
   });
 });
 

@@ -1,5 +1,5 @@
 import { rateLimitFault } from '../emulator/alpaca-emulator.js';
-import { startGateway, expectCatalogError, type Gateway } from './harness.js';
+import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
 
 const TIMEOUT_MS = 400;
 const DEADLINE_MS = 1000;
@@ -119,6 +119,44 @@ describe('upstream failures become typed catalog errors', () => {
     gw.emulator.injectFault({ path: QUOTES, kind: 'status', status, body: { message: 'no' } });
     await gw.http().get('/api/v1/stocks/AAPL/quote');
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(1);
+  });
+});
+
+describe('a 403 from the trading host', () => {
+  const FORBIDDEN = { message: 'forbidden.' };
+  const NOT_PERMITTED = { code: 42210000, message: 'subscription does not permit querying this data' };
+  const READS = [
+    { path: '/api/v1/assets', query: { status: 'active' }, upstream: '/v2/assets' },
+    { path: '/api/v1/market/calendar', query: { start: '2025-01-01', end: '2025-01-31' }, upstream: '/v2/calendar' },
+  ];
+
+  it.each(READS)('on a read ($upstream) is refused credentials: 503 UPSTREAM_AUTHENTICATION_FAILED, not ORDER_REJECTED; asked once', async (read) => {
+    gw.emulator.injectFault({ host: 'trading', method: 'GET', path: read.upstream, kind: 'status', status: 403, body: FORBIDDEN });
+    const res = await gw.http().get(read.path).query(read.query);
+    const error = expectCatalogError(res, 503, 'UPSTREAM_AUTHENTICATION_FAILED');
+    expect(res.headers['x-error-code']).toBe('UPSTREAM_AUTHENTICATION_FAILED');
+    expect(error['details']).toMatchObject({ upstream: 'trading', upstream_status: 403, upstream_message: 'forbidden.' });
+    const received = gw.emulator.requestsTo(read.upstream, 'trading');
+    expect(received.map((r) => r.method)).toEqual(['GET']);
+    expect(received[0]?.query).toMatchObject(read.query);
+  });
+
+  it.each(READS)("on a read ($upstream) saying the plan does not permit it: 403 UPSTREAM_SUBSCRIPTION_REQUIRED; asked once", async (read) => {
+    gw.emulator.injectFault({ host: 'trading', method: 'GET', path: read.upstream, kind: 'status', status: 403, body: NOT_PERMITTED });
+    const res = await gw.http().get(read.path).query(read.query);
+    const error = expectCatalogError(res, 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
+    expect(res.headers['x-error-code']).toBe('UPSTREAM_SUBSCRIPTION_REQUIRED');
+    expect(error['details']).toMatchObject({ upstream_status: 403, upstream_code: 42210000 });
+    expect(gw.emulator.requestsTo(read.upstream, 'trading').map((r) => r.method)).toEqual(['GET']);
+  });
+
+  it('on an order write (a cancel) is still Alpaca refusing the order: 422 ORDER_REJECTED, sent once', async () => {
+    const id = '0b7a3e1c-5d2f-4a8e-9c61-2f4d8e7b9a10';
+    gw.emulator.injectFault({ host: 'trading', method: 'DELETE', path: `/v2/orders/${id}`, kind: 'status', status: 403, body: { code: 40310000, message: 'order is not cancelable' } });
+    const res = await gw.anon().delete(`/api/v1/orders/${id}`).set('Authorization', `Bearer ${tokenFor(['trader'])}`);
+    expectCatalogError(res, 422, 'ORDER_REJECTED');
+    expect(res.headers['x-error-code']).toBe('ORDER_REJECTED');
+    expect(gw.emulator.requestsTo(`/v2/orders/${id}`, 'trading').map((r) => r.method)).toEqual(['DELETE']);
   });
 });
 

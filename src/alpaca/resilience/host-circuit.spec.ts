@@ -17,6 +17,23 @@ function circuit(opts: Partial<{ failureThreshold: number; failureRatio: number;
   return { c, changes };
 }
 
+/** A call held open until the test answers it: a probe in flight. */
+function held(): { call: () => Promise<string>; answer: (result: 'ok' | UpstreamError) => void } {
+  let settle: (result: 'ok' | UpstreamError) => void = () => undefined;
+  const pending = new Promise<string>((resolve, reject) => {
+    settle = (result) => (result === 'ok' ? resolve('ok') : reject(result));
+  });
+  return { call: () => pending, answer: (result) => settle(result) };
+}
+
+/**
+ * A few microtask turns: enough for a call refused without any I/O to settle. A call that waits
+ * for a held probe cannot settle in them, however many there are, until the probe is answered.
+ */
+async function turns(): Promise<void> {
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+}
+
 async function outcome(c: HostCircuit, result: 'ok' | UpstreamError): Promise<string> {
   try {
     await c.execute(() => (result === 'ok' ? Promise.resolve('ok') : Promise.reject(result)));
@@ -88,5 +105,64 @@ describe('HostCircuit (cockatiel circuit breaker)', () => {
     expect(c.current()).toBe('closed');
     await outcome(c, hostDown());
     expect(c.current()).toBe('open');
+  });
+
+  it('while the half-open probe is in flight, other calls are refused at once with CIRCUIT_OPEN and a Retry-After, and never sent', async () => {
+    const { c, changes } = circuit({ openMs: 3000 });
+    for (let i = 0; i < 3; i += 1) await outcome(c, hostDown());
+    jest.advanceTimersByTime(3000);
+    const probe = held();
+    const probing = c.execute(probe.call);
+    expect(c.current()).toBe('half_open');
+
+    // Checked before budget is spent, as for an open circuit.
+    let thrown: unknown;
+    try {
+      c.assertClosed();
+    } catch (e: unknown) {
+      thrown = e;
+    }
+    expect(thrown).toMatchObject({ code: 'CIRCUIT_OPEN', retryAfter: 3, details: { upstream: 'data', state: 'half_open' } });
+
+    const other = jest.fn(() => Promise.resolve('sent'));
+    let refusal: unknown = null;
+    const second = c.execute(other).catch((e: unknown) => {
+      refusal = e;
+    });
+    await turns();
+    // Refused before the probe has an answer: it did not queue behind it.
+    expect(refusal).toBeInstanceOf(AppError);
+    expect(refusal).toMatchObject({ code: 'CIRCUIT_OPEN', retryAfter: 3, details: { upstream: 'data', state: 'half_open' } });
+
+    probe.answer('ok');
+    await expect(probing).resolves.toBe('ok');
+    await second;
+    expect(other).not.toHaveBeenCalled();
+    expect(c.current()).toBe('closed');
+    expect(changes).toEqual(['open', 'half_open', 'closed']);
+  });
+
+  it('a 4xx answer to the half-open probe leaves the circuit half-open: the next call is the probe again', async () => {
+    const { c, changes } = circuit();
+    for (let i = 0; i < 3; i += 1) await outcome(c, hostDown());
+    jest.advanceTimersByTime(1000);
+    expect(await outcome(c, refused(404))).toBe('INVALID_PARAMETER');
+    expect(c.current()).toBe('half_open');
+    expect(() => c.assertClosed()).not.toThrow();
+    expect(changes).toEqual(['open', 'half_open']);
+
+    // The next call probes: one host failure reopens at once (a closed circuit would need 3)...
+    expect(await outcome(c, hostDown())).toBe('UPSTREAM_API_UNAVAILABLE');
+    expect(c.current()).toBe('open');
+    expect(changes).toEqual(['open', 'half_open', 'open']);
+
+    // ...and a success closes with a clean history: the 4xx probe left no failure behind.
+    jest.advanceTimersByTime(1000);
+    expect(await outcome(c, refused(429))).toBe('INVALID_PARAMETER');
+    expect(await outcome(c, 'ok')).toBe('ok');
+    expect(c.current()).toBe('closed');
+    for (let i = 0; i < 2; i += 1) await outcome(c, hostDown());
+    expect(c.current()).toBe('closed');
+    expect(changes).toEqual(['open', 'half_open', 'open', 'half_open', 'closed']);
   });
 });

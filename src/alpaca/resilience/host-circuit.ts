@@ -1,4 +1,16 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState as PolicyState, ConsecutiveBreaker, CountBreaker, handleWhen, type CircuitBreakerPolicy, type IBreaker } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState as PolicyState,
+  ConsecutiveBreaker,
+  CountBreaker,
+  handleWhen,
+  type CircuitBreakerPolicy,
+  type FailureReason,
+  type IBackoff,
+  type IBreaker,
+  type IHalfOpenAfterBackoffContext,
+} from 'cockatiel';
 import { AppError } from '../../core/errors/app-error.js';
 import type { CircuitState } from '../../core/metrics/gateway-metrics.js';
 import { UpstreamError } from '../upstream.error.js';
@@ -65,26 +77,43 @@ const STATES: Readonly<Record<PolicyState, CircuitState>> = {
 
 /**
  * One Alpaca host's circuit breaker: cockatiel's policy (consecutive-or-ratio breaker, half-open
- * after `openMs`, one probe while the others wait for its outcome), with our catalog error
- * (CIRCUIT_OPEN with Retry-After) instead of cockatiel's, and our state names for metrics and
- * readiness. Calls that end in 4xx or 429 do not count either way.
+ * after `openMs`, one probe at a time), with our catalog error (CIRCUIT_OPEN with Retry-After)
+ * instead of cockatiel's, and our state names for metrics and readiness. Calls that end in 4xx or
+ * 429 do not count either way. Two things differ from cockatiel's own half-open handling, as the
+ * gateway's breaker always behaved:
+ * - while the probe is in flight, other calls are refused at once (CIRCUIT_OPEN, state
+ *   `half_open`) instead of queueing behind it: a client of a gateway wants to fail fast;
+ * - a probe answered with a 4xx or 429 (or ended by anything that is not the host's failure)
+ *   neither closes nor reopens: it said nothing about the host's health, so the circuit stays
+ *   half-open and the next call probes again.
  */
 export class HostCircuit {
   private readonly policy: CircuitBreakerPolicy;
-  private openedAt = 0;
+  /** Until when calls are refused after the last break; 0 after a probe that was only answered. */
+  private pausedUntil = 0;
+  /** Errors that ended a probe without telling anything about the host (see the class comment). */
+  private readonly answeredProbes = new WeakSet<object>();
+  private reported: CircuitState = 'closed';
 
   constructor(
     readonly name: string,
     private readonly options: CircuitOptions,
   ) {
-    this.policy = circuitBreaker(handleWhen(isHostFailure), {
-      halfOpenAfter: options.openMs,
-      breaker: new ConsecutiveOrRatioBreaker(options.failureThreshold, options.failureRatio),
+    // cockatiel closes on any probe error its filter does not handle; an answered probe is handled
+    // (so it goes the "open" way) with no pause, which leaves the circuit as half-open as before.
+    // The breaker counts it as a failure meanwhile; the next probe's success clears every count.
+    const pauseAfter = (result: FailureReason<unknown>): number => ('error' in result && this.answeredProbes.has(result.error) ? 0 : options.openMs);
+    const halfOpenAfter = {
+      next: (context: IHalfOpenAfterBackoffContext): IBackoff<IHalfOpenAfterBackoffContext> => ({ duration: pauseAfter(context.result), next: halfOpenAfter.next }),
+    };
+    this.policy = circuitBreaker(
+      handleWhen((e) => isHostFailure(e) || this.answeredProbes.has(e)),
+      { halfOpenAfter, breaker: new ConsecutiveOrRatioBreaker(options.failureThreshold, options.failureRatio) },
+    );
+    this.policy.onBreak((reason) => {
+      this.pausedUntil = Date.now() + ('isolated' in reason ? options.openMs : pauseAfter(reason));
     });
-    this.policy.onBreak(() => {
-      this.openedAt = Date.now();
-    });
-    this.policy.onStateChange((s) => options.onChange?.(STATES[s]));
+    this.policy.onStateChange(() => this.report());
   }
 
   /**
@@ -96,30 +125,57 @@ export class HostCircuit {
     return state === 'open' && this.remainingMs() <= 0 ? 'half_open' : state;
   }
 
-  /** Throws CIRCUIT_OPEN while calls are paused (checked before budget is spent on a call). */
+  /** Throws CIRCUIT_OPEN while calls are paused or a probe is in flight (checked before budget is spent on a call). */
   assertClosed(): void {
-    if (this.policy.state === PolicyState.Open && this.remainingMs() > 0) throw this.openError();
+    if (this.policy.state === PolicyState.HalfOpen) throw this.refusal('half_open');
+    if (this.policy.state === PolicyState.Open && this.remainingMs() > 0) throw this.refusal('open');
   }
 
-  /** Runs one call through the breaker; a refusal is CIRCUIT_OPEN. */
+  /** Runs one call through the breaker; a refusal is CIRCUIT_OPEN, never a wait for the probe. */
   async execute<T>(call: () => Promise<T>): Promise<T> {
+    // cockatiel would hold this call until the probe's outcome; refuse it now instead.
+    if (this.policy.state === PolicyState.HalfOpen) throw this.refusal('half_open');
+    // cockatiel tells (synchronously, before running it) when this call is the probe.
+    let probe = false;
+    const watch = this.policy.onHalfOpen(() => {
+      probe = true;
+    });
+    const running = this.policy.execute(async () => {
+      try {
+        return await call();
+      } catch (e: unknown) {
+        if (probe && !isHostFailure(e) && typeof e === 'object' && e !== null) this.answeredProbes.add(e);
+        throw e;
+      }
+    });
+    watch.dispose();
     try {
-      return await this.policy.execute(call);
+      return await running;
     } catch (e: unknown) {
-      if (e instanceof BrokenCircuitError) throw this.openError();
+      if (e instanceof BrokenCircuitError) throw this.refusal('open');
       throw e;
     }
   }
 
-  private remainingMs(): number {
-    return this.options.openMs - (Date.now() - this.openedAt);
+  /** Tells onChange of a state change as `current()` names it (an answered probe changes nothing). */
+  private report(): void {
+    const state = this.current();
+    if (state === this.reported) return;
+    this.reported = state;
+    this.options.onChange?.(state);
   }
 
-  private openError(): AppError {
+  private remainingMs(): number {
+    return this.pausedUntil - Date.now();
+  }
+
+  private refusal(state: 'open' | 'half_open'): AppError {
+    // During a probe the wait is unknown: a failed probe pauses calls for openMs again.
+    const waitMs = state === 'open' ? this.remainingMs() : this.options.openMs;
     return new AppError('CIRCUIT_OPEN', {
       message: `Alpaca's ${this.name} host has been failing; calls are paused.`,
-      retryAfter: Math.max(1, Math.ceil(this.remainingMs() / 1000)),
-      details: { upstream: this.name, state: 'open' },
+      retryAfter: Math.max(1, Math.ceil(waitMs / 1000)),
+      details: { upstream: this.name, state },
     });
   }
 }
