@@ -3,6 +3,8 @@ import { Attributed, type MarketStatus } from '../../core/attribution/provenance
 import { cacheKeys, MarketCache } from '../../core/cache/market-cache.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { DataQualityService } from '../../core/quality/data-quality.service.js';
+import { Clock } from '../../core/time/clock.js';
+import { newYorkDate } from '../../core/time/new-york-date.js';
 import { feedFor } from '../../alpaca/market-operations.js';
 import { PassThroughGateway, type UpstreamCall } from '../../alpaca/pass-through.gateway.js';
 import { MarketClockService } from '../market-clock.service.js';
@@ -28,6 +30,7 @@ export class PassThroughService {
     private readonly cache: MarketCache,
     private readonly config: AppConfig,
     private readonly quality: DataQualityService,
+    private readonly time: Clock,
   ) {}
 
   async serve<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>, q: Q): Promise<Attributed<D>> {
@@ -48,8 +51,8 @@ export class PassThroughService {
 
   private async ttl(policy: CachePolicy, end: string | undefined, market: Promise<MarketStatus>): Promise<number> {
     if (policy !== 'history') return this.cache.ttlSeconds(policy, await market);
-    // History ending before today (New York, per Alpaca's clock) will not change: keep it long.
-    const today = (await this.clock.today()) ?? new Date().toISOString().slice(0, 10);
+    // History ending before today (New York, per Alpaca's clock, else the gateway's) will not change: keep it long.
+    const today = (await this.clock.today()) ?? newYorkDate(this.time.now());
     const past = end !== undefined && end.slice(0, 10) < today;
     return this.cache.ttlSeconds(past ? 'history_past' : 'history_recent', await market);
   }
