@@ -13,7 +13,7 @@ import type { UpstreamResilience } from './resilience/upstream-resilience.js';
 import type { CallPriority } from './resilience/upstream-budget.js';
 import { MIN_ATTEMPT_MS, ReadPolicy } from './resilience/read-policy.js';
 import type { Span } from '@opentelemetry/api';
-import { currentScope } from '../core/telemetry/request-scope.js';
+import { currentScope, requestFieldsOf, type RequestScope } from '../core/telemetry/request-scope.js';
 import { ATTR, childSpan, SpanKind, spanFailed, traceparentOf } from '../core/telemetry/spans.js';
 
 /** Query values; undefined members are left out (never sent as "undefined" or "null"). */
@@ -44,12 +44,22 @@ export interface SendOptions<T> extends GetOptions<T> {
   emptyBody?: boolean;
 }
 
-/** One attempt as `request` sends it: its time, the read deadline's signal, its span and number. */
+/** One attempt as `request` sends it: its time, the read deadline's signal, its span and number, the request it is for. */
 interface AttemptCall {
   timeoutMs: number;
   signal: AbortSignal | undefined;
   span: Span | null;
   attempt: number;
+  scope: RequestScope | undefined;
+}
+
+/** What `attempt` needs to know of a call before making it. */
+interface AttemptPlan {
+  priority: CallPriority;
+  endpoint: string;
+  method: string;
+  attempt: number;
+  scope: RequestScope | undefined;
 }
 
 const MAX_SOCKETS = 64;
@@ -85,6 +95,8 @@ export abstract class AlpacaHttpClient {
   private readonly timeoutMs: number;
   private readonly reads: ReadPolicy;
   private readonly propagateTrace: boolean;
+  /** The request this view of the client calls for (see `for`); undefined on the shared client. */
+  private scope: RequestScope | undefined = undefined;
 
   protected constructor(
     private readonly api: UpstreamApi,
@@ -103,8 +115,6 @@ export abstract class AlpacaHttpClient {
     this.reads = new ReadPolicy({
       maxAttempts: config.resilience.retryMaxAttempts,
       deadlineMs: config.resilience.requestDeadlineMs,
-      onRetry: ({ attempt, waitMs, error }) =>
-        logger.event('debug', 'upstream_retry', { api, endpoint: error.endpoint, attempt, wait_ms: waitMs, error: error.code }),
     });
     this.http = axios.create({
       baseURL,
@@ -132,8 +142,14 @@ export abstract class AlpacaHttpClient {
   get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
     const priority = options.priority ?? (this.api === 'data' ? 'quote' : 'trading_read');
     const read = { ...options, method: 'GET' as const };
-    return this.reads.execute(({ attempt, leftMs, signal }) =>
-      this.attempt(priority, read, attempt, (span) => this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt })),
+    const scope = this.scope ?? currentScope();
+    return this.reads.execute(
+      ({ attempt, leftMs, signal }) =>
+        this.attempt({ priority, endpoint: read.endpoint, method: 'GET', attempt, scope }, (span) =>
+          this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt, scope }),
+        ),
+      ({ attempt, waitMs, error }) =>
+        this.logger.event('debug', 'upstream_retry', { api: this.api, endpoint: error.endpoint, attempt, wait_ms: waitMs, error: error.code, ...requestFieldsOf(scope) }),
     );
   }
 
@@ -142,17 +158,31 @@ export abstract class AlpacaHttpClient {
    * unknown outcome itself (see the trading module).
    */
   send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
-    return this.attempt(options.priority ?? 'order', options, 1, (span) => this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1 }));
+    const scope = this.scope ?? currentScope();
+    return this.attempt({ priority: options.priority ?? 'order', endpoint: options.endpoint, method: options.method, attempt: 1, scope }, (span) =>
+      this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1, scope }),
+    );
+  }
+
+  /**
+   * This client, its calls made for `scope`'s request: their log lines carry its request_id and
+   * trace_id, their spans hang under its server span, and an aborted request's line counts them.
+   * A view sharing everything else (connections, breaker, budget); cheap enough for every call.
+   */
+  for(scope: RequestScope | undefined): this {
+    if (scope === undefined || scope === this.scope) return this;
+    const view = Object.create(this) as this;
+    view.scope = scope;
+    return view;
   }
 
   /**
    * One attempt: its span (when tracing), the circuit breaker (checked before any budget is spent),
    * the budget, then the call itself inside the breaker.
    */
-  private async attempt<T>(priority: CallPriority, options: { endpoint: string; method: string }, attempt: number, call: (span: Span | null) => Promise<T>): Promise<T> {
-    const scope = currentScope();
+  private async attempt<T>({ priority, endpoint, method, attempt, scope }: AttemptPlan, call: (span: Span | null) => Promise<T>): Promise<T> {
     if (scope !== undefined) scope.upstreamAttempts += 1;
-    const span = childSpan(`${options.method} ${options.endpoint}`, SpanKind.CLIENT, { [ATTR.api]: this.api, [ATTR.endpoint]: options.endpoint, [ATTR.attempt]: attempt }, scope);
+    const span = childSpan(`${method} ${endpoint}`, SpanKind.CLIENT, { [ATTR.api]: this.api, [ATTR.endpoint]: endpoint, [ATTR.attempt]: attempt }, scope);
     try {
       if (this.resilience === null) return await call(span);
       const circuit = this.resilience.circuit(this.api);
@@ -172,8 +202,9 @@ export abstract class AlpacaHttpClient {
   private async request<T>(
     path: string,
     options: GetOptions<T> & { method: 'GET' | SendOptions<T>['method']; body?: unknown; emptyBody?: boolean },
-    { timeoutMs, signal, span, attempt }: AttemptCall,
+    call: AttemptCall,
   ): Promise<UpstreamResponse<T>> {
+    const { timeoutMs, signal, span } = call;
     if (timeoutMs < MIN_ATTEMPT_MS) {
       throw new UpstreamError({ code: 'UPSTREAM_TIMEOUT', api: this.api, endpoint: options.endpoint, upstreamStatus: null, message: 'The request deadline passed before Alpaca answered.' });
     }
@@ -194,13 +225,13 @@ export abstract class AlpacaHttpClient {
         headers,
       });
     } catch (e: unknown) {
-      throw this.networkFailure(e, options.endpoint, started, signal?.aborted === true, attempt);
+      throw this.networkFailure(e, options.endpoint, started, signal?.aborted === true, call);
     }
     span?.setAttribute(ATTR.statusCode, res.status);
     const answered = headerBag(res);
     const requestId = answered['x-request-id'] ?? null;
     const body = typeof res.data === 'string' ? res.data : '';
-    this.logCall(options.endpoint, res.status, started, requestId, attempt);
+    this.logCall(options.endpoint, res.status, started, requestId, call);
     const remaining = parseRateLimitRemaining(answered['x-ratelimit-remaining']);
     this.observer.observeUpstreamCall({
       api: this.api, endpoint: options.endpoint, outcome: outcomeForStatus(res.status), durationMs: Date.now() - started,
@@ -216,16 +247,16 @@ export abstract class AlpacaHttpClient {
     }
     // 204 No Content (a cancel) has nothing to decode.
     const empty = res.status === 204 || (options.emptyBody === true && body.trim() === '');
-    const decoded = empty ? options.parse(null) : this.decode(body, options, requestId);
+    const decoded = empty ? options.parse(null) : this.decode(body, options, requestId, call.scope);
     return { body: decoded, requestId, fetchedAt: this.clock.now() };
   }
 
-  private decode<T>(body: string, options: GetOptions<T>, requestId: string | null): T {
+  private decode<T>(body: string, options: GetOptions<T>, requestId: string | null, scope: RequestScope | undefined): T {
     try {
       return options.parse(JSON.parse(body.replace(LONG_TRADE_ID, '"i":"$1"')));
     } catch (e: unknown) {
       const reason = e instanceof WireFormatError ? e.message : 'body is not valid JSON';
-      this.logger.event('warn', 'upstream_invalid_response', { api: this.api, endpoint: options.endpoint, reason, upstream_request_id: requestId });
+      this.logger.event('warn', 'upstream_invalid_response', { api: this.api, endpoint: options.endpoint, reason, upstream_request_id: requestId, ...requestFieldsOf(scope) });
       throw new UpstreamError({
         code: 'UPSTREAM_INVALID_RESPONSE', api: this.api, endpoint: options.endpoint, upstreamStatus: 200,
         upstreamRequestId: requestId, details: { reason }, cause: e,
@@ -234,11 +265,11 @@ export abstract class AlpacaHttpClient {
   }
 
   /** `deadlinePassed`: the read's deadline aborted the attempt (a timeout like any other). */
-  private networkFailure(e: unknown, endpoint: string, started: number, deadlinePassed: boolean, attempt: number): UpstreamError {
+  private networkFailure(e: unknown, endpoint: string, started: number, deadlinePassed: boolean, { attempt, scope }: AttemptCall): UpstreamError {
     const code = deadlinePassed ? 'ETIMEDOUT' : e instanceof AxiosError ? e.code : undefined;
     const timedOut = code !== undefined && NETWORK_TIMEOUT_CODES.has(code);
     this.logger.event('warn', 'upstream_network_error', {
-      api: this.api, endpoint, attempt, error: code ?? 'unknown', duration_ms: Date.now() - started,
+      api: this.api, endpoint, attempt, error: code ?? 'unknown', duration_ms: Date.now() - started, ...requestFieldsOf(scope),
     });
     this.observer.observeUpstreamCall({
       api: this.api, endpoint, outcome: timedOut ? 'timeout' : 'network_error', durationMs: Date.now() - started, rateLimitRemaining: null,
@@ -254,9 +285,9 @@ export abstract class AlpacaHttpClient {
     });
   }
 
-  private logCall(endpoint: string, status: number, started: number, requestId: string | null, attempt: number): void {
+  private logCall(endpoint: string, status: number, started: number, requestId: string | null, { attempt, scope }: AttemptCall): void {
     this.logger.event(status >= 400 ? 'warn' : 'debug', 'upstream_call', {
-      api: this.api, endpoint, status, attempt, duration_ms: Date.now() - started, upstream_request_id: requestId,
+      api: this.api, endpoint, status, attempt, duration_ms: Date.now() - started, upstream_request_id: requestId, ...requestFieldsOf(scope),
     });
   }
 }

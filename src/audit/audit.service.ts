@@ -1,3 +1,4 @@
+import { requestFieldsOf } from '../core/telemetry/request-scope.js';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Attributed, NEVER_CACHED, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
@@ -10,6 +11,12 @@ import type { Principal } from '../core/identity/principal.js';
 import { AuditStore } from './audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+
+/** The request an event belongs to, for a log line about it (the record itself carries it too). */
+function requestOf(input: RecordInput): { request_id?: string; trace_id?: string } {
+  if (input.caller !== undefined) return input.caller.scope !== undefined ? requestFieldsOf(input.caller.scope) : input.caller.requestId === null ? {} : { request_id: input.caller.requestId };
+  return input.requestId === undefined || input.requestId === null ? {} : { request_id: input.requestId };
+}
 
 export interface RecordInput {
   action: AuditAction;
@@ -119,7 +126,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       return await this.record(input);
     } catch (e: unknown) {
-      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e), ...requestOf(input) });
       throw new AppError('AUDIT_UNAVAILABLE', { cause: e, retryAfter: 30 });
     }
   }
@@ -128,7 +135,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.record(input);
     } catch (e: unknown) {
-      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e), ...requestOf(input) });
     }
   }
 

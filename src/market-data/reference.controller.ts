@@ -1,3 +1,5 @@
+import type { RequestScope } from '../core/telemetry/request-scope.js';
+import { CurrentScope } from '../core/identity/auth.decorators.js';
 import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -16,37 +18,37 @@ export class ReferenceController {
   constructor(private readonly passThrough: PassThroughService) {}
 
   @Serves(R.news)
-  news(@Query() q: NewsQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.news, q);
+  news(@Query() q: NewsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.news, q, scope);
   }
 
   @Serves(R.corporateActions)
-  corporateActions(@Query() q: CorporateActionsQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.corporateActions, q);
+  corporateActions(@Query() q: CorporateActionsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.corporateActions, q, scope);
   }
 
   @Serves(R.mostActives)
-  mostActives(@Query() q: MostActivesQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.mostActives, q);
+  mostActives(@Query() q: MostActivesQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.mostActives, q, scope);
   }
 
   @Serves(R.movers)
-  movers(@Query() q: MoversQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.movers, q);
+  movers(@Query() q: MoversQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.movers, q, scope);
   }
 
   @Serves(R.assets)
-  assets(@Query() q: AssetsQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.assets, q);
+  assets(@Query() q: AssetsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.assets, q, scope);
   }
 
   @Serves(R.asset)
-  asset(@Param() p: AssetParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.asset, { ...q, ...p });
+  asset(@Param() p: AssetParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.asset, { ...q, ...p }, scope);
   }
 
   @Serves(R.calendar)
-  calendar(@Query() q: CalendarQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.calendar, q);
+  calendar(@Query() q: CalendarQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.calendar, q, scope);
   }
 }

@@ -1,3 +1,4 @@
+import { Tracing } from '../core/telemetry/tracing.js';
 import { Writable } from 'node:stream';
 import { Test } from '@nestjs/testing';
 import type { Provenance } from '../core/attribution/provenance.js';
@@ -42,6 +43,9 @@ class FixedClock extends Clock {
 
 /** Answers every bars call with one daily bar; nothing else is used. */
 class FakeGateway extends MarketDataGateway {
+  for(): MarketDataGateway {
+    return this;
+  }
   bars(): Promise<Sourced<BarsPage>> {
     const bar = { timestamp: '2024-01-08T05:00:00Z', open: 1, high: 2, low: 1, close: 2, volume: 10, trade_count: 1, vwap: 1.5 };
     return Promise.resolve({ value: { bars: [bar], next_page_token: null }, provenance: PROVENANCE });
@@ -70,7 +74,7 @@ async function serviceAt(iso: string): Promise<StockBarsService> {
       { provide: MarketDataGateway, useValue: new FakeGateway() },
       { provide: MarketClockService, useValue: { status: () => Promise.resolve('closed' as const) } },
       { provide: AppConfig, useValue: config },
-      { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet), quiet, new GatewayMetrics(), time) },
+      { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, new GatewayMetrics(), time) },
       { provide: DataQualityService, useValue: new DataQualityService(config, time, new GatewayMetrics()) },
       { provide: Clock, useValue: time },
     ],

@@ -1,6 +1,7 @@
+import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../core/identity/auth.decorators.js';
+import { Roles, CurrentScope } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
@@ -34,8 +35,8 @@ export class OptionChainController {
   })
   @ApiEnvelope(OptionContractsResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  contracts(@Query() q: ContractsQueryDto): Promise<Attributed<OptionContractsResult>> {
-    return this.contractsService.contracts(q);
+  contracts(@Query() q: ContractsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<OptionContractsResult>> {
+    return this.contractsService.contracts(q, scope);
   }
 
   @Get(':underlying/chain')
@@ -49,7 +50,7 @@ export class OptionChainController {
   })
   @ApiEnvelope(OptionChainResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'OPTIONS_CHAIN_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  chain(@Param() p: UnderlyingParamDto, @Query() q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
-    return this.chainService.chain(p.underlying, q);
+  chain(@Param() p: UnderlyingParamDto, @Query() q: ChainQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<OptionChainResult>> {
+    return this.chainService.chain(p.underlying, q, scope);
   }
 }

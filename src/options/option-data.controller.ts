@@ -1,3 +1,5 @@
+import type { RequestScope } from '../core/telemetry/request-scope.js';
+import { CurrentScope } from '../core/identity/auth.decorators.js';
 import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -19,32 +21,32 @@ export class OptionDataController {
   constructor(private readonly passThrough: PassThroughService) {}
 
   @Serves(R.bars)
-  bars(@Param() p: OptionSymbolParamDto, @Query() q: OptionBarsQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.bars, { ...q, option_symbol: p.option_symbol });
+  bars(@Param() p: OptionSymbolParamDto, @Query() q: OptionBarsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.bars, { ...q, option_symbol: p.option_symbol }, scope);
   }
 
   @Serves(R.trades)
-  trades(@Param() p: OptionSymbolParamDto, @Query() q: RangeQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.trades, { ...q, option_symbol: p.option_symbol });
+  trades(@Param() p: OptionSymbolParamDto, @Query() q: RangeQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.trades, { ...q, option_symbol: p.option_symbol }, scope);
   }
 
   @Serves(R.latestQuotes)
-  latestQuotes(@Query() q: OptionSymbolsQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestQuotes, q);
+  latestQuotes(@Query() q: OptionSymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestQuotes, q, scope);
   }
 
   @Serves(R.latestTrades)
-  latestTrades(@Query() q: OptionSymbolsQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestTrades, q);
+  latestTrades(@Query() q: OptionSymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestTrades, q, scope);
   }
 
   @Serves(R.conditions)
-  conditions(@Param() p: TickTypeParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.conditions, { ...q, ticktype: p.ticktype });
+  conditions(@Param() p: TickTypeParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.conditions, { ...q, ticktype: p.ticktype }, scope);
   }
 
   @Serves(R.exchanges)
-  exchanges(@Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.exchanges, q);
+  exchanges(@Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.exchanges, q, scope);
   }
 }

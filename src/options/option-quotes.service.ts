@@ -1,3 +1,4 @@
+import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
@@ -47,6 +48,12 @@ function snapshotTimestamps(s: OptionSnapshot): string[] {
  * Latest quote, trade, greeks and IV for one contract, and for many. Cache first; misses for
  * different contracts that arrive together merge into one snapshots call per 100 (MicroBatcher).
  */
+/** What a client asked of one value: how old it may be, and for which request. */
+interface Asked {
+  maxAgeSeconds: number | undefined;
+  scope: RequestScope | undefined;
+}
+
 @Injectable()
 export class OptionQuotesService {
   private readonly batcher: MicroBatcher<OptionSnapshot>;
@@ -58,17 +65,17 @@ export class OptionQuotesService {
     private readonly cache: MarketCache,
     private readonly quality: DataQualityService,
   ) {
-    this.batcher = new MicroBatcher((symbols) => this.gateway.snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
+    this.batcher = new MicroBatcher((symbols, scope) => this.gateway.for(scope).snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
   }
 
-  async quote(rawSymbol: string, maxAgeSeconds?: number): Promise<Attributed<OptionQuoteResult>> {
+  async quote(rawSymbol: string, maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<OptionQuoteResult>> {
     const contract = requireOccSymbol(rawSymbol);
     const market = this.clock.status();
-    const r = await this.load(contract, market, maxAgeSeconds);
+    const r = await this.load(contract, market, { maxAgeSeconds, scope });
     return new Attributed(withTerms(contract, r.sourced.value), r.sourced.provenance, r.cache, await market);
   }
 
-  async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<OptionBatchResult>> {
+  async batch(rawSymbols: string[], maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<OptionBatchResult>> {
     const max = this.config.optionsBatchMaxContracts;
     if (rawSymbols.length > max) {
       throw new AppError('REQUEST_SIZE_EXCEEDED', {
@@ -80,7 +87,7 @@ export class OptionQuotesService {
     const marketP = this.clock.status();
     const batch = await settleBatch(
       contracts,
-      (contract) => this.load(contract, marketP, maxAgeSeconds),
+      (contract) => this.load(contract, marketP, { maxAgeSeconds, scope }),
       (e): e is ContractMissing => e instanceof ContractMissing,
     );
     const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
@@ -103,11 +110,11 @@ export class OptionQuotesService {
     );
   }
 
-  private load(contract: OccContract, market: Promise<MarketStatus>, maxAgeSeconds: number | undefined): Promise<CacheResult<OptionSnapshot>> {
+  private load(contract: OccContract, market: Promise<MarketStatus>, asked: Asked): Promise<CacheResult<OptionSnapshot>> {
     const feed = this.config.alpaca.optionsFeed;
     const ttl = market.then((m) => this.cache.ttlSeconds('option_quote', m));
-    return this.cache.through(cacheKeys.option(feed, contract.symbol), ttl, maxAgeSeconds, async () => {
-      const { item, provenance } = await this.batcher.load(contract.symbol);
+    return this.cache.through({ key: cacheKeys.option(feed, contract.symbol), ttl, ...asked }, async () => {
+      const { item, provenance } = await this.batcher.load(contract.symbol, asked.scope);
       if (!usable(item)) throw new ContractMissing(contract, feed, item, { ...provenance, dataTimestamp: null });
       const at = this.quality.moment((await market) === 'open');
       const quality = this.quality.of(optionSnapshotFlags(this.quality.checks, item, at));

@@ -1,3 +1,4 @@
+import { requestFieldsOf } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
@@ -69,7 +70,7 @@ export class OrderSubmissionService {
     const known = this.memory.get(key);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw this.conflict(key, null, known.orderId);
-      const order = await this.gateway.order(known.orderId);
+      const order = await this.gateway.for(caller.scope).order(known.orderId);
       await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: known.orderId } });
       return { order, clientOrderId: key, replayed: true, reconciled: false };
     }
@@ -77,7 +78,7 @@ export class OrderSubmissionService {
     await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } });
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.submitOrder(request);
+      order = await this.gateway.for(caller.scope).submitOrder(request);
     } catch (e: unknown) {
       return this.onSubmitFailure(e, request, fingerprint, caller);
     }
@@ -110,8 +111,8 @@ export class OrderSubmissionService {
     for (const delay of RECONCILE_DELAYS_MS) {
       await sleep(delay);
       try {
-        const found = await this.gateway.orderByClientId(key);
-        this.logger.event('warn', 'order_reconciled', { client_order_id: key, cause: cause.code });
+        const found = await this.gateway.for(caller.scope).orderByClientId(key);
+        this.logger.event('warn', 'order_reconciled', { client_order_id: key, cause: cause.code, ...requestFieldsOf(caller.scope) });
         return await this.accepted(found, request, fingerprint, caller, true);
       } catch (e: unknown) {
         absentCount = e instanceof AppError && e.code === 'ORDER_NOT_FOUND' ? absentCount + 1 : 0;
@@ -137,7 +138,7 @@ export class OrderSubmissionService {
 
   private async replayFromAlpaca(request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
-    const existing = await this.gateway.orderByClientId(key);
+    const existing = await this.gateway.for(caller.scope).orderByClientId(key);
     if (!sameOrder(existing.value, request)) throw this.conflict(key, existing.value);
     this.memory.set(key, fingerprint, textOf(existing.value['id']));
     await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: existing.value['id'] } });
@@ -152,7 +153,7 @@ export class OrderSubmissionService {
       await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), caller, details: { order_id: orderId, reconciled } });
     } catch (e: unknown) {
       // The order exists: the client must hear so. The gap is loud in the log.
-      this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e), ...requestFieldsOf(caller.scope) });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
   }

@@ -91,7 +91,7 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
 });
 
 describe('tracing off (no OTEL_* set)', () => {
-  it('makes no spans, and log lines still carry the request id (and the client trace id when it sent one) by default', async () => {
+  it('makes no spans, and log lines still carry the request id (and the client trace id when it sent one)', async () => {
     const gw = await startGateway();
     try {
       const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('traceparent', TRACEPARENT).expect(200);
@@ -105,15 +105,23 @@ describe('tracing off (no OTEL_* set)', () => {
     }
   });
 
-  it('LOG_REQUEST_SCOPE=false drops the scope: only the access line names the request', async () => {
-    const gw = await startGateway({ LOG_REQUEST_SCOPE: 'false' });
+  it('without any AsyncLocalStorage scope (the default), the request is handed down: upstream lines of a miss, a retry and a batch name it', async () => {
+    const gw = await startGateway({ ALPACA_RETRY_MAX_ATTEMPTS: '2' });
     try {
-      const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      gw.emulator.injectFault({ host: 'data', kind: 'status', status: 503, path: QUOTES, times: 1 });
+      const res = await gw.http().get('/api/v1/stocks/MSFT/quote').set('traceparent', TRACEPARENT).expect(200);
       const requestId = res.headers['x-request-id'];
-      expect(gw.logs.filter((l) => l['request_id'] === requestId).map((l) => l['message'])).toEqual(['http_request']);
-      const upstream = gw.logs.filter((l) => l['message'] === 'upstream_call');
-      expect(upstream.length).toBeGreaterThanOrEqual(1);
-      for (const l of upstream) expect(l['request_id']).toBeUndefined();
+      // The quote calls (the market clock's call is shared by every request: it names none).
+      const upstream = gw.logs.filter((l) => (l['message'] === 'upstream_call' || l['message'] === 'upstream_retry') && l['endpoint'] === QUOTES);
+      expect(upstream.map((l) => [l['message'], l['request_id'], l['trace_id']])).toEqual([
+        ['upstream_call', requestId, CLIENT_TRACE],
+        ['upstream_retry', requestId, CLIENT_TRACE],
+        ['upstream_call', requestId, CLIENT_TRACE],
+      ]);
+      // A batch of symbols asked by one client: the shared call names that client's request.
+      const batch = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'TSLA'] }).expect(200);
+      const batchCalls = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['request_id'] === batch.headers['x-request-id']);
+      expect(batchCalls.map((l) => l['endpoint'])).toEqual([QUOTES]);
     } finally {
       await gw.close();
     }

@@ -20,9 +20,9 @@ function script(errors: UpstreamError[]): { run: (a: ReadAttempt) => Promise<str
 describe('ReadPolicy (cockatiel retry + deadline)', () => {
   it('retries network errors, 5xx and 429 up to the attempt limit, numbering the attempts', async () => {
     const retries: number[] = [];
-    const policy = new ReadPolicy({ maxAttempts: 3, deadlineMs: 5000, onRetry: (r) => retries.push(r.attempt) });
+    const policy = new ReadPolicy({ maxAttempts: 3, deadlineMs: 5000 });
     const s = script([failure(503), failure(null)]);
-    await expect(policy.execute(s.run)).resolves.toBe('ok');
+    await expect(policy.execute(s.run, (r) => retries.push(r.attempt))).resolves.toBe('ok');
     expect(s.seen.map((a) => a.attempt)).toEqual([1, 2, 3]);
     expect(retries).toEqual([1, 2]);
     const exhausted = script([failure(500), failure(502), failure(504), failure(500)]);

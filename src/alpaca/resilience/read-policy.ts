@@ -13,8 +13,13 @@ export interface ReadPolicyOptions {
   maxAttempts: number;
   /** A read, retries included, never takes longer (ALPACA_REQUEST_DEADLINE_MS). */
   deadlineMs: number;
-  /** Told before each retry's wait (a debug log line). */
-  onRetry?: (retry: { attempt: number; waitMs: number; error: UpstreamError }) => void;
+}
+
+/** A retry about to wait: the attempt that failed, the wait, and why. */
+export interface RetryNotice {
+  attempt: number;
+  waitMs: number;
+  error: UpstreamError;
 }
 
 /** One attempt: its number (1-based), the time left before the deadline, and the deadline's signal. */
@@ -45,7 +50,8 @@ export class ReadPolicy {
     this.deadline = timeout(options.deadlineMs, TimeoutStrategy.Cooperative);
   }
 
-  execute<T>(attempt: (a: ReadAttempt) => Promise<T>): Promise<T> {
+  /** Runs one read; `onRetry` is told before each retry's wait (the caller's log line names its request). */
+  execute<T>(attempt: (a: ReadAttempt) => Promise<T>, onRetry?: (retry: RetryNotice) => void): Promise<T> {
     const deadlineAt = Date.now() + this.options.deadlineMs;
     // cockatiel's exponential backoff starts with a 0 ms step: the first retry waits one base step.
     let backoff: IBackoff<unknown> = this.jitter.next();
@@ -56,7 +62,7 @@ export class ReadPolicy {
       backoff = backoff.next(undefined);
       wait = e.upstreamStatus === 429 && e.retryAfter !== null ? e.retryAfter * 1000 : backoff.duration;
       if (Date.now() + wait + MIN_ATTEMPT_MS > deadlineAt) return false;
-      this.options.onRetry?.({ attempt: attempts, waitMs: Math.round(wait), error: e });
+      onRetry?.({ attempt: attempts, waitMs: Math.round(wait), error: e });
       return true;
     };
     // The wait was decided with the retry (it depends on the error and the deadline): hand it over.

@@ -1,9 +1,11 @@
 import type { Request } from 'express';
+import type { RequestScope } from '../telemetry/request-scope.js';
 
-/** What our middleware learns about a request before any handler runs. */
-export interface RequestContext {
-  requestId: string;
-}
+/**
+ * What our middleware learns about a request before any handler runs: its scope (id, trace, what
+ * has been done for it), which controllers hand down to the code that works for the request.
+ */
+export type RequestContext = RequestScope;
 
 const CONTEXT = Symbol('opitios.requestContext');
 

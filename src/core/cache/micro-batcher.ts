@@ -1,3 +1,4 @@
+import type { RequestScope } from '../telemetry/request-scope.js';
 import type { Provenance } from '../attribution/provenance.js';
 
 export interface BatchedItem<T> {
@@ -7,7 +8,8 @@ export interface BatchedItem<T> {
   provenance: Provenance;
 }
 
-export type BatchLoader<T> = (symbols: string[]) => Promise<{ value: Map<string, T>; provenance: Provenance }>;
+/** Loads a batch for the request that opened it (its log lines and spans name that request). */
+export type BatchLoader<T> = (symbols: string[], scope: RequestScope | undefined) => Promise<{ value: Map<string, T>; provenance: Provenance }>;
 
 interface Waiter<T> {
   resolve: (r: BatchedItem<T>) => void;
@@ -25,6 +27,8 @@ const MAX_WAIT_WINDOWS = 10;
  */
 export class MicroBatcher<T> {
   private pending = new Map<string, Array<Waiter<T>>>();
+  /** The request whose symbol opened the pending batch: the shared call is made for it. */
+  private opener: RequestScope | undefined = undefined;
   private quietTimer: NodeJS.Timeout | null = null;
   private maxTimer: NodeJS.Timeout | null = null;
 
@@ -34,8 +38,9 @@ export class MicroBatcher<T> {
     private readonly maxBatch: number,
   ) {}
 
-  load(symbol: string): Promise<BatchedItem<T>> {
+  load(symbol: string, scope?: RequestScope): Promise<BatchedItem<T>> {
     return new Promise<BatchedItem<T>>((resolve, reject) => {
+      if (this.pending.size === 0) this.opener = scope;
       const waiters = this.pending.get(symbol) ?? [];
       waiters.push({ resolve, reject });
       this.pending.set(symbol, waiters);
@@ -56,9 +61,11 @@ export class MicroBatcher<T> {
     this.quietTimer = null;
     this.maxTimer = null;
     const batch = this.pending;
+    const opener = this.opener;
     this.pending = new Map();
+    this.opener = undefined;
     if (batch.size === 0) return;
-    this.loader([...batch.keys()]).then(
+    this.loader([...batch.keys()], opener).then(
       ({ value, provenance }) => {
         for (const [symbol, waiters] of batch) for (const w of waiters) w.resolve({ item: value.get(symbol), provenance });
       },

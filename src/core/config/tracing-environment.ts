@@ -38,11 +38,13 @@ export class TracingVariables {
   TRACE_PROPAGATE_UPSTREAM: boolean = false;
 
   /**
-   * Ours: every request runs in an AsyncLocalStorage scope, so that log lines written deep inside
-   * it (upstream calls, retries, audit failures) carry its request_id and trace_id. On by default:
-   * the scope costs about 3 us per request on Node 20 (every async resource pays a hook; measured
-   * in README, Operations). `false` drops it; tracing turns it back on (spans need it).
+   * Ours: also run every request in an AsyncLocalStorage scope, so that lines written where no
+   * request is handed down explicitly (a Redis or budget state change met while serving one) name
+   * it too. Off by default: the request's scope already goes explicitly from controllers through
+   * services, the cache and the adapter (upstream, retry, audit and order lines name it), and on
+   * Node 20 an AsyncLocalStorage hooks every async resource of the process (`npm run bench`: about
+   * 10 % of a cached quote's CPU). Tracing turns it on (spans of Redis and PostgreSQL need it).
    */
   @IsOptional() @Transform(toBool) @IsBoolean()
-  LOG_REQUEST_SCOPE: boolean = true;
+  LOG_REQUEST_SCOPE: boolean = false;
 }

@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import { getRequestContext } from '../attribution/request-context.js';
+import type { RequestScope } from '../telemetry/request-scope.js';
 import { clientIp, getPrincipal, type Principal } from './principal.js';
 
 /**
@@ -11,8 +12,11 @@ export interface Caller {
   principal: Principal | undefined;
   requestId: string | null;
   clientIp: string;
+  /** The request's scope, for the work done on its behalf (log lines and spans name the request). */
+  scope: RequestScope | undefined;
 }
 
 export function callerOf(req: Request): Caller {
-  return { principal: getPrincipal(req), requestId: getRequestContext(req)?.requestId ?? null, clientIp: clientIp(req) };
+  const scope = getRequestContext(req);
+  return { principal: getPrincipal(req), requestId: scope?.requestId ?? null, clientIp: clientIp(req), scope };
 }

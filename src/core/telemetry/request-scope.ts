@@ -26,6 +26,16 @@ export function currentScope(): RequestScope | undefined {
   return storage.getStore();
 }
 
+/**
+ * How a log line names the request it was written for: `request_id`, and `trace_id` when there is
+ * one. Code on a request's path is handed the scope explicitly (controllers pass it down through
+ * services, the cache and the adapter), so this costs nothing on requests that log nothing more.
+ */
+export function requestFieldsOf(scope: RequestScope | undefined): { request_id?: string; trace_id?: string } {
+  if (scope === undefined) return {};
+  return scope.traceId === null ? { request_id: scope.requestId } : { request_id: scope.requestId, trace_id: scope.traceId };
+}
+
 /** Runs `fn` (and everything it starts, sync or async) inside `scope`. */
 export function runInScope<T>(scope: RequestScope, fn: () => T): T {
   return storage.run(scope, fn);
