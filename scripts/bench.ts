@@ -7,14 +7,12 @@
  *   3. 100 concurrent identical cold requests → upstream calls;
  *   4. latency of a cold batch of 20 symbols;
  *   5. a trader's order p50, quiet and during a flood of bad tokens from one client;
- *   6. stream fan-out: N clients x M symbols, client messages per second and tick-to-client latency;
- *   7. the request scope's price per request (AsyncLocalStorage hooks on one request's async work).
+ *   6. stream fan-out: N clients x M symbols, client messages per second and tick-to-client latency.
  * Everything runs on loopback: the project's Alpaca emulator (BENCH_UPSTREAM_LATENCY_MS, default
  * 50 ms), the gateway, and a load generator in a child process so it does not share the servers'
  * event loop. Durations and counts are bounded; it stops by itself.
  */
 import 'reflect-metadata';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { fork } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
@@ -152,46 +150,6 @@ function symbolName(i: number): string {
   return `B${String.fromCharCode(65 + Math.floor(i / 26) % 26)}${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 676))}`;
 }
 
-/** Async resources a cached quote creates in the gateway (counted with an async hook: 24 ticks, ~10 promises, 2 timers). */
-const TICKS_PER_REQUEST = 24;
-const PROMISES_PER_REQUEST = 10;
-const SCOPE_ITERATIONS = 300_000;
-
-/**
- * Child mode `scope on|off`: CPU microseconds for as many ticks and promises as one cached quote
- * makes, with or without an AsyncLocalStorage scope active. In its own process because a scope,
- * once used, hooks every async resource of the process.
- */
-async function scopeChild(scoped: boolean): Promise<number> {
-  const work = async (): Promise<void> => {
-    for (let i = 0; i < SCOPE_ITERATIONS; i += 1) {
-      await new Promise<void>((resolve) => {
-        let left = TICKS_PER_REQUEST;
-        const tick = (): void => {
-          left -= 1;
-          if (left === 0) resolve();
-          else process.nextTick(tick);
-        };
-        process.nextTick(tick);
-      });
-      for (let p = 0; p < PROMISES_PER_REQUEST - 2; p += 1) await Promise.resolve(p);
-    }
-  };
-  const before = process.cpuUsage();
-  if (scoped) await new AsyncLocalStorage<{ requestId: string }>().run({ requestId: 'bench' }, work);
-  else await work();
-  const cpu = process.cpuUsage(before);
-  return (cpu.user + cpu.system) / SCOPE_ITERATIONS;
-}
-
-function runScopeChild(scoped: boolean): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), ['scope', scoped ? 'on' : 'off'], { stdio: 'inherit' });
-    child.once('message', (m) => resolve(Number(m)));
-    child.once('error', reject);
-  });
-}
-
 async function main(): Promise<void> {
   const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET, latencyMs: LATENCY_MS, rateLimitPerMinute: 10_000_000 });
   await emulator.start();
@@ -212,8 +170,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
-    // BENCH_REQUEST_SCOPE=off prices the AsyncLocalStorage request scope (request ids on every log line), on by default.
-    LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'off' ? 'false' : 'true',
+    // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (LOG_REQUEST_SCOPE, off by default).
+    LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
   });
   // Log lines are formatted as in production, then dropped instead of written to a terminal.
   const discard = new Writable({ write: (_c, _e, done) => done() });
@@ -269,7 +227,7 @@ async function main(): Promise<void> {
     out.push(s);
     process.stdout.write(`${s}\n`);
   };
-  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, request scope ${process.env['BENCH_REQUEST_SCOPE'] === 'off' ? 'off' : 'on'}, node ${process.version}`);
+  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, request scope ${process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'on' : 'off'}, node ${process.version}`);
 
   // 1. Cached quote vs bare Nest. Both servers are warmed first (the JIT compiles the hot paths
   // while the load runs; the first seconds would measure compilation, not serving), then measured
@@ -423,17 +381,6 @@ async function main(): Promise<void> {
   // gateway's one upstream socket. Offered client messages per second = rate × M × N.
   await streamFanOut(gatewayPort, emulator, line);
 
-  // 7. The request scope's price: the same async work with and without a scope, alternated.
-  const scopeRuns: Array<{ off: number; on: number }> = [];
-  for (let i = 0; i < ROUNDS; i += 1) scopeRuns.push({ off: await runScopeChild(false), on: await runScopeChild(true) });
-  const scopeOff = medianOf(scopeRuns.map((r) => r.off));
-  const scopeOn = medianOf(scopeRuns.map((r) => r.on));
-  line(
-    `7. request scope: ${TICKS_PER_REQUEST} ticks + ${PROMISES_PER_REQUEST} promises (one cached quote's async resources) cost ` +
-      `${scopeOff.toFixed(2)} us without and ${scopeOn.toFixed(2)} us with an AsyncLocalStorage scope (median of ${ROUNDS}): ` +
-      `${(scopeOn - scopeOff).toFixed(2)} us per request`,
-  );
-
   await bare.close();
   await floor.close();
   await gateway.close();
@@ -546,12 +493,7 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
   );
 }
 
-if (process.argv[2] === 'scope') {
-  void scopeChild(process.argv[3] === 'on').then((micros) => {
-    process.send?.(micros);
-    process.exit(0);
-  });
-} else if (process.argv[2] === 'streamload') {
+if (process.argv[2] === 'streamload') {
   void streamChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? 1), (process.argv[6] ?? '').split(','));
 } else if (process.argv[2] === 'load') {
   void loadChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? DURATION_MS), Number(process.argv[6] ?? CONCURRENCY)).then((r) => {
