@@ -281,6 +281,7 @@ async function main(): Promise<void> {
     jwt.sign({ roles: ['premium'] }, JWT_SECRET, { subject: `bench-principal-${i}`, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', expiresIn: 3600 }),
   );
   writeFileSync(tokensFile, JSON.stringify(principalTokens));
+  const firstSightCpu = process.cpuUsage();
   for (let i = 0; i < principalTokens.length; i += PRINCIPAL_CONNECTIONS) {
     await Promise.all(
       principalTokens.slice(i, i + PRINCIPAL_CONNECTIONS).map(async (t) => {
@@ -290,6 +291,9 @@ async function main(): Promise<void> {
       }),
     );
   }
+  const firstSight = process.cpuUsage(firstSightCpu);
+  // Client (fetch) and server share this process here: an upper bound on the server's cost of a token's first request.
+  const firstSightMicros = (firstSight.user + firstSight.system) / principalTokens.length;
   const many = `@${tokensFile}`;
   await runLoad(bareUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
   await runLoad(gwUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
@@ -304,7 +308,8 @@ async function main(): Promise<void> {
   line(
     `1b. the same with ${PRINCIPALS} principals (a token each) over ${PRINCIPAL_CONNECTIONS} connections: throughput ratio gateway/bare ` +
       `${manyMedian.ratio.toFixed(2)} (median of ${ROUNDS}; rounds ${manyRounds.map((r) => r.ratio.toFixed(2)).join(', ')}); ` +
-      `median round: bare ${fmt(manyMedian.bare)} | gateway ${fmt(manyMedian.gw)}`,
+      `median round: bare ${fmt(manyMedian.bare)} | gateway ${fmt(manyMedian.gw)}; ` +
+      `a token's first request (full verification; client in the same process) ${firstSightMicros.toFixed(0)} us CPU`,
   );
 
   // 2. Zipf mix over 200 symbols, 20 clients at a time, market-open TTLs: the first 1000 requests
