@@ -17,6 +17,15 @@ export const LEASE_MS = 5000;
 const RENEW_MS = 1000;
 /** An instance's wanted symbols expire unless re-published within this long (its heartbeat). */
 const WANTS_TTL_MS = 6000;
+/**
+ * Heartbeat work failing for less than this since the last good heartbeat is a blip (a command
+ * past its 250 ms timeout, a stalled event loop): the next heartbeat tries again. Longer, the relay
+ * is down. A leader then lets its socket go at most RELAY_GRACE_MS + RENEW_MS after its last
+ * renewal, well inside its lease (LEASE_MS), so two sockets still never overlap; and one slow
+ * command no longer turns the whole fleet's streams over (a gap for every client, sockets closed
+ * and reopened). A relayed frame that could not be published is never a blip: it is data lost.
+ */
+const RELAY_GRACE_MS = 2000;
 
 /** Renew only our own lease (compare-and-expire); release only our own lease (compare-and-delete). */
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
@@ -86,6 +95,8 @@ export class FleetStreamFeed extends StreamFeed {
   private timer: NodeJS.Timeout | null = null;
   private closing = false;
   private redisDown = false;
+  /** When the last heartbeat went through (Redis answered every command of it). */
+  private lastHeartbeatAt = Date.now();
   /** STREAM_FALLBACK_LOCAL: this instance's own sockets while Redis is away. */
   private fallback: LocalStreamFeed | null = null;
 
@@ -116,7 +127,7 @@ export class FleetStreamFeed extends StreamFeed {
     sub.on('error', (e: Error) => this.logger.event('debug', 'stream_relay_redis_error', { error: e.message }));
     sub.on('message', (channel: string, text: string) => this.onRelay(channel, text));
     // Queued until connected; ioredis subscribes again by itself after every reconnect.
-    sub.subscribe(...ENDPOINTS.map(keys.channel)).catch((e: unknown) => this.redisFailed(e));
+    sub.subscribe(...ENDPOINTS.map(keys.channel)).catch((e: unknown) => this.redisFailed(e, 'blip'));
     this.timer = setInterval(() => void this.tick(), RENEW_MS);
     this.timer.unref();
   }
@@ -129,7 +140,7 @@ export class FleetStreamFeed extends StreamFeed {
     this.listener?.streamed(endpoint, this.union(endpoint));
     this.publishWants(endpoint, true)
       .then(() => this.refresh(endpoint))
-      .catch((e: unknown) => this.redisFailed(e));
+      .catch((e: unknown) => this.redisFailed(e, 'blip'));
   }
 
   /** The fleet's wants read again; the leader applies them upstream at once. */
@@ -188,8 +199,9 @@ export class FleetStreamFeed extends StreamFeed {
       // Redis answers again: the fallback sockets (if any) close before a fleet socket may open.
       if (this.redisDown) this.redisBack();
       for (const endpoint of ENDPOINTS) await this.lead(endpoint);
+      this.lastHeartbeatAt = Date.now();
     } catch (e: unknown) {
-      this.redisFailed(e);
+      this.redisFailed(e, 'blip');
     }
   }
 
@@ -343,7 +355,7 @@ export class FleetStreamFeed extends StreamFeed {
     }
     const e = this.endpoints[endpoint];
     if (relay.kind === 'wants') {
-      if (relay.from !== this.instanceId) this.refresh(endpoint).catch((err: unknown) => this.redisFailed(err));
+      if (relay.from !== this.instanceId) this.refresh(endpoint).catch((err: unknown) => this.redisFailed(err, 'blip'));
       return;
     }
     // Whoever relays is the leader: a different one than before means this instance may have missed data.
@@ -377,8 +389,13 @@ export class FleetStreamFeed extends StreamFeed {
     this.listener?.status(endpoint, status, shown);
   }
 
-  private redisFailed(e: unknown): void {
+  /** `blip`: heartbeat-like work, retried by the next heartbeat, so a failure within RELAY_GRACE_MS is let pass. */
+  private redisFailed(e: unknown, tolerance: 'blip' | 'none' = 'none'): void {
     if (this.closing) return;
+    if (tolerance === 'blip' && !this.redisDown && Date.now() - this.lastHeartbeatAt < RELAY_GRACE_MS) {
+      this.logger.event('debug', 'stream_relay_blip', { error: e instanceof Error ? e.message : String(e), since_heartbeat_ms: Date.now() - this.lastHeartbeatAt });
+      return;
+    }
     const first = !this.redisDown;
     this.redisDown = true;
     if (first) this.logger.event('error', 'stream_relay_unavailable', { error: e instanceof Error ? e.message : String(e), fallback_local: this.config.stream.fallbackLocal });

@@ -272,6 +272,46 @@ describe('Redis goes away', () => {
   }, 60_000);
 });
 
+/** Keeps Redis busy (a script blocks every other client) for about `ms`, longer than a command's 250 ms timeout. */
+const BUSY = `local t0 = redis.call('TIME'); local start = t0[1] * 1000000 + t0[2]
+while true do local t = redis.call('TIME'); if (t[1] * 1000000 + t[2]) - start > tonumber(ARGV[1]) * 1000 then break end end
+return 1`;
+
+describe('Redis stalls for a moment', () => {
+  it('a heartbeat that fails within the grace is a blip: no gap, no error, the same upstream socket', async () => {
+    const redis = new DisposableRedis(await freePort());
+    await redis.start();
+    const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, streamSlotHoldMs: 0 });
+    await emulator.start();
+    const gw = await startGateway({ REDIS_URL: redis.url, STREAM_UPSTREAM_LINGER_MS: '100' }, {}, emulator);
+    const c = await StreamClient.connect(await listenOnLoopback(gw.app), viewer('stall'));
+    const staller = new Redis(redis.url);
+    try {
+      await subscribe(c, { quotes: ['AAPL'] });
+      await eventually(() => expect(emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes).toEqual(['AAPL']), 10_000);
+      emulator.streamPublish(STOCKS, QUOTE);
+      await c.nextOfType('quote');
+      const socket = emulator.streamOpenConnections(STOCKS)[0]?.id;
+      // 800 ms stalls (a heartbeat comes every second) until one lands in a heartbeat.
+      for (let i = 0; i < 10 && !gw.logs.some((l) => l['message'] === 'stream_relay_blip'); i += 1) await staller.eval(BUSY, 0, '800');
+      expect(gw.logs.filter((l) => l['message'] === 'stream_relay_blip').length).toBeGreaterThanOrEqual(1);
+      expect(gw.logs.filter((l) => l['message'] === 'stream_relay_unavailable')).toEqual([]);
+      const after = c.messages.length;
+      emulator.streamPublish(STOCKS, { ...QUOTE, bp: 173 });
+      expect(await c.next((m) => m.type === 'quote', { after })).toMatchObject({ bid_price: 173 });
+      expect(c.of('gap')).toEqual([]);
+      expect(c.of('error')).toEqual([]);
+      expect(emulator.streamOpenConnections(STOCKS).map((o) => o.id)).toEqual([socket]);
+    } finally {
+      staller.disconnect();
+      await c.close();
+      await gw.close();
+      await emulator.stop();
+      await redis.kill();
+    }
+  }, 60_000);
+});
+
 describe('Redis goes away with STREAM_FALLBACK_LOCAL=true', () => {
   it('the instance streams over its own socket meanwhile: a gap, then data, no error', async () => {
     const redis = new DisposableRedis(await freePort());
