@@ -1,6 +1,6 @@
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { eventually, startGateway, type Gateway } from './harness.js';
+import { eventually, startGateway, tokenFor, type Gateway } from './harness.js';
 
 const QUOTES = '/v2/stocks/quotes/latest';
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -122,6 +122,32 @@ describe('tracing off (no OTEL_* set)', () => {
       const batch = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'TSLA'] }).expect(200);
       const batchCalls = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['request_id'] === batch.headers['x-request-id']);
       expect(batchCalls.map((l) => l['endpoint'])).toEqual([QUOTES]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('every kind of route hands its request down: the upstream lines of each request name it', async () => {
+    const gw = await startGateway();
+    const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'scope-trader' })}` };
+    try {
+      const asked: Array<[string, () => Promise<{ headers: Record<string, string> }>]> = [
+        ['stock snapshot', () => gw.http().get('/api/v1/stocks/AAPL/snapshot').expect(200)],
+        ['stock bars', () => gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', start: '2022-02-01', end: '2022-02-02T23:59:59Z' }).expect(200)],
+        ['news (a route table entry)', () => gw.http().get('/api/v1/news').query({ symbols: 'AAPL' }).expect(200)],
+        ['option quote (batched)', () => gw.http().get('/api/v1/options/AAPL240426C00162500/quote').expect(200)],
+        ['option chain', () => gw.http().get('/api/v1/options/AAPL/chain').expect(200)],
+        ['option contracts', () => gw.http().get('/api/v1/options/contracts').query({ underlying_symbols: 'AAPL' }).expect(200)],
+        ['account (a trading read)', () => gw.anon().get('/api/v1/account').set(trader).expect(200)],
+        ['order (a trading write)', () =>
+          gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', 'scope-order-1')
+            .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }).expect(201)],
+      ];
+      for (const [what, ask] of asked) {
+        const res = await ask();
+        const named = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['request_id'] === res.headers['x-request-id']);
+        expect({ what, upstreamLinesNamingIt: named.length > 0 }).toEqual({ what, upstreamLinesNamingIt: true });
+      }
     } finally {
       await gw.close();
     }
