@@ -2,20 +2,19 @@
  * Alpaca's account stream kept alive (alpaca-streams.md §7, §9): on open, authenticate; when
  * authorized, listen to `trade_updates`; the ack makes it `live`. Any interruption reconnects with
  * the market-data client's backoff and jitter (RetryPlanner) and, since Alpaca replays nothing,
- * the return to `live` carries the gap. At most one socket at a time: the next is opened only
- * after the previous one's close event.
+ * the return to `live` carries the gap. The socket's lifecycle (one at a time, retries, close) is
+ * StreamLifecycle's, shared with the market-data client.
  */
 import type { RawData } from 'ws';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import type { UpstreamStreamProblem, UpstreamStreamStatus } from '../market-stream.port.js';
 import type { OrderUpdate, TradeUpdatesListener, TradeUpdatesStream } from '../trade-updates.port.js';
-import { interruptionForUpgrade, type Interruption } from './stream-errors.js';
+import type { Interruption } from './stream-errors.js';
+import { StreamLifecycle, type InterruptionReport, type ScheduledRetry } from './stream-lifecycle.js';
 import type { ResolvedStreamOptions } from './stream-options.js';
-import { RetryPlanner } from './stream-retry.js';
-import { StreamSocket } from './stream-socket.js';
 import { authenticateAction, decodeTradeUpdatesFrame, listenAction, readTradeUpdatesMessage, TRADE_UPDATES, type TradeUpdatesMessage } from './trade-updates-wire.js';
 
-type Phase = 'waiting' | 'authenticating' | 'listening' | 'live' | 'ending' | 'closed';
+type HandshakePhase = 'authenticating' | 'listening';
 type StatusInfo = Parameters<TradeUpdatesListener['status']>[1];
 
 export interface TradeUpdatesStreamDeps {
@@ -38,115 +37,50 @@ function problemFor(interruption: Interruption, retryInMs: number): UpstreamStre
   return { code: 'UPSTREAM_STREAM_UNAVAILABLE', message: "Alpaca's trading stream was interrupted; reconnecting.", details };
 }
 
-export class AlpacaTradeUpdatesStream implements TradeUpdatesStream {
-  private phase: Phase = 'waiting';
+export class AlpacaTradeUpdatesStream extends StreamLifecycle<HandshakePhase> implements TradeUpdatesStream {
   private current: UpstreamStreamStatus = 'connecting';
-  private socket: StreamSocket | undefined;
-  private ending: Interruption | undefined;
-  private retryDelayMs = 0;
-  private attempt = 0;
-  private cancelStep: (() => void) | undefined;
-  private cancelRetry: (() => void) | undefined;
-  private closeRequested = false;
-  private resolveClosed: (() => void) | undefined;
-  private readonly closedPromise: Promise<void>;
-  private readonly retries: RetryPlanner;
   private readonly malformedSeen = new Set<string>();
 
   constructor(private readonly deps: TradeUpdatesStreamDeps) {
-    this.retries = new RetryPlanner(deps.options);
-    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
-  }
-
-  /** Connects once `after` settles (a predecessor's close), so two sockets never overlap. */
-  start(after: Promise<void>): void {
-    void after.then(() => this.connect());
-  }
-
-  get isClosing(): boolean {
-    return this.closeRequested;
+    // JSON asked for (paper still answers in binary frames, which decode alike).
+    super({ url: deps.url, encoding: 'json', options: deps.options, firstPhase: 'authenticating' });
   }
 
   status(): UpstreamStreamStatus {
     return this.current;
   }
 
-  close(): Promise<void> {
-    if (this.closeRequested) return this.closedPromise;
-    this.closeRequested = true;
-    this.cancelRetry?.();
-    this.clearStep();
-    if (this.socket === undefined) this.finishClose();
-    else if (this.phase !== 'ending') {
-      this.phase = 'ending';
-      this.socket.end(true);
-    }
-    return this.closedPromise;
-  }
-
   // ---- connection lifecycle ----
 
-  private connect(): void {
-    this.cancelRetry = undefined;
-    if (this.closeRequested) return;
-    this.attempt += 1;
-    this.ending = undefined;
-    this.phase = 'authenticating';
-    this.event('debug', 'trade_updates_connecting', { attempt: this.attempt });
-    const { url, options } = this.deps;
-    const { scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs } = options;
-    // JSON asked for (paper still answers in binary frames, which decode alike).
-    this.socket = new StreamSocket({ url, encoding: 'json', scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs }, {
-      opened: () => this.socket?.send(authenticateAction(this.deps.keyId, this.deps.secretKey)),
-      frame: (data, isBinary) => this.onFrame(data, isBinary),
-      pong: () => undefined,
-      upgradeRefused: (status, retryAfterMs) => this.interrupt(interruptionForUpgrade(status, retryAfterMs)),
-      keepaliveTimeout: () => this.interrupt({ reason: 'keepalive_timeout', backoff: 'reconnect', clean: true }),
-      closed: (code, error) => this.onSocketClosed(code, error),
-    });
-    this.armStep();
+  protected onConnecting(attempt: number): void {
+    this.event('debug', 'trade_updates_connecting', { attempt });
   }
 
-  private interrupt(interruption: Interruption): void {
-    if (this.socket === undefined || this.ending !== undefined || this.closeRequested) return;
-    this.phase = 'ending';
-    this.clearStep();
-    this.decide(interruption, {});
-    this.socket.end(interruption.clean);
+  /** No greeting on this stream: the client speaks first. */
+  protected override onOpened(): void {
+    this.write(authenticateAction(this.deps.keyId, this.deps.secretKey));
   }
 
-  private onSocketClosed(code: number, error: string | undefined): void {
-    this.socket = undefined;
-    this.clearStep();
-    if (this.closeRequested) return this.finishClose();
-    if (this.ending === undefined) this.decide({ reason: 'connection_lost', backoff: 'reconnect', clean: false }, { close_code: code, error });
-    this.phase = 'waiting';
-    const level = this.ending?.fatal === undefined ? 'info' : 'error';
-    this.event(level, 'trade_updates_retry_scheduled', { reason: this.ending?.reason, delay_ms: this.retryDelayMs, attempt: this.attempt });
-    this.cancelRetry = this.deps.options.scheduler.schedule(this.retryDelayMs, () => this.connect());
+  /** The trading stream reports no keep-alive metrics. */
+  protected onPong(): void {}
+
+  protected onInterrupted({ interruption, retryInMs, status, fields }: InterruptionReport): void {
+    this.event('warn', 'trade_updates_interrupted', fields);
+    this.setStatus(status, { problem: problemFor(interruption, retryInMs) });
   }
 
-  private decide(interruption: Interruption, fields: Record<string, unknown>): void {
-    this.ending = interruption;
-    this.retryDelayMs = this.retries.interrupted(interruption);
-    const { reason, upstreamCode, upstreamMessage, fatal } = interruption;
-    this.event('warn', 'trade_updates_interrupted', { reason, upstream_code: upstreamCode, upstream_message: upstreamMessage, ...fields });
-    this.setStatus(fatal === undefined ? 'reconnecting' : 'failed', { problem: problemFor(interruption, this.retryDelayMs) });
+  protected onRetryScheduled({ reason, delayMs, attempt, level }: ScheduledRetry): void {
+    this.event(level, 'trade_updates_retry_scheduled', { reason, delay_ms: delayMs, attempt });
   }
 
-  private finishClose(): void {
-    this.phase = 'closed';
+  protected onClosed(): void {
     this.setStatus('closed', {});
     this.event('info', 'trade_updates_closed', {});
-    this.resolveClosed?.();
   }
 
   // ---- reading ----
 
-  private onFrame(data: RawData, isBinary: boolean): void {
-    if (this.stopped) return;
-    const receivedAt = new Date(this.deps.options.scheduler.now()).toISOString();
-    this.retries.frameRead();
+  protected onFrame(data: RawData, isBinary: boolean, receivedAt: string): void {
     const decoded = decodeTradeUpdatesFrame(data, isBinary);
     if (!decoded.ok) return this.malformed('undecodable_frame', decoded.reason);
     const updates: OrderUpdate[] = [];
@@ -166,8 +100,8 @@ export class AlpacaTradeUpdatesStream implements TradeUpdatesStream {
         if (message.authorized && this.phase === 'authenticating') {
           this.phase = 'listening';
           this.retries.authenticated();
-          this.socket?.send(listenAction());
-          this.armStep();
+          this.write(listenAction());
+          this.armStep('handshake_timeout');
         } else if (!message.authorized) {
           // `listen` before auth is answered unauthorized too; either way the session is not ours.
           this.interrupt({ reason: 'auth_failed', backoff: 'reconnect', fatal: 'UPSTREAM_AUTHENTICATION_FAILED', clean: true, upstreamMessage: `unauthorized (${message.action})` });
@@ -186,10 +120,7 @@ export class AlpacaTradeUpdatesStream implements TradeUpdatesStream {
   }
 
   private goLive(): void {
-    this.phase = 'live';
-    this.attempt = 0;
-    this.clearStep();
-    const gap = this.retries.live();
+    const gap = this.enterLive();
     this.event('info', 'trade_updates_live', { gap });
     this.setStatus('live', gap === undefined ? {} : { gap });
   }
@@ -203,11 +134,6 @@ export class AlpacaTradeUpdatesStream implements TradeUpdatesStream {
     if (this.malformedSeen.has(what)) return;
     this.malformedSeen.add(what);
     this.event('warn', 'trade_updates_malformed', { kind: what, reason, note: 'logged once per kind' });
-  }
-
-  /** The socket is being ended (or is gone): frames still arriving are not read. */
-  private get stopped(): boolean {
-    return this.phase === 'ending' || this.phase === 'closed';
   }
 
   // ---- reporting ----
@@ -229,18 +155,5 @@ export class AlpacaTradeUpdatesStream implements TradeUpdatesStream {
 
   private event(level: 'error' | 'warn' | 'info' | 'debug', name: string, fields: Record<string, unknown>): void {
     this.deps.logger.event(level, name, { stream: 'orders', ...fields });
-  }
-
-  private armStep(): void {
-    this.clearStep();
-    this.cancelStep = this.deps.options.scheduler.schedule(this.deps.options.stepTimeoutMs, () => {
-      this.cancelStep = undefined;
-      this.interrupt({ reason: 'handshake_timeout', backoff: 'reconnect', clean: true });
-    });
-  }
-
-  private clearStep(): void {
-    this.cancelStep?.();
-    this.cancelStep = undefined;
   }
 }

@@ -2,8 +2,7 @@
  * One of Alpaca's market-data streams, kept alive (alpaca-streams.md §3, §5, §6, §9): greet,
  * authenticate, subscribe the whole wanted set, report `live`; then send only differences. Any
  * interruption reconnects with backoff and resubscribes everything; the return to `live` carries
- * the gap. At most one socket exists at a time: the next one is opened only after the previous
- * one's close event.
+ * the gap. The socket's lifecycle (one at a time, retries, close) is StreamLifecycle's.
  */
 import type { RawData } from 'ws';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
@@ -16,16 +15,15 @@ import {
   type UpstreamStreamStatus,
   type UpstreamSubscription,
 } from '../market-stream.port.js';
-import { interruptionForUpgrade, interruptionProblem, refusalProblem, verdictForError, type Interruption } from './stream-errors.js';
+import { interruptionProblem, refusalProblem, verdictForError } from './stream-errors.js';
+import { StreamLifecycle, type InterruptionReport, type ScheduledRetry } from './stream-lifecycle.js';
 import type { StreamObserver } from './stream-observer.js';
 import type { ResolvedStreamOptions } from './stream-options.js';
 import { StreamReporter } from './stream-reporter.js';
-import { RetryPlanner } from './stream-retry.js';
-import { StreamSocket } from './stream-socket.js';
 import { SubscriptionBook, type ChannelSets, type SubscriptionChange } from './stream-subscriptions.js';
 import { decodeFrame, encodeAction, readMessage, type ServerMessage, type StreamEncoding } from './stream-wire.js';
 
-type Phase = 'waiting' | 'greeting' | 'authenticating' | 'subscribing' | 'live' | 'ending' | 'closed';
+type HandshakePhase = 'greeting' | 'authenticating' | 'subscribing';
 
 export interface UpstreamStreamDeps {
   endpoint: StreamEndpoint;
@@ -39,44 +37,20 @@ export interface UpstreamStreamDeps {
   options: ResolvedStreamOptions;
 }
 
-export class AlpacaUpstreamStream implements UpstreamStream {
+export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implements UpstreamStream {
   readonly endpoint: StreamEndpoint;
-  private phase: Phase = 'waiting';
-  private socket: StreamSocket | undefined;
-  /** Why the current socket is ending, decided once (the first cause wins). */
-  private ending: Interruption | undefined;
-  /** The wait drawn when that was decided; armed once the socket has closed. */
-  private retryDelayMs = 0;
-  /** Attempts since the stream was last live. */
-  private attempt = 0;
-  private cancelStep: (() => void) | undefined;
-  private cancelRetry: (() => void) | undefined;
-  private closeRequested = false;
-  private resolveClosed: (() => void) | undefined;
-  private readonly closedPromise: Promise<void>;
   private readonly book: SubscriptionBook;
-  private readonly retries: RetryPlanner;
   private readonly report: StreamReporter;
 
   constructor(private readonly deps: UpstreamStreamDeps) {
+    super({ url: deps.url, encoding: deps.encoding, options: deps.options, firstPhase: 'greeting' });
     this.endpoint = deps.endpoint;
     this.book = new SubscriptionBook(ENDPOINT_CHANNELS[deps.endpoint]);
-    this.retries = new RetryPlanner(deps.options);
     this.report = new StreamReporter(deps.endpoint, deps.listener, deps.observer, deps.logger);
-    this.closedPromise = new Promise((resolve) => (this.resolveClosed = resolve));
-  }
-
-  /** Connects once `after` settles (a predecessor's close), so two sockets never overlap. */
-  start(after: Promise<void>): void {
-    void after.then(() => this.connect());
-  }
-
-  get isClosing(): boolean {
-    return this.closeRequested;
   }
 
   update(wanted: UpstreamSubscription): void {
-    if (this.closeRequested) return;
+    if (this.isClosing) return;
     const foreign = this.book.want(wanted);
     if (foreign.length > 0) this.report.once('upstream_stream_foreign_channels', 'foreign_channels', { channels: foreign });
     this.pump();
@@ -90,94 +64,38 @@ export class AlpacaUpstreamStream implements UpstreamStream {
     return this.report.status;
   }
 
-  close(): Promise<void> {
-    if (this.closeRequested) return this.closedPromise;
-    this.closeRequested = true;
-    this.cancelRetry?.();
-    this.clearStep();
-    if (this.socket === undefined) this.finishClose();
-    else if (this.phase !== 'ending') {
-      this.phase = 'ending';
-      this.socket.end(true);
-    }
-    return this.closedPromise;
-  }
-
   // ---- connection lifecycle ----
 
-  private connect(): void {
-    this.cancelRetry = undefined;
-    if (this.closeRequested) return;
-    this.attempt += 1;
-    this.ending = undefined;
-    this.phase = 'greeting';
-    this.report.observer.onConnectAttempt(this.endpoint, this.attempt);
-    this.report.event('debug', 'upstream_stream_connecting', { attempt: this.attempt });
-    const { url, encoding, options } = this.deps;
-    const { scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs } = options;
-    this.socket = new StreamSocket({ url, encoding, scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs }, {
-      frame: (data, isBinary) => this.onFrame(data, isBinary),
-      pong: (roundTripMs) => this.report.observer.onPong(this.endpoint, roundTripMs),
-      upgradeRefused: (status, retryAfterMs) => this.interrupt(interruptionForUpgrade(status, retryAfterMs)),
-      keepaliveTimeout: () => this.interrupt({ reason: 'keepalive_timeout', backoff: 'reconnect', clean: true }),
-      closed: (code, error) => this.onSocketClosed(code, error),
-    });
-    this.armStep('handshake_timeout');
+  protected onConnecting(attempt: number): void {
+    this.report.observer.onConnectAttempt(this.endpoint, attempt);
+    this.report.event('debug', 'upstream_stream_connecting', { attempt });
   }
 
-  /** Decides why the socket ends and reports it at once; the retry is armed when the socket has closed. */
-  private interrupt(interruption: Interruption): void {
-    if (this.socket === undefined || this.ending !== undefined || this.closeRequested) return;
-    this.phase = 'ending';
-    this.clearStep();
-    this.decide(interruption, {});
-    this.socket.end(interruption.clean);
+  protected onPong(roundTripMs: number): void {
+    this.report.observer.onPong(this.endpoint, roundTripMs);
   }
 
-  private onSocketClosed(code: number, error: string | undefined): void {
-    this.socket = undefined;
-    this.clearStep();
-    if (this.closeRequested) return this.finishClose();
-    if (this.ending === undefined) this.decide({ reason: 'connection_lost', backoff: 'reconnect', clean: false }, { close_code: code, error });
-    this.armRetry();
-  }
-
-  /** Alpaca forgets the subscription with the socket (§3); the gap opens; the wait is drawn; the status says so. */
-  private decide(interruption: Interruption, fields: Record<string, unknown>): void {
-    this.ending = interruption;
+  /** Alpaca forgets the subscription with the socket (§3); the status says so. */
+  protected onInterrupted({ interruption, retryInMs, status, fields }: InterruptionReport): void {
     this.book.reset();
-    this.retryDelayMs = this.retries.interrupted(interruption);
-    const { reason, upstreamCode, upstreamMessage, fatal } = interruption;
-    this.report.event('warn', 'upstream_stream_interrupted', { reason, upstream_code: upstreamCode, upstream_message: upstreamMessage, ...fields });
-    // `failed` stays `failed` through its quiet retries; anything retryable is `reconnecting`.
-    this.report.setStatus(fatal === undefined ? 'reconnecting' : 'failed', { problem: interruptionProblem(interruption, this.retryDelayMs) });
+    this.report.event('warn', 'upstream_stream_interrupted', fields);
+    this.report.setStatus(status, { problem: interruptionProblem(interruption, retryInMs) });
   }
 
-  /** Only now, with the old socket gone, is the next one scheduled. */
-  private armRetry(): void {
-    this.phase = 'waiting';
-    const reason = this.ending?.reason ?? 'connection_lost';
-    const delayMs = this.retryDelayMs;
-    this.report.observer.onRetryScheduled(this.endpoint, { reason, delayMs, attempt: this.attempt });
-    const level = this.ending?.fatal === undefined ? 'info' : 'error';
-    this.report.event(level, 'upstream_stream_retry_scheduled', { reason, delay_ms: delayMs, attempt: this.attempt, code: this.ending?.fatal });
-    this.cancelRetry = this.deps.options.scheduler.schedule(delayMs, () => this.connect());
+  protected onRetryScheduled({ reason, delayMs, attempt, level, fatal }: ScheduledRetry): void {
+    this.report.observer.onRetryScheduled(this.endpoint, { reason, delayMs, attempt });
+    this.report.event(level, 'upstream_stream_retry_scheduled', { reason, delay_ms: delayMs, attempt, code: fatal });
   }
 
-  private finishClose(): void {
-    this.phase = 'closed';
+  protected onClosed(): void {
     this.book.reset();
     this.report.setStatus('closed', {});
     this.report.event('info', 'upstream_stream_closed', {});
-    this.resolveClosed?.();
   }
 
   // ---- reading ----
 
-  private onFrame(data: RawData, isBinary: boolean): void {
-    if (this.stopped) return;
-    const receivedAt = new Date(this.deps.options.scheduler.now()).toISOString();
-    this.retries.frameRead();
+  protected onFrame(data: RawData, isBinary: boolean, receivedAt: string): void {
     const decoded = decodeFrame(data, isBinary);
     if (!decoded.ok) {
       this.report.once('upstream_stream_malformed', decoded.kind, { reason: decoded.reason });
@@ -265,10 +183,7 @@ export class AlpacaUpstreamStream implements UpstreamStream {
   }
 
   private goLive(): void {
-    this.phase = 'live';
-    this.attempt = 0;
-    this.clearStep();
-    const gap = this.retries.live();
+    const gap = this.enterLive();
     this.report.event('info', 'upstream_stream_live', { symbols: this.book.counts(), gap });
     this.report.setStatus('live', gap === undefined ? {} : { gap });
     this.pump();
@@ -290,24 +205,6 @@ export class AlpacaUpstreamStream implements UpstreamStream {
   }
 
   private send(action: Record<string, unknown>): void {
-    this.socket?.send(encodeAction(action, this.deps.encoding));
-  }
-
-  /** The socket is being ended (or is gone): frames still arriving are not read. */
-  private get stopped(): boolean {
-    return this.phase === 'ending' || this.phase === 'closed';
-  }
-
-  private armStep(reason: 'handshake_timeout' | 'ack_timeout'): void {
-    this.clearStep();
-    this.cancelStep = this.deps.options.scheduler.schedule(this.deps.options.stepTimeoutMs, () => {
-      this.cancelStep = undefined;
-      this.interrupt({ reason, backoff: 'reconnect', clean: true });
-    });
-  }
-
-  private clearStep(): void {
-    this.cancelStep?.();
-    this.cancelStep = undefined;
+    this.write(encodeAction(action, this.deps.encoding));
   }
 }
