@@ -34,14 +34,18 @@ export type CacheKind = 'quote' | 'snapshot' | 'option_quote' | 'chain' | 'histo
 
 /**
  * Real Alpaca answers, kept with their upstream timestamp and fetch time: an in-process layer
- * (bounded) and, with REDIS_URL, a Redis layer shared by all instances (cache-manager over Keyv).
+ * (bounded) and, with REDIS_URL, a Redis layer shared by all instances (Keyv over our Redis store).
  * `through` is cache-aside plus single-flight: concurrent misses for one key share one load, and a
  * failed load is never stored. A Redis outage only costs the shared layer.
  */
 @Injectable()
 export class MarketCache {
   private readonly l1: Cache;
-  private readonly l2: Cache | null;
+  /**
+   * Keyv itself rather than cache-manager over it: cache-manager's `get` drops the entry's expiry
+   * and its `ttl` reads the whole entry again, so an L2 hit would cost two Redis GETs.
+   */
+  private readonly l2: Keyv<SourcedValue<unknown>> | null;
   private readonly flights = new SingleFlight();
   /** Latest values from Alpaca's streams, per key, while the symbol is streamed (set by the stream hub). */
   private readonly streamed = new Map<string, SourcedValue<unknown>>();
@@ -62,11 +66,7 @@ export class MarketCache {
     this.l1 = createCache({ stores: [local] });
     const client = redis.client();
     this.l2 =
-      client === null
-        ? null
-        : createCache({
-            stores: [new Keyv({ store: new RedisKeyvStore(client, REDIS_PREFIX, (e) => this.degraded(e), () => this.restored()) })],
-          });
+      client === null ? null : new Keyv<SourcedValue<unknown>>({ store: new RedisKeyvStore(client, REDIS_PREFIX, (e) => this.degraded(e), () => this.restored()) });
   }
 
   /** TTL for an answer of this kind, from the market clock's status (unknown: the open, shorter one). */
@@ -156,15 +156,15 @@ export class MarketCache {
     const local = await this.l1.get<SourcedValue<T>>(key);
     this.metrics.observeCacheLookup('l1', local === undefined ? 'miss' : 'hit');
     if (local !== undefined || this.l2 === null) return local;
-    const shared = await this.l2.get<SourcedValue<T>>(key);
+    // One read gives the value and its expiry (Keyv treats an expired entry as absent).
+    const entry = await this.l2.getRaw<SourcedValue<T>>(key);
+    const shared = entry?.value;
     this.metrics.observeCacheLookup('l2', shared === undefined ? 'miss' : 'hit');
-    if (shared !== undefined) {
-      // Keep it locally for what is left of its life, so the next lookup stays in process.
-      const ttlMs = await this.l2.ttl(key);
-      // Keyv's expiry is an instant in real time, whatever the gateway's clock says.
-      const left = ttlMs === undefined ? 0 : ttlMs - Date.now();
-      if (left > 0) await this.l1.set(key, shared, left);
-    }
+    if (entry === undefined || shared === undefined) return undefined;
+    // Keep it locally for what is left of its life, so the next lookup stays in process.
+    // Keyv's expiry is an instant in real time, whatever the gateway's clock says.
+    const left = typeof entry.expires === 'number' ? entry.expires - Date.now() : 0;
+    if (left > 0) await this.l1.set(key, shared, left);
     return shared;
   }
 
