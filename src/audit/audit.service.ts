@@ -14,7 +14,7 @@ import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditR
 
 /** The request an event belongs to, for a log line about it (the record itself carries it too). */
 function requestOf(input: RecordInput): { request_id?: string; trace_id?: string } {
-  if (input.caller !== undefined) return input.caller.scope !== undefined ? requestFieldsOf(input.caller.scope) : input.caller.requestId === null ? {} : { request_id: input.caller.requestId };
+  if (input.caller !== undefined) return requestFieldsOf(input.caller.scope);
   return input.requestId === undefined || input.requestId === null ? {} : { request_id: input.requestId };
 }
 
@@ -116,7 +116,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       action: input.action,
       resource: input.resource,
       outcome: input.outcome,
-      request_id: caller === undefined ? (input.requestId ?? null) : caller.requestId,
+      request_id: caller === undefined ? (input.requestId ?? null) : (caller.scope?.requestId ?? null),
       client_ip: caller === undefined ? (input.clientIp ?? principal?.ip ?? null) : caller.clientIp,
       details: input.details ?? {},
     };
