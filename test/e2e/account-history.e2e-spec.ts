@@ -1,18 +1,10 @@
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { expectCatalogError, tokenFor, type Gateway, gatewayPerFile } from './harness.js';
 
 let gw: Gateway;
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'historian' })}` };
 const admin = { Authorization: `Bearer ${tokenFor(['admin'], { sub: 'auditor' })}` };
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 const activities = (query: Record<string, string> = {}) => gw.anon().get('/api/v1/account/activities').query(query).set(trader);
 

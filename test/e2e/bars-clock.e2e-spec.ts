@@ -1,16 +1,8 @@
-import { startGateway, expectCatalogError, type Gateway } from './harness.js';
+import { startGateway, expectCatalogError, type Gateway, gatewayPerFile } from './harness.js';
 
 let gw: Gateway;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 function barCalls() {
   return gw.emulator.requestsTo('/v2/stocks/bars', 'data');

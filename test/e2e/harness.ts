@@ -62,6 +62,24 @@ export interface Gateway {
 }
 
 /**
+ * One gateway for a whole test file, reset before each test: registers the file's hooks (start,
+ * close, reset) and hands the gateway to `use` once it has started.
+ */
+export function gatewayPerFile(use: (gw: Gateway) => void): void {
+  let gw: Gateway | undefined;
+  beforeAll(async () => {
+    gw = await startGateway();
+    use(gw);
+  });
+  afterAll(async () => {
+    await gw?.close();
+  });
+  beforeEach(async () => {
+    await gw?.reset();
+  });
+}
+
+/**
  * Boots the Alpaca emulator and the real gateway (createApp, as production) pointed at it.
  * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
  */

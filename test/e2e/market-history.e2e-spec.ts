@@ -1,18 +1,10 @@
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { expectCatalogError, tokenFor, type Gateway, gatewayPerFile } from './harness.js';
 import type { WireStockQuote, WireStockTrade } from '../emulator/alpaca-emulator.js';
 import type { WireDailyAuctions } from '../emulator/emulator.types.js';
 
 let gw: Gateway;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 /* Expected answers, written from Alpaca's wire format (not with the gateway's mappers). */
 const quoteOut = (q: WireStockQuote) => ({

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { ERROR_CATALOG } from '../../src/core/errors/error-catalog.js';
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { startGateway, expectCatalogError, tokenFor, type Gateway, gatewayPerFile } from './harness.js';
 import { listenOnLoopback, StreamClient } from './stream-client.js';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete' | 'options' | 'head';
@@ -28,15 +28,7 @@ const WRONG_METHODS: Array<[Method, string, string]> = [
 
 let gw: Gateway;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 function send(agent: ReturnType<Gateway['anon']>, method: Method, path: string): request.Test {
   return agent[method](path);

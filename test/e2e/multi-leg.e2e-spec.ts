@@ -1,4 +1,4 @@
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { expectCatalogError, tokenFor, type Gateway, gatewayPerFile } from './harness.js';
 
 let gw: Gateway;
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'spread-bot' })}` };
@@ -12,15 +12,7 @@ const LEGS = [
 ];
 const SPREAD = { order_class: 'mleg', qty: '1', type: 'limit', limit_price: '-1.25', time_in_force: 'day', legs: LEGS };
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 const posted = () => gw.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST');
 const place = (body: object, key: string) => gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(body);

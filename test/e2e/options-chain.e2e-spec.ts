@@ -1,20 +1,12 @@
 import type { Response } from 'supertest';
-import { expectCatalogError, startGateway, type Gateway } from './harness.js';
+import { expectCatalogError, type Gateway, gatewayPerFile } from './harness.js';
 import { expectedContract, expectNumbersFromFixture, newestFixtureTimestamp, numericLeaves } from './option-expectations.js';
 
 const CHAIN = /^\/v1beta1\/options\/snapshots\/[^/]+$/;
 const CONTRACTS = '/v2/options/contracts';
 let gw: Gateway;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 const chainCalls = () => gw.emulator.requestsTo(CHAIN, 'data');
 const contractCalls = () => gw.emulator.requestsTo(CONTRACTS, 'trading');

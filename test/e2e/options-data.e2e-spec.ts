@@ -1,17 +1,9 @@
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { expectCatalogError, tokenFor, type Gateway, gatewayPerFile } from './harness.js';
 import type { WireBar, WireOptionTrade } from '../emulator/alpaca-emulator.js';
 
 let gw: Gateway;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 const fx = () => gw.emulator.fixtures;
 const barOut = (b: WireBar) => ({ timestamp: b.t, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v, trade_count: b.n, vwap: b.vw });

@@ -1,4 +1,4 @@
-import { startGateway, expectCatalogError, tokenFor, type Gateway } from './harness.js';
+import { expectCatalogError, tokenFor, type Gateway, gatewayPerFile } from './harness.js';
 
 let gw: Gateway;
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'closer' })}` };
@@ -14,15 +14,7 @@ function optionPosition(qty = '2'): Record<string, unknown> {
   };
 }
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 const position = (symbol: string) => gw.emulator.fixtures.positions.find((p) => p['symbol'] === symbol);
 const close = (path: string, query: Record<string, string> = {}) => gw.anon().delete(path).query(query).set(trader);

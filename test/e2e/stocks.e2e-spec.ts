@@ -1,16 +1,8 @@
-import { startGateway, expectCatalogError, KEY_ID, SECRET_KEY, type Gateway } from './harness.js';
+import { startGateway, expectCatalogError, KEY_ID, SECRET_KEY, type Gateway, gatewayPerFile } from './harness.js';
 
 let gw: Gateway;
 
-beforeAll(async () => {
-  gw = await startGateway();
-});
-afterAll(async () => {
-  await gw.close();
-});
-beforeEach(async () => {
-  await gw.reset();
-});
+gatewayPerFile((started) => (gw = started));
 
 function quoteCalls() {
   return gw.emulator.requestsTo('/v2/stocks/quotes/latest', 'data');
