@@ -13,6 +13,7 @@ import { WinstonLogger } from './core/logging/winston-logger.js';
 import { Tracing, type TracingOptions } from './core/telemetry/tracing.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/http/json-body.parser.js';
+import { emptySegmentRefusal } from './core/http/exact-path.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { ASYNCAPI_PATH, asyncApiDocument } from './streams/asyncapi.js';
 import { GlobalExceptionFilter, pathOf } from './core/errors/global-exception.filter.js';
@@ -133,6 +134,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     // The rest of the pipeline runs inside the request's scope (its id and trace on every log line).
     lifecycle.run(req, res, () => {
       if (signing !== null) signing(req, res);
+      const emptySegment = emptySegmentRefusal(pathOf(req));
+      if (emptySegment !== null) return filter.respond(req, res, emptySegment);
       if (!jsonBody.applies(req)) return next();
       jsonBody.parse(req, res).then(
         () => next(),

@@ -1,6 +1,7 @@
 import type { AuditService } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/audit.types.js';
 import type { Principal } from '../core/identity/principal.js';
+import { redactedUrl } from '../core/http/redacted-url.js';
 
 /** One refused request, in bounded fields only (a route template, a truncated path). */
 export interface Denial {
@@ -67,6 +68,8 @@ export class DenialAuditLog {
       return;
     }
     entry.recorded.add(d.code);
+    // The query may carry credentials (?api_key=, ?token=): redacted before the record exists.
+    const path = redactedUrl(d.path);
     void this.audit.recordBestEffort({
       action: d.action,
       resource: `route:${d.route}`,
@@ -74,7 +77,7 @@ export class DenialAuditLog {
       principal: d.principal,
       requestId: d.requestId,
       clientIp: d.client,
-      details: { ...d.details, path: d.path.slice(0, MAX_AUDITED_PATH), path_truncated: d.path.length > MAX_AUDITED_PATH },
+      details: { ...d.details, path: path.slice(0, MAX_AUDITED_PATH), path_truncated: path.length > MAX_AUDITED_PATH },
     });
   }
 

@@ -11,6 +11,7 @@ import type { TradingObject } from '../alpaca/trading.models.js';
 import { CreateOrderDto } from './dto/create-order.dto.js';
 import { OrderIdParamDto, OrdersQueryDto } from './dto/trading-params.dto.js';
 import { ReplaceOrderDto } from './dto/replace-order.dto.js';
+import { BulkConfirmationQueryDto } from './dto/position-params.dto.js';
 import { BulkCancelEntryDto, CancelResultDto, OrderDto } from './dto/trading-responses.dto.js';
 import { OrderCancelService, type CancelResult } from './order-cancel.service.js';
 import { OrderReplaceService } from './order-replace.service.js';
@@ -84,12 +85,13 @@ export class OrdersController {
   @Delete()
   @Roles('trading:write')
   @ApiOperation({
-    summary: 'Cancels every open order (sent once, audited): one entry per order as Alpaca reported it (its 207 Multi-Status list).',
-    description: 'Each entry: id, status (the HTTP status of that order\'s cancel), body (Alpaca\'s error body when refused, else what Alpaca sent or null), accepted (status is 2xx).',
+    summary: 'Cancels every open order (sent once, audited): one entry per order as Alpaca reported it (its 207 Multi-Status list). Needs ?confirm=true.',
+    description: 'Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /orders/ (trailing slash) is 404. Each entry: id, status (the HTTP status of that order\'s cancel), body (Alpaca\'s error body when refused, else what Alpaca sent or null), accepted (status is 2xx).',
   })
   @ApiEnvelope(BulkCancelEntryDto)
-  @ApiErrors('AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  cancelAll(@CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
+  @ApiErrors('CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  // The DTO only validates the confirmation; nothing of it is sent upstream.
+  cancelAll(@Query() _confirm: BulkConfirmationQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
     return this.cancelling.cancelAll(caller);
   }
 

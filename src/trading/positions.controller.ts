@@ -22,11 +22,11 @@ export class PositionsController {
 
   @Delete()
   @ApiOperation({
-    summary: 'Closes every position (optionally cancelling open orders first): one entry per position as Alpaca reported it (its 207 list).',
-    description: 'Each entry: symbol, status (the HTTP status of that close), body (the closing order, or Alpaca\'s error body), accepted (status is 2xx).',
+    summary: 'Closes every position (optionally cancelling open orders first): one entry per position as Alpaca reported it (its 207 list). Needs ?confirm=true.',
+    description: 'Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /positions/ (trailing slash) is 404. Each entry: symbol, status (the HTTP status of that close), body (the closing order, or Alpaca\'s error body), accepted (status is 2xx).',
   })
   @ApiEnvelope(BulkCloseEntryDto)
-  @ApiErrors('AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   closeAll(@Query() q: CloseAllPositionsQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
     return this.positions.closeAll(q.cancel_orders, caller);
   }

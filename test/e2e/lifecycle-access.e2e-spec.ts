@@ -8,9 +8,9 @@ const CONTRACT = 'AAPL250620C00100000';
 type Method = 'get' | 'patch' | 'delete' | 'post';
 const WRITES: Array<[Method, string, object?]> = [
   ['patch', `/api/v1/orders/${OPEN_ID}`, { qty: '3' }],
-  ['delete', '/api/v1/orders'],
+  ['delete', '/api/v1/orders?confirm=true'],
   ['delete', '/api/v1/positions/AAPL?qty=1'],
-  ['delete', '/api/v1/positions?cancel_orders=false'],
+  ['delete', '/api/v1/positions?cancel_orders=false&confirm=true'],
   ['post', `/api/v1/positions/${CONTRACT}/exercise`],
 ];
 const READS: Array<[Method, string]> = [
@@ -66,8 +66,8 @@ describe('every write is audited: requested before, outcome after, with principa
     await run('patch', `/api/v1/orders/${OPEN_ID}`, 'order_replace', 'replaced', { qty: '3' });
     await run('post', `/api/v1/positions/${CONTRACT}/exercise`, 'option_exercise', 'submitted');
     await run('delete', '/api/v1/positions/AAPL?qty=1', 'position_close', 'order_created');
-    await run('delete', '/api/v1/orders', 'orders_cancel_all', 'all_accepted');
-    await run('delete', '/api/v1/positions?cancel_orders=false', 'positions_close_all', 'all_accepted');
+    await run('delete', '/api/v1/orders?confirm=true', 'orders_cancel_all', 'all_accepted');
+    await run('delete', '/api/v1/positions?cancel_orders=false&confirm=true', 'positions_close_all', 'all_accepted');
 
     const events = (await gw.anon().get('/api/v1/audit/events').query({ limit: '500' }).set(as('admin')).expect(200)).body.data.events as Array<Record<string, unknown>>;
     for (const a of answers) {

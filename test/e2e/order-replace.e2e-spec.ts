@@ -137,7 +137,7 @@ describe('DELETE /orders (cancel all)', () => {
     gw.emulator.clearRequests();
     gw.emulator.orderEvents.reset();
 
-    const res = await gw.anon().delete('/api/v1/orders').set(trader).expect(200);
+    const res = await gw.anon().delete('/api/v1/orders?confirm=true').set(trader).expect(200);
     const byId = new Map((res.body.data as Array<{ id: string }>).map((e) => [e.id, e]));
     expect(byId.size).toBe(4);
     for (const id of ids) expect(byId.get(id)).toEqual({ id, status: 200, body: null, accepted: true });
@@ -151,8 +151,8 @@ describe('DELETE /orders (cancel all)', () => {
   });
 
   it('nothing open: an empty list', async () => {
-    await gw.anon().delete('/api/v1/orders').set(trader).expect(200);
-    const res = await gw.anon().delete('/api/v1/orders').set(trader).expect(200);
+    await gw.anon().delete('/api/v1/orders?confirm=true').set(trader).expect(200);
+    const res = await gw.anon().delete('/api/v1/orders?confirm=true').set(trader).expect(200);
     expect(res.body.data).toEqual([]);
   });
 });

@@ -78,7 +78,7 @@ describe('DELETE /positions (close all)', () => {
     const held = position('MSFT');
     if (held === undefined) throw new Error('fixture MSFT position missing');
     held['qty_available'] = '1';
-    const res = await gw.anon().delete('/api/v1/positions').query({ cancel_orders: 'true' }).set(trader).expect(200);
+    const res = await gw.anon().delete('/api/v1/positions').query({ cancel_orders: 'true', confirm: 'true' }).set(trader).expect(200);
     expect(gw.emulator.requests.map((r) => [r.method, r.path, r.query])).toEqual([['DELETE', '/v2/positions', { cancel_orders: 'true' }]]);
     const [aapl, msft] = res.body.data as Array<Record<string, unknown>>;
     expect(aapl).toMatchObject({ symbol: 'AAPL', status: 200, accepted: true, body: { symbol: 'AAPL', qty: '2', side: 'sell', type: 'market' } });
@@ -92,7 +92,7 @@ describe('DELETE /positions (close all)', () => {
   });
 
   it('cancel_orders must be true or false', async () => {
-    expectCatalogError(await gw.anon().delete('/api/v1/positions').query({ cancel_orders: 'yes' }).set(trader), 400, 'INVALID_PARAMETER');
+    expectCatalogError(await gw.anon().delete('/api/v1/positions').query({ cancel_orders: 'yes', confirm: 'true' }).set(trader), 400, 'INVALID_PARAMETER');
     expect(gw.emulator.requests).toHaveLength(0);
   });
 });

@@ -47,6 +47,15 @@ export const ERROR_CATALOG = {
     message: 'A request parameter is invalid.',
     suggestedActions: ['Correct the parameters listed in details and retry.', 'See /docs for the accepted values.'],
   },
+  /**
+   * A bulk write (close every position, cancel every order) asked without `confirm=true`: the
+   * one guard against a client that reaches the bulk route by building a path with an empty part.
+   */
+  CONFIRMATION_REQUIRED: {
+    status: 400, type: 'validation_error', severity: 'warning',
+    message: 'This request acts on every position or order of the account and needs confirm=true.',
+    suggestedActions: ['Repeat the request with the query parameter confirm=true if you mean every position or order.', 'To act on one, put its symbol or id in the path.'],
+  },
   REQUEST_SIZE_EXCEEDED: {
     status: 400, type: 'validation_error', severity: 'info',
     message: 'The request asks for more items than allowed.',

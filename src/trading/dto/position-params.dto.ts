@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Equals, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { toBool } from '../../core/validation/query-transforms.js';
 
@@ -17,7 +17,17 @@ export class ClosePositionQueryDto {
   percentage?: string;
 }
 
-export class CloseAllPositionsQueryDto {
+/**
+ * The confirmation every bulk write needs (`?confirm=true`), so that no request reaches "every
+ * position" or "every order" unless it says so; anything else is 400 CONFIRMATION_REQUIRED.
+ */
+export class BulkConfirmationQueryDto {
+  @ApiProperty({ enum: ['true'], description: 'Must be `true`: this acts on every position or order of the account.' })
+  @Equals('true', { message: 'confirm=true is required to act on every position or order', ...withErrorCode('CONFIRMATION_REQUIRED') })
+  confirm!: 'true';
+}
+
+export class CloseAllPositionsQueryDto extends BulkConfirmationQueryDto {
   @ApiPropertyOptional({ description: 'Cancel every open order before closing the positions (Alpaca\'s cancel_orders).' })
   @IsOptional()
   @Transform(toBool)
