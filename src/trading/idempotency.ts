@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors/app-error.js';
 import { canonicalJson } from '../core/serialization/canonical-json.js';
-import type { OrderRequest, TradingObject } from '../alpaca/trading.models.js';
+import type { OrderRequest, TradingObject, TradingValue } from '../alpaca/trading.models.js';
 import { normalizeDecimal } from './decimal.js';
 import { CLIENT_ORDER_ID } from './dto/create-order.dto.js';
 
@@ -27,24 +27,100 @@ export function resolveIdempotencyKey(header: string | undefined, bodyKey: strin
   return given === undefined ? { key: `oa-${randomUUID()}`, generated: true } : { key: given, generated: false };
 }
 
-/** What makes two submissions "the same order": every field we send but the key itself. */
-export function orderFingerprint(request: OrderRequest): string {
-  const rest: Partial<OrderRequest> = { ...request };
-  delete rest.client_order_id;
-  return createHash('sha256').update(canonicalJson(rest)).digest('hex');
+const DECIMAL_FIELDS = ['qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent'] as const;
+
+/** A decimal amount as compared, never as sent: `2.50` and `2.5` are one amount (a sign kept). */
+function amount(value: string): string {
+  return value.startsWith('-') ? `-${normalizeDecimal(value.slice(1))}` : normalizeDecimal(value);
 }
 
-const COMPARED = ['symbol', 'side', 'type', 'time_in_force', 'qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent'] as const;
+/**
+ * The whole validated body in one canonical form: every field we send but the key itself, nested
+ * legs and bracket exits included, amounts normalised, and Alpaca's defaults spelled one way
+ * (`extended_hours: false` is no extended hours, `order_class: simple` no class).
+ */
+export function canonicalOrder(request: OrderRequest): Record<string, unknown> {
+  const c: Record<string, unknown> = { ...request };
+  delete c['client_order_id'];
+  for (const f of DECIMAL_FIELDS) if (request[f] !== undefined) c[f] = amount(request[f]);
+  if (request.extended_hours !== true) delete c['extended_hours'];
+  if (request.order_class === 'simple') delete c['order_class'];
+  if (request.take_profit !== undefined) c['take_profit'] = { limit_price: amount(request.take_profit.limit_price) };
+  if (request.stop_loss !== undefined) {
+    const { stop_price, limit_price } = request.stop_loss;
+    c['stop_loss'] = { stop_price: amount(stop_price), ...(limit_price === undefined ? {} : { limit_price: amount(limit_price) }) };
+  }
+  if (request.legs !== undefined) c['legs'] = request.legs.map((l) => ({ ...l, ratio_qty: amount(l.ratio_qty) }));
+  return c;
+}
 
-/** Whether an order Alpaca already holds under this key is the one now requested (decimals compared as amounts). */
-export function sameOrder(existing: TradingObject, request: OrderRequest): boolean {
-  return COMPARED.every((field) => {
-    const a = existing[field];
-    const b = request[field];
-    if (b === undefined) return a === null || a === undefined || a === '';
-    if (typeof a !== 'string') return false;
-    return field === 'symbol' || field === 'side' || field === 'type' || field === 'time_in_force' ? a === b : normalizeDecimal(a) === normalizeDecimal(b);
+/** What makes two submissions "the same order": a hash of the canonical form of the whole body. */
+export function orderFingerprint(request: OrderRequest): string {
+  return createHash('sha256').update(canonicalJson(canonicalOrder(request))).digest('hex');
+}
+
+const SCALARS = ['symbol', 'side', 'type', 'time_in_force'] as const;
+
+function sameAmount(a: TradingValue | undefined, b: string): boolean {
+  return typeof a === 'string' && a !== '' && amount(a) === amount(b);
+}
+
+function legsOf(order: TradingObject): TradingObject[] | null {
+  const legs = order['legs'];
+  if (!Array.isArray(legs)) return null;
+  return legs.filter((l): l is TradingObject => typeof l === 'object' && l !== null && !Array.isArray(l));
+}
+
+/** Bracket, OCO and OTO exits as Alpaca holds them: its child orders (OCO: the parent is the take-profit). */
+function sameExits(existing: TradingObject, request: OrderRequest): boolean {
+  if (request.take_profit === undefined && request.stop_loss === undefined) return true;
+  const legs = legsOf(existing);
+  // Alpaca answered without the child orders: the exits cannot be shown equal, so they are not.
+  if (legs === null) return false;
+  const candidates = request.order_class === 'oco' ? [existing, ...legs] : legs;
+  const tp = request.take_profit;
+  if (tp !== undefined && !candidates.some((l) => l['type'] === 'limit' && sameAmount(l['limit_price'], tp.limit_price))) return false;
+  const sl = request.stop_loss;
+  if (sl === undefined) return true;
+  return candidates.some(
+    (l) => sameAmount(l['stop_price'], sl.stop_price) && (sl.limit_price === undefined ? l['type'] === 'stop' : sameAmount(l['limit_price'], sl.limit_price)),
+  );
+}
+
+function sameLegs(existing: TradingObject, request: OrderRequest): boolean {
+  if (request.legs === undefined) return true;
+  const legs = legsOf(existing);
+  if (legs === null || legs.length !== request.legs.length) return false;
+  return request.legs.every((want, i) => {
+    const have = legs[i];
+    if (have === undefined || have['symbol'] !== want.symbol || !sameAmount(have['ratio_qty'], want.ratio_qty)) return false;
+    if (want.side !== undefined && have['side'] !== want.side) return false;
+    return want.position_intent === undefined || have['position_intent'] === want.position_intent;
   });
+}
+
+/**
+ * Whether an order Alpaca already holds under this key is the one now requested, judged from
+ * Alpaca's copy alone (no instance remembers the first body): every field we sent, nested legs
+ * and bracket exits included. Where Alpaca's copy cannot show a field equal (exits without child
+ * orders), it is not the same order: a 409 is recoverable, a false replay is not.
+ */
+export function sameOrder(existing: TradingObject, request: OrderRequest): boolean {
+  for (const field of SCALARS) {
+    const want = request[field];
+    const have = existing[field];
+    if (want === undefined ? !(have === null || have === undefined || have === '') : have !== want) return false;
+  }
+  for (const field of DECIMAL_FIELDS) {
+    const want = request[field];
+    const have = existing[field];
+    if (want === undefined ? !(have === null || have === undefined || have === '') : !sameAmount(have, want)) return false;
+  }
+  if ((existing['extended_hours'] === true) !== (request.extended_hours === true)) return false;
+  const classOf = (v: TradingValue | undefined): string => (typeof v === 'string' && v !== '' ? v : v === undefined || v === null || v === '' ? 'simple' : JSON.stringify(v));
+  if (classOf(existing['order_class']) !== classOf(request.order_class)) return false;
+  if (request.position_intent !== undefined && existing['position_intent'] !== request.position_intent) return false;
+  return sameLegs(existing, request) && sameExits(existing, request);
 }
 
 interface Remembered {

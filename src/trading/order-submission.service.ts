@@ -10,6 +10,7 @@ import type { OrderRequest, TradingObject, TradingValue } from '../alpaca/tradin
 import { UpstreamError } from '../alpaca/upstream.error.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import { IdempotencyMemory, orderFingerprint, resolveIdempotencyKey, sameOrder } from './idempotency.js';
+import { IdempotencyLedger, type Claim } from './idempotency-ledger.js';
 import { toOrderRequest } from './order-rules.js';
 
 export interface SubmissionResult {
@@ -21,6 +22,18 @@ export interface SubmissionResult {
   reconciled: boolean;
 }
 
+interface Running {
+  fingerprint: string;
+  result: Promise<SubmissionResult>;
+}
+
+/** What was sent: the body's fingerprint and what the ledger said of its key before. */
+interface Sent {
+  fingerprint: string;
+  claim: Claim;
+}
+
+const LEDGER_NAMESPACE = 'order';
 const DUPLICATE_KEY = /client_order_id must be unique|duplicate/i;
 /** After a lost answer: look the order up this many times, this far apart, before giving up. */
 const RECONCILE_DELAYS_MS = [0, 250, 750];
@@ -40,57 +53,77 @@ function textOf(v: TradingValue | undefined): string {
 @Injectable()
 export class OrderSubmissionService {
   private readonly memory = new IdempotencyMemory();
-  private readonly inflight = new Map<string, Promise<SubmissionResult>>();
+  private readonly inflight = new Map<string, Running>();
 
   constructor(
     private readonly gateway: TradingGateway,
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
+    private readonly ledger: IdempotencyLedger,
   ) {}
 
   async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<SubmissionResult> {
     const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);
     const request = toOrderRequest(dto, key);
-    // Concurrent repeats on this instance share one submission.
-    const running = this.inflight.get(key);
-    if (running !== undefined) return this.asRepeat(await running, request);
-    const attempt = this.submitOnce(request, caller).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, attempt);
-    return attempt;
-  }
-
-  private asRepeat(first: SubmissionResult, request: OrderRequest): SubmissionResult {
-    if (!sameOrder(first.order.value, request)) throw this.conflict(request.client_order_id, first.order.value);
-    return { ...first, replayed: true };
-  }
-
-  private async submitOnce(request: OrderRequest, caller: Caller): Promise<SubmissionResult> {
-    const key = request.client_order_id;
     const fingerprint = orderFingerprint(request);
+    // Concurrent repeats on this instance share one submission; another body under the key is a 409 at once.
+    const running = this.inflight.get(key);
+    if (running !== undefined) {
+      if (running.fingerprint !== fingerprint) throw this.conflict(key, null);
+      return { ...(await running.result), replayed: true };
+    }
+    const result = this.submitOnce(request, fingerprint, caller).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, { fingerprint, result });
+    return result;
+  }
+
+  private async submitOnce(request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
+    const key = request.client_order_id;
     const known = this.memory.get(key);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw this.conflict(key, null, known.orderId);
-      const order = await this.gateway.for(caller.scope).order(known.orderId);
-      await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: known.orderId } });
-      return { order, clientOrderId: key, replayed: true, reconciled: false };
+      return this.replayKnown(key, known.orderId, caller);
     }
+    const claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
+    if (claim.kind === 'conflict') throw this.conflict(key, null, claim.orderId ?? undefined);
+    if (claim.kind === 'same' && claim.orderId !== null) return this.replayKnown(key, claim.orderId, caller);
 
-    await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } });
+    try {
+      await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } });
+    } catch (e: unknown) {
+      // Nothing was sent: the key is free again for any body.
+      await this.releaseOwn(claim, key, fingerprint);
+      throw e;
+    }
     let order: Sourced<TradingObject>;
     try {
       order = await this.gateway.for(caller.scope).submitOrder(request);
     } catch (e: unknown) {
-      return this.onSubmitFailure(e, request, fingerprint, caller);
+      return this.onSubmitFailure(e, request, { fingerprint, claim }, caller);
     }
     return this.accepted(order, request, fingerprint, caller, false);
   }
 
-  private async onSubmitFailure(e: unknown, request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
+  /** A repeat of a body whose order is known: that order as it reads now, nothing sent. */
+  private async replayKnown(key: string, orderId: string, caller: Caller): Promise<SubmissionResult> {
+    const order = await this.gateway.for(caller.scope).order(orderId);
+    await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: orderId } });
+    return { order, clientOrderId: key, replayed: true, reconciled: false };
+  }
+
+  /** Gives the key back when this request claimed it and nothing was placed under it. */
+  private async releaseOwn(claim: Claim, key: string, fingerprint: string): Promise<void> {
+    if (claim.kind === 'claimed') await this.ledger.release(LEDGER_NAMESPACE, key, fingerprint);
+  }
+
+  private async onSubmitFailure(e: unknown, request: OrderRequest, sent: Sent, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
+    const { fingerprint, claim } = sent;
     if (!(e instanceof UpstreamError)) throw e;
     const status = e.upstreamStatus;
-    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? '')) return this.replayFromAlpaca(request, fingerprint, caller);
+    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? '')) return this.replayFromAlpaca(request, sent, caller);
     if (status === 403 || status === 422) {
+      await this.releaseOwn(claim, key, fingerprint);
       await this.audit.recordBestEffort({ action: 'order_rejected', resource: `order:${key}`, outcome: 'rejected', caller, details: { upstream_status: status, upstream_message: e.upstreamMessage } });
       throw new AppError('ORDER_REJECTED', {
         message: `Alpaca rejected the order: ${e.upstreamMessage ?? 'no reason given'}`,
@@ -98,9 +131,14 @@ export class OrderSubmissionService {
       });
     }
     if (e.code === 'UPSTREAM_TIMEOUT' || e.code === 'UPSTREAM_API_UNAVAILABLE' || e.code === 'UPSTREAM_INVALID_RESPONSE') {
-      return this.reconcile(request, fingerprint, caller, e);
+      return this.reconcile(request, fingerprint, caller, e).catch(async (lost: unknown) => {
+        // Alpaca has no such order: the key is free again, as if never sent.
+        if (lost instanceof AppError && lost.details['order_placed'] === false) await this.releaseOwn(claim, key, fingerprint);
+        throw lost;
+      });
     }
     // 401, 429, 400: Alpaca refused before creating anything.
+    await this.releaseOwn(claim, key, fingerprint);
     await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: e.code, caller, details: { upstream_status: status } });
     throw e;
   }
@@ -136,11 +174,21 @@ export class OrderSubmissionService {
     });
   }
 
-  private async replayFromAlpaca(request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
+  /**
+   * Alpaca already holds an order under this key. When the fleet's ledger says the key was first
+   * sent with this very body, it is a replay; otherwise (the ledger is off, away, or learned of
+   * the key only now) Alpaca's copy must show every field equal, or it is a 409.
+   */
+  private async replayFromAlpaca(request: OrderRequest, sent: Sent, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
+    const { fingerprint, claim } = sent;
     const existing = await this.gateway.for(caller.scope).orderByClientId(key);
-    if (!sameOrder(existing.value, request)) throw this.conflict(key, existing.value);
-    this.memory.set(key, fingerprint, textOf(existing.value['id']));
+    if (claim.kind !== 'same' && !sameOrder(existing.value, request)) {
+      // Our claim named a body Alpaca never took under this key: it must not make a later repeat a "replay".
+      await this.releaseOwn(claim, key, fingerprint);
+      throw this.conflict(key, existing.value);
+    }
+    this.remember(key, fingerprint, textOf(existing.value['id']));
     await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: existing.value['id'] } });
     return { order: existing, clientOrderId: key, replayed: true, reconciled: false };
   }
@@ -148,7 +196,7 @@ export class OrderSubmissionService {
   private async accepted(order: Sourced<TradingObject>, request: OrderRequest, fingerprint: string, caller: Caller, reconciled: boolean): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const orderId = textOf(order.value['id']);
-    this.memory.set(key, fingerprint, orderId);
+    this.remember(key, fingerprint, orderId);
     try {
       await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), caller, details: { order_id: orderId, reconciled } });
     } catch (e: unknown) {
@@ -156,6 +204,13 @@ export class OrderSubmissionService {
       this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e), ...requestFieldsOf(caller.scope) });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
+  }
+
+  /** This instance and, through the ledger, the fleet answer later repeats with this order. */
+  private remember(key: string, fingerprint: string, orderId: string): void {
+    this.memory.set(key, fingerprint, orderId);
+    // Not awaited: the ledger is shared knowledge, never a condition of answering (it logs its own failures).
+    void this.ledger.settle(LEDGER_NAMESPACE, key, fingerprint, orderId);
   }
 
   private conflict(key: string, existing: TradingObject | null, existingId?: string): AppError {

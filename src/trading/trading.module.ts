@@ -10,11 +10,12 @@ import { OrdersController } from './orders.controller.js';
 import { PositionsController } from './positions.controller.js';
 import { PositionsService } from './positions.service.js';
 import { TradingReadsService } from './trading-reads.service.js';
+import { IdempotencyLedger } from './idempotency-ledger.js';
 
 /** Account, positions, orders and their lifecycle (trader; admin may read). Nothing here is ever cached. */
 @Module({
   imports: [AlpacaModule, AuditModule],
   controllers: [AccountController, OrdersController, PositionsController],
-  providers: [TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
+  providers: [IdempotencyLedger, TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
 })
 export class TradingModule {}

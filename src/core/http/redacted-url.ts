@@ -2,6 +2,15 @@
 const CREDENTIAL_PARAM = /key|token|secret|passw|auth|signature|credential|session|jwt/i;
 export const REDACTED = '[REDACTED]';
 
+function decodedName(raw: string): string {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, ' '));
+  } catch {
+    // A malformed escape: judge the raw text (it can still name a credential).
+    return raw;
+  }
+}
+
 /**
  * A request URL fit for a durable record (the audit chain cannot be scrubbed afterwards): the
  * path as sent, and the query with the value of every credential-like parameter (`api_key`,
@@ -17,14 +26,7 @@ export function redactedUrl(url: string): string {
     .map((pair) => {
       const eq = pair.indexOf('=');
       const rawName = eq < 0 ? pair : pair.slice(0, eq);
-      let name = rawName;
-      try {
-        name = decodeURIComponent(rawName.replace(/\+/g, ' '));
-      } catch {
-        // A malformed escape: judge the raw text (it can still name a credential).
-        name = rawName;
-      }
-      return CREDENTIAL_PARAM.test(name) ? `${rawName}=${REDACTED}` : pair;
+      return CREDENTIAL_PARAM.test(decodedName(rawName)) ? `${rawName}=${REDACTED}` : pair;
     })
     .join('&');
   return `${url.slice(0, q)}?${query}`;
