@@ -1,8 +1,9 @@
 /**
- * `npm run verify:response -- <saved response> [--jwks <file or URL>]`: checks a response saved
- * with `curl -si URL > file` against the gateway's response-signing keys: the body against
- * Content-Digest, then the Ed25519 signature (RFC 9421) over @status, content-digest,
- * x-request-id and date. The keys come from --jwks (a JWK set file, or its URL; default
+ * `npm run verify:response -- <saved response> --request "GET /api/v1/…?…" [--jwks <file or URL>]`:
+ * checks a response saved with `curl -si URL > file` against the gateway's response-signing
+ * keys: the body against Content-Digest, then the Ed25519 signature (RFC 9421) over @status,
+ * content-digest, x-request-id and date, bound to the request it answers (its method, path and
+ * query, given with --request). The keys come from --jwks (a JWK set file, or its URL; default
  * http://127.0.0.1:3000/.well-known/jwks.json). Exit 0 verified, 1 not verified, 2 unusable input.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
@@ -29,16 +30,21 @@ function publicKeys(text: string): Map<string, KeyObject> {
   return keys;
 }
 
+const REQUEST_LINE = /^([A-Za-z]+) (\/\S*)$/;
+
 async function main(argv: string[]): Promise<number> {
   const at = argv.indexOf('--jwks');
   const jwks = at >= 0 ? argv[at + 1] : DEFAULT_JWKS;
-  const file = argv.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1));
-  if (file === undefined || jwks === undefined) {
-    process.stderr.write('usage: npm run verify:response -- <saved response (curl -si URL > file)> [--jwks <file or URL>]\n');
+  const ra = argv.indexOf('--request');
+  const requestLine = ra >= 0 ? REQUEST_LINE.exec(argv[ra + 1] ?? '') : null;
+  const file = argv.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1) && (ra < 0 || i !== ra + 1));
+  if (file === undefined || jwks === undefined || requestLine === null) {
+    process.stderr.write('usage: npm run verify:response -- <saved response (curl -si URL > file)> --request "GET /api/v1/stocks/AAPL/quote" [--jwks <file or URL>]\n');
     return 2;
   }
+  const [, method = '', target = ''] = requestLine;
   const response = parseSavedResponse(readFileSync(file));
-  const outcome = verifyResponse(response, publicKeys(await jwksText(jwks)));
+  const outcome = verifyResponse(response, { method, target }, publicKeys(await jwksText(jwks)));
   if (outcome.ok) {
     process.stdout.write(`verified: status ${response.status}, key ${outcome.kid}, request ${response.headers['x-request-id'] ?? '?'}\n`);
     return 0;

@@ -23,7 +23,7 @@ function traced(): { exporter: InMemorySpanExporter; scope: RequestScope } {
   const exporter = new InMemorySpanExporter();
   const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
   const span = tracer.startSpan('POST /api/v1/orders', { kind: SpanKind.SERVER });
-  return { exporter, scope: { requestId: 'req-1', span, tracer, traceId: span.spanContext().traceId, upstreamAttempts: 0, cache: null } };
+  return { exporter, scope: { requestId: 'req-1', clientRequestId: null, span, tracer, traceId: span.spanContext().traceId, upstreamAttempts: 0, cache: null } };
 }
 
 describe('PgQueries', () => {

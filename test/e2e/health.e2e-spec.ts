@@ -70,8 +70,9 @@ describe('health probes', () => {
     try {
       const down = await gw.anon().get('/api/v1/health/ready').set('X-Request-Id', 'probe-0000-1111').expect(503);
       const body = down.body as HealthBody;
-      expect(down.headers['x-request-id']).toBe('probe-0000-1111');
-      expect(body.metadata.request_id).toBe('probe-0000-1111');
+      expect(down.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(down.headers['x-client-request-id']).toBe('probe-0000-1111');
+      expect(body.metadata.request_id).toBe(down.headers['x-request-id']);
       expect(body.data.status).toBe('error');
       expect(body.data.error).toEqual({ circuit_data: expect.objectContaining({ status: 'down', message: 'circuit open for the data host' }) });
       expect(body.data.info['alpaca']?.status).toBe('up');

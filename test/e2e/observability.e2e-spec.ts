@@ -11,6 +11,11 @@ async function scrape(gw: Gateway): Promise<Exposition> {
 }
 
 /** A quote request whose client goes away while the gateway waits for Alpaca (delayed 1.5 s). */
+/** The id the gateway gave a request whose client sent its own X-Request-Id (kept as client_request_id). */
+function gatewayIdOf(gw: Gateway, clientId: string): unknown {
+  return gw.logs.find((l) => l['client_request_id'] === clientId)?.['request_id'] ?? 'none yet';
+}
+
 async function abandonQuoteRequest(gw: Gateway, requestId: string): Promise<void> {
   gw.emulator.injectFault({ path: QUOTES, kind: 'delay', ms: 1500, times: 1 });
   const base = (await listenOnLoopback(gw.app)).replace(/^ws/, 'http').replace(/\/api\/v1\/stream$/, '');
@@ -27,10 +32,10 @@ describe('a client that leaves before the answer (default: no request scope)', (
   it('still leaves exactly one http_request_aborted line with its request id, and no access line', async () => {
     const gw = await startGateway();
     try {
-      const requestId = 'client-abort-0002';
-      await abandonQuoteRequest(gw, requestId);
+      const clientId = 'client-abort-0002';
+      await abandonQuoteRequest(gw, clientId);
       const ends = (): Array<Record<string, unknown>> =>
-        gw.logs.filter((l) => l['request_id'] === requestId && (l['message'] === 'http_request_aborted' || l['message'] === 'http_request'));
+        gw.logs.filter((l) => l['request_id'] === gatewayIdOf(gw, clientId) && (l['message'] === 'http_request_aborted' || l['message'] === 'http_request'));
       await eventually(() => expect(ends()).toEqual([expect.objectContaining({ message: 'http_request_aborted', client_aborted: true, response_started: false })]));
       // The upstream call ends after the client left; still no second line about the request's end.
       await eventually(() => expect(gw.logs.filter((l) => l['message'] === 'upstream_call' && l['endpoint'] === QUOTES)).toHaveLength(1), 5000);
@@ -51,10 +56,10 @@ describe('a client that leaves before the answer (the line says what was done)',
   });
 
   it('leaves exactly one line saying so, with what had been done, and no access line', async () => {
-    const requestId = 'client-abort-0001';
-    await abandonQuoteRequest(gw, requestId);
+    const clientId = 'client-abort-0001';
+    await abandonQuoteRequest(gw, clientId);
 
-    const lines = (): Array<Record<string, unknown>> => gw.logs.filter((l) => l['request_id'] === requestId);
+    const lines = (): Array<Record<string, unknown>> => gw.logs.filter((l) => l['request_id'] === gatewayIdOf(gw, clientId));
     await eventually(() => expect(lines().filter((l) => l['message'] === 'http_request_aborted')).toHaveLength(1));
     // The upstream call still ends (its line names the request); the aborted line stays the only one about the request's end.
     await eventually(() => expect(lines().filter((l) => l['message'] === 'upstream_call')).toHaveLength(1), 5000);

@@ -60,15 +60,22 @@ describe('request ids', () => {
     expect(typeof line?.['duration_ms']).toBe('number');
   });
 
-  it('honours a sane incoming id', async () => {
+  it('keeps a sane incoming id as client_request_id beside its own, never instead of it', async () => {
     const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', 'client-trace-0001').expect(200);
-    expect(res.headers['x-request-id']).toBe('client-trace-0001');
-    expect(res.body.metadata.request_id).toBe('client-trace-0001');
+    expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(res.headers['x-client-request-id']).toBe('client-trace-0001');
+    expect(res.body.metadata).toMatchObject({ request_id: res.headers['x-request-id'], client_request_id: 'client-trace-0001' });
+    const error = await gw.http().get('/api/v1/stocks/ZZZZ/quote').set('X-Request-Id', 'client-trace-0002').expect(404);
+    expect(error.body.metadata).toMatchObject({ request_id: error.headers['x-request-id'], client_request_id: 'client-trace-0002' });
+    const line = gw.logs.find((l) => l['message'] === 'http_request' && l['request_id'] === res.headers['x-request-id']);
+    expect(line).toMatchObject({ client_request_id: 'client-trace-0001' });
   });
 
   it.each(['short', 'has spaces in it', 'x'.repeat(200), '<script>alert(1)</script>'])('replaces an unsafe incoming id %p', async (bad) => {
     const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', bad).expect(200);
     expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(res.headers['x-client-request-id']).toBeUndefined();
+    expect(res.body.metadata.client_request_id).toBeUndefined();
   });
 });
 

@@ -40,7 +40,7 @@ function fetchRaw(server: Server, path: string, headers: Record<string, string> 
 }
 
 /** The independent check: the http-message-signatures package, with the key from the JWK set. */
-async function independentlyVerified(r: { status: number; headers: Record<string, string> }, keys: Map<string, KeyObject>): Promise<boolean> {
+async function independentlyVerified(r: { status: number; headers: Record<string, string> }, keys: Map<string, KeyObject>, request: { method: string; path: string }): Promise<boolean> {
   try {
     const result = await httpbis.verifyMessage(
       {
@@ -50,11 +50,13 @@ async function independentlyVerified(r: { status: number; headers: Record<string
             key === undefined ? null : { id: params.keyid, algs: ['ed25519'], verify: (data: Buffer, sig: Buffer) => Promise.resolve(verify(null, data, key, sig)) },
           );
         },
-        requiredFields: ['@status', 'content-digest', 'x-request-id', 'date'],
+        // The library matches names only; the ;req binding is pinned by the Signature-Input pattern below.
+        requiredFields: ['@status', 'content-digest', 'x-request-id', 'date', '@method', '@path', '@query'],
         requiredParams: ['created', 'keyid', 'alg'],
         tolerance: 5,
       },
       { status: r.status, headers: r.headers },
+      { method: request.method, url: `http://127.0.0.1${request.path}`, headers: {} },
     );
     return result === true;
   } catch {
@@ -105,17 +107,29 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
   });
 
   it('a quote, an error and a trading answer verify with the independent implementation', async () => {
-    for (const path of ['/api/v1/stocks/AAPL/quote', '/api/v1/stocks/ZZZZ/quote', '/api/v1/account']) {
+    for (const path of ['/api/v1/stocks/AAPL/quote', '/api/v1/stocks/ZZZZ/quote', '/api/v1/account', '/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=2']) {
       const r = await fetchRaw(server, path, auth);
-      expect(r.headers['signature-input']).toMatch(/^sig1=\("@status" "content-digest" "x-request-id" "date"\);created=\d+;keyid="[A-Za-z0-9_-]{43}";alg="ed25519"$/);
+      expect(r.headers['signature-input']).toMatch(
+        /^sig1=\("@status" "content-digest" "x-request-id" "date" "@method";req "@path";req "@query";req\);created=\d+;keyid="[A-Za-z0-9_-]{43}";alg="ed25519"$/,
+      );
       expect(digestMatches(r)).toBe(true);
-      expect(await independentlyVerified(r, keys)).toBe(true);
+      expect(await independentlyVerified(r, keys, { method: 'GET', path })).toBe(true);
     }
   });
 
+  it('a signed answer does not verify as the answer to another request (method, path or query)', async () => {
+    const path = '/api/v1/stocks/AAPL/quote?max_age_seconds=5';
+    const r = await fetchRaw(server, path, auth);
+    expect(await independentlyVerified(r, keys, { method: 'GET', path })).toBe(true);
+    expect(await independentlyVerified(r, keys, { method: 'GET', path: '/api/v1/stocks/MSFT/quote?max_age_seconds=5' })).toBe(false);
+    expect(await independentlyVerified(r, keys, { method: 'GET', path: '/api/v1/stocks/AAPL/quote?max_age_seconds=6' })).toBe(false);
+    expect(await independentlyVerified(r, keys, { method: 'POST', path })).toBe(false);
+  });
+
   it('one changed byte of the body, or of a covered header, fails verification', async () => {
-    const r = await fetchRaw(server, '/api/v1/stocks/AAPL/quote', auth);
-    expect(digestMatches(r) && (await independentlyVerified(r, keys))).toBe(true);
+    const quote = { method: 'GET', path: '/api/v1/stocks/AAPL/quote' };
+    const r = await fetchRaw(server, quote.path, auth);
+    expect(digestMatches(r) && (await independentlyVerified(r, keys, quote))).toBe(true);
 
     const body = Buffer.from(r.body);
     body[body.indexOf('172')] = '8'.charCodeAt(0);
@@ -124,12 +138,12 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
     const flip = (v: string): string => `${v.slice(0, -1)}${v.endsWith('0') ? '1' : '0'}`;
     for (const name of ['x-request-id', 'date', 'content-digest']) {
       const headers = { ...r.headers, [name]: flip(r.headers[name] ?? '') };
-      expect(await independentlyVerified({ status: r.status, headers }, keys)).toBe(false);
+      expect(await independentlyVerified({ status: r.status, headers }, keys, quote)).toBe(false);
     }
-    expect(await independentlyVerified({ status: 201, headers: r.headers }, keys)).toBe(false);
+    expect(await independentlyVerified({ status: 201, headers: r.headers }, keys, quote)).toBe(false);
     // A key the gateway does not hold: not verified either.
     const other = generateKeyPairSync('ed25519').publicKey;
-    expect(await independentlyVerified(r, new Map([[String(jwk.kid), other]]))).toBe(false);
+    expect(await independentlyVerified(r, new Map([[String(jwk.kid), other]]), quote)).toBe(false);
   });
 
   it('npm run verify:response checks a saved response: 0 when intact, 1 with one byte changed', async () => {
@@ -146,9 +160,13 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
       writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
       const run = promisify(execFile);
       const script = join(process.cwd(), 'dist', 'scripts', 'verify-response.js');
-      const ok = await run(process.execPath, [script, saved, '--jwks', jwksFile]);
+      const ok = await run(process.execPath, [script, saved, '--request', 'GET /api/v1/stocks/MSFT/quote', '--jwks', jwksFile]);
       expect(ok.stdout).toContain(`verified: status 200, key ${String(jwk.kid)}`);
-      await expect(run(process.execPath, [script, tampered, '--jwks', jwksFile])).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('does not match the body') });
+      await expect(run(process.execPath, [script, saved, '--request', 'GET /api/v1/stocks/AAPL/quote', '--jwks', jwksFile])).rejects.toMatchObject({
+        code: 1,
+        stdout: expect.stringContaining('signature does not verify'),
+      });
+      await expect(run(process.execPath, [script, tampered, '--request', 'GET /api/v1/stocks/MSFT/quote', '--jwks', jwksFile])).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('does not match the body') });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -42,10 +42,14 @@ export class AttributionInterceptor implements NestInterceptor {
 
   private render(req: Request, res: Response, result: unknown): unknown {
     const now = this.clock.now();
-    const requestId = getRequestContext(req)?.requestId ?? null;
+    const context = getRequestContext(req);
+    const requestId = context?.requestId ?? null;
+    const clientRequestId = context?.clientRequestId ?? null;
     const timestamp = isoTimestamp(now);
     if (!(result instanceof Attributed)) {
-      return { data: result, metadata: { request_id: requestId, timestamp } satisfies SuccessMetadata };
+      const plain: SuccessMetadata = { request_id: requestId, timestamp };
+      if (clientRequestId !== null) plain['client_request_id'] = clientRequestId;
+      return { data: result, metadata: plain };
     }
     const attributed: Attributed<unknown> = result;
     const { provenance: p, cache } = attributed;
@@ -76,6 +80,7 @@ export class AttributionInterceptor implements NestInterceptor {
     };
     if (p.tradingMode !== undefined) metadata['trading_mode'] = p.tradingMode;
     if (p.quality !== undefined) metadata['data_quality'] = p.quality;
+    if (clientRequestId !== null) metadata['client_request_id'] = clientRequestId;
     return { data: attributed.data, metadata };
   }
 

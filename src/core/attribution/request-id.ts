@@ -9,10 +9,19 @@ export function newRequestId(): string {
   return `req_${randomUUID().replaceAll('-', '')}`;
 }
 
-/** The request's id (the caller's, when sane), echoed in X-Request-Id; the caller records it. */
-export function assignRequestId(req: Request, res: Response): string {
+export const CLIENT_REQUEST_ID_HEADER = 'X-Client-Request-Id';
+
+/**
+ * The request's id is always one the gateway made (X-Request-Id), so that a signed answer, a log
+ * line or an audit record can never be made to carry an id a client chose (and reused). A sane
+ * id the client sent is kept beside it as its `client_request_id` (echoed in X-Client-Request-Id),
+ * for the client's own correlation; anything else it sent is dropped.
+ */
+export function assignRequestId(req: Request, res: Response): { requestId: string; clientRequestId: string | null } {
   const incoming = req.headers['x-request-id'];
-  const requestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : newRequestId();
+  const clientRequestId = typeof incoming === 'string' && SANE_REQUEST_ID.test(incoming) ? incoming : null;
+  const requestId = newRequestId();
   res.setHeader(REQUEST_ID_HEADER, requestId);
-  return requestId;
+  if (clientRequestId !== null) res.setHeader(CLIENT_REQUEST_ID_HEADER, clientRequestId);
+  return { requestId, clientRequestId };
 }

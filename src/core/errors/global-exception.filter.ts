@@ -66,7 +66,9 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   respond(req: Request, res: Response, exception: unknown): void {
     const error = toAppError(exception, req, this.routes);
     const entry = catalogEntry(error.code);
-    const requestId = getRequestContext(req)?.requestId ?? null;
+    const context = getRequestContext(req);
+    const requestId = context?.requestId ?? null;
+    const clientRequestId = context?.clientRequestId ?? null;
 
     this.log(error, exception, requestId, req);
     if (entry.type === 'data_unavailable') this.metrics.observeDataUnavailable(error.code);
@@ -93,6 +95,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         endpoint: pathOf(req),
         suggested_actions: entry.suggestedActions,
         retry_after: retryAfter,
+        ...(clientRequestId === null ? {} : { client_request_id: clientRequestId }),
       },
     });
   }

@@ -38,10 +38,11 @@ export class RequestLifecycle {
 
   /** Sets the request up, then runs `next` (the rest of the pipeline) inside its scope. */
   run(req: Request, res: Response, next: () => void): void {
-    const requestId = assignRequestId(req, res);
+    const { requestId, clientRequestId } = assignRequestId(req, res);
     const span = this.tracing.startServerSpan(req.method, pathOf(req), req.headers, requestId);
     const scope: RequestScope = {
       requestId,
+      clientRequestId,
       span,
       tracer: this.tracing.tracer,
       traceId: span === null ? traceIdOf(req.headers['traceparent']) : span.spanContext().traceId,

@@ -27,6 +27,7 @@ export class AccessLog {
       error_code: res.getHeader('X-Error-Code') ?? null,
     };
     if (scope.traceId !== null) fields['trace_id'] = scope.traceId;
+    if (scope.clientRequestId !== null) fields['client_request_id'] = scope.clientRequestId;
     this.logger.event(res.statusCode >= 500 ? 'warn' : 'info', 'http_request', fields);
   }
 
@@ -34,6 +35,7 @@ export class AccessLog {
     this.logger.event('warn', 'http_request_aborted', {
       request_id: scope.requestId,
       trace_id: scope.traceId,
+      client_request_id: scope.clientRequestId,
       method: req.method,
       path: pathOf(req),
       route: routeTemplate(req),

@@ -74,7 +74,7 @@ describe('WinstonLogger', () => {
 
   it("adds the request id and trace id of the request being served to every line, keeping a line's own", () => {
     const { log, sink } = logger();
-    const scope = { requestId: 'req_abc', span: null, tracer: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', upstreamAttempts: 0, cache: null };
+    const scope = { requestId: 'req_abc', clientRequestId: null, span: null, tracer: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', upstreamAttempts: 0, cache: null };
     runInScope(scope, () => {
       log.event('info', 'upstream_call', { status: 200 });
       log.warn('from Nest');

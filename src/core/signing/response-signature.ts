@@ -3,7 +3,9 @@ import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 /**
  * HTTP Message Signatures (RFC 9421) over a response, as the gateway signs them: the components
  * `@status`, `content-digest` (RFC 9530, sha-256 of the body bytes), `x-request-id` and `date`,
- * with `created`, `keyid` and `alg="ed25519"` as parameters, under the label `sig1`.
+ * bound to the request that asked (§2.4: `"@method";req`, `"@path";req`, `"@query";req`), so that
+ * a signed answer cannot be replayed as the answer to another request; with `created`, `keyid`
+ * and `alg="ed25519"` as parameters, under the label `sig1`.
  *
  * Kept by hand (about 60 lines) rather than taken from a library: a response is signed in the
  * hot path from bytes already in hand, and the project's test verifies these signatures with an
@@ -11,7 +13,25 @@ import { createHash, sign, verify, type KeyObject } from 'node:crypto';
  * the gateway signed with that same package.
  */
 export const SIGNATURE_LABEL = 'sig1';
-export const COVERED_COMPONENTS = ['@status', 'content-digest', 'x-request-id', 'date'] as const;
+export const COVERED_COMPONENTS = ['@status', 'content-digest', 'x-request-id', 'date', '@method;req', '@path;req', '@query;req'] as const;
+
+/** The request a response answers, as RFC 9421 derives its components (path and query as WHATWG URL parses them). */
+export interface SignedRequest {
+  method: string;
+  /** The request target as sent: path and query (`/api/v1/stocks/AAPL/quote?feed=iex`). */
+  target: string;
+}
+
+function requestComponents(r: SignedRequest): { method: string; path: string; query: string } {
+  const url = new URL(r.target, 'http://gateway.invalid');
+  return { method: r.method.toUpperCase(), path: url.pathname || '/', query: url.search || '?' };
+}
+
+/** `@method;req` → `"@method";req` (the component name quoted, its parameters not). */
+function componentId(c: string): string {
+  const [name, ...params] = c.split(';');
+  return [`"${name ?? ''}"`, ...params].join(';');
+}
 
 export function contentDigest(body: Buffer): string {
   return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
@@ -22,20 +42,25 @@ export interface SignedFields {
   contentDigest: string;
   requestId: string;
   date: string;
+  request: SignedRequest;
 }
 
 function signatureParams(created: number, keyid: string): string {
-  const components = COVERED_COMPONENTS.map((c) => `"${c}"`).join(' ');
+  const components = COVERED_COMPONENTS.map(componentId).join(' ');
   return `(${components});created=${created};keyid="${keyid}";alg="ed25519"`;
 }
 
 /** RFC 9421 §2.5: one line per covered component, then `@signature-params`. */
 function signatureBase(f: SignedFields, params: string): string {
+  const r = requestComponents(f.request);
   return [
     `"@status": ${f.status}`,
     `"content-digest": ${f.contentDigest}`,
     `"x-request-id": ${f.requestId}`,
     `"date": ${f.date}`,
+    `"@method";req: ${r.method}`,
+    `"@path";req: ${r.path}`,
+    `"@query";req: ${r.query}`,
     `"@signature-params": ${params}`,
   ].join('\n');
 }
@@ -51,11 +76,12 @@ export type VerifyOutcome = { ok: true; kid: string } | { ok: false; reason: str
 
 /**
  * Checks a saved response the way a client would: the body against `Content-Digest`, then the
- * signature against the public key named by `keyid`. Only the gateway's own shape is understood
- * (label sig1, the four components above, in that order).
+ * signature against the public key named by `keyid`, for the request it is claimed to answer.
+ * Only the gateway's own shape is understood (label sig1, the components above, in that order).
  */
 export function verifyResponse(
   message: { status: number; headers: Record<string, string>; body: Buffer },
+  request: SignedRequest,
   publicKeys: ReadonlyMap<string, KeyObject>,
 ): VerifyOutcome {
   const h = message.headers;
@@ -65,7 +91,7 @@ export function verifyResponse(
   const params = new RegExp(`^${SIGNATURE_LABEL}=(\\(.*\\);created=(\\d+);keyid="([^"]+)";alg="ed25519")$`).exec(input);
   if (params === null) return { ok: false, reason: `Signature-Input is not the gateway's shape: ${input}` };
   const [, paramText, created, kid] = params as unknown as [string, string, string, string];
-  if (paramText !== signatureParams(Number(created), kid)) return { ok: false, reason: 'Signature-Input covers other components than @status, content-digest, x-request-id, date' };
+  if (paramText !== signatureParams(Number(created), kid)) return { ok: false, reason: `Signature-Input covers other components than ${COVERED_COMPONENTS.join(', ')}` };
   const sigValue = new RegExp(`^${SIGNATURE_LABEL}=:([A-Za-z0-9+/=]+):$`).exec(sig);
   if (sigValue === null) return { ok: false, reason: 'Signature header is not a sig1 byte sequence' };
   const digest = contentDigest(message.body);
@@ -74,6 +100,6 @@ export function verifyResponse(
   if (key === undefined) return { ok: false, reason: `no public key with kid ${kid}` };
   const { 'x-request-id': requestId, date } = h;
   if (requestId === undefined || date === undefined) return { ok: false, reason: 'X-Request-Id or Date missing' };
-  const base = signatureBase({ status: message.status, contentDigest: digest, requestId, date }, paramText);
+  const base = signatureBase({ status: message.status, contentDigest: digest, requestId, date, request }, paramText);
   return verify(null, Buffer.from(base), key, Buffer.from(sigValue[1] ?? '', 'base64')) ? { ok: true, kid } : { ok: false, reason: 'signature does not verify' };
 }

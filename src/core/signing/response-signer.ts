@@ -34,7 +34,7 @@ export function responseSigner(key: Ed25519KeyPair, clock: Clock): (req: Request
         res.setHeader('Content-Digest', digest);
         res.setHeader('Date', date);
         const { signatureInput, signature } = signResponse(
-          { status: res.statusCode, contentDigest: digest, requestId: typeof requestId === 'string' ? requestId : '', date },
+          { status: res.statusCode, contentDigest: digest, requestId: typeof requestId === 'string' ? requestId : '', date, request: { method: req.method, target: req.originalUrl || req.url } },
           key,
           Math.floor(now / 1000),
         );

@@ -8,6 +8,8 @@ import type { Span, Tracer } from '@opentelemetry/api';
  */
 export interface RequestScope {
   readonly requestId: string;
+  /** The client's own X-Request-Id, when it sent a sane one: kept beside ours, never instead of it. */
+  readonly clientRequestId: string | null;
   /** The server span; null when tracing is off. */
   readonly span: Span | null;
   readonly tracer: Tracer | null;
