@@ -12,9 +12,9 @@ import { WireFormatError } from './wire-parsers.js';
 import type { UpstreamResilience } from './resilience/upstream-resilience.js';
 import type { CallPriority } from './resilience/upstream-budget.js';
 import { MIN_ATTEMPT_MS, ReadPolicy } from './resilience/read-policy.js';
-import type { Span } from '@opentelemetry/api';
+import type { Attributes, Span } from '@opentelemetry/api';
 import { currentScope, requestFieldsOf, type RequestScope } from '../core/telemetry/request-scope.js';
-import { ATTR, childSpan, SpanKind, spanFailed, traceparentOf } from '../core/telemetry/spans.js';
+import { ATTR, childSpan, fullUrlOf, httpServerAttributes, SpanKind, spanFailed, traceparentOf } from '../core/telemetry/spans.js';
 
 /** Query values; undefined members are left out (never sent as "undefined" or "null"). */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -95,6 +95,8 @@ export abstract class AlpacaHttpClient {
   private readonly timeoutMs: number;
   private readonly reads: ReadPolicy;
   private readonly propagateTrace: boolean;
+  /** `server.address` and `server.port` of this host, on every span of a call to it. */
+  private readonly serverAttributes: Attributes;
   /** The request this view of the client calls for (see `for`); undefined on the shared client. */
   private scope: RequestScope | undefined = undefined;
 
@@ -112,6 +114,7 @@ export abstract class AlpacaHttpClient {
   ) {
     this.timeoutMs = config.alpaca.requestTimeoutMs;
     this.propagateTrace = config.telemetry.propagateUpstream;
+    this.serverAttributes = httpServerAttributes(new URL(baseURL));
     this.reads = new ReadPolicy({
       maxAttempts: config.resilience.retryMaxAttempts,
       deadlineMs: config.resilience.requestDeadlineMs,
@@ -182,7 +185,9 @@ export abstract class AlpacaHttpClient {
    */
   private async attempt<T>({ priority, endpoint, method, attempt, scope }: AttemptPlan, call: (span: Span | null) => Promise<T>): Promise<T> {
     if (scope !== undefined) scope.upstreamAttempts += 1;
-    const span = childSpan(`${method} ${endpoint}`, SpanKind.CLIENT, { [ATTR.api]: this.api, [ATTR.endpoint]: endpoint, [ATTR.attempt]: attempt }, scope);
+    const span = childSpan(`${method} ${endpoint}`, SpanKind.CLIENT, {
+      [ATTR.api]: this.api, [ATTR.endpoint]: endpoint, [ATTR.attempt]: attempt, [ATTR.method]: method, ...this.serverAttributes,
+    }, scope);
     try {
       if (this.resilience === null) return await call(span);
       const circuit = this.resilience.circuit(this.api);
@@ -214,6 +219,8 @@ export abstract class AlpacaHttpClient {
     if (options.body !== undefined) headers['Content-Type'] = 'application/json';
     // W3C trace context goes to Alpaca only when TRACE_PROPAGATE_UPSTREAM says so.
     if (span !== null && this.propagateTrace) headers['traceparent'] = traceparentOf(span);
+    // The URL axios will send (base URL joined as it joins it); Alpaca's keys travel in headers, never in it.
+    if (span !== null) span.setAttribute(ATTR.urlFull, fullUrlOf(this.http.getUri({ url })));
     let res: AxiosResponse<string>;
     try {
       res = await this.http.request<string>({

@@ -7,12 +7,14 @@ import { Clock } from '../core/time/clock.js';
 import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
-import { tokenExpirySeconds } from './jwt-keys.js';
+import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
 import { RoutePolicies } from './route-policies.js';
 
 const BEARER_CHALLENGE = 'Bearer realm="opitios-alpaca"';
+/** Only a failed credential is a refusal to count (see `refuse`). */
+const UNAUTHORIZED = 401;
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
 
 function tokenProblem(err: unknown, info: unknown): string {
@@ -24,12 +26,17 @@ function tokenProblem(err: unknown, info: unknown): string {
   return 'token rejected';
 }
 
-/** passport-jwt behind Nest's AuthGuard, turning every refusal into INVALID_TOKEN. */
+/**
+ * passport-jwt behind Nest's AuthGuard, turning every refusal into INVALID_TOKEN, except a token
+ * that could not be checked because the identity provider's JWKS was out of reach (503).
+ */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard('jwt') {
   override handleRequest<TUser = Principal>(err: unknown, user: unknown, info: unknown): TUser {
     // Anything but a refusal (a crashed strategy) is an internal error, not a bad token.
     if (err instanceof Error && !(err instanceof InvalidClaimsError)) throw err;
+    // passport-jwt reports the key provider's failure as a refusal (info); this one is not the token's.
+    if (info instanceof IdentityProviderUnavailableError) throw identityProviderUnavailable(info);
     if (err instanceof InvalidClaimsError || user === false || user === undefined || user === null) {
       throw new AppError('INVALID_TOKEN', {
         details: { reason: tokenProblem(err, info) },
@@ -113,10 +120,14 @@ export class AuthenticationGuard implements CanActivate {
     return outcome instanceof Promise ? outcome.catch((e: unknown) => this.refuse(req, e)) : outcome;
   }
 
-  /** Presented-but-refused credentials are counted and audited; a request with none is simply refused. */
+  /**
+   * Presented-but-refused credentials (401) are counted and audited; a request with none is simply
+   * refused, and a credential that could not be checked (503 IDENTITY_PROVIDER_UNAVAILABLE) is no
+   * refusal: not the client's fault, so it never brings the client nearer a lockout.
+   */
   private async refuse(req: Request, e: unknown): Promise<never> {
     const presented = req.header('authorization') !== undefined ? 'bearer' : req.header('x-api-key') !== undefined ? 'api_key' : null;
-    if (presented === null || !(e instanceof AppError)) throw e;
+    if (presented === null || !(e instanceof AppError) || e.status !== UNAUTHORIZED) throw e;
     const apiKey = req.header('x-api-key');
     throw await this.refusals.refuse(req, e, {
       action: 'auth_failure',

@@ -4,7 +4,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { AccessRefusalService } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
-import { tokenExpirySeconds } from './jwt-keys.js';
+import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
 import { InvalidClaimsError } from './jwt.strategy.js';
 import type { Principal } from '../core/identity/principal.js';
 
@@ -31,6 +31,8 @@ export interface CredentialOrigin {
 
 const MS_PER_SECOND = 1000;
 const TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
+/** Only a failed credential is a refusal to count and audit; 503 IDENTITY_PROVIDER_UNAVAILABLE is not the client's fault. */
+const UNAUTHORIZED = 401;
 
 /**
  * Authentication for transports that are not Express routes (the client stream): the same checks
@@ -53,7 +55,7 @@ export class CredentialVerifier {
       }
       if (credentials.apiKey !== undefined) return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
     } catch (e: unknown) {
-      if (!(e instanceof AppError)) throw e;
+      if (!(e instanceof AppError) || e.status !== UNAUTHORIZED) throw e;
       const presented = credentials.token !== undefined ? 'bearer' : 'api_key';
       throw await this.refusals.refuseClient(origin, e, {
         action: 'auth_failure',
@@ -82,6 +84,7 @@ export class CredentialVerifier {
       const authenticate = passport.authenticate('jwt', { session: false }, (err: unknown, user: Principal | false, info: unknown) => {
         if (err instanceof InvalidClaimsError) return refuse(err.message);
         if (err !== null && err !== undefined) return reject(err instanceof Error ? err : new Error('passport failed without an Error'));
+        if (info instanceof IdentityProviderUnavailableError) return reject(identityProviderUnavailable(info));
         if (user === false) return refuse(info instanceof Error ? info.message : 'token rejected');
         const problem = user.keyId === null ? null : this.apiKeys.bindingProblem(user.keyId, user.roles);
         if (problem !== null) return refuse(problem);

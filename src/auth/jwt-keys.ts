@@ -1,8 +1,9 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, errors as joseErrors, type JWTVerifyGetKey } from 'jose';
 import { AppConfig, type JwksConfig } from '../core/config/app-config.js';
 import { DEFAULT_JWT_KID } from '../core/config/validate-config.js';
+import { AppError } from '../core/errors/app-error.js';
 
 /** Who vouches for a token: our own HS256 keys, or the configured identity provider's JWKS. */
 export type TokenIssuerFamily = 'gateway' | 'identity_provider';
@@ -18,8 +19,34 @@ const JWKS_TIMEOUT_MS = 2000;
 /** A kid the JWKS does not list triggers a refetch at most this often (key rotation at the provider). */
 const JWKS_COOLDOWN_MS = 30_000;
 const JWKS_MAX_AGE_MS = 600_000;
+/** What a client is told to wait when the JWKS cannot be had: a little more than one fetch's timeout. */
+const IDENTITY_PROVIDER_RETRY_AFTER_SECONDS = 5;
 
 export class TokenKeyError extends Error {}
+
+/**
+ * The identity provider's JWKS could not be had (connection refused, timeout, a non-200, a body
+ * that is not a key set), so the token could not be checked at all. Not the token's fault: answered
+ * 503 IDENTITY_PROVIDER_UNAVAILABLE (see `identityProviderUnavailable`), never counted as a failed
+ * credential.
+ */
+export class IdentityProviderUnavailableError extends Error {}
+
+/** The one answer to an IdentityProviderUnavailableError, for every transport. */
+export function identityProviderUnavailable(cause: IdentityProviderUnavailableError): AppError {
+  return new AppError('IDENTITY_PROVIDER_UNAVAILABLE', { retryAfter: IDENTITY_PROVIDER_RETRY_AFTER_SECONDS, cause });
+}
+
+/**
+ * jose's JWKS errors that are about the token (no key, or several, for its kid and algorithm, in a
+ * set that was read: jose refetches first unless it fetched within the cooldown) stay refusals of
+ * the token; any other failure happened fetching or reading the set.
+ */
+function jwksFailure(e: unknown): Error {
+  if (e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWKSMultipleMatchingKeys) return new TokenKeyError(e.message);
+  const what = e instanceof joseErrors.JWKSTimeout ? 'timed out' : e instanceof Error ? e.message : String(e);
+  return new IdentityProviderUnavailableError(`the identity provider's JWKS could not be fetched: ${what}`, { cause: e });
+}
 
 interface TokenHeader {
   alg?: unknown;
@@ -86,7 +113,12 @@ export class JwtKeyResolver {
       return { key, family: 'gateway' };
     }
     if (this.jwks !== null && (IDP_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
-      const key = await this.jwks({ alg: header.alg as string, kid: typeof header.kid === 'string' ? header.kid : undefined }, { payload: '', signature: '' });
+      let key: Awaited<ReturnType<JWTVerifyGetKey>>;
+      try {
+        key = await this.jwks({ alg: header.alg as string, kid: typeof header.kid === 'string' ? header.kid : undefined }, { payload: '', signature: '' });
+      } catch (e: unknown) {
+        throw jwksFailure(e);
+      }
       if (key instanceof KeyObject) return { key, family: 'identity_provider' };
       if (key instanceof Uint8Array || !('usages' in key)) throw new TokenKeyError('the identity provider served a key of an unusable kind');
       return { key: KeyObject.from(key), family: 'identity_provider' };

@@ -200,7 +200,7 @@ describe('Swagger', () => {
     const responses = doc.paths[path]?.['get']?.responses ?? {};
     expect(Object.keys(examplesOf(responses, '404'))).toEqual(['SYMBOL_NOT_FOUND']);
     expect(Object.keys(examplesOf(responses, '400'))).toEqual(['INVALID_SYMBOL_FORMAT', 'INVALID_PARAMETER']);
-    expect(Object.keys(examplesOf(responses, '503')).sort()).toEqual(['CIRCUIT_OPEN', 'UPSTREAM_API_UNAVAILABLE', 'UPSTREAM_AUTHENTICATION_FAILED', 'UPSTREAM_RATE_LIMITED']);
+    expect(Object.keys(examplesOf(responses, '503')).sort()).toEqual(['CIRCUIT_OPEN', 'IDENTITY_PROVIDER_UNAVAILABLE', 'UPSTREAM_API_UNAVAILABLE', 'UPSTREAM_AUTHENTICATION_FAILED', 'UPSTREAM_RATE_LIMITED']);
     for (const status of ['400', '404', '503']) {
       for (const [name, example] of Object.entries(examplesOf(responses, status))) {
         const entry = ERROR_CATALOG[name as ErrorCode];

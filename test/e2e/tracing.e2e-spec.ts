@@ -1,6 +1,6 @@
-import { SpanKind } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { eventually, startGateway, tokenFor, type Gateway } from './harness.js';
+import { eventually, expectCatalogError, KEY_ID, SECRET_KEY, startGateway, tokenFor, type Gateway } from './harness.js';
 
 const QUOTES = '/v2/stocks/quotes/latest';
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -8,6 +8,7 @@ const CLIENT_SPAN = '00f067aa0ba902b7';
 const TRACEPARENT = `00-${CLIENT_TRACE}-${CLIENT_SPAN}-01`;
 
 const attr = (s: ReadableSpan, name: string): unknown => s.attributes[name];
+const portOf = (url: string): number => Number(new URL(url).port);
 
 describe('tracing on (an in-memory exporter in place of OTLP)', () => {
   const exporter = new InMemorySpanExporter();
@@ -63,6 +64,62 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
     const upstreamLines = gw.logs.filter((l) => (l['message'] === 'upstream_call' || l['message'] === 'upstream_network_error') && l['endpoint'] === QUOTES && l['request_id'] === requestId);
     expect(upstreamLines.map((l) => l['attempt'])).toEqual([1, 2, 3]);
     for (const l of upstreamLines) expect(l['trace_id']).toBe(CLIENT_TRACE);
+  });
+
+  it('upstream client spans name Alpaca as their peer (OpenTelemetry HTTP client attributes), on both hosts, with no credential', async () => {
+    const quote = await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
+    const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'trace-peer-trader' })}` };
+    const order = await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', 'trace-peer-1')
+      .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }).expect(201);
+    const clientSpansOf = (requestId: unknown): ReadableSpan[] =>
+      exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.api') !== undefined && attr(s, 'opitios.request_id') === requestId);
+    await eventually(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(2));
+
+    const read = clientSpansOf(quote.headers['x-request-id']).find((s) => attr(s, 'alpaca.endpoint') === QUOTES);
+    expect(read?.attributes).toMatchObject({
+      'server.address': '127.0.0.1',
+      'server.port': portOf(gw.emulator.dataUrl),
+      'url.full': `http://127.0.0.1:${portOf(gw.emulator.dataUrl)}${QUOTES}?symbols=MSFT&feed=iex`,
+      'http.request.method': 'GET',
+      'http.response.status_code': 200,
+      'alpaca.api': 'data',
+    });
+    const write = clientSpansOf(order.headers['x-request-id']).find((s) => attr(s, 'alpaca.endpoint') === '/v2/orders');
+    expect(write?.attributes).toMatchObject({
+      'server.address': '127.0.0.1',
+      'server.port': portOf(gw.emulator.tradingUrl),
+      'url.full': `http://127.0.0.1:${portOf(gw.emulator.tradingUrl)}/v2/orders`,
+      'http.request.method': 'POST',
+      'http.response.status_code': 200,
+      'alpaca.api': 'trading',
+    });
+    // Alpaca's keys travel in headers, and no header value is ever an attribute.
+    const everything = JSON.stringify(exporter.getFinishedSpans().map((s) => s.attributes));
+    expect(everything).not.toContain(KEY_ID);
+    expect(everything).not.toContain(SECRET_KEY);
+  });
+
+  it('an upstream 500 is on every failed attempt span as http.response.status_code 500, beside the peer attributes', async () => {
+    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 500, times: 3 });
+    const res = await gw.http().get('/api/v1/stocks/AMD/quote');
+    expectCatalogError(res, 503, 'UPSTREAM_API_UNAVAILABLE');
+    expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(3);
+    await eventually(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1));
+    const attempts = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.endpoint') === QUOTES);
+    expect(attempts.map((s) => [attr(s, 'opitios.upstream.attempt'), attr(s, 'http.response.status_code'), attr(s, 'opitios.error_code')]).sort()).toEqual([
+      [1, 500, 'UPSTREAM_API_UNAVAILABLE'],
+      [2, 500, 'UPSTREAM_API_UNAVAILABLE'],
+      [3, 500, 'UPSTREAM_API_UNAVAILABLE'],
+    ]);
+    for (const a of attempts) {
+      expect(a.attributes).toMatchObject({
+        'server.address': '127.0.0.1',
+        'server.port': portOf(gw.emulator.dataUrl),
+        'url.full': `http://127.0.0.1:${portOf(gw.emulator.dataUrl)}${QUOTES}?symbols=AMD&feed=iex`,
+        'http.request.method': 'GET',
+      });
+      expect(a.status.code).toBe(SpanStatusCode.ERROR);
+    }
   });
 
   it('a cached answer is a server span and a HIT lookup, with no upstream attempt', async () => {

@@ -13,6 +13,8 @@ export const AUTH_ERRORS: ErrorCode[] = [
   'INVALID_API_KEY',
   'INSUFFICIENT_PERMISSIONS',
   'RATE_LIMIT_EXCEEDED',
+  // Only with JWT_JWKS_URL: an identity provider's token while its JWKS is out of reach.
+  'IDENTITY_PROVIDER_UNAVAILABLE',
 ];
 /** Errors of every route that calls Alpaca (each call passes the host's circuit breaker). */
 export const UPSTREAM_ERRORS: ErrorCode[] = [

@@ -191,6 +191,16 @@ export const ERROR_CATALOG = {
     message: 'The audit trail cannot be written, so no order is sent.',
     suggestedActions: ['Retry after Retry-After seconds; nothing was sent to Alpaca.'],
   },
+  /**
+   * A bearer token must be checked against the configured identity provider's keys (JWT_JWKS_URL)
+   * and its JWKS cannot be had (refused, timed out, a non-200 or an unreadable set). Not the
+   * client's fault, so never counted as a failed credential; the same token may pass a moment later.
+   */
+  IDENTITY_PROVIDER_UNAVAILABLE: {
+    status: 503, type: 'upstream_error', severity: 'error',
+    message: "The identity provider's signing keys cannot be fetched, so the token cannot be checked right now.",
+    suggestedActions: ['Retry the same token after Retry-After seconds.', 'If it persists, ask the operators to check the identity provider (its JWKS URL).'],
+  },
   CIRCUIT_OPEN: {
     status: 503, type: 'upstream_error', severity: 'error',
     message: 'Alpaca has been failing; the gateway is pausing calls to it.',

@@ -1,7 +1,17 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import {
+  ATTR_DB_NAMESPACE, ATTR_DB_OPERATION_NAME, ATTR_DB_QUERY_TEXT, ATTR_DB_RESPONSE_STATUS_CODE, ATTR_DB_SYSTEM_NAME, ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL, ATTR_URL_PATH,
+} from '@opentelemetry/semantic-conventions';
 import { currentScope, type RequestScope } from './request-scope.js';
 
-/** Span attribute names of ours (OpenTelemetry's semantic conventions where one exists). */
+const HTTPS_PORT = 443;
+const HTTP_PORT = 80;
+
+/**
+ * Span attribute names: OpenTelemetry's stable semantic conventions where one exists (the
+ * package's constants, so a tracing backend recognises them), `opitios.*` and `alpaca.*` for ours.
+ */
 export const ATTR = {
   requestId: 'opitios.request_id',
   cacheResult: 'opitios.cache.result',
@@ -11,19 +21,20 @@ export const ATTR = {
   api: 'alpaca.api',
   endpoint: 'alpaca.endpoint',
   errorCode: 'opitios.error_code',
-  statusCode: 'http.response.status_code',
-  method: 'http.request.method',
-  route: 'http.route',
-  path: 'url.path',
+  statusCode: ATTR_HTTP_RESPONSE_STATUS_CODE,
+  method: ATTR_HTTP_REQUEST_METHOD,
+  route: ATTR_HTTP_ROUTE,
+  path: ATTR_URL_PATH,
+  urlFull: ATTR_URL_FULL,
   clientAborted: 'opitios.client_aborted',
-  dbSystem: 'db.system.name',
-  dbOperation: 'db.operation.name',
-  dbNamespace: 'db.namespace',
-  dbQueryText: 'db.query.text',
-  dbStatusCode: 'db.response.status_code',
-  errorType: 'error.type',
-  serverAddress: 'server.address',
-  serverPort: 'server.port',
+  dbSystem: ATTR_DB_SYSTEM_NAME,
+  dbOperation: ATTR_DB_OPERATION_NAME,
+  dbNamespace: ATTR_DB_NAMESPACE,
+  dbQueryText: ATTR_DB_QUERY_TEXT,
+  dbStatusCode: ATTR_DB_RESPONSE_STATUS_CODE,
+  errorType: ATTR_ERROR_TYPE,
+  serverAddress: ATTR_SERVER_ADDRESS,
+  serverPort: ATTR_SERVER_PORT,
 } as const;
 
 /**
@@ -60,6 +71,28 @@ export function dbSpanFailed(span: Span, e: unknown, serverCode: string | null):
 }
 
 export { SpanKind };
+
+/**
+ * `server.address` and `server.port` of the HTTP(S) server at `base`, so a tracing backend shows
+ * it as the peer: the host without IPv6 brackets, the port as written or else the scheme's.
+ */
+export function httpServerAttributes(base: URL): Attributes {
+  const port = base.port !== '' ? Number(base.port) : base.protocol === 'https:' ? HTTPS_PORT : HTTP_PORT;
+  return { [ATTR.serverAddress]: base.hostname.replace(/^\[(.*)\]$/, '$1'), [ATTR.serverPort]: port };
+}
+
+/**
+ * `url.full` of a request: the whole URL with its query, user info (a credential) replaced by
+ * `REDACTED` as the semantic conventions ask. Only for URLs whose query carries no secret (the
+ * gateway's upstreams take their credentials in headers, and no header goes into a span).
+ */
+export function fullUrlOf(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username === '' && parsed.password === '') return parsed.href;
+  if (parsed.username !== '') parsed.username = 'REDACTED';
+  if (parsed.password !== '') parsed.password = 'REDACTED';
+  return parsed.href;
+}
 
 /** The W3C `traceparent` naming `span` as the parent of the next hop. */
 export function traceparentOf(span: Span): string {
