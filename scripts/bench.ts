@@ -229,6 +229,15 @@ async function main(): Promise<void> {
   };
   line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, request scope ${process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'on' : 'off'}, node ${process.version}`);
 
+  // BENCH_ONLY=stream: the fan-out figure alone (section 6), for comparing stream changes quickly.
+  if (process.env['BENCH_ONLY'] === 'stream') {
+    await streamFanOut(gatewayPort, emulator, line);
+    await Promise.all([bare.close(), floor.close(), gateway.close()]);
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
+
   // 1. Cached quote vs bare Nest. Both servers are warmed first (the JIT compiles the hot paths
   // while the load runs; the first seconds would measure compilation, not serving), then measured
   // in alternating rounds so that a noisy neighbour hits both; the median round is the figure.
