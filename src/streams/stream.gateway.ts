@@ -83,6 +83,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
 
   private async authenticate(connection: Connection, credentials: Parameters<StreamAccess['authenticate']>[1]): Promise<void> {
     const refused = await this.access.authenticate(connection.session, credentials, connection.requestId);
+    if (connection.session.closed) return;
     if (refused !== null) {
       const tooMany = refused.details['reason'] === 'stream_connections';
       if (connection.session.principal === null) connection.session.close(tooMany ? CLOSE_CODES.policy : CLOSE_CODES.authentication, refused.code);
@@ -96,6 +97,8 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
 
   private async onFrame(connection: Connection, data: RawData, isBinary: boolean): Promise<void> {
     const { session } = connection;
+    // Closed (4401, 4408, 4429…) but the socket not yet gone: frames already read or still arriving do nothing.
+    if (session.closed) return;
     let action: ClientAction;
     try {
       if (isBinary) throw new AppError('INVALID_PARAMETER', { message: 'Frames are JSON text.' });
