@@ -60,8 +60,8 @@ export class StreamAccess implements OnModuleDestroy {
   }
 
   /**
-   * Verifies and binds the principal, then says `authenticated`. A refusal is sent as an error
-   * message and returned (the caller closes with 4401).
+   * Verifies and binds the principal, then says `authenticated`. A refusal is returned for the
+   * caller to send as an error message (through its reply rules) and to close with 4401.
    */
   async authenticate(session: StreamSession, credentials: PresentedCredentials, requestId: string | null): Promise<AppError | null> {
     try {
@@ -75,9 +75,7 @@ export class StreamAccess implements OnModuleDestroy {
       session.control(OutboundMessage.of({ type: 'authenticated', subject: principal.sub, roles: principal.roles }));
       return null;
     } catch (e: unknown) {
-      const error = e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR', { cause: e });
-      session.control(errorMessage(error));
-      return error;
+      return e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR', { cause: e });
     }
   }
 

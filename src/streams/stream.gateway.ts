@@ -34,6 +34,8 @@ interface Connection {
   session: StreamSession;
   requestId: string;
   authTimer: NodeJS.Timeout | null;
+  /** Error replies sent while unauthenticated: at most one (an anonymous flood earns no replies). */
+  errorsBeforeAuth: number;
 }
 
 /**
@@ -55,7 +57,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
 
   handleConnection(socket: WebSocket, req: IncomingMessage): void {
     const session = this.hub.open(new WsSink(socket), this.access.clientAddress(req));
-    const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null };
+    const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null, errorsBeforeAuth: 0 };
     this.connections.set(socket, connection);
     socket.on('message', (data: RawData, isBinary: boolean) => void this.onFrame(connection, data, isBinary));
     session.control(CONNECTED);
@@ -68,7 +70,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     const timeoutMs = this.config.stream.authTimeoutMs;
     connection.authTimer = setTimeout(() => {
       if (session.principal !== null) return;
-      session.control(errorMessage(new AppError('AUTHENTICATION_REQUIRED', { message: `No credentials within ${timeoutMs / 1000} s: send an auth frame first.` })));
+      this.reply(connection, new AppError('AUTHENTICATION_REQUIRED', { message: `No credentials within ${timeoutMs / 1000} s: send an auth frame first.` }));
       session.close(CLOSE_CODES.authentication, 'authentication timeout');
     }, timeoutMs);
     connection.authTimer.unref();
@@ -85,6 +87,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     const refused = await this.access.authenticate(connection.session, credentials, connection.requestId);
     if (connection.session.closed) return;
     if (refused !== null) {
+      this.reply(connection, refused);
       const tooMany = refused.details['reason'] === 'stream_connections';
       if (connection.session.principal === null) connection.session.close(tooMany ? CLOSE_CODES.policy : CLOSE_CODES.authentication, refused.code);
       return;
@@ -104,7 +107,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       if (isBinary) throw new AppError('INVALID_PARAMETER', { message: 'Frames are JSON text.' });
       action = parseClientFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
     } catch (e: unknown) {
-      session.control(errorMessage(e instanceof AppError ? e : new AppError('INVALID_PARAMETER')));
+      this.reply(connection, e instanceof AppError ? e : new AppError('INVALID_PARAMETER'));
       return;
     }
     if (action.action === 'auth') {
@@ -112,7 +115,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       return;
     }
     if (session.principal === null) {
-      session.control(errorMessage(new AppError('AUTHENTICATION_REQUIRED', { message: 'Authenticate first: an auth frame, or credentials on the upgrade.' })));
+      this.reply(connection, new AppError('AUTHENTICATION_REQUIRED', { message: 'Authenticate first: an auth frame, or credentials on the upgrade.' }));
       return;
     }
     try {
@@ -121,7 +124,20 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       session.control(session.subscriptionMessage());
     } catch (e: unknown) {
       if (!(e instanceof AppError)) this.logger.event('error', 'stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });
-      session.control(errorMessage(e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR')));
+      this.reply(connection, e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR'));
     }
+  }
+
+  /**
+   * An error message to the client, through its bounded queue. Before authentication only the
+   * first is sent: an anonymous socket's bad frames cost a parse each, never a reply each (it is
+   * closed at the auth timeout either way).
+   */
+  private reply(connection: Connection, error: AppError): void {
+    if (connection.session.principal === null) {
+      if (connection.errorsBeforeAuth >= 1) return;
+      connection.errorsBeforeAuth += 1;
+    }
+    connection.session.control(errorMessage(error));
   }
 }
