@@ -36,6 +36,8 @@ interface Connection {
   authTimer: NodeJS.Timeout | null;
   /** Error replies sent while unauthenticated: at most one (an anonymous flood earns no replies). */
   errorsBeforeAuth: number;
+  /** Still counted among its address's unauthenticated sockets. */
+  waiting: boolean;
 }
 
 /**
@@ -47,6 +49,8 @@ interface Connection {
 @WebSocketGateway({ path: '/api/v1/stream', maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false })
 export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket> {
   private readonly connections = new WeakMap<WebSocket, Connection>();
+  /** Client address → its sockets not yet authenticated (STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS). */
+  private readonly waitingPerAddress = new Map<string, number>();
 
   constructor(
     private readonly hub: StreamHub,
@@ -56,8 +60,23 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
   ) {}
 
   handleConnection(socket: WebSocket, req: IncomingMessage): void {
-    const session = this.hub.open(new WsSink(socket), this.access.clientAddress(req));
-    const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null, errorsBeforeAuth: 0 };
+    const client = this.access.clientAddress(req);
+    const waiting = this.waitingPerAddress.get(client) ?? 0;
+    const limit = this.config.stream.maxUnauthenticatedPerAddress;
+    if (waiting >= limit) {
+      // Refused before it costs a session: one error, then the close (sockets holding an auth timer each are the cost).
+      const sink = new WsSink(socket);
+      const refusal = new AppError('RATE_LIMIT_EXCEEDED', {
+        message: `At most ${limit} connections per client address may wait unauthenticated; authenticate those first.`,
+        details: { reason: 'unauthenticated_connections', limit },
+      });
+      sink.send([errorMessage(refusal)], () => undefined);
+      sink.close(CLOSE_CODES.policy, 'too many unauthenticated connections');
+      return;
+    }
+    this.waitingPerAddress.set(client, waiting + 1);
+    const session = this.hub.open(new WsSink(socket), client);
+    const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null, errorsBeforeAuth: 0, waiting: true };
     this.connections.set(socket, connection);
     socket.on('message', (data: RawData, isBinary: boolean) => void this.onFrame(connection, data, isBinary));
     session.control(CONNECTED);
@@ -72,6 +91,8 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       if (session.principal !== null) return;
       this.reply(connection, new AppError('AUTHENTICATION_REQUIRED', { message: `No credentials within ${timeoutMs / 1000} s: send an auth frame first.` }));
       session.close(CLOSE_CODES.authentication, 'authentication timeout');
+      // Closed, it no longer holds a place, even if its peer never answers the close frame.
+      this.stopWaiting(connection);
     }, timeoutMs);
     connection.authTimer.unref();
   }
@@ -80,7 +101,18 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     const connection = this.connections.get(socket);
     if (connection === undefined) return;
     if (connection.authTimer !== null) clearTimeout(connection.authTimer);
+    this.stopWaiting(connection);
     this.hub.close(connection.session);
+  }
+
+  /** The connection no longer counts among its address's unauthenticated sockets (authenticated, or gone). */
+  private stopWaiting(connection: Connection): void {
+    if (!connection.waiting) return;
+    connection.waiting = false;
+    const client = connection.session.client;
+    const left = (this.waitingPerAddress.get(client) ?? 1) - 1;
+    if (left <= 0) this.waitingPerAddress.delete(client);
+    else this.waitingPerAddress.set(client, left);
   }
 
   private async authenticate(connection: Connection, credentials: Parameters<StreamAccess['authenticate']>[1]): Promise<void> {
@@ -89,9 +121,13 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     if (refused !== null) {
       this.reply(connection, refused);
       const tooMany = refused.details['reason'] === 'stream_connections';
-      if (connection.session.principal === null) connection.session.close(tooMany ? CLOSE_CODES.policy : CLOSE_CODES.authentication, refused.code);
+      if (connection.session.principal === null) {
+        connection.session.close(tooMany ? CLOSE_CODES.policy : CLOSE_CODES.authentication, refused.code);
+        this.stopWaiting(connection);
+      }
       return;
     }
+    this.stopWaiting(connection);
     if (connection.authTimer !== null) {
       clearTimeout(connection.authTimer);
       connection.authTimer = null;

@@ -96,6 +96,8 @@ export interface StreamConfig {
   slowClientCloseMs: number;
   upstreamLingerMs: number;
   authTimeoutMs: number;
+  /** STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS: WebSocket sockets per client address not yet authenticated. */
+  maxUnauthenticatedPerAddress: number;
   fallbackLocal: boolean;
   /** ALPACA_TRADE_UPDATES: hold the trading stream (orders channel, order events in the audit trail). */
   tradeUpdates: boolean;

@@ -331,6 +331,13 @@ export class EnvironmentVariables extends TracingVariables {
   STREAM_AUTH_TIMEOUT_MS: number = 10000;
 
   /**
+   * WebSocket sockets one client address may hold before they authenticate; another one from that
+   * address is closed at once (1008, RATE_LIMIT_EXCEEDED) until one authenticates or leaves.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS: number = 20;
+
+  /**
    * Alpaca's account stream (`trade_updates` at APCA_API_BASE_URL's `/stream`), one socket for the
    * fleet, held at all times so that every fill, cancel, expiry, replace and rejection reaches the
    * audit trail and the `orders` channel. false: no such socket, the `orders` channel answers

@@ -215,6 +215,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       slowClientCloseMs: vars.STREAM_SLOW_CLIENT_CLOSE_MS,
       upstreamLingerMs: vars.STREAM_UPSTREAM_LINGER_MS,
       authTimeoutMs: vars.STREAM_AUTH_TIMEOUT_MS,
+      maxUnauthenticatedPerAddress: vars.STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS,
       fallbackLocal: vars.STREAM_FALLBACK_LOCAL,
       tradeUpdates: vars.ALPACA_TRADE_UPDATES,
     },
