@@ -170,6 +170,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+    // ...whose 1000 subscribe frames arrive at once: the frame limit is raised like the REST limits (it still counts every frame).
+    STREAM_CLIENT_FRAMES_PER_SECOND: '100000',
     // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (LOG_REQUEST_SCOPE, off by default).
     LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
   });

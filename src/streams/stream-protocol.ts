@@ -22,8 +22,11 @@ export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEn
   option_trades: { endpoint: 'options', channel: 'trades', permission: 'options:read' },
 };
 
-/** Close codes (DESIGN.md): authentication, a slow consumer that stays behind, shutdown; and a refused connection. */
-export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, shutdown: 1001, policy: 1008 } as const;
+/**
+ * Close codes (DESIGN.md): authentication, a slow consumer that stays behind (or leaves its replies
+ * unread), shutdown; a refused connection; and a client that keeps sending frames past its rate.
+ */
+export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, rateLimited: 4429, shutdown: 1001, policy: 1008 } as const;
 
 /** Largest client frame read (a subscribe with a few hundred symbols fits easily). */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;

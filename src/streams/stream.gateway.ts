@@ -6,6 +6,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamAccess } from './stream-access.service.js';
+import { StreamFrameLimiter } from './stream-frame-limiter.js';
 import { StreamHub } from './stream-hub.service.js';
 import { CLOSE_CODES, errorMessage, MAX_CLIENT_FRAME_BYTES, OutboundMessage, parseClientFrame, wsFrameOf, type ClientAction } from './stream-protocol.js';
 import type { StreamSession, StreamSink } from './stream-session.js';
@@ -42,9 +43,10 @@ interface Connection {
 
 /**
  * The client WebSocket at /api/v1/stream (DESIGN.md "Streams"). Only translates: frames in are
- * parsed and handed to StreamAccess (auth) or StreamHub (subscriptions); what the hub sends goes
- * out through WsSink. Errors are `error` messages; the socket is closed only for authentication
- * (4401), a slow consumer (4408, by the session), a refused connection (1008) and shutdown (1001).
+ * counted (StreamFrameLimiter), parsed and handed to StreamAccess (auth) or StreamHub
+ * (subscriptions); what the hub sends goes out through WsSink. Errors are `error` messages; the
+ * socket is closed only for authentication (4401), a slow consumer (4408, by the session), frames
+ * past the rate (4429), a refused connection (1008) and shutdown (1001).
  */
 @WebSocketGateway({ path: '/api/v1/stream', maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false })
 export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket> {
@@ -55,6 +57,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
   constructor(
     private readonly hub: StreamHub,
     private readonly access: StreamAccess,
+    private readonly frames: StreamFrameLimiter,
     private readonly logger: WinstonLogger,
     private readonly config: AppConfig,
   ) {}
@@ -138,6 +141,15 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     const { session } = connection;
     // Closed (4401, 4408, 4429…) but the socket not yet gone: frames already read or still arriving do nothing.
     if (session.closed) return;
+    // Counted before parsing: every frame may cost a parse, a reply and an upstream change.
+    if (session.principal !== null) {
+      const verdict = this.frames.take(session, session.principal);
+      if (verdict !== 'accept') {
+        this.reply(connection, this.frames.refusal());
+        if (verdict === 'close') session.close(CLOSE_CODES.rateLimited, 'frame rate limit exceeded');
+        return;
+      }
+    }
     let action: ClientAction;
     try {
       if (isBinary) throw new AppError('INVALID_PARAMETER', { message: 'Frames are JSON text.' });

@@ -350,6 +350,22 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   STREAM_UPSTREAM_LINGER_MS: number = 5000;
 
+  /**
+   * Client frames (auth, subscribe, unsubscribe, bad ones) one principal may send per second over
+   * all its stream connections, in bursts of twice this; past it each frame is refused
+   * (RATE_LIMIT_EXCEEDED), and a connection refused more than 10 times without a second's pause is
+   * closed with 4429.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  STREAM_CLIENT_FRAMES_PER_SECOND: number = 20;
+
+  /**
+   * Upstream subscription changes are collected this long, then Alpaca is sent only the net
+   * difference (at most one unsubscribe and one subscribe per window), whatever clients churn.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  STREAM_UPSTREAM_COALESCE_MS: number = 100;
+
   // ---- operations (health, metrics, shutdown) ----
 
   /**

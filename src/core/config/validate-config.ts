@@ -214,6 +214,8 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       clientQueueBytes: vars.STREAM_CLIENT_QUEUE_BYTES,
       slowClientCloseMs: vars.STREAM_SLOW_CLIENT_CLOSE_MS,
       upstreamLingerMs: vars.STREAM_UPSTREAM_LINGER_MS,
+      upstreamCoalesceMs: vars.STREAM_UPSTREAM_COALESCE_MS,
+      clientFramesPerSecond: vars.STREAM_CLIENT_FRAMES_PER_SECOND,
       authTimeoutMs: vars.STREAM_AUTH_TIMEOUT_MS,
       maxUnauthenticatedPerAddress: vars.STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS,
       fallbackLocal: vars.STREAM_FALLBACK_LOCAL,
