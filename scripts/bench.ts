@@ -170,6 +170,8 @@ async function main(): Promise<void> {
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+    // ...whose 1000 subscribe frames arrive at once: the frame limit is raised like the REST limits (it still counts every frame).
+    STREAM_CLIENT_FRAMES_PER_SECOND: '100000',
     // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (LOG_REQUEST_SCOPE, off by default).
     LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
   });
@@ -228,6 +230,15 @@ async function main(): Promise<void> {
     process.stdout.write(`${s}\n`);
   };
   line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, request scope ${process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'on' : 'off'}, node ${process.version}`);
+
+  // BENCH_ONLY=stream: the fan-out figure alone (section 6), for comparing stream changes quickly.
+  if (process.env['BENCH_ONLY'] === 'stream') {
+    await streamFanOut(gatewayPort, emulator, line);
+    await Promise.all([bare.close(), floor.close(), gateway.close()]);
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
 
   // 1. Cached quote vs bare Nest. Both servers are warmed first (the JIT compiles the hot paths
   // while the load runs; the first seconds would measure compilation, not serving), then measured

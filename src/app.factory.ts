@@ -4,7 +4,6 @@ import { NestFactory } from '@nestjs/core';
 import helmet from 'helmet';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { WsAdapter } from '@nestjs/platform-ws';
 import { AppModule } from './app.module.js';
 import type { AppConfig } from './core/config/app-config.js';
 import { Clock } from './core/time/clock.js';
@@ -16,6 +15,7 @@ import { JsonBodyParser } from './core/http/json-body.parser.js';
 import { emptySegmentRefusal } from './core/http/exact-path.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { ASYNCAPI_PATH, asyncApiDocument } from './streams/asyncapi.js';
+import { StreamWsAdapter } from './streams/stream-ws.adapter.js';
 import { GlobalExceptionFilter, pathOf } from './core/errors/global-exception.filter.js';
 import { RouteTable } from './core/errors/route-table.js';
 import { stampErrorExampleEndpoints } from './core/errors/error-examples.js';
@@ -152,7 +152,8 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }] });
   // The client stream (/api/v1/stream) on the same server; StreamGateway reads its own frames.
-  app.useWebSocketAdapter(new WsAdapter(app, { messageParser: () => undefined }));
+  // Upgrades from a browser page of an origin outside CORS_ORIGINS are refused (403).
+  app.useWebSocketAdapter(new StreamWsAdapter(app, config.corsOrigins));
   await app.init();
   // After the API routes, so an API request does not walk past the documentation's routes first.
   setupSwagger(app, config);

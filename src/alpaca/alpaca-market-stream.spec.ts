@@ -1,4 +1,5 @@
 import { MarketStreamGateway } from './market-stream.port.js';
+import { SUBSCRIPTION_WINDOW_MS } from './stream/stream-options.js';
 import { StreamRig, START, want } from './stream/stream-rig.spec-support.js';
 
 /** The data messages of every listener call so far, flattened. */
@@ -57,10 +58,14 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
     const stream = rig.open(want({ quotes: ['AAPL'] }));
     await rig.untilStatus('live');
     stream.update(want({ quotes: ['AAPL', 'MSFT'] }));
+    // Nothing goes out before the coalescing window closes.
+    expect(rig.actions()).toHaveLength(2);
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('MSFT acknowledged', () => stream.acknowledged().quotes?.has('MSFT') === true);
     expect(rig.actions().slice(2)).toEqual([{ action: 'subscribe', quotes: ['MSFT'] }]);
 
     stream.update(want({ quotes: ['MSFT'], trades: ['TSLA'] }));
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('the TSLA trades ack', () => stream.acknowledged().trades?.has('TSLA') === true);
     expect(rig.actions().slice(3)).toEqual([
       { action: 'unsubscribe', quotes: ['AAPL'] },
@@ -70,26 +75,43 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
     // The same set again sends nothing; the next real change is the only frame after it.
     stream.update(want({ quotes: ['MSFT'], trades: ['TSLA'] }));
     stream.update(want({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] }));
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('the bars ack', () => stream.acknowledged().bars?.has('IBM') === true);
     expect(rig.actions().slice(5)).toEqual([{ action: 'subscribe', bars: ['IBM'] }]);
     expect(stream.acknowledged()).toEqual(want({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] }));
     expect(rig.emulator.streamOpenConnections('/v2/iex')[0].subscription).toMatchObject({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] });
   });
 
-  it('coalesces updates made while a change is in flight into one diff sent after the ack', async () => {
+  it('coalesces the updates of a window into one net diff: a symbol added and removed within it is never sent', async () => {
     rig = await StreamRig.start('stocks');
     const stream = rig.open(want({ quotes: ['AAPL'] }));
     await rig.untilStatus('live');
     stream.update(want({ quotes: ['AAPL', 'MSFT'] }));
     stream.update(want({ quotes: ['AAPL', 'MSFT', 'IBM'] }));
     stream.update(want({ quotes: ['AAPL', 'IBM', 'TSLA'] }));
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('the final set acknowledged', () => stream.acknowledged().quotes?.size === 3 && stream.acknowledged().quotes?.has('TSLA') === true);
-    expect(rig.actions().slice(2)).toEqual([
-      { action: 'subscribe', quotes: ['MSFT'] },
-      { action: 'unsubscribe', quotes: ['MSFT'] },
-      { action: 'subscribe', quotes: ['IBM', 'TSLA'] },
-    ]);
+    expect(rig.actions().slice(2)).toEqual([{ action: 'subscribe', quotes: ['IBM', 'TSLA'] }]);
     expect(stream.acknowledged().quotes).toEqual(new Set(['AAPL', 'IBM', 'TSLA']));
+  });
+
+  it('churn: 1000 updates across windows send at most one unsubscribe and one subscribe per window, ending at the last set', async () => {
+    rig = await StreamRig.start('stocks');
+    const stream = rig.open(want({ quotes: ['AAPL'] }));
+    await rig.untilStatus('live');
+    for (let i = 0; i < 1000; i += 1) stream.update(want({ quotes: i % 2 === 0 ? ['AAPL', 'MSFT'] : ['IBM'] }));
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
+    await rig.until('the last set acknowledged', () => stream.acknowledged().quotes?.has('IBM') === true && stream.acknowledged().quotes?.size === 1);
+    expect(rig.actions().slice(2)).toEqual([
+      { action: 'unsubscribe', quotes: ['AAPL'] },
+      { action: 'subscribe', quotes: ['IBM'] },
+    ]);
+    // Changes made while the window's changes were in flight wait for the next window.
+    for (let i = 0; i < 1000; i += 1) stream.update(want({ quotes: i % 2 === 0 ? ['TSLA'] : ['IBM', 'TSLA'] }));
+    expect(rig.actions()).toHaveLength(4);
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
+    await rig.until('TSLA acknowledged', () => stream.acknowledged().quotes?.has('TSLA') === true);
+    expect(rig.actions().slice(4)).toEqual([{ action: 'subscribe', quotes: ['TSLA'] }]);
   });
 
   it('405 symbol limit: refused with STREAM_SYMBOL_LIMIT, the socket stays live, and the refused set is not retried until update', async () => {
@@ -98,6 +120,7 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
     const stream = rig.open(want({ quotes: ['AAPL'] }));
     await rig.untilStatus('live');
     stream.update(want({ quotes: ['AAPL', 'MSFT', 'IBM'] }));
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('the refusal', () => rig.listener.refusals.length === 1);
     expect(rig.listener.refusals[0]).toEqual({
       code: 'STREAM_SYMBOL_LIMIT',
@@ -116,6 +139,7 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
 
     // A new update is tried again.
     stream.update(want({ quotes: ['AAPL', 'MSFT'] }));
+    rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('MSFT acknowledged', () => stream.acknowledged().quotes?.has('MSFT') === true);
     expect(rig.actions(2).slice(2)).toEqual([{ action: 'subscribe', quotes: ['MSFT'] }]);
     expect(rig.listener.refusals).toHaveLength(1);

@@ -28,7 +28,8 @@ export class AlpacaMarketStreamGateway extends MarketStreamGateway implements On
   ) {
     super();
     this.observer = observer ?? NO_STREAM_OBSERVER;
-    this.options = resolveStreamOptions(options);
+    // The coalescing window is configuration (STREAM_UPSTREAM_COALESCE_MS) unless a spec sets its own.
+    this.options = resolveStreamOptions({ subscriptionWindowMs: config.stream.upstreamCoalesceMs, ...options });
   }
 
   open(endpoint: StreamEndpoint, listener: UpstreamStreamListener): UpstreamStream {

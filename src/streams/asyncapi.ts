@@ -93,8 +93,13 @@ export function asyncApiDocument(): Schema {
       version: '1',
       description:
         "Alpaca's market-data streams and the account's order events (trade_updates), one upstream socket per stream, fanned out. Server frames are JSON arrays of messages; " +
-        `client frames are single JSON objects. Close codes: ${CLOSE_CODES.authentication} authentication, ${CLOSE_CODES.slowConsumer} slow consumer, ` +
-        `${CLOSE_CODES.policy} too many connections, ${CLOSE_CODES.shutdown} shutdown. The same messages are served as Server-Sent Events at ` +
+        'client frames are single JSON objects, a member name at most once (else INVALID_PARAMETER), at most STREAM_CLIENT_FRAMES_PER_SECOND per principal ' +
+        '(bursts of twice that; past it RATE_LIMIT_EXCEEDED). ' +
+        `Close codes: ${CLOSE_CODES.authentication} authentication (none in time, refused, token expired, key revoked), ` +
+        `${CLOSE_CODES.slowConsumer} slow consumer (stays behind, or leaves its replies unread past twice the queue), ` +
+        `${CLOSE_CODES.rateLimited} frames refused for their rate more than 10 times without a second's pause, ` +
+        `${CLOSE_CODES.policy} too many connections (per principal, or unauthenticated per address), ${CLOSE_CODES.shutdown} shutdown. ` +
+        'An upgrade whose Origin is not in CORS_ORIGINS (when set) is refused with HTTP 403. The same messages are served as Server-Sent Events at ' +
         'GET /api/v1/stream/events?quotes=AAPL,TSLA&option_quotes=…&orders=true (event: type, data: JSON).',
     },
     servers: { gateway: { host: 'localhost:3000', protocol: 'ws', description: 'The gateway itself; credentials on the upgrade (Authorization: Bearer, X-API-Key) or an auth frame.' } },

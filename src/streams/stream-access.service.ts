@@ -3,7 +3,9 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import proxyaddr from 'proxy-addr';
 import { CredentialVerifier, type PresentedCredentials } from '../auth/credential-verifier.service.js';
+import { tokenExpirySeconds } from '../auth/jwt-keys.js';
 import { AppConfig } from '../core/config/app-config.js';
+import { Clock } from '../core/time/clock.js';
 import { AppError } from '../core/errors/app-error.js';
 import { StreamHub } from './stream-hub.service.js';
 import { CLOSE_CODES, errorMessage, OutboundMessage } from './stream-protocol.js';
@@ -32,6 +34,7 @@ export class StreamAccess implements OnModuleDestroy {
     private readonly hub: StreamHub,
     private readonly config: AppConfig,
     private readonly http: HttpAdapterHost,
+    private readonly clock: Clock,
   ) {
     this.timer = setInterval(() => this.recheck(), RECHECK_MS);
     this.timer.unref();
@@ -60,12 +63,24 @@ export class StreamAccess implements OnModuleDestroy {
   }
 
   /**
-   * Verifies and binds the principal, then says `authenticated`. A refusal is sent as an error
-   * message and returned (the caller closes with 4401).
+   * When the request's bearer token expires (ms since the epoch), or null (an API key): an SSE
+   * stream, authenticated by the route's guard, ends then, as a WebSocket does (the same sweep).
+   */
+  tokenExpiryOf(req: IncomingMessage): number | null {
+    const credentials = this.fromHeaders(req);
+    const exp = credentials?.token === undefined ? null : tokenExpirySeconds(credentials.token);
+    return exp === null ? null : exp * 1000;
+  }
+
+  /**
+   * Verifies and binds the principal, then says `authenticated`. A refusal is returned for the
+   * caller to send as an error message (through its reply rules) and to close with 4401.
    */
   async authenticate(session: StreamSession, credentials: PresentedCredentials, requestId: string | null): Promise<AppError | null> {
     try {
       const { principal, expiresAtMs } = await this.verifier.verify(credentials, { client: session.client, route: STREAM_ROUTE, path: '/api/v1/stream', requestId });
+      // Closed while verifying (auth timeout, revocation, the client left): nothing more happens on it.
+      if (session.closed) return new AppError('AUTHENTICATION_REQUIRED', { message: 'The connection is closed.' });
       if (session.principal !== null && session.principal.sub !== principal.sub) {
         throw new AppError('INVALID_PARAMETER', { message: 'A connection keeps the principal it authenticated as; open another one.' });
       }
@@ -73,14 +88,12 @@ export class StreamAccess implements OnModuleDestroy {
       session.control(OutboundMessage.of({ type: 'authenticated', subject: principal.sub, roles: principal.roles }));
       return null;
     } catch (e: unknown) {
-      const error = e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR', { cause: e });
-      session.control(errorMessage(error));
-      return error;
+      return e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR', { cause: e });
     }
   }
 
   private recheck(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const tolerance = this.config.jwt.clockToleranceSeconds * 1000;
     for (const session of this.hub.sessionsOf()) {
       const principal = session.principal;

@@ -5,6 +5,7 @@ import { CurrentUser, Roles } from '../core/identity/auth.decorators.js';
 import type { Principal } from '../core/identity/principal.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
+import { StreamAccess } from './stream-access.service.js';
 import { StreamHub } from './stream-hub.service.js';
 import { CLIENT_CHANNELS, OutboundMessage, sseFrameOf, type ChannelLists, type ClientChannel } from './stream-protocol.js';
 import type { StreamSink } from './stream-session.js';
@@ -31,12 +32,17 @@ class SseSink implements StreamSink {
 /**
  * The stream as Server-Sent Events (`curl -N`, dashboards): the same messages as the WebSocket,
  * `event:` the type and `data:` the JSON. Authenticated like any route; channels and symbols are
- * checked before the stream starts, so a bad request is an ordinary catalog error answer.
+ * checked before the stream starts, so a bad request is an ordinary catalog error answer. Once
+ * open, StreamAccess's sweep ends it as it closes a WebSocket: at the token's `exp` or when the API
+ * key is revoked, after an `error` event (INVALID_TOKEN / INVALID_API_KEY).
  */
 @ApiTags('stream')
 @Controller('stream')
 export class StreamEventsController {
-  constructor(private readonly hub: StreamHub) {}
+  constructor(
+    private readonly hub: StreamHub,
+    private readonly access: StreamAccess,
+  ) {}
 
   @Get('events')
   @Roles('market:read')
@@ -57,7 +63,8 @@ export class StreamEventsController {
     const { lists, orders } = channelLists(query);
     const session = this.hub.open(new SseSink(res), principal.ip);
     try {
-      this.hub.authenticate(session, principal, null);
+      // Like a WebSocket, the stream ends (INVALID_TOKEN, then the end of the response) when the token expires.
+      this.hub.authenticate(session, principal, this.access.tokenExpiryOf(req));
       this.hub.subscribe(session, lists, orders);
     } catch (e: unknown) {
       this.hub.close(session);

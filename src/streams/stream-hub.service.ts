@@ -103,6 +103,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   /** Binds a principal to a session; refuses past STREAM_MAX_CONNECTIONS_PER_PRINCIPAL. */
   authenticate(session: StreamSession, principal: NonNullable<StreamSession['principal']>, expiresAtMs: number | null): void {
+    // A session closed while its credentials were being verified binds nothing (hub.close has run, or will not count it).
+    if (session.closed) throw new AppError('AUTHENTICATION_REQUIRED', { message: 'The connection is closed.' });
     const tracker = principal.keyId ?? principal.sub;
     if (session.principal === null) {
       const held = this.perPrincipal.get(tracker) ?? 0;
@@ -146,7 +148,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
    */
   subscribe(session: StreamSession, lists: ChannelLists, orders = false): void {
     const principal = session.principal;
-    if (principal === null) throw new AppError('AUTHENTICATION_REQUIRED');
+    // A closed session (4401 sent, its socket not yet gone) must not make Alpaca subscribe to anything.
+    if (principal === null || session.closed) throw new AppError('AUTHENTICATION_REQUIRED');
     const wanted = this.normalize(lists);
     if (orders) this.orders.check(principal);
     for (const channel of Object.keys(wanted) as ClientChannel[]) {

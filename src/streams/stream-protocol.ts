@@ -1,6 +1,7 @@
 import type { StreamChannel, StreamEndpoint } from '../alpaca/market-stream.port.js';
 import type { Permission } from '../core/identity/roles.js';
 import { AppError } from '../core/errors/app-error.js';
+import { jsonStructureProblem } from '../core/http/json-structure.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 import { requireOccSymbols } from '../options/occ-symbol.js';
 
@@ -21,12 +22,17 @@ export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEn
   option_trades: { endpoint: 'options', channel: 'trades', permission: 'options:read' },
 };
 
-/** Close codes (DESIGN.md): authentication, a slow consumer that stays behind, shutdown; and a refused connection. */
-export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, shutdown: 1001, policy: 1008 } as const;
+/**
+ * Close codes (DESIGN.md): authentication, a slow consumer that stays behind (or leaves its replies
+ * unread), shutdown; a refused connection; and a client that keeps sending frames past its rate.
+ */
+export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, rateLimited: 4429, shutdown: 1001, policy: 1008 } as const;
 
 /** Largest client frame read (a subscribe with a few hundred symbols fits easily). */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
 const MAX_SYMBOLS_PER_CHANNEL = 1000;
+/** A frame is an object of string lists (depth 2); anything deeper is not a frame. */
+const MAX_FRAME_DEPTH = 4;
 
 export type ChannelLists = Partial<Record<ClientChannel, string[]>>;
 
@@ -46,6 +52,11 @@ function stringList(value: unknown, key: string): string[] {
 
 /** Reads one client frame; throws a catalog error (INVALID_PARAMETER) for anything malformed. */
 export function parseClientFrame(text: string): ClientAction {
+  // The same rule as REST bodies (json-body.parser.ts): JSON.parse would keep the last of two
+  // members silently, so `"quotes":[…],"quotes":[…]` or two `action`s are refused, not guessed at.
+  const structure = jsonStructureProblem(text, MAX_FRAME_DEPTH);
+  if (structure?.problem === 'duplicate_key') throw invalid(`The frame names "${structure.key}" more than once.`, { frame: 'duplicate_key', key: structure.key });
+  if (structure?.problem === 'too_deep') throw invalid(`A frame nests deeper than ${structure.max_depth} levels.`, { frame: 'too_deep', max_depth: structure.max_depth });
   let raw: unknown;
   try {
     raw = JSON.parse(text);

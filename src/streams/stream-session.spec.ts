@@ -70,6 +70,18 @@ describe('StreamSession send queue', () => {
     expect(sink.sent.at(-1)).toBe('[{"type":"gap","stream":"stocks"}]');
   });
 
+  it('control messages count against the queue: past twice its bounds, unread replies close the client with 4408', () => {
+    const sink = new HeldSink();
+    const session = make(sink);
+    const error = (): OutboundMessage => OutboundMessage.of({ type: 'error', code: 'INVALID_PARAMETER' });
+    for (let i = 0; i < 8; i += 1) session.control(error());
+    expect(sink.closed).toBeNull();
+    session.control(error());
+    expect(sink.closed).toEqual({ code: 4408, reason: 'slow consumer: replies not read' });
+    for (let i = 0; i < 1000; i += 1) session.control(error());
+    expect(sink.sent).toHaveLength(8);
+  });
+
   it('a client that stays behind past slowCloseMs is closed with 4408', () => {
     const sink = new HeldSink();
     const session = make(sink);

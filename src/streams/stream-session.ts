@@ -19,11 +19,19 @@ export interface QueueLimits {
 let nextId = 0;
 
 /**
+ * Control messages (acks, errors, gaps) are never dropped, so they may fill the queue past the data
+ * bound; but only up to this many times the bounds: a client that sends frames and never reads the
+ * replies would otherwise grow the process without limit. Past it, the client is closed (4408).
+ */
+const CONTROL_HEADROOM = 2;
+
+/**
  * One client connection: who it is, what it is subscribed to, and its bounded send queue. Data
  * messages beyond the queue's bounds are dropped and counted, never buffered without limit, so a
  * client that does not read costs bounded memory and delays nobody; when it catches up it gets a
  * `dropped` message with the count, and if it stays behind it is closed (4408). Control messages
- * (acks, errors, gaps) are never dropped.
+ * (acks, errors, gaps) are never dropped: they count against the same queue, may use it up to
+ * CONTROL_HEADROOM times its bounds, and past that the client is closed (4408) at once.
  */
 export class StreamSession {
   readonly id = `s${(nextId += 1)}`;
@@ -80,9 +88,13 @@ export class StreamSession {
     this.write(messages);
   }
 
-  /** Acks, errors, gaps: always sent (small, and a client must learn of them). */
+  /** Acks, errors, gaps: sent ahead of the data bound (a client must learn of them), never past CONTROL_HEADROOM times it. */
   control(message: OutboundMessage): void {
     if (this.closed) return;
+    if (this.pendingMessages >= this.limits.messages * CONTROL_HEADROOM || this.pendingBytes >= this.limits.bytes * CONTROL_HEADROOM) {
+      this.close(CLOSE_CODES.slowConsumer, 'slow consumer: replies not read');
+      return;
+    }
     this.write([message]);
   }
 

@@ -12,6 +12,7 @@ import { OrderEventAudit } from './order-event-audit.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamEventsController } from './stream-events.controller.js';
 import { StreamFeed } from './stream-feed.js';
+import { StreamFrameLimiter } from './stream-frame-limiter.js';
 import { StreamHub } from './stream-hub.service.js';
 import { StreamMetrics } from './stream-metrics.js';
 import { StreamGateway } from './stream.gateway.js';
@@ -29,6 +30,7 @@ import { StreamGateway } from './stream.gateway.js';
     StreamHub,
     StreamMetrics,
     StreamAccess,
+    StreamFrameLimiter,
     StreamGateway,
     FeedUpstreams,
     OrderEventAudit,

@@ -26,6 +26,12 @@ export const STABLE_AFTER_MS = 60_000;
  * one quiet attempt every 5 minutes spares a restart.
  */
 export const FAILED_RETRY_MS = 300_000;
+/**
+ * Subscription changes while live are collected this long, then the net difference goes out (at
+ * most one unsubscribe and one subscribe per window): client churn never reaches Alpaca as churn.
+ * The gateway sets it from STREAM_UPSTREAM_COALESCE_MS.
+ */
+export const SUBSCRIPTION_WINDOW_MS = 100;
 /** A Retry-After longer than this is not honoured as such. */
 export const MAX_RETRY_AFTER_MS = 300_000;
 
@@ -45,6 +51,7 @@ export abstract class StreamClientOptions {
   connectionLimitBackoff?: BackoffPolicy;
   stableAfterMs?: number;
   failedRetryMs?: number;
+  subscriptionWindowMs?: number;
 }
 
 export type ResolvedStreamOptions = Required<StreamClientOptions>;
@@ -61,5 +68,6 @@ export function resolveStreamOptions(options: StreamClientOptions = {}): Resolve
     connectionLimitBackoff: options.connectionLimitBackoff ?? CONNECTION_LIMIT_BACKOFF,
     stableAfterMs: options.stableAfterMs ?? STABLE_AFTER_MS,
     failedRetryMs: options.failedRetryMs ?? FAILED_RETRY_MS,
+    subscriptionWindowMs: options.subscriptionWindowMs ?? SUBSCRIPTION_WINDOW_MS,
   };
 }

@@ -76,6 +76,12 @@ export class SubscriptionBook {
     return this.inFlight;
   }
 
+  /** Whether nextChange would send something once nothing is in flight (the target differs from the last ack). */
+  get differs(): boolean {
+    const target = this.held ?? this.wanted;
+    return difference(this.acked, target, this.channels) !== undefined || difference(target, this.acked, this.channels) !== undefined;
+  }
+
   get changeInFlight(): SubscriptionChange | undefined {
     return this.inFlight;
   }

@@ -25,6 +25,9 @@ import { decodeFrame, encodeAction, readMessage, type ServerMessage, type Stream
 
 type HandshakePhase = 'greeting' | 'authenticating' | 'subscribing';
 
+/** Changes per coalescing window: normally one unsubscribe (freeing room under the cap) then one subscribe. */
+const CHANGES_PER_WINDOW = 2;
+
 export interface UpstreamStreamDeps {
   endpoint: StreamEndpoint;
   url: string;
@@ -41,6 +44,10 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
   readonly endpoint: StreamEndpoint;
   private readonly book: SubscriptionBook;
   private readonly report: StreamReporter;
+  /** The open coalescing window's timer (cancels it), while one is open. */
+  private cancelWindow: (() => void) | undefined;
+  /** Changes sent since the last window closed. */
+  private sentThisWindow = 0;
 
   constructor(private readonly deps: UpstreamStreamDeps) {
     super({ url: deps.url, encoding: deps.encoding, options: deps.options, firstPhase: 'greeting' });
@@ -53,7 +60,7 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
     if (this.isClosing) return;
     const foreign = this.book.want(wanted);
     if (foreign.length > 0) this.report.once('upstream_stream_foreign_channels', 'foreign_channels', { channels: foreign });
-    this.pump();
+    this.openWindow();
   }
 
   acknowledged(): UpstreamSubscription {
@@ -78,6 +85,7 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
   /** Alpaca forgets the subscription with the socket (§3); the status says so. */
   protected onInterrupted({ interruption, retryInMs, status, fields }: InterruptionReport): void {
     this.book.reset();
+    this.closeWindow();
     this.report.event('warn', 'upstream_stream_interrupted', fields);
     this.report.setStatus(status, { problem: interruptionProblem(interruption, retryInMs) });
   }
@@ -89,6 +97,7 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
 
   protected onClosed(): void {
     this.book.reset();
+    this.closeWindow();
     this.report.setStatus('closed', {});
     this.report.event('info', 'upstream_stream_closed', {});
   }
@@ -186,16 +195,41 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
     const gap = this.enterLive();
     this.report.event('info', 'upstream_stream_live', { symbols: this.book.counts(), gap });
     this.report.setStatus('live', gap === undefined ? {} : { gap });
-    this.pump();
+    // Changes wanted during the handshake wait for a window like any other.
+    this.openWindow();
   }
 
   // ---- writing ----
 
-  /** Sends the next subscription change when live and none is in flight (later updates coalesce into it). */
+  /**
+   * Opens a coalescing window when live, a change is due and none is in flight (its ack pumps):
+   * updates within the window only move the target, and when it closes the net difference to what
+   * Alpaca acknowledged goes out. So however clients churn, Alpaca gets at most CHANGES_PER_WINDOW
+   * frames per window, and a symbol added and removed within one is never sent at all. The same for
+   * a local feed and a fleet's leader: both hand this stream their whole union on every change.
+   */
+  private openWindow(): void {
+    if (this.phase !== 'live' || this.cancelWindow !== undefined || this.book.changeInFlight !== undefined || !this.book.differs) return;
+    this.cancelWindow = this.deps.options.scheduler.schedule(this.deps.options.subscriptionWindowMs, () => {
+      this.cancelWindow = undefined;
+      this.sentThisWindow = 0;
+      this.pump();
+    });
+  }
+
+  private closeWindow(): void {
+    this.cancelWindow?.();
+    this.cancelWindow = undefined;
+    this.sentThisWindow = 0;
+  }
+
+  /** Sends the window's next change when live and none is in flight; past the window's share, the next window waits. */
   private pump(): void {
-    if (this.phase !== 'live') return;
+    if (this.phase !== 'live' || this.book.changeInFlight !== undefined) return;
+    if (this.sentThisWindow >= CHANGES_PER_WINDOW) return this.openWindow();
     const change = this.book.nextChange();
     if (change === undefined) return;
+    this.sentThisWindow += 1;
     this.sendChange(change);
     this.armStep('ack_timeout');
   }

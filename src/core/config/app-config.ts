@@ -95,7 +95,13 @@ export interface StreamConfig {
   clientQueueBytes: number;
   slowClientCloseMs: number;
   upstreamLingerMs: number;
+  /** STREAM_UPSTREAM_COALESCE_MS: the window over which upstream subscription changes are netted. */
+  upstreamCoalesceMs: number;
+  /** STREAM_CLIENT_FRAMES_PER_SECOND: per principal, bursts of twice this. */
+  clientFramesPerSecond: number;
   authTimeoutMs: number;
+  /** STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS: WebSocket sockets per client address not yet authenticated. */
+  maxUnauthenticatedPerAddress: number;
   fallbackLocal: boolean;
   /** ALPACA_TRADE_UPDATES: hold the trading stream (orders channel, order events in the audit trail). */
   tradeUpdates: boolean;

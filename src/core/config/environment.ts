@@ -331,6 +331,13 @@ export class EnvironmentVariables extends TracingVariables {
   STREAM_AUTH_TIMEOUT_MS: number = 10000;
 
   /**
+   * WebSocket sockets one client address may hold before they authenticate; another one from that
+   * address is closed at once (1008, RATE_LIMIT_EXCEEDED) until one authenticates or leaves.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS: number = 20;
+
+  /**
    * Alpaca's account stream (`trade_updates` at APCA_API_BASE_URL's `/stream`), one socket for the
    * fleet, held at all times so that every fill, cancel, expiry, replace and rejection reaches the
    * audit trail and the `orders` channel. false: no such socket, the `orders` channel answers
@@ -342,6 +349,22 @@ export class EnvironmentVariables extends TracingVariables {
   /** How long an upstream socket stays open after its last subscriber left (a quick resubscribe reuses it). */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(600000)
   STREAM_UPSTREAM_LINGER_MS: number = 5000;
+
+  /**
+   * Client frames (auth, subscribe, unsubscribe, bad ones) one principal may send per second over
+   * all its stream connections, in bursts of twice this; past it each frame is refused
+   * (RATE_LIMIT_EXCEEDED), and a connection refused more than 10 times without a second's pause is
+   * closed with 4429.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000000)
+  STREAM_CLIENT_FRAMES_PER_SECOND: number = 20;
+
+  /**
+   * Upstream subscription changes are collected this long, then Alpaca is sent only the net
+   * difference (at most one unsubscribe and one subscribe per window), whatever clients churn.
+   */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10000)
+  STREAM_UPSTREAM_COALESCE_MS: number = 100;
 
   // ---- operations (health, metrics, shutdown) ----
 
