@@ -49,7 +49,8 @@ beforeAll(async () => {
   url = await listenOnLoopback(gw.app);
   // Held from boot, before anyone subscribes: fills must reach the audit trail regardless.
   await eventually(() => expect(gw.emulator.tradeStreamConnections.filter((c) => c.listening.includes('trade_updates'))).toHaveLength(1), 5000);
-});
+  // The hook waits up to 5 s above, on top of the boot: Jest's default 5 s for the whole hook is too tight on a loaded machine.
+}, 20_000);
 afterAll(async () => {
   await gw.close();
 });
