@@ -40,6 +40,8 @@ const TRACING = process.env['BENCH_TRACING'] === 'on';
 /** Figure 1b: the cached quote asked by this many principals (a token each), over this many connections. */
 const PRINCIPALS = Number(process.env['BENCH_PRINCIPALS'] ?? 2000);
 const PRINCIPAL_CONNECTIONS = Number(process.env['BENCH_PRINCIPAL_CONNECTIONS'] ?? 50);
+/** Figure 1c: alternating rounds of the request scope on and off (more than figure 1's: the difference is small). */
+const SCOPE_ROUNDS = Number(process.env['BENCH_SCOPE_ROUNDS'] ?? 5);
 const KEY_ID = 'bench-key-id-000000';
 const SECRET = 'bench-secret-0000000000000000';
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -162,7 +164,7 @@ async function main(): Promise<void> {
   for (const [i, s] of all.entries()) emulator.fixtures.stockQuotes[s] = { ...template, bp: 100 + i, ap: 100.5 + i };
 
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-bench-'));
-  const config = validateConfig({
+  const env = {
     APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET, APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl,
     JWT_SECRET, API_KEYS_FILE: join(dataDir, 'keys.json'), AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'), HOST: '127.0.0.1', PORT: '0',
     // The bench measures serving, not refusing: the per-client limits are raised (they still count).
@@ -174,7 +176,8 @@ async function main(): Promise<void> {
     STREAM_CLIENT_FRAMES_PER_SECOND: '100000',
     // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (LOG_REQUEST_SCOPE, off by default).
     LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
-  });
+  };
+  const config = validateConfig(env);
   // Log lines are formatted as in production, then dropped instead of written to a terminal.
   const discard = new Writable({ write: (_c, _e, done) => done() });
   // Tracing on: every span is made and exported, to an exporter that drops it (the cost of tracing, not of a collector).
@@ -182,6 +185,11 @@ async function main(): Promise<void> {
   const gateway = await createApp(config, { logSink: discard, tracing: TRACING ? { exporter: dropSpans } : undefined });
   await gateway.listen(0, '127.0.0.1');
   const gatewayPort = (gateway.getHttpServer().address() as { port: number }).port;
+  // Figure 1c: the same gateway with the other request-scope setting, alternated with it in this run.
+  const scopedConfig = validateConfig({ ...env, LOG_REQUEST_SCOPE: config.telemetry.requestScope ? 'false' : 'true' });
+  const otherScope = await createApp(scopedConfig, { logSink: discard, tracing: TRACING ? { exporter: dropSpans } : undefined });
+  await otherScope.listen(0, '127.0.0.1');
+  const otherScopePort = (otherScope.getHttpServer().address() as { port: number }).port;
 
   // Warm AAPL, then capture the exact JSON a cached quote returns for the bare route.
   await request(gatewayPort, 'GET', '/api/v1/stocks/AAPL/quote');
@@ -234,7 +242,7 @@ async function main(): Promise<void> {
   // BENCH_ONLY=stream: the fan-out figure alone (section 6), for comparing stream changes quickly.
   if (process.env['BENCH_ONLY'] === 'stream') {
     await streamFanOut(gatewayPort, emulator, line);
-    await Promise.all([bare.close(), floor.close(), gateway.close()]);
+    await Promise.all([bare.close(), floor.close(), gateway.close(), otherScope.close()]);
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
     return;
@@ -323,6 +331,38 @@ async function main(): Promise<void> {
       `a token's first request (full verification; client in the same process) ${firstSightMicros.toFixed(0)} us CPU`,
   );
 
+  // 1c. The request scope priced in this run: the same cached quote, 2000 principals, on two
+  // gateways that differ only in whether requests run in the AsyncLocalStorage scope
+  // (LOG_REQUEST_SCOPE), alternated round by round so that a noisy neighbour hits both.
+  const otherUrl = `http://127.0.0.1:${otherScopePort}/api/v1/stocks/AAPL/quote`;
+  await runLoad(otherUrl, premium);
+  for (let i = 0; i < principalTokens.length; i += PRINCIPAL_CONNECTIONS) {
+    await Promise.all(principalTokens.slice(i, i + PRINCIPAL_CONNECTIONS).map(async (t) => (await fetch(otherUrl, { headers: { Authorization: `Bearer ${t}` } })).arrayBuffer()));
+  }
+  await runLoad(otherUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
+  const [onUrl, offUrl] = config.telemetry.requestScope ? [gwUrl, otherUrl] : [otherUrl, gwUrl];
+  const scopeRounds: Array<{ on: MeasuredLoad; off: MeasuredLoad }> = [];
+  for (let i = 0; i < SCOPE_ROUNDS; i += 1) {
+    const off = await runLoad(offUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
+    const on = await runLoad(onUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
+    scopeRounds.push({ on, off });
+  }
+  const scopeCpu = (pick: 'on' | 'off'): number => medianOf(scopeRounds.map((r) => r[pick].cpuMicrosPerRequest));
+  const scopeRps = (pick: 'on' | 'off'): number => medianOf(scopeRounds.map((r) => rps(r[pick])));
+  const lostRounds = scopeRounds.filter((r) => r.on.cpuMicrosPerRequest > r.off.cpuMicrosPerRequest).length;
+  line(
+    `1c. request scope (AsyncLocalStorage) priced, ${PRINCIPALS} principals, ${SCOPE_ROUNDS} alternating rounds: ` +
+      `handed down ${scopeRps('off').toFixed(0)} req/s ${scopeCpu('off').toFixed(0)} us CPU/req | in the scope ${scopeRps('on').toFixed(0)} req/s ` +
+      `${scopeCpu('on').toFixed(0)} us CPU/req (medians; the scope cost more CPU in ${lostRounds} of ${SCOPE_ROUNDS} rounds; ` +
+      `CPU per round off/on ${scopeRounds.map((r) => `${r.off.cpuMicrosPerRequest.toFixed(0)}/${r.on.cpuMicrosPerRequest.toFixed(0)}`).join(', ')})`,
+  );
+  if (process.env['BENCH_ONLY'] === 'quote') {
+    await Promise.all([bare.close(), floor.close(), gateway.close(), otherScope.close()]);
+    await emulator.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+    return;
+  }
+
   // 2. Zipf mix over 200 symbols, 20 clients at a time, market-open TTLs: the first 1000 requests
   // (a cold cache) and then 5000 more (steady state, where refreshes ride along in shared calls).
   const draw = zipf(symbols.length);
@@ -400,6 +440,7 @@ async function main(): Promise<void> {
   await bare.close();
   await floor.close();
   await gateway.close();
+  await otherScope.close();
   await emulator.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
