@@ -356,6 +356,35 @@ async function main(): Promise<void> {
       `${scopeCpu('on').toFixed(0)} us CPU/req (medians; the scope cost more CPU in ${lostRounds} of ${SCOPE_ROUNDS} rounds; ` +
       `CPU per round off/on ${scopeRounds.map((r) => `${r.off.cpuMicrosPerRequest.toFixed(0)}/${r.on.cpuMicrosPerRequest.toFixed(0)}`).join(', ')})`,
   );
+  // 1d. BENCH_COMPARE_DIST=<another compiled tree>: this build against that one (the same code
+  // with one bench-driven choice undone, say), same config, 2000 principals, alternated rounds.
+  const compareDist = process.env['BENCH_COMPARE_DIST'];
+  if (compareDist !== undefined) {
+    const otherFactory = (await import(join(compareDist, 'src/app.factory.js'))) as typeof import('../src/app.factory.js');
+    const otherValidate = (await import(join(compareDist, 'src/core/config/validate-config.js'))) as typeof import('../src/core/config/validate-config.js');
+    const variant = await otherFactory.createApp(otherValidate.validateConfig(env), { logSink: discard });
+    await variant.listen(0, '127.0.0.1');
+    const variantUrl = `http://127.0.0.1:${(variant.getHttpServer().address() as { port: number }).port}/api/v1/stocks/AAPL/quote`;
+    await runLoad(variantUrl, premium);
+    for (let i = 0; i < principalTokens.length; i += PRINCIPAL_CONNECTIONS) {
+      await Promise.all(principalTokens.slice(i, i + PRINCIPAL_CONNECTIONS).map(async (t) => (await fetch(variantUrl, { headers: { Authorization: `Bearer ${t}` } })).arrayBuffer()));
+    }
+    await runLoad(variantUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
+    const pairs: Array<{ self: MeasuredLoad; other: MeasuredLoad }> = [];
+    for (let i = 0; i < SCOPE_ROUNDS; i += 1) {
+      const self = await runLoad(gwUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
+      const other = await runLoad(variantUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
+      pairs.push({ self, other });
+    }
+    const med = (pick: 'self' | 'other', f: (r: MeasuredLoad) => number): number => medianOf(pairs.map((r) => f(r[pick])));
+    const cheaper = pairs.filter((r) => r.self.cpuMicrosPerRequest < r.other.cpuMicrosPerRequest).length;
+    line(
+      `1d. this build against ${compareDist}, ${PRINCIPALS} principals, ${SCOPE_ROUNDS} alternating rounds: this ${med('self', rps).toFixed(0)} req/s ` +
+        `${med('self', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req | other ${med('other', rps).toFixed(0)} req/s ${med('other', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req ` +
+        `(medians; this build used less CPU in ${cheaper} of ${SCOPE_ROUNDS} rounds; CPU per round this/other ${pairs.map((r) => `${r.self.cpuMicrosPerRequest.toFixed(0)}/${r.other.cpuMicrosPerRequest.toFixed(0)}`).join(', ')})`,
+    );
+    await variant.close();
+  }
   if (process.env['BENCH_ONLY'] === 'quote') {
     await Promise.all([bare.close(), floor.close(), gateway.close(), otherScope.close()]);
     await emulator.stop();
