@@ -40,8 +40,8 @@ const TRACING = process.env['BENCH_TRACING'] === 'on';
 /** Figure 1b: the cached quote asked by this many principals (a token each), over this many connections. */
 const PRINCIPALS = Number(process.env['BENCH_PRINCIPALS'] ?? 2000);
 const PRINCIPAL_CONNECTIONS = Number(process.env['BENCH_PRINCIPAL_CONNECTIONS'] ?? 50);
-/** Figure 1c: alternating rounds of the request scope on and off (more than figure 1's: the difference is small). */
-const SCOPE_ROUNDS = Number(process.env['BENCH_SCOPE_ROUNDS'] ?? 5);
+/** Figure 1c (BENCH_COMPARE_DIST): alternating rounds of this build and the other (more than figure 1's: the differences are small). */
+const COMPARE_ROUNDS = Number(process.env['BENCH_COMPARE_ROUNDS'] ?? 5);
 const KEY_ID = 'bench-key-id-000000';
 const SECRET = 'bench-secret-0000000000000000';
 const JWT_SECRET = randomBytes(32).toString('hex');
@@ -174,8 +174,6 @@ async function main(): Promise<void> {
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
     // ...whose 1000 subscribe frames arrive at once: the frame limit is raised like the REST limits (it still counts every frame).
     STREAM_CLIENT_FRAMES_PER_SECOND: '100000',
-    // BENCH_REQUEST_SCOPE=on prices the AsyncLocalStorage request scope (LOG_REQUEST_SCOPE, off by default).
-    LOG_REQUEST_SCOPE: process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'true' : 'false',
   };
   const config = validateConfig(env);
   // Log lines are formatted as in production, then dropped instead of written to a terminal.
@@ -185,11 +183,6 @@ async function main(): Promise<void> {
   const gateway = await createApp(config, { logSink: discard, tracing: TRACING ? { exporter: dropSpans } : undefined });
   await gateway.listen(0, '127.0.0.1');
   const gatewayPort = (gateway.getHttpServer().address() as { port: number }).port;
-  // Figure 1c: the same gateway with the other request-scope setting, alternated with it in this run.
-  const scopedConfig = validateConfig({ ...env, LOG_REQUEST_SCOPE: config.telemetry.requestScope ? 'false' : 'true' });
-  const otherScope = await createApp(scopedConfig, { logSink: discard, tracing: TRACING ? { exporter: dropSpans } : undefined });
-  await otherScope.listen(0, '127.0.0.1');
-  const otherScopePort = (otherScope.getHttpServer().address() as { port: number }).port;
 
   // Warm AAPL, then capture the exact JSON a cached quote returns for the bare route.
   await request(gatewayPort, 'GET', '/api/v1/stocks/AAPL/quote');
@@ -237,12 +230,12 @@ async function main(): Promise<void> {
     out.push(s);
     process.stdout.write(`${s}\n`);
   };
-  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, request scope ${process.env['BENCH_REQUEST_SCOPE'] === 'on' ? 'on' : 'off'}, node ${process.version}`);
+  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, node ${process.version}`);
 
   // BENCH_ONLY=stream: the fan-out figure alone (section 6), for comparing stream changes quickly.
   if (process.env['BENCH_ONLY'] === 'stream') {
     await streamFanOut(gatewayPort, emulator, line);
-    await Promise.all([bare.close(), floor.close(), gateway.close(), otherScope.close()]);
+    await Promise.all([bare.close(), floor.close(), gateway.close()]);
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
     return;
@@ -331,32 +324,7 @@ async function main(): Promise<void> {
       `a token's first request (full verification; client in the same process) ${firstSightMicros.toFixed(0)} us CPU`,
   );
 
-  // 1c. The request scope priced in this run: the same cached quote, 2000 principals, on two
-  // gateways that differ only in whether requests run in the AsyncLocalStorage scope
-  // (LOG_REQUEST_SCOPE), alternated round by round so that a noisy neighbour hits both.
-  const otherUrl = `http://127.0.0.1:${otherScopePort}/api/v1/stocks/AAPL/quote`;
-  await runLoad(otherUrl, premium);
-  for (let i = 0; i < principalTokens.length; i += PRINCIPAL_CONNECTIONS) {
-    await Promise.all(principalTokens.slice(i, i + PRINCIPAL_CONNECTIONS).map(async (t) => (await fetch(otherUrl, { headers: { Authorization: `Bearer ${t}` } })).arrayBuffer()));
-  }
-  await runLoad(otherUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
-  const [onUrl, offUrl] = config.telemetry.requestScope ? [gwUrl, otherUrl] : [otherUrl, gwUrl];
-  const scopeRounds: Array<{ on: MeasuredLoad; off: MeasuredLoad }> = [];
-  for (let i = 0; i < SCOPE_ROUNDS; i += 1) {
-    const off = await runLoad(offUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
-    const on = await runLoad(onUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
-    scopeRounds.push({ on, off });
-  }
-  const scopeCpu = (pick: 'on' | 'off'): number => medianOf(scopeRounds.map((r) => r[pick].cpuMicrosPerRequest));
-  const scopeRps = (pick: 'on' | 'off'): number => medianOf(scopeRounds.map((r) => rps(r[pick])));
-  const lostRounds = scopeRounds.filter((r) => r.on.cpuMicrosPerRequest > r.off.cpuMicrosPerRequest).length;
-  line(
-    `1c. request scope (AsyncLocalStorage) priced, ${PRINCIPALS} principals, ${SCOPE_ROUNDS} alternating rounds: ` +
-      `handed down ${scopeRps('off').toFixed(0)} req/s ${scopeCpu('off').toFixed(0)} us CPU/req | in the scope ${scopeRps('on').toFixed(0)} req/s ` +
-      `${scopeCpu('on').toFixed(0)} us CPU/req (medians; the scope cost more CPU in ${lostRounds} of ${SCOPE_ROUNDS} rounds; ` +
-      `CPU per round off/on ${scopeRounds.map((r) => `${r.off.cpuMicrosPerRequest.toFixed(0)}/${r.on.cpuMicrosPerRequest.toFixed(0)}`).join(', ')})`,
-  );
-  // 1d. BENCH_COMPARE_DIST=<another compiled tree>: this build against that one (the same code
+  // 1c. BENCH_COMPARE_DIST=<another compiled tree>: this build against that one (the same code
   // with one bench-driven choice undone, say), same config, 2000 principals, alternated rounds.
   const compareDist = process.env['BENCH_COMPARE_DIST'];
   if (compareDist !== undefined) {
@@ -371,7 +339,7 @@ async function main(): Promise<void> {
     }
     await runLoad(variantUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
     const pairs: Array<{ self: MeasuredLoad; other: MeasuredLoad }> = [];
-    for (let i = 0; i < SCOPE_ROUNDS; i += 1) {
+    for (let i = 0; i < COMPARE_ROUNDS; i += 1) {
       const self = await runLoad(gwUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
       const other = await runLoad(variantUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
       pairs.push({ self, other });
@@ -379,14 +347,14 @@ async function main(): Promise<void> {
     const med = (pick: 'self' | 'other', f: (r: MeasuredLoad) => number): number => medianOf(pairs.map((r) => f(r[pick])));
     const cheaper = pairs.filter((r) => r.self.cpuMicrosPerRequest < r.other.cpuMicrosPerRequest).length;
     line(
-      `1d. this build against ${compareDist}, ${PRINCIPALS} principals, ${SCOPE_ROUNDS} alternating rounds: this ${med('self', rps).toFixed(0)} req/s ` +
+      `1c. this build against ${compareDist}, ${PRINCIPALS} principals, ${COMPARE_ROUNDS} alternating rounds: this ${med('self', rps).toFixed(0)} req/s ` +
         `${med('self', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req | other ${med('other', rps).toFixed(0)} req/s ${med('other', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req ` +
-        `(medians; this build used less CPU in ${cheaper} of ${SCOPE_ROUNDS} rounds; CPU per round this/other ${pairs.map((r) => `${r.self.cpuMicrosPerRequest.toFixed(0)}/${r.other.cpuMicrosPerRequest.toFixed(0)}`).join(', ')})`,
+        `(medians; this build used less CPU in ${cheaper} of ${COMPARE_ROUNDS} rounds; CPU per round this/other ${pairs.map((r) => `${r.self.cpuMicrosPerRequest.toFixed(0)}/${r.other.cpuMicrosPerRequest.toFixed(0)}`).join(', ')})`,
     );
     await variant.close();
   }
   if (process.env['BENCH_ONLY'] === 'quote') {
-    await Promise.all([bare.close(), floor.close(), gateway.close(), otherScope.close()]);
+    await Promise.all([bare.close(), floor.close(), gateway.close()]);
     await emulator.stop();
     rmSync(dataDir, { recursive: true, force: true });
     return;
@@ -469,7 +437,6 @@ async function main(): Promise<void> {
   await bare.close();
   await floor.close();
   await gateway.close();
-  await otherScope.close();
   await emulator.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

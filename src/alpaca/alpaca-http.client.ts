@@ -13,7 +13,7 @@ import type { UpstreamResilience } from './resilience/upstream-resilience.js';
 import type { CallPriority } from './resilience/upstream-budget.js';
 import { MIN_ATTEMPT_MS, ReadPolicy } from './resilience/read-policy.js';
 import type { Attributes, Span } from '@opentelemetry/api';
-import { currentScope, requestFieldsOf, type RequestScope } from '../core/telemetry/request-scope.js';
+import { currentScope, type RequestScope } from '../core/telemetry/request-scope.js';
 import { ATTR, childSpan, fullUrlOf, httpServerAttributes, SpanKind, spanFailed, traceparentOf } from '../core/telemetry/spans.js';
 
 /** Query values; undefined members are left out (never sent as "undefined" or "null"). */
@@ -44,13 +44,12 @@ export interface SendOptions<T> extends GetOptions<T> {
   emptyBody?: boolean;
 }
 
-/** One attempt as `request` sends it: its time, the read deadline's signal, its span and number, the request it is for. */
+/** One attempt as `request` sends it: its time, the read deadline's signal, its span and number. */
 interface AttemptCall {
   timeoutMs: number;
   signal: AbortSignal | undefined;
   span: Span | null;
   attempt: number;
-  scope: RequestScope | undefined;
 }
 
 /** What `attempt` needs to know of a call before making it. */
@@ -97,8 +96,6 @@ export abstract class AlpacaHttpClient {
   private readonly propagateTrace: boolean;
   /** `server.address` and `server.port` of this host, on every span of a call to it. */
   private readonly serverAttributes: Attributes;
-  /** The request this view of the client calls for (see `for`); undefined on the shared client. */
-  private scope: RequestScope | undefined = undefined;
 
   protected constructor(
     private readonly api: UpstreamApi,
@@ -145,14 +142,16 @@ export abstract class AlpacaHttpClient {
   get<T>(path: string, options: GetOptions<T>): Promise<UpstreamResponse<T>> {
     const priority = options.priority ?? (this.api === 'data' ? 'quote' : 'trading_read');
     const read = { ...options, method: 'GET' as const };
-    const scope = this.scope ?? currentScope();
+    // The request this call is made for (its log lines name it through the logger, its spans hang
+    // under it, an aborted request's line counts it); none for a background refresh.
+    const scope = currentScope();
     return this.reads.execute(
       ({ attempt, leftMs, signal }) =>
         this.attempt({ priority, endpoint: read.endpoint, method: 'GET', attempt, scope }, (span) =>
-          this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt, scope }),
+          this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt }),
         ),
       ({ attempt, waitMs, error }) =>
-        this.logger.event('debug', 'upstream_retry', { api: this.api, endpoint: error.endpoint, attempt, wait_ms: waitMs, error: error.code, ...requestFieldsOf(scope) }),
+        this.logger.event('debug', 'upstream_retry', { api: this.api, endpoint: error.endpoint, attempt, wait_ms: waitMs, error: error.code }),
     );
   }
 
@@ -161,22 +160,10 @@ export abstract class AlpacaHttpClient {
    * unknown outcome itself (see the trading module).
    */
   send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
-    const scope = this.scope ?? currentScope();
+    const scope = currentScope();
     return this.attempt({ priority: options.priority ?? 'order', endpoint: options.endpoint, method: options.method, attempt: 1, scope }, (span) =>
-      this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1, scope }),
+      this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1 }),
     );
-  }
-
-  /**
-   * This client, its calls made for `scope`'s request: their log lines carry its request_id and
-   * trace_id, their spans hang under its server span, and an aborted request's line counts them.
-   * A view sharing everything else (connections, breaker, budget); cheap enough for every call.
-   */
-  for(scope: RequestScope | undefined): this {
-    if (scope === undefined || scope === this.scope) return this;
-    const view = Object.create(this) as this;
-    view.scope = scope;
-    return view;
   }
 
   /**
@@ -254,16 +241,16 @@ export abstract class AlpacaHttpClient {
     }
     // 204 No Content (a cancel) has nothing to decode.
     const empty = res.status === 204 || (options.emptyBody === true && body.trim() === '');
-    const decoded = empty ? options.parse(null) : this.decode(body, options, requestId, call.scope);
+    const decoded = empty ? options.parse(null) : this.decode(body, options, requestId);
     return { body: decoded, requestId, fetchedAt: this.clock.now() };
   }
 
-  private decode<T>(body: string, options: GetOptions<T>, requestId: string | null, scope: RequestScope | undefined): T {
+  private decode<T>(body: string, options: GetOptions<T>, requestId: string | null): T {
     try {
       return options.parse(JSON.parse(body.replace(LONG_TRADE_ID, '"i":"$1"')));
     } catch (e: unknown) {
       const reason = e instanceof WireFormatError ? e.message : 'body is not valid JSON';
-      this.logger.event('warn', 'upstream_invalid_response', { api: this.api, endpoint: options.endpoint, reason, upstream_request_id: requestId, ...requestFieldsOf(scope) });
+      this.logger.event('warn', 'upstream_invalid_response', { api: this.api, endpoint: options.endpoint, reason, upstream_request_id: requestId });
       throw new UpstreamError({
         code: 'UPSTREAM_INVALID_RESPONSE', api: this.api, endpoint: options.endpoint, upstreamStatus: 200,
         upstreamRequestId: requestId, details: { reason }, cause: e,
@@ -272,11 +259,11 @@ export abstract class AlpacaHttpClient {
   }
 
   /** `deadlinePassed`: the read's deadline aborted the attempt (a timeout like any other). */
-  private networkFailure(e: unknown, endpoint: string, started: number, deadlinePassed: boolean, { attempt, scope }: AttemptCall): UpstreamError {
+  private networkFailure(e: unknown, endpoint: string, started: number, deadlinePassed: boolean, { attempt }: AttemptCall): UpstreamError {
     const code = deadlinePassed ? 'ETIMEDOUT' : e instanceof AxiosError ? e.code : undefined;
     const timedOut = code !== undefined && NETWORK_TIMEOUT_CODES.has(code);
     this.logger.event('warn', 'upstream_network_error', {
-      api: this.api, endpoint, attempt, error: code ?? 'unknown', duration_ms: Date.now() - started, ...requestFieldsOf(scope),
+      api: this.api, endpoint, attempt, error: code ?? 'unknown', duration_ms: Date.now() - started,
     });
     this.observer.observeUpstreamCall({
       api: this.api, endpoint, outcome: timedOut ? 'timeout' : 'network_error', durationMs: Date.now() - started, rateLimitRemaining: null,
@@ -292,9 +279,9 @@ export abstract class AlpacaHttpClient {
     });
   }
 
-  private logCall(endpoint: string, status: number, started: number, requestId: string | null, { attempt, scope }: AttemptCall): void {
+  private logCall(endpoint: string, status: number, started: number, requestId: string | null, { attempt }: AttemptCall): void {
     this.logger.event(status >= 400 ? 'warn' : 'debug', 'upstream_call', {
-      api: this.api, endpoint, status, attempt, duration_ms: Date.now() - started, upstream_request_id: requestId, ...requestFieldsOf(scope),
+      api: this.api, endpoint, status, attempt, duration_ms: Date.now() - started, upstream_request_id: requestId,
     });
   }
 }

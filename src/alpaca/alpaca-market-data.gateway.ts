@@ -8,7 +8,6 @@ import { chunk, stampProvenance } from './provenance-stamp.js';
 import type { BarsPage, BarsQuery, MarketClock, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';
 import { snapshotTimestamps, toBar, toMarketClock, toStockQuote, toStockSnapshot, toStockTrade } from './stock.mapper.js';
 import { parseBarsPage, parseClock, parseLatestQuotes, parseLatestTrades, parseStockSnapshots } from './wire-parsers.js';
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 
 /** Alpaca documents no maximum for stock multi-symbol calls; 100 matches the options limit. */
 export const STOCK_SYMBOLS_PER_CALL = 100;
@@ -22,10 +21,6 @@ export class AlpacaMarketDataGateway extends MarketDataGateway {
     private readonly config: AppConfig,
   ) {
     super();
-  }
-
-  for(scope: RequestScope | undefined): AlpacaMarketDataGateway {
-    return scope === undefined ? this : new AlpacaMarketDataGateway(this.data.for(scope), this.trading.for(scope), this.config);
   }
 
   async latestQuotes(symbols: string[]): Promise<Sourced<SymbolMap<StockQuote>>> {

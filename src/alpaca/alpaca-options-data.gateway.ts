@@ -11,7 +11,6 @@ import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionCont
 import { parseOptionContractsPage, parseOptionSnapshotsPage } from './options-wire-parsers.js';
 import { chunk, stampProvenance } from './provenance-stamp.js';
 import { UpstreamError } from './upstream.error.js';
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 
 /** Alpaca's maximum of contracts per `symbols` list (alpaca-api.md §3.1). */
 export const OPTION_SYMBOLS_PER_CALL = 100;
@@ -34,10 +33,6 @@ export class AlpacaOptionsDataGateway extends OptionsDataGateway {
     private readonly config: AppConfig,
   ) {
     super();
-  }
-
-  for(scope: RequestScope | undefined): AlpacaOptionsDataGateway {
-    return scope === undefined ? this : new AlpacaOptionsDataGateway(this.data.for(scope), this.trading.for(scope), this.config);
   }
 
   async snapshots(symbols: string[]): Promise<Sourced<SymbolMap<OptionSnapshot>>> {

@@ -5,7 +5,6 @@ import type { Sourced } from './market-data.gateway.js';
 import { feedFor, type UpstreamOperation } from './market-operations.js';
 import { PassThroughGateway, type UpstreamCall } from './pass-through.gateway.js';
 import { stampProvenance } from './provenance-stamp.js';
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 
 /** Fills `{name}` parts of an OpenAPI path template, each value percent-encoded. */
 export function fillPath(template: string, values: Record<string, string> = {}): string {
@@ -25,10 +24,6 @@ export class AlpacaPassThroughGateway extends PassThroughGateway {
     private readonly config: AppConfig,
   ) {
     super();
-  }
-
-  for(scope: RequestScope | undefined): AlpacaPassThroughGateway {
-    return scope === undefined ? this : new AlpacaPassThroughGateway(this.data.for(scope), this.trading.for(scope), this.config);
   }
 
   async call<T>(op: UpstreamOperation<T>, call: UpstreamCall): Promise<Sourced<T>> {

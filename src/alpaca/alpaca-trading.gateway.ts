@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config.js';
 import { AlpacaTradingClient } from './alpaca-clients.js';
@@ -27,10 +26,6 @@ export class AlpacaTradingGateway extends TradingGateway {
     private readonly config: AppConfig,
   ) {
     super();
-  }
-
-  for(scope: RequestScope | undefined): AlpacaTradingGateway {
-    return scope === undefined ? this : new AlpacaTradingGateway(this.trading.for(scope), this.config);
   }
 
   async account(): Promise<Sourced<TradingObject>> {

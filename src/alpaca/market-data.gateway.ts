@@ -1,6 +1,5 @@
 import type { Provenance } from '../core/attribution/provenance.js';
 import type { BarsPage, BarsQuery, MarketClock, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 
 /** Data from Alpaca with the provenance the adapter stamped on it. */
 export interface Sourced<T> {
@@ -16,13 +15,6 @@ export type SymbolMap<T> = Map<string, T>;
  * implementation; always calls Alpaca's multi-symbol endpoints.
  */
 export abstract class MarketDataGateway {
-  /**
-   * The same gateway, its calls made for `scope`'s request: their log lines name it and their
-   * spans hang under it. Services call `gateway.for(scope).…` with the scope their controller
-   * handed them; no scope (a background refresh) is the gateway itself.
-   */
-  abstract for(scope: RequestScope | undefined): MarketDataGateway;
-
   abstract latestQuotes(symbols: string[]): Promise<Sourced<SymbolMap<StockQuote>>>;
   abstract latestTrades(symbols: string[]): Promise<Sourced<SymbolMap<StockTrade>>>;
   abstract snapshots(symbols: string[]): Promise<Sourced<SymbolMap<StockSnapshot>>>;

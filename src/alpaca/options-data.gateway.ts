@@ -1,19 +1,11 @@
 import type { Sourced, SymbolMap } from './market-data.gateway.js';
 import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionContractsQuery, OptionSnapshot } from './options.models.js';
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 
 /**
  * The port features use for options data. Bound by AlpacaModule to the Alpaca implementation.
  * It returns only what Alpaca sent: no member is ever computed or defaulted.
  */
 export abstract class OptionsDataGateway {
-  /**
-   * The same gateway, its calls made for `scope`'s request: their log lines name it and their
-   * spans hang under it. Services call `gateway.for(scope).…` with the scope their controller
-   * handed them; no scope (a background refresh) is the gateway itself.
-   */
-  abstract for(scope: RequestScope | undefined): OptionsDataGateway;
-
   /**
    * Snapshots by OCC symbol (`/v1beta1/options/snapshots`, data host, configured options feed),
    * one call per 100 contracts (Alpaca's limit). A contract Alpaca has nothing for is absent.

@@ -1,6 +1,5 @@
 import type { Sourced } from './market-data.gateway.js';
 import type { UpstreamOperation } from './market-operations.js';
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 
 /** Query values of an upstream call; undefined members are left out (never sent as "undefined"). */
 export type UpstreamQuery = Record<string, string | number | boolean | undefined>;
@@ -17,12 +16,5 @@ export interface UpstreamCall {
  * The operation's feed (when it has one) is added to the query here, from configuration.
  */
 export abstract class PassThroughGateway {
-  /**
-   * The same gateway, its calls made for `scope`'s request: their log lines name it and their
-   * spans hang under it. Services call `gateway.for(scope).…` with the scope their controller
-   * handed them; no scope (a background refresh) is the gateway itself.
-   */
-  abstract for(scope: RequestScope | undefined): PassThroughGateway;
-
   abstract call<T>(operation: UpstreamOperation<T>, call: UpstreamCall): Promise<Sourced<T>>;
 }

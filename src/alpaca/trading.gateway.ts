@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import type { Sourced } from './market-data.gateway.js';
 import type {
   ActivitiesQuery,
@@ -15,13 +14,6 @@ import type {
  * retried; a caller that does not learn the outcome reconciles with `orderByClientId`.
  */
 export abstract class TradingGateway {
-  /**
-   * The same gateway, its calls made for `scope`'s request: their log lines name it and their
-   * spans hang under it. Services call `gateway.for(scope).…` with the scope their controller
-   * handed them; no scope (a background refresh) is the gateway itself.
-   */
-  abstract for(scope: RequestScope | undefined): TradingGateway;
-
   abstract account(): Promise<Sourced<TradingObject>>;
   abstract positions(): Promise<Sourced<TradingObject[]>>;
   /** Throws POSITION_NOT_FOUND when there is no open position. */

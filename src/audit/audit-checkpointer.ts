@@ -1,4 +1,5 @@
 import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { runOutsideScope } from '../core/telemetry/request-scope.js';
 import { signCheckpoint } from './audit-checkpoint.js';
 import type { AuditKeys } from './audit-keys.js';
 import type { AuditStore } from './audit.store.js';
@@ -41,7 +42,8 @@ export class AuditCheckpointer {
     if (this.sinceLast < this.settings.every) return;
     // Counted from the trigger: the checkpoint may cover a later head (records keep coming while it is written).
     this.sinceLast = 0;
-    void this.checkpoint('count');
+    // Signs the chain's head, not the request whose record happened to be the n-th: it names none.
+    runOutsideScope(() => void this.checkpoint('count'));
   }
 
   async stop(): Promise<void> {

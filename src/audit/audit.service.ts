@@ -1,4 +1,4 @@
-import { requestFieldsOf } from '../core/telemetry/request-scope.js';
+import { currentScope, requestFieldsOf } from '../core/telemetry/request-scope.js';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Attributed, NEVER_CACHED, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
@@ -14,7 +14,7 @@ import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditR
 
 /** The request an event belongs to, for a log line about it (the record itself carries it too). */
 function requestOf(input: RecordInput): { request_id?: string; trace_id?: string } {
-  if (input.caller !== undefined) return requestFieldsOf(input.caller.scope);
+  if (input.caller !== undefined) return requestFieldsOf(currentScope());
   return input.requestId === undefined || input.requestId === null ? {} : { request_id: input.requestId };
 }
 
@@ -23,7 +23,7 @@ export interface RecordInput {
   resource: string;
   outcome: string;
   details?: Record<string, unknown>;
-  /** Who made the request the event belongs to (actor, request id and client IP). */
+  /** Who made the request the event belongs to (actor and client IP; the request id is its scope's). */
   caller?: Caller;
   /** When the actor is not (yet) the caller's, e.g. a failed authentication. */
   principal?: Principal;
@@ -116,7 +116,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       action: input.action,
       resource: input.resource,
       outcome: input.outcome,
-      request_id: caller === undefined ? (input.requestId ?? null) : (caller.scope?.requestId ?? null),
+      request_id: caller === undefined ? (input.requestId ?? null) : (currentScope()?.requestId ?? null),
       client_ip: caller === undefined ? (input.clientIp ?? principal?.ip ?? null) : caller.clientIp,
       details: input.details ?? {},
     };

@@ -5,6 +5,7 @@ import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { Clock } from '../core/time/clock.js';
 import { MarketDataGateway, type Sourced } from '../alpaca/market-data.gateway.js';
 import type { MarketClock } from '../alpaca/market-data.models.js';
+import { runOutsideScope } from '../core/telemetry/request-scope.js';
 
 interface CachedClock {
   clock: Sourced<MarketClock>;
@@ -69,8 +70,13 @@ export class MarketClockService {
     }
   }
 
+  /**
+   * One refresh shared by every request that needs the clock meanwhile: it names none of them
+   * (run outside the scope of the request that happened to start it), so its upstream line and
+   * span are not charged to that one request.
+   */
   private refresh(): Promise<CachedClock> {
-    this.inflight ??= this.fetch().finally(() => {
+    this.inflight ??= runOutsideScope(() => this.fetch()).finally(() => {
       this.inflight = null;
     });
     return this.inflight;

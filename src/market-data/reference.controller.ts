@@ -1,5 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
-import { CurrentScope } from '../core/identity/auth.decorators.js';
 import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -18,37 +16,37 @@ export class ReferenceController {
   constructor(private readonly passThrough: PassThroughService) {}
 
   @Serves(R.news)
-  news(@Query() q: NewsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.news, q, scope);
+  news(@Query() q: NewsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.news, q);
   }
 
   @Serves(R.corporateActions)
-  corporateActions(@Query() q: CorporateActionsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.corporateActions, q, scope);
+  corporateActions(@Query() q: CorporateActionsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.corporateActions, q);
   }
 
   @Serves(R.mostActives)
-  mostActives(@Query() q: MostActivesQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.mostActives, q, scope);
+  mostActives(@Query() q: MostActivesQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.mostActives, q);
   }
 
   @Serves(R.movers)
-  movers(@Query() q: MoversQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.movers, q, scope);
+  movers(@Query() q: MoversQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.movers, q);
   }
 
   @Serves(R.assets)
-  assets(@Query() q: AssetsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.assets, q, scope);
+  assets(@Query() q: AssetsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.assets, q);
   }
 
   @Serves(R.asset)
-  asset(@Param() p: AssetParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.asset, { ...q, ...p }, scope);
+  asset(@Param() p: AssetParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.asset, { ...q, ...p });
   }
 
   @Serves(R.calendar)
-  calendar(@Query() q: CalendarQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.calendar, q, scope);
+  calendar(@Query() q: CalendarQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.calendar, q);
   }
 }

@@ -43,9 +43,6 @@ class FixedClock extends Clock {
 
 /** Answers every bars call with one daily bar; nothing else is used. */
 class FakeGateway extends MarketDataGateway {
-  for(): MarketDataGateway {
-    return this;
-  }
   bars(): Promise<Sourced<BarsPage>> {
     const bar = { timestamp: '2024-01-08T05:00:00Z', open: 1, high: 2, low: 1, close: 2, volume: 10, trade_count: 1, vwap: 1.5 };
     return Promise.resolve({ value: { bars: [bar], next_page_token: null }, provenance: PROVENANCE });

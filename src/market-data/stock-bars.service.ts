@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
@@ -43,13 +42,13 @@ export class StockBarsService {
     return end === undefined || end.slice(0, 10) >= today ? t.barsRecent : t.barsPast;
   }
 
-  async bars(symbol: string, q: BarsQueryDto, scope?: RequestScope): Promise<Attributed<BarsResult>> {
+  async bars(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsResult>> {
     assertOrderedRange(q.start, q.end);
     const query = { symbol, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, pageToken: q.page_token, adjustment: q.adjustment, sort: q.sort, asof: q.asof };
     const feed = this.config.alpaca.stockFeed;
     const [{ sourced: page, cache }, marketStatus] = await Promise.all([
-      this.cache.through({ key: cacheKeys.query('stock:bars', { ...query, feed }), ttl: this.ttlSeconds(q.end), maxAgeSeconds: q.max_age_seconds, scope }, async () => {
-        const loaded = await this.gateway.for(scope).bars(query);
+      this.cache.through({ key: cacheKeys.query('stock:bars', { ...query, feed }), ttl: this.ttlSeconds(q.end), maxAgeSeconds: q.max_age_seconds }, async () => {
+        const loaded = await this.gateway.bars(query);
         // Bars are history: checked once per page fetched (prices, future timestamps), cached with it.
         const at = this.quality.moment(false);
         const quality = this.quality.of(...loaded.value.bars.map((b) => this.quality.checks.bar(b, at)));

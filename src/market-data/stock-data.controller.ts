@@ -1,5 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
-import { CurrentScope } from '../core/identity/auth.decorators.js';
 import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -20,47 +18,47 @@ export class StockDataController {
   constructor(private readonly passThrough: PassThroughService) {}
 
   @Serves(R.quotes)
-  quotes(@Param() p: SymbolParamDto, @Query() q: StockHistoryQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.quotes, { ...q, symbol: p.symbol }, scope);
+  quotes(@Param() p: SymbolParamDto, @Query() q: StockHistoryQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.quotes, { ...q, symbol: p.symbol });
   }
 
   @Serves(R.trades)
-  trades(@Param() p: SymbolParamDto, @Query() q: StockHistoryQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.trades, { ...q, symbol: p.symbol }, scope);
+  trades(@Param() p: SymbolParamDto, @Query() q: StockHistoryQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.trades, { ...q, symbol: p.symbol });
   }
 
   @Serves(R.auctions)
-  auctions(@Param() p: SymbolParamDto, @Query() q: StockHistoryQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.auctions, { ...q, symbol: p.symbol }, scope);
+  auctions(@Param() p: SymbolParamDto, @Query() q: StockHistoryQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.auctions, { ...q, symbol: p.symbol });
   }
 
   @Serves(R.latestBar)
-  latestBar(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestBar, { ...q, symbol: p.symbol }, scope);
+  latestBar(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestBar, { ...q, symbol: p.symbol });
   }
 
   @Serves(R.latestBars)
-  latestBars(@Query() q: SymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestBars, q, scope);
+  latestBars(@Query() q: SymbolsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestBars, q);
   }
 
   @Serves(R.latestTrades)
-  latestTrades(@Query() q: SymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestTrades, q, scope);
+  latestTrades(@Query() q: SymbolsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestTrades, q);
   }
 
   @Serves(R.snapshots)
-  snapshots(@Query() q: SymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.snapshots, q, scope);
+  snapshots(@Query() q: SymbolsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.snapshots, q);
   }
 
   @Serves(R.conditions)
-  conditions(@Param() p: TickTypeParamDto, @Query() q: StockConditionsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.conditions, { ...q, ticktype: p.ticktype }, scope);
+  conditions(@Param() p: TickTypeParamDto, @Query() q: StockConditionsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.conditions, { ...q, ticktype: p.ticktype });
   }
 
   @Serves(R.exchanges)
-  exchanges(@Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.exchanges, q, scope);
+  exchanges(@Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.exchanges, q);
   }
 }

@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
@@ -33,8 +32,8 @@ export interface BatchResult {
 
 type Kind = 'quote' | 'trade' | 'snapshot';
 
-/** A multi-symbol call of one kind, through the gateway view of the request that opened the batch. */
-type Loader<T> = (gateway: MarketDataGateway, symbols: string[]) => Promise<Sourced<SymbolMap<T>>>;
+/** A multi-symbol call of one kind (made in the scope of the request that opened the batch). */
+type Loader<T> = (symbols: string[]) => Promise<Sourced<SymbolMap<T>>>;
 
 /** One symbol's value of one kind, as a client asked for it. */
 interface SymbolLoad {
@@ -42,7 +41,6 @@ interface SymbolLoad {
   symbol: string;
   market: Promise<MarketStatus>;
   maxAgeSeconds: number | undefined;
-  scope: RequestScope | undefined;
 }
 
 /** What a kind of value means for freshness and quality: its timestamps, and the checks that apply. */
@@ -128,33 +126,33 @@ export class StockQuotesService {
     this.hot = { quote: new HotSet(time), trade: new HotSet(time), snapshot: new HotSet(time) };
     const windowMs = config.resilience.batchWindowMs;
     const batcher = <T extends object>(kind: Kind, load: Loader<T>, meaning: Meaning<T>): MicroBatcher<T> =>
-      new MicroBatcher((symbols, scope) => this.loadWithRefresh(kind, symbols, (s) => load(this.gateway.for(scope), s), meaning), windowMs, SYMBOLS_PER_CALL);
+      new MicroBatcher((symbols) => this.loadWithRefresh(kind, symbols, load, meaning), windowMs, SYMBOLS_PER_CALL);
     this.batchers = {
-      quote: batcher('quote', (gateway, s) => gateway.latestQuotes(s), this.quoteMeaning),
-      trade: batcher('trade', (gateway, s) => gateway.latestTrades(s), this.tradeMeaning),
-      snapshot: batcher('snapshot', (gateway, s) => gateway.snapshots(s), this.snapshotMeaning),
+      quote: batcher('quote', (s) => this.gateway.latestQuotes(s), this.quoteMeaning),
+      trade: batcher('trade', (s) => this.gateway.latestTrades(s), this.tradeMeaning),
+      snapshot: batcher('snapshot', (s) => this.gateway.snapshots(s), this.snapshotMeaning),
     };
   }
 
-  async quote(symbol: string, maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<Symbolled<StockQuote>>> {
+  async quote(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockQuote>>> {
     const market = this.clock.status();
-    const r = await this.load({ kind: 'quote', symbol, market, maxAgeSeconds, scope }, this.quoteMeaning);
+    const r = await this.load({ kind: 'quote', symbol, market, maxAgeSeconds }, this.quoteMeaning);
     return this.answer(symbol, await market, r);
   }
 
-  async trade(symbol: string, maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<Symbolled<StockTrade>>> {
+  async trade(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockTrade>>> {
     const market = this.clock.status();
-    const r = await this.load({ kind: 'trade', symbol, market, maxAgeSeconds, scope }, this.tradeMeaning);
+    const r = await this.load({ kind: 'trade', symbol, market, maxAgeSeconds }, this.tradeMeaning);
     return this.answer(symbol, await market, r);
   }
 
-  async snapshot(symbol: string, maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<Symbolled<StockSnapshot>>> {
+  async snapshot(symbol: string, maxAgeSeconds?: number): Promise<Attributed<Symbolled<StockSnapshot>>> {
     const market = this.clock.status();
-    const r = await this.load({ kind: 'snapshot', symbol, market, maxAgeSeconds, scope }, this.snapshotMeaning);
+    const r = await this.load({ kind: 'snapshot', symbol, market, maxAgeSeconds }, this.snapshotMeaning);
     return this.answer(symbol, await market, r);
   }
 
-  async batch(rawSymbols: string[], maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<BatchResult>> {
+  async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<BatchResult>> {
     const max = this.config.stockBatchMaxSymbols;
     if (rawSymbols.length > max) {
       throw new AppError('REQUEST_SIZE_EXCEEDED', {
@@ -166,7 +164,7 @@ export class StockQuotesService {
     const marketP = this.clock.status();
     const batch = await settleBatch(
       symbols,
-      (symbol) => this.load({ kind: 'quote', symbol, market: marketP, maxAgeSeconds, scope }, this.quoteMeaning),
+      (symbol) => this.load({ kind: 'quote', symbol, market: marketP, maxAgeSeconds }, this.quoteMeaning),
       (e): e is SymbolMissing => e instanceof SymbolMissing,
     );
     const notFound = catalogEntry('SYMBOL_NOT_FOUND');
@@ -214,13 +212,13 @@ export class StockQuotesService {
     return result;
   }
 
-  private load<T extends object>({ kind, symbol, market, maxAgeSeconds, scope }: SymbolLoad, meaning: Meaning<T>): Promise<CacheResult<T>> {
+  private load<T extends object>({ kind, symbol, market, maxAgeSeconds }: SymbolLoad, meaning: Meaning<T>): Promise<CacheResult<T>> {
     const feed = this.config.alpaca.stockFeed;
     const ttl = market.then((m) => this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', m));
     const batcher = this.batchers[kind] as unknown as MicroBatcher<T>;
     this.hot[kind].touch(symbol);
-    return this.cache.through({ key: cacheKeys.stock(kind, feed, symbol), ttl, maxAgeSeconds, scope }, async () => {
-      const { item, provenance } = await batcher.load(symbol, scope);
+    return this.cache.through({ key: cacheKeys.stock(kind, feed, symbol), ttl, maxAgeSeconds }, async () => {
+      const { item, provenance } = await batcher.load(symbol);
       if (item === undefined) throw new SymbolMissing(symbol, feed, { ...provenance, dataTimestamp: null });
       return { value: item, provenance: this.stamped(provenance, item, meaning, await market) };
     });

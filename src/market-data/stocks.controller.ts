@@ -1,7 +1,6 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles, CurrentScope } from '../core/identity/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
@@ -29,24 +28,24 @@ export class StocksController {
   @ApiOperation({ summary: 'Latest quote (NBBO on the configured feed) for one symbol.' })
   @ApiEnvelope(StockQuoteDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  quote(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<Symbolled<StockQuote>>> {
-    return this.quotes.quote(p.symbol, q.max_age_seconds, scope);
+  quote(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockQuote>>> {
+    return this.quotes.quote(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/trade')
   @ApiOperation({ summary: 'Latest trade for one symbol.' })
   @ApiEnvelope(StockTradeDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  trade(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<Symbolled<StockTrade>>> {
-    return this.quotes.trade(p.symbol, q.max_age_seconds, scope);
+  trade(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockTrade>>> {
+    return this.quotes.trade(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/snapshot')
   @ApiOperation({ summary: 'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.' })
   @ApiEnvelope(StockSnapshotDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  snapshot(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<Symbolled<StockSnapshot>>> {
-    return this.quotes.snapshot(p.symbol, q.max_age_seconds, scope);
+  snapshot(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
+    return this.quotes.snapshot(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/bars')
@@ -54,8 +53,8 @@ export class StocksController {
   @ApiOperation({ summary: 'Historical bars, one Alpaca page per call; follow page_info.next_page_token for more.' })
   @ApiEnvelope(BarsResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  bars(@Param() p: SymbolParamDto, @Query() q: BarsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<BarsResult>> {
-    return this.barsService.bars(p.symbol, q, scope);
+  bars(@Param() p: SymbolParamDto, @Query() q: BarsQueryDto): Promise<Attributed<BarsResult>> {
+    return this.barsService.bars(p.symbol, q);
   }
 
   @Post('quotes/batch')
@@ -63,7 +62,7 @@ export class StocksController {
   @ApiOperation({ summary: 'Latest quotes for many symbols in one upstream call per 100; per-symbol success or SYMBOL_NOT_FOUND.' })
   @ApiEnvelope(BatchQuotesResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  batch(@Body() body: BatchQuotesDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<BatchResult>> {
-    return this.quotes.batch(body.symbols, body.max_age_seconds, scope);
+  batch(@Body() body: BatchQuotesDto): Promise<Attributed<BatchResult>> {
+    return this.quotes.batch(body.symbols, body.max_age_seconds);
   }
 }

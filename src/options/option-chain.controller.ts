@@ -1,7 +1,6 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles, CurrentScope } from '../core/identity/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
@@ -35,8 +34,8 @@ export class OptionChainController {
   })
   @ApiEnvelope(OptionContractsResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  contracts(@Query() q: ContractsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<OptionContractsResult>> {
-    return this.contractsService.contracts(q, scope);
+  contracts(@Query() q: ContractsQueryDto): Promise<Attributed<OptionContractsResult>> {
+    return this.contractsService.contracts(q);
   }
 
   @Get(':underlying/chain')
@@ -50,7 +49,7 @@ export class OptionChainController {
   })
   @ApiEnvelope(OptionChainResultDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'OPTIONS_CHAIN_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  chain(@Param() p: UnderlyingParamDto, @Query() q: ChainQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<OptionChainResult>> {
-    return this.chainService.chain(p.underlying, q, scope);
+  chain(@Param() p: UnderlyingParamDto, @Query() q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
+    return this.chainService.chain(p.underlying, q);
   }
 }

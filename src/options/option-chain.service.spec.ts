@@ -31,9 +31,6 @@ class FakeGateway extends OptionsDataGateway {
   constructor(private readonly page: OptionChainPage) {
     super();
   }
-  for(): OptionsDataGateway {
-    return this;
-  }
   chain(q: OptionChainQuery): Promise<Sourced<OptionChainPage>> {
     this.queries.push(q);
     return Promise.resolve({ value: this.page, provenance: PROVENANCE });

@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
@@ -40,7 +39,7 @@ export class OptionChainService {
     private readonly quality: DataQualityService,
   ) {}
 
-  async chain(underlying: string, q: ChainQueryDto, scope?: RequestScope): Promise<Attributed<OptionChainResult>> {
+  async chain(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
     assertOrderedDates('expiration_date_gte', q.expiration_date_gte, 'expiration_date_lte', q.expiration_date_lte);
     assertOrderedStrikes('min_strike', q.min_strike, 'max_strike', q.max_strike);
     const query: OptionChainQuery = {
@@ -56,9 +55,9 @@ export class OptionChainService {
     };
     const marketStatus = await this.clock.status();
     const key = cacheKeys.query('option:chain', { ...query, feed: this.config.alpaca.optionsFeed });
-    const lookup = { key, ttl: this.cache.ttlSeconds('chain', marketStatus), maxAgeSeconds: q.max_age_seconds, scope };
+    const lookup = { key, ttl: this.cache.ttlSeconds('chain', marketStatus), maxAgeSeconds: q.max_age_seconds };
     const { sourced: page, cache } = await this.cache.through(lookup, async () => {
-      const loaded = await this.gateway.for(scope).chain(query);
+      const loaded = await this.gateway.chain(query);
       // Checked once per page fetched, per contract; cached with the page.
       const at = this.quality.moment(marketStatus === 'open');
       const perContract: Record<string, QualityFlag[]> = {};

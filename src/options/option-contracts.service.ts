@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
@@ -21,7 +20,7 @@ export class OptionContractsService {
     private readonly cache: MarketCache,
   ) {}
 
-  async contracts(q: ContractsQueryDto, scope?: RequestScope): Promise<Attributed<OptionContractsResult>> {
+  async contracts(q: ContractsQueryDto): Promise<Attributed<OptionContractsResult>> {
     assertOrderedDates('expiration_date_gte', q.expiration_date_gte, 'expiration_date_lte', q.expiration_date_lte);
     assertOrderedStrikes('strike_price_gte', q.strike_price_gte, 'strike_price_lte', q.strike_price_lte);
     const query = {
@@ -40,8 +39,8 @@ export class OptionContractsService {
       };
     const marketStatus = await this.clock.status();
     const key = cacheKeys.query('option:contracts', query);
-    const lookup = { key, ttl: this.cache.ttlSeconds('chain', marketStatus), maxAgeSeconds: q.max_age_seconds, scope };
-    const { sourced: page, cache } = await this.cache.through(lookup, () => this.gateway.for(scope).contracts(query));
+    const lookup = { key, ttl: this.cache.ttlSeconds('chain', marketStatus), maxAgeSeconds: q.max_age_seconds };
+    const { sourced: page, cache } = await this.cache.through(lookup, () => this.gateway.contracts(query));
     const { contracts, next_page_token } = page.value;
     return new Attributed(
       { contracts, page_info: { has_more: next_page_token !== null, next_page_token, count: contracts.length } },

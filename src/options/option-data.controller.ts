@@ -1,5 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
-import { CurrentScope } from '../core/identity/auth.decorators.js';
 import { Controller, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -21,32 +19,32 @@ export class OptionDataController {
   constructor(private readonly passThrough: PassThroughService) {}
 
   @Serves(R.bars)
-  bars(@Param() p: OptionSymbolParamDto, @Query() q: OptionBarsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.bars, { ...q, option_symbol: p.option_symbol }, scope);
+  bars(@Param() p: OptionSymbolParamDto, @Query() q: OptionBarsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.bars, { ...q, option_symbol: p.option_symbol });
   }
 
   @Serves(R.trades)
-  trades(@Param() p: OptionSymbolParamDto, @Query() q: RangeQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.trades, { ...q, option_symbol: p.option_symbol }, scope);
+  trades(@Param() p: OptionSymbolParamDto, @Query() q: RangeQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.trades, { ...q, option_symbol: p.option_symbol });
   }
 
   @Serves(R.latestQuotes)
-  latestQuotes(@Query() q: OptionSymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestQuotes, q, scope);
+  latestQuotes(@Query() q: OptionSymbolsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestQuotes, q);
   }
 
   @Serves(R.latestTrades)
-  latestTrades(@Query() q: OptionSymbolsQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.latestTrades, q, scope);
+  latestTrades(@Query() q: OptionSymbolsQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.latestTrades, q);
   }
 
   @Serves(R.conditions)
-  conditions(@Param() p: TickTypeParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.conditions, { ...q, ticktype: p.ticktype }, scope);
+  conditions(@Param() p: TickTypeParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.conditions, { ...q, ticktype: p.ticktype });
   }
 
   @Serves(R.exchanges)
-  exchanges(@Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<unknown>> {
-    return this.passThrough.serve(R.exchanges, q, scope);
+  exchanges(@Query() q: FreshnessQueryDto): Promise<Attributed<unknown>> {
+    return this.passThrough.serve(R.exchanges, q);
   }
 }

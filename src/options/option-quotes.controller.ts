@@ -1,7 +1,6 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Body, Controller, Query, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles, CurrentScope } from '../core/identity/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
@@ -30,8 +29,8 @@ export class OptionQuotesController {
   })
   @ApiEnvelope(OptionBatchResultDto)
   @ApiErrors('INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  batch(@Body() body: BatchOptionQuotesDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<OptionBatchResult>> {
-    return this.quotes.batch(body.option_symbols, body.max_age_seconds, scope);
+  batch(@Body() body: BatchOptionQuotesDto): Promise<Attributed<OptionBatchResult>> {
+    return this.quotes.batch(body.option_symbols, body.max_age_seconds);
   }
 
   @Get(':option_symbol/quote')
@@ -44,7 +43,7 @@ export class OptionQuotesController {
   })
   @ApiEnvelope(OptionQuoteResultDto)
   @ApiErrors('INVALID_OPTION_SYMBOL', 'OPTION_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  quote(@Param() p: OptionSymbolParamDto, @Query() q: FreshnessQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<OptionQuoteResult>> {
-    return this.quotes.quote(p.option_symbol, q.max_age_seconds, scope);
+  quote(@Param() p: OptionSymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<OptionQuoteResult>> {
+    return this.quotes.quote(p.option_symbol, q.max_age_seconds);
   }
 }

@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
@@ -48,10 +47,9 @@ function snapshotTimestamps(s: OptionSnapshot): string[] {
  * Latest quote, trade, greeks and IV for one contract, and for many. Cache first; misses for
  * different contracts that arrive together merge into one snapshots call per 100 (MicroBatcher).
  */
-/** What a client asked of one value: how old it may be, and for which request. */
+/** What a client asked of one value: how old it may be. */
 interface Asked {
   maxAgeSeconds: number | undefined;
-  scope: RequestScope | undefined;
 }
 
 @Injectable()
@@ -65,17 +63,17 @@ export class OptionQuotesService {
     private readonly cache: MarketCache,
     private readonly quality: DataQualityService,
   ) {
-    this.batcher = new MicroBatcher((symbols, scope) => this.gateway.for(scope).snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
+    this.batcher = new MicroBatcher((symbols) => this.gateway.snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
   }
 
-  async quote(rawSymbol: string, maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<OptionQuoteResult>> {
+  async quote(rawSymbol: string, maxAgeSeconds?: number): Promise<Attributed<OptionQuoteResult>> {
     const contract = requireOccSymbol(rawSymbol);
     const market = this.clock.status();
-    const r = await this.load(contract, market, { maxAgeSeconds, scope });
+    const r = await this.load(contract, market, { maxAgeSeconds });
     return new Attributed(withTerms(contract, r.sourced.value), r.sourced.provenance, r.cache, await market);
   }
 
-  async batch(rawSymbols: string[], maxAgeSeconds?: number, scope?: RequestScope): Promise<Attributed<OptionBatchResult>> {
+  async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<OptionBatchResult>> {
     const max = this.config.optionsBatchMaxContracts;
     if (rawSymbols.length > max) {
       throw new AppError('REQUEST_SIZE_EXCEEDED', {
@@ -87,7 +85,7 @@ export class OptionQuotesService {
     const marketP = this.clock.status();
     const batch = await settleBatch(
       contracts,
-      (contract) => this.load(contract, marketP, { maxAgeSeconds, scope }),
+      (contract) => this.load(contract, marketP, { maxAgeSeconds }),
       (e): e is ContractMissing => e instanceof ContractMissing,
     );
     const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
@@ -114,7 +112,7 @@ export class OptionQuotesService {
     const feed = this.config.alpaca.optionsFeed;
     const ttl = market.then((m) => this.cache.ttlSeconds('option_quote', m));
     return this.cache.through({ key: cacheKeys.option(feed, contract.symbol), ttl, ...asked }, async () => {
-      const { item, provenance } = await this.batcher.load(contract.symbol, asked.scope);
+      const { item, provenance } = await this.batcher.load(contract.symbol);
       if (!usable(item)) throw new ContractMissing(contract, feed, item, { ...provenance, dataTimestamp: null });
       const at = this.quality.moment((await market) === 'open');
       const quality = this.quality.of(optionSnapshotFlags(this.quality.checks, item, at));

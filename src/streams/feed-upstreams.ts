@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { MarketStreamGateway, type UpstreamStreamListener, type UpstreamStreamProblem } from '../alpaca/market-stream.port.js';
 import { TradeUpdatesGateway } from '../alpaca/trade-updates.port.js';
 import type { FeedData, FeedStream, FeedSubscription } from './stream-feed.js';
+import { runOutsideScope } from '../core/telemetry/request-scope.js';
 
 /** What an upstream socket tells the feed that opened it. */
 export interface FeedUpstreamListener {
@@ -20,6 +21,9 @@ export interface FeedUpstream {
  * Opens the upstream of a feed stream through the right port: market data through
  * MarketStreamGateway, `orders` through TradeUpdatesGateway (which has nothing to subscribe to
  * beyond `trade_updates`: its `update` is a no-op; the feed opens it while the account is wanted).
+ * A socket is shared and outlives whatever opened it (often an SSE request's subscribe): it is
+ * opened outside any request's scope, else its handshakes, reconnects and their timers would carry
+ * that request's id on every later log line.
  */
 @Injectable()
 export class FeedUpstreams {
@@ -29,6 +33,10 @@ export class FeedUpstreams {
   ) {}
 
   open(stream: FeedStream, listener: FeedUpstreamListener): FeedUpstream {
+    return runOutsideScope(() => this.openUnscoped(stream, listener));
+  }
+
+  private openUnscoped(stream: FeedStream, listener: FeedUpstreamListener): FeedUpstream {
     if (stream !== 'orders') return this.market.open(stream, listener);
     const upstream = this.tradeUpdates.open({
       data: (updates, receivedAt) => listener.data(updates.map((data) => ({ type: 'order_update', symbol: data.symbol, data })), receivedAt),

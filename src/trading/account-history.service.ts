@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { AppError } from '../core/errors/app-error.js';
@@ -28,11 +27,11 @@ function refuse(field: string, problem: string): AppError {
 export class AccountHistoryService {
   constructor(private readonly gateway: TradingGateway) {}
 
-  async activities(q: ActivitiesQueryDto, scope?: RequestScope): Promise<Attributed<ActivitiesPage>> {
+  async activities(q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
     // TR-SPEC getAccountActivities: category "Cannot be used with activity_types".
     if (q.activity_types !== undefined && q.category !== undefined) throw refuse('category', 'category cannot be combined with activity_types');
     assertOrderedRange(q.after, q.until);
-    const page = await this.gateway.for(scope).activities({ ...q });
+    const page = await this.gateway.activities({ ...q });
     const activities = page.value;
     const full = activities.length > 0 && activities.length === (q.page_size ?? MAX_ACTIVITIES_PAGE);
     const last = activities[activities.length - 1]?.['id'];
@@ -42,10 +41,10 @@ export class AccountHistoryService {
     });
   }
 
-  async portfolioHistory(q: PortfolioHistoryQueryDto, scope?: RequestScope): Promise<Attributed<TradingObject>> {
+  async portfolioHistory(q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {
     // TR-SPEC: "Only two of start, end and period can be specified at the same time."
     if (q.period !== undefined && q.start !== undefined && q.end !== undefined) throw refuse('period', 'send at most two of period, start and end');
     assertOrderedRange(q.start, q.end);
-    return tradingAnswer(await this.gateway.for(scope).portfolioHistory({ ...q }));
+    return tradingAnswer(await this.gateway.portfolioHistory({ ...q }));
   }
 }

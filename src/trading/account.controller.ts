@@ -1,7 +1,6 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles, CurrentScope } from '../core/identity/auth.decorators.js';
+import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
@@ -27,39 +26,39 @@ export class AccountController {
   @ApiOperation({ summary: 'The Alpaca account (paper or live, see metadata.trading_mode). Never cached.' })
   @ApiEnvelope(AccountDto)
   @ApiErrors(...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  account(@CurrentScope() scope: RequestScope | undefined): Promise<Attributed<TradingObject>> {
-    return this.reads.account(scope);
+  account(): Promise<Attributed<TradingObject>> {
+    return this.reads.account();
   }
 
   @Get('positions')
   @ApiOperation({ summary: 'Open positions. Never cached.' })
   @ApiEnvelope(PositionDto)
   @ApiErrors(...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  positions(@CurrentScope() scope: RequestScope | undefined): Promise<Attributed<TradingObject[]>> {
-    return this.reads.positions(scope);
+  positions(): Promise<Attributed<TradingObject[]>> {
+    return this.reads.positions();
   }
 
   @Get('positions/:symbol')
   @ApiOperation({ summary: 'One open position.' })
   @ApiEnvelope(PositionDto)
   @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  position(@Param() p: PositionParamDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<TradingObject>> {
-    return this.reads.position(p.symbol, scope);
+  position(@Param() p: PositionParamDto): Promise<Attributed<TradingObject>> {
+    return this.reads.position(p.symbol);
   }
 
   @Get('account/activities')
   @ApiOperation({ summary: 'Account activities (fills, dividends, fees...), one Alpaca page per call; follow page_info.next_page_token. Never cached.' })
   @ApiEnvelope(ActivitiesPageDto)
   @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  activities(@Query() q: ActivitiesQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<ActivitiesPage>> {
-    return this.history.activities(q, scope);
+  activities(@Query() q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
+    return this.history.activities(q);
   }
 
   @Get('account/portfolio-history')
   @ApiOperation({ summary: 'Equity and P/L time series exactly as Alpaca computed them (null points kept). Never cached.' })
   @ApiEnvelope(PortfolioHistoryDto)
   @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  portfolioHistory(@Query() q: PortfolioHistoryQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<TradingObject>> {
-    return this.history.portfolioHistory(q, scope);
+  portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {
+    return this.history.portfolioHistory(q);
   }
 }

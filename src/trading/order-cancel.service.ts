@@ -29,7 +29,7 @@ export class OrderCancelService {
     await this.audit.recordOrRefuse({ action: 'order_cancel_requested', resource, outcome: 'pending', caller });
     let accepted: Sourced<null>;
     try {
-      accepted = await this.gateway.for(caller.scope).cancelOrder(id);
+      accepted = await this.gateway.cancelOrder(id);
     } catch (e: unknown) {
       const outcome = e instanceof AppError ? e.code : 'error';
       await this.audit.recordBestEffort({ action: 'order_cancel_rejected', resource, outcome, caller });
@@ -56,7 +56,7 @@ export class OrderCancelService {
       resource: 'orders:open',
       caller,
       key: 'id',
-      send: () => this.gateway.for(caller.scope).cancelAllOrders(),
+      send: () => this.gateway.cancelAllOrders(),
     });
   }
 }

@@ -1,4 +1,3 @@
-import { requestFieldsOf } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
@@ -83,7 +82,7 @@ export class OrderReplaceService {
     const known = this.memory.get(key);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw this.conflict(key, known.orderId);
-      const order = await this.gateway.for(caller.scope).order(known.orderId);
+      const order = await this.gateway.order(known.orderId);
       await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource, outcome: 'replayed', caller, details: { client_order_id: key, new_order_id: known.orderId } });
       return { order, clientOrderId: key, replayed: true, reconciled: false };
     }
@@ -91,7 +90,7 @@ export class OrderReplaceService {
     await this.audit.recordOrRefuse({ action: 'order_replace_requested', resource, outcome: 'pending', caller, details: { replace: request } });
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.for(caller.scope).replaceOrder(orderId, request);
+      order = await this.gateway.replaceOrder(orderId, request);
     } catch (e: unknown) {
       return this.onFailure(e, orderId, request, fingerprint, caller);
     }
@@ -132,8 +131,8 @@ export class OrderReplaceService {
    */
   private async replayFromAlpaca(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller, duplicateKey: boolean): Promise<ReplaceResult | null> {
     const key = request.client_order_id;
-    const existing = duplicateKey ? await this.gateway.for(caller.scope).orderByClientId(key) : await this.findByKey(key, caller).catch((e: unknown) => {
-      this.logger.event('debug', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e), ...requestFieldsOf(caller.scope) });
+    const existing = duplicateKey ? await this.gateway.orderByClientId(key) : await this.findByKey(key).catch((e: unknown) => {
+      this.logger.event('debug', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
       return null;
     });
     if (existing === null) return null;
@@ -153,14 +152,14 @@ export class OrderReplaceService {
     const key = request.client_order_id;
     let settled: Settled | null;
     try {
-      settled = await this.settle(orderId, key, caller);
+      settled = await this.settle(orderId, key);
     } catch (e: unknown) {
-      this.logger.event('warn', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e), ...requestFieldsOf(caller.scope) });
+      this.logger.event('warn', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
       settled = null;
     }
     if (settled !== null && 'found' in settled) {
       if (!isThisReplacement(settled.found.value, orderId, request)) throw this.conflict(key, text(settled.found.value['id']));
-      this.logger.event('warn', 'order_replace_reconciled', { order_id: orderId, client_order_id: key, cause: cause.code, ...requestFieldsOf(caller.scope) });
+      this.logger.event('warn', 'order_replace_reconciled', { order_id: orderId, client_order_id: key, cause: cause.code });
       return this.accepted(settled.found, orderId, fingerprint, caller, true);
     }
     if (settled !== null) return this.notReplaced(orderId, key, caller, cause, settled.replacedBy);
@@ -179,21 +178,21 @@ export class OrderReplaceService {
    * replaced_by (ours, or another request's); else, unless it is still pending_replace, nothing
    * was replaced. Null: not settled yet.
    */
-  private async settle(orderId: string, key: string, caller: Caller): Promise<Settled | null> {
-    const byKey = await this.findByKey(key, caller);
+  private async settle(orderId: string, key: string): Promise<Settled | null> {
+    const byKey = await this.findByKey(key);
     if (byKey !== null) return { found: byKey };
-    const old = await this.gateway.for(caller.scope).order(orderId);
+    const old = await this.gateway.order(orderId);
     const replacedBy = text(old.value['replaced_by']);
     if (replacedBy !== null) {
-      const newer = await this.gateway.for(caller.scope).order(replacedBy);
+      const newer = await this.gateway.order(replacedBy);
       return newer.value['client_order_id'] === key ? { found: newer } : { replacedBy };
     }
     return old.value['status'] === 'pending_replace' ? null : { replacedBy: null };
   }
 
-  private async findByKey(key: string, caller: Caller): Promise<Sourced<TradingObject> | null> {
+  private async findByKey(key: string): Promise<Sourced<TradingObject> | null> {
     try {
-      return await this.gateway.for(caller.scope).orderByClientId(key);
+      return await this.gateway.orderByClientId(key);
     } catch (e: unknown) {
       if (e instanceof AppError && e.code === 'ORDER_NOT_FOUND') return null;
       throw e;
@@ -222,7 +221,7 @@ export class OrderReplaceService {
       });
     } catch (e: unknown) {
       // The replacement exists: the client must hear so. The gap is loud in the log.
-      this.logger.event('error', 'audit_write_failed_after_order', { order_id: orderId, new_order_id: newId, error: e instanceof Error ? e.message : String(e), ...requestFieldsOf(caller.scope) });
+      this.logger.event('error', 'audit_write_failed_after_order', { order_id: orderId, new_order_id: newId, error: e instanceof Error ? e.message : String(e) });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
   }

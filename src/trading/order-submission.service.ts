@@ -1,4 +1,3 @@
-import { requestFieldsOf } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
@@ -97,7 +96,7 @@ export class OrderSubmissionService {
     }
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.for(caller.scope).submitOrder(request);
+      order = await this.gateway.submitOrder(request);
     } catch (e: unknown) {
       return this.onSubmitFailure(e, request, { fingerprint, claim }, caller);
     }
@@ -106,7 +105,7 @@ export class OrderSubmissionService {
 
   /** A repeat of a body whose order is known: that order as it reads now, nothing sent. */
   private async replayKnown(key: string, orderId: string, caller: Caller): Promise<SubmissionResult> {
-    const order = await this.gateway.for(caller.scope).order(orderId);
+    const order = await this.gateway.order(orderId);
     await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: orderId } });
     return { order, clientOrderId: key, replayed: true, reconciled: false };
   }
@@ -149,8 +148,8 @@ export class OrderSubmissionService {
     for (const delay of RECONCILE_DELAYS_MS) {
       await sleep(delay);
       try {
-        const found = await this.gateway.for(caller.scope).orderByClientId(key);
-        this.logger.event('warn', 'order_reconciled', { client_order_id: key, cause: cause.code, ...requestFieldsOf(caller.scope) });
+        const found = await this.gateway.orderByClientId(key);
+        this.logger.event('warn', 'order_reconciled', { client_order_id: key, cause: cause.code });
         return await this.accepted(found, request, fingerprint, caller, true);
       } catch (e: unknown) {
         absentCount = e instanceof AppError && e.code === 'ORDER_NOT_FOUND' ? absentCount + 1 : 0;
@@ -182,7 +181,7 @@ export class OrderSubmissionService {
   private async replayFromAlpaca(request: OrderRequest, sent: Sent, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const { fingerprint, claim } = sent;
-    const existing = await this.gateway.for(caller.scope).orderByClientId(key);
+    const existing = await this.gateway.orderByClientId(key);
     if (claim.kind !== 'same' && !sameOrder(existing.value, request)) {
       // Our claim named a body Alpaca never took under this key: it must not make a later repeat a "replay".
       await this.releaseOwn(claim, key, fingerprint);
@@ -201,7 +200,7 @@ export class OrderSubmissionService {
       await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), caller, details: { order_id: orderId, reconciled } });
     } catch (e: unknown) {
       // The order exists: the client must hear so. The gap is loud in the log.
-      this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e), ...requestFieldsOf(caller.scope) });
+      this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e) });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
   }

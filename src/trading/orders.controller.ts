@@ -1,8 +1,7 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentCaller, Roles, CurrentScope } from '../core/identity/auth.decorators.js';
+import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
 import type { Caller } from '../core/identity/caller.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
@@ -35,16 +34,16 @@ export class OrdersController {
   @ApiOperation({ summary: 'Orders, filtered like Alpaca (status, limit 1..500, after, until, direction, symbols).' })
   @ApiEnvelope(OrderDto)
   @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  list(@Query() q: OrdersQueryDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<TradingObject[]>> {
-    return this.reads.orders(q, scope);
+  list(@Query() q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
+    return this.reads.orders(q);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One order by id.' })
   @ApiEnvelope(OrderDto)
   @ApiErrors('ORDER_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
-  one(@Param() p: OrderIdParamDto, @CurrentScope() scope: RequestScope | undefined): Promise<Attributed<TradingObject>> {
-    return this.reads.order(p.id, scope);
+  one(@Param() p: OrderIdParamDto): Promise<Attributed<TradingObject>> {
+    return this.reads.order(p.id);
   }
 
   @Post()

@@ -61,7 +61,7 @@ export class PositionsService {
     await this.audit.recordOrRefuse({ action: 'position_close_requested', resource, outcome: 'pending', caller, details: { ...query } });
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.for(caller.scope).closePosition(symbol, query);
+      order = await this.gateway.closePosition(symbol, query);
     } catch (e: unknown) {
       throw await this.failed(e, 'position_close_outcome', resource, caller, `GET /api/v1/positions/${symbol} and GET /api/v1/orders?status=all`);
     }
@@ -78,7 +78,7 @@ export class PositionsService {
       caller,
       key: 'symbol',
       details: { cancel_orders: cancelOrders ?? null },
-      send: () => this.gateway.for(caller.scope).closeAllPositions(cancelOrders),
+      send: () => this.gateway.closeAllPositions(cancelOrders),
     });
   }
 
@@ -88,7 +88,7 @@ export class PositionsService {
     await this.audit.recordOrRefuse({ action: 'option_exercise_requested', resource, outcome: 'pending', caller });
     let accepted: Sourced<null>;
     try {
-      accepted = await this.gateway.for(caller.scope).exercise(symbol);
+      accepted = await this.gateway.exercise(symbol);
     } catch (e: unknown) {
       if (e instanceof UpstreamError && e.upstreamStatus === 403 && NO_POSITION.test(e.upstreamMessage ?? '')) {
         await this.audit.recordBestEffort({ action: 'option_exercise_outcome', resource, outcome: 'POSITION_NOT_FOUND', caller, details: { upstream_status: 403 } });

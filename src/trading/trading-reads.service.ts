@@ -1,4 +1,3 @@
-import type { RequestScope } from '../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed, NEVER_CACHED } from '../core/attribution/provenance.js';
 import type { Sourced } from '../alpaca/market-data.gateway.js';
@@ -17,24 +16,24 @@ export function tradingAnswer<T>(s: Sourced<T>): Attributed<T> {
 export class TradingReadsService {
   constructor(private readonly gateway: TradingGateway) {}
 
-  async account(scope?: RequestScope): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.for(scope).account());
+  async account(): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.account());
   }
 
-  async positions(scope?: RequestScope): Promise<Attributed<TradingObject[]>> {
-    return tradingAnswer(await this.gateway.for(scope).positions());
+  async positions(): Promise<Attributed<TradingObject[]>> {
+    return tradingAnswer(await this.gateway.positions());
   }
 
-  async position(symbol: string, scope?: RequestScope): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.for(scope).position(symbol));
+  async position(symbol: string): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.position(symbol));
   }
 
-  async orders(q: OrdersQueryDto, scope?: RequestScope): Promise<Attributed<TradingObject[]>> {
+  async orders(q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
     assertOrderedRange(q.after, q.until);
-    return tradingAnswer(await this.gateway.for(scope).orders(q));
+    return tradingAnswer(await this.gateway.orders(q));
   }
 
-  async order(id: string, scope?: RequestScope): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.for(scope).order(id));
+  async order(id: string): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.order(id));
   }
 }

@@ -28,7 +28,7 @@ async function abandonQuoteRequest(gw: Gateway, requestId: string): Promise<void
   await closed;
 }
 
-describe('a client that leaves before the answer (default: no request scope)', () => {
+describe('a client that leaves before the answer (one line)', () => {
   it('still leaves exactly one http_request_aborted line with its request id, and no access line', async () => {
     const gw = await startGateway();
     try {

@@ -314,6 +314,26 @@ describe('Server-Sent Events', () => {
     await eventually(() => expect(gw.emulator.streamOpenCount()).toBe(0));
   });
 
+  it('the upstream socket an SSE request opened is not that request\'s: its lines after the request ended (drop, reconnect) name no request', async () => {
+    const stream = await sse('/api/v1/stream/events?quotes=AAPL', bearer(['viewer']));
+    const requestId = stream.res.headers['x-request-id'];
+    expect(typeof requestId).toBe('string');
+    await eventually(() => expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription.quotes).toEqual(['AAPL']));
+    // A WebSocket client keeps the upstream wanted once the SSE request has ended.
+    const c = await client(bearer(['viewer']));
+    await c.nextOfType('authenticated');
+    await subscribed(c, { quotes: ['AAPL'] });
+    stream.res.destroy();
+    await eventually(() => expect(gw.logs.some((l) => l['message'] === 'http_request_aborted' && l['request_id'] === requestId)).toBe(true));
+    const from = gw.logs.length;
+    gw.emulator.streamDropAll();
+    await c.nextOfType('gap');
+    await eventually(() => expect(gw.logs.slice(from).some((l) => l['message'] === 'upstream_stream_connecting')).toBe(true), 5000);
+    const later = gw.logs.slice(from).filter((l) => typeof l['message'] === 'string' && l['message'].startsWith('upstream_stream_'));
+    expect(later.map((l) => l['message'])).toEqual(expect.arrayContaining(['upstream_stream_interrupted', 'upstream_stream_connecting']));
+    for (const l of later) expect({ line: l['message'], request_id: l['request_id'] }).toEqual({ line: l['message'], request_id: undefined });
+  }, 30_000);
+
   it('bad requests are ordinary catalog errors before the stream starts', async () => {
     const viewerOnOptions = await gw.anon().get('/api/v1/stream/events').query({ option_quotes: CONTRACT }).set(bearer(['viewer']));
     expect(viewerOnOptions.status).toBe(403);

@@ -162,7 +162,7 @@ describe('tracing off (no OTEL_* set)', () => {
     }
   });
 
-  it('without any AsyncLocalStorage scope (the default), the request is handed down: upstream lines of a miss, a retry and a batch name it', async () => {
+  it('the request rides on its AsyncLocalStorage scope: upstream lines of a miss, a retry and a batch name it', async () => {
     const gw = await startGateway({ ALPACA_RETRY_MAX_ATTEMPTS: '2' });
     try {
       gw.emulator.injectFault({ host: 'data', kind: 'status', status: 503, path: QUOTES, times: 1 });
@@ -184,7 +184,23 @@ describe('tracing off (no OTEL_* set)', () => {
     }
   });
 
-  it('every kind of route hands its request down: the upstream lines of each request name it', async () => {
+  it('the market clock\'s shared refresh, started by a request, names none (the request\'s own call does)', async () => {
+    const gw = await startGateway();
+    try {
+      // A fresh gateway: the quote's TTL needs the clock, so this request starts its refresh.
+      const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      const requestId = res.headers['x-request-id'];
+      expect(gw.emulator.requestsTo('/v2/clock', 'trading')).toHaveLength(1);
+      const clock = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['endpoint'] === '/v2/clock');
+      expect(clock.map((l) => l['request_id'])).toEqual([undefined]);
+      const quote = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['endpoint'] === QUOTES);
+      expect(quote.map((l) => l['request_id'])).toEqual([requestId]);
+    } finally {
+      await gw.close();
+    }
+  });
+
+  it('every kind of route runs in its request\'s scope: the upstream lines of each request name it', async () => {
     const gw = await startGateway();
     const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'scope-trader' })}` };
     try {

@@ -3,7 +3,8 @@ import type { RequestScope } from '../telemetry/request-scope.js';
 
 /**
  * What our middleware learns about a request before any handler runs: its scope (id, trace, what
- * has been done for it), which controllers hand down to the code that works for the request.
+ * has been done for it). Code working for the request reads it with `currentScope()`; this slot is
+ * for the code that has the Express request in hand (the filter, refusals).
  */
 export type RequestContext = RequestScope;
 

@@ -99,7 +99,9 @@ export class MarketCache {
    * The cached answer when there is one no older than `maxAgeSeconds` (if given), else a load
    * shared with any concurrent caller of the same key, stored for `ttlSeconds` (0: not stored).
    */
-  async through<T>({ key, ttl, maxAgeSeconds, scope = currentScope() }: Lookup, load: () => Promise<SourcedValue<T>>): Promise<CacheResult<T>> {
+  async through<T>({ key, ttl, maxAgeSeconds }: Lookup, load: () => Promise<SourcedValue<T>>): Promise<CacheResult<T>> {
+    // The request asking (none for a background refresh); a shared load runs in the first asker's.
+    const scope = currentScope();
     // The lookup's span (tracing on) and the request's record of it (for an aborted request's line).
     const span = childSpan('cache.lookup', SpanKind.INTERNAL, { [ATTR.cacheKey]: key }, scope);
     const live = this.streamed.get(key) as SourcedValue<T> | undefined;
@@ -192,15 +194,13 @@ export class MarketCache {
   }
 }
 
-/** One cache lookup: what is asked for, how long an answer may live and be, and for which request. */
+/** One cache lookup: what is asked for, and how long an answer may live and be. */
 export interface Lookup {
   key: string;
   /** Seconds an answer loaded now is kept (0: not stored); may still be on its way (it depends on the market clock). */
   ttl: number | Promise<number>;
   /** The client's `max_age_seconds`: an older cached answer is not good enough. */
   maxAgeSeconds: number | undefined;
-  /** The request asking; its absence falls back to the AsyncLocalStorage scope (when requests run in one). */
-  scope?: RequestScope | undefined;
 }
 
 /** Ends a lookup's span with its result, and records the result on the request (and its server span). */

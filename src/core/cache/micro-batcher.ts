@@ -1,4 +1,4 @@
-import type { RequestScope } from '../telemetry/request-scope.js';
+import { currentScope, runInScope, type RequestScope } from '../telemetry/request-scope.js';
 import type { Provenance } from '../attribution/provenance.js';
 
 export interface BatchedItem<T> {
@@ -8,8 +8,8 @@ export interface BatchedItem<T> {
   provenance: Provenance;
 }
 
-/** Loads a batch for the request that opened it (its log lines and spans name that request). */
-export type BatchLoader<T> = (symbols: string[], scope: RequestScope | undefined) => Promise<{ value: Map<string, T>; provenance: Provenance }>;
+/** Loads a batch; run in the scope of the request that opened it (its log lines and spans name that request). */
+export type BatchLoader<T> = (symbols: string[]) => Promise<{ value: Map<string, T>; provenance: Provenance }>;
 
 interface Waiter<T> {
   resolve: (r: BatchedItem<T>) => void;
@@ -38,9 +38,9 @@ export class MicroBatcher<T> {
     private readonly maxBatch: number,
   ) {}
 
-  load(symbol: string, scope?: RequestScope): Promise<BatchedItem<T>> {
+  load(symbol: string): Promise<BatchedItem<T>> {
     return new Promise<BatchedItem<T>>((resolve, reject) => {
-      if (this.pending.size === 0) this.opener = scope;
+      if (this.pending.size === 0) this.opener = currentScope();
       const waiters = this.pending.get(symbol) ?? [];
       waiters.push({ resolve, reject });
       this.pending.set(symbol, waiters);
@@ -65,7 +65,9 @@ export class MicroBatcher<T> {
     this.pending = new Map();
     this.opener = undefined;
     if (batch.size === 0) return;
-    this.loader([...batch.keys()], opener).then(
+    // Whoever flushes (a timer set by a later request, or the request that filled the batch), the
+    // call is the opener's; a batch opened outside any request runs outside all of them.
+    runInScope(opener, () => this.loader([...batch.keys()])).then(
       ({ value, provenance }) => {
         for (const [symbol, waiters] of batch) for (const w of waiters) w.resolve({ item: value.get(symbol), provenance });
       },

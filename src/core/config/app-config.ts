@@ -115,8 +115,6 @@ export interface TelemetryConfig {
   serviceName: string;
   /** Send `traceparent` to Alpaca's hosts (TRACE_PROPAGATE_UPSTREAM). */
   propagateUpstream: boolean;
-  /** Requests run in an AsyncLocalStorage scope (LOG_REQUEST_SCOPE, or tracing on). */
-  requestScope: boolean;
 }
 
 export interface RateLimitConfig {

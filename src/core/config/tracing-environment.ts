@@ -36,15 +36,4 @@ export class TracingVariables {
    */
   @IsOptional() @Transform(toBool) @IsBoolean()
   TRACE_PROPAGATE_UPSTREAM: boolean = false;
-
-  /**
-   * Ours: also run every request in an AsyncLocalStorage scope, so that lines written where no
-   * request is handed down explicitly (a Redis or budget state change met while serving one) name
-   * it too. Off by default: the request's scope already goes explicitly from controllers through
-   * services, the cache and the adapter (upstream, retry, audit and order lines name it), and on
-   * Node 20 an AsyncLocalStorage hooks every async resource of the process (`npm run bench`: about
-   * 10 % of a cached quote's CPU). Tracing turns it on (spans of Redis and PostgreSQL need it).
-   */
-  @IsOptional() @Transform(toBool) @IsBoolean()
-  LOG_REQUEST_SCOPE: boolean = false;
 }

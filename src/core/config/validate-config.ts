@@ -74,7 +74,6 @@ function telemetryConfig(vars: EnvironmentVariables): TelemetryConfig {
     otlpTracesUrl: exporter === 'otlp' ? (endpoint ?? DEFAULT_OTLP_TRACES_URL) : null,
     serviceName: vars.OTEL_SERVICE_NAME,
     propagateUpstream: vars.TRACE_PROPAGATE_UPSTREAM,
-    requestScope: vars.LOG_REQUEST_SCOPE || exporter !== null,
   };
 }
 

@@ -1,8 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Request } from 'express';
 import { callerOf, type Caller } from './caller.js';
-import { getRequestContext } from '../attribution/request-context.js';
-import type { RequestScope } from '../telemetry/request-scope.js';
 import { getPrincipal, type Principal } from './principal.js';
 import type { Permission } from './roles.js';
 
@@ -27,13 +25,5 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
   getPrincipal(ctx.switchToHttp().getRequest<Request>()),
 );
 
-/** The caller as services take it: principal, request id and client address (see `Caller`). */
+/** The caller as services take it: principal and client address (see `Caller`). */
 export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => callerOf(ctx.switchToHttp().getRequest<Request>()));
-
-/**
- * The request's scope (id, trace), for reads that need no principal: services hand it to the cache
- * and the adapter, so that an upstream call's log lines and spans name the request that caused it.
- */
-export const CurrentScope = createParamDecorator((_data: unknown, ctx: ExecutionContext): RequestScope | undefined =>
-  getRequestContext(ctx.switchToHttp().getRequest<Request>()),
-);

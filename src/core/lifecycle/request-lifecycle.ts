@@ -3,7 +3,6 @@ import type { Request, Response } from 'express';
 import { assignRequestId } from '../attribution/request-id.js';
 import { setRequestContext } from '../attribution/request-context.js';
 import { pathOf } from '../errors/global-exception.filter.js';
-import { AppConfig } from '../config/app-config.js';
 import { AccessLog } from '../logging/access-log.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { routeLabel } from '../metrics/route-template.js';
@@ -27,14 +26,7 @@ export class RequestLifecycle {
     private readonly accessLog: AccessLog,
     private readonly metrics: GatewayMetrics,
     private readonly tracing: Tracing,
-    config: AppConfig,
-  ) {
-    // Spans need the scope to find their parent, however tracing was turned on.
-    this.scoped = config.telemetry.requestScope || tracing.enabled;
-  }
-
-  /** Whether `next` runs inside the AsyncLocalStorage scope (else only this layer and the request's slots know it). */
-  private readonly scoped: boolean;
+  ) {}
 
   /** Sets the request up, then runs `next` (the rest of the pipeline) inside its scope. */
   run(req: Request, res: Response, next: () => void): void {
@@ -68,8 +60,8 @@ export class RequestLifecycle {
       this.metrics.observeAbortedRequest(req.method, route);
       if (span !== null) this.tracing.endServerSpan(span, req.method, route, { status: null, errorCode: null, cache: scope.cache, aborted: true });
     });
-    if (this.scoped) runInScope(scope, next);
-    else next();
+    // Always: the adapter, the cache, the audit trail and the logger read the scope from here.
+    runInScope(scope, next);
   }
 }
 

@@ -1,4 +1,3 @@
-import type { RequestScope } from '../../core/telemetry/request-scope.js';
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus } from '../../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../../core/cache/market-cache.js';
@@ -34,16 +33,16 @@ export class PassThroughService {
     private readonly time: Clock,
   ) {}
 
-  /** One route's answer; `scope` is the request asking (the upstream call's log lines and spans name it). */
-  async serve<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>, q: Q, scope?: RequestScope): Promise<Attributed<D>> {
+  /** One route's answer. */
+  async serve<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>, q: Q): Promise<Attributed<D>> {
     const call = route.call(q);
     const market = this.clock.status();
     const feed = feedFor(route.operation, this.config);
     const key = keyOf(route.name, call, feed);
     const check = route.operation.quality;
-    const lookup = { key, ttl: this.ttl(route.cache, q.end, market), maxAgeSeconds: q.max_age_seconds, scope };
+    const lookup = { key, ttl: this.ttl(route.cache, q.end, market), maxAgeSeconds: q.max_age_seconds };
     const { sourced, cache } = await this.cache.through(lookup, async () => {
-      const loaded = await this.gateway.for(scope).call(route.operation, call);
+      const loaded = await this.gateway.call(route.operation, call);
       if (check === undefined) return loaded;
       // Market data is checked once per answer fetched, per symbol; the flags are cached with it.
       const perSymbol = check(loaded.value, this.quality.checks, this.quality.moment((await market) === 'open'));
