@@ -8,6 +8,7 @@ import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { Clock } from '../core/time/clock.js';
 import { StreamMetrics } from './stream-metrics.js';
 import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundFrame, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
 import { OrderChannel } from './order-channel.js';
@@ -73,6 +74,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     private readonly logger: WinstonLogger,
     private readonly orderAudit: OrderEventAudit,
     private readonly quality: DataQualityService,
+    private readonly clock: Clock,
     @Optional() fanOut?: FanOut,
   ) {
     // Tests hand in a FanOut whose slices they run themselves; Nest injects nothing here.
@@ -103,7 +105,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   open(sink: StreamSession['sink'], client: string): StreamSession {
     const { clientQueueMessages: messages, clientQueueBytes: bytes, slowClientCloseMs: slowCloseMs } = this.config.stream;
-    const session = new StreamSession(sink, client, { messages, bytes, slowCloseMs }, Date.now, (n) => this.metrics.dropped(n));
+    const session = new StreamSession(sink, client, { messages, bytes, slowCloseMs }, () => this.clock.now(), (n) => this.metrics.dropped(n));
     this.sessions.add(session);
     this.metrics.clients(sink.transport, 1);
     return session;
