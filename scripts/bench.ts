@@ -7,13 +7,14 @@
  *   3. 100 concurrent identical cold requests → upstream calls;
  *   4. latency of a cold batch of 20 symbols;
  *   5. a trader's order p50, quiet and during a flood of bad tokens from one client;
- *   6. stream fan-out: N clients x M symbols, client messages per second and tick-to-client latency.
+ *   6. stream fan-out: N clients x M symbols, client messages per second, tick-to-client latency and
+ *      CPU per client frame, against a bare `ws` broadcast server fed the same frames in the same run.
  * Everything runs on loopback: the project's Alpaca emulator (BENCH_UPSTREAM_LATENCY_MS, default
  * 50 ms), the gateway, and a load generator in a child process so it does not share the servers'
  * event loop. Durations and counts are bounded; it stops by itself.
  */
 import 'reflect-metadata';
-import { fork } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -443,50 +444,55 @@ async function main(): Promise<void> {
 
 const STREAM_CLIENTS = Number(process.env['BENCH_STREAM_CLIENTS'] ?? 1000);
 const STREAM_SYMBOLS = Number(process.env['BENCH_STREAM_SYMBOLS'] ?? 50);
+/** 2 frames/s x 50 symbols x 1000 clients = 100k client messages/s; BENCH_STREAM_FRAMES_PER_S=4 is the 200k rate. */
 const STREAM_FRAMES_PER_S = Number(process.env['BENCH_STREAM_FRAMES_PER_S'] ?? 2);
 const STREAM_SECONDS = Number(process.env['BENCH_STREAM_SECONDS'] ?? 5);
-/** One client frame in this many is parsed for its tick-to-client latency (parsing every one would load the child). */
-const LATENCY_SAMPLE_EVERY = 10;
+/** Frames sent before the measured window (the JIT compiles the fan-out path on them), for both servers. */
+const STREAM_WARMUP_S = Number(process.env['BENCH_STREAM_WARMUP_S'] ?? 1);
+/** The clients are spread over this many child processes, so that one client event loop is not the bottleneck. */
+const STREAM_CHILDREN = Number(process.env['BENCH_STREAM_CHILDREN'] ?? 4);
+const TIMESTAMP_KEY = '"timestamp":"';
 
 interface FanOutResult {
   messages: number;
+  frames: number;
   dropped: number;
   seconds: number;
-  p50: number;
-  p99: number;
-  samples: number;
+  /** Tick-to-client latency of every data frame received in the window (ms), from the first message's timestamp. */
+  latencies: number[];
+  /** One data frame as received (the bare server is fed this text, timestamps replaced). */
+  sample: string | null;
 }
 
-/** Child mode: N stream clients; reports once told to stop (over IPC). */
-async function streamChild(url: string, token: string, clients: number, symbols: string[]): Promise<void> {
+/**
+ * Child mode: N stream clients of the gateway (`gateway`: credentials on the upgrade, then a
+ * subscribe) or of the bare broadcast server (`bare`: nothing to send); reports when told to stop.
+ */
+async function streamChild(url: string, token: string, clients: number, symbols: string[], mode: string): Promise<void> {
   const { WebSocket } = await import('ws');
-  let messages = 0;
-  let dropped = 0;
+  const result: FanOutResult = { messages: 0, frames: 0, dropped: 0, seconds: 0, latencies: [], sample: null };
   let counting = false;
-  let frames = 0;
-  const latencies: number[] = [];
   let started = 0;
   const sockets = await Promise.all(
     Array.from({ length: clients }, () =>
       new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
-        const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${token}` } });
+        const ws = new WebSocket(url, mode === 'gateway' ? { headers: { Authorization: `Bearer ${token}` } } : {});
         ws.on('message', (data: Buffer) => {
           const text = data.toString('utf8');
           if (text.startsWith('[{"type":"subscription"')) return resolve(ws);
-          if (!counting) return;
+          if (!counting || (!text.startsWith('[{"type":"quote"') && !text.startsWith('[{"type":"dropped"'))) return;
           if (text.startsWith('[{"type":"dropped"')) {
-            dropped += (JSON.parse(text) as Array<{ count: number }>)[0]?.count ?? 0;
+            result.dropped += (JSON.parse(text) as Array<{ count: number }>)[0]?.count ?? 0;
             return;
           }
-          // A frame carries the client's messages of one upstream frame; count them without parsing.
-          messages += text.split('{"type":"quote"').length - 1;
-          frames += 1;
-          if (frames % LATENCY_SAMPLE_EVERY === 0) {
-            const t = (JSON.parse(text) as Array<{ timestamp?: string }>)[0]?.timestamp;
-            if (t !== undefined) latencies.push(Date.now() - Date.parse(t));
-          }
+          // A frame carries the client's messages of one upstream frame; counted and timed without parsing.
+          result.messages += text.split('{"type":"quote"').length - 1;
+          result.frames += 1;
+          result.sample ??= text;
+          const at = text.indexOf(TIMESTAMP_KEY) + TIMESTAMP_KEY.length;
+          result.latencies.push(Date.now() - Date.parse(text.slice(at, text.indexOf('"', at))));
         });
-        ws.on('open', () => ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols })));
+        ws.on('open', () => (mode === 'gateway' ? ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols })) : resolve(ws)));
         ws.on('error', reject);
       }),
     ),
@@ -498,56 +504,210 @@ async function streamChild(url: string, token: string, clients: number, symbols:
       started = Date.now();
     }
     if (m.stop === true) {
-      const seconds = (Date.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
-      const result: FanOutResult = { messages, dropped, seconds, p50: at(0.5), p99: at(0.99), samples: latencies.length };
+      result.seconds = (Date.now() - started) / 1000;
       for (const ws of sockets) ws.terminate();
       process.send?.(result, () => process.exit(0));
     }
   });
 }
 
-async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: string) => void): Promise<void> {
-  const symbols = Array.from({ length: STREAM_SYMBOLS }, (_, i) => symbolName(i));
-  const url = `ws://127.0.0.1:${port}/api/v1/stream`;
-  const child = fork(fileURLToPath(import.meta.url), ['streamload', url, token(['viewer']), String(STREAM_CLIENTS), symbols.join(',')], { stdio: 'inherit' });
-  const nextMessage = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
-  await nextMessage<{ ready: boolean }>();
-  // The upstream subscription is the union of everyone's; wait for Alpaca's (the emulator's) ack.
-  const deadline = Date.now() + 10_000;
-  while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  const template = { T: 'q', bx: 'V', bp: 100.01, bs: 3, ax: 'V', ap: 100.02, as: 1, c: ['R'], z: 'C' };
-  const cpuBefore = process.cpuUsage();
-  child.send({ start: true });
+/**
+ * Child mode: the bare `ws` broadcast server the gateway is measured against. A WebSocketServer on
+ * loopback (per-message deflate off, as the gateway's); what arrives on `/upstream` is sent as it
+ * is to every other connected client: no auth, no subscriptions, no queue. Reports its own CPU
+ * time over the window the parent marks, so both servers' CPU is measured the same way.
+ */
+async function bareStreamServer(): Promise<void> {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
+  await new Promise((r) => wss.once('listening', r));
+  wss.on('connection', (ws, req) => {
+    if (req.url !== '/upstream') return;
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      for (const client of wss.clients) if (client !== ws && client.readyState === 1) client.send(data, { binary: isBinary });
+    });
+  });
+  let cpuBefore = process.cpuUsage();
+  process.on('message', (m: { start?: boolean; stop?: boolean }) => {
+    if (m.start === true) cpuBefore = process.cpuUsage();
+    if (m.stop === true) {
+      const cpu = process.cpuUsage(cpuBefore);
+      process.send?.({ cpuMicros: cpu.user + cpu.system }, () => process.exit(0));
+    }
+  });
+  process.send?.({ port: (wss.address() as { port: number }).port });
+}
+
+interface FanOutFigure {
+  label: string;
+  messages: number;
+  offered: number;
+  frames: number;
+  dropped: number;
+  msgsPerS: number;
+  p50: number;
+  p99: number;
+  samples: number;
+  cpuMicrosPerFrame: number;
+  sample: string | null;
+}
+
+/**
+ * One measured fan-out: STREAM_CHILDREN client processes connect to `url`; `publish(i)` sends
+ * upstream frame i (its timestamp taken as it is sent) on a fixed schedule, warm-up first;
+ * `cpu` measures the server's CPU over the window.
+ */
+async function fanOutRun(opts: {
+  label: string;
+  url: string;
+  mode: 'gateway' | 'bare';
+  symbols: string[];
+  ready: () => Promise<void>;
+  publish: (timestamp: string) => void;
+  cpu: { start: () => void; stop: () => Promise<number> };
+}): Promise<FanOutFigure> {
+  const perChild = Math.ceil(STREAM_CLIENTS / STREAM_CHILDREN);
+  const children = Array.from({ length: STREAM_CHILDREN }, (_, i) =>
+    fork(fileURLToPath(import.meta.url), ['streamload', opts.url, token(['viewer']), String(Math.min(perChild, STREAM_CLIENTS - i * perChild)), opts.symbols.join(','), opts.mode], {
+      stdio: 'inherit',
+    }),
+  );
+  const nextMessage = <T>(child: ChildProcess): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
+  await Promise.all(children.map((c) => nextMessage<{ ready: boolean }>(c)));
+  await opts.ready();
+  const schedule = async (frames: number): Promise<void> => {
+    const started = Date.now();
+    for (let i = 0; i < frames; i += 1) {
+      const wait = started + (i * 1000) / STREAM_FRAMES_PER_S - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      opts.publish(new Date().toISOString().replace('Z', '000000Z'));
+    }
+  };
+  await schedule(Math.round(STREAM_WARMUP_S * STREAM_FRAMES_PER_S));
+  await new Promise((r) => setTimeout(r, 500));
+  opts.cpu.start();
+  for (const c of children) c.send({ start: true });
   const frames = STREAM_FRAMES_PER_S * STREAM_SECONDS;
-  const started = Date.now();
-  for (let i = 0; i < frames; i += 1) {
-    const due = started + (i * 1000) / STREAM_FRAMES_PER_S;
-    const wait = due - Date.now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const t = new Date().toISOString().replace('Z', '000000Z');
-    emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t })));
-  }
+  await schedule(frames);
   // Let the last frame drain (bounded), then collect.
   await new Promise((r) => setTimeout(r, 1000));
-  const resultP = nextMessage<FanOutResult>();
-  child.send({ stop: true });
-  const r = await resultP;
-  const cpu = process.cpuUsage(cpuBefore);
-  const offered = frames * STREAM_SYMBOLS * STREAM_CLIENTS;
-  line(
-    `6. stream fan-out: ${STREAM_CLIENTS} clients x ${STREAM_SYMBOLS} symbols, ${STREAM_FRAMES_PER_S} upstream frames/s for ${STREAM_SECONDS} s ` +
-      `over ${emulator.streamOpenCount('/v2/iex')} upstream socket(s): ${r.messages} of ${offered} client messages delivered ` +
-      `(${(r.messages / r.seconds).toFixed(0)} msg/s), ${r.dropped} reported dropped; tick-to-client p50 ${r.p50} ms, p99 ${r.p99} ms ` +
-      `(${r.samples} samples); gateway+emulator CPU ${((cpu.user + cpu.system) / 1000 / r.seconds / 10).toFixed(0)} % of one core`,
+  const cpuMicros = await opts.cpu.stop();
+  const results = await Promise.all(
+    children.map((c) => {
+      const r = nextMessage<FanOutResult>(c);
+      c.send({ stop: true });
+      return r;
+    }),
   );
+  const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const sum = (pick: (r: FanOutResult) => number): number => results.reduce((n, r) => n + pick(r), 0);
+  const messages = sum((r) => r.messages);
+  const clientFrames = sum((r) => r.frames);
+  return {
+    label: opts.label,
+    messages,
+    offered: frames * opts.symbols.length * STREAM_CLIENTS,
+    frames: clientFrames,
+    dropped: sum((r) => r.dropped),
+    // Per second of feeding: the frames of the window are all sent within STREAM_SECONDS (the drain after it adds none).
+    msgsPerS: messages / STREAM_SECONDS,
+    p50: at(0.5),
+    p99: at(0.99),
+    samples: latencies.length,
+    cpuMicrosPerFrame: cpuMicros / Math.max(1, clientFrames),
+    sample: results.find((r) => r.sample !== null)?.sample ?? null,
+  };
+}
+
+/**
+ * 6. Stream fan-out, the gateway against a bare `ws` broadcast server in the same run: N clients
+ * (over STREAM_CHILDREN processes) each get every upstream frame of M quotes. The gateway's clients
+ * subscribe to the M symbols and the emulator pushes the frames through its one upstream socket;
+ * the bare server (a child process) is fed, over a WebSocket, the very text a gateway client
+ * received, timestamps renewed, and sends it to everyone. CPU per client frame: the gateway's
+ * process (gateway and emulator) and the bare server's process, over the same window.
+ */
+async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: string) => void): Promise<void> {
+  const symbols = Array.from({ length: STREAM_SYMBOLS }, (_, i) => symbolName(i));
+  const template = { T: 'q', bx: 'V', bp: 100.01, bs: 3, ax: 'V', ap: 100.02, as: 1, c: ['R'], z: 'C' };
+  let cpuBefore = process.cpuUsage();
+  const gw = await fanOutRun({
+    label: 'gateway',
+    url: `ws://127.0.0.1:${port}/api/v1/stream`,
+    mode: 'gateway',
+    symbols,
+    // The upstream subscription is the union of everyone's; wait for Alpaca's (the emulator's) ack.
+    ready: async () => {
+      const deadline = Date.now() + 10_000;
+      while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    publish: (t) => void emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t }))),
+    cpu: {
+      start: () => (cpuBefore = process.cpuUsage()),
+      stop: () => {
+        const cpu = process.cpuUsage(cpuBefore);
+        return Promise.resolve(cpu.user + cpu.system);
+      },
+    },
+  });
+  const upstreams = emulator.streamOpenCount('/v2/iex');
+  if (gw.sample === null) throw new Error('the gateway delivered no stream frame to copy for the bare server');
+  // The text a gateway client got, split at its tick timestamp and received_at (each the same in every message).
+  const sample = gw.sample;
+  const stamp = (key: string): string => {
+    const at = sample.indexOf(`"${key}":"`) + key.length + 4;
+    return sample.slice(at, sample.indexOf('"', at));
+  };
+  const parts = sample.split(stamp('timestamp')).map((p) => p.split(stamp('received_at')));
+
+  const { WebSocket } = await import('ws');
+  const server = fork(fileURLToPath(import.meta.url), ['bareserver'], { stdio: 'inherit' });
+  const fromServer = <T>(): Promise<T> => new Promise((resolve) => server.once('message', (m) => resolve(m as T)));
+  const { port: barePort } = await fromServer<{ port: number }>();
+  const upstream = new WebSocket(`ws://127.0.0.1:${barePort}/upstream`);
+  await new Promise((resolve, reject) => upstream.once('open', resolve).once('error', reject));
+  const bare = await fanOutRun({
+    label: 'bare ws',
+    url: `ws://127.0.0.1:${barePort}/`,
+    mode: 'bare',
+    symbols,
+    ready: () => Promise.resolve(),
+    publish: (t) => {
+      const received = new Date().toISOString();
+      upstream.send(parts.map((p) => p.join(received)).join(t));
+    },
+    cpu: {
+      start: () => server.send({ start: true }),
+      stop: async () => {
+        const done = fromServer<{ cpuMicros: number }>();
+        server.send({ stop: true });
+        return (await done).cpuMicros;
+      },
+    },
+  });
+  upstream.terminate();
+
+  line(
+    `6. stream fan-out: ${STREAM_CLIENTS} clients (${STREAM_CHILDREN} processes) x ${STREAM_SYMBOLS} symbols, ${STREAM_FRAMES_PER_S} upstream frames/s ` +
+      `(${STREAM_FRAMES_PER_S * STREAM_SYMBOLS * STREAM_CLIENTS} client msgs/s offered) for ${STREAM_SECONDS} s after ${STREAM_WARMUP_S} s of warm-up; ` +
+      `gateway over ${upstreams} upstream socket(s), bare ws fed the same frame text:`,
+  );
+  for (const f of [gw, bare]) {
+    line(
+      `   ${f.label.padEnd(8)} ${f.messages} of ${f.offered} messages delivered (${f.msgsPerS.toFixed(0)} msg/s), ${f.dropped} reported dropped; ` +
+        `tick-to-client p50 ${f.p50} ms, p99 ${f.p99} ms (${f.samples} frames); CPU ${f.cpuMicrosPerFrame.toFixed(1)} us per client frame`,
+    );
+  }
+  line(`   gateway/bare: p99 x${(gw.p99 / bare.p99).toFixed(2)}, p50 x${(gw.p50 / bare.p50).toFixed(2)}, CPU per client frame x${(gw.cpuMicrosPerFrame / bare.cpuMicrosPerFrame).toFixed(2)}`);
 }
 
 if (process.argv[2] === 'streamload') {
-  void streamChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? 1), (process.argv[6] ?? '').split(','));
+  void streamChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? 1), (process.argv[6] ?? '').split(','), process.argv[7] ?? 'gateway');
+} else if (process.argv[2] === 'bareserver') {
+  void bareStreamServer();
 } else if (process.argv[2] === 'load') {
   void loadChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? DURATION_MS), Number(process.argv[6] ?? CONCURRENCY)).then((r) => {
     process.send?.(r);

@@ -3,7 +3,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { grants, type Permission } from '../core/identity/roles.js';
 import type { Principal } from '../core/identity/principal.js';
 import type { FeedData } from './stream-feed.js';
-import { errorMessage, OutboundMessage } from './stream-protocol.js';
+import { errorMessage, OutboundFrame, OutboundMessage } from './stream-protocol.js';
 import type { StreamSession } from './stream-session.js';
 
 /** trader reads and writes trading, admin reads it (roles.ts): both may follow the account's orders. */
@@ -64,7 +64,7 @@ export class OrderChannel {
     this.problem = problem;
   }
 
-  /** One frame per session with the frame's events; returns the deliveries made. */
+  /** One frame with the upstream frame's events, shared by every session; returns the deliveries made. */
   deliver(messages: readonly FeedData[], receivedAt: string): number {
     if (this.sessions.size === 0) return 0;
     const out: OutboundMessage[] = [];
@@ -73,7 +73,8 @@ export class OrderChannel {
       out.push(OutboundMessage.of({ type: 'order_update', ...m.data, received_at: receivedAt, provider: this.provider }));
     }
     if (out.length === 0) return 0;
-    for (const session of this.sessions) session.deliver(out);
+    const frame = new OutboundFrame(out);
+    for (const session of this.sessions) session.deliver(frame);
     return out.length * this.sessions.size;
   }
 

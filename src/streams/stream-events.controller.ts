@@ -7,7 +7,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamHub } from './stream-hub.service.js';
-import { CLIENT_CHANNELS, OutboundMessage, sseFrameOf, type ChannelLists, type ClientChannel } from './stream-protocol.js';
+import { CLIENT_CHANNELS, OutboundMessage, type ChannelLists, type OutboundFrame, type ClientChannel } from './stream-protocol.js';
 import type { StreamSink } from './stream-session.js';
 
 /** A comment line now and then, so proxies and load balancers do not close an idle stream. */
@@ -19,9 +19,9 @@ class SseSink implements StreamSink {
 
   constructor(private readonly res: Response) {}
 
-  send(messages: readonly OutboundMessage[], written: () => void): void {
+  send(frame: OutboundFrame, written: () => void): void {
     if (this.res.writableEnded || this.res.destroyed) return written();
-    this.res.write(sseFrameOf(messages), () => written());
+    this.res.write(frame.sse(), () => written());
   }
 
   close(): void {

@@ -1,6 +1,6 @@
 import type { DataQuality, QualityFlag } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
-import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, Optional } from '@nestjs/common';
 import type { StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus, UpstreamSubscription } from '../alpaca/market-stream.port.js';
 import { grants } from '../core/identity/roles.js';
 import type { Provenance } from '../core/attribution/provenance.js';
@@ -8,12 +8,15 @@ import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
+import { Clock } from '../core/time/clock.js';
 import { StreamMetrics } from './stream-metrics.js';
-import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
+import { CHANNEL_SOURCE, CLIENT_CHANNELS, CLOSE_CODES, errorMessage, normalizeChannelSymbols, OutboundFrame, OutboundMessage, type ChannelLists, type ClientChannel } from './stream-protocol.js';
 import { OrderChannel } from './order-channel.js';
 import { OrderEventAudit } from './order-event-audit.js';
 import { ALL_ORDERS, StreamFeed, symbolsOf, type FeedData, type FeedStream, type FeedSubscription, type StatusInfo } from './stream-feed.js';
 import { StreamSession } from './stream-session.js';
+import { FanOut } from './stream-fan-out.js';
+import { SubscriptionGroups, type SubscriptionGroup } from './subscription-groups.js';
 
 const OFFICIAL_STREAM_HOSTS = new Set(['stream.data.alpaca.markets', 'stream.data.sandbox.alpaca.markets']);
 const DATA_TYPE_CHANNEL: Readonly<Record<Exclude<FeedData['type'], 'order_update'>, ClientChannel>> = {
@@ -39,8 +42,9 @@ interface UpstreamState {
  * on the first subscription and closed (after STREAM_UPSTREAM_LINGER_MS) when the last one goes.
  * The union of the clients' symbols is reference-counted per channel; Alpaca is told of a symbol
  * only when its count crosses zero, and never of more than ALPACA_STREAM_MAX_SYMBOLS. Each upstream
- * message is serialized once and the same bytes are queued to every subscriber (StreamSession
- * bounds each client's queue). While a stock symbol's quotes or trades are streamed, the cache
+ * message is serialized once; sessions with the same subscription share one frame of each upstream
+ * frame (SubscriptionGroups), handed out in slices (FanOut), and StreamSession bounds each
+ * client's queue. While a stock symbol's quotes or trades are streamed, the cache
  * answers REST reads of it from the stream (`STREAM`).
  */
 @Injectable()
@@ -55,6 +59,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
   /** Stock symbols whose quotes/trades the cache holds from the stream, per kind. */
   private readonly streamedKeys = { quote: new Set<string>(), trade: new Set<string>() };
   private readonly sessions = new Set<StreamSession>();
+  private readonly groups = new SubscriptionGroups();
+  private readonly fanOut: FanOut;
   private readonly perPrincipal = new Map<string, number>();
   private readonly provider: 'alpaca' | 'non_alpaca_host';
   private readonly providerHost: string;
@@ -68,7 +74,11 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     private readonly logger: WinstonLogger,
     private readonly orderAudit: OrderEventAudit,
     private readonly quality: DataQualityService,
+    private readonly clock: Clock,
+    @Optional() fanOut?: FanOut,
   ) {
+    // Tests hand in a FanOut whose slices they run themselves; Nest injects nothing here.
+    this.fanOut = fanOut ?? new FanOut();
     this.providerHost = new URL(config.stream.url).host;
     this.provider = OFFICIAL_STREAM_HOSTS.has(this.providerHost) ? 'alpaca' : 'non_alpaca_host';
     this.orders = new OrderChannel(config.stream.tradeUpdates, config.alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca');
@@ -95,7 +105,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   open(sink: StreamSession['sink'], client: string): StreamSession {
     const { clientQueueMessages: messages, clientQueueBytes: bytes, slowClientCloseMs: slowCloseMs } = this.config.stream;
-    const session = new StreamSession(sink, client, { messages, bytes, slowCloseMs }, Date.now, (n) => this.metrics.dropped(n));
+    const session = new StreamSession(sink, client, { messages, bytes, slowCloseMs }, () => this.clock.now(), (n) => this.metrics.dropped(n));
     this.sessions.add(session);
     this.metrics.clients(sink.transport, 1);
     return session;
@@ -123,6 +133,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
   /** Everything a closed session held is released (the last holder of a symbol unsubscribes it upstream). */
   close(session: StreamSession): void {
     if (!this.sessions.delete(session)) return;
+    // Frames queued for it before it closed are not written (closed), and nothing else is held for it after this.
+    this.fanOut.flush();
     session.closed = true;
     this.metrics.clients(session.sink.transport, -1);
     if (session.principal !== null) {
@@ -133,11 +145,31 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     }
     const all: ChannelLists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, [...session.subscription[c]]]));
     this.remove(session, all);
+    this.groups.remove(session);
     this.orders.remove(session);
   }
 
   sessionsOf(): ReadonlySet<StreamSession> {
     return this.sessions;
+  }
+
+  /** For tests and leak checks: what the hub holds for its sessions (all zero once every client is gone). */
+  held(): { sessions: number; groups: number; groupedSessions: number; groupIndex: number; subscriptions: number; principals: number; pendingDeliveries: number } {
+    const g = this.groups.sizes();
+    return {
+      sessions: this.sessions.size,
+      groups: g.groups,
+      groupedSessions: g.sessions,
+      groupIndex: g.indexed,
+      subscriptions: this.subscriptionCount(),
+      principals: this.perPrincipal.size,
+      pendingDeliveries: this.fanOut.pending(),
+    };
+  }
+
+  /** The group of sessions sharing the session's frames (tests). */
+  groupOf(session: StreamSession): SubscriptionGroup | undefined {
+    return this.groups.groupOfSession(session);
   }
 
   // ---- subscriptions ----
@@ -173,6 +205,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
       });
     }
     this.checkPlanLimit(wanted);
+    // Data of upstream frames already queued reaches the client before the change and its ack, as before slicing.
+    this.fanOut.flush();
     const touched = new Set<StreamEndpoint>();
     for (const [channel, symbols] of Object.entries(wanted) as Array<[ClientChannel, string[]]>) {
       for (const symbol of symbols) {
@@ -188,6 +222,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
       }
     }
     for (const endpoint of touched) this.sync(endpoint);
+    this.groups.update(session);
     if (orders && !session.orders) this.orders.add(session);
     this.metrics.subscriptions(this.subscriptionCount());
     this.tellProblem(session, wanted);
@@ -195,7 +230,10 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   /** `orders`: true leaves the orders channel (false, like an absent key, changes nothing). */
   unsubscribe(session: StreamSession, lists: ChannelLists, orders = false): void {
-    this.remove(session, this.normalize(lists));
+    const normalized = this.normalize(lists);
+    this.fanOut.flush();
+    this.remove(session, normalized);
+    this.groups.update(session);
     if (orders) this.orders.remove(session);
   }
 
@@ -280,6 +318,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   private onData(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
     if (endpoint === 'orders') {
+      this.fanOut.flush();
       this.metrics.upstreamMessages(endpoint, messages.length);
       const deliveries = this.orders.deliver(messages, receivedAt);
       if (deliveries > 0) this.metrics.delivered(deliveries, Date.parse(receivedAt));
@@ -288,8 +327,9 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     const feed = endpoint === 'stocks' ? this.config.alpaca.stockFeed : this.config.alpaca.optionsFeed;
     this.metrics.upstreamMessages(endpoint, messages.length);
     const receivedMs = Date.parse(receivedAt);
-    // Each message is serialized once; each client then gets one frame with its messages of this upstream frame.
-    const perSession = new Map<StreamSession, OutboundMessage[]>();
+    // Each message is serialized once; each group of sessions with the same subscription then gets
+    // one frame with its messages of this upstream frame, built once and shared by its sessions.
+    const perGroup = new Map<SubscriptionGroup, OutboundMessage[]>();
     let deliveries = 0;
     for (const m of messages) {
       if (m.type === 'order_update') continue;
@@ -297,18 +337,17 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
       const dataQuality = this.quality.of(this.flagsOf(m));
       // The cache takes every streamed stock quote/trade (in a fleet also those of other instances' clients).
       if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, { timestamp: m.data.timestamp, receivedMs, quality: dataQuality });
-      const channel = DATA_TYPE_CHANNEL[m.type];
-      const holders = this.index[channel].get(m.symbol);
+      const holders = this.groups.holders(DATA_TYPE_CHANNEL[m.type], m.symbol);
       if (holders === undefined || holders.size === 0) continue;
       const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider, data_quality: dataQuality });
-      for (const session of holders) {
-        const batch = perSession.get(session);
-        if (batch === undefined) perSession.set(session, [out]);
+      for (const group of holders) {
+        const batch = perGroup.get(group);
+        if (batch === undefined) perGroup.set(group, [out]);
         else batch.push(out);
+        deliveries += group.sessions.size;
       }
-      deliveries += holders.size;
     }
-    for (const [session, batch] of perSession) session.deliver(batch);
+    for (const [group, batch] of perGroup) this.fanOut.enqueue([...group.sessions], new OutboundFrame(batch));
     if (deliveries > 0) this.metrics.delivered(deliveries, receivedMs);
   }
 
@@ -339,6 +378,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   /** A control message to every session subscribed to anything on the endpoint, once each. */
   private broadcast(endpoint: FeedStream, message: OutboundMessage): void {
+    // After the data queued before it (a gap follows the frames that came before the interruption).
+    this.fanOut.flush();
     if (endpoint === 'orders') return this.orders.broadcast(message);
     const reached = new Set<StreamSession>();
     for (const channel of CLIENT_CHANNELS) {
@@ -410,6 +451,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
   /** Shutdown: every client is told (1001) and let go; no new upstream socket opens after this. */
   closeClients(): void {
     this.shuttingDown = true;
+    this.fanOut.flush();
     for (const session of [...this.sessions]) {
       session.close(CLOSE_CODES.shutdown, 'server shutting down');
       this.close(session);

@@ -137,7 +137,7 @@ const CLOSE = Buffer.from(']');
  * One WebSocket frame carrying several messages (`[m1,m2,…]`) from their serialized bytes: a client
  * gets one frame per upstream frame, not one per message, so a burst costs one send per client.
  */
-export function wsFrameOf(messages: readonly OutboundMessage[]): Buffer {
+function wsFrameOf(messages: readonly OutboundMessage[]): Buffer {
   if (messages.length === 1) return (messages[0]).ws();
   const parts: Buffer[] = [OPEN];
   for (const [i, m] of messages.entries()) {
@@ -149,8 +149,40 @@ export function wsFrameOf(messages: readonly OutboundMessage[]): Buffer {
 }
 
 /** Server-Sent Events for several messages: one event each, written at once. */
-export function sseFrameOf(messages: readonly OutboundMessage[]): Buffer {
+function sseFrameOf(messages: readonly OutboundMessage[]): Buffer {
   return messages.length === 1 ? (messages[0]).sse() : Buffer.concat(messages.map((m) => m.sse()));
+}
+
+/**
+ * What one client is sent at once: its messages of one upstream frame, or one control message.
+ * Clients with the same subscription get the same OutboundFrame, so its bytes are built once per
+ * transport (on first use) and every socket writes that one Buffer: no copy per client.
+ */
+export class OutboundFrame {
+  /** Counted against each receiving client's queue bounds. */
+  readonly count: number;
+  readonly bytes: number;
+  private wsFrame: Buffer | undefined;
+  private sseFrame: Buffer | undefined;
+
+  constructor(readonly messages: readonly OutboundMessage[]) {
+    this.count = messages.length;
+    let bytes = 0;
+    for (const m of messages) bytes += m.json.length;
+    this.bytes = bytes;
+  }
+
+  static of(message: OutboundMessage): OutboundFrame {
+    return new OutboundFrame([message]);
+  }
+
+  ws(): Buffer {
+    return (this.wsFrame ??= wsFrameOf(this.messages));
+  }
+
+  sse(): Buffer {
+    return (this.sseFrame ??= sseFrameOf(this.messages));
+  }
 }
 
 export function errorMessage(e: AppError): OutboundMessage {

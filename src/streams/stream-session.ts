@@ -1,11 +1,11 @@
 import type { Principal } from '../core/identity/principal.js';
-import { CLIENT_CHANNELS, CLOSE_CODES, OutboundMessage, type ClientChannel } from './stream-protocol.js';
+import { CLIENT_CHANNELS, CLOSE_CODES, OutboundFrame, OutboundMessage, type ClientChannel } from './stream-protocol.js';
 
 /** What a transport (WebSocket, SSE) offers the hub: framed sends with a completion callback, and close. */
 export interface StreamSink {
   readonly transport: 'ws' | 'sse';
-  /** Writes the messages as one frame; `written` runs once the bytes left the process's own buffers (or failed). */
-  send(messages: readonly OutboundMessage[], written: () => void): void;
+  /** Writes the frame (its shared bytes for this transport); `written` runs once they left the process's own buffers (or failed). */
+  send(frame: OutboundFrame, written: () => void): void;
   close(code: number, reason: string): void;
 }
 
@@ -72,20 +72,21 @@ export class StreamSession {
   }
 
   /**
-   * Data messages (those of one upstream frame for this client): queued as one frame while the
-   * queue is within its bounds (it may pass them by one frame), else dropped and counted.
+   * Data messages (those of one upstream frame for this client, in a frame it may share with
+   * others): queued while the queue is within its bounds (it may pass them by one frame), else
+   * dropped and counted.
    */
-  deliver(messages: readonly OutboundMessage[]): void {
-    if (this.closed || messages.length === 0) return;
+  deliver(frame: OutboundFrame): void {
+    if (this.closed || frame.count === 0) return;
     if (this.pendingMessages >= this.limits.messages || this.pendingBytes >= this.limits.bytes) {
-      this.dropped += messages.length;
-      this.onDropped(messages.length);
+      this.dropped += frame.count;
+      this.onDropped(frame.count);
       const now = this.now();
       this.overflowingSince ??= now;
       if (now - this.overflowingSince > this.limits.slowCloseMs) this.close(CLOSE_CODES.slowConsumer, 'slow consumer: stayed behind');
       return;
     }
-    this.write(messages);
+    this.write(frame);
   }
 
   /** Acks, errors, gaps: sent ahead of the data bound (a client must learn of them), never past CONTROL_HEADROOM times it. */
@@ -95,7 +96,7 @@ export class StreamSession {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer: replies not read');
       return;
     }
-    this.write([message]);
+    this.write(OutboundFrame.of(message));
   }
 
   close(code: number, reason: string): void {
@@ -104,13 +105,11 @@ export class StreamSession {
     this.sink.close(code, reason);
   }
 
-  private write(messages: readonly OutboundMessage[]): void {
-    let bytes = 0;
-    for (const m of messages) bytes += m.json.length;
-    const count = messages.length;
+  private write(frame: OutboundFrame): void {
+    const { count, bytes } = frame;
     this.pendingMessages += count;
     this.pendingBytes += bytes;
-    this.sink.send(messages, () => this.written(count, bytes));
+    this.sink.send(frame, () => this.written(count, bytes));
   }
 
   private written(count: number, bytes: number): void {

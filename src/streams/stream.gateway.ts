@@ -8,21 +8,24 @@ import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamFrameLimiter } from './stream-frame-limiter.js';
 import { StreamHub } from './stream-hub.service.js';
-import { CLOSE_CODES, errorMessage, MAX_CLIENT_FRAME_BYTES, OutboundMessage, parseClientFrame, wsFrameOf, type ClientAction } from './stream-protocol.js';
+import { CLOSE_CODES, errorMessage, MAX_CLIENT_FRAME_BYTES, OutboundFrame, OutboundMessage, parseClientFrame, type ClientAction } from './stream-protocol.js';
 import type { StreamSession, StreamSink } from './stream-session.js';
 
 const OPEN = 1;
 const CONNECTED = OutboundMessage.of({ type: 'connected' });
 
-/** A `ws` socket as the hub's sink: frames are the shared, pre-serialized buffers. */
+/**
+ * A `ws` socket as the hub's sink: each frame's one shared Buffer is written as it is (ws frames
+ * a Buffer without copying it; only the few header bytes are per socket).
+ */
 class WsSink implements StreamSink {
   readonly transport = 'ws';
 
   constructor(private readonly socket: WebSocket) {}
 
-  send(messages: readonly OutboundMessage[], written: () => void): void {
+  send(frame: OutboundFrame, written: () => void): void {
     if (this.socket.readyState !== OPEN) return written();
-    this.socket.send(wsFrameOf(messages), { binary: false }, written);
+    this.socket.send(frame.ws(), { binary: false }, written);
   }
 
   close(code: number, reason: string): void {
@@ -73,7 +76,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
         message: `At most ${limit} connections per client address may wait unauthenticated; authenticate those first.`,
         details: { reason: 'unauthenticated_connections', limit },
       });
-      sink.send([errorMessage(refusal)], () => undefined);
+      sink.send(OutboundFrame.of(errorMessage(refusal)), () => undefined);
       sink.close(CLOSE_CODES.policy, 'too many unauthenticated connections');
       return;
     }
