@@ -68,43 +68,22 @@ const DOCS_PATH = /^\/docs(\/|$)/;
  * header than body. Swagger UI (/docs) is an HTML page: it keeps helmet's defaults, minus
  * `upgrade-insecure-requests` (opened over plain HTTP on a non-loopback name, a cluster-internal
  * service or a VPN host, the browser would rewrite the UI's own scripts to https: a blank page).
+ * Helmet runs on every request: on Node 26 precomputing its headers once measured no cheaper
+ * (figure 1c, 388 against 334 us of CPU per cached quote, cheaper in 2 of 5 rounds, 2026-12-07).
  */
-function securityHeaders(): (req: Request, res: Response) => void {
-  const api = staticHeaders(
-    helmet({
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
-      frameguard: { action: 'deny' },
-      crossOriginOpenerPolicy: false,
-      originAgentCluster: false,
-      xDnsPrefetchControl: false,
-      xDownloadOptions: false,
-      xPermittedCrossDomainPolicies: false,
-      xXssProtection: false,
-    }),
-  );
-  const docs = staticHeaders(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
-  return (req, res) => {
-    for (const [name, value] of DOCS_PATH.test(req.path) ? docs : api) res.setHeader(name, value);
-  };
-}
-
-/**
- * The headers a helmet middleware sets, computed once: with no per-request options (no CSP
- * nonces) they are the same on every response, and setting a list is far cheaper than running
- * helmet's dozen middlewares per request (a measurable share of a cached quote's cost).
- */
-function staticHeaders(middleware: ReturnType<typeof helmet>): Array<[string, string]> {
-  const headers: Array<[string, string]> = [];
-  const recorder = {
-    setHeader: (name: string, value: unknown): void => void headers.push([name, String(value)]),
-    removeHeader: (): void => undefined,
-  };
-  let done = false;
-  middleware({} as Request, recorder as unknown as Response, () => {
-    done = true;
+function securityHeaders(): (req: Request, res: Response, next: NextFunction) => void {
+  const api = helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+    frameguard: { action: 'deny' },
+    crossOriginOpenerPolicy: false,
+    originAgentCluster: false,
+    xDnsPrefetchControl: false,
+    xDownloadOptions: false,
+    xPermittedCrossDomainPolicies: false,
+    xXssProtection: false,
   });
-  if (!done) throw new Error('helmet did not finish synchronously; its headers cannot be precomputed');
-  return headers;
+  const docs = helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
+  return (req, res, next) => (DOCS_PATH.test(req.path) ? docs : api)(req, res, next);
 }
 
 /**
@@ -130,17 +109,19 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   // Opt-in RFC 9421 signatures: the wrapper must be on the response before anything can answer.
   const signing = config.responseSigning === null ? null : responseSigner(config.responseSigning, app.get(Clock));
   app.use((req: Request, res: Response, next: NextFunction) => {
-    headers(req, res);
-    // The rest of the pipeline runs inside the request's scope (its id and trace on every log line).
-    lifecycle.run(req, res, () => {
-      if (signing !== null) signing(req, res);
-      const emptySegment = emptySegmentRefusal(pathOf(req));
-      if (emptySegment !== null) return filter.respond(req, res, emptySegment);
-      if (!jsonBody.applies(req)) return next();
-      jsonBody.parse(req, res).then(
-        () => next(),
-        (e: unknown) => filter.respond(req, res, e),
-      );
+    // Helmet's middlewares set their headers and call on synchronously.
+    headers(req, res, () => {
+      // The rest of the pipeline runs inside the request's scope (its id and trace on every log line).
+      lifecycle.run(req, res, () => {
+        if (signing !== null) signing(req, res);
+        const emptySegment = emptySegmentRefusal(pathOf(req));
+        if (emptySegment !== null) return filter.respond(req, res, emptySegment);
+        if (!jsonBody.applies(req)) return next();
+        jsonBody.parse(req, res).then(
+          () => next(),
+          (e: unknown) => filter.respond(req, res, e),
+        );
+      });
     });
   });
   const cors = config.corsOrigins.length > 0;
