@@ -33,6 +33,8 @@ interface Sent {
 }
 
 const LEDGER_NAMESPACE = 'order';
+/** How long and how often a repeat waits for the instance sending its body: past a timed-out submission and its look-ups (~7 s). */
+const SETTLE_POLL_MS = [25, 50, 100, 200, 400, 800, 1600, 1600, 1600, 1600];
 const DUPLICATE_KEY = /client_order_id must be unique|duplicate/i;
 /** After a lost answer: look the order up this many times, this far apart, before giving up. */
 const RECONCILE_DELAYS_MS = [0, 250, 750];
@@ -83,7 +85,9 @@ export class OrderSubmissionService {
       if (known.fingerprint !== fingerprint) throw this.conflict(key, null, known.orderId);
       return this.replayKnown(key, known.orderId, caller);
     }
-    const claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
+    let claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
+    // Another instance is sending this very body now: wait for its order rather than race it.
+    if (claim.kind === 'same' && claim.orderId === null) claim = await this.awaitSettled(key, fingerprint);
     if (claim.kind === 'conflict') throw this.conflict(key, null, claim.orderId ?? undefined);
     if (claim.kind === 'same' && claim.orderId !== null) return this.replayKnown(key, claim.orderId, caller);
 
@@ -101,6 +105,23 @@ export class OrderSubmissionService {
       return this.onSubmitFailure(e, request, { fingerprint, claim }, caller);
     }
     return this.accepted(order, request, fingerprint, caller, false);
+  }
+
+  /**
+   * Polls the fleet's ledger while another instance sends the same body under the key, so that
+   * only the instance that claimed the key sends (a duplicate answer to a claimant then always
+   * means an order older than the claim, judged from Alpaca's copy). Returns once the order is
+   * known, the key is free again (then this request claims it) or the wait is over (then this
+   * request sends too, and Alpaca's uniqueness keeps it one order).
+   */
+  private async awaitSettled(key: string, fingerprint: string): Promise<Claim> {
+    let claim: Claim = { kind: 'same', orderId: null };
+    for (const delay of SETTLE_POLL_MS) {
+      await sleep(delay);
+      claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
+      if (claim.kind !== 'same' || claim.orderId !== null) return claim;
+    }
+    return claim;
   }
 
   /** A repeat of a body whose order is known: that order as it reads now, nothing sent. */

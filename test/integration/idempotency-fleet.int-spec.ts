@@ -71,6 +71,25 @@ describe('idempotency keys with two instances on one Redis', () => {
     expect(emulator.fixtures.orders.filter((o) => o['client_order_id'] === key)).toHaveLength(1);
   });
 
+  it('the same body on the other instance while the first is still being sent waits for that order: one POST, 201 and 200', async () => {
+    const key = `fleet-wait-${RUN}`;
+    // The first submission's POST is held at "Alpaca" long enough for the second to arrive meanwhile.
+    emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'delay', ms: 400, times: 1 });
+    const first = place(a, key, BRACKET).then((r) => r);
+    // Polled with a deadline: the first request has claimed the key (and is being sent) before the second starts.
+    const deadline = Date.now() + 5000;
+    while ((await redis.get(`opitios:idem:order:${key}`)) === null) {
+      if (Date.now() > deadline) throw new Error('the first submission never claimed its key');
+      await new Promise((r) => setImmediate(r));
+    }
+    const second = await place(b, key, BRACKET);
+    const firstRes = await first;
+    expect([firstRes.status, second.status]).toEqual([201, 200]);
+    expect(second.headers['idempotent-replayed']).toBe('true');
+    expect(second.body.data.id).toBe(firstRes.body.data.id);
+    expect(posted(key)).toHaveLength(1);
+  });
+
   it('a body Alpaca refused frees the key for a corrected body', async () => {
     const key = `fleet-fix-${RUN}`;
     emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'status', status: 422, times: 1 });
