@@ -55,7 +55,9 @@ describe('SIGTERM on the built gateway (node dist/src/main.js)', () => {
   });
 
   it(`lets ${IN_FLIGHT} slow in-flight requests finish with 200, refuses new connections, and exits 0`, async () => {
-    gw = await spawnGateway(emulator, await freePort(), { SHUTDOWN_GRACE_MS: '10000' });
+    // The GET deadline (2500 ms by default) leaves room for the emulator's 2000 ms even when a loaded
+    // CI machine holds the gateway's event loop a while; this test is about draining, not deadlines.
+    gw = await spawnGateway(emulator, await freePort(), { SHUTDOWN_GRACE_MS: '10000', ALPACA_REQUEST_DEADLINE_MS: '8000' });
     const { baseUrl } = gw;
     emulator.setLatency(2000);
     // Distinct bar pages: the gateway would otherwise (rightly) answer identical quotes with one upstream call.
