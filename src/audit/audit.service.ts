@@ -1,4 +1,4 @@
-import { currentScope, requestFieldsOf } from '../core/telemetry/request-scope.js';
+import { currentScope } from '../core/telemetry/request-scope.js';
 import { Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { Attributed, NEVER_CACHED, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
@@ -12,10 +12,13 @@ import { AuditStore } from './audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 
-/** The request an event belongs to, for a log line about it (the record itself carries it too). */
-function requestOf(input: RecordInput): { request_id?: string; trace_id?: string } {
-  if (input.caller !== undefined) return requestFieldsOf(currentScope());
-  return input.requestId === undefined || input.requestId === null ? {} : { request_id: input.requestId };
+/**
+ * The request an event belongs to, for a log line about it (the record itself carries it too):
+ * a caller's request is the scope's, which the logger adds to every line; an event given its
+ * request id (a refusal summary, a stream refusal) names it here.
+ */
+function requestOf(input: RecordInput): { request_id?: string } {
+  return input.caller !== undefined || input.requestId === undefined || input.requestId === null ? {} : { request_id: input.requestId };
 }
 
 export interface RecordInput {

@@ -13,6 +13,15 @@ import { clientIp, type Principal } from '../core/identity/principal.js';
 /** How long refusals of one client are gathered into one audit summary. */
 const SUMMARY_WINDOW_MS = 60_000;
 
+/**
+ * A credential the client presented and the gateway refused (401): counted towards the client's
+ * lockout and audited. A credential that could not be checked (503 IDENTITY_PROVIDER_UNAVAILABLE)
+ * is not the client's fault and is neither.
+ */
+export function isFailedCredential(e: unknown): e is AppError {
+  return e instanceof AppError && e.status === 401;
+}
+
 export interface RefusalContext {
   action: Denial['action'];
   /**

@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { Clock } from '../core/time/clock.js';
-import { AccessRefusalService } from './access-refusal.service.js';
+import { AccessRefusalService, isFailedCredential } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
@@ -13,8 +13,6 @@ import { clientIp, setPrincipal, type Principal } from '../core/identity/princip
 import { RoutePolicies } from './route-policies.js';
 
 const BEARER_CHALLENGE = 'Bearer realm="opitios-alpaca"';
-/** Only a failed credential is a refusal to count (see `refuse`). */
-const UNAUTHORIZED = 401;
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
 
 function tokenProblem(err: unknown, info: unknown): string {
@@ -127,7 +125,7 @@ export class AuthenticationGuard implements CanActivate {
    */
   private async refuse(req: Request, e: unknown): Promise<never> {
     const presented = req.header('authorization') !== undefined ? 'bearer' : req.header('x-api-key') !== undefined ? 'api_key' : null;
-    if (presented === null || !(e instanceof AppError) || e.status !== UNAUTHORIZED) throw e;
+    if (presented === null || !isFailedCredential(e)) throw e;
     const apiKey = req.header('x-api-key');
     throw await this.refusals.refuse(req, e, {
       action: 'auth_failure',

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import passport from 'passport';
 import { AppError } from '../core/errors/app-error.js';
-import { AccessRefusalService } from './access-refusal.service.js';
+import { AccessRefusalService, isFailedCredential } from './access-refusal.service.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
@@ -31,8 +31,6 @@ export interface CredentialOrigin {
 
 const MS_PER_SECOND = 1000;
 const TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
-/** Only a failed credential is a refusal to count and audit; 503 IDENTITY_PROVIDER_UNAVAILABLE is not the client's fault. */
-const UNAUTHORIZED = 401;
 
 /**
  * Authentication for transports that are not Express routes (the client stream): the same checks
@@ -55,7 +53,7 @@ export class CredentialVerifier {
       }
       if (credentials.apiKey !== undefined) return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
     } catch (e: unknown) {
-      if (!(e instanceof AppError) || e.status !== UNAUTHORIZED) throw e;
+      if (!isFailedCredential(e)) throw e;
       const presented = credentials.token !== undefined ? 'bearer' : 'api_key';
       throw await this.refusals.refuseClient(origin, e, {
         action: 'auth_failure',

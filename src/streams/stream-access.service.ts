@@ -79,8 +79,6 @@ export class StreamAccess implements OnModuleDestroy {
   async authenticate(session: StreamSession, credentials: PresentedCredentials, requestId: string | null): Promise<AppError | null> {
     try {
       const { principal, expiresAtMs } = await this.verifier.verify(credentials, { client: session.client, route: STREAM_ROUTE, path: '/api/v1/stream', requestId });
-      // Closed while verifying (auth timeout, revocation, the client left): nothing more happens on it.
-      if (session.closed) return new AppError('AUTHENTICATION_REQUIRED', { message: 'The connection is closed.' });
       if (session.principal !== null && session.principal.sub !== principal.sub) {
         throw new AppError('INVALID_PARAMETER', { message: 'A connection keeps the principal it authenticated as; open another one.' });
       }

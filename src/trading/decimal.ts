@@ -24,8 +24,17 @@ export function isAtLeastOne(value: string): boolean {
   return /^[1-9]/.test(value);
 }
 
-/** `2.50` and `2.5` are the same amount; `2.0` and `2` too. For comparing, never for sending. */
+/**
+ * `2.50` and `2.5` are the same amount; `2.0` and `2` too; a sign is kept (`-1.250` is `-1.25`, a
+ * multi-leg net credit). For comparing, never for sending.
+ */
 export function normalizeDecimal(value: string): string {
+  if (value.startsWith('-')) return `-${normalizeDecimal(value.slice(1))}`;
   if (!value.includes('.')) return value.replace(/^0+(?=\d)/, '');
   return value.replace(/^0+(?=\d)/, '').replace(/0+$/, '').replace(/\.$/, '');
+}
+
+/** Whether a value Alpaca sent is the decimal amount asked for (a non-string or empty value never is). */
+export function sameDecimal(sent: unknown, wanted: string): boolean {
+  return typeof sent === 'string' && sent !== '' && normalizeDecimal(sent) === normalizeDecimal(wanted);
 }

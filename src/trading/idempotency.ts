@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../core/errors/app-error.js';
 import { canonicalJson } from '../core/serialization/canonical-json.js';
 import type { OrderRequest, TradingObject, TradingValue } from '../alpaca/trading.models.js';
-import { normalizeDecimal } from './decimal.js';
+import { normalizeDecimal, sameDecimal } from './decimal.js';
 import { CLIENT_ORDER_ID } from './dto/create-order.dto.js';
 
 /**
@@ -29,11 +29,6 @@ export function resolveIdempotencyKey(header: string | undefined, bodyKey: strin
 
 const DECIMAL_FIELDS = ['qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent'] as const;
 
-/** A decimal amount as compared, never as sent: `2.50` and `2.5` are one amount (a sign kept). */
-function amount(value: string): string {
-  return value.startsWith('-') ? `-${normalizeDecimal(value.slice(1))}` : normalizeDecimal(value);
-}
-
 /**
  * The whole validated body in one canonical form: every field we send but the key itself, nested
  * legs and bracket exits included, amounts normalised, and Alpaca's defaults spelled one way
@@ -42,15 +37,15 @@ function amount(value: string): string {
 export function canonicalOrder(request: OrderRequest): Record<string, unknown> {
   const c: Record<string, unknown> = { ...request };
   delete c['client_order_id'];
-  for (const f of DECIMAL_FIELDS) if (request[f] !== undefined) c[f] = amount(request[f]);
+  for (const f of DECIMAL_FIELDS) if (request[f] !== undefined) c[f] = normalizeDecimal(request[f]);
   if (request.extended_hours !== true) delete c['extended_hours'];
   if (request.order_class === 'simple') delete c['order_class'];
-  if (request.take_profit !== undefined) c['take_profit'] = { limit_price: amount(request.take_profit.limit_price) };
+  if (request.take_profit !== undefined) c['take_profit'] = { limit_price: normalizeDecimal(request.take_profit.limit_price) };
   if (request.stop_loss !== undefined) {
     const { stop_price, limit_price } = request.stop_loss;
-    c['stop_loss'] = { stop_price: amount(stop_price), ...(limit_price === undefined ? {} : { limit_price: amount(limit_price) }) };
+    c['stop_loss'] = { stop_price: normalizeDecimal(stop_price), ...(limit_price === undefined ? {} : { limit_price: normalizeDecimal(limit_price) }) };
   }
-  if (request.legs !== undefined) c['legs'] = request.legs.map((l) => ({ ...l, ratio_qty: amount(l.ratio_qty) }));
+  if (request.legs !== undefined) c['legs'] = request.legs.map((l) => ({ ...l, ratio_qty: normalizeDecimal(l.ratio_qty) }));
   return c;
 }
 
@@ -61,8 +56,9 @@ export function orderFingerprint(request: OrderRequest): string {
 
 const SCALARS = ['symbol', 'side', 'type', 'time_in_force'] as const;
 
-function sameAmount(a: TradingValue | undefined, b: string): boolean {
-  return typeof a === 'string' && a !== '' && amount(a) === amount(b);
+/** Alpaca's way of leaving a field unset: null (or absent, or empty). */
+function absent(v: TradingValue | undefined): boolean {
+  return v === null || v === undefined || v === '';
 }
 
 function legsOf(order: TradingObject): TradingObject[] | null {
@@ -79,11 +75,11 @@ function sameExits(existing: TradingObject, request: OrderRequest): boolean {
   if (legs === null) return false;
   const candidates = request.order_class === 'oco' ? [existing, ...legs] : legs;
   const tp = request.take_profit;
-  if (tp !== undefined && !candidates.some((l) => l['type'] === 'limit' && sameAmount(l['limit_price'], tp.limit_price))) return false;
+  if (tp !== undefined && !candidates.some((l) => l['type'] === 'limit' && sameDecimal(l['limit_price'], tp.limit_price))) return false;
   const sl = request.stop_loss;
   if (sl === undefined) return true;
   return candidates.some(
-    (l) => sameAmount(l['stop_price'], sl.stop_price) && (sl.limit_price === undefined ? l['type'] === 'stop' : sameAmount(l['limit_price'], sl.limit_price)),
+    (l) => sameDecimal(l['stop_price'], sl.stop_price) && (sl.limit_price === undefined ? l['type'] === 'stop' : sameDecimal(l['limit_price'], sl.limit_price)),
   );
 }
 
@@ -93,7 +89,7 @@ function sameLegs(existing: TradingObject, request: OrderRequest): boolean {
   if (legs === null || legs.length !== request.legs.length) return false;
   return request.legs.every((want, i) => {
     const have = legs[i];
-    if (have === undefined || have['symbol'] !== want.symbol || !sameAmount(have['ratio_qty'], want.ratio_qty)) return false;
+    if (have === undefined || have['symbol'] !== want.symbol || !sameDecimal(have['ratio_qty'], want.ratio_qty)) return false;
     if (want.side !== undefined && have['side'] !== want.side) return false;
     return want.position_intent === undefined || have['position_intent'] === want.position_intent;
   });
@@ -109,15 +105,15 @@ export function sameOrder(existing: TradingObject, request: OrderRequest): boole
   for (const field of SCALARS) {
     const want = request[field];
     const have = existing[field];
-    if (want === undefined ? !(have === null || have === undefined || have === '') : have !== want) return false;
+    if (want === undefined ? !absent(have) : have !== want) return false;
   }
   for (const field of DECIMAL_FIELDS) {
     const want = request[field];
     const have = existing[field];
-    if (want === undefined ? !(have === null || have === undefined || have === '') : !sameAmount(have, want)) return false;
+    if (want === undefined ? !absent(have) : !sameDecimal(have, want)) return false;
   }
   if ((existing['extended_hours'] === true) !== (request.extended_hours === true)) return false;
-  const classOf = (v: TradingValue | undefined): string => (typeof v === 'string' && v !== '' ? v : v === undefined || v === null || v === '' ? 'simple' : JSON.stringify(v));
+  const classOf = (v: TradingValue | undefined): string => (absent(v) ? 'simple' : typeof v === 'string' ? v : JSON.stringify(v));
   if (classOf(existing['order_class']) !== classOf(request.order_class)) return false;
   if (request.position_intent !== undefined && existing['position_intent'] !== request.position_intent) return false;
   return sameLegs(existing, request) && sameExits(existing, request);

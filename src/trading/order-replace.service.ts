@@ -7,7 +7,7 @@ import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { ReplaceOrderRequest, TradingObject, TradingValue } from '../alpaca/trading.models.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
-import { normalizeDecimal } from './decimal.js';
+import { sameDecimal } from './decimal.js';
 import type { ReplaceOrderDto } from './dto/replace-order.dto.js';
 import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
 import { replaceFingerprint, toReplaceRequest } from './replace-rules.js';
@@ -36,11 +36,10 @@ function text(v: TradingValue | undefined): string | null {
 /** Whether an order Alpaca holds under this key is the replacement now asked for (decimals compared as amounts). */
 function isThisReplacement(order: TradingObject, orderId: string, request: ReplaceOrderRequest): boolean {
   if (order['replaces'] !== orderId) return false;
-  const same = (a: TradingValue | undefined, b: string): boolean => typeof a === 'string' && normalizeDecimal(a) === normalizeDecimal(b);
-  if (request.qty !== undefined && !same(order['qty'], request.qty)) return false;
-  if (request.limit_price !== undefined && !same(order['limit_price'], request.limit_price)) return false;
-  if (request.stop_price !== undefined && !same(order['stop_price'], request.stop_price)) return false;
-  if (request.trail !== undefined && !same(order['trail_price'], request.trail) && !same(order['trail_percent'], request.trail)) return false;
+  if (request.qty !== undefined && !sameDecimal(order['qty'], request.qty)) return false;
+  if (request.limit_price !== undefined && !sameDecimal(order['limit_price'], request.limit_price)) return false;
+  if (request.stop_price !== undefined && !sameDecimal(order['stop_price'], request.stop_price)) return false;
+  if (request.trail !== undefined && !sameDecimal(order['trail_price'], request.trail) && !sameDecimal(order['trail_percent'], request.trail)) return false;
   return request.time_in_force === undefined || order['time_in_force'] === request.time_in_force;
 }
 
