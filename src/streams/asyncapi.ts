@@ -83,7 +83,7 @@ const clientMessages: Record<string, Schema> = {
   unsubscribe: { name: 'unsubscribe', summary: 'Removes symbols from channels.', payload: { type: 'object', required: ['action'], properties: { action: { const: 'unsubscribe' }, ...channelArrays, orders: { type: 'boolean' } } } },
 };
 
-/** The AsyncAPI 3 document of the client stream (DESIGN.md "Streams"). */
+/** The AsyncAPI 3 document of the client stream (docs/contract.md "Streams"). */
 export function asyncApiDocument(): Schema {
   const ref = (name: string): Schema => ({ $ref: `#/channels/stream/messages/${name}` });
   return {

@@ -6,7 +6,7 @@ import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 import { requireOccSymbols } from '../options/occ-symbol.js';
 
 /**
- * The client stream protocol (DESIGN.md "Streams"): client → server frames are JSON objects with an
+ * The client stream protocol (docs/contract.md "Streams"): client → server frames are JSON objects with an
  * `action`; server → client frames are JSON arrays of messages with a `type`.
  */
 
@@ -23,7 +23,7 @@ export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEn
 };
 
 /**
- * Close codes (DESIGN.md): authentication, a slow consumer that stays behind (or leaves its replies
+ * Close codes (docs/contract.md "Streams"): authentication, a slow consumer that stays behind (or leaves its replies
  * unread), shutdown; a refused connection; and a client that keeps sending frames past its rate.
  */
 export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, rateLimited: 4429, shutdown: 1001, policy: 1008 } as const;

@@ -45,7 +45,7 @@ interface Connection {
 }
 
 /**
- * The client WebSocket at /api/v1/stream (DESIGN.md "Streams"). Only translates: frames in are
+ * The client WebSocket at /api/v1/stream (docs/contract.md "Streams"). Only translates: frames in are
  * counted (StreamFrameLimiter), parsed and handed to StreamAccess (auth) or StreamHub
  * (subscriptions); what the hub sends goes out through WsSink. Errors are `error` messages; the
  * socket is closed only for authentication (4401), a slow consumer (4408, by the session), frames

@@ -1,7 +1,7 @@
 import type { DataQuality } from '../quality/data-quality.js';
 
 /**
- * Where a response's data came from: DESIGN.md's `data_source` values, plus `gateway_audit` for
+ * Where a response's data came from: the contract's `data_source` values (docs/contract.md), plus `gateway_audit` for
  * the gateway's own audit trail (the one answer whose data never came from Alpaca).
  */
 export type DataSource =

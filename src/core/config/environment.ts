@@ -26,7 +26,7 @@ export const LOG_FORMATS = ['json', 'pretty'] as const;
 
 /**
  * Every environment variable the gateway reads, validated once at boot.
- * Names and defaults follow DESIGN.md's configuration table; the last group is ours.
+ * Names and defaults are the README's configuration table; Alpaca's own variable names where its SDKs have one.
  */
 export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
@@ -143,7 +143,7 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @IsString()
   RESPONSE_SIGNING_KEY?: string;
 
-  // ---- ours (not in DESIGN.md's table; documented in README) ----
+  // ---- the gateway's own (documented in README) ----
 
   /** Per-request upstream timeout; a slower Alpaca answer becomes 504 UPSTREAM_TIMEOUT. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(60000)

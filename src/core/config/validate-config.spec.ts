@@ -14,7 +14,7 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('validateConfig', () => {
-  it('applies the defaults of DESIGN.md', () => {
+  it('applies the documented defaults', () => {
     const c = validateConfig(REQUIRED);
     expect(c.port).toBe(3000);
     expect(c.host).toBe('0.0.0.0');

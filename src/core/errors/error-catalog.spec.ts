@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { ERROR_CATALOG } from './error-catalog.js';
 
-/** Codes and statuses exactly as DESIGN.md lists them (METHOD_NOT_ALLOWED from its "as they land" list). */
-const DESIGN: Record<string, number> = {
+/** Codes and statuses exactly as docs/contract.md lists them ("The codes every build must have"). */
+const CONTRACT: Record<string, number> = {
   INVALID_SYMBOL_FORMAT: 400, INVALID_OPTION_SYMBOL: 400, INVALID_DATE_RANGE: 400, INVALID_PARAMETER: 400, REQUEST_SIZE_EXCEEDED: 400,
   AUTHENTICATION_REQUIRED: 401, INVALID_TOKEN: 401, INVALID_API_KEY: 401,
   INSUFFICIENT_PERMISSIONS: 403, UPSTREAM_SUBSCRIPTION_REQUIRED: 403,
@@ -13,13 +14,17 @@ const DESIGN: Record<string, number> = {
 };
 
 describe('error catalog', () => {
-  it('holds every DESIGN.md code with its status', () => {
-    for (const [code, status] of Object.entries(DESIGN)) {
+  it('is the one docs/contract.md documents: every catalog code named there', () => {
+    const doc = readFileSync('docs/contract.md', 'utf8');
+    expect(Object.keys(ERROR_CATALOG).filter((code) => !doc.includes(`\`${code}\``))).toEqual([]);
+  });
+  it('holds every code of the contract with its status', () => {
+    for (const [code, status] of Object.entries(CONTRACT)) {
       expect({ code, status: (ERROR_CATALOG as Record<string, { status: number }>)[code]?.status }).toEqual({ code, status });
     }
   });
   it('adds only CONFIRMATION_REQUIRED (400, unconfirmed bulk writes), PAYLOAD_TOO_LARGE (413, oversized bodies), STREAM_SYMBOL_LIMIT (streams only), AUDIT_UNAVAILABLE (503, orders refused unaudited) and IDENTITY_PROVIDER_UNAVAILABLE (503, JWKS unreachable)', () => {
-    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in DESIGN))).toEqual(['CONFIRMATION_REQUIRED', 'PAYLOAD_TOO_LARGE', 'STREAM_SYMBOL_LIMIT', 'AUDIT_UNAVAILABLE', 'IDENTITY_PROVIDER_UNAVAILABLE']);
+    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in CONTRACT))).toEqual(['CONFIRMATION_REQUIRED', 'PAYLOAD_TOO_LARGE', 'STREAM_SYMBOL_LIMIT', 'AUDIT_UNAVAILABLE', 'IDENTITY_PROVIDER_UNAVAILABLE']);
     expect(ERROR_CATALOG.CONFIRMATION_REQUIRED.status).toBe(400);
     expect(ERROR_CATALOG.PAYLOAD_TOO_LARGE.status).toBe(413);
     expect(ERROR_CATALOG.AUDIT_UNAVAILABLE.status).toBe(503);

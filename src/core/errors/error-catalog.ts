@@ -23,7 +23,7 @@ export interface CatalogEntry {
 }
 
 /**
- * The one error catalog (DESIGN.md "Error envelope and catalog"). Every error a client sees is one
+ * The one error catalog (docs/contract.md "The error envelope and catalog"). Every error a client sees is one
  * of these codes; the global filter renders them and nothing else builds error bodies.
  */
 export const ERROR_CATALOG = {

@@ -29,7 +29,7 @@ export class ErrorMetadataDto {
   retry_after!: number | null;
 }
 
-/** The error envelope every failure uses (DESIGN.md). */
+/** The error envelope every failure uses (docs/contract.md). */
 export class ErrorEnvelopeDto {
   @ApiProperty({ type: ErrorBodyDto })
   error!: ErrorBodyDto;

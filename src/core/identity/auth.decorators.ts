@@ -12,7 +12,7 @@ export const SKIP_RATE_LIMIT = 'opitios:skipRateLimit';
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
 /**
- * The permission a route needs (DESIGN.md roles: viewer < premium < trader < admin). Every
+ * The permission a route needs (docs/contract.md roles: viewer < premium < trader < admin). Every
  * non-public route must carry one; the roles guard refuses routes without it.
  */
 export const Roles = (permission: Permission): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_PERMISSION, permission);

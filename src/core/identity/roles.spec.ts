@@ -1,6 +1,6 @@
 import { grants, isPremiumTier, PERMISSIONS, rolesGranting, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
 
-/** DESIGN.md: viewer stocks + clock; premium adds options and history; trader adds trading; admin all, incl. audit. */
+/** docs/contract.md: viewer stocks + clock; premium adds options and history; trader adds trading; admin all, incl. audit. */
 const EXPECTED: Record<Role, Permission[]> = {
   viewer: ['token:issue', 'market:read'],
   premium: ['token:issue', 'market:read', 'options:read', 'history:read'],

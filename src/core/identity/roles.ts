@@ -1,4 +1,4 @@
-/** Roles in increasing order of rights (DESIGN.md seed RBAC). */
+/** Roles in increasing order of rights (docs/contract.md "Routes and roles"). */
 export const ROLES = ['viewer', 'premium', 'trader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
