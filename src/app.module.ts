@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlpacaCompatModule } from './alpaca-compat/alpaca-compat.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { StreamsModule } from './streams/streams.module.js';
@@ -12,6 +13,10 @@ import { TradingModule } from './trading/trading.module.js';
 @Module({})
 export class AppModule {
   static forRoot(options: CoreOptions): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule, StreamsModule, HealthModule] };
+    const face = options.config.alpacaFace ? [AlpacaCompatModule] : [];
+    return {
+      module: AppModule,
+      imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule, StreamsModule, ...face, HealthModule],
+    };
   }
 }

@@ -5,6 +5,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { Clock } from '../core/time/clock.js';
 import { AccessRefusalService, isFailedCredential } from './access-refusal.service.js';
+import { APCA_KEY_ID_HEADER, APCA_SECRET_HEADER, apiKeyFromAlpacaHeaders } from './alpaca-credentials.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
@@ -82,7 +83,8 @@ class VerifiedTokens {
 }
 
 /**
- * The global authentication guard: a Bearer JWT or an X-API-Key, else anonymous (viewer, only when
+ * The global authentication guard: a Bearer JWT or an API key (X-API-Key, or Alpaca's
+ * APCA-API-KEY-ID + APCA-API-SECRET-KEY carrying a gateway key), else anonymous (viewer, only when
  * ALLOW_ANONYMOUS=true), else 401. Routes marked @Public() skip it. A token issued for an API key
  * holds only while that key is active with the token's roles (checked on every request, also for
  * remembered tokens).
@@ -124,9 +126,10 @@ export class AuthenticationGuard implements CanActivate {
    * refusal: not the client's fault, so it never brings the client nearer a lockout.
    */
   private async refuse(req: Request, e: unknown): Promise<never> {
-    const presented = req.header('authorization') !== undefined ? 'bearer' : req.header('x-api-key') !== undefined ? 'api_key' : null;
+    const apiKey = req.header('x-api-key') ?? req.header(APCA_SECRET_HEADER);
+    const presented =
+      req.header('authorization') !== undefined ? 'bearer' : apiKey !== undefined || req.header(APCA_KEY_ID_HEADER) !== undefined ? 'api_key' : null;
     if (presented === null || !isFailedCredential(e)) throw e;
-    const apiKey = req.header('x-api-key');
     throw await this.refusals.refuse(req, e, {
       action: 'auth_failure',
       details: {
@@ -139,7 +142,8 @@ export class AuthenticationGuard implements CanActivate {
 
   private authenticate(context: ExecutionContext, req: Request): boolean | Promise<boolean> {
     const authorization = req.header('authorization');
-    const apiKey = req.header('x-api-key');
+    // X-API-Key, or the same key in Alpaca's two headers (what Alpaca's SDKs send).
+    const apiKey = req.header('x-api-key') ?? apiKeyFromAlpacaHeaders(req.header(APCA_KEY_ID_HEADER), req.header(APCA_SECRET_HEADER));
 
     if (authorization !== undefined) {
       if (!/^Bearer\s+\S+$/i.test(authorization)) {

@@ -4,7 +4,10 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { clientIp, type Principal } from '../core/identity/principal.js';
 import { isPremiumTier } from '../core/identity/roles.js';
+import { pathOf } from '../core/errors/global-exception.filter.js';
+import { isAlpacaFacePath } from '../core/http/face-paths.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { Clock } from '../core/time/clock.js';
 import { WindowCounterStore, type WindowCount } from './window-counter.store.js';
 
 const HOUR_MS = 3_600_000;
@@ -34,6 +37,7 @@ export class RateLimiter {
     private readonly counters: WindowCounterStore,
     private readonly config: AppConfig,
     private readonly metrics: GatewayMetrics,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -47,16 +51,18 @@ export class RateLimiter {
       { key: `hour:{${tracker}}`, windowMs: HOUR_MS },
       { key: `second:{${tracker}}`, windowMs: SECOND_MS },
     ]);
-    return counts instanceof Promise ? counts.then((c) => this.decide(res, principal, c)) : this.decide(res, principal, counts);
+    return counts instanceof Promise ? counts.then((c) => this.decide(req, res, principal, c)) : this.decide(req, res, principal, counts);
   }
 
-  private decide(res: Response, principal: Principal | undefined, [hourly, burst]: WindowCount[]): true {
+  private decide(req: Request, res: Response, principal: Principal | undefined, [hourly, burst]: WindowCount[]): true {
     if (hourly === undefined || burst === undefined) throw new Error('rate limit counters returned no count');
     const hourlyLimit = this.hourlyLimit(principal);
     const resetSeconds = Math.max(1, Math.ceil(hourly.resetInMs / SECOND_MS));
     res.setHeader('X-RateLimit-Limit', String(hourlyLimit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, hourlyLimit - hourly.count)));
-    res.setHeader('X-RateLimit-Reset', String(resetSeconds));
+    // Seconds until the window resets; on the Alpaca-compatible face, the Unix time it resets at, as Alpaca (and its SDKs) count.
+    const reset = isAlpacaFacePath(pathOf(req)) ? Math.ceil((this.clock.now() + hourly.resetInMs) / SECOND_MS) : resetSeconds;
+    res.setHeader('X-RateLimit-Reset', String(reset));
 
     if (hourly.count > hourlyLimit) {
       this.metrics.observeRateLimitRefusal(tierOf(principal), 'hour');

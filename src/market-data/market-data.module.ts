@@ -18,6 +18,6 @@ import { StockDataController } from './stock-data.controller.js';
   imports: [AlpacaModule],
   controllers: [StocksController, StockDataController, MarketController, ReferenceController],
   providers: [StockQuotesService, StockBarsService, MarketClockService, PassThroughService],
-  exports: [MarketClockService, PassThroughService],
+  exports: [MarketClockService, PassThroughService, StockQuotesService, StockBarsService],
 })
 export class MarketDataModule {}

@@ -31,6 +31,19 @@ export interface BatchResult {
 }
 
 type Kind = 'quote' | 'trade' | 'snapshot';
+interface KindValue {
+  quote: StockQuote;
+  trade: StockTrade;
+  snapshot: StockSnapshot;
+}
+
+/** Latest values of one kind for several symbols: the ones Alpaca had (in the order asked), and the rest. */
+export interface LatestMany<T> {
+  found: Map<string, T>;
+  missing: string[];
+  /** Quality flags per found symbol. */
+  flags: Record<string, QualityFlag[]>;
+}
 
 /** A multi-symbol call of one kind (made in the scope of the request that opened the batch). */
 type Loader<T> = (symbols: string[]) => Promise<Sourced<SymbolMap<T>>>;
@@ -153,38 +166,55 @@ export class StockQuotesService {
   }
 
   async batch(rawSymbols: string[], maxAgeSeconds?: number): Promise<Attributed<BatchResult>> {
-    const max = this.config.stockBatchMaxSymbols;
-    if (rawSymbols.length > max) {
-      throw new AppError('REQUEST_SIZE_EXCEEDED', {
-        message: `At most ${max} symbols per batch; ${rawSymbols.length} were sent.`,
-        details: { max, requested: rawSymbols.length },
-      });
-    }
+    this.assertBatchSize(rawSymbols.length);
     const symbols = normalizeStockSymbols(rawSymbols);
-    const marketP = this.clock.status();
-    const batch = await settleBatch(
-      symbols,
-      (symbol) => this.load({ kind: 'quote', symbol, market: marketP, maxAgeSeconds }, this.quoteMeaning),
-      (e): e is SymbolMissing => e instanceof SymbolMissing,
-    );
+    const many = await this.latestMany('quote', symbols, maxAgeSeconds);
+    const { found } = many.data;
     const notFound = catalogEntry('SYMBOL_NOT_FOUND');
-    const items: BatchItem[] = batch.results.map(({ key: symbol, result }) =>
-      result === null
+    const items: BatchItem[] = symbols.map((symbol) => {
+      const value = found.get(symbol);
+      return value === undefined
         ? { symbol, status: 'error', data: null, error: { code: 'SYMBOL_NOT_FOUND', message: notFound.message, type: notFound.type } }
-        : { symbol, status: 'success', data: { symbol, ...result.sourced.value }, error: null },
-    );
-    const successful = items.filter((i) => i.status === 'success').length;
-    const perSymbol: Record<string, QualityFlag[]> = {};
-    for (const { key, result } of batch.results) if (result !== null) perSymbol[key] = result.sourced.provenance.quality?.flags ?? [];
+        : { symbol, status: 'success', data: { symbol, ...value }, error: null };
+    });
+    const successful = found.size;
     return new Attributed(
       {
         quotes: items,
         summary: { total_requested: symbols.length, successful, failed: symbols.length - successful, duplicates_removed: rawSymbols.length - symbols.length },
       },
-      { ...batch.provenance, quality: batchQuality(perSymbol) },
-      batch.cache,
-      await marketP,
+      many.provenance,
+      many.cache,
+      many.marketStatus,
     );
+  }
+
+  /**
+   * Latest values of one kind for several (normalized, distinct) symbols, each through its own
+   * cache entry (so one symbol asked alone and in a list is one entry); the misses of the moment
+   * merge into one multi-symbol call per 100. At most STOCK_BATCH_MAX_SYMBOLS symbols.
+   */
+  async latestMany<K extends Kind>(kind: K, symbols: string[], maxAgeSeconds?: number): Promise<Attributed<LatestMany<KindValue[K]>>> {
+    this.assertBatchSize(symbols.length);
+    const marketP = this.clock.status();
+    const meaning = this.meanings[kind] as Meaning<KindValue[K]>;
+    const batch = await settleBatch(
+      symbols,
+      (symbol) => this.load({ kind, symbol, market: marketP, maxAgeSeconds }, meaning),
+      (e): e is SymbolMissing => e instanceof SymbolMissing,
+    );
+    const found = new Map<string, KindValue[K]>();
+    const missing: string[] = [];
+    const flags: Record<string, QualityFlag[]> = {};
+    for (const { key, result } of batch.results) {
+      if (result === null) {
+        missing.push(key);
+        continue;
+      }
+      found.set(key, result.sourced.value);
+      flags[key] = result.sourced.provenance.quality?.flags ?? [];
+    }
+    return new Attributed({ found, missing, flags }, { ...batch.provenance, quality: batchQuality(flags) }, batch.cache, await marketP);
   }
 
   /** One multi-symbol call for the requested symbols plus due hot ones; the extras go straight to the cache. */
@@ -235,6 +265,19 @@ export class StockQuotesService {
   private readonly snapshotMeaning: Meaning<StockSnapshot> = {
     timestamps: snapshotTimestamps,
     flags: (s, at) => stockSnapshotFlags(this.quality.checks, s, at),
+  };
+
+  private assertBatchSize(requested: number): void {
+    const max = this.config.stockBatchMaxSymbols;
+    if (requested > max) {
+      throw new AppError('REQUEST_SIZE_EXCEEDED', { message: `At most ${max} symbols per batch; ${requested} were sent.`, details: { max, requested } });
+    }
+  }
+
+  private readonly meanings: { [K in Kind]: Meaning<KindValue[K]> } = {
+    quote: this.quoteMeaning,
+    trade: this.tradeMeaning,
+    snapshot: this.snapshotMeaning,
   };
 
   private answer<T extends object>(symbol: string, market: MarketStatus, r: CacheResult<T>): Attributed<Symbolled<T>> {

@@ -3,9 +3,11 @@ import type { Request, Response } from 'express';
 import { map, Observable } from 'rxjs';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Clock } from '../time/clock.js';
+import type { DataQuality } from '../quality/data-quality.js';
 import { Attributed, type Provenance } from './provenance.js';
 import { getRequestContext } from './request-context.js';
 import { isoTimestamp, parseUpstreamTimestamp } from './timestamps.js';
+import { WireBody } from './wire-body.js';
 
 export interface SuccessMetadata {
   request_id: string | null;
@@ -14,6 +16,13 @@ export interface SuccessMetadata {
 }
 
 const MS_PER_SECOND = 1000;
+
+/** `ok`, or the flags found (the answer's own, then each item's as `SYMBOL:flag`), comma-separated. */
+function qualityHeader(q: DataQuality): string {
+  const flags: string[] = [...q.flags];
+  if (q.items !== undefined) for (const [item, itemFlags] of Object.entries(q.items)) for (const f of itemFlags) flags.push(`${item}:${f}`);
+  return flags.length === 0 ? 'ok' : flags.join(',');
+}
 
 function roundSeconds(ms: number): number {
   return Math.round(ms) / MS_PER_SECOND;
@@ -45,6 +54,10 @@ export class AttributionInterceptor implements NestInterceptor {
     const context = getRequestContext(req);
     const requestId = context?.requestId ?? null;
     const clientRequestId = context?.clientRequestId ?? null;
+    if (result instanceof WireBody) {
+      if (result.from !== null) this.wireHeaders(res, result.from, now);
+      return result.body;
+    }
     const timestamp = isoTimestamp(now);
     if (!(result instanceof Attributed)) {
       const plain: SuccessMetadata = { request_id: requestId, timestamp };
@@ -80,6 +93,24 @@ export class AttributionInterceptor implements NestInterceptor {
     if (p.quality !== undefined) metadata['data_quality'] = p.quality;
     if (clientRequestId !== null) metadata['client_request_id'] = clientRequestId;
     return { data: attributed.data, metadata };
+  }
+
+  /** The envelope's provenance as headers, for an answer in Alpaca's own shape. */
+  private wireHeaders(res: Response, attributed: Attributed<unknown>, now: number): void {
+    const { provenance: p, cache } = attributed;
+    const upstreamMs = this.upstreamInstant(p);
+    const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
+    const ageSeconds = cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
+    this.metrics.observeAttributedResponse(p.dataSource, freshness, cache.status, attributed.marketStatus);
+    res.setHeader('X-Data-Source', p.dataSource);
+    res.setHeader('X-Data-Provider', p.provider);
+    if (p.feed !== null) res.setHeader('X-Data-Feed', p.feed);
+    res.setHeader('X-Cache-Status', cache.status);
+    if (freshness !== null) res.setHeader('X-Data-Freshness', String(freshness));
+    if (p.dataTimestamp !== null) res.setHeader('X-Data-Timestamp', p.dataTimestamp);
+    if (p.quality !== undefined) res.setHeader('X-Data-Quality', qualityHeader(p.quality));
+    if (p.tradingMode !== undefined) res.setHeader('X-Trading-Mode', p.tradingMode);
+    res.setHeader('Cache-Control', this.cacheControl(attributed, ageSeconds));
   }
 
   private upstreamInstant(p: Provenance): number | null {

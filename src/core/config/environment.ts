@@ -104,6 +104,10 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   ALLOW_ANONYMOUS: boolean = false;
 
+  /** The Alpaca-compatible face (Alpaca's REST paths and streams beside /api/v1); on unless false. */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  ALPACA_FACE: boolean = true;
+
   @IsOptional() @IsString() @MinLength(16)
   METRICS_TOKEN?: string;
 

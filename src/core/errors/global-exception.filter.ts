@@ -35,6 +35,16 @@ function toAppError(exception: unknown, req: Request, routes: RouteTable): AppEr
 }
 
 /**
+ * Another wire shape for error bodies on some paths (the Alpaca-compatible face): given the error
+ * and its catalog entry, it sets the status and writes the body. Headers (X-Error-Code, Retry-After,
+ * the error's own) are set before it is called.
+ */
+export interface ErrorFace {
+  serves(path: string): boolean;
+  render(error: AppError, status: number, res: Response): void;
+}
+
+/**
  * The one place error bodies are built. Every failure leaves as a catalog envelope with
  * X-Error-Code / X-Error-Type (and Retry-After when the client should wait); stack traces and
  * upstream secrets stay in the server log.
@@ -42,6 +52,7 @@ function toAppError(exception: unknown, req: Request, routes: RouteTable): AppEr
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
   private routes: RouteTable = RouteTable.EMPTY;
+  private readonly faces: ErrorFace[] = [];
 
   constructor(
     private readonly logger: WinstonLogger,
@@ -55,6 +66,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
    */
   useRoutes(routes: RouteTable): void {
     this.routes = routes;
+  }
+
+  /** Errors on the face's paths leave in its shape (registered by the face's module at startup). */
+  useFace(face: ErrorFace): void {
+    this.faces.push(face);
   }
 
   catch(exception: unknown, host: ArgumentsHost): void {
@@ -81,6 +97,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     res.setHeader('Cache-Control', 'no-store');
     const retryAfter = error.retryAfter === null ? null : Math.max(1, Math.ceil(error.retryAfter));
     if (retryAfter !== null) res.setHeader('Retry-After', String(retryAfter));
+    if (this.faces.length > 0) {
+      const path = pathOf(req);
+      const face = this.faces.find((f) => f.serves(path));
+      if (face !== undefined) return face.render(error, entry.status, res);
+    }
     res.json({
       error: {
         code: error.code,

@@ -1,6 +1,10 @@
 import { AppError } from '../errors/app-error.js';
+import { isAlpacaFacePath } from './face-paths.js';
 
-/** Where empty path segments are refused: the API, whose routes never end in or contain one. */
+/**
+ * Where empty path segments are refused: the API and the Alpaca-compatible face's paths (`/v2/…`,
+ * `/v1beta1/…`, `/v1/…`), whose routes never end in or contain one.
+ */
 const API_PATH = /^\/api\//i;
 
 /**
@@ -11,7 +15,7 @@ const API_PATH = /^\/api\//i;
  * `404 ROUTE_NOT_FOUND` before routing, authentication or any upstream call.
  */
 export function emptySegmentRefusal(path: string): AppError | null {
-  if (!API_PATH.test(path)) return null;
+  if (!API_PATH.test(path) && !isAlpacaFacePath(path)) return null;
   if (!path.endsWith('/') && !path.includes('//')) return null;
   return new AppError('ROUTE_NOT_FOUND', {
     message: 'The path has an empty segment (a trailing slash or "//"); routes are matched exactly.',

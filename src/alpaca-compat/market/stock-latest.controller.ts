@@ -1,0 +1,75 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { AppConfig } from '../../core/config/app-config.js';
+import { WireBody } from '../../core/attribution/wire-body.js';
+import { Roles } from '../../core/identity/auth.decorators.js';
+import { StockQuotesService } from '../../market-data/stock-quotes.service.js';
+import { assertStockFeed, StockFeedQuery, StockLatestQuery, symbolList } from '../http/face-query.js';
+import { wireQuote, wireSnapshot, wireTrade, type WireObject } from '../wire/stock-wire.js';
+
+function byKey<T>(found: Map<string, T>, render: (v: T) => WireObject): Record<string, WireObject> {
+  const out: Record<string, WireObject> = {};
+  for (const [symbol, value] of found) out[symbol] = render(value);
+  return out;
+}
+
+/**
+ * Alpaca's latest stock quote, trade and snapshot operations at Alpaca's paths, served by the same
+ * StockQuotesService as /api/v1 (one cache entry per symbol and kind, whichever face asked; misses
+ * of the moment merged into one upstream call). A symbol Alpaca has nothing for is left out of a
+ * multi-symbol answer, as Alpaca leaves it out.
+ */
+@ApiExcludeController()
+@Roles('market:read')
+@Controller('v2/stocks')
+export class AlpacaStockLatestController {
+  constructor(
+    private readonly quotes: StockQuotesService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('quotes/latest')
+  async latestQuotes(@Query() q: StockLatestQuery): Promise<WireBody> {
+    assertStockFeed(this.config, q);
+    const r = await this.quotes.latestMany('quote', symbolList(q.symbols));
+    return new WireBody({ quotes: byKey(r.data.found, wireQuote) }, r);
+  }
+
+  @Get('trades/latest')
+  async latestTrades(@Query() q: StockLatestQuery): Promise<WireBody> {
+    assertStockFeed(this.config, q);
+    const r = await this.quotes.latestMany('trade', symbolList(q.symbols));
+    return new WireBody({ trades: byKey(r.data.found, wireTrade) }, r);
+  }
+
+  @Get('snapshots')
+  async snapshots(@Query() q: StockLatestQuery): Promise<WireBody> {
+    assertStockFeed(this.config, q);
+    const r = await this.quotes.latestMany('snapshot', symbolList(q.symbols));
+    return new WireBody(byKey(r.data.found, wireSnapshot), r);
+  }
+
+  @Get(':symbol/quotes/latest')
+  async latestQuote(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
+    assertStockFeed(this.config, q);
+    const [symbol] = symbolList(raw);
+    const r = await this.quotes.quote(symbol ?? raw);
+    return new WireBody({ symbol: r.data.symbol, quote: wireQuote(r.data) }, r);
+  }
+
+  @Get(':symbol/trades/latest')
+  async latestTrade(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
+    assertStockFeed(this.config, q);
+    const [symbol] = symbolList(raw);
+    const r = await this.quotes.trade(symbol ?? raw);
+    return new WireBody({ symbol: r.data.symbol, trade: wireTrade(r.data) }, r);
+  }
+
+  @Get(':symbol/snapshot')
+  async snapshot(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
+    assertStockFeed(this.config, q);
+    const [symbol] = symbolList(raw);
+    const r = await this.quotes.snapshot(symbol ?? raw);
+    return new WireBody({ symbol: r.data.symbol, ...wireSnapshot(r.data) }, r);
+  }
+}

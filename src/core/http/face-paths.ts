@@ -1,0 +1,17 @@
+/**
+ * The Alpaca-compatible face's REST paths: Alpaca's own (`/v2/…` on both hosts, `/v1beta1/…` and
+ * `/v1/…` on the market-data host), beside the gateway's `/api/v1`. Core knows their shape only to
+ * treat them as strictly as the API (exact paths, rate-limit headers in Alpaca's units).
+ */
+export const ALPACA_FACE_PATH = /^\/(v1|v1beta1|v2)\//i;
+
+export function isAlpacaFacePath(path: string): boolean {
+  return ALPACA_FACE_PATH.test(path);
+}
+
+/** Paths of Alpaca's trading host (the rest of the face is its market-data host). */
+const TRADING_HOST_PATH = /^\/v2\/(account|orders|positions|assets|clock|calendar|options\/contracts)(\/|:|$)/i;
+
+export function isAlpacaTradingPath(path: string): boolean {
+  return TRADING_HOST_PATH.test(path);
+}
