@@ -354,6 +354,23 @@ async function main(): Promise<void> {
     );
     await variant.close();
   }
+  // 1d. The Alpaca-compatible face's cached latest quote (Alpaca's path and body, provenance in
+  // headers) against /api/v1's, the same symbol out of the same cache entry, alternated rounds.
+  const faceUrl = `http://127.0.0.1:${gatewayPort}/v2/stocks/AAPL/quotes/latest`;
+  await runLoad(faceUrl, premium, WARMUP_MS);
+  const facePairs: Array<{ face: MeasuredLoad; api: MeasuredLoad }> = [];
+  for (let i = 0; i < COMPARE_ROUNDS; i += 1) {
+    const face = await runLoad(faceUrl, premium);
+    const api = await runLoad(gwUrl, premium);
+    facePairs.push({ face, api });
+  }
+  const faceMed = (pick: 'face' | 'api', f: (r: MeasuredLoad) => number): number => medianOf(facePairs.map((r) => f(r[pick])));
+  line(
+    `1d. the Alpaca-compatible face's cached latest quote (GET /v2/stocks/AAPL/quotes/latest) against /api/v1's, ${COMPARE_ROUNDS} alternating rounds: ` +
+      `face ${faceMed('face', rps).toFixed(0)} req/s ${faceMed('face', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req p99 ${faceMed('face', (r) => r.p99).toFixed(2)} ms | ` +
+      `/api/v1 ${faceMed('api', rps).toFixed(0)} req/s ${faceMed('api', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req p99 ${faceMed('api', (r) => r.p99).toFixed(2)} ms ` +
+      `(face/api throughput ${(faceMed('face', rps) / faceMed('api', rps)).toFixed(2)}; rounds ${facePairs.map((r) => (rps(r.face) / rps(r.api)).toFixed(2)).join(', ')})`,
+  );
   if (process.env['BENCH_ONLY'] === 'quote') {
     await Promise.all([bare.close(), floor.close(), gateway.close()]);
     await emulator.stop();
