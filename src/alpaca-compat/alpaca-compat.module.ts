@@ -1,8 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { GlobalExceptionFilter } from '../core/errors/global-exception.filter.js';
-import { MarketDataModule } from '../market-data/market-data.module.js';
 import { AlpacaErrorFace } from './http/alpaca-error.face.js';
-import { AlpacaStockLatestController } from './market/stock-latest.controller.js';
+import { AlpacaMarketFaceModule } from './market/alpaca-market-face.module.js';
 
 /**
  * The Alpaca-compatible face (ALPACA_FACE, on by default): Alpaca's own REST paths beside /api/v1,
@@ -10,8 +9,7 @@ import { AlpacaStockLatestController } from './market/stock-latest.controller.js
  * answering in Alpaca's bodies with the gateway's provenance in headers and errors in Alpaca's shape.
  */
 @Module({
-  imports: [MarketDataModule],
-  controllers: [AlpacaStockLatestController],
+  imports: [AlpacaMarketFaceModule],
 })
 export class AlpacaCompatModule implements OnModuleInit {
   constructor(private readonly filter: GlobalExceptionFilter) {}

@@ -131,6 +131,8 @@ function codes(id: string, path: string): UpstreamOperation<CodeMap> {
  * for quotes and bars): Alpaca's single-symbol forms answer the same data.
  */
 export const MARKET_OPERATIONS = {
+  /** Multi-symbol bars (the Alpaca-compatible face's `/v2/stocks/bars` with several symbols; one symbol goes through StockBarsService). */
+  stockBars: history<Bar>('StockBars', '/v2/stocks/bars', 'bars', barItem, (b) => b.timestamp, 'stock', barCheck),
   stockQuotes: history<StockQuote>('StockQuotes', '/v2/stocks/quotes', 'quotes', stockQuoteItem, (q) => q.timestamp, 'stock', quoteCheck),
   stockTrades: history<StockTrade>('StockTrades', '/v2/stocks/trades', 'trades', stockTradeItem, (t) => t.timestamp, 'stock', tradeCheck),
   /** Auctions exist on SIP only (MD-SPEC `stock_auction_feed`). */

@@ -5,7 +5,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
-import type { Bar } from '../alpaca/market-data.models.js';
+import type { Bar, BarsPage } from '../alpaca/market-data.models.js';
 import type { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
@@ -42,7 +42,11 @@ export class StockBarsService {
     return end === undefined || end.slice(0, 10) >= today ? t.barsRecent : t.barsPast;
   }
 
-  async bars(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsResult>> {
+  /**
+   * One Alpaca page of bars for one symbol as Alpaca sent it (an empty page included), through the
+   * cache; both faces read the same entry.
+   */
+  async page(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsPage>> {
     assertOrderedRange(q.start, q.end);
     const query = { symbol, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, pageToken: q.page_token, adjustment: q.adjustment, sort: q.sort, asof: q.asof };
     const feed = this.config.alpaca.stockFeed;
@@ -56,7 +60,12 @@ export class StockBarsService {
       }),
       this.clock.status(),
     ]);
-    const { bars, next_page_token } = page.value;
+    return new Attributed(page.value, page.provenance, cache, marketStatus);
+  }
+
+  async bars(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsResult>> {
+    const page = await this.page(symbol, q);
+    const { bars, next_page_token } = page.data;
     // A first page with nothing and nowhere to go means there is no data for the request. Later
     // pages (the caller sent page_token) may legitimately be empty: Alpaca can return short pages.
     if (bars.length === 0 && next_page_token === null && q.page_token === undefined) {
@@ -73,8 +82,8 @@ export class StockBarsService {
         page_info: { has_more: next_page_token !== null, next_page_token, count: bars.length },
       },
       page.provenance,
-      cache,
-      marketStatus,
+      page.cache,
+      page.marketStatus,
     );
   }
 }

@@ -6,7 +6,7 @@ import { optionSnapshotFlags, type QualityFlag } from '../core/quality/data-qual
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
-import type { OptionChainQuery } from '../alpaca/options.models.js';
+import type { OptionChainPage, OptionChainQuery } from '../alpaca/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import type { ChainQueryDto } from './dto/chain-query.dto.js';
 import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
@@ -39,7 +39,11 @@ export class OptionChainService {
     private readonly quality: DataQualityService,
   ) {}
 
-  async chain(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
+  /**
+   * One page of the chain as Alpaca sent it (contracts in Alpaca's order, an empty page included),
+   * through the cache; both faces read the same entry.
+   */
+  async page(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainPage>> {
     assertOrderedDates('expiration_date_gte', q.expiration_date_gte, 'expiration_date_lte', q.expiration_date_lte);
     assertOrderedStrikes('min_strike', q.min_strike, 'max_strike', q.max_strike);
     const query: OptionChainQuery = {
@@ -64,7 +68,12 @@ export class OptionChainService {
       for (const { symbol, snapshot } of loaded.value.snapshots) perContract[symbol] = optionSnapshotFlags(this.quality.checks, snapshot, at);
       return { ...loaded, provenance: { ...loaded.provenance, quality: this.quality.ofEach(perContract) } };
     });
-    const { snapshots, next_page_token } = page.value;
+    return new Attributed(page.value, page.provenance, cache, marketStatus);
+  }
+
+  async chain(underlying: string, q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
+    const page = await this.page(underlying, q);
+    const { snapshots, next_page_token } = page.data;
     // A first page with nothing and nowhere to go: no chain for these filters. Later pages may
     // legitimately be empty.
     if (snapshots.length === 0 && next_page_token === null && q.page_token === undefined) {
@@ -84,8 +93,8 @@ export class OptionChainService {
         page_info: { has_more: next_page_token !== null, next_page_token, count: contracts.length },
       },
       page.provenance,
-      cache,
-      marketStatus,
+      page.cache,
+      page.marketStatus,
     );
   }
 

@@ -23,7 +23,7 @@ function historyCall(q: ContractHistory): { query: Record<string, string | numbe
 }
 
 /** The contracts of a multi-contract request, checked and deduplicated; more than 100 is refused before any call. */
-function requestedContracts(raw: string): string[] {
+export function requestedContracts(raw: string): string[] {
   const contracts = requireOccSymbols(raw.split(',')).map((c) => c.symbol);
   if (contracts.length > MAX_CONTRACTS_PER_REQUEST) {
     throw new AppError('REQUEST_SIZE_EXCEEDED', {

@@ -47,6 +47,12 @@ function snapshotTimestamps(s: OptionSnapshot): string[] {
  * Latest quote, trade, greeks and IV for one contract, and for many. Cache first; misses for
  * different contracts that arrive together merge into one snapshots call per 100 (MicroBatcher).
  */
+/** Snapshots of several contracts: the ones Alpaca had (in the order asked), and the rest. */
+export interface LatestContracts {
+  found: Map<string, OptionSnapshot>;
+  missing: string[];
+}
+
 /** What a client asked of one value: how old it may be. */
 interface Asked {
   maxAgeSeconds: number | undefined;
@@ -82,30 +88,51 @@ export class OptionQuotesService {
       });
     }
     const contracts = requireOccSymbols(rawSymbols);
+    const many = await this.latestMany(contracts, maxAgeSeconds);
+    const { found } = many.data;
+    const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
+    const items: OptionBatchItem[] = contracts.map((contract) => {
+      const snapshot = found.get(contract.symbol);
+      return snapshot !== undefined
+        ? { symbol: contract.symbol, status: 'success', data: withTerms(contract, snapshot), error: null }
+        : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } };
+    });
+    const successful = items.filter((i) => i.status === 'success').length;
+    return new Attributed(
+      {
+        quotes: items,
+        summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
+      },
+      many.provenance,
+      many.cache,
+      many.marketStatus,
+    );
+  }
+
+  /**
+   * Snapshots of several (distinct) contracts, each through its own cache entry (one contract asked
+   * alone and in a list is one entry); the misses of the moment merge into one snapshots call per
+   * 100. A contract Alpaca had no usable snapshot for is left out of `found`.
+   */
+  async latestMany(contracts: OccContract[], maxAgeSeconds?: number): Promise<Attributed<LatestContracts>> {
     const marketP = this.clock.status();
     const batch = await settleBatch(
       contracts,
       (contract) => this.load(contract, marketP, { maxAgeSeconds }),
       (e): e is ContractMissing => e instanceof ContractMissing,
     );
-    const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
-    const items: OptionBatchItem[] = batch.results.map(({ key: contract, result }) =>
-      result !== null
-        ? { symbol: contract.symbol, status: 'success', data: withTerms(contract, result.sourced.value), error: null }
-        : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } },
-    );
-    const successful = items.filter((i) => i.status === 'success').length;
+    const found = new Map<string, OptionSnapshot>();
+    const missing: string[] = [];
     const perContract: Record<string, QualityFlag[]> = {};
-    for (const { key, result } of batch.results) if (result !== null) perContract[key.symbol] = result.sourced.provenance.quality?.flags ?? [];
-    return new Attributed(
-      {
-        quotes: items,
-        summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
-      },
-      { ...batch.provenance, quality: batchQuality(perContract) },
-      batch.cache,
-      await marketP,
-    );
+    for (const { key, result } of batch.results) {
+      if (result === null) {
+        missing.push(key.symbol);
+        continue;
+      }
+      found.set(key.symbol, result.sourced.value);
+      perContract[key.symbol] = result.sourced.provenance.quality?.flags ?? [];
+    }
+    return new Attributed({ found, missing }, { ...batch.provenance, quality: batchQuality(perContract) }, batch.cache, await marketP);
   }
 
   private load(contract: OccContract, market: Promise<MarketStatus>, asked: Asked): Promise<CacheResult<OptionSnapshot>> {

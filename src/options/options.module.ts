@@ -8,10 +8,11 @@ import { OptionContractsService } from './option-contracts.service.js';
 import { OptionQuotesController } from './option-quotes.controller.js';
 import { OptionQuotesService } from './option-quotes.service.js';
 
-/** Option quotes, batches, chains and contracts: only what Alpaca returns, completeness made visible. */
+/** Option quotes, batches, chains and contracts: only what Alpaca returns, completeness made visible. Exports the snapshot and chain services for the Alpaca-compatible face. */
 @Module({
   imports: [AlpacaModule, MarketDataModule],
   controllers: [OptionQuotesController, OptionChainController, OptionDataController],
   providers: [OptionQuotesService, OptionChainService, OptionContractsService],
+  exports: [OptionQuotesService, OptionChainService],
 })
 export class OptionsModule {}

@@ -1,4 +1,5 @@
 import type { Bar, StockQuote, StockSnapshot, StockTrade } from '../../alpaca/market-data.models.js';
+import type { DailyAuctions, StockAuction } from '../../alpaca/market-reference.models.js';
 import { uint64 } from './raw-json.js';
 
 /**
@@ -36,4 +37,13 @@ export function wireSnapshot(s: StockSnapshot): WireObject {
   if (s.daily_bar !== null) out['dailyBar'] = wireBar(s.daily_bar);
   if (s.prev_daily_bar !== null) out['prevDailyBar'] = wireBar(s.prev_daily_bar);
   return out;
+}
+
+function wireAuction(a: StockAuction): WireObject {
+  return withOptional({ t: a.timestamp, x: a.exchange, p: a.price, c: a.condition }, 's', a.size);
+}
+
+/** MD-SPEC `stock_daily_auctions`: `d` the day, `o` the opening and `c` the closing auctions. */
+export function wireDailyAuctions(d: DailyAuctions): WireObject {
+  return { d: d.date, o: d.opens.map(wireAuction), c: d.closes.map(wireAuction) };
 }

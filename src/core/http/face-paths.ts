@@ -2,8 +2,9 @@
  * The Alpaca-compatible face's REST paths: Alpaca's own (`/v2/…` on both hosts, `/v1beta1/…` and
  * `/v1/…` on the market-data host), beside the gateway's `/api/v1`. Core knows their shape only to
  * treat them as strictly as the API (exact paths, rate-limit headers in Alpaca's units).
+ * `/v1beta3/…` (Alpaca's crypto) has no route, but a bot calling it gets its 404 in Alpaca's body.
  */
-export const ALPACA_FACE_PATH = /^\/(v1|v1beta1|v2)\//i;
+export const ALPACA_FACE_PATH = /^\/(v1|v1beta1|v1beta3|v2)\//i;
 
 export function isAlpacaFacePath(path: string): boolean {
   return ALPACA_FACE_PATH.test(path);

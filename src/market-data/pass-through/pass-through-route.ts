@@ -51,6 +51,12 @@ export interface PassThroughRoute<Q extends RouteInput, M, D> {
   docs: RouteDocs;
 }
 
+/**
+ * What fetching a route's upstream answer takes (its own answer and docs aside): another face that
+ * renders the same model (the Alpaca-compatible one) shares the route's cache entries through it.
+ */
+export type RouteSource<Q extends RouteInput, M> = Pick<PassThroughRoute<Q, M, unknown>, 'name' | 'operation' | 'call' | 'cache'>;
+
 /** Identity with inference: declares a route so its three types are checked against each other. */
 export function passThrough<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>): PassThroughRoute<Q, M, D> {
   return route;

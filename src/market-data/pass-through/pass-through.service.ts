@@ -8,7 +8,7 @@ import { newYorkDate } from '../../core/time/new-york-date.js';
 import { feedFor } from '../../alpaca/market-operations.js';
 import { PassThroughGateway, type UpstreamCall } from '../../alpaca/pass-through.gateway.js';
 import { MarketClockService } from '../market-clock.service.js';
-import type { CachePolicy, PassThroughRoute, RouteInput } from './pass-through-route.js';
+import type { CachePolicy, PassThroughRoute, RouteInput, RouteSource } from './pass-through-route.js';
 
 /** The cache key of a call: every path value and query parameter that changes the answer, and the feed. */
 function keyOf(name: string, call: UpstreamCall, feed: string | null): string {
@@ -35,6 +35,19 @@ export class PassThroughService {
 
   /** One route's answer. */
   async serve<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>, q: Q): Promise<Attributed<D>> {
+    const { page, feed } = await this.load(route, q);
+    return new Attributed(route.answer(page.data, q, feed), page.provenance, page.cache, page.marketStatus);
+  }
+
+  /**
+   * One route's upstream answer as our model, before the route's own answer: another face (the
+   * Alpaca-compatible one) renders it in its own body from the same call and cache entry.
+   */
+  async model<Q extends RouteInput, M>(route: RouteSource<Q, M>, q: Q): Promise<Attributed<M>> {
+    return (await this.load(route, q)).page;
+  }
+
+  private async load<Q extends RouteInput, M>(route: RouteSource<Q, M>, q: Q): Promise<{ page: Attributed<M>; feed: string | null }> {
     const call = route.call(q);
     const market = this.clock.status();
     const feed = feedFor(route.operation, this.config);
@@ -48,7 +61,7 @@ export class PassThroughService {
       const perSymbol = check(loaded.value, this.quality.checks, this.quality.moment((await market) === 'open'));
       return { ...loaded, provenance: { ...loaded.provenance, quality: this.quality.ofEach(perSymbol) } };
     });
-    return new Attributed(route.answer(sourced.value, q, feed), sourced.provenance, cache, await market);
+    return { page: new Attributed(sourced.value, sourced.provenance, cache, await market), feed };
   }
 
   private async ttl(policy: CachePolicy, end: string | undefined, market: Promise<MarketStatus>): Promise<number> {
