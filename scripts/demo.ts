@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const keys = new ApiKeyStore(apiKeysFile);
   const { key } = keys.create('demo-admin', ['admin']);
   // Admin reads everything but does not trade (roles.ts): placing orders takes role trader.
-  const { key: traderKey } = keys.create('demo-trader', ['trader']);
+  const { key: traderKey, record: traderRecord } = keys.create('demo-trader', ['trader']);
   // The integrity features on, with keys of this run only: a keyed audit chain with signed
   // checkpoints, and signed responses (public key at /.well-known/jwks.json).
   const ed25519Pem = (): string => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -140,6 +140,9 @@ async function main(): Promise<void> {
       '  integrity: the audit chain (HMAC-keyed, head checkpoints signed) and a signed answer checked:',
       `    curl -s ${auth} ${base}/api/v1/audit/verify`,
       `    curl -si ${auth} ${base}/api/v1/stocks/AAPL/quote > /tmp/quote.txt && npm run verify:response -- /tmp/quote.txt --jwks ${base}/.well-known/jwks.json`,
+      "  Alpaca's own SDKs and paths (the Alpaca-compatible face): the trader key in Alpaca's two headers",
+      `    curl -s -H 'APCA-API-KEY-ID: ${traderRecord.id}' -H 'APCA-API-SECRET-KEY: ${traderKey}' '${base}/v2/stocks/quotes/latest?symbols=AAPL,MSFT'`,
+      `    curl -s -H 'APCA-API-KEY-ID: ${traderRecord.id}' -H 'APCA-API-SECRET-KEY: ${traderKey}' ${base}/v2/account`,
       `  AsyncAPI      ${base}/asyncapi.json`,
       'Ctrl-C stops both.',
       '',

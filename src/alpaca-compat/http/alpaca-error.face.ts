@@ -38,7 +38,9 @@ export class AlpacaErrorFace implements ErrorFace {
     }
     const path = (res.req.originalUrl || res.req.url).split('?')[0] ?? '/';
     const answered = alpacaStatus(status, path);
-    res.status(answered).json({ code: alpacaErrorCode(answered), message: error.message });
+    // A path of Alpaca's the face does not serve (crypto, forex, fixed income, …) says so, in Alpaca's body.
+    const message = error.code === 'ROUTE_NOT_FOUND' && status === 404 ? `${path.slice(0, 120)} is not served by this gateway (${error.message})` : error.message;
+    res.status(answered).json({ code: alpacaErrorCode(answered), message });
   }
 }
 

@@ -4,6 +4,7 @@ import { AppConfig } from '../../core/config/app-config.js';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { Roles } from '../../core/identity/auth.decorators.js';
 import { StockQuotesService } from '../../market-data/stock-quotes.service.js';
+import { pathSymbol } from '../http/path-symbol.js';
 import { assertStockFeed, StockFeedQuery, StockLatestQuery, symbolList } from '../http/face-query.js';
 import { wireQuote, wireSnapshot, wireTrade, type WireObject } from '../wire/stock-wire.js';
 
@@ -52,24 +53,21 @@ export class AlpacaStockLatestController {
   @Get(':symbol/quotes/latest')
   async latestQuote(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
-    const [symbol] = symbolList(raw);
-    const r = await this.quotes.quote(symbol ?? raw);
+    const r = await this.quotes.quote(pathSymbol(raw));
     return new WireBody({ symbol: r.data.symbol, quote: wireQuote(r.data) }, r);
   }
 
   @Get(':symbol/trades/latest')
   async latestTrade(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
-    const [symbol] = symbolList(raw);
-    const r = await this.quotes.trade(symbol ?? raw);
+    const r = await this.quotes.trade(pathSymbol(raw));
     return new WireBody({ symbol: r.data.symbol, trade: wireTrade(r.data) }, r);
   }
 
   @Get(':symbol/snapshot')
   async snapshot(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
-    const [symbol] = symbolList(raw);
-    const r = await this.quotes.snapshot(symbol ?? raw);
+    const r = await this.quotes.snapshot(pathSymbol(raw));
     return new WireBody({ symbol: r.data.symbol, ...wireSnapshot(r.data) }, r);
   }
 }
