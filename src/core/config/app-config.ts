@@ -158,6 +158,8 @@ export class AppConfig {
   readonly cache: CacheConfig;
   readonly log: { level: (typeof LOG_LEVELS)[number]; format: (typeof LOG_FORMATS)[number] };
   readonly allowAnonymous: boolean;
+  /** ALPACA_FACE: serve the Alpaca-compatible face (REST and streams at Alpaca's own paths). */
+  readonly alpacaFace: boolean;
   readonly metricsToken: string | undefined;
   /** RESPONSE_SIGNING_KEY: responses are signed (RFC 9421) with this Ed25519 key when set. */
   readonly responseSigning: Ed25519KeyPair | null;
@@ -191,6 +193,7 @@ export class AppConfig {
     this.cache = init.cache;
     this.log = init.log;
     this.allowAnonymous = init.allowAnonymous;
+    this.alpacaFace = init.alpacaFace;
     this.metricsToken = init.metricsToken;
     this.responseSigning = init.responseSigning;
     this.stockBatchMaxSymbols = init.stockBatchMaxSymbols;

@@ -104,6 +104,13 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   ALLOW_ANONYMOUS: boolean = false;
 
+  /**
+   * The Alpaca-compatible face (Alpaca's own paths beside /api/v1, for bots that keep their Alpaca
+   * SDK and change only URLs and keys): on by default; false leaves those paths unserved (404).
+   */
+  @IsOptional() @Transform(toBool) @IsBoolean()
+  ALPACA_FACE: boolean = true;
+
   @IsOptional() @IsString() @MinLength(16)
   METRICS_TOKEN?: string;
 

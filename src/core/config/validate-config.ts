@@ -198,6 +198,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     },
     log: { level: vars.LOG_LEVEL, format: vars.LOG_FORMAT },
     allowAnonymous: vars.ALLOW_ANONYMOUS,
+    alpacaFace: vars.ALPACA_FACE,
     metricsToken: vars.METRICS_TOKEN,
     responseSigning: vars.RESPONSE_SIGNING_KEY === undefined ? null : readEd25519PrivateKey(vars.RESPONSE_SIGNING_KEY),
     stockBatchMaxSymbols: vars.STOCK_BATCH_MAX_SYMBOLS,
