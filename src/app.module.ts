@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AlpacaStreamFaceModule } from './alpaca-compat/stream/alpaca-stream.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { StreamsModule } from './streams/streams.module.js';
@@ -12,6 +13,7 @@ import { TradingModule } from './trading/trading.module.js';
 @Module({})
 export class AppModule {
   static forRoot(options: CoreOptions): DynamicModule {
-    return { module: AppModule, imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule, StreamsModule, HealthModule] };
+    const face = options.config.alpacaFace ? [AlpacaStreamFaceModule] : [];
+    return { module: AppModule, imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule, StreamsModule, ...face, HealthModule] };
   }
 }

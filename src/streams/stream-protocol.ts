@@ -107,9 +107,13 @@ export type MessageBody = { type: string } & Record<string, unknown>;
  * renderer is a long-lived object: each message is rendered at most once per renderer and each
  * frame assembled at most once per renderer, on first use, whoever of the frame's receivers asks.
  */
-export interface WireRenderer {
+export interface MessageRenderer {
   /** The message's bytes in this format, or null when the format has no such message (it is left out). */
   message(message: OutboundMessage): Buffer | null;
+}
+
+/** A format whose frames carry several messages (Alpaca's market-data streams: an array per frame). */
+export interface WireRenderer extends MessageRenderer {
   /** One frame holding these messages' bytes (one or more, in order). */
   frame(parts: readonly Buffer[]): Buffer;
 }
@@ -119,7 +123,7 @@ export class OutboundMessage {
   private wsFrame: Buffer | undefined;
   private sseFrame: Buffer | undefined;
   /** Renderings in other wire formats (WireRenderer), built on first use. */
-  private renderings: Map<WireRenderer, Buffer | null> | undefined;
+  private renderings: Map<MessageRenderer, Buffer | null> | undefined;
 
   constructor(
     readonly type: string,
@@ -151,7 +155,7 @@ export class OutboundMessage {
   }
 
   /** This message in the renderer's format (null: none there), rendered once per renderer. */
-  renderedBy(renderer: WireRenderer): Buffer | null {
+  renderedBy(renderer: MessageRenderer): Buffer | null {
     this.renderings ??= new Map();
     let out = this.renderings.get(renderer);
     if (out === undefined) {
