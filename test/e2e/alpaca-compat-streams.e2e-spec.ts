@@ -245,6 +245,15 @@ describe('raw WebSocket, JSON', () => {
     expect(otherId.messages.at(-1)).toEqual({ T: 'error', code: 402, msg: 'auth failed' });
   });
 
+  it('a key revoked while connected → 402, then the close (4401)', async () => {
+    const store = new ApiKeyStore(gw.apiKeysFile);
+    const { key, record } = store.create('json-revoked', ['viewer']);
+    const c = await authed(STOCKS, { keyId: record.id, secret: key });
+    store.revoke(record.id);
+    expect(await c.closed()).toBe(4401);
+    expect(c.messages.at(-1)).toEqual({ T: 'error', code: 402, msg: 'auth failed' });
+  });
+
   it('no auth within STREAM_AUTH_TIMEOUT_MS → 404 auth timeout, then the close', async () => {
     const c = await open(STOCKS);
     await c.closed();
