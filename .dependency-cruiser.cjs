@@ -18,6 +18,13 @@ module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', comment: 'A cycle is a design bug (STYLE.md).', from: {}, to: { circular: true } },
     ...upward.filter((rule) => rule.to.path !== '^src/()/'),
+    {
+      name: 'alpaca-compat-imported-by-app-only',
+      comment: 'The Alpaca-compatible face is a translation room on top: only app.module wires it in (ALPACA_FACE).',
+      severity: 'error',
+      from: { path: '^src/', pathNot: ['^src/alpaca-compat/', '^src/app\\.module\\.ts$'] },
+      to: { path: '^src/alpaca-compat/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },

@@ -2,6 +2,7 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { GlobalExceptionFilter } from '../core/errors/global-exception.filter.js';
 import { AlpacaErrorFace } from './http/alpaca-error.face.js';
 import { AlpacaMarketFaceModule } from './market/alpaca-market-face.module.js';
+import { AlpacaStreamFaceModule } from './stream/alpaca-stream.module.js';
 
 /**
  * The Alpaca-compatible face (ALPACA_FACE, on by default): Alpaca's own REST paths beside /api/v1,
@@ -9,7 +10,7 @@ import { AlpacaMarketFaceModule } from './market/alpaca-market-face.module.js';
  * answering in Alpaca's bodies with the gateway's provenance in headers and errors in Alpaca's shape.
  */
 @Module({
-  imports: [AlpacaMarketFaceModule],
+  imports: [AlpacaMarketFaceModule, AlpacaStreamFaceModule],
 })
 export class AlpacaCompatModule implements OnModuleInit {
   constructor(private readonly filter: GlobalExceptionFilter) {}

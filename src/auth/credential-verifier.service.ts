@@ -12,6 +12,11 @@ import type { Principal } from '../core/identity/principal.js';
 export interface PresentedCredentials {
   token?: string;
   apiKey?: string;
+  /**
+   * The key id presented beside the key (the Alpaca-compatible face: `APCA-API-KEY-ID`, or `key`
+   * of an auth frame): it must be the id inside `apiKey`, else the key is refused like a wrong one.
+   */
+  keyId?: string;
 }
 
 export interface VerifiedPrincipal {
@@ -51,7 +56,12 @@ export class CredentialVerifier {
         const exp = tokenExpirySeconds(credentials.token);
         return { principal, expiresAtMs: exp === null ? null : exp * MS_PER_SECOND };
       }
-      if (credentials.apiKey !== undefined) return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
+      if (credentials.apiKey !== undefined) {
+        if (credentials.keyId !== undefined && credentials.keyId !== keyIdOf(credentials.apiKey)) {
+          throw new AppError('INVALID_API_KEY', { details: { reason: 'the key id does not match the key' } });
+        }
+        return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
+      }
     } catch (e: unknown) {
       if (!isFailedCredential(e)) throw e;
       const presented = credentials.token !== undefined ? 'bearer' : 'api_key';

@@ -70,7 +70,7 @@ export class OrderChannel {
     const out: OutboundMessage[] = [];
     for (const m of messages) {
       if (m.type !== 'order_update') continue;
-      out.push(OutboundMessage.of({ type: 'order_update', ...m.data, received_at: receivedAt, provider: this.provider }));
+      out.push(OutboundMessage.of({ type: 'order_update', ...m.data, received_at: receivedAt, provider: this.provider }, m));
     }
     if (out.length === 0) return 0;
     const frame = new OutboundFrame(out);

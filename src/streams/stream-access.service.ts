@@ -28,6 +28,8 @@ type TrustFn = (address: string, hop: number) => boolean;
 export class StreamAccess implements OnModuleDestroy {
   private readonly timer: NodeJS.Timeout;
   private trust: TrustFn | null = null;
+  /** Client address → its WebSockets not yet authenticated (STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS). */
+  private readonly waitingPerAddress = new Map<string, number>();
 
   constructor(
     private readonly verifier: CredentialVerifier,
@@ -77,17 +79,48 @@ export class StreamAccess implements OnModuleDestroy {
    * caller to send as an error message (through its reply rules) and to close with 4401.
    */
   async authenticate(session: StreamSession, credentials: PresentedCredentials, requestId: string | null): Promise<AppError | null> {
+    const refused = await this.bind(session, credentials, { route: STREAM_ROUTE, path: '/api/v1/stream', requestId });
+    if (refused === null && session.principal !== null) {
+      session.control(OutboundMessage.of({ type: 'authenticated', subject: session.principal.sub, roles: session.principal.roles }));
+    }
+    return refused;
+  }
+
+  /**
+   * Verifies the credentials (refusals counted, locked out and audited as REST's, under `origin`'s
+   * route) and binds the principal to the session (the per-principal connection cap); says nothing
+   * to the client: each transport acknowledges in its own protocol. Returns the refusal, or null.
+   */
+  async bind(session: StreamSession, credentials: PresentedCredentials, origin: { route: string; path: string; requestId: string | null }): Promise<AppError | null> {
     try {
-      const { principal, expiresAtMs } = await this.verifier.verify(credentials, { client: session.client, route: STREAM_ROUTE, path: '/api/v1/stream', requestId });
+      const { principal, expiresAtMs } = await this.verifier.verify(credentials, { client: session.client, ...origin });
       if (session.principal !== null && session.principal.sub !== principal.sub) {
         throw new AppError('INVALID_PARAMETER', { message: 'A connection keeps the principal it authenticated as; open another one.' });
       }
       this.hub.authenticate(session, principal, expiresAtMs);
-      session.control(OutboundMessage.of({ type: 'authenticated', subject: principal.sub, roles: principal.roles }));
       return null;
     } catch (e: unknown) {
       return e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR', { cause: e });
     }
+  }
+
+  /**
+   * Counts one more not yet authenticated WebSocket from the address, or refuses it (false) when the
+   * address holds STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS already: one count for every WebSocket path
+   * (/api/v1/stream and the Alpaca-compatible face), so that more paths buy no more waiting sockets.
+   */
+  admitUnauthenticated(client: string): boolean {
+    const waiting = this.waitingPerAddress.get(client) ?? 0;
+    if (waiting >= this.config.stream.maxUnauthenticatedPerAddress) return false;
+    this.waitingPerAddress.set(client, waiting + 1);
+    return true;
+  }
+
+  /** The socket admitted by admitUnauthenticated authenticated or left. */
+  releaseUnauthenticated(client: string): void {
+    const left = (this.waitingPerAddress.get(client) ?? 1) - 1;
+    if (left <= 0) this.waitingPerAddress.delete(client);
+    else this.waitingPerAddress.set(client, left);
   }
 
   private recheck(): void {

@@ -339,7 +339,7 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
       if (m.type === 'quote' || m.type === 'trade') this.setStreamed(m.type, feed, m.symbol, m.data, { timestamp: m.data.timestamp, receivedMs, quality: dataQuality });
       const holders = this.groups.holders(DATA_TYPE_CHANNEL[m.type], m.symbol);
       if (holders === undefined || holders.size === 0) continue;
-      const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider, data_quality: dataQuality });
+      const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.provider, data_quality: dataQuality }, m);
       for (const group of holders) {
         const batch = perGroup.get(group);
         if (batch === undefined) perGroup.set(group, [out]);

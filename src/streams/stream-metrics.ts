@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram } from 'prom-client';
 import type { UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { FEED_STREAMS, type FeedStream } from './stream-feed.js';
+import type { StreamTransport } from './stream-session.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
 export const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
@@ -29,7 +30,7 @@ export class StreamMetrics {
 
   constructor(metrics: GatewayMetrics) {
     const registers = [metrics.registry];
-    this.clientsGauge = new Gauge({ name: 'opitios_stream_clients', help: 'Connected stream clients, by transport (ws|sse).', labelNames: ['transport'], registers });
+    this.clientsGauge = new Gauge({ name: 'opitios_stream_clients', help: 'Connected stream clients, by transport (ws|sse|alpaca_ws).', labelNames: ['transport'], registers });
     this.subscriptionsGauge = new Gauge({ name: 'opitios_stream_subscriptions', help: 'Distinct (channel, symbol) pairs streamed to at least one client.', registers });
     this.upstreamState = new Gauge({
       name: 'opitios_stream_upstream_state',
@@ -61,7 +62,7 @@ export class StreamMetrics {
     }
   }
 
-  clients(transport: 'ws' | 'sse', delta: number): void {
+  clients(transport: StreamTransport, delta: number): void {
     this.clientsGauge.inc({ transport }, delta);
   }
 

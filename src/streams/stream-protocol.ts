@@ -4,6 +4,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { jsonStructureProblem } from '../core/http/json-structure.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 import { requireOccSymbols } from '../options/occ-symbol.js';
+import type { FeedData } from './stream-feed.js';
 
 /**
  * The client stream protocol (docs/contract.md "Streams"): client → server frames are JSON objects with an
@@ -98,18 +99,43 @@ export function normalizeChannelSymbols(channel: ClientChannel, raw: string[]): 
   return CHANNEL_SOURCE[channel].endpoint === 'stocks' ? normalizeStockSymbols(raw) : requireOccSymbols(raw).map((c) => c.symbol);
 }
 
+/** A message as built: its `type` and members, in our names. */
+export type MessageBody = { type: string } & Record<string, unknown>;
+
+/**
+ * Another wire format for the same messages (the Alpaca-compatible face speaks Alpaca's). A
+ * renderer is a long-lived object: each message is rendered at most once per renderer and each
+ * frame assembled at most once per renderer, on first use, whoever of the frame's receivers asks.
+ */
+export interface MessageRenderer {
+  /** The message's bytes in this format, or null when the format has no such message (it is left out). */
+  message(message: OutboundMessage): Buffer | null;
+}
+
+/** A format whose frames carry several messages (Alpaca's market-data streams: an array per frame). */
+export interface WireRenderer extends MessageRenderer {
+  /** One frame holding these messages' bytes (one or more, in order). */
+  frame(parts: readonly Buffer[]): Buffer;
+}
+
 /** A message to clients, serialized once and framed per transport on first use. */
 export class OutboundMessage {
   private wsFrame: Buffer | undefined;
   private sseFrame: Buffer | undefined;
+  /** Renderings in other wire formats (WireRenderer), built on first use. */
+  private renderings: Map<MessageRenderer, Buffer | null> | undefined;
 
   constructor(
     readonly type: string,
     readonly json: string,
+    /** What `json` was serialized from (read by other renderings, never changed). */
+    readonly body: MessageBody,
+    /** For data messages: the upstream message they carry, in the port's names. */
+    readonly data?: FeedData,
   ) {}
 
-  static of(message: { type: string } & Record<string, unknown>): OutboundMessage {
-    return new OutboundMessage(message.type, JSON.stringify(message));
+  static of(message: MessageBody, data?: FeedData): OutboundMessage {
+    return new OutboundMessage(message.type, JSON.stringify(message), message, data);
   }
 
   /** A WebSocket text frame: an array of this one message. */
@@ -126,6 +152,17 @@ export class OutboundMessage {
   /** A Server-Sent Event: `event:` the type, `data:` the JSON. */
   sse(): Buffer {
     return (this.sseFrame ??= Buffer.from(`event: ${this.type}\ndata: ${this.json}\n\n`, 'utf8'));
+  }
+
+  /** This message in the renderer's format (null: none there), rendered once per renderer. */
+  renderedBy(renderer: MessageRenderer): Buffer | null {
+    this.renderings ??= new Map();
+    let out = this.renderings.get(renderer);
+    if (out === undefined) {
+      out = renderer.message(this);
+      this.renderings.set(renderer, out);
+    }
+    return out;
   }
 }
 
@@ -164,6 +201,7 @@ export class OutboundFrame {
   readonly bytes: number;
   private wsFrame: Buffer | undefined;
   private sseFrame: Buffer | undefined;
+  private renderings: Map<WireRenderer, Buffer | null> | undefined;
 
   constructor(readonly messages: readonly OutboundMessage[]) {
     this.count = messages.length;
@@ -182,6 +220,26 @@ export class OutboundFrame {
 
   sse(): Buffer {
     return (this.sseFrame ??= sseFrameOf(this.messages));
+  }
+
+  /**
+   * The frame in the renderer's format (null when none of its messages has one there): assembled
+   * once per renderer from its messages' renderings, so every session of a SubscriptionGroup on that
+   * format writes the same Buffer, as with ws().
+   */
+  renderedBy(renderer: WireRenderer): Buffer | null {
+    this.renderings ??= new Map();
+    let out = this.renderings.get(renderer);
+    if (out === undefined) {
+      const parts: Buffer[] = [];
+      for (const m of this.messages) {
+        const part = m.renderedBy(renderer);
+        if (part !== null) parts.push(part);
+      }
+      out = parts.length === 0 ? null : renderer.frame(parts);
+      this.renderings.set(renderer, out);
+    }
+    return out;
   }
 }
 

@@ -1,9 +1,12 @@
 import type { Principal } from '../core/identity/principal.js';
 import { CLIENT_CHANNELS, CLOSE_CODES, OutboundFrame, OutboundMessage, type ClientChannel } from './stream-protocol.js';
 
+/** The client transports: our WebSocket and SSE, and the Alpaca-compatible face's WebSockets. */
+export type StreamTransport = 'ws' | 'sse' | 'alpaca_ws';
+
 /** What a transport (WebSocket, SSE) offers the hub: framed sends with a completion callback, and close. */
 export interface StreamSink {
-  readonly transport: 'ws' | 'sse';
+  readonly transport: StreamTransport;
   /** Writes the frame (its shared bytes for this transport); `written` runs once they left the process's own buffers (or failed). */
   send(frame: OutboundFrame, written: () => void): void;
   close(code: number, reason: string): void;

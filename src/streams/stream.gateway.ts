@@ -54,8 +54,6 @@ interface Connection {
 @WebSocketGateway({ path: '/api/v1/stream', maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false })
 export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayDisconnect<WebSocket> {
   private readonly connections = new WeakMap<WebSocket, Connection>();
-  /** Client address → its sockets not yet authenticated (STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS). */
-  private readonly waitingPerAddress = new Map<string, number>();
 
   constructor(
     private readonly hub: StreamHub,
@@ -67,9 +65,8 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
 
   handleConnection(socket: WebSocket, req: IncomingMessage): void {
     const client = this.access.clientAddress(req);
-    const waiting = this.waitingPerAddress.get(client) ?? 0;
-    const limit = this.config.stream.maxUnauthenticatedPerAddress;
-    if (waiting >= limit) {
+    if (!this.access.admitUnauthenticated(client)) {
+      const limit = this.config.stream.maxUnauthenticatedPerAddress;
       // Refused before it costs a session: one error, then the close (sockets holding an auth timer each are the cost).
       const sink = new WsSink(socket);
       const refusal = new AppError('RATE_LIMIT_EXCEEDED', {
@@ -80,7 +77,6 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       sink.close(CLOSE_CODES.policy, 'too many unauthenticated connections');
       return;
     }
-    this.waitingPerAddress.set(client, waiting + 1);
     const session = this.hub.open(new WsSink(socket), client);
     const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null, errorsBeforeAuth: 0, waiting: true };
     this.connections.set(socket, connection);
@@ -115,10 +111,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
   private stopWaiting(connection: Connection): void {
     if (!connection.waiting) return;
     connection.waiting = false;
-    const client = connection.session.client;
-    const left = (this.waitingPerAddress.get(client) ?? 1) - 1;
-    if (left <= 0) this.waitingPerAddress.delete(client);
-    else this.waitingPerAddress.set(client, left);
+    this.access.releaseUnauthenticated(connection.session.client);
   }
 
   private async authenticate(connection: Connection, credentials: Parameters<StreamAccess['authenticate']>[1]): Promise<void> {

@@ -41,6 +41,7 @@ import { StreamGateway } from './stream.gateway.js';
         redis.client() === null ? new LocalStreamFeed(upstreams, config, logger) : new FleetStreamFeed(upstreams, redis, config, logger, metrics),
     },
   ],
-  exports: [StreamHub],
+  // The Alpaca-compatible face's streams are sessions of the same hub, authenticated and rate-limited alike.
+  exports: [StreamHub, StreamAccess, StreamFrameLimiter],
 })
 export class StreamsModule {}

@@ -1,5 +1,5 @@
 import { encode, encodeTimeSpecToTimestamp, EXT_TIMESTAMP, ExtData } from '@msgpack/msgpack';
-import { decodeFrame, encodeAction, formatTimeSpec, readMessage } from './stream-wire.js';
+import { decodeFrame, encodeAction, formatTimeSpec, parseTimeSpec, readMessage } from './stream-wire.js';
 
 const ts = (sec: number, nsec: number): ExtData => new ExtData(EXT_TIMESTAMP, encodeTimeSpecToTimestamp({ sec, nsec }));
 const json = (text: string) => decodeFrame(Buffer.from(text), false);
@@ -20,6 +20,21 @@ describe('formatTimeSpec', () => {
   it('refuses impossible values instead of writing a wrong date', () => {
     expect(() => formatTimeSpec({ sec: 0, nsec: 1_000_000_000 })).toThrow();
     expect(() => formatTimeSpec({ sec: 300_000_000_000, nsec: 0 })).toThrow();
+  });
+});
+
+describe('parseTimeSpec', () => {
+  it('is the exact inverse of formatTimeSpec, for any number of fraction digits and any offset', () => {
+    const sec = Date.parse('2024-03-08T11:41:24Z') / 1000;
+    expect(parseTimeSpec('2024-03-08T11:41:24.727071744Z')).toEqual({ sec, nsec: 727_071_744 });
+    expect(parseTimeSpec('2024-03-08T11:41:24.83915973Z')).toEqual({ sec, nsec: 839_159_730 });
+    expect(parseTimeSpec('2024-03-08T11:41:24Z')).toEqual({ sec, nsec: 0 });
+    expect(parseTimeSpec('2024-03-08T06:41:24.5-05:00')).toEqual({ sec, nsec: 500_000_000 });
+    expect(parseTimeSpec(formatTimeSpec({ sec: -1, nsec: 5 }))).toEqual({ sec: -1, nsec: 5 });
+  });
+
+  it('refuses what is not an RFC 3339 timestamp', () => {
+    for (const bad of ['2024-03-08', '2024-03-08T11:41:24.1234567890Z', 'yesterday', '2024-13-08T11:41:24Z']) expect(parseTimeSpec(bad)).toBeNull();
   });
 });
 

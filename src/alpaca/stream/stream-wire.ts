@@ -41,6 +41,22 @@ export function formatTimeSpec(spec: { sec: number; nsec: number }): string {
   return `${date.toISOString().slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
 }
 
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})$/;
+
+/**
+ * The inverse of formatTimeSpec: an RFC 3339 timestamp (any number of fraction digits up to nine,
+ * any offset) as whole seconds and nanoseconds, exactly; null when the text is not one. The
+ * seconds go through Date.parse (exact: whole seconds), the fraction is read as digits.
+ */
+export function parseTimeSpec(text: string): { sec: number; nsec: number } | null {
+  const match = RFC3339.exec(text);
+  if (match === null) return null;
+  const [, date, time, fraction = '', zone = 'Z'] = match;
+  const ms = Date.parse(`${date}T${time}${zone.toUpperCase()}`);
+  if (Number.isNaN(ms)) return null;
+  return { sec: ms / MS_PER_SECOND, nsec: Number(fraction.padEnd(9, '0')) };
+}
+
 /** Timestamps (ext −1, any of its three sizes) decode straight to the RFC 3339 string. */
 const extensionCodec = new ExtensionCodec();
 extensionCodec.register({

@@ -104,7 +104,10 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toBool) @IsBoolean()
   ALLOW_ANONYMOUS: boolean = false;
 
-  /** The Alpaca-compatible face (Alpaca's REST paths and streams beside /api/v1); on unless false. */
+  /**
+   * The Alpaca-compatible face (Alpaca's own paths beside /api/v1, for bots that keep their Alpaca
+   * SDK and change only URLs and keys): on by default; false leaves those paths unserved (404).
+   */
   @IsOptional() @Transform(toBool) @IsBoolean()
   ALPACA_FACE: boolean = true;
 

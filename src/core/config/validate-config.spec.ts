@@ -39,6 +39,7 @@ describe('validateConfig', () => {
     expect(c.apiKeysFile).toBe('./data/api-keys.json');
     expect(c.log).toEqual({ level: 'info', format: 'json' });
     expect(c.allowAnonymous).toBe(false);
+    expect(c.alpacaFace).toBe(true);
     expect(c.stockBatchMaxSymbols).toBe(100);
     expect(c.optionsBatchMaxContracts).toBe(100);
   });
@@ -62,6 +63,7 @@ describe('validateConfig', () => {
     ['LOG_LEVEL', 'loud'],
     ['LOG_FORMAT', 'xml'],
     ['ALLOW_ANONYMOUS', 'yes'],
+    ['ALPACA_FACE', 'off'],
     ['ALPACA_REQUEST_TIMEOUT_MS', '5'],
     ['STOCK_BATCH_MAX_SYMBOLS', '-1'],
     ['PORT', '70000'],

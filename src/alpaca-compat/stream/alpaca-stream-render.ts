@@ -1,0 +1,159 @@
+import { encode, encodeTimeSpecToTimestamp, EXT_TIMESTAMP, ExtData } from '@msgpack/msgpack';
+import { alpacaStreamMessage, type AlpacaStreamMessage } from '../../alpaca/alpaca-wire.mapper.js';
+import { parseTimeSpec } from '../../alpaca/stream/stream-wire.js';
+import type { OrderUpdate } from '../../alpaca/trade-updates.port.js';
+import type { MessageRenderer, OutboundMessage, WireRenderer } from '../../streams/stream-protocol.js';
+import { ALPACA_ERRORS, ALPACA_MESSAGE, alpacaErrorOf, type AlpacaError } from './alpaca-stream-protocol.js';
+
+/**
+ * The hub's messages in Alpaca's wire formats. Each renderer is one long-lived object, so that
+ * OutboundMessage/OutboundFrame render a message (and assemble a frame) once per format, whatever
+ * the number of face sessions that share it: fan-out stays a cost per frame, not per socket.
+ *
+ * What has an Alpaca rendering: data messages (Alpaca's own, member for member, from the upstream
+ * message the hub kept), the face's own messages (already in Alpaca's words), catalog errors
+ * (alpacaErrorOf) and `dropped` (407 slow client: messages were lost). The hub's `gap` has no
+ * Alpaca equivalent (Alpaca does not say when it reconnects either) and is left out.
+ */
+
+/** The Alpaca message a hub message stands for on a market-data stream, or null when it has none. */
+function marketDataMessage(m: OutboundMessage): Record<string, unknown> | null {
+  if (m.data !== undefined) return m.data.type === 'order_update' ? null : alpacaStreamMessage(m.data);
+  switch (m.type) {
+    case ALPACA_MESSAGE:
+      return m.body['message'] as Record<string, unknown>;
+    case 'error':
+      return errorOf(alpacaErrorOf(String(m.body['code']), (m.body['details'] ?? {}) as Record<string, unknown>));
+    case 'dropped':
+      return errorOf(ALPACA_ERRORS.slowClient);
+    default:
+      return null;
+  }
+}
+
+function errorOf(error: AlpacaError): Record<string, unknown> {
+  return { T: 'error', code: error.code, msg: error.msg };
+}
+
+/**
+ * JSON as Alpaca writes it: `t` the RFC 3339 text as Alpaca sent it; a trade id past 2^53 (a
+ * bigint) written as bare digits, which JSON.stringify cannot do: it is written as a string and
+ * unquoted. The id follows `T` and `S` (alpacaStreamMessage's order), so the one place to unquote
+ * is anchored there; a quote inside the symbol would be escaped and cannot end that match early.
+ */
+const QUOTED_TRADE_ID = /^(\{"T":"t","S":"(?:[^"\\]|\\.)*","i":)"(\d+)"/;
+
+function json(message: Record<string, unknown>): Buffer {
+  let bigId = false;
+  const text = JSON.stringify(message, (_key, value: unknown) => {
+    if (typeof value !== 'bigint') return value;
+    bigId = true;
+    return value.toString();
+  });
+  return Buffer.from(bigId ? text.replace(QUOTED_TRADE_ID, '$1$2') : text, 'utf8');
+}
+
+/** msgpack as Alpaca writes it: `t` the timestamp extension (type −1) with its nanoseconds, `T` first, 64-bit ids as uint64. */
+function msgpack(message: Record<string, unknown>): Buffer {
+  const t = message['t'];
+  const spec = typeof t === 'string' ? parseTimeSpec(t) : null;
+  const shaped: Record<string, unknown> = spec === null ? message : { ...(message as AlpacaStreamMessage), t: new ExtData(EXT_TIMESTAMP, encodeTimeSpecToTimestamp(spec)) };
+  // Only a trade id past 2^53 (a bigint) needs useBigInt64, which would also write every other integer past 2^32 as a float64.
+  const bytes = encode(shaped, { useBigInt64: typeof message['i'] === 'bigint' });
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+const OPEN = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']');
+
+function jsonArray(parts: readonly Buffer[]): Buffer {
+  const out: Buffer[] = [OPEN];
+  for (const [i, p] of parts.entries()) {
+    if (i > 0) out.push(COMMA);
+    out.push(p);
+  }
+  out.push(CLOSE);
+  return Buffer.concat(out);
+}
+
+/** A msgpack array of already encoded elements: the array header (fixarray, array 16 or array 32), then the elements. */
+function msgpackArray(parts: readonly Buffer[]): Buffer {
+  const n = parts.length;
+  let header: Buffer;
+  if (n < 16) header = Buffer.from([0x90 | n]);
+  else if (n < 0x10000) {
+    header = Buffer.alloc(3);
+    header[0] = 0xdc;
+    header.writeUInt16BE(n, 1);
+  } else {
+    header = Buffer.alloc(5);
+    header[0] = 0xdd;
+    header.writeUInt32BE(n, 1);
+  }
+  return Buffer.concat([header, ...parts]);
+}
+
+/** Market-data streams, JSON text frames. */
+export const ALPACA_JSON: WireRenderer = {
+  message: (m) => {
+    const message = marketDataMessage(m);
+    return message === null ? null : json(message);
+  },
+  frame: jsonArray,
+};
+
+/** Market-data streams, msgpack binary frames (`Content-Type: application/msgpack` on the upgrade; options always). */
+export const ALPACA_MSGPACK: WireRenderer = {
+  message: (m) => {
+    const message = marketDataMessage(m);
+    return message === null ? null : msgpack(message);
+  },
+  frame: msgpackArray,
+};
+
+/**
+ * `trade_updates.data` as Alpaca sends it (alpaca-streams.md F20): the event, the fill's members
+ * when Alpaca sent them, the order untouched, `timestamp` when the event has one. `order_id` and
+ * `symbol` are ours (copied from the order) and are left out.
+ */
+export function alpacaTradeUpdate(u: OrderUpdate): Record<string, unknown> {
+  const data: Record<string, unknown> = { event: u.event };
+  if (u.execution_id !== undefined) data['execution_id'] = u.execution_id;
+  data['order'] = u.order;
+  if (u.position_qty !== undefined) data['position_qty'] = u.position_qty;
+  if (u.price !== undefined) data['price'] = u.price;
+  if (u.qty !== undefined) data['qty'] = u.qty;
+  if (u.timestamp !== null) data['timestamp'] = u.timestamp;
+  return data;
+}
+
+/** The trading stream's error shape (the SDKs read `data.error_message`). */
+export function tradeStreamError(message: string): Record<string, unknown> {
+  return { action: 'error', data: { error_message: message } };
+}
+
+export const UNAUTHORIZED = { stream: 'authorization', data: { status: 'unauthorized', action: 'authenticate' } } as const;
+
+/**
+ * The trading stream (`/stream`): one JSON object per frame. Order events become `trade_updates`;
+ * a credential that stopped holding (revoked key, expired token) is Alpaca's `unauthorized`; other
+ * catalog errors and `dropped` are the stream's `error` action; `gap` is left out.
+ */
+export const TRADE_UPDATES_JSON: MessageRenderer = {
+  message: (m) => {
+    if (m.data !== undefined) return m.data.type === 'order_update' ? json({ stream: 'trade_updates', data: alpacaTradeUpdate(m.data.data) }) : null;
+    switch (m.type) {
+      case ALPACA_MESSAGE:
+        return json(m.body['message'] as Record<string, unknown>);
+      case 'error': {
+        const error = alpacaErrorOf(String(m.body['code']), (m.body['details'] ?? {}) as Record<string, unknown>);
+        return json(error === ALPACA_ERRORS.authFailed ? UNAUTHORIZED : tradeStreamError(error.msg));
+      }
+      case 'dropped':
+        return json(tradeStreamError(ALPACA_ERRORS.slowClient.msg));
+      default:
+        return null;
+    }
+  },
+};
