@@ -19,54 +19,61 @@ export function wireTradeId(id: string): number | bigint {
 }
 
 /*
- * The inverses of stock.mapper.ts and option.mapper.ts, as the stream's parsers apply those
- * (stream-wire.ts): renames only, no value touched. A member our model holds as null because
- * Alpaca left it out (tape, trade update flag, bar count and VWAP) is left out again.
+ * The inverses of stock.mapper.ts and option.mapper.ts, as the parsers apply those (wire schemas,
+ * stream-wire.ts): renames only, no value touched, members in the order Alpaca writes them. A member
+ * our model holds as null because Alpaca left it out (tape, trade update flag, bar count and VWAP)
+ * is left out again. The stream's messages are these objects after `T` and `S`; the
+ * Alpaca-compatible REST face answers them as they are.
  */
 
-function stockQuote(symbol: string, q: StockQuote): AlpacaStreamMessage {
-  const m: AlpacaStreamMessage = { T: 'q', S: symbol, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.conditions };
+/** An Alpaca wire object (a quote, a trade, a bar, …) without the stream's `T` and `S`. */
+export type AlpacaWireObject = Record<string, unknown>;
+
+export function wireStockQuote(q: StockQuote): AlpacaWireObject {
+  const m: AlpacaWireObject = { bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.conditions };
   if (q.tape !== null) m['z'] = q.tape;
   m['t'] = q.timestamp;
   return m;
 }
 
-function stockTrade(symbol: string, t: StockTrade): AlpacaStreamMessage {
-  const m: AlpacaStreamMessage = { T: 't', S: symbol, i: wireTradeId(t.trade_id), x: t.exchange, p: t.price, s: t.size, c: t.conditions };
+/** `i` as a number while exact, else a bigint (see wireTradeId). */
+export function wireStockTrade(t: StockTrade): AlpacaWireObject {
+  const m: AlpacaWireObject = { i: wireTradeId(t.trade_id), x: t.exchange, p: t.price, s: t.size, c: t.conditions };
   if (t.tape !== null) m['z'] = t.tape;
   m['t'] = t.timestamp;
   if (t.update !== null) m['u'] = t.update;
   return m;
 }
 
-function bar(symbol: string, b: Bar): AlpacaStreamMessage {
-  const m: AlpacaStreamMessage = { T: 'b', S: symbol, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume };
+export function wireBar(b: Bar): AlpacaWireObject {
+  const m: AlpacaWireObject = { o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume };
   if (b.trade_count !== null) m['n'] = b.trade_count;
   if (b.vwap !== null) m['vw'] = b.vwap;
   m['t'] = b.timestamp;
   return m;
 }
 
-function optionQuote(symbol: string, q: OptionQuote): AlpacaStreamMessage {
-  return { T: 'q', S: symbol, t: q.timestamp, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.condition };
+/** Options: `c` is one condition string; no `z`, no trade id. */
+export function wireOptionQuote(q: OptionQuote): AlpacaWireObject {
+  return { t: q.timestamp, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.condition };
 }
 
-function optionTrade(symbol: string, t: OptionTrade): AlpacaStreamMessage {
-  return { T: 't', S: symbol, t: t.timestamp, p: t.price, s: t.size, x: t.exchange, c: t.condition };
+export function wireOptionTrade(t: OptionTrade): AlpacaWireObject {
+  return { t: t.timestamp, p: t.price, s: t.size, x: t.exchange, c: t.condition };
 }
 
 /** A data message of the stream port as Alpaca sent it (the members the gateway reads; see wire schemas). */
 export function alpacaStreamMessage(m: StreamData): AlpacaStreamMessage {
   switch (m.type) {
     case 'quote':
-      return stockQuote(m.symbol, m.data);
+      return { T: 'q', S: m.symbol, ...wireStockQuote(m.data) };
     case 'trade':
-      return stockTrade(m.symbol, m.data);
+      return { T: 't', S: m.symbol, ...wireStockTrade(m.data) };
     case 'bar':
-      return bar(m.symbol, m.data);
+      return { T: 'b', S: m.symbol, ...wireBar(m.data) };
     case 'option_quote':
-      return optionQuote(m.symbol, m.data);
+      return { T: 'q', S: m.symbol, ...wireOptionQuote(m.data) };
     case 'option_trade':
-      return optionTrade(m.symbol, m.data);
+      return { T: 't', S: m.symbol, ...wireOptionTrade(m.data) };
   }
 }

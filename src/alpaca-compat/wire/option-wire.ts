@@ -1,4 +1,5 @@
-import type { OptionGreeks, OptionQuote, OptionSnapshot, OptionTrade } from '../../alpaca/options.models.js';
+import { wireOptionQuote, wireOptionTrade } from '../../alpaca/alpaca-wire.mapper.js';
+import type { OptionGreeks, OptionSnapshot } from '../../alpaca/options.models.js';
 import type { WireObject } from './stock-wire.js';
 
 /*
@@ -7,15 +8,7 @@ import type { WireObject } from './stock-wire.js';
  * it out: greeks and impliedVolatility are never made up.
  */
 
-/** MD-SPEC `option_quote`: `c` is one string, there is no `z`. */
-export function wireOptionQuote(q: OptionQuote): WireObject {
-  return { t: q.timestamp, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.condition };
-}
-
-/** MD-SPEC `option_trade`: `c` is one string; no `i`, no `z`. */
-export function wireOptionTrade(t: OptionTrade): WireObject {
-  return { t: t.timestamp, x: t.exchange, p: t.price, s: t.size, c: t.condition };
-}
+export { wireOptionQuote, wireOptionTrade };
 
 function wireGreeks(g: OptionGreeks): WireObject {
   return { delta: g.delta, gamma: g.gamma, rho: g.rho, theta: g.theta, vega: g.vega };

@@ -1,11 +1,13 @@
-import type { Bar, StockQuote, StockSnapshot, StockTrade } from '../../alpaca/market-data.models.js';
+import { wireBar, wireStockQuote, wireStockTrade } from '../../alpaca/alpaca-wire.mapper.js';
+import type { StockSnapshot, StockTrade } from '../../alpaca/market-data.models.js';
 import type { DailyAuctions, StockAuction } from '../../alpaca/market-reference.models.js';
 import { uint64 } from './raw-json.js';
 
 /**
- * Our stock models back into Alpaca's wire objects: the inverse of the adapter's mappers (renames
- * only, every value as Alpaca sent it). An optional member the gateway holds as null (Alpaca sent
- * none) is left out, as Alpaca leaves it out.
+ * Our stock models back into Alpaca's REST wire objects: the adapter's inverse mappers
+ * (alpaca-wire.mapper.ts, shared with the stream face), composed into Alpaca's snapshot and auction
+ * shapes. An optional member the gateway holds as null (Alpaca sent none) is left out, as Alpaca
+ * leaves it out.
  */
 export type WireObject = Record<string, unknown>;
 
@@ -14,19 +16,12 @@ function withOptional(out: WireObject, name: string, value: unknown): WireObject
   return out;
 }
 
-export function wireQuote(q: StockQuote): WireObject {
-  return withOptional({ t: q.timestamp, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, c: q.conditions }, 'z', q.tape);
-}
+export const wireQuote = wireStockQuote;
+export { wireBar };
 
+/** `i` written into the JSON text with every digit (Express serializes with JSON.stringify, which refuses a bigint). */
 export function wireTrade(t: StockTrade): WireObject {
-  const out = withOptional({ t: t.timestamp, x: t.exchange, p: t.price, s: t.size, c: t.conditions, i: uint64(t.trade_id) }, 'z', t.tape);
-  return withOptional(out, 'u', t.update);
-}
-
-export function wireBar(b: Bar): WireObject {
-  const out: WireObject = { t: b.timestamp, o: b.open, h: b.high, l: b.low, c: b.close, v: b.volume };
-  withOptional(out, 'n', b.trade_count);
-  return withOptional(out, 'vw', b.vwap);
+  return { ...wireStockTrade(t), i: uint64(t.trade_id) };
 }
 
 export function wireSnapshot(s: StockSnapshot): WireObject {
