@@ -66,15 +66,7 @@ export class AttributionInterceptor implements NestInterceptor {
     }
     const attributed: Attributed<unknown> = result;
     const { provenance: p, cache } = attributed;
-    const upstreamMs = this.upstreamInstant(p);
-    const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
-    const ageSeconds = cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
-
-    this.metrics.observeAttributedResponse(p.dataSource, freshness, cache.status, attributed.marketStatus);
-    res.setHeader('X-Data-Source', p.dataSource);
-    res.setHeader('X-Cache-Status', cache.status);
-    if (freshness !== null) res.setHeader('X-Data-Freshness', String(freshness));
-    res.setHeader('Cache-Control', this.cacheControl(attributed, ageSeconds));
+    const { freshness, ageSeconds } = this.provenanceHeaders(res, attributed, now);
 
     const metadata: SuccessMetadata = {
       request_id: requestId,
@@ -95,22 +87,32 @@ export class AttributionInterceptor implements NestInterceptor {
     return { data: attributed.data, metadata };
   }
 
-  /** The envelope's provenance as headers, for an answer in Alpaca's own shape. */
-  private wireHeaders(res: Response, attributed: Attributed<unknown>, now: number): void {
+  /**
+   * The headers every attributed answer carries (and its metrics): source, cache state, freshness,
+   * Cache-Control. Returns the freshness and cache age the envelope repeats.
+   */
+  private provenanceHeaders(res: Response, attributed: Attributed<unknown>, now: number): { freshness: number | null; ageSeconds: number } {
     const { provenance: p, cache } = attributed;
     const upstreamMs = this.upstreamInstant(p);
     const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
     const ageSeconds = cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
     this.metrics.observeAttributedResponse(p.dataSource, freshness, cache.status, attributed.marketStatus);
     res.setHeader('X-Data-Source', p.dataSource);
-    res.setHeader('X-Data-Provider', p.provider);
-    if (p.feed !== null) res.setHeader('X-Data-Feed', p.feed);
     res.setHeader('X-Cache-Status', cache.status);
     if (freshness !== null) res.setHeader('X-Data-Freshness', String(freshness));
+    res.setHeader('Cache-Control', this.cacheControl(attributed, ageSeconds));
+    return { freshness, ageSeconds };
+  }
+
+  /** An answer in Alpaca's own shape: the rest of the envelope's provenance goes in headers too. */
+  private wireHeaders(res: Response, attributed: Attributed<unknown>, now: number): void {
+    const p = attributed.provenance;
+    this.provenanceHeaders(res, attributed, now);
+    res.setHeader('X-Data-Provider', p.provider);
+    if (p.feed !== null) res.setHeader('X-Data-Feed', p.feed);
     if (p.dataTimestamp !== null) res.setHeader('X-Data-Timestamp', p.dataTimestamp);
     if (p.quality !== undefined) res.setHeader('X-Data-Quality', qualityHeader(p.quality));
     if (p.tradingMode !== undefined) res.setHeader('X-Trading-Mode', p.tradingMode);
-    res.setHeader('Cache-Control', this.cacheControl(attributed, ageSeconds));
   }
 
   private upstreamInstant(p: Provenance): number | null {
