@@ -58,6 +58,8 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
   private readonly orders: OrderChannel;
   /** Stock symbols whose quotes/trades the cache holds from the stream, per kind. */
   private readonly streamedKeys = { quote: new Set<string>(), trade: new Set<string>() };
+  /** Set while refuseCut unsubscribes (its own changes come back through the feed's union). */
+  private refusingCut = false;
   private readonly sessions = new Set<StreamSession>();
   private readonly groups = new SubscriptionGroups();
   private readonly fanOut: FanOut;
@@ -433,11 +435,60 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
   /** A symbol no longer streamed (by anyone) loses its STREAM answer: REST goes back to Alpaca. */
   private onStreamedUnion(endpoint: FeedStream, union: FeedSubscription): void {
     this.metrics.union(endpoint, symbolsOf(union).size);
+    if (endpoint !== 'orders') this.refuseCut(endpoint, union);
     if (endpoint !== 'stocks') return;
     for (const kind of ['quote', 'trade'] as const) {
       const still = union[kind === 'quote' ? 'quotes' : 'trades'];
       for (const symbol of [...this.streamedKeys[kind]]) if (still === undefined || !still.has(symbol)) this.unsetStreamed(kind, symbol);
     }
+  }
+
+  /**
+   * Symbols this instance's clients hold that the fleet's union left out: two instances that
+   * admitted subscriptions at the same moment can together pass the plan's symbol limit, and the
+   * union (the same on every instance) is cut at the limit. Those clients are told (the symbol
+   * limit error, then their subscription as it now is) and unsubscribed: refused, never left
+   * subscribed to symbols that will not come.
+   */
+  private refuseCut(endpoint: StreamEndpoint, union: FeedSubscription): void {
+    if (this.refusingCut) return;
+    const cut = new Map<StreamSession, ChannelLists>();
+    for (const channel of CLIENT_CHANNELS) {
+      const source = CHANNEL_SOURCE[channel];
+      if (source.endpoint !== endpoint) continue;
+      const streamed = union[source.channel];
+      for (const [symbol, holders] of this.index[channel]) {
+        if (streamed?.has(symbol) === true) continue;
+        for (const session of holders) {
+          const lists = cut.get(session) ?? {};
+          (lists[channel] ??= []).push(symbol);
+          cut.set(session, lists);
+        }
+      }
+    }
+    if (cut.size === 0) return;
+    const max = this.config.stream.maxUpstreamSymbols;
+    this.refusingCut = true;
+    try {
+      this.fanOut.flush();
+      for (const [session, lists] of cut) {
+        this.remove(session, lists);
+        this.groups.update(session);
+        const symbols = [...new Set(Object.values(lists).flat())];
+        session.control(
+          errorMessage(
+            new AppError('STREAM_SYMBOL_LIMIT', {
+              message: `Alpaca's plan allows ${max} streamed symbols on the ${endpoint} stream for the whole fleet; another instance took the last places at the same moment, so ${symbols.slice(0, 10).join(', ')} ${symbols.length === 1 ? 'was' : 'were'} unsubscribed.`,
+              details: { scope: 'upstream_plan', stream: endpoint, limit: max, unsubscribed: lists },
+            }),
+          ),
+        );
+        session.control(session.subscriptionReply());
+      }
+    } finally {
+      this.refusingCut = false;
+    }
+    this.logger.event('warn', 'stream_plan_limit_cut', { stream: endpoint, sessions: cut.size, limit: max });
   }
 
   /** After an interruption the kept values are no longer the latest: REST goes back to Alpaca until ticks flow. */

@@ -48,6 +48,12 @@ export class StreamSession {
   /** Token expiry (ms since the epoch), when authenticated with a token. */
   expiresAtMs: number | null = null;
   closed = false;
+  /**
+   * The client's whole subscription as its protocol shows it, sent after a change the client did
+   * not ask for (the hub refusing symbols the fleet's plan limit cut). Our `subscription` message
+   * unless the gateway that opened the session speaks another protocol.
+   */
+  subscriptionReply: () => OutboundMessage = () => this.subscriptionMessage();
 
   private pendingMessages = 0;
   private pendingBytes = 0;

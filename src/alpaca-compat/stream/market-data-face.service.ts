@@ -89,6 +89,8 @@ export class MarketDataFace {
       return;
     }
     const session = this.hub.open(sink, client);
+    // A change the client did not ask for (the fleet's plan limit) is followed by Alpaca's ack, not ours.
+    if (endpoint !== null) session.subscriptionReply = () => subscriptionAck(endpoint, session.subscription);
     const connection = new MarketDataConnection(session, path, this.access, (e) => this.failed(e));
     connection.endpoint = endpoint;
     this.connections.set(socket, connection);
