@@ -13,5 +13,6 @@ import { OptionQuotesService } from './option-quotes.service.js';
   imports: [AlpacaModule, MarketDataModule],
   controllers: [OptionQuotesController, OptionChainController, OptionDataController],
   providers: [OptionQuotesService, OptionChainService, OptionContractsService],
+  exports: [OptionContractsService],
 })
 export class OptionsModule {}
