@@ -185,6 +185,8 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
       expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').at(-1)?.query).toEqual({ client_order_id: 'face-limit-1' });
       const missing = await get('/v2/orders:by_client_order_id?client_order_id=nobody').expect(404);
       expect(missing.body).toEqual({ code: 40410000, message: 'order not found' });
+      // The colon is part of the path, not a parameter: another method there is a 405, not a route of /v2/orders.
+      expect((await post('/v2/orders:by_client_order_id').expect(405)).headers['allow']).toContain('GET');
 
       const replaced = await sdk.trading.orders.patchOrderByOrderId({ orderId: String(placed.id), patchOrderRequest: { limitPrice: '151', clientOrderId: 'face-limit-1-r' } });
       expect(replaced).toMatchObject({ replaces: placed.id, limitPrice: '151', clientOrderId: 'face-limit-1-r' });
