@@ -13,6 +13,6 @@ import { OptionQuotesService } from './option-quotes.service.js';
   imports: [AlpacaModule, MarketDataModule],
   controllers: [OptionQuotesController, OptionChainController, OptionDataController],
   providers: [OptionQuotesService, OptionChainService, OptionContractsService],
-  exports: [OptionQuotesService, OptionChainService],
+  exports: [OptionQuotesService, OptionChainService, OptionContractsService],
 })
 export class OptionsModule {}

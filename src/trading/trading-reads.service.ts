@@ -36,4 +36,9 @@ export class TradingReadsService {
   async order(id: string): Promise<Attributed<TradingObject>> {
     return tradingAnswer(await this.gateway.order(id));
   }
+
+  /** The order placed under this client_order_id (our idempotency key); ORDER_NOT_FOUND when none. */
+  async orderByClientId(clientOrderId: string): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.gateway.orderByClientId(clientOrderId));
+  }
 }

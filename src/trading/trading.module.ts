@@ -17,5 +17,7 @@ import { IdempotencyLedger } from './idempotency-ledger.js';
   imports: [AlpacaModule, AuditModule],
   controllers: [AccountController, OrdersController, PositionsController],
   providers: [IdempotencyLedger, TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
+  // The Alpaca-compatible face serves the same operations through these very instances (one idempotency memory for both faces).
+  exports: [TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
 })
 export class TradingModule {}

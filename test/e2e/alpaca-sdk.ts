@@ -25,12 +25,17 @@ export function sdkKey(apiKeysFile: string, name: string, roles: Role[]): { keyI
   return { keyId: record.id, secret: key };
 }
 
-/** The SDK's own client; only its hosts are swapped for the gateway's (no retries or client-side limiter: tests count calls). */
+/**
+ * The SDK's own client; only its hosts are swapped for the gateway's (no retries or client-side limiter: tests count calls).
+ * No per-request deadline either: the SDK 4.0.2 never clears it on its void operations (cancel, exercise), so each would
+ * keep a 30 s timer alive past the test run.
+ */
 export function sdkClient(baseUrl: string, credentials: { keyId: string; secret: string } | { accessToken: string }): Alpaca {
   return new Alpaca({
     ...credentials,
     retry: false,
     rateLimit: false,
+    timeoutMs: 0,
     middleware: [{ pre: ({ url, init }) => Promise.resolve({ url: url.replace(ALPACA_HOSTS, baseUrl), init }) }],
   });
 }

@@ -1,0 +1,47 @@
+import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { WireBody } from '../../core/attribution/wire-body.js';
+import { Roles } from '../../core/identity/auth.decorators.js';
+import { AccountHistoryService } from '../../trading/account-history.service.js';
+import { ActivitiesQueryDto, PortfolioHistoryQueryDto } from '../../trading/dto/account-history.dto.js';
+import { TradingReadsService } from '../../trading/trading-reads.service.js';
+import { AlpacaRefusalsInterceptor } from './alpaca-refusals.interceptor.js';
+import { ActivitiesOfTypeQuery, ActivityTypeParam } from './trading-face.dto.js';
+
+/** The account, its activities and its portfolio history, read from Alpaca on every request. */
+@ApiExcludeController()
+@Roles('trading:read')
+@UseInterceptors(AlpacaRefusalsInterceptor)
+@Controller('v2/account')
+export class AlpacaAccountController {
+  constructor(
+    private readonly reads: TradingReadsService,
+    private readonly history: AccountHistoryService,
+  ) {}
+
+  @Get()
+  async account(): Promise<WireBody> {
+    const r = await this.reads.account();
+    return new WireBody(r.data, r);
+  }
+
+  /** Alpaca's page is the bare list (the next page's token is the last activity's id). */
+  @Get('activities')
+  async activities(@Query() q: ActivitiesQueryDto): Promise<WireBody> {
+    const r = await this.history.activities(q);
+    return new WireBody(r.data.activities, r);
+  }
+
+  /** The same list filtered to the path's type (Alpaca's activity_types with one type: the same activities). */
+  @Get('activities/:activity_type')
+  async activitiesOfType(@Param() p: ActivityTypeParam, @Query() q: ActivitiesOfTypeQuery): Promise<WireBody> {
+    const r = await this.history.activities({ ...q, activity_types: p.activity_type });
+    return new WireBody(r.data.activities, r);
+  }
+
+  @Get('portfolio/history')
+  async portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<WireBody> {
+    const r = await this.history.portfolioHistory(q);
+    return new WireBody(r.data, r);
+  }
+}
