@@ -96,6 +96,50 @@ describe('two instances on one Redis', () => {
     clients.push(onB);
     expect(await subscribe(onB, { trades: ['IBM'] })).toMatchObject({ type: 'error', code: 'STREAM_SYMBOL_LIMIT', details: { scope: 'upstream_plan', limit: 3 } });
   }, 30_000);
+
+  it('two instances admitting at the same moment past the limit: the symbols the union cuts are refused to their clients, not starved', async () => {
+    // The race, made certain: a third instance (its id sorts first, so the union counts it first)
+    // announces two symbols it admitted while it did not yet see the others' wants.
+    const onA = await StreamClient.connect(urlA, viewer('race-a'));
+    clients.push(onA);
+    await onA.nextOfType('authenticated');
+    const redis = new Redis(REDIS_URL);
+    try {
+      const before = await redis.hgetall('opitios:stream:{stocks}:wants');
+      const held = new Set(Object.values(before).flatMap((t) => Object.values((JSON.parse(t) as { wanted: Record<string, string[]> }).wanted).flat()));
+      expect(held.size).toBe(3);
+      await redis.hset('opitios:stream:{stocks}:wants', 'gw-0-racer', JSON.stringify({ at: Date.now(), wanted: { quotes: ['NVDA', 'AMD'] } }));
+      await redis.publish('opitios:stream:stocks:relay', JSON.stringify({ kind: 'wants', from: 'gw-0-racer' }));
+      // Instances a and b cut the same two of their symbols (the union is the same everywhere), and
+      // every client that held one hears it: the error, then its subscription without them.
+      const cutSymbols = (): Set<string> =>
+        new Set(
+          clients.flatMap((c) =>
+            c.messages.flatMap((m) => {
+              const details = m['details'] as { unsubscribed?: Record<string, string[]> } | undefined;
+              return m.type === 'error' && m['code'] === 'STREAM_SYMBOL_LIMIT' && details?.unsubscribed !== undefined ? Object.values(details.unsubscribed).flat() : [];
+            }),
+          ),
+        );
+      await eventually(() => expect(cutSymbols().size).toBe(2), 10_000);
+      for (const c of clients) {
+        const refusal = c.messages.findIndex((m) => m.type === 'error' && m['details'] !== undefined && 'unsubscribed' in (m['details'] as object));
+        if (refusal < 0) continue;
+        const reply = await c.next((m) => m.type === 'subscription', { after: refusal });
+        for (const symbol of cutSymbols()) expect([...((reply['quotes'] as string[]) ?? []), ...((reply['trades'] as string[]) ?? [])]).not.toContain(symbol);
+      }
+      // Upstream, the one socket carries the racer's two symbols and one of the others: three, never more.
+      await eventually(() => {
+        const up = emulator.streamOpenConnections(STOCKS)[0]?.subscription;
+        const symbols = new Set([...(up?.quotes ?? []), ...(up?.trades ?? []), ...(up?.bars ?? [])]);
+        expect(symbols.size).toBe(3);
+        expect(symbols.has('NVDA') && symbols.has('AMD')).toBe(true);
+      }, 10_000);
+    } finally {
+      await redis.hdel('opitios:stream:{stocks}:wants', 'gw-0-racer');
+      redis.disconnect();
+    }
+  }, 30_000);
 });
 
 describe('the leader SIGKILLed', () => {
