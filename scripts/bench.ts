@@ -7,8 +7,10 @@
  *   3. 100 concurrent identical cold requests → upstream calls;
  *   4. latency of a cold batch of 20 symbols;
  *   5. a trader's order p50, quiet and during a flood of bad tokens from one client;
+ *   1d. the Alpaca-compatible face's cached latest quote against /api/v1's;
  *   6. stream fan-out: N clients x M symbols, client messages per second, tick-to-client latency and
- *      CPU per client frame, against a bare `ws` broadcast server fed the same frames in the same run.
+ *      CPU per client frame, against a bare `ws` broadcast server fed the same frames in the same run,
+ *      and the same clients on the Alpaca-compatible face (`/v2/iex`, Alpaca's JSON messages).
  * Everything runs on loopback: the project's Alpaca emulator (BENCH_UPSTREAM_LATENCY_MS, default
  * 50 ms), the gateway, and a load generator in a child process so it does not share the servers'
  * event loop. Durations and counts are bounded; it stops by itself.
@@ -468,6 +470,7 @@ const STREAM_SECONDS = Number(process.env['BENCH_STREAM_SECONDS'] ?? 5);
 const STREAM_WARMUP_S = Number(process.env['BENCH_STREAM_WARMUP_S'] ?? 1);
 /** The clients are spread over this many child processes, so that one client event loop is not the bottleneck. */
 const STREAM_CHILDREN = Number(process.env['BENCH_STREAM_CHILDREN'] ?? 4);
+const FACE_TIMESTAMP_KEY = '"t":"';
 const TIMESTAMP_KEY = '"timestamp":"';
 
 interface FanOutResult {
@@ -490,26 +493,30 @@ async function streamChild(url: string, token: string, clients: number, symbols:
   const result: FanOutResult = { messages: 0, frames: 0, dropped: 0, seconds: 0, latencies: [], sample: null };
   let counting = false;
   let started = 0;
+  // `/api/v1/stream` messages, or the Alpaca-compatible face's (`T` and `t` for type and timestamp).
+  const face = mode === 'face';
+  const [subscribed, data, timestampKey] = face ? ['[{"T":"subscription"', '{"T":"q"', FACE_TIMESTAMP_KEY] : ['[{"type":"subscription"', '{"type":"quote"', TIMESTAMP_KEY];
   const sockets = await Promise.all(
     Array.from({ length: clients }, () =>
       new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
-        const ws = new WebSocket(url, mode === 'gateway' ? { headers: { Authorization: `Bearer ${token}` } } : {});
-        ws.on('message', (data: Buffer) => {
-          const text = data.toString('utf8');
-          if (text.startsWith('[{"type":"subscription"')) return resolve(ws);
-          if (!counting || (!text.startsWith('[{"type":"quote"') && !text.startsWith('[{"type":"dropped"'))) return;
+        const ws = new WebSocket(url, mode === 'bare' ? {} : { headers: { Authorization: `Bearer ${token}` } });
+        ws.on('message', (raw: Buffer) => {
+          const text = raw.toString('utf8');
+          if (text.startsWith(subscribed)) return resolve(ws);
+          if (face && text.startsWith('[{"T":"success","msg":"authenticated"')) return ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols }));
+          if (!counting || (!text.startsWith(`[${data}`) && !text.startsWith('[{"type":"dropped"'))) return;
           if (text.startsWith('[{"type":"dropped"')) {
             result.dropped += (JSON.parse(text) as Array<{ count: number }>)[0]?.count ?? 0;
             return;
           }
           // A frame carries the client's messages of one upstream frame; counted and timed without parsing.
-          result.messages += text.split('{"type":"quote"').length - 1;
+          result.messages += text.split(data).length - 1;
           result.frames += 1;
           result.sample ??= text;
-          const at = text.indexOf(TIMESTAMP_KEY) + TIMESTAMP_KEY.length;
+          const at = text.indexOf(timestampKey) + timestampKey.length;
           result.latencies.push(Date.now() - Date.parse(text.slice(at, text.indexOf('"', at))));
         });
-        ws.on('open', () => (mode === 'gateway' ? ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols })) : resolve(ws)));
+        ws.on('open', () => (mode === 'gateway' ? ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols })) : mode === 'bare' ? resolve(ws) : undefined));
         ws.on('error', reject);
       }),
     ),
@@ -577,7 +584,7 @@ interface FanOutFigure {
 async function fanOutRun(opts: {
   label: string;
   url: string;
-  mode: 'gateway' | 'bare';
+  mode: 'gateway' | 'face' | 'bare';
   symbols: string[];
   ready: () => Promise<void>;
   publish: (timestamp: string) => void;
@@ -670,6 +677,27 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
       },
     },
   });
+  // The same clients on the Alpaca-compatible face (Alpaca's path, JSON messages, same hub and socket).
+  const faceRun = await fanOutRun({
+    label: 'face',
+    url: `ws://127.0.0.1:${port}/v2/iex`,
+    mode: 'face',
+    symbols,
+    ready: async () => {
+      const deadline = Date.now() + 10_000;
+      while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    publish: (t) => void emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t }))),
+    cpu: {
+      start: () => (cpuBefore = process.cpuUsage()),
+      stop: () => {
+        const cpu = process.cpuUsage(cpuBefore);
+        return Promise.resolve(cpu.user + cpu.system);
+      },
+    },
+  });
   const upstreams = emulator.streamOpenCount('/v2/iex');
   if (gw.sample === null) throw new Error('the gateway delivered no stream frame to copy for the bare server');
   // The text a gateway client got, split at its tick timestamp and received_at (each the same in every message).
@@ -712,13 +740,14 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
       `(${STREAM_FRAMES_PER_S * STREAM_SYMBOLS * STREAM_CLIENTS} client msgs/s offered) for ${STREAM_SECONDS} s after ${STREAM_WARMUP_S} s of warm-up; ` +
       `gateway over ${upstreams} upstream socket(s), bare ws fed the same frame text:`,
   );
-  for (const f of [gw, bare]) {
+  for (const f of [gw, faceRun, bare]) {
     line(
       `   ${f.label.padEnd(8)} ${f.messages} of ${f.offered} messages delivered (${f.msgsPerS.toFixed(0)} msg/s), ${f.dropped} reported dropped; ` +
         `tick-to-client p50 ${f.p50} ms, p99 ${f.p99} ms (${f.samples} frames); CPU ${f.cpuMicrosPerFrame.toFixed(1)} us per client frame`,
     );
   }
   line(`   gateway/bare: p99 x${(gw.p99 / bare.p99).toFixed(2)}, p50 x${(gw.p50 / bare.p50).toFixed(2)}, CPU per client frame x${(gw.cpuMicrosPerFrame / bare.cpuMicrosPerFrame).toFixed(2)}`);
+  line(`   face/gateway (Alpaca's protocol at /v2/iex against /api/v1/stream): p99 x${(faceRun.p99 / gw.p99).toFixed(2)}, p50 x${(faceRun.p50 / gw.p50).toFixed(2)}, CPU per client frame x${(faceRun.cpuMicrosPerFrame / gw.cpuMicrosPerFrame).toFixed(2)}`);
 }
 
 if (process.argv[2] === 'streamload') {
