@@ -35,6 +35,12 @@ describe("the Alpaca-compatible face: REST at Alpaca's paths", () => {
     expect(raw.headers['x-data-quality']).toBeDefined();
     expect(raw.headers['x-request-id']).toMatch(/.+/);
     expect(raw.headers['x-data-freshness']).toMatch(/^-?\d+(\.\d+)?$/);
+    // Alpaca's unit on this face (the SDK reads it so): the Unix time the window resets, not seconds from now.
+    const reset = Number(raw.headers['x-ratelimit-reset']);
+    expect(reset).toBeGreaterThan(Date.now() / 1000);
+    expect(reset).toBeLessThanOrEqual(Date.now() / 1000 + 3601);
+    const own = await gw.anon().get('/api/v1/stocks/AAPL/quote').set('APCA-API-KEY-ID', viewer.keyId).set('APCA-API-SECRET-KEY', viewer.secret).expect(200);
+    expect(Number(own.headers['x-ratelimit-reset'])).toBeLessThanOrEqual(3600);
   });
 
   it('one cache entry for both faces: /api/v1 then /v2/stocks/quotes/latest is one upstream call', async () => {
