@@ -1,10 +1,9 @@
 import { AppError } from '../../core/errors/app-error.js';
-import type { ClientChannel } from '../../streams/stream-protocol.js';
+import { CLIENT_CHANNELS, type ClientChannel } from '../../streams/stream-protocol.js';
 import { ALPACA_ERRORS, alpacaErrorOf, alpacaErrorOfAppError, parseFaceFrame, subscriptionAck } from './alpaca-stream-protocol.js';
 
-const subscription = (lists: Partial<Record<ClientChannel, string[]>>): Record<ClientChannel, Set<string>> => ({
-  quotes: new Set(lists.quotes), trades: new Set(lists.trades), bars: new Set(lists.bars), option_quotes: new Set(lists.option_quotes), option_trades: new Set(lists.option_trades),
-});
+const subscription = (lists: Partial<Record<ClientChannel, string[]>>): Record<ClientChannel, Set<string>> =>
+  Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, new Set(lists[c])])) as Record<ClientChannel, Set<string>>;
 
 describe('parseFaceFrame', () => {
   it('auth and (un)subscribe frames, Alpaca channels mapped onto the hub\'s per endpoint', () => {
