@@ -1,5 +1,5 @@
 import { CLOSE_GRACE_MS, FAILED_RETRY_MS, PING_INTERVAL_MS, PONG_TIMEOUT_MS, STEP_TIMEOUT_MS } from './stream/stream-options.js';
-import { StreamRig, START, want } from './stream/stream-rig.spec-support.js';
+import { stockAck, StreamRig, START, want } from './stream/stream-rig.spec-support.js';
 
 const HOLD_MS = 90_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -32,7 +32,7 @@ describe('AlpacaMarketStreamGateway: interruptions', () => {
     expect(rig.emulator.streamDropAll()).toBe(1);
     const reconnecting = await rig.untilStatus('reconnecting');
     expect(reconnecting.problem).toMatchObject({ code: 'UPSTREAM_STREAM_UNAVAILABLE', details: { reason: 'connection_lost' } });
-    expect(rig.stream.acknowledged()).toEqual(want({ quotes: [], trades: [], bars: [] }));
+    expect(rig.stream.acknowledged()).toEqual(stockAck({ quotes: [], trades: [], bars: [] }));
     const retry = await rig.runRetry(1);
     expect(retry.reason).toBe('connection_lost');
     const live = await rig.untilStatus('live', 2);

@@ -1,6 +1,6 @@
 import { MarketStreamGateway } from './market-stream.port.js';
 import { SUBSCRIPTION_WINDOW_MS } from './stream/stream-options.js';
-import { StreamRig, START, want } from './stream/stream-rig.spec-support.js';
+import { stockAck, StreamRig, START, want } from './stream/stream-rig.spec-support.js';
 
 /** The data messages of every listener call so far, flattened. */
 function received(rig: StreamRig): unknown[] {
@@ -41,7 +41,7 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
     expect(rig.emulator.streamOpenConnections('/v2/iex')).toEqual([
       expect.objectContaining({ authenticated: true, subscription: expect.objectContaining({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] }) }),
     ]);
-    expect(stream.acknowledged()).toEqual(want({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] }));
+    expect(stream.acknowledged()).toEqual(stockAck({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] }));
     expect(rig.logLines.join('')).not.toContain(rig.emulator.secretKey);
   });
 
@@ -50,7 +50,7 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
     const stream = rig.open();
     await rig.untilStatus('live');
     expect(rig.actions()).toEqual([{ action: 'auth', key: rig.emulator.keyId, secret: rig.emulator.secretKey }]);
-    expect(stream.acknowledged()).toEqual(want({ quotes: [], trades: [], bars: [] }));
+    expect(stream.acknowledged()).toEqual(stockAck({ quotes: [], trades: [], bars: [] }));
   });
 
   it('update sends only the differences: an added symbol alone, removals as unsubscribe first, nothing for no change', async () => {
@@ -78,7 +78,7 @@ describe('AlpacaMarketStreamGateway: handshake and subscriptions', () => {
     rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
     await rig.until('the bars ack', () => stream.acknowledged().bars?.has('IBM') === true);
     expect(rig.actions().slice(5)).toEqual([{ action: 'subscribe', bars: ['IBM'] }]);
-    expect(stream.acknowledged()).toEqual(want({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] }));
+    expect(stream.acknowledged()).toEqual(stockAck({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] }));
     expect(rig.emulator.streamOpenConnections('/v2/iex')[0].subscription).toMatchObject({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] });
   });
 
@@ -155,7 +155,7 @@ describe('AlpacaMarketStreamGateway: data', () => {
     const frame = [
       { T: 't', S: 'AAPL', i: '18446744073709551615', x: 'K', p: 162.92, s: 3, c: ['@', 'F', 'T', 'I'], z: 'C', t: '2023-04-06T11:54:26.838232225Z' },
       { T: 'q', S: 'AMD', bx: 'K', bp: 91.95, bs: 2, ax: 'Q', ap: 91.98, as: 1, c: ['R'], z: 'C', t: '2023-04-06T11:54:21.670905508Z' },
-      // A correction rides on the trades channel; the gateway does not carry it.
+      // A correction rides on the trades channel (Alpaca adds it to every trades symbol): carried as such.
       { T: 'c', S: 'AAPL', x: 'M', oi: 52983525033527, op: 39.1582, os: 440000, oc: [' ', '7'], ci: 52983525034326, cp: 39.1809, cs: 440000, cc: [' ', '7'], z: 'B', t: '2023-04-06T14:25:06.542305024Z' },
       { T: 'b', S: 'SPY', o: 388.985, h: 389.13, l: 388.975, c: 389.12, v: 49378, n: 461, vw: 389.062639, t: '2021-02-22T19:15:00Z' },
     ];
@@ -173,12 +173,19 @@ describe('AlpacaMarketStreamGateway: data', () => {
           data: { timestamp: '2023-04-06T11:54:21.670905508Z', bid_price: 91.95, bid_size: 2, bid_exchange: 'K', ask_price: 91.98, ask_size: 1, ask_exchange: 'Q', conditions: ['R'], tape: 'C' },
         },
         {
+          type: 'correction', symbol: 'AAPL',
+          data: {
+            timestamp: '2023-04-06T14:25:06.542305024Z', exchange: 'M', original_trade_id: '52983525033527', original_price: 39.1582, original_size: 440000, original_conditions: [' ', '7'],
+            corrected_trade_id: '52983525034326', corrected_price: 39.1809, corrected_size: 440000, corrected_conditions: [' ', '7'], tape: 'B',
+          },
+        },
+        {
           type: 'bar', symbol: 'SPY',
           data: { timestamp: '2021-02-22T19:15:00Z', open: 388.985, high: 389.13, low: 388.975, close: 389.12, volume: 49378, trade_count: 461, vwap: 389.062639 },
         },
       ],
     });
-    expect(rig.observer.frames.at(-1)).toEqual({ data: 3, ignored: 1, malformed: 0 });
+    expect(rig.observer.frames.at(-1)).toEqual({ data: 4, ignored: 0, malformed: 0 });
     expect(stream.status()).toBe('live');
   });
 

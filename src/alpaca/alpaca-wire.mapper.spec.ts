@@ -27,6 +27,32 @@ describe('alpacaStreamMessage: the inverse of the stream parser, member for memb
     expect(text(roundTrip('stocks', Buffer.from(JSON.stringify([message])), false))).toBe(text(message));
   });
 
+  // The other stock channels: updated and daily bars, statuses (F9), LULD bands (F10), corrections and cancel/errors (F11),
+  // each also with the members Alpaca may leave out left out.
+  it.each([
+    { T: 'u', S: 'SPY', o: 388.985, h: 389.13, l: 388.975, c: 389.12, v: 49378, n: 461, vw: 389.062639, t: '2021-02-22T19:15:00Z' },
+    { T: 'd', S: 'VOO', o: 350.1, h: 352.25, l: 349.9, c: 351.07, v: 1234567, n: 8910, vw: 351.002, t: '2021-02-22T05:00:00Z' },
+    { T: 's', S: 'AAPL', sc: 'H', sm: 'Trading Halt', rc: 'T12', rm: 'Trading Halted; For information requested by NASDAQ', t: '2021-02-22T19:15:00Z', z: 'C' },
+    { T: 's', S: 'AAPL', sc: 'T', sm: 'Resume', rc: '', rm: '', t: '2021-02-22T19:20:00.000000001Z', z: 'C' },
+    { T: 's', S: 'AAPL', sc: 'H', t: '2021-02-22T19:15:00Z' },
+    { T: 'l', S: 'IONM', u: 3.24, d: 2.65, i: 'B', t: '2023-04-06T13:34:45.565004401Z', z: 'C' },
+    { T: 'l', S: 'IONM', u: 3.24, d: 2.65, t: '2023-04-06T13:34:45.565004401Z' },
+    {
+      T: 'c', S: 'EEM', x: 'M', oi: 52983525033527, op: 39.1582, os: 440000, oc: [' ', '7'], ci: 52983525034326, cp: 39.1809, cs: 440000, cc: [' ', '7'],
+      z: 'B', t: '2023-04-06T14:25:06.542305024Z',
+    },
+    { T: 'x', S: 'GOOGL', i: 465, x: 'D', p: 105.31, s: 300, a: 'C', z: 'C', t: '2023-04-06T13:15:42.83540958Z' },
+    { T: 'x', S: 'GOOGL', i: 466, x: 'D', p: 105.31, s: 300, a: 'E', t: '2023-04-06T13:15:42Z' },
+  ])('stocks JSON, other channels %#: the text Alpaca sent comes back byte for byte', (message) => {
+    const sent = JSON.stringify([message]);
+    expect(`[${text(roundTrip('stocks', Buffer.from(sent), false))}]`).toBe(sent);
+  });
+
+  it('corrections keep ids above 2^53 on both sides (original and corrected)', () => {
+    const frame = Buffer.from('[{"T":"c","S":"EEM","x":"M","oi":18446744073709551615,"op":1,"os":1,"oc":[],"ci":9007199254740993,"cp":2,"cs":1,"cc":["7"],"t":"2023-04-06T14:25:06Z"}]');
+    expect(roundTrip('stocks', frame, false)).toMatchObject({ oi: 18446744073709551615n, ci: 9007199254740993n });
+  });
+
   it('a trade id above 2^53 keeps every digit (a bigint, written bare)', () => {
     const frame = Buffer.from('[{"T":"t","S":"A","i":18446744073709551615,"x":"K","p":1,"s":1,"c":[],"z":"C","t":"2024-01-02T03:04:05.000000001Z"}]');
     expect(roundTrip('stocks', frame, false)).toMatchObject({ i: 18446744073709551615n });

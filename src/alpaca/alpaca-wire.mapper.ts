@@ -1,4 +1,4 @@
-import type { Bar, StockQuote, StockTrade } from './market-data.models.js';
+import type { Bar, LuldBand, StockQuote, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './market-data.models.js';
 import type { StreamData } from './market-stream.port.js';
 import type { OptionQuote, OptionTrade } from './options.models.js';
 
@@ -53,6 +53,48 @@ export function wireBar(b: Bar): AlpacaWireObject {
   return m;
 }
 
+/*
+ * Stream-only stock messages, in the order of Alpaca's own examples (alpaca-streams.md F9-F11):
+ * statuses and LULD bands end `t z`, corrections and cancel/errors `z t`.
+ */
+
+export function wireTradingStatus(s: TradingStatus): AlpacaWireObject {
+  const m: AlpacaWireObject = { sc: s.status_code };
+  if (s.status_message !== null) m['sm'] = s.status_message;
+  if (s.reason_code !== null) m['rc'] = s.reason_code;
+  if (s.reason_message !== null) m['rm'] = s.reason_message;
+  m['t'] = s.timestamp;
+  if (s.tape !== null) m['z'] = s.tape;
+  return m;
+}
+
+export function wireLuldBand(l: LuldBand): AlpacaWireObject {
+  const m: AlpacaWireObject = { u: l.limit_up_price, d: l.limit_down_price };
+  if (l.indicator !== null) m['i'] = l.indicator;
+  m['t'] = l.timestamp;
+  if (l.tape !== null) m['z'] = l.tape;
+  return m;
+}
+
+/** `oi` and `ci` as numbers while exact, else bigints (see wireTradeId). */
+export function wireTradeCorrection(c: TradeCorrection): AlpacaWireObject {
+  const m: AlpacaWireObject = {
+    x: c.exchange,
+    oi: wireTradeId(c.original_trade_id), op: c.original_price, os: c.original_size, oc: c.original_conditions,
+    ci: wireTradeId(c.corrected_trade_id), cp: c.corrected_price, cs: c.corrected_size, cc: c.corrected_conditions,
+  };
+  if (c.tape !== null) m['z'] = c.tape;
+  m['t'] = c.timestamp;
+  return m;
+}
+
+export function wireTradeCancelError(x: TradeCancelError): AlpacaWireObject {
+  const m: AlpacaWireObject = { i: wireTradeId(x.trade_id), x: x.exchange, p: x.price, s: x.size, a: x.action };
+  if (x.tape !== null) m['z'] = x.tape;
+  m['t'] = x.timestamp;
+  return m;
+}
+
 /** Options: `c` is one condition string; no `z`, no trade id. */
 export function wireOptionQuote(q: OptionQuote): AlpacaWireObject {
   return { t: q.timestamp, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.condition };
@@ -71,6 +113,18 @@ export function alpacaStreamMessage(m: StreamData): AlpacaStreamMessage {
       return { T: 't', S: m.symbol, ...wireStockTrade(m.data) };
     case 'bar':
       return { T: 'b', S: m.symbol, ...wireBar(m.data) };
+    case 'updated_bar':
+      return { T: 'u', S: m.symbol, ...wireBar(m.data) };
+    case 'daily_bar':
+      return { T: 'd', S: m.symbol, ...wireBar(m.data) };
+    case 'status':
+      return { T: 's', S: m.symbol, ...wireTradingStatus(m.data) };
+    case 'luld':
+      return { T: 'l', S: m.symbol, ...wireLuldBand(m.data) };
+    case 'correction':
+      return { T: 'c', S: m.symbol, ...wireTradeCorrection(m.data) };
+    case 'cancel_error':
+      return { T: 'x', S: m.symbol, ...wireTradeCancelError(m.data) };
     case 'option_quote':
       return { T: 'q', S: m.symbol, ...wireOptionQuote(m.data) };
     case 'option_trade':

@@ -12,6 +12,10 @@ import type {
   stockSnapshotSchema,
   stockSnapshotsSchema,
   stockTradeSchema,
+  luldSchema,
+  tradeCancelErrorSchema,
+  tradeCorrectionSchema,
+  tradingStatusSchema,
 } from './stock-wire-schemas.js';
 
 /* The wire types are what the zod schemas accept (stock-wire-schemas.ts): one definition, no drift. */
@@ -27,6 +31,11 @@ export type WireStockSnapshots = z.infer<typeof stockSnapshotsSchema>;
 /** `next_page_token` as we pass it on: a non-empty string or null. */
 export type WireBarsPage = { bars: Record<string, WireBar[]>; next_page_token: string | null };
 export type WireClock = z.infer<typeof clockSchema>;
+/* Stream-only stock messages (statuses, LULD bands, trade corrections and cancel/errors). */
+export type WireTradingStatus = z.infer<typeof tradingStatusSchema>;
+export type WireLuld = z.infer<typeof luldSchema>;
+export type WireTradeCorrection = z.infer<typeof tradeCorrectionSchema>;
+export type WireTradeCancelError = z.infer<typeof tradeCancelErrorSchema>;
 
 /** Alpaca's error body; `code` is optional on market data and may be a string (alpaca-api.md §5.1). */
 export interface WireError {

@@ -38,6 +38,51 @@ export interface Bar {
   vwap: number | null;
 }
 
+/** A stock's trading status (stream channel `statuses`): halts, pauses, resumptions; codes as Alpaca sent them (DOC-STK's CTA and UTP tables). */
+export interface TradingStatus {
+  timestamp: string;
+  status_code: string;
+  status_message: string | null;
+  reason_code: string | null;
+  reason_message: string | null;
+  tape: string | null;
+}
+
+/** A limit up-limit down price band (stream channel `lulds`). */
+export interface LuldBand {
+  timestamp: string;
+  limit_up_price: number;
+  limit_down_price: number;
+  indicator: string | null;
+  tape: string | null;
+}
+
+/** A correction of an earlier trade (sent with `trades`): the original and the corrected trade. Ids as decimal strings, like trade_id. */
+export interface TradeCorrection {
+  timestamp: string;
+  exchange: string;
+  original_trade_id: string;
+  original_price: number;
+  original_size: number;
+  original_conditions: string[];
+  corrected_trade_id: string;
+  corrected_price: number;
+  corrected_size: number;
+  corrected_conditions: string[];
+  tape: string | null;
+}
+
+/** An earlier trade canceled or flagged as an error (sent with `trades`); `action` is Alpaca's `C` (cancel) or `E` (error). */
+export interface TradeCancelError {
+  timestamp: string;
+  trade_id: string;
+  exchange: string;
+  price: number;
+  size: number;
+  action: string;
+  tape: string | null;
+}
+
 export interface StockSnapshot {
   latest_trade: StockTrade | null;
   latest_quote: StockQuote | null;

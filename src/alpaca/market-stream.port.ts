@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../core/errors/error-catalog.js';
-import type { Bar, StockQuote, StockTrade } from './market-data.models.js';
+import type { Bar, LuldBand, StockQuote, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './market-data.models.js';
 import type { OptionQuote, OptionTrade } from './options.models.js';
 
 /**
@@ -9,10 +9,16 @@ import type { OptionQuote, OptionTrade } from './options.models.js';
  */
 export type StreamEndpoint = 'stocks' | 'options';
 
-/** Channels per endpoint: stocks have quotes, trades and (minute) bars; options quotes and trades. */
-export type StreamChannel = 'quotes' | 'trades' | 'bars';
+/**
+ * Channels per endpoint, in Alpaca's names (they are the keys of its subscribe frames): stocks have
+ * quotes, trades, minute bars, updated bars, daily bars, trading statuses and LULD bands; options
+ * quotes and trades. Alpaca adds corrections and cancel/errors to every `trades` symbol by itself
+ * (alpaca-streams.md §3): they are not channels to subscribe to, and arrive as data of `trades`.
+ * Imbalances, news and order books are not carried.
+ */
+export type StreamChannel = 'quotes' | 'trades' | 'bars' | 'updatedBars' | 'dailyBars' | 'statuses' | 'lulds';
 export const ENDPOINT_CHANNELS: Readonly<Record<StreamEndpoint, readonly StreamChannel[]>> = {
-  stocks: ['quotes', 'trades', 'bars'],
+  stocks: ['quotes', 'trades', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds'],
   options: ['quotes', 'trades'],
 };
 
@@ -28,6 +34,15 @@ export type StreamData =
   | { type: 'quote'; symbol: string; data: StockQuote }
   | { type: 'trade'; symbol: string; data: StockTrade }
   | { type: 'bar'; symbol: string; data: Bar }
+  /** A minute bar sent again because late trades changed it (Alpaca's `u`; same `timestamp` as the bar it replaces). */
+  | { type: 'updated_bar'; symbol: string; data: Bar }
+  /** The day's bar so far (Alpaca's `d`). */
+  | { type: 'daily_bar'; symbol: string; data: Bar }
+  | { type: 'status'; symbol: string; data: TradingStatus }
+  | { type: 'luld'; symbol: string; data: LuldBand }
+  /** Corrections and cancel/errors come with a `trades` subscription (Alpaca's `c` and `x`). */
+  | { type: 'correction'; symbol: string; data: TradeCorrection }
+  | { type: 'cancel_error'; symbol: string; data: TradeCancelError }
   | { type: 'option_quote'; symbol: string; data: OptionQuote }
   | { type: 'option_trade'; symbol: string; data: OptionTrade };
 

@@ -35,6 +35,27 @@ export const barSchema = z.object({
   t: z.string(), o: num, h: num, l: num, c: num, v: num, n: num.nullish(), vw: num.nullish(),
 });
 
+/*
+ * Stream-only stock messages (alpaca-streams.md §4, DOC-STK): trading statuses `s`, LULD bands `l`,
+ * trade corrections `c` and cancel/errors `x`. Updated (`u`) and daily (`d`) bars are barSchema.
+ */
+
+/** A trading status (halt, resumption, …): the codes as Alpaca sent them; only the status code is required. */
+export const tradingStatusSchema = z.object({
+  sc: z.string(), sm: z.string().nullish(), rc: z.string().nullish(), rm: z.string().nullish(), t: z.string(), z: z.string().nullish(),
+});
+
+/** A limit up-limit down price band. */
+export const luldSchema = z.object({ u: num, d: num, i: z.string().nullish(), t: z.string(), z: z.string().nullish() });
+
+/** A trade correction: the original trade and the corrected one (ids uint64, as trades'). */
+export const tradeCorrectionSchema = z.object({
+  x: z.string(), oi: tradeId, op: num, os: num, oc: z.array(z.string()), ci: tradeId, cp: num, cs: num, cc: z.array(z.string()), t: z.string(), z: z.string().nullish(),
+});
+
+/** A trade canceled or flagged as an error (`a`: `C` cancel, `E` error). */
+export const tradeCancelErrorSchema = z.object({ i: tradeId, x: z.string(), p: num, s: num, a: z.string(), t: z.string(), z: z.string().nullish() });
+
 /** Each member absent, null or whole. */
 export const stockSnapshotSchema = z.object({
   latestTrade: stockTradeSchema.nullish(),

@@ -1,5 +1,15 @@
-import type { WireBar, WireClock, WireStockQuote, WireStockSnapshot, WireStockTrade } from './alpaca.types.js';
-import type { Bar, MarketClock, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';
+import type {
+  WireBar,
+  WireClock,
+  WireLuld,
+  WireStockQuote,
+  WireStockSnapshot,
+  WireStockTrade,
+  WireTradeCancelError,
+  WireTradeCorrection,
+  WireTradingStatus,
+} from './alpaca.types.js';
+import type { Bar, LuldBand, MarketClock, StockQuote, StockSnapshot, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './market-data.models.js';
 
 /** Pure wire → model mappers: renames only, no arithmetic on any value. */
 export function toStockQuote(q: WireStockQuote): StockQuote {
@@ -40,6 +50,41 @@ export function toBar(b: WireBar): Bar {
     trade_count: b.n ?? null,
     vwap: b.vw ?? null,
   };
+}
+
+export function toTradingStatus(s: WireTradingStatus): TradingStatus {
+  return {
+    timestamp: s.t,
+    status_code: s.sc,
+    status_message: s.sm ?? null,
+    reason_code: s.rc ?? null,
+    reason_message: s.rm ?? null,
+    tape: s.z ?? null,
+  };
+}
+
+export function toLuldBand(l: WireLuld): LuldBand {
+  return { timestamp: l.t, limit_up_price: l.u, limit_down_price: l.d, indicator: l.i ?? null, tape: l.z ?? null };
+}
+
+export function toTradeCorrection(c: WireTradeCorrection): TradeCorrection {
+  return {
+    timestamp: c.t,
+    exchange: c.x,
+    original_trade_id: String(c.oi),
+    original_price: c.op,
+    original_size: c.os,
+    original_conditions: [...c.oc],
+    corrected_trade_id: String(c.ci),
+    corrected_price: c.cp,
+    corrected_size: c.cs,
+    corrected_conditions: [...c.cc],
+    tape: c.z ?? null,
+  };
+}
+
+export function toTradeCancelError(x: WireTradeCancelError): TradeCancelError {
+  return { timestamp: x.t, trade_id: String(x.i), exchange: x.x, price: x.p, size: x.s, action: x.a, tape: x.z ?? null };
 }
 
 export function toStockSnapshot(s: WireStockSnapshot): StockSnapshot {

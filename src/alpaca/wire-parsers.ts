@@ -7,6 +7,10 @@ import type {
   WireStockQuote,
   WireStockSnapshots,
   WireStockTrade,
+  WireLuld,
+  WireTradeCancelError,
+  WireTradeCorrection,
+  WireTradingStatus,
 } from './alpaca.types.js';
 import {
   barSchema,
@@ -17,6 +21,10 @@ import {
   stockQuoteSchema,
   stockSnapshotsSchema,
   stockTradeSchema,
+  luldSchema,
+  tradeCancelErrorSchema,
+  tradeCorrectionSchema,
+  tradingStatusSchema,
 } from './stock-wire-schemas.js';
 import { pageToken, parseWire, WireFormatError } from './wire-schema.js';
 
@@ -50,6 +58,22 @@ export function parseStockTrade(v: unknown, path: string): WireStockTrade {
 
 export function parseBar(v: unknown, path: string): WireBar {
   return parseWire(barSchema, v, path);
+}
+
+export function parseTradingStatus(v: unknown, path: string): WireTradingStatus {
+  return parseWire(tradingStatusSchema, v, path);
+}
+
+export function parseLuld(v: unknown, path: string): WireLuld {
+  return parseWire(luldSchema, v, path);
+}
+
+export function parseTradeCorrection(v: unknown, path: string): WireTradeCorrection {
+  return parseWire(tradeCorrectionSchema, v, path);
+}
+
+export function parseTradeCancelError(v: unknown, path: string): WireTradeCancelError {
+  return parseWire(tradeCancelErrorSchema, v, path);
 }
 
 export function parseLatestQuotes(v: unknown): WireLatestQuotes {

@@ -19,7 +19,9 @@ const provenance: Record<string, Schema> = {
   provider: { type: 'string', enum: ['alpaca', 'non_alpaca_host'] },
   data_quality: {
     type: 'object',
-    description: 'What the gateway noticed about the values (crossed_quote, locked_quote, non_positive_price, non_positive_size, future_timestamp); information, the values are untouched.',
+    description:
+      'What the gateway noticed about the values (crossed_quote, locked_quote, non_positive_price, non_positive_size, future_timestamp); information, the values are untouched. ' +
+      'Bars of every kind get the bar check, a correction the trade check of its corrected trade, a LULD band its prices and timestamp, a status or a cancel_error its timestamp only.',
     properties: { checked: { type: 'boolean', const: true }, flags: { type: 'array', items: str } },
   },
 };
@@ -37,6 +39,9 @@ function data(name: string, summary: string, fields: Record<string, Schema>): Sc
 }
 
 const quoteFields = { bid_price: num, bid_size: num, bid_exchange: str, ask_price: num, ask_size: num, ask_exchange: str };
+const barFields = { open: num, high: num, low: num, close: num, volume: num, trade_count: { type: ['integer', 'null'] }, vwap: { type: ['number', 'null'] } };
+const nullableStr = { type: ['string', 'null'] } as const;
+const tradeId = (what: string): Schema => ({ type: 'string', description: `${what} (Alpaca's uint64 trade id as a decimal string).` });
 const subscriptionLists = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, symbolList]));
 
 const serverMessages: Record<string, Schema> = {
@@ -48,7 +53,22 @@ const serverMessages: Record<string, Schema> = {
     price: num, size: num, exchange: str, conditions: symbolList, tape: { type: ['string', 'null'] },
     trade_id: { type: 'string', description: "Alpaca's uint64 trade id as a decimal string." }, update: { type: ['string', 'null'] },
   }),
-  bar: data('bar', 'Minute bar (channel bars).', { open: num, high: num, low: num, close: num, volume: num, trade_count: { type: ['integer', 'null'] }, vwap: { type: ['number', 'null'] } }),
+  bar: data('bar', 'Minute bar (channel bars).', barFields),
+  updated_bar: data('updated_bar', 'A minute bar sent again because late trades changed it, with the timestamp of the bar it replaces (channel updated_bars).', barFields),
+  daily_bar: data('daily_bar', "The day's bar so far, sent after each minute while the market is open (channel daily_bars).", barFields),
+  status: data('status', "A trading status change: halt, resumption, … (channel statuses). Codes as Alpaca sent them (Alpaca's CTA and UTP tables).", {
+    status_code: str, status_message: nullableStr, reason_code: nullableStr, reason_message: nullableStr, tape: nullableStr,
+  }),
+  luld: data('luld', 'A limit up-limit down price band (channel lulds).', { limit_up_price: num, limit_down_price: num, indicator: nullableStr, tape: nullableStr }),
+  correction: data('correction', "A correction of an earlier trade (with channel trades: Alpaca sends it for every trades symbol).", {
+    exchange: str,
+    original_trade_id: tradeId('The trade corrected'), original_price: num, original_size: num, original_conditions: symbolList,
+    corrected_trade_id: tradeId('The corrected trade'), corrected_price: num, corrected_size: num, corrected_conditions: symbolList,
+    tape: nullableStr,
+  }),
+  cancel_error: data('cancel_error', 'An earlier trade canceled or flagged as an error (with channel trades).', {
+    trade_id: tradeId('The trade'), exchange: str, price: num, size: num, action: { type: 'string', description: "Alpaca's C (cancel) or E (error)." }, tape: nullableStr,
+  }),
   option_quote: data('option_quote', 'Option quote (channel option_quotes).', { ...quoteFields, condition: str }),
   option_trade: data('option_trade', 'Option trade (channel option_trades).', { price: num, size: num, exchange: str, condition: str }),
   order_update: message(

@@ -47,12 +47,17 @@ export class StreamEventsController {
   @Get('events')
   @Roles('market:read')
   @ApiOperation({
-    summary: 'The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium; orders=true (order_update events) needs trader or admin.',
+    summary:
+      'The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium; orders=true (order_update events) needs trader or admin. trades also brings the symbols\' correction and cancel_error events.',
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'quotes', required: false, example: 'AAPL,TSLA' })
   @ApiQuery({ name: 'trades', required: false })
   @ApiQuery({ name: 'bars', required: false })
+  @ApiQuery({ name: 'updated_bars', required: false, description: 'Minute bars sent again after late trades changed them.' })
+  @ApiQuery({ name: 'daily_bars', required: false, example: 'SPY' })
+  @ApiQuery({ name: 'statuses', required: false, description: 'Trading statuses (halts, resumptions).' })
+  @ApiQuery({ name: 'lulds', required: false, description: 'Limit up-limit down price bands.' })
   @ApiQuery({ name: 'option_quotes', required: false, example: 'AAPL240426C00162500' })
   @ApiQuery({ name: 'option_trades', required: false })
   @ApiQuery({ name: 'orders', required: false, enum: ['true', 'false'], description: "The account's order events (trader, admin)." })

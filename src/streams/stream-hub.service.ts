@@ -19,10 +19,17 @@ import { FanOut } from './stream-fan-out.js';
 import { SubscriptionGroups, type SubscriptionGroup } from './subscription-groups.js';
 
 const OFFICIAL_STREAM_HOSTS = new Set(['stream.data.alpaca.markets', 'stream.data.sandbox.alpaca.markets']);
+/** The client channel each upstream message goes to: corrections and cancel/errors to the symbol's `trades`, as Alpaca sends them. */
 const DATA_TYPE_CHANNEL: Readonly<Record<Exclude<FeedData['type'], 'order_update'>, ClientChannel>> = {
   quote: 'quotes',
   trade: 'trades',
+  correction: 'trades',
+  cancel_error: 'trades',
   bar: 'bars',
+  updated_bar: 'updated_bars',
+  daily_bar: 'daily_bars',
+  status: 'statuses',
+  luld: 'lulds',
   option_quote: 'option_quotes',
   option_trade: 'option_trades',
 };
@@ -395,7 +402,9 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
 
   /**
    * Stream data is live by definition: prices, sizes, crossed/locked quotes and future timestamps
-   * are checked, staleness is not (a quiet symbol's last tick is simply its latest).
+   * are checked, staleness is not (a quiet symbol's last tick is simply its latest). Updated and
+   * daily bars are bars; a correction's corrected trade is a trade; LULD bands have prices; a
+   * status or a cancel/error has only its timestamp to check.
    */
   private flagsOf(m: Exclude<FeedData, { type: 'order_update' }>): QualityFlag[] {
     const checks = this.quality.checks;
@@ -408,7 +417,19 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
       case 'option_trade':
         return checks.trade(m.data, at);
       case 'bar':
+      case 'updated_bar':
+      case 'daily_bar':
         return checks.bar(m.data, at);
+      case 'correction':
+        return checks.trade({ timestamp: m.data.timestamp, price: m.data.corrected_price, size: m.data.corrected_size }, at);
+      case 'luld': {
+        const flags = checks.timestamp(m.data.timestamp, at);
+        if (m.data.limit_up_price <= 0 || m.data.limit_down_price <= 0) flags.push('non_positive_price');
+        return flags;
+      }
+      case 'status':
+      case 'cancel_error':
+        return checks.timestamp(m.data.timestamp, at);
     }
   }
 

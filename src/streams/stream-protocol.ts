@@ -11,14 +11,22 @@ import type { FeedData } from './stream-feed.js';
  * `action`; server → client frames are JSON arrays of messages with a `type`.
  */
 
-/** The data channels a client subscribes to, and where each comes from upstream. */
-export const CLIENT_CHANNELS = ['quotes', 'trades', 'bars', 'option_quotes', 'option_trades'] as const;
+/**
+ * The data channels a client subscribes to, and where each comes from upstream (Alpaca's channel of
+ * the same meaning, in Alpaca's name). `trades` also brings the symbol's corrections and
+ * cancel/errors, as Alpaca sends them with trades.
+ */
+export const CLIENT_CHANNELS = ['quotes', 'trades', 'bars', 'updated_bars', 'daily_bars', 'statuses', 'lulds', 'option_quotes', 'option_trades'] as const;
 export type ClientChannel = (typeof CLIENT_CHANNELS)[number];
 
 export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEndpoint; channel: StreamChannel; permission: Permission }>> = {
   quotes: { endpoint: 'stocks', channel: 'quotes', permission: 'market:read' },
   trades: { endpoint: 'stocks', channel: 'trades', permission: 'market:read' },
   bars: { endpoint: 'stocks', channel: 'bars', permission: 'market:read' },
+  updated_bars: { endpoint: 'stocks', channel: 'updatedBars', permission: 'market:read' },
+  daily_bars: { endpoint: 'stocks', channel: 'dailyBars', permission: 'market:read' },
+  statuses: { endpoint: 'stocks', channel: 'statuses', permission: 'market:read' },
+  lulds: { endpoint: 'stocks', channel: 'lulds', permission: 'market:read' },
   option_quotes: { endpoint: 'options', channel: 'quotes', permission: 'options:read' },
   option_trades: { endpoint: 'options', channel: 'trades', permission: 'options:read' },
 };

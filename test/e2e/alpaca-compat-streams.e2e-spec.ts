@@ -27,6 +27,15 @@ const quote = (S: string, t = '2026-11-27T15:30:00.123456789Z'): StreamDataMessa
 const trade = (S: string): StreamDataMessage => ({ T: 't', S, i: 52983525033527, x: 'K', p: 162.92, s: 3, c: ['@', 'F', 'T', 'I'], z: 'C', t: '2026-11-27T15:30:00.83915973Z' });
 const bar = (S: string): StreamDataMessage => ({ T: 'b', S, o: 388.985, h: 389.13, l: 388.975, c: 389.12, v: 49378, n: 461, vw: 389.062639, t: '2026-11-27T15:30:00Z' });
 const optionQuote: StreamDataMessage = { T: 'q', S: CONTRACT, t: '2026-11-27T15:30:01.000000007Z', bx: 'C', bp: 4.1, bs: 16, ax: 'B', ap: 4.3, as: 91, c: 'A' };
+/* The other stock channels (alpaca-streams.md F9-F11 and §4), each with its own nanoseconds. */
+const updatedBar = (S: string): StreamDataMessage => ({ T: 'u', S, o: 388.985, h: 389.2, l: 388.975, c: 389.15, v: 49410, n: 463, vw: 389.0627, t: '2026-11-27T15:29:00Z' });
+const dailyBar = (S: string): StreamDataMessage => ({ T: 'd', S, o: 380.5, h: 390.25, l: 379.9, c: 389.15, v: 51234567, n: 402133, vw: 386.4431, t: '2026-11-27T05:00:00Z' });
+const status = (S: string): StreamDataMessage => ({ T: 's', S, sc: 'H', sm: 'Trading Halt', rc: 'T12', rm: 'Trading Halted; For information requested by NASDAQ', t: '2026-11-27T15:30:02.000000003Z', z: 'C' });
+const luld = (S: string): StreamDataMessage => ({ T: 'l', S, u: 175.93, d: 159.17, i: 'B', t: '2026-11-27T15:30:03.565004401Z', z: 'C' });
+const correction = (S: string): StreamDataMessage => ({
+  T: 'c', S, x: 'M', oi: 52983525033527, op: 39.1582, os: 440000, oc: [' ', '7'], ci: 52983525034326, cp: 39.1809, cs: 440000, cc: [' ', '7'], z: 'B', t: '2026-11-27T15:30:04.542305024Z',
+});
+const cancelError = (S: string): StreamDataMessage => ({ T: 'x', S, i: 465, x: 'D', p: 105.31, s: 300, a: 'C', z: 'C', t: '2026-11-27T15:30:05.83540958Z' });
 
 type Message = Record<string, unknown>;
 
@@ -191,7 +200,8 @@ describe('raw WebSocket, JSON', () => {
     const b = await authed(STOCKS, apiKey('json-sub-b', ['viewer']));
     expect(await b.reply({ action: 'subscribe', quotes: ['MSFT'] })).toMatchObject({ T: 'subscription', quotes: ['MSFT'] });
     const frame = { action: 'subscribe', trades: ['AAPL'], quotes: ['AAPL', 'TSLA'], bars: ['SPY'] };
-    const own = { T: 'subscription', trades: ['AAPL'], quotes: ['AAPL', 'TSLA'], bars: ['SPY'], updatedBars: [], dailyBars: [], statuses: [], lulds: [], corrections: [], cancelErrors: [] };
+    // corrections and cancelErrors list the trades symbols, as Alpaca's ack does (F5): they come with trades.
+    const own = { T: 'subscription', trades: ['AAPL'], quotes: ['AAPL', 'TSLA'], bars: ['SPY'], updatedBars: [], dailyBars: [], statuses: [], lulds: [], corrections: ['AAPL'], cancelErrors: ['AAPL'] };
     expect(await a.reply(frame)).toEqual(own);
     expect(await a.reply(frame)).toEqual(own);
     // Key order as Alpaca's (F5): `T` first, then the channels.
@@ -220,6 +230,36 @@ describe('raw WebSocket, JSON', () => {
     expect(c.frames.slice(after).map((f) => f.bytes.toString('utf8'))).toEqual([encodeFrame(sent, 'json')]);
   });
 
+  it('updatedBars, dailyBars, statuses and lulds: one upstream subscribe with them, the ack lists them, messages byte for byte as Alpaca sent them', async () => {
+    const c = await authed(STOCKS, apiKey('json-channels', ['viewer']));
+    const frame = { action: 'subscribe', trades: ['AAPL'], updatedBars: ['SPY'], dailyBars: ['SPY', 'msft'], statuses: ['AAPL'], lulds: ['AAPL'] };
+    const own = { T: 'subscription', trades: ['AAPL'], quotes: [], bars: [], updatedBars: ['SPY'], dailyBars: ['SPY', 'MSFT'], statuses: ['AAPL'], lulds: ['AAPL'], corrections: ['AAPL'], cancelErrors: ['AAPL'] };
+    expect(await c.reply(frame)).toEqual(own);
+    expect(JSON.stringify(c.messages.at(-1))).toBe(JSON.stringify(own));
+    await upstreamHolds(STOCKS, 'lulds', ['AAPL']);
+    // The emulator's connection holds the whole set, from one subscribe frame in Alpaca's channel names.
+    expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription).toMatchObject({
+      trades: ['AAPL'], updatedBars: ['SPY'], dailyBars: expect.arrayContaining(['SPY', 'MSFT']), statuses: ['AAPL'], lulds: ['AAPL'], corrections: ['AAPL'], cancelErrors: ['AAPL'],
+    });
+    const subscribes = gw.emulator.streamActions.filter((x) => x.endpoint === STOCKS && (x.frame as { action?: string }).action === 'subscribe');
+    expect(subscribes.map((x) => x.frame)).toEqual([{ action: 'subscribe', trades: ['AAPL'], updatedBars: ['SPY'], dailyBars: ['MSFT', 'SPY'], statuses: ['AAPL'], lulds: ['AAPL'] }]);
+    // One upstream frame → one client frame, byte for byte; corrections and cancel errors ride on trades.
+    const sent = [updatedBar('SPY'), dailyBar('SPY'), status('AAPL'), luld('AAPL'), correction('AAPL'), cancelError('AAPL')];
+    const after = c.frames.length;
+    gw.emulator.streamPublish(STOCKS, sent);
+    await c.next((m) => m['T'] === 'x');
+    expect(c.frames.slice(after).map((f) => f.bytes.toString('utf8'))).toEqual([encodeFrame(sent, 'json')]);
+    // A daily bar the emulator generates (MSFT's from its fixture trade, 294.1): Alpaca's members in Alpaca's order.
+    const generated = c.messages.length;
+    gw.emulator.streamTick();
+    const daily = await c.next((m) => m['T'] === 'd' && m['S'] === 'MSFT', generated);
+    expect(Object.keys(daily)).toEqual(['T', 'S', 'o', 'h', 'l', 'c', 'v', 'n', 'vw', 't']);
+    expect(daily).toMatchObject({ o: 294.1, h: 294.13, l: 294.07, vw: 294.1, t: expect.stringMatching(/^\d{4}-\d\d-\d\dT0[45]:00:00Z$/) });
+    // Unsubscribing takes them off this client's ack; the last holder takes them off upstream.
+    expect(await c.reply({ action: 'unsubscribe', statuses: ['AAPL'], dailyBars: ['SPY', 'MSFT'] })).toEqual({ ...own, dailyBars: [], statuses: [] });
+    await eventually(() => expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription).toMatchObject({ dailyBars: [], statuses: [], lulds: ['AAPL'] }), DEFAULT_WAIT_MS);
+  });
+
   it('refusals in Alpaca\'s codes: 401 before auth, 400 bad syntax, 410 a channel the gateway does not serve', async () => {
     const early = await open(STOCKS);
     expect(await early.reply({ action: 'subscribe', quotes: ['AAPL'] })).toEqual({ T: 'error', code: 401, msg: 'not authenticated' });
@@ -228,7 +268,9 @@ describe('raw WebSocket, JSON', () => {
     expect(await c.reply('not json')).toEqual({ T: 'error', code: 400, msg: 'invalid syntax' });
     expect(await c.reply({ action: 'subscribe', news: [] })).toEqual({ T: 'error', code: 400, msg: 'invalid syntax' });
     expect(await c.reply({ action: 'subscribe', orderbook: ['AAPL'] })).toEqual({ T: 'error', code: 400, msg: 'invalid syntax' });
-    expect(await c.reply({ action: 'subscribe', quotes: ['AAPL'], updatedBars: ['AAPL'] })).toEqual({ T: 'error', code: 410, msg: 'invalid subscribe action for this feed' });
+    expect(await c.reply({ action: 'subscribe', quotes: ['AAPL'], imbalances: ['AAPL'] })).toEqual({ T: 'error', code: 410, msg: 'invalid subscribe action for this feed' });
+    expect(await c.reply({ action: 'subscribe', news: ['AAPL'] })).toEqual({ T: 'error', code: 410, msg: 'invalid subscribe action for this feed' });
+    expect(await c.reply({ action: 'subscribe', statuses: ['*'] })).toEqual({ T: 'error', code: 405, msg: 'symbol limit exceeded' });
     expect(await c.reply({ action: 'subscribe', quotes: ['*'] })).toEqual({ T: 'error', code: 405, msg: 'symbol limit exceeded' });
     // Go sends every channel, unused ones nil or []; corrections/cancelErrors are implied by trades.
     expect(await c.reply({ action: 'subscribe', trades: ['AAPL'], quotes: null, dailyBars: [], corrections: ['AAPL'] })).toMatchObject({ T: 'subscription', trades: ['AAPL'], quotes: [] });
@@ -312,6 +354,24 @@ describe('raw WebSocket, msgpack', () => {
       expect((ts as ExtData).type).toBe(-1);
       expect(decodeTimestampToTimeSpec((ts as ExtData).data as Uint8Array)).toEqual({ sec: Date.parse(iso) / 1000, nsec });
     }
+  });
+
+  it('the other stock channels: the bytes Alpaca writes, timestamps the extension with their nanoseconds, correction ids uint64', async () => {
+    const c = await authed(STOCKS, apiKey('mp-channels', ['viewer']), true);
+    expect(await c.reply({ action: 'subscribe', trades: ['AAPL'], updatedBars: ['SPY'], dailyBars: ['SPY'], statuses: ['AAPL'], lulds: ['AAPL'] })).toMatchObject({
+      T: 'subscription', updatedBars: ['SPY'], dailyBars: ['SPY'], statuses: ['AAPL'], lulds: ['AAPL'], corrections: ['AAPL'], cancelErrors: ['AAPL'],
+    });
+    await upstreamHolds(STOCKS, 'lulds', ['AAPL']);
+    const sent = [updatedBar('SPY'), dailyBar('SPY'), status('AAPL'), luld('AAPL'), correction('AAPL'), cancelError('AAPL')];
+    const after = c.frames.length;
+    gw.emulator.streamPublish(STOCKS, sent);
+    await c.next((m) => m['T'] === 'x');
+    const received = c.frames.slice(after);
+    expect(received).toHaveLength(1);
+    expect(Buffer.from(received[0]?.bytes ?? [])).toEqual(Buffer.from(encodeFrame(sent, 'msgpack') as Uint8Array));
+    const l = c.messages.find((m) => m['T'] === 'l');
+    expect(decodeTimestampToTimeSpec((l?.['t'] as ExtData).data as Uint8Array)).toEqual({ sec: Date.parse('2026-11-27T15:30:03Z') / 1000, nsec: 565_004_401 });
+    expect(c.messages.find((m) => m['T'] === 'c')).toMatchObject({ oi: 52983525033527n, ci: 52983525034326n });
   });
 
   it('options (msgpack only): the quote as Alpaca sent it, nanoseconds kept through the gateway\'s own msgpack upstream', async () => {
@@ -414,6 +474,48 @@ describe('through Alpaca\'s SDK (only the URL and the keys changed)', () => {
     const upstream = gw.emulator.streamConnections.slice(before).filter((c) => c.endpoint === STOCKS);
     expect(upstream).toHaveLength(1);
   }, 30_000);
+
+  it('a stock stream\'s onUpdatedBar, onDailyBar, onStatus, onLuld, onCorrection and onCancelError get what the emulator sent; getSubscriptions lists the channels', async () => {
+    const s = sdk(apiKey('sdk-channels', ['viewer'])).marketData.stockStream({ feed: 'iex', url: `${base}${STOCKS}`, ...quiet });
+    sdkStreams.push(s);
+    const got: Record<string, unknown[]> = { updated: [], daily: [], status: [], luld: [], correction: [], cancel: [] };
+    s.onUpdatedBar((b) => got['updated']?.push(b));
+    s.onDailyBar((b) => got['daily']?.push(b));
+    s.onStatus((x) => got['status']?.push(x));
+    s.onLuld((x) => got['luld']?.push(x));
+    s.onCorrection((x) => got['correction']?.push(x));
+    s.onCancelError((x) => got['cancel']?.push(x));
+    let acked: Record<string, string[]> = {};
+    s.on('subscription', (subscriptions: Record<string, string[]>) => {
+      acked = subscriptions;
+    });
+    s.onConnect(() => {
+      s.subscribeForTrades(['AAPL']);
+      s.subscribeForUpdatedBars(['SPY']);
+      s.subscribeForDailyBars(['SPY']);
+      s.subscribeForStatuses(['AAPL']);
+      s.subscribeForLulds(['AAPL']);
+    });
+    s.connect();
+    expect((await s.whenAuthenticated()).authenticated).toBe(true);
+    await eventually(() => expect(acked).toMatchObject({ trades: ['AAPL'], updatedBars: ['SPY'], dailyBars: ['SPY'], statuses: ['AAPL'], lulds: ['AAPL'] }), DEFAULT_WAIT_MS);
+    expect(s.getSubscriptions()).toMatchObject({ trades: ['AAPL'], updatedBars: ['SPY'], dailyBars: ['SPY'], statuses: ['AAPL'], lulds: ['AAPL'], imbalances: [] });
+    await upstreamHolds(STOCKS, 'lulds', ['AAPL']);
+    gw.emulator.streamPublish(STOCKS, [updatedBar('SPY'), dailyBar('SPY'), status('AAPL'), luld('AAPL'), correction('AAPL'), cancelError('AAPL')]);
+    await eventually(() => expect(Object.values(got).map((list) => list.length)).toEqual([1, 1, 1, 1, 1, 1]), DEFAULT_WAIT_MS);
+    const bar = { open: 388.985, high: 389.2, low: 388.975, close: 389.15, volume: 49410, tradeCount: 463, vwap: 389.0627 };
+    expect(got['updated']?.[0]).toMatchObject({ symbol: 'SPY', ...bar, timestampRaw: '2026-11-27T15:29:00.000000000Z' });
+    expect(got['daily']?.[0]).toMatchObject({ symbol: 'SPY', open: 380.5, high: 390.25, low: 379.9, close: 389.15, volume: 51234567, tradeCount: 402133, vwap: 386.4431 });
+    expect(got['status']?.[0]).toMatchObject({
+      symbol: 'AAPL', statusCode: 'H', statusMessage: 'Trading Halt', reasonCode: 'T12', reasonMessage: 'Trading Halted; For information requested by NASDAQ', tape: 'C', timestampRaw: '2026-11-27T15:30:02.000000003Z',
+    });
+    expect(got['luld']?.[0]).toMatchObject({ symbol: 'AAPL', limitUpPrice: 175.93, limitDownPrice: 159.17, indicator: 'B', tape: 'C', timestampRaw: '2026-11-27T15:30:03.565004401Z' });
+    expect(got['correction']?.[0]).toMatchObject({
+      symbol: 'AAPL', exchange: 'M', originalId: 52983525033527, originalPrice: 39.1582, originalSize: 440000, originalConditions: [' ', '7'],
+      correctedId: 52983525034326, correctedPrice: 39.1809, correctedSize: 440000, correctedConditions: [' ', '7'], tape: 'B', timestampRaw: '2026-11-27T15:30:04.542305024Z',
+    });
+    expect(got['cancel']?.[0]).toMatchObject({ symbol: 'AAPL', id: 465, exchange: 'D', price: 105.31, size: 300, action: 'C', tape: 'C', timestampRaw: '2026-11-27T15:30:05.835409580Z' });
+  });
 
   it('an option stream (msgpack) receives option quotes', async () => {
     const s = sdk(apiKey('sdk-options', ['premium'])).marketData.optionStream({ feed: 'indicative', url: `${base}${OPTIONS}`, ...quiet });

@@ -63,7 +63,7 @@ describe('subscribing', () => {
   it('a trader subscribes with orders:true; the subscription says so, and unsubscribing clears it', async () => {
     const c = await client(['trader']);
     expect(await send(c, { action: 'subscribe', orders: true })).toEqual({
-      type: 'subscription', quotes: [], trades: [], bars: [], option_quotes: [], option_trades: [], orders: true,
+      type: 'subscription', quotes: [], trades: [], bars: [], updated_bars: [], daily_bars: [], statuses: [], lulds: [], option_quotes: [], option_trades: [], orders: true,
     });
     expect(await send(c, { action: 'subscribe', quotes: ['AAPL'] })).toMatchObject({ quotes: ['AAPL'], orders: true });
     expect(await send(c, { action: 'unsubscribe', orders: true })).toMatchObject({ quotes: ['AAPL'], orders: false });

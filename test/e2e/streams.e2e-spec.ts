@@ -51,7 +51,7 @@ describe('connecting and authenticating', () => {
     await c.nextOfType('authenticated');
     expect(c.messages.slice(0, 2)).toEqual([{ type: 'connected' }, { type: 'authenticated', subject: 'alice', roles: ['viewer'] }]);
     expect(await subscribed(c, { quotes: ['aapl', 'MSFT'], trades: ['AAPL'] })).toEqual({
-      type: 'subscription', quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: [], option_quotes: [], option_trades: [], orders: false,
+      type: 'subscription', quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: [], updated_bars: [], daily_bars: [], statuses: [], lulds: [], option_quotes: [], option_trades: [], orders: false,
     });
     expect(await (async () => {
       const after = c.messages.length;
@@ -207,6 +207,93 @@ describe('one upstream socket per endpoint, fanned out', () => {
   });
 });
 
+describe('the other stock channels: updated and daily bars, statuses, LULD bands; corrections and cancel/errors with trades', () => {
+  const T = '2026-11-27T15:30:00.123456789Z';
+  const STATUS = { T: 's', S: 'AAPL', sc: 'H', sm: 'Trading Halt', rc: 'T12', rm: 'Trading Halted; For information requested by NASDAQ', t: T, z: 'C' };
+  const LULD = { T: 'l', S: 'AAPL', u: 175.93, d: 159.17, i: 'B', t: T, z: 'C' };
+  const UPDATED = { T: 'u', S: 'MSFT', o: 294.1, h: 294.2, l: 294.05, c: 294.12, v: 1200, n: 14, vw: 294.11, t: '2026-11-27T15:29:00Z' };
+  const CORRECTION = { T: 'c', S: 'AAPL', x: 'M', oi: 52983525033527, op: 172.5, os: 100, oc: [' ', '7'], ci: 52983525034326, cp: 172.55, cs: 100, cc: [' ', '7'], z: 'C', t: T };
+  const CANCEL = { T: 'x', S: 'AAPL', i: 465, x: 'D', p: 172.6, s: 300, a: 'C', z: 'C', t: T };
+  const provenance = { received_at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), feed: 'iex', provider: 'non_alpaca_host', data_quality: { checked: true, flags: [] } };
+
+  it('one upstream subscribe in Alpaca\'s channel names; daily bars (generated) and statuses (and the rest) arrive in our names with provenance', async () => {
+    const c = await client(bearer(['viewer']));
+    await c.nextOfType('authenticated');
+    expect(await subscribed(c, { daily_bars: ['msft'], statuses: ['AAPL'], lulds: ['AAPL'], updated_bars: ['MSFT'], trades: ['AAPL'] })).toEqual({
+      type: 'subscription', quotes: [], trades: ['AAPL'], bars: [], updated_bars: ['MSFT'], daily_bars: ['MSFT'], statuses: ['AAPL'], lulds: ['AAPL'], option_quotes: [], option_trades: [], orders: false,
+    });
+    await eventually(() =>
+      expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription).toMatchObject({
+        trades: ['AAPL'], updatedBars: ['MSFT'], dailyBars: ['MSFT'], statuses: ['AAPL'], lulds: ['AAPL'], corrections: ['AAPL'], cancelErrors: ['AAPL'],
+      }),
+    );
+    // The whole set in one subscribe frame (Alpaca adds corrections and cancel/errors to trades by itself).
+    const subscribes = gw.emulator.streamActions.filter((a) => a.endpoint === STOCKS && (a.frame as { action?: string }).action === 'subscribe').map((a) => a.frame);
+    expect(subscribes).toEqual([{ action: 'subscribe', trades: ['AAPL'], updatedBars: ['MSFT'], dailyBars: ['MSFT'], statuses: ['AAPL'], lulds: ['AAPL'] }]);
+
+    // The emulator generates daily bars on each round: MSFT's from its fixture trade (294.1), ±3 cents.
+    gw.emulator.streamTick();
+    expect(await c.nextOfType('daily_bar')).toEqual({
+      type: 'daily_bar', symbol: 'MSFT', timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT0[45]:00:00Z$/),
+      open: 294.1, high: 294.13, low: 294.07, close: expect.any(Number), volume: expect.any(Number), trade_count: expect.any(Number), vwap: 294.1, ...provenance,
+    });
+
+    const after = c.messages.length;
+    gw.emulator.streamPublish(STOCKS, [STATUS, LULD, UPDATED, CORRECTION, CANCEL]);
+    await c.next((m) => m.type === 'cancel_error', { after });
+    expect(c.messages.slice(after)).toEqual([
+      {
+        type: 'status', symbol: 'AAPL', timestamp: T, status_code: 'H', status_message: 'Trading Halt', reason_code: 'T12',
+        reason_message: 'Trading Halted; For information requested by NASDAQ', tape: 'C', ...provenance,
+      },
+      { type: 'luld', symbol: 'AAPL', timestamp: T, limit_up_price: 175.93, limit_down_price: 159.17, indicator: 'B', tape: 'C', ...provenance },
+      { type: 'updated_bar', symbol: 'MSFT', timestamp: '2026-11-27T15:29:00Z', open: 294.1, high: 294.2, low: 294.05, close: 294.12, volume: 1200, trade_count: 14, vwap: 294.11, ...provenance },
+      {
+        type: 'correction', symbol: 'AAPL', timestamp: T, exchange: 'M',
+        original_trade_id: '52983525033527', original_price: 172.5, original_size: 100, original_conditions: [' ', '7'],
+        corrected_trade_id: '52983525034326', corrected_price: 172.55, corrected_size: 100, corrected_conditions: [' ', '7'], tape: 'C', ...provenance,
+      },
+      { type: 'cancel_error', symbol: 'AAPL', timestamp: T, trade_id: '465', exchange: 'D', price: 172.6, size: 300, action: 'C', tape: 'C', ...provenance },
+    ]);
+  });
+
+  it('each client gets only its own channels: a status goes to the symbol\'s statuses subscribers, a correction to its trades subscribers', async () => {
+    const statuses = await client(bearer(['viewer'], 'statuses-only'));
+    const trades = await client(bearer(['viewer'], 'trades-only'));
+    await Promise.all([statuses.nextOfType('authenticated'), trades.nextOfType('authenticated')]);
+    await subscribed(statuses, { statuses: ['AAPL'] });
+    await subscribed(trades, { trades: ['AAPL'] });
+    await eventually(() => expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription).toMatchObject({ trades: ['AAPL'], statuses: ['AAPL'] }));
+    gw.emulator.streamPublish(STOCKS, [STATUS, CORRECTION]);
+    await Promise.all([statuses.nextOfType('status'), trades.nextOfType('correction')]);
+    // A later frame for both: by then each has seen all it would get of the first one.
+    gw.emulator.streamPublish(STOCKS, [{ ...STATUS, sc: 'T' }, CANCEL]);
+    await Promise.all([statuses.next((m) => m['status_code'] === 'T'), trades.nextOfType('cancel_error')]);
+    expect(statuses.messages.filter((m) => !['connected', 'authenticated', 'subscription'].includes(m.type)).map((m) => m.type)).toEqual(['status', 'status']);
+    expect(trades.messages.filter((m) => !['connected', 'authenticated', 'subscription'].includes(m.type)).map((m) => m.type)).toEqual(['correction', 'cancel_error']);
+    // Unsubscribing the last holder takes it off upstream.
+    const after = statuses.messages.length;
+    statuses.send({ action: 'unsubscribe', statuses: ['AAPL'] });
+    expect(await statuses.nextOfType('subscription', after)).toMatchObject({ statuses: [] });
+    await eventually(() => expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription.statuses).toEqual([]));
+  });
+
+  it('the new channels count toward the per-connection limit and need market:read like bars; unknown channels stay refused', async () => {
+    const limited = await startGateway({ STREAM_MAX_SYMBOLS_PER_CONNECTION: '2', STREAM_UPSTREAM_LINGER_MS: '50' }, { streamSlotHoldMs: 0 });
+    const limitedUrl = await listenOnLoopback(limited.app);
+    const c = await StreamClient.connect(limitedUrl, bearer(['viewer'], 'lim-channels'));
+    try {
+      await c.nextOfType('authenticated');
+      expect(await subscribed(c, { statuses: ['AAPL'], lulds: ['AAPL'] })).toMatchObject({ type: 'subscription', statuses: ['AAPL'], lulds: ['AAPL'] });
+      expect(await subscribed(c, { daily_bars: ['AAPL'] })).toMatchObject({ code: 'STREAM_SYMBOL_LIMIT', details: { scope: 'connection', limit: 2 } });
+      expect(await subscribed(c, { imbalances: ['AAPL'] })).toMatchObject({ code: 'INVALID_PARAMETER' });
+    } finally {
+      await c.close();
+      await limited.close();
+    }
+  });
+});
+
 describe('the stream feeds the cache', () => {
   it("a streamed symbol's REST quote is the streamed one, with no upstream REST call", async () => {
     const c = await client(bearer(['viewer']));
@@ -334,6 +421,18 @@ describe('Server-Sent Events', () => {
     for (const l of later) expect({ line: l['message'], request_id: l['request_id'] }).toEqual({ line: l['message'], request_id: undefined });
   }, 30_000);
 
+  it('the other stock channels are query channels too: ?statuses=AAPL&daily_bars=MSFT', async () => {
+    const stream = await sse('/api/v1/stream/events?statuses=AAPL&daily_bars=MSFT', bearer(['viewer']));
+    expect(stream.status).toBe(200);
+    await eventually(() => expect(stream.events.map((e) => e.event)).toEqual(['connected', 'authenticated', 'subscription']));
+    expect(stream.events[2]?.data).toMatchObject({ statuses: ['AAPL'], daily_bars: ['MSFT'] });
+    await eventually(() => expect(gw.emulator.streamOpenConnections(STOCKS)[0]?.subscription).toMatchObject({ statuses: ['AAPL'], dailyBars: ['MSFT'] }));
+    gw.emulator.streamPublish(STOCKS, { T: 's', S: 'AAPL', sc: 'H', sm: 'Trading Halt', rc: 'T12', rm: 'News pending', t: '2026-11-27T15:30:00Z', z: 'C' });
+    await eventually(() => expect(stream.events.at(-1)).toMatchObject({ event: 'status', data: { type: 'status', symbol: 'AAPL', status_code: 'H', reason_message: 'News pending' } }));
+    stream.res.destroy();
+    await eventually(() => expect(gw.emulator.streamOpenCount()).toBe(0));
+  });
+
   it('bad requests are ordinary catalog errors before the stream starts', async () => {
     const viewerOnOptions = await gw.anon().get('/api/v1/stream/events').query({ option_quotes: CONTRACT }).set(bearer(['viewer']));
     expect(viewerOnOptions.status).toBe(403);
@@ -353,7 +452,10 @@ describe('documentation and metrics', () => {
     expect(doc.asyncapi).toBe('3.0.0');
     expect(doc.channels.stream.address).toBe('/api/v1/stream');
     expect(Object.keys(doc.channels.stream.messages).sort()).toEqual(
-      ['auth', 'authenticated', 'bar', 'connected', 'dropped', 'error', 'gap', 'option_quote', 'option_trade', 'order_update', 'quote', 'subscribe', 'subscription', 'trade', 'unsubscribe'],
+      [
+        'auth', 'authenticated', 'bar', 'cancel_error', 'connected', 'correction', 'daily_bar', 'dropped', 'error', 'gap', 'luld', 'option_quote', 'option_trade', 'order_update',
+        'quote', 'status', 'subscribe', 'subscription', 'trade', 'unsubscribe', 'updated_bar',
+      ],
     );
     expect(Object.values(doc.operations).map((o) => o.action).sort()).toEqual(['receive', 'send']);
     const openapi = (await gw.anon().get('/docs-json').expect(200)).body as { info: { description: string } };

@@ -142,6 +142,55 @@ describe('two instances on one Redis', () => {
   }, 30_000);
 });
 
+describe('two instances: the other stock channels through the relay', () => {
+  let emulator: AlpacaEmulator;
+  let a: Gateway;
+  let b: Gateway;
+  const clients: StreamClient[] = [];
+
+  beforeAll(async () => {
+    await clearFleetKeys();
+    emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, streamSlotHoldMs: 0 });
+    await emulator.start();
+    const env = { REDIS_URL, STREAM_UPSTREAM_LINGER_MS: '100' };
+    a = await startGateway(env, {}, emulator);
+    b = await startGateway(env, {}, emulator);
+  });
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await a.close();
+    await b.close();
+    await emulator.stop();
+  });
+
+  it('statuses, daily bars, LULD bands and a correction reach the clients of both instances, whichever holds the socket', async () => {
+    const onA = await StreamClient.connect(await listenOnLoopback(a.app), viewer('channels-a'));
+    const onB = await StreamClient.connect(await listenOnLoopback(b.app), viewer('channels-b'));
+    clients.push(onA, onB);
+    expect(await subscribe(onA, { statuses: ['AAPL'], daily_bars: ['MSFT'] })).toMatchObject({ type: 'subscription', statuses: ['AAPL'], daily_bars: ['MSFT'] });
+    expect(await subscribe(onB, { trades: ['AAPL'], lulds: ['AAPL'] })).toMatchObject({ type: 'subscription', trades: ['AAPL'], lulds: ['AAPL'] });
+    await eventually(() => {
+      expect(emulator.streamOpenCount(STOCKS)).toBe(1);
+      expect(emulator.streamOpenConnections(STOCKS)[0]?.subscription).toMatchObject({ statuses: ['AAPL'], dailyBars: ['MSFT'], trades: ['AAPL'], lulds: ['AAPL'] });
+    }, 10_000);
+    const t = '2026-11-27T15:30:00.123456789Z';
+    emulator.streamPublish(STOCKS, [
+      { T: 's', S: 'AAPL', sc: 'H', sm: 'Trading Halt', rc: 'T12', rm: 'News pending', t, z: 'C' },
+      { T: 'l', S: 'AAPL', u: 175.93, d: 159.17, i: 'B', t, z: 'C' },
+      { T: 'c', S: 'AAPL', x: 'M', oi: 52983525033527, op: 172.5, os: 100, oc: [' ', '7'], ci: 52983525034326, cp: 172.55, cs: 100, cc: [' ', '7'], z: 'C', t },
+    ]);
+    expect(await onA.nextOfType('status')).toMatchObject({ symbol: 'AAPL', timestamp: t, status_code: 'H', status_message: 'Trading Halt', reason_code: 'T12', reason_message: 'News pending', tape: 'C' });
+    expect(await onB.nextOfType('luld')).toMatchObject({ symbol: 'AAPL', timestamp: t, limit_up_price: 175.93, limit_down_price: 159.17, indicator: 'B' });
+    expect(await onB.nextOfType('correction')).toMatchObject({ original_trade_id: '52983525033527', corrected_trade_id: '52983525034326', corrected_price: 172.55 });
+    emulator.streamTick();
+    expect(await onA.nextOfType('daily_bar')).toMatchObject({ symbol: 'MSFT', open: 294.1, vwap: 294.1 });
+    // The same round's trade: by then b's client has seen its share of that upstream frame. Each got only its own channels.
+    expect(await onB.nextOfType('trade')).toMatchObject({ symbol: 'AAPL' });
+    expect(onA.messages.map((m) => m.type).filter((type) => ['luld', 'correction', 'trade'].includes(type))).toEqual([]);
+    expect(onB.messages.map((m) => m.type).filter((type) => ['status', 'daily_bar'].includes(type))).toEqual([]);
+  }, 30_000);
+});
+
 describe('the leader SIGKILLed', () => {
   let emulator: AlpacaEmulator;
   const children: ChildProcess[] = [];

@@ -1,10 +1,9 @@
 import { AppError } from '../../core/errors/app-error.js';
-import type { ClientChannel } from '../../streams/stream-protocol.js';
+import { CLIENT_CHANNELS, type ClientChannel } from '../../streams/stream-protocol.js';
 import { ALPACA_ERRORS, alpacaErrorOf, alpacaErrorOfAppError, parseFaceFrame, subscriptionAck } from './alpaca-stream-protocol.js';
 
-const subscription = (lists: Partial<Record<ClientChannel, string[]>>): Record<ClientChannel, Set<string>> => ({
-  quotes: new Set(lists.quotes), trades: new Set(lists.trades), bars: new Set(lists.bars), option_quotes: new Set(lists.option_quotes), option_trades: new Set(lists.option_trades),
-});
+const subscription = (lists: Partial<Record<ClientChannel, string[]>>): Record<ClientChannel, Set<string>> =>
+  Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, new Set(lists[c])])) as Record<ClientChannel, Set<string>>;
 
 describe('parseFaceFrame', () => {
   it('auth and (un)subscribe frames, Alpaca channels mapped onto the hub\'s per endpoint', () => {
@@ -13,6 +12,9 @@ describe('parseFaceFrame', () => {
       action: 'subscribe', lists: { trades: ['AAPL'], quotes: ['MSFT'], bars: ['SPY'] },
     });
     expect(parseFaceFrame({ action: 'unsubscribe', trades: ['X'], quotes: ['Y'] }, 'options')).toEqual({ action: 'unsubscribe', lists: { option_trades: ['X'], option_quotes: ['Y'] } });
+    expect(parseFaceFrame({ action: 'subscribe', updatedBars: ['A'], dailyBars: ['B'], statuses: ['C'], lulds: ['D'] }, 'stocks')).toEqual({
+      action: 'subscribe', lists: { updated_bars: ['A'], daily_bars: ['B'], statuses: ['C'], lulds: ['D'] },
+    });
   });
 
   it('what SDKs send beside: nil and empty channels, corrections and cancelErrors (implied by trades) are accepted and ignored', () => {
@@ -28,14 +30,18 @@ describe('parseFaceFrame', () => {
     ['an unknown channel', { action: 'subscribe', orderbook: ['AAPL'] }, ALPACA_ERRORS.invalidSyntax],
     ['no channel with symbols', { action: 'subscribe', trades: [] }, ALPACA_ERRORS.invalidSyntax],
     ['a list of non-strings', { action: 'subscribe', trades: [1] }, ALPACA_ERRORS.invalidSyntax],
-    ['a channel the hub does not carry', { action: 'subscribe', trades: ['AAPL'], dailyBars: ['AAPL'] }, ALPACA_ERRORS.invalidSubscribeAction],
+    ['a channel the hub does not carry', { action: 'subscribe', trades: ['AAPL'], imbalances: ['AAPL'] }, ALPACA_ERRORS.invalidSubscribeAction],
+    ['news on the stock stream', { action: 'subscribe', news: ['AAPL'] }, ALPACA_ERRORS.invalidSubscribeAction],
+    ['every symbol, on statuses', { action: 'subscribe', statuses: ['*'] }, ALPACA_ERRORS.symbolLimit],
     ['every symbol, on stocks', { action: 'subscribe', bars: ['*'] }, ALPACA_ERRORS.symbolLimit],
   ])('%s → Alpaca\'s error', (_name, frame, error) => {
     expect(parseFaceFrame(frame, 'stocks')).toEqual({ action: 'error', error });
   });
 
   it('options: bars are not a channel there (410); `*` on quotes is Alpaca\'s 413; unsubscribing `*` removes nothing', () => {
-    expect(parseFaceFrame({ action: 'subscribe', bars: ['X'] }, 'options')).toEqual({ action: 'error', error: ALPACA_ERRORS.invalidSubscribeAction });
+    for (const channel of ['bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds']) {
+      expect(parseFaceFrame({ action: 'subscribe', [channel]: ['X'] }, 'options')).toEqual({ action: 'error', error: ALPACA_ERRORS.invalidSubscribeAction });
+    }
     expect(parseFaceFrame({ action: 'subscribe', quotes: ['*'] }, 'options')).toEqual({ action: 'error', error: ALPACA_ERRORS.starOptionQuotes });
     expect(parseFaceFrame({ action: 'unsubscribe', quotes: ['*', 'X'] }, 'options')).toEqual({ action: 'unsubscribe', lists: { option_quotes: ['X'] } });
   });
@@ -54,10 +60,10 @@ describe('alpacaErrorOf', () => {
 });
 
 describe('subscriptionAck', () => {
-  it('this session\'s symbols on every channel of the endpoint, `T` first, `[]` when empty', () => {
-    const stocks = subscriptionAck('stocks', subscription({ quotes: ['AAPL'], trades: ['MSFT'], option_quotes: ['AAPL240426C00162500'] }));
+  it('this session\'s symbols on every channel of the endpoint, `T` first, `[]` when empty; corrections and cancelErrors are its trades', () => {
+    const stocks = subscriptionAck('stocks', subscription({ quotes: ['AAPL'], trades: ['MSFT'], daily_bars: ['VOO'], statuses: ['AAPL', 'MSFT'], option_quotes: ['AAPL240426C00162500'] }));
     expect(stocks.json).toBe(
-      '{"type":"alpaca","message":{"T":"subscription","trades":["MSFT"],"quotes":["AAPL"],"bars":[],"updatedBars":[],"dailyBars":[],"statuses":[],"lulds":[],"corrections":[],"cancelErrors":[]}}',
+      '{"type":"alpaca","message":{"T":"subscription","trades":["MSFT"],"quotes":["AAPL"],"bars":[],"updatedBars":[],"dailyBars":["VOO"],"statuses":["AAPL","MSFT"],"lulds":[],"corrections":["MSFT"],"cancelErrors":["MSFT"]}}',
     );
     expect(subscriptionAck('options', subscription({ quotes: ['AAPL'], option_quotes: ['X'] })).body['message']).toEqual({ T: 'subscription', trades: [], quotes: ['X'] });
   });

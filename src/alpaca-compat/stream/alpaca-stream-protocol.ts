@@ -83,13 +83,20 @@ export function alpacaErrorOfAppError(e: AppError): AlpacaError {
 const KNOWN_CHANNELS: ReadonlySet<string> = new Set([
   'trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'imbalances', 'corrections', 'cancelErrors', 'news', 'orderbooks', 'pricing',
 ]);
-/** Implied by `trades` at Alpaca: accepted in a request and otherwise ignored (the gateway does not relay them). */
-const DERIVED_CHANNELS: ReadonlySet<string> = new Set(['corrections', 'cancelErrors']);
+/**
+ * Implied by `trades` at Alpaca (every trades symbol brings its corrections and cancel/errors, and
+ * the ack lists the trades symbols under them): accepted in a request and otherwise ignored.
+ */
+const DERIVED_CHANNELS: Readonly<Record<string, string>> = { corrections: 'trades', cancelErrors: 'trades' };
 
-/** Per endpoint: the Alpaca channels the hub serves, as its client channels; the ack's keys in Alpaca's order. */
+/**
+ * Per endpoint: the Alpaca channels the hub serves, as its client channels; the ack's keys in
+ * Alpaca's order. Not served, so refused with 410: imbalances, news, order books, pricing (and on
+ * options everything but trades and quotes).
+ */
 export const FACE_ENDPOINTS: Readonly<Record<StreamEndpoint, { channels: Readonly<Record<string, ClientChannel>>; ack: readonly string[] }>> = {
   stocks: {
-    channels: { trades: 'trades', quotes: 'quotes', bars: 'bars' },
+    channels: { trades: 'trades', quotes: 'quotes', bars: 'bars', updatedBars: 'updated_bars', dailyBars: 'daily_bars', statuses: 'statuses', lulds: 'lulds' },
     // DOC-STK's ack (alpaca-streams.md F5): every stock channel, `[]` when empty.
     ack: ['trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'corrections', 'cancelErrors'],
   },
@@ -131,7 +138,7 @@ function parseLists(frame: Record<string, unknown>, endpoint: StreamEndpoint, ac
     // Go sends every channel, the unused ones as nil.
     if (value === null || value === undefined) continue;
     if (!Array.isArray(value) || !value.every((s): s is string => typeof s === 'string' && s.length > 0)) return refused(ALPACA_ERRORS.invalidSyntax);
-    if (value.length === 0 || DERIVED_CHANNELS.has(key)) continue;
+    if (value.length === 0 || Object.hasOwn(DERIVED_CHANNELS, key)) continue;
     named = true;
     const channel = Object.hasOwn(served, key) ? served[key] : undefined;
     if (channel === undefined) {
@@ -172,12 +179,16 @@ export function parseFaceFrame(frame: unknown, endpoint: StreamEndpoint): FaceAc
   }
 }
 
-/** The `subscription` ack: this session's own symbols on every channel of the endpoint, `[]` when empty. */
+/**
+ * The `subscription` ack: this session's own symbols on every channel of the endpoint, `[]` when
+ * empty; `corrections` and `cancelErrors` list its trades symbols, as Alpaca's do.
+ */
 export function subscriptionAck(endpoint: StreamEndpoint, subscription: Readonly<Record<ClientChannel, ReadonlySet<string>>>): OutboundMessage {
   const { channels, ack } = FACE_ENDPOINTS[endpoint];
   const message: Record<string, unknown> = { T: 'subscription' };
   for (const key of ack) {
-    const channel = Object.hasOwn(channels, key) ? channels[key] : undefined;
+    const served = Object.hasOwn(DERIVED_CHANNELS, key) ? DERIVED_CHANNELS[key] : key;
+    const channel = served !== undefined && Object.hasOwn(channels, served) ? channels[served] : undefined;
     message[key] = channel === undefined ? [] : [...subscription[channel]];
   }
   return alpacaMessage(message);

@@ -62,6 +62,44 @@ describe('the Alpaca rendering of the hub\'s frames', () => {
     expect(OutboundFrame.of(hubMessage(trade)).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe('[{"T":"t","S":"A\\"B","i":18446744073709551615,"x":"K","p":1,"s":1,"c":[],"t":"2026-11-27T15:30:00Z"}]');
   });
 
+  it('the other stock channels, JSON: statuses, LULD bands, updated and daily bars, corrections and cancel/errors in Alpaca\'s members and order', () => {
+    const t = '2026-11-27T15:30:00.000000001Z';
+    const bar = { timestamp: t, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, trade_count: null, vwap: null };
+    const messages: StreamData[] = [
+      { type: 'updated_bar', symbol: 'A', data: bar },
+      { type: 'daily_bar', symbol: 'A', data: { ...bar, trade_count: 3, vwap: 1.2 } },
+      { type: 'status', symbol: 'A', data: { timestamp: t, status_code: 'H', status_message: 'Trading Halt', reason_code: 'T1', reason_message: null, tape: 'C' } },
+      { type: 'luld', symbol: 'A', data: { timestamp: t, limit_up_price: 3.24, limit_down_price: 2.65, indicator: 'B', tape: null } },
+      { type: 'cancel_error', symbol: 'A', data: { timestamp: t, trade_id: '465', exchange: 'D', price: 105.31, size: 300, action: 'C', tape: 'C' } },
+    ];
+    expect(new OutboundFrame(messages.map(hubMessage)).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe(
+      `[{"T":"u","S":"A","o":1,"h":2,"l":0.5,"c":1.5,"v":10,"t":"${t}"},` +
+        `{"T":"d","S":"A","o":1,"h":2,"l":0.5,"c":1.5,"v":10,"n":3,"vw":1.2,"t":"${t}"},` +
+        `{"T":"s","S":"A","sc":"H","sm":"Trading Halt","rc":"T1","t":"${t}","z":"C"},` +
+        `{"T":"l","S":"A","u":3.24,"d":2.65,"i":"B","t":"${t}"},` +
+        `{"T":"x","S":"A","i":465,"x":"D","p":105.31,"s":300,"a":"C","z":"C","t":"${t}"}]`,
+    );
+  });
+
+  it('a correction with an id past 2^53: bare digits in JSON, both ids uint64 in msgpack', () => {
+    const correction: StreamData = {
+      type: 'correction', symbol: 'EEM',
+      data: {
+        timestamp: '2026-11-27T15:30:00Z', exchange: 'M', original_trade_id: '18446744073709551615', original_price: 39.1582, original_size: 440000, original_conditions: [' ', '7'],
+        corrected_trade_id: '52983525034326', corrected_price: 39.1809, corrected_size: 440000, corrected_conditions: ['7'], tape: 'B',
+      },
+    };
+    const m = hubMessage(correction);
+    expect(m.renderedBy(ALPACA_JSON)?.toString('utf8')).toBe(
+      '{"T":"c","S":"EEM","x":"M","oi":18446744073709551615,"op":39.1582,"os":440000,"oc":[" ","7"],"ci":52983525034326,"cp":39.1809,"cs":440000,"cc":["7"],"z":"B","t":"2026-11-27T15:30:00Z"}',
+    );
+    const bytes = m.renderedBy(ALPACA_MSGPACK) ?? Buffer.alloc(0);
+    // Both ids as uint64 (0xcf), as Alpaca writes them: the small one is not turned into a float64 by the big one.
+    expect(bytes.includes(Buffer.from([0xa2, 0x6f, 0x69, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toBe(true);
+    expect(bytes.includes(Buffer.concat([Buffer.from([0xa2, 0x63, 0x69, 0xcf]), Buffer.from('0000303030304956', 'hex')]))).toBe(true);
+    expect(decode(bytes, { useBigInt64: true })).toMatchObject({ T: 'c', oi: 18446744073709551615n, ci: 52983525034326n, os: 440000 });
+  });
+
   it('msgpack: an array of maps (array 16 past 15 messages), `T` first, `t` the timestamp extension', () => {
     const many = Array.from({ length: 17 }, () => hubMessage(QUOTE));
     const bytes = new OutboundFrame(many).renderedBy(ALPACA_MSGPACK);

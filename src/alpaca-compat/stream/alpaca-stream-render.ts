@@ -35,31 +35,42 @@ function errorOf(error: AlpacaError): Record<string, unknown> {
   return { T: 'error', code: error.code, msg: error.msg };
 }
 
-/**
- * JSON as Alpaca writes it: `t` the RFC 3339 text as Alpaca sent it; a trade id past 2^53 (a
- * bigint) written as bare digits, which JSON.stringify cannot do: it is written as a string and
- * unquoted. The id follows `T` and `S` (alpacaStreamMessage's order), so the one place to unquote
- * is anchored there; a quote inside the symbol would be escaped and cannot end that match early.
- */
-const QUOTED_TRADE_ID = /^(\{"T":"t","S":"(?:[^"\\]|\\.)*","i":)"(\d+)"/;
-
-function json(message: Record<string, unknown>): Buffer {
-  let bigId = false;
-  const text = JSON.stringify(message, (_key, value: unknown) => {
-    if (typeof value !== 'bigint') return value;
-    bigId = true;
-    return value.toString();
-  });
-  return Buffer.from(bigId ? text.replace(QUOTED_TRADE_ID, '$1$2') : text, 'utf8');
+/** Whether a message holds a trade id past 2^53 (a bigint: `i`, or a correction's `oi`/`ci`); only flat members can. */
+function hasBigInt(message: Record<string, unknown>): boolean {
+  return Object.values(message).some((value) => typeof value === 'bigint');
 }
 
-/** msgpack as Alpaca writes it: `t` the timestamp extension (type −1) with its nanoseconds, `T` first, 64-bit ids as uint64. */
+/**
+ * JSON as Alpaca writes it: `t` the RFC 3339 text as Alpaca sent it. A trade id past 2^53 (a
+ * bigint) is written as bare digits, which JSON.stringify cannot do: such a message (flat: its
+ * members are strings, numbers, ids and string lists) is written member by member instead.
+ */
+function json(message: Record<string, unknown>): Buffer {
+  if (!hasBigInt(message)) return Buffer.from(JSON.stringify(message), 'utf8');
+  const members = Object.entries(message).map(([key, value]) => `${JSON.stringify(key)}:${typeof value === 'bigint' ? value.toString() : JSON.stringify(value)}`);
+  return Buffer.from(`{${members.join(',')}}`, 'utf8');
+}
+
+const UINT32_MAX = 0xffff_ffff;
+const INT32_MIN = -0x8000_0000;
+
+/**
+ * msgpack as Alpaca writes it: `t` the timestamp extension (type −1) with its nanoseconds, `T`
+ * first, 64-bit ids as uint64. A trade id past 2^53 (a bigint) needs useBigInt64, which would write
+ * every other integer past 32 bits as a float64: those (a correction's other id) become bigints
+ * too, so they stay the 64-bit integers Alpaca wrote.
+ */
 function msgpack(message: Record<string, unknown>): Buffer {
   const t = message['t'];
   const spec = typeof t === 'string' ? parseTimeSpec(t) : null;
-  const shaped: Record<string, unknown> = spec === null ? message : { ...(message as AlpacaStreamMessage), t: new ExtData(EXT_TIMESTAMP, encodeTimeSpecToTimestamp(spec)) };
-  // Only a trade id past 2^53 (a bigint) needs useBigInt64, which would also write every other integer past 2^32 as a float64.
-  const bytes = encode(shaped, { useBigInt64: typeof message['i'] === 'bigint' });
+  let shaped: Record<string, unknown> = spec === null ? message : { ...(message as AlpacaStreamMessage), t: new ExtData(EXT_TIMESTAMP, encodeTimeSpecToTimestamp(spec)) };
+  const big = hasBigInt(message);
+  if (big) {
+    shaped = Object.fromEntries(
+      Object.entries(shaped).map(([key, value]) => [key, typeof value === 'number' && Number.isSafeInteger(value) && (value > UINT32_MAX || value < INT32_MIN) ? BigInt(value) : value]),
+    );
+  }
+  const bytes = encode(shaped, { useBigInt64: big });
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 

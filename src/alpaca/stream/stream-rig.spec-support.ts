@@ -10,15 +10,16 @@ import { waitUntil } from '../../../test/emulator/stream/stream-spec-helpers.js'
 import { validateConfig } from '../../core/config/validate-config.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { AlpacaMarketStreamGateway } from '../alpaca-market-stream.js';
-import type {
-  StreamChannel,
-  StreamData,
-  StreamEndpoint,
-  UpstreamStream,
-  UpstreamStreamListener,
-  UpstreamStreamProblem,
-  UpstreamStreamStatus,
-  UpstreamSubscription,
+import {
+  ENDPOINT_CHANNELS,
+  type StreamChannel,
+  type StreamData,
+  type StreamEndpoint,
+  type UpstreamStream,
+  type UpstreamStreamListener,
+  type UpstreamStreamProblem,
+  type UpstreamStreamStatus,
+  type UpstreamSubscription,
 } from '../market-stream.port.js';
 import { StreamObserver, type StreamFrameCounts, type StreamRetryReason } from './stream-observer.js';
 import type { StreamClientOptions } from './stream-options.js';
@@ -94,6 +95,11 @@ export function want(channels: Partial<Record<StreamChannel, string[]>>): Upstre
   const out: UpstreamSubscription = {};
   for (const [channel, symbols] of Object.entries(channels) as Array<[StreamChannel, string[]]>) out[channel] = new Set(symbols);
   return out;
+}
+
+/** The whole acknowledged stock subscription: the channels named, every other stock channel empty. */
+export function stockAck(channels: Partial<Record<StreamChannel, string[]>>): UpstreamSubscription {
+  return want({ ...Object.fromEntries(ENDPOINT_CHANNELS.stocks.map((c) => [c, []])), ...channels });
 }
 
 export class StreamRig {

@@ -5,6 +5,8 @@ const sets = (channels: Partial<Record<StreamChannel, string[]>>): ChannelSets =
   new Map(Object.entries(channels).map(([channel, symbols]) => [channel as StreamChannel, new Set(symbols)]));
 const want = (channels: Partial<Record<StreamChannel, string[]>>) =>
   Object.fromEntries(Object.entries(channels).map(([channel, symbols]) => [channel, new Set(symbols)]));
+/** The whole acknowledged stock subscription: every other stock channel empty. */
+const stockAck = (channels: Partial<Record<StreamChannel, string[]>>) => want({ ...Object.fromEntries(ENDPOINT_CHANNELS.stocks.map((c) => [c, []])), ...channels });
 
 describe('SubscriptionBook', () => {
   it('nothing wanted, nothing acknowledged: no change (never an empty message)', () => {
@@ -32,7 +34,7 @@ describe('SubscriptionBook', () => {
     expect(book.nextChange()).toEqual({ action: 'subscribe', channels: { quotes: ['MSFT'], trades: ['TSLA'] } });
     book.acknowledge(sets({ quotes: ['MSFT'], trades: ['TSLA'], bars: [] }));
     expect(book.nextChange()).toBeUndefined();
-    expect(book.acknowledged()).toEqual(want({ quotes: ['MSFT'], trades: ['TSLA'], bars: [] }));
+    expect(book.acknowledged()).toEqual(stockAck({ quotes: ['MSFT'], trades: ['TSLA'], bars: [] }));
   });
 
   it('a refusal holds Alpaca\'s set as the target, across a reset, until the next want', () => {

@@ -8,18 +8,30 @@ import type { RawData } from 'ws';
 import { ENDPOINT_CHANNELS, type StreamChannel, type StreamData, type StreamEndpoint } from '../market-stream.port.js';
 import { toOptionQuote, toOptionTrade } from '../option.mapper.js';
 import { parseOptionQuote, parseOptionTrade } from '../options-wire-parsers.js';
-import { toBar, toStockQuote, toStockTrade } from '../stock.mapper.js';
-import { object, parseBar, parseStockQuote, parseStockTrade, str, WireFormatError } from '../wire-parsers.js';
+import { toBar, toLuldBand, toStockQuote, toStockTrade, toTradeCancelError, toTradeCorrection, toTradingStatus } from '../stock.mapper.js';
+import {
+  object,
+  parseBar,
+  parseLuld,
+  parseStockQuote,
+  parseStockTrade,
+  parseTradeCancelError,
+  parseTradeCorrection,
+  parseTradingStatus,
+  str,
+  WireFormatError,
+} from '../wire-parsers.js';
 
 /** How frames are written on a socket: the upgrade's Content-Type decides (§2). */
 export type StreamEncoding = 'json' | 'msgpack';
 
 /**
- * Trade ids are uint64; JSON.parse would round those above 2^53, so they are quoted first (as
- * AlpacaHttpClient does for REST). Only a value right after `{` or `,` is a key: text inside a
- * string value has a backslash before its quotes and is never touched.
+ * Trade ids are uint64 (`i` of trades and cancel/errors, `oi` and `ci` of corrections); JSON.parse
+ * would round those above 2^53, so they are quoted first (as AlpacaHttpClient does for REST). Only
+ * a value right after `{` or `,` is a key: text inside a string value has a backslash before its
+ * quotes and is never touched.
  */
-const LONG_TRADE_ID = /([{,]\s*"i"\s*:\s*)(\d{16,})(?=\s*[,}])/g;
+const LONG_TRADE_ID = /([{,]\s*"(?:i|oi|ci)"\s*:\s*)(\d{16,})(?=\s*[,}])/g;
 
 const NANOS_PER_SECOND = 1_000_000_000;
 const MS_PER_SECOND = 1000;
@@ -119,7 +131,7 @@ export type ServerMessage =
   | { kind: 'error'; code: number; msg: string }
   | { kind: 'subscription'; channels: Map<StreamChannel, Set<string>> }
   | { kind: 'data'; data: StreamData }
-  /** A well-formed message of a type the gateway does not use (dailyBars, corrections, statuses, ...). */
+  /** A well-formed message of a type the gateway does not carry (imbalances, ...). */
   | { kind: 'ignored'; type: string }
   /** `what` is a small fixed label (for "log once per kind"); `reason` says which field was wrong. */
   | { kind: 'malformed'; what: string; reason: string };
@@ -137,6 +149,12 @@ const DATA_MAPPERS: Readonly<Record<StreamEndpoint, Readonly<Record<string, Data
     q: (m, symbol) => ({ type: 'quote', symbol, data: toStockQuote(parseStockQuote(m, '$.q')) }),
     t: (m, symbol) => ({ type: 'trade', symbol, data: toStockTrade(parseStockTrade(m, '$.t')) }),
     b: (m, symbol) => ({ type: 'bar', symbol, data: toBar(parseBar(m, '$.b')) }),
+    u: (m, symbol) => ({ type: 'updated_bar', symbol, data: toBar(parseBar(m, '$.u')) }),
+    d: (m, symbol) => ({ type: 'daily_bar', symbol, data: toBar(parseBar(m, '$.d')) }),
+    s: (m, symbol) => ({ type: 'status', symbol, data: toTradingStatus(parseTradingStatus(m, '$.s')) }),
+    l: (m, symbol) => ({ type: 'luld', symbol, data: toLuldBand(parseLuld(m, '$.l')) }),
+    c: (m, symbol) => ({ type: 'correction', symbol, data: toTradeCorrection(parseTradeCorrection(m, '$.c')) }),
+    x: (m, symbol) => ({ type: 'cancel_error', symbol, data: toTradeCancelError(parseTradeCancelError(m, '$.x')) }),
   },
   options: {
     q: (m, symbol) => ({ type: 'option_quote', symbol, data: toOptionQuote(parseOptionQuote(m, '$.q')) }),
