@@ -6,7 +6,7 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { eventually, startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
-import { testDatabaseUrl } from './test-database.js';
+import { databaseName, testDatabaseUrl } from './test-database.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 /** The run's own database (global setup created it on DATABASE_URL's server). */
@@ -178,7 +178,7 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
         'opitios.request_id': requestId,
         'db.system.name': 'postgresql',
         'db.operation.name': s.name,
-        'db.namespace': 'test',
+        'db.namespace': databaseName(DATABASE_URL),
         'server.address': '127.0.0.1',
         'server.port': 5432,
       });
