@@ -18,6 +18,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript that runs without a build (scripts/run-built.mjs): no type information.
+    files: ['**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { process: 'readonly' } },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/explicit-function-return-type': 'off' },
+  },
+  {
     // Response bodies from supertest are `any` by design; domain code keeps the strict rules.
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {

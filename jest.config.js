@@ -12,8 +12,16 @@ export default {
   projects: [
     { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/test/emulator'], testMatch: ['**/*.spec.ts'] },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.e2e-spec.ts'] },
-    // Against real services (REDIS_URL, DATABASE_URL); run by npm run test:integration.
-    { ...common, displayName: 'integration', roots: ['<rootDir>/test/integration'], testMatch: ['**/*.int-spec.ts'] },
+    // Against real services (REDIS_URL, DATABASE_URL); run by npm run test:integration. The run
+    // creates a PostgreSQL database of its own on DATABASE_URL's server and drops it at the end.
+    {
+      ...common,
+      displayName: 'integration',
+      roots: ['<rootDir>/test/integration'],
+      testMatch: ['**/*.int-spec.ts'],
+      globalSetup: '<rootDir>/test/integration/global-setup.mjs',
+      globalTeardown: '<rootDir>/test/integration/global-teardown.mjs',
+    },
     // Swagger UI in headless Chromium (/usr/bin/chromium); run by npm run test:browser.
     { ...common, displayName: 'browser', roots: ['<rootDir>/test/browser'], testMatch: ['**/*.browser-spec.ts'] },
   ],

@@ -29,7 +29,11 @@ const EXPOSED_HEADERS = [
   'X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'Allow',
   'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Content-Digest', 'Signature-Input', 'Signature', 'Date',
 ];
-/** The response-signing public keys (a JWK set; empty while RESPONSE_SIGNING_KEY is unset). */
+/**
+ * The gateway's public signing keys as a JWK set, each under its own kid (the JWK thumbprint):
+ * RESPONSE_SIGNING_KEY's (response signatures) and AUDIT_SIGNING_KEY's (audit checkpoints, so an
+ * auditor verifies them with the public half only); empty while neither is set.
+ */
 export const JWKS_PATH = '/.well-known/jwks.json';
 
 export interface CreateAppOptions {
@@ -149,7 +153,9 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
     res.send(asyncApi);
   });
-  const jwks = JSON.stringify({ keys: config.responseSigning === null ? [] : [config.responseSigning.publicJwk] });
+  const published = [config.responseSigning, config.audit.signingKey].flatMap((k) => (k === null ? [] : [k.publicJwk]));
+  // One key set for both keys: the same key configured twice is published once.
+  const jwks = JSON.stringify({ keys: published.filter((k, i) => published.findIndex((o) => o.kid === k.kid) === i) });
   express.get(JWKS_PATH, (_req: Request, res: Response) => {
     res.setHeader('Content-Type', 'application/jwk-set+json');
     res.setHeader('Cache-Control', 'public, max-age=300');

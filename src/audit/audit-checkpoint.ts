@@ -16,9 +16,10 @@ export function signCheckpoint(head: { seq: number; hash: string }, time: Date, 
 }
 
 function signatureHolds(cp: AuditCheckpoint, keys: AuditKeys): boolean {
-  if (keys.signing === null) return false;
+  const publicKey = keys.checkpointKeys.get(cp.kid);
+  if (publicKey === undefined) return false;
   try {
-    return verify(null, signedBytes(cp), keys.signing.publicKey, Buffer.from(cp.signature, 'base64'));
+    return verify(null, signedBytes(cp), publicKey, Buffer.from(cp.signature, 'base64'));
   } catch {
     // A malformed signature is simply one that does not hold.
     return false;
@@ -30,20 +31,21 @@ function signatureHolds(cp: AuditCheckpoint, keys: AuditKeys): boolean {
  * against the signed checkpoints: each one
  * says "the record at seq S had hash H at time T". A removed tail or a store rolled back to an
  * earlier copy ends before a checkpoint; a chain rewritten (or rolled back and written again)
- * differs at one. Checkpoints signed by another key (before a rotation) are not evidence and are
- * skipped; one that claims the current key but does not verify is itself tampering.
+ * differs at one. Checkpoints are checked with the public keys held (the signing key's own half,
+ * or an auditor's AUDIT_VERIFY_PUBLIC_KEY); those signed by another key (before a rotation) are
+ * not evidence and are skipped; one that claims a held key but does not verify is itself tampering.
  */
 export function verifyTrail(stored: ReadonlyArray<AuditRecord | { unreadable: string }>, checkpoints: readonly AuditCheckpoint[], keys: AuditKeys): VerifyResult {
   const chain = verifyChain(stored, keys);
-  if (!chain.ok || keys.signing === null) return chain;
+  if (!chain.ok || keys.checkpointKeys.size === 0) return chain;
   // A whole chain has no unreadable line.
   const records = stored.filter((r): r is AuditRecord => !('unreadable' in r));
-  const ours = checkpoints.filter((cp) => cp.kid === keys.signing?.kid).sort((a, b) => a.seq - b.seq);
+  const ours = checkpoints.filter((cp) => keys.checkpointKeys.has(cp.kid)).sort((a, b) => a.seq - b.seq);
   const hashAt = new Map(records.map((r) => [r.seq, r.hash]));
   const broken = (seq: number, reason: string): VerifyResult => ({ ...chain, ok: false, first_broken: { seq, position: seq, reason } });
   let newest: AuditCheckpoint | null = null;
   for (const cp of ours) {
-    if (!signatureHolds(cp, keys)) return broken(cp.seq, `the checkpoint for seq ${cp.seq} (${cp.time}) does not verify with AUDIT_SIGNING_KEY: the checkpoints were tampered with`);
+    if (!signatureHolds(cp, keys)) return broken(cp.seq, `the checkpoint for seq ${cp.seq} (${cp.time}) does not verify with the checkpoint key ${cp.kid}: the checkpoints were tampered with`);
     if (cp.seq > chain.last_seq) {
       return broken(
         chain.last_seq + 1,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readEd25519PrivateKey } from '../core/signing/ed25519-key.js';
 import { hashRecord } from './audit-chain.js';
 import { signCheckpoint } from './audit-checkpoint.js';
-import { auditKeys, UNKEYED, type AuditKeys } from './audit-keys.js';
+import { auditKeys, checkpointPublicKeys, UNKEYED, type AuditKeys } from './audit-keys.js';
 import type { AuditEntry, AuditRecord } from './audit.types.js';
 import { JsonlAuditStore } from './jsonl-audit.store.js';
 
@@ -133,8 +133,29 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     await checkpoint(store, keys);
     const [cp] = await store.checkpoints();
     writeFileSync(join(dir, 'audit.checkpoints.jsonl'), `${JSON.stringify({ ...cp, seq: 2 })}\n`);
-    expect(await store.verify()).toMatchObject({ ok: false, first_broken: { seq: 2, reason: expect.stringContaining('does not verify with AUDIT_SIGNING_KEY') } });
+    expect(await store.verify()).toMatchObject({ ok: false, first_broken: { seq: 2, reason: expect.stringContaining('does not verify with the checkpoint key') } });
     await store.close();
+  });
+
+  it('checkpoints verify with the public key alone (an auditor holds no private key)', async () => {
+    const store = await storeWith(keys, 6);
+    await checkpoint(store, keys);
+    await store.close();
+    if (signing === null) throw new Error('no signing key');
+    const pem = signing.publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const [publicHalf] = await checkpointPublicKeys(pem);
+    expect(publicHalf?.kid).toBe(signing.kid);
+    const auditor = new JsonlAuditStore(path, auditKeys({ hmac: K1, previous: [], signing: null, verifying: publicHalf === undefined ? [] : [publicHalf] }));
+    expect(await auditor.verify()).toMatchObject({ ok: true, checkpoint: { seq: 6, kid: signing.kid } });
+    writeRecords(path, readRecords(path).slice(0, 4));
+    expect(await auditor.verify()).toMatchObject({ ok: false, first_broken: { seq: 5, reason: expect.stringContaining('records from seq 5 are missing') } });
+    // The same key from a JWK set (the gateway's /.well-known/jwks.json), found by its thumbprint.
+    const jwksFile = join(dir, 'jwks.json');
+    writeFileSync(jwksFile, JSON.stringify({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }, { ...signing.publicKey.export({ format: 'jwk' }), kid: 'any-name' }] }));
+    expect((await checkpointPublicKeys(jwksFile)).map((k) => k.kid)).toEqual([signing.kid]);
+    // A private key is refused where a public one is asked for.
+    await expect(checkpointPublicKeys(signing.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())).rejects.toThrow(/a private key/);
+    await auditor.close();
   });
 
   it('rotation: records keyed with the old key verify while it is listed in AUDIT_HMAC_PREVIOUS_KEYS', async () => {

@@ -1,12 +1,16 @@
 /**
  * API key management: `npm run apikey -- create --name bot1 --roles premium`, `list`,
- * `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]`. Keys are stored as sha-256 hashes in API_KEYS_FILE (or --file); the key
- * itself is printed once, at creation.
+ * `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]` (in the container image:
+ * `node dist/src/auth/apikey.cli.js …`). Keys are stored as sha-256 hashes in API_KEYS_FILE (or
+ * --file); the key itself is printed once, at creation. Every change is audited, keyed like the
+ * gateway's records; under NODE_ENV=production without AUDIT_HMAC_KEY nothing is changed, as the
+ * gateway refuses to boot then.
  */
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createAuditStore } from '../audit/audit-store.factory.js';
-import { auditKeysFromEnvironment } from '../audit/audit-keys.js';
+import { auditKeysFromEnvironment, type AuditKeys } from '../audit/audit-keys.js';
+import { productionHmacKeyProblem } from '../core/config/audit-hmac-keys.js';
 import type { AuditAction } from '../audit/audit.types.js';
 import { ApiKeyStore } from './api-key-store.js';
 import { isRole, ROLES, type Role } from '../core/identity/roles.js';
@@ -27,13 +31,28 @@ function usage(): never {
   process.exit(2);
 }
 
+/**
+ * The keys the change's audit record is written with, read before anything changes: a key that
+ * cannot be audited (production without AUDIT_HMAC_KEY, an unreadable key) is not created either.
+ */
+function auditKeysOrExit(): AuditKeys {
+  const problem = productionHmacKeyProblem(process.env);
+  try {
+    if (problem !== null) throw new Error(problem);
+    return auditKeysFromEnvironment(process.env);
+  } catch (e: unknown) {
+    process.stderr.write(`apikey: nothing changed: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}
+
 /** Key changes are audited like any other security event, with the operator as actor. */
-async function audit(action: AuditAction, keyId: string, details: Record<string, unknown>): Promise<void> {
+async function audit(keys: AuditKeys, action: AuditAction, keyId: string, details: Record<string, unknown>): Promise<void> {
   const store = createAuditStore({
     databaseUrl: process.env['DATABASE_URL'] || undefined,
     auditLogPath: process.env['AUDIT_LOG_PATH'] ?? './data/audit.jsonl',
     // Keyed like the gateway's own records, or the chain would break at this one.
-    auditKeys: auditKeysFromEnvironment(process.env),
+    auditKeys: keys,
   });
   try {
     await store.init();
@@ -70,8 +89,9 @@ async function main(argv: string[]): Promise<void> {
       const name = option(args, 'name');
       const roles = rolesOption(args);
       if (name === undefined) usage();
+      const keys = auditKeysOrExit();
       const { key, record } = store.create(name, roles);
-      await audit('api_key_created', record.id, { name: record.name, roles: record.roles });
+      await audit(keys, 'api_key_created', record.id, { name: record.name, roles: record.roles });
       process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')} in ${resolve(store.path)}\n`);
       process.stdout.write(`${key}\n`);
       process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
@@ -87,12 +107,13 @@ async function main(argv: string[]): Promise<void> {
     case 'revoke': {
       const target = args.find((a) => !a.startsWith('--') && a !== option(args, 'file'));
       if (target === undefined) usage();
+      const keys = auditKeysOrExit();
       const revoked = store.revoke(target);
       if (revoked === null) {
         process.stderr.write(`no active key with id or name "${target}"\n`);
         process.exit(1);
       }
-      await audit('api_key_revoked', revoked.id, { name: revoked.name });
+      await audit(keys, 'api_key_revoked', revoked.id, { name: revoked.name });
       process.stdout.write(`revoked ${revoked.id} "${revoked.name}"\n`);
       return;
     }
@@ -100,12 +121,13 @@ async function main(argv: string[]): Promise<void> {
       const target = args.find((a) => !a.startsWith('--') && a !== option(args, 'file') && a !== option(args, 'roles'));
       if (target === undefined) usage();
       const roles = rolesOption(args);
+      const keys = auditKeysOrExit();
       const changed = store.setRoles(target, roles);
       if (changed === null) {
         process.stderr.write(`no active key with id or name "${target}"\n`);
         process.exit(1);
       }
-      await audit('api_key_roles_changed', changed.id, { name: changed.name, roles: changed.roles });
+      await audit(keys, 'api_key_roles_changed', changed.id, { name: changed.name, roles: changed.roles });
       process.stdout.write(`key ${changed.id} "${changed.name}" roles=${changed.roles.join(',')}\n`);
       return;
     }

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { hashRecord } from '../../src/audit/audit-chain.js';
@@ -11,7 +12,10 @@ import { ensureBuilt } from './built-gateway.js';
 import { eventually, startGateway, tokenFor, type Gateway } from './harness.js';
 
 const HMAC_KEY = 'k1:e2e-audit-hmac-secret-0123456789abcdefgh';
-const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const SIGNING_PAIR = generateKeyPairSync('ed25519');
+const SIGNING_KEY = SIGNING_PAIR.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+/** What an auditor holds: the checkpoint key's public half (and the chain's HMAC key), never the private key. */
+const PUBLIC_KEY = SIGNING_PAIR.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'trader-integrity' })}` };
 const admin = { Authorization: `Bearer ${tokenFor(['admin'])}` };
 const LIMIT_BUY = { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150.00', time_in_force: 'day' };
@@ -29,6 +33,8 @@ interface Verdict {
   last_seq: number;
   first_broken: { seq: number | null; reason: string } | null;
   checkpoint: { seq: number; kid: string } | null;
+  checkpoints_stored?: number;
+  checkpoints_checked?: number;
 }
 
 describe('audit integrity: keyed chain, signed checkpoints, route and CLI', () => {
@@ -40,17 +46,24 @@ describe('audit integrity: keyed chain, signed checkpoints, route and CLI', () =
     return (await gw.anon().get('/api/v1/audit/verify').set(admin).expect(200)).body.data as Verdict;
   }
 
-  /** `npm run audit:verify -- --file …` as an operator runs it, with the gateway's keys. */
-  async function viaCli(): Promise<{ code: number; verdict: Verdict }> {
+  /** The built CLI on the gateway's trail, with the chain's HMAC key and `keys`. */
+  async function runCli(keys: Record<string, string>, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
     const cli = join(process.cwd(), 'dist', 'src', 'audit', 'audit-verify.cli.js');
-    const env = { PATH: process.env['PATH'] ?? '', AUDIT_HMAC_KEY: HMAC_KEY, AUDIT_SIGNING_KEY: SIGNING_KEY };
+    const env = { PATH: process.env['PATH'] ?? '', AUDIT_HMAC_KEY: HMAC_KEY, ...keys };
     try {
-      const { stdout } = await run(process.execPath, [cli, '--file', gw.auditFile], { env });
-      return { code: 0, verdict: JSON.parse(stdout) as Verdict };
+      return { code: 0, ...(await run(process.execPath, [cli, '--file', gw.auditFile, ...args], { env })) };
     } catch (e: unknown) {
-      const failed = e as { code: number; stdout: string };
-      return { code: failed.code, verdict: JSON.parse(failed.stdout) as Verdict };
+      return e as { code: number; stdout: string; stderr: string };
     }
+  }
+
+  /**
+   * `npm run audit:verify -- --file …` as an auditor runs it: the chain's HMAC key and the
+   * checkpoints' public key only (`keys` replaces the latter).
+   */
+  async function viaCli(keys: Record<string, string> = { AUDIT_VERIFY_PUBLIC_KEY: PUBLIC_KEY }, args: string[] = []): Promise<{ code: number; verdict: Verdict; stderr: string }> {
+    const { code, stdout, stderr } = await runCli(keys, args);
+    return { code, verdict: JSON.parse(stdout) as Verdict, stderr };
   }
 
   beforeAll(() => ensureBuilt(), 120_000);
@@ -79,8 +92,41 @@ describe('audit integrity: keyed chain, signed checkpoints, route and CLI', () =
     expect(cps.map((c) => c.seq)).toEqual(gw.logs.filter((l) => l['message'] === 'audit_checkpoint').map((l) => l['seq']));
     expect(cps.every((c) => c.hash === rs[c.seq - 1]?.hash && /^[A-Za-z0-9+/]+=*$/.test(c.signature))).toBe(true);
     const route = await viaRoute();
-    expect(route).toMatchObject({ ok: true, first_broken: null, checkpoint: { seq: cps[cps.length - 1]?.seq } });
-    expect(await viaCli()).toMatchObject({ code: 0, verdict: { ok: true } });
+    const newest = { seq: cps[cps.length - 1]?.seq, kid: cps[0]?.kid };
+    expect(route).toMatchObject({ ok: true, first_broken: null, checkpoint: newest });
+    // The auditor's public key, and the gateway's own private key, find the same newest checkpoint.
+    expect(await viaCli()).toMatchObject({ code: 0, verdict: { ok: true, checkpoint: newest, checkpoints_stored: 2, checkpoints_checked: 2 } });
+    expect(await viaCli({ AUDIT_SIGNING_KEY: SIGNING_KEY })).toMatchObject({ code: 0, verdict: { ok: true, checkpoint: newest } });
+  });
+
+  it('the gateway publishes the checkpoint key in its JWK set; the CLI verifies with that URL', async () => {
+    const server = gw.app.getHttpServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/.well-known/jwks.json`;
+      const set = (await (await fetch(url)).json()) as { keys: Array<{ kid: string; kty: string; crv: string }> };
+      const kid = (await viaRoute()).checkpoint?.kid;
+      expect(set.keys).toEqual([expect.objectContaining({ kid, kty: 'OKP', crv: 'Ed25519' })]);
+      expect(await viaCli({ AUDIT_VERIFY_PUBLIC_KEY: url })).toMatchObject({ code: 0, verdict: { ok: true, checkpoint: { kid } } });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+
+  it('checkpoints stored but no key to check them → said, exit 3; --no-checkpoints checks the chain alone', async () => {
+    const none = await viaCli({});
+    expect(none).toMatchObject({ code: 3, verdict: { ok: true, checkpoint: null, checkpoints_stored: 2, checkpoints_checked: 0 } });
+    expect(none.stderr).toMatch(/2 signed checkpoint\(s\) are stored beside the trail but no key to check them was given: set AUDIT_VERIFY_PUBLIC_KEY/);
+    // Another key than the one that signed them is no better.
+    const stranger = generateKeyPairSync('ed25519').publicKey.export({ format: 'pem', type: 'spki' }).toString();
+    const wrong = await viaCli({ AUDIT_VERIFY_PUBLIC_KEY: stranger });
+    expect(wrong).toMatchObject({ code: 3, verdict: { checkpoint: null, checkpoints_checked: 0 } });
+    expect(wrong.stderr).toContain('none signed by the key(s) given');
+    const chainOnly = await viaCli({}, ['--no-checkpoints']);
+    expect(chainOnly).toMatchObject({ code: 0, verdict: { ok: true, checkpoint: null, checkpoints_checked: 0 } });
+    expect(chainOnly.stderr).toContain('not checked (--no-checkpoints)');
+    // A private key where the public one belongs is refused, not used.
+    expect(await runCli({ AUDIT_VERIFY_PUBLIC_KEY: SIGNING_KEY })).toMatchObject({ code: 2, stdout: '', stderr: expect.stringContaining('AUDIT_VERIFY_PUBLIC_KEY: a private key') });
   });
 
   it('the newest 3 records deleted → both name the first missing seq', async () => {

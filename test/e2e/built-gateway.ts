@@ -22,7 +22,7 @@ function newestMtime(dir: string): number {
 
 /** Builds dist/ with tsc unless it is newer than every source file (CI builds before testing). */
 export function ensureBuilt(): void {
-  const sources = Math.max(...SOURCES.map((dir) => newestMtime(join(ROOT, dir))), statSync(join(ROOT, 'tsconfig.build.json')).mtimeMs);
+  const sources = Math.max(...SOURCES.map((dir) => newestMtime(join(ROOT, dir))), ...['tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(ROOT, f)).mtimeMs));
   if ([MAIN, DEMO].every((out) => existsSync(out) && statSync(out).mtimeMs >= sources)) return;
   execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
 }

@@ -8,10 +8,15 @@ import { UNKEYED } from '../../src/audit/audit-keys.js';
 import type { AuditRecord } from '../../src/audit/audit.types.js';
 import { ensureBuilt } from '../e2e/built-gateway.js';
 import { eventually, startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
+import { testDatabaseUrl } from './test-database.js';
 
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The run's own database (global setup created it on DATABASE_URL's server). */
+const DATABASE_URL = testDatabaseUrl();
 const HMAC_KEY = 'pg:integration-audit-hmac-secret-0123456789ab';
-const SIGNING_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+const SIGNING_PAIR = generateKeyPairSync('ed25519');
+const SIGNING_KEY = SIGNING_PAIR.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+/** The auditor's CLI holds the checkpoints' public key only. */
+const PUBLIC_KEY = SIGNING_PAIR.publicKey.export({ format: 'pem', type: 'spki' }).toString();
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'pg-integrity' })}` };
 const admin = { Authorization: `Bearer ${tokenFor(['admin'])}` };
 const ORDER = { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day' };
@@ -20,6 +25,8 @@ interface Verdict {
   ok: boolean;
   first_broken: { seq: number | null; reason: string } | null;
   checkpoint: { seq: number } | null;
+  checkpoints_stored?: number;
+  checkpoints_checked?: number;
 }
 
 interface Row extends Omit<AuditRecord, 'seq'> {
@@ -37,7 +44,7 @@ describe('audit integrity in PostgreSQL: removed tail, rewrite without the key, 
 
   async function viaCli(): Promise<{ code: number; verdict: Verdict }> {
     const cli = join(process.cwd(), 'dist', 'src', 'audit', 'audit-verify.cli.js');
-    const env = { PATH: process.env['PATH'] ?? '', DATABASE_URL, AUDIT_HMAC_KEY: HMAC_KEY, AUDIT_SIGNING_KEY: SIGNING_KEY };
+    const env = { PATH: process.env['PATH'] ?? '', DATABASE_URL, AUDIT_HMAC_KEY: HMAC_KEY, AUDIT_VERIFY_PUBLIC_KEY: PUBLIC_KEY };
     try {
       const { stdout } = await run(process.execPath, [cli], { env });
       return { code: 0, verdict: JSON.parse(stdout) as Verdict };
@@ -74,8 +81,10 @@ describe('audit integrity in PostgreSQL: removed tail, rewrite without the key, 
   it('an intact keyed chain verifies against the newest checkpoint (route and CLI)', async () => {
     const kids = (await db.query<{ hmac_kid: string }>('SELECT DISTINCT hmac_kid FROM audit_events')).rows.map((r) => r.hmac_kid);
     expect(kids).toEqual(['pg']);
-    expect(await viaRoute()).toMatchObject({ ok: true, checkpoint: { seq: expect.any(Number) } });
-    expect(await viaCli()).toMatchObject({ code: 0, verdict: { ok: true } });
+    const route = await viaRoute();
+    expect(route).toMatchObject({ ok: true, checkpoint: { seq: expect.any(Number) } });
+    // The CLI with the public key alone holds the chain against the same newest checkpoint.
+    expect(await viaCli()).toMatchObject({ code: 0, verdict: { ok: true, checkpoint: route.checkpoint, checkpoints_stored: 2, checkpoints_checked: 2 } });
   });
 
   it('the newest 3 records deleted → the first missing seq', async () => {

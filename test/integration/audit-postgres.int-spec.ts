@@ -2,8 +2,10 @@ import pg from 'pg';
 import { PostgresAuditStore } from '../../src/audit/postgres-audit.store.js';
 import type { AuditEntry } from '../../src/audit/audit.types.js';
 import { startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
+import { testDatabaseUrl } from './test-database.js';
 
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The run's own database (global setup created it on DATABASE_URL's server). */
+const DATABASE_URL = testDatabaseUrl();
 
 function entry(i: number, writer: string): AuditEntry {
   return {

@@ -6,9 +6,11 @@ import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trac
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { eventually, startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
+import { databaseName, testDatabaseUrl } from './test-database.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The run's own database (global setup created it on DATABASE_URL's server). */
+const DATABASE_URL = testDatabaseUrl();
 
 // Redis and PostgreSQL are shared with other suites: everything this one writes is named after RUN
 // (its Redis keys through the principals and the symbol; its tables through a schema of its own).
@@ -176,7 +178,7 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
         'opitios.request_id': requestId,
         'db.system.name': 'postgresql',
         'db.operation.name': s.name,
-        'db.namespace': 'test',
+        'db.namespace': databaseName(DATABASE_URL),
         'server.address': '127.0.0.1',
         'server.port': 5432,
       });

@@ -12,9 +12,11 @@ import { OrderEventAudit } from '../../src/streams/order-event-audit.js';
 import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
 import { eventually, KEY_ID, SECRET_KEY, startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
 import { listenOnLoopback, StreamClient } from '../e2e/stream-client.js';
+import { testDatabaseUrl } from './test-database.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The run's own database (global setup created it on DATABASE_URL's server). */
+const DATABASE_URL = testDatabaseUrl();
 /** The fixture's open AAPL limit order (qty 2). */
 const ORDER_ID = '7b08df51-c1ac-453c-99f9-323a5f075f0d';
 const trader = (sub: string): Record<string, string> => ({ Authorization: `Bearer ${tokenFor(['trader'], { sub })}` });

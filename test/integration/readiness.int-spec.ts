@@ -1,7 +1,9 @@
 import { startGateway, type Gateway } from '../e2e/harness.js';
 import { DisposableRedis, freePort } from './redis-server.js';
+import { testDatabaseUrl } from './test-database.js';
 
-const DATABASE_URL = process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The run's own database (global setup created it on DATABASE_URL's server). */
+const DATABASE_URL = testDatabaseUrl();
 
 interface HealthBody {
   data: { status: string; error: Record<string, { status: string; message?: string }>; details: Record<string, { status: string }> };

@@ -3,7 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig, type JwksConfig, type JwtSigningKey, type TelemetryConfig } from './app-config.js';
 import { parseTrustProxy } from './trust-proxy.js';
 import { readEd25519PrivateKey } from '../signing/ed25519-key.js';
-import { parseHmacKey, parsePreviousHmacKeys } from './audit-hmac-keys.js';
+import { parseHmacKey, parsePreviousHmacKeys, productionHmacKeyProblem } from './audit-hmac-keys.js';
 import { EnvironmentVariables } from './environment.js';
 
 /** Thrown when the environment is invalid; the message names every offending variable. */
@@ -96,9 +96,8 @@ function crossFieldProblems(vars: EnvironmentVariables): string[] {
   readable('AUDIT_SIGNING_KEY', vars.AUDIT_SIGNING_KEY, readEd25519PrivateKey);
   readable('AUDIT_HMAC_KEY', vars.AUDIT_HMAC_KEY, parseHmacKey);
   readable('AUDIT_HMAC_PREVIOUS_KEYS', vars.AUDIT_HMAC_PREVIOUS_KEYS, parsePreviousHmacKeys);
-  if (vars.NODE_ENV === 'production' && vars.AUDIT_HMAC_KEY === undefined) {
-    problems.push('AUDIT_HMAC_KEY: required when NODE_ENV=production (without a key, whoever can write the audit store can rewrite the chain)');
-  }
+  const unkeyed = productionHmacKeyProblem(vars);
+  if (unkeyed !== null) problems.push(unkeyed);
   if (vars.JWT_JWKS_URL !== undefined && (vars.JWT_JWKS_ISSUER === undefined || vars.JWT_JWKS_AUDIENCE === undefined)) {
     problems.push('JWT_JWKS_URL: needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE (tokens are checked against both)');
   }
