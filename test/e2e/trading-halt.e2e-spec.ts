@@ -265,6 +265,20 @@ describe('the trading halt', () => {
     await as(gw.anon().delete(`/v2/orders/${OPEN_ID}`)).expect(204);
   });
 
+  it('Swagger documents the admin routes and 423 TRADING_HALTED on every order write', async () => {
+    type Op = { tags?: string[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> };
+    const doc = (await gw.anon().get('/docs-json').set(admin).expect(200)).body as { paths: Record<string, Record<string, Op>> };
+    const halts = doc.paths[HALT] ?? {};
+    expect(Object.keys(halts).sort()).toEqual(['delete', 'get', 'post']);
+    for (const op of Object.values(halts)) {
+      expect(op.tags).toEqual(['admin']);
+      expect(Object.keys(op.responses['403']?.content?.['application/json']?.examples ?? {})).toContain('INSUFFICIENT_PERMISSIONS');
+    }
+    for (const [path, method] of [['/api/v1/orders', 'post'], ['/api/v1/orders/{id}', 'patch'], ['/api/v1/positions/{contract}/exercise', 'post']] as const) {
+      expect({ path, examples: Object.keys(doc.paths[path]?.[method]?.responses['423']?.content?.['application/json']?.examples ?? {}) }).toEqual({ path, examples: ['TRADING_HALTED'] });
+    }
+  });
+
   it('lists every halt in force, all first, with since and by', async () => {
     const { record } = new ApiKeyStore(gw.apiKeysFile).create('listed-bot', ['trader']);
     await halt({ scope: `key:${record.id}`, reason: 'one key' }).expect(200);
