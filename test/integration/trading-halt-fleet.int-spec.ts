@@ -2,8 +2,11 @@
  * The trading halt across a fleet: two gateways on one Redis and one PostgreSQL in front of one
  * "Alpaca". A halt set on one instance refuses orders on the other as soon as it hears (the test
  * waits on that, never on time); it outlives a restart of both instances after Redis lost its
- * copy (PostgreSQL holds it); a resume on either lets orders through on both.
+ * copy (PostgreSQL holds it, or, without PostgreSQL, each instance's own file); a resume on either
+ * lets orders through on both.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
@@ -129,4 +132,54 @@ describe('the trading halt with two instances on one Redis and one PostgreSQL', 
     await b.anon().delete(HALT).query({ scope }).set(admin).expect(200);
     await eventually(async () => expect(await haltsOn(a)).toEqual([]));
   });
+});
+
+describe('the trading halt with two instances on one Redis and no PostgreSQL (each its own file)', () => {
+  let emulator: AlpacaEmulator;
+  let redis: Redis;
+  const gateways: Gateway[] = [];
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    await redis.del(HALTS_KEY);
+    emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000 });
+    await emulator.start();
+  });
+  afterAll(async () => {
+    await redis.del(HALTS_KEY);
+    redis.disconnect();
+    for (const gw of gateways.reverse()) await gw.close();
+    await emulator.stop();
+  });
+
+  const start = async (env: Record<string, string> = {}): Promise<Gateway> => {
+    const gw = await startGateway({ REDIS_URL, ...env }, {}, emulator);
+    gateways.push(gw);
+    return gw;
+  };
+  const fileOf = (g: Gateway): string => join(dirname(g.auditFile), 'trading-halts.json');
+
+  it('Redis carries the halt to the other instance, which keeps it in its own file; both restarted after Redis lost it: still halted', async () => {
+    const a = await start();
+    const b = await start();
+    const set = await a.anon().post(HALT).set(admin).send({ scope: 'all', reason: 'file fleet drill' }).expect(200);
+    expect(set.body.data).toMatchObject({ store: 'file', propagation: 'redis' });
+    await eventually(() => expect(existsSync(fileOf(b)) && JSON.parse(readFileSync(fileOf(b), 'utf8')).halts).toEqual([set.body.data.halt]));
+    expectCatalogError(await b.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY), 423, 'TRADING_HALTED');
+
+    await a.shutdown();
+    await b.shutdown();
+    await redis.del(HALTS_KEY);
+    const a2 = await start({ AUDIT_LOG_PATH: a.auditFile });
+    const b2 = await start({ AUDIT_LOG_PATH: b.auditFile });
+    for (const g of [a2, b2]) expectCatalogError(await g.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY), 423, 'TRADING_HALTED');
+    // Redis got the fleet's state back from the instances' files.
+    await eventually(async () => expect(await redis.hget(HALTS_KEY, 'h:all')).toContain('file fleet drill'));
+
+    await b2.anon().delete(HALT).query({ scope: 'all' }).set(admin).expect(200);
+    await eventually(async () => expect((await a2.anon().get(HALT).set(admin).expect(200)).body.data.halts).toEqual([]));
+    await a2.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY).expect(201);
+    expect(JSON.parse(readFileSync(fileOf(a), 'utf8')).halts).toEqual([]);
+    expect(emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST')).toHaveLength(1);
+  }, 30_000);
 });

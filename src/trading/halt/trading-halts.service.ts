@@ -68,6 +68,8 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
   private redisUp = true;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  /** The store's tables or directory exist (made at boot, or on the first read that works after a failed boot). */
+  private storeReady = false;
   private closing = false;
 
   constructor(
@@ -87,8 +89,7 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     try {
-      await this.store.init();
-      this.adopt(await this.store.load(), 'store');
+      this.adopt(await this.loadStore(), 'store');
     } catch (e: unknown) {
       // Fails closed: orders are refused until the state is read (every refresh tries again).
       this.logger.event('error', 'trading_halt_state_unavailable', { store: this.store.kind, error: messageOf(e) });
@@ -206,6 +207,7 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
 
   private async durably(write: () => Promise<Applied>): Promise<Applied> {
     try {
+      await this.ensureStore();
       return await write();
     } catch (e: unknown) {
       this.logger.event('error', 'trading_halt_store_write_failed', { store: this.store.kind, error: messageOf(e) });
@@ -260,6 +262,17 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  private async ensureStore(): Promise<void> {
+    if (this.storeReady) return;
+    await this.store.init();
+    this.storeReady = true;
+  }
+
+  private async loadStore(): Promise<HaltState> {
+    await this.ensureStore();
+    return this.store.load();
+  }
+
   private refresh(): Promise<void> {
     this.refreshing ??= this.refreshOnce().finally(() => {
       this.refreshing = null;
@@ -281,7 +294,7 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
     }
     if (!this.store.shared && this.state === null) {
       try {
-        this.take(await this.store.load(), 'store');
+        this.take(await this.loadStore(), 'store');
         this.logger.event('info', 'trading_halt_state_available', { store: this.store.kind });
       } catch (e: unknown) {
         this.logger.event('debug', 'trading_halt_store_read_failed', { store: this.store.kind, error: messageOf(e) });
@@ -306,7 +319,7 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
    */
   private async refreshFromStore(): Promise<boolean> {
     try {
-      let stored = await this.store.load();
+      let stored = await this.loadStore();
       if (this.state !== null && stored.version < this.state.version) stored = await this.store.load();
       const unknown = this.state === null;
       if (unknown || stored.version !== this.state?.version) this.take(stored, 'store');
