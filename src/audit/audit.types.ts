@@ -26,6 +26,11 @@ export const AUDIT_ACTIONS = [
   'option_exercise_outcome',
   /** An order event from Alpaca's trading stream (fill, partial_fill, canceled, expired, replaced, rejected): outcome = the event. */
   'order_event',
+  /** An order write refused by the gateway before anything was sent: details.rule names why (`trading_halted`). */
+  'order_refused',
+  /** An admin halted trading (details: scope, reason, since) or resumed it (details: scope, reason, and the halt that ended). */
+  'trading_halted',
+  'trading_resumed',
   'api_key_created',
   'api_key_revoked',
   'api_key_roles_changed',

@@ -11,6 +11,7 @@ import { sameDecimal } from './decimal.js';
 import type { ReplaceOrderDto } from './dto/replace-order.dto.js';
 import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
 import { replaceFingerprint, toReplaceRequest } from './replace-rules.js';
+import { TradingHalts } from './halt/trading-halts.service.js';
 
 export interface ReplaceResult {
   /** The new order (Alpaca's answer, or as found after a lost answer, or as it reads now on a replay). */
@@ -58,6 +59,7 @@ export class OrderReplaceService {
     private readonly gateway: TradingGateway,
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
+    private readonly halts: TradingHalts,
   ) {}
 
   async replace(orderId: string, dto: ReplaceOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<ReplaceResult> {
@@ -86,6 +88,7 @@ export class OrderReplaceService {
       return { order, clientOrderId: key, replayed: true, reconciled: false };
     }
 
+    this.halts.assertOpen(caller, 'replace', resource);
     await this.audit.recordOrRefuse({ action: 'order_replace_requested', resource, outcome: 'pending', caller, details: { replace: request } });
     let order: Sourced<TradingObject>;
     try {

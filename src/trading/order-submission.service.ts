@@ -10,6 +10,7 @@ import { UpstreamError } from '../alpaca/upstream.error.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import { IdempotencyMemory, orderFingerprint, resolveIdempotencyKey, sameOrder } from './idempotency.js';
 import { IdempotencyLedger, type Claim } from './idempotency-ledger.js';
+import { TradingHalts } from './halt/trading-halts.service.js';
 import { toOrderRequest } from './order-rules.js';
 
 export interface SubmissionResult {
@@ -61,6 +62,7 @@ export class OrderSubmissionService {
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
     private readonly ledger: IdempotencyLedger,
+    private readonly halts: TradingHalts,
   ) {}
 
   async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<SubmissionResult> {
@@ -92,9 +94,10 @@ export class OrderSubmissionService {
     if (claim.kind === 'same' && claim.orderId !== null) return this.replayKnown(key, claim.orderId, caller);
 
     try {
+      this.halts.assertOpen(caller, 'submit', `order:${key}`);
       await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } });
     } catch (e: unknown) {
-      // Nothing was sent: the key is free again for any body.
+      // Nothing was sent (halted, or unaudited): the key is free again for any body.
       await this.releaseOwn(claim, key, fingerprint);
       throw e;
     }

@@ -58,7 +58,7 @@ export class OrdersController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, '201/200: the order.')
-  @ApiErrors('IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   async create(
     @Body() body: CreateOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -105,7 +105,7 @@ export class OrdersController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, 'The new order (its `replaces` names the old one).')
-  @ApiErrors('ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   async replace(
     @Param() p: OrderIdParamDto,
     @Body() body: ReplaceOrderDto,

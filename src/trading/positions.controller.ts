@@ -47,7 +47,7 @@ export class PositionsController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exercises every held contract of an option position (OCC symbol).' })
   @ApiEnvelope(ExerciseResultDto)
-  @ApiErrors('INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   exercise(@Param() p: ContractParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<ExerciseResult>> {
     return this.positions.exercise(p.contract, caller);
   }

@@ -14,6 +14,7 @@ import type { ClosePositionQueryDto } from './dto/position-params.dto.js';
 import type { Problem } from './mleg-rules.js';
 import { auditedBulkWrite } from './bulk-write.js';
 import { tradingAnswer } from './trading-reads.service.js';
+import { TradingHalts } from './halt/trading-halts.service.js';
 
 /** TR-SPEC deleteOpenPosition: "Can accept up to 9 decimal points" for both. */
 const MAX_PLACES = 9;
@@ -53,6 +54,7 @@ export class PositionsService {
   constructor(
     private readonly gateway: TradingGateway,
     private readonly audit: AuditService,
+    private readonly halts: TradingHalts,
   ) {}
 
   async close(symbol: string, q: ClosePositionQueryDto, caller: Caller): Promise<Attributed<TradingObject>> {
@@ -85,6 +87,7 @@ export class PositionsService {
   async exercise(contract: string, caller: Caller): Promise<Attributed<ExerciseResult>> {
     const symbol = requireOccSymbol(contract).symbol;
     const resource = `position:${symbol}`;
+    this.halts.assertOpen(caller, 'exercise', resource);
     await this.audit.recordOrRefuse({ action: 'option_exercise_requested', resource, outcome: 'pending', caller });
     let accepted: Sourced<null>;
     try {

@@ -192,12 +192,12 @@ export function expectCatalogError(res: request.Response, status: number, code: 
   return body.error;
 }
 
-/** Polls until `check` passes or the deadline expires (no blind sleeps). */
-export async function eventually(check: () => void, timeoutMs = 3000): Promise<void> {
+/** Polls until `check` passes (or resolves, when it is async) or the deadline expires (no blind sleeps). */
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 3000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
-      check();
+      await check();
       return;
     } catch (e: unknown) {
       if (Date.now() > deadline) throw e;

@@ -108,6 +108,7 @@ describe('Swagger', () => {
     const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
     const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     expect(routes.sort()).toEqual([
+      'DELETE /api/v1/admin/trading/halt',
       'DELETE /api/v1/orders',
       'DELETE /api/v1/orders/{id}',
       'DELETE /api/v1/positions',
@@ -115,6 +116,7 @@ describe('Swagger', () => {
       'GET /api/v1/account',
       'GET /api/v1/account/activities',
       'GET /api/v1/account/portfolio-history',
+      'GET /api/v1/admin/trading/halt',
       'GET /api/v1/assets',
       'GET /api/v1/assets/{symbol_or_asset_id}',
       'GET /api/v1/audit/events',
@@ -157,6 +159,7 @@ describe('Swagger', () => {
       'GET /api/v1/stream/events',
       'GET /metrics',
       'PATCH /api/v1/orders/{id}',
+      'POST /api/v1/admin/trading/halt',
       'POST /api/v1/auth/token',
       'POST /api/v1/options/quotes/batch',
       'POST /api/v1/orders',

@@ -16,10 +16,11 @@ export class SuccessMetadataDto {
   @ApiProperty({
     enum: [
       'alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading',
-      'alpaca_news', 'alpaca_corporate_actions', 'alpaca_screener', 'alpaca_reference', 'gateway_audit',
+      'alpaca_news', 'alpaca_corporate_actions', 'alpaca_screener', 'alpaca_reference', 'gateway_audit', 'gateway_trading_halt',
     ],
     description:
-      "alpaca_reference: condition and exchange codes, assets and the trading calendar. gateway_audit: the gateway's own audit trail (/audit routes), not Alpaca data.",
+      "alpaca_reference: condition and exchange codes, assets and the trading calendar. gateway_audit: the gateway's own audit trail (/audit routes), not Alpaca data. " +
+      'gateway_trading_halt: the trading halts (/admin/trading/halt), the gateway\'s own record.',
   })
   data_source!: string;
   @ApiProperty({
@@ -27,7 +28,7 @@ export class SuccessMetadataDto {
     description: "non_alpaca_host when the configured upstream is not Alpaca (e.g. the emulator); gateway when the data is the gateway's own record.",
   })
   provider!: string;
-  @ApiProperty({ example: 'data.alpaca.markets', description: 'The upstream host; for provider gateway, the store (audit_store:jsonl or audit_store:postgres).' })
+  @ApiProperty({ example: 'data.alpaca.markets', description: 'The upstream host; for provider gateway, the store (audit_store:jsonl or audit_store:postgres; halt_store:file or halt_store:postgres).' })
   provider_host!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'iex' })
   feed!: string | null;

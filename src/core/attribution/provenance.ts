@@ -16,7 +16,9 @@ export type DataSource =
   | 'alpaca_screener'
   /** Alpaca's reference data: condition and exchange codes, assets, the trading calendar. */
   | 'alpaca_reference'
-  | 'gateway_audit';
+  | 'gateway_audit'
+  /** The gateway's own record of trading halts (/admin/trading/halt). */
+  | 'gateway_trading_halt';
 
 /** `gateway`: the data is the gateway's own record (its audit store), not an upstream's. */
 export type Provider = 'alpaca' | 'non_alpaca_host' | 'gateway';

@@ -124,6 +124,12 @@ export interface RateLimitConfig {
   burstPerSecond: number;
 }
 
+/** The fleet-wide trading halt: its file without DATABASE_URL, and how often instances re-read it (ms, ≤ 1000). */
+export interface TradingHaltSettings {
+  file: string;
+  refreshMs: number;
+}
+
 export interface AuditSettings {
   /** AUDIT_HMAC_KEY, parsed; null keeps the plain SHA-256 chain (refused in production). */
   hmacKey: AuditHmacKey | null;
@@ -144,6 +150,7 @@ export class AppConfig {
   readonly auditLogPath: string;
   /** Keys of the audit trail and how often its head is checkpointed. */
   readonly audit: AuditSettings;
+  readonly tradingHalt: TradingHaltSettings;
   /** Data-quality checks: how far ahead a timestamp may be, how old while the market is open. */
   readonly quality: { futureSkewSeconds: number; maxAgeSeconds: number };
   readonly jwt: JwtConfig;
@@ -181,6 +188,7 @@ export class AppConfig {
     this.databaseUrl = init.databaseUrl;
     this.auditLogPath = init.auditLogPath;
     this.audit = init.audit;
+    this.tradingHalt = init.tradingHalt;
     this.quality = init.quality;
     this.jwt = init.jwt;
     this.apiKeysFile = init.apiKeysFile;

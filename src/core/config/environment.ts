@@ -146,6 +146,14 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
   AUDIT_CHECKPOINT_SECONDS: number = 60;
 
+  /** The trading halt's durable file without DATABASE_URL; default: `trading-halts.json` beside AUDIT_LOG_PATH. */
+  @IsOptional() @IsString() @IsNotEmpty()
+  TRADING_HALT_FILE?: string;
+
+  /** How often each instance re-reads the fleet's halts (the safety net under Redis pub/sub); at most 1000: a halt reaches every instance within a second. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(50) @Max(1000)
+  TRADING_HALT_REFRESH_MS: number = 1000;
+
   /** Ed25519 private key, PEM (PKCS#8); when set, responses carry RFC 9421 signatures. */
   @IsOptional() @IsString()
   RESPONSE_SIGNING_KEY?: string;

@@ -44,6 +44,15 @@ describe('validateConfig', () => {
     expect(c.optionsBatchMaxContracts).toBe(100);
   });
 
+  it('puts the trading halt file beside the audit trail unless TRADING_HALT_FILE names one; refreshes at most every second', () => {
+    expect(validateConfig(REQUIRED).tradingHalt).toEqual({ file: 'data/trading-halts.json', refreshMs: 1000 });
+    expect(validateConfig({ ...REQUIRED, AUDIT_LOG_PATH: '/var/lib/gw/audit.jsonl', TRADING_HALT_REFRESH_MS: '250' }).tradingHalt).toEqual({ file: '/var/lib/gw/trading-halts.json', refreshMs: 250 });
+    expect(validateConfig({ ...REQUIRED, TRADING_HALT_FILE: '/srv/halts.json' }).tradingHalt.file).toBe('/srv/halts.json');
+    // A slower safety net would break the promise that a halt reaches every instance within a second.
+    expect(problemsOf({ ...REQUIRED, TRADING_HALT_REFRESH_MS: '1001' }).join('\n')).toContain('TRADING_HALT_REFRESH_MS');
+    expect(problemsOf({ ...REQUIRED, TRADING_HALT_REFRESH_MS: '0' }).join('\n')).toContain('TRADING_HALT_REFRESH_MS');
+  });
+
   it('names every missing or invalid variable, and never echoes a value', () => {
     const problems = problemsOf({ PORT: 'eighty', ALPACA_STOCK_FEED: 'nasdaq', JWT_SECRET: 'short-secret-value', CORS_ORIGINS: 'not an origin' });
     const text = problems.join('\n');

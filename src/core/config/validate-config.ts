@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import { AppConfig, type JwksConfig, type JwtSigningKey, type TelemetryConfig } from './app-config.js';
@@ -145,6 +146,10 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
       signingKey: vars.AUDIT_SIGNING_KEY === undefined ? null : readEd25519PrivateKey(vars.AUDIT_SIGNING_KEY),
       checkpointEvery: vars.AUDIT_CHECKPOINT_EVERY,
       checkpointSeconds: vars.AUDIT_CHECKPOINT_SECONDS,
+    },
+    tradingHalt: {
+      file: vars.TRADING_HALT_FILE ?? join(dirname(vars.AUDIT_LOG_PATH), 'trading-halts.json'),
+      refreshMs: vars.TRADING_HALT_REFRESH_MS,
     },
     jwt: {
       keys: jwtKeys(vars),

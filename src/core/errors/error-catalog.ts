@@ -145,6 +145,20 @@ export const ERROR_CATALOG = {
     message: 'Alpaca rejected the order.',
     suggestedActions: ["Read details.upstream_message and correct the order."],
   },
+  /**
+   * An admin halted trading for every principal (`scope: all`) or for the caller's API key
+   * (`scope: key:<id>`): new orders, replacements and exercises are refused before anything is
+   * sent; cancels, position closes and reads still work. details: {scope, reason, since}.
+   */
+  TRADING_HALTED: {
+    status: 423, type: 'order_rejected', severity: 'warning',
+    message: 'Trading is halted: no new order, replacement or exercise is sent.',
+    suggestedActions: [
+      'Nothing was sent to Alpaca. Wait for an administrator to resume trading (details.scope, details.reason, details.since say which halt).',
+      'Cancels, position closes and reads still work.',
+      'A repeat of an order already answered before the halt (same Idempotency-Key and body) still returns that order.',
+    ],
+  },
   RATE_LIMIT_EXCEEDED: {
     status: 429, type: 'rate_limit', severity: 'warning',
     message: 'You have sent too many requests.',

@@ -6,7 +6,7 @@ const EXPECTED: Record<Role, Permission[]> = {
   premium: ['token:issue', 'market:read', 'options:read', 'history:read'],
   trader: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'trading:write'],
   // The trading issue: "role trader (admin may read)".
-  admin: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'audit:read'],
+  admin: ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'audit:read', 'trading:halt'],
 };
 
 describe('role permissions', () => {
@@ -25,6 +25,7 @@ describe('role permissions', () => {
   it('premium cannot trade, only admin reads audit', () => {
     expect(grants(['premium'], 'trading:write')).toBe(false);
     expect(rolesGranting('audit:read')).toEqual(['admin']);
+    expect(rolesGranting('trading:halt')).toEqual(['admin']);
     expect(rolesGranting('trading:write')).toEqual(['trader']);
     expect(rolesGranting('trading:read')).toEqual(['trader', 'admin']);
   });
