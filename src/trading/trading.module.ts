@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AlpacaModule } from '../alpaca/alpaca.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { RiskModule } from '../risk/risk.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountHistoryService } from './account-history.service.js';
 import { OrderCancelService } from './order-cancel.service.js';
@@ -14,7 +15,7 @@ import { IdempotencyLedger } from './idempotency-ledger.js';
 
 /** Account, positions, orders and their lifecycle (trader; admin may read). Nothing here is ever cached. */
 @Module({
-  imports: [AlpacaModule, AuditModule],
+  imports: [AlpacaModule, AuditModule, RiskModule],
   controllers: [AccountController, OrdersController, PositionsController],
   providers: [IdempotencyLedger, TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
   // The Alpaca-compatible face serves the same operations through these very instances (one idempotency memory for both faces).
