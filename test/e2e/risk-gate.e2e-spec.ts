@@ -372,6 +372,21 @@ describe('the counters fail closed when Redis is away', () => {
   });
 });
 
+describe('documentation', () => {
+  it('Swagger documents RISK_LIMIT_EXCEEDED (422) on every order write route', async () => {
+    const doc = (await gw.anon().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, Json> }>> };
+    const examples = (path: string, method: string): string[] => {
+      const content = doc.paths[path]?.[method]?.responses['422']?.['content'] as Record<string, { examples?: Json }> | undefined;
+      return Object.keys(content?.['application/json']?.examples ?? {});
+    };
+    for (const [path, method] of [
+      ['/api/v1/orders', 'post'], ['/api/v1/orders/{id}', 'patch'], ['/api/v1/positions/{symbol}', 'delete'], ['/api/v1/positions/{contract}/exercise', 'post'],
+    ] as const) {
+      expect({ path, method, examples: examples(path, method) }).toEqual({ path, method, examples: expect.arrayContaining(['RISK_LIMIT_EXCEEDED', 'ORDER_REJECTED']) });
+    }
+  });
+});
+
 describe('boot', () => {
   it('says so when no policy file is set', async () => {
     const none = await startGateway();
