@@ -25,6 +25,7 @@ describe('alert rules', () => {
         'OpitiosRealDataBelow95Percent', 'OpitiosCacheHitRateLow', 'OpitiosQuotesStale', 'OpitiosNotRecoveringAfterUpstream', 'OpitiosTracingIncomplete',
         'OpitiosGatewayDown', 'OpitiosCircuitOpen', 'OpitiosUpstreamBudgetExhausted', 'OpitiosAuditStoreFailing', 'OpitiosStreamUpstreamDown',
         'OpitiosReadinessFailing', 'OpitiosHealthDegraded', 'OpitiosRateLimitRefusals', 'OpitiosAuthLockouts',
+        'OpitiosRiskRefusalBurst', 'OpitiosRiskPolicyReloadFailed',
       ].sort(),
     );
   });
@@ -60,7 +61,9 @@ describe('Grafana dashboard', () => {
   });
 
   it('names only metrics the gateway exports', () => {
-    const source = readFileSync(join(process.cwd(), 'src', 'core', 'metrics', 'gateway-metrics.ts'), 'utf8') + readFileSync(join(process.cwd(), 'src', 'health', 'readiness.service.ts'), 'utf8') + readFileSync(join(process.cwd(), 'src', 'streams', 'stream-metrics.ts'), 'utf8');
+    const source = [['core', 'metrics', 'gateway-metrics.ts'], ['health', 'readiness.service.ts'], ['streams', 'stream-metrics.ts'], ['risk', 'risk-metrics.ts']]
+      .map((parts) => readFileSync(join(process.cwd(), 'src', ...parts), 'utf8'))
+      .join('');
     const names = new Set([...exprs, ...rules.map((r) => r.expr)].flatMap((e) => e.match(/opitios_[a-z_]+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, '')));
     for (const name of names) expect({ name, exported: source.includes(`'${name}'`) }).toEqual({ name, exported: true });
   });
