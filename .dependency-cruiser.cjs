@@ -4,7 +4,7 @@
  * it, never one above: that rules out import cycles between feature modules, not only between files.
  * `npm run check:deps` (run by .ci/run).
  */
-const LAYERS = ['core', 'alpaca', 'audit', 'auth', 'market-data', 'options', 'trading', 'streams', 'alpaca-compat', 'health'];
+const LAYERS = ['core', 'alpaca', 'audit', 'auth', 'market-data', 'options', 'risk', 'trading', 'streams', 'alpaca-compat', 'health'];
 
 const upward = LAYERS.map((layer, i) => ({
   name: `${layer}-imports-down-only`,

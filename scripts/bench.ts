@@ -6,7 +6,8 @@
  *   2. upstream calls per 1000 client requests, Zipf mix over 200 symbols, market-open TTLs;
  *   3. 100 concurrent identical cold requests → upstream calls;
  *   4. latency of a cold batch of 20 symbols;
- *   5. a trader's order p50, quiet and during a flood of bad tokens from one client;
+ *   5. a trader's order p50, quiet and during a flood of bad tokens from one client; 5b. the same
+ *      order with the pre-trade risk gate on (a policy of seven rules) against off, alternated rounds;
  *   1d. the Alpaca-compatible face's cached latest quote against /api/v1's;
  *   6. stream fan-out: N clients x M symbols, client messages per second, tick-to-client latency and
  *      CPU per client frame, against a bare `ws` broadcast server fed the same frames in the same run,
@@ -19,7 +20,7 @@ import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -167,12 +168,18 @@ async function main(): Promise<void> {
   for (const [i, s] of all.entries()) emulator.fixtures.stockQuotes[s] = { ...template, bp: 100 + i, ap: 100.5 + i };
 
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-bench-'));
+  // Figure 5b turns the risk gate on and off by rewriting this file (reloaded within API_KEYS_RELOAD_MS); no policy until then.
+  const riskPolicyFile = join(dataDir, 'risk-policy.json');
+  writeFileSync(riskPolicyFile, JSON.stringify({ policies: {} }));
   const env = {
     APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET, APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl,
     JWT_SECRET, API_KEYS_FILE: join(dataDir, 'keys.json'), AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'), HOST: '127.0.0.1', PORT: '0',
+    RISK_POLICY_FILE: riskPolicyFile,
     // The bench measures serving, not refusing: the per-client limits are raised (they still count).
     RATE_LIMIT_PREMIUM_PER_HOUR: '100000000', RATE_LIMIT_BURST_PER_SECOND: '100000000',
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
+    // Figure 5 and 5b send ~400 orders within a few minutes: past the default 200 trading calls a minute.
+    ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
     // ...whose 1000 subscribe frames arrive at once: the frame limit is raised like the REST limits (it still counts every frame).
@@ -447,6 +454,49 @@ async function main(): Promise<void> {
     `5. trader order p50 quiet ${p50(quiet).toFixed(2)} ms, during a flood of ${floodResult.requests} bad-token requests from one client ` +
       `${p50(during).toFixed(2)} ms (x${(p50(during) / p50(quiet)).toFixed(2)}); ${auditDuringFlood} audit records for the flood ` +
       `(orders' own excluded), flood p50 ${floodResult.p50.toFixed(2)} ms, ${floodResult.requests - floodResult.errors} of them not refused`,
+  );
+
+  // 5b. The same order with the risk gate on against off, in alternating rounds (a noisy neighbour
+  // hits both). On: a `default` policy of seven rules that the order passes (its symbol, type,
+  // qty, notional at its limit price, price band against the cached latest trade, and the two
+  // counters, in memory here); off: no policy. The gateway re-reads the file within
+  // API_KEYS_RELOAD_MS (1 s), so each switch waits that long and then sends one order to load it.
+  const GATE_ON = {
+    default: {
+      symbols_allowed: ['AAPL', 'MSFT'], order_types: ['limit'], max_order_qty: 100, max_order_notional: 100_000, price_band_pct: 20,
+      max_orders_per_minute: 100_000, max_daily_notional: 1_000_000_000,
+    },
+  };
+  const gate = async (on: boolean): Promise<void> => {
+    writeFileSync(`${riskPolicyFile}.tmp`, JSON.stringify({ policies: on ? GATE_ON : {} }));
+    renameSync(`${riskPolicyFile}.tmp`, riskPolicyFile);
+    // The band is held against a trade no older than RISK_PRICE_MAX_AGE_SECONDS: the fixture's is stamped now.
+    const trade = emulator.fixtures.stockTrades['AAPL'];
+    if (trade !== undefined) trade.t = new Date().toISOString();
+    await new Promise((r) => setTimeout(r, Number(config.apiKeysReloadMs) + 100));
+    await orderTimes(1);
+    // Proof the switch took: with the gate on, an order past max_order_qty is refused.
+    const probe = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/orders`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token(['trader'])}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ symbol: 'AAPL', qty: '101', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }),
+    });
+    await probe.arrayBuffer();
+    if ((probe.status === 422) !== on) throw new Error(`risk gate ${on ? 'on' : 'off'}: an order past its max_order_qty answered ${probe.status}`);
+  };
+  const gateRounds: Array<{ on: number; off: number }> = [];
+  for (let i = 0; i < ROUNDS; i += 1) {
+    await gate(true);
+    const on = p50(await orderTimes(50));
+    await gate(false);
+    const off = p50(await orderTimes(50));
+    gateRounds.push({ on, off });
+  }
+  const gateOn = medianOf(gateRounds.map((r) => r.on));
+  const gateOff = medianOf(gateRounds.map((r) => r.off));
+  line(
+    `5b. trader order p50 with the risk gate on (7 rules) ${gateOn.toFixed(2)} ms, off ${gateOff.toFixed(2)} ms ` +
+      `(+${(gateOn - gateOff).toFixed(2)} ms; median of ${ROUNDS} alternating rounds of 50: on/off ${gateRounds.map((r) => `${r.on.toFixed(2)}/${r.off.toFixed(2)}`).join(', ')})`,
   );
 
   // 6. Stream fan-out: N WebSocket clients (in a child process) each subscribed to the quotes of

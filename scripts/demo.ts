@@ -9,7 +9,7 @@
  */
 import 'reflect-metadata';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.factory.js';
@@ -22,6 +22,20 @@ const DEMO_KEY_ID = 'demo-key-id';
 const DEMO_SECRET_KEY = 'demo-secret-key';
 /** What the printed order line sends: far enough below AAPL's fixture price (~172) to rest unfilled. */
 const DEMO_ORDER = '{"symbol":"AAPL","qty":"1","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
+/** The same order 100 times over: past the trader key's risk policy (max_order_qty 10), so it is refused before Alpaca. */
+const DEMO_REFUSED_ORDER = '{"symbol":"AAPL","qty":"100","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
+/** The trader key's small risk policy (RISK_POLICY_FILE; edit the file while the demo runs: it is reloaded). */
+const DEMO_RISK_POLICY = [
+  '# opitios-alpaca risk policies (README, "Risk gate"): the demo trader key names "demo-trader".',
+  'policies:',
+  '  demo-trader:',
+  '    symbols_allowed: [AAPL, MSFT, TSLA]',
+  '    max_order_qty: 10',
+  '    max_order_notional: 5000',
+  '    max_orders_per_minute: 30',
+  '    allow_options: false',
+  '',
+].join('\n');
 
 function port(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -79,7 +93,10 @@ async function main(): Promise<void> {
   const keys = new ApiKeyStore(apiKeysFile);
   const { key } = keys.create('demo-admin', ['admin']);
   // Admin reads everything but does not trade (roles.ts): placing orders takes role trader.
-  const { key: traderKey, record: traderRecord } = keys.create('demo-trader', ['trader']);
+  // Its orders pass a small risk policy first (the printed "refused" line shows one that does not).
+  const riskPolicyFile = join(demoDir, 'risk-policy.yaml');
+  writeFileSync(riskPolicyFile, DEMO_RISK_POLICY);
+  const { key: traderKey, record: traderRecord } = keys.create('demo-trader', ['trader'], new Date(), 'demo-trader');
   // The integrity features on, with keys of this run only: a keyed audit chain with signed
   // checkpoints, and signed responses (public key at /.well-known/jwks.json).
   const ed25519Pem = (): string => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
@@ -93,6 +110,7 @@ async function main(): Promise<void> {
     JWT_SECRET: randomBytes(32).toString('base64url'),
     API_KEYS_FILE: apiKeysFile,
     AUDIT_LOG_PATH: auditLogPath,
+    RISK_POLICY_FILE: riskPolicyFile,
     HOST: process.env['HOST'] ?? '127.0.0.1',
     APCA_API_KEY_ID: DEMO_KEY_ID,
     APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
@@ -133,6 +151,9 @@ async function main(): Promise<void> {
       '  trade (TRADER_TOKEN): place a limit order, then cancel it:',
       `    export ORDER_ID=$(curl -s ${traderAuth} -H "Idempotency-Key: demo-$RANDOM" -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_ORDER}' | tee /dev/stderr | ${readOrderId})`,
       `    curl -s ${traderAuth} -X DELETE ${base}/api/v1/orders/$ORDER_ID`,
+      `  risk gate: the trader key trades under policy "demo-trader" of ${riskPolicyFile} (max_order_qty 10, max_order_notional 5000, …; edit it, it is reloaded)`,
+      '    this order is refused before it reaches Alpaca (422 RISK_LIMIT_EXCEEDED, details.rule max_order_qty):',
+      `    curl -s ${traderAuth} -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_REFUSED_ORDER}'`,
       '  stream (one upstream socket, fanned out):',
       `    curl -sN ${auth} '${base}/api/v1/stream/events?quotes=AAPL,MSFT&trades=AAPL'`,
       `    npx wscat -c ws://${config.host}:${config.port}/api/v1/stream ${auth}`,

@@ -10,6 +10,8 @@ export const AUDIT_ACTIONS = [
   'order_not_placed',
   'order_outcome_unknown',
   'order_replayed',
+  /** An order write the pre-trade risk gate refused (nothing sent): details {rule, limit, requested}. */
+  'order_refused',
   'order_cancel_requested',
   'order_canceled',
   'order_cancel_rejected',
@@ -34,6 +36,7 @@ export const AUDIT_ACTIONS = [
   'api_key_created',
   'api_key_revoked',
   'api_key_roles_changed',
+  'api_key_risk_policy_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -55,6 +55,22 @@ describe('ApiKeyStore', () => {
     expect(() => store.load()).toThrow(/malformed/);
   });
 
+  it('names a risk policy per key (create --risk-policy, risk-policy), absent meaning the default; a bad name is refused', () => {
+    const store = freshStore();
+    const plain = store.create('plain', ['trader']).record;
+    const bot = store.create('bot', ['trader'], new Date(), 'bots').record;
+    expect(plain.risk_policy).toBeUndefined();
+    expect(bot.risk_policy).toBe('bots');
+    expect(store.setRiskPolicy('plain', 'careful')?.risk_policy).toBe('careful');
+    expect(store.setRiskPolicy(bot.id, null)?.risk_policy).toBeUndefined();
+    expect(store.load().map((k) => [k.name, k.risk_policy ?? null])).toEqual([['plain', 'careful'], ['bot', null]]);
+    expect(store.setRiskPolicy('nobody', 'x')).toBeNull();
+    expect(() => store.create('x', ['trader'], new Date(), 'has space')).toThrow(/risk policy name/);
+    // A hand-edited file with a bad policy name is refused like any malformed entry.
+    writeFileSync(store.path, JSON.stringify({ version: 1, keys: [{ ...plain, risk_policy: 'a b' }] }));
+    expect(() => store.load()).toThrow(/entry 0 is malformed/);
+  });
+
   it('reads a missing file as no keys', () => {
     expect(freshStore().load()).toEqual([]);
     expect(freshStore().mtimeMs()).toBeNull();

@@ -11,6 +11,8 @@ export interface ApiKeyRecord {
   hash: string;
   created_at: string;
   revoked_at: string | null;
+  /** The risk policy (RISK_POLICY_FILE) governing its orders; absent or null: the `default` policy. */
+  risk_policy?: string | null;
 }
 
 interface KeyFile {
@@ -20,6 +22,9 @@ interface KeyFile {
 
 /** `oa_<id>_<secret>`: the id (16 hex) locates the record; the whole string is what is hashed. */
 export const API_KEY_PATTERN = /^oa_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
+
+/** A risk policy's name, as RISK_POLICY_FILE and `apikey … --risk-policy NAME` spell it. */
+export const RISK_POLICY_NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function sha256Hex(value: string): string {
   return createHash('sha256').update(value, 'utf8').digest('hex');
@@ -34,9 +39,14 @@ function parseRecord(v: unknown, index: number): ApiKeyRecord {
   const ok =
     typeof o.id === 'string' && typeof o.name === 'string' && typeof o.hash === 'string' && /^[0-9a-f]{64}$/.test(o.hash) &&
     Array.isArray(o.roles) && o.roles.every(isRole) && typeof o.created_at === 'string' &&
-    (o.revoked_at === null || typeof o.revoked_at === 'string');
+    (o.revoked_at === null || typeof o.revoked_at === 'string') &&
+    (o.risk_policy === undefined || o.risk_policy === null || (typeof o.risk_policy === 'string' && RISK_POLICY_NAME.test(o.risk_policy)));
   if (!ok) throw new Error(`API key file: entry ${index} is malformed`);
   return o as ApiKeyRecord;
+}
+
+function assertPolicyName(name: string | null): void {
+  if (name !== null && !RISK_POLICY_NAME.test(name)) throw new Error(`risk policy name "${name}": letters, digits, . _ - only (at most 64)`);
 }
 
 /**
@@ -70,12 +80,16 @@ export class ApiKeyStore {
   }
 
   /** Creates a key and returns it in clear: the only time it is ever seen. */
-  create(name: string, roles: Role[], now = new Date()): { key: string; record: ApiKeyRecord } {
+  create(name: string, roles: Role[], now = new Date(), riskPolicy: string | null = null): { key: string; record: ApiKeyRecord } {
     if (name.trim() === '') throw new Error('a key needs a name');
     if (roles.length === 0) throw new Error('a key needs at least one role');
+    assertPolicyName(riskPolicy);
     const id = randomBytes(8).toString('hex');
     const key = `oa_${id}_${randomBytes(32).toString('base64url')}`;
-    const record: ApiKeyRecord = { id, name, roles: [...new Set(roles)], hash: sha256Hex(key), created_at: now.toISOString(), revoked_at: null };
+    const record: ApiKeyRecord = {
+      id, name, roles: [...new Set(roles)], hash: sha256Hex(key), created_at: now.toISOString(), revoked_at: null,
+      ...(riskPolicy === null ? {} : { risk_policy: riskPolicy }),
+    };
     this.save([...this.load(), record]);
     return { key, record };
   }
@@ -100,6 +114,21 @@ export class ApiKeyStore {
     const target = keys.find((k) => (k.id === idOrName || k.name === idOrName) && k.revoked_at === null);
     if (target === undefined) return null;
     target.roles = [...new Set(roles)];
+    this.save(keys);
+    return target;
+  }
+
+  /**
+   * Names the risk policy governing an active key's orders (and its tokens'), or null for the
+   * `default` policy; takes effect within API_KEYS_RELOAD_MS. Null when no such active key.
+   */
+  setRiskPolicy(idOrName: string, riskPolicy: string | null): ApiKeyRecord | null {
+    assertPolicyName(riskPolicy);
+    const keys = this.load();
+    const target = keys.find((k) => (k.id === idOrName || k.name === idOrName) && k.revoked_at === null);
+    if (target === undefined) return null;
+    if (riskPolicy === null) delete target.risk_policy;
+    else target.risk_policy = riskPolicy;
     this.save(keys);
     return target;
   }

@@ -42,7 +42,13 @@ export class ApiKeyService {
     if (record === undefined || !matches || record.revoked_at !== null) {
       throw new AppError('INVALID_API_KEY', { headers: { 'WWW-Authenticate': API_KEY_CHALLENGE } });
     }
-    return { kind: 'api_key', sub: `key:${record.id}`, roles: [...record.roles], keyId: record.id, ip };
+    return { kind: 'api_key', sub: `key:${record.id}`, roles: [...record.roles], keyId: record.id, ip, riskPolicy: record.risk_policy ?? null };
+  }
+
+  /** The risk policy an active key names now (null: the default), for the tokens issued from it. */
+  riskPolicyOf(keyId: string): string | null {
+    this.refresh(false);
+    return this.byId.get(keyId)?.risk_policy ?? null;
   }
 
   /**

@@ -1,18 +1,20 @@
 /**
- * API key management: `npm run apikey -- create --name bot1 --roles premium`, `list`,
- * `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]` (in the container image:
- * `node dist/src/auth/apikey.cli.js …`). Keys are stored as sha-256 hashes in API_KEYS_FILE (or
- * --file); the key itself is printed once, at creation. Every change is audited, keyed like the
- * gateway's records; under NODE_ENV=production without AUDIT_HMAC_KEY nothing is changed, as the
- * gateway refuses to boot then.
+ * API key management: `npm run apikey -- create --name bot1 --roles premium [--risk-policy NAME]`, `list`,
+ * `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]`, `risk-policy <id|name> NAME|default`
+ * (in the container image: `node dist/src/auth/apikey.cli.js …`). Keys are stored as sha-256 hashes
+ * in API_KEYS_FILE (or --file); the key itself is printed once, at creation. Every change is
+ * audited, keyed like the gateway's records; under NODE_ENV=production without AUDIT_HMAC_KEY
+ * nothing is changed, as the gateway refuses to boot then.
  */
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { createAuditStore } from '../audit/audit-store.factory.js';
 import { auditKeysFromEnvironment, type AuditKeys } from '../audit/audit-keys.js';
 import { productionHmacKeyProblem } from '../core/config/audit-hmac-keys.js';
 import type { AuditAction } from '../audit/audit.types.js';
-import { ApiKeyStore } from './api-key-store.js';
+import { ApiKeyStore, RISK_POLICY_NAME } from './api-key-store.js';
 import { isRole, ROLES, type Role } from '../core/identity/roles.js';
 
 function option(args: string[], name: string): string | undefined {
@@ -26,6 +28,8 @@ function usage(): never {
       '       apikey list [--file PATH]\n' +
       '       apikey revoke ID_OR_NAME [--file PATH]\n' +
       '       apikey roles ID_OR_NAME --roles ROLE[,ROLE] [--file PATH]   (tokens with a dropped role stop working)\n' +
+      '       apikey create ... --risk-policy NAME   (the key\'s orders follow policy NAME of RISK_POLICY_FILE instead of "default")\n' +
+      '       apikey risk-policy ID_OR_NAME NAME|default [--file PATH]   ("default": the file\'s default policy again)\n' +
       `roles: ${ROLES.join(', ')}\n`,
   );
   process.exit(2);
@@ -81,6 +85,38 @@ function rolesOption(args: string[]): Role[] {
   return roles as Role[];
 }
 
+/**
+ * A policy the key is given must exist where the gateway looks (its orders are refused otherwise):
+ * checked against RISK_POLICY_FILE when this shell has it, else only said.
+ */
+function notePolicy(name: string | null): void {
+  if (name === null) return;
+  const file = process.env['RISK_POLICY_FILE'];
+  if (file === undefined || file === '') {
+    process.stderr.write(`risk policy "${name}": RISK_POLICY_FILE is not set here, so it was not checked; the gateway refuses this key's orders if its file has no such policy.\n`);
+    return;
+  }
+  try {
+    // Only the names: the gateway itself validates the rules (and names a bad one).
+    const text = readFileSync(file, 'utf8');
+    const doc = (file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as { policies?: Record<string, unknown> } | null;
+    const names = Object.keys(doc?.policies ?? {});
+    if (!names.includes(name)) process.stderr.write(`warning: ${file} has no policy "${name}" (it has: ${names.join(', ') || 'none'}); the gateway refuses this key's orders until it does.\n`);
+  } catch (e: unknown) {
+    process.stderr.write(`warning: RISK_POLICY_FILE ${file} could not be read to check the name (${e instanceof Error ? e.message.split('\n')[0] : String(e)})\n`);
+  }
+}
+
+function policyOption(args: string[]): string | null {
+  const name = option(args, 'risk-policy');
+  if (name === undefined) return null;
+  if (!RISK_POLICY_NAME.test(name)) {
+    process.stderr.write(`risk policy name "${name}": letters, digits, . _ - only (at most 64)\n`);
+    process.exit(2);
+  }
+  return name;
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   const store = new ApiKeyStore(option(args, 'file') ?? process.env['API_KEYS_FILE'] ?? './data/api-keys.json');
@@ -88,11 +124,13 @@ async function main(argv: string[]): Promise<void> {
     case 'create': {
       const name = option(args, 'name');
       const roles = rolesOption(args);
+      const riskPolicy = policyOption(args);
       if (name === undefined) usage();
       const keys = auditKeysOrExit();
-      const { key, record } = store.create(name, roles);
-      await audit(keys, 'api_key_created', record.id, { name: record.name, roles: record.roles });
-      process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')} in ${resolve(store.path)}\n`);
+      const { key, record } = store.create(name, roles, new Date(), riskPolicy);
+      await audit(keys, 'api_key_created', record.id, { name: record.name, roles: record.roles, risk_policy: riskPolicy });
+      process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}${riskPolicy === null ? '' : ` risk_policy=${riskPolicy}`} in ${resolve(store.path)}\n`);
+      notePolicy(riskPolicy);
       process.stdout.write(`${key}\n`);
       process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
       // The usual surprise: a gateway with another API_KEYS_FILE (npm run demo has its own) rejects the key.
@@ -101,7 +139,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'list':
       for (const k of store.load()) {
-        process.stdout.write(`${k.id}  ${k.name}  roles=${k.roles.join(',')}  created=${k.created_at}  ${k.revoked_at === null ? 'active' : `revoked=${k.revoked_at}`}\n`);
+        process.stdout.write(
+          `${k.id}  ${k.name}  roles=${k.roles.join(',')}  risk_policy=${k.risk_policy ?? 'default'}  created=${k.created_at}  ${k.revoked_at === null ? 'active' : `revoked=${k.revoked_at}`}\n`,
+        );
       }
       return;
     case 'revoke': {
@@ -129,6 +169,26 @@ async function main(argv: string[]): Promise<void> {
       }
       await audit(keys, 'api_key_roles_changed', changed.id, { name: changed.name, roles: changed.roles });
       process.stdout.write(`key ${changed.id} "${changed.name}" roles=${changed.roles.join(',')}\n`);
+      return;
+    }
+    case 'risk-policy': {
+      const [target, policy] = args.filter((a) => !a.startsWith('--') && a !== option(args, 'file'));
+      if (target === undefined || policy === undefined) usage();
+      if (policy !== 'default' && !RISK_POLICY_NAME.test(policy)) {
+        process.stderr.write(`risk policy name "${policy}": letters, digits, . _ - only (at most 64)\n`);
+        process.exit(2);
+      }
+      // "default" is the file's default policy: the key no longer names one of its own.
+      const named = policy === 'default' ? null : policy;
+      const keys = auditKeysOrExit();
+      const changed = store.setRiskPolicy(target, named);
+      if (changed === null) {
+        process.stderr.write(`no active key with id or name "${target}"\n`);
+        process.exit(1);
+      }
+      await audit(keys, 'api_key_risk_policy_changed', changed.id, { name: changed.name, risk_policy: named });
+      process.stdout.write(`key ${changed.id} "${changed.name}" risk_policy=${named ?? 'default'} (in force within API_KEYS_RELOAD_MS)\n`);
+      notePolicy(named);
       return;
     }
     default:

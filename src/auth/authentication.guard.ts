@@ -156,7 +156,7 @@ export class AuthenticationGuard implements CanActivate {
       const known = this.verified.get(token);
       if (known !== undefined) {
         this.assertBinding(known);
-        setPrincipal(req, { ...known, ip: clientIp(req) });
+        setPrincipal(req, this.withKeyPolicy({ ...known, ip: clientIp(req) }));
         return true;
       }
       return this.verifyToken(context, req, token);
@@ -181,12 +181,17 @@ export class AuthenticationGuard implements CanActivate {
     }
   }
 
+  /** A token issued for an API key trades under the key's risk policy as it is now (the key file is re-read). */
+  private withKeyPolicy(principal: Principal): Principal {
+    return principal.keyId === null ? principal : { ...principal, riskPolicy: this.apiKeys.riskPolicyOf(principal.keyId) };
+  }
+
   private async verifyToken(context: ExecutionContext, req: Request, token: string): Promise<true> {
     await this.jwtGuard.canActivate(context);
     const principal = req.user as Principal;
     this.assertBinding(principal);
     this.verified.remember(token, principal);
-    setPrincipal(req, principal);
+    setPrincipal(req, this.withKeyPolicy(principal));
     return true;
   }
 }

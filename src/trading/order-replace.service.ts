@@ -7,6 +7,7 @@ import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { ReplaceOrderRequest, TradingObject, TradingValue } from '../alpaca/trading.models.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
+import { RiskGate } from '../risk/risk-gate.service.js';
 import { sameDecimal } from './decimal.js';
 import type { ReplaceOrderDto } from './dto/replace-order.dto.js';
 import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
@@ -60,6 +61,7 @@ export class OrderReplaceService {
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
     private readonly halts: TradingHalts,
+    private readonly risk: RiskGate,
   ) {}
 
   async replace(orderId: string, dto: ReplaceOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<ReplaceResult> {
@@ -89,10 +91,11 @@ export class OrderReplaceService {
     }
 
     this.halts.assertOpen(caller, 'replace', resource);
-    await this.audit.recordOrRefuse({ action: 'order_replace_requested', resource, outcome: 'pending', caller, details: { replace: request } });
+    const risk = await this.risk.check({ kind: 'replace', resource, orderId, patch: request }, caller);
+    await this.audit.recordOrRefuse({ action: 'order_replace_requested', resource, outcome: 'pending', caller, details: { replace: request } }).catch(risk.undo);
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.replaceOrder(orderId, request);
+      order = await risk.sent(this.gateway.replaceOrder(orderId, request));
     } catch (e: unknown) {
       return this.onFailure(e, orderId, request, fingerprint, caller);
     }

@@ -7,6 +7,7 @@ import type { Sourced } from '../alpaca/market-data.gateway.js';
 import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { OrderRequest, TradingObject, TradingValue } from '../alpaca/trading.models.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
+import { RiskGate, type RiskPass } from '../risk/risk-gate.service.js';
 import type { CreateOrderDto } from './dto/create-order.dto.js';
 import { IdempotencyMemory, orderFingerprint, resolveIdempotencyKey, sameOrder } from './idempotency.js';
 import { IdempotencyLedger, type Claim } from './idempotency-ledger.js';
@@ -63,6 +64,7 @@ export class OrderSubmissionService {
     private readonly logger: WinstonLogger,
     private readonly ledger: IdempotencyLedger,
     private readonly halts: TradingHalts,
+    private readonly risk: RiskGate,
   ) {}
 
   async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<SubmissionResult> {
@@ -93,17 +95,19 @@ export class OrderSubmissionService {
     if (claim.kind === 'conflict') throw this.conflict(key, null, claim.orderId ?? undefined);
     if (claim.kind === 'same' && claim.orderId !== null) return this.replayKnown(key, claim.orderId, caller);
 
+    let risk: RiskPass;
     try {
       this.halts.assertOpen(caller, 'submit', `order:${key}`);
-      await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } });
+      risk = await this.risk.check({ kind: 'submit', resource: `order:${key}`, order: request }, caller);
+      await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } }).catch(risk.undo);
     } catch (e: unknown) {
-      // Nothing was sent (halted, or unaudited): the key is free again for any body.
+      // Nothing was sent (halted, refused by the risk gate, or unaudited): the key is free again for any body.
       await this.releaseOwn(claim, key, fingerprint);
       throw e;
     }
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.submitOrder(request);
+      order = await risk.sent(this.gateway.submitOrder(request));
     } catch (e: unknown) {
       return this.onSubmitFailure(e, request, { fingerprint, claim }, caller);
     }

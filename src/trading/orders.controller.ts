@@ -54,11 +54,13 @@ export class OrdersController {
     description:
       'The Idempotency-Key header (or client_order_id) becomes Alpaca\'s client_order_id; without one the gateway generates it and returns it ' +
       'in the Idempotency-Key response header. Never retried by the gateway: on a lost answer the order is looked up; 503 with ' +
-      'details.order_placed=false means nothing was placed, 504 ORDER_OUTCOME_UNKNOWN means resubmit with the same key (never a new one).',
+      'details.order_placed=false means nothing was placed, 504 ORDER_OUTCOME_UNKNOWN means resubmit with the same key (never a new one). ' +
+      'Before anything is sent the order passes the caller\'s risk policy (RISK_POLICY_FILE): a breach is 422 RISK_LIMIT_EXCEEDED with ' +
+      'details {rule, limit, requested}, nothing sent, and the key free again; a repeat of a key already answered is not checked again.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, '201/200: the order.')
-  @ApiErrors('IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   async create(
     @Body() body: CreateOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -105,7 +107,7 @@ export class OrdersController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, 'The new order (its `replaces` names the old one).')
-  @ApiErrors('ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   async replace(
     @Param() p: OrderIdParamDto,
     @Body() body: ReplaceOrderDto,

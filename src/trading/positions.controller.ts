@@ -34,10 +34,12 @@ export class PositionsController {
   @Delete(':symbol')
   @ApiOperation({
     summary: 'Closes a position, all of it or qty / percentage of it (not both): answers the order Alpaca created.',
-    description: 'Never retried: Alpaca takes no client_order_id here, so a lost answer is 504 ORDER_OUTCOME_UNKNOWN (check positions and orders).',
+    description:
+      'Never retried: Alpaca takes no client_order_id here, so a lost answer is 504 ORDER_OUTCOME_UNKNOWN (check positions and orders). ' +
+      'With qty or percentage the close passes the caller\'s risk policy first (422 RISK_LIMIT_EXCEEDED, nothing sent); the whole position always may be closed.',
   })
   @ApiEnvelope(OrderDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   close(@Param() p: PositionParamDto, @Query() q: ClosePositionQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject>> {
     return this.positions.close(p.symbol, q, caller);
   }
@@ -45,9 +47,12 @@ export class PositionsController {
   @Post(':contract/exercise')
   // An instruction Alpaca carries out, not a resource the gateway creates.
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exercises every held contract of an option position (OCC symbol).' })
+  @ApiOperation({
+    summary: 'Exercises every held contract of an option position (OCC symbol).',
+    description: "Passes the caller's risk policy first (symbols, allow_options, max_order_qty: the contracts held, max_orders_per_minute): 422 RISK_LIMIT_EXCEEDED, nothing sent.",
+  })
   @ApiEnvelope(ExerciseResultDto)
-  @ApiErrors('INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @ApiErrors('INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
   exercise(@Param() p: ContractParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<ExerciseResult>> {
     return this.positions.exercise(p.contract, caller);
   }

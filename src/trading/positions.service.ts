@@ -9,6 +9,7 @@ import { TradingGateway } from '../alpaca/trading.gateway.js';
 import type { ClosePositionQuery, TradingObject } from '../alpaca/trading.models.js';
 import { UpstreamError } from '../alpaca/upstream.error.js';
 import { requireOccSymbol } from '../options/occ-symbol.js';
+import { RiskGate } from '../risk/risk-gate.service.js';
 import { decimalPlaces, integerDigits, isPositiveDecimal } from './decimal.js';
 import type { ClosePositionQueryDto } from './dto/position-params.dto.js';
 import type { Problem } from './mleg-rules.js';
@@ -55,15 +56,17 @@ export class PositionsService {
     private readonly gateway: TradingGateway,
     private readonly audit: AuditService,
     private readonly halts: TradingHalts,
+    private readonly risk: RiskGate,
   ) {}
 
   async close(symbol: string, q: ClosePositionQueryDto, caller: Caller): Promise<Attributed<TradingObject>> {
     const query = closeQuery(q);
     const resource = `position:${symbol}`;
-    await this.audit.recordOrRefuse({ action: 'position_close_requested', resource, outcome: 'pending', caller, details: { ...query } });
+    const risk = await this.risk.check({ kind: 'close', resource, symbol, query }, caller);
+    await this.audit.recordOrRefuse({ action: 'position_close_requested', resource, outcome: 'pending', caller, details: { ...query } }).catch(risk.undo);
     let order: Sourced<TradingObject>;
     try {
-      order = await this.gateway.closePosition(symbol, query);
+      order = await risk.sent(this.gateway.closePosition(symbol, query));
     } catch (e: unknown) {
       throw await this.failed(e, 'position_close_outcome', resource, caller, `GET /api/v1/positions/${symbol} and GET /api/v1/orders?status=all`);
     }
@@ -88,10 +91,11 @@ export class PositionsService {
     const symbol = requireOccSymbol(contract).symbol;
     const resource = `position:${symbol}`;
     this.halts.assertOpen(caller, 'exercise', resource);
-    await this.audit.recordOrRefuse({ action: 'option_exercise_requested', resource, outcome: 'pending', caller });
+    const risk = await this.risk.check({ kind: 'exercise', resource, symbol }, caller);
+    await this.audit.recordOrRefuse({ action: 'option_exercise_requested', resource, outcome: 'pending', caller }).catch(risk.undo);
     let accepted: Sourced<null>;
     try {
-      accepted = await this.gateway.exercise(symbol);
+      accepted = await risk.sent(this.gateway.exercise(symbol));
     } catch (e: unknown) {
       if (e instanceof UpstreamError && e.upstreamStatus === 403 && NO_POSITION.test(e.upstreamMessage ?? '')) {
         await this.audit.recordBestEffort({ action: 'option_exercise_outcome', resource, outcome: 'POSITION_NOT_FOUND', caller, details: { upstream_status: 403 } });

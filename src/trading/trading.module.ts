@@ -3,6 +3,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { Tracing } from '../core/telemetry/tracing.js';
 import { AlpacaModule } from '../alpaca/alpaca.module.js';
 import { AuditModule } from '../audit/audit.module.js';
+import { RiskModule } from '../risk/risk.module.js';
 import { AccountController } from './account.controller.js';
 import { AccountHistoryService } from './account-history.service.js';
 import { OrderCancelService } from './order-cancel.service.js';
@@ -23,7 +24,7 @@ import { TradingHalts } from './halt/trading-halts.service.js';
  * trading halt (admin) that every order write passes. Nothing here is ever cached.
  */
 @Module({
-  imports: [AlpacaModule, AuditModule],
+  imports: [AlpacaModule, AuditModule, RiskModule],
   controllers: [AccountController, OrdersController, PositionsController, TradingHaltController],
   providers: [
     IdempotencyLedger, TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService,

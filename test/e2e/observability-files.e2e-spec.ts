@@ -26,6 +26,7 @@ describe('alert rules', () => {
         'OpitiosGatewayDown', 'OpitiosCircuitOpen', 'OpitiosUpstreamBudgetExhausted', 'OpitiosAuditStoreFailing', 'OpitiosStreamUpstreamDown',
         'OpitiosReadinessFailing', 'OpitiosHealthDegraded', 'OpitiosRateLimitRefusals', 'OpitiosAuthLockouts',
         'OpitiosTradingHalted', 'OpitiosTradingHaltStateUnknown', 'OpitiosTradingHaltDiverged',
+        'OpitiosRiskRefusalBurst', 'OpitiosRiskPolicyReloadFailed',
       ].sort(),
     );
   });
@@ -61,7 +62,9 @@ describe('Grafana dashboard', () => {
   });
 
   it('names only metrics the gateway exports', () => {
-    const source = readFileSync(join(process.cwd(), 'src', 'core', 'metrics', 'gateway-metrics.ts'), 'utf8') + readFileSync(join(process.cwd(), 'src', 'health', 'readiness.service.ts'), 'utf8') + readFileSync(join(process.cwd(), 'src', 'streams', 'stream-metrics.ts'), 'utf8') + readFileSync(join(process.cwd(), 'src', 'trading', 'halt', 'halt-metrics.ts'), 'utf8');
+    const source = [['core', 'metrics', 'gateway-metrics.ts'], ['health', 'readiness.service.ts'], ['streams', 'stream-metrics.ts'], ['risk', 'risk-metrics.ts'], ['trading', 'halt', 'halt-metrics.ts']]
+      .map((parts) => readFileSync(join(process.cwd(), 'src', ...parts), 'utf8'))
+      .join('');
     const names = new Set([...exprs, ...rules.map((r) => r.expr)].flatMap((e) => e.match(/opitios_[a-z_]+/g) ?? []).map((n) => n.replace(/_(bucket|count|sum)$/, '')));
     for (const name of names) expect({ name, exported: source.includes(`'${name}'`) }).toEqual({ name, exported: true });
   });

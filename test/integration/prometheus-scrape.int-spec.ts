@@ -120,7 +120,7 @@ describe('a real Prometheus scraping the built gateway, with the alert rules', (
     });
     expect(groups.map((g) => g.name).sort()).toEqual(['opitios-alpaca-operations', 'opitios-alpaca-promises', 'opitios-alpaca-sli']);
     const all = groups.flatMap((g) => g.rules);
-    expect(all.filter((r) => r.type === 'alerting')).toHaveLength(17);
+    expect(all.filter((r) => r.type === 'alerting')).toHaveLength(19);
     expect(all.filter((r) => (r.lastError ?? '') !== '')).toEqual([]);
 
     // The gateway's own series arrive, with the quote route counted.

@@ -140,6 +140,14 @@ export interface AuditSettings {
   checkpointSeconds: number;
 }
 
+/** The pre-trade risk gate (src/risk). */
+export interface RiskConfig {
+  /** RISK_POLICY_FILE; undefined: no rule applies. */
+  policyFile: string | undefined;
+  /** RISK_PRICE_MAX_AGE_SECONDS: an older quote or trade counts as none. */
+  priceMaxAgeSeconds: number;
+}
+
 /** Typed, validated configuration; the only way code reads settings. */
 export class AppConfig {
   readonly port: number;
@@ -156,6 +164,7 @@ export class AppConfig {
   readonly jwt: JwtConfig;
   readonly apiKeysFile: string;
   readonly apiKeysReloadMs: number;
+  readonly risk: RiskConfig;
   readonly rateLimits: RateLimitConfig;
   readonly authLockout: AuthLockoutConfig;
   /** Express `trust proxy`: which X-Forwarded-For hops name the client. */
@@ -193,6 +202,7 @@ export class AppConfig {
     this.jwt = init.jwt;
     this.apiKeysFile = init.apiKeysFile;
     this.apiKeysReloadMs = init.apiKeysReloadMs;
+    this.risk = init.risk;
     this.rateLimits = init.rateLimits;
     this.authLockout = init.authLockout;
     this.trustProxy = init.trustProxy;

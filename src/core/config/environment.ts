@@ -206,6 +206,17 @@ export class EnvironmentVariables extends TracingVariables {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(60000)
   API_KEYS_RELOAD_MS: number = 1000;
 
+  /**
+   * The pre-trade risk policies (YAML or JSON), checked for changes as often as the key file
+   * (API_KEYS_RELOAD_MS). Unset: no risk rule applies to any order (said at boot).
+   */
+  @IsOptional() @IsString() @IsNotEmpty()
+  RISK_POLICY_FILE?: string;
+
+  /** A quote or trade older than this (by its own timestamp) is no price for a risk rule. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(86_400)
+  RISK_PRICE_MAX_AGE_SECONDS: number = 60;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1)
   RATE_LIMIT_ANONYMOUS_PER_HOUR: number = 100;
 

@@ -162,6 +162,7 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     },
     apiKeysFile: vars.API_KEYS_FILE,
     apiKeysReloadMs: vars.API_KEYS_RELOAD_MS,
+    risk: { policyFile: vars.RISK_POLICY_FILE, priceMaxAgeSeconds: vars.RISK_PRICE_MAX_AGE_SECONDS },
     rateLimits: {
       anonymousPerHour: vars.RATE_LIMIT_ANONYMOUS_PER_HOUR,
       authenticatedPerHour: vars.RATE_LIMIT_AUTHENTICATED_PER_HOUR,

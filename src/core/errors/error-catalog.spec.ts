@@ -23,8 +23,11 @@ describe('error catalog', () => {
       expect({ code, status: (ERROR_CATALOG as Record<string, { status: number }>)[code]?.status }).toEqual({ code, status });
     }
   });
-  it('adds only CONFIRMATION_REQUIRED (400, unconfirmed bulk writes), PAYLOAD_TOO_LARGE (413, oversized bodies), TRADING_HALTED (423, orders refused while an admin halts trading), STREAM_SYMBOL_LIMIT (streams only), AUDIT_UNAVAILABLE (503, orders refused unaudited) and IDENTITY_PROVIDER_UNAVAILABLE (503, JWKS unreachable)', () => {
-    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in CONTRACT))).toEqual(['CONFIRMATION_REQUIRED', 'PAYLOAD_TOO_LARGE', 'TRADING_HALTED', 'STREAM_SYMBOL_LIMIT', 'AUDIT_UNAVAILABLE', 'IDENTITY_PROVIDER_UNAVAILABLE']);
+  it('adds only CONFIRMATION_REQUIRED (400, unconfirmed bulk writes), PAYLOAD_TOO_LARGE (413, oversized bodies), RISK_LIMIT_EXCEEDED (422, the risk gate), TRADING_HALTED (423, orders refused while an admin halts trading), STREAM_SYMBOL_LIMIT (streams only), AUDIT_UNAVAILABLE (503, orders refused unaudited) and IDENTITY_PROVIDER_UNAVAILABLE (503, JWKS unreachable)', () => {
+    expect(Object.keys(ERROR_CATALOG).filter((c) => !(c in CONTRACT))).toEqual([
+      'CONFIRMATION_REQUIRED', 'PAYLOAD_TOO_LARGE', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'STREAM_SYMBOL_LIMIT', 'AUDIT_UNAVAILABLE', 'IDENTITY_PROVIDER_UNAVAILABLE',
+    ]);
+    expect(ERROR_CATALOG.RISK_LIMIT_EXCEEDED).toMatchObject({ status: 422, type: 'order_rejected', severity: 'warning' });
     expect(ERROR_CATALOG.TRADING_HALTED).toMatchObject({ status: 423, type: 'order_rejected' });
     expect(ERROR_CATALOG.CONFIRMATION_REQUIRED.status).toBe(400);
     expect(ERROR_CATALOG.PAYLOAD_TOO_LARGE.status).toBe(413);

@@ -146,6 +146,20 @@ export const ERROR_CATALOG = {
     suggestedActions: ["Read details.upstream_message and correct the order."],
   },
   /**
+   * The pre-trade risk gate (RISK_POLICY_FILE) refused an order write before anything was sent:
+   * details `{rule, limit, requested}` (and `reason` when the rule could not be checked, e.g. no
+   * fresh quote). Audited as `order_refused`.
+   */
+  RISK_LIMIT_EXCEEDED: {
+    status: 422, type: 'order_rejected', severity: 'warning',
+    message: 'The order breaks a pre-trade risk limit; nothing was sent to Alpaca.',
+    suggestedActions: [
+      'Read details.rule, details.limit and details.requested, and change the order to stay within the limit.',
+      'If details.reason says a price or position could not be had, retry once it can (a fresh quote, Alpaca reachable).',
+      'Ask an operator about your key\'s risk policy if the limit itself is wrong.',
+    ],
+  },
+  /**
    * An admin halted trading for every principal (`scope: all`) or for the caller's API key
    * (`scope: key:<id>`): new orders, replacements and exercises are refused before anything is
    * sent; cancels, position closes and reads still work. details: {scope, reason, since}.

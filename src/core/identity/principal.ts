@@ -11,6 +11,11 @@ export interface Principal {
   /** API key id, when the key (or the token issued for it) identifies one. */
   keyId: string | null;
   ip: string;
+  /**
+   * The risk policy its API key names (`apikey … --risk-policy NAME`), for the key and for tokens
+   * issued from it; null or absent: the `default` policy (identity-provider tokens included).
+   */
+  riskPolicy?: string | null;
 }
 
 const PRINCIPAL = Symbol('opitios.principal');
