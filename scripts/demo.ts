@@ -161,6 +161,7 @@ async function main(): Promise<void> {
       '  integrity: the audit chain (HMAC-keyed, head checkpoints signed) and a signed answer checked:',
       `    curl -s ${auth} ${base}/api/v1/audit/verify`,
       `    curl -si ${auth} ${base}/api/v1/stocks/AAPL/quote > /tmp/quote.txt && npm run verify:response -- /tmp/quote.txt --jwks ${base}/.well-known/jwks.json`,
+      `    AUDIT_HMAC_KEY=${config.audit.hmacKey === null ? '' : `${config.audit.hmacKey.kid}:${config.audit.hmacKey.secret}`} AUDIT_LOG_PATH=${auditLogPath} AUDIT_VERIFY_PUBLIC_KEY=${base}/.well-known/jwks.json npm run audit:verify   (offline, as an auditor: the chain and its signed checkpoints, with the public key only)`,
       "  Alpaca's own SDKs and paths (the Alpaca-compatible face): the trader key in Alpaca's two headers",
       `    curl -s -H 'APCA-API-KEY-ID: ${traderRecord.id}' -H 'APCA-API-SECRET-KEY: ${traderKey}' '${base}/v2/stocks/quotes/latest?symbols=AAPL,MSFT'`,
       `    curl -s -H 'APCA-API-KEY-ID: ${traderRecord.id}' -H 'APCA-API-SECRET-KEY: ${traderKey}' ${base}/v2/account`,
