@@ -1,3 +1,4 @@
+import { Clock } from '../../core/time/clock.js';
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope } from '../../core/attribution/api-envelope.decorator.js';
@@ -55,6 +56,7 @@ export class TradingHaltController {
   constructor(
     private readonly halts: TradingHalts,
     private readonly cancelling: OrderCancelService,
+    private readonly clock: Clock,
   ) {}
 
   @Get()
@@ -62,7 +64,7 @@ export class TradingHaltController {
   @ApiEnvelope(HaltListDto)
   @ApiErrors(...AUTH_ERRORS)
   list(): Attributed<{ halts: Halt[]; state: 'known' | 'unknown' }> {
-    const fetchedAt = Date.now();
+    const fetchedAt = this.clock.now();
     const { known, halts } = this.halts.current();
     return this.answer({ halts, state: known ? 'known' : 'unknown' }, [], fetchedAt);
   }
@@ -80,7 +82,7 @@ export class TradingHaltController {
   @ApiEnvelope(HaltResultDto)
   @ApiErrors(...AUTH_ERRORS)
   async halt(@Body() body: HaltRequestDto, @CurrentCaller() caller: Caller): Promise<Attributed<HaltResult>> {
-    const fetchedAt = Date.now();
+    const fetchedAt = this.clock.now();
     const scope = scopeOf(body.scope);
     const cancel = body.cancel_open_orders === true;
     if (cancel && scope !== 'all') {
@@ -117,7 +119,7 @@ export class TradingHaltController {
   @ApiEnvelope(ResumeResultDto)
   @ApiErrors(...AUTH_ERRORS)
   async resume(@Query() q: ResumeQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<ResumeResult>> {
-    const fetchedAt = Date.now();
+    const fetchedAt = this.clock.now();
     const result = await this.halts.resume(scopeOf(q.scope), q.reason ?? null, caller);
     return this.answer({ resumed: result.ended !== null, halt: result.ended, halts: result.halts, propagation: result.propagation, store: this.halts.storeKind }, [], fetchedAt);
   }
