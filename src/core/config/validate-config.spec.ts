@@ -74,6 +74,8 @@ describe('validateConfig', () => {
     // A whole number out of range: the one bound it crosses.
     expect(problemsOf({ ...REQUIRED, PORT: '70000' })).toEqual(['PORT: must not be greater than 65535']);
     expect(problemsOf({ ...REQUIRED, PORT: '-1' })).toEqual(['PORT: must not be less than 0']);
+    // Missing: said so, once; JWT_SECRET by the rule that names its alternative.
+    expect(problemsOf({})).toEqual(['JWT_SECRET: required unless JWT_SECRETS is set', 'APCA_API_KEY_ID: is required', 'APCA_API_SECRET_KEY: is required']);
   });
 
   it.each([

@@ -29,13 +29,13 @@ function mostSpecific(e: ValidationError): string {
   return message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message;
 }
 
-/** One line per bad variable, never echoing its value: it may be a secret. */
+/** One line per bad variable, never echoing its value: it may be a secret. A missing one "is required". */
 function describe(errors: ValidationError[]): string[] {
-  return errors.map((e) => `${e.property}: ${mostSpecific(e)}`);
+  return errors.map((e) => `${e.property}: ${e.value === undefined ? 'is required' : mostSpecific(e)}`);
 }
 
 /**
- * One message per variable: its own check first, so a variable already refused on its own is not
+ * One message per variable, the first of the list: a variable already refused on its own is not
  * also reported by a rule that involves another one (JWT_TTL_SECONDS=90000 is out of range; that it
  * also exceeds JWT_MAX_TTL_SECONDS adds nothing).
  */
@@ -138,7 +138,11 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     exposeDefaultValues: true,
   });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: true });
-  const problems = firstPerVariable([...describe(errors), ...crossFieldProblems(vars)]);
+  const missing = errors.filter((e) => e.value === undefined);
+  const wrong = errors.filter((e) => e.value !== undefined);
+  // A wrong value's own check first; a rule naming another variable ("required unless JWT_SECRETS
+  // is set") says more than a bare "is required".
+  const problems = firstPerVariable([...describe(wrong), ...crossFieldProblems(vars), ...describe(missing)]);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const dataUrl = vars.APCA_API_DATA_URL.replace(/\/+$/, '');
