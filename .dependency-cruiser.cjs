@@ -16,6 +16,13 @@ const upward = LAYERS.map((layer, i) => ({
 
 module.exports = {
   forbidden: [
+    {
+      name: 'no-test-code-in-the-service',
+      severity: 'error',
+      comment: 'The image has no test/ (the emulator is for demo and tests only); spec support files are not built.',
+      from: { path: '^src/', pathNot: '\\.spec-support\\.ts$' },
+      to: { path: '^test/' },
+    },
     { name: 'no-circular', severity: 'error', comment: 'A cycle is a design bug (STYLE.md).', from: {}, to: { circular: true } },
     ...upward.filter((rule) => rule.to.path !== '^src/()/'),
     {

@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       `    curl -s ${traderAuth} -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_REFUSED_ORDER}'`,
       '  stream (one upstream socket, fanned out):',
       `    curl -sN ${auth} '${base}/api/v1/stream/events?quotes=AAPL,MSFT&trades=AAPL'`,
-      `    npx wscat -c ws://${config.host}:${config.port}/api/v1/stream ${auth}`,
+      `    npx -y wscat -c ws://${config.host}:${config.port}/api/v1/stream ${auth}`,
       `      then send: {"action":"subscribe","quotes":["AAPL"],"option_quotes":["AAPL240426C00162500"]}`,
       '  integrity: the audit chain (HMAC-keyed, head checkpoints signed) and a signed answer checked:',
       `    curl -s ${auth} ${base}/api/v1/audit/verify`,

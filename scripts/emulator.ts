@@ -8,6 +8,7 @@
  *   EMULATOR_KEY_ID (emulator-key-id)  EMULATOR_SECRET_KEY (emulator-secret-key)
  *   EMULATOR_STREAM_TICK_MS (1000; 0 = no ticks)
  */
+import { randomBytes } from 'node:crypto';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
 import { STREAM_ENDPOINTS } from '../test/emulator/stream/stream-protocol.js';
 
@@ -41,8 +42,9 @@ async function main(): Promise<void> {
       `  stream   ${emulator.streamUrl('/v2/iex')}   (also ${STREAM_ENDPOINTS.filter((e) => e !== '/v2/iex').join(', ')})`,
       `  key id   ${emulator.keyId}        (header APCA-API-KEY-ID)`,
       `  secret   ${emulator.secretKey}    (header APCA-API-SECRET-KEY)`,
-      '  gateway env:',
-      `    APCA_API_KEY_ID=${emulator.keyId} APCA_API_SECRET_KEY=${emulator.secretKey} APCA_API_DATA_URL=${emulator.dataUrl} APCA_API_BASE_URL=${emulator.tradingUrl} APCA_API_STREAM_URL=${streamBase}`,
+      // Complete: the gateway refuses to boot without JWT_SECRET, so a line without one failed as pasted.
+      '  gateway env (everything the gateway needs; JWT_SECRET is new each run; prefix `npm start` with it after `npm run build`):',
+      `    APCA_API_KEY_ID=${emulator.keyId} APCA_API_SECRET_KEY=${emulator.secretKey} APCA_API_DATA_URL=${emulator.dataUrl} APCA_API_BASE_URL=${emulator.tradingUrl} APCA_API_STREAM_URL=${streamBase} JWT_SECRET=${randomBytes(32).toString('base64url')}`,
       '',
     ].join('\n'),
   );

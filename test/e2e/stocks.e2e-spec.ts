@@ -79,6 +79,9 @@ describe('GET /stocks/{symbol}/quote', () => {
     const res = await gw.http().get(`/api/v1/stocks/${symbol}/quote`);
     const error = expectCatalogError(res, 400, 'INVALID_SYMBOL_FORMAT');
     expect(error['details']).toHaveProperty('fields');
+    // What is accepted, so a new user need not guess: the shapes, and that lower case is fine.
+    const said = JSON.stringify(error);
+    for (const phrase of ['1-5 letters', 'BRK.B', 'BRK-B', 'BRK/B', 'lower case is accepted and upper-cased']) expect(said).toContain(phrase);
     expect(gw.emulator.requests.filter((r) => r.host === 'data')).toHaveLength(0);
   });
 });

@@ -62,6 +62,22 @@ describe('validateConfig', () => {
     expect(text).not.toContain('short-secret-value');
   });
 
+  it('gives each bad variable exactly one message, the most specific, without its value', () => {
+    const problems = problemsOf({ ...REQUIRED, PORT: 'abc', JWT_TTL_SECONDS: '90000', METRICS_TOKEN: 'tok-9' });
+    expect(problems).toEqual([
+      'PORT: must be an integer number',
+      'METRICS_TOKEN: must be longer than or equal to 16 characters',
+      'JWT_TTL_SECONDS: must not be greater than 86400',
+    ]);
+    const text = problems.join('\n');
+    for (const value of ['abc', '90000', 'tok-9']) expect(text).not.toContain(value);
+    // A whole number out of range: the one bound it crosses.
+    expect(problemsOf({ ...REQUIRED, PORT: '70000' })).toEqual(['PORT: must not be greater than 65535']);
+    expect(problemsOf({ ...REQUIRED, PORT: '-1' })).toEqual(['PORT: must not be less than 0']);
+    // Missing: said so, once; JWT_SECRET by the rule that names its alternative.
+    expect(problemsOf({})).toEqual(['JWT_SECRET: required unless JWT_SECRETS is set', 'APCA_API_KEY_ID: is required', 'APCA_API_SECRET_KEY: is required']);
+  });
+
   it.each([
     ['APCA_API_DATA_URL', 'not a url'],
     ['APCA_API_BASE_URL', 'ftp://example.com'],

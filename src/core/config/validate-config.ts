@@ -15,11 +15,37 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/**
+ * Constraints about a value's size or length: they only say something useful once the value has
+ * the right shape, so a failed shape check (integer, boolean, URL, one of a list, a pattern) wins.
+ */
+const RANGE_CONSTRAINTS = new Set(['min', 'max', 'minLength', 'maxLength', 'isNotEmpty']);
+
+/** The one message for a variable: its most specific failed constraint, worded without the variable's name. */
+function mostSpecific(e: ValidationError): string {
+  const failed = Object.entries(e.constraints ?? {});
+  const [, message] = failed.find(([name]) => !RANGE_CONSTRAINTS.has(name)) ?? failed[0] ?? ['', 'is invalid'];
+  // class-validator's defaults start with the property name ("PORT must be ..."); the line already does.
+  return message.startsWith(`${e.property} `) ? message.slice(e.property.length + 1) : message;
+}
+
+/** One line per bad variable, never echoing its value: it may be a secret. A missing one "is required". */
 function describe(errors: ValidationError[]): string[] {
-  return errors.map((e) => {
-    const reasons = Object.values(e.constraints ?? {}).join('; ');
-    // Never echo the value: it may be a secret.
-    return `${e.property}: ${reasons}`;
+  return errors.map((e) => `${e.property}: ${e.value === undefined ? 'is required' : mostSpecific(e)}`);
+}
+
+/**
+ * One message per variable, the first of the list: a variable already refused on its own is not
+ * also reported by a rule that involves another one (JWT_TTL_SECONDS=90000 is out of range; that it
+ * also exceeds JWT_MAX_TTL_SECONDS adds nothing).
+ */
+function firstPerVariable(problems: string[]): string[] {
+  const seen = new Set<string>();
+  return problems.filter((p) => {
+    const variable = p.slice(0, p.indexOf(':'));
+    if (seen.has(variable)) return false;
+    seen.add(variable);
+    return true;
   });
 }
 
@@ -112,7 +138,11 @@ export function validateConfig(env: Record<string, string | undefined>): AppConf
     exposeDefaultValues: true,
   });
   const errors = validateSync(vars, { skipMissingProperties: false, forbidUnknownValues: true });
-  const problems = [...describe(errors), ...crossFieldProblems(vars)];
+  const missing = errors.filter((e) => e.value === undefined);
+  const wrong = errors.filter((e) => e.value !== undefined);
+  // A wrong value's own check first; a rule naming another variable ("required unless JWT_SECRETS
+  // is set") says more than a bare "is required".
+  const problems = firstPerVariable([...describe(wrong), ...crossFieldProblems(vars), ...describe(missing)]);
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   const dataUrl = vars.APCA_API_DATA_URL.replace(/\/+$/, '');

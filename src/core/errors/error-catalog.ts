@@ -30,7 +30,8 @@ export const ERROR_CATALOG = {
   INVALID_SYMBOL_FORMAT: {
     status: 400, type: 'validation_error', severity: 'info',
     message: 'The symbol is not a valid ticker.',
-    suggestedActions: ['Use an upper-case ticker such as AAPL; class shares use a dot (BRK.B).'],
+    // Worded like STOCK_SYMBOL_RULE (core/validation/stock-symbol.ts), which imports this module.
+    suggestedActions: ['Send 1-5 letters such as AAPL, or a class share such as BRK.B (BRK-B and BRK/B are accepted too); lower case is accepted and upper-cased.'],
   },
   INVALID_OPTION_SYMBOL: {
     status: 400, type: 'validation_error', severity: 'info',

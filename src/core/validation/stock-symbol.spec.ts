@@ -26,6 +26,10 @@ describe('stock symbols', () => {
       expect(e).toBeInstanceOf(AppError);
       expect((e as AppError).code).toBe('INVALID_SYMBOL_FORMAT');
       expect((e as AppError).details).toEqual({ invalid_symbols: ['x y', '$$'] });
+      // The refusal says what would have been accepted, lower case included.
+      expect((e as AppError).message).toBe(
+        'Invalid symbol(s): "x y", "$$". Each must be 1-5 letters such as AAPL, or a class share such as BRK.B (BRK-B and BRK/B are accepted too); lower case is accepted and upper-cased.',
+      );
     }
   });
 });

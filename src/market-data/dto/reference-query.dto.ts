@@ -5,7 +5,7 @@ import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 import { toBool, toInt } from '../../core/validation/query-transforms.js';
-import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../../core/validation/stock-symbol.js';
+import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN, STOCK_SYMBOL_RULE } from '../../core/validation/stock-symbol.js';
 import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
 import { CORPORATE_ACTION_TYPES } from '../../alpaca/market-operations.js';
 import { PAGE_TOKEN_PATTERN } from './history-query.dto.js';
@@ -29,7 +29,7 @@ export class SymbolsQueryDto extends FreshnessQueryDto {
   @ApiProperty({ description: 'Comma-separated tickers (duplicates collapse; at most STOCK_BATCH_MAX_SYMBOLS, default 100).', example: 'AAPL,MSFT,BRK.B' })
   @Transform(toTickerList)
   @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
-  @Matches(TICKER_LIST, { message: 'symbols must be comma-separated tickers such as AAPL,MSFT', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(TICKER_LIST, { message: `symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
   symbols!: string;
 }
 
@@ -38,7 +38,7 @@ export class NewsQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated tickers the articles are about; all news when omitted.', example: 'AAPL,TSLA' })
   @IsOptional()
   @Transform(toTickerList)
-  @Matches(TICKER_LIST, { message: 'symbols must be comma-separated tickers such as AAPL,TSLA', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(TICKER_LIST, { message: `symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
   symbols?: string;
 
   @ApiPropertyOptional({ description: 'Inclusive start, RFC-3339 or YYYY-MM-DD.' })
@@ -87,7 +87,7 @@ export class CorporateActionsQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated tickers.', example: 'AAPL,TSLA' })
   @IsOptional()
   @Transform(toTickerList)
-  @Matches(TICKER_LIST, { message: 'symbols must be comma-separated tickers such as AAPL,TSLA', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(TICKER_LIST, { message: `symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
   symbols?: string;
 
   @ApiPropertyOptional({ description: `Comma-separated types; all when omitted: ${CORPORATE_ACTION_TYPES.join(', ')}.`, example: 'forward_split,cash_dividend' })
@@ -201,7 +201,7 @@ export class AssetParamDto {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : normalizeStockSymbol(value)))
   @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
   @Matches(new RegExp(`(?:${STOCK_SYMBOL_PATTERN.source})|(?:${UUID.source})`, 'i'), {
-    message: 'symbol_or_asset_id must be a ticker such as AAPL or an asset id (UUID)',
+    message: `symbol_or_asset_id must be an asset id (UUID) or a ticker: ${STOCK_SYMBOL_RULE}`,
     ...withErrorCode('INVALID_SYMBOL_FORMAT'),
   })
   symbol_or_asset_id!: string;

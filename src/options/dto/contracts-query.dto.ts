@@ -3,11 +3,11 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import type { OptionType } from '../../alpaca/options.models.js';
-import { STOCK_SYMBOL_PATTERN } from '../../core/validation/stock-symbol.js';
+import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN, STOCK_SYMBOL_RULE } from '../../core/validation/stock-symbol.js';
 import { POSITIVE_DECIMAL } from '../decimal-string.js';
 import { OCC_ROOT_PATTERN } from '../occ-symbol.js';
 import { IsCalendarDate, PAGE_TOKEN_PATTERN, toUpper } from './query-rules.js';
-import { toInt, trimAscii, upperAscii } from '../../core/validation/query-transforms.js';
+import { toInt } from '../../core/validation/query-transforms.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 
 export const MAX_CONTRACTS_LIMIT = 10000;
@@ -15,16 +15,16 @@ const TICKER = STOCK_SYMBOL_PATTERN.source.replace(/^\^|\$$/g, '');
 const TICKER_LIST = new RegExp(`^${TICKER}(?:,${TICKER})*$`);
 const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
 
-/** Upper-cases and trims each entry of a comma list; the list is otherwise sent as written. */
+/** Normalises each entry of a comma list like the stock routes (aapl → AAPL, brk-b → BRK.B). */
 const toTickerList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((s) => upperAscii(trimAscii(s))).join(',') : value;
+  typeof value === 'string' ? value.split(',').map((s) => normalizeStockSymbol(s)).join(',') : value;
 
 export class ContractsQueryDto extends FreshnessQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated underlying tickers.', example: 'AAPL,SPX' })
   @IsOptional()
   @IsString()
   @Transform(toTickerList)
-  @Matches(TICKER_LIST, { message: 'underlying_symbols must be comma-separated tickers such as AAPL,SPX', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(TICKER_LIST, { message: `underlying_symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
   underlying_symbols?: string;
 
   @ApiPropertyOptional({ enum: ['active', 'inactive'], description: 'Alpaca default: active.' })

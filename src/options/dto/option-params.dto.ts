@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
-import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN } from '../../core/validation/stock-symbol.js';
+import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN, STOCK_SYMBOL_RULE } from '../../core/validation/stock-symbol.js';
 import { OCC_SYMBOL_PATTERN } from '../occ-symbol.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 
@@ -25,6 +25,6 @@ export class UnderlyingParamDto {
   @ApiProperty({ description: 'Underlying ticker; lower case is accepted and upper-cased.', example: 'AAPL', pattern: STOCK_SYMBOL_PATTERN.source })
   @Transform(({ value }: { value: unknown }) => normalizeStockSymbol(value))
   @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
-  @Matches(STOCK_SYMBOL_PATTERN, { message: 'underlying must be an upper-case ticker such as AAPL', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(STOCK_SYMBOL_PATTERN, { message: `underlying must be ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
   underlying!: string;
 }

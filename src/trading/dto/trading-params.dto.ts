@@ -18,7 +18,7 @@ export class PositionParamDto {
   @ApiProperty({ example: 'AAPL', description: 'Ticker or OCC option symbol.' })
   @Transform(upper)
   @IsString()
-  @Matches(ORDER_SYMBOL, { message: 'symbol must be an upper-case ticker or an OCC option symbol', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(ORDER_SYMBOL, { message: 'symbol must be a ticker (1-5 letters such as AAPL, or a class share such as BRK.B) or an OCC option symbol; lower case is accepted and upper-cased', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
   symbol!: string;
 }
 
