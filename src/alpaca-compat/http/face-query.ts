@@ -1,9 +1,11 @@
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { AppConfig } from '../../core/config/app-config.js';
 import { AppError } from '../../core/errors/app-error.js';
+import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 import { normalizeStockSymbols } from '../../core/validation/stock-symbol.js';
 
 /** What every stock market-data operation of Alpaca's accepts: the feed, and the price currency. */
+@PureValidation()
 export class StockFeedQuery {
   @IsOptional() @IsString() @MaxLength(20)
   feed?: string;
@@ -13,6 +15,7 @@ export class StockFeedQuery {
 }
 
 /** The multi-symbol latest operations: `symbols=AAPL,MSFT`. */
+@PureValidation()
 export class StockLatestQuery extends StockFeedQuery {
   @IsString() @MaxLength(20_000)
   symbols!: string;

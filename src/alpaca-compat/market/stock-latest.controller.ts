@@ -4,7 +4,7 @@ import { AppConfig } from '../../core/config/app-config.js';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { Roles } from '../../core/identity/auth.decorators.js';
 import { StockQuotesService } from '../../market-data/stock-quotes.service.js';
-import { pathSymbol } from '../http/path-symbol.js';
+import { SymbolParamDto } from '../../market-data/dto/symbol-param.dto.js';
 import { assertStockFeed, StockFeedQuery, StockLatestQuery, symbolList } from '../http/face-query.js';
 import { wireQuote, wireSnapshot, wireTrade, type WireObject } from '../wire/stock-wire.js';
 
@@ -51,23 +51,23 @@ export class AlpacaStockLatestController {
   }
 
   @Get(':symbol/quotes/latest')
-  async latestQuote(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
+  async latestQuote(@Param() p: SymbolParamDto, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
-    const r = await this.quotes.quote(pathSymbol(raw));
+    const r = await this.quotes.quote(p.symbol);
     return new WireBody({ symbol: r.data.symbol, quote: wireQuote(r.data) }, r);
   }
 
   @Get(':symbol/trades/latest')
-  async latestTrade(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
+  async latestTrade(@Param() p: SymbolParamDto, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
-    const r = await this.quotes.trade(pathSymbol(raw));
+    const r = await this.quotes.trade(p.symbol);
     return new WireBody({ symbol: r.data.symbol, trade: wireTrade(r.data) }, r);
   }
 
   @Get(':symbol/snapshot')
-  async snapshot(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
+  async snapshot(@Param() p: SymbolParamDto, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
-    const r = await this.quotes.snapshot(pathSymbol(raw));
+    const r = await this.quotes.snapshot(p.symbol);
     return new WireBody({ symbol: r.data.symbol, ...wireSnapshot(r.data) }, r);
   }
 }

@@ -34,6 +34,8 @@ function roundSeconds(ms: number): number {
  */
 @Injectable()
 export class AttributionInterceptor implements NestInterceptor {
+  /** X-Data-Quality texts already built, per quality object (a cached answer keeps its own). */
+  private readonly qualityHeaders = new WeakMap<DataQuality, string>();
   /** Upstream instants already parsed: a cached answer keeps its provenance object between hits. */
   private readonly upstreamInstants = new WeakMap<Provenance, number | null>();
 
@@ -111,7 +113,14 @@ export class AttributionInterceptor implements NestInterceptor {
     res.setHeader('X-Data-Provider', p.provider);
     if (p.feed !== null) res.setHeader('X-Data-Feed', p.feed);
     if (p.dataTimestamp !== null) res.setHeader('X-Data-Timestamp', p.dataTimestamp);
-    if (p.quality !== undefined) res.setHeader('X-Data-Quality', qualityHeader(p.quality));
+    if (p.quality !== undefined) {
+      let quality = this.qualityHeaders.get(p.quality);
+      if (quality === undefined) {
+        quality = qualityHeader(p.quality);
+        this.qualityHeaders.set(p.quality, quality);
+      }
+      res.setHeader('X-Data-Quality', quality);
+    }
     if (p.tradingMode !== undefined) res.setHeader('X-Trading-Mode', p.tradingMode);
   }
 
