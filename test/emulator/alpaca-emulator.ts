@@ -14,6 +14,7 @@ import { FaultStore, pathMatches } from './faults.js';
 import { defaultFixtures } from './fixtures.js';
 import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http-io.js';
 import { Listener } from './listener.js';
+import { liveDatedFixtures } from './live-dates.js';
 import { LiveMarketData } from './live-market-data.js';
 import { PendingWaits } from './pending-waits.js';
 import { handleRequest, type PipelineDeps } from './request-pipeline.js';
@@ -141,6 +142,8 @@ export class AlpacaEmulator implements ControlTarget {
   private readonly tradeStream: TradeStreamServer;
   private readonly orderControls: OrderControls;
   private readonly liveData: LiveMarketData | undefined;
+  /** What construction and reset() start from: the default fixtures, or with liveDates their dated copy. */
+  private readonly startingFixtures: () => EmulatorFixtures;
   private readonly spec: SpecCatalog | null;
 
   constructor(options: EmulatorOptions = {}) {
@@ -154,7 +157,10 @@ export class AlpacaEmulator implements ControlTarget {
     this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
     this.stream = new StreamServer({ keyId: this.keyId, secretKey: this.secretKey, fixtures: () => this.fixtures, options });
     // REST and stream share one "now" unless a test gives REST its own.
-    this.liveData = options.liveData === true ? new LiveMarketData(options.now ?? (() => this.stream.clock.now())) : undefined;
+    const now = options.now ?? ((): number => this.stream.clock.now());
+    this.liveData = options.liveData === true ? new LiveMarketData(now, { openedSessionsOnly: options.liveDates === true }) : undefined;
+    this.startingFixtures = options.liveDates === true ? () => liveDatedFixtures(defaultFixtures(), now()) : defaultFixtures;
+    if (options.liveDates === true) this.fixtures = this.startingFixtures();
     this.tradeStream = new TradeStreamServer({ keyId: this.keyId, secretKey: this.secretKey, clock: this.stream.clock, events: this.orderEvents });
     this.orderControls = new OrderControls(() => this.fixtures, this.pendingAcceptance, this.orderEvents);
     this.deps = this.pipelineDeps();
@@ -224,7 +230,7 @@ export class AlpacaEmulator implements ControlTarget {
 
   /** Back to a freshly constructed emulator's state (listeners keep running). */
   reset(): void {
-    this.fixtures = defaultFixtures();
+    this.fixtures = this.startingFixtures();
     this.faults.clear();
     this.clearRequests();
     this.pendingAcceptance.clear();

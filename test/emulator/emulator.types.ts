@@ -64,6 +64,14 @@ export interface EmulatorOptions extends StreamOptions {
   /** The time liveData follows, in epoch ms; default the stream clock's (the system clock). */
   now?: () => number;
   /**
+   * Default false: fixtures keep their dates (expired 2024 option contracts, 2022 bars and news).
+   * True (the demo): on construction and reset() the fixtures' dates follow today in New York,
+   * values unchanged: option expirations become the Fridays after today with every OCC symbol
+   * rebuilt to match, market-data stamps move by whole weeks into the days before today, and with
+   * liveData no daily bar exists for today before the 09:30 open (live-dates.ts). Read from `now`.
+   */
+  liveDates?: boolean;
+  /**
    * Default false. True: every recorded REST request is checked against Alpaca's OpenAPI specs
    * (test/emulator/spec/alpaca-operations.json); what fails lands in `specViolations`.
    */

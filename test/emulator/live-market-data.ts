@@ -21,6 +21,8 @@ import { formatNanosUtc, parseRfc3339Nanos } from './wire-time.js';
 
 const MS_PER_MINUTE = 60_000;
 const MS_PER_HOUR = 3_600_000;
+/** 09:30 New York, in seconds since midnight (market-session.ts's open). */
+const OPEN_SECOND = (9 * 60 + 30) * 60;
 const NANOS_PER_MS = 1_000_000n;
 const DAYS_PER_WEEK = 7;
 const MONTHS_PER_YEAR = 12;
@@ -29,17 +31,28 @@ const TIMEFRAME = /^(\d+)(Min|T|Hour|H|Day|D|Week|W|Month|M)$/;
 
 /** The time liveData follows; one instance per emulator. */
 export class LiveMarketData {
-  constructor(private readonly now: () => number) {}
+  /**
+   * `openedSessionsOnly` (liveDates, the demo): day, week and month bars stop at the last session
+   * that has opened, so before 09:30 New York no daily bar exists for today. Default off: a daily
+   * bar for today at any hour, as the specs written before it assert.
+   */
+  constructor(
+    private readonly now: () => number,
+    private readonly options: { openedSessionsOnly?: boolean } = {},
+  ) {}
 
   /** One instant for a whole answer, so every symbol in it carries the same "now". */
   at(): LiveInstant {
-    return new LiveInstant(this.now());
+    return new LiveInstant(this.now(), this.options.openedSessionsOnly === true);
   }
 }
 
 /** Restamps fixtures as of one instant. */
 export class LiveInstant {
-  constructor(readonly nowMs: number) {}
+  constructor(
+    readonly nowMs: number,
+    private readonly openedSessionsOnly = false,
+  ) {}
 
   /**
    * A quote or trade stamped now. The fixture's digits below the millisecond are kept, so the
@@ -52,7 +65,7 @@ export class LiveInstant {
 
   /** Latest trade and quote now, minute bar just closed, daily bars today's and the session before. */
   snapshot(snapshot: WireStockSnapshot): WireStockSnapshot {
-    const [previousDay, today] = periodStamps({ timeframe: '1Day', nowMs: this.nowMs, count: 2 });
+    const [previousDay, today] = periodStamps({ timeframe: '1Day', nowMs: this.nowMs, count: 2, openedSessionsOnly: this.openedSessionsOnly });
     // Spreading first keeps the wire's key order and every null or absent member as it was.
     const live: WireStockSnapshot = { ...snapshot };
     if (snapshot.latestTrade) live.latestTrade = this.stamped(snapshot.latestTrade);
@@ -69,7 +82,7 @@ export class LiveInstant {
    * shift by one bar when a period rolls over between two pages, as new bars do upstream.
    */
   bars(bars: readonly WireBar[], timeframe: string): WireBar[] {
-    const stamps = periodStamps({ timeframe, nowMs: this.nowMs, count: bars.length });
+    const stamps = periodStamps({ timeframe, nowMs: this.nowMs, count: bars.length, openedSessionsOnly: this.openedSessionsOnly });
     return bars.map((bar, i) => ({ ...bar, t: stamps[i] }));
   }
 
@@ -83,7 +96,7 @@ export class LiveInstant {
  * weekends (no holidays, like market-session.ts); minute and hour bars run through nights and
  * weekends, because the emulator has no model of extended hours.
  */
-export function periodStamps(opts: { timeframe: string; nowMs: number; count: number }): string[] {
+export function periodStamps(opts: { timeframe: string; nowMs: number; count: number; openedSessionsOnly?: boolean }): string[] {
   const match = TIMEFRAME.exec(opts.timeframe);
   if (match === null) throw new RangeError(`not a bar timeframe: ${opts.timeframe}`);
   const amount = Number(match[1]);
@@ -97,7 +110,10 @@ export function periodStamps(opts: { timeframe: string; nowMs: number; count: nu
     for (let k = opts.count - 1; k >= 0; k -= 1) stamps.push(utcSecondsStamp(last - k * period));
     return stamps;
   }
-  const days = dayStarts({ unit, amount, date: nyWallTime(reference).date, count: opts.count });
+  const wall = nyWallTime(reference);
+  // Before today's open, today's session has no bar yet: periods end with yesterday's.
+  const date = opts.openedSessionsOnly === true && wall.secondOfDay < OPEN_SECOND ? addDays(wall.date, -1) : wall.date;
+  const days = dayStarts({ unit, amount, date, count: opts.count });
   return days.map(nyMidnightOf);
 }
 
