@@ -2,7 +2,8 @@
  * `npm run demo`: the Alpaca emulator and the gateway pointed at it, in one process.
  * The data is the emulator's, and every response says so (metadata.provider = non_alpaca_host).
  * The emulator runs with liveData: fixture prices stamped with the current time, and a clock that
- * follows a 09:30-16:00 New-York weekday session.
+ * follows a 09:30-16:00 New-York weekday session; and with liveDates: fixture dates follow today
+ * (option expirations the Fridays after today, recent news and bars), values unchanged.
  *
  *   PORT (3000)  EMULATOR_DATA_PORT (4010)  EMULATOR_TRADING_PORT (4011)  EMULATOR_LATENCY_MS (0)
  *   EMULATOR_STREAM_TICK_MS (1000)
@@ -62,6 +63,8 @@ async function main(): Promise<void> {
     streamTickMs: port('EMULATOR_STREAM_TICK_MS', 1000),
     // REST quotes, bars and the market clock follow the current time instead of 2022's fixtures.
     liveData: true,
+    // Fixture dates follow today: unexpired option contracts, recent news and bars (values fixed).
+    liveDates: true,
   });
   await listenOrExit(() => emulator.start(), [
     { name: 'EMULATOR_DATA_PORT', port: dataPort },

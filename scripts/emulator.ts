@@ -2,7 +2,8 @@
  * Runs the Alpaca emulator standalone (for `npm run demo`, manual curl sessions, other
  * processes). Control it over HTTP at /__emulator/* on either port. It runs with liveData: fixture
  * prices stamped with the current time, and a clock following a 09:30-16:00 New-York weekday
- * session.
+ * session; and with liveDates: fixture dates follow today (unexpired option contracts, recent
+ * news and bars), values unchanged.
  *
  *   EMULATOR_DATA_PORT (4010)  EMULATOR_TRADING_PORT (4011)  EMULATOR_LATENCY_MS (0)
  *   EMULATOR_KEY_ID (emulator-key-id)  EMULATOR_SECRET_KEY (emulator-secret-key)
@@ -31,6 +32,8 @@ async function main(): Promise<void> {
     // Without ticks a stream client would subscribe and then hear nothing.
     streamTickMs: tickMs === 0 ? undefined : tickMs,
     liveData: true,
+    // Fixture dates follow today: unexpired option contracts, recent news and bars (values fixed).
+    liveDates: true,
   });
   await emulator.start();
   const streamBase = emulator.dataUrl.replace(/^http/, 'ws');
