@@ -12,7 +12,7 @@ export const APCA_SECRET_HEADER = 'apca-api-secret-key';
  */
 export function apiKeyFromAlpacaHeaders(keyId: string | undefined, secret: string | undefined): string | undefined {
   if (keyId === undefined && secret === undefined) return undefined;
-  if (keyId === undefined || secret === undefined || keyIdOf(secret) !== keyId.trim()) {
+  if (keyId === undefined || secret === undefined || keyIdOf(secret) !== keyId) {
     throw new AppError('INVALID_API_KEY', {
       message: 'APCA-API-KEY-ID must be the id of the gateway API key sent whole in APCA-API-SECRET-KEY.',
       details: { reason: 'APCA-API-KEY-ID and APCA-API-SECRET-KEY do not name one gateway API key' },

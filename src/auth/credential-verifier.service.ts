@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import passport from 'passport';
 import { AppError } from '../core/errors/app-error.js';
 import { AccessRefusalService, isFailedCredential } from './access-refusal.service.js';
+import { apiKeyFromAlpacaHeaders } from './alpaca-credentials.js';
 import { keyIdOf } from './api-key-store.js';
 import { ApiKeyService } from './api-key.service.js';
 import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
@@ -57,10 +58,9 @@ export class CredentialVerifier {
         return { principal, expiresAtMs: exp === null ? null : exp * MS_PER_SECOND };
       }
       if (credentials.apiKey !== undefined) {
-        if (credentials.keyId !== undefined && credentials.keyId !== keyIdOf(credentials.apiKey)) {
-          throw new AppError('INVALID_API_KEY', { details: { reason: 'the key id does not match the key' } });
-        }
-        return { principal: this.apiKeys.authenticate(credentials.apiKey, origin.client), expiresAtMs: null };
+        // Alpaca's pair (key id + whole key) is held to the REST guard's rule: the id must be the key's own.
+        const apiKey = credentials.keyId === undefined ? credentials.apiKey : (apiKeyFromAlpacaHeaders(credentials.keyId, credentials.apiKey) ?? credentials.apiKey);
+        return { principal: this.apiKeys.authenticate(apiKey, origin.client), expiresAtMs: null };
       }
     } catch (e: unknown) {
       if (!isFailedCredential(e)) throw e;

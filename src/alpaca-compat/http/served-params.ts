@@ -11,12 +11,22 @@ function unserved(parameter: string, message: string, details: Record<string, un
   return new AppError('INVALID_PARAMETER', { message, details: { parameter, ...details } });
 }
 
+/** A feed asked by name is served only when it is the configured one (never answered from another). */
+function assertFeed(served: string, feed: string | undefined): void {
+  if (feed !== undefined && feed.toLowerCase() !== served) {
+    throw unserved('feed', `feed "${feed.slice(0, 20)}" is not served by this gateway; it serves "${served}".`, { served });
+  }
+}
+
 /** The options operations that take a feed serve the configured one (ALPACA_OPTIONS_FEED) only. */
 export function assertOptionFeed(config: AppConfig, q: { feed?: string }): void {
-  const served = config.alpaca.optionsFeed;
-  if (q.feed !== undefined && q.feed.toLowerCase() !== served) {
-    throw unserved('feed', `feed "${q.feed.slice(0, 20)}" is not served by this gateway; it serves "${served}".`, { served });
-  }
+  assertFeed(config.alpaca.optionsFeed, q.feed);
+}
+
+/** The stock operations serve the configured feed (ALPACA_STOCK_FEED), in US dollars. */
+export function assertStockFeed(config: AppConfig, q: { feed?: string; currency?: string }): void {
+  assertFeed(config.alpaca.stockFeed, q.feed);
+  assertUsd(q);
 }
 
 /** Auctions exist on SIP only, and the gateway always asks Alpaca for SIP's. */

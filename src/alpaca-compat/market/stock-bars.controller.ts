@@ -11,7 +11,8 @@ import { PassThroughService } from '../../market-data/pass-through/pass-through.
 import type { RouteSource } from '../../market-data/pass-through/pass-through-route.js';
 import { StockBarsService } from '../../market-data/stock-bars.service.js';
 import { requestedSymbols, STOCK_DATA_ROUTES as SR } from '../../market-data/stock-data.routes.js';
-import { assertStockFeed, StockFeedQuery, StockLatestQuery } from '../http/face-query.js';
+import { StockFeedQuery, StockLatestQuery } from '../http/face-query.js';
+import { assertStockFeed } from '../http/served-params.js';
 import { pathSymbol } from '../http/path-symbol.js';
 import { StockBarsListQuery, StockBarsQuery } from '../http/market-queries.js';
 import { wireHistoryPage, wireLatest, withCurrency } from '../wire/page-wire.js';

@@ -9,10 +9,9 @@ import type { StockHistoryQueryDto } from '../../market-data/dto/history-query.d
 import { PassThroughService } from '../../market-data/pass-through/pass-through.service.js';
 import type { RouteSource } from '../../market-data/pass-through/pass-through-route.js';
 import { requestedSymbols, STOCK_DATA_ROUTES as SR } from '../../market-data/stock-data.routes.js';
-import { assertStockFeed } from '../http/face-query.js';
+import { assertAuctionFeed, assertStockFeed } from '../http/served-params.js';
 import { StockHistoryListQuery, StockHistoryQuery } from '../http/market-queries.js';
 import { pathSymbol } from '../http/path-symbol.js';
-import { assertAuctionFeed } from '../http/served-params.js';
 import { wireHistoryPage, wireSingleHistoryPage, withCurrency } from '../wire/page-wire.js';
 import { wireDailyAuctions, wireQuote, wireTrade, type WireObject } from '../wire/stock-wire.js';
 

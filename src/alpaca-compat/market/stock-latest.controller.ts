@@ -5,7 +5,8 @@ import { WireBody } from '../../core/attribution/wire-body.js';
 import { Roles } from '../../core/identity/auth.decorators.js';
 import { StockQuotesService } from '../../market-data/stock-quotes.service.js';
 import { SymbolParamDto } from '../../market-data/dto/symbol-param.dto.js';
-import { assertStockFeed, StockFeedQuery, StockLatestQuery, symbolList } from '../http/face-query.js';
+import { StockFeedQuery, StockLatestQuery, symbolList } from '../http/face-query.js';
+import { assertStockFeed } from '../http/served-params.js';
 import { wireQuote, wireSnapshot, wireTrade, type WireObject } from '../wire/stock-wire.js';
 
 function byKey<T>(found: Map<string, T>, render: (v: T) => WireObject): Record<string, WireObject> {
