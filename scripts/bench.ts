@@ -706,48 +706,32 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
   const symbols = Array.from({ length: STREAM_SYMBOLS }, (_, i) => symbolName(i));
   const template = { T: 'q', bx: 'V', bp: 100.01, bs: 3, ax: 'V', ap: 100.02, as: 1, c: ['R'], z: 'C' };
   let cpuBefore = process.cpuUsage();
-  const gw = await fanOutRun({
-    label: 'gateway',
-    url: `ws://127.0.0.1:${port}/api/v1/stream`,
-    mode: 'gateway',
-    symbols,
-    // The upstream subscription is the union of everyone's; wait for Alpaca's (the emulator's) ack.
-    ready: async () => {
-      const deadline = Date.now() + 10_000;
-      while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    publish: (t) => void emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t }))),
-    cpu: {
-      start: () => (cpuBefore = process.cpuUsage()),
-      stop: () => {
-        const cpu = process.cpuUsage(cpuBefore);
-        return Promise.resolve(cpu.user + cpu.system);
+  // The gateway's clients on either face: the same hub, the same upstream socket, this process's CPU.
+  const throughGateway = (label: string, url: string, mode: 'gateway' | 'face'): Promise<FanOutFigure> =>
+    fanOutRun({
+      label,
+      url,
+      mode,
+      symbols,
+      // The upstream subscription is the union of everyone's; wait for Alpaca's (the emulator's) ack.
+      ready: async () => {
+        const deadline = Date.now() + 10_000;
+        while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
+          await new Promise((r) => setTimeout(r, 20));
+        }
       },
-    },
-  });
+      publish: (t) => void emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t }))),
+      cpu: {
+        start: () => (cpuBefore = process.cpuUsage()),
+        stop: () => {
+          const cpu = process.cpuUsage(cpuBefore);
+          return Promise.resolve(cpu.user + cpu.system);
+        },
+      },
+    });
+  const gw = await throughGateway('gateway', `ws://127.0.0.1:${port}/api/v1/stream`, 'gateway');
   // The same clients on the Alpaca-compatible face (Alpaca's path, JSON messages, same hub and socket).
-  const faceRun = await fanOutRun({
-    label: 'face',
-    url: `ws://127.0.0.1:${port}/v2/iex`,
-    mode: 'face',
-    symbols,
-    ready: async () => {
-      const deadline = Date.now() + 10_000;
-      while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    },
-    publish: (t) => void emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t }))),
-    cpu: {
-      start: () => (cpuBefore = process.cpuUsage()),
-      stop: () => {
-        const cpu = process.cpuUsage(cpuBefore);
-        return Promise.resolve(cpu.user + cpu.system);
-      },
-    },
-  });
+  const faceRun = await throughGateway('face', `ws://127.0.0.1:${port}/v2/iex`, 'face');
   const upstreams = emulator.streamOpenCount('/v2/iex');
   if (gw.sample === null) throw new Error('the gateway delivered no stream frame to copy for the bare server');
   // The text a gateway client got, split at its tick timestamp and received_at (each the same in every message).
