@@ -1,8 +1,9 @@
 /**
  * Writes test/emulator/spec/alpaca-operations.json: for every operation of Alpaca's official
  * market-data and trading OpenAPI specs, its host, method, path template and parameters (name,
- * place, required, and the enum where the spec gives one). Only that: the specs themselves stay
- * outside the project (DESIGN.md), and CI, which has a clean clone only, reads this extract.
+ * place, required, and the enum where the spec gives one). Only that: the specs themselves are
+ * Alpaca's and stay outside the project (docs/alpaca-wire.md "Sources"), and CI, which has a clean
+ * clone only, reads this extract.
  *
  *   node dist/scripts/extract-spec-operations.js [spec-dir] (default ../shared/alpaca-openapi)
  */

@@ -16,7 +16,7 @@ function roundTrip(endpoint: StreamEndpoint, frame: Buffer, isBinary: boolean): 
 const text = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `${x}n` : x));
 
 describe('alpacaStreamMessage: the inverse of the stream parser, member for member', () => {
-  // alpaca-streams.md §8 fixtures F6, F7, F8 (JSON, stocks) and a quote without a tape.
+  // Alpaca's JSON stock messages (docs/alpaca-wire.md "Market-data stream messages") and a quote without a tape.
   it.each([
     { T: 't', S: 'AAPL', i: 1465, x: 'P', p: 162.91, s: 71, c: ['@', 'F', 'T', 'I'], z: 'C', t: '2023-04-06T11:54:26.83915973Z' },
     { T: 'q', S: 'AMD', bx: 'K', bp: 91.95, bs: 2, ax: 'Q', ap: 91.98, as: 1, c: ['R'], z: 'C', t: '2023-04-06T11:54:21.670905508Z' },

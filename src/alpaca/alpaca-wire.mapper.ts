@@ -3,7 +3,7 @@ import type { StreamData } from './market-stream.port.js';
 import type { OptionQuote, OptionTrade } from './options.models.js';
 
 /**
- * One market-data stream message in Alpaca's names (alpaca-streams.md §4): `T` first (Go's decoder
+ * One market-data stream message in Alpaca's names (docs/alpaca-wire.md "Market-data stream messages"): `T` first (Go's decoder
  * needs it there), `S` the symbol, then the members in the order Alpaca writes them; `t` is the
  * RFC 3339 text (JSON writes it as it is, msgpack as the timestamp extension).
  */
@@ -54,7 +54,7 @@ export function wireBar(b: Bar): AlpacaWireObject {
 }
 
 /*
- * Stream-only stock messages, in the order of Alpaca's own examples (alpaca-streams.md F9-F11):
+ * Stream-only stock messages, in the order of Alpaca's own examples (docs/alpaca-wire.md "Market-data stream messages"):
  * statuses and LULD bands end `t z`, corrections and cancel/errors `z t`.
  */
 

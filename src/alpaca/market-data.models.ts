@@ -38,7 +38,7 @@ export interface Bar {
   vwap: number | null;
 }
 
-/** A stock's trading status (stream channel `statuses`): halts, pauses, resumptions; codes as Alpaca sent them (DOC-STK's CTA and UTP tables). */
+/** A stock's trading status (stream channel `statuses`): halts, pauses, resumptions; codes as Alpaca sent them (the CTA and UTP tables; docs/alpaca-wire.md). */
 export interface TradingStatus {
   timestamp: string;
   status_code: string;

@@ -13,7 +13,7 @@ export type StreamEndpoint = 'stocks' | 'options';
  * Channels per endpoint, in Alpaca's names (they are the keys of its subscribe frames): stocks have
  * quotes, trades, minute bars, updated bars, daily bars, trading statuses and LULD bands; options
  * quotes and trades. Alpaca adds corrections and cancel/errors to every `trades` symbol by itself
- * (alpaca-streams.md §3): they are not channels to subscribe to, and arrive as data of `trades`.
+ * (docs/alpaca-wire.md "Market-data stream messages"): they are not channels to subscribe to, and arrive as data of `trades`.
  * Imbalances, news and order books are not carried.
  */
 export type StreamChannel = 'quotes' | 'trades' | 'bars' | 'updatedBars' | 'dailyBars' | 'statuses' | 'lulds';

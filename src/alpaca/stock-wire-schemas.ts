@@ -36,7 +36,7 @@ export const barSchema = z.object({
 });
 
 /*
- * Stream-only stock messages (alpaca-streams.md §4, DOC-STK): trading statuses `s`, LULD bands `l`,
+ * Stream-only stock messages (docs/alpaca-wire.md "Market-data stream messages"): trading statuses `s`, LULD bands `l`,
  * trade corrections `c` and cancel/errors `x`. Updated (`u`) and daily (`d`) bars are barSchema.
  */
 

@@ -13,7 +13,7 @@ const failure = (text: string, file = FILE): string => {
 };
 
 describe('risk policy file', () => {
-  it("reads DESIGN.md's example as JSON and the same as YAML", () => {
+  it('reads an example policy as JSON and the same as YAML', () => {
     const json = `{"policies": {
       "default": {"max_order_notional": 5000, "symbols_denied": ["GME"]},
       "bots": {"symbols_allowed": ["AAPL", "msft"], "max_order_qty": 100, "price_band_pct": 5,

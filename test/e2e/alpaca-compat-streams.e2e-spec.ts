@@ -22,12 +22,12 @@ const CONTRACT = 'AAPL240426C00162500';
 const ORDER_ID = '7b08df51-c1ac-453c-99f9-323a5f075f0d';
 const DEFAULT_WAIT_MS = 5000;
 
-/* Messages exactly as Alpaca writes them (alpaca-streams.md §4, key order included), with nanosecond timestamps. */
+/* Messages exactly as Alpaca writes them (docs/alpaca-wire.md "Market-data stream messages", key order included), with nanosecond timestamps. */
 const quote = (S: string, t = '2026-11-27T15:30:00.123456789Z'): StreamDataMessage => ({ T: 'q', S, bx: 'V', bp: 172.6, bs: 3, ax: 'Q', ap: 172.61, as: 1, c: ['R'], z: 'C', t });
 const trade = (S: string): StreamDataMessage => ({ T: 't', S, i: 52983525033527, x: 'K', p: 162.92, s: 3, c: ['@', 'F', 'T', 'I'], z: 'C', t: '2026-11-27T15:30:00.83915973Z' });
 const bar = (S: string): StreamDataMessage => ({ T: 'b', S, o: 388.985, h: 389.13, l: 388.975, c: 389.12, v: 49378, n: 461, vw: 389.062639, t: '2026-11-27T15:30:00Z' });
 const optionQuote: StreamDataMessage = { T: 'q', S: CONTRACT, t: '2026-11-27T15:30:01.000000007Z', bx: 'C', bp: 4.1, bs: 16, ax: 'B', ap: 4.3, as: 91, c: 'A' };
-/* The other stock channels (alpaca-streams.md F9-F11 and §4), each with its own nanoseconds. */
+/* The other stock channels (docs/alpaca-wire.md "Market-data stream messages"), each with its own nanoseconds. */
 const updatedBar = (S: string): StreamDataMessage => ({ T: 'u', S, o: 388.985, h: 389.2, l: 388.975, c: 389.15, v: 49410, n: 463, vw: 389.0627, t: '2026-11-27T15:29:00Z' });
 const dailyBar = (S: string): StreamDataMessage => ({ T: 'd', S, o: 380.5, h: 390.25, l: 379.9, c: 389.15, v: 51234567, n: 402133, vw: 386.4431, t: '2026-11-27T05:00:00Z' });
 const status = (S: string): StreamDataMessage => ({ T: 's', S, sc: 'H', sm: 'Trading Halt', rc: 'T12', rm: 'Trading Halted; For information requested by NASDAQ', t: '2026-11-27T15:30:02.000000003Z', z: 'C' });

@@ -78,7 +78,7 @@ export function alpacaErrorOfAppError(e: AppError): AlpacaError {
 
 /**
  * Every channel name Alpaca's market-data streams know (any stream: SDKs send unused ones as `[]`
- * or nil). A key outside this set is 400 (as Alpaca answers, alpaca-streams.md §3).
+ * or nil). A key outside this set is 400 (as Alpaca answers; docs/alpaca-wire.md "Subscribing").
  */
 const KNOWN_CHANNELS: ReadonlySet<string> = new Set([
   'trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'imbalances', 'corrections', 'cancelErrors', 'news', 'orderbooks', 'pricing',
@@ -97,7 +97,7 @@ const DERIVED_CHANNELS: Readonly<Record<string, string>> = { corrections: 'trade
 export const FACE_ENDPOINTS: Readonly<Record<StreamEndpoint, { channels: Readonly<Record<string, ClientChannel>>; ack: readonly string[] }>> = {
   stocks: {
     channels: { trades: 'trades', quotes: 'quotes', bars: 'bars', updatedBars: 'updated_bars', dailyBars: 'daily_bars', statuses: 'statuses', lulds: 'lulds' },
-    // DOC-STK's ack (alpaca-streams.md F5): every stock channel, `[]` when empty.
+    // Alpaca's ack (docs/alpaca-wire.md "Subscribing"): every stock channel, `[]` when empty.
     ack: ['trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'corrections', 'cancelErrors'],
   },
   options: { channels: { trades: 'option_trades', quotes: 'option_quotes' }, ack: ['trades', 'quotes'] },

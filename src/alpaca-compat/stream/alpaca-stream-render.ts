@@ -124,7 +124,7 @@ export const ALPACA_MSGPACK: WireRenderer = {
 };
 
 /**
- * `trade_updates.data` as Alpaca sends it (alpaca-streams.md F20): the event, the fill's members
+ * `trade_updates.data` as Alpaca sends it (docs/alpaca-wire.md "Trade-updates stream"): the event, the fill's members
  * when Alpaca sent them, the order untouched, `timestamp` when the event has one. `order_id` and
  * `symbol` are ours (copied from the order) and are left out.
  */

@@ -97,7 +97,7 @@ export class MarketDataFace {
     socket.on('message', (data: RawData, isBinary: boolean) => connection.enqueue(() => this.onFrame(connection, toBuffer(data), isBinary)));
     session.control(CONNECTED);
     if (endpoint === 'options' && !msgpack) {
-      // Alpaca serves options in msgpack only (DOC-OPT).
+      // Alpaca serves options in msgpack only (docs/alpaca-wire.md "Options stream").
       this.refuse(connection, ALPACA_ERRORS.msgpackOnly, CLOSE_CODES.policy);
       return;
     }

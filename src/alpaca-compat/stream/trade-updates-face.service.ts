@@ -95,7 +95,7 @@ export class TradeUpdatesFace {
     const connection = new FaceConnection(session, path, this.access, (e) => this.failed(e));
     this.connections.set(socket, connection);
     socket.on('message', (data: RawData) => connection.enqueue(() => this.onFrame(connection, toBuffer(data))));
-    // No greeting on this stream: the client speaks first (alpaca-streams.md §7).
+    // No greeting on this stream: the client speaks first (docs/alpaca-wire.md "Trade-updates stream").
     connection.authTimer = setTimeout(() => {
       if (connection.authenticated || session.closed) return;
       this.refuse(connection, UNAUTHORIZED_MESSAGE, CLOSE_CODES.authentication, 'authentication timeout');
@@ -131,7 +131,7 @@ export class TradeUpdatesFace {
       if (connection.errorsBeforeAuth++ === 0) session.control(UNAUTHORIZED_LISTEN);
       return;
     }
-    // The list replaces the set (DOC-TU); names other than trade_updates are left out of the ack.
+    // The list replaces the set (docs/alpaca-wire.md "Trade-updates stream"); names other than trade_updates are left out of the ack.
     const listening = action.streams.includes(TRADE_UPDATES);
     try {
       if (listening) this.hub.subscribe(session, {}, true);

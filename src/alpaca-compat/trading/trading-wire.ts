@@ -3,7 +3,7 @@ import type { OptionContract } from '../../alpaca/options.models.js';
 import type { TradingObject, TradingValue } from '../../alpaca/trading.models.js';
 
 /*
- * The few trading-host objects the gateway keeps under its own names, back in Alpaca's (TR-SPEC
+ * The few trading-host objects the gateway keeps under its own names, back in Alpaca's (TR-SPEC, see docs/alpaca-wire.md "Sources";
  * `Assets`, `OptionContract`, `legacy_calendar_day`, the 207 lists). Values are never touched.
  * Optional members the gateway holds as null because Alpaca did not send them are left out again.
  */

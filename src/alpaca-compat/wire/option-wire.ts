@@ -3,7 +3,7 @@ import type { OptionGreeks, OptionSnapshot } from '../../alpaca/options.models.j
 import type { WireObject } from './stock-wire.js';
 
 /*
- * Our option models back into Alpaca's wire objects (MD-SPEC `option_*`): renames only. A member
+ * Our option models back into Alpaca's wire objects (MD-SPEC, see docs/alpaca-wire.md "Sources"; `option_*`): renames only. A member
  * Alpaca did not send (null here, with its availability flag false) is left out, as Alpaca leaves
  * it out: greeks and impliedVolatility are never made up.
  */

@@ -2,7 +2,7 @@ import type { CorporateAction, CorporateActions, MostActives, Movers, NewsArticl
 import type { WireObject } from './stock-wire.js';
 
 /*
- * News, corporate actions and screeners back into Alpaca's bodies (MD-SPEC `news`,
+ * News, corporate actions and screeners back into Alpaca's bodies (MD-SPEC, see docs/alpaca-wire.md "Sources"; `news`,
  * `corporate_actions`, `most_actives_resp`, `movers_resp`): these models keep Alpaca's names, so
  * this is a copy of the members Alpaca documents, with what Alpaca left out left out again.
  */
