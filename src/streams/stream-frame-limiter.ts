@@ -3,6 +3,7 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import type { Principal } from '../core/identity/principal.js';
 import { Clock } from '../core/time/clock.js';
+import { CLOSE_CODES } from './stream-protocol.js';
 import type { StreamSession } from './stream-session.js';
 
 /** Refused frames a connection may send without a REFUSAL_QUIET_MS pause before it is closed (4429). */
@@ -63,6 +64,21 @@ export class StreamFrameLimiter {
     const count = last !== undefined && now - last.lastAt < REFUSAL_QUIET_MS ? last.count + 1 : 1;
     this.refusals.set(session, { count, lastAt: now });
     return count > REFUSALS_BEFORE_CLOSE ? 'close' : 'refuse';
+  }
+
+  /**
+   * Counts one frame of an authenticated session (before it is parsed: every frame may cost a
+   * parse, a reply and an upstream change). True when it may be handled; otherwise `refuse` sends
+   * the session's protocol's refusal and, after refusals without a pause, the session is closed
+   * (4429). Frames before authentication are not counted here (they are the auth timeout's).
+   */
+  admit(session: StreamSession, refuse: () => void): boolean {
+    if (session.principal === null) return true;
+    const verdict = this.take(session, session.principal);
+    if (verdict === 'accept') return true;
+    refuse();
+    if (verdict === 'close') session.close(CLOSE_CODES.rateLimited, 'frame rate limit exceeded');
+    return false;
   }
 
   /** The catalog error a refused frame gets. */

@@ -137,15 +137,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     const { session } = connection;
     // Closed (4401, 4408, 4429…) but the socket not yet gone: frames already read or still arriving do nothing.
     if (session.closed) return;
-    // Counted before parsing: every frame may cost a parse, a reply and an upstream change.
-    if (session.principal !== null) {
-      const verdict = this.frames.take(session, session.principal);
-      if (verdict !== 'accept') {
-        this.reply(connection, this.frames.refusal());
-        if (verdict === 'close') session.close(CLOSE_CODES.rateLimited, 'frame rate limit exceeded');
-        return;
-      }
-    }
+    if (!this.frames.admit(session, () => this.reply(connection, this.frames.refusal()))) return;
     let action: ClientAction;
     try {
       if (isBinary) throw new AppError('INVALID_PARAMETER', { message: 'Frames are JSON text.' });

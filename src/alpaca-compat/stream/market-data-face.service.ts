@@ -121,15 +121,7 @@ export class MarketDataFace {
   private async onFrame(connection: MarketDataConnection, bytes: Buffer, isBinary: boolean): Promise<void> {
     const { session } = connection;
     if (session.closed) return;
-    // Counted before parsing, as on /api/v1/stream: each frame may cost a parse, a reply and an upstream change.
-    if (session.principal !== null) {
-      const verdict = this.frames.take(session, session.principal);
-      if (verdict !== 'accept') {
-        this.reply(connection, alpacaError(ALPACA_ERRORS.rateLimited));
-        if (verdict === 'close') session.close(CLOSE_CODES.rateLimited, 'frame rate limit exceeded');
-        return;
-      }
-    }
+    if (!this.frames.admit(session, () => this.reply(connection, alpacaError(ALPACA_ERRORS.rateLimited)))) return;
     const action = parseFaceFrame(decodeClientFrame(bytes, isBinary), connection.endpoint ?? 'stocks');
     if (action.action === 'error') return this.reply(connection, alpacaError(action.error));
     if (action.action === 'auth') {

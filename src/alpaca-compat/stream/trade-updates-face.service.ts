@@ -113,14 +113,7 @@ export class TradeUpdatesFace {
   private async onFrame(connection: FaceConnection, bytes: Buffer): Promise<void> {
     const { session } = connection;
     if (session.closed) return;
-    if (session.principal !== null) {
-      const verdict = this.frames.take(session, session.principal);
-      if (verdict !== 'accept') {
-        session.control(errorMessage(ALPACA_ERRORS.rateLimited.msg));
-        if (verdict === 'close') session.close(CLOSE_CODES.rateLimited, 'frame rate limit exceeded');
-        return;
-      }
-    }
+    if (!this.frames.admit(session, () => session.control(errorMessage(ALPACA_ERRORS.rateLimited.msg)))) return;
     const action = parseTradeFrame(bytes);
     if (action.action === 'invalid') {
       if (connection.authenticated || connection.errorsBeforeAuth++ === 0) session.control(errorMessage(ALPACA_ERRORS.invalidSyntax.msg));
