@@ -13,6 +13,7 @@ import { Tracing, type TracingOptions } from './core/telemetry/tracing.js';
 import { RequestLifecycle } from './core/lifecycle/request-lifecycle.js';
 import { JsonBodyParser } from './core/http/json-body.parser.js';
 import { emptySegmentRefusal } from './core/http/exact-path.js';
+import { ALPACA_FACE_ROOTS } from './core/http/face-paths.js';
 import { METRICS_PATH } from './health/metrics.controller.js';
 import { ASYNCAPI_PATH, asyncApiDocument } from './streams/asyncapi.js';
 import { StreamWsAdapter } from './streams/stream-ws.adapter.js';
@@ -22,8 +23,6 @@ import { stampErrorExampleEndpoints } from './core/errors/error-examples.js';
 import type { NextFunction, Request, Response } from 'express';
 
 export const API_PREFIX = 'api/v1';
-/** Alpaca's path roots the Alpaca-compatible face serves (both hosts' REST APIs). */
-const ALPACA_FACE_PREFIXES = ['v1', 'v1beta1', 'v2'];
 /** Headers browser clients may read (CORS). */
 const EXPOSED_HEADERS = [
   'X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'Allow',
@@ -138,7 +137,7 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   app.set('trust proxy', config.trustProxy);
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   // The Alpaca-compatible face answers at Alpaca's own paths, outside the prefix.
-  const face = config.alpacaFace ? ALPACA_FACE_PREFIXES.map((p) => ({ path: `${p}/{*rest}`, method: RequestMethod.ALL })) : [];
+  const face = config.alpacaFace ? ALPACA_FACE_ROOTS.map((p) => ({ path: `${p}/{*rest}`, method: RequestMethod.ALL })) : [];
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }, ...face] });
   // The client stream (/api/v1/stream) on the same server; StreamGateway reads its own frames.
   // Upgrades from a browser page of an origin outside CORS_ORIGINS are refused (403).

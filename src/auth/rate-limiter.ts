@@ -4,7 +4,6 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { clientIp, type Principal } from '../core/identity/principal.js';
 import { isPremiumTier } from '../core/identity/roles.js';
-import { pathOf } from '../core/errors/global-exception.filter.js';
 import { isAlpacaFacePath } from '../core/http/face-paths.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { Clock } from '../core/time/clock.js';
@@ -61,7 +60,7 @@ export class RateLimiter {
     res.setHeader('X-RateLimit-Limit', String(hourlyLimit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, hourlyLimit - hourly.count)));
     // Seconds until the window resets; on the Alpaca-compatible face, the Unix time it resets at, as Alpaca (and its SDKs) count.
-    const reset = isAlpacaFacePath(pathOf(req)) ? Math.ceil((this.clock.now() + hourly.resetInMs) / SECOND_MS) : resetSeconds;
+    const reset = isAlpacaFacePath(req.originalUrl || req.url) ? Math.ceil((this.clock.now() + hourly.resetInMs) / SECOND_MS) : resetSeconds;
     res.setHeader('X-RateLimit-Reset', String(reset));
 
     if (hourly.count > hourlyLimit) {
