@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp } from '../src/app.factory.js';
-import { ApiKeyStore } from '../src/auth/api-key-store.js';
+import { ApiKeyStore } from '../src/auth/api-keys/api-key-store.js';
 import { loadConfigOrExit } from '../src/core/config/load-config.js';
 import { listenOrExit } from '../src/core/lifecycle/listen-or-exit.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';

@@ -1,5 +1,5 @@
 // Runs a compiled entry point of dist/ (npm run apikey, audit:verify, verify:response):
-//   node scripts/run-built.mjs dist/src/auth/apikey.cli.js [args...]
+//   node scripts/run-built.mjs dist/src/auth/api-keys/apikey.cli.js [args...]
 // It compiles (tsc -p tsconfig.build.json) only when the entry is missing or older than a source
 // it is built from; on a built tree it starts at once. Plain JavaScript, so that it runs where no
 // compiler is (the container image has dist/ and no src/: nothing to compare, the entry just runs).

@@ -20,7 +20,7 @@ import { writeHeapSnapshot } from 'node:v8';
 import jwt from 'jsonwebtoken';
 import { createApp } from '../src/app.factory.js';
 import { validateConfig } from '../src/core/config/validate-config.js';
-import { StreamHub } from '../src/streams/stream-hub.service.js';
+import { StreamHub } from '../src/streams/hub/stream-hub.service.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
 
 const CYCLES = Number(process.env['STREAM_MEMORY_CYCLES'] ?? 6);

@@ -6,7 +6,7 @@ import { listenOrExit } from './core/lifecycle/listen-or-exit.js';
 import { WinstonLogger } from './core/logging/winston-logger.js';
 import { RiskPolicyError } from './risk/risk-policy.js';
 import { loadPolicyFile } from './risk/risk-policy.service.js';
-import { StreamHub } from './streams/stream-hub.service.js';
+import { StreamHub } from './streams/hub/stream-hub.service.js';
 
 async function bootstrap(): Promise<void> {
   const config = loadConfigOrExit(process.env);

@@ -22,7 +22,7 @@ describe('no pricing model in src/', () => {
 
   it('scans the whole tree, options code included (so an empty scan cannot pass)', () => {
     const names = files.map((f) => relative(SRC, f));
-    expect(names).toEqual(expect.arrayContaining(['options/occ-symbol.ts', 'alpaca/option.mapper.ts', 'alpaca/alpaca-options-data.gateway.ts']));
+    expect(names).toEqual(expect.arrayContaining(['options/occ-symbol.ts', 'alpaca/options/option.mapper.ts', 'alpaca/options/alpaca-options-data.adapter.ts']));
     expect(files.length).toBeGreaterThan(50);
   });
 

@@ -1,6 +1,6 @@
 import { encode, encodeTimeSpecToTimestamp, EXT_TIMESTAMP, ExtData } from '@msgpack/msgpack';
 import { alpacaStreamMessage, wireTradeId } from './alpaca-wire.mapper.js';
-import type { StreamEndpoint } from './market-stream.port.js';
+import type { StreamEndpoint } from './stream/market-stream.port.js';
 import { decodeFrame, parseTimeSpec, readMessage } from './stream/stream-wire.js';
 
 /** What the gateway's stream parser makes of one JSON frame's first message, mapped back. */

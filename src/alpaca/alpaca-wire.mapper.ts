@@ -1,6 +1,6 @@
-import type { Bar, LuldBand, StockQuote, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './market-data.models.js';
-import type { StreamData } from './market-stream.port.js';
-import type { OptionQuote, OptionTrade } from './options.models.js';
+import type { Bar, LuldBand, StockQuote, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './stocks/market-data.models.js';
+import type { StreamData } from './stream/market-stream.port.js';
+import type { OptionQuote, OptionTrade } from './options/options.models.js';
 
 /**
  * One market-data stream message in Alpaca's names (docs/alpaca-wire.md "Market-data stream messages"): `T` first (Go's decoder

@@ -1,18 +1,18 @@
 import { Module } from '@nestjs/common';
-import { AlpacaDataClient, AlpacaTradingClient } from './alpaca-clients.js';
-import { AlpacaMarketDataGateway } from './alpaca-market-data.gateway.js';
-import { AlpacaMarketStreamGateway } from './alpaca-market-stream.js';
-import { AlpacaOptionsDataGateway } from './alpaca-options-data.gateway.js';
-import { AlpacaPassThroughGateway } from './alpaca-pass-through.gateway.js';
-import { PassThroughGateway } from './pass-through.gateway.js';
-import { MarketDataGateway } from './market-data.gateway.js';
-import { MarketStreamGateway } from './market-stream.port.js';
-import { OptionsDataGateway } from './options-data.gateway.js';
-import { AlpacaTradeUpdatesGateway } from './alpaca-trade-updates.js';
-import { AlpacaTradingGateway } from './alpaca-trading.gateway.js';
-import { TradeUpdatesGateway } from './trade-updates.port.js';
-import { TradingGateway } from './trading.gateway.js';
-import { UpstreamResilience } from './resilience/upstream-resilience.js';
+import { AlpacaDataClient, AlpacaTradingClient } from './http/alpaca-clients.js';
+import { AlpacaMarketDataAdapter } from './stocks/alpaca-market-data.adapter.js';
+import { AlpacaMarketStreamAdapter } from './stream/alpaca-market-stream.adapter.js';
+import { AlpacaOptionsDataAdapter } from './options/alpaca-options-data.adapter.js';
+import { AlpacaPassThroughAdapter } from './reference/alpaca-pass-through.adapter.js';
+import { PassThroughPort } from './reference/pass-through.port.js';
+import { MarketDataPort } from './stocks/market-data.port.js';
+import { MarketStreamPort } from './stream/market-stream.port.js';
+import { OptionsDataPort } from './options/options-data.port.js';
+import { AlpacaTradeUpdatesAdapter } from './trading/alpaca-trade-updates.adapter.js';
+import { AlpacaTradingAdapter } from './trading/alpaca-trading.adapter.js';
+import { TradeUpdatesPort } from './trading/trade-updates.port.js';
+import { TradingPort } from './trading/trading.port.js';
+import { UpstreamResilience } from './http/resilience/upstream-resilience.js';
 
 /** The Alpaca adapter: HTTP clients, wire types and mappers stay inside; only ports are exported. */
 @Module({
@@ -20,13 +20,13 @@ import { UpstreamResilience } from './resilience/upstream-resilience.js';
     UpstreamResilience,
     AlpacaDataClient,
     AlpacaTradingClient,
-    { provide: MarketDataGateway, useClass: AlpacaMarketDataGateway },
-    { provide: OptionsDataGateway, useClass: AlpacaOptionsDataGateway },
-    { provide: TradingGateway, useClass: AlpacaTradingGateway },
-    { provide: PassThroughGateway, useClass: AlpacaPassThroughGateway },
-    { provide: MarketStreamGateway, useClass: AlpacaMarketStreamGateway },
-    { provide: TradeUpdatesGateway, useClass: AlpacaTradeUpdatesGateway },
+    { provide: MarketDataPort, useClass: AlpacaMarketDataAdapter },
+    { provide: OptionsDataPort, useClass: AlpacaOptionsDataAdapter },
+    { provide: TradingPort, useClass: AlpacaTradingAdapter },
+    { provide: PassThroughPort, useClass: AlpacaPassThroughAdapter },
+    { provide: MarketStreamPort, useClass: AlpacaMarketStreamAdapter },
+    { provide: TradeUpdatesPort, useClass: AlpacaTradeUpdatesAdapter },
   ],
-  exports: [MarketDataGateway, OptionsDataGateway, TradingGateway, MarketStreamGateway, PassThroughGateway, TradeUpdatesGateway],
+  exports: [MarketDataPort, OptionsDataPort, TradingPort, MarketStreamPort, PassThroughPort, TradeUpdatesPort],
 })
 export class AlpacaModule {}

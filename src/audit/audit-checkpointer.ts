@@ -2,7 +2,7 @@ import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { runOutsideScope } from '../core/telemetry/request-scope.js';
 import { signCheckpoint } from './audit-checkpoint.js';
 import type { AuditKeys } from './audit-keys.js';
-import type { AuditStore } from './audit.store.js';
+import type { AuditStore } from './store/audit.store.js';
 
 /**
  * Signs the chain's head every `every` records this instance wrote, every `seconds` while the

@@ -11,7 +11,7 @@
  *
  * Exit 0 whole, 1 broken, 2 the store or a key cannot be read, 3 checkpoints exist but none could be checked.
  */
-import { createAuditStore } from './audit-store.factory.js';
+import { createAuditStore } from './store/audit-store.factory.js';
 import { auditKeysFromEnvironment, checkpointPublicKeys } from './audit-keys.js';
 
 const NO_KEY_HINT =

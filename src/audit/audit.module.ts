@@ -1,9 +1,9 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config.js';
 import { AuditController } from './audit.controller.js';
-import { createAuditStore } from './audit-store.factory.js';
+import { createAuditStore } from './store/audit-store.factory.js';
 import { AuditService } from './audit.service.js';
-import { AuditStore } from './audit.store.js';
+import { AuditStore } from './store/audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import { auditKeys, type AuditKeys } from './audit-keys.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';

@@ -8,7 +8,7 @@ import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
 import type { Caller } from '../core/identity/caller.js';
 import type { Principal } from '../core/identity/principal.js';
-import { AuditStore } from './audit.store.js';
+import { AuditStore } from './store/audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
 import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
 

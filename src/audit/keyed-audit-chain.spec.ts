@@ -7,7 +7,7 @@ import { hashRecord } from './audit-chain.js';
 import { signCheckpoint } from './audit-checkpoint.js';
 import { auditKeys, checkpointPublicKeys, UNKEYED, type AuditKeys } from './audit-keys.js';
 import type { AuditEntry, AuditRecord } from './audit.types.js';
-import { JsonlAuditStore } from './jsonl-audit.store.js';
+import { JsonlAuditStore } from './store/jsonl-audit.store.js';
 
 const K1 = { kid: 'k1', secret: 'first-audit-hmac-secret-0123456789abcdef' };
 const K2 = { kid: 'k2', secret: 'second-audit-hmac-secret-0123456789abcdef' };

@@ -6,7 +6,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { routeLabel } from '../core/metrics/route-template.js';
-import { AuthLockoutService } from './auth-lockout.service.js';
+import { AuthLockoutService } from './limits/auth-lockout.service.js';
 import { DenialAuditLog, type Denial } from './denial-audit.js';
 import { clientIp, type Principal } from '../core/identity/principal.js';
 

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
 import type { Caller } from '../core/identity/caller.js';
-import { TokenService, type IssuedToken } from './token.service.js';
+import { TokenService, type IssuedToken } from './tokens/token.service.js';
 
 class IssuedTokenDto implements IssuedToken {
   @ApiProperty({ description: 'HS256 JWT; send as Authorization: Bearer <token>. Valid while its API key is active with these roles.' }) access_token!: string;

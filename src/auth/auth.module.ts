@@ -4,19 +4,19 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { AccessRefusalService } from './access-refusal.service.js';
-import { ApiKeyService } from './api-key.service.js';
-import { AuthLockoutService } from './auth-lockout.service.js';
+import { ApiKeyService } from './api-keys/api-key.service.js';
+import { AuthLockoutService } from './limits/auth-lockout.service.js';
 import { AuthController } from './auth.controller.js';
-import { CredentialVerifier } from './credential-verifier.service.js';
+import { CredentialVerifier } from './tokens/credential-verifier.service.js';
 import { AuthenticationGuard, JwtAuthGuard } from './authentication.guard.js';
-import { CountersModule } from './counters.module.js';
-import { JwtKeyResolver } from './jwt-keys.js';
-import { JwtStrategy } from './jwt.strategy.js';
-import { RateLimitGuard } from './rate-limit.guard.js';
-import { RateLimiter } from './rate-limiter.js';
+import { CountersModule } from './limits/counters.module.js';
+import { JwtKeyResolver } from './tokens/jwt-keys.js';
+import { JwtStrategy } from './tokens/jwt.strategy.js';
+import { RateLimitGuard } from './limits/rate-limit.guard.js';
+import { RateLimiter } from './limits/rate-limiter.js';
 import { RolesGuard } from './roles.guard.js';
 import { RoutePolicies } from './route-policies.js';
-import { TokenService } from './token.service.js';
+import { TokenService } from './tokens/token.service.js';
 
 /**
  * Authentication (JWT or API key), roles, and per-principal rate limiting, as global guards in

@@ -5,11 +5,11 @@ import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { Clock } from '../core/time/clock.js';
 import { AccessRefusalService, isFailedCredential } from './access-refusal.service.js';
-import { APCA_KEY_ID_HEADER, APCA_SECRET_HEADER, apiKeyFromAlpacaHeaders } from './alpaca-credentials.js';
-import { keyIdOf } from './api-key-store.js';
-import { ApiKeyService } from './api-key.service.js';
-import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './jwt-keys.js';
-import { InvalidClaimsError } from './jwt.strategy.js';
+import { APCA_KEY_ID_HEADER, APCA_SECRET_HEADER, apiKeyFromAlpacaHeaders } from './tokens/alpaca-credentials.js';
+import { keyIdOf } from './api-keys/api-key-store.js';
+import { ApiKeyService } from './api-keys/api-key.service.js';
+import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './tokens/jwt-keys.js';
+import { InvalidClaimsError } from './tokens/jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
 import { RoutePolicies } from './route-policies.js';
 

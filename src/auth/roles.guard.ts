@@ -4,7 +4,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { AccessRefusalService } from './access-refusal.service.js';
 import { getPrincipal, type Principal } from '../core/identity/principal.js';
 import { grants, rolesGranting, type Permission } from '../core/identity/roles.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter } from './limits/rate-limiter.js';
 import { RoutePolicies } from './route-policies.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
+import { MarketDataPort } from '../alpaca/stocks/market-data.port.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ReadinessRegistry, type ReadinessCheck } from '../core/readiness/readiness.registry.js';
 
@@ -19,7 +19,7 @@ export class AlpacaReadiness implements ReadinessCheck, OnModuleInit {
   readonly timeoutMs = ALPACA_CHECK_TIMEOUT_MS;
 
   constructor(
-    private readonly gateway: MarketDataGateway,
+    private readonly gateway: MarketDataPort,
     private readonly registry: ReadinessRegistry,
   ) {}
 

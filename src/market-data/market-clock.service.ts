@@ -3,8 +3,8 @@ import type { CacheState, MarketStatus } from '../core/attribution/provenance.js
 import { parseUpstreamTimestamp } from '../core/attribution/timestamps.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { Clock } from '../core/time/clock.js';
-import { MarketDataGateway, type Sourced } from '../alpaca/market-data.gateway.js';
-import type { MarketClock } from '../alpaca/market-data.models.js';
+import { MarketDataPort, type Sourced } from '../alpaca/stocks/market-data.port.js';
+import type { MarketClock } from '../alpaca/stocks/market-data.models.js';
 import { runOutsideScope } from '../core/telemetry/request-scope.js';
 
 interface CachedClock {
@@ -26,7 +26,7 @@ export class MarketClockService {
   private inflight: Promise<CachedClock> | null = null;
 
   constructor(
-    private readonly gateway: MarketDataGateway,
+    private readonly gateway: MarketDataPort,
     private readonly logger: WinstonLogger,
     private readonly time: Clock,
   ) {}

@@ -4,7 +4,7 @@ import { Roles } from '../core/identity/auth.decorators.js';
 import { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
-import type { MarketClock } from '../alpaca/market-data.models.js';
+import type { MarketClock } from '../alpaca/stocks/market-data.models.js';
 import { MarketClockDto } from './dto/stock-responses.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 

@@ -1,6 +1,6 @@
 import type { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
-import { MARKET_OPERATIONS as OP } from '../alpaca/market-operations.js';
+import { MARKET_OPERATIONS as OP } from '../alpaca/reference/market-operations.js';
 import type { AssetParamDto, AssetsQueryDto, CalendarQueryDto, CorporateActionsQueryDto, MostActivesQueryDto, MoversQueryDto, NewsQueryDto } from './dto/reference-query.dto.js';
 import { AssetDto, AssetsDto, CalendarDto, CorporateActionsPageDto, MostActivesDto, MoversDto, NewsPageDto } from './dto/pass-through-responses.dto.js';
 import { pageInfo } from './pass-through/answers.js';

@@ -10,8 +10,8 @@ import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { RedisService } from '../core/redis/redis.service.js';
 import { Clock } from '../core/time/clock.js';
-import { MarketDataGateway, type Sourced, type SymbolMap } from '../alpaca/market-data.gateway.js';
-import type { BarsPage, MarketClock, StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
+import { MarketDataPort, type Sourced, type SymbolMap } from '../alpaca/stocks/market-data.port.js';
+import type { BarsPage, MarketClock, StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/market-data.models.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 import { StockBarsService } from './stock-bars.service.js';
@@ -42,7 +42,7 @@ class FixedClock extends Clock {
 }
 
 /** Answers every bars call with one daily bar; nothing else is used. */
-class FakeGateway extends MarketDataGateway {
+class FakeGateway extends MarketDataPort {
   bars(): Promise<Sourced<BarsPage>> {
     const bar = { timestamp: '2024-01-08T05:00:00Z', open: 1, high: 2, low: 1, close: 2, volume: 10, trade_count: 1, vwap: 1.5 };
     return Promise.resolve({ value: { bars: [bar], next_page_token: null }, provenance: PROVENANCE });
@@ -68,7 +68,7 @@ async function serviceAt(iso: string): Promise<StockBarsService> {
   const module = await Test.createTestingModule({
     providers: [
       StockBarsService,
-      { provide: MarketDataGateway, useValue: new FakeGateway() },
+      { provide: MarketDataPort, useValue: new FakeGateway() },
       { provide: MarketClockService, useValue: { status: () => Promise.resolve('closed' as const) } },
       { provide: AppConfig, useValue: config },
       { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, new GatewayMetrics(), time) },

@@ -4,8 +4,8 @@ import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
-import { MarketDataGateway } from '../alpaca/market-data.gateway.js';
-import type { Bar, BarsPage } from '../alpaca/market-data.models.js';
+import { MarketDataPort } from '../alpaca/stocks/market-data.port.js';
+import type { Bar, BarsPage } from '../alpaca/stocks/market-data.models.js';
 import type { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
@@ -23,7 +23,7 @@ export interface BarsResult {
 @Injectable()
 export class StockBarsService {
   constructor(
-    private readonly gateway: MarketDataGateway,
+    private readonly gateway: MarketDataPort,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,

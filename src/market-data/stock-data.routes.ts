@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors/app-error.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
-import { MARKET_OPERATIONS as OP } from '../alpaca/market-operations.js';
+import { MARKET_OPERATIONS as OP } from '../alpaca/reference/market-operations.js';
 import type { StockConditionsQueryDto, SymbolsQueryDto, TickTypeParamDto } from './dto/reference-query.dto.js';
 import type { StockHistoryQueryDto } from './dto/history-query.dto.js';
 import {

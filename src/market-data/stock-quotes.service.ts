@@ -10,9 +10,9 @@ import { catalogEntry } from '../core/errors/error-catalog.js';
 import { Clock } from '../core/time/clock.js';
 import { batchQuality, stockSnapshotFlags, type QualityFlag, type QualityMoment } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
-import { MarketDataGateway, type Sourced, type SymbolMap } from '../alpaca/market-data.gateway.js';
-import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
-import { snapshotTimestamps } from '../alpaca/stock.mapper.js';
+import { MarketDataPort, type Sourced, type SymbolMap } from '../alpaca/stocks/market-data.port.js';
+import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/market-data.models.js';
+import { snapshotTimestamps } from '../alpaca/stocks/stock.mapper.js';
 import { MarketClockService } from './market-clock.service.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 
@@ -129,7 +129,7 @@ export class StockQuotesService {
   private readonly hot: Record<Kind, HotSet>;
 
   constructor(
-    private readonly gateway: MarketDataGateway,
+    private readonly gateway: MarketDataPort,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,

@@ -4,7 +4,7 @@ import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
-import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/market-data.models.js';
+import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/market-data.models.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
 import { BatchQuotesDto } from './dto/batch-quotes.dto.js';

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors/app-error.js';
 import { OCC_SYMBOL_PATTERN, parseOccSymbol, requireOccSymbol, strikeFromCode, termsOf, withTerms } from './occ-symbol.js';
-import { compareDecimals, POSITIVE_DECIMAL } from './decimal-string.js';
-import { isCalendarDate } from './calendar-date.js';
+import { compareDecimals, POSITIVE_DECIMAL } from '../core/validation/decimal-string.js';
+import { isCalendarDate } from '../core/time/calendar-date.js';
 
 describe('OCC symbols', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors/app-error.js';
 import { upperAscii } from '../core/validation/query-transforms.js';
-import type { OptionType } from '../alpaca/options.models.js';
-import { isRealDate } from './calendar-date.js';
+import type { OptionType } from '../alpaca/options/options.models.js';
+import { isRealDate } from '../core/time/calendar-date.js';
 import type { OptionContractTerms } from './options-results.models.js';
 
 /** Terms decoded from an OCC symbol (alpaca-api.md §6.1). Decoding only: no market value here. */

@@ -1,9 +1,9 @@
 import type { Provenance } from '../core/attribution/provenance.js';
 import { AppError } from '../core/errors/app-error.js';
 import { validateConfig } from '../core/config/validate-config.js';
-import type { Sourced, SymbolMap } from '../alpaca/market-data.gateway.js';
-import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
-import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionSnapshot } from '../alpaca/options.models.js';
+import type { Sourced, SymbolMap } from '../alpaca/stocks/market-data.port.js';
+import { OptionsDataPort } from '../alpaca/options/options-data.port.js';
+import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionSnapshot } from '../alpaca/options/options.models.js';
 import type { MarketClockService } from '../market-data/market-clock.service.js';
 import { ChainQueryDto } from './dto/chain-query.dto.js';
 import { OptionChainService } from './option-chain.service.js';
@@ -26,7 +26,7 @@ const BARE: OptionSnapshot = {
 };
 
 /** Answers every chain call with one prepared page and remembers the queries. */
-class FakeGateway extends OptionsDataGateway {
+class FakeGateway extends OptionsDataPort {
   readonly queries: OptionChainQuery[] = [];
   constructor(private readonly page: OptionChainPage) {
     super();

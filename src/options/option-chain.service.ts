@@ -5,11 +5,11 @@ import { AppConfig } from '../core/config/app-config.js';
 import { optionSnapshotFlags, type QualityFlag } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
-import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
-import type { OptionChainPage, OptionChainQuery } from '../alpaca/options.models.js';
+import { OptionsDataPort } from '../alpaca/options/options-data.port.js';
+import type { OptionChainPage, OptionChainQuery } from '../alpaca/options/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import type { ChainQueryDto } from './dto/chain-query.dto.js';
-import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
+import { assertOrderedDates, assertOrderedStrikes } from '../core/validation/filter-ranges.js';
 import { compareContracts, parseOccSymbol, withTerms, type OccContract } from './occ-symbol.js';
 import type { ChainCompleteness, OptionChainResult, OptionQuoteResult } from './options-results.models.js';
 
@@ -32,7 +32,7 @@ function completenessOf(contracts: OptionQuoteResult[]): ChainCompleteness {
 @Injectable()
 export class OptionChainService {
   constructor(
-    private readonly gateway: OptionsDataGateway,
+    private readonly gateway: OptionsDataPort,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,

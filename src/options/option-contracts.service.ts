@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed } from '../core/attribution/provenance.js';
 import { cacheKeys, MarketCache } from '../core/cache/market-cache.js';
-import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
+import { OptionsDataPort } from '../alpaca/options/options-data.port.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import type { ContractsQueryDto } from './dto/contracts-query.dto.js';
-import { assertOrderedDates, assertOrderedStrikes } from './filter-ranges.js';
+import { assertOrderedDates, assertOrderedStrikes } from '../core/validation/filter-ranges.js';
 import type { OptionContractsResult } from './options-results.models.js';
 
 
@@ -15,7 +15,7 @@ import type { OptionContractsResult } from './options-results.models.js';
 @Injectable()
 export class OptionContractsService {
   constructor(
-    private readonly gateway: OptionsDataGateway,
+    private readonly gateway: OptionsDataPort,
     private readonly clock: MarketClockService,
     private readonly cache: MarketCache,
   ) {}

@@ -1,7 +1,7 @@
 import { AppError } from '../core/errors/app-error.js';
 import type { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
-import { MARKET_OPERATIONS as OP } from '../alpaca/market-operations.js';
+import { MARKET_OPERATIONS as OP } from '../alpaca/reference/market-operations.js';
 import type { RangeQueryDto } from '../market-data/dto/history-query.dto.js';
 import type { TickTypeParamDto } from '../market-data/dto/reference-query.dto.js';
 import { ConditionCodesDto, ExchangeCodesDto } from '../market-data/dto/pass-through-responses.dto.js';

@@ -9,9 +9,9 @@ import { batchQuality, optionSnapshotFlags, type QualityFlag } from '../core/qua
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
 import { catalogEntry } from '../core/errors/error-catalog.js';
-import { isEmptyOptionSnapshot } from '../alpaca/option.mapper.js';
-import { OptionsDataGateway } from '../alpaca/options-data.gateway.js';
-import type { OptionSnapshot } from '../alpaca/options.models.js';
+import { isEmptyOptionSnapshot } from '../alpaca/options/option.mapper.js';
+import { OptionsDataPort } from '../alpaca/options/options-data.port.js';
+import type { OptionSnapshot } from '../alpaca/options/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import { requireOccSymbol, requireOccSymbols, termsOf, withTerms, type OccContract } from './occ-symbol.js';
 import type { OptionBatchItem, OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
@@ -63,7 +63,7 @@ export class OptionQuotesService {
   private readonly batcher: MicroBatcher<OptionSnapshot>;
 
   constructor(
-    private readonly gateway: OptionsDataGateway,
+    private readonly gateway: OptionsDataPort,
     private readonly clock: MarketClockService,
     private readonly config: AppConfig,
     private readonly cache: MarketCache,

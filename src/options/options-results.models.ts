@@ -1,4 +1,4 @@
-import type { OptionContract, OptionSnapshot, OptionType } from '../alpaca/options.models.js';
+import type { OptionContract, OptionSnapshot, OptionType } from '../alpaca/options/options.models.js';
 
 /* What the options routes answer with (inside the success envelope). */
 

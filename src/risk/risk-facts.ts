@@ -3,8 +3,8 @@ import { parseUpstreamTimestamp } from '../core/attribution/timestamps.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { Clock } from '../core/time/clock.js';
-import { TradingGateway } from '../alpaca/trading.gateway.js';
-import type { TradingObject } from '../alpaca/trading.models.js';
+import { TradingPort } from '../alpaca/trading/trading.port.js';
+import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { StockQuotesService } from '../market-data/stock-quotes.service.js';
 import { parseOccSymbol } from '../options/occ-symbol.js';
 import { OptionQuotesService } from '../options/option-quotes.service.js';
@@ -45,7 +45,7 @@ export class RiskFacts {
   constructor(
     private readonly stocks: StockQuotesService,
     private readonly options: OptionQuotesService,
-    private readonly trading: TradingGateway,
+    private readonly trading: TradingPort,
     private readonly clock: Clock,
     private readonly maxAgeSeconds: number,
   ) {}
@@ -125,7 +125,7 @@ export class RiskLookups {
   constructor(
     private readonly stocks: StockQuotesService,
     private readonly options: OptionQuotesService,
-    private readonly trading: TradingGateway,
+    private readonly trading: TradingPort,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}

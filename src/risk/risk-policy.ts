@@ -1,6 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { RISK_POLICY_NAME } from '../auth/api-key-store.js';
+import { RISK_POLICY_NAME } from '../auth/api-keys/api-key-store.js';
 import { Dec } from './exact-decimal.js';
 
 /** The order types a policy may allow (Alpaca's `type`). */

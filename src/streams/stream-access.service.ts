@@ -2,14 +2,14 @@ import type { IncomingMessage } from 'node:http';
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import proxyaddr from 'proxy-addr';
-import { CredentialVerifier, type PresentedCredentials } from '../auth/credential-verifier.service.js';
-import { tokenExpirySeconds } from '../auth/jwt-keys.js';
+import { CredentialVerifier, type PresentedCredentials } from '../auth/tokens/credential-verifier.service.js';
+import { tokenExpirySeconds } from '../auth/tokens/jwt-keys.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { Clock } from '../core/time/clock.js';
 import { AppError } from '../core/errors/app-error.js';
-import { StreamHub } from './stream-hub.service.js';
+import { StreamHub } from './hub/stream-hub.service.js';
 import { CLOSE_CODES, errorMessage, OutboundMessage } from './stream-protocol.js';
-import type { StreamSession } from './stream-session.js';
+import type { StreamSession } from './hub/stream-session.js';
 
 /** How often connected principals are checked again (revoked keys, expired tokens). */
 const RECHECK_MS = 1000;

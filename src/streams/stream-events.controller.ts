@@ -6,9 +6,9 @@ import type { Principal } from '../core/identity/principal.js';
 import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { StreamAccess } from './stream-access.service.js';
-import { StreamHub } from './stream-hub.service.js';
+import { StreamHub } from './hub/stream-hub.service.js';
 import { CLIENT_CHANNELS, OutboundMessage, type ChannelLists, type OutboundFrame, type ClientChannel } from './stream-protocol.js';
-import type { StreamSink } from './stream-session.js';
+import type { StreamSink } from './hub/stream-session.js';
 
 /** A comment line now and then, so proxies and load balancers do not close an idle stream. */
 const HEARTBEAT_MS = 15_000;

@@ -2,7 +2,7 @@ import { validateConfig } from '../core/config/validate-config.js';
 import type { Principal } from '../core/identity/principal.js';
 import { Clock } from '../core/time/clock.js';
 import { StreamFrameLimiter } from './stream-frame-limiter.js';
-import { StreamSession, type StreamSink } from './stream-session.js';
+import { StreamSession, type StreamSink } from './hub/stream-session.js';
 
 class ManualClock extends Clock {
   at = 1_000_000;

@@ -4,7 +4,7 @@ import { AppError } from '../core/errors/app-error.js';
 import type { Principal } from '../core/identity/principal.js';
 import { Clock } from '../core/time/clock.js';
 import { CLOSE_CODES } from './stream-protocol.js';
-import type { StreamSession } from './stream-session.js';
+import type { StreamSession } from './hub/stream-session.js';
 
 /** Refused frames a connection may send without a REFUSAL_QUIET_MS pause before it is closed (4429). */
 export const REFUSALS_BEFORE_CLOSE = 10;

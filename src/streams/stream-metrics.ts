@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import type { UpstreamStreamStatus } from '../alpaca/market-stream.port.js';
+import type { UpstreamStreamStatus } from '../alpaca/stream/market-stream.port.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
-import { FEED_STREAMS, type FeedStream } from './stream-feed.js';
-import type { StreamTransport } from './stream-session.js';
+import { FEED_STREAMS, type FeedStream } from './feed/stream-feed.js';
+import type { StreamTransport } from './hub/stream-session.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
 export const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };

@@ -1,10 +1,10 @@
-import type { StreamChannel, StreamEndpoint } from '../alpaca/market-stream.port.js';
+import type { StreamChannel, StreamEndpoint } from '../alpaca/stream/market-stream.port.js';
 import type { Permission } from '../core/identity/roles.js';
 import { AppError } from '../core/errors/app-error.js';
 import { jsonStructureProblem } from '../core/http/json-structure.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
 import { requireOccSymbols } from '../options/occ-symbol.js';
-import type { FeedData } from './stream-feed.js';
+import type { FeedData } from './feed/stream-feed.js';
 
 /**
  * The client stream protocol (docs/contract.md "Streams"): client → server frames are JSON objects with an

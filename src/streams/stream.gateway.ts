@@ -7,9 +7,9 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamFrameLimiter } from './stream-frame-limiter.js';
-import { StreamHub } from './stream-hub.service.js';
+import { StreamHub } from './hub/stream-hub.service.js';
 import { CLOSE_CODES, errorMessage, MAX_CLIENT_FRAME_BYTES, OutboundFrame, OutboundMessage, parseClientFrame, type ClientAction } from './stream-protocol.js';
-import type { StreamSession, StreamSink } from './stream-session.js';
+import type { StreamSession, StreamSink } from './hub/stream-session.js';
 
 const OPEN = 1;
 const CONNECTED = OutboundMessage.of({ type: 'connected' });

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { AppError } from '../core/errors/app-error.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
-import { TradingGateway } from '../alpaca/trading.gateway.js';
-import type { TradingObject } from '../alpaca/trading.models.js';
+import { TradingPort } from '../alpaca/trading/trading.port.js';
+import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { MAX_ACTIVITIES_PAGE, type ActivitiesQueryDto, type PortfolioHistoryQueryDto } from './dto/account-history.dto.js';
 import { tradingAnswer } from './trading-reads.service.js';
 
@@ -25,7 +25,7 @@ function refuse(field: string, problem: string): AppError {
 /** Account activities and portfolio history: read from Alpaca on every request, values exactly as sent. */
 @Injectable()
 export class AccountHistoryService {
-  constructor(private readonly gateway: TradingGateway) {}
+  constructor(private readonly gateway: TradingPort) {}
 
   async activities(q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
     // TR-SPEC getAccountActivities: category "Cannot be used with activity_types".

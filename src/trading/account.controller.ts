@@ -4,7 +4,7 @@ import { Roles } from '../core/identity/auth.decorators.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
-import type { TradingObject } from '../alpaca/trading.models.js';
+import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { PositionParamDto } from './dto/trading-params.dto.js';
 import { AccountHistoryService, type ActivitiesPage } from './account-history.service.js';
 import { ActivitiesQueryDto, PortfolioHistoryQueryDto } from './dto/account-history.dto.js';

@@ -3,8 +3,8 @@ import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
 import type { AuditService } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/audit.types.js';
-import type { Sourced } from '../alpaca/market-data.gateway.js';
-import type { TradingObject } from '../alpaca/trading.models.js';
+import type { Sourced } from '../alpaca/stocks/market-data.port.js';
+import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { tradingAnswer } from './trading-reads.service.js';
 
 /** Whether one entry of a 207 list reports success: its own HTTP status is 2xx. */

@@ -5,7 +5,7 @@ import type { Caller } from '../core/identity/caller.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
-import type { TradingObject } from '../alpaca/trading.models.js';
+import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { CloseAllPositionsQueryDto, ClosePositionQueryDto, ContractParamDto } from './dto/position-params.dto.js';
 import { PositionParamDto } from './dto/trading-params.dto.js';
 import { BulkCloseEntryDto, ExerciseResultDto, OrderDto } from './dto/trading-responses.dto.js';

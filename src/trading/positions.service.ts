@@ -4,15 +4,15 @@ import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/audit.types.js';
-import type { Sourced } from '../alpaca/market-data.gateway.js';
-import { TradingGateway } from '../alpaca/trading.gateway.js';
-import type { ClosePositionQuery, TradingObject } from '../alpaca/trading.models.js';
-import { UpstreamError } from '../alpaca/upstream.error.js';
+import type { Sourced } from '../alpaca/stocks/market-data.port.js';
+import { TradingPort } from '../alpaca/trading/trading.port.js';
+import type { ClosePositionQuery, TradingObject } from '../alpaca/trading/trading.models.js';
+import { UpstreamError } from '../alpaca/http/upstream.error.js';
 import { requireOccSymbol } from '../options/occ-symbol.js';
 import { RiskGate } from '../risk/risk-gate.service.js';
 import { decimalPlaces, integerDigits, isPositiveDecimal } from './decimal.js';
 import type { ClosePositionQueryDto } from './dto/position-params.dto.js';
-import type { Problem } from './mleg-rules.js';
+import type { Problem } from './orders/mleg-rules.js';
 import { auditedBulkWrite } from './bulk-write.js';
 import { tradingAnswer } from './trading-reads.service.js';
 import { TradingHalts } from './halt/trading-halts.service.js';
@@ -53,7 +53,7 @@ export function closeQuery(q: ClosePositionQueryDto): ClosePositionQuery {
 @Injectable()
 export class PositionsService {
   constructor(
-    private readonly gateway: TradingGateway,
+    private readonly gateway: TradingPort,
     private readonly audit: AuditService,
     private readonly halts: TradingHalts,
     private readonly risk: RiskGate,

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed, NEVER_CACHED } from '../core/attribution/provenance.js';
-import type { Sourced } from '../alpaca/market-data.gateway.js';
-import { TradingGateway } from '../alpaca/trading.gateway.js';
-import type { TradingObject } from '../alpaca/trading.models.js';
+import type { Sourced } from '../alpaca/stocks/market-data.port.js';
+import { TradingPort } from '../alpaca/trading/trading.port.js';
+import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
 import type { OrdersQueryDto } from './dto/trading-params.dto.js';
 
@@ -14,7 +14,7 @@ export function tradingAnswer<T>(s: Sourced<T>): Attributed<T> {
 /** Account, positions and orders, read straight from Alpaca on every request. */
 @Injectable()
 export class TradingReadsService {
-  constructor(private readonly gateway: TradingGateway) {}
+  constructor(private readonly gateway: TradingPort) {}
 
   async account(): Promise<Attributed<TradingObject>> {
     return tradingAnswer(await this.gateway.account());

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type ConsoleMessage } from 'playwright-core';
-import { startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
+import { startGateway, tokenFor, type Gateway } from '../e2e/support/harness.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 /**

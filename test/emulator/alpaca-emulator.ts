@@ -6,19 +6,19 @@
  * the trading listener the trade_updates stream (trading-stream/*, the tradeStream* methods, fed by
  * orderEvents: submit, cancel, fillOrder, expireOrder, rejectOrder).
  */
-import { OrderEvents } from './order-events.js';
+import { OrderEvents } from './orders/order-events.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ControlTarget } from './control-routes.js';
+import type { ControlTarget } from './http/control-routes.js';
 import type { EmulatorFixtures, EmulatorHost, EmulatorOptions, FaultSpec, RecordedRequest } from './emulator.types.js';
-import { FaultStore, pathMatches } from './faults.js';
+import { FaultStore, pathMatches } from './http/faults.js';
 import { defaultFixtures } from './fixtures.js';
-import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http-io.js';
-import { Listener } from './listener.js';
-import { liveDatedFixtures } from './live-dates.js';
-import { LiveMarketData } from './live-market-data.js';
-import { PendingWaits } from './pending-waits.js';
-import { handleRequest, type PipelineDeps } from './request-pipeline.js';
-import { Router, type EmulatorState } from './router.js';
+import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http/http-io.js';
+import { Listener } from './http/listener.js';
+import { liveDatedFixtures } from './market/live-dates.js';
+import { LiveMarketData } from './market/live-market-data.js';
+import { PendingWaits } from './orders/pending-waits.js';
+import { handleRequest, type PipelineDeps } from './http/request-pipeline.js';
+import { Router, type EmulatorState } from './http/router.js';
 import { accountHistoryRoutes } from './routes/account-history-routes.js';
 import { SpecCatalog } from './spec/spec-operations.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -37,7 +37,7 @@ import { StreamServer } from './stream/stream-server.js';
 import { OrderControls, type FillOptions } from './trading-stream/order-controls.js';
 import { TradeStreamServer, TRADE_STREAM_PATH } from './trading-stream/trade-stream-server.js';
 import type { TradeStreamConnectionRecord, TradeStreamFrames } from './trading-stream/trade-stream.types.js';
-import type { OrderEvent } from './order-events.js';
+import type { OrderEvent } from './orders/order-events.js';
 import type {
   StreamActionRecord,
   StreamConnectionRecord,

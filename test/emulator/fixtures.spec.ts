@@ -1,7 +1,7 @@
 import { defaultFixtures } from './fixtures.js';
-import { decodeOcc } from './occ-symbol.js';
-import { OPTION_SYMBOL } from './query-params.js';
-import { parseRfc3339Nanos } from './wire-time.js';
+import { decodeOcc } from './market/occ-symbol.js';
+import { OPTION_SYMBOL } from './http/query-params.js';
+import { parseRfc3339Nanos } from './market/wire-time.js';
 
 describe('defaultFixtures()', () => {
   it('returns an independent deep copy on every call', () => {

@@ -5,7 +5,7 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { eventually, startGateway, tokenFor, type Gateway } from '../e2e/harness.js';
+import { eventually, startGateway, tokenFor, type Gateway } from '../e2e/support/harness.js';
 import { databaseName, testDatabaseUrl } from './test-database.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AlpacaEmulator } from '../emulator/alpaca-emulator.js';
-import { ensureBuilt, spawnGateway, type BuiltGateway } from '../e2e/built-gateway.js';
-import { KEY_ID, SECRET_KEY, tokenFor } from '../e2e/harness.js';
+import { ensureBuilt, spawnGateway, type BuiltGateway } from '../e2e/support/built-gateway.js';
+import { KEY_ID, SECRET_KEY, tokenFor } from '../e2e/support/harness.js';
 import { freePort } from './redis-server.js';
 
 const RULES = join(process.cwd(), 'docker', 'prometheus', 'rules', 'opitios-alpaca.rules.yml');

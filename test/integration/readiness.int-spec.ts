@@ -1,4 +1,4 @@
-import { startGateway, type Gateway } from '../e2e/harness.js';
+import { startGateway, type Gateway } from '../e2e/support/harness.js';
 import { DisposableRedis, freePort } from './redis-server.js';
 import { testDatabaseUrl } from './test-database.js';
 

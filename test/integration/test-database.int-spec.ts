@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { startGateway, tokenFor } from '../e2e/harness.js';
+import { startGateway, tokenFor } from '../e2e/support/harness.js';
 import { databaseName, GIVEN_URL_VAR, OWN_PREFIX, refuseForeignDatabase, setUpTestDatabase, tearDownTestDatabase, testDatabaseUrl } from './test-database.js';
 
 /** The URL this run was given (global setup kept it); its server hosts the stand-in below. */

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { AppError } from '../../core/errors/app-error.js';
 import type { ErrorFace } from '../../core/errors/global-exception.filter.js';
 import { isAlpacaFacePath, isAlpacaTradingPath } from '../../core/http/face-paths.js';
-import { UpstreamError } from '../../alpaca/upstream.error.js';
+import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 
 /** Alpaca's error codes are the HTTP status followed by 10000 (`40310000`: forbidden). */
 export function alpacaErrorCode(status: number): number {

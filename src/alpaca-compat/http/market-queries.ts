@@ -10,7 +10,7 @@ import { PAGE_TOKEN_PATTERN, RangeQueryDto, StockHistoryQueryDto } from '../../m
 import { CorporateActionsQueryDto } from '../../market-data/dto/reference-query.dto.js';
 import { OptionBarsQueryDto } from '../../options/dto/option-data.dto.js';
 import { IsCalendarDate } from '../../options/dto/query-rules.js';
-import { POSITIVE_DECIMAL } from '../../options/decimal-string.js';
+import { POSITIVE_DECIMAL } from '../../core/validation/decimal-string.js';
 
 /*
  * Query parameters of Alpaca's market-data operations, by Alpaca's names. Each class extends the

@@ -1,5 +1,5 @@
 import { decode } from '@msgpack/msgpack';
-import type { StreamEndpoint } from '../../alpaca/market-stream.port.js';
+import type { StreamEndpoint } from '../../alpaca/stream/market-stream.port.js';
 import type { AppError } from '../../core/errors/app-error.js';
 import { OutboundMessage, type ClientChannel } from '../../streams/stream-protocol.js';
 

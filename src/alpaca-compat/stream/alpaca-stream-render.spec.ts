@@ -1,6 +1,6 @@
 import { decode } from '@msgpack/msgpack';
-import type { StreamData } from '../../alpaca/market-stream.port.js';
-import type { FeedData } from '../../streams/stream-feed.js';
+import type { StreamData } from '../../alpaca/stream/market-stream.port.js';
+import type { FeedData } from '../../streams/feed/stream-feed.js';
 import { OutboundFrame, OutboundMessage, type WireRenderer } from '../../streams/stream-protocol.js';
 import { alpacaMessage } from './alpaca-stream-protocol.js';
 import { ALPACA_JSON, ALPACA_MSGPACK, TRADE_UPDATES_JSON } from './alpaca-stream-render.js';

@@ -1,7 +1,7 @@
 import { encode, encodeTimeSpecToTimestamp, EXT_TIMESTAMP, ExtData } from '@msgpack/msgpack';
 import { alpacaStreamMessage, type AlpacaStreamMessage } from '../../alpaca/alpaca-wire.mapper.js';
 import { parseTimeSpec } from '../../alpaca/stream/stream-wire.js';
-import type { OrderUpdate } from '../../alpaca/trade-updates.port.js';
+import type { OrderUpdate } from '../../alpaca/trading/trade-updates.port.js';
 import type { MessageRenderer, OutboundMessage, WireRenderer } from '../../streams/stream-protocol.js';
 import { ALPACA_ERRORS, ALPACA_MESSAGE, alpacaErrorOf, type AlpacaError } from './alpaca-stream-protocol.js';
 

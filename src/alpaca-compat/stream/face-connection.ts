@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { StreamAccess } from '../../streams/stream-access.service.js';
-import type { StreamSession } from '../../streams/stream-session.js';
+import type { StreamSession } from '../../streams/hub/stream-session.js';
 
 /**
  * Frames of one connection waiting for the one before them to be handled. An SDK sends a few at a

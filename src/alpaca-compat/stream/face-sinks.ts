@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { CLOSE_CODES, OutboundFrame, type MessageRenderer, type WireRenderer } from '../../streams/stream-protocol.js';
-import type { StreamSink } from '../../streams/stream-session.js';
+import type { StreamSink } from '../../streams/hub/stream-session.js';
 import { ALPACA_ERRORS, alpacaError } from './alpaca-stream-protocol.js';
 
 const OPEN = 1;

@@ -1,15 +1,15 @@
 import type { IncomingMessage } from 'node:http';
 import { Injectable } from '@nestjs/common';
 import type { RawData, WebSocket } from 'ws';
-import type { StreamEndpoint } from '../../alpaca/market-stream.port.js';
+import type { StreamEndpoint } from '../../alpaca/stream/market-stream.port.js';
 import { toBuffer } from '../../alpaca/stream/stream-wire.js';
-import type { PresentedCredentials } from '../../auth/credential-verifier.service.js';
+import type { PresentedCredentials } from '../../auth/tokens/credential-verifier.service.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AppError } from '../../core/errors/app-error.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { StreamAccess } from '../../streams/stream-access.service.js';
 import { StreamFrameLimiter } from '../../streams/stream-frame-limiter.js';
-import { StreamHub } from '../../streams/stream-hub.service.js';
+import { StreamHub } from '../../streams/hub/stream-hub.service.js';
 import { CLOSE_CODES, OutboundFrame, type OutboundMessage } from '../../streams/stream-protocol.js';
 import {
   ALPACA_ERRORS,

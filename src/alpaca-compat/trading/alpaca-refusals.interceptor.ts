@@ -2,7 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import type { Request } from 'express';
 import { catchError, type Observable, throwError } from 'rxjs';
 import { AppError } from '../../core/errors/app-error.js';
-import { UpstreamError } from '../../alpaca/upstream.error.js';
+import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 
 /** What Alpaca answers for a client_order_id already taken (docs/alpaca-wire.md "REST refusals"). */
 export const DUPLICATE_CLIENT_ORDER_ID = { status: 422, code: 40010001, message: 'client_order_id must be unique' } as const;

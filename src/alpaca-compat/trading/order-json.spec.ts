@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { AppError } from '../../core/errors/app-error.js';
-import { UpstreamError } from '../../alpaca/upstream.error.js';
+import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { asAlpacaAnswer } from './alpaca-refusals.interceptor.js';
 import { amountText, createOrderDto, orderMembers, replaceOrderDto } from './order-json.js';
 

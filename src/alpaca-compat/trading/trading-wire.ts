@@ -1,6 +1,6 @@
-import type { Asset, CalendarDay } from '../../alpaca/market-reference.models.js';
-import type { OptionContract } from '../../alpaca/options.models.js';
-import type { TradingObject, TradingValue } from '../../alpaca/trading.models.js';
+import type { Asset, CalendarDay } from '../../alpaca/reference/market-reference.models.js';
+import type { OptionContract } from '../../alpaca/options/options.models.js';
+import type { TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
 
 /*
  * The few trading-host objects the gateway keeps under its own names, back in Alpaca's (TR-SPEC, see docs/alpaca-wire.md "Sources";

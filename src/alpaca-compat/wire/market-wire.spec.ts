@@ -1,4 +1,4 @@
-import type { OptionSnapshot } from '../../alpaca/options.models.js';
+import type { OptionSnapshot } from '../../alpaca/options/options.models.js';
 import { wireOptionSnapshot } from './option-wire.js';
 import { wireHistoryPage, wireLatest, wireSingleHistoryPage, withCurrency } from './page-wire.js';
 import { wireCorporateActions, wireNewsArticle } from './reference-wire.js';

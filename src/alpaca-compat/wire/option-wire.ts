@@ -1,5 +1,5 @@
 import { wireOptionQuote, wireOptionTrade } from '../../alpaca/alpaca-wire.mapper.js';
-import type { OptionGreeks, OptionSnapshot } from '../../alpaca/options.models.js';
+import type { OptionGreeks, OptionSnapshot } from '../../alpaca/options/options.models.js';
 import type { WireObject } from './stock-wire.js';
 
 /*

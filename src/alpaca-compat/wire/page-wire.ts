@@ -1,4 +1,4 @@
-import type { SymbolPage, SymbolRecord } from '../../alpaca/market-reference.models.js';
+import type { SymbolPage, SymbolRecord } from '../../alpaca/reference/market-reference.models.js';
 import type { WireObject } from './stock-wire.js';
 
 /*

@@ -1,4 +1,4 @@
-import type { CorporateAction, CorporateActions, MostActives, Movers, NewsArticle } from '../../alpaca/market-reference.models.js';
+import type { CorporateAction, CorporateActions, MostActives, Movers, NewsArticle } from '../../alpaca/reference/market-reference.models.js';
 import type { WireObject } from './stock-wire.js';
 
 /*

@@ -1,6 +1,6 @@
 import { wireBar, wireStockQuote, wireStockTrade } from '../../alpaca/alpaca-wire.mapper.js';
-import type { StockSnapshot, StockTrade } from '../../alpaca/market-data.models.js';
-import type { DailyAuctions, StockAuction } from '../../alpaca/market-reference.models.js';
+import type { StockSnapshot, StockTrade } from '../../alpaca/stocks/market-data.models.js';
+import type { DailyAuctions, StockAuction } from '../../alpaca/reference/market-reference.models.js';
 import { uint64 } from './raw-json.js';
 
 /**

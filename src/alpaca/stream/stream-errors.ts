@@ -3,7 +3,7 @@
  * the client: reconnect (with which backoff), give up until the long retry, or refuse only the
  * subscription change in flight while the socket stays up.
  */
-import type { UpstreamStreamProblem } from '../market-stream.port.js';
+import type { UpstreamStreamProblem } from './market-stream.port.js';
 import type { StreamRetryReason } from './stream-observer.js';
 
 export type ProblemCode = UpstreamStreamProblem['code'];

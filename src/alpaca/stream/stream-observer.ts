@@ -4,7 +4,7 @@
  * `useExisting: GatewayMetrics`) to receive the calls; when none is bound nothing is reported.
  * Every call is synchronous and must be cheap: most come from the socket's read loop.
  */
-import type { StreamChannel, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus } from '../market-stream.port.js';
+import type { StreamChannel, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus } from './market-stream.port.js';
 
 /** Why a socket ended or an attempt failed; a small closed set, fit for a metric label. */
 export type StreamRetryReason =

@@ -2,7 +2,7 @@
  * Timings and pacing of the upstream stream client, with the defaults production uses. Specs pass
  * their own (a manual clock, fixed randomness, small values) to the gateway's constructor.
  */
-import { systemScheduler, type BackoffPolicy, type StreamScheduler } from './stream-backoff.js';
+import { systemScheduler, type BackoffPolicy, type StreamScheduler } from './connection/stream-backoff.js';
 
 /** Each handshake step (upgrade + `connected`, `authenticated`, first ack) and each later ack. Go uses 3 s. */
 export const STEP_TIMEOUT_MS = 5_000;

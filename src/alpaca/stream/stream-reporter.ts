@@ -4,7 +4,7 @@
  * is logged here instead of taking the socket, or the process, down.
  */
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
-import type { StreamData, StreamEndpoint, UpstreamStreamListener, UpstreamStreamProblem, UpstreamStreamStatus } from '../market-stream.port.js';
+import type { StreamData, StreamEndpoint, UpstreamStreamListener, UpstreamStreamProblem, UpstreamStreamStatus } from './market-stream.port.js';
 import type { StreamFrameCounts, StreamObserver } from './stream-observer.js';
 
 export type StatusInfo = Parameters<UpstreamStreamListener['status']>[1];

@@ -1,4 +1,4 @@
-import { ENDPOINT_CHANNELS, type StreamChannel } from '../market-stream.port.js';
+import { ENDPOINT_CHANNELS, type StreamChannel } from './market-stream.port.js';
 import { SubscriptionBook, type ChannelSets } from './stream-subscriptions.js';
 
 const sets = (channels: Partial<Record<StreamChannel, string[]>>): ChannelSets =>

@@ -4,7 +4,7 @@
  * adds or subtracts and every ack lists the whole set, so the next change is always computed
  * from the last ack, never from what was sent.
  */
-import type { StreamChannel, UpstreamSubscription } from '../market-stream.port.js';
+import type { StreamChannel, UpstreamSubscription } from './market-stream.port.js';
 
 export type ChannelSets = Map<StreamChannel, Set<string>>;
 

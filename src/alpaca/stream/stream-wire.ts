@@ -5,10 +5,10 @@
  */
 import { decode, decodeTimestampToTimeSpec, encode, EXT_TIMESTAMP, ExtensionCodec } from '@msgpack/msgpack';
 import type { RawData } from 'ws';
-import { ENDPOINT_CHANNELS, type StreamChannel, type StreamData, type StreamEndpoint } from '../market-stream.port.js';
-import { toOptionQuote, toOptionTrade } from '../option.mapper.js';
-import { parseOptionQuote, parseOptionTrade } from '../options-wire-parsers.js';
-import { toBar, toLuldBand, toStockQuote, toStockTrade, toTradeCancelError, toTradeCorrection, toTradingStatus } from '../stock.mapper.js';
+import { ENDPOINT_CHANNELS, type StreamChannel, type StreamData, type StreamEndpoint } from './market-stream.port.js';
+import { toOptionQuote, toOptionTrade } from '../options/option.mapper.js';
+import { parseOptionQuote, parseOptionTrade } from '../options/options-wire-parsers.js';
+import { toBar, toLuldBand, toStockQuote, toStockTrade, toTradeCancelError, toTradeCorrection, toTradingStatus } from '../stocks/stock.mapper.js';
 import {
   object,
   parseBar,
@@ -20,7 +20,7 @@ import {
   parseTradingStatus,
   str,
   WireFormatError,
-} from '../wire-parsers.js';
+} from '../stocks/stock-wire-parsers.js';
 
 /** How frames are written on a socket: the upgrade's Content-Type decides (§2). */
 export type StreamEncoding = 'json' | 'msgpack';

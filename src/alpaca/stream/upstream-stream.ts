@@ -14,9 +14,9 @@ import {
   type UpstreamStreamListener,
   type UpstreamStreamStatus,
   type UpstreamSubscription,
-} from '../market-stream.port.js';
+} from './market-stream.port.js';
 import { interruptionProblem, refusalProblem, verdictForError } from './stream-errors.js';
-import { StreamLifecycle, type InterruptionReport, type ScheduledRetry } from './stream-lifecycle.js';
+import { StreamLifecycle, type InterruptionReport, type ScheduledRetry } from './connection/stream-lifecycle.js';
 import type { StreamObserver } from './stream-observer.js';
 import type { ResolvedStreamOptions } from './stream-options.js';
 import { StreamReporter } from './stream-reporter.js';

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Asset, CalendarDay, DailyAuctions, MostActive, Mover, NewsArticle, NewsImage, StockAuction } from '../../alpaca/market-reference.models.js';
+import type { Asset, CalendarDay, DailyAuctions, MostActive, Mover, NewsArticle, NewsImage, StockAuction } from '../../alpaca/reference/market-reference.models.js';
 import { BarDto, NestedQuoteDto, NestedTradeDto, StockSnapshotDto, StockTradeDto } from './stock-responses.dto.js';
 
 /* Swagger models of the pass-through routes. Each implements the model it documents where one

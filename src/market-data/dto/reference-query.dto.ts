@@ -7,7 +7,7 @@ import { PureValidation } from '../../core/validation/memoizing-validation.pipe.
 import { toBool, toInt } from '../../core/validation/query-transforms.js';
 import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN, STOCK_SYMBOL_RULE } from '../../core/validation/stock-symbol.js';
 import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
-import { CORPORATE_ACTION_TYPES } from '../../alpaca/market-operations.js';
+import { CORPORATE_ACTION_TYPES } from '../../alpaca/reference/market-operations.js';
 import { PAGE_TOKEN_PATTERN } from './history-query.dto.js';
 
 const TICKER = STOCK_SYMBOL_PATTERN.source.replace(/^\^|\$$/g, '');

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Bar, MarketClock, StockQuote, StockSnapshot, StockTrade } from '../../alpaca/market-data.models.js';
+import type { Bar, MarketClock, StockQuote, StockSnapshot, StockTrade } from '../../alpaca/stocks/market-data.models.js';
 
 /* Swagger models for the stock routes. Each implements the model it documents, so the
    compiler keeps the docs and the data in step. */

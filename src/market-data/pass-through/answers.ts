@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors/app-error.js';
 import { catalogEntry } from '../../core/errors/error-catalog.js';
-import type { SymbolPage, SymbolRecord } from '../../alpaca/market-reference.models.js';
+import type { SymbolPage, SymbolRecord } from '../../alpaca/reference/market-reference.models.js';
 
 /* The shared shapes of pass-through answers: one page of history, and per-symbol batches. */
 

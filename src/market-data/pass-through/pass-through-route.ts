@@ -6,8 +6,8 @@ import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../../core/errors/api-e
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
 import { Roles } from '../../core/identity/auth.decorators.js';
 import { rolesGranting, type Permission } from '../../core/identity/roles.js';
-import type { UpstreamOperation } from '../../alpaca/market-operations.js';
-import type { UpstreamCall } from '../../alpaca/pass-through.gateway.js';
+import type { UpstreamOperation } from '../../alpaca/reference/market-operations.js';
+import type { UpstreamCall } from '../../alpaca/reference/pass-through.port.js';
 
 /**
  * How long an answer may be reused, by family (lifetimes from configuration, open/closed from

@@ -5,8 +5,8 @@ import { AppConfig } from '../../core/config/app-config.js';
 import { DataQualityService } from '../../core/quality/data-quality.service.js';
 import { Clock } from '../../core/time/clock.js';
 import { newYorkDate } from '../../core/time/new-york-date.js';
-import { feedFor } from '../../alpaca/market-operations.js';
-import { PassThroughGateway, type UpstreamCall } from '../../alpaca/pass-through.gateway.js';
+import { feedFor } from '../../alpaca/reference/market-operations.js';
+import { PassThroughPort, type UpstreamCall } from '../../alpaca/reference/pass-through.port.js';
 import { MarketClockService } from '../market-clock.service.js';
 import type { CachePolicy, PassThroughRoute, RouteInput, RouteSource } from './pass-through-route.js';
 
@@ -25,7 +25,7 @@ function keyOf(name: string, call: UpstreamCall, feed: string | null): string {
 @Injectable()
 export class PassThroughService {
   constructor(
-    private readonly gateway: PassThroughGateway,
+    private readonly gateway: PassThroughPort,
     private readonly clock: MarketClockService,
     private readonly cache: MarketCache,
     private readonly config: AppConfig,

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { OptionContract, OptionGreeks, OptionQuote, OptionTrade, OptionType } from '../../alpaca/options.models.js';
+import type { OptionContract, OptionGreeks, OptionQuote, OptionTrade, OptionType } from '../../alpaca/options/options.models.js';
 import type {
   ChainCompleteness,
   OptionBatchResult,

@@ -1,6 +1,6 @@
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { toUpperAscii } from '../../core/validation/query-transforms.js';
-import { isCalendarDate } from '../calendar-date.js';
+import { isCalendarDate } from '../../core/time/calendar-date.js';
 
 /* Validation pieces the options query DTOs share. */
 

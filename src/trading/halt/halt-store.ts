@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
-import { PgQueries } from '../../audit/pg-queries.js';
+import { PgQueries } from '../../audit/store/pg-queries.js';
 import { applyChange, parseHalt, parseState, sortHalts, type Applied, type Halt, type HaltChange, type HaltState } from './halt-scope.js';
 
 export const EMPTY_STATE: HaltState = { version: 0, halts: [] };

@@ -2,10 +2,10 @@
  * Account activities and portfolio history (TR-SPEC getAccountActivities,
  * getAccountPortfolioHistory): fixtures served as they are, filtered and paged like Alpaca.
  */
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { invalidTradingParam } from '../http-error.js';
-import { QueryReader, splitList } from '../query-params.js';
-import { parseDateNanos, parseRfc3339Nanos } from '../wire-time.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { invalidTradingParam } from '../http/http-error.js';
+import { QueryReader, splitList } from '../http/query-params.js';
+import { parseDateNanos, parseRfc3339Nanos } from '../market/wire-time.js';
 
 type Activity = Record<string, unknown>;
 

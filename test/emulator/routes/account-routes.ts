@@ -1,6 +1,6 @@
 /** Trading host: clock (§4.4), account (§4.1) and positions (§4.2). */
-import type { RouteDefinition } from '../router.js';
-import { tradingNotFound } from '../http-error.js';
+import type { RouteDefinition } from '../http/router.js';
+import { tradingNotFound } from '../http/http-error.js';
 
 export const accountRoutes: RouteDefinition[] = [
   {

@@ -2,9 +2,9 @@
  * Assets and the trading calendar on the trading host (§4.5, §4.6). Parameter errors answer 422
  * like the other trading endpoints; an unknown asset is 404 `asset not found`.
  */
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { invalidTradingParam, tradingNotFound } from '../http-error.js';
-import { QueryReader, splitList } from '../query-params.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { invalidTradingParam, tradingNotFound } from '../http/http-error.js';
+import { QueryReader, splitList } from '../http/query-params.js';
 
 type Asset = Record<string, unknown>;
 

@@ -5,9 +5,9 @@
  * Deliberate difference: upstream defaults `expiration_date_lte` to the coming weekend, which
  * would hide every fixed-date fixture. Here no expiration bound applies unless one is sent.
  */
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { invalidTradingParam, tradingNotFound } from '../http-error.js';
-import { encodePageToken, pageTokenParam, QueryReader, splitList } from '../query-params.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { invalidTradingParam, tradingNotFound } from '../http/http-error.js';
+import { encodePageToken, pageTokenParam, QueryReader, splitList } from '../http/query-params.js';
 
 type Contract = Record<string, unknown>;
 type Query = Record<string, string>;

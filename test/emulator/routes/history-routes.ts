@@ -5,8 +5,8 @@
  * order (Alpaca's tokens are opaque; this one is stable for a repeated query).
  */
 import type { WireBar } from '../emulator.types.js';
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { badRequest } from '../http-error.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { badRequest } from '../http/http-error.js';
 import {
   encodePageToken,
 
@@ -16,8 +16,8 @@ import {
   STOCK_HISTORICAL_FEEDS,
   STOCK_LATEST_FEEDS,
   timeframeParam,
-} from '../query-params.js';
-import { compareNanos, parseRfc3339Nanos, parseTimeBound } from '../wire-time.js';
+} from '../http/query-params.js';
+import { compareNanos, parseRfc3339Nanos, parseTimeBound } from '../market/wire-time.js';
 
 type Query = Record<string, string>;
 

@@ -5,8 +5,8 @@
  * = "AAPL240426C00152500").
  */
 import type { WireOptionSnapshot } from '../emulator.types.js';
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { decodeOcc, type OccTerms } from '../occ-symbol.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { decodeOcc, type OccTerms } from '../market/occ-symbol.js';
 import {
   encodePageToken,
   OPTION_FEEDS,
@@ -15,8 +15,8 @@ import {
   QueryReader,
   requiredSymbols,
   stockSymbolOrThrow,
-} from '../query-params.js';
-import { parseRfc3339Nanos } from '../wire-time.js';
+} from '../http/query-params.js';
+import { parseRfc3339Nanos } from '../market/wire-time.js';
 
 type Query = Record<string, string>;
 

@@ -3,9 +3,9 @@
  * deleteAllOrders). Every change is emitted on state.orderEvents after it is made.
  */
 import { randomUUID } from 'node:crypto';
-import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { EmulatorHttpError, invalidTradingParam, orderRejected } from '../http-error.js';
-import { nowRfc3339Nanos } from '../wire-time.js';
+import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { EmulatorHttpError, invalidTradingParam, orderRejected } from '../http/http-error.js';
+import { nowRfc3339Nanos } from '../market/wire-time.js';
 import { acknowledgePending, CLOSED_STATUSES, findOrder } from './order-routes.js';
 
 type Order = Record<string, unknown>;

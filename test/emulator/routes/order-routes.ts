@@ -4,11 +4,11 @@
  * between. Nothing fills by itself: tests edit fixtures.orders to simulate fills. Every change
  * is also emitted on state.orderEvents (the trading stream's source).
  */
-import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { invalidTradingParam, orderRejected, tradingNotFound } from '../http-error.js';
-import { createOrder } from '../order-factory.js';
-import { QueryReader, splitList } from '../query-params.js';
-import { compareNanos, nowRfc3339Nanos, parseRfc3339Nanos } from '../wire-time.js';
+import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { invalidTradingParam, orderRejected, tradingNotFound } from '../http/http-error.js';
+import { createOrder } from '../orders/order-factory.js';
+import { QueryReader, splitList } from '../http/query-params.js';
+import { compareNanos, nowRfc3339Nanos, parseRfc3339Nanos } from '../market/wire-time.js';
 
 type Order = Record<string, unknown>;
 

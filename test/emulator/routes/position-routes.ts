@@ -3,12 +3,12 @@
  * deleteAllOpenPositions, optionExercise). A close creates a market order and fills it at the
  * position's current_price at once, emitting the order's `new` then `fill`.
  */
-import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { EmulatorHttpError, invalidTradingParam, tradingNotFound } from '../http-error.js';
-import { fromUnits, percentOf, toUnits } from '../decimal-units.js';
-import { createOrder } from '../order-factory.js';
-import { OPTION_SYMBOL } from '../query-params.js';
-import { nowRfc3339Nanos } from '../wire-time.js';
+import type { EmulatorState, RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { EmulatorHttpError, invalidTradingParam, tradingNotFound } from '../http/http-error.js';
+import { fromUnits, percentOf, toUnits } from '../market/decimal-units.js';
+import { createOrder } from '../orders/order-factory.js';
+import { OPTION_SYMBOL } from '../http/query-params.js';
+import { nowRfc3339Nanos } from '../market/wire-time.js';
 import { cancelOpenOrders } from './order-lifecycle-routes.js';
 
 type Position = Record<string, unknown>;

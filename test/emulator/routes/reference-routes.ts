@@ -3,10 +3,10 @@
  * and screeners (MD-SPEC). News and corporate actions page by offset (base64 of it, opaque to the
  * client like Alpaca's tokens).
  */
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { badRequest } from '../http-error.js';
-import { encodePageToken, pageTokenParam, QueryReader, splitList, stockSymbolOrThrow } from '../query-params.js';
-import { parseTimeBound } from '../wire-time.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { badRequest } from '../http/http-error.js';
+import { encodePageToken, pageTokenParam, QueryReader, splitList, stockSymbolOrThrow } from '../http/query-params.js';
+import { parseTimeBound } from '../market/wire-time.js';
 
 type Query = Record<string, string>;
 

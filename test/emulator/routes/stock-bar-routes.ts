@@ -7,8 +7,8 @@
  * filtering and paging (live-market-data.ts).
  */
 import type { WireBar } from '../emulator.types.js';
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { badRequest } from '../http-error.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { badRequest } from '../http/http-error.js';
 import {
   encodePageToken,
   pageTokenParam,
@@ -18,8 +18,8 @@ import {
   STOCK_SYMBOL,
   stockSymbolOrThrow,
   timeframeParam,
-} from '../query-params.js';
-import { compareNanos, formatNanosUtc, parseRfc3339Nanos } from '../wire-time.js';
+} from '../http/query-params.js';
+import { compareNanos, formatNanosUtc, parseRfc3339Nanos } from '../market/wire-time.js';
 
 type Query = Record<string, string>;
 

@@ -4,10 +4,10 @@
  * liveData on, what is served is restamped as of the request (live-market-data.ts).
  */
 import type { WireStockQuote, WireStockSnapshot, WireStockTrade } from '../emulator.types.js';
-import type { LiveInstant } from '../live-market-data.js';
-import type { RouteContext, RouteDefinition, RouteResult } from '../router.js';
-import { EmulatorHttpError } from '../http-error.js';
-import { QueryReader, requiredSymbols, STOCK_LATEST_FEEDS, stockSymbolOrThrow } from '../query-params.js';
+import type { LiveInstant } from '../market/live-market-data.js';
+import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.js';
+import { EmulatorHttpError } from '../http/http-error.js';
+import { QueryReader, requiredSymbols, STOCK_LATEST_FEEDS, stockSymbolOrThrow } from '../http/query-params.js';
 
 type Query = Record<string, string>;
 

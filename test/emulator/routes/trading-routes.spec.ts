@@ -1,5 +1,5 @@
 import { AlpacaEmulator, defaultFixtures } from '../alpaca-emulator.js';
-import { blankOrder } from '../order-shape.js';
+import { blankOrder } from '../orders/order-shape.js';
 import { arr, call, nextToken, obj, type CallOptions } from '../spec-helpers.js';
 
 const emulator = new AlpacaEmulator();

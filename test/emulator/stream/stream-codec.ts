@@ -5,7 +5,7 @@
  */
 import { decode, encode, encodeTimeSpecToTimestamp, EXT_TIMESTAMP, ExtData } from '@msgpack/msgpack';
 import type { RawData } from 'ws';
-import { parseRfc3339Nanos } from '../wire-time.js';
+import { parseRfc3339Nanos } from '../market/wire-time.js';
 import type { StreamEncoding } from './stream.types.js';
 
 const NANOS_PER_SECOND = 1_000_000_000n;

@@ -1,6 +1,6 @@
 import { decode } from '@msgpack/msgpack';
 import { AlpacaEmulator, ManualClock } from '../alpaca-emulator.js';
-import { parseRfc3339Nanos } from '../wire-time.js';
+import { parseRfc3339Nanos } from '../market/wire-time.js';
 import { authenticated, subscribe, type Message, type StreamClient } from './stream-spec-helpers.js';
 
 // 2024-03-08 is on New York standard time (DST began 2024-03-10): daily bars stamp 05:00Z.

@@ -4,8 +4,8 @@
  * every run sends the same prices. Timestamps are the stream clock's current time.
  */
 import type { EmulatorFixtures, WireOptionQuote, WireOptionTrade } from '../emulator.types.js';
-import { lastMinuteStart, nyMidnightUtc } from '../ny-time.js';
-import { nowRfc3339Nanos } from '../wire-time.js';
+import { lastMinuteStart, nyMidnightUtc } from '../market/ny-time.js';
+import { nowRfc3339Nanos } from '../market/wire-time.js';
 import type { EndpointSpec } from './stream-protocol.js';
 import type { StockRequestChannel, StreamClock, StreamDataMessage } from './stream.types.js';
 

@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EmulatorFixtures } from '../emulator.types.js';
-import type { OrderEvent, OrderEvents } from '../order-events.js';
-import { nowRfc3339Nanos } from '../wire-time.js';
+import type { OrderEvent, OrderEvents } from '../orders/order-events.js';
+import { nowRfc3339Nanos } from '../market/wire-time.js';
 import { addDecimal, compareDecimal, subtractDecimal, weightedAverage } from './decimal-text.js';
 
 type Order = Record<string, unknown>;

@@ -10,7 +10,7 @@ import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { decode, encode } from '@msgpack/msgpack';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import type { OrderEvent, OrderEvents } from '../order-events.js';
+import type { OrderEvent, OrderEvents } from '../orders/order-events.js';
 import type { StreamClock } from '../stream/stream.types.js';
 import type { TradeStreamConnectionRecord, TradeStreamFrames } from './trade-stream.types.js';
 

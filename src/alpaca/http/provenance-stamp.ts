@@ -1,0 +1,37 @@
+import type { DataSource, Provenance } from '../../core/attribution/provenance.js';
+import { newestTimestamp } from '../../core/attribution/timestamps.js';
+import type { AppConfig } from '../../core/config/app-config.js';
+import type { UpstreamResponse } from './alpaca-http.client.js';
+import type { UpstreamApi } from './upstream.error.js';
+
+export interface StampArgs {
+  dataSource: DataSource;
+  /** Which Alpaca host answered: decides provider and provider_host. */
+  api: UpstreamApi;
+  responses: Array<UpstreamResponse<unknown>>;
+  /** Upstream timestamps in the data; the newest becomes `data_timestamp`. */
+  timestamps: string[];
+  feed: string | null;
+}
+
+/** The provenance every gateway stamps on what it returns, built the same way for both hosts. */
+export function stampProvenance(config: AppConfig, args: StampArgs): Provenance {
+  const { alpaca } = config;
+  const trading = args.api === 'trading';
+  return {
+    dataSource: args.dataSource,
+    provider: trading ? (alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca') : alpaca.provider,
+    providerHost: trading ? alpaca.tradingHost : alpaca.dataHost,
+    feed: args.feed,
+    dataTimestamp: newestTimestamp(args.timestamps),
+    upstreamRequestIds: args.responses.map((r) => r.requestId).filter((id): id is string => id !== null),
+    fetchedAt: Math.min(...args.responses.map((r) => r.fetchedAt)),
+  };
+}
+
+/** Splits `items` into runs of at most `size` (Alpaca's per-call symbol limits). */
+export function chunk<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

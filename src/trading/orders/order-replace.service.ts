@@ -1,0 +1,237 @@
+import { Injectable } from '@nestjs/common';
+import { AppError } from '../../core/errors/app-error.js';
+import type { Caller } from '../../core/identity/caller.js';
+import { WinstonLogger } from '../../core/logging/winston-logger.js';
+import { AuditService } from '../../audit/audit.service.js';
+import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
+import { TradingPort } from '../../alpaca/trading/trading.port.js';
+import type { ReplaceOrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
+import { UpstreamError } from '../../alpaca/http/upstream.error.js';
+import { RiskGate } from '../../risk/risk-gate.service.js';
+import { sameDecimal } from '../decimal.js';
+import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
+import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
+import { replaceFingerprint, toReplaceRequest } from './replace-rules.js';
+import { TradingHalts } from '../halt/trading-halts.service.js';
+
+export interface ReplaceResult {
+  /** The new order (Alpaca's answer, or as found after a lost answer, or as it reads now on a replay). */
+  order: Sourced<TradingObject>;
+  clientOrderId: string;
+  replayed: boolean;
+  reconciled: boolean;
+}
+
+type Settled = { found: Sourced<TradingObject> } | { replacedBy: string | null };
+
+interface Running {
+  fingerprint: string;
+  result: Promise<ReplaceResult>;
+}
+
+const DUPLICATE_KEY = /client_order_id must be unique|duplicate/i;
+
+function text(v: TradingValue | undefined): string | null {
+  return typeof v === 'string' && v !== '' ? v : null;
+}
+
+/** Whether an order Alpaca holds under this key is the replacement now asked for (decimals compared as amounts). */
+function isThisReplacement(order: TradingObject, orderId: string, request: ReplaceOrderRequest): boolean {
+  if (order['replaces'] !== orderId) return false;
+  if (request.qty !== undefined && !sameDecimal(order['qty'], request.qty)) return false;
+  if (request.limit_price !== undefined && !sameDecimal(order['limit_price'], request.limit_price)) return false;
+  if (request.stop_price !== undefined && !sameDecimal(order['stop_price'], request.stop_price)) return false;
+  if (request.trail !== undefined && !sameDecimal(order['trail_price'], request.trail) && !sameDecimal(order['trail_percent'], request.trail)) return false;
+  return request.time_in_force === undefined || order['time_in_force'] === request.time_in_force;
+}
+
+/**
+ * PATCH /orders/{id}, with the rules of submission: validated, audited before it is sent, sent
+ * once and never retried. The Idempotency-Key becomes the new order's client_order_id, so a repeat
+ * replays and a different body under the same key is a 409. A lost answer is reconciled from what
+ * Alpaca holds: the new order by that client_order_id, else the old order's `replaced_by`.
+ */
+@Injectable()
+export class OrderReplaceService {
+  private readonly memory = new IdempotencyMemory();
+  private readonly inflight = new Map<string, Running>();
+
+  constructor(
+    private readonly gateway: TradingPort,
+    private readonly audit: AuditService,
+    private readonly logger: WinstonLogger,
+    private readonly halts: TradingHalts,
+    private readonly risk: RiskGate,
+  ) {}
+
+  async replace(orderId: string, dto: ReplaceOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<ReplaceResult> {
+    const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);
+    const request = toReplaceRequest(dto, key);
+    const fingerprint = replaceFingerprint(orderId, request);
+    // Concurrent repeats on this instance share one PATCH.
+    const running = this.inflight.get(key);
+    if (running !== undefined) {
+      if (running.fingerprint !== fingerprint) throw this.conflict(key, null);
+      return { ...(await running.result), replayed: true };
+    }
+    const result = this.replaceOnce(orderId, request, fingerprint, caller).finally(() => this.inflight.delete(key));
+    this.inflight.set(key, { fingerprint, result });
+    return result;
+  }
+
+  private async replaceOnce(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller): Promise<ReplaceResult> {
+    const key = request.client_order_id;
+    const resource = `order_id:${orderId}`;
+    const known = this.memory.get(key);
+    if (known !== undefined) {
+      if (known.fingerprint !== fingerprint) throw this.conflict(key, known.orderId);
+      const order = await this.gateway.order(known.orderId);
+      await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource, outcome: 'replayed', caller, details: { client_order_id: key, new_order_id: known.orderId } });
+      return { order, clientOrderId: key, replayed: true, reconciled: false };
+    }
+
+    this.halts.assertOpen(caller, 'replace', resource);
+    const risk = await this.risk.check({ kind: 'replace', resource, orderId, patch: request }, caller);
+    await this.audit.recordOrRefuse({ action: 'order_replace_requested', resource, outcome: 'pending', caller, details: { replace: request } }).catch(risk.undo);
+    let order: Sourced<TradingObject>;
+    try {
+      order = await risk.sent(this.gateway.replaceOrder(orderId, request));
+    } catch (e: unknown) {
+      return this.onFailure(e, orderId, request, fingerprint, caller);
+    }
+    return this.accepted(order, orderId, fingerprint, caller, false);
+  }
+
+  private async onFailure(e: unknown, orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller): Promise<ReplaceResult> {
+    if (!(e instanceof UpstreamError)) throw e;
+    const key = request.client_order_id;
+    const resource = `order_id:${orderId}`;
+    const status = e.upstreamStatus;
+    // A repeat that reached Alpaca (another instance, a restart) is refused: as a duplicate key, or
+    // because the old order is already replaced. Either way Alpaca holds the replacement under our key.
+    if (status === 422) {
+      const replay = await this.replayFromAlpaca(orderId, request, fingerprint, caller, DUPLICATE_KEY.test(e.upstreamMessage ?? ''));
+      if (replay !== null) return replay;
+    }
+    if (e.code === 'UPSTREAM_TIMEOUT' || e.code === 'UPSTREAM_API_UNAVAILABLE' || e.code === 'UPSTREAM_INVALID_RESPONSE') {
+      return this.reconcile(orderId, request, fingerprint, caller, e);
+    }
+    await this.audit.recordBestEffort({
+      action: 'order_replace_outcome', resource, outcome: status === 403 || status === 422 ? 'rejected' : e.code, caller,
+      details: { client_order_id: key, upstream_status: status, upstream_message: e.upstreamMessage },
+    });
+    if (status === 403 || status === 422) {
+      throw new AppError('ORDER_REJECTED', {
+        message: `Alpaca refused the replacement: ${e.upstreamMessage ?? 'no reason given'}`,
+        details: { order_id: orderId, client_order_id: key, upstream_status: status, upstream_code: e.upstreamCode, upstream_message: e.upstreamMessage },
+      });
+    }
+    // 404 (ORDER_NOT_FOUND), 401, 429, 400: nothing was replaced.
+    throw e;
+  }
+
+  /**
+   * After a 422: the replacement Alpaca already holds under this key (a repeat), a 409 when the key
+   * names another order, or null when Alpaca holds nothing under it (a genuine refusal).
+   */
+  private async replayFromAlpaca(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller, duplicateKey: boolean): Promise<ReplaceResult | null> {
+    const key = request.client_order_id;
+    const existing = duplicateKey ? await this.gateway.orderByClientId(key) : await this.findByKey(key).catch((e: unknown) => {
+      this.logger.event('debug', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
+      return null;
+    });
+    if (existing === null) return null;
+    if (!isThisReplacement(existing.value, orderId, request)) throw this.conflict(key, text(existing.value['id']));
+    const newId = text(existing.value['id']) ?? '';
+    this.memory.set(key, fingerprint, newId);
+    await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'replayed', caller, details: { client_order_id: key, new_order_id: newId } });
+    return { order: existing, clientOrderId: key, replayed: true, reconciled: false };
+  }
+
+  /**
+   * The PATCH's answer was lost. Alpaca applies a replacement at once (the old order turns
+   * pending_replace or replaced), so reads settle it without waiting; when they cannot, the client
+   * hears 504 ORDER_OUTCOME_UNKNOWN and repeats with the same key.
+   */
+  private async reconcile(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller, cause: UpstreamError): Promise<ReplaceResult> {
+    const key = request.client_order_id;
+    let settled: Settled | null;
+    try {
+      settled = await this.settle(orderId, key);
+    } catch (e: unknown) {
+      this.logger.event('warn', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
+      settled = null;
+    }
+    if (settled !== null && 'found' in settled) {
+      if (!isThisReplacement(settled.found.value, orderId, request)) throw this.conflict(key, text(settled.found.value['id']));
+      this.logger.event('warn', 'order_replace_reconciled', { order_id: orderId, client_order_id: key, cause: cause.code });
+      return this.accepted(settled.found, orderId, fingerprint, caller, true);
+    }
+    if (settled !== null) return this.notReplaced(orderId, key, caller, cause, settled.replacedBy);
+    await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'unknown', caller, details: { client_order_id: key, cause: cause.code } });
+    throw new AppError('ORDER_OUTCOME_UNKNOWN', {
+      message: 'Alpaca did not confirm the replacement and it could not be looked up; it may or may not have happened.',
+      details: {
+        order_id: orderId, client_order_id: key, cause: cause.code,
+        check: `GET /api/v1/orders/${orderId} (replaced_by), or repeat with Idempotency-Key ${key} (never a new key)`,
+      },
+    });
+  }
+
+  /**
+   * What Alpaca holds after a lost PATCH: the new order by our key; else the old order's
+   * replaced_by (ours, or another request's); else, unless it is still pending_replace, nothing
+   * was replaced. Null: not settled yet.
+   */
+  private async settle(orderId: string, key: string): Promise<Settled | null> {
+    const byKey = await this.findByKey(key);
+    if (byKey !== null) return { found: byKey };
+    const old = await this.gateway.order(orderId);
+    const replacedBy = text(old.value['replaced_by']);
+    if (replacedBy !== null) {
+      const newer = await this.gateway.order(replacedBy);
+      return newer.value['client_order_id'] === key ? { found: newer } : { replacedBy };
+    }
+    return old.value['status'] === 'pending_replace' ? null : { replacedBy: null };
+  }
+
+  private async findByKey(key: string): Promise<Sourced<TradingObject> | null> {
+    try {
+      return await this.gateway.orderByClientId(key);
+    } catch (e: unknown) {
+      if (e instanceof AppError && e.code === 'ORDER_NOT_FOUND') return null;
+      throw e;
+    }
+  }
+
+  private async notReplaced(orderId: string, key: string, caller: Caller, cause: UpstreamError, replacedBy: string | null): Promise<never> {
+    await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'absent', caller, details: { client_order_id: key, cause: cause.code, replaced_by: replacedBy } });
+    throw new AppError('UPSTREAM_API_UNAVAILABLE', {
+      message: replacedBy === null
+        ? 'Alpaca failed and the order was not replaced. Repeating with the same Idempotency-Key is safe.'
+        : 'Alpaca failed; the order was since replaced by another request (see replaced_by), not by this one.',
+      retryAfter: cause.retryAfter ?? 1,
+      details: { order_replaced: false, order_id: orderId, client_order_id: key, replaced_by: replacedBy, cause: cause.code },
+    });
+  }
+
+  private async accepted(order: Sourced<TradingObject>, orderId: string, fingerprint: string, caller: Caller, reconciled: boolean): Promise<ReplaceResult> {
+    const key = text(order.value['client_order_id']) ?? '';
+    const newId = text(order.value['id']) ?? '';
+    this.memory.set(key, fingerprint, newId);
+    try {
+      await this.audit.record({
+        action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'replaced', caller,
+        details: { client_order_id: key, new_order_id: newId, new_order_status: order.value['status'] ?? null, reconciled },
+      });
+    } catch (e: unknown) {
+      // The replacement exists: the client must hear so. The gap is loud in the log.
+      this.logger.event('error', 'audit_write_failed_after_order', { order_id: orderId, new_order_id: newId, error: e instanceof Error ? e.message : String(e) });
+    }
+    return { order, clientOrderId: key, replayed: false, reconciled };
+  }
+
+  private conflict(key: string, existingId: string | null): AppError {
+    return new AppError('IDEMPOTENCY_CONFLICT', { details: { client_order_id: key, existing_order_id: existingId } });
+  }
+}
