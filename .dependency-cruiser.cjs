@@ -1,5 +1,5 @@
 /**
- * Imports point down (STYLE.md): core at the bottom, then the Alpaca adapter, then the features in
+ * Imports point down (docs/architecture.md "Rooms"): core at the bottom, then the Alpaca adapter, then the features in
  * the order they may depend on each other. A layer may import its own folder and any layer below
  * it, never one above: that rules out import cycles between feature modules, not only between files.
  * `npm run check:deps` (run by .ci/run).
@@ -23,7 +23,7 @@ module.exports = {
       from: { path: '^src/' },
       to: { path: '^test/' },
     },
-    { name: 'no-circular', severity: 'error', comment: 'A cycle is a design bug (STYLE.md).', from: {}, to: { circular: true } },
+    { name: 'no-circular', severity: 'error', comment: 'A cycle is a design bug (docs/style.md).', from: {}, to: { circular: true } },
     ...upward.filter((rule) => rule.to.path !== '^src/()/'),
     {
       name: 'alpaca-compat-imported-by-app-only',

@@ -4,7 +4,7 @@ import type { OptionType } from '../alpaca/options/options.models.js';
 import { isRealDate } from '../core/time/calendar-date.js';
 import type { OptionContractTerms } from './options-results.models.js';
 
-/** Terms decoded from an OCC symbol (alpaca-api.md §6.1). Decoding only: no market value here. */
+/** Terms decoded from an OCC symbol (docs/alpaca-wire.md "Symbols"). Decoding only: no market value here. */
 export interface OccContract {
   /** The symbol, upper-cased. */
   symbol: string;

@@ -10,7 +10,7 @@ import { passThrough } from '../market-data/pass-through/pass-through-route.js';
 import { OptionBarsPageDto, OptionLatestQuotesDto, OptionLatestTradesDto, OptionTradesPageDto, type OptionBarsQueryDto, type OptionSymbolsQueryDto } from './dto/option-data.dto.js';
 import { requireOccSymbol, requireOccSymbols } from './occ-symbol.js';
 
-/** Alpaca's maximum of contracts per `symbols` list (alpaca-api.md §3.1). */
+/** Alpaca's maximum of contracts per `symbols` list (docs/alpaca-wire.md "Options data"). */
 const MAX_CONTRACTS_PER_REQUEST = 100;
 
 type ContractHistory = { option_symbol: string } & RangeQueryDto & { timeframe?: string };

@@ -241,7 +241,7 @@ export class AlpacaEmulator implements ControlTarget {
     this.tradeStream.reset();
   }
 
-  // ---- Market-data streams (alpaca-streams.md); sockets live on the data listener ----
+  // ---- Market-data streams (docs/alpaca-wire.md "Market-data stream session"); sockets live on the data listener ----
 
   /** The ws:// URL of a stream endpoint, e.g. streamUrl('/v2/iex'). */
   streamUrl(endpoint: StreamEndpoint): string {
@@ -327,7 +327,7 @@ export class AlpacaEmulator implements ControlTarget {
     this.stream.faults.refuseUpgrades(status, times);
   }
 
-  // ---- Trading stream (trade_updates, alpaca-streams.md §7) on the trading listener's /stream ----
+  // ---- Trading stream (trade_updates, docs/alpaca-wire.md "Trade-updates stream") on the trading listener's /stream ----
 
   /** ws://…/stream on the trading listener. */
   get tradeStreamUrl(): string {

@@ -1,7 +1,7 @@
 /**
  * Public types of the Alpaca emulator. Wire shapes keep Alpaca's one-letter keys exactly
  * (MD-SPEC `stock_quote`, `stock_trade`, `stock_bar`, `option_quote`, ... ; see
- * /work/shared/alpaca-api.md §2.3 and §3.2) so the gateway's mappers are exercised against
+ * docs/alpaca-wire.md "REST shapes" and "Options data") so the gateway's mappers are exercised against
  * the real format.
  */
 

@@ -45,7 +45,7 @@ function codeForStatus(status: number, message: string | undefined, orderWrite: 
   if (status === 403) {
     // Alpaca refusing an order (buying power, quantity, not cancelable): only a write can be that.
     if (orderWrite) return 'ORDER_REJECTED';
-    // A read's 403, on either host, is a missing plan or refused credentials (alpaca-api.md §5.2).
+    // A read's 403, on either host, is a missing plan or refused credentials (docs/alpaca-wire.md "REST refusals").
     if (message !== undefined && SUBSCRIPTION_MESSAGE.test(message)) return 'UPSTREAM_SUBSCRIPTION_REQUIRED';
     return 'UPSTREAM_AUTHENTICATION_FAILED';
   }

@@ -15,7 +15,7 @@ function reason(parse: () => unknown): string {
   throw new Error('expected a WireFormatError');
 }
 
-/** MD-SPEC `stock_quote` example (alpaca-api.md §4.2), plus a member Alpaca might add one day. */
+/** MD-SPEC `stock_quote` example (docs/alpaca-wire.md "REST shapes"), plus a member Alpaca might add one day. */
 const QUOTE = { t: '2021-05-03T14:48:07.257820915Z', ax: 'Q', ap: 133.43, as: 7, bx: 'Q', bp: 133.42, bs: 15, c: ['R'], z: 'C', new_member: 1 };
 
 describe('zod wire schemas: check, never change', () => {

@@ -12,7 +12,7 @@ import { parseOptionContractsPage, parseOptionSnapshotsPage } from './options-wi
 import { chunk, stampProvenance } from '../http/provenance-stamp.js';
 import { UpstreamError } from '../http/upstream.error.js';
 
-/** Alpaca's maximum of contracts per `symbols` list (alpaca-api.md §3.1). */
+/** Alpaca's maximum of contracts per `symbols` list (docs/alpaca-wire.md "Options data"). */
 export const OPTION_SYMBOLS_PER_CALL = 100;
 /**
  * With at most 100 symbols and Alpaca's default page of 100 one page always suffices; should

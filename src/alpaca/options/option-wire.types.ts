@@ -1,5 +1,5 @@
 /**
- * Alpaca's options wire format (alpaca-api.md §3.2, §4.7). Like `stock-wire.types.ts`, these types
+ * Alpaca's options wire format (docs/alpaca-wire.md "Options data"). Like `stock-wire.types.ts`, these types
  * never leave the alpaca module: the option mapper turns them into our models. They are what the
  * zod schemas in options-wire-schemas.ts accept: one definition, no drift.
  */

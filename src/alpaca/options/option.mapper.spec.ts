@@ -2,7 +2,7 @@ import { isEmptyOptionSnapshot, optionSnapshotTimestamps, toOptionContract, toOp
 import { parseOptionContractsPage, parseOptionSnapshotsPage } from './options-wire-parsers.js';
 import { WireFormatError } from '../stocks/stock-wire-parsers.js';
 
-/** alpaca-api.md §7.7 (with greeks) and §7.8 (without), verbatim. */
+/** Alpaca's examples §7.7 (with greeks) and §7.8 (without), verbatim (docs/alpaca-wire.md "Documented examples"). */
 const WITH_GREEKS = `{"next_page_token":"QUFQTDI0MDYyMTAwMDIyMHwx",
  "snapshots":{"AAPL240426C00162500":{
    "greeks":{"delta":0.7521304109871954,"gamma":0.06241426404871288,"rho":0.009910739032549095,"theta":-0.2847623059595503,"vega":0.047540520834498785},
@@ -13,7 +13,7 @@ const WITHOUT_GREEKS = `{"next_page_token":"QUFQTDI0MDQyNkMwMDE1MjUwMA==",
  "snapshots":{"AAPL240426C00152500":{
    "latestQuote":{"ap":17,"as":91,"ax":"B","bp":16.25,"bs":80,"bx":"B","c":" ","t":"2024-04-24T19:59:59.782060288Z"},
    "latestTrade":{"c":"a","p":15.87,"s":1,"t":"2024-04-24T16:46:16.763406848Z","x":"I"}}}}`;
-/** §7.10 and its null variant. */
+/** Alpaca's example §7.10 and its null variant (docs/alpaca-wire.md "Documented examples"). */
 const CONTRACTS = `{"option_contracts":[{"id":"98359ef7-5124-49f3-85ea-5cf02df6defa","symbol":"AAPL250620C00100000","name":"AAPL Jun 20 2025 100 Call",
   "status":"active","tradable":true,"expiration_date":"2025-06-20","root_symbol":"AAPL","underlying_symbol":"AAPL",
   "underlying_asset_id":"b0b6dd9d-8b9b-48a9-ba46-b9d54906e415","type":"call","style":"american","strike_price":"100",

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageTokenSchema } from '../http/wire-schema.js';
 
 /*
- * Alpaca's options wire format (alpaca-api.md §3.2, §4.7; MD-SPEC `option_*`, TR-SPEC
+ * Alpaca's options wire format (docs/alpaca-wire.md "Options data"; MD-SPEC `option_*`, TR-SPEC
  * `OptionContract`) as zod schemas; `option-wire.types.ts` derives the wire types from them.
  * Checks only: no coercion, no defaults. Members are listed in the order they are checked.
  */

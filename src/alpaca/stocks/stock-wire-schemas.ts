@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { pageTokenSchema } from '../http/wire-schema.js';
 
 /*
- * Alpaca's stock wire format (alpaca-api.md §2–4, MD-SPEC `stock_quote`, `stock_trade`, `stock_bar`,
+ * Alpaca's stock wire format (docs/alpaca-wire.md "REST shapes", MD-SPEC `stock_quote`, `stock_trade`, `stock_bar`,
  * `stock_snapshot`), one-letter keys and all, as zod schemas; `stock-wire.types.ts` derives the wire
  * types from them. Members are listed in the order they are checked, so the first issue reported
  * is the one the hand-written parsers reported.
@@ -20,7 +20,7 @@ const tradeId = z.union(
 
 export const stockQuoteSchema = z.object({
   t: z.string(), bx: z.string(), bp: num, bs: num, ax: z.string(), ap: num, as: num, c: z.array(z.string()),
-  /** Required by the spec but missing from some real payloads (alpaca-api.md §7.4); absent or null → null. */
+  /** Required by the spec but missing from some real payloads (Alpaca's example §7.4, docs/alpaca-wire.md "Documented examples"); absent or null → null. */
   z: z.string().nullish(),
 });
 

@@ -1,5 +1,5 @@
 /**
- * Alpaca's wire format (alpaca-api.md §2–4), one-letter keys and all. These types never leave the
+ * Alpaca's wire format (docs/alpaca-wire.md "REST shapes"), one-letter keys and all. These types never leave the
  * alpaca module: mappers turn them into our snake_case models.
  */
 import type { z } from 'zod';
@@ -37,7 +37,7 @@ export type WireLuld = z.infer<typeof luldSchema>;
 export type WireTradeCorrection = z.infer<typeof tradeCorrectionSchema>;
 export type WireTradeCancelError = z.infer<typeof tradeCancelErrorSchema>;
 
-/** Alpaca's error body; `code` is optional on market data and may be a string (alpaca-api.md §5.1). */
+/** Alpaca's error body; `code` is optional on market data and may be a string (docs/alpaca-wire.md "REST refusals"). */
 export interface WireError {
   code?: number | string;
   message?: string;

@@ -1,7 +1,7 @@
 import { toStockSnapshot, toStockTrade } from './stock.mapper.js';
 import { parseBarsPage, parseLatestQuotes, parseStockSnapshots, WireFormatError } from './stock-wire-parsers.js';
 
-/** alpaca-api.md §7.4, verbatim (its quote lacks `z`). */
+/** Alpaca's example §7.4, verbatim (its quote lacks `z`; docs/alpaca-wire.md "Documented examples"). */
 const SNAPSHOTS = JSON.parse(`{"AAPL":{"latestTrade":{"t":"2021-05-03T14:48:06.563Z","x":"D","p":133.4201,"s":145,"c":["@"],"i":62700,"z":"C"},
  "latestQuote":{"t":"2021-05-03T14:48:07.257820915Z","ax":"Q","ap":133.43,"as":7,"bx":"Q","bp":133.42,"bs":15,"c":["R"]},
  "minuteBar":{"t":"2021-05-03T14:47:00Z","o":133.4401,"h":133.48,"l":133.37,"c":133.42,"v":207020,"n":1234,"vw":133.3987},

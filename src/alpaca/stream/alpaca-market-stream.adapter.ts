@@ -10,7 +10,7 @@ import { AlpacaUpstreamStream } from './upstream-stream.js';
 /**
  * Alpaca's market-data streams behind the MarketStreamPort port: stocks on
  * `{stream url}/v2/{stock feed}` in JSON, options on `{stream url}/v1beta1/{options feed}` in
- * msgpack (the only encoding Alpaca serves options in, §1). Alpaca allows one socket per endpoint,
+ * msgpack (the only encoding Alpaca serves options in, docs/alpaca-wire.md "Options stream"). Alpaca allows one socket per endpoint,
  * so a second `open` while the first stream is active is a bug in the caller and throws; after a
  * `close`, the next stream connects only once the old socket is gone.
  */
@@ -45,7 +45,7 @@ export class AlpacaMarketStreamAdapter extends MarketStreamPort implements OnMod
     return stream;
   }
 
-  /** On shutdown every socket is closed cleanly, so Alpaca frees the slots for the next deploy at once (§9.1). */
+  /** On shutdown every socket is closed cleanly, so Alpaca frees the slots for the next deploy at once (docs/alpaca-wire.md "One upstream socket"). */
   async onModuleDestroy(): Promise<void> {
     await Promise.all([...this.streams.values()].map((stream) => stream.close()));
   }

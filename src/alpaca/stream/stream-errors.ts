@@ -1,5 +1,5 @@
 /**
- * What each of Alpaca's stream error codes (alpaca-streams.md §5) and upgrade refusals means for
+ * What each of Alpaca's stream error codes (docs/alpaca-wire.md "Stream errors") and upgrade refusals means for
  * the client: reconnect (with which backoff), give up until the long retry, or refuse only the
  * subscription change in flight while the socket stays up.
  */
@@ -24,9 +24,9 @@ export interface Interruption {
 
 export type ErrorVerdict =
   | { kind: 'interrupt'; interruption: Interruption }
-  /** 400, 405, 410, 413 while a change is in flight: that change was rejected whole (§5), the socket stays. */
+  /** 400, 405, 410, 413 while a change is in flight: that change was rejected whole (docs/alpaca-wire.md "Stream errors"), the socket stays. */
   | { kind: 'refusal' }
-  /** 403: a second auth on an authenticated session; C# treats it as authorized (§5). */
+  /** 403: a second auth on an authenticated session; C# treats it as authorized (docs/alpaca-wire.md "Stream errors"). */
   | { kind: 'already_authenticated' };
 
 const REFUSALS: ReadonlySet<number> = new Set([400, 405, 410, 413]);
@@ -56,7 +56,7 @@ export function verdictForError(code: number, msg: string): ErrorVerdict {
   }
 }
 
-/** An HTTP status in place of the 101 (§5): 429 and 5xx are retried; any other answer is fatal (Go: any 4xx). */
+/** An HTTP status in place of the 101 (docs/alpaca-wire.md "Stream errors"): 429 and 5xx are retried; any other answer is fatal (Go: any 4xx). */
 export function interruptionForUpgrade(status: number, retryAfterMs: number | undefined): Interruption {
   const base = { clean: false, upstreamCode: status, upstreamMessage: `HTTP ${status} at the upgrade`, retryAfterMs };
   if (status === 429) return { ...base, reason: 'upgrade_rate_limited', backoff: 'connection_limit' };

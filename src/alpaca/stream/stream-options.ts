@@ -6,15 +6,15 @@ import { systemScheduler, type BackoffPolicy, type StreamScheduler } from './con
 
 /** Each handshake step (upgrade + `connected`, `authenticated`, first ack) and each later ack. Go uses 3 s. */
 export const STEP_TIMEOUT_MS = 5_000;
-/** Keep-alive as the Go and JS SDKs do it (§6): a ping every 10 s, dead without a pong or frame 5 s later, so a stall shows within 15 s. */
+/** Keep-alive as the Go and JS SDKs do it (docs/alpaca-wire.md "Keep-alive and reconnection"): a ping every 10 s, dead without a pong or frame 5 s later, so a stall shows within 15 s. */
 export const PING_INTERVAL_MS = 10_000;
 export const PONG_TIMEOUT_MS = 5_000;
-/** How long a clean close waits for Alpaca's echo (it may never come, §6) before cutting the TCP connection. */
+/** How long a clean close waits for Alpaca's echo (it may never come) before cutting the TCP connection. */
 export const CLOSE_GRACE_MS = 2_000;
 /** Drops, stalls, 5xx, 500 frames: retry soon, spread by full jitter. */
 export const RECONNECT_BACKOFF: BackoffPolicy = { baseMs: 500, factor: 2, capMs: 30_000, jitter: 'full' };
 /**
- * 406 and HTTP 429: Alpaca holds a slot ~90 s after an unclean drop (§5 FORUM-406), so retrying
+ * 406 and HTTP 429: Alpaca holds a slot ~90 s after an unclean drop (docs/alpaca-wire.md "Keep-alive and reconnection"), so retrying
  * sooner only opens sockets that are refused. Waits 2.5-5 s, 5-10 s, 10-20 s, then 15-30 s each:
  * about eight attempts across a 90 s hold, and the stream is back within 30 s of its end.
  */

@@ -1,5 +1,5 @@
 /**
- * The subscription bookkeeping of one upstream socket (alpaca-streams.md §3, §9.3-9.4): what the
+ * The subscription bookkeeping of one upstream socket (docs/alpaca-wire.md "Market-data stream session", "One upstream socket"): what the
  * owner wants, what Alpaca acknowledged, and the one change in flight. Alpaca's (un)subscribe
  * adds or subtracts and every ack lists the whole set, so the next change is always computed
  * from the last ack, never from what was sent.
@@ -100,7 +100,7 @@ export class SubscriptionBook {
     return refused;
   }
 
-  /** The socket is gone, and with it everything Alpaca held for it (§3: no server-side memory). */
+  /** The socket is gone, and with it everything Alpaca held for it (docs/alpaca-wire.md "Market-data stream session": no server-side memory). */
   reset(): void {
     this.acked = this.empty();
     this.inFlight = undefined;

@@ -1,5 +1,5 @@
 /**
- * Alpaca's market-data stream frames (alpaca-streams.md §2-§5): decoding JSON text and msgpack
+ * Alpaca's market-data stream frames (docs/alpaca-wire.md "Framing and encoding" to "Stream errors"): decoding JSON text and msgpack
  * binary frames, classifying each message, and mapping data messages into the port's names with
  * the same parsers and mappers as the REST answers. Pure functions; nothing here touches a socket.
  */
@@ -22,7 +22,7 @@ import {
   WireFormatError,
 } from '../stocks/stock-wire-parsers.js';
 
-/** How frames are written on a socket: the upgrade's Content-Type decides (§2). */
+/** How frames are written on a socket: the upgrade's Content-Type decides (docs/alpaca-wire.md "Framing and encoding"). */
 export type StreamEncoding = 'json' | 'msgpack';
 
 /**
@@ -115,12 +115,12 @@ export function decodeFrame(data: RawData, isBinary: boolean): DecodedFrame {
   } catch (e: unknown) {
     return { ok: false, kind: 'undecodable_frame', reason: e instanceof Error ? e.message : 'undecodable' };
   }
-  // §2: every server frame is an array of messages.
+  // docs/alpaca-wire.md "Framing and encoding": every server frame is an array of messages.
   if (!Array.isArray(value)) return { ok: false, kind: 'not_an_array', reason: 'frame is not an array' };
   return { ok: true, messages: isBinary ? value.map(withExactIntegers) : value };
 }
 
-/** A client action as one frame: a JSON text frame, or a msgpack binary frame on msgpack sockets (§2). */
+/** A client action as one frame: a JSON text frame, or a msgpack binary frame on msgpack sockets (docs/alpaca-wire.md "Framing and encoding"). */
 export function encodeAction(action: Record<string, unknown>, encoding: StreamEncoding): string | Uint8Array {
   return encoding === 'json' ? JSON.stringify(action) : encode(action);
 }
@@ -139,7 +139,7 @@ export type ServerMessage =
 type DataMapper = (message: unknown, symbol: string) => StreamData;
 
 /**
- * §4: the message types the port carries, per endpoint; any other `T` is ignored. Data messages go
+ * docs/alpaca-wire.md "Market-data stream messages": the message types the port carries, per endpoint; any other `T` is ignored. Data messages go
  * through the same zod schemas as the REST answers (about 1 µs per tick measured, against 0.2 µs
  * hand-written: kept for one definition of each shape). The control messages below stay
  * hand-written: they are a dispatch on `T` with one or two members each, not a shape to describe.
@@ -170,7 +170,7 @@ function mapperFor(endpoint: StreamEndpoint, type: string): DataMapper | undefin
 
 const CONTROL_TYPES: ReadonlySet<string> = new Set(['success', 'error', 'subscription']);
 
-/** §3 step 4: the whole current subscription; a missing (or nil) key is an empty channel. */
+/** docs/alpaca-wire.md "Market-data stream session", step 3: the whole current subscription; a missing (or nil) key is an empty channel. */
 function parseAck(o: Record<string, unknown>, endpoint: StreamEndpoint): Map<StreamChannel, Set<string>> {
   const channels = new Map<StreamChannel, Set<string>>();
   for (const channel of ENDPOINT_CHANNELS[endpoint]) {

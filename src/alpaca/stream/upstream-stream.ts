@@ -1,5 +1,5 @@
 /**
- * One of Alpaca's market-data streams, kept alive (alpaca-streams.md §3, §5, §6, §9): greet,
+ * One of Alpaca's market-data streams, kept alive (docs/alpaca-wire.md "Market-data stream session" to "One upstream socket"): greet,
  * authenticate, subscribe the whole wanted set, report `live`; then send only differences. Any
  * interruption reconnects with backoff and resubscribes everything; the return to `live` carries
  * the gap. The socket's lifecycle (one at a time, retries, close) is StreamLifecycle's.
@@ -82,7 +82,7 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
     this.report.observer.onPong(this.endpoint, roundTripMs);
   }
 
-  /** Alpaca forgets the subscription with the socket (§3); the status says so. */
+  /** Alpaca forgets the subscription with the socket (docs/alpaca-wire.md "Market-data stream session"); the status says so. */
   protected onInterrupted({ interruption, retryInMs, status, fields }: InterruptionReport): void {
     this.book.reset();
     this.closeWindow();
@@ -124,7 +124,7 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
         counts.malformed += 1;
         this.report.once('upstream_stream_malformed', message.what, { reason: message.reason });
       }
-      // §3: SDKs abort unless the first message is `connected`.
+      // docs/alpaca-wire.md "Market-data stream session": SDKs abort unless the first message is `connected`.
       if (this.phase === 'greeting' && !(message.kind === 'success' && message.msg === 'connected') && message.kind !== 'error') {
         this.interrupt({ reason: 'protocol_error', backoff: 'reconnect', clean: true });
         break;
@@ -183,7 +183,7 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
     else this.pump();
   }
 
-  /** The change in flight was rejected whole (§5); Alpaca's set is unchanged and stays the target until `update`. */
+  /** The change in flight was rejected whole (docs/alpaca-wire.md "Stream errors"); Alpaca's set is unchanged and stays the target until `update`. */
   private refuse(code: number, msg: string): void {
     const change = this.book.refuse();
     this.clearStep();

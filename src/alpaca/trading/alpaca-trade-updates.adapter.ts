@@ -8,7 +8,7 @@ import { TradeUpdatesPort, type TradeUpdatesListener, type TradeUpdatesStream } 
 
 /**
  * Alpaca's `trade_updates` stream behind the TradeUpdatesPort port, at the trading host's
- * `/stream` (APCA_API_BASE_URL with http→ws). Alpaca holds one such connection per account (§7),
+ * `/stream` (APCA_API_BASE_URL with http→ws). Alpaca holds one such connection per account (docs/alpaca-wire.md "One upstream socket"),
  * so a second `open` while the first is active is a bug in the caller and throws; after a `close`
  * the next stream connects only once the old socket is gone.
  */

@@ -1,5 +1,5 @@
 /**
- * Alpaca's account stream kept alive (alpaca-streams.md §7, §9): on open, authenticate; when
+ * Alpaca's account stream kept alive (docs/alpaca-wire.md "Trade-updates stream", "One upstream socket"): on open, authenticate; when
  * authorized, listen to `trade_updates`; the ack makes it `live`. Any interruption reconnects with
  * the market-data client's backoff and jitter (RetryPlanner) and, since Alpaca replays nothing,
  * the return to `live` carries the gap. The socket's lifecycle (one at a time, retries, close) is
@@ -110,7 +110,7 @@ export class AlpacaTradeUpdatesStream extends StreamLifecycle<HandshakePhase> im
       case 'listening':
         if (this.phase !== 'listening') return;
         if (message.streams.includes(TRADE_UPDATES)) return this.goLive();
-        // §7: unknown names are left out of the ack; without ours nothing would ever flow.
+        // docs/alpaca-wire.md "Trade-updates stream": unknown names are left out of the ack; without ours nothing would ever flow.
         return this.interrupt({ reason: 'stream_unavailable', backoff: 'reconnect', fatal: 'UPSTREAM_STREAM_UNAVAILABLE', clean: true, upstreamMessage: 'trade_updates not in the listening ack' });
       case 'malformed':
         return this.malformed(message.what, message.reason);

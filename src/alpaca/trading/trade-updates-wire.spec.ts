@@ -1,7 +1,7 @@
 import { encode } from '@msgpack/msgpack';
 import { decodeTradeUpdatesFrame, readTradeUpdatesMessage, toOrderUpdate, tradeUpdatesUrl } from './trade-updates-wire.js';
 
-/** alpaca-streams.md F20, as DOC-TU shows it (crypto, fractional quantities, long price). */
+/** Alpaca's frame F20 (docs/alpaca-wire.md "Documented examples"), as DOC-TU shows it (crypto, fractional quantities, long price). */
 const F20 =
   '{"stream":"trade_updates","data":{"event":"fill","execution_id":"2f63ea93-423d-4169-b3f6-3fdafc10c418","order":{"id":"a5be8f5e-fdfa-41f5-a644-7a74fe947a8f","client_order_id":"4642fd68-d59a-47d7-a9ac-e22f536828d1","created_at":"2022-04-19T13:45:04.981350886-04:00","updated_at":"2022-04-19T13:45:05.027690731-04:00","submitted_at":"2022-04-19T13:45:04.980944666-04:00","filled_at":"2022-04-19T17:45:05.024916716Z","asset_id":"1cf35270-99ee-44e2-a77f-6fab902c7f80","symbol":"SOLUSD","asset_class":"crypto","notional":null,"qty":"1790.86","filled_qty":"1790.86","filled_avg_price":"105.8988475","order_class":"","order_type":"market","type":"market","side":"sell","time_in_force":"gtc","limit_price":null,"stop_price":null,"status":"filled","extended_hours":false,"legs":null},"position_qty":"0","price":"105.8988475","qty":"1790.86","timestamp":"2022-04-19T17:45:05.024916716Z"}}';
 

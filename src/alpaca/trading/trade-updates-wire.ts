@@ -1,5 +1,5 @@
 /**
- * Frames of Alpaca's account stream (alpaca-streams.md §7, F19/F20): single objects
+ * Frames of Alpaca's account stream (docs/alpaca-wire.md "Trade-updates stream", "Framing and encoding"): single objects
  * `{"stream":…,"data":…}`, sent as text or — on paper — as BINARY frames holding the same JSON, or
  * msgpack when the upgrade asked for it. Pure functions; nothing here touches a socket.
  */
@@ -11,7 +11,7 @@ import { decodeMsgpack, toBuffer } from '../stream/stream-wire.js';
 /** The stream the gateway listens to. */
 export const TRADE_UPDATES = 'trade_updates';
 
-/** JS3 skips a 1-byte 0x01 frame as a heartbeat (§7); it carries nothing. */
+/** JS3 skips a 1-byte 0x01 frame as a heartbeat (docs/alpaca-wire.md "Framing and encoding"); it carries nothing. */
 const HEARTBEAT_BYTE = 0x01;
 const JSON_START = new Set(['{', '[']);
 

@@ -1,7 +1,7 @@
 import type { UpstreamStreamListener, UpstreamStreamStatus } from '../stream/market-stream.port.js';
 
 /**
- * One `trade_updates` event (alpaca-streams.md §7) in our names. Alpaca's own names are already
+ * One `trade_updates` event (docs/alpaca-wire.md "Trade-updates stream") in our names. Alpaca's own names are already
  * snake_case, so the mapping keeps them; only the fields it documents are carried, each exactly as
  * sent: `order` is the REST Order object untouched (decimals stay strings, nulls stay null),
  * `timestamp` is Alpaca's string verbatim or null when the event has none (`new` has none), and

@@ -66,7 +66,7 @@ export function parseOrderList(v: unknown): TradingObject[] {
   return v.map((item, i) => parseOrder(item, `$[${i}]`));
 }
 
-/** Alpaca's error body inside a 207 entry (§7.16): `{code, message}` plus the context some carry. */
+/** Alpaca's error body inside a 207 entry (docs/alpaca-wire.md "REST refusals"): `{code, message}` plus the context some carry. */
 const ERROR_BODY_FIELDS = ['code', 'message', 'symbol', 'available', 'existing_qty', 'held_for_orders', 'buying_power', 'cost_basis'] as const;
 
 function outcomeBody(status: number, body: unknown, path: string): TradingValue {

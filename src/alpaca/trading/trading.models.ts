@@ -1,6 +1,6 @@
 /**
  * Trading objects as Alpaca sends them (already snake_case): every decimal stays a string, unset
- * values are null. We copy the documented fields by name (alpaca-api.md §4) rather than pass the
+ * values are null. We copy the documented fields by name (docs/alpaca-wire.md "Trading objects and orders") rather than pass the
  * vendor's object through, so an unexpected field never reaches clients unreviewed.
  */
 export type TradingValue = string | number | boolean | null | TradingValue[] | { [k: string]: TradingValue };

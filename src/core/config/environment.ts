@@ -18,7 +18,7 @@ import { TrustProxyConstraint } from './trust-proxy.js';
 import { TracingVariables } from './tracing-environment.js';
 import { HTTP_URL, toBool, toInt } from './env-transforms.js';
 
-/** Feeds Alpaca accepts on the latest/snapshot stock endpoints (alpaca-api.md §1.3). */
+/** Feeds Alpaca accepts on the latest/snapshot stock endpoints (docs/alpaca-wire.md "Feeds"). */
 export const STOCK_FEEDS = ['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight'] as const;
 export const OPTIONS_FEEDS = ['indicative', 'opra'] as const;
 export const LOG_LEVELS = ['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly'] as const;

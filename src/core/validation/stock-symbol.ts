@@ -12,7 +12,7 @@ export const STOCK_SYMBOL_RULE = '1-5 letters such as AAPL, or a class share suc
 
 /**
  * Normalises what clients commonly send: lower case and surrounding spaces, and the class-share
- * spellings BRK-B / BRK/B, which Alpaca writes BRK.B (alpaca-api.md §6.2).
+ * spellings BRK-B / BRK/B, which Alpaca writes BRK.B (docs/alpaca-wire.md "Symbols").
  */
 export function normalizeStockSymbol(value: unknown): unknown {
   if (typeof value !== 'string') return value;

@@ -3,7 +3,7 @@ import { IsOptional, IsString, Matches } from 'class-validator';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
 import { StockHistoryQueryDto } from './history-query.dto.js';
 
-/** Alpaca's timeframe grammar (alpaca-api.md §2.2); case-sensitive like Alpaca. */
+/** Alpaca's timeframe grammar (docs/alpaca-wire.md "Bars and history"); case-sensitive like Alpaca. */
 export const TIMEFRAME_PATTERN =
   /^(?:(?:[1-9]|[1-5]\d)(?:Min|T)|(?:[1-9]|1\d|2[0-3])(?:Hour|H)|1(?:Day|D)|1(?:Week|W)|(?:1|2|3|4|6|12)(?:Month|M))$/;
 const ADJUSTMENT_PATTERN = /^(?:raw|split|dividend|spin-off|all)(?:,(?:raw|split|dividend|spin-off|all))*$/;

@@ -42,7 +42,7 @@ function exactlyOneQuantity(o: CreateOrderDto): Problem[] {
   return p;
 }
 
-/** The combinations Alpaca requires, checked before any upstream call (alpaca-api.md §4.3). */
+/** The combinations Alpaca requires, checked before any upstream call (docs/alpaca-wire.md "Trading objects and orders"). */
 export function orderProblems(o: CreateOrderDto): Problem[] {
   if (o.order_class === 'mleg') return [...mlegProblems(o), ...exactlyOneQuantity(o)];
   const p: Problem[] = [];

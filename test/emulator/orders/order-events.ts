@@ -2,7 +2,7 @@
  * Order lifecycle events inside the emulator: every route or control method that changes an
  * order (submit, fill, cancel, replace, expire, reject, close a position...) emits one here,
  * with the order as it reads after the change. The trading stream (`trade_updates`) listens and
- * sends them to subscribed sockets in Alpaca's shape (TR-SPEC / alpaca-streams.md).
+ * sends them to subscribed sockets in Alpaca's shape (TR-SPEC / docs/alpaca-wire.md "Trade-updates stream").
  */
 
 /** Alpaca's trade_updates event names. */

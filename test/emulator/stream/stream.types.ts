@@ -1,5 +1,5 @@
 /**
- * Public types of the emulator's market-data streams (/work/shared/alpaca-streams.md §1-§5).
+ * Public types of the emulator's market-data streams (docs/alpaca-wire.md "Framing and encoding" to "Stream errors"; §-numbers below: its "Section numbers in older comments").
  * Wire messages keep Alpaca's one-letter keys; endpoints are named by their URL path.
  */
 

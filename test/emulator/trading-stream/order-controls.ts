@@ -1,7 +1,7 @@
 /**
  * What happens to orders at the venue, driven by tests: fills (whole or partial), expiries and
  * rejections. Each changes the stored order the way Alpaca's would read afterwards and emits the
- * trade_updates event Alpaca sends for it (alpaca-streams.md §7: fills carry price, qty,
+ * trade_updates event Alpaca sends for it (docs/alpaca-wire.md "Trade-updates stream": fills carry price, qty,
  * position_qty, timestamp and execution_id).
  */
 import { randomUUID } from 'node:crypto';

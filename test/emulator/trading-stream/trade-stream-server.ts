@@ -1,5 +1,5 @@
 /**
- * The emulator's trading stream (alpaca-streams.md §7, F19/F20) on the trading listener's
+ * The emulator's trading stream (docs/alpaca-wire.md "Trade-updates stream", frames F19/F20) on the trading listener's
  * `/stream`: authenticate (`authenticate` with data.key_id/secret_key, or the data-stream form
  * `auth` with key/secret), `listen` to `trade_updates`, then every order event the emulator emits,
  * each frame a single `{"stream":…,"data":…}` object. JSON goes out in BINARY frames by default,

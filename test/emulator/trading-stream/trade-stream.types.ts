@@ -1,4 +1,4 @@
-/** Public types of the emulator's trading stream (`trade_updates`, alpaca-streams.md §7). */
+/** Public types of the emulator's trading stream (`trade_updates`, docs/alpaca-wire.md "Trade-updates stream"). */
 
 /** A trading-stream connection as the emulator saw it; updated in place until it closes. */
 export interface TradeStreamConnectionRecord {

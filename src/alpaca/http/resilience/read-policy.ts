@@ -1,7 +1,7 @@
 import { ExponentialBackoff, fullJitterGenerator, handleWhen, retry, timeout, TimeoutStrategy, wrap, type IBackoff, type TimeoutPolicy } from 'cockatiel';
 import { UpstreamError } from '../upstream.error.js';
 
-/** Statuses worth another try on a GET (alpaca-api.md §5.5); everything else is final. */
+/** Statuses worth another try on a GET (docs/alpaca-wire.md "Retries"); everything else is final. */
 const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
 const BACKOFF_BASE_MS = 100;
 const BACKOFF_CAP_MS = 1000;

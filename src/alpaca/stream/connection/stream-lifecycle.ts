@@ -1,5 +1,5 @@
 /**
- * The connection lifecycle both of Alpaca's stream clients share (alpaca-streams.md §5, §6, §9):
+ * The connection lifecycle both of Alpaca's stream clients share (docs/alpaca-wire.md "Stream errors" to "One upstream socket"):
  * at most one socket at a time (the next is opened only after the previous one's close event), the
  * cause of a socket's end decided once and reported at once, the retry armed once the socket has
  * closed, a step timer over each handshake step, and a close that stops reconnecting. A client adds

@@ -1,6 +1,6 @@
 /**
  * The time-keeping of a stream across its sockets: how long to wait after each interruption
- * (alpaca-streams.md §5, §9.9) and the gap a client may have missed between two live sessions.
+ * (docs/alpaca-wire.md "Keep-alive and reconnection") and the gap a client may have missed between two live sessions.
  */
 import type { StreamRetryReason } from '../stream-observer.js';
 import { Backoff } from './stream-backoff.js';

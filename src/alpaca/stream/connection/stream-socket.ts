@@ -1,7 +1,7 @@
 /**
- * One WebSocket to Alpaca's stream host: the upgrade (Content-Type picks the encoding, §2), the
+ * One WebSocket to Alpaca's stream host: the upgrade (Content-Type picks the encoding, docs/alpaca-wire.md "Framing and encoding"), the
  * keep-alive (a ping every interval; no pong and no frame within the timeout means a silent stall,
- * §6), and a close that sends a close frame first (so Alpaca frees the 406 slot at once, §5) but
+ * "Keep-alive and reconnection"), and a close that sends a close frame first (so Alpaca frees the 406 slot at once) but
  * never waits long for an echo Alpaca may not send. Exactly one `closed` call ends its life.
  */
 import { WebSocket, type RawData } from 'ws';
@@ -91,7 +91,7 @@ export class StreamSocket {
 
   /**
    * Ends the socket. `clean`: a close frame first, then the TCP connection is cut if no echo came
-   * within the grace (OBS §6: Alpaca never echoes a client close). Otherwise cut at once.
+   * within the grace (docs/alpaca-wire.md "Keep-alive and reconnection": Alpaca never echoes a client close). Otherwise cut at once.
    */
   end(clean: boolean): void {
     if (this.done || this.cancelCloseGrace !== undefined) return;
