@@ -5,7 +5,10 @@
  * Alpaca's and stay outside the project (docs/alpaca-wire.md "Sources"), and CI, which has a clean
  * clone only, reads this extract.
  *
- *   node dist/scripts/extract-spec-operations.js [spec-dir] (default ../shared/alpaca-openapi)
+ *   node dist/scripts/extract-spec-operations.js <spec-dir>   (or ALPACA_SPEC_DIR=<spec-dir>)
+ *
+ * <spec-dir> holds Alpaca's `market-data-api.json` and `trading-api.json` (downloaded from
+ * docs.alpaca.markets/openapi/). There is no default: the specs are not in the repository.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -89,7 +92,14 @@ function operations(spec: Json, host: ExtractedOperation['host']): ExtractedOper
 }
 
 function main(): void {
-  const dir = resolve(process.argv[2] ?? '../shared/alpaca-openapi');
+  const given = process.argv[2] ?? process.env['ALPACA_SPEC_DIR'];
+  if (given === undefined || given === '') {
+    console.error(
+      'usage: extract-spec-operations <spec-dir> (or ALPACA_SPEC_DIR=<spec-dir>): the folder holding market-data-api.json and trading-api.json, Alpaca\'s OpenAPI specs from https://docs.alpaca.markets/openapi/',
+    );
+    process.exit(2);
+  }
+  const dir = resolve(given);
   const read = (name: string): Json => JSON.parse(readFileSync(join(dir, name), 'utf8')) as Json;
   const data = read('market-data-api.json');
   const trading = read('trading-api.json');
