@@ -28,7 +28,7 @@ function isText(buffer: Buffer): boolean {
   return !buffer.subarray(0, 8000).includes(0);
 }
 
-/** `docs/<name>.md`, optionally followed by quoted section titles: `docs/a.md "One", "Two"` or `"One" to "Two"`. */
+/** `docs/<name>.md`, optionally followed by quoted section titles: `docs/<name>.md "One", "Two"` or `"One" to "Two"`. */
 const CITATION = /docs\/([\w.-]+\.md)((?:\s*(?:,|;|to|and)?\s*"[^"\n]+")*)/g;
 
 function headingsOf(doc: string): string[] {
