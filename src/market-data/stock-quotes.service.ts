@@ -15,6 +15,7 @@ import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/mar
 import { snapshotTimestamps } from '../alpaca/stocks/stock.mapper.js';
 import { MarketClockService } from './market-clock.service.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
+import { LRUCache } from 'lru-cache';
 
 export type Symbolled<T> = { symbol: string } & T;
 
@@ -72,21 +73,19 @@ const MAX_HOT_SYMBOLS = 1000;
  * call's 100), so a popular set is refreshed by one call instead of one call per symbol.
  */
 class HotSet {
-  private readonly seen = new Map<string, number>();
   private readonly fetched = new Map<string, number>();
+  /** When each symbol was last asked for; the least recently asked goes first, with its fetch time. */
+  private readonly seen = new LRUCache<string, number>({
+    max: MAX_HOT_SYMBOLS,
+    dispose: (_at, symbol, reason) => {
+      if (reason === 'evict') this.fetched.delete(symbol);
+    },
+  });
 
   constructor(private readonly time: Clock) {}
 
   touch(symbol: string): void {
-    this.seen.delete(symbol);
     this.seen.set(symbol, this.time.now());
-    if (this.seen.size > MAX_HOT_SYMBOLS) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) {
-        this.seen.delete(oldest);
-        this.fetched.delete(oldest);
-      }
-    }
   }
 
   fetchedNow(symbol: string): void {
@@ -98,8 +97,9 @@ class HotSet {
     const now = this.time.now();
     const skip = new Set(requested);
     const due: string[] = [];
-    for (const [symbol, lastSeen] of this.seen) {
+    for (const symbol of this.seen.rkeys()) {
       if (due.length >= room) break;
+      const lastSeen = this.seen.peek(symbol) ?? 0;
       if (skip.has(symbol) || now - lastSeen > HOT_FOR_MS) continue;
       if (now - (this.fetched.get(symbol) ?? 0) > (ttlSeconds * 1000) / 2) due.push(symbol);
     }
