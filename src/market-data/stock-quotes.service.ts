@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
+import { dedupedBatchItems, type BatchItem as GenericBatchItem, type DedupedBatchSummary } from '../core/attribution/batch-result.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
 import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
-import { catalogEntry } from '../core/errors/error-catalog.js';
 import { Clock } from '../core/time/clock.js';
 import { batchQuality, stockSnapshotFlags, type QualityFlag, type QualityMoment } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
@@ -19,16 +19,11 @@ import { LRUCache } from 'lru-cache';
 
 export type Symbolled<T> = { symbol: string } & T;
 
-export interface BatchItem {
-  symbol: string;
-  status: 'success' | 'error';
-  data: Symbolled<StockQuote> | null;
-  error: { code: 'SYMBOL_NOT_FOUND'; message: string; type: string } | null;
-}
+export type BatchItem = GenericBatchItem<Symbolled<StockQuote>, 'SYMBOL_NOT_FOUND'>;
 
 export interface BatchResult {
   quotes: BatchItem[];
-  summary: { total_requested: number; successful: number; failed: number; duplicates_removed: number };
+  summary: DedupedBatchSummary;
 }
 
 type Kind = 'quote' | 'trade' | 'snapshot';
@@ -170,19 +165,12 @@ export class StockQuotesService {
     const symbols = normalizeStockSymbols(rawSymbols);
     const many = await this.latestMany('quote', symbols, maxAgeSeconds);
     const { found } = many.data;
-    const notFound = catalogEntry('SYMBOL_NOT_FOUND');
-    const items: BatchItem[] = symbols.map((symbol) => {
+    const { items, summary } = dedupedBatchItems(symbols, rawSymbols.length, 'SYMBOL_NOT_FOUND', (symbol) => {
       const value = found.get(symbol);
-      return value === undefined
-        ? { symbol, status: 'error', data: null, error: { code: 'SYMBOL_NOT_FOUND', message: notFound.message, type: notFound.type } }
-        : { symbol, status: 'success', data: { symbol, ...value }, error: null };
+      return value === undefined ? undefined : { symbol, ...value };
     });
-    const successful = found.size;
     return new Attributed(
-      {
-        quotes: items,
-        summary: { total_requested: symbols.length, successful, failed: symbols.length - successful, duplicates_removed: rawSymbols.length - symbols.length },
-      },
+      { quotes: items, summary },
       many.provenance,
       many.cache,
       many.marketStatus,
