@@ -12,6 +12,7 @@ import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExp
 import { InvalidClaimsError } from './tokens/jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
 import { RoutePolicies } from './route-policies.js';
+import { LRUCache } from 'lru-cache';
 
 const BEARER_CHALLENGE = 'Bearer realm="opitios-alpaca"';
 const INVALID_TOKEN_CHALLENGE = 'Bearer realm="opitios-alpaca", error="invalid_token"';
@@ -51,10 +52,10 @@ const MAX_VERIFIED_TOKENS = 10_000;
 /**
  * Tokens whose signature, issuer and audience passport-jwt already accepted: those are facts of the
  * token string, so a repeat only needs its expiry checked again. Saves the full verification on
- * every request of a client that reuses its token (the common case). Bounded, oldest out first.
+ * every request of a client that reuses its token (the common case). Bounded, least recently used out first.
  */
 class VerifiedTokens {
-  private readonly entries = new Map<string, { principal: Principal; expiresAtMs: number }>();
+  private readonly entries = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({ max: MAX_VERIFIED_TOKENS });
 
   constructor(
     private readonly toleranceSeconds: number,
@@ -74,10 +75,6 @@ class VerifiedTokens {
   remember(token: string, principal: Principal): void {
     const exp = tokenExpirySeconds(token);
     if (exp === null) return;
-    if (this.entries.size >= MAX_VERIFIED_TOKENS) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(token, { principal, expiresAtMs: exp * 1000 });
   }
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
+import { dedupedBatchItems, type BatchItem as GenericBatchItem, type DedupedBatchSummary } from '../core/attribution/batch-result.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
 import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
-import { catalogEntry } from '../core/errors/error-catalog.js';
 import { Clock } from '../core/time/clock.js';
 import { batchQuality, stockSnapshotFlags, type QualityFlag, type QualityMoment } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
@@ -15,19 +15,15 @@ import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/mar
 import { snapshotTimestamps } from '../alpaca/stocks/stock.mapper.js';
 import { MarketClockService } from './market-clock.service.js';
 import { normalizeStockSymbols } from '../core/validation/stock-symbol.js';
+import { LRUCache } from 'lru-cache';
 
 export type Symbolled<T> = { symbol: string } & T;
 
-export interface BatchItem {
-  symbol: string;
-  status: 'success' | 'error';
-  data: Symbolled<StockQuote> | null;
-  error: { code: 'SYMBOL_NOT_FOUND'; message: string; type: string } | null;
-}
+export type BatchItem = GenericBatchItem<Symbolled<StockQuote>, 'SYMBOL_NOT_FOUND'>;
 
 export interface BatchResult {
   quotes: BatchItem[];
-  summary: { total_requested: number; successful: number; failed: number; duplicates_removed: number };
+  summary: DedupedBatchSummary;
 }
 
 type Kind = 'quote' | 'trade' | 'snapshot';
@@ -72,21 +68,19 @@ const MAX_HOT_SYMBOLS = 1000;
  * call's 100), so a popular set is refreshed by one call instead of one call per symbol.
  */
 class HotSet {
-  private readonly seen = new Map<string, number>();
   private readonly fetched = new Map<string, number>();
+  /** When each symbol was last asked for; the least recently asked goes first, with its fetch time. */
+  private readonly seen = new LRUCache<string, number>({
+    max: MAX_HOT_SYMBOLS,
+    dispose: (_at, symbol, reason) => {
+      if (reason === 'evict') this.fetched.delete(symbol);
+    },
+  });
 
   constructor(private readonly time: Clock) {}
 
   touch(symbol: string): void {
-    this.seen.delete(symbol);
     this.seen.set(symbol, this.time.now());
-    if (this.seen.size > MAX_HOT_SYMBOLS) {
-      const oldest = this.seen.keys().next().value;
-      if (oldest !== undefined) {
-        this.seen.delete(oldest);
-        this.fetched.delete(oldest);
-      }
-    }
   }
 
   fetchedNow(symbol: string): void {
@@ -98,8 +92,9 @@ class HotSet {
     const now = this.time.now();
     const skip = new Set(requested);
     const due: string[] = [];
-    for (const [symbol, lastSeen] of this.seen) {
+    for (const symbol of this.seen.rkeys()) {
       if (due.length >= room) break;
+      const lastSeen = this.seen.peek(symbol) ?? 0;
       if (skip.has(symbol) || now - lastSeen > HOT_FOR_MS) continue;
       if (now - (this.fetched.get(symbol) ?? 0) > (ttlSeconds * 1000) / 2) due.push(symbol);
     }
@@ -170,19 +165,12 @@ export class StockQuotesService {
     const symbols = normalizeStockSymbols(rawSymbols);
     const many = await this.latestMany('quote', symbols, maxAgeSeconds);
     const { found } = many.data;
-    const notFound = catalogEntry('SYMBOL_NOT_FOUND');
-    const items: BatchItem[] = symbols.map((symbol) => {
+    const { items, summary } = dedupedBatchItems(symbols, rawSymbols.length, 'SYMBOL_NOT_FOUND', (symbol) => {
       const value = found.get(symbol);
-      return value === undefined
-        ? { symbol, status: 'error', data: null, error: { code: 'SYMBOL_NOT_FOUND', message: notFound.message, type: notFound.type } }
-        : { symbol, status: 'success', data: { symbol, ...value }, error: null };
+      return value === undefined ? undefined : { symbol, ...value };
     });
-    const successful = found.size;
     return new Attributed(
-      {
-        quotes: items,
-        summary: { total_requested: symbols.length, successful, failed: symbols.length - successful, duplicates_removed: rawSymbols.length - symbols.length },
-      },
+      { quotes: items, summary },
       many.provenance,
       many.cache,
       many.marketStatus,

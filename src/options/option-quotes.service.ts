@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
+import { dedupedBatchItems } from '../core/attribution/batch-result.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
 import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
@@ -8,13 +9,12 @@ import { AppConfig } from '../core/config/app-config.js';
 import { batchQuality, optionSnapshotFlags, type QualityFlag } from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { AppError } from '../core/errors/app-error.js';
-import { catalogEntry } from '../core/errors/error-catalog.js';
 import { isEmptyOptionSnapshot } from '../alpaca/options/option.mapper.js';
 import { OptionsDataPort } from '../alpaca/options/options-data.port.js';
 import type { OptionSnapshot } from '../alpaca/options/options.models.js';
 import { MarketClockService } from '../market-data/market-clock.service.js';
 import { requireOccSymbol, requireOccSymbols, termsOf, withTerms, type OccContract } from './occ-symbol.js';
-import type { OptionBatchItem, OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
+import type { OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
 
 
 /** A usable snapshot: present, and not an empty object (Alpaca sends `{}` for some adjusted contracts). */
@@ -90,19 +90,14 @@ export class OptionQuotesService {
     const contracts = requireOccSymbols(rawSymbols);
     const many = await this.latestMany(contracts, maxAgeSeconds);
     const { found } = many.data;
-    const unavailable = catalogEntry('OPTION_DATA_UNAVAILABLE');
-    const items: OptionBatchItem[] = contracts.map((contract) => {
-      const snapshot = found.get(contract.symbol);
-      return snapshot !== undefined
-        ? { symbol: contract.symbol, status: 'success', data: withTerms(contract, snapshot), error: null }
-        : { symbol: contract.symbol, status: 'error', data: null, error: { code: 'OPTION_DATA_UNAVAILABLE', message: unavailable.message, type: unavailable.type } };
+    const bySymbol = new Map(contracts.map((contract) => [contract.symbol, contract]));
+    const { items, summary } = dedupedBatchItems([...bySymbol.keys()], rawSymbols.length, 'OPTION_DATA_UNAVAILABLE', (symbol) => {
+      const snapshot = found.get(symbol);
+      const contract = bySymbol.get(symbol);
+      return snapshot === undefined || contract === undefined ? undefined : withTerms(contract, snapshot);
     });
-    const successful = items.filter((i) => i.status === 'success').length;
     return new Attributed(
-      {
-        quotes: items,
-        summary: { total_requested: contracts.length, successful, failed: contracts.length - successful, duplicates_removed: rawSymbols.length - contracts.length },
-      },
+      { quotes: items, summary },
       many.provenance,
       many.cache,
       many.marketStatus,

@@ -1,3 +1,4 @@
+import type { BatchItem, DedupedBatchSummary } from '../core/attribution/batch-result.js';
 import type { OptionContract, OptionSnapshot, OptionType } from '../alpaca/options/options.models.js';
 
 /* What the options routes answer with (inside the success envelope). */
@@ -15,16 +16,11 @@ export interface OptionContractTerms {
 /** A contract's terms and Alpaca's snapshot of it. */
 export type OptionQuoteResult = OptionContractTerms & OptionSnapshot;
 
-export interface OptionBatchItem {
-  symbol: string;
-  status: 'success' | 'error';
-  data: OptionQuoteResult | null;
-  error: { code: 'OPTION_DATA_UNAVAILABLE'; message: string; type: string } | null;
-}
+export type OptionBatchItem = BatchItem<OptionQuoteResult, 'OPTION_DATA_UNAVAILABLE'>;
 
 export interface OptionBatchResult {
   quotes: OptionBatchItem[];
-  summary: { total_requested: number; successful: number; failed: number; duplicates_removed: number };
+  summary: DedupedBatchSummary;
 }
 
 export interface PageInfo {

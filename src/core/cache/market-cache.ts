@@ -7,11 +7,12 @@ import { WinstonLogger } from '../logging/winston-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { RedisService } from '../redis/redis.service.js';
 import { SingleFlight } from './single-flight.js';
-import { BoundedMap, RedisKeyvStore } from './stores.js';
+import { RedisKeyvStore } from './stores.js';
 import { Clock } from '../time/clock.js';
 import { currentScope, type RequestScope } from '../telemetry/request-scope.js';
 import { ATTR, childSpan, SpanKind } from '../telemetry/spans.js';
 import type { Span } from '@opentelemetry/api';
+import { LRUCache } from 'lru-cache';
 
 export interface SourcedValue<T> {
   value: T;
@@ -60,7 +61,7 @@ export class MarketCache {
   ) {
     // In process there is nothing to serialize: entries are kept as objects (never mutated by readers),
     // which saves a JSON round trip on every hit.
-    const local = new Keyv({ store: new BoundedMap<unknown>(config.cache.l1MaxEntries) });
+    const local = new Keyv({ store: new LRUCache<string, object>({ max: config.cache.l1MaxEntries }) });
     local.serialize = undefined;
     local.deserialize = undefined;
     this.l1 = createCache({ stores: [local] });

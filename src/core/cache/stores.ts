@@ -1,27 +1,6 @@
 import type { Redis } from 'ioredis';
 
 /**
- * A bounded Map for the in-process layer: Keyv's default store grows without limit. Oldest
- * insertion goes first (a re-set moves a key to the end, so hot keys stay).
- */
-export class BoundedMap<V> extends Map<string, V> {
-  constructor(private readonly maxEntries: number) {
-    super();
-  }
-
-  override set(key: string, value: V): this {
-    if (this.has(key)) this.delete(key);
-    super.set(key, value);
-    while (this.size > this.maxEntries) {
-      const oldest = this.keys().next().value;
-      if (oldest === undefined) break;
-      this.delete(oldest);
-    }
-    return this;
-  }
-}
-
-/**
  * Keyv's Map-like store interface over our ioredis connection, so the shared layer uses the one
  * Redis client the gateway already manages. Redis errors never reach callers: a failed read is a
  * miss, a failed write is skipped, and `onError` lets the cache log the degradation once.

@@ -52,7 +52,7 @@ describe('templatePattern', () => {
   });
 
   it('refuses a parameter without a name', () => {
-    expect(() => templatePattern('/a/:/b')).toThrow(/without a name/);
+    expect(() => templatePattern('/a/:/b')).toThrow(/Missing parameter name/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { METHODS } from 'node:http';
+import { pathToRegexp } from 'path-to-regexp';
 import { AppError } from './app-error.js';
 
 /** One registered route: the pattern its template compiles to and the methods it answers. */
@@ -15,42 +16,15 @@ export interface RouteTableOptions {
   everyPath?: readonly string[];
 }
 
-/** A parameter name as path-to-regexp 8 reads it (`:symbol`, `*rest`, `:"quoted name"`). */
-const PARAM_NAME = /^(?:[$_\p{ID_Start}][$\p{ID_Continue}]*|"(?:[^"\\]|\\.)+")/u;
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
-
-function escapeRegex(text: string): string {
-  return text.replace(REGEX_SPECIAL, '\\$&');
-}
-
 /**
- * Compiles an Express 5 route template (path-to-regexp 8 syntax: `:param`, `*wildcard`, `{optional}`,
- * `\` escapes) to a pattern that matches the concrete paths Express's router would dispatch to it
- * with its defaults: case-insensitive, one optional trailing slash, a parameter never spans a `/`.
+ * Compiles an Express 5 route template to the pattern Express's router dispatches with: the same
+ * path-to-regexp 8 Express uses (`:param`, `*wildcard`, `{optional}`, `\` escapes) with the router's
+ * defaults: case-insensitive, one optional trailing slash ("loose": the template's own trailing
+ * slashes dropped first), a parameter never spans a `/`. A template without a parameter name throws.
  */
 export function templatePattern(template: string): RegExp {
-  // Express's router drops the template's trailing slashes before matching ("loose" mode).
-  const loose = template === '/' ? '' : template.replace(/\/+$/, '');
-  let source = '';
-  for (let i = 0; i < loose.length; ) {
-    const ch = loose.charAt(i);
-    if (ch === '\\') {
-      source += escapeRegex(loose.charAt(i + 1));
-      i += 2;
-    } else if (ch === '{' || ch === '}') {
-      source += ch === '{' ? '(?:' : ')?';
-      i += 1;
-    } else if (ch === ':' || ch === '*') {
-      const name = PARAM_NAME.exec(loose.slice(i + 1));
-      if (name === null) throw new Error(`Route template ${template} has a parameter without a name at ${i}`);
-      source += ch === ':' ? '[^/]+' : '.+';
-      i += 1 + name[0].length;
-    } else {
-      source += escapeRegex(ch);
-      i += 1;
-    }
-  }
-  return new RegExp(`^${source}/?$`, 'i');
+  const loose = template === '/' ? '/' : template.replace(/\/+$/, '') || '/';
+  return pathToRegexp(loose, { sensitive: false, end: true, trailing: true }).regexp;
 }
 
 /** A property of an object or function (Express's application and router are functions), read untrusted. */

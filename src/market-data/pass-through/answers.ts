@@ -1,5 +1,5 @@
 import { AppError } from '../../core/errors/app-error.js';
-import { catalogEntry } from '../../core/errors/error-catalog.js';
+import { batchItems, type BatchItem as GenericBatchItem, type BatchSummary } from '../../core/attribution/batch-result.js';
 import type { SymbolPage, SymbolRecord } from '../../alpaca/reference/market-reference.models.js';
 
 /* The shared shapes of pass-through answers: one page of history, and per-symbol batches. */
@@ -48,18 +48,8 @@ export function historyPage<T, SK extends string, IK extends string>(
 
 type MissingCode = 'SYMBOL_NOT_FOUND' | 'OPTION_DATA_UNAVAILABLE';
 
-export interface BatchItem<T> {
-  symbol: string;
-  status: 'success' | 'error';
-  data: ({ symbol: string } & T) | null;
-  error: { code: MissingCode; message: string; type: string } | null;
-}
-
-export interface BatchSummary {
-  total_requested: number;
-  successful: number;
-  failed: number;
-}
+export type BatchItem<T> = GenericBatchItem<{ symbol: string } & T, MissingCode>;
+export type { BatchSummary };
 
 /**
  * Per-symbol answers of a multi-symbol call, in request order, like the quote batch: a symbol
@@ -71,17 +61,11 @@ export function symbolBatch<T extends object, K extends string>(
   requested: string[],
   record: SymbolRecord<T>,
 ): Record<K, Array<BatchItem<T>>> & { summary: BatchSummary } {
-  const entry = catalogEntry(missing);
-  const items = requested.map((symbol): BatchItem<T> => {
+  const { items, summary } = batchItems<{ symbol: string } & T, MissingCode>(requested, missing, (symbol) => {
     const item = Object.prototype.hasOwnProperty.call(record, symbol) ? record[symbol] : undefined;
-    return item === undefined
-      ? { symbol, status: 'error', data: null, error: { code: missing, message: entry.message, type: entry.type } }
-      : { symbol, status: 'success', data: { symbol, ...item }, error: null };
+    return item === undefined ? undefined : { symbol, ...item };
   });
-  const successful = items.filter((i) => i.status === 'success').length;
-  return { [key]: items, summary: { total_requested: requested.length, successful, failed: requested.length - successful } } as Record<K, Array<BatchItem<T>>> & {
-    summary: BatchSummary;
-  };
+  return { [key]: items, summary } as Record<K, Array<BatchItem<T>>> & { summary: BatchSummary };
 }
 
 /** One symbol out of a multi-symbol answer, or SYMBOL_NOT_FOUND when Alpaca left it out. */

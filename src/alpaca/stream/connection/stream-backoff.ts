@@ -1,3 +1,5 @@
+import { ExponentialBackoff, type GeneratorFn, type IBackoff } from 'cockatiel';
+
 /**
  * Time and retry pacing for the upstream stream client. Everything that waits goes through a
  * `StreamScheduler`, so specs drive time by hand (the emulator's ManualClock fits this interface)
@@ -32,27 +34,38 @@ export interface BackoffPolicy {
   jitter: 'full' | 'equal';
 }
 
+/**
+ * The curve is cockatiel's `ExponentialBackoff` (the library the HTTP reads already retry with);
+ * the generator is ours only because cockatiel's jitter generators read Math.random and fix the
+ * exponent at 2, while specs draw from an injected `random` and the 406 curve is not base 2.
+ */
 export class Backoff {
-  private attempt = 0;
+  private readonly curve: ExponentialBackoff<number>;
+  /** The step last taken; undefined before the first (cockatiel's `next()` is the first wait). */
+  private step: IBackoff<unknown> | undefined = undefined;
 
   constructor(
-    private readonly policy: BackoffPolicy,
+    policy: BackoffPolicy,
     /** Uniform in [0, 1), like Math.random. */
-    private readonly random: () => number,
-  ) {}
+    random: () => number,
+  ) {
+    const generator: GeneratorFn<number> = (attempt = 0, { initialDelay, exponent, maxDelay }) => {
+      const ceiling = Math.min(maxDelay, initialDelay * exponent ** attempt);
+      const draw = Math.min(Math.max(random(), 0), 1);
+      const wait = policy.jitter === 'full' ? ceiling * draw : ceiling / 2 + (ceiling / 2) * draw;
+      // Stop growing the exponent once the cap is reached, so it never overflows to Infinity.
+      return [Math.round(wait), ceiling < maxDelay ? attempt + 1 : attempt];
+    };
+    this.curve = new ExponentialBackoff({ generator, initialDelay: policy.baseMs, exponent: policy.factor, maxDelay: policy.capMs });
+  }
 
   /** The wait before the next attempt; each call moves one step up the curve. */
   next(): number {
-    const { baseMs, factor, capMs, jitter } = this.policy;
-    const ceiling = Math.min(capMs, baseMs * factor ** this.attempt);
-    // Stop growing the exponent once the cap is reached, so it never overflows to Infinity.
-    if (ceiling < capMs) this.attempt += 1;
-    const draw = Math.min(Math.max(this.random(), 0), 1);
-    const wait = jitter === 'full' ? ceiling * draw : ceiling / 2 + (ceiling / 2) * draw;
-    return Math.round(wait);
+    this.step = this.step === undefined ? this.curve.next() : this.step.next(undefined);
+    return this.step.duration;
   }
 
   reset(): void {
-    this.attempt = 0;
+    this.step = undefined;
   }
 }
