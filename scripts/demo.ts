@@ -163,8 +163,11 @@ async function main(): Promise<void> {
       `      then send: {"action":"subscribe","quotes":["AAPL"],"option_quotes":["AAPL240426C00162500"]}`,
       '  integrity: the audit chain (HMAC-keyed, head checkpoints signed) and a signed answer checked:',
       `    curl -s ${auth} ${base}/api/v1/audit/verify`,
-      `    curl -si ${auth} ${base}/api/v1/stocks/AAPL/quote > /tmp/quote.txt && npm run verify:response -- /tmp/quote.txt --jwks ${base}/.well-known/jwks.json`,
-      `    AUDIT_HMAC_KEY=${config.audit.hmacKey === null ? '' : `${config.audit.hmacKey.kid}:${config.audit.hmacKey.secret}`} AUDIT_LOG_PATH=${auditLogPath} AUDIT_VERIFY_PUBLIC_KEY=${base}/.well-known/jwks.json npm run audit:verify   (offline, as an auditor: the chain and its signed checkpoints, with the public key only)`,
+      // verify:response needs the request the answer is for (its signature covers method, path and query).
+      `    curl -si ${auth} ${base}/api/v1/stocks/AAPL/quote > /tmp/quote.txt && npm run verify:response -- /tmp/quote.txt --request "GET /api/v1/stocks/AAPL/quote" --jwks ${base}/.well-known/jwks.json`,
+      // The caption on a line of its own: after the command it was no comment, so the line failed as pasted.
+      '    offline, as an auditor: the chain and its signed checkpoints, with the public key only:',
+      `    AUDIT_HMAC_KEY=${config.audit.hmacKey === null ? '' : `${config.audit.hmacKey.kid}:${config.audit.hmacKey.secret}`} AUDIT_LOG_PATH=${auditLogPath} AUDIT_VERIFY_PUBLIC_KEY=${base}/.well-known/jwks.json npm run audit:verify`,
       "  Alpaca's own SDKs and paths (the Alpaca-compatible face): the trader key in Alpaca's two headers",
       `    curl -s -H 'APCA-API-KEY-ID: ${traderRecord.id}' -H 'APCA-API-SECRET-KEY: ${traderKey}' '${base}/v2/stocks/quotes/latest?symbols=AAPL,MSFT'`,
       `    curl -s -H 'APCA-API-KEY-ID: ${traderRecord.id}' -H 'APCA-API-SECRET-KEY: ${traderKey}' ${base}/v2/account`,
