@@ -1,14 +1,13 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../core/identity/auth.decorators.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
 import type { Attributed } from '../core/attribution/provenance.js';
-import { ApiErrors, AUTH_ERRORS } from '../core/errors/api-errors.decorator.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
 import { AuditService } from './audit.service.js';
 import type { AuditPage, VerifyResult } from './audit.types.js';
 import { AuditQueryDto } from './dto/audit-query.dto.js';
 import { AuditPageDto, AuditVerifyDto } from './dto/audit-responses.dto.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 
 const DEFAULT_PAGE = 100;
 
@@ -19,9 +18,6 @@ function toIso(value: string | undefined, endOfDay: boolean): string | undefined
 }
 
 @ApiTags('audit')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('audit:read')
 @Controller('audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
@@ -29,7 +25,7 @@ export class AuditController {
   @Get('events')
   @ApiOperation({ summary: 'Audit records in sequence order, filtered; walk with page_info.next_cursor. metadata.data_source is gateway_audit; never cached.' })
   @ApiEnvelope(AuditPageDto)
-  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS)
+  @Authenticated('audit:read', { errors: ['INVALID_DATE_RANGE'] })
   events(@Query() q: AuditQueryDto): Promise<Attributed<AuditPage>> {
     assertOrderedRange(q.since, q.until);
     return this.audit.page({
@@ -45,7 +41,7 @@ export class AuditController {
   @Get('verify')
   @ApiOperation({ summary: 'Checks the whole hash chain and reports the first broken link, if any. metadata.data_source is gateway_audit; never cached.' })
   @ApiEnvelope(AuditVerifyDto)
-  @ApiErrors(...AUTH_ERRORS)
+  @Authenticated('audit:read')
   verify(): Promise<Attributed<VerifyResult>> {
     return this.audit.verified();
   }

@@ -1,5 +1,5 @@
 import { Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { AssetParamDto, AssetsQueryDto, CalendarQueryDto, CorporateActionsQueryDto, MostActivesQueryDto, MoversQueryDto, NewsQueryDto } from './dto/reference-query.dto.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
@@ -9,8 +9,6 @@ import { REFERENCE_ROUTES as R } from './reference.routes.js';
 
 /** News, corporate actions, screeners, assets and the calendar: each handler serves one route of REFERENCE_ROUTES. */
 @ApiTags('reference')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
 @Controller()
 export class ReferenceController {
   constructor(private readonly passThrough: PassThroughService) {}

@@ -1,5 +1,5 @@
 import { Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { StockHistoryQueryDto } from './dto/history-query.dto.js';
@@ -11,8 +11,6 @@ import { STOCK_DATA_ROUTES as R } from './stock-data.routes.js';
 
 /** Stock history, latest bars, multi-symbol latest data and code tables: each handler serves one route of STOCK_DATA_ROUTES. */
 @ApiTags('stocks')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
 @Controller('stocks')
 export class StockDataController {
   constructor(private readonly passThrough: PassThroughService) {}

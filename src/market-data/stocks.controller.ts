@@ -1,9 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../core/identity/auth.decorators.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/market-data.models.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
@@ -12,11 +10,9 @@ import { SymbolParamDto } from './dto/symbol-param.dto.js';
 import { BarsResultDto, BatchQuotesResultDto, StockQuoteDto, StockSnapshotDto, StockTradeDto } from './dto/stock-responses.dto.js';
 import { StockBarsService, type BarsResult } from './stock-bars.service.js';
 import { StockQuotesService, type BatchResult, type Symbolled } from './stock-quotes.service.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 
 @ApiTags('stocks')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('market:read')
 @Controller('stocks')
 export class StocksController {
   constructor(
@@ -27,7 +23,7 @@ export class StocksController {
   @Get(':symbol/quote')
   @ApiOperation({ summary: 'Latest quote (NBBO on the configured feed) for one symbol.' })
   @ApiEnvelope(StockQuoteDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('market:read', { errors: ['INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND'], upstream: true })
   quote(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockQuote>>> {
     return this.quotes.quote(p.symbol, q.max_age_seconds);
   }
@@ -35,7 +31,7 @@ export class StocksController {
   @Get(':symbol/trade')
   @ApiOperation({ summary: 'Latest trade for one symbol.' })
   @ApiEnvelope(StockTradeDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('market:read', { errors: ['INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND'], upstream: true })
   trade(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockTrade>>> {
     return this.quotes.trade(p.symbol, q.max_age_seconds);
   }
@@ -43,16 +39,15 @@ export class StocksController {
   @Get(':symbol/snapshot')
   @ApiOperation({ summary: 'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.' })
   @ApiEnvelope(StockSnapshotDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('market:read', { errors: ['INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND'], upstream: true })
   snapshot(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
     return this.quotes.snapshot(p.symbol, q.max_age_seconds);
   }
 
   @Get(':symbol/bars')
-  @Roles('history:read')
   @ApiOperation({ summary: 'Historical bars, one Alpaca page per call; follow page_info.next_page_token for more.' })
   @ApiEnvelope(BarsResultDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('history:read', { errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE'], upstream: true })
   bars(@Param() p: SymbolParamDto, @Query() q: BarsQueryDto): Promise<Attributed<BarsResult>> {
     return this.barsService.bars(p.symbol, q);
   }
@@ -61,7 +56,7 @@ export class StocksController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Latest quotes for many symbols in one upstream call per 100; per-symbol success or SYMBOL_NOT_FOUND.' })
   @ApiEnvelope(BatchQuotesResultDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('market:read', { errors: ['INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE'], upstream: true })
   batch(@Body() body: BatchQuotesDto): Promise<Attributed<BatchResult>> {
     return this.quotes.batch(body.symbols, body.max_age_seconds);
   }

@@ -1,9 +1,7 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../core/identity/auth.decorators.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import { ChainQueryDto } from './dto/chain-query.dto.js';
 import { ContractsQueryDto } from './dto/contracts-query.dto.js';
 import { UnderlyingParamDto } from './dto/option-params.dto.js';
@@ -11,11 +9,9 @@ import { OptionChainResultDto, OptionContractsResultDto } from './dto/option-res
 import { OptionChainService } from './option-chain.service.js';
 import { OptionContractsService } from './option-contracts.service.js';
 import type { OptionChainResult, OptionContractsResult } from './options-results.models.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 
 @ApiTags('options')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('options:read')
 @Controller('options')
 export class OptionChainController {
   constructor(
@@ -33,7 +29,7 @@ export class OptionChainController {
       '(and their dates) are null when Alpaca has none. An empty page is a 200 with no contracts.',
   })
   @ApiEnvelope(OptionContractsResultDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('options:read', { errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE'], upstream: true })
   contracts(@Query() q: ContractsQueryDto): Promise<Attributed<OptionContractsResult>> {
     return this.contractsService.contracts(q);
   }
@@ -48,7 +44,7 @@ export class OptionChainController {
       'within the page by expiration, strike, then type. A first page with no contracts is 404 OPTIONS_CHAIN_UNAVAILABLE.',
   })
   @ApiEnvelope(OptionChainResultDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'OPTIONS_CHAIN_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('options:read', { errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'OPTIONS_CHAIN_UNAVAILABLE'], upstream: true })
   chain(@Param() p: UnderlyingParamDto, @Query() q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
     return this.chainService.chain(p.underlying, q);
   }

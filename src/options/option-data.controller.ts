@@ -1,5 +1,5 @@
 import { Controller, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { RangeQueryDto } from '../market-data/dto/history-query.dto.js';
@@ -12,8 +12,6 @@ import { OPTION_DATA_ROUTES as R } from './option-data.routes.js';
 
 /** Option history, latest quotes and trades, and code tables: each handler serves one route of OPTION_DATA_ROUTES. */
 @ApiTags('options')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
 @Controller('options')
 export class OptionDataController {
   constructor(private readonly passThrough: PassThroughService) {}

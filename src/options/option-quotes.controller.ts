@@ -1,20 +1,16 @@
 import { Body, Controller, Query, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../core/identity/auth.decorators.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import { BatchOptionQuotesDto } from './dto/batch-option-quotes.dto.js';
 import { OptionSymbolParamDto } from './dto/option-params.dto.js';
 import { OptionBatchResultDto, OptionQuoteResultDto } from './dto/option-responses.dto.js';
 import { OptionQuotesService } from './option-quotes.service.js';
 import type { OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 
 @ApiTags('options')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('options:read')
 @Controller('options')
 export class OptionQuotesController {
   constructor(private readonly quotes: OptionQuotesService) {}
@@ -28,7 +24,7 @@ export class OptionQuotesController {
       'volatility are exactly what Alpaca sent, or null with greeks_available / iv_available false: never computed.',
   })
   @ApiEnvelope(OptionBatchResultDto)
-  @ApiErrors('INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('options:read', { errors: ['INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE'], upstream: true })
   batch(@Body() body: BatchOptionQuotesDto): Promise<Attributed<OptionBatchResult>> {
     return this.quotes.batch(body.option_symbols, body.max_age_seconds);
   }
@@ -42,7 +38,7 @@ export class OptionQuotesController {
       'No snapshot for the contract is 404 OPTION_DATA_UNAVAILABLE with the decoded terms in details.',
   })
   @ApiEnvelope(OptionQuoteResultDto)
-  @ApiErrors('INVALID_OPTION_SYMBOL', 'OPTION_DATA_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('options:read', { errors: ['INVALID_OPTION_SYMBOL', 'OPTION_DATA_UNAVAILABLE'], upstream: true })
   quote(@Param() p: OptionSymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<OptionQuoteResult>> {
     return this.quotes.quote(p.option_symbol, q.max_age_seconds);
   }

@@ -1,20 +1,16 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { Roles } from '../core/identity/auth.decorators.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { PositionParamDto } from './dto/trading-params.dto.js';
 import { AccountHistoryService, type ActivitiesPage } from './account-history.service.js';
 import { ActivitiesQueryDto, PortfolioHistoryQueryDto } from './dto/account-history.dto.js';
 import { AccountDto, ActivitiesPageDto, PortfolioHistoryDto, PositionDto } from './dto/trading-responses.dto.js';
 import { TradingReadsService } from './trading-reads.service.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 
 @ApiTags('trading')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('trading:read')
 @Controller()
 export class AccountController {
   constructor(
@@ -25,7 +21,7 @@ export class AccountController {
   @Get('account')
   @ApiOperation({ summary: 'The Alpaca account (paper or live, see metadata.trading_mode). Never cached.' })
   @ApiEnvelope(AccountDto)
-  @ApiErrors(...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { upstream: true })
   account(): Promise<Attributed<TradingObject>> {
     return this.reads.account();
   }
@@ -33,7 +29,7 @@ export class AccountController {
   @Get('positions')
   @ApiOperation({ summary: 'Open positions. Never cached.' })
   @ApiEnvelope(PositionDto)
-  @ApiErrors(...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { upstream: true })
   positions(): Promise<Attributed<TradingObject[]>> {
     return this.reads.positions();
   }
@@ -41,7 +37,7 @@ export class AccountController {
   @Get('positions/:symbol')
   @ApiOperation({ summary: 'One open position.' })
   @ApiEnvelope(PositionDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { errors: ['INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND'], upstream: true })
   position(@Param() p: PositionParamDto): Promise<Attributed<TradingObject>> {
     return this.reads.position(p.symbol);
   }
@@ -49,7 +45,7 @@ export class AccountController {
   @Get('account/activities')
   @ApiOperation({ summary: 'Account activities (fills, dividends, fees...), one Alpaca page per call; follow page_info.next_page_token. Never cached.' })
   @ApiEnvelope(ActivitiesPageDto)
-  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
   activities(@Query() q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
     return this.history.activities(q);
   }
@@ -57,7 +53,7 @@ export class AccountController {
   @Get('account/portfolio-history')
   @ApiOperation({ summary: 'Equity and P/L time series exactly as Alpaca computed them (null points kept). Never cached.' })
   @ApiEnvelope(PortfolioHistoryDto)
-  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
   portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {
     return this.history.portfolioHistory(q);
   }

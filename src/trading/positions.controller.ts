@@ -1,10 +1,10 @@
 import { Controller, Delete, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { CurrentCaller, Roles } from '../core/identity/auth.decorators.js';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentCaller } from '../core/identity/auth.decorators.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 import type { Caller } from '../core/identity/caller.js';
 import type { Attributed } from '../core/attribution/provenance.js';
 import { ApiEnvelope } from '../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../core/errors/api-errors.decorator.js';
 import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { CloseAllPositionsQueryDto, ClosePositionQueryDto, ContractParamDto } from './dto/position-params.dto.js';
 import { PositionParamDto } from './dto/trading-params.dto.js';
@@ -13,9 +13,6 @@ import { PositionsService, type ExerciseResult } from './positions.service.js';
 
 /** Closing positions and exercising options (trader only; each sent once and audited). */
 @ApiTags('trading')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('trading:write')
 @Controller('positions')
 export class PositionsController {
   constructor(private readonly positions: PositionsService) {}
@@ -26,7 +23,7 @@ export class PositionsController {
     description: 'Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /positions/ (trailing slash) is 404. Each entry: symbol, status (the HTTP status of that close), body (the closing order, or Alpaca\'s error body), accepted (status is 2xx).',
   })
   @ApiEnvelope(BulkCloseEntryDto)
-  @ApiErrors('CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE'], upstream: true })
   closeAll(@Query() q: CloseAllPositionsQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
     return this.positions.closeAll(q.cancel_orders, caller);
   }
@@ -39,7 +36,7 @@ export class PositionsController {
       'With qty or percentage the close passes the caller\'s risk policy first (422 RISK_LIMIT_EXCEEDED, nothing sent); the whole position always may be closed.',
   })
   @ApiEnvelope(OrderDto)
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
   close(@Param() p: PositionParamDto, @Query() q: ClosePositionQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject>> {
     return this.positions.close(p.symbol, q, caller);
   }
@@ -52,7 +49,7 @@ export class PositionsController {
     description: "Passes the caller's risk policy first (symbols, allow_options, max_order_qty: the contracts held, max_orders_per_minute): 422 RISK_LIMIT_EXCEEDED, nothing sent.",
   })
   @ApiEnvelope(ExerciseResultDto)
-  @ApiErrors('INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
   exercise(@Param() p: ContractParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<ExerciseResult>> {
     return this.positions.exercise(p.contract, caller);
   }

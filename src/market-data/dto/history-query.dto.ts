@@ -1,48 +1,29 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
+import { IsOptional, Matches } from 'class-validator';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
-import { withErrorCode } from '../../core/errors/validation.js';
-import { toInt } from '../../core/validation/query-transforms.js';
-import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
+import { OptionalIn, OptionalInt, OptionalPageToken, OptionalUpstreamTime } from '../../core/validation/query-decorators.js';
 
-/** Alpaca's page tokens are base64; anything else cannot be one of theirs. */
-export const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
+export { PAGE_TOKEN_PATTERN } from '../../core/validation/query-decorators.js';
 /** MD-SPEC `limit` of the history endpoints. */
 export const MAX_HISTORY_LIMIT = 10000;
 
 /** A page of history: the same rules as the bars route (range, limit, sort, page_token). */
 @PureValidation()
 export class RangeQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'Inclusive start, RFC-3339 or YYYY-MM-DD (Alpaca default: the beginning of today).', example: '2022-01-03' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Inclusive start, RFC-3339 or YYYY-MM-DD (Alpaca default: the beginning of today).', example: '2022-01-03' })
   start?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive end, RFC-3339 or YYYY-MM-DD; not before start.', example: '2022-01-04' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Inclusive end, RFC-3339 or YYYY-MM-DD; not before start.', example: '2022-01-04' })
   end?: string;
 
-  @ApiPropertyOptional({ description: 'Items per page, 1..10000 (Alpaca default 1000; it may return fewer, see page_info).', minimum: 1, maximum: MAX_HISTORY_LIMIT })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_HISTORY_LIMIT)
+  @OptionalInt(1, MAX_HISTORY_LIMIT, { description: 'Items per page, 1..10000 (Alpaca default 1000; it may return fewer, see page_info).' })
   limit?: number;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'Order by time (Alpaca default asc).' })
-  @IsOptional()
-  @IsIn(['asc', 'desc'])
+  @OptionalIn(['asc', 'desc'], { description: 'Order by time (Alpaca default asc).' })
   sort?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @NotEquals('null', { message: 'page_token must be a token from page_info.next_page_token, not "null"' })
-  @Matches(PAGE_TOKEN_PATTERN, { message: 'page_token must be a token from page_info.next_page_token' })
+  @OptionalPageToken()
   page_token?: string;
 }
 

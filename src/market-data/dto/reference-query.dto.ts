@@ -1,21 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { withErrorCode } from '../../core/errors/validation.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
-import { toBool, toInt } from '../../core/validation/query-transforms.js';
 import { normalizeStockSymbol, STOCK_SYMBOL_PATTERN, STOCK_SYMBOL_RULE } from '../../core/validation/stock-symbol.js';
-import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
 import { CORPORATE_ACTION_TYPES } from '../../alpaca/reference/market-operations.js';
-import { PAGE_TOKEN_PATTERN } from './history-query.dto.js';
+import { OptionalBool, OptionalDateOnly, OptionalIn, OptionalInt, OptionalTickerList, OptionalUpstreamTime, PAGE_TOKEN_PATTERN, TICKER_LIST, toTickerList } from '../../core/validation/query-decorators.js';
 
-const TICKER = STOCK_SYMBOL_PATTERN.source.replace(/^\^|\$$/g, '');
-/** Comma-separated tickers, each normalised like the path symbols (brk-b → BRK.B). */
-export const TICKER_LIST = new RegExp(`^${TICKER}(?:,${TICKER})*$`);
-const toTickerList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((s) => normalizeStockSymbol(s)).join(',') : value;
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const PAGE_TOKEN_RULE = { message: 'page_token must be a token from page_info.next_page_token' };
 
 function listOf(allowed: readonly string[]): RegExp {
@@ -35,45 +27,25 @@ export class SymbolsQueryDto extends FreshnessQueryDto {
 
 @PureValidation()
 export class NewsQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'Comma-separated tickers the articles are about; all news when omitted.', example: 'AAPL,TSLA' })
-  @IsOptional()
-  @Transform(toTickerList)
-  @Matches(TICKER_LIST, { message: `symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @OptionalTickerList({ description: 'Comma-separated tickers the articles are about; all news when omitted.', example: 'AAPL,TSLA' })
   symbols?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive start, RFC-3339 or YYYY-MM-DD.' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Inclusive start, RFC-3339 or YYYY-MM-DD.' })
   start?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive end, RFC-3339 or YYYY-MM-DD; not before start.' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Inclusive end, RFC-3339 or YYYY-MM-DD; not before start.' })
   end?: string;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'By updated_at (Alpaca default desc).' })
-  @IsOptional()
-  @IsIn(['asc', 'desc'])
+  @OptionalIn(['asc', 'desc'], { description: 'By updated_at (Alpaca default desc).' })
   sort?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ description: 'Articles per page, 1..50 (Alpaca default 10).', minimum: 1, maximum: 50 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @OptionalInt(1, 50, { description: 'Articles per page, 1..50 (Alpaca default 10).' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Include the article body (HTML) in content.' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsIn([true, false], { message: 'include_content must be true or false' })
+  @OptionalBool({ description: 'Include the article body (HTML) in content.' }, 'include_content must be true or false')
   include_content?: boolean;
 
-  @ApiPropertyOptional({ description: 'Leave out articles that have no content.' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsIn([true, false], { message: 'exclude_contentless must be true or false' })
+  @OptionalBool({ description: 'Leave out articles that have no content.' }, 'exclude_contentless must be true or false')
   exclude_contentless?: boolean;
 
   @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
@@ -84,10 +56,7 @@ export class NewsQueryDto extends FreshnessQueryDto {
 
 @PureValidation()
 export class CorporateActionsQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'Comma-separated tickers.', example: 'AAPL,TSLA' })
-  @IsOptional()
-  @Transform(toTickerList)
-  @Matches(TICKER_LIST, { message: `symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @OptionalTickerList({ description: 'Comma-separated tickers.', example: 'AAPL,TSLA' })
   symbols?: string;
 
   @ApiPropertyOptional({ description: `Comma-separated types; all when omitted: ${CORPORATE_ACTION_TYPES.join(', ')}.`, example: 'forward_split,cash_dividend' })
@@ -95,29 +64,16 @@ export class CorporateActionsQueryDto extends FreshnessQueryDto {
   @Matches(listOf(CORPORATE_ACTION_TYPES), { message: `types must be comma-separated of ${CORPORATE_ACTION_TYPES.join(', ')}` })
   types?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive start (by process_date), YYYY-MM-DD (Alpaca default today).', example: '2023-05-01' })
-  @IsOptional()
-  @Matches(DATE_ONLY, { message: 'start must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalDateOnly({ description: 'Inclusive start (by process_date), YYYY-MM-DD (Alpaca default today).', example: '2023-05-01' })
   start?: string;
 
-  @ApiPropertyOptional({ description: 'Inclusive end (by process_date), YYYY-MM-DD; not before start (Alpaca default today).', example: '2023-08-31' })
-  @IsOptional()
-  @Matches(DATE_ONLY, { message: 'end must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalDateOnly({ description: 'Inclusive end (by process_date), YYYY-MM-DD; not before start (Alpaca default today).', example: '2023-08-31' })
   end?: string;
 
-  @ApiPropertyOptional({ description: 'Actions per page, 1..1000 (Alpaca default 100).', minimum: 1, maximum: 1000 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @OptionalInt(1, 1000, { description: 'Actions per page, 1..1000 (Alpaca default 100).' })
   limit?: number;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'By process_date (Alpaca default asc).' })
-  @IsOptional()
-  @IsIn(['asc', 'desc'])
+  @OptionalIn(['asc', 'desc'], { description: 'By process_date (Alpaca default asc).' })
   sort?: 'asc' | 'desc';
 
   @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
@@ -128,28 +84,16 @@ export class CorporateActionsQueryDto extends FreshnessQueryDto {
 
 @PureValidation()
 export class MostActivesQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ enum: ['volume', 'trades'], description: 'Rank by volume or by trade count (Alpaca default volume).' })
-  @IsOptional()
-  @IsIn(['volume', 'trades'])
+  @OptionalIn(['volume', 'trades'], { description: 'Rank by volume or by trade count (Alpaca default volume).' })
   by?: 'volume' | 'trades';
 
-  @ApiPropertyOptional({ description: 'How many, 1..100 (Alpaca default 10).', minimum: 1, maximum: 100 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @OptionalInt(1, 100, { description: 'How many, 1..100 (Alpaca default 10).' })
   top?: number;
 }
 
 @PureValidation()
 export class MoversQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'How many gainers and losers, 1..50 (Alpaca default 10).', minimum: 1, maximum: 50 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(50)
+  @OptionalInt(1, 50, { description: 'How many gainers and losers, 1..50 (Alpaca default 10).' })
   top?: number;
 }
 
@@ -172,19 +116,13 @@ export const ASSET_EXCHANGES = ['AMEX', 'ARCA', 'BATS', 'NYSE', 'NASDAQ', 'NYSEA
 
 @PureValidation()
 export class AssetsQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ enum: ['active', 'inactive'], description: 'All statuses when omitted.' })
-  @IsOptional()
-  @IsIn(['active', 'inactive'])
+  @OptionalIn(['active', 'inactive'], { description: 'All statuses when omitted.' })
   status?: 'active' | 'inactive';
 
-  @ApiPropertyOptional({ enum: ['us_equity', 'us_option', 'crypto'], description: 'Alpaca default us_equity.' })
-  @IsOptional()
-  @IsIn(['us_equity', 'us_option', 'crypto'])
+  @OptionalIn(['us_equity', 'us_option', 'crypto'], { description: 'Alpaca default us_equity.' })
   asset_class?: string;
 
-  @ApiPropertyOptional({ enum: ASSET_EXCHANGES })
-  @IsOptional()
-  @IsIn(ASSET_EXCHANGES)
+  @OptionalIn(ASSET_EXCHANGES)
   exchange?: string;
 
   @ApiPropertyOptional({ description: `Comma-separated; assets with any of them: ${ASSET_ATTRIBUTES.join(', ')}.`, example: 'has_options' })
@@ -209,20 +147,12 @@ export class AssetParamDto {
 
 @PureValidation()
 export class CalendarQueryDto extends FreshnessQueryDto {
-  @ApiPropertyOptional({ description: 'First day, YYYY-MM-DD (Alpaca covers 1970-2029).', example: '2025-01-01' })
-  @IsOptional()
-  @Matches(DATE_ONLY, { message: 'start must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalDateOnly({ description: 'First day, YYYY-MM-DD (Alpaca covers 1970-2029).', example: '2025-01-01' })
   start?: string;
 
-  @ApiPropertyOptional({ description: 'Last day, YYYY-MM-DD; not before start.', example: '2025-01-31' })
-  @IsOptional()
-  @Matches(DATE_ONLY, { message: 'end must be YYYY-MM-DD', ...withErrorCode('INVALID_DATE_RANGE') })
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalDateOnly({ description: 'Last day, YYYY-MM-DD; not before start.', example: '2025-01-31' })
   end?: string;
 
-  @ApiPropertyOptional({ enum: ['TRADING', 'SETTLEMENT'], description: 'Which date start and end are (Alpaca default TRADING).' })
-  @IsOptional()
-  @IsIn(['TRADING', 'SETTLEMENT'])
+  @OptionalIn(['TRADING', 'SETTLEMENT'], { description: 'Which date start and end are (Alpaca default TRADING).' })
   date_type?: 'TRADING' | 'SETTLEMENT';
 }

@@ -2,9 +2,8 @@ import { applyDecorators, Get, type Type } from '@nestjs/common';
 import { ApiExtension, ApiOperation } from '@nestjs/swagger';
 import { ApiEnvelope } from '../../core/attribution/api-envelope.decorator.js';
 import type { CacheKind } from '../../core/cache/market-cache.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../../core/errors/api-errors.decorator.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { rolesGranting, type Permission } from '../../core/identity/roles.js';
 import type { UpstreamOperation } from '../../alpaca/reference/market-operations.js';
 import type { UpstreamCall } from '../../alpaca/reference/pass-through.port.js';
@@ -63,8 +62,9 @@ export function passThrough<Q extends RouteInput, M, D>(route: PassThroughRoute<
 }
 
 /**
- * The handler decorator of a pass-through route: GET path, required permission, and its Swagger
- * operation (summary, the roles that may call it, the upstream operation, envelope and errors).
+ * The handler decorator of a pass-through route: GET path, its Swagger operation (summary, the roles
+ * that may call it, the upstream operation, envelope) and, through @Authenticated, its permission,
+ * credentials and errors.
  */
 export function Serves<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>): MethodDecorator {
   const { docs, operation } = route;
@@ -72,10 +72,9 @@ export function Serves<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M,
   const source = `Source: Alpaca \`GET ${operation.path}\` (${operation.id}, ${operation.api === 'data' ? 'market-data' : 'trading'} host).`;
   return applyDecorators(
     Get(docs.path),
-    Roles(docs.permission),
     ApiOperation({ summary: docs.summary, description: [docs.description, `Roles: ${roles.join(', ')}.`, source].filter((s) => s !== undefined).join('\n\n') }),
     ApiExtension('x-roles', roles),
     ApiEnvelope(docs.model),
-    ApiErrors(...docs.errors, ...AUTH_ERRORS, ...UPSTREAM_ERRORS),
+    Authenticated(docs.permission, { errors: docs.errors, upstream: true }),
   );
 }

@@ -1,13 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
+import { IsOptional, IsString, Matches } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
 import type { OptionType } from '../../alpaca/options/options.models.js';
 import { POSITIVE_DECIMAL } from '../../core/validation/decimal-string.js';
-import { IsCalendarDate, PAGE_TOKEN_PATTERN } from './query-rules.js';
-import { toInt } from '../../core/validation/query-transforms.js';
+import { IsCalendarDate } from './query-rules.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { PureValidation } from '../../core/validation/memoizing-validation.pipe.js';
+import { OptionalInt, OptionalIn, OptionalPageToken } from '../../core/validation/query-decorators.js';
 
 export const MAX_CHAIN_LIMIT = 1000;
 const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
@@ -29,9 +28,7 @@ export class ChainQueryDto extends FreshnessQueryDto {
   @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
   expiration_date_lte?: string;
 
-  @ApiPropertyOptional({ enum: ['call', 'put'], description: "Sent to Alpaca as `type`." })
-  @IsOptional()
-  @IsIn(['call', 'put'])
+  @OptionalIn(['call', 'put'], { description: "Sent to Alpaca as `type`." })
   option_type?: OptionType;
 
   @ApiPropertyOptional({ description: 'Lowest strike, sent as strike_price_gte exactly as written.', example: '150' })
@@ -46,18 +43,9 @@ export class ChainQueryDto extends FreshnessQueryDto {
   @Matches(POSITIVE_DECIMAL, { message: `max_strike ${STRIKE_MESSAGE}` })
   max_strike?: string;
 
-  @ApiPropertyOptional({ description: 'Contracts per page, 1..1000 (Alpaca default 100).', minimum: 1, maximum: MAX_CHAIN_LIMIT })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_CHAIN_LIMIT)
+  @OptionalInt(1, MAX_CHAIN_LIMIT, { description: 'Contracts per page, 1..1000 (Alpaca default 100).' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @NotEquals('null', { message: 'page_token must be a token from page_info.next_page_token, not "null"' })
-  @Matches(PAGE_TOKEN_PATTERN, { message: 'page_token must be a token from page_info.next_page_token' })
+  @OptionalPageToken()
   page_token?: string;
 }

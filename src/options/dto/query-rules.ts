@@ -4,9 +4,6 @@ import { isCalendarDate } from '../../core/time/calendar-date.js';
 
 /* Validation pieces the options query DTOs share. */
 
-/** Alpaca's page tokens are base64; anything else cannot be one of theirs. */
-export const PAGE_TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{1,1024}$/;
-
 /** ASCII-only upper case (see upperAscii: no Unicode folding of lookalikes). */
 export const toUpper = toUpperAscii;
 

@@ -1,9 +1,8 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
-import { withErrorCode } from '../../core/errors/validation.js';
-import { toBool, toInt, toTrimmedUpperAscii } from '../../core/validation/query-transforms.js';
-import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
+import { IsOptional, IsString, Matches } from 'class-validator';
+import { toTrimmedUpperAscii } from '../../core/validation/query-transforms.js';
+import { OptionalInt, OptionalBool, OptionalIn, OptionalUpstreamTime } from '../../core/validation/query-decorators.js';
 
 /** TR-SPEC `ActivityType`. */
 export const ACTIVITY_TYPES = [
@@ -21,37 +20,22 @@ export class ActivitiesQueryDto {
   @Matches(TYPE_LIST, { message: 'activity_types must be a comma-separated list of Alpaca activity types such as FILL,DIV' })
   activity_types?: string;
 
-  @ApiPropertyOptional({ enum: ['trade_activity', 'non_trade_activity'], description: 'Not with activity_types.' })
-  @IsOptional()
-  @IsIn(['trade_activity', 'non_trade_activity'])
+  @OptionalIn(['trade_activity', 'non_trade_activity'], { description: 'Not with activity_types.' })
   category?: 'trade_activity' | 'non_trade_activity';
 
-  @ApiPropertyOptional({ description: 'Activities created on this day (YYYY-MM-DD or RFC-3339).' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Activities created on this day (YYYY-MM-DD or RFC-3339).' })
   date?: string;
 
-  @ApiPropertyOptional({ description: 'Created after this time (YYYY-MM-DD or RFC-3339).' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Created after this time (YYYY-MM-DD or RFC-3339).' })
   after?: string;
 
-  @ApiPropertyOptional({ description: 'Created before this time (YYYY-MM-DD or RFC-3339).' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Created before this time (YYYY-MM-DD or RFC-3339).' })
   until?: string;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'Alpaca default desc.' })
-  @IsOptional()
-  @IsIn(['asc', 'desc'])
+  @OptionalIn(['asc', 'desc'], { description: 'Alpaca default desc.' })
   direction?: 'asc' | 'desc';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ACTIVITIES_PAGE, description: 'Alpaca default 100.' })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ACTIVITIES_PAGE)
+  @OptionalInt(1, MAX_ACTIVITIES_PAGE, { description: 'Alpaca default 100.' })
   page_size?: number;
 
   @ApiPropertyOptional({ description: 'page_info.next_page_token of the previous page (the id of its last activity).' })
@@ -69,35 +53,22 @@ export class PortfolioHistoryQueryDto {
   @Matches(/^[1-9]\d{0,3}[DWMA]$/, { message: 'period must be a number and a unit D, W, M or A, such as 1M' })
   period?: string;
 
-  @ApiPropertyOptional({ enum: TIMEFRAMES, description: 'Alpaca picks one from the period when absent.' })
-  @IsOptional()
-  @IsIn(TIMEFRAMES)
+  @OptionalIn(TIMEFRAMES, { description: 'Alpaca picks one from the period when absent.' })
   timeframe?: (typeof TIMEFRAMES)[number];
 
-  @ApiPropertyOptional({ enum: ['market_hours', 'extended_hours', 'continuous'], description: 'Intraday timeframes only; Alpaca default market_hours.' })
-  @IsOptional()
-  @IsIn(['market_hours', 'extended_hours', 'continuous'])
+  @OptionalIn(['market_hours', 'extended_hours', 'continuous'], { description: 'Intraday timeframes only; Alpaca default market_hours.' })
   intraday_reporting?: 'market_hours' | 'extended_hours' | 'continuous';
 
-  @ApiPropertyOptional({ description: 'RFC-3339 with a time zone.' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'RFC-3339 with a time zone.' })
   start?: string;
 
-  @ApiPropertyOptional({ description: 'RFC-3339 with a time zone.' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'RFC-3339 with a time zone.' })
   end?: string;
 
-  @ApiPropertyOptional({ enum: ['per_day', 'no_reset'], description: 'Intraday P/L baseline; Alpaca default per_day.' })
-  @IsOptional()
-  @IsIn(['per_day', 'no_reset'])
+  @OptionalIn(['per_day', 'no_reset'], { description: 'Intraday P/L baseline; Alpaca default per_day.' })
   pnl_reset?: 'per_day' | 'no_reset';
 
-  @ApiPropertyOptional({ description: 'Deprecated by Alpaca in favour of intraday_reporting.' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool({ description: 'Deprecated by Alpaca in favour of intraday_reporting.' })
   extended_hours?: boolean;
 
   @ApiPropertyOptional({ example: 'CSD,DIV', description: 'ALL, NONE or comma-separated activity types.' })

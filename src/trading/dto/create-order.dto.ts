@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import { OptionalIn } from '../../core/validation/query-decorators.js';
 
 export const ORDER_SIDES = ['buy', 'sell'] as const;
 export const ORDER_TYPES = ['market', 'limit', 'stop', 'stop_limit', 'trailing_stop'] as const;
@@ -81,9 +82,7 @@ export class CreateOrderDto {
   @Type(() => StopLossDto)
   stop_loss?: StopLossDto;
 
-  @ApiPropertyOptional({ enum: POSITION_INTENTS, description: 'Options: opening or closing (Alpaca infers it when absent).' })
-  @IsOptional()
-  @IsIn(POSITION_INTENTS)
+  @OptionalIn(POSITION_INTENTS, { description: 'Options: opening or closing (Alpaca infers it when absent).' })
   position_intent?: (typeof POSITION_INTENTS)[number];
 
   @ApiPropertyOptional({

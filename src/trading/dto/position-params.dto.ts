@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { Equals, IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { Equals, IsOptional, IsString, MaxLength } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
-import { toBool } from '../../core/validation/query-transforms.js';
+import { OptionalBool } from '../../core/validation/query-decorators.js';
 
 /** DELETE /positions/{symbol}: how much to close (TR-SPEC deleteOpenPosition); neither → all of it. */
 export class ClosePositionQueryDto {
@@ -28,10 +27,7 @@ export class BulkConfirmationQueryDto {
 }
 
 export class CloseAllPositionsQueryDto extends BulkConfirmationQueryDto {
-  @ApiPropertyOptional({ description: 'Cancel every open order before closing the positions (Alpaca\'s cancel_orders).' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool({ description: 'Cancel every open order before closing the positions (Alpaca\'s cancel_orders).' })
   cancel_orders?: boolean;
 }
 

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { withErrorCode } from '../../core/errors/validation.js';
-import { toBool, toInt, toTrimmedUpperAscii } from '../../core/validation/query-transforms.js';
-import { IsUpstreamTime } from '../../core/validation/time-range.validator.js';
+import { toTrimmedUpperAscii } from '../../core/validation/query-transforms.js';
 import { ORDER_SYMBOL } from './create-order.dto.js';
+import { OptionalInt, OptionalBool, OptionalIn, OptionalUpstreamTime } from '../../core/validation/query-decorators.js';
 
 const upper = toTrimmedUpperAscii;
 
@@ -25,32 +25,19 @@ export class PositionParamDto {
 export const MAX_ORDERS_LIMIT = 500;
 
 export class OrdersQueryDto {
-  @ApiPropertyOptional({ enum: ['open', 'closed', 'all'], description: 'Alpaca default: open.' })
-  @IsOptional()
-  @IsIn(['open', 'closed', 'all'])
+  @OptionalIn(['open', 'closed', 'all'], { description: 'Alpaca default: open.' })
   status?: 'open' | 'closed' | 'all';
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_ORDERS_LIMIT, description: 'Alpaca default 50.' })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_ORDERS_LIMIT)
+  @OptionalInt(1, MAX_ORDERS_LIMIT, { description: 'Alpaca default 50.' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Submitted after (exclusive), RFC-3339 or YYYY-MM-DD.' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Submitted after (exclusive), RFC-3339 or YYYY-MM-DD.' })
   after?: string;
 
-  @ApiPropertyOptional({ description: 'Submitted until (exclusive).' })
-  @IsOptional()
-  @IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE'))
+  @OptionalUpstreamTime({ description: 'Submitted until (exclusive).' })
   until?: string;
 
-  @ApiPropertyOptional({ enum: ['asc', 'desc'], description: 'Alpaca default desc.' })
-  @IsOptional()
-  @IsIn(['asc', 'desc'])
+  @OptionalIn(['asc', 'desc'], { description: 'Alpaca default desc.' })
   direction?: 'asc' | 'desc';
 
   @ApiPropertyOptional({ description: 'Comma-separated symbols.', example: 'AAPL,MSFT' })
@@ -59,9 +46,6 @@ export class OrdersQueryDto {
   @Matches(/^[A-Z0-9.]{1,21}(,[A-Z0-9.]{1,21}){0,99}$/, { message: 'symbols must be a comma-separated list of up to 100 symbols' })
   symbols?: string;
 
-  @ApiPropertyOptional({ description: 'Roll multi-leg orders up under their parent.' })
-  @IsOptional()
-  @Transform(toBool)
-  @IsBoolean()
+  @OptionalBool({ description: 'Roll multi-leg orders up under their parent.' })
   nested?: boolean;
 }

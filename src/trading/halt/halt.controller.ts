@@ -1,11 +1,11 @@
 import { Clock } from '../../core/time/clock.js';
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope } from '../../core/attribution/api-envelope.decorator.js';
 import { Attributed, NEVER_CACHED } from '../../core/attribution/provenance.js';
 import { AppError } from '../../core/errors/app-error.js';
-import { ApiErrors, AUTH_ERRORS } from '../../core/errors/api-errors.decorator.js';
-import { CurrentCaller, Roles } from '../../core/identity/auth.decorators.js';
+import { CurrentCaller } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import type { Caller } from '../../core/identity/caller.js';
 import type { TradingObject } from '../../alpaca/trading/trading.models.js';
 import { OrderCancelService } from '../orders/order-cancel.service.js';
@@ -48,9 +48,6 @@ function scopeOf(text: string): HaltScope {
  * instance within a second; cancels, position closes and reads still work.
  */
 @ApiTags('admin')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('trading:halt')
 @Controller('admin/trading/halt')
 export class TradingHaltController {
   constructor(
@@ -62,7 +59,7 @@ export class TradingHaltController {
   @Get()
   @ApiOperation({ summary: 'The trading halts in force, as this instance knows them (every instance within a second of a change). Never cached.' })
   @ApiEnvelope(HaltListDto)
-  @ApiErrors(...AUTH_ERRORS)
+  @Authenticated('trading:halt')
   list(): Attributed<{ halts: Halt[]; state: 'known' | 'unknown' }> {
     const fetchedAt = this.clock.now();
     const { known, halts } = this.halts.current();
@@ -80,7 +77,7 @@ export class TradingHaltController {
       'through the cancel-all path and reports each outcome; the halt stays in force whatever came of it.',
   })
   @ApiEnvelope(HaltResultDto)
-  @ApiErrors(...AUTH_ERRORS)
+  @Authenticated('trading:halt')
   async halt(@Body() body: HaltRequestDto, @CurrentCaller() caller: Caller): Promise<Attributed<HaltResult>> {
     const fetchedAt = this.clock.now();
     const scope = scopeOf(body.scope);
@@ -117,7 +114,7 @@ export class TradingHaltController {
     description: 'Audited as trading_resumed with who and why (the optional reason). Ending `all` leaves key halts in force, and the reverse.',
   })
   @ApiEnvelope(ResumeResultDto)
-  @ApiErrors(...AUTH_ERRORS)
+  @Authenticated('trading:halt')
   async resume(@Query() q: ResumeQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<ResumeResult>> {
     const fetchedAt = this.clock.now();
     const result = await this.halts.resume(scopeOf(q.scope), q.reason ?? null, caller);

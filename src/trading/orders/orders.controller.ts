@@ -1,11 +1,11 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { CurrentCaller, Roles } from '../../core/identity/auth.decorators.js';
+import { CurrentCaller } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import type { Caller } from '../../core/identity/caller.js';
 import type { Attributed } from '../../core/attribution/provenance.js';
 import { ApiEnvelope } from '../../core/attribution/api-envelope.decorator.js';
-import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../../core/errors/api-errors.decorator.js';
 import type { TradingObject } from '../../alpaca/trading/trading.models.js';
 import { CreateOrderDto } from '../dto/create-order.dto.js';
 import { OrderIdParamDto, OrdersQueryDto } from '../dto/trading-params.dto.js';
@@ -18,9 +18,6 @@ import { OrderSubmissionService } from './order-submission.service.js';
 import { TradingReadsService, tradingAnswer } from '../trading-reads.service.js';
 
 @ApiTags('trading')
-@ApiBearerAuth()
-@ApiSecurity('api-key')
-@Roles('trading:read')
 @Controller('orders')
 export class OrdersController {
   constructor(
@@ -33,7 +30,7 @@ export class OrdersController {
   @Get()
   @ApiOperation({ summary: 'Orders, filtered like Alpaca (status, limit 1..500, after, until, direction, symbols).' })
   @ApiEnvelope(OrderDto)
-  @ApiErrors('INVALID_DATE_RANGE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
   list(@Query() q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
     return this.reads.orders(q);
   }
@@ -41,13 +38,12 @@ export class OrdersController {
   @Get(':id')
   @ApiOperation({ summary: 'One order by id.' })
   @ApiEnvelope(OrderDto)
-  @ApiErrors('ORDER_NOT_FOUND', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:read', { errors: ['ORDER_NOT_FOUND'], upstream: true })
   one(@Param() p: OrderIdParamDto): Promise<Attributed<TradingObject>> {
     return this.reads.order(p.id);
   }
 
   @Post()
-  @Roles('trading:write')
   @HttpCode(201)
   @ApiOperation({
     summary: 'Places an order exactly once. 201 new order; 200 when it repeats an earlier submission with the same key and body.',
@@ -60,7 +56,7 @@ export class OrdersController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, '201/200: the order.')
-  @ApiErrors('IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
   async create(
     @Body() body: CreateOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -75,29 +71,26 @@ export class OrdersController {
   }
 
   @Delete(':id')
-  @Roles('trading:write')
   @ApiOperation({ summary: 'Requests cancellation of an order (sent once, audited). Never cached; metadata names the DELETE\'s upstream request id.' })
   @ApiEnvelope(CancelResultDto)
-  @ApiErrors('ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE'], upstream: true })
   cancel(@Param() p: OrderIdParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<CancelResult>> {
     return this.cancelling.cancel(p.id, caller);
   }
 
   @Delete()
-  @Roles('trading:write')
   @ApiOperation({
     summary: 'Cancels every open order (sent once, audited): one entry per order as Alpaca reported it (its 207 Multi-Status list). Needs ?confirm=true.',
     description: 'Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /orders/ (trailing slash) is 404. Each entry: id, status (the HTTP status of that order\'s cancel), body (Alpaca\'s error body when refused, else what Alpaca sent or null), accepted (status is 2xx).',
   })
   @ApiEnvelope(BulkCancelEntryDto)
-  @ApiErrors('CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE'], upstream: true })
   // The DTO only validates the confirmation; nothing of it is sent upstream.
   cancelAll(@Query() _confirm: BulkConfirmationQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
     return this.cancelling.cancelAll(caller);
   }
 
   @Patch(':id')
-  @Roles('trading:write')
   @ApiOperation({
     summary: 'Replaces an order (qty, limit_price, stop_price, trail, time_in_force) exactly once; answers the new order.',
     description:
@@ -107,7 +100,7 @@ export class OrdersController {
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, 'The new order (its `replaces` names the old one).')
-  @ApiErrors('ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE', ...AUTH_ERRORS, ...UPSTREAM_ERRORS)
+  @Authenticated('trading:write', { errors: ['ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
   async replace(
     @Param() p: OrderIdParamDto,
     @Body() body: ReplaceOrderDto,
