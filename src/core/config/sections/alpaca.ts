@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { int, oneOf, required, url } from './fields.js';
 
-/** Feeds Alpaca accepts on the latest/snapshot stock endpoints (docs/alpaca-wire.md). */
+/** Feeds Alpaca accepts on the latest/snapshot stock endpoints (alpaca-api.md §1.3). */
 export const STOCK_FEEDS = ['iex', 'sip', 'delayed_sip', 'otc', 'boats', 'overnight'] as const;
 export const OPTIONS_FEEDS = ['indicative', 'opra'] as const;
 
