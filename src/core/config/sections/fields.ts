@@ -7,7 +7,8 @@ import { z } from 'zod';
  * problem worded without the value (it may be a secret).
  *
  * A problem's kind orders the boot message: a variable's own check first, then the rules that
- * involve several variables, then what is missing; a variable gets only its first problem.
+ * involve several variables, then what is missing; a variable gets only its first problem. The
+ * messages keep the words the boot message had before these schemas (class-validator's).
  */
 export type ProblemKind = 'invalid' | 'rule' | 'missing';
 export const PROBLEM_KINDS: readonly ProblemKind[] = ['invalid', 'rule', 'missing'];
@@ -41,6 +42,7 @@ export function variable<T>(read: (text: string) => T | Refusal, fallback: T, re
       const value = read(text);
       if (!(value instanceof Refusal)) return value;
       addProblem(ctx, 'invalid', value.message);
+      // z.NEVER is not undefined: a rule counts the refused variable as set.
       return refusedAs === undefined ? z.NEVER : refusedAs(text);
     });
 }
