@@ -1,5 +1,4 @@
 import { isIP } from 'node:net';
-import { ValidatorConstraint, type ValidatorConstraintInterface } from 'class-validator';
 
 /** proxy-addr's (Express's) names for address ranges. */
 const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal']);
@@ -35,13 +34,5 @@ export function parseTrustProxy(raw: string | undefined): TrustProxySetting | nu
   return entries.length > 0 && entries.every(isTrustedEntry) ? entries : null;
 }
 
-@ValidatorConstraint({ name: 'trustProxy' })
-export class TrustProxyConstraint implements ValidatorConstraintInterface {
-  validate(value: unknown): boolean {
-    return typeof value === 'string' && parseTrustProxy(value) !== null;
-  }
-
-  defaultMessage(): string {
-    return `must be a hop count (0-${MAX_HOPS}) or comma-separated proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)`;
-  }
-}
+/** What a TRUST_PROXY that parseTrustProxy refuses is told. */
+export const TRUST_PROXY_MESSAGE = `must be a hop count (0-${MAX_HOPS}) or comma-separated proxy addresses/CIDRs (or loopback, linklocal, uniquelocal)`;
