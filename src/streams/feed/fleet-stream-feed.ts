@@ -50,8 +50,6 @@ interface Endpoint {
   leading: boolean;
   upstream: FeedUpstream | null;
   linger: NodeJS.Timeout | null;
-  /** The status clients of this instance last heard. */
-  status: UpstreamStreamStatus | 'none';
   leader: string | null;
   lastDataAt: string | null;
   /** Since when this instance has had no relayed data it can vouch for (leader change, Redis down). */
@@ -109,7 +107,7 @@ export class FleetStreamFeed extends StreamFeed {
   ) {
     super();
     const fresh = (): Endpoint => ({
-      local: {}, fleet: new Map(), leading: false, upstream: null, linger: null, status: 'none', leader: null, lastDataAt: null, interruptedFrom: null, interruptedWhy: null,
+      local: {}, fleet: new Map(), leading: false, upstream: null, linger: null, leader: null, lastDataAt: null, interruptedFrom: null, interruptedWhy: null,
     });
     this.endpoints = { stocks: fresh(), options: fresh(), orders: fresh() };
   }
@@ -156,15 +154,6 @@ export class FleetStreamFeed extends StreamFeed {
       for (const list of Object.values(wanted)) for (const s of list ?? []) out.add(s);
     }
     return out;
-  }
-
-  status(endpoint: FeedStream): UpstreamStreamStatus | 'none' {
-    return this.endpoints[endpoint].status;
-  }
-
-  /** Whether this instance holds the endpoint's lease (tests, metrics). */
-  isLeader(endpoint: FeedStream): boolean {
-    return this.endpoints[endpoint].leading;
   }
 
   async close(): Promise<void> {
@@ -385,7 +374,6 @@ export class FleetStreamFeed extends StreamFeed {
       e.interruptedFrom = null;
       e.interruptedWhy = null;
     }
-    e.status = status;
     this.listener?.status(endpoint, status, shown);
   }
 
@@ -412,7 +400,6 @@ export class FleetStreamFeed extends StreamFeed {
       ep.interruptedWhy = 'relay_unavailable';
       ep.leader = null;
       if (first && !isEmpty(ep.local) && !fallBack && this.fallback === null) {
-        ep.status = 'failed';
         this.listener?.status(endpoint, 'failed', {
           problem: { code: 'UPSTREAM_STREAM_UNAVAILABLE', message: "The fleet's stream relay (Redis) is unreachable; data resumes with a gap message.", details: { relay: 'redis' } },
         });

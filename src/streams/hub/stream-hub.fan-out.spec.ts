@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { Test } from '@nestjs/testing';
 import type { StockQuote } from '../../alpaca/stocks/market-data.models.js';
-import type { UpstreamStreamStatus } from '../../alpaca/stream/market-stream.port.js';
 import { MarketCache } from '../../core/cache/market-cache.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { validateConfig } from '../../core/config/validate-config.js';
@@ -35,10 +34,6 @@ class FakeFeed extends StreamFeed {
 
   otherSymbols(): ReadonlySet<string> {
     return new Set();
-  }
-
-  status(): UpstreamStreamStatus | 'none' {
-    return 'live';
   }
 
   close(): Promise<void> {

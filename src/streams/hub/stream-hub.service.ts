@@ -545,10 +545,5 @@ export class StreamHub implements BeforeApplicationShutdown, OnApplicationBootst
     this.closeClients();
     await this.feed.close();
   }
-
-  /** For tests and metrics: what each upstream stream wants. */
-  upstreamStatus(endpoint: FeedStream): UpstreamStreamStatus | 'none' {
-    return this.feed.status(endpoint);
-  }
 }
 
