@@ -133,6 +133,8 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
         { provide: FanOut, useValue: new FanOut(SLICE, slices.defer) },
       ],
     }).compile();
+    // Init: the hub starts listening to its feed there, not in its constructor.
+    await moduleRef.init();
     hub = moduleRef.get(StreamHub);
   });
 
