@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { UpstreamStreamStatus } from '../alpaca/stream/market-stream.port.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { Clock } from '../core/time/clock.js';
 import { FEED_STREAMS, type FeedStream } from './feed/stream-feed.js';
 import type { StreamTransport } from './hub/stream-session.js';
 
@@ -28,7 +29,10 @@ export class StreamMetrics {
   private readonly unionSize: Gauge<'stream'>;
   private sample = 0;
 
-  constructor(metrics: GatewayMetrics) {
+  constructor(
+    metrics: GatewayMetrics,
+    private readonly clock: Clock,
+  ) {
     const registers = [metrics.registry];
     this.clientsGauge = new Gauge({ name: 'opitios_stream_clients', help: 'Connected stream clients, by transport (ws|sse|alpaca_ws).', labelNames: ['transport'], registers });
     this.subscriptionsGauge = new Gauge({ name: 'opitios_stream_subscriptions', help: 'Distinct (channel, symbol) pairs streamed to at least one client.', registers });
@@ -97,7 +101,7 @@ export class StreamMetrics {
   delivered(count: number, receivedMs: number): void {
     this.messagesOut.inc(count);
     this.sample += 1;
-    if (this.sample % SAMPLE_EVERY === 0) this.latency.observe(Math.max(0, (Date.now() - receivedMs) / 1000));
+    if (this.sample % SAMPLE_EVERY === 0) this.latency.observe(Math.max(0, (this.clock.now() - receivedMs) / 1000));
   }
 
   dropped(count: number): void {

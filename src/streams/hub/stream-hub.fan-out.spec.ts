@@ -125,7 +125,7 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
         { provide: StreamFeed, useValue: feed },
         { provide: AppConfig, useValue: config },
         { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, metrics, new SystemClock()) },
-        { provide: StreamMetrics, useValue: new StreamMetrics(metrics) },
+        { provide: StreamMetrics, useValue: new StreamMetrics(metrics, new SystemClock()) },
         { provide: WinstonLogger, useValue: quiet },
         { provide: OrderEventAudit, useValue: noAudit },
         { provide: DataQualityService, useValue: new DataQualityService(config, new SystemClock(), metrics) },
