@@ -7,7 +7,7 @@ import { FEED_STREAMS, type FeedStream } from './feed/stream-feed.js';
 import type { StreamTransport } from './hub/stream-session.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
-export const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
+const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
 /** Seconds from reading an upstream frame to handing a message to a client's socket. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 /** One latency observation per this many deliveries: the histogram must not cost more than the fan-out. */

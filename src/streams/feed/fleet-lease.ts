@@ -3,7 +3,7 @@ import { fleetKeys } from './fleet-wire.js';
 import type { FeedStream } from './stream-feed.js';
 
 /** The leader renews every RENEW_MS a lease of LEASE_MS; followers try to take it every RENEW_MS. */
-export const LEASE_MS = 5000;
+const LEASE_MS = 5000;
 export const RENEW_MS = 1000;
 
 /** Renew only our own lease (compare-and-expire); release only our own lease (compare-and-delete). */
