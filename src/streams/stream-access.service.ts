@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import proxyaddr from 'proxy-addr';
 import { CredentialVerifier, type PresentedCredentials } from '../auth/tokens/credential-verifier.service.js';
@@ -25,8 +25,8 @@ type TrustFn = (address: string, hop: number) => boolean;
  * being re-read.
  */
 @Injectable()
-export class StreamAccess implements OnModuleDestroy {
-  private readonly timer: NodeJS.Timeout;
+export class StreamAccess implements OnModuleInit, OnModuleDestroy {
+  private timer: NodeJS.Timeout | null = null;
   private trust: TrustFn | null = null;
   /** Client address → its WebSockets not yet authenticated (STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS). */
   private readonly waitingPerAddress = new Map<string, number>();
@@ -37,13 +37,15 @@ export class StreamAccess implements OnModuleDestroy {
     private readonly config: AppConfig,
     private readonly http: HttpAdapterHost,
     private readonly clock: Clock,
-  ) {
+  ) {}
+
+  onModuleInit(): void {
     this.timer = setInterval(() => this.recheck(), RECHECK_MS);
     this.timer.unref();
   }
 
   onModuleDestroy(): void {
-    clearInterval(this.timer);
+    if (this.timer !== null) clearInterval(this.timer);
   }
 
   /** The client's address for an upgrade request, as Express would compute it for a route. */

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { UpstreamStreamStatus } from '../alpaca/stream/market-stream.port.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { Clock } from '../core/time/clock.js';
 import { FEED_STREAMS, type FeedStream } from './feed/stream-feed.js';
 import type { StreamTransport } from './hub/stream-session.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
-export const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
+const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
 /** Seconds from reading an upstream frame to handing a message to a client's socket. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 /** One latency observation per this many deliveries: the histogram must not cost more than the fan-out. */
@@ -28,7 +29,10 @@ export class StreamMetrics {
   private readonly unionSize: Gauge<'stream'>;
   private sample = 0;
 
-  constructor(metrics: GatewayMetrics) {
+  constructor(
+    metrics: GatewayMetrics,
+    private readonly clock: Clock,
+  ) {
     const registers = [metrics.registry];
     this.clientsGauge = new Gauge({ name: 'opitios_stream_clients', help: 'Connected stream clients, by transport (ws|sse|alpaca_ws).', labelNames: ['transport'], registers });
     this.subscriptionsGauge = new Gauge({ name: 'opitios_stream_subscriptions', help: 'Distinct (channel, symbol) pairs streamed to at least one client.', registers });
@@ -97,7 +101,7 @@ export class StreamMetrics {
   delivered(count: number, receivedMs: number): void {
     this.messagesOut.inc(count);
     this.sample += 1;
-    if (this.sample % SAMPLE_EVERY === 0) this.latency.observe(Math.max(0, (Date.now() - receivedMs) / 1000));
+    if (this.sample % SAMPLE_EVERY === 0) this.latency.observe(Math.max(0, (this.clock.now() - receivedMs) / 1000));
   }
 
   dropped(count: number): void {

@@ -5,6 +5,7 @@ import { AuthModule } from '../auth/auth.module.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
+import { Clock } from '../core/time/clock.js';
 import { FeedUpstreams } from './feed/feed-upstreams.js';
 import { FleetStreamFeed } from './feed/fleet-stream-feed.js';
 import { LocalStreamFeed } from './feed/local-stream-feed.js';
@@ -36,9 +37,9 @@ import { StreamGateway } from './stream.gateway.js';
     OrderEventAudit,
     {
       provide: StreamFeed,
-      inject: [FeedUpstreams, RedisService, AppConfig, WinstonLogger, StreamMetrics],
-      useFactory: (upstreams: FeedUpstreams, redis: RedisService, config: AppConfig, logger: WinstonLogger, metrics: StreamMetrics): StreamFeed =>
-        redis.client() === null ? new LocalStreamFeed(upstreams, config, logger) : new FleetStreamFeed(upstreams, redis, config, logger, metrics),
+      inject: [FeedUpstreams, RedisService, AppConfig, WinstonLogger, StreamMetrics, Clock],
+      useFactory: (upstreams: FeedUpstreams, redis: RedisService, config: AppConfig, logger: WinstonLogger, metrics: StreamMetrics, clock: Clock): StreamFeed =>
+        redis.client() === null ? new LocalStreamFeed(upstreams, config, logger) : new FleetStreamFeed(upstreams, redis, config, logger, metrics, clock),
     },
   ],
   // The Alpaca-compatible face's streams are sessions of the same hub, authenticated and rate-limited alike.

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { UpstreamStreamStatus } from '../../alpaca/stream/market-stream.port.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { FeedUpstreams, type FeedUpstream } from './feed-upstreams.js';
@@ -7,7 +6,6 @@ import { isEmpty, StreamFeed, type FeedListener, type FeedStream, type FeedSubsc
 
 interface Upstream {
   stream: FeedUpstream;
-  status: UpstreamStreamStatus;
   linger: NodeJS.Timeout | null;
 }
 
@@ -48,7 +46,7 @@ export class LocalStreamFeed extends StreamFeed {
     }
     if (up === undefined) {
       if (this.closed) return;
-      up = { stream: this.open(endpoint), status: 'connecting', linger: null };
+      up = { stream: this.open(endpoint), linger: null };
       this.upstreams.set(endpoint, up);
       this.listener?.status(endpoint, 'connecting', {});
     }
@@ -61,10 +59,6 @@ export class LocalStreamFeed extends StreamFeed {
 
   otherSymbols(): ReadonlySet<string> {
     return NO_SYMBOLS;
-  }
-
-  status(endpoint: FeedStream): UpstreamStreamStatus | 'none' {
-    return this.upstreams.get(endpoint)?.status ?? 'none';
   }
 
   async close(): Promise<void> {
@@ -97,11 +91,7 @@ export class LocalStreamFeed extends StreamFeed {
         this.listener?.read(endpoint, messages, receivedAt);
         this.listener?.data(endpoint, messages, receivedAt);
       },
-      status: (status, info) => {
-        const up = this.upstreams.get(endpoint);
-        if (up !== undefined) up.status = status;
-        this.listener?.status(endpoint, status, info);
-      },
+      status: (status, info) => this.listener?.status(endpoint, status, info),
       refused: (problem) => this.listener?.refused(endpoint, problem),
     });
   }

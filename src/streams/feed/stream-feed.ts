@@ -57,7 +57,6 @@ export abstract class StreamFeed {
   abstract want(stream: FeedStream, wanted: FeedSubscription): void;
   /** Symbols (over the stream's channels) other instances stream, for the plan's limit. */
   abstract otherSymbols(stream: FeedStream): ReadonlySet<string>;
-  abstract status(stream: FeedStream): UpstreamStreamStatus | 'none';
   abstract close(): Promise<void>;
 }
 

@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import { Test } from '@nestjs/testing';
 import type { StockQuote } from '../../alpaca/stocks/market-data.models.js';
-import type { UpstreamStreamStatus } from '../../alpaca/stream/market-stream.port.js';
 import { MarketCache } from '../../core/cache/market-cache.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { validateConfig } from '../../core/config/validate-config.js';
@@ -35,10 +34,6 @@ class FakeFeed extends StreamFeed {
 
   otherSymbols(): ReadonlySet<string> {
     return new Set();
-  }
-
-  status(): UpstreamStreamStatus | 'none' {
-    return 'live';
   }
 
   close(): Promise<void> {
@@ -130,7 +125,7 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
         { provide: StreamFeed, useValue: feed },
         { provide: AppConfig, useValue: config },
         { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, metrics, new SystemClock()) },
-        { provide: StreamMetrics, useValue: new StreamMetrics(metrics) },
+        { provide: StreamMetrics, useValue: new StreamMetrics(metrics, new SystemClock()) },
         { provide: WinstonLogger, useValue: quiet },
         { provide: OrderEventAudit, useValue: noAudit },
         { provide: DataQualityService, useValue: new DataQualityService(config, new SystemClock(), metrics) },
@@ -138,6 +133,8 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
         { provide: FanOut, useValue: new FanOut(SLICE, slices.defer) },
       ],
     }).compile();
+    // Init: the hub starts listening to its feed there, not in its constructor.
+    await moduleRef.init();
     hub = moduleRef.get(StreamHub);
   });
 
