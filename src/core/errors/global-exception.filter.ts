@@ -6,6 +6,7 @@ import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AppError } from './app-error.js';
 import { catalogEntry, type ErrorCode } from './error-catalog.js';
 import { RouteTable } from './route-table.js';
+import { Clock } from '../time/clock.js';
 
 /** Framework exceptions (routing, throttling, guards) mapped by status onto the catalog. */
 const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
@@ -57,6 +58,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly logger: WinstonLogger,
     private readonly metrics: GatewayMetrics,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -112,7 +114,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       },
       metadata: {
         request_id: requestId,
-        timestamp: new Date().toISOString(),
+        timestamp: new Date(this.clock.now()).toISOString(),
         endpoint: pathOf(req),
         suggested_actions: entry.suggestedActions,
         retry_after: retryAfter,
