@@ -91,6 +91,7 @@ export class PostgresAuditStore extends AuditStore {
     this.keys = options.keys ?? UNKEYED;
     this.clock = options.clock ?? new SystemClock();
     this.sql = new PgQueries(connectionString, options.traced ?? false);
+    // pg.Pool opens no connection until a query (init() at boot runs the first one).
     this.pool = new pg.Pool({ connectionString, max: 5, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client's connection error must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
