@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { getRequestContext } from '../attribution/request-context.js';
+import { pathOf } from '../http/request-path.js';
 import { WinstonLogger } from '../logging/winston-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AppError } from './app-error.js';
@@ -16,11 +17,6 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMIT_EXCEEDED',
 };
-
-/** The path the client asked for (middleware mounts rewrite req.path). */
-export function pathOf(req: Request): string {
-  return (req.originalUrl || req.url).split('?')[0] ?? '/';
-}
 
 function toAppError(exception: unknown, req: Request, routes: RouteTable): AppError {
   if (exception instanceof AppError) return exception;

@@ -1,18 +1,14 @@
 import { AppError } from '../errors/app-error.js';
+import { isRealDate } from '../time/calendar-date.js';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-function isRealDate(y: string, m: string, d: string): boolean {
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d);
-}
 
 /** RFC-3339 (to nanoseconds) or YYYY-MM-DD, and a date that exists (no 2024-02-30). */
 export function isValidUpstreamTime(value: unknown): value is string {
   if (typeof value !== 'string') return false;
   const m = DATE_ONLY.exec(value) ?? RFC3339.exec(value);
-  return m !== null && isRealDate(m[1] ?? '', m[2] ?? '', m[3] ?? '');
+  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 /** Instant in ms; a bare date is its UTC midnight (enough to order start against end). */

@@ -3,7 +3,7 @@ import { AppError } from '../../core/errors/app-error.js';
 import { canonicalJson } from '../../core/serialization/canonical-json.js';
 import type { Clock } from '../../core/time/clock.js';
 import type { OrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
-import { normalizeDecimal, sameDecimal } from '../decimal.js';
+import { normalizeDecimal, sameDecimal } from '../../core/validation/decimal-string.js';
 import { CLIENT_ORDER_ID } from '../dto/create-order.dto.js';
 
 /**

@@ -9,7 +9,7 @@ import { TradingPort } from '../../alpaca/trading/trading.port.js';
 import type { ReplaceOrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { RiskGate } from '../../risk/risk-gate.service.js';
-import { sameDecimal } from '../decimal.js';
+import { sameDecimal } from '../../core/validation/decimal-string.js';
 import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
 import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
 import { replaceFingerprint, toReplaceRequest } from './replace-rules.js';
