@@ -1,5 +1,6 @@
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { runOutsideScope } from '../core/telemetry/request-scope.js';
+import type { Clock } from '../core/time/clock.js';
 import { signCheckpoint } from './audit-checkpoint.js';
 import type { AuditKeys } from './audit-keys.js';
 import type { AuditStore } from './store/audit.store.js';
@@ -20,6 +21,7 @@ export class AuditCheckpointer {
     private readonly keys: AuditKeys,
     private readonly settings: { every: number; seconds: number },
     private readonly logger: WinstonLogger,
+    private readonly clock: Clock,
   ) {}
 
   get enabled(): boolean {
@@ -62,7 +64,7 @@ export class AuditCheckpointer {
     try {
       const head = await this.store.head();
       if (head === null || head.seq === this.lastSeq) return;
-      const cp = signCheckpoint(head, new Date(), this.keys);
+      const cp = signCheckpoint(head, new Date(this.clock.now()), this.keys);
       if (cp === null) return;
       await this.store.saveCheckpoint(cp);
       this.lastSeq = head.seq;

@@ -8,6 +8,7 @@ import { AuditCheckpointer } from './audit-checkpointer.js';
 import { auditKeys, type AuditKeys } from './audit-keys.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { Tracing } from '../core/telemetry/tracing.js';
+import { Clock } from '../core/time/clock.js';
 
 function keysOf(c: AppConfig): AuditKeys {
   return auditKeys({ hmac: c.audit.hmacKey, previous: c.audit.previousHmacKeys, signing: c.audit.signingKey });
@@ -22,14 +23,14 @@ function keysOf(c: AppConfig): AuditKeys {
   providers: [
     {
       provide: AuditStore,
-      inject: [AppConfig, Tracing],
-      useFactory: (c: AppConfig, tracing: Tracing) => createAuditStore({ ...c, auditKeys: keysOf(c), traced: tracing.enabled }),
+      inject: [AppConfig, Tracing, Clock],
+      useFactory: (c: AppConfig, tracing: Tracing, clock: Clock) => createAuditStore({ ...c, auditKeys: keysOf(c), traced: tracing.enabled, clock }),
     },
     {
       provide: AuditCheckpointer,
-      inject: [AuditStore, AppConfig, WinstonLogger],
-      useFactory: (store: AuditStore, c: AppConfig, logger: WinstonLogger) =>
-        new AuditCheckpointer(store, keysOf(c), { every: c.audit.checkpointEvery, seconds: c.audit.checkpointSeconds }, logger),
+      inject: [AuditStore, AppConfig, WinstonLogger, Clock],
+      useFactory: (store: AuditStore, c: AppConfig, logger: WinstonLogger, clock: Clock) =>
+        new AuditCheckpointer(store, keysOf(c), { every: c.audit.checkpointEvery, seconds: c.audit.checkpointSeconds }, logger, clock),
     },
     AuditService,
   ],

@@ -6,6 +6,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
+import { Clock } from '../core/time/clock.js';
 import type { Caller } from '../core/identity/caller.js';
 import type { Principal } from '../core/identity/principal.js';
 import { AuditStore } from './store/audit.store.js';
@@ -52,6 +53,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     private readonly metrics: GatewayMetrics,
     readiness: ReadinessRegistry,
     private readonly checkpointer: AuditCheckpointer,
+    private readonly clock: Clock,
   ) {
     // Orders are refused while the trail cannot be written, so an unwritable store means unready.
     readiness.register({
@@ -144,7 +146,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   /** One page of records in sequence order, as answered to GET /audit/events. */
   async page(q: AuditQuery): Promise<Attributed<AuditPage>> {
-    const fetchedAt = Date.now();
+    const fetchedAt = this.clock.now();
     // One extra record tells whether another page exists.
     const found = await this.store.query({ ...q, limit: q.limit + 1 });
     const events = found.slice(0, q.limit);
@@ -155,7 +157,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
 
   /** The whole chain checked, as answered to GET /audit/verify. */
   async verified(): Promise<Attributed<VerifyResult>> {
-    const fetchedAt = Date.now();
+    const fetchedAt = this.clock.now();
     return this.fromTrail(await this.store.verify(), null, fetchedAt);
   }
 

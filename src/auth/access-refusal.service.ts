@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Injectable, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request } from 'express';
 import { AuditService } from '../audit/audit.service.js';
 import { getRequestContext } from '../core/attribution/request-context.js';
@@ -6,6 +6,7 @@ import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { routeLabel } from '../core/metrics/route-template.js';
+import { Clock } from '../core/time/clock.js';
 import { AuthLockoutService } from './limits/auth-lockout.service.js';
 import { DenialAuditLog, type Denial } from './denial-audit.js';
 import { clientIp, type Principal } from '../core/identity/principal.js';
@@ -40,17 +41,21 @@ export interface RefusalContext {
  * error to throw.
  */
 @Injectable()
-export class AccessRefusalService implements BeforeApplicationShutdown, OnModuleDestroy {
+export class AccessRefusalService implements OnModuleInit, BeforeApplicationShutdown, OnModuleDestroy {
   private readonly log: DenialAuditLog;
-  private readonly timer: NodeJS.Timeout;
+  private timer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly lockout: AuthLockoutService,
     private readonly metrics: GatewayMetrics,
     private readonly logger: WinstonLogger,
     audit: AuditService,
+    clock: Clock,
   ) {
-    this.log = new DenialAuditLog(audit, () => new Date());
+    this.log = new DenialAuditLog(audit, () => new Date(clock.now()));
+  }
+
+  onModuleInit(): void {
     this.timer = setInterval(() => void this.log.flush(), SUMMARY_WINDOW_MS);
     this.timer.unref();
   }

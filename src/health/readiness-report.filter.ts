@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, ServiceUnavailableException } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { getRequestContext } from '../core/attribution/request-context.js';
+import { Clock } from '../core/time/clock.js';
 
 /**
  * Terminus answers a failed check with a ServiceUnavailableException carrying its report. A
@@ -10,6 +11,8 @@ import { getRequestContext } from '../core/attribution/request-context.js';
  */
 @Catch(ServiceUnavailableException)
 export class ReadinessReportFilter implements ExceptionFilter {
+  constructor(private readonly clock: Clock) {}
+
   catch(exception: ServiceUnavailableException, host: ArgumentsHost): void {
     const http = host.switchToHttp();
     const req = http.getRequest<Request>();
@@ -18,7 +21,7 @@ export class ReadinessReportFilter implements ExceptionFilter {
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       data: exception.getResponse(),
-      metadata: { request_id: getRequestContext(req)?.requestId ?? null, timestamp: new Date().toISOString() },
+      metadata: { request_id: getRequestContext(req)?.requestId ?? null, timestamp: new Date(this.clock.now()).toISOString() },
     });
   }
 }

@@ -4,6 +4,7 @@ import { Gauge } from 'prom-client';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { DEFAULT_READINESS_TIMEOUT_MS, ReadinessRegistry, type ReadinessCheck } from '../core/readiness/readiness.registry.js';
+import { Clock } from '../core/time/clock.js';
 
 /** One dependency as GET /health/details reports it. */
 export interface DependencyReport {
@@ -40,6 +41,7 @@ export class ReadinessService {
     private readonly registry: ReadinessRegistry,
     private readonly logger: WinstonLogger,
     metrics: GatewayMetrics,
+    private readonly clock: Clock,
   ) {
     this.up = new Gauge({
       name: 'opitios_dependency_up',
@@ -114,7 +116,7 @@ export class ReadinessService {
 
   private run(check: ReadinessCheck, signal: AbortSignal): Promise<Record<string, unknown> | void> {
     if (check.cacheMs === undefined) return this.runOnce(check, signal);
-    const now = Date.now();
+    const now = this.clock.now();
     const hit = this.cached.get(check.name);
     if (hit !== undefined && hit.until > now) return hit.outcome;
     const outcome = this.runOnce(check, signal);

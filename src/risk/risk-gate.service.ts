@@ -8,14 +8,12 @@ import type { ClosePositionQuery, OrderRequest, ReplaceOrderRequest, TradingObje
 import { UpstreamError } from '../alpaca/http/upstream.error.js';
 import { Dec } from './exact-decimal.js';
 import { RiskCounters, type CounterAsk, type Reservation } from './risk-counters.js';
-import { optionRoot, RiskLookups, type Fact, type RiskFacts } from './risk-facts.js';
+import { optionRoot, RiskLookups, type RiskFacts } from './risk-facts.js';
+import { judge, limitOf } from './risk-judgement.js';
 import { RiskMetrics } from './risk-metrics.js';
 import { ORDER_TYPES, usesCounters, type OrderType, type RiskRules, type RuleName } from './risk-policy.js';
 import { RiskPolicyService } from './risk-policy.service.js';
-import {
-  dailyNotionalBreach, notionalBreach, notionalOf, openOrdersBreach, optionsBreach, orderTypeBreach, ordersPerMinuteBreach, positionBreach,
-  priceBandBreach, qtyBreach, reduceOnlyBreach, shortBreach, signedQty, symbolsBreach, unavailable, type Breach, type Side, type Ticket, type TicketLeg,
-} from './risk-rules.js';
+import { dailyNotionalBreach, ordersPerMinuteBreach, unavailable, type Breach, type Side, type Ticket, type TicketLeg } from './risk-rules.js';
 
 /** An order write the gate judges, with the audit resource its refusal is recorded under. */
 export type RiskOperation =
@@ -91,9 +89,6 @@ function subjectOf(p: Principal | undefined): string {
   return p.keyId !== null ? `key:${p.keyId}` : `sub:${p.sub}`;
 }
 
-/** Rules that need each leg's quantity (a notional order's is its notional ÷ the latest quote). */
-const QTY_RULES: RuleName[] = ['max_order_qty', 'max_position_qty', 'allow_short', 'reduce_only'];
-
 /**
  * The pre-trade risk gate: one place, called by every order write of both faces (submit,
  * replace, close with a quantity, exercise, multi-leg) before anything is audited as requested or
@@ -128,7 +123,7 @@ export class RiskGate {
     const ticket = await this.ticketOf(op, facts);
     // A close of a position there is none of: Alpaca answers it (404), nothing can trade.
     if (ticket === null) return OPEN;
-    const judged = await this.judge(rules, ticket, facts);
+    const judged = await judge(rules, ticket, facts);
     if ('rule' in judged) throw await this.refuse(op, caller, name, judged);
     if (!usesCounters(rules)) return OPEN;
     const counted = await this.reserve(rules, ticket, judged.notional, subjectOf(caller.principal));
@@ -195,100 +190,6 @@ export class RiskGate {
     };
   }
 
-  /**
-   * Every rule but the counters, cheapest first: the order's own fields, then prices (cache or one
-   * upstream call), then the account (position, open orders). Returns the first breach, or the
-   * order's notional for the daily counter (null when no rule needed it).
-   */
-  private async judge(rules: RiskRules, t: Ticket, facts: RiskFacts): Promise<Breach | { notional: Dec | null }> {
-    const own = symbolsBreach(rules, t.legs) ?? optionsBreach(rules, t.legs) ?? orderTypeBreach(rules, t.type);
-    if (own !== null) return own;
-    if (t.operation === 'exercise') return this.judgeExercise(rules, t, facts);
-
-    /** Leg i's price for `rule`: the limit price of a single-instrument order, else the latest quote's side. */
-    const priceOf = async (rule: RuleName, i: number): Promise<Dec | Breach> => {
-      const l = t.legs[i];
-      if (l === undefined) return unavailable(rule, limitOf(rules, rule), 'no such leg');
-      if (t.limitPrice !== null && t.legs.length === 1) return t.limitPrice;
-      return this.factOr(await facts.quoteSide(l.symbol, l.side), rule, rules);
-    };
-    let qtys: Dec[] | null = null;
-    /** Each leg's quantity; a notional order's is its notional ÷ the quote, rounded up to 9 places. */
-    const qtysFor = async (rule: RuleName): Promise<Dec[] | Breach> => {
-      if (qtys !== null) return qtys;
-      const out: Dec[] = [];
-      for (const [i, l] of t.legs.entries()) {
-        if (l.qty !== null) {
-          out.push(l.qty);
-          continue;
-        }
-        const price = await priceOf(rule, i);
-        if (!(price instanceof Dec)) return price;
-        out.push((t.notional ?? Dec.ZERO).divCeil(price, 9));
-      }
-      qtys = out;
-      return out;
-    };
-
-    if (rules.max_order_qty !== undefined) {
-      const q = await qtysFor('max_order_qty');
-      const b = Array.isArray(q) ? qtyBreach(rules, q) : q;
-      if (b !== null) return b;
-    }
-    if (rules.price_band_pct !== undefined && t.limitPrice !== null && t.legs.length === 1) {
-      const trade = this.factOr(await facts.lastTrade(t.legs[0]?.symbol ?? ''), 'price_band_pct', rules);
-      const b = trade instanceof Dec ? priceBandBreach(rules, t.limitPrice, trade) : trade;
-      if (b !== null) return b;
-    }
-    let notional: Dec | null = null;
-    const needsNotional = rules.max_order_notional !== undefined ? 'max_order_notional' : rules.max_daily_notional !== undefined ? 'max_daily_notional' : null;
-    if (needsNotional !== null) {
-      if (t.notional !== null) notional = t.notional;
-      else {
-        const q = await qtysFor(needsNotional);
-        if (!Array.isArray(q)) return q;
-        const prices: Dec[] = [];
-        for (const i of t.legs.keys()) {
-          const p = await priceOf(needsNotional, i);
-          if (!(p instanceof Dec)) return p;
-          prices.push(p);
-        }
-        notional = notionalOf(t.legs, q, prices);
-      }
-      const b = notional === null ? unavailable(needsNotional, limitOf(rules, needsNotional), 'no price for a leg') : notionalBreach(rules, notional);
-      if (b !== null) return b;
-    }
-    for (const rule of QTY_RULES.slice(1)) {
-      if (rules[rule] === undefined || (rule === 'allow_short' && rules.allow_short !== false) || (rule === 'reduce_only' && rules.reduce_only !== true)) continue;
-      const q = await qtysFor(rule);
-      if (!Array.isArray(q)) return q;
-      for (const [i, l] of t.legs.entries()) {
-        const position = this.factOr(await facts.position(l.symbol), rule, rules);
-        if (!(position instanceof Dec)) return position;
-        const change = signedQty(l.side, q[i] ?? Dec.ZERO);
-        const b = rule === 'max_position_qty' ? positionBreach(rules, position, change) : rule === 'allow_short' ? shortBreach(rules, position, change) : reduceOnlyBreach(rules, position, change);
-        if (b !== null) return b;
-      }
-    }
-    if (rules.max_open_orders !== undefined && t.opensOrder) {
-      const open = this.factOr(await facts.openOrders(), 'max_open_orders', rules);
-      const b = typeof open === 'number' ? openOrdersBreach(rules, open) : open;
-      if (b !== null) return b;
-    }
-    return { notional };
-  }
-
-  /** An exercise is no order: the symbol rules, allow_options, and max_order_qty (the contracts held). */
-  private async judgeExercise(rules: RiskRules, t: Ticket, facts: RiskFacts): Promise<Breach | { notional: null }> {
-    const contract = t.legs[0]?.symbol ?? '';
-    if (rules.max_order_qty !== undefined) {
-      const held = this.factOr(await facts.position(contract), 'max_order_qty', rules);
-      const b = held instanceof Dec ? qtyBreach(rules, [held.abs()]) : held;
-      if (b !== null) return b;
-    }
-    return { notional: null };
-  }
-
   /** The counters last: only an order every other rule let through takes a place in them. */
   private async reserve(rules: RiskRules, t: Ticket, notional: Dec | null, subject: string): Promise<Reservation | Breach> {
     // An exercise sends no price: it counts as an order, not as notional.
@@ -304,10 +205,6 @@ export class RiskGate {
     return unavailable(rule, limitOf(rules, rule), `the fleet's counters (Redis) did not answer: ${t.operation} refused until they do`);
   }
 
-  private factOr<T>(fact: Fact<T>, rule: RuleName, rules: RiskRules): T | Breach {
-    return fact.ok ? fact.value : unavailable(rule, limitOf(rules, rule), fact.reason);
-  }
-
   private async refuse(op: RiskOperation, caller: Caller, policy: string, breach: Breach): Promise<AppError> {
     const details: Record<string, unknown> = { rule: breach.rule, limit: breach.limit, requested: breach.requested };
     if (breach.reason !== undefined) details['reason'] = breach.reason;
@@ -320,9 +217,4 @@ export class RiskGate {
         : `Refused by risk policy "${policy}": ${breach.rule} could not be checked (${breach.reason}). Nothing was sent to Alpaca.`;
     return new AppError('RISK_LIMIT_EXCEEDED', { message, details });
   }
-}
-
-function limitOf(rules: RiskRules, rule: RuleName): Breach['limit'] {
-  const v = rules[rule];
-  return v ?? null;
 }

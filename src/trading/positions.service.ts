@@ -10,7 +10,7 @@ import type { ClosePositionQuery, TradingObject } from '../alpaca/trading/tradin
 import { UpstreamError } from '../alpaca/http/upstream.error.js';
 import { requireOccSymbol } from '../options/occ-symbol.js';
 import { RiskGate } from '../risk/risk-gate.service.js';
-import { decimalPlaces, integerDigits, isPositiveDecimal } from './decimal.js';
+import { decimalPlaces, integerDigits, isPositiveDecimal } from '../core/validation/decimal-string.js';
 import type { ClosePositionQueryDto } from './dto/position-params.dto.js';
 import type { Problem } from './orders/mleg-rules.js';
 import { auditedBulkWrite } from './bulk-write.js';

@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import type { AppError } from '../../core/errors/app-error.js';
 import type { ErrorFace } from '../../core/errors/global-exception.filter.js';
 import { isAlpacaFacePath, isAlpacaTradingPath } from '../../core/http/face-paths.js';
+import { pathOf } from '../../core/http/request-path.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 
 /** Alpaca's error codes are the HTTP status followed by 10000 (`40310000`: forbidden). */
@@ -36,7 +37,7 @@ export class AlpacaErrorFace implements ErrorFace {
       res.status(passed.status).json({ code: passed.code, message: passed.message });
       return;
     }
-    const path = (res.req.originalUrl || res.req.url).split('?')[0] ?? '/';
+    const path = pathOf(res.req);
     const answered = alpacaStatus(status, path);
     // A path of Alpaca's the face does not serve (crypto, forex, fixed income, …) says so, in Alpaca's body.
     const message = error.code === 'ROUTE_NOT_FOUND' && status === 404 ? `${path.slice(0, 120)} is not served by this gateway (${error.message})` : error.message;

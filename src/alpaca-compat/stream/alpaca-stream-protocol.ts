@@ -2,6 +2,7 @@ import { decode } from '@msgpack/msgpack';
 import type { StreamEndpoint } from '../../alpaca/stream/market-stream.port.js';
 import type { AppError } from '../../core/errors/app-error.js';
 import { OutboundMessage, type ClientChannel } from '../../streams/stream-protocol.js';
+import { isRecord } from '../../core/validation/is-record.js';
 
 /**
  * Alpaca's market-data stream protocol as the face speaks it (docs/alpaca-compat-streams.md):
@@ -112,10 +113,6 @@ export type FaceAction =
 
 function refused(error: AlpacaError): FaceAction {
   return { action: 'error', error };
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A client frame: JSON text, or msgpack when binary (what the SDKs send on msgpack sockets). */

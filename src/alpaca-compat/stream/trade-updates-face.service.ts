@@ -16,6 +16,7 @@ import { ALPACA_ERRORS, alpacaErrorOfAppError, alpacaMessage } from './alpaca-st
 import { TRADE_UPDATES_JSON, tradeStreamError, UNAUTHORIZED } from './alpaca-stream-render.js';
 import { FaceConnection } from './face-connection.js';
 import { TradeUpdatesSink } from './face-sinks.js';
+import { isRecord } from '../../core/validation/is-record.js';
 
 /** The one stream the trading socket has. */
 const TRADE_UPDATES = 'trade_updates';
@@ -31,10 +32,6 @@ type TradeAction =
   | { action: 'authenticate'; credentials: PresentedCredentials | null }
   | { action: 'listen'; streams: string[] }
   | { action: 'invalid' };
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
 /**
  * A frame of the trading stream: JSON in a text frame or, as Alpaca's paper host sends its own, a

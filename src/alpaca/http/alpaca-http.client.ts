@@ -200,6 +200,7 @@ export abstract class AlpacaHttpClient {
     if (timeoutMs < MIN_ATTEMPT_MS) {
       throw new UpstreamError({ code: 'UPSTREAM_TIMEOUT', api: this.api, endpoint: options.endpoint, upstreamStatus: null, message: 'The request deadline passed before Alpaca answered.' });
     }
+    // System time on purpose: a call's duration against axios' real timeout (the Clock stamps fetchedAt, not this).
     const started = Date.now();
     const url = `${path}${buildQuery(options.query)}`;
     const headers: Record<string, string> = {};

@@ -23,7 +23,10 @@ export function parseWireError(raw: string): WireError {
   }
 }
 
-/** Seconds to wait, from `Retry-After` (seconds or HTTP date) or else `X-RateLimit-Reset` (epoch s). */
+/**
+ * Seconds to wait, from `Retry-After` (seconds or HTTP date) or else `X-RateLimit-Reset` (epoch s).
+ * `now` defaults to system time on purpose: Alpaca's instants are real time, whatever the gateway's Clock says.
+ */
 export function retryAfterSeconds(headers: HeaderBag, now = Date.now()): number | null {
   const clamp = (s: number): number => Math.min(MAX_RETRY_AFTER_SECONDS, Math.max(1, Math.ceil(s)));
   const retryAfter = headers['retry-after'];

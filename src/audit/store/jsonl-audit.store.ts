@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { chainRecord } from '../audit-chain.js';
 import { verifyTrail } from '../audit-checkpoint.js';
 import { UNKEYED, type AuditKeys } from '../audit-keys.js';
+import { SystemClock, type Clock } from '../../core/time/clock.js';
 import { AuditStore, matches } from './audit.store.js';
 import { GENESIS_HASH, type AuditCheckpoint, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from '../audit.types.js';
 
@@ -46,6 +47,8 @@ export class JsonlAuditStore extends AuditStore {
   constructor(
     private readonly path: string,
     private readonly keys: AuditKeys = UNKEYED,
+    /** Stamps each record's time; the system clock where a store is built outside Nest (CLIs, tests). */
+    private readonly clock: Clock = new SystemClock(),
   ) {
     super();
     this.checkpointPath = `${path.replace(/\.jsonl$/, '')}.checkpoints.jsonl`;
@@ -86,7 +89,7 @@ export class JsonlAuditStore extends AuditStore {
     if (this.handle === null) throw new Error('audit store is not open');
     if ((await this.handle.stat()).size !== this.knownSize) await this.catchUp();
     if (dedupeKey !== undefined && this.recentKeys.has(dedupeKey)) return null;
-    const record = chainRecord(entry, { seq: this.lastSeq + 1, prevHash: this.lastHash, time: new Date() }, this.keys);
+    const record = chainRecord(entry, { seq: this.lastSeq + 1, prevHash: this.lastHash, time: new Date(this.clock.now()) }, this.keys);
     const line = `${JSON.stringify(record)}\n`;
     await this.handle.write(line);
     await this.handle.sync();

@@ -2,6 +2,7 @@ import pg from 'pg';
 import { chainRecord } from '../audit-chain.js';
 import { verifyTrail } from '../audit-checkpoint.js';
 import { UNKEYED, type AuditKeys } from '../audit-keys.js';
+import { SystemClock, type Clock } from '../../core/time/clock.js';
 import { AuditStore } from './audit.store.js';
 import { PgQueries } from './pg-queries.js';
 import {
@@ -79,12 +80,18 @@ export class PostgresAuditStore extends AuditStore {
   private readonly pool: pg.Pool;
   private readonly keys: AuditKeys;
   private readonly sql: PgQueries;
+  private readonly clock: Clock;
 
-  /** `traced`: tracing is on, so queries made for a request get spans. */
-  constructor(connectionString: string, options: { keys?: AuditKeys; traced?: boolean } = {}) {
+  /**
+   * `traced`: tracing is on, so queries made for a request get spans. `clock` stamps each record's
+   * time; the system clock where a store is built outside Nest (CLIs, tests).
+   */
+  constructor(connectionString: string, options: { keys?: AuditKeys; traced?: boolean; clock?: Clock } = {}) {
     super();
     this.keys = options.keys ?? UNKEYED;
+    this.clock = options.clock ?? new SystemClock();
     this.sql = new PgQueries(connectionString, options.traced ?? false);
+    // pg.Pool opens no connection until a query (init() at boot runs the first one).
     this.pool = new pg.Pool({ connectionString, max: 5, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client's connection error must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);
@@ -141,7 +148,7 @@ export class PostgresAuditStore extends AuditStore {
       }
       const head = await this.sql.run<{ seq: string; hash: string }>(client, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
       const last = head.rows[0];
-      const record = chainRecord(entry, { seq: last === undefined ? 1 : Number(last.seq) + 1, prevHash: last?.hash ?? GENESIS_HASH, time: new Date() }, this.keys);
+      const record = chainRecord(entry, { seq: last === undefined ? 1 : Number(last.seq) + 1, prevHash: last?.hash ?? GENESIS_HASH, time: new Date(this.clock.now()) }, this.keys);
       await this.sql.run(
         client,
         `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hmac_kid, hash)

@@ -79,7 +79,10 @@ export class ApiKeyStore {
     return parsed.keys.map(parseRecord);
   }
 
-  /** Creates a key and returns it in clear: the only time it is ever seen. */
+  /**
+   * Creates a key and returns it in clear: the only time it is ever seen. Only the CLI and tests
+   * write keys (the gateway reads them), so `now` defaults to the system's wall time.
+   */
   create(name: string, roles: Role[], now = new Date(), riskPolicy: string | null = null): { key: string; record: ApiKeyRecord } {
     if (name.trim() === '') throw new Error('a key needs a name');
     if (roles.length === 0) throw new Error('a key needs at least one role');
@@ -94,7 +97,7 @@ export class ApiKeyStore {
     return { key, record };
   }
 
-  /** Marks a key revoked (kept for the audit trail); false when no such active key. */
+  /** Marks a key revoked (kept for the audit trail); false when no such active key. `now` as for create. */
   revoke(idOrName: string, now = new Date()): ApiKeyRecord | null {
     const keys = this.load();
     const target = keys.find((k) => (k.id === idOrName || k.name === idOrName) && k.revoked_at === null);

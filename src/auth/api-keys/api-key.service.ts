@@ -1,8 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AppError } from '../../core/errors/app-error.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
+import { Clock } from '../../core/time/clock.js';
 import { ApiKeyStore, keyIdOf, sha256Hex, type ApiKeyRecord } from './api-key-store.js';
 import type { Principal } from '../../core/identity/principal.js';
 
@@ -17,7 +18,7 @@ const API_KEY_CHALLENGE = 'ApiKey realm="opitios-alpaca", header="X-API-Key"';
  * caller's (AuthLockoutService, per client address).
  */
 @Injectable()
-export class ApiKeyService {
+export class ApiKeyService implements OnModuleInit {
   private readonly store: ApiKeyStore;
   private byId = new Map<string, ApiKeyRecord>();
   private loadedMtime: number | null | undefined = undefined;
@@ -26,8 +27,13 @@ export class ApiKeyService {
   constructor(
     private readonly config: AppConfig,
     private readonly logger: WinstonLogger,
+    private readonly clock: Clock,
   ) {
     this.store = new ApiKeyStore(config.apiKeysFile);
+  }
+
+  /** Reads the key file once at boot (a lookup before then reads it too: nothing was loaded yet). */
+  onModuleInit(): void {
     this.refresh(true);
   }
 
@@ -69,7 +75,7 @@ export class ApiKeyService {
   }
 
   private refresh(force: boolean): void {
-    const now = Date.now();
+    const now = this.clock.now();
     if (!force && now - this.checkedAt < this.config.apiKeysReloadMs) return;
     this.checkedAt = now;
     try {

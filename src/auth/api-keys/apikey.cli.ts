@@ -127,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
       const riskPolicy = policyOption(args);
       if (name === undefined) usage();
       const keys = auditKeysOrExit();
+      // The operator's command line, outside Nest: the key is created at the system's wall time.
       const { key, record } = store.create(name, roles, new Date(), riskPolicy);
       await audit(keys, 'api_key_created', record.id, { name: record.name, roles: record.roles, risk_policy: riskPolicy });
       process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}${riskPolicy === null ? '' : ` risk_policy=${riskPolicy}`} in ${resolve(store.path)}\n`);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { RedisService } from '../../core/redis/redis.service.js';
+import { Clock } from '../../core/time/clock.js';
 
 export interface WindowCount {
   /** Hits in the current window, this one included. */
@@ -49,6 +50,7 @@ export class WindowCounterStore {
   constructor(
     private readonly redis: RedisService,
     private readonly logger: WinstonLogger,
+    private readonly clock: Clock,
   ) {}
 
   /** `redis` when counts are shared, `memory` when local (no Redis, or Redis unreachable). */
@@ -101,12 +103,12 @@ export class WindowCounterStore {
       }
     }
     const entry = this.memory.get(key);
-    const now = Date.now();
+    const now = this.clock.now();
     return entry === undefined || entry.expiresAt <= now ? { count: 0, resetInMs: 0 } : { count: entry.count, resetInMs: entry.expiresAt - now };
   }
 
   private incrementInMemory(key: string, windowMs: number): WindowCount {
-    const now = Date.now();
+    const now = this.clock.now();
     if (++this.calls % SWEEP_EVERY === 0) this.sweep(now);
     let entry = this.memory.get(key);
     if (entry === undefined || entry.expiresAt <= now) {

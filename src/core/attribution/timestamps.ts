@@ -6,6 +6,7 @@ let lastIso = '';
  * line carries one, several land in the same millisecond under load, and the conversion is one of
  * the costlier calls a cached answer makes.
  */
+// The default (system time on purpose) is the logger's: log lines are stamped with wall time, and the logger is built before the app's Clock.
 export function isoTimestamp(ms: number = Date.now()): string {
   if (ms !== lastMs) {
     lastIso = new Date(ms).toISOString();

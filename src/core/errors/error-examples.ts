@@ -1,5 +1,6 @@
 import type { ApiResponseExamples, OpenAPIObject } from '@nestjs/swagger';
 import { ERROR_CATALOG, type ErrorCode } from './error-catalog.js';
+import { isRecord } from '../validation/is-record.js';
 
 /** Stands for the operation's path until `stampErrorExampleEndpoints` fills it in. */
 const ENDPOINT_PLACEHOLDER = '{endpoint}';
@@ -31,10 +32,6 @@ export function errorExamples(codes: readonly ErrorCode[]): Record<string, ApiRe
     };
   }
   return examples;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /**

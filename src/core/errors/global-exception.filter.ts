@@ -1,11 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { getRequestContext } from '../attribution/request-context.js';
+import { pathOf } from '../http/request-path.js';
 import { WinstonLogger } from '../logging/winston-logger.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { AppError } from './app-error.js';
 import { catalogEntry, type ErrorCode } from './error-catalog.js';
 import { RouteTable } from './route-table.js';
+import { Clock } from '../time/clock.js';
 
 /** Framework exceptions (routing, throttling, guards) mapped by status onto the catalog. */
 const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
@@ -15,11 +17,6 @@ const HTTP_STATUS_CODES: Partial<Record<number, ErrorCode>> = {
   [HttpStatus.PAYLOAD_TOO_LARGE]: 'PAYLOAD_TOO_LARGE',
   [HttpStatus.TOO_MANY_REQUESTS]: 'RATE_LIMIT_EXCEEDED',
 };
-
-/** The path the client asked for (middleware mounts rewrite req.path). */
-export function pathOf(req: Request): string {
-  return (req.originalUrl || req.url).split('?')[0] ?? '/';
-}
 
 function toAppError(exception: unknown, req: Request, routes: RouteTable): AppError {
   if (exception instanceof AppError) return exception;
@@ -57,6 +54,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   constructor(
     private readonly logger: WinstonLogger,
     private readonly metrics: GatewayMetrics,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -112,7 +110,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       },
       metadata: {
         request_id: requestId,
-        timestamp: new Date().toISOString(),
+        timestamp: new Date(this.clock.now()).toISOString(),
         endpoint: pathOf(req),
         suggested_actions: entry.suggestedActions,
         retry_after: retryAfter,

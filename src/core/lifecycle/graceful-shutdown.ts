@@ -62,6 +62,7 @@ export class GracefulShutdown {
       return;
     }
     this.started = true;
+    // System time on purpose: the process's own drain, timed against real timers, before any Clock exists or after it is gone.
     const startedAt = Date.now();
     logger.event('info', 'shutdown_started', { signal, in_flight: this.pending, grace_ms: graceMs });
     const hardStop = setTimeout(() => {

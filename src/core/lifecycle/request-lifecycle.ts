@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { assignRequestId } from '../attribution/request-id.js';
 import { setRequestContext } from '../attribution/request-context.js';
-import { pathOf } from '../errors/global-exception.filter.js';
+import { pathOf } from '../http/request-path.js';
 import { AccessLog } from '../logging/access-log.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { routeLabel } from '../metrics/route-template.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { pathOf } from '../errors/global-exception.filter.js';
+import { pathOf } from '../http/request-path.js';
 import { routeTemplate } from '../metrics/route-template.js';
 import type { RequestScope } from '../telemetry/request-scope.js';
 import { WinstonLogger } from './winston-logger.js';

@@ -1,4 +1,5 @@
 import type { Principal } from '../../core/identity/principal.js';
+import { isRecord } from '../../core/validation/is-record.js';
 
 /** Every principal (`all`), or the principals of one API key (`key:<16 hex digits>`, tokens issued for it included). */
 export type HaltScope = 'all' | `key:${string}`;
@@ -69,10 +70,6 @@ export function applyChange(state: HaltState, change: HaltChange): Applied {
 /** `all` first, then keys by id: one order for every store and answer. */
 export function sortHalts(halts: Halt[]): Halt[] {
   return [...halts].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'all' ? -1 : b.scope === 'all' ? 1 : a.scope < b.scope ? -1 : 1));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /** A halt read back from a store, Redis or a message, or null when it is not one (never trusted blindly). */

@@ -181,6 +181,7 @@ export class PostgresHaltStore extends HaltStore {
   constructor(connectionString: string, traced = false) {
     super();
     this.sql = new PgQueries(connectionString, traced);
+    // pg.Pool opens no connection until a query (init() at boot runs the first one).
     this.pool = new pg.Pool({ connectionString, max: 2, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     // An idle client's connection error must not crash the process; the next query reports it.
     this.pool.on('error', () => undefined);

@@ -1,8 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error.js';
 import { canonicalJson } from '../../core/serialization/canonical-json.js';
+import type { Clock } from '../../core/time/clock.js';
 import type { OrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
-import { normalizeDecimal, sameDecimal } from '../decimal.js';
+import { normalizeDecimal, sameDecimal } from '../../core/validation/decimal-string.js';
 import { CLIENT_ORDER_ID } from '../dto/create-order.dto.js';
 
 /**
@@ -135,9 +136,11 @@ const MAX_REMEMBERED = 10_000;
 export class IdempotencyMemory {
   private readonly entries = new Map<string, Remembered>();
 
+  constructor(private readonly clock: Clock) {}
+
   get(key: string): Remembered | undefined {
     const e = this.entries.get(key);
-    if (e !== undefined && Date.now() - e.at > REMEMBER_MS) {
+    if (e !== undefined && this.clock.now() - e.at > REMEMBER_MS) {
       this.entries.delete(key);
       return undefined;
     }
@@ -149,6 +152,6 @@ export class IdempotencyMemory {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
-    this.entries.set(key, { fingerprint, orderId, at: Date.now() });
+    this.entries.set(key, { fingerprint, orderId, at: this.clock.now() });
   }
 }

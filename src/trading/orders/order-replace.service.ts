@@ -2,13 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error.js';
 import type { Caller } from '../../core/identity/caller.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
+import { Clock } from '../../core/time/clock.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
 import { TradingPort } from '../../alpaca/trading/trading.port.js';
 import type { ReplaceOrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { RiskGate } from '../../risk/risk-gate.service.js';
-import { sameDecimal } from '../decimal.js';
+import { sameDecimal } from '../../core/validation/decimal-string.js';
 import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
 import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
 import { replaceFingerprint, toReplaceRequest } from './replace-rules.js';
@@ -53,7 +54,7 @@ function isThisReplacement(order: TradingObject, orderId: string, request: Repla
  */
 @Injectable()
 export class OrderReplaceService {
-  private readonly memory = new IdempotencyMemory();
+  private readonly memory: IdempotencyMemory;
   private readonly inflight = new Map<string, Running>();
 
   constructor(
@@ -62,7 +63,10 @@ export class OrderReplaceService {
     private readonly logger: WinstonLogger,
     private readonly halts: TradingHalts,
     private readonly risk: RiskGate,
-  ) {}
+    clock: Clock,
+  ) {
+    this.memory = new IdempotencyMemory(clock);
+  }
 
   async replace(orderId: string, dto: ReplaceOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<ReplaceResult> {
     const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);

@@ -1,6 +1,6 @@
 import { AppError } from '../../core/errors/app-error.js';
 import type { OrderRequest } from '../../alpaca/trading/trading.models.js';
-import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal } from '../decimal.js';
+import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal } from '../../core/validation/decimal-string.js';
 import type { CreateOrderDto } from '../dto/create-order.dto.js';
 import { mlegProblems, requireOccLegs, type Problem } from './mleg-rules.js';
 
@@ -8,7 +8,7 @@ const QTY_PLACES = 9;
 const NOTIONAL_PLACES = 2;
 const PERCENT_PLACES = 4;
 /** Alpaca refuses sub-penny prices: 2 places at $1.00 and above, 4 below. */
-function pricePlaces(value: string): number {
+export function pricePlaces(value: string): number {
   return isAtLeastOne(value) ? 2 : 4;
 }
 

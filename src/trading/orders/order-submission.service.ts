@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error.js';
 import type { Caller } from '../../core/identity/caller.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
+import { Clock } from '../../core/time/clock.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
 import { TradingPort } from '../../alpaca/trading/trading.port.js';
@@ -55,7 +56,7 @@ function textOf(v: TradingValue | undefined): string {
  */
 @Injectable()
 export class OrderSubmissionService {
-  private readonly memory = new IdempotencyMemory();
+  private readonly memory: IdempotencyMemory;
   private readonly inflight = new Map<string, Running>();
 
   constructor(
@@ -65,7 +66,10 @@ export class OrderSubmissionService {
     private readonly ledger: IdempotencyLedger,
     private readonly halts: TradingHalts,
     private readonly risk: RiskGate,
-  ) {}
+    clock: Clock,
+  ) {
+    this.memory = new IdempotencyMemory(clock);
+  }
 
   async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<SubmissionResult> {
     const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);

@@ -2,18 +2,15 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error.js';
 import { canonicalJson } from '../../core/serialization/canonical-json.js';
 import type { ReplaceOrderRequest } from '../../alpaca/trading/trading.models.js';
-import { decimalPlaces, integerDigits, isAtLeastOne, isPositiveDecimal, normalizeDecimal } from '../decimal.js';
+import { decimalPlaces, integerDigits, isPositiveDecimal, normalizeDecimal } from '../../core/validation/decimal-string.js';
 import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
 import type { Problem } from './mleg-rules.js';
+import { pricePlaces } from './order-rules.js';
 
 /** TR-SPEC PatchOrderRequest `qty`: "You can only patch full shares for now". */
 const WHOLE = /^[1-9]\d{0,8}$/;
 const MAX_PRICE_DIGITS = 7;
 const MAX_TRAIL_PLACES = 4;
-
-function pricePlaces(value: string): number {
-  return isAtLeastOne(value) ? 2 : 4;
-}
 
 function checkPrice(p: Problem[], field: string, raw: string | undefined, signed: boolean): void {
   if (raw === undefined) return;

@@ -111,6 +111,7 @@ export class HostCircuit {
       { halfOpenAfter, breaker: new ConsecutiveOrRatioBreaker(options.failureThreshold, options.failureRatio) },
     );
     this.policy.onBreak((reason) => {
+      // System time on purpose, here and in remainingMs: cockatiel times the half-open with Date.now() itself.
       this.pausedUntil = Date.now() + ('isolated' in reason ? options.openMs : pauseAfter(reason));
     });
     this.policy.onStateChange(() => this.report());

@@ -52,6 +52,7 @@ export class ReadPolicy {
 
   /** Runs one read; `onRetry` is told before each retry's wait (the caller's log line names its request). */
   execute<T>(attempt: (a: ReadAttempt) => Promise<T>, onRetry?: (retry: RetryNotice) => void): Promise<T> {
+    // System time on purpose: the deadline races real timers (cockatiel's timeout, the backoff's sleeps).
     const deadlineAt = Date.now() + this.options.deadlineMs;
     // cockatiel's exponential backoff starts with a 0 ms step: the first retry waits one base step.
     let backoff: IBackoff<unknown> = this.jitter.next();

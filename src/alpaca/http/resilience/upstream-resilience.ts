@@ -121,6 +121,7 @@ export class UpstreamResilience {
     if (client !== null) {
       const capacity = this.local[api].capacity;
       try {
+        // System time on purpose (as LocalBudget's): the bucket is shared by every instance and blocked until Alpaca's real-time reset.
         const [code, waitMs] = (await client.eval(TAKE_SCRIPT, 1, KEY_PREFIX + api, String(capacity), String(Date.now()), String(reserveFor(priority, capacity)))) as [number, number];
         this.sharedHealthy();
         if (code < 0) throw budgetExhausted(api, Number(waitMs) / 1000, priority, code === -1 ? 'alpaca_window' : 'gateway_bucket', capacity);

@@ -156,7 +156,7 @@ export abstract class StreamLifecycle<HandshakePhase extends string> {
     this.onConnecting(this.attempt);
     const { url, encoding, options } = this.lifecycle;
     const { scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs } = options;
-    this.socket = new StreamSocket({ url, encoding, scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs }, {
+    this.socket = StreamSocket.open({ url, encoding, scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs }, {
       opened: () => this.onOpened(),
       frame: (data, isBinary) => this.readFrame(data, isBinary),
       pong: (roundTripMs) => this.onPong(roundTripMs),

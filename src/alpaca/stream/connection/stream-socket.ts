@@ -42,7 +42,6 @@ function retryAfterMs(response: IncomingMessage): number | undefined {
 }
 
 export class StreamSocket {
-  private readonly ws: WebSocket;
   private cancelPing: (() => void) | undefined;
   private cancelPongDeadline: (() => void) | undefined;
   private cancelCloseGrace: (() => void) | undefined;
@@ -50,13 +49,18 @@ export class StreamSocket {
   private lastError: string | undefined;
   private done = false;
 
-  constructor(
+  /** Dials `options.url`: the connection starts here, not in the constructor (which only listens to it). */
+  static open(options: StreamSocketOptions, events: StreamSocketEvents): StreamSocket {
+    const contentType = options.encoding === 'msgpack' ? 'application/msgpack' : 'application/json';
+    // No key headers: credentials go in the auth message, so they never sit in an upgrade request.
+    return new StreamSocket(new WebSocket(options.url, { headers: { 'Content-Type': contentType }, followRedirects: false }), options, events);
+  }
+
+  private constructor(
+    private readonly ws: WebSocket,
     private readonly options: StreamSocketOptions,
     private readonly events: StreamSocketEvents,
   ) {
-    const contentType = options.encoding === 'msgpack' ? 'application/msgpack' : 'application/json';
-    // No key headers: credentials go in the auth message, so they never sit in an upgrade request.
-    this.ws = new WebSocket(options.url, { headers: { 'Content-Type': contentType }, followRedirects: false });
     this.ws.on('open', () => {
       this.armPing();
       this.events.opened?.();

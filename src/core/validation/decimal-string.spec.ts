@@ -1,4 +1,4 @@
-import { normalizeDecimal, sameDecimal } from './decimal.js';
+import { normalizeDecimal, sameDecimal } from './decimal-string.js';
 
 describe('decimal amounts compared', () => {
   it.each([
