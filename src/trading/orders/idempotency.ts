@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { AppError } from '../../core/errors/app-error.js';
 import { canonicalJson } from '../../core/serialization/canonical-json.js';
 import type { Clock } from '../../core/time/clock.js';
@@ -134,7 +135,7 @@ const MAX_REMEMBERED = 10_000;
  * Alpaca to create anything. Only an optimisation: Alpaca's uniqueness is the guarantee.
  */
 export class IdempotencyMemory {
-  private readonly entries = new Map<string, Remembered>();
+  private readonly entries = new LRUCache<string, Remembered>({ max: MAX_REMEMBERED });
 
   constructor(private readonly clock: Clock) {}
 
@@ -148,10 +149,6 @@ export class IdempotencyMemory {
   }
 
   set(key: string, fingerprint: string, orderId: string): void {
-    if (this.entries.size >= MAX_REMEMBERED) {
-      const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
-    }
     this.entries.set(key, { fingerprint, orderId, at: this.clock.now() });
   }
 }
