@@ -87,6 +87,27 @@ export class RateLimitWindow {
   }
 }
 
+/** One RateLimitWindow per host and account, made on first use; clear() starts every budget afresh. */
+export class RateLimitWindows {
+  private readonly windows = new Map<string, RateLimitWindow>();
+
+  constructor(private readonly limit: number = RATE_LIMIT_PER_MINUTE) {}
+
+  of(host: EmulatorHost, account: string): RateLimitWindow {
+    const key = JSON.stringify([host, account]);
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      window = new RateLimitWindow(this.limit);
+      this.windows.set(key, window);
+    }
+    return window;
+  }
+
+  clear(): void {
+    this.windows.clear();
+  }
+}
+
 export function requestId(): string {
   return randomBytes(16).toString('hex');
 }
