@@ -61,7 +61,7 @@ export function recordRequest(host: EmulatorHost, request: IncomingMessage, rawB
 }
 
 /**
- * A fixed one-minute window per host, reported through X-RateLimit-* like Alpaca. It only
+ * A fixed one-minute window per host and account, reported through X-RateLimit-* like Alpaca. It only
  * reports: refusing is left to injected faults, so tests decide when a 429 happens.
  */
 export class RateLimitWindow {
