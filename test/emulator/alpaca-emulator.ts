@@ -4,21 +4,23 @@
  * injection. E2E tests point the gateway's upstream URLs at `dataUrl` / `tradingUrl`. The data
  * listener also serves Alpaca's market-data WebSockets (stream/*, driven by the stream* methods),
  * the trading listener the trade_updates stream (trading-stream/*, the tradeStream* methods, fed by
- * orderEvents: submit, cancel, fillOrder, expireOrder, rejectOrder).
+ * orderEvents: submit, cancel, fillOrder, expireOrder, rejectOrder). With `accounts` it serves several
+ * Alpaca accounts, each with its own trading state picked by the credentials (accounts/*).
  */
-import { OrderEvents } from './orders/order-events.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlTarget } from './http/control-routes.js';
+import { accountConfigs, AccountRegistry, type AccountRef, type EmulatorAccount } from './accounts/emulator-accounts.js';
 import type { EmulatorFixtures, EmulatorHost, EmulatorOptions, FaultSpec, RecordedRequest } from './emulator.types.js';
+import { EmulatorStreams } from './emulator-streams.js';
 import { FaultStore, pathMatches } from './http/faults.js';
 import { defaultFixtures } from './fixtures.js';
-import { RATE_LIMIT_PER_MINUTE, RateLimitWindow, writeResponse } from './http/http-io.js';
+import { RateLimitWindows, writeResponse } from './http/http-io.js';
 import { Listener } from './http/listener.js';
 import { liveDatedFixtures } from './market/live-dates.js';
 import { LiveMarketData } from './market/live-market-data.js';
 import { PendingWaits } from './orders/pending-waits.js';
 import { handleRequest, type PipelineDeps } from './http/request-pipeline.js';
-import { Router, type EmulatorState } from './http/router.js';
+import { Router } from './http/router.js';
 import { accountHistoryRoutes } from './routes/account-history-routes.js';
 import { SpecCatalog } from './spec/spec-operations.js';
 import { accountRoutes } from './routes/account-routes.js';
@@ -32,20 +34,10 @@ import { orderRoutes } from './routes/order-routes.js';
 import { positionRoutes } from './routes/position-routes.js';
 import { stockBarRoutes } from './routes/stock-bar-routes.js';
 import { stockLatestRoutes } from './routes/stock-latest-routes.js';
-import { STREAM_ENDPOINTS } from './stream/stream-protocol.js';
 import { StreamServer } from './stream/stream-server.js';
-import { OrderControls, type FillOptions } from './trading-stream/order-controls.js';
-import { TradeStreamServer, TRADE_STREAM_PATH } from './trading-stream/trade-stream-server.js';
-import type { TradeStreamConnectionRecord, TradeStreamFrames } from './trading-stream/trade-stream.types.js';
-import type { OrderEvent } from './orders/order-events.js';
-import type {
-  StreamActionRecord,
-  StreamConnectionRecord,
-  StreamConnectionView,
-  StreamDataMessage,
-  StreamEndpoint,
-  StreamSubscription,
-} from './stream/stream.types.js';
+import type { FillOptions } from './trading-stream/order-controls.js';
+import { TradeStreamServer } from './trading-stream/trade-stream-server.js';
+import type { OrderEvent, OrderEvents } from './orders/order-events.js';
 
 export type {
   EmulatorFixtures,
@@ -68,10 +60,9 @@ export type * from './stream/stream.types.js';
 export type * from './trading-stream/trade-stream.types.js';
 export type { FillOptions } from './trading-stream/order-controls.js';
 export { ManualClock } from './stream/stream-clock.js';
-
-const DEFAULT_KEY_ID = 'emulator-key-id';
-const DEFAULT_SECRET_KEY = 'emulator-secret-key';
-const DEFAULT_RATE_LIMIT_RESET_SECONDS = 2;
+export { rateLimitFault, type RateLimitFaultOptions } from './http/faults.js';
+export type { AccountRef, EmulatorAccount, EmulatorAccountConfig } from './accounts/emulator-accounts.js';
+export type { TradingFixtures } from './accounts/account-fixtures.js';
 
 /** Routers are stateless (handlers read state from their context), so all emulators share them. */
 const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
@@ -79,40 +70,7 @@ const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
   trading: new Router([...accountRoutes, ...accountHistoryRoutes, ...positionRoutes, ...orderRoutes, ...orderLifecycleRoutes, ...contractRoutes, ...assetRoutes]),
 };
 
-/**
- * A 429 as Alpaca sends it when a budget is spent (§5.3): `X-RateLimit-Reset` is the epoch second
- * at which the budget refills, computed when this helper is called.
- */
-export function rateLimitFault(opts: { resetInSeconds?: number; times?: number; path?: string | RegExp; retryAfter?: number } = {}): FaultSpec {
-  // Rounded up so the advertised reset is never sooner than asked for.
-  const reset = Math.ceil(Date.now() / 1000 + (opts.resetInSeconds ?? DEFAULT_RATE_LIMIT_RESET_SECONDS));
-  const headers: Record<string, string> = {
-    'X-RateLimit-Limit': String(RATE_LIMIT_PER_MINUTE),
-    'X-RateLimit-Remaining': '0',
-    'X-RateLimit-Reset': String(reset),
-  };
-  if (opts.retryAfter !== undefined) headers['Retry-After'] = String(opts.retryAfter);
-  const fault: FaultSpec = { kind: 'status', status: 429, headers, body: { message: 'too many requests.' } };
-  if (opts.times !== undefined) fault.times = opts.times;
-  if (opts.path !== undefined) fault.path = opts.path;
-  return fault;
-}
-
-/** Route handlers' view of the emulator; always reads the current `fixtures` object. */
-class LiveState implements EmulatorState {
-  constructor(
-    private readonly currentFixtures: () => EmulatorFixtures,
-    readonly pendingAcceptance: Set<string>,
-    readonly liveData: LiveMarketData | undefined,
-    readonly orderEvents: OrderEvents,
-  ) {}
-
-  get fixtures(): EmulatorFixtures {
-    return this.currentFixtures();
-  }
-}
-
-export class AlpacaEmulator implements ControlTarget {
+export class AlpacaEmulator extends EmulatorStreams implements ControlTarget {
   readonly keyId: string;
   readonly secretKey: string;
   /** Every non-control request in arrival order, including those a fault answered. */
@@ -130,39 +88,38 @@ export class AlpacaEmulator implements ControlTarget {
   private latencyMs: number;
   private readonly ports: Record<EmulatorHost, number>;
   private readonly faults = new FaultStore();
-  private readonly pendingAcceptance = new Set<string>();
-  /** Order lifecycle events (submit, fill, cancel, replace...), as the trading stream sends them. */
-  readonly orderEvents = new OrderEvents();
-  private readonly rateLimitPerMinute: number;
-  private rateWindows: Record<EmulatorHost, RateLimitWindow>;
+  protected readonly accountRegistry: AccountRegistry;
+  /** One budget per host and account (Alpaca counts per account). */
+  private readonly rateWindows: RateLimitWindows;
   private waits = new PendingWaits();
   private readonly listeners: Record<EmulatorHost, Listener>;
   private readonly deps: PipelineDeps;
-  private readonly stream: StreamServer;
-  private readonly tradeStream: TradeStreamServer;
-  private readonly orderControls: OrderControls;
+  protected readonly stream: StreamServer;
+  protected readonly tradeStream: TradeStreamServer;
   private readonly liveData: LiveMarketData | undefined;
   /** What construction and reset() start from: the default fixtures, or with liveDates their dated copy. */
   private readonly startingFixtures: () => EmulatorFixtures;
   private readonly spec: SpecCatalog | null;
 
   constructor(options: EmulatorOptions = {}) {
+    super();
     this.spec = options.specCheck === true ? SpecCatalog.load() : null;
-    this.keyId = options.keyId ?? DEFAULT_KEY_ID;
-    this.secretKey = options.secretKey ?? DEFAULT_SECRET_KEY;
+    const configs = accountConfigs(options);
     this.initialLatencyMs = options.latencyMs ?? 0;
-    this.rateLimitPerMinute = options.rateLimitPerMinute ?? RATE_LIMIT_PER_MINUTE;
-    this.rateWindows = this.freshRateWindows();
+    this.rateWindows = new RateLimitWindows(options.rateLimitPerMinute);
     this.latencyMs = this.initialLatencyMs;
     this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
-    this.stream = new StreamServer({ keyId: this.keyId, secretKey: this.secretKey, fixtures: () => this.fixtures, options });
+    // Market data is the same for every account: any account's credentials open a stream.
+    this.stream = new StreamServer({ accepts: (key, secret) => this.accountRegistry.byCredentials(key, secret) !== undefined, fixtures: () => this.fixtures, options });
     // REST and stream share one "now" unless a test gives REST its own.
     const now = options.now ?? ((): number => this.stream.clock.now());
     this.liveData = options.liveData === true ? new LiveMarketData(now, { openedSessionsOnly: options.liveDates === true }) : undefined;
     this.startingFixtures = options.liveDates === true ? () => liveDatedFixtures(defaultFixtures(), now()) : defaultFixtures;
     if (options.liveDates === true) this.fixtures = this.startingFixtures();
-    this.tradeStream = new TradeStreamServer({ keyId: this.keyId, secretKey: this.secretKey, clock: this.stream.clock, events: this.orderEvents });
-    this.orderControls = new OrderControls(() => this.fixtures, this.pendingAcceptance, this.orderEvents);
+    this.accountRegistry = new AccountRegistry(configs, () => this.fixtures, this.liveData, this.startingFixtures);
+    this.keyId = this.accountRegistry.first.keyId;
+    this.secretKey = this.accountRegistry.first.secretKey;
+    this.tradeStream = new TradeStreamServer({ accounts: this.accountRegistry.all, clock: this.stream.clock });
     this.deps = this.pipelineDeps();
     this.listeners = {
       data: new Listener(
@@ -207,16 +164,53 @@ export class AlpacaEmulator implements ControlTarget {
     return this.listeners.trading.url;
   }
 
-  requestsTo(path: string | RegExp, host?: EmulatorHost): RecordedRequest[] {
-    return this.requests.filter((request) => (host === undefined || request.host === host) && pathMatches(path, request.path));
+  /** Recorded requests to `path` (optionally on one host, and made with one account's credentials). */
+  requestsTo(path: string | RegExp, host?: EmulatorHost, account?: AccountRef): RecordedRequest[] {
+    const name = account === undefined ? undefined : this.accountRegistry.resolve(account).name;
+    return this.requests.filter(
+      (request) => (host === undefined || request.host === host) && (name === undefined || request.account === name) && pathMatches(path, request.path),
+    );
+  }
+
+  /** Every recorded request made with this account's credentials, in arrival order. */
+  requestsOf(account: AccountRef): RecordedRequest[] {
+    const { name } = this.accountRegistry.resolve(account);
+    return this.requests.filter((request) => request.account === name);
+  }
+
+  // ---- Accounts (EmulatorOptions.accounts) ----
+
+  /** Every account, the first (the default everywhere) first. */
+  get accounts(): readonly EmulatorAccount[] {
+    return this.accountRegistry.all;
+  }
+
+  /** An account by name or key id (default: the first); its `trading` state is what tests edit. Unknown → RangeError. */
+  account(ref?: AccountRef): EmulatorAccount {
+    return this.accountRegistry.resolve(ref);
+  }
+
+  /** Order lifecycle events of the first account (submit, fill, cancel, replace...); others: account(ref).orderEvents. */
+  get orderEvents(): OrderEvents {
+    return this.accountRegistry.first.orderEvents;
+  }
+
+  /** ControlTarget: an account's name from its name or key id. */
+  accountName(ref: AccountRef): string {
+    return this.accountRegistry.resolve(ref).name;
+  }
+
+  get accountList(): ReadonlyArray<{ name: string; keyId: string }> {
+    return this.accountRegistry.all;
   }
 
   clearRequests(): void {
     this.requests.length = 0; // in place: callers may hold the array
   }
 
+  /** A fault with `account` (name or key id) hits only requests made with that account's credentials. */
   injectFault(fault: FaultSpec): void {
-    this.faults.add(fault);
+    this.faults.add(fault.account === undefined ? fault : { ...fault, account: this.accountRegistry.resolve(fault.account).name });
   }
 
   clearFaults(): void {
@@ -233,174 +227,41 @@ export class AlpacaEmulator implements ControlTarget {
     this.fixtures = this.startingFixtures();
     this.faults.clear();
     this.clearRequests();
-    this.pendingAcceptance.clear();
-    this.orderEvents.reset();
-    this.rateWindows = this.freshRateWindows();
+    this.accountRegistry.reset(this.startingFixtures);
+    this.rateWindows.clear();
     this.latencyMs = this.initialLatencyMs;
     this.stream.reset();
     this.tradeStream.reset();
   }
 
-  // ---- Market-data streams (docs/alpaca-wire.md "Market-data stream session"); sockets live on the data listener ----
+  // ---- Orders at the venue (each streams its trade_updates event to the order's account) ----
 
-  /** The ws:// URL of a stream endpoint, e.g. streamUrl('/v2/iex'). */
-  streamUrl(endpoint: StreamEndpoint): string {
-    return `${this.dataUrl.replace(/^http:/, 'ws:')}${endpoint}`;
+  /**
+   * Fills an open order, whole or (with `qty`) partly, and streams `fill` / `partial_fill`. The
+   * order is looked for in `account` when given, else in whichever account holds the id (ids are
+   * unique across accounts), else in the first.
+   */
+  fillOrder(orderId: string, options: FillOptions, account?: AccountRef): OrderEvent {
+    return this.orderAccount(orderId, account).controls.fill(orderId, options);
   }
 
-  /** Every stream connection in arrival order, open or closed; records update in place. */
-  get streamConnections(): readonly StreamConnectionRecord[] {
-    return this.stream.connections;
+  expireOrder(orderId: string, account?: AccountRef): OrderEvent {
+    return this.orderAccount(orderId, account).controls.expire(orderId);
   }
 
-  /** Every client frame received on any stream, decoded, in arrival order. */
-  get streamActions(): readonly StreamActionRecord[] {
-    return this.stream.actions;
+  rejectOrder(orderId: string, account?: AccountRef): OrderEvent {
+    return this.orderAccount(orderId, account).controls.reject(orderId);
   }
 
-  /** The open stream sockets (optionally of one endpoint) with their current subscriptions. */
-  streamOpenConnections(endpoint?: StreamEndpoint): StreamConnectionView[] {
-    return this.stream.openConnections(endpoint);
-  }
-
-  streamOpenCount(endpoint?: StreamEndpoint): number {
-    return this.stream.openConnections(endpoint).length;
-  }
-
-  /** The current subscription of an open connection (by StreamConnectionRecord.id). */
-  streamSubscription(connectionId: number): StreamSubscription | undefined {
-    return this.stream.subscriptionOf(connectionId);
-  }
-
-  /** One round of data for every subscribed symbol on every authenticated socket; returns messages sent. */
-  streamTick(): number {
-    return this.stream.tick();
-  }
-
-  /** Sends exact wire messages to the sockets subscribed to each one's S; returns sockets reached. */
-  streamPublish(endpoint: StreamEndpoint, messages: StreamDataMessage | readonly StreamDataMessage[]): number {
-    return this.stream.publish(endpoint, Array.isArray(messages) ? messages : [messages as StreamDataMessage]);
-  }
-
-  /** TCP-destroys every stream socket (no close frame): their 406 slots stay held. */
-  streamDropAll(): number {
-    return this.stream.dropAll();
-  }
-
-  /** The sockets open now go silent (no data, replies, pings or pongs) until streamUnstall(). */
-  streamStall(endpoint?: StreamEndpoint): number {
-    return this.stream.stall(endpoint);
-  }
-
-  streamUnstall(): void {
-    this.stream.unstall();
-  }
-
-  /** While on, every stream auth answers 402 `auth failed`. */
-  streamSetAuthFailure(on: boolean): void {
-    this.stream.faults.authFailure = on;
-  }
-
-  /** While on, auth on `endpoint` answers 409 `insufficient subscription`. */
-  streamSetInsufficientSubscription(endpoint: StreamEndpoint, on = true): void {
-    if (on) this.stream.faults.insufficientSubscription.add(endpoint);
-    else this.stream.faults.insufficientSubscription.delete(endpoint);
-  }
-
-  /** The next `times` otherwise successful auths answer 406, free slot or not. */
-  streamForceConnectionLimit(times = 1): void {
-    this.stream.faults.forceConnectionLimit(times);
-  }
-
-  /** Max distinct non-bar symbols per socket (405 beyond); undefined = unlimited. */
-  streamSetSymbolLimit(max: number | undefined): void {
-    this.stream.faults.symbolLimit = max;
-  }
-
-  /** Stops (or resumes) reading from stream sockets (all, or one endpoint's), so client frames back up in TCP. */
-  streamPauseReading(paused: boolean, endpoint?: StreamEndpoint): void {
-    this.stream.pauseReading(paused, endpoint === undefined ? STREAM_ENDPOINTS : [endpoint]);
-  }
-
-  /** The next `times` stream upgrades get this HTTP status instead of 101. */
-  streamRefuseUpgrades(status: number, times = 1): void {
-    this.stream.faults.refuseUpgrades(status, times);
-  }
-
-  // ---- Trading stream (trade_updates, docs/alpaca-wire.md "Trade-updates stream") on the trading listener's /stream ----
-
-  /** ws://…/stream on the trading listener. */
-  get tradeStreamUrl(): string {
-    return `${this.tradingUrl.replace(/^http:/, 'ws:')}${TRADE_STREAM_PATH}`;
-  }
-
-  /** Every trading-stream connection in arrival order, open or closed (reset() keeps them: the gateway holds one always). */
-  get tradeStreamConnections(): readonly TradeStreamConnectionRecord[] {
-    return this.tradeStream.connections;
-  }
-
-  tradeStreamOpenCount(): number {
-    return this.tradeStream.openConnections().length;
-  }
-
-  /** Fills an open order, whole or (with `qty`) partly, and streams `fill` / `partial_fill`. */
-  fillOrder(orderId: string, options: FillOptions): OrderEvent {
-    return this.orderControls.fill(orderId, options);
-  }
-
-  expireOrder(orderId: string): OrderEvent {
-    return this.orderControls.expire(orderId);
-  }
-
-  rejectOrder(orderId: string): OrderEvent {
-    return this.orderControls.reject(orderId);
-  }
-
-  /** Sends `data` verbatim as a trade_updates message to every listening socket; returns sockets reached. */
-  publishTradeUpdate(data: Record<string, unknown>): number {
-    return this.tradeStream.publish(data);
-  }
-
-  /** JSON in binary frames (paper, the default) or in text frames. */
-  tradeStreamFrames(frames: TradeStreamFrames): void {
-    this.tradeStream.frames = frames;
-  }
-
-  /** TCP-destroys every trading-stream socket (no close frame). */
-  tradeStreamDropAll(): number {
-    return this.tradeStream.dropAll();
-  }
-
-  /** The trading sockets open now go silent (no events, replies or pongs) until tradeStreamUnstall(). */
-  tradeStreamStall(): number {
-    return this.tradeStream.stall();
-  }
-
-  tradeStreamUnstall(): void {
-    this.tradeStream.unstall();
-  }
-
-  /** While on, every trading-stream authentication is answered `unauthorized`. */
-  tradeStreamSetAuthFailure(on: boolean): void {
-    this.tradeStream.authFailure = on;
-  }
-
-  /** The next `times` trading-stream upgrades get this HTTP status instead of 101. */
-  tradeStreamRefuseUpgrades(status: number, times = 1): void {
-    this.tradeStream.refuseUpgrades(status, times);
-  }
-
-  private freshRateWindows(): Record<EmulatorHost, RateLimitWindow> {
-    return { data: new RateLimitWindow(this.rateLimitPerMinute), trading: new RateLimitWindow(this.rateLimitPerMinute) };
+  private orderAccount(orderId: string, account: AccountRef | undefined): EmulatorAccount {
+    if (account !== undefined) return this.accountRegistry.resolve(account);
+    return this.accountRegistry.holdingOrder(orderId) ?? this.accountRegistry.first;
   }
 
   private pipelineDeps(): PipelineDeps {
-    // A getter, not a copy: reset() and tests replace `fixtures` after this is built.
-    const state = new LiveState(() => this.fixtures, this.pendingAcceptance, this.liveData, this.orderEvents);
+    // Account states are getters, not copies: reset() and tests replace `fixtures` after this is built.
     return {
-      keyId: this.keyId,
-      secretKey: this.secretKey,
-      state,
+      accounts: this.accountRegistry,
       faults: this.faults,
       control: this,
       latencyMs: () => this.latencyMs,
@@ -410,7 +271,7 @@ export class AlpacaEmulator implements ControlTarget {
         if (violation !== null) this.specViolations.push(violation);
       },
       router: (host) => ROUTERS[host],
-      rateWindow: (host) => this.rateWindows[host],
+      rateWindow: (host, account) => this.rateWindows.of(host, account),
       sleep: (ms) => this.waits.sleep(ms),
     };
   }

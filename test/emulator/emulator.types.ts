@@ -6,6 +6,7 @@
  */
 
 import type { StreamOptions } from './stream/stream.types.js';
+import type { EmulatorAccountConfig } from './accounts/emulator-accounts.js';
 
 export type EmulatorHost = 'data' | 'trading';
 
@@ -22,6 +23,13 @@ export interface RecordedRequest {
   body: unknown;
   /** Date.now() when the request was received. */
   at: number;
+  /** The APCA-API-KEY-ID header as sent; absent when there was none. */
+  keyId?: string;
+  /**
+   * The name of the emulator account whose credentials (key id and secret) came in; absent when
+   * they matched no account (such a request is answered 401, unless a fault answers first).
+   */
+  account?: string;
 }
 
 interface FaultFilter {
@@ -31,6 +39,11 @@ interface FaultFilter {
   path?: string | RegExp;
   /** How many matching requests the fault affects; unlimited when absent. */
   times?: number;
+  /**
+   * Only requests made with this account's credentials (its name or key id; stored as the name).
+   * Absent: every request, whatever its credentials, as with one account.
+   */
+  account?: string;
 }
 
 export type FaultKind =
@@ -46,8 +59,18 @@ export type FaultSpec = FaultFilter & FaultKind;
 
 /** The stream* members configure the market-data WebSockets (see StreamOptions). */
 export interface EmulatorOptions extends StreamOptions {
+  /** The one account's credentials when `accounts` is absent (defaults: emulator-key-id / emulator-secret-key). */
   keyId?: string;
   secretKey?: string;
+  /**
+   * Several Alpaca accounts behind one emulator (not together with keyId/secretKey). Each has its
+   * own account object (own id and account_number), positions, orders, activities, portfolio
+   * history and trade_updates, picked by the credentials a request or trading-stream connection
+   * comes with; market data (REST and stream) is shared and open to every account's credentials.
+   * The first account is the default of every method that takes an account, and its trading
+   * state is `fixtures` itself. Absent: one account, named 'default'.
+   */
+  accounts?: ReadonlyArray<EmulatorAccountConfig>;
   latencyMs?: number;
   dataPort?: number;
   tradingPort?: number;

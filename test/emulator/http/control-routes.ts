@@ -1,7 +1,9 @@
 /**
  * `/__emulator/*` control endpoints, so a process that cannot reach the emulator object (the
  * standalone runner, a demo script) can still arm faults and read the request log. They need no
- * auth, add no latency and are never recorded.
+ * auth, add no latency and are never recorded. With several accounts, `?account=<name or key id>`
+ * narrows the request log to one account, a fault's `account` member arms it for one account only,
+ * and GET /__emulator/accounts lists them.
  */
 import type { FaultSpec, RecordedRequest } from '../emulator.types.js';
 import { badRequest, EmulatorHttpError } from './http-error.js';
@@ -17,6 +19,9 @@ export interface ControlTarget {
   clearRequests(): void;
   setLatency(ms: number): void;
   reset(): void;
+  /** The account's name, from its name or key id; unknown → RangeError. */
+  accountName(ref: string): string;
+  readonly accountList: ReadonlyArray<{ name: string; keyId: string }>;
 }
 
 const OK: RouteResult = { status: 200, body: { ok: true } };
@@ -32,16 +37,38 @@ function latencyFrom(body: unknown): number {
   return ms;
 }
 
+/** RangeError (an unknown account) becomes a 400. */
+function accountName(target: ControlTarget, ref: string): string {
+  try {
+    return target.accountName(ref);
+  } catch (error: unknown) {
+    if (error instanceof RangeError) throw badRequest(error.message);
+    throw error;
+  }
+}
+
+function requestLog(target: ControlTarget, request: RecordedRequest): RecordedRequest[] {
+  const ref = request.query.account;
+  if (ref === undefined) return target.requests;
+  const name = accountName(target, ref);
+  return target.requests.filter((r) => r.account === name);
+}
+
 function dispatch(target: ControlTarget, request: RecordedRequest): RouteResult {
   switch (`${request.method} ${request.path}`) {
-    case 'POST /__emulator/faults':
-      target.injectFault(parseFaultSpec(requireJson(request)));
+    case 'POST /__emulator/faults': {
+      const fault = parseFaultSpec(requireJson(request));
+      if (fault.account !== undefined) fault.account = accountName(target, fault.account);
+      target.injectFault(fault);
       return OK;
+    }
     case 'DELETE /__emulator/faults':
       target.clearFaults();
       return OK;
     case 'GET /__emulator/requests':
-      return { status: 200, body: target.requests };
+      return { status: 200, body: requestLog(target, request) };
+    case 'GET /__emulator/accounts':
+      return { status: 200, body: target.accountList.map(({ name, keyId }) => ({ name, keyId })) };
     case 'DELETE /__emulator/requests':
       target.clearRequests();
       return OK;

@@ -4,6 +4,9 @@
  */
 import type { EmulatorHost, FaultSpec, RecordedRequest } from '../emulator.types.js';
 import { badRequest } from './http-error.js';
+import { RATE_LIMIT_PER_MINUTE } from './http-io.js';
+
+const DEFAULT_RATE_LIMIT_RESET_SECONDS = 2;
 
 interface ArmedFault {
   spec: FaultSpec;
@@ -23,7 +26,37 @@ export function pathMatches(pattern: string | RegExp, path: string): boolean {
 function matches(spec: FaultSpec, request: RecordedRequest): boolean {
   if (spec.host !== undefined && spec.host !== request.host) return false;
   if (spec.method !== undefined && spec.method.toUpperCase() !== request.method) return false;
+  if (spec.account !== undefined && spec.account !== request.account) return false;
   return spec.path === undefined || pathMatches(spec.path, request.path);
+}
+
+export interface RateLimitFaultOptions {
+  resetInSeconds?: number;
+  times?: number;
+  path?: string | RegExp;
+  retryAfter?: number;
+  /** Only this account's requests (name or key id): its budget is spent, the others' are not. */
+  account?: string;
+}
+
+/**
+ * A 429 as Alpaca sends it when a budget is spent (§5.3): `X-RateLimit-Reset` is the epoch second
+ * at which the budget refills, computed when this helper is called.
+ */
+export function rateLimitFault(opts: RateLimitFaultOptions = {}): FaultSpec {
+  // Rounded up so the advertised reset is never sooner than asked for.
+  const reset = Math.ceil(Date.now() / 1000 + (opts.resetInSeconds ?? DEFAULT_RATE_LIMIT_RESET_SECONDS));
+  const headers: Record<string, string> = {
+    'X-RateLimit-Limit': String(RATE_LIMIT_PER_MINUTE),
+    'X-RateLimit-Remaining': '0',
+    'X-RateLimit-Reset': String(reset),
+  };
+  if (opts.retryAfter !== undefined) headers['Retry-After'] = String(opts.retryAfter);
+  const fault: FaultSpec = { kind: 'status', status: 429, headers, body: { message: 'too many requests.' } };
+  if (opts.times !== undefined) fault.times = opts.times;
+  if (opts.path !== undefined) fault.path = opts.path;
+  if (opts.account !== undefined) fault.account = opts.account;
+  return fault;
 }
 
 export class FaultStore {
@@ -127,7 +160,9 @@ export function parseFaultSpec(value: unknown): FaultSpec {
   const host = hostFrom(value.host);
   const method = optionalString(value.method, 'method');
   const path = pathFrom(value);
+  const account = optionalString(value.account, 'account');
   if (host !== undefined) spec.host = host;
+  if (account !== undefined) spec.account = account;
   if (method !== undefined) spec.method = method;
   if (path !== undefined) spec.path = path;
   if (value.times !== undefined) spec.times = nonNegativeNumber(value.times, 'times');

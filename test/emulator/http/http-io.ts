@@ -61,7 +61,7 @@ export function recordRequest(host: EmulatorHost, request: IncomingMessage, rawB
 }
 
 /**
- * A fixed one-minute window per host, reported through X-RateLimit-* like Alpaca. It only
+ * A fixed one-minute window per host and account, reported through X-RateLimit-* like Alpaca. It only
  * reports: refusing is left to injected faults, so tests decide when a 429 happens.
  */
 export class RateLimitWindow {
@@ -84,6 +84,27 @@ export class RateLimitWindow {
       'X-RateLimit-Remaining': String(Math.max(0, this.limit - this.used)),
       'X-RateLimit-Reset': String((start + WINDOW_MS) / 1000),
     };
+  }
+}
+
+/** One RateLimitWindow per host and account, made on first use; clear() starts every budget afresh. */
+export class RateLimitWindows {
+  private readonly windows = new Map<string, RateLimitWindow>();
+
+  constructor(private readonly limit: number = RATE_LIMIT_PER_MINUTE) {}
+
+  of(host: EmulatorHost, account: string): RateLimitWindow {
+    const key = JSON.stringify([host, account]);
+    let window = this.windows.get(key);
+    if (window === undefined) {
+      window = new RateLimitWindow(this.limit);
+      this.windows.set(key, window);
+    }
+    return window;
+  }
+
+  clear(): void {
+    this.windows.clear();
   }
 }
 

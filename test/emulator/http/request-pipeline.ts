@@ -1,7 +1,9 @@
 /**
  * What happens to one request: read → (control? answer) → record → rate-limit count → pick fault
  * → latency → apply the fault, or auth → route. Faults come before auth on purpose: they stand
- * for failures in front of Alpaca's API (proxy 5xx, resets, throttling), which ignore credentials.
+ * for failures in front of Alpaca's API (proxy 5xx, resets, throttling), which ignore credentials
+ * (a fault armed for one account matches on the credentials presented, checked or not). Each
+ * request runs against the state of the account whose credentials it carries.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EmulatorHost, FaultSpec, RecordedRequest } from '../emulator.types.js';
@@ -11,16 +13,23 @@ import { EmulatorHttpError } from './http-error.js';
 import { jsonText, mergeHeaders, type RateLimitWindow, readBody, recordRequest, requestId, writeResponse } from './http-io.js';
 import type { EmulatorState, RouteContext, RouteResult, Router } from './router.js';
 
+/** The accounts as the pipeline sees them. */
+export interface PipelineAccounts {
+  /** The account these credentials belong to (both must match), or undefined. */
+  byCredentials(keyId: unknown, secretKey: unknown): { readonly name: string; readonly state: EmulatorState } | undefined;
+  /** Whose state answers a request matching no account (only faults ever reach it: auth refuses first). */
+  readonly first: { readonly name: string; readonly state: EmulatorState };
+}
+
 export interface PipelineDeps {
-  readonly keyId: string;
-  readonly secretKey: string;
-  readonly state: EmulatorState;
+  readonly accounts: PipelineAccounts;
   readonly faults: FaultStore;
   readonly control: ControlTarget;
   latencyMs(): number;
   record(request: RecordedRequest): void;
   router(host: EmulatorHost): Router;
-  rateWindow(host: EmulatorHost): RateLimitWindow;
+  /** The budget this account's requests to `host` count against. */
+  rateWindow(host: EmulatorHost, account: string): RateLimitWindow;
   /** Waits `ms`; stop() rejects every pending wait, so sleeps end with the emulator. */
   sleep(ms: number): Promise<void>;
 }
@@ -29,6 +38,8 @@ interface Exchange {
   deps: PipelineDeps;
   host: EmulatorHost;
   request: RecordedRequest;
+  /** The state of the account whose credentials came in; undefined: they matched none (→ 401). */
+  state: EmulatorState | undefined;
   /** X-RateLimit-* and X-Request-ID, sent on every non-control answer. */
   standardHeaders: Record<string, string>;
   response: ServerResponse;
@@ -40,17 +51,13 @@ function send(exchange: Exchange, result: RouteResult): void {
   writeResponse(exchange.response, { status: result.status, headers: exchange.standardHeaders, text: jsonText(result.body) });
 }
 
-function authorized({ deps, request }: Exchange): boolean {
-  return request.headers['apca-api-key-id'] === deps.keyId && request.headers['apca-api-secret-key'] === deps.secretKey;
-}
-
 function contextFor(exchange: Exchange, params: Record<string, string>): RouteContext {
-  return { request: exchange.request, params, state: exchange.deps.state };
+  return { request: exchange.request, params, state: exchange.state ?? exchange.deps.accounts.first.state };
 }
 
 /** The answer Alpaca would give with no fault in the way. Runs the handler's side effects. */
 function resolveNormally(exchange: Exchange): RouteResult {
-  if (!authorized(exchange)) return UNAUTHORIZED;
+  if (exchange.state === undefined) return UNAUTHORIZED;
   const { request } = exchange;
   const match = exchange.deps.router(exchange.host).match(request.method, request.path);
   if (match.kind === 'not-found') return { status: 404, body: { message: 'Not Found' } };
@@ -119,9 +126,14 @@ export async function handleRequest(deps: PipelineDeps, host: EmulatorHost, inco
     writeResponse(response, { status: result.status, headers: {}, text: jsonText(result.body) });
     return;
   }
+  const keyId = request.headers['apca-api-key-id'];
+  const account = deps.accounts.byCredentials(keyId, request.headers['apca-api-secret-key']);
+  if (keyId !== undefined) request.keyId = keyId;
+  if (account !== undefined) request.account = account.name;
   deps.record(request);
-  const standardHeaders = { ...deps.rateWindow(host).take(), 'X-Request-ID': requestId() };
-  const exchange: Exchange = { deps, host, request, standardHeaders, response };
+  // Requests under no account count against the first account's budget, as all did with one.
+  const standardHeaders = { ...deps.rateWindow(host, (account ?? deps.accounts.first).name).take(), 'X-Request-ID': requestId() };
+  const exchange: Exchange = { deps, host, request, state: account?.state, standardHeaders, response };
   // The fault is picked on arrival, so `times` budgets are spent in arrival order.
   const fault = deps.faults.take(request);
   await deps.sleep(deps.latencyMs());

@@ -41,8 +41,8 @@ const CHANNEL_OF_TYPE: Readonly<Record<string, StockRequestChannel>> = {
 };
 
 export interface StreamServerDeps {
-  keyId: string;
-  secretKey: string;
+  /** True when these are some emulator account's credentials (market data is the same for every account). */
+  accepts(keyId: string, secretKey: string): boolean;
   fixtures: () => EmulatorFixtures;
   options: StreamOptions;
 }
@@ -249,7 +249,7 @@ export class StreamServer {
   }
 
   private authorize(connection: StreamConnection, key: string, secret: string): StreamError | undefined {
-    if (this.faults.authFailure || key !== this.deps.keyId || secret !== this.deps.secretKey) return STREAM_ERRORS.authFailed;
+    if (this.faults.authFailure || !this.deps.accepts(key, secret)) return STREAM_ERRORS.authFailed;
     const endpoint = connection.spec.path;
     if (this.faults.insufficientSubscription.has(endpoint)) return STREAM_ERRORS.insufficientSubscription;
     if (this.faults.takeForcedConnectionLimit() || this.slotsInUse(key, endpoint) >= this.connectionLimit()) {

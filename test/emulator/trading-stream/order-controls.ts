@@ -5,12 +5,16 @@
  * position_qty, timestamp and execution_id).
  */
 import { randomUUID } from 'node:crypto';
-import type { EmulatorFixtures } from '../emulator.types.js';
 import type { OrderEvent, OrderEvents } from '../orders/order-events.js';
 import { nowRfc3339Nanos } from '../market/wire-time.js';
 import { addDecimal, compareDecimal, subtractDecimal, weightedAverage } from './decimal-text.js';
 
 type Order = Record<string, unknown>;
+
+/** The one account's orders these controls act on. */
+interface OrderBook {
+  orders: Order[];
+}
 
 /** Orders in these statuses no longer trade. */
 const TERMINAL = new Set(['filled', 'canceled', 'expired', 'rejected', 'replaced', 'done_for_day']);
@@ -26,7 +30,7 @@ export interface FillOptions {
 
 export class OrderControls {
   constructor(
-    private readonly fixtures: () => EmulatorFixtures,
+    private readonly book: () => OrderBook,
     private readonly pendingAcceptance: Set<string>,
     private readonly events: OrderEvents,
   ) {}
@@ -76,7 +80,7 @@ export class OrderControls {
 
   /** An order that can still change; one still `accepted` reads `new` first, as on any read. */
   private openOrder(orderId: string): Order {
-    const order = this.fixtures().orders.find((o) => o.id === orderId);
+    const order = this.book().orders.find((o) => o.id === orderId);
     if (order === undefined) throw new RangeError(`no order ${orderId}`);
     if (TERMINAL.has(String(order.status))) throw new RangeError(`order ${orderId} is ${String(order.status)}`);
     if (this.pendingAcceptance.delete(orderId) && order.status === 'accepted') order.status = 'new';
@@ -86,7 +90,7 @@ export class OrderControls {
   /** The position the symbol's filled quantities add up to (buys positive, sells negative). */
   private position(symbol: string): string {
     let total = '0';
-    for (const o of this.fixtures().orders) {
+    for (const o of this.book().orders) {
       if (o.symbol !== symbol || typeof o.filled_qty !== 'string') continue;
       total = o.side === 'sell' ? subtractDecimal(total, o.filled_qty) : addDecimal(total, o.filled_qty);
     }

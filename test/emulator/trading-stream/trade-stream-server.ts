@@ -61,11 +61,18 @@ function credentialsOf(o: Record<string, unknown>): { key: unknown; secret: unkn
   return { key: data.key_id, secret: data.secret_key };
 }
 
-export interface TradeStreamServerDeps {
+/** An account the stream serves: who may authenticate, and whose order events its sockets get. */
+export interface TradeStreamAccount {
+  name: string;
   keyId: string;
   secretKey: string;
+  orderEvents: OrderEvents;
+}
+
+export interface TradeStreamServerDeps {
+  /** The first is the default of publish(). */
+  accounts: readonly TradeStreamAccount[];
   clock: StreamClock;
-  events: OrderEvents;
 }
 
 export class TradeStreamServer {
@@ -82,7 +89,7 @@ export class TradeStreamServer {
 
   constructor(private readonly deps: TradeStreamServerDeps) {
     // For the emulator's whole life: a stopped and restarted emulator streams again.
-    deps.events.listen((event) => this.broadcast(event));
+    for (const account of deps.accounts) account.orderEvents.listen((event) => this.broadcast(event, account.name));
   }
 
   /** The trading listener's upgrade hook: `/stream` becomes a WebSocket, anything else 404. */
@@ -100,15 +107,15 @@ export class TradeStreamServer {
     this.upgradeRefusals.push({ status, remaining: times });
   }
 
-  /** The connections open now. */
-  openConnections(): TradeStreamConnectionRecord[] {
-    return [...this.open].map((c) => c.record);
+  /** The connections open now (optionally only those authenticated as one account, by name). */
+  openConnections(account?: string): TradeStreamConnectionRecord[] {
+    return [...this.open].map((c) => c.record).filter((r) => account === undefined || r.account === account);
   }
 
-  /** Sends `data` verbatim as a trade_updates message to every listening socket; returns sockets reached. */
-  publish(data: Record<string, unknown>): number {
+  /** Sends `data` verbatim as a trade_updates message to the account's listening sockets (default: the first account's); returns sockets reached. */
+  publish(data: Record<string, unknown>, account: string = this.deps.accounts[0]?.name ?? ''): number {
     let reached = 0;
-    for (const c of this.listening()) if (this.send(c, { stream: TRADE_UPDATES, data })) reached += 1;
+    for (const c of this.listening(account)) if (this.send(c, { stream: TRADE_UPDATES, data })) reached += 1;
     return reached;
   }
 
@@ -172,8 +179,11 @@ export class TradeStreamServer {
     const o = frame as Record<string, unknown>;
     if (o.action === 'authenticate' || o.action === 'auth') {
       const { key, secret } = credentialsOf(o);
-      const ok = !this.authFailure && key === this.deps.keyId && secret === this.deps.secretKey;
+      const account = this.authFailure ? undefined : this.deps.accounts.find((a) => a.keyId === key && a.secretKey === secret);
+      const ok = account !== undefined;
       c.record.authenticated = ok;
+      // A failed re-authentication leaves the account (and the listening set) as they were.
+      if (account !== undefined) c.record.account = account.name;
       this.send(c, { stream: 'authorization', data: { status: ok ? 'authorized' : 'unauthorized', action: 'authenticate' } });
       return;
     }
@@ -190,13 +200,14 @@ export class TradeStreamServer {
     }
   }
 
-  private broadcast(event: OrderEvent): void {
+  private broadcast(event: OrderEvent, account: string): void {
     // F20's member order: event, then the fill members, then the order.
-    this.publish({ event: event.event, ...event.extra, order: event.order });
+    this.publish({ event: event.event, ...event.extra, order: event.order }, account);
   }
 
-  private listening(): Connection[] {
-    return [...this.open].filter((c) => c.record.listening.includes(TRADE_UPDATES));
+  /** Sockets listening to trade_updates as this account: a socket hears its own account only. */
+  private listening(account: string): Connection[] {
+    return [...this.open].filter((c) => c.record.account === account && c.record.listening.includes(TRADE_UPDATES));
   }
 
   private send(c: Connection, frame: Frame): boolean {

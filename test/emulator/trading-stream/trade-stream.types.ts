@@ -10,6 +10,8 @@ export interface TradeStreamConnectionRecord {
   closedAt?: number;
   /** True once `authorized` was sent. */
   authenticated: boolean;
+  /** The name of the emulator account the connection authenticated as (absent until it did). */
+  account?: string;
   /** The streams acknowledged by the last `listen`. */
   listening: string[];
   /** WebSocket close code; 1006 means no close frame. */
