@@ -4,7 +4,19 @@
  * it, never one above: that rules out import cycles between feature modules, not only between files.
  * `npm run check:deps` (run by .ci/run).
  */
-const LAYERS = ['core', 'alpaca', 'audit', 'auth', 'market-data', 'options', 'risk', 'trading', 'streams', 'alpaca-compat', 'health'];
+const LAYERS = [
+  'core',
+  'alpaca',
+  'audit',
+  'auth',
+  'market-data',
+  'options',
+  'risk',
+  'trading',
+  'streams',
+  'alpaca-compat',
+  'health',
+];
 
 const upward = LAYERS.map((layer, i) => ({
   name: `${layer}-imports-down-only`,
@@ -23,7 +35,13 @@ module.exports = {
       from: { path: '^src/' },
       to: { path: '^test/' },
     },
-    { name: 'no-circular', severity: 'error', comment: 'A cycle is a design bug (docs/style.md).', from: {}, to: { circular: true } },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'A cycle is a design bug (docs/style.md).',
+      from: {},
+      to: { circular: true },
+    },
     ...upward.filter((rule) => rule.to.path !== '^src/()/'),
     {
       name: 'alpaca-compat-imported-by-app-only',

@@ -10,7 +10,12 @@ const common = {
 };
 export default {
   projects: [
-    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/test/emulator', '<rootDir>/test/unit'], testMatch: ['**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'unit',
+      roots: ['<rootDir>/src', '<rootDir>/test/emulator', '<rootDir>/test/unit'],
+      testMatch: ['**/*.spec.ts'],
+    },
     { ...common, displayName: 'e2e', roots: ['<rootDir>/test/e2e'], testMatch: ['**/*.e2e-spec.ts'] },
     // Against real services (REDIS_URL, DATABASE_URL); run by npm run test:integration. The run
     // creates a PostgreSQL database of its own on DATABASE_URL's server and drops it at the end.

@@ -25,7 +25,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { Controller, Get, Module, Param, Query, type CallHandler, type CanActivate, type NestInterceptor, type PipeTransform } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Module,
+  Param,
+  Query,
+  type CallHandler,
+  type CanActivate,
+  type NestInterceptor,
+  type PipeTransform,
+} from '@nestjs/common';
 import { map, type Observable } from 'rxjs';
 import { NestFactory } from '@nestjs/core';
 import jwt from 'jsonwebtoken';
@@ -64,7 +74,9 @@ interface LoadResult {
  */
 async function loadChild(url: string, token: string, durationMs: number, connections: number): Promise<LoadResult> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
-  const tokens: string[] = token.startsWith('@') ? (JSON.parse(readFileSync(token.slice(1), 'utf8')) as string[]) : [token];
+  const tokens: string[] = token.startsWith('@')
+    ? (JSON.parse(readFileSync(token.slice(1), 'utf8')) as string[])
+    : [token];
   let next = 0;
   const latencies: number[] = [];
   let errors = 0;
@@ -73,14 +85,18 @@ async function loadChild(url: string, token: string, durationMs: number, connect
     new Promise((resolve) => {
       const t0 = process.hrtime.bigint();
       const bearer = tokens[next++ % tokens.length] ?? '';
-      const req = http.get(url, { agent, headers: bearer === '' ? {} : { Authorization: `Bearer ${bearer}` } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          if (res.statusCode !== 200) errors += 1;
-          resolve();
-        });
-      });
+      const req = http.get(
+        url,
+        { agent, headers: bearer === '' ? {} : { Authorization: `Bearer ${bearer}` } },
+        (res) => {
+          res.resume();
+          res.on('end', () => {
+            latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+            if (res.statusCode !== 200) errors += 1;
+            resolve();
+          });
+        },
+      );
       req.on('error', () => {
         errors += 1;
         resolve();
@@ -107,10 +123,17 @@ interface MeasuredLoad extends LoadResult {
  * so CPU per request is the server's cost of one answer: steadier than throughput on a shared VM,
  * where the load generator and the server compete for the same two cores.
  */
-function runLoad(url: string, token: string, durationMs = DURATION_MS, connections = CONCURRENCY): Promise<MeasuredLoad> {
+function runLoad(
+  url: string,
+  token: string,
+  durationMs = DURATION_MS,
+  connections = CONCURRENCY,
+): Promise<MeasuredLoad> {
   return new Promise((resolve, reject) => {
     const cpuBefore = process.cpuUsage();
-    const child = fork(fileURLToPath(import.meta.url), ['load', url, token, String(durationMs), String(connections)], { stdio: 'inherit' });
+    const child = fork(fileURLToPath(import.meta.url), ['load', url, token, String(durationMs), String(connections)], {
+      stdio: 'inherit',
+    });
     child.once('message', (m) => {
       const cpu = process.cpuUsage(cpuBefore);
       const result = m as LoadResult;
@@ -124,12 +147,22 @@ const tokens = new Map<string, string>();
 function token(roles: string[]): string {
   const cached = tokens.get(roles.join());
   if (cached !== undefined) return cached;
-  const signed = jwt.sign({ roles }, JWT_SECRET, { subject: 'bench', issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', expiresIn: 3600 });
+  const signed = jwt.sign({ roles }, JWT_SECRET, {
+    subject: 'bench',
+    issuer: 'opitios-alpaca',
+    audience: 'opitios-alpaca-api',
+    expiresIn: 3600,
+  });
   tokens.set(roles.join(), signed);
   return signed;
 }
 
-async function request(port: number, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; ms: number }> {
+async function request(
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; json: unknown; ms: number }> {
   const t0 = Date.now();
   const res = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
@@ -153,11 +186,16 @@ function zipf(n: number): () => number {
 }
 
 function symbolName(i: number): string {
-  return `B${String.fromCharCode(65 + Math.floor(i / 26) % 26)}${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 676))}`;
+  return `B${String.fromCharCode(65 + (Math.floor(i / 26) % 26))}${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 676))}`;
 }
 
 async function main(): Promise<void> {
-  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET, latencyMs: LATENCY_MS, rateLimitPerMinute: 10_000_000 });
+  const emulator = new AlpacaEmulator({
+    keyId: KEY_ID,
+    secretKey: SECRET,
+    latencyMs: LATENCY_MS,
+    rateLimitPerMinute: 10_000_000,
+  });
   await emulator.start();
   // 200 symbols for the Zipf mix, and 21 more that nothing touches before the cold runs.
   const all = Array.from({ length: 221 }, (_, i) => symbolName(i));
@@ -172,16 +210,26 @@ async function main(): Promise<void> {
   const riskPolicyFile = join(dataDir, 'risk-policy.json');
   writeFileSync(riskPolicyFile, JSON.stringify({ policies: {} }));
   const env = {
-    APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET, APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl,
-    JWT_SECRET, API_KEYS_FILE: join(dataDir, 'keys.json'), AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'), HOST: '127.0.0.1', PORT: '0',
+    APCA_API_KEY_ID: KEY_ID,
+    APCA_API_SECRET_KEY: SECRET,
+    APCA_API_DATA_URL: emulator.dataUrl,
+    APCA_API_BASE_URL: emulator.tradingUrl,
+    JWT_SECRET,
+    API_KEYS_FILE: join(dataDir, 'keys.json'),
+    AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'),
+    HOST: '127.0.0.1',
+    PORT: '0',
     RISK_POLICY_FILE: riskPolicyFile,
     // The bench measures serving, not refusing: the per-client limits are raised (they still count).
-    RATE_LIMIT_PREMIUM_PER_HOUR: '100000000', RATE_LIMIT_BURST_PER_SECOND: '100000000',
+    RATE_LIMIT_PREMIUM_PER_HOUR: '100000000',
+    RATE_LIMIT_BURST_PER_SECOND: '100000000',
     RATE_LIMIT_AUTHENTICATED_PER_HOUR: '100000000',
     // Figure 5 and 5b send ~400 orders within a few minutes: past the default 200 trading calls a minute.
     ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
     // The fan-out figure: one principal holds every bench client, over more symbols than the free plan's 30.
-    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
+    ALPACA_STREAM_MAX_SYMBOLS: '1000',
+    STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
     // ...whose 1000 subscribe frames arrive at once: the frame limit is raised like the REST limits (it still counts every frame).
     STREAM_CLIENT_FRAMES_PER_SECOND: '100000',
   };
@@ -230,7 +278,9 @@ async function main(): Promise<void> {
   floor.useGlobalGuards(allow, allow, allow);
   const same: PipeTransform = { transform: (v: unknown) => v };
   floor.useGlobalPipes(same);
-  const passThrough: NestInterceptor = { intercept: (_c, next: CallHandler): Observable<unknown> => next.handle().pipe(map((r: unknown) => r)) };
+  const passThrough: NestInterceptor = {
+    intercept: (_c, next: CallHandler): Observable<unknown> => next.handle().pipe(map((r: unknown) => r)),
+  };
   floor.useGlobalInterceptors(passThrough);
   await floor.listen(0, '127.0.0.1');
   const floorPort = ((floor.getHttpServer() as http.Server).address() as { port: number }).port;
@@ -240,7 +290,9 @@ async function main(): Promise<void> {
     out.push(s);
     process.stdout.write(`${s}\n`);
   };
-  line(`opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, node ${process.version}`);
+  line(
+    `opitios-alpaca bench — upstream latency ${LATENCY_MS} ms, ${CONCURRENCY} connections, ${DURATION_MS / 1000} s per run, tracing ${TRACING ? 'on' : 'off'}, node ${process.version}`,
+  );
 
   // BENCH_ONLY=stream: the fan-out figure alone (section 6), for comparing stream changes quickly.
   if (process.env['BENCH_ONLY'] === 'stream') {
@@ -264,30 +316,50 @@ async function main(): Promise<void> {
   await runLoad(gwUrl, premium, WARMUP_MS);
   await runLoad(floorUrl, premium, WARMUP_MS);
   const rps = (r: LoadResult): number => r.requests / r.seconds;
-  const rounds: Array<{ bare: MeasuredLoad; gw: MeasuredLoad; floor: MeasuredLoad; ratio: number; floorRatio: number }> = [];
+  const rounds: Array<{
+    bare: MeasuredLoad;
+    gw: MeasuredLoad;
+    floor: MeasuredLoad;
+    ratio: number;
+    floorRatio: number;
+  }> = [];
   for (let i = 0; i < ROUNDS; i += 1) {
     const bareRun = await runLoad(bareUrl, premium);
     const gwRun = await runLoad(gwUrl, premium);
     const floorRun = await runLoad(floorUrl, premium);
-    rounds.push({ bare: bareRun, gw: gwRun, floor: floorRun, ratio: rps(gwRun) / rps(bareRun), floorRatio: rps(floorRun) / rps(bareRun) });
+    rounds.push({
+      bare: bareRun,
+      gw: gwRun,
+      floor: floorRun,
+      ratio: rps(gwRun) / rps(bareRun),
+      floorRatio: rps(floorRun) / rps(bareRun),
+    });
   }
-  const medianOf = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+  const medianOf = (values: number[]): number =>
+    [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
   const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(rounds.length / 2)];
   if (median === undefined) throw new Error('BENCH_ROUNDS must be at least 1');
   const fmt = (r: MeasuredLoad): string =>
     `${rps(r).toFixed(0)} req/s  p50 ${r.p50.toFixed(2)} ms  p99 ${r.p99.toFixed(2)} ms  ${r.cpuMicrosPerRequest.toFixed(0)} us CPU/req  errors ${r.errors}`;
-  line(`1. cached authenticated quote vs a bare NestJS route (warm-up ${WARMUP_MS / 1000} s each, ${ROUNDS} alternating rounds):`);
+  line(
+    `1. cached authenticated quote vs a bare NestJS route (warm-up ${WARMUP_MS / 1000} s each, ${ROUNDS} alternating rounds):`,
+  );
   for (const [i, r] of rounds.entries()) {
-    line(`   round ${i + 1}: bare ${fmt(r.bare)} | gateway ${fmt(r.gw)} | ratio ${r.ratio.toFixed(2)} | pipeline floor ratio ${r.floorRatio.toFixed(2)}`);
+    line(
+      `   round ${i + 1}: bare ${fmt(r.bare)} | gateway ${fmt(r.gw)} | ratio ${r.ratio.toFixed(2)} | pipeline floor ratio ${r.floorRatio.toFixed(2)}`,
+    );
   }
   line(`   median round: bare NestJS route:    ${fmt(median.bare)}`);
   line(`                 gateway cached quote: ${fmt(median.gw)}`);
-  line(`   throughput ratio gateway/bare: ${median.ratio.toFixed(2)} (median of ${ROUNDS}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`);
+  line(
+    `   throughput ratio gateway/bare: ${median.ratio.toFixed(2)} (median of ${ROUNDS}; rounds ${rounds.map((r) => r.ratio.toFixed(2)).join(', ')})`,
+  );
   line(
     `   pipeline floor (same route shape, interceptor + 3 guards + pipe + middleware doing nothing)/bare: ` +
       `${medianOf(rounds.map((r) => r.floorRatio)).toFixed(2)} (rounds ${rounds.map((r) => r.floorRatio.toFixed(2)).join(', ')})`,
   );
-  const cpu = (pick: (r: (typeof rounds)[number]) => MeasuredLoad): number => medianOf(rounds.map((r) => pick(r).cpuMicrosPerRequest));
+  const cpu = (pick: (r: (typeof rounds)[number]) => MeasuredLoad): number =>
+    medianOf(rounds.map((r) => pick(r).cpuMicrosPerRequest));
   const [bareCpu, floorCpu, gwCpu] = [cpu((r) => r.bare), cpu((r) => r.floor), cpu((r) => r.gw)];
   line(
     `   server CPU per request (median of rounds): bare ${bareCpu.toFixed(0)} us, pipeline floor ${floorCpu.toFixed(0)} us, ` +
@@ -300,7 +372,12 @@ async function main(): Promise<void> {
   // are verified once, then remembered); the bare route gets the same rotation of tokens.
   const tokensFile = join(dataDir, 'principals.json');
   const principalTokens = Array.from({ length: PRINCIPALS }, (_, i) =>
-    jwt.sign({ roles: ['premium'] }, JWT_SECRET, { subject: `bench-principal-${i}`, issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', expiresIn: 3600 }),
+    jwt.sign({ roles: ['premium'] }, JWT_SECRET, {
+      subject: `bench-principal-${i}`,
+      issuer: 'opitios-alpaca',
+      audience: 'opitios-alpaca-api',
+      expiresIn: 3600,
+    }),
   );
   writeFileSync(tokensFile, JSON.stringify(principalTokens));
   const firstSightCpu = process.cpuUsage();
@@ -338,14 +415,22 @@ async function main(): Promise<void> {
   // with one bench-driven choice undone, say), same config, 2000 principals, alternated rounds.
   const compareDist = process.env['BENCH_COMPARE_DIST'];
   if (compareDist !== undefined) {
-    const otherFactory = (await import(join(compareDist, 'src/app.factory.js'))) as typeof import('../src/app.factory.js');
-    const otherValidate = (await import(join(compareDist, 'src/core/config/validate-config.js'))) as typeof import('../src/core/config/validate-config.js');
+    const otherFactory = (await import(
+      join(compareDist, 'src/app.factory.js')
+    )) as typeof import('../src/app.factory.js');
+    const otherValidate = (await import(
+      join(compareDist, 'src/core/config/validate-config.js')
+    )) as typeof import('../src/core/config/validate-config.js');
     const variant = await otherFactory.createApp(otherValidate.validateConfig(env), { logSink: discard });
     await variant.listen(0, '127.0.0.1');
     const variantUrl = `http://127.0.0.1:${(variant.getHttpServer().address() as { port: number }).port}/api/v1/stocks/AAPL/quote`;
     await runLoad(variantUrl, premium);
     for (let i = 0; i < principalTokens.length; i += PRINCIPAL_CONNECTIONS) {
-      await Promise.all(principalTokens.slice(i, i + PRINCIPAL_CONNECTIONS).map(async (t) => (await fetch(variantUrl, { headers: { Authorization: `Bearer ${t}` } })).arrayBuffer()));
+      await Promise.all(
+        principalTokens
+          .slice(i, i + PRINCIPAL_CONNECTIONS)
+          .map(async (t) => (await fetch(variantUrl, { headers: { Authorization: `Bearer ${t}` } })).arrayBuffer()),
+      );
     }
     await runLoad(variantUrl, many, WARMUP_MS, PRINCIPAL_CONNECTIONS);
     const pairs: Array<{ self: MeasuredLoad; other: MeasuredLoad }> = [];
@@ -354,7 +439,8 @@ async function main(): Promise<void> {
       const other = await runLoad(variantUrl, many, DURATION_MS, PRINCIPAL_CONNECTIONS);
       pairs.push({ self, other });
     }
-    const med = (pick: 'self' | 'other', f: (r: MeasuredLoad) => number): number => medianOf(pairs.map((r) => f(r[pick])));
+    const med = (pick: 'self' | 'other', f: (r: MeasuredLoad) => number): number =>
+      medianOf(pairs.map((r) => f(r[pick])));
     const cheaper = pairs.filter((r) => r.self.cpuMicrosPerRequest < r.other.cpuMicrosPerRequest).length;
     line(
       `1c. this build against ${compareDist}, ${PRINCIPALS} principals, ${COMPARE_ROUNDS} alternating rounds: this ${med('self', rps).toFixed(0)} req/s ` +
@@ -373,7 +459,8 @@ async function main(): Promise<void> {
     const api = await runLoad(gwUrl, premium);
     facePairs.push({ face, api });
   }
-  const faceMed = (pick: 'face' | 'api', f: (r: MeasuredLoad) => number): number => medianOf(facePairs.map((r) => f(r[pick])));
+  const faceMed = (pick: 'face' | 'api', f: (r: MeasuredLoad) => number): number =>
+    medianOf(facePairs.map((r) => f(r[pick])));
   line(
     `1d. the Alpaca-compatible face's cached latest quote (GET /v2/stocks/AAPL/quotes/latest) against /api/v1's, ${COMPARE_ROUNDS} alternating rounds: ` +
       `face ${faceMed('face', rps).toFixed(0)} req/s ${faceMed('face', (r) => r.cpuMicrosPerRequest).toFixed(0)} us CPU/req p99 ${faceMed('face', (r) => r.p99).toFixed(2)} ms | ` +
@@ -406,26 +493,39 @@ async function main(): Promise<void> {
   };
   const coldZipf = await zipfRun(1000);
   const steadyZipf = await zipfRun(5000);
-  line(`2. Zipf mix over 200 symbols: cold start ${coldZipf.calls} upstream calls for the first 1000 requests; ` +
-    `steady state ${((steadyZipf.calls / 5000) * 1000).toFixed(1)} per 1000 (${steadyZipf.calls} for 5000 in ${steadyZipf.seconds.toFixed(1)} s); ` +
-    `${coldZipf.failed + steadyZipf.failed} non-200`);
+  line(
+    `2. Zipf mix over 200 symbols: cold start ${coldZipf.calls} upstream calls for the first 1000 requests; ` +
+      `steady state ${((steadyZipf.calls / 5000) * 1000).toFixed(1)} per 1000 (${steadyZipf.calls} for 5000 in ${steadyZipf.seconds.toFixed(1)} s); ` +
+      `${coldZipf.failed + steadyZipf.failed} non-200`,
+  );
 
   // 3. 100 concurrent identical cold requests.
   emulator.clearRequests();
   const cold = coldSymbols[0] ?? 'BZZZ';
-  const results = await Promise.all(Array.from({ length: 100 }, () => request(gatewayPort, 'GET', `/api/v1/stocks/${cold}/quote`)));
-  line(`3. 100 concurrent identical cold requests: ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), ${results.filter((r) => r.status === 200).length} answered 200`);
+  const results = await Promise.all(
+    Array.from({ length: 100 }, () => request(gatewayPort, 'GET', `/api/v1/stocks/${cold}/quote`)),
+  );
+  line(
+    `3. 100 concurrent identical cold requests: ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), ${results.filter((r) => r.status === 200).length} answered 200`,
+  );
 
   // 4. Cold batch of 20 symbols.
   emulator.clearRequests();
-  const batch = await request(gatewayPort, 'POST', '/api/v1/stocks/quotes/batch', { symbols: coldSymbols.slice(1, 21) });
-  line(`4. cold batch of 20 symbols: ${batch.ms} ms (upstream latency ${LATENCY_MS} ms), ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), status ${batch.status}`);
+  const batch = await request(gatewayPort, 'POST', '/api/v1/stocks/quotes/batch', {
+    symbols: coldSymbols.slice(1, 21),
+  });
+  line(
+    `4. cold batch of 20 symbols: ${batch.ms} ms (upstream latency ${LATENCY_MS} ms), ${emulator.requestsTo('/v2/stocks/quotes/latest').length} upstream call(s), status ${batch.status}`,
+  );
 
   // 5. A trader's order latency, quiet and while one client floods the gateway with bad tokens
   // (from a child process, as fast as 32 connections go): refusals are throttled per client and
   // audited in aggregate, so orders must not queue behind their audit writes.
   emulator.setLatency(0);
-  const auditLines = (): number => readFileSync(join(dataDir, 'audit.jsonl'), 'utf8').split('\n').filter((l) => l !== '').length;
+  const auditLines = (): number =>
+    readFileSync(join(dataDir, 'audit.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '').length;
   let orderNo = 0;
   const orderTimes = async (n: number): Promise<number[]> => {
     const times: number[] = [];
@@ -434,8 +534,19 @@ async function main(): Promise<void> {
       const t0 = process.hrtime.bigint();
       const res = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/orders`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token(['trader'])}`, 'Content-Type': 'application/json', 'Idempotency-Key': `bench-order-${orderNo}` },
-        body: JSON.stringify({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }),
+        headers: {
+          Authorization: `Bearer ${token(['trader'])}`,
+          'Content-Type': 'application/json',
+          'Idempotency-Key': `bench-order-${orderNo}`,
+        },
+        body: JSON.stringify({
+          symbol: 'AAPL',
+          qty: '1',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '150',
+          time_in_force: 'gtc',
+        }),
       });
       await res.arrayBuffer();
       if (res.status !== 201) throw new Error(`bench order answered ${res.status}`);
@@ -463,8 +574,13 @@ async function main(): Promise<void> {
   // API_KEYS_RELOAD_MS (1 s), so each switch waits that long and then sends one order to load it.
   const GATE_ON = {
     default: {
-      symbols_allowed: ['AAPL', 'MSFT'], order_types: ['limit'], max_order_qty: 100, max_order_notional: 100_000, price_band_pct: 20,
-      max_orders_per_minute: 100_000, max_daily_notional: 1_000_000_000,
+      symbols_allowed: ['AAPL', 'MSFT'],
+      order_types: ['limit'],
+      max_order_qty: 100,
+      max_order_notional: 100_000,
+      price_band_pct: 20,
+      max_orders_per_minute: 100_000,
+      max_daily_notional: 1_000_000_000,
     },
   };
   const gate = async (on: boolean): Promise<void> => {
@@ -479,10 +595,18 @@ async function main(): Promise<void> {
     const probe = await fetch(`http://127.0.0.1:${gatewayPort}/api/v1/orders`, {
       method: 'POST',
       headers: { Authorization: `Bearer ${token(['trader'])}`, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ symbol: 'AAPL', qty: '101', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }),
+      body: JSON.stringify({
+        symbol: 'AAPL',
+        qty: '101',
+        side: 'buy',
+        type: 'limit',
+        limit_price: '150',
+        time_in_force: 'gtc',
+      }),
     });
     await probe.arrayBuffer();
-    if ((probe.status === 422) !== on) throw new Error(`risk gate ${on ? 'on' : 'off'}: an order past its max_order_qty answered ${probe.status}`);
+    if ((probe.status === 422) !== on)
+      throw new Error(`risk gate ${on ? 'on' : 'off'}: an order past its max_order_qty answered ${probe.status}`);
   };
   const gateRounds: Array<{ on: number; off: number }> = [];
   for (let i = 0; i < ROUNDS; i += 1) {
@@ -538,37 +662,54 @@ interface FanOutResult {
  * Child mode: N stream clients of the gateway (`gateway`: credentials on the upgrade, then a
  * subscribe) or of the bare broadcast server (`bare`: nothing to send); reports when told to stop.
  */
-async function streamChild(url: string, token: string, clients: number, symbols: string[], mode: string): Promise<void> {
+async function streamChild(
+  url: string,
+  token: string,
+  clients: number,
+  symbols: string[],
+  mode: string,
+): Promise<void> {
   const { WebSocket } = await import('ws');
   const result: FanOutResult = { messages: 0, frames: 0, dropped: 0, seconds: 0, latencies: [], sample: null };
   let counting = false;
   let started = 0;
   // `/api/v1/stream` messages, or the Alpaca-compatible face's (`T` and `t` for type and timestamp).
   const face = mode === 'face';
-  const [subscribed, data, timestampKey] = face ? ['[{"T":"subscription"', '{"T":"q"', FACE_TIMESTAMP_KEY] : ['[{"type":"subscription"', '{"type":"quote"', TIMESTAMP_KEY];
+  const [subscribed, data, timestampKey] = face
+    ? ['[{"T":"subscription"', '{"T":"q"', FACE_TIMESTAMP_KEY]
+    : ['[{"type":"subscription"', '{"type":"quote"', TIMESTAMP_KEY];
   const sockets = await Promise.all(
-    Array.from({ length: clients }, () =>
-      new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
-        const ws = new WebSocket(url, mode === 'bare' ? {} : { headers: { Authorization: `Bearer ${token}` } });
-        ws.on('message', (raw: Buffer) => {
-          const text = raw.toString('utf8');
-          if (text.startsWith(subscribed)) return resolve(ws);
-          if (face && text.startsWith('[{"T":"success","msg":"authenticated"')) return ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols }));
-          if (!counting || (!text.startsWith(`[${data}`) && !text.startsWith('[{"type":"dropped"'))) return;
-          if (text.startsWith('[{"type":"dropped"')) {
-            result.dropped += (JSON.parse(text) as Array<{ count: number }>)[0]?.count ?? 0;
-            return;
-          }
-          // A frame carries the client's messages of one upstream frame; counted and timed without parsing.
-          result.messages += text.split(data).length - 1;
-          result.frames += 1;
-          result.sample ??= text;
-          const at = text.indexOf(timestampKey) + timestampKey.length;
-          result.latencies.push(Date.now() - Date.parse(text.slice(at, text.indexOf('"', at))));
-        });
-        ws.on('open', () => (mode === 'gateway' ? ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols })) : mode === 'bare' ? resolve(ws) : undefined));
-        ws.on('error', reject);
-      }),
+    Array.from(
+      { length: clients },
+      () =>
+        new Promise<InstanceType<typeof WebSocket>>((resolve, reject) => {
+          const ws = new WebSocket(url, mode === 'bare' ? {} : { headers: { Authorization: `Bearer ${token}` } });
+          ws.on('message', (raw: Buffer) => {
+            const text = raw.toString('utf8');
+            if (text.startsWith(subscribed)) return resolve(ws);
+            if (face && text.startsWith('[{"T":"success","msg":"authenticated"'))
+              return ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols }));
+            if (!counting || (!text.startsWith(`[${data}`) && !text.startsWith('[{"type":"dropped"'))) return;
+            if (text.startsWith('[{"type":"dropped"')) {
+              result.dropped += (JSON.parse(text) as Array<{ count: number }>)[0]?.count ?? 0;
+              return;
+            }
+            // A frame carries the client's messages of one upstream frame; counted and timed without parsing.
+            result.messages += text.split(data).length - 1;
+            result.frames += 1;
+            result.sample ??= text;
+            const at = text.indexOf(timestampKey) + timestampKey.length;
+            result.latencies.push(Date.now() - Date.parse(text.slice(at, text.indexOf('"', at))));
+          });
+          ws.on('open', () =>
+            mode === 'gateway'
+              ? ws.send(JSON.stringify({ action: 'subscribe', quotes: symbols }))
+              : mode === 'bare'
+                ? resolve(ws)
+                : undefined,
+          );
+          ws.on('error', reject);
+        }),
     ),
   );
   process.send?.({ ready: true });
@@ -598,7 +739,8 @@ async function bareStreamServer(): Promise<void> {
   wss.on('connection', (ws, req) => {
     if (req.url !== '/upstream') return;
     ws.on('message', (data: Buffer, isBinary: boolean) => {
-      for (const client of wss.clients) if (client !== ws && client.readyState === 1) client.send(data, { binary: isBinary });
+      for (const client of wss.clients)
+        if (client !== ws && client.readyState === 1) client.send(data, { binary: isBinary });
     });
   });
   let cpuBefore = process.cpuUsage();
@@ -642,11 +784,23 @@ async function fanOutRun(opts: {
 }): Promise<FanOutFigure> {
   const perChild = Math.ceil(STREAM_CLIENTS / STREAM_CHILDREN);
   const children = Array.from({ length: STREAM_CHILDREN }, (_, i) =>
-    fork(fileURLToPath(import.meta.url), ['streamload', opts.url, token(['viewer']), String(Math.min(perChild, STREAM_CLIENTS - i * perChild)), opts.symbols.join(','), opts.mode], {
-      stdio: 'inherit',
-    }),
+    fork(
+      fileURLToPath(import.meta.url),
+      [
+        'streamload',
+        opts.url,
+        token(['viewer']),
+        String(Math.min(perChild, STREAM_CLIENTS - i * perChild)),
+        opts.symbols.join(','),
+        opts.mode,
+      ],
+      {
+        stdio: 'inherit',
+      },
+    ),
   );
-  const nextMessage = <T>(child: ChildProcess): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
+  const nextMessage = <T>(child: ChildProcess): Promise<T> =>
+    new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
   await Promise.all(children.map((c) => nextMessage<{ ready: boolean }>(c)));
   await opts.ready();
   const schedule = async (frames: number): Promise<void> => {
@@ -674,7 +828,8 @@ async function fanOutRun(opts: {
     }),
   );
   const latencies = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
+  const at = (q: number): number =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? Number.NaN;
   const sum = (pick: (r: FanOutResult) => number): number => results.reduce((n, r) => n + pick(r), 0);
   const messages = sum((r) => r.messages);
   const clientFrames = sum((r) => r.frames);
@@ -716,11 +871,18 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
       // The upstream subscription is the union of everyone's; wait for Alpaca's (the emulator's) ack.
       ready: async () => {
         const deadline = Date.now() + 10_000;
-        while ((emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length && Date.now() < deadline) {
+        while (
+          (emulator.streamOpenConnections('/v2/iex')[0]?.subscription.quotes?.length ?? 0) < symbols.length &&
+          Date.now() < deadline
+        ) {
           await new Promise((r) => setTimeout(r, 20));
         }
       },
-      publish: (t) => void emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t }))),
+      publish: (t) =>
+        void emulator.streamPublish(
+          '/v2/iex',
+          symbols.map((S) => ({ ...template, S, t })),
+        ),
       cpu: {
         start: () => (cpuBefore = process.cpuUsage()),
         stop: () => {
@@ -780,16 +942,31 @@ async function streamFanOut(port: number, emulator: AlpacaEmulator, line: (s: st
         `tick-to-client p50 ${f.p50} ms, p99 ${f.p99} ms (${f.samples} frames); CPU ${f.cpuMicrosPerFrame.toFixed(1)} us per client frame`,
     );
   }
-  line(`   gateway/bare: p99 x${(gw.p99 / bare.p99).toFixed(2)}, p50 x${(gw.p50 / bare.p50).toFixed(2)}, CPU per client frame x${(gw.cpuMicrosPerFrame / bare.cpuMicrosPerFrame).toFixed(2)}`);
-  line(`   face/gateway (Alpaca's protocol at /v2/iex against /api/v1/stream): p99 x${(faceRun.p99 / gw.p99).toFixed(2)}, p50 x${(faceRun.p50 / gw.p50).toFixed(2)}, CPU per client frame x${(faceRun.cpuMicrosPerFrame / gw.cpuMicrosPerFrame).toFixed(2)}`);
+  line(
+    `   gateway/bare: p99 x${(gw.p99 / bare.p99).toFixed(2)}, p50 x${(gw.p50 / bare.p50).toFixed(2)}, CPU per client frame x${(gw.cpuMicrosPerFrame / bare.cpuMicrosPerFrame).toFixed(2)}`,
+  );
+  line(
+    `   face/gateway (Alpaca's protocol at /v2/iex against /api/v1/stream): p99 x${(faceRun.p99 / gw.p99).toFixed(2)}, p50 x${(faceRun.p50 / gw.p50).toFixed(2)}, CPU per client frame x${(faceRun.cpuMicrosPerFrame / gw.cpuMicrosPerFrame).toFixed(2)}`,
+  );
 }
 
 if (process.argv[2] === 'streamload') {
-  void streamChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? 1), (process.argv[6] ?? '').split(','), process.argv[7] ?? 'gateway');
+  void streamChild(
+    process.argv[3] ?? '',
+    process.argv[4] ?? '',
+    Number(process.argv[5] ?? 1),
+    (process.argv[6] ?? '').split(','),
+    process.argv[7] ?? 'gateway',
+  );
 } else if (process.argv[2] === 'bareserver') {
   void bareStreamServer();
 } else if (process.argv[2] === 'load') {
-  void loadChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5] ?? DURATION_MS), Number(process.argv[6] ?? CONCURRENCY)).then((r) => {
+  void loadChild(
+    process.argv[3] ?? '',
+    process.argv[4] ?? '',
+    Number(process.argv[5] ?? DURATION_MS),
+    Number(process.argv[6] ?? CONCURRENCY),
+  ).then((r) => {
     process.send?.(r);
     process.exit(0);
   });

@@ -22,7 +22,8 @@ function tfFiles(dir: string): string[] {
 
 function referenced(json: unknown, kind: 'var' | 'local'): Set<string> {
   const names = new Set<string>();
-  for (const m of JSON.stringify(json).matchAll(new RegExp(`\\b${kind}\\.([A-Za-z_][A-Za-z0-9_-]*)`, 'g'))) names.add(m[1] ?? '');
+  for (const m of JSON.stringify(json).matchAll(new RegExp(`\\b${kind}\\.([A-Za-z_][A-Za-z0-9_-]*)`, 'g')))
+    names.add(m[1] ?? '');
   return names;
 }
 
@@ -39,16 +40,20 @@ function moduleProblems(files: Array<{ path: string; json: Block }>): string[] {
   for (const { path, json } of files) {
     for (const [name, body] of blocks(json, 'variable')) {
       variables.add(name);
-      if (typeof body['description'] !== 'string' || body['description'].trim() === '') problems.push(`${path}: variable "${name}" has no description`);
+      if (typeof body['description'] !== 'string' || body['description'].trim() === '')
+        problems.push(`${path}: variable "${name}" has no description`);
     }
     for (const [name, body] of blocks(json, 'output')) {
-      if (typeof body['description'] !== 'string' || body['description'].trim() === '') problems.push(`${path}: output "${name}" has no description`);
+      if (typeof body['description'] !== 'string' || body['description'].trim() === '')
+        problems.push(`${path}: output "${name}" has no description`);
     }
     for (const block of (json['locals'] ?? []) as Block[]) for (const name of Object.keys(block)) locals.add(name);
   }
   for (const { path, json } of files) {
-    for (const name of referenced(json, 'var')) if (!variables.has(name)) problems.push(`${path}: var.${name} is not declared in this module`);
-    for (const name of referenced(json, 'local')) if (!locals.has(name)) problems.push(`${path}: local.${name} is not declared in this module`);
+    for (const name of referenced(json, 'var'))
+      if (!variables.has(name)) problems.push(`${path}: var.${name} is not declared in this module`);
+    for (const name of referenced(json, 'local'))
+      if (!locals.has(name)) problems.push(`${path}: local.${name} is not declared in this module`);
   }
   return problems;
 }
@@ -70,7 +75,9 @@ async function main(): Promise<void> {
   }
   if (problems.length === 0) for (const moduleFiles of byDir.values()) problems.push(...moduleProblems(moduleFiles));
   for (const p of problems) process.stderr.write(`terraform: ${p}\n`);
-  process.stdout.write(`terraform: checked ${files.length} files in ${byDir.size} modules, ${problems.length} problems\n`);
+  process.stdout.write(
+    `terraform: checked ${files.length} files in ${byDir.size} modules, ${problems.length} problems\n`,
+  );
   process.exitCode = problems.length === 0 ? 0 : 1;
 }
 

@@ -24,7 +24,8 @@ const DEMO_SECRET_KEY = 'demo-secret-key';
 /** What the printed order line sends: far enough below AAPL's fixture price (~172) to rest unfilled. */
 const DEMO_ORDER = '{"symbol":"AAPL","qty":"1","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
 /** The same order 100 times over: past the trader key's risk policy (max_order_qty 10), so it is refused before Alpaca. */
-const DEMO_REFUSED_ORDER = '{"symbol":"AAPL","qty":"100","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
+const DEMO_REFUSED_ORDER =
+  '{"symbol":"AAPL","qty":"100","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
 /** The trader key's small risk policy (RISK_POLICY_FILE; edit the file while the demo runs: it is reloaded). */
 const DEMO_RISK_POLICY = [
   '# opitios-alpaca risk policies (README, "Risk gate"): the demo trader key names "demo-trader".',
@@ -66,10 +67,13 @@ async function main(): Promise<void> {
     // Fixture dates follow today: unexpired option contracts, recent news and bars (values fixed).
     liveDates: true,
   });
-  await listenOrExit(() => emulator.start(), [
-    { name: 'EMULATOR_DATA_PORT', port: dataPort },
-    { name: 'EMULATOR_TRADING_PORT', port: tradingPort },
-  ]);
+  await listenOrExit(
+    () => emulator.start(),
+    [
+      { name: 'EMULATOR_DATA_PORT', port: dataPort },
+      { name: 'EMULATOR_TRADING_PORT', port: tradingPort },
+    ],
+  );
 
   // A throwaway key file, audit file and JWT secret: the demo never touches ./data or real credentials.
   const demoDir = mkdtempSync(join(tmpdir(), 'opitios-demo-'));
@@ -102,7 +106,8 @@ async function main(): Promise<void> {
   const { key: traderKey, record: traderRecord } = keys.create('demo-trader', ['trader'], new Date(), 'demo-trader');
   // The integrity features on, with keys of this run only: a keyed audit chain with signed
   // checkpoints, and signed responses (public key at /.well-known/jwks.json).
-  const ed25519Pem = (): string => generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
+  const ed25519Pem = (): string =>
+    generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
   const auditHmacKey = `demo:${randomBytes(32).toString('base64url')}`;
   const config = loadConfigOrExit({
     LOG_FORMAT: 'pretty',
@@ -179,6 +184,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`demo failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`demo failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

@@ -27,10 +27,16 @@ function newestSource(dir) {
 /** Why the entry must be compiled first, or null when it is up to date (or there is nothing to compile). */
 function staleness(entry) {
   const dirs = SOURCE_DIRS.map((d) => join(ROOT, d)).filter((d) => existsSync(d));
-  if (!existsSync(join(ROOT, 'src'))) return existsSync(entry) ? null : `${entry} is missing and there are no sources to build it from`;
+  if (!existsSync(join(ROOT, 'src')))
+    return existsSync(entry) ? null : `${entry} is missing and there are no sources to build it from`;
   if (!existsSync(entry)) return `${entry} is missing`;
   const built = statSync(entry).mtimeMs;
-  const sources = Math.max(...dirs.map(newestSource), ...CONFIGS.map((c) => join(ROOT, c)).filter((c) => existsSync(c)).map((c) => statSync(c).mtimeMs));
+  const sources = Math.max(
+    ...dirs.map(newestSource),
+    ...CONFIGS.map((c) => join(ROOT, c))
+      .filter((c) => existsSync(c))
+      .map((c) => statSync(c).mtimeMs),
+  );
   return sources > built ? 'sources changed since the last build' : null;
 }
 

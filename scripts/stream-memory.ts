@@ -37,21 +37,44 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 async function main(): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc === undefined) throw new Error('run with node --expose-gc');
-  const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET, latencyMs: 0, rateLimitPerMinute: 10_000_000 });
+  const emulator = new AlpacaEmulator({
+    keyId: KEY_ID,
+    secretKey: SECRET,
+    latencyMs: 0,
+    rateLimitPerMinute: 10_000_000,
+  });
   await emulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-memory-'));
   const config = validateConfig({
-    APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET, APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl,
-    JWT_SECRET, API_KEYS_FILE: join(dataDir, 'keys.json'), AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'), HOST: '127.0.0.1', PORT: '0',
-    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'), ALPACA_STREAM_MAX_SYMBOLS: '1000', STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
-    STREAM_CLIENT_FRAMES_PER_SECOND: '100000', STREAM_UPSTREAM_LINGER_MS: '100',
+    APCA_API_KEY_ID: KEY_ID,
+    APCA_API_SECRET_KEY: SECRET,
+    APCA_API_DATA_URL: emulator.dataUrl,
+    APCA_API_BASE_URL: emulator.tradingUrl,
+    JWT_SECRET,
+    API_KEYS_FILE: join(dataDir, 'keys.json'),
+    AUDIT_LOG_PATH: join(dataDir, 'audit.jsonl'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
+    ALPACA_STREAM_MAX_SYMBOLS: '1000',
+    STREAM_MAX_CONNECTIONS_PER_PRINCIPAL: '100000',
+    STREAM_CLIENT_FRAMES_PER_SECOND: '100000',
+    STREAM_UPSTREAM_LINGER_MS: '100',
   });
   const app = await createApp(config, { logSink: new Writable({ write: (_c, _e, done) => done() }) });
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as { port: number }).port;
   const hub = app.get(StreamHub);
-  const token = jwt.sign({ roles: ['viewer'] }, JWT_SECRET, { subject: 'memory', issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api', expiresIn: 3600 });
-  const symbols = Array.from({ length: SYMBOLS }, (_, i) => `M${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`);
+  const token = jwt.sign({ roles: ['viewer'] }, JWT_SECRET, {
+    subject: 'memory',
+    issuer: 'opitios-alpaca',
+    audience: 'opitios-alpaca-api',
+    expiresIn: 3600,
+  });
+  const symbols = Array.from(
+    { length: SYMBOLS },
+    (_, i) => `M${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`,
+  );
   const template = { T: 'q', bx: 'V', bp: 100.01, bs: 3, ax: 'V', ap: 100.02, as: 1, c: ['R'], z: 'C' };
   const bench = join(fileURLToPath(new URL('.', import.meta.url)), 'bench.js');
 
@@ -67,13 +90,20 @@ async function main(): Promise<void> {
   };
   report('booted');
   for (let cycle = 1; cycle <= CYCLES; cycle += 1) {
-    const child = fork(bench, ['streamload', `ws://127.0.0.1:${port}/api/v1/stream`, token, String(CLIENTS), symbols.join(','), 'gateway'], { stdio: 'inherit' });
+    const child = fork(
+      bench,
+      ['streamload', `ws://127.0.0.1:${port}/api/v1/stream`, token, String(CLIENTS), symbols.join(','), 'gateway'],
+      { stdio: 'inherit' },
+    );
     const next = (): Promise<unknown> => new Promise((resolve) => child.once('message', resolve));
     await next();
     child.send({ start: true });
     for (let i = 0; i < FRAMES; i += 1) {
       const t = new Date().toISOString().replace('Z', '000000Z');
-      emulator.streamPublish('/v2/iex', symbols.map((S) => ({ ...template, S, t })));
+      emulator.streamPublish(
+        '/v2/iex',
+        symbols.map((S) => ({ ...template, S, t })),
+      );
       await pause(100);
     }
     await pause(500);
@@ -85,7 +115,8 @@ async function main(): Promise<void> {
     while (hub.sessionsOf().size > 0 && Date.now() < deadline) await pause(50);
     await pause(300);
     report(`cycle ${cycle}`);
-    if (process.env['STREAM_MEMORY_SNAPSHOTS'] === '1' && (cycle === 1 || cycle === CYCLES)) process.stdout.write(`  snapshot ${writeHeapSnapshot()}\n`);
+    if (process.env['STREAM_MEMORY_SNAPSHOTS'] === '1' && (cycle === 1 || cycle === CYCLES))
+      process.stdout.write(`  snapshot ${writeHeapSnapshot()}\n`);
   }
   await app.close();
   await emulator.stop();

@@ -24,7 +24,13 @@ function publicKeys(text: string): Map<string, KeyObject> {
   const set = JSON.parse(text) as { keys?: Array<Record<string, unknown>> };
   const keys = new Map<string, KeyObject>();
   for (const jwk of set.keys ?? []) {
-    if (jwk['kty'] !== 'OKP' || jwk['crv'] !== 'Ed25519' || typeof jwk['kid'] !== 'string' || typeof jwk['x'] !== 'string') continue;
+    if (
+      jwk['kty'] !== 'OKP' ||
+      jwk['crv'] !== 'Ed25519' ||
+      typeof jwk['kid'] !== 'string' ||
+      typeof jwk['x'] !== 'string'
+    )
+      continue;
     keys.set(jwk['kid'], createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: jwk['x'] }, format: 'jwk' }));
   }
   return keys;
@@ -39,14 +45,18 @@ async function main(argv: string[]): Promise<number> {
   const requestLine = ra >= 0 ? REQUEST_LINE.exec(argv[ra + 1] ?? '') : null;
   const file = argv.find((a, i) => !a.startsWith('--') && (at < 0 || i !== at + 1) && (ra < 0 || i !== ra + 1));
   if (file === undefined || jwks === undefined || requestLine === null) {
-    process.stderr.write('usage: npm run verify:response -- <saved response (curl -si URL > file)> --request "GET /api/v1/stocks/AAPL/quote" [--jwks <file or URL>]\n');
+    process.stderr.write(
+      'usage: npm run verify:response -- <saved response (curl -si URL > file)> --request "GET /api/v1/stocks/AAPL/quote" [--jwks <file or URL>]\n',
+    );
     return 2;
   }
   const [, method = '', target = ''] = requestLine;
   const response = parseSavedResponse(readFileSync(file));
   const outcome = verifyResponse(response, { method, target }, publicKeys(await jwksText(jwks)));
   if (outcome.ok) {
-    process.stdout.write(`verified: status ${response.status}, key ${outcome.kid}, request ${response.headers['x-request-id'] ?? '?'}\n`);
+    process.stdout.write(
+      `verified: status ${response.status}, key ${outcome.kid}, request ${response.headers['x-request-id'] ?? '?'}\n`,
+    );
     return 0;
   }
   process.stdout.write(`NOT verified: ${outcome.reason}\n`);

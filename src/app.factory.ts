@@ -26,8 +26,21 @@ import type { NextFunction, Request, Response } from 'express';
 export const API_PREFIX = 'api/v1';
 /** Headers browser clients may read (CORS). */
 const EXPOSED_HEADERS = [
-  'X-Request-Id', 'X-Data-Source', 'X-Cache-Status', 'X-Data-Freshness', 'X-Error-Code', 'X-Error-Type', 'Retry-After', 'Allow',
-  'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset', 'Content-Digest', 'Signature-Input', 'Signature', 'Date',
+  'X-Request-Id',
+  'X-Data-Source',
+  'X-Cache-Status',
+  'X-Data-Freshness',
+  'X-Error-Code',
+  'X-Error-Type',
+  'Retry-After',
+  'Allow',
+  'X-RateLimit-Limit',
+  'X-RateLimit-Remaining',
+  'X-RateLimit-Reset',
+  'Content-Digest',
+  'Signature-Input',
+  'Signature',
+  'Date',
 ];
 /**
  * The gateway's public signing keys as a JWK set, each under its own kid (the JWK thumbprint):
@@ -55,8 +68,16 @@ function setupSwagger(app: NestExpressApplication, config: AppConfig): void {
         `described by the AsyncAPI document at [${ASYNCAPI_PATH}](${ASYNCAPI_PATH}).`,
     )
     .setVersion('1')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Token from POST /api/v1/auth/token.' })
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key created with npm run apikey.' }, 'api-key')
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'Token from POST /api/v1/auth/token.',
+    })
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'API key created with npm run apikey.' },
+      'api-key',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, doc);
   stampErrorExampleEndpoints(document);
@@ -98,10 +119,18 @@ function securityHeaders(): (req: Request, res: Response, next: NextFunction) =>
  */
 export async function createApp(config: AppConfig, options: CreateAppOptions = {}): Promise<NestExpressApplication> {
   const logger = new WinstonLogger(config, options.logSink);
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ config, logger, clock: options.clock, tracing: new Tracing(config.telemetry, options.tracing) }), {
-    bodyParser: false,
-    logger,
-  });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({
+      config,
+      logger,
+      clock: options.clock,
+      tracing: new Tracing(config.telemetry, options.tracing),
+    }),
+    {
+      bodyParser: false,
+      logger,
+    },
+  );
   app.disable('x-powered-by');
   // Market data carries Cache-Control max-age; hashing every body for an ETag buys clients nothing.
   app.set('etag', false);
@@ -132,13 +161,18 @@ export async function createApp(config: AppConfig, options: CreateAppOptions = {
   });
   const cors = config.corsOrigins.length > 0;
   if (cors) {
-    app.enableCors({ origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins, exposedHeaders: EXPOSED_HEADERS });
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      exposedHeaders: EXPOSED_HEADERS,
+    });
   }
   // X-Forwarded-For names the client only behind the proxies TRUST_PROXY names (never all hops).
   app.set('trust proxy', config.trustProxy);
   // Prometheus scrapes /metrics by convention. Signals are main.ts' job (GracefulShutdown drains first).
   // The Alpaca-compatible face answers at Alpaca's own paths, outside the prefix.
-  const face = config.alpacaFace ? ALPACA_FACE_ROOTS.map((p) => ({ path: `${p}/{*rest}`, method: RequestMethod.ALL })) : [];
+  const face = config.alpacaFace
+    ? ALPACA_FACE_ROOTS.map((p) => ({ path: `${p}/{*rest}`, method: RequestMethod.ALL }))
+    : [];
   app.setGlobalPrefix(API_PREFIX, { exclude: [{ path: METRICS_PATH, method: RequestMethod.GET }, ...face] });
   // The client stream (/api/v1/stream) on the same server; StreamGateway reads its own frames.
   // Upgrades from a browser page of an origin outside CORS_ORIGINS are refused (403).

@@ -16,7 +16,17 @@ export class AppModule {
     const face = options.config.alpacaFace ? [AlpacaCompatModule] : [];
     return {
       module: AppModule,
-      imports: [CoreModule.forRoot(options), AuditModule, AuthModule, MarketDataModule, OptionsModule, TradingModule, StreamsModule, ...face, HealthModule],
+      imports: [
+        CoreModule.forRoot(options),
+        AuditModule,
+        AuthModule,
+        MarketDataModule,
+        OptionsModule,
+        TradingModule,
+        StreamsModule,
+        ...face,
+        HealthModule,
+      ],
     };
   }
 }

@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
  * volatility of its own (the old service faked them). This scans every file under src/ for the
  * building blocks such a model needs.
  */
-const PRICING_MODEL = /black.?scholes|norm(al)?_?cdf|erf\(|implied_?vol(atility)?_?solver|newton.?raphson|Math\.exp|Math\.log/i;
+const PRICING_MODEL =
+  /black.?scholes|norm(al)?_?cdf|erf\(|implied_?vol(atility)?_?solver|newton.?raphson|Math\.exp|Math\.log/i;
 const SRC = fileURLToPath(new URL('.', import.meta.url));
 const SELF = basename(fileURLToPath(import.meta.url));
 
@@ -22,7 +23,13 @@ describe('no pricing model in src/', () => {
 
   it('scans the whole tree, options code included (so an empty scan cannot pass)', () => {
     const names = files.map((f) => relative(SRC, f));
-    expect(names).toEqual(expect.arrayContaining(['options/occ-symbol.ts', 'alpaca/options/option.mapper.ts', 'alpaca/options/alpaca-options-data.adapter.ts']));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'options/occ-symbol.ts',
+        'alpaca/options/option.mapper.ts',
+        'alpaca/options/alpaca-options-data.adapter.ts',
+      ]),
+    );
     expect(files.length).toBeGreaterThan(50);
   });
 
@@ -36,11 +43,19 @@ describe('no pricing model in src/', () => {
   });
 
   // Samples of what the no pricing guard must catch (this file is the only place they may appear).
-  const samples = ['blackScholes(s, k)', 'Black-Scholes', 'normCdf(d1)', 'normal_cdf', 'erf(x / Math.SQRT2)', 'impliedVolatilitySolver', 'implied_vol_solver', 'newtonRaphson', 'Math.exp(-r * t)', 'Math.log(s / k)']; // never computed: no pricing
-  it.each(samples)(
-    'would catch %p',
-    (sample) => {
-      expect(PRICING_MODEL.test(sample)).toBe(true);
-    },
-  );
+  const samples = [
+    'blackScholes(s, k)',
+    'Black-Scholes',
+    'normCdf(d1)',
+    'normal_cdf',
+    'erf(x / Math.SQRT2)',
+    'impliedVolatilitySolver',
+    'implied_vol_solver',
+    'newtonRaphson',
+    'Math.exp(-r * t)',
+    'Math.log(s / k)',
+  ]; // never computed: no pricing
+  it.each(samples)('would catch %p', (sample) => {
+    expect(PRICING_MODEL.test(sample)).toBe(true);
+  });
 });

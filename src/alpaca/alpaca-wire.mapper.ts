@@ -1,4 +1,12 @@
-import type { Bar, LuldBand, StockQuote, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './stocks/market-data.models.js';
+import type {
+  Bar,
+  LuldBand,
+  StockQuote,
+  StockTrade,
+  TradeCancelError,
+  TradeCorrection,
+  TradingStatus,
+} from './stocks/market-data.models.js';
 import type { StreamData } from './stream/market-stream.port.js';
 import type { OptionQuote, OptionTrade } from './options/options.models.js';
 
@@ -30,7 +38,15 @@ export function wireTradeId(id: string): number | bigint {
 export type AlpacaWireObject = Record<string, unknown>;
 
 export function wireStockQuote(q: StockQuote): AlpacaWireObject {
-  const m: AlpacaWireObject = { bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.conditions };
+  const m: AlpacaWireObject = {
+    bx: q.bid_exchange,
+    bp: q.bid_price,
+    bs: q.bid_size,
+    ax: q.ask_exchange,
+    ap: q.ask_price,
+    as: q.ask_size,
+    c: q.conditions,
+  };
   if (q.tape !== null) m['z'] = q.tape;
   m['t'] = q.timestamp;
   return m;
@@ -80,8 +96,14 @@ export function wireLuldBand(l: LuldBand): AlpacaWireObject {
 export function wireTradeCorrection(c: TradeCorrection): AlpacaWireObject {
   const m: AlpacaWireObject = {
     x: c.exchange,
-    oi: wireTradeId(c.original_trade_id), op: c.original_price, os: c.original_size, oc: c.original_conditions,
-    ci: wireTradeId(c.corrected_trade_id), cp: c.corrected_price, cs: c.corrected_size, cc: c.corrected_conditions,
+    oi: wireTradeId(c.original_trade_id),
+    op: c.original_price,
+    os: c.original_size,
+    oc: c.original_conditions,
+    ci: wireTradeId(c.corrected_trade_id),
+    cp: c.corrected_price,
+    cs: c.corrected_size,
+    cc: c.corrected_conditions,
   };
   if (c.tape !== null) m['z'] = c.tape;
   m['t'] = c.timestamp;
@@ -97,7 +119,16 @@ export function wireTradeCancelError(x: TradeCancelError): AlpacaWireObject {
 
 /** Options: `c` is one condition string; no `z`, no trade id. */
 export function wireOptionQuote(q: OptionQuote): AlpacaWireObject {
-  return { t: q.timestamp, bx: q.bid_exchange, bp: q.bid_price, bs: q.bid_size, ax: q.ask_exchange, ap: q.ask_price, as: q.ask_size, c: q.condition };
+  return {
+    t: q.timestamp,
+    bx: q.bid_exchange,
+    bp: q.bid_price,
+    bs: q.bid_size,
+    ax: q.ask_exchange,
+    ap: q.ask_price,
+    as: q.ask_size,
+    c: q.condition,
+  };
 }
 
 export function wireOptionTrade(t: OptionTrade): AlpacaWireObject {

@@ -12,10 +12,15 @@ type Unhashed = Omit<AuditRecord, 'hash'>;
  */
 export function hashRecord(record: Unhashed, keys: AuditKeys): string | null {
   const { hmac_kid: kid, ...unkeyed } = record;
-  if (kid === null || kid === undefined) return createHash('sha256').update(record.prev_hash + canonicalJson(unkeyed), 'utf8').digest('hex');
+  if (kid === null || kid === undefined)
+    return createHash('sha256')
+      .update(record.prev_hash + canonicalJson(unkeyed), 'utf8')
+      .digest('hex');
   const secret = keys.hmacByKid.get(kid);
   if (secret === undefined) return null;
-  return createHmac('sha256', secret).update(record.prev_hash + canonicalJson(record), 'utf8').digest('hex');
+  return createHmac('sha256', secret)
+    .update(record.prev_hash + canonicalJson(record), 'utf8')
+    .digest('hex');
 }
 
 /**
@@ -40,18 +45,40 @@ export function verifyChain(records: Iterable<AuditRecord | { unreadable: string
     });
     if ('unreadable' in r) return broken(null, `record is not valid JSON: ${r.unreadable}`);
     if (r.seq !== expectedSeq) return broken(r.seq, `expected sequence ${expectedSeq}, found ${r.seq}`);
-    if (r.prev_hash !== prevHash) return broken(r.seq, 'prev_hash does not match the previous record (a record was removed, inserted or moved)');
+    if (r.prev_hash !== prevHash)
+      return broken(r.seq, 'prev_hash does not match the previous record (a record was removed, inserted or moved)');
     const kid = r.hmac_kid ?? null;
-    if (kid === null && keyedFrom !== null) return broken(r.seq, `record is not keyed although the chain is keyed from seq ${keyedFrom} (rewritten without the key)`);
+    if (kid === null && keyedFrom !== null)
+      return broken(
+        r.seq,
+        `record is not keyed although the chain is keyed from seq ${keyedFrom} (rewritten without the key)`,
+      );
     if (kid !== null) keyedFrom ??= r.seq;
     const { hash, ...rest } = r;
     const expected = hashRecord(rest, keys);
-    if (expected === null) return broken(r.seq, `record is keyed with HMAC key "${kid ?? ''}", which is not configured (AUDIT_HMAC_KEY / AUDIT_HMAC_PREVIOUS_KEYS)`);
-    if (expected !== hash) return broken(r.seq, kid === null ? 'hash does not match the record (the record was changed)' : 'HMAC does not match the record (changed, or rewritten without the key)');
+    if (expected === null)
+      return broken(
+        r.seq,
+        `record is keyed with HMAC key "${kid ?? ''}", which is not configured (AUDIT_HMAC_KEY / AUDIT_HMAC_PREVIOUS_KEYS)`,
+      );
+    if (expected !== hash)
+      return broken(
+        r.seq,
+        kid === null
+          ? 'hash does not match the record (the record was changed)'
+          : 'HMAC does not match the record (changed, or rewritten without the key)',
+      );
     prevHash = hash;
     expectedSeq += 1;
   }
-  return { ok: true, records_checked: position, first_broken: null, last_seq: expectedSeq - 1, last_hash: position === 0 ? null : prevHash, checkpoint: null };
+  return {
+    ok: true,
+    records_checked: position,
+    first_broken: null,
+    last_seq: expectedSeq - 1,
+    last_hash: position === 0 ? null : prevHash,
+    checkpoint: null,
+  };
 }
 
 /** Builds the next record of the chain, keyed with the current HMAC key when there is one. */

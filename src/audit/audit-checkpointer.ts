@@ -30,7 +30,9 @@ export class AuditCheckpointer {
 
   start(): void {
     if (!this.enabled) {
-      this.logger.event('warn', 'audit_checkpoints_off', { reason: 'AUDIT_SIGNING_KEY is not set: a removed tail of the audit trail would go unnoticed' });
+      this.logger.event('warn', 'audit_checkpoints_off', {
+        reason: 'AUDIT_SIGNING_KEY is not set: a removed tail of the audit trail would go unnoticed',
+      });
       return;
     }
     this.timer = setInterval(() => void this.checkpoint('interval'), this.settings.seconds * 1000);
@@ -68,9 +70,19 @@ export class AuditCheckpointer {
       if (cp === null) return;
       await this.store.saveCheckpoint(cp);
       this.lastSeq = head.seq;
-      this.logger.event('info', 'audit_checkpoint', { reason, seq: cp.seq, hash: cp.hash, time: cp.time, kid: cp.kid, signature: cp.signature });
+      this.logger.event('info', 'audit_checkpoint', {
+        reason,
+        seq: cp.seq,
+        hash: cp.hash,
+        time: cp.time,
+        kid: cp.kid,
+        signature: cp.signature,
+      });
     } catch (e: unknown) {
-      this.logger.event('error', 'audit_checkpoint_failed', { reason, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_checkpoint_failed', {
+        reason,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }

@@ -1,8 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseHmacKey, parsePreviousHmacKeys, type AuditHmacKey } from '../core/config/audit-hmac-keys.js';
-import { ed25519KeysOfJwks, readEd25519PrivateKey, readEd25519PublicKey, type Ed25519PublicKey } from '../core/signing/ed25519-key.js';
-
+import {
+  ed25519KeysOfJwks,
+  readEd25519PrivateKey,
+  readEd25519PublicKey,
+  type Ed25519PublicKey,
+} from '../core/signing/ed25519-key.js';
 
 /**
  * The keys of the audit trail: the HMAC key new records are keyed with (AUDIT_HMAC_KEY), the
@@ -43,7 +47,10 @@ export function auditKeys(settings: {
  * `npm run apikey`), which must key and verify the trail exactly as the gateway does.
  * `verifying`: public keys that check checkpoints besides AUDIT_SIGNING_KEY's own.
  */
-export function auditKeysFromEnvironment(env: Record<string, string | undefined>, verifying: readonly Ed25519PublicKey[] = []): AuditKeys {
+export function auditKeysFromEnvironment(
+  env: Record<string, string | undefined>,
+  verifying: readonly Ed25519PublicKey[] = [],
+): AuditKeys {
   const value = (name: string): string | undefined => (env[name] === '' ? undefined : env[name]);
   const hmacText = value('AUDIT_HMAC_KEY');
   const signingText = value('AUDIT_SIGNING_KEY');

@@ -15,16 +15,19 @@ import { createAuditStore } from './store/audit-store.factory.js';
 import { auditKeysFromEnvironment, checkpointPublicKeys } from './audit-keys.js';
 
 const NO_KEY_HINT =
-  'set AUDIT_VERIFY_PUBLIC_KEY to the checkpoint signing key\'s public half (PEM, or the gateway\'s JWKS URL, e.g. https://gateway/.well-known/jwks.json), or pass --no-checkpoints to check the chain alone';
+  "set AUDIT_VERIFY_PUBLIC_KEY to the checkpoint signing key's public half (PEM, or the gateway's JWKS URL, e.g. https://gateway/.well-known/jwks.json), or pass --no-checkpoints to check the chain alone";
 
 async function main(argv: string[], env: Record<string, string | undefined>): Promise<number> {
   const i = argv.indexOf('--file');
   const file = i >= 0 ? argv[i + 1] : undefined;
   const noCheckpoints = argv.includes('--no-checkpoints');
   const source = env['AUDIT_VERIFY_PUBLIC_KEY'] || undefined;
-  const verifying = source === undefined || noCheckpoints ? [] : await checkpointPublicKeys(source).catch((e: unknown) => {
-    throw new Error(`AUDIT_VERIFY_PUBLIC_KEY: ${e instanceof Error ? e.message : String(e)}`);
-  });
+  const verifying =
+    source === undefined || noCheckpoints
+      ? []
+      : await checkpointPublicKeys(source).catch((e: unknown) => {
+          throw new Error(`AUDIT_VERIFY_PUBLIC_KEY: ${e instanceof Error ? e.message : String(e)}`);
+        });
   const keys = auditKeysFromEnvironment(env, verifying);
   const store = createAuditStore({
     databaseUrl: file === undefined ? env['DATABASE_URL'] || undefined : undefined,
@@ -36,15 +39,22 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
     const result = await store.verify();
     const stored = await store.checkpoints();
     const checkable = noCheckpoints ? [] : stored.filter((cp) => keys.checkpointKeys.has(cp.kid));
-    process.stdout.write(`${JSON.stringify({ ...result, checkpoints_stored: stored.length, checkpoints_checked: checkable.length }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...result, checkpoints_stored: stored.length, checkpoints_checked: checkable.length }, null, 2)}\n`,
+    );
     if (!result.ok) return 1;
     const otherKids = [...new Set(stored.filter((cp) => !keys.checkpointKeys.has(cp.kid)).map((cp) => cp.kid))];
     if (noCheckpoints) {
-      if (stored.length > 0) process.stderr.write(`${stored.length} signed checkpoint(s) not checked (--no-checkpoints): a removed tail or a rolled-back store would go unnoticed.\n`);
+      if (stored.length > 0)
+        process.stderr.write(
+          `${stored.length} signed checkpoint(s) not checked (--no-checkpoints): a removed tail or a rolled-back store would go unnoticed.\n`,
+        );
       return 0;
     }
     if (stored.length === 0) {
-      process.stderr.write('No signed checkpoints are stored (the gateway runs without AUDIT_SIGNING_KEY): a removed tail cannot be detected.\n');
+      process.stderr.write(
+        'No signed checkpoints are stored (the gateway runs without AUDIT_SIGNING_KEY): a removed tail cannot be detected.\n',
+      );
       return 0;
     }
     if (checkable.length === 0) {
@@ -56,7 +66,9 @@ async function main(argv: string[], env: Record<string, string | undefined>): Pr
       return 3;
     }
     if (otherKids.length > 0) {
-      process.stderr.write(`${stored.length - checkable.length} of ${stored.length} checkpoint(s) are signed by key(s) not given (kid ${otherKids.join(', ')}) and were skipped.\n`);
+      process.stderr.write(
+        `${stored.length - checkable.length} of ${stored.length} checkpoint(s) are signed by key(s) not given (kid ${otherKids.join(', ')}) and were skipped.\n`,
+      );
     }
     return 0;
   } finally {

@@ -23,7 +23,10 @@ export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
   @Get('events')
-  @ApiOperation({ summary: 'Audit records in sequence order, filtered; walk with page_info.next_cursor. metadata.data_source is gateway_audit; never cached.' })
+  @ApiOperation({
+    summary:
+      'Audit records in sequence order, filtered; walk with page_info.next_cursor. metadata.data_source is gateway_audit; never cached.',
+  })
   @ApiEnvelope(AuditPageDto)
   @Authenticated('audit:read', { errors: ['INVALID_DATE_RANGE'] })
   events(@Query() q: AuditQueryDto): Promise<Attributed<AuditPage>> {
@@ -39,7 +42,10 @@ export class AuditController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Checks the whole hash chain and reports the first broken link, if any. metadata.data_source is gateway_audit; never cached.' })
+  @ApiOperation({
+    summary:
+      'Checks the whole hash chain and reports the first broken link, if any. metadata.data_source is gateway_audit; never cached.',
+  })
   @ApiEnvelope(AuditVerifyDto)
   @Authenticated('audit:read')
   verify(): Promise<Attributed<VerifyResult>> {

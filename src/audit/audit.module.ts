@@ -24,13 +24,20 @@ function keysOf(c: AppConfig): AuditKeys {
     {
       provide: AuditStore,
       inject: [AppConfig, Tracing, Clock],
-      useFactory: (c: AppConfig, tracing: Tracing, clock: Clock) => createAuditStore({ ...c, auditKeys: keysOf(c), traced: tracing.enabled, clock }),
+      useFactory: (c: AppConfig, tracing: Tracing, clock: Clock) =>
+        createAuditStore({ ...c, auditKeys: keysOf(c), traced: tracing.enabled, clock }),
     },
     {
       provide: AuditCheckpointer,
       inject: [AuditStore, AppConfig, WinstonLogger, Clock],
       useFactory: (store: AuditStore, c: AppConfig, logger: WinstonLogger, clock: Clock) =>
-        new AuditCheckpointer(store, keysOf(c), { every: c.audit.checkpointEvery, seconds: c.audit.checkpointSeconds }, logger, clock),
+        new AuditCheckpointer(
+          store,
+          keysOf(c),
+          { every: c.audit.checkpointEvery, seconds: c.audit.checkpointSeconds },
+          logger,
+          clock,
+        ),
     },
     AuditService,
   ],

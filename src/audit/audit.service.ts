@@ -11,7 +11,15 @@ import type { Caller } from '../core/identity/caller.js';
 import type { Principal } from '../core/identity/principal.js';
 import { AuditStore } from './store/audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
-import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditRecord, VerifyResult } from './audit.types.js';
+import type {
+  AuditAction,
+  AuditActor,
+  AuditEntry,
+  AuditPage,
+  AuditQuery,
+  AuditRecord,
+  VerifyResult,
+} from './audit.types.js';
 
 /**
  * The request an event belongs to, for a log line about it (the record itself carries it too):
@@ -19,7 +27,9 @@ import type { AuditAction, AuditActor, AuditEntry, AuditPage, AuditQuery, AuditR
  * request id (a refusal summary, a stream refusal) names it here.
  */
 function requestOf(input: RecordInput): { request_id?: string } {
-  return input.caller !== undefined || input.requestId === undefined || input.requestId === null ? {} : { request_id: input.requestId };
+  return input.caller !== undefined || input.requestId === undefined || input.requestId === null
+    ? {}
+    : { request_id: input.requestId };
 }
 
 export interface RecordInput {
@@ -37,7 +47,9 @@ export interface RecordInput {
 }
 
 function actorOf(p: Principal | undefined): AuditActor {
-  return p === undefined ? { sub: null, roles: [], key_id: null } : { sub: p.sub, roles: [...p.roles], key_id: p.keyId };
+  return p === undefined
+    ? { sub: null, roles: [], key_id: null }
+    : { sub: p.sub, roles: [...p.roles], key_id: p.keyId };
 }
 
 /**
@@ -71,7 +83,10 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       this.checkpointer.start();
     } catch (e: unknown) {
       // The gateway still serves market data; order routes refuse until the store works.
-      this.logger.event('error', 'audit_store_unavailable', { store: this.store.kind, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_store_unavailable', {
+        store: this.store.kind,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 
@@ -131,7 +146,11 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       return await this.record(input);
     } catch (e: unknown) {
-      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e), ...requestOf(input) });
+      this.logger.event('error', 'audit_write_failed', {
+        action: input.action,
+        error: e instanceof Error ? e.message : String(e),
+        ...requestOf(input),
+      });
       throw new AppError('AUDIT_UNAVAILABLE', { cause: e, retryAfter: 30 });
     }
   }
@@ -140,7 +159,11 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       await this.record(input);
     } catch (e: unknown) {
-      this.logger.event('error', 'audit_write_failed', { action: input.action, error: e instanceof Error ? e.message : String(e), ...requestOf(input) });
+      this.logger.event('error', 'audit_write_failed', {
+        action: input.action,
+        error: e instanceof Error ? e.message : String(e),
+        ...requestOf(input),
+      });
     }
   }
 
@@ -151,7 +174,10 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     const found = await this.store.query({ ...q, limit: q.limit + 1 });
     const events = found.slice(0, q.limit);
     const hasMore = found.length > q.limit;
-    const page: AuditPage = { events, page_info: { has_more: hasMore, next_cursor: hasMore ? (events[events.length - 1]?.seq ?? null) : null } };
+    const page: AuditPage = {
+      events,
+      page_info: { has_more: hasMore, next_cursor: hasMore ? (events[events.length - 1]?.seq ?? null) : null },
+    };
     return this.fromTrail(page, newestTimestamp(events.map((e) => e.time)), fetchedAt);
   }
 

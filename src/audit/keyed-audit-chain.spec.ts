@@ -18,11 +18,22 @@ function signingKey(): AuditKeys['signing'] {
 }
 
 function entry(i: number): AuditEntry {
-  return { actor: { sub: 'bot', roles: ['trader'], key_id: null }, action: 'order_requested', resource: `order:${i}`, outcome: 'pending', request_id: `req-${i}`, client_ip: '127.0.0.1', details: { n: i } };
+  return {
+    actor: { sub: 'bot', roles: ['trader'], key_id: null },
+    action: 'order_requested',
+    resource: `order:${i}`,
+    outcome: 'pending',
+    request_id: `req-${i}`,
+    client_ip: '127.0.0.1',
+    details: { n: i },
+  };
 }
 
 function readRecords(path: string): AuditRecord[] {
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as AuditRecord);
 }
 
 function writeRecords(path: string, records: AuditRecord[]): void {
@@ -66,7 +77,12 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     if (third === undefined) throw new Error('no third record');
     const { hash, ...rest } = third;
     expect(hashRecord({ ...rest, hmac_kid: null }, UNKEYED)).not.toBe(hash);
-    expect(await store.verify()).toMatchObject({ ok: true, records_checked: 5, last_seq: 5, checkpoint: { seq: 5, kid: signing?.kid } });
+    expect(await store.verify()).toMatchObject({
+      ok: true,
+      records_checked: 5,
+      last_seq: 5,
+      checkpoint: { seq: 5, kid: signing?.kid },
+    });
     expect(readFileSync(join(dir, 'audit.checkpoints.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
     await store.close();
   });
@@ -75,14 +91,21 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     const store = await storeWith(keys, 8);
     await checkpoint(store, keys);
     writeRecords(path, readRecords(path).slice(0, 5));
-    expect(await store.verify()).toMatchObject({ ok: false, first_broken: { seq: 6, reason: expect.stringContaining('records from seq 6 are missing') } });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 6, reason: expect.stringContaining('records from seq 6 are missing') },
+    });
     await store.close();
   });
 
   it('one record edited and every later hash recomputed without the key is reported at the edited seq', async () => {
     const store = await storeWith(keys, 8);
     await checkpoint(store, keys);
-    const forged = auditKeys({ hmac: { kid: 'k1', secret: 'an-attacker-guess-at-the-secret-000000' }, previous: [], signing: null });
+    const forged = auditKeys({
+      hmac: { kid: 'k1', secret: 'an-attacker-guess-at-the-secret-000000' },
+      previous: [],
+      signing: null,
+    });
     const records = readRecords(path);
     let prev = records[3]?.prev_hash ?? '';
     const rewritten = records.map((r) => {
@@ -94,7 +117,10 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
       return { ...body, hash };
     });
     writeRecords(path, rewritten);
-    expect(await store.verify()).toMatchObject({ ok: false, first_broken: { seq: 4, reason: expect.stringContaining('HMAC does not match') } });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 4, reason: expect.stringContaining('HMAC does not match') },
+    });
     // The same rewrite as plain SHA-256 links: caught as unkeyed records in a keyed chain.
     prev = records[3]?.prev_hash ?? '';
     writeRecords(
@@ -108,7 +134,10 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
         return { ...body, hash };
       }),
     );
-    expect(await store.verify()).toMatchObject({ ok: false, first_broken: { seq: 4, reason: expect.stringContaining('not keyed although the chain is keyed from seq 1') } });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 4, reason: expect.stringContaining('not keyed although the chain is keyed from seq 1') },
+    });
     await store.close();
   });
 
@@ -121,10 +150,16 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     await store.close();
     copyFileSync(copy, path);
     const rolledBack = await storeWith(keys, 0);
-    expect(await rolledBack.verify()).toMatchObject({ ok: false, first_broken: { seq: 5, reason: expect.stringContaining('rolled back') } });
+    expect(await rolledBack.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 5, reason: expect.stringContaining('rolled back') },
+    });
     // Written again past the checkpoint: the record at its seq is not the one it signed.
     for (let i = 0; i < 6; i += 1) await rolledBack.append(entry(100 + i));
-    expect(await rolledBack.verify()).toMatchObject({ ok: false, first_broken: { seq: 9, reason: expect.stringContaining('differs from the checkpoint') } });
+    expect(await rolledBack.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 9, reason: expect.stringContaining('differs from the checkpoint') },
+    });
     await rolledBack.close();
   });
 
@@ -133,7 +168,10 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     await checkpoint(store, keys);
     const [cp] = await store.checkpoints();
     writeFileSync(join(dir, 'audit.checkpoints.jsonl'), `${JSON.stringify({ ...cp, seq: 2 })}\n`);
-    expect(await store.verify()).toMatchObject({ ok: false, first_broken: { seq: 2, reason: expect.stringContaining('does not verify with the checkpoint key') } });
+    expect(await store.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 2, reason: expect.stringContaining('does not verify with the checkpoint key') },
+    });
     await store.close();
   });
 
@@ -145,16 +183,32 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     const pem = signing.publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const [publicHalf] = await checkpointPublicKeys(pem);
     expect(publicHalf?.kid).toBe(signing.kid);
-    const auditor = new JsonlAuditStore(path, auditKeys({ hmac: K1, previous: [], signing: null, verifying: publicHalf === undefined ? [] : [publicHalf] }));
+    const auditor = new JsonlAuditStore(
+      path,
+      auditKeys({ hmac: K1, previous: [], signing: null, verifying: publicHalf === undefined ? [] : [publicHalf] }),
+    );
     expect(await auditor.verify()).toMatchObject({ ok: true, checkpoint: { seq: 6, kid: signing.kid } });
     writeRecords(path, readRecords(path).slice(0, 4));
-    expect(await auditor.verify()).toMatchObject({ ok: false, first_broken: { seq: 5, reason: expect.stringContaining('records from seq 5 are missing') } });
+    expect(await auditor.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 5, reason: expect.stringContaining('records from seq 5 are missing') },
+    });
     // The same key from a JWK set (the gateway's /.well-known/jwks.json), found by its thumbprint.
     const jwksFile = join(dir, 'jwks.json');
-    writeFileSync(jwksFile, JSON.stringify({ keys: [{ kty: 'RSA', n: 'x', e: 'AQAB' }, { ...signing.publicKey.export({ format: 'jwk' }), kid: 'any-name' }] }));
+    writeFileSync(
+      jwksFile,
+      JSON.stringify({
+        keys: [
+          { kty: 'RSA', n: 'x', e: 'AQAB' },
+          { ...signing.publicKey.export({ format: 'jwk' }), kid: 'any-name' },
+        ],
+      }),
+    );
     expect((await checkpointPublicKeys(jwksFile)).map((k) => k.kid)).toEqual([signing.kid]);
     // A private key is refused where a public one is asked for.
-    await expect(checkpointPublicKeys(signing.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString())).rejects.toThrow(/a private key/);
+    await expect(
+      checkpointPublicKeys(signing.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString()),
+    ).rejects.toThrow(/a private key/);
     await auditor.close();
   });
 
@@ -168,7 +222,10 @@ describe('the keyed audit chain (HMAC records, signed checkpoints)', () => {
     await after.close();
     // Once the old key is dropped, its records can no longer be checked: said, with the seq.
     const dropped = new JsonlAuditStore(path, auditKeys({ hmac: K2, previous: [], signing: null }));
-    expect(await dropped.verify()).toMatchObject({ ok: false, first_broken: { seq: 1, reason: expect.stringContaining('HMAC key "k1", which is not configured') } });
+    expect(await dropped.verify()).toMatchObject({
+      ok: false,
+      first_broken: { seq: 1, reason: expect.stringContaining('HMAC key "k1", which is not configured') },
+    });
   });
 
   it('records written before the chain was keyed still verify (plain SHA-256 links, no hmac_kid member)', async () => {

@@ -62,7 +62,12 @@ export class AccessRefusalService implements OnModuleInit, BeforeApplicationShut
 
   async refuse(req: Request, error: AppError, context: RefusalContext): Promise<AppError> {
     return this.refuseClient(
-      { client: clientIp(req), route: `${req.method} ${routeLabel(req)}`, path: req.originalUrl, requestId: getRequestContext(req)?.requestId ?? null },
+      {
+        client: clientIp(req),
+        route: `${req.method} ${routeLabel(req)}`,
+        path: req.originalUrl,
+        requestId: getRequestContext(req)?.requestId ?? null,
+      },
       error,
       context,
     );

@@ -8,7 +8,11 @@ import type { Caller } from '../core/identity/caller.js';
 import { TokenService, type IssuedToken } from './tokens/token.service.js';
 
 class IssuedTokenDto implements IssuedToken {
-  @ApiProperty({ description: 'HS256 JWT; send as Authorization: Bearer <token>. Valid while its API key is active with these roles.' }) access_token!: string;
+  @ApiProperty({
+    description:
+      'HS256 JWT; send as Authorization: Bearer <token>. Valid while its API key is active with these roles.',
+  })
+  access_token!: string;
   @ApiProperty({ enum: ['Bearer'] }) token_type!: 'Bearer';
   @ApiProperty({ example: 3600 }) expires_in!: number;
   @ApiProperty({ type: [String], example: ['premium'] }) roles!: IssuedToken['roles'];

@@ -23,12 +23,7 @@ import { TokenService } from './tokens/token.service.js';
  * that order: the limiter keys by the principal the first guard established.
  */
 @Module({
-  imports: [
-    PassportModule,
-    JwtModule.register({}),
-    CountersModule,
-    AuditModule,
-  ],
+  imports: [PassportModule, JwtModule.register({}), CountersModule, AuditModule],
   controllers: [AuthController],
   providers: [
     JwtKeyResolver,

@@ -8,7 +8,11 @@ import { AccessRefusalService, isFailedCredential } from './access-refusal.servi
 import { APCA_KEY_ID_HEADER, APCA_SECRET_HEADER, apiKeyFromAlpacaHeaders } from './tokens/alpaca-credentials.js';
 import { keyIdOf } from './api-keys/api-key-store.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
-import { IdentityProviderUnavailableError, identityProviderUnavailable, tokenExpirySeconds } from './tokens/jwt-keys.js';
+import {
+  IdentityProviderUnavailableError,
+  identityProviderUnavailable,
+  tokenExpirySeconds,
+} from './tokens/jwt-keys.js';
 import { InvalidClaimsError } from './tokens/jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
 import { RoutePolicies } from './route-policies.js';
@@ -55,7 +59,9 @@ const MAX_VERIFIED_TOKENS = 10_000;
  * every request of a client that reuses its token (the common case). Bounded, least recently used out first.
  */
 class VerifiedTokens {
-  private readonly entries = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({ max: MAX_VERIFIED_TOKENS });
+  private readonly entries = new LRUCache<string, { principal: Principal; expiresAtMs: number }>({
+    max: MAX_VERIFIED_TOKENS,
+  });
 
   constructor(
     private readonly toleranceSeconds: number,
@@ -125,7 +131,11 @@ export class AuthenticationGuard implements CanActivate {
   private async refuse(req: Request, e: unknown): Promise<never> {
     const apiKey = req.header('x-api-key') ?? req.header(APCA_SECRET_HEADER);
     const presented =
-      req.header('authorization') !== undefined ? 'bearer' : apiKey !== undefined || req.header(APCA_KEY_ID_HEADER) !== undefined ? 'api_key' : null;
+      req.header('authorization') !== undefined
+        ? 'bearer'
+        : apiKey !== undefined || req.header(APCA_KEY_ID_HEADER) !== undefined
+          ? 'api_key'
+          : null;
     if (presented === null || !isFailedCredential(e)) throw e;
     throw await this.refusals.refuse(req, e, {
       action: 'auth_failure',
@@ -140,7 +150,9 @@ export class AuthenticationGuard implements CanActivate {
   private authenticate(context: ExecutionContext, req: Request): boolean | Promise<boolean> {
     const authorization = req.header('authorization');
     // X-API-Key, or the same key in Alpaca's two headers (what Alpaca's SDKs send).
-    const apiKey = req.header('x-api-key') ?? apiKeyFromAlpacaHeaders(req.header(APCA_KEY_ID_HEADER), req.header(APCA_SECRET_HEADER));
+    const apiKey =
+      req.header('x-api-key') ??
+      apiKeyFromAlpacaHeaders(req.header(APCA_KEY_ID_HEADER), req.header(APCA_SECRET_HEADER));
 
     if (authorization !== undefined) {
       if (!/^Bearer\s+\S+$/i.test(authorization)) {
@@ -174,13 +186,18 @@ export class AuthenticationGuard implements CanActivate {
     if (principal.keyId === null) return;
     const problem = this.apiKeys.bindingProblem(principal.keyId, principal.roles);
     if (problem !== null) {
-      throw new AppError('INVALID_TOKEN', { details: { reason: problem }, headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE } });
+      throw new AppError('INVALID_TOKEN', {
+        details: { reason: problem },
+        headers: { 'WWW-Authenticate': INVALID_TOKEN_CHALLENGE },
+      });
     }
   }
 
   /** A token issued for an API key trades under the key's risk policy as it is now (the key file is re-read). */
   private withKeyPolicy(principal: Principal): Principal {
-    return principal.keyId === null ? principal : { ...principal, riskPolicy: this.apiKeys.riskPolicyOf(principal.keyId) };
+    return principal.keyId === null
+      ? principal
+      : { ...principal, riskPolicy: this.apiKeys.riskPolicyOf(principal.keyId) };
   }
 
   private async verifyToken(context: ExecutionContext, req: Request, token: string): Promise<true> {

@@ -60,8 +60,12 @@ export class DenialAuditLog {
     const entry = this.entryFor(d.client, at);
     entry.lastAt = at;
     entry.counts.set(d.code, (entry.counts.get(d.code) ?? 0) + 1);
-    if (entry.routes.has(d.route) || entry.routes.size < MAX_NAMED) entry.routes.set(d.route, (entry.routes.get(d.route) ?? 0) + 1);
-    addBounded(entry.keyIds, d.principal?.keyId ?? (typeof d.details['key_id'] === 'string' ? d.details['key_id'] : null));
+    if (entry.routes.has(d.route) || entry.routes.size < MAX_NAMED)
+      entry.routes.set(d.route, (entry.routes.get(d.route) ?? 0) + 1);
+    addBounded(
+      entry.keyIds,
+      d.principal?.keyId ?? (typeof d.details['key_id'] === 'string' ? d.details['key_id'] : null),
+    );
     addBounded(entry.subjects, d.principal?.sub ?? null);
     if (entry.recorded.has(d.code)) {
       entry.suppressed += 1;
@@ -114,7 +118,16 @@ export class DenialAuditLog {
     const key = this.window.has(client) || this.window.size < MAX_CLIENTS ? client : OTHER_CLIENTS;
     let entry = this.window.get(key);
     if (entry === undefined) {
-      entry = { firstAt: at, lastAt: at, counts: new Map(), recorded: new Set(), suppressed: 0, routes: new Map(), keyIds: new Set(), subjects: new Set() };
+      entry = {
+        firstAt: at,
+        lastAt: at,
+        counts: new Map(),
+        recorded: new Set(),
+        suppressed: 0,
+        routes: new Map(),
+        keyIds: new Set(),
+        subjects: new Set(),
+      };
       this.window.set(key, entry);
     }
     return entry;

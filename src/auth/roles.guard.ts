@@ -30,7 +30,12 @@ export class RolesGuard implements CanActivate {
     return this.refuse(req, context.switchToHttp().getResponse<Response>(), principal, required);
   }
 
-  private async refuse(req: Request, res: Response, principal: Principal, required: Permission | undefined): Promise<never> {
+  private async refuse(
+    req: Request,
+    res: Response,
+    principal: Principal,
+    required: Permission | undefined,
+  ): Promise<never> {
     // A refused request costs the principal's rate limit like any other (past it: 429, not 403).
     let error: AppError;
     try {
@@ -40,13 +45,25 @@ export class RolesGuard implements CanActivate {
       if (!(e instanceof AppError)) throw e;
       error = e;
     }
-    throw await this.refusals.refuse(req, error, { action: 'permission_denied', principal, details: { required_permission: required ?? null }, countsTowardLockout: false });
+    throw await this.refusals.refuse(req, error, {
+      action: 'permission_denied',
+      principal,
+      details: { required_permission: required ?? null },
+      countsTowardLockout: false,
+    });
   }
 
   private forbidden(principal: Principal, required: Permission | undefined): AppError {
     return new AppError('INSUFFICIENT_PERMISSIONS', {
-      message: required === undefined ? 'This route declares no permission and is closed.' : `This operation needs the "${required}" permission.`,
-      details: { required_permission: required ?? null, your_roles: principal.roles, roles_with_permission: required === undefined ? [] : rolesGranting(required) },
+      message:
+        required === undefined
+          ? 'This route declares no permission and is closed.'
+          : `This operation needs the "${required}" permission.`,
+      details: {
+        required_permission: required ?? null,
+        your_roles: principal.roles,
+        roles_with_permission: required === undefined ? [] : rolesGranting(required),
+      },
     });
   }
 }

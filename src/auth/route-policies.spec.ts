@@ -41,9 +41,21 @@ describe('RoutePolicies', () => {
 
   it('reads @Roles, @Public and @SkipRateLimit, the method overriding the class', () => {
     const policies = new RoutePolicies(new Reflector());
-    expect(policies.of(contextOf(QuotesController, proto.quote))).toEqual({ isPublic: false, requiredPermission: 'market:read', skipRateLimit: false });
-    expect(policies.of(contextOf(QuotesController, proto.chain))).toEqual({ isPublic: false, requiredPermission: 'options:read', skipRateLimit: false });
-    expect(policies.of(contextOf(QuotesController, proto.health))).toEqual({ isPublic: true, requiredPermission: 'market:read', skipRateLimit: true });
+    expect(policies.of(contextOf(QuotesController, proto.quote))).toEqual({
+      isPublic: false,
+      requiredPermission: 'market:read',
+      skipRateLimit: false,
+    });
+    expect(policies.of(contextOf(QuotesController, proto.chain))).toEqual({
+      isPublic: false,
+      requiredPermission: 'options:read',
+      skipRateLimit: false,
+    });
+    expect(policies.of(contextOf(QuotesController, proto.health))).toEqual({
+      isPublic: true,
+      requiredPermission: 'market:read',
+      skipRateLimit: true,
+    });
   });
 
   it('tells apart one handler inherited by two controllers with different class decorators', () => {

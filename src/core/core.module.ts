@@ -56,8 +56,18 @@ export class CoreModule {
         DataQualityService,
       ],
       exports: [
-        AppConfig, WinstonLogger, Clock, Tracing, RedisService, GlobalExceptionFilter, RequestLifecycle, JsonBodyParser,
-        MetricsModule, ReadinessRegistry, MarketCache, DataQualityService,
+        AppConfig,
+        WinstonLogger,
+        Clock,
+        Tracing,
+        RedisService,
+        GlobalExceptionFilter,
+        RequestLifecycle,
+        JsonBodyParser,
+        MetricsModule,
+        ReadinessRegistry,
+        MarketCache,
+        DataQualityService,
       ],
     };
   }

@@ -14,7 +14,10 @@ export class HealthIndicatorDto {
 const BY_CHECK = {
   type: 'object',
   additionalProperties: { $ref: '#/components/schemas/HealthIndicatorDto' },
-  example: { redis: { status: 'up', responseTime: 1 }, alpaca: { status: 'down', message: 'Alpaca clock call failed: UPSTREAM_API_UNAVAILABLE', responseTime: 3 } },
+  example: {
+    redis: { status: 'up', responseTime: 1 },
+    alpaca: { status: 'down', message: 'Alpaca clock call failed: UPSTREAM_API_UNAVAILABLE', responseTime: 3 },
+  },
 } as const;
 
 /** The report of @nestjs/terminus, unchanged. */

@@ -18,7 +18,10 @@ export class HealthController {
 
   @Get('live')
   @Header('Cache-Control', 'no-store')
-  @ApiOperation({ summary: 'Liveness: the process answers. Touches no dependency, so a slow Alpaca or Redis never gets the pod restarted.' })
+  @ApiOperation({
+    summary:
+      'Liveness: the process answers. Touches no dependency, so a slow Alpaca or Redis never gets the pod restarted.',
+  })
   @ApiOkResponse({ type: HealthEnvelopeDto, description: 'Alive: `data.status` is `ok`.' })
   live(): Promise<HealthCheckResult> {
     return this.readiness.live();
@@ -35,7 +38,8 @@ export class HealthController {
   @ApiOkResponse({ type: HealthEnvelopeDto, description: 'Ready: every check is up.' })
   @ApiServiceUnavailableResponse({
     type: HealthEnvelopeDto,
-    description: "Not ready (or shutting down): `data` is terminus' report, failing checks under `data.error` with a message.",
+    description:
+      "Not ready (or shutting down): `data` is terminus' report, failing checks under `data.error` with a message.",
   })
   ready(): Promise<HealthCheckResult> {
     return this.readiness.ready();
@@ -48,7 +52,10 @@ export class HealthController {
       'Every dependency, also those readiness does not depend on: `ok`, `degraded` (an optional one such as Redis is down; ' +
       'this instance still serves) or `down` (a required one is; readiness fails too). Always 200.',
   })
-  @ApiOkResponse({ description: '{"data": {"status": "ok|degraded|down", "checks": {"<name>": {"status": "up|down", "required": bool, "message"?: "…"}}}, "metadata": {…}}' })
+  @ApiOkResponse({
+    description:
+      '{"data": {"status": "ok|degraded|down", "checks": {"<name>": {"status": "up|down", "required": bool, "message"?: "…"}}}, "metadata": {…}}',
+  })
   details(): Promise<HealthDetails> {
     return this.readiness.details();
   }

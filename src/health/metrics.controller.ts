@@ -25,10 +25,17 @@ export class MetricsController {
   @UseGuards(MetricsTokenGuard)
   @ApiBearerAuth()
   @ApiOperation({
-    summary: 'Prometheus metrics (text exposition format). Public unless METRICS_TOKEN is set; then send it as a bearer token.',
+    summary:
+      'Prometheus metrics (text exposition format). Public unless METRICS_TOKEN is set; then send it as a bearer token.',
   })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format 0.0.4.', schema: { type: 'string', example: 'opitios_http_requests_total{method="GET",route="/api/v1/stocks/:symbol/quote",status="200"} 3' } })
+  @ApiOkResponse({
+    description: 'Prometheus text format 0.0.4.',
+    schema: {
+      type: 'string',
+      example: 'opitios_http_requests_total{method="GET",route="/api/v1/stocks/:symbol/quote",status="200"} 3',
+    },
+  })
   @ApiErrors('AUTHENTICATION_REQUIRED', 'INVALID_TOKEN')
   async scrape(@Res() res: Response): Promise<void> {
     const text = await this.metrics.render();

@@ -21,7 +21,10 @@ export class ReadinessReportFilter implements ExceptionFilter {
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       data: exception.getResponse(),
-      metadata: { request_id: getRequestContext(req)?.requestId ?? null, timestamp: new Date(this.clock.now()).toISOString() },
+      metadata: {
+        request_id: getRequestContext(req)?.requestId ?? null,
+        timestamp: new Date(this.clock.now()).toISOString(),
+      },
     });
   }
 }

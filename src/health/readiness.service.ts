@@ -1,9 +1,18 @@
 import { Injectable } from '@nestjs/common';
-import { HealthCheckService, HealthIndicatorService, type HealthCheckAttempt, type HealthCheckResult } from '@nestjs/terminus';
+import {
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckAttempt,
+  type HealthCheckResult,
+} from '@nestjs/terminus';
 import { Gauge } from 'prom-client';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
-import { DEFAULT_READINESS_TIMEOUT_MS, ReadinessRegistry, type ReadinessCheck } from '../core/readiness/readiness.registry.js';
+import {
+  DEFAULT_READINESS_TIMEOUT_MS,
+  ReadinessRegistry,
+  type ReadinessCheck,
+} from '../core/readiness/readiness.registry.js';
 import { Clock } from '../core/time/clock.js';
 
 /** One dependency as GET /health/details reports it. */
@@ -63,7 +72,9 @@ export class ReadinessService {
 
   /** Never touches Alpaca, Redis or the database: if this answers, the process is alive. */
   live(): Promise<HealthCheckResult> {
-    return this.health.check([() => this.indicators.check('process').up({ uptime_seconds: Math.round(process.uptime()) })]);
+    return this.health.check([
+      () => this.indicators.check('process').up({ uptime_seconds: Math.round(process.uptime()) }),
+    ]);
   }
 
   ready(): Promise<HealthCheckResult> {
@@ -143,7 +154,12 @@ export class ReadinessService {
     const previous = this.lastState.get(check.name);
     this.lastState.set(check.name, state);
     if (previous === state) return;
-    if (state === 'down') this.logger.event('warn', required ? 'readiness_check_failed' : 'dependency_degraded', { check: check.name, error });
-    else if (previous === 'down') this.logger.event('info', required ? 'readiness_check_recovered' : 'dependency_restored', { check: check.name });
+    if (state === 'down')
+      this.logger.event('warn', required ? 'readiness_check_failed' : 'dependency_degraded', {
+        check: check.name,
+        error,
+      });
+    else if (previous === 'down')
+      this.logger.event('info', required ? 'readiness_check_recovered' : 'dependency_restored', { check: check.name });
   }
 }

@@ -1,7 +1,15 @@
 import { Controller, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
-import { AssetParamDto, AssetsQueryDto, CalendarQueryDto, CorporateActionsQueryDto, MostActivesQueryDto, MoversQueryDto, NewsQueryDto } from './dto/reference-query.dto.js';
+import {
+  AssetParamDto,
+  AssetsQueryDto,
+  CalendarQueryDto,
+  CorporateActionsQueryDto,
+  MostActivesQueryDto,
+  MoversQueryDto,
+  NewsQueryDto,
+} from './dto/reference-query.dto.js';
 import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { PassThroughService } from './pass-through/pass-through.service.js';
 import { Serves } from './pass-through/pass-through-route.js';

@@ -11,7 +11,13 @@ import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { RedisService } from '../core/redis/redis.service.js';
 import { Clock } from '../core/time/clock.js';
 import { MarketDataPort, type Sourced, type SymbolMap } from '../alpaca/stocks/market-data.port.js';
-import type { BarsPage, MarketClock, StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/market-data.models.js';
+import type {
+  BarsPage,
+  MarketClock,
+  StockQuote,
+  StockSnapshot,
+  StockTrade,
+} from '../alpaca/stocks/market-data.models.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
 import { MarketClockService } from './market-clock.service.js';
 import { StockBarsService } from './stock-bars.service.js';
@@ -26,8 +32,13 @@ const config = validateConfig({
   CACHE_TTL_BARS_PAST_S: String(PAST_S),
 });
 const PROVENANCE: Provenance = {
-  dataSource: 'alpaca_historical', provider: 'alpaca', providerHost: 'data.alpaca.markets', feed: 'iex',
-  dataTimestamp: null, upstreamRequestIds: [], fetchedAt: 0,
+  dataSource: 'alpaca_historical',
+  provider: 'alpaca',
+  providerHost: 'data.alpaca.markets',
+  feed: 'iex',
+  dataTimestamp: null,
+  upstreamRequestIds: [],
+  fetchedAt: 0,
 };
 
 /** "Now" is whatever the test says. */
@@ -44,7 +55,16 @@ class FixedClock extends Clock {
 /** Answers every bars call with one daily bar; nothing else is used. */
 class FakeGateway extends MarketDataPort {
   bars(): Promise<Sourced<BarsPage>> {
-    const bar = { timestamp: '2024-01-08T05:00:00Z', open: 1, high: 2, low: 1, close: 2, volume: 10, trade_count: 1, vwap: 1.5 };
+    const bar = {
+      timestamp: '2024-01-08T05:00:00Z',
+      open: 1,
+      high: 2,
+      low: 1,
+      close: 2,
+      volume: 10,
+      trade_count: 1,
+      vwap: 1.5,
+    };
     return Promise.resolve({ value: { bars: [bar], next_page_token: null }, provenance: PROVENANCE });
   }
   latestQuotes(): Promise<Sourced<SymbolMap<StockQuote>>> {
@@ -71,7 +91,16 @@ async function serviceAt(iso: string): Promise<StockBarsService> {
       { provide: MarketDataPort, useValue: new FakeGateway() },
       { provide: MarketClockService, useValue: { status: () => Promise.resolve('closed' as const) } },
       { provide: AppConfig, useValue: config },
-      { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, new GatewayMetrics(), time) },
+      {
+        provide: MarketCache,
+        useValue: new MarketCache(
+          config,
+          new RedisService(config, quiet, new Tracing(config.telemetry)),
+          quiet,
+          new GatewayMetrics(),
+          time,
+        ),
+      },
       { provide: DataQualityService, useValue: new DataQualityService(config, time, new GatewayMetrics()) },
       { provide: Clock, useValue: time },
     ],
@@ -82,7 +111,10 @@ async function serviceAt(iso: string): Promise<StockBarsService> {
 /** How long the answer for a range ending on `end` is cached, asked at `now`. */
 async function ttlFor(now: string, end: string | undefined): Promise<number | null> {
   const svc = await serviceAt(now);
-  const res = await svc.bars('AAPL', Object.assign(new BarsQueryDto(), { timeframe: '1Day', start: '2024-01-02', end }));
+  const res = await svc.bars(
+    'AAPL',
+    Object.assign(new BarsQueryDto(), { timeframe: '1Day', start: '2024-01-02', end }),
+  );
   return res.cache.maxAgeSeconds;
 }
 
@@ -94,7 +126,7 @@ describe('StockBarsService cache lifetime', () => {
     expect(await ttlFor('2024-01-10T04:30:00Z', '2024-01-09')).toBe(RECENT_S);
   });
 
-  it('keeps a range ending before New York\'s today long, and one with no end short', async () => {
+  it("keeps a range ending before New York's today long, and one with no end short", async () => {
     // 05:00 UTC in June is 01:00 in New York: the 3rd is over there too.
     expect(await ttlFor('2024-06-04T05:00:00Z', '2024-06-03')).toBe(PAST_S);
     expect(await ttlFor('2024-06-04T01:00:00Z', '2024-06-02')).toBe(PAST_S);

@@ -48,16 +48,33 @@ export class StockBarsService {
    */
   async page(symbol: string, q: BarsQueryDto): Promise<Attributed<BarsPage>> {
     assertOrderedRange(q.start, q.end);
-    const query = { symbol, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, pageToken: q.page_token, adjustment: q.adjustment, sort: q.sort, asof: q.asof };
+    const query = {
+      symbol,
+      timeframe: q.timeframe,
+      start: q.start,
+      end: q.end,
+      limit: q.limit,
+      pageToken: q.page_token,
+      adjustment: q.adjustment,
+      sort: q.sort,
+      asof: q.asof,
+    };
     const feed = this.config.alpaca.stockFeed;
     const [{ sourced: page, cache }, marketStatus] = await Promise.all([
-      this.cache.through({ key: cacheKeys.query('stock:bars', { ...query, feed }), ttl: this.ttlSeconds(q.end), maxAgeSeconds: q.max_age_seconds }, async () => {
-        const loaded = await this.gateway.bars(query);
-        // Bars are history: checked once per page fetched (prices, future timestamps), cached with it.
-        const at = this.quality.moment(false);
-        const quality = this.quality.of(...loaded.value.bars.map((b) => this.quality.checks.bar(b, at)));
-        return { ...loaded, provenance: { ...loaded.provenance, quality } };
-      }),
+      this.cache.through(
+        {
+          key: cacheKeys.query('stock:bars', { ...query, feed }),
+          ttl: this.ttlSeconds(q.end),
+          maxAgeSeconds: q.max_age_seconds,
+        },
+        async () => {
+          const loaded = await this.gateway.bars(query);
+          // Bars are history: checked once per page fetched (prices, future timestamps), cached with it.
+          const at = this.quality.moment(false);
+          const quality = this.quality.of(...loaded.value.bars.map((b) => this.quality.checks.bar(b, at)));
+          return { ...loaded, provenance: { ...loaded.provenance, quality } };
+        },
+      ),
       this.clock.status(),
     ]);
     return new Attributed(page.value, page.provenance, cache, marketStatus);
@@ -71,7 +88,13 @@ export class StockBarsService {
     if (bars.length === 0 && next_page_token === null && q.page_token === undefined) {
       throw new AppError('HISTORICAL_DATA_UNAVAILABLE', {
         message: `Alpaca returned no ${q.timeframe} bars for ${symbol} in the requested range.`,
-        details: { symbol, timeframe: q.timeframe, start: q.start ?? null, end: q.end ?? null, feed: this.config.alpaca.stockFeed },
+        details: {
+          symbol,
+          timeframe: q.timeframe,
+          start: q.start ?? null,
+          end: q.end ?? null,
+          feed: this.config.alpaca.stockFeed,
+        },
       });
     }
     return new Attributed(

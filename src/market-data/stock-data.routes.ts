@@ -27,7 +27,17 @@ type SymbolHistory = { symbol: string } & StockHistoryQueryDto;
 /** One symbol's history: Alpaca's multi-symbol endpoint with that one symbol, every option as given. */
 function historyCall(q: SymbolHistory): { query: Record<string, string | number | undefined> } {
   assertOrderedRange(q.start, q.end);
-  return { query: { symbols: q.symbol, start: q.start, end: q.end, limit: q.limit, sort: q.sort, asof: q.asof, page_token: q.page_token } };
+  return {
+    query: {
+      symbols: q.symbol,
+      start: q.start,
+      end: q.end,
+      limit: q.limit,
+      sort: q.sort,
+      asof: q.asof,
+      page_token: q.page_token,
+    },
+  };
 }
 
 /** The symbols of a multi-symbol request, normalised and deduplicated; too many is refused before any call. */
@@ -54,7 +64,14 @@ export const STOCK_DATA_ROUTES = {
     call: historyCall,
     cache: 'history',
     answer: (page, q: SymbolHistory, feed) => historyPage('symbol', 'quotes', q.symbol, page, q, feed),
-    docs: { path: ':symbol/quotes', permission: 'history:read', summary: 'Historical quotes (NBBO on the configured feed) of one symbol.', description: PAGING, model: StockQuotesPageDto, errors: [...HISTORY_ERRORS] },
+    docs: {
+      path: ':symbol/quotes',
+      permission: 'history:read',
+      summary: 'Historical quotes (NBBO on the configured feed) of one symbol.',
+      description: PAGING,
+      model: StockQuotesPageDto,
+      errors: [...HISTORY_ERRORS],
+    },
   }),
   trades: passThrough({
     name: 'stock:trades',
@@ -62,7 +79,14 @@ export const STOCK_DATA_ROUTES = {
     call: historyCall,
     cache: 'history',
     answer: (page, q: SymbolHistory, feed) => historyPage('symbol', 'trades', q.symbol, page, q, feed),
-    docs: { path: ':symbol/trades', permission: 'history:read', summary: 'Historical trades of one symbol.', description: PAGING, model: StockTradesPageDto, errors: [...HISTORY_ERRORS] },
+    docs: {
+      path: ':symbol/trades',
+      permission: 'history:read',
+      summary: 'Historical trades of one symbol.',
+      description: PAGING,
+      model: StockTradesPageDto,
+      errors: [...HISTORY_ERRORS],
+    },
   }),
   auctions: passThrough({
     name: 'stock:auctions',
@@ -71,9 +95,12 @@ export const STOCK_DATA_ROUTES = {
     cache: 'history',
     answer: (page, q: SymbolHistory, feed) => historyPage('symbol', 'auctions', q.symbol, page, q, feed),
     docs: {
-      path: ':symbol/auctions', permission: 'history:read', summary: 'Opening and closing auction prices of one symbol, per day.',
+      path: ':symbol/auctions',
+      permission: 'history:read',
+      summary: 'Opening and closing auction prices of one symbol, per day.',
       description: `Auctions exist on the SIP feed only (metadata.feed sip): a plan without SIP answers 403 UPSTREAM_SUBSCRIPTION_REQUIRED. ${PAGING}`,
-      model: StockAuctionsPageDto, errors: [...HISTORY_ERRORS],
+      model: StockAuctionsPageDto,
+      errors: [...HISTORY_ERRORS],
     },
   }),
   latestBar: passThrough({
@@ -82,7 +109,13 @@ export const STOCK_DATA_ROUTES = {
     call: (q: { symbol: string } & FreshnessQueryDto) => ({ query: { symbols: q.symbol } }),
     cache: 'quote',
     answer: (bars, q, feed) => oneSymbol(bars, q.symbol, feed),
-    docs: { path: ':symbol/bar', permission: 'market:read', summary: 'Latest minute bar of one symbol.', model: LatestBarDto, errors: ['INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND'] },
+    docs: {
+      path: ':symbol/bar',
+      permission: 'market:read',
+      summary: 'Latest minute bar of one symbol.',
+      model: LatestBarDto,
+      errors: ['INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND'],
+    },
   }),
   latestBars: passThrough({
     name: 'stock:latest_bars',
@@ -90,7 +123,13 @@ export const STOCK_DATA_ROUTES = {
     call: (q: SymbolsQueryDto) => ({ query: { symbols: requestedSymbols(q.symbols).join(',') } }),
     cache: 'quote',
     answer: (bars, q) => symbolBatch('bars', 'SYMBOL_NOT_FOUND', requestedSymbols(q.symbols), bars),
-    docs: { path: 'bars/latest', permission: 'market:read', summary: 'Latest minute bars of many symbols in one upstream call; per-symbol success or SYMBOL_NOT_FOUND.', model: LatestBarsDto, errors: [...BATCH_ERRORS] },
+    docs: {
+      path: 'bars/latest',
+      permission: 'market:read',
+      summary: 'Latest minute bars of many symbols in one upstream call; per-symbol success or SYMBOL_NOT_FOUND.',
+      model: LatestBarsDto,
+      errors: [...BATCH_ERRORS],
+    },
   }),
   latestTrades: passThrough({
     name: 'stock:latest_trades',
@@ -98,7 +137,13 @@ export const STOCK_DATA_ROUTES = {
     call: (q: SymbolsQueryDto) => ({ query: { symbols: requestedSymbols(q.symbols).join(',') } }),
     cache: 'quote',
     answer: (trades, q) => symbolBatch('trades', 'SYMBOL_NOT_FOUND', requestedSymbols(q.symbols), trades),
-    docs: { path: 'trades/latest', permission: 'market:read', summary: 'Latest trades of many symbols in one upstream call; per-symbol success or SYMBOL_NOT_FOUND.', model: LatestTradesDto, errors: [...BATCH_ERRORS] },
+    docs: {
+      path: 'trades/latest',
+      permission: 'market:read',
+      summary: 'Latest trades of many symbols in one upstream call; per-symbol success or SYMBOL_NOT_FOUND.',
+      model: LatestTradesDto,
+      errors: [...BATCH_ERRORS],
+    },
   }),
   snapshots: passThrough({
     name: 'stock:snapshots',
@@ -107,18 +152,30 @@ export const STOCK_DATA_ROUTES = {
     cache: 'snapshot',
     answer: (snapshots, q) => symbolBatch('snapshots', 'SYMBOL_NOT_FOUND', requestedSymbols(q.symbols), snapshots),
     docs: {
-      path: 'snapshots', permission: 'market:read', summary: 'Snapshots of many symbols in one upstream call; per-symbol success or SYMBOL_NOT_FOUND.',
+      path: 'snapshots',
+      permission: 'market:read',
+      summary: 'Snapshots of many symbols in one upstream call; per-symbol success or SYMBOL_NOT_FOUND.',
       description: 'Missing members of a snapshot are null with availability false, as on /stocks/{symbol}/snapshot.',
-      model: SnapshotsDto, errors: [...BATCH_ERRORS],
+      model: SnapshotsDto,
+      errors: [...BATCH_ERRORS],
     },
   }),
   conditions: passThrough({
     name: 'stock:conditions',
     operation: OP.stockConditions,
-    call: (q: TickTypeParamDto & StockConditionsQueryDto) => ({ path: { ticktype: q.ticktype }, query: { tape: q.tape } }),
+    call: (q: TickTypeParamDto & StockConditionsQueryDto) => ({
+      path: { ticktype: q.ticktype },
+      query: { tape: q.tape },
+    }),
     cache: 'reference',
     answer: (conditions, q) => ({ ticktype: q.ticktype, tape: q.tape, conditions }),
-    docs: { path: 'meta/conditions/:ticktype', permission: 'market:read', summary: "Alpaca's trade or quote condition codes of one SIP tape.", model: ConditionCodesDto, errors: [] },
+    docs: {
+      path: 'meta/conditions/:ticktype',
+      permission: 'market:read',
+      summary: "Alpaca's trade or quote condition codes of one SIP tape.",
+      model: ConditionCodesDto,
+      errors: [],
+    },
   }),
   exchanges: passThrough({
     name: 'stock:exchanges',
@@ -126,6 +183,12 @@ export const STOCK_DATA_ROUTES = {
     call: () => ({}),
     cache: 'reference',
     answer: (exchanges) => ({ exchanges }),
-    docs: { path: 'meta/exchanges', permission: 'market:read', summary: "Alpaca's stock exchange codes.", model: ExchangeCodesDto, errors: [] },
+    docs: {
+      path: 'meta/exchanges',
+      permission: 'market:read',
+      summary: "Alpaca's stock exchange codes.",
+      model: ExchangeCodesDto,
+      errors: [],
+    },
   }),
 };

@@ -1,14 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed, type MarketStatus, type Provenance } from '../core/attribution/provenance.js';
 import { newestTimestamp } from '../core/attribution/timestamps.js';
-import { dedupedBatchItems, type BatchItem as GenericBatchItem, type DedupedBatchSummary } from '../core/attribution/batch-result.js';
+import {
+  dedupedBatchItems,
+  type BatchItem as GenericBatchItem,
+  type DedupedBatchSummary,
+} from '../core/attribution/batch-result.js';
 import { cacheKeys, MarketCache, type CacheResult } from '../core/cache/market-cache.js';
 import { settleBatch } from '../core/cache/merge.js';
 import { MicroBatcher } from '../core/cache/micro-batcher.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { Clock } from '../core/time/clock.js';
-import { batchQuality, stockSnapshotFlags, type QualityFlag, type QualityMoment } from '../core/quality/data-quality.js';
+import {
+  batchQuality,
+  stockSnapshotFlags,
+  type QualityFlag,
+  type QualityMoment,
+} from '../core/quality/data-quality.js';
 import { DataQualityService } from '../core/quality/data-quality.service.js';
 import { MarketDataPort, type Sourced, type SymbolMap } from '../alpaca/stocks/market-data.port.js';
 import type { StockQuote, StockSnapshot, StockTrade } from '../alpaca/stocks/market-data.models.js';
@@ -109,7 +118,10 @@ class SymbolMissing extends AppError {
     feed: string,
     readonly provenance: Provenance,
   ) {
-    super('SYMBOL_NOT_FOUND', { message: `Alpaca returned no data for ${symbol} on the ${feed} feed.`, details: { symbol, feed } });
+    super('SYMBOL_NOT_FOUND', {
+      message: `Alpaca returned no data for ${symbol} on the ${feed} feed.`,
+      details: { symbol, feed },
+    });
   }
 }
 
@@ -120,7 +132,11 @@ class SymbolMissing extends AppError {
  */
 @Injectable()
 export class StockQuotesService {
-  private readonly batchers: { quote: MicroBatcher<StockQuote>; trade: MicroBatcher<StockTrade>; snapshot: MicroBatcher<StockSnapshot> };
+  private readonly batchers: {
+    quote: MicroBatcher<StockQuote>;
+    trade: MicroBatcher<StockTrade>;
+    snapshot: MicroBatcher<StockSnapshot>;
+  };
   private readonly hot: Record<Kind, HotSet>;
 
   constructor(
@@ -169,12 +185,7 @@ export class StockQuotesService {
       const value = found.get(symbol);
       return value === undefined ? undefined : { symbol, ...value };
     });
-    return new Attributed(
-      { quotes: items, summary },
-      many.provenance,
-      many.cache,
-      many.marketStatus,
-    );
+    return new Attributed({ quotes: items, summary }, many.provenance, many.cache, many.marketStatus);
   }
 
   /**
@@ -182,7 +193,11 @@ export class StockQuotesService {
    * cache entry (so one symbol asked alone and in a list is one entry); the misses of the moment
    * merge into one multi-symbol call per 100. At most STOCK_BATCH_MAX_SYMBOLS symbols.
    */
-  async latestMany<K extends Kind>(kind: K, symbols: string[], maxAgeSeconds?: number): Promise<Attributed<LatestMany<KindValue[K]>>> {
+  async latestMany<K extends Kind>(
+    kind: K,
+    symbols: string[],
+    maxAgeSeconds?: number,
+  ): Promise<Attributed<LatestMany<KindValue[K]>>> {
     this.assertBatchSize(symbols.length);
     const marketP = this.clock.status();
     const meaning = this.meanings[kind] as Meaning<KindValue[K]>;
@@ -202,7 +217,12 @@ export class StockQuotesService {
       found.set(key, result.sourced.value);
       flags[key] = result.sourced.provenance.quality?.flags ?? [];
     }
-    return new Attributed({ found, missing, flags }, { ...batch.provenance, quality: batchQuality(flags) }, batch.cache, await marketP);
+    return new Attributed(
+      { found, missing, flags },
+      { ...batch.provenance, quality: batchQuality(flags) },
+      batch.cache,
+      await marketP,
+    );
   }
 
   /** One multi-symbol call for the requested symbols plus due hot ones; the extras go straight to the cache. */
@@ -230,7 +250,10 @@ export class StockQuotesService {
     return result;
   }
 
-  private load<T extends object>({ kind, symbol, market, maxAgeSeconds }: SymbolLoad, meaning: Meaning<T>): Promise<CacheResult<T>> {
+  private load<T extends object>(
+    { kind, symbol, market, maxAgeSeconds }: SymbolLoad,
+    meaning: Meaning<T>,
+  ): Promise<CacheResult<T>> {
     const feed = this.config.alpaca.stockFeed;
     const ttl = market.then((m) => this.cache.ttlSeconds(kind === 'snapshot' ? 'snapshot' : 'quote', m));
     const batcher = this.batchers[kind] as unknown as MicroBatcher<T>;
@@ -245,11 +268,21 @@ export class StockQuotesService {
   /** The value's newest timestamp and what the meaning checks found, once, as it enters the cache. */
   private stamped<T>(provenance: Provenance, item: T, meaning: Meaning<T>, market: MarketStatus): Provenance {
     const at = this.quality.moment(market === 'open');
-    return { ...provenance, dataTimestamp: newestTimestamp(meaning.timestamps(item)), quality: this.quality.of(meaning.flags(item, at)) };
+    return {
+      ...provenance,
+      dataTimestamp: newestTimestamp(meaning.timestamps(item)),
+      quality: this.quality.of(meaning.flags(item, at)),
+    };
   }
 
-  private readonly quoteMeaning: Meaning<StockQuote> = { timestamps: (q) => [q.timestamp], flags: (q, at) => this.quality.checks.quote(q, at) };
-  private readonly tradeMeaning: Meaning<StockTrade> = { timestamps: (t) => [t.timestamp], flags: (t, at) => this.quality.checks.trade(t, at) };
+  private readonly quoteMeaning: Meaning<StockQuote> = {
+    timestamps: (q) => [q.timestamp],
+    flags: (q, at) => this.quality.checks.quote(q, at),
+  };
+  private readonly tradeMeaning: Meaning<StockTrade> = {
+    timestamps: (t) => [t.timestamp],
+    flags: (t, at) => this.quality.checks.trade(t, at),
+  };
   private readonly snapshotMeaning: Meaning<StockSnapshot> = {
     timestamps: snapshotTimestamps,
     flags: (s, at) => stockSnapshotFlags(this.quality.checks, s, at),
@@ -258,7 +291,10 @@ export class StockQuotesService {
   private assertBatchSize(requested: number): void {
     const max = this.config.stockBatchMaxSymbols;
     if (requested > max) {
-      throw new AppError('REQUEST_SIZE_EXCEEDED', { message: `At most ${max} symbols per batch; ${requested} were sent.`, details: { max, requested } });
+      throw new AppError('REQUEST_SIZE_EXCEEDED', {
+        message: `At most ${max} symbols per batch; ${requested} were sent.`,
+        details: { max, requested },
+      });
     }
   }
 

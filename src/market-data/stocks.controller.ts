@@ -7,7 +7,13 @@ import { FreshnessQueryDto } from '../core/cache/freshness-query.dto.js';
 import { BarsQueryDto } from './dto/bars-query.dto.js';
 import { BatchQuotesDto } from './dto/batch-quotes.dto.js';
 import { SymbolParamDto } from './dto/symbol-param.dto.js';
-import { BarsResultDto, BatchQuotesResultDto, StockQuoteDto, StockSnapshotDto, StockTradeDto } from './dto/stock-responses.dto.js';
+import {
+  BarsResultDto,
+  BatchQuotesResultDto,
+  StockQuoteDto,
+  StockSnapshotDto,
+  StockTradeDto,
+} from './dto/stock-responses.dto.js';
 import { StockBarsService, type BarsResult } from './stock-bars.service.js';
 import { StockQuotesService, type BatchResult, type Symbolled } from './stock-quotes.service.js';
 import { Authenticated } from '../core/identity/authenticated.decorator.js';
@@ -37,7 +43,10 @@ export class StocksController {
   }
 
   @Get(':symbol/snapshot')
-  @ApiOperation({ summary: 'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.' })
+  @ApiOperation({
+    summary:
+      'Snapshot: latest trade and quote, minute, daily and previous daily bar; missing members are null with availability false.',
+  })
   @ApiEnvelope(StockSnapshotDto)
   @Authenticated('market:read', { errors: ['INVALID_SYMBOL_FORMAT', 'SYMBOL_NOT_FOUND'], upstream: true })
   snapshot(@Param() p: SymbolParamDto, @Query() q: FreshnessQueryDto): Promise<Attributed<Symbolled<StockSnapshot>>> {
@@ -47,16 +56,24 @@ export class StocksController {
   @Get(':symbol/bars')
   @ApiOperation({ summary: 'Historical bars, one Alpaca page per call; follow page_info.next_page_token for more.' })
   @ApiEnvelope(BarsResultDto)
-  @Authenticated('history:read', { errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE'], upstream: true })
+  @Authenticated('history:read', {
+    errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'HISTORICAL_DATA_UNAVAILABLE'],
+    upstream: true,
+  })
   bars(@Param() p: SymbolParamDto, @Query() q: BarsQueryDto): Promise<Attributed<BarsResult>> {
     return this.barsService.bars(p.symbol, q);
   }
 
   @Post('quotes/batch')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Latest quotes for many symbols in one upstream call per 100; per-symbol success or SYMBOL_NOT_FOUND.' })
+  @ApiOperation({
+    summary: 'Latest quotes for many symbols in one upstream call per 100; per-symbol success or SYMBOL_NOT_FOUND.',
+  })
   @ApiEnvelope(BatchQuotesResultDto)
-  @Authenticated('market:read', { errors: ['INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE'], upstream: true })
+  @Authenticated('market:read', {
+    errors: ['INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE'],
+    upstream: true,
+  })
   batch(@Body() body: BatchQuotesDto): Promise<Attributed<BatchResult>> {
     return this.quotes.batch(body.symbols, body.max_age_seconds);
   }

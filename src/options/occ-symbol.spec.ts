@@ -1,5 +1,12 @@
 import { AppError } from '../core/errors/app-error.js';
-import { OCC_SYMBOL_PATTERN, parseOccSymbol, requireOccSymbol, strikeFromCode, termsOf, withTerms } from './occ-symbol.js';
+import {
+  OCC_SYMBOL_PATTERN,
+  parseOccSymbol,
+  requireOccSymbol,
+  strikeFromCode,
+  termsOf,
+  withTerms,
+} from './occ-symbol.js';
 import { compareDecimals, POSITIVE_DECIMAL } from '../core/validation/decimal-string.js';
 import { isCalendarDate } from '../core/time/calendar-date.js';
 
@@ -16,7 +23,13 @@ describe('OCC symbols', () => {
     ['BRKB991231C99999999', 'BRKB', '2099-12-31', 'call', '99999.999'],
   ])('decodes %s', (raw, root, expiration, type, strike) => {
     const contract = requireOccSymbol(raw);
-    expect(contract).toMatchObject({ symbol: raw.toUpperCase(), root_symbol: root, expiration_date: expiration, option_type: type, strike_price: strike });
+    expect(contract).toMatchObject({
+      symbol: raw.toUpperCase(),
+      root_symbol: root,
+      expiration_date: expiration,
+      option_type: type,
+      strike_price: strike,
+    });
     expect(OCC_SYMBOL_PATTERN.test(contract.symbol)).toBe(true);
   });
 
@@ -87,12 +100,20 @@ describe('decimal strings and calendar dates', () => {
     expect(compareDecimals('0.5', '0.45')).toBeGreaterThan(0);
   });
 
-  it.each(['1', '151.123', '0.5', '4925', '00100'])('accepts strike %p', (v) => expect(POSITIVE_DECIMAL.test(v)).toBe(true));
-  it.each(['0', '0.0', '-5', '1e3', '.5', '5.', '', 'abc', '1,5', ' 5'])('refuses strike %p', (v) => expect(POSITIVE_DECIMAL.test(v)).toBe(false));
+  it.each(['1', '151.123', '0.5', '4925', '00100'])('accepts strike %p', (v) =>
+    expect(POSITIVE_DECIMAL.test(v)).toBe(true),
+  );
+  it.each(['0', '0.0', '-5', '1e3', '.5', '5.', '', 'abc', '1,5', ' 5'])('refuses strike %p', (v) =>
+    expect(POSITIVE_DECIMAL.test(v)).toBe(false),
+  );
 
   it('knows which days exist', () => {
     expect(isCalendarDate('2024-02-29')).toBe(true);
-    expect(['2023-02-29', '2024-13-01', '2024-04-31', '2024-4-1', '20240401', '2024-04-01T00:00:00Z', 5].some(isCalendarDate)).toBe(false);
+    expect(
+      ['2023-02-29', '2024-13-01', '2024-04-31', '2024-4-1', '20240401', '2024-04-01T00:00:00Z', 5].some(
+        isCalendarDate,
+      ),
+    ).toBe(false);
   });
 });
 

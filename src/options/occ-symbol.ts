@@ -36,8 +36,7 @@ export interface OccParts {
 }
 
 export type OccParseResult =
-  | { ok: true; contract: OccContract }
-  | { ok: false; symbol: string; problems: OccProblem[]; parts: OccParts | null };
+  { ok: true; contract: OccContract } | { ok: false; symbol: string; problems: OccProblem[]; parts: OccParts | null };
 
 /** 1-6 letters, or 1-5 letters and one adjustment digit. */
 export const OCC_ROOT_PATTERN = /^(?:[A-Z]{1,6}|[A-Z]{1,5}\d)$/;
@@ -56,7 +55,12 @@ function splitParts(symbol: string): OccParts | null {
   if (symbol.length <= TERMS_LENGTH) return null;
   // Positional split (last 15 characters are the terms) so each bad part can still be named.
   const terms = symbol.slice(-TERMS_LENGTH);
-  return { root: symbol.slice(0, -TERMS_LENGTH), expiration: terms.slice(0, 6), type: terms.slice(6, 7), strike: terms.slice(7) };
+  return {
+    root: symbol.slice(0, -TERMS_LENGTH),
+    expiration: terms.slice(0, 6),
+    type: terms.slice(6, 7),
+    strike: terms.slice(7),
+  };
 }
 
 function rootProblem(root: string): string | null {
@@ -71,7 +75,8 @@ function expirationProblem(yymmdd: string): string | null {
   const month = Number(yymmdd.slice(2, 4));
   const day = Number(yymmdd.slice(4, 6));
   if (month < 1 || month > 12) return `month ${yymmdd.slice(2, 4)} does not exist`;
-  if (!isRealDate(2000 + Number(yymmdd.slice(0, 2)), month, day)) return `day ${yymmdd.slice(4, 6)} does not exist in that month`;
+  if (!isRealDate(2000 + Number(yymmdd.slice(0, 2)), month, day))
+    return `day ${yymmdd.slice(4, 6)} does not exist in that month`;
   return null;
 }
 
@@ -96,17 +101,40 @@ export function strikeFromCode(code: string): string {
 /** Parses an OCC symbol (lower case accepted), naming every part that is wrong. */
 export function parseOccSymbol(raw: string): OccParseResult {
   const symbol = upperAscii(raw);
-  const fail = (problems: OccProblem[], parts: OccParts | null = null): OccParseResult => ({ ok: false, symbol: raw.slice(0, MAX_INSPECTED_LENGTH), problems, parts });
+  const fail = (problems: OccProblem[], parts: OccParts | null = null): OccParseResult => ({
+    ok: false,
+    symbol: raw.slice(0, MAX_INSPECTED_LENGTH),
+    problems,
+    parts,
+  });
   if (symbol === '') return fail([{ part: 'option_symbol', value: '', problem: 'the symbol is empty' }]);
   if (symbol.length > MAX_INSPECTED_LENGTH) {
-    return fail([{ part: 'option_symbol', value: symbol.slice(0, MAX_INSPECTED_LENGTH), problem: `the symbol has ${symbol.length} characters; at most ${MAX_LENGTH}` }]);
+    return fail([
+      {
+        part: 'option_symbol',
+        value: symbol.slice(0, MAX_INSPECTED_LENGTH),
+        problem: `the symbol has ${symbol.length} characters; at most ${MAX_LENGTH}`,
+      },
+    ]);
   }
   if (!/^[A-Z0-9]+$/.test(symbol)) {
-    return fail([{ part: 'option_symbol', value: symbol, problem: 'only letters and digits are allowed (no spaces or punctuation)' }]);
+    return fail([
+      {
+        part: 'option_symbol',
+        value: symbol,
+        problem: 'only letters and digits are allowed (no spaces or punctuation)',
+      },
+    ]);
   }
   const parts = splitParts(symbol);
   if (parts === null) {
-    return fail([{ part: 'option_symbol', value: symbol, problem: `expected ROOT + YYMMDD + C|P + 8-digit strike (16 to ${MAX_LENGTH} characters)` }]);
+    return fail([
+      {
+        part: 'option_symbol',
+        value: symbol,
+        problem: `expected ROOT + YYMMDD + C|P + 8-digit strike (16 to ${MAX_LENGTH} characters)`,
+      },
+    ]);
   }
   const checks: Array<[Exclude<OccPart, 'option_symbol'>, string, string | null]> = [
     ['root', parts.root, rootProblem(parts.root)],
@@ -155,7 +183,10 @@ export function requireOccSymbols(raw: string[]): OccContract[] {
   const invalid = results.filter((r): r is Extract<OccParseResult, { ok: false }> => !r.ok);
   if (invalid.length > 0) {
     throw new AppError('INVALID_OPTION_SYMBOL', {
-      message: `Invalid option symbol(s): ${invalid.slice(0, 10).map((r) => JSON.stringify(r.symbol)).join(', ')}`,
+      message: `Invalid option symbol(s): ${invalid
+        .slice(0, 10)
+        .map((r) => JSON.stringify(r.symbol))
+        .join(', ')}`,
       details: { invalid_symbols: invalid.slice(0, 100).map(invalidSymbolDetails) },
     });
   }
@@ -174,7 +205,13 @@ export function compareContracts(a: OccContract, b: OccContract): number {
 
 /** The terms a response shows (the 8-digit strike code is for sorting only). */
 export function termsOf(c: OccContract): OptionContractTerms {
-  return { symbol: c.symbol, root_symbol: c.root_symbol, expiration_date: c.expiration_date, option_type: c.option_type, strike_price: c.strike_price };
+  return {
+    symbol: c.symbol,
+    root_symbol: c.root_symbol,
+    expiration_date: c.expiration_date,
+    option_type: c.option_type,
+    strike_price: c.strike_price,
+  };
 }
 
 /**

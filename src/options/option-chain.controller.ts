@@ -25,7 +25,7 @@ export class OptionChainController {
     description:
       'Source: Alpaca `GET /v2/options/contracts`; every filter is passed exactly as given. Note: when expiration_date_lte ' +
       'is omitted Alpaca defaults it to the next weekend, so only contracts expiring before then are listed. Decimals ' +
-      '(strike_price, multiplier, size, open_interest, close_price) are Alpaca\'s strings; open_interest and close_price ' +
+      "(strike_price, multiplier, size, open_interest, close_price) are Alpaca's strings; open_interest and close_price " +
       '(and their dates) are null when Alpaca has none. An empty page is a 200 with no contracts.',
   })
   @ApiEnvelope(OptionContractsResultDto)
@@ -36,7 +36,8 @@ export class OptionChainController {
 
   @Get(':underlying/chain')
   @ApiOperation({
-    summary: 'One page of the option chain of an underlying, with how many contracts carry greeks and implied volatility.',
+    summary:
+      'One page of the option chain of an underlying, with how many contracts carry greeks and implied volatility.',
     description:
       'Source: Alpaca `GET /v1beta1/options/snapshots/{underlying}` on the configured options feed. Filters go to Alpaca ' +
       'exactly (option_type → type, min_strike/max_strike → strike_price_gte/lte); nothing is filtered or capped here. ' +
@@ -44,7 +45,10 @@ export class OptionChainController {
       'within the page by expiration, strike, then type. A first page with no contracts is 404 OPTIONS_CHAIN_UNAVAILABLE.',
   })
   @ApiEnvelope(OptionChainResultDto)
-  @Authenticated('options:read', { errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'OPTIONS_CHAIN_UNAVAILABLE'], upstream: true })
+  @Authenticated('options:read', {
+    errors: ['INVALID_SYMBOL_FORMAT', 'INVALID_DATE_RANGE', 'OPTIONS_CHAIN_UNAVAILABLE'],
+    upstream: true,
+  })
   chain(@Param() p: UnderlyingParamDto, @Query() q: ChainQueryDto): Promise<Attributed<OptionChainResult>> {
     return this.chainService.chain(p.underlying, q);
   }

@@ -13,7 +13,6 @@ import { assertOrderedDates, assertOrderedStrikes } from '../core/validation/fil
 import { compareContracts, parseOccSymbol, withTerms, type OccContract } from './occ-symbol.js';
 import type { ChainCompleteness, OptionChainResult, OptionQuoteResult } from './options-results.models.js';
 
-
 function completenessOf(contracts: OptionQuoteResult[]): ChainCompleteness {
   const count = (flag: (c: OptionQuoteResult) => boolean): number => contracts.filter(flag).length;
   return {
@@ -65,7 +64,8 @@ export class OptionChainService {
       // Checked once per page fetched, per contract; cached with the page.
       const at = this.quality.moment(marketStatus === 'open');
       const perContract: Record<string, QualityFlag[]> = {};
-      for (const { symbol, snapshot } of loaded.value.snapshots) perContract[symbol] = optionSnapshotFlags(this.quality.checks, snapshot, at);
+      for (const { symbol, snapshot } of loaded.value.snapshots)
+        perContract[symbol] = optionSnapshotFlags(this.quality.checks, snapshot, at);
       return { ...loaded, provenance: { ...loaded.provenance, quality: this.quality.ofEach(perContract) } };
     });
     return new Attributed(page.value, page.provenance, cache, marketStatus);
@@ -118,6 +118,8 @@ export class OptionChainService {
       max_strike: q.max_strike,
       limit: q.limit,
     };
-    return Object.fromEntries(Object.entries(filters).filter((e): e is [string, string | number] => e[1] !== undefined));
+    return Object.fromEntries(
+      Object.entries(filters).filter((e): e is [string, string | number] => e[1] !== undefined),
+    );
   }
 }

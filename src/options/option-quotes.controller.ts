@@ -24,7 +24,10 @@ export class OptionQuotesController {
       'volatility are exactly what Alpaca sent, or null with greeks_available / iv_available false: never computed.',
   })
   @ApiEnvelope(OptionBatchResultDto)
-  @Authenticated('options:read', { errors: ['INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE'], upstream: true })
+  @Authenticated('options:read', {
+    errors: ['INVALID_OPTION_SYMBOL', 'REQUEST_SIZE_EXCEEDED', 'PAYLOAD_TOO_LARGE'],
+    upstream: true,
+  })
   batch(@Body() body: BatchOptionQuotesDto): Promise<Attributed<OptionBatchResult>> {
     return this.quotes.batch(body.option_symbols, body.max_age_seconds);
   }

@@ -16,7 +16,6 @@ import { MarketClockService } from '../market-data/market-clock.service.js';
 import { requireOccSymbol, requireOccSymbols, termsOf, withTerms, type OccContract } from './occ-symbol.js';
 import type { OptionBatchResult, OptionQuoteResult } from './options-results.models.js';
 
-
 /** A usable snapshot: present, and not an empty object (Alpaca sends `{}` for some adjusted contracts). */
 function usable(snapshot: OptionSnapshot | undefined): snapshot is OptionSnapshot {
   return snapshot !== undefined && !isEmptyOptionSnapshot(snapshot);
@@ -32,7 +31,11 @@ class ContractMissing extends AppError {
   ) {
     super('OPTION_DATA_UNAVAILABLE', {
       message: `Alpaca returned no data for ${contract.symbol} on the ${feed} options feed.`,
-      details: { ...termsOf(contract), feed, alpaca_returned: snapshot === undefined ? 'no_snapshot' : 'empty_snapshot' },
+      details: {
+        ...termsOf(contract),
+        feed,
+        alpaca_returned: snapshot === undefined ? 'no_snapshot' : 'empty_snapshot',
+      },
     });
   }
 }
@@ -69,7 +72,11 @@ export class OptionQuotesService {
     private readonly cache: MarketCache,
     private readonly quality: DataQualityService,
   ) {
-    this.batcher = new MicroBatcher((symbols) => this.gateway.snapshots(symbols), config.resilience.batchWindowMs, CONTRACTS_PER_CALL);
+    this.batcher = new MicroBatcher(
+      (symbols) => this.gateway.snapshots(symbols),
+      config.resilience.batchWindowMs,
+      CONTRACTS_PER_CALL,
+    );
   }
 
   async quote(rawSymbol: string, maxAgeSeconds?: number): Promise<Attributed<OptionQuoteResult>> {
@@ -91,17 +98,17 @@ export class OptionQuotesService {
     const many = await this.latestMany(contracts, maxAgeSeconds);
     const { found } = many.data;
     const bySymbol = new Map(contracts.map((contract) => [contract.symbol, contract]));
-    const { items, summary } = dedupedBatchItems([...bySymbol.keys()], rawSymbols.length, 'OPTION_DATA_UNAVAILABLE', (symbol) => {
-      const snapshot = found.get(symbol);
-      const contract = bySymbol.get(symbol);
-      return snapshot === undefined || contract === undefined ? undefined : withTerms(contract, snapshot);
-    });
-    return new Attributed(
-      { quotes: items, summary },
-      many.provenance,
-      many.cache,
-      many.marketStatus,
+    const { items, summary } = dedupedBatchItems(
+      [...bySymbol.keys()],
+      rawSymbols.length,
+      'OPTION_DATA_UNAVAILABLE',
+      (symbol) => {
+        const snapshot = found.get(symbol);
+        const contract = bySymbol.get(symbol);
+        return snapshot === undefined || contract === undefined ? undefined : withTerms(contract, snapshot);
+      },
     );
+    return new Attributed({ quotes: items, summary }, many.provenance, many.cache, many.marketStatus);
   }
 
   /**
@@ -127,10 +134,19 @@ export class OptionQuotesService {
       found.set(key.symbol, result.sourced.value);
       perContract[key.symbol] = result.sourced.provenance.quality?.flags ?? [];
     }
-    return new Attributed({ found, missing }, { ...batch.provenance, quality: batchQuality(perContract) }, batch.cache, await marketP);
+    return new Attributed(
+      { found, missing },
+      { ...batch.provenance, quality: batchQuality(perContract) },
+      batch.cache,
+      await marketP,
+    );
   }
 
-  private load(contract: OccContract, market: Promise<MarketStatus>, asked: Asked): Promise<CacheResult<OptionSnapshot>> {
+  private load(
+    contract: OccContract,
+    market: Promise<MarketStatus>,
+    asked: Asked,
+  ): Promise<CacheResult<OptionSnapshot>> {
     const feed = this.config.alpaca.optionsFeed;
     const ttl = market.then((m) => this.cache.ttlSeconds('option_quote', m));
     return this.cache.through({ key: cacheKeys.option(feed, contract.symbol), ttl, ...asked }, async () => {
@@ -138,7 +154,10 @@ export class OptionQuotesService {
       if (!usable(item)) throw new ContractMissing(contract, feed, item, { ...provenance, dataTimestamp: null });
       const at = this.quality.moment((await market) === 'open');
       const quality = this.quality.of(optionSnapshotFlags(this.quality.checks, item, at));
-      return { value: item, provenance: { ...provenance, dataTimestamp: newestTimestamp(snapshotTimestamps(item)), quality } };
+      return {
+        value: item,
+        provenance: { ...provenance, dataTimestamp: newestTimestamp(snapshotTimestamps(item)), quality },
+      };
     });
   }
 }

@@ -64,7 +64,12 @@ describe('RiskCounters without Redis (one instance)', () => {
     expect((await counters.reserve(ask)).ok).toBe(true);
     expect(await counters.reserve(ask)).toEqual({ ok: false, rule: 'max_daily_notional', usedCents: 600n });
     // The refused one took no place in the minute: four more small orders fit.
-    for (let i = 0; i < 4; i += 1) expect((await counters.reserve({ ...ask, daily: { limitCents: 1000n, cents: 100n } })).ok).toBe(true);
-    expect(await counters.reserve({ ...ask, daily: { limitCents: 1000n, cents: 0n } })).toEqual({ ok: false, rule: 'max_orders_per_minute', count: 5 });
+    for (let i = 0; i < 4; i += 1)
+      expect((await counters.reserve({ ...ask, daily: { limitCents: 1000n, cents: 100n } })).ok).toBe(true);
+    expect(await counters.reserve({ ...ask, daily: { limitCents: 1000n, cents: 0n } })).toEqual({
+      ok: false,
+      rule: 'max_orders_per_minute',
+      count: 5,
+    });
   });
 });

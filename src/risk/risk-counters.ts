@@ -119,9 +119,17 @@ export class RiskCounters {
     let reply: [number, number, string];
     try {
       reply = (await client.eval(
-        RESERVE_SCRIPT, 2, minuteKey, dayKey,
-        String(now), String(MINUTE_MS), String(ask.perMinuteLimit ?? -1), member, cents.toString(),
-        (ask.daily?.limitCents ?? -1n).toString(), String(DAY_TTL_SECONDS),
+        RESERVE_SCRIPT,
+        2,
+        minuteKey,
+        dayKey,
+        String(now),
+        String(MINUTE_MS),
+        String(ask.perMinuteLimit ?? -1),
+        member,
+        cents.toString(),
+        (ask.daily?.limitCents ?? -1n).toString(),
+        String(DAY_TTL_SECONDS),
       )) as [number, number, string];
       this.markHealthy();
     } catch (e: unknown) {
@@ -140,7 +148,10 @@ export class RiskCounters {
             await client.eval(RELEASE_SCRIPT, 2, minuteKey, dayKey, member, cents.toString());
           } catch (e: unknown) {
             // The order stays counted: the limit errs on the safe side until the window passes.
-            this.logger.event('warn', 'risk_counter_release_failed', { subject: ask.subject, error: e instanceof Error ? e.message : String(e) });
+            this.logger.event('warn', 'risk_counter_release_failed', {
+              subject: ask.subject,
+              error: e instanceof Error ? e.message : String(e),
+            });
           }
         },
       },
@@ -154,13 +165,15 @@ export class RiskCounters {
       this.minutes.set(ask.subject, minute);
     }
     for (const [id, at] of minute) if (at <= now - MINUTE_MS) minute.delete(id);
-    if (ask.perMinuteLimit !== null && minute.size + 1 > ask.perMinuteLimit) return { ok: false, rule: 'max_orders_per_minute', count: minute.size };
+    if (ask.perMinuteLimit !== null && minute.size + 1 > ask.perMinuteLimit)
+      return { ok: false, rule: 'max_orders_per_minute', count: minute.size };
     let today = this.days.get(ask.subject);
     if (today === undefined || today.day !== day) {
       today = { day, cents: 0n };
       this.days.set(ask.subject, today);
     }
-    if (ask.daily !== null && today.cents + ask.daily.cents > ask.daily.limitCents) return { ok: false, rule: 'max_daily_notional', usedCents: today.cents };
+    if (ask.daily !== null && today.cents + ask.daily.cents > ask.daily.limitCents)
+      return { ok: false, rule: 'max_daily_notional', usedCents: today.cents };
     const id = randomUUID();
     if (ask.perMinuteLimit !== null) minute.set(id, now);
     const cents = ask.daily?.cents ?? 0n;
@@ -181,7 +194,10 @@ export class RiskCounters {
   private markDegraded(error: string): void {
     if (this.degraded) return;
     this.degraded = true;
-    this.logger.event('warn', 'risk_counters_unavailable', { error, note: 'Redis unreachable: orders under max_orders_per_minute or max_daily_notional are refused until it returns' });
+    this.logger.event('warn', 'risk_counters_unavailable', {
+      error,
+      note: 'Redis unreachable: orders under max_orders_per_minute or max_daily_notional are refused until it returns',
+    });
   }
 
   private markHealthy(): void {

@@ -64,7 +64,11 @@ export class RiskFacts {
     const at = timestamp === undefined ? null : parseUpstreamTimestamp(timestamp);
     if (price === undefined || at === null || !(price > 0)) return { ok: false, reason: `no ${what}` };
     const ageSeconds = (this.clock.now() - at) / 1000;
-    if (ageSeconds > this.maxAgeSeconds) return { ok: false, reason: `the latest ${what} is ${Math.floor(ageSeconds)} s old (RISK_PRICE_MAX_AGE_SECONDS ${this.maxAgeSeconds})` };
+    if (ageSeconds > this.maxAgeSeconds)
+      return {
+        ok: false,
+        reason: `the latest ${what} is ${Math.floor(ageSeconds)} s old (RISK_PRICE_MAX_AGE_SECONDS ${this.maxAgeSeconds})`,
+      };
     return { ok: true, value: Dec.of(price) };
   }
 
@@ -98,7 +102,9 @@ export class RiskFacts {
     return this.once(`position:${symbol}`, async () => {
       try {
         const qty = signedPosition((await this.trading.position(symbol)).value);
-        return qty === null ? { ok: false, reason: `Alpaca's position in ${symbol} has no readable qty` } : { ok: true, value: qty };
+        return qty === null
+          ? { ok: false, reason: `Alpaca's position in ${symbol} has no readable qty` }
+          : { ok: true, value: qty };
       } catch (e: unknown) {
         if (e instanceof AppError && e.code === 'POSITION_NOT_FOUND') return { ok: true, value: Dec.ZERO };
         throw e;
@@ -142,7 +148,10 @@ export class RiskLookups {
   async position(symbol: string): Promise<Dec | null> {
     try {
       const qty = signedPosition((await this.trading.position(symbol)).value);
-      if (qty === null) throw new AppError('UPSTREAM_INVALID_RESPONSE', { message: `Alpaca's position in ${symbol} has no readable qty.` });
+      if (qty === null)
+        throw new AppError('UPSTREAM_INVALID_RESPONSE', {
+          message: `Alpaca's position in ${symbol} has no readable qty.`,
+        });
       return qty;
     } catch (e: unknown) {
       if (e instanceof AppError && e.code === 'POSITION_NOT_FOUND') return null;

@@ -4,7 +4,13 @@ import type { Caller } from '../core/identity/caller.js';
 import type { Principal } from '../core/identity/principal.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { AuditService } from '../audit/audit.service.js';
-import type { ClosePositionQuery, OrderRequest, ReplaceOrderRequest, TradingObject, TradingValue } from '../alpaca/trading/trading.models.js';
+import type {
+  ClosePositionQuery,
+  OrderRequest,
+  ReplaceOrderRequest,
+  TradingObject,
+  TradingValue,
+} from '../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../alpaca/http/upstream.error.js';
 import { Dec } from './exact-decimal.js';
 import { RiskCounters, type CounterAsk, type Reservation } from './risk-counters.js';
@@ -13,7 +19,15 @@ import { judge, limitOf } from './risk-judgement.js';
 import { RiskMetrics } from './risk-metrics.js';
 import { ORDER_TYPES, usesCounters, type OrderType, type RiskRules, type RuleName } from './risk-policy.js';
 import { RiskPolicyService } from './risk-policy.service.js';
-import { dailyNotionalBreach, ordersPerMinuteBreach, unavailable, type Breach, type Side, type Ticket, type TicketLeg } from './risk-rules.js';
+import {
+  dailyNotionalBreach,
+  ordersPerMinuteBreach,
+  unavailable,
+  type Breach,
+  type Side,
+  type Ticket,
+  type TicketLeg,
+} from './risk-rules.js';
 
 /** An order write the gate judges, with the audit resource its refusal is recorded under. */
 export type RiskOperation =
@@ -38,7 +52,9 @@ const LOST_ANSWER = new Set(['UPSTREAM_TIMEOUT', 'UPSTREAM_API_UNAVAILABLE', 'UP
 
 /** Whether a failed write may still have placed an order (its answer was lost): then it stays counted. */
 function mayHavePlaced(e: unknown): boolean {
-  return e instanceof UpstreamError && LOST_ANSWER.has(e.code) && (e.upstreamStatus === null || e.upstreamStatus >= 500);
+  return (
+    e instanceof UpstreamError && LOST_ANSWER.has(e.code) && (e.upstreamStatus === null || e.upstreamStatus >= 500)
+  );
 }
 
 function passHolding(reservation: Reservation | null): RiskPass {
@@ -113,7 +129,9 @@ export class RiskGate {
     if (governing.kind === 'none') return OPEN;
     if (governing.kind === 'missing') {
       throw await this.refuse(op, caller, governing.name, {
-        rule: 'risk_policy', limit: this.policies.names(), requested: governing.name,
+        rule: 'risk_policy',
+        limit: this.policies.names(),
+        requested: governing.name,
         reason: `the key's risk policy "${governing.name}" is not in RISK_POLICY_FILE`,
       });
     }
@@ -144,11 +162,31 @@ export class RiskGate {
         if (position === null || position.sign() === 0) return null;
         facts.knownPosition(op.symbol.toUpperCase(), position);
         const held = position.abs();
-        const qty = op.query.qty !== undefined ? Dec.of(op.query.qty) : held.mul(Dec.of(op.query.percentage ?? '100')).shift(2).ceil(9);
-        return { operation: 'close', type: 'market', legs: [leg(op.symbol, position.sign() > 0 ? 'sell' : 'buy', qty)], limitPrice: null, notional: null, opensOrder: true };
+        const qty =
+          op.query.qty !== undefined
+            ? Dec.of(op.query.qty)
+            : held
+                .mul(Dec.of(op.query.percentage ?? '100'))
+                .shift(2)
+                .ceil(9);
+        return {
+          operation: 'close',
+          type: 'market',
+          legs: [leg(op.symbol, position.sign() > 0 ? 'sell' : 'buy', qty)],
+          limitPrice: null,
+          notional: null,
+          opensOrder: true,
+        };
       }
       case 'exercise':
-        return { operation: 'exercise', type: null, legs: [leg(op.symbol, 'sell', null)], limitPrice: null, notional: null, opensOrder: false };
+        return {
+          operation: 'exercise',
+          type: null,
+          legs: [leg(op.symbol, 'sell', null)],
+          limitPrice: null,
+          notional: null,
+          opensOrder: false,
+        };
     }
   }
 
@@ -156,12 +194,16 @@ export class RiskGate {
     const qty = o.qty === undefined ? null : Dec.of(o.qty);
     if (o.order_class === 'mleg') {
       const units = qty ?? Dec.of(1);
-      const legs = (o.legs ?? []).map((l) => leg(l.symbol, sideOf(l.side, l.position_intent), units.mul(Dec.of(l.ratio_qty))));
+      const legs = (o.legs ?? []).map((l) =>
+        leg(l.symbol, sideOf(l.side, l.position_intent), units.mul(Dec.of(l.ratio_qty))),
+      );
       return { operation: 'submit', type: o.type, legs, limitPrice: null, notional: null, opensOrder: true };
     }
     const limited = (o.type === 'limit' || o.type === 'stop_limit') && o.limit_price !== undefined;
     return {
-      operation: 'submit', type: o.type, legs: [leg(o.symbol ?? '', o.side ?? 'buy', qty)],
+      operation: 'submit',
+      type: o.type,
+      legs: [leg(o.symbol ?? '', o.side ?? 'buy', qty)],
       limitPrice: limited ? Dec.of(o.limit_price ?? '') : null,
       notional: o.notional === undefined ? null : Dec.of(o.notional),
       opensOrder: true,
@@ -177,32 +219,59 @@ export class RiskGate {
       const legs = order['legs'].flatMap((l) => {
         if (l === null || typeof l !== 'object' || Array.isArray(l)) return [];
         const symbol = text(l['symbol']);
-        return symbol === null ? [] : [leg(symbol, sideOf(l['side'], l['position_intent']), units.mul(decimal(l['ratio_qty']) ?? Dec.of(1)))];
+        return symbol === null
+          ? []
+          : [leg(symbol, sideOf(l['side'], l['position_intent']), units.mul(decimal(l['ratio_qty']) ?? Dec.of(1)))];
       });
       return { operation: 'replace', type, legs, limitPrice: null, notional: null, opensOrder: false };
     }
     const limited = type === 'limit' || type === 'stop_limit';
     return {
-      operation: 'replace', type, legs: [leg(text(order['symbol']) ?? '', sideOf(order['side']), qty)],
-      limitPrice: limited ? (patch.limit_price !== undefined ? Dec.of(patch.limit_price) : decimal(order['limit_price'])) : null,
+      operation: 'replace',
+      type,
+      legs: [leg(text(order['symbol']) ?? '', sideOf(order['side']), qty)],
+      limitPrice: limited
+        ? patch.limit_price !== undefined
+          ? Dec.of(patch.limit_price)
+          : decimal(order['limit_price'])
+        : null,
       notional: qty === null ? decimal(order['notional']) : null,
       opensOrder: false,
     };
   }
 
   /** The counters last: only an order every other rule let through takes a place in them. */
-  private async reserve(rules: RiskRules, t: Ticket, notional: Dec | null, subject: string): Promise<Reservation | Breach> {
+  private async reserve(
+    rules: RiskRules,
+    t: Ticket,
+    notional: Dec | null,
+    subject: string,
+  ): Promise<Reservation | Breach> {
     // An exercise sends no price: it counts as an order, not as notional.
-    const daily = rules.max_daily_notional !== undefined && notional !== null ? { limitCents: Dec.of(rules.max_daily_notional).centsUp(), cents: notional.centsUp() } : null;
+    const daily =
+      rules.max_daily_notional !== undefined && notional !== null
+        ? { limitCents: Dec.of(rules.max_daily_notional).centsUp(), cents: notional.centsUp() }
+        : null;
     const ask: CounterAsk = { subject, perMinuteLimit: rules.max_orders_per_minute ?? null, daily };
     const out = await this.counters.reserve(ask);
     if (out.ok) return out.reservation;
-    if (out.rule === 'max_orders_per_minute') return ordersPerMinuteBreach(rules, out.count) ?? unavailable('max_orders_per_minute', limitOf(rules, 'max_orders_per_minute'), 'counter');
+    if (out.rule === 'max_orders_per_minute')
+      return (
+        ordersPerMinuteBreach(rules, out.count) ??
+        unavailable('max_orders_per_minute', limitOf(rules, 'max_orders_per_minute'), 'counter')
+      );
     if (out.rule === 'max_daily_notional') {
-      return dailyNotionalBreach(rules, Dec.fromCents(out.usedCents), notional ?? Dec.ZERO) ?? unavailable('max_daily_notional', limitOf(rules, 'max_daily_notional'), 'counter');
+      return (
+        dailyNotionalBreach(rules, Dec.fromCents(out.usedCents), notional ?? Dec.ZERO) ??
+        unavailable('max_daily_notional', limitOf(rules, 'max_daily_notional'), 'counter')
+      );
     }
     const rule: RuleName = rules.max_orders_per_minute !== undefined ? 'max_orders_per_minute' : 'max_daily_notional';
-    return unavailable(rule, limitOf(rules, rule), `the fleet's counters (Redis) did not answer: ${t.operation} refused until they do`);
+    return unavailable(
+      rule,
+      limitOf(rules, rule),
+      `the fleet's counters (Redis) did not answer: ${t.operation} refused until they do`,
+    );
   }
 
   private async refuse(op: RiskOperation, caller: Caller, policy: string, breach: Breach): Promise<AppError> {
@@ -210,7 +279,13 @@ export class RiskGate {
     if (breach.reason !== undefined) details['reason'] = breach.reason;
     this.metrics.observeRefusal(breach.rule);
     this.logger.event('info', 'risk_refused', { policy, operation: op.kind, resource: op.resource, ...details });
-    await this.audit.recordBestEffort({ action: 'order_refused', resource: op.resource, outcome: 'refused', caller, details });
+    await this.audit.recordBestEffort({
+      action: 'order_refused',
+      resource: op.resource,
+      outcome: 'refused',
+      caller,
+      details,
+    });
     const message =
       breach.reason === undefined
         ? `Refused by risk policy "${policy}": ${breach.rule} is ${JSON.stringify(breach.limit)}, this ${op.kind} asks for ${JSON.stringify(breach.requested)}. Nothing was sent to Alpaca.`

@@ -2,8 +2,21 @@ import { Dec } from './exact-decimal.js';
 import type { Fact, RiskFacts } from './risk-facts.js';
 import type { RiskRules, RuleName } from './risk-policy.js';
 import {
-  notionalBreach, notionalOf, openOrdersBreach, optionsBreach, orderTypeBreach, positionBreach, priceBandBreach, qtyBreach, reduceOnlyBreach, shortBreach,
-  signedQty, symbolsBreach, unavailable, type Breach, type Ticket,
+  notionalBreach,
+  notionalOf,
+  openOrdersBreach,
+  optionsBreach,
+  orderTypeBreach,
+  positionBreach,
+  priceBandBreach,
+  qtyBreach,
+  reduceOnlyBreach,
+  shortBreach,
+  signedQty,
+  symbolsBreach,
+  unavailable,
+  type Breach,
+  type Ticket,
 } from './risk-rules.js';
 
 /** Rules that need each leg's quantity (a notional order's is its notional ÷ the latest quote). */
@@ -55,7 +68,12 @@ export async function judge(rules: RiskRules, t: Ticket, facts: RiskFacts): Prom
     if (b !== null) return b;
   }
   let notional: Dec | null = null;
-  const needsNotional = rules.max_order_notional !== undefined ? 'max_order_notional' : rules.max_daily_notional !== undefined ? 'max_daily_notional' : null;
+  const needsNotional =
+    rules.max_order_notional !== undefined
+      ? 'max_order_notional'
+      : rules.max_daily_notional !== undefined
+        ? 'max_daily_notional'
+        : null;
   if (needsNotional !== null) {
     if (t.notional !== null) notional = t.notional;
     else {
@@ -69,18 +87,31 @@ export async function judge(rules: RiskRules, t: Ticket, facts: RiskFacts): Prom
       }
       notional = notionalOf(t.legs, q, prices);
     }
-    const b = notional === null ? unavailable(needsNotional, limitOf(rules, needsNotional), 'no price for a leg') : notionalBreach(rules, notional);
+    const b =
+      notional === null
+        ? unavailable(needsNotional, limitOf(rules, needsNotional), 'no price for a leg')
+        : notionalBreach(rules, notional);
     if (b !== null) return b;
   }
   for (const rule of QTY_RULES.slice(1)) {
-    if (rules[rule] === undefined || (rule === 'allow_short' && rules.allow_short !== false) || (rule === 'reduce_only' && rules.reduce_only !== true)) continue;
+    if (
+      rules[rule] === undefined ||
+      (rule === 'allow_short' && rules.allow_short !== false) ||
+      (rule === 'reduce_only' && rules.reduce_only !== true)
+    )
+      continue;
     const q = await qtysFor(rule);
     if (!Array.isArray(q)) return q;
     for (const [i, l] of t.legs.entries()) {
       const position = factOr(await facts.position(l.symbol), rule, rules);
       if (!(position instanceof Dec)) return position;
       const change = signedQty(l.side, q[i] ?? Dec.ZERO);
-      const b = rule === 'max_position_qty' ? positionBreach(rules, position, change) : rule === 'allow_short' ? shortBreach(rules, position, change) : reduceOnlyBreach(rules, position, change);
+      const b =
+        rule === 'max_position_qty'
+          ? positionBreach(rules, position, change)
+          : rule === 'allow_short'
+            ? shortBreach(rules, position, change)
+            : reduceOnlyBreach(rules, position, change);
       if (b !== null) return b;
     }
   }

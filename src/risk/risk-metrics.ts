@@ -23,7 +23,11 @@ export class RiskMetrics {
       labelNames: ['outcome'],
       registers,
     });
-    this.policiesLoaded = new Gauge({ name: 'opitios_risk_policies', help: 'Policies in force from RISK_POLICY_FILE (0 with no file: no rule applies).', registers });
+    this.policiesLoaded = new Gauge({
+      name: 'opitios_risk_policies',
+      help: 'Policies in force from RISK_POLICY_FILE (0 with no file: no rule applies).',
+      registers,
+    });
   }
 
   observeRefusal(rule: string): void {

@@ -27,7 +27,9 @@ export function loadPolicyFile(path: string): PolicySet {
   try {
     text = readFileSync(path, 'utf8');
   } catch (e: unknown) {
-    throw new RiskPolicyError(`RISK_POLICY_FILE ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+    throw new RiskPolicyError(
+      `RISK_POLICY_FILE ${path}: cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+    );
   }
   return parsePolicyFile(text, path);
 }
@@ -54,7 +56,9 @@ export class RiskPolicyService {
   ) {
     this.path = config.risk.policyFile;
     if (this.path === undefined) {
-      logger.event('info', 'risk_policy_off', { note: 'RISK_POLICY_FILE is not set: no risk rule applies to any order' });
+      logger.event('info', 'risk_policy_off', {
+        note: 'RISK_POLICY_FILE is not set: no risk rule applies to any order',
+      });
       metrics.setPolicies(0);
       return;
     }
@@ -62,7 +66,11 @@ export class RiskPolicyService {
     this.version = versionOf(this.path);
     this.checkedAt = clock.now();
     metrics.setPolicies(this.set.policies.size);
-    logger.event('info', 'risk_policy_loaded', { file: this.path, policies: [...this.set.policies.keys()], default_policy: this.set.policies.has(DEFAULT_POLICY) });
+    logger.event('info', 'risk_policy_loaded', {
+      file: this.path,
+      policies: [...this.set.policies.keys()],
+      default_policy: this.set.policies.has(DEFAULT_POLICY),
+    });
   }
 
   /** The policy governing a principal: its key's named policy (replacing the default), else `default`. */
@@ -91,7 +99,10 @@ export class RiskPolicyService {
     try {
       version = versionOf(path);
     } catch (e: unknown) {
-      this.reject(`missing:${(e as NodeJS.ErrnoException).code ?? ''}`, `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      this.reject(
+        `missing:${(e as NodeJS.ErrnoException).code ?? ''}`,
+        `cannot be read (${(e as NodeJS.ErrnoException).code ?? String(e)})`,
+      );
       return;
     }
     if (version === this.version || version === this.rejected) return;
@@ -113,6 +124,10 @@ export class RiskPolicyService {
     this.rejected = version;
     this.metrics.observeReload('invalid');
     // Keep the last good policies: a half-edited file must not lift every limit, nor stop all trading.
-    this.logger.event('error', 'risk_policy_reload_failed', { file: this.path, error, kept: [...this.set.policies.keys()] });
+    this.logger.event('error', 'risk_policy_reload_failed', {
+      file: this.path,
+      error,
+      kept: [...this.set.policies.keys()],
+    });
   }
 }

@@ -35,16 +35,35 @@ describe('risk policy file', () => {
       expect([...set.policies.keys()]).toEqual(['default', 'bots']);
       expect(set.policies.get('default')).toEqual({ max_order_notional: 5000, symbols_denied: ['GME'] });
       // Symbols are compared upper-cased.
-      expect(set.policies.get('bots')).toEqual({ symbols_allowed: ['AAPL', 'MSFT'], max_order_qty: 100, price_band_pct: 5, max_orders_per_minute: 30, order_types: ['limit'], allow_options: false });
+      expect(set.policies.get('bots')).toEqual({
+        symbols_allowed: ['AAPL', 'MSFT'],
+        max_order_qty: 100,
+        price_band_pct: 5,
+        max_orders_per_minute: 30,
+        order_types: ['limit'],
+        allow_options: false,
+      });
     }
   });
 
   it('knows every rule of the design', () => {
     expect(RULE_NAMES).toEqual([
-      'symbols_allowed', 'symbols_denied', 'max_order_qty', 'max_order_notional', 'price_band_pct', 'max_orders_per_minute', 'max_open_orders',
-      'max_position_qty', 'max_daily_notional', 'allow_short', 'allow_options', 'order_types', 'reduce_only',
+      'symbols_allowed',
+      'symbols_denied',
+      'max_order_qty',
+      'max_order_notional',
+      'price_band_pct',
+      'max_orders_per_minute',
+      'max_open_orders',
+      'max_position_qty',
+      'max_daily_notional',
+      'allow_short',
+      'allow_options',
+      'order_types',
+      'reduce_only',
     ]);
-    const all = '{"policies": {"all": {"symbols_allowed": ["A"], "symbols_denied": ["B"], "max_order_qty": 1.5, "max_order_notional": 0.01, "price_band_pct": 0.0001, ' +
+    const all =
+      '{"policies": {"all": {"symbols_allowed": ["A"], "symbols_denied": ["B"], "max_order_qty": 1.5, "max_order_notional": 0.01, "price_band_pct": 0.0001, ' +
       '"max_orders_per_minute": 0, "max_open_orders": 499, "max_position_qty": 0.000000001, "max_daily_notional": 1000000000000, "allow_short": false, ' +
       '"allow_options": true, "order_types": ["market", "trailing_stop"], "reduce_only": true}, "empty": {}}}';
     expect(Object.keys(parse(all, 'x.json').policies.get('all') ?? {})).toEqual(RULE_NAMES);
@@ -52,27 +71,63 @@ describe('risk policy file', () => {
   });
 
   it.each([
-    ['a negative limit', 'max_order_qty: -1', 'policy "bots", rule max_order_qty: must be a number from 0 to 1000000000 with at most 9 decimal places'],
+    [
+      'a negative limit',
+      'max_order_qty: -1',
+      'policy "bots", rule max_order_qty: must be a number from 0 to 1000000000 with at most 9 decimal places',
+    ],
     ['a string limit', 'max_order_notional: "5000"', 'policy "bots", rule max_order_notional: must be a number of USD'],
-    ['sub-cent USD', 'max_daily_notional: 10.001', 'policy "bots", rule max_daily_notional: must be a number of USD from 0 to 1000000000000 with at most 2 decimal places'],
-    ['a fractional count', 'max_orders_per_minute: 2.5', 'policy "bots", rule max_orders_per_minute: must be a whole number'],
-    ['more open orders than one page', 'max_open_orders: 500', 'policy "bots", rule max_open_orders: must be a whole number from 0 to 499'],
-    ['an unknown order type', 'order_types: [limit, moc]', 'policy "bots", rule order_types: must be a non-empty list of order types'],
+    [
+      'sub-cent USD',
+      'max_daily_notional: 10.001',
+      'policy "bots", rule max_daily_notional: must be a number of USD from 0 to 1000000000000 with at most 2 decimal places',
+    ],
+    [
+      'a fractional count',
+      'max_orders_per_minute: 2.5',
+      'policy "bots", rule max_orders_per_minute: must be a whole number',
+    ],
+    [
+      'more open orders than one page',
+      'max_open_orders: 500',
+      'policy "bots", rule max_open_orders: must be a whole number from 0 to 499',
+    ],
+    [
+      'an unknown order type',
+      'order_types: [limit, moc]',
+      'policy "bots", rule order_types: must be a non-empty list of order types',
+    ],
     ['a yes/no as a string', 'allow_short: "no"', 'policy "bots", rule allow_short: must be true or false'],
-    ['an empty symbol list', 'symbols_allowed: []', 'policy "bots", rule symbols_allowed: must be a non-empty list of symbols'],
-    ['a bad symbol', 'symbols_denied: ["AAPL; rm"]', 'policy "bots", rule symbols_denied: must be a non-empty list of symbols'],
+    [
+      'an empty symbol list',
+      'symbols_allowed: []',
+      'policy "bots", rule symbols_allowed: must be a non-empty list of symbols',
+    ],
+    [
+      'a bad symbol',
+      'symbols_denied: ["AAPL; rm"]',
+      'policy "bots", rule symbols_denied: must be a non-empty list of symbols',
+    ],
     ['a misspelt rule', 'max_order_qtty: 10', 'policy "bots": unknown rule "max_order_qtty" (rules: symbols_allowed, '],
-    ['a percent past 1000', 'price_band_pct: 1000.5', 'policy "bots", rule price_band_pct: must be a percentage from 0 to 1000'],
+    [
+      'a percent past 1000',
+      'price_band_pct: 1000.5',
+      'policy "bots", rule price_band_pct: must be a percentage from 0 to 1000',
+    ],
   ])('%s is refused naming the policy and the rule', (_label, line, message) => {
     const text = `policies:\n  default: {}\n  bots:\n    allow_options: true\n    ${line}\n`;
     expect(failure(text)).toContain(`RISK_POLICY_FILE ${FILE}: ${message}`);
   });
 
   it('refuses a file that is not a policy file, naming what is wrong', () => {
-    expect(failure('max_order_qty: 10')).toBe(`RISK_POLICY_FILE ${FILE}: must be {"policies": {"NAME": {rule: limit, …}, …}}`);
+    expect(failure('max_order_qty: 10')).toBe(
+      `RISK_POLICY_FILE ${FILE}: must be {"policies": {"NAME": {rule: limit, …}, …}}`,
+    );
     expect(failure('policies:\n  "bad name": {}')).toContain('(policy name "bad name": letters, digits, . _ - only)');
     expect(failure('policies:\n  bots: [1, 2]')).toContain('policy "bots" must be an object of rules');
-    expect(failure('policies: {bots: {max_order_qty: [}', FILE)).toMatch(/^RISK_POLICY_FILE policy\.yaml: not valid YAML: /);
+    expect(failure('policies: {bots: {max_order_qty: [}', FILE)).toMatch(
+      /^RISK_POLICY_FILE policy\.yaml: not valid YAML: /,
+    );
     expect(failure('{"policies": ', 'p.json')).toMatch(/^RISK_POLICY_FILE p\.json: not valid JSON: /);
   });
 });

@@ -20,10 +20,21 @@ function placesOf(n: number): number {
 }
 
 function amount(max: number, places: number): z.ZodType<number> {
-  return z.number().min(0).max(max).refine((n) => placesOf(n) <= places);
+  return z
+    .number()
+    .min(0)
+    .max(max)
+    .refine((n) => placesOf(n) <= places);
 }
 
-const symbols = z.array(z.string().regex(SYMBOL).transform((s) => s.toUpperCase())).min(1);
+const symbols = z
+  .array(
+    z
+      .string()
+      .regex(SYMBOL)
+      .transform((s) => s.toUpperCase()),
+  )
+  .min(1);
 
 /**
  * Every rule a policy may hold: its schema, and what it must be (the message naming it when a
@@ -33,17 +44,32 @@ const symbols = z.array(z.string().regex(SYMBOL).transform((s) => s.toUpperCase(
 const RULES = {
   symbols_allowed: { schema: symbols, must: 'a non-empty list of symbols (tickers or OCC option symbols)' },
   symbols_denied: { schema: symbols, must: 'a non-empty list of symbols (tickers or OCC option symbols)' },
-  max_order_qty: { schema: amount(1e9, 9), must: 'a number from 0 to 1000000000 with at most 9 decimal places (shares or contracts)' },
-  max_order_notional: { schema: amount(1e12, 2), must: 'a number of USD from 0 to 1000000000000 with at most 2 decimal places' },
+  max_order_qty: {
+    schema: amount(1e9, 9),
+    must: 'a number from 0 to 1000000000 with at most 9 decimal places (shares or contracts)',
+  },
+  max_order_notional: {
+    schema: amount(1e12, 2),
+    must: 'a number of USD from 0 to 1000000000000 with at most 2 decimal places',
+  },
   price_band_pct: { schema: amount(1000, 4), must: 'a percentage from 0 to 1000 with at most 4 decimal places' },
   max_orders_per_minute: { schema: z.number().int().min(0).max(100_000), must: 'a whole number from 0 to 100000' },
   // Alpaca lists at most 500 orders per call: one call can tell whether 499 are open, not more.
   max_open_orders: { schema: z.number().int().min(0).max(499), must: 'a whole number from 0 to 499' },
-  max_position_qty: { schema: amount(1e9, 9), must: 'a number from 0 to 1000000000 with at most 9 decimal places (shares or contracts)' },
-  max_daily_notional: { schema: amount(1e12, 2), must: 'a number of USD from 0 to 1000000000000 with at most 2 decimal places' },
+  max_position_qty: {
+    schema: amount(1e9, 9),
+    must: 'a number from 0 to 1000000000 with at most 9 decimal places (shares or contracts)',
+  },
+  max_daily_notional: {
+    schema: amount(1e12, 2),
+    must: 'a number of USD from 0 to 1000000000000 with at most 2 decimal places',
+  },
   allow_short: { schema: z.boolean(), must: 'true or false' },
   allow_options: { schema: z.boolean(), must: 'true or false' },
-  order_types: { schema: z.array(z.enum(ORDER_TYPES)).min(1), must: `a non-empty list of order types (${ORDER_TYPES.join(', ')})` },
+  order_types: {
+    schema: z.array(z.enum(ORDER_TYPES)).min(1),
+    must: `a non-empty list of order types (${ORDER_TYPES.join(', ')})`,
+  },
   reduce_only: { schema: z.boolean(), must: 'true or false' },
 } as const;
 
@@ -53,7 +79,11 @@ export const RULE_NAMES = Object.keys(RULES) as RuleName[];
 /** One policy: the rules it sets (a rule it does not set does not apply). */
 export type RiskRules = { -readonly [K in RuleName]?: z.output<(typeof RULES)[K]['schema']> };
 
-const rulesSchema = z.strictObject(Object.fromEntries(RULE_NAMES.map((r) => [r, RULES[r].schema.optional()])) as { [K in RuleName]: z.ZodOptional<(typeof RULES)[K]['schema']> });
+const rulesSchema = z.strictObject(
+  Object.fromEntries(RULE_NAMES.map((r) => [r, RULES[r].schema.optional()])) as {
+    [K in RuleName]: z.ZodOptional<(typeof RULES)[K]['schema']>;
+  },
+);
 const fileSchema = z.strictObject({ policies: z.record(z.string().regex(RISK_POLICY_NAME), z.unknown()) });
 
 /** A policy file as loaded: the policies by name. */
@@ -78,15 +108,19 @@ function parseText(text: string, file: string): unknown {
 
 function rulesOf(name: string, raw: unknown, file: string): RiskRules {
   const where = `RISK_POLICY_FILE ${file}: policy "${name}"`;
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RiskPolicyError(`${where} must be an object of rules (rules: ${RULE_NAMES.join(', ')})`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new RiskPolicyError(`${where} must be an object of rules (rules: ${RULE_NAMES.join(', ')})`);
   const parsed = rulesSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   if (issue?.code === 'unrecognized_keys') {
-    throw new RiskPolicyError(`${where}: unknown rule ${issue.keys.map((k) => `"${k}"`).join(', ')} (rules: ${RULE_NAMES.join(', ')})`);
+    throw new RiskPolicyError(
+      `${where}: unknown rule ${issue.keys.map((k) => `"${k}"`).join(', ')} (rules: ${RULE_NAMES.join(', ')})`,
+    );
   }
   const rule = issue?.path[0];
-  if (typeof rule === 'string' && rule in RULES) throw new RiskPolicyError(`${where}, rule ${rule}: must be ${RULES[rule as RuleName].must}`);
+  if (typeof rule === 'string' && rule in RULES)
+    throw new RiskPolicyError(`${where}, rule ${rule}: must be ${RULES[rule as RuleName].must}`);
   throw new RiskPolicyError(`${where}: ${issue?.message ?? 'invalid'}`);
 }
 
@@ -99,7 +133,10 @@ export function parsePolicyFile(text: string, file: string): PolicySet {
   const shape = fileSchema.safeParse(doc);
   if (!shape.success) {
     const issue = shape.error.issues[0];
-    const bad = issue?.path[0] === 'policies' && typeof issue.path[1] === 'string' ? ` (policy name "${issue.path[1]}": letters, digits, . _ - only)` : '';
+    const bad =
+      issue?.path[0] === 'policies' && typeof issue.path[1] === 'string'
+        ? ` (policy name "${issue.path[1]}": letters, digits, . _ - only)`
+        : '';
     throw new RiskPolicyError(`RISK_POLICY_FILE ${file}: must be {"policies": {"NAME": {rule: limit, …}, …}}${bad}`);
   }
   const policies = new Map<string, RiskRules>();

@@ -100,7 +100,11 @@ export function qtyBreach(rules: RiskRules, qtys: readonly Dec[]): Breach | null
  * `prices[i]` is leg i's price (the limit price, else the latest quote's side); null if any is
  * missing (the rule that needs it then refuses).
  */
-export function notionalOf(legs: readonly TicketLeg[], qtys: readonly Dec[], prices: ReadonlyArray<Dec | null>): Dec | null {
+export function notionalOf(
+  legs: readonly TicketLeg[],
+  qtys: readonly Dec[],
+  prices: ReadonlyArray<Dec | null>,
+): Dec | null {
   let total = Dec.ZERO;
   for (const [i, leg] of legs.entries()) {
     const qty = qtys[i];
@@ -113,7 +117,9 @@ export function notionalOf(legs: readonly TicketLeg[], qtys: readonly Dec[], pri
 
 export function notionalBreach(rules: RiskRules, notional: Dec): Breach | null {
   if (rules.max_order_notional === undefined) return null;
-  return notional.gt(Dec.of(rules.max_order_notional)) ? { rule: 'max_order_notional', limit: rules.max_order_notional, requested: notional.toNumber() } : null;
+  return notional.gt(Dec.of(rules.max_order_notional))
+    ? { rule: 'max_order_notional', limit: rules.max_order_notional, requested: notional.toNumber() }
+    : null;
 }
 
 /**
@@ -125,21 +131,29 @@ export function priceBandBreach(rules: RiskRules, limitPrice: Dec, trade: Dec): 
   if (rules.price_band_pct === undefined) return null;
   const distance = limitPrice.sub(trade).abs();
   if (!distance.mul(Dec.of(100)).gt(Dec.of(rules.price_band_pct).mul(trade))) return null;
-  return { rule: 'price_band_pct', limit: rules.price_band_pct, requested: distance.mul(Dec.of(100)).divCeil(trade, 4).toNumber() };
+  return {
+    rule: 'price_band_pct',
+    limit: rules.price_band_pct,
+    requested: distance.mul(Dec.of(100)).divCeil(trade, 4).toNumber(),
+  };
 }
 
 /** max_position_qty: |current position ± this order's qty| (open orders not counted). */
 export function positionBreach(rules: RiskRules, position: Dec, change: Dec): Breach | null {
   if (rules.max_position_qty === undefined) return null;
   const after = position.add(change).abs();
-  return after.gt(Dec.of(rules.max_position_qty)) ? { rule: 'max_position_qty', limit: rules.max_position_qty, requested: after.toNumber() } : null;
+  return after.gt(Dec.of(rules.max_position_qty))
+    ? { rule: 'max_position_qty', limit: rules.max_position_qty, requested: after.toNumber() }
+    : null;
 }
 
 /** allow_short false: a sell may not take the position below flat. `requested`: the position it would leave. */
 export function shortBreach(rules: RiskRules, position: Dec, change: Dec): Breach | null {
   if (rules.allow_short !== false) return null;
   const after = position.add(change);
-  return change.sign() < 0 && after.sign() < 0 ? { rule: 'allow_short', limit: false, requested: after.toNumber() } : null;
+  return change.sign() < 0 && after.sign() < 0
+    ? { rule: 'allow_short', limit: false, requested: after.toNumber() }
+    : null;
 }
 
 /**
@@ -156,13 +170,17 @@ export function reduceOnlyBreach(rules: RiskRules, position: Dec, change: Dec): 
 /** max_open_orders: the account's open orders as Alpaca lists them, plus this one. */
 export function openOrdersBreach(rules: RiskRules, open: number): Breach | null {
   if (rules.max_open_orders === undefined) return null;
-  return open + 1 > rules.max_open_orders ? { rule: 'max_open_orders', limit: rules.max_open_orders, requested: open + 1 } : null;
+  return open + 1 > rules.max_open_orders
+    ? { rule: 'max_open_orders', limit: rules.max_open_orders, requested: open + 1 }
+    : null;
 }
 
 /** max_orders_per_minute: orders sent in the last 60 s, plus this one. */
 export function ordersPerMinuteBreach(rules: RiskRules, sentLastMinute: number): Breach | null {
   if (rules.max_orders_per_minute === undefined) return null;
-  return sentLastMinute + 1 > rules.max_orders_per_minute ? { rule: 'max_orders_per_minute', limit: rules.max_orders_per_minute, requested: sentLastMinute + 1 } : null;
+  return sentLastMinute + 1 > rules.max_orders_per_minute
+    ? { rule: 'max_orders_per_minute', limit: rules.max_orders_per_minute, requested: sentLastMinute + 1 }
+    : null;
 }
 
 /**
@@ -172,5 +190,7 @@ export function ordersPerMinuteBreach(rules: RiskRules, sentLastMinute: number):
 export function dailyNotionalBreach(rules: RiskRules, sentToday: Dec, notional: Dec): Breach | null {
   if (rules.max_daily_notional === undefined) return null;
   const total = sentToday.add(notional.ceil(2));
-  return total.gt(Dec.of(rules.max_daily_notional)) ? { rule: 'max_daily_notional', limit: rules.max_daily_notional, requested: total.toNumber() } : null;
+  return total.gt(Dec.of(rules.max_daily_notional))
+    ? { rule: 'max_daily_notional', limit: rules.max_daily_notional, requested: total.toNumber() }
+    : null;
 }

@@ -80,10 +80,16 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
    * Verifies and binds the principal, then says `authenticated`. A refusal is returned for the
    * caller to send as an error message (through its reply rules) and to close with 4401.
    */
-  async authenticate(session: StreamSession, credentials: PresentedCredentials, requestId: string | null): Promise<AppError | null> {
+  async authenticate(
+    session: StreamSession,
+    credentials: PresentedCredentials,
+    requestId: string | null,
+  ): Promise<AppError | null> {
     const refused = await this.bind(session, credentials, { route: STREAM_ROUTE, path: '/api/v1/stream', requestId });
     if (refused === null && session.principal !== null) {
-      session.control(OutboundMessage.of({ type: 'authenticated', subject: session.principal.sub, roles: session.principal.roles }));
+      session.control(
+        OutboundMessage.of({ type: 'authenticated', subject: session.principal.sub, roles: session.principal.roles }),
+      );
     }
     return refused;
   }
@@ -93,11 +99,17 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
    * route) and binds the principal to the session (the per-principal connection cap); says nothing
    * to the client: each transport acknowledges in its own protocol. Returns the refusal, or null.
    */
-  async bind(session: StreamSession, credentials: PresentedCredentials, origin: { route: string; path: string; requestId: string | null }): Promise<AppError | null> {
+  async bind(
+    session: StreamSession,
+    credentials: PresentedCredentials,
+    origin: { route: string; path: string; requestId: string | null },
+  ): Promise<AppError | null> {
     try {
       const { principal, expiresAtMs } = await this.verifier.verify(credentials, { client: session.client, ...origin });
       if (session.principal !== null && session.principal.sub !== principal.sub) {
-        throw new AppError('INVALID_PARAMETER', { message: 'A connection keeps the principal it authenticated as; open another one.' });
+        throw new AppError('INVALID_PARAMETER', {
+          message: 'A connection keeps the principal it authenticated as; open another one.',
+        });
       }
       this.hub.authenticate(session, principal, expiresAtMs);
       return null;
@@ -133,10 +145,16 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
       if (principal === null) continue;
       let problem: AppError | null = null;
       if (session.expiresAtMs !== null && now > session.expiresAtMs + tolerance) {
-        problem = new AppError('INVALID_TOKEN', { message: 'The token expired; reconnect (or send an auth frame) with a new one.', details: { reason: 'jwt expired' } });
+        problem = new AppError('INVALID_TOKEN', {
+          message: 'The token expired; reconnect (or send an auth frame) with a new one.',
+          details: { reason: 'jwt expired' },
+        });
       } else {
         const reason = this.verifier.revalidate(principal);
-        if (reason !== null) problem = new AppError(principal.kind === 'api_key' ? 'INVALID_API_KEY' : 'INVALID_TOKEN', { details: { reason } });
+        if (reason !== null)
+          problem = new AppError(principal.kind === 'api_key' ? 'INVALID_API_KEY' : 'INVALID_TOKEN', {
+            details: { reason },
+          });
       }
       if (problem === null) continue;
       session.control(errorMessage(problem));

@@ -7,7 +7,13 @@ import { AppError } from '../core/errors/app-error.js';
 import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamHub } from './hub/stream-hub.service.js';
-import { CLIENT_CHANNELS, OutboundMessage, type ChannelLists, type OutboundFrame, type ClientChannel } from './stream-protocol.js';
+import {
+  CLIENT_CHANNELS,
+  OutboundMessage,
+  type ChannelLists,
+  type OutboundFrame,
+  type ClientChannel,
+} from './stream-protocol.js';
 import type { StreamSink } from './hub/stream-session.js';
 
 /** A comment line now and then, so proxies and load balancers do not close an idle stream. */
@@ -48,22 +54,46 @@ export class StreamEventsController {
   @Roles('market:read')
   @ApiOperation({
     summary:
-      'The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium; orders=true (order_update events) needs trader or admin. trades also brings the symbols\' correction and cancel_error events.',
+      "The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium; orders=true (order_update events) needs trader or admin. trades also brings the symbols' correction and cancel_error events.",
   })
   @ApiProduces('text/event-stream')
   @ApiQuery({ name: 'quotes', required: false, example: 'AAPL,TSLA' })
   @ApiQuery({ name: 'trades', required: false })
   @ApiQuery({ name: 'bars', required: false })
-  @ApiQuery({ name: 'updated_bars', required: false, description: 'Minute bars sent again after late trades changed them.' })
+  @ApiQuery({
+    name: 'updated_bars',
+    required: false,
+    description: 'Minute bars sent again after late trades changed them.',
+  })
   @ApiQuery({ name: 'daily_bars', required: false, example: 'SPY' })
   @ApiQuery({ name: 'statuses', required: false, description: 'Trading statuses (halts, resumptions).' })
   @ApiQuery({ name: 'lulds', required: false, description: 'Limit up-limit down price bands.' })
   @ApiQuery({ name: 'option_quotes', required: false, example: 'AAPL240426C00162500' })
   @ApiQuery({ name: 'option_trades', required: false })
-  @ApiQuery({ name: 'orders', required: false, enum: ['true', 'false'], description: "The account's order events (trader, admin)." })
-  @ApiOkResponse({ description: 'text/event-stream: connected, authenticated, subscription, then data, gap, dropped and error events.' })
-  @ApiErrors('INVALID_SYMBOL_FORMAT', 'INVALID_OPTION_SYMBOL', 'INVALID_PARAMETER', 'INSUFFICIENT_PERMISSIONS', 'STREAM_SYMBOL_LIMIT', 'RATE_LIMIT_EXCEEDED', 'UPSTREAM_STREAM_UNAVAILABLE')
-  events(@Query() query: Record<string, unknown>, @CurrentUser() principal: Principal | undefined, @Req() req: Request, @Res() res: Response): void {
+  @ApiQuery({
+    name: 'orders',
+    required: false,
+    enum: ['true', 'false'],
+    description: "The account's order events (trader, admin).",
+  })
+  @ApiOkResponse({
+    description: 'text/event-stream: connected, authenticated, subscription, then data, gap, dropped and error events.',
+  })
+  @ApiErrors(
+    'INVALID_SYMBOL_FORMAT',
+    'INVALID_OPTION_SYMBOL',
+    'INVALID_PARAMETER',
+    'INSUFFICIENT_PERMISSIONS',
+    'STREAM_SYMBOL_LIMIT',
+    'RATE_LIMIT_EXCEEDED',
+    'UPSTREAM_STREAM_UNAVAILABLE',
+  )
+  events(
+    @Query() query: Record<string, unknown>,
+    @CurrentUser() principal: Principal | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): void {
     if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
     const { lists, orders } = channelLists(query);
     const session = this.hub.open(new SseSink(res), principal.ip);
@@ -99,18 +129,32 @@ function channelLists(query: Record<string, unknown>): { lists: ChannelLists; or
   let orders = false;
   for (const [key, value] of Object.entries(query)) {
     if (key === 'orders') {
-      if (value !== 'true' && value !== 'false') throw new AppError('INVALID_PARAMETER', { message: '"orders" must be true or false.', details: { field: 'orders' } });
+      if (value !== 'true' && value !== 'false')
+        throw new AppError('INVALID_PARAMETER', {
+          message: '"orders" must be true or false.',
+          details: { field: 'orders' },
+        });
       orders = value === 'true';
       continue;
     }
     if (!(CLIENT_CHANNELS as readonly string[]).includes(key)) {
-      throw new AppError('INVALID_PARAMETER', { message: `Unknown channel "${key.slice(0, 40)}".`, details: { channels: [...CLIENT_CHANNELS, 'orders'] } });
+      throw new AppError('INVALID_PARAMETER', {
+        message: `Unknown channel "${key.slice(0, 40)}".`,
+        details: { channels: [...CLIENT_CHANNELS, 'orders'] },
+      });
     }
-    if (typeof value !== 'string' || value === '') throw new AppError('INVALID_PARAMETER', { message: `"${key}" must be a comma-separated symbol list.`, details: { field: key } });
+    if (typeof value !== 'string' || value === '')
+      throw new AppError('INVALID_PARAMETER', {
+        message: `"${key}" must be a comma-separated symbol list.`,
+        details: { field: key },
+      });
     lists[key as ClientChannel] = value.split(',');
   }
   if (Object.keys(lists).length === 0 && !orders) {
-    throw new AppError('INVALID_PARAMETER', { message: 'Name at least one channel, e.g. ?quotes=AAPL,TSLA or ?orders=true.', details: { channels: [...CLIENT_CHANNELS, 'orders'] } });
+    throw new AppError('INVALID_PARAMETER', {
+      message: 'Name at least one channel, e.g. ?quotes=AAPL,TSLA or ?orders=true.',
+      details: { channels: [...CLIENT_CHANNELS, 'orders'] },
+    });
   }
   return { lists, orders };
 }

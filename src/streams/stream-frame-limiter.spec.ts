@@ -12,13 +12,22 @@ class ManualClock extends Clock {
 }
 
 const sink: StreamSink = { transport: 'ws', send: (_m, written) => written(), close: () => undefined };
-const session = (): StreamSession => new StreamSession(sink, '127.0.0.1', { messages: 10, bytes: 10_000, slowCloseMs: 1000 }, () => 0, () => undefined);
+const session = (): StreamSession =>
+  new StreamSession(
+    sink,
+    '127.0.0.1',
+    { messages: 10, bytes: 10_000, slowCloseMs: 1000 },
+    () => 0,
+    () => undefined,
+  );
 const principal = (sub: string): Principal => ({ kind: 'jwt', sub, roles: ['viewer'], keyId: null, ip: '127.0.0.1' });
 
 describe('StreamFrameLimiter', () => {
   const config = validateConfig({
-    APCA_API_KEY_ID: 'PKTESTKEYID0123456789', APCA_API_SECRET_KEY: 'sk-test-secret-abcdefghijklmnopqrstuvwxyz',
-    JWT_SECRET: 'jwt-test-secret-0123456789-abcdefghijklmnop', STREAM_CLIENT_FRAMES_PER_SECOND: '5',
+    APCA_API_KEY_ID: 'PKTESTKEYID0123456789',
+    APCA_API_SECRET_KEY: 'sk-test-secret-abcdefghijklmnopqrstuvwxyz',
+    JWT_SECRET: 'jwt-test-secret-0123456789-abcdefghijklmnop',
+    STREAM_CLIENT_FRAMES_PER_SECOND: '5',
   });
 
   it('a burst of twice the rate, then refusals; the 11th refusal without a pause closes', () => {
@@ -41,7 +50,11 @@ describe('StreamFrameLimiter', () => {
     expect(limiter.take(two, principal('a'))).toBe('refuse');
     expect(limiter.take(two, principal('b'))).toBe('accept');
     clock.at += 400;
-    expect([limiter.take(one, principal('a')), limiter.take(one, principal('a')), limiter.take(one, principal('a'))]).toEqual(['accept', 'accept', 'refuse']);
+    expect([
+      limiter.take(one, principal('a')),
+      limiter.take(one, principal('a')),
+      limiter.take(one, principal('a')),
+    ]).toEqual(['accept', 'accept', 'refuse']);
   });
 
   it('refusals after a second without one start counting again', () => {

@@ -85,7 +85,12 @@ export class StreamFrameLimiter {
   refusal(): AppError {
     return new AppError('RATE_LIMIT_EXCEEDED', {
       message: `At most ${this.perSecond} stream frames per second per principal (bursts of ${this.burst}); this frame was not handled.`,
-      details: { reason: 'stream_frames', limit_per_second: this.perSecond, burst: this.burst, refusals_before_close: REFUSALS_BEFORE_CLOSE },
+      details: {
+        reason: 'stream_frames',
+        limit_per_second: this.perSecond,
+        burst: this.burst,
+        refusals_before_close: REFUSALS_BEFORE_CLOSE,
+      },
     });
   }
 

@@ -7,7 +7,13 @@ import { FEED_STREAMS, type FeedStream } from './feed/stream-feed.js';
 import type { StreamTransport } from './hub/stream-session.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
-const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = { closed: 0, connecting: 1, live: 2, reconnecting: 3, failed: 4 };
+const UPSTREAM_STATE_VALUES: Readonly<Record<UpstreamStreamStatus, number>> = {
+  closed: 0,
+  connecting: 1,
+  live: 2,
+  reconnecting: 3,
+  failed: 4,
+};
 /** Seconds from reading an upstream frame to handing a message to a client's socket. */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1];
 /** One latency observation per this many deliveries: the histogram must not cost more than the fan-out. */
@@ -34,32 +40,69 @@ export class StreamMetrics {
     private readonly clock: Clock,
   ) {
     const registers = [metrics.registry];
-    this.clientsGauge = new Gauge({ name: 'opitios_stream_clients', help: 'Connected stream clients, by transport (ws|sse|alpaca_ws).', labelNames: ['transport'], registers });
-    this.subscriptionsGauge = new Gauge({ name: 'opitios_stream_subscriptions', help: 'Distinct (channel, symbol) pairs streamed to at least one client.', registers });
+    this.clientsGauge = new Gauge({
+      name: 'opitios_stream_clients',
+      help: 'Connected stream clients, by transport (ws|sse|alpaca_ws).',
+      labelNames: ['transport'],
+      registers,
+    });
+    this.subscriptionsGauge = new Gauge({
+      name: 'opitios_stream_subscriptions',
+      help: 'Distinct (channel, symbol) pairs streamed to at least one client.',
+      registers,
+    });
     this.upstreamState = new Gauge({
       name: 'opitios_stream_upstream_state',
       help: 'Upstream stream socket per Alpaca stream (stocks, options, orders): 0 closed, 1 connecting, 2 live, 3 reconnecting, 4 failed.',
       labelNames: ['stream'],
       registers,
     });
-    this.messagesIn = new Counter({ name: 'opitios_stream_upstream_messages_total', help: 'Data messages read from Alpaca, by stream.', labelNames: ['stream'], registers });
-    this.messagesOut = new Counter({ name: 'opitios_stream_client_messages_total', help: 'Data messages queued to clients (one per client per message).', registers });
-    this.droppedCounter = new Counter({ name: 'opitios_stream_dropped_total', help: "Data messages dropped because a client's queue was full.", registers });
+    this.messagesIn = new Counter({
+      name: 'opitios_stream_upstream_messages_total',
+      help: 'Data messages read from Alpaca, by stream.',
+      labelNames: ['stream'],
+      registers,
+    });
+    this.messagesOut = new Counter({
+      name: 'opitios_stream_client_messages_total',
+      help: 'Data messages queued to clients (one per client per message).',
+      registers,
+    });
+    this.droppedCounter = new Counter({
+      name: 'opitios_stream_dropped_total',
+      help: "Data messages dropped because a client's queue was full.",
+      registers,
+    });
     this.latency = new Histogram({
       name: 'opitios_stream_tick_to_client_seconds',
       help: 'From reading an upstream frame to handing the message to a client socket (sampled).',
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.leaderGauge = new Gauge({ name: 'opitios_stream_leader', help: "1 while this instance holds the fleet's upstream socket lease for the stream.", labelNames: ['stream'], registers });
-    this.leaseChanges = new Counter({ name: 'opitios_stream_lease_changes_total', help: 'Changes of the fleet leader (lease holder) this instance saw, by stream.', labelNames: ['stream'], registers });
+    this.leaderGauge = new Gauge({
+      name: 'opitios_stream_leader',
+      help: "1 while this instance holds the fleet's upstream socket lease for the stream.",
+      labelNames: ['stream'],
+      registers,
+    });
+    this.leaseChanges = new Counter({
+      name: 'opitios_stream_lease_changes_total',
+      help: 'Changes of the fleet leader (lease holder) this instance saw, by stream.',
+      labelNames: ['stream'],
+      registers,
+    });
     this.relayLag = new Histogram({
       name: 'opitios_stream_relay_lag_seconds',
-      help: "From the leader reading an upstream frame to this instance receiving it through Redis.",
+      help: 'From the leader reading an upstream frame to this instance receiving it through Redis.',
       buckets: LATENCY_BUCKETS,
       registers,
     });
-    this.unionSize = new Gauge({ name: 'opitios_stream_union_symbols', help: "Distinct symbols in the fleet's (or this instance's) upstream union, by stream.", labelNames: ['stream'], registers });
+    this.unionSize = new Gauge({
+      name: 'opitios_stream_union_symbols',
+      help: "Distinct symbols in the fleet's (or this instance's) upstream union, by stream.",
+      labelNames: ['stream'],
+      registers,
+    });
     for (const stream of FEED_STREAMS) {
       this.leaderGauge.set({ stream }, 0);
       this.upstreamState.set({ stream }, 0);

@@ -16,10 +16,22 @@ import type { FeedData } from './feed/stream-feed.js';
  * the same meaning, in Alpaca's name). `trades` also brings the symbol's corrections and
  * cancel/errors, as Alpaca sends them with trades.
  */
-export const CLIENT_CHANNELS = ['quotes', 'trades', 'bars', 'updated_bars', 'daily_bars', 'statuses', 'lulds', 'option_quotes', 'option_trades'] as const;
+export const CLIENT_CHANNELS = [
+  'quotes',
+  'trades',
+  'bars',
+  'updated_bars',
+  'daily_bars',
+  'statuses',
+  'lulds',
+  'option_quotes',
+  'option_trades',
+] as const;
 export type ClientChannel = (typeof CLIENT_CHANNELS)[number];
 
-export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEndpoint; channel: StreamChannel; permission: Permission }>> = {
+export const CHANNEL_SOURCE: Readonly<
+  Record<ClientChannel, { endpoint: StreamEndpoint; channel: StreamChannel; permission: Permission }>
+> = {
   quotes: { endpoint: 'stocks', channel: 'quotes', permission: 'market:read' },
   trades: { endpoint: 'stocks', channel: 'trades', permission: 'market:read' },
   bars: { endpoint: 'stocks', channel: 'bars', permission: 'market:read' },
@@ -35,7 +47,13 @@ export const CHANNEL_SOURCE: Readonly<Record<ClientChannel, { endpoint: StreamEn
  * Close codes (docs/contract.md "Streams"): authentication, a slow consumer that stays behind (or leaves its replies
  * unread), shutdown; a refused connection; and a client that keeps sending frames past its rate.
  */
-export const CLOSE_CODES = { authentication: 4401, slowConsumer: 4408, rateLimited: 4429, shutdown: 1001, policy: 1008 } as const;
+export const CLOSE_CODES = {
+  authentication: 4401,
+  slowConsumer: 4408,
+  rateLimited: 4429,
+  shutdown: 1001,
+  policy: 1008,
+} as const;
 
 /** Largest client frame read (a subscribe with a few hundred symbols fits easily). */
 export const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
@@ -54,8 +72,10 @@ function invalid(message: string, details: Record<string, unknown> = {}): AppErr
 }
 
 function stringList(value: unknown, key: string): string[] {
-  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string')) throw invalid(`"${key}" must be an array of strings.`, { field: key });
-  if (value.length > MAX_SYMBOLS_PER_CHANNEL) throw invalid(`"${key}" lists more than ${MAX_SYMBOLS_PER_CHANNEL} symbols.`, { field: key });
+  if (!Array.isArray(value) || !value.every((v): v is string => typeof v === 'string'))
+    throw invalid(`"${key}" must be an array of strings.`, { field: key });
+  if (value.length > MAX_SYMBOLS_PER_CHANNEL)
+    throw invalid(`"${key}" lists more than ${MAX_SYMBOLS_PER_CHANNEL} symbols.`, { field: key });
   return value;
 }
 
@@ -64,24 +84,33 @@ export function parseClientFrame(text: string): ClientAction {
   // The same rule as REST bodies (json-body.parser.ts): JSON.parse would keep the last of two
   // members silently, so `"quotes":[…],"quotes":[…]` or two `action`s are refused, not guessed at.
   const structure = jsonStructureProblem(text, MAX_FRAME_DEPTH);
-  if (structure?.problem === 'duplicate_key') throw invalid(`The frame names "${structure.key}" more than once.`, { frame: 'duplicate_key', key: structure.key });
-  if (structure?.problem === 'too_deep') throw invalid(`A frame nests deeper than ${structure.max_depth} levels.`, { frame: 'too_deep', max_depth: structure.max_depth });
+  if (structure?.problem === 'duplicate_key')
+    throw invalid(`The frame names "${structure.key}" more than once.`, { frame: 'duplicate_key', key: structure.key });
+  if (structure?.problem === 'too_deep')
+    throw invalid(`A frame nests deeper than ${structure.max_depth} levels.`, {
+      frame: 'too_deep',
+      max_depth: structure.max_depth,
+    });
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     throw invalid('A frame must be one JSON object.', { frame: 'malformed_json' });
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw invalid('A frame must be one JSON object with an "action".');
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw invalid('A frame must be one JSON object with an "action".');
   const o = raw as Record<string, unknown>;
   if (o['action'] === 'auth') {
     const token = o['token'];
     const apiKey = o['api_key'];
-    if ((typeof token === 'string') === (typeof apiKey === 'string')) throw invalid('An auth frame carries exactly one of "token" and "api_key" (strings).');
+    if ((typeof token === 'string') === (typeof apiKey === 'string'))
+      throw invalid('An auth frame carries exactly one of "token" and "api_key" (strings).');
     return typeof token === 'string' ? { action: 'auth', token } : { action: 'auth', apiKey: apiKey as string };
   }
   if (o['action'] !== 'subscribe' && o['action'] !== 'unsubscribe') {
-    throw invalid('"action" must be "auth", "subscribe" or "unsubscribe".', { action: typeof o['action'] === 'string' ? o['action'].slice(0, 40) : null });
+    throw invalid('"action" must be "auth", "subscribe" or "unsubscribe".', {
+      action: typeof o['action'] === 'string' ? o['action'].slice(0, 40) : null,
+    });
   }
   const channels: ChannelLists = {};
   let orders: boolean | undefined;
@@ -92,10 +121,12 @@ export function parseClientFrame(text: string): ClientAction {
       orders = value;
       continue;
     }
-    if (!(CLIENT_CHANNELS as readonly string[]).includes(key)) throw invalid(`Unknown channel "${key.slice(0, 40)}".`, { channels: [...CLIENT_CHANNELS, 'orders'] });
+    if (!(CLIENT_CHANNELS as readonly string[]).includes(key))
+      throw invalid(`Unknown channel "${key.slice(0, 40)}".`, { channels: [...CLIENT_CHANNELS, 'orders'] });
     channels[key as ClientChannel] = stringList(value, key);
   }
-  if (Object.keys(channels).length === 0 && orders === undefined) throw invalid('Name at least one channel to (un)subscribe.', { channels: [...CLIENT_CHANNELS, 'orders'] });
+  if (Object.keys(channels).length === 0 && orders === undefined)
+    throw invalid('Name at least one channel to (un)subscribe.', { channels: [...CLIENT_CHANNELS, 'orders'] });
   return { action: o['action'], channels, orders };
 }
 
@@ -104,7 +135,9 @@ export function parseClientFrame(text: string): ClientAction {
  * parsed; the same catalog errors (INVALID_SYMBOL_FORMAT, INVALID_OPTION_SYMBOL) for bad ones.
  */
 export function normalizeChannelSymbols(channel: ClientChannel, raw: string[]): string[] {
-  return CHANNEL_SOURCE[channel].endpoint === 'stocks' ? normalizeStockSymbols(raw) : requireOccSymbols(raw).map((c) => c.symbol);
+  return CHANNEL_SOURCE[channel].endpoint === 'stocks'
+    ? normalizeStockSymbols(raw)
+    : requireOccSymbols(raw).map((c) => c.symbol);
 }
 
 /** A message as built: its `type` and members, in our names. */
@@ -183,7 +216,7 @@ const CLOSE = Buffer.from(']');
  * gets one frame per upstream frame, not one per message, so a burst costs one send per client.
  */
 function wsFrameOf(messages: readonly OutboundMessage[]): Buffer {
-  if (messages.length === 1) return (messages[0]).ws();
+  if (messages.length === 1) return messages[0].ws();
   const parts: Buffer[] = [OPEN];
   for (const [i, m] of messages.entries()) {
     if (i > 0) parts.push(COMMA);
@@ -195,7 +228,7 @@ function wsFrameOf(messages: readonly OutboundMessage[]): Buffer {
 
 /** Server-Sent Events for several messages: one event each, written at once. */
 function sseFrameOf(messages: readonly OutboundMessage[]): Buffer {
-  return messages.length === 1 ? (messages[0]).sse() : Buffer.concat(messages.map((m) => m.sse()));
+  return messages.length === 1 ? messages[0].sse() : Buffer.concat(messages.map((m) => m.sse()));
 }
 
 /**

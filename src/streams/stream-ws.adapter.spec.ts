@@ -23,13 +23,20 @@ describe('upgradeOriginAllowed', () => {
 });
 
 describe('routeUpgrade', () => {
-  const servers = [{ path: '/api/v1/stream' }, { path: '/v2/*' }, { path: '/v2/iex' }, { path: '/v1beta1/*' }, { path: '/stream' }];
+  const servers = [
+    { path: '/api/v1/stream' },
+    { path: '/v2/*' },
+    { path: '/v2/iex' },
+    { path: '/v1beta1/*' },
+    { path: '/stream' },
+  ];
 
   it('an exact path first, else the /* family that covers it, else none', () => {
     expect(routeUpgrade('/v2/iex', servers)).toEqual({ path: '/v2/iex' });
     expect(routeUpgrade('/v2/sip', servers)).toEqual({ path: '/v2/*' });
     expect(routeUpgrade('/v1beta1/news', servers)).toEqual({ path: '/v1beta1/*' });
     expect(routeUpgrade('/api/v1/stream', servers)).toEqual({ path: '/api/v1/stream' });
-    for (const none of ['/v2', '/v2/', '/v3/stocks/xetr', '/stream/x', '/api/v1/stream/events']) expect(routeUpgrade(none, servers)).toBeUndefined();
+    for (const none of ['/v2', '/v2/', '/v3/stocks/xetr', '/stream/x', '/api/v1/stream/events'])
+      expect(routeUpgrade(none, servers)).toBeUndefined();
   });
 });

@@ -3,7 +3,10 @@ import type { Duplex } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 
-type VerifyClient = (info: { origin: string; secure: boolean; req: IncomingMessage }, done: (accept: boolean, code?: number, message?: string) => void) => void;
+type VerifyClient = (
+  info: { origin: string; secure: boolean; req: IncomingMessage },
+  done: (accept: boolean, code?: number, message?: string) => void,
+) => void;
 
 /** `https://App.example.com/` and `https://app.example.com` are one origin. */
 function normalizeOrigin(origin: string): string {
@@ -44,7 +47,12 @@ export function routeUpgrade<T extends { path: string }>(pathname: string, serve
   for (const s of servers) {
     if (!s.path.endsWith(WILDCARD_SUFFIX)) continue;
     const prefix = s.path.slice(0, -1);
-    if (pathname.startsWith(prefix) && pathname.length > prefix.length && (best === undefined || s.path.length > best.path.length)) best = s;
+    if (
+      pathname.startsWith(prefix) &&
+      pathname.length > prefix.length &&
+      (best === undefined || s.path.length > best.path.length)
+    )
+      best = s;
   }
   return best;
 }
@@ -64,7 +72,10 @@ function refuseUpgrade(socket: Duplex, status: 400 | 404): void {
  * dropped connection (the face's paths when ALPACA_FACE=false, a mistyped URL).
  */
 export class StreamWsAdapter extends WsAdapter {
-  private readonly upgradeListeners = new Map<number, { server: http.Server; listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }>();
+  private readonly upgradeListeners = new Map<
+    number,
+    { server: http.Server; listener: (req: IncomingMessage, socket: Duplex, head: Buffer) => void }
+  >();
 
   constructor(
     app: INestApplicationContext,
@@ -73,7 +84,10 @@ export class StreamWsAdapter extends WsAdapter {
     super(app, { messageParser: () => undefined });
   }
 
-  override create(port: number, options: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string } = {}): unknown {
+  override create(
+    port: number,
+    options: Record<string, unknown> & { namespace?: string; server?: unknown; path?: string } = {},
+  ): unknown {
     const verifyClient: VerifyClient = ({ req }, done) => {
       if (upgradeOriginAllowed(req.headers.origin, this.allowedOrigins)) done(true);
       else done(false, 403, 'Origin not allowed');
@@ -81,7 +95,10 @@ export class StreamWsAdapter extends WsAdapter {
     return super.create(port, { ...options, verifyClient });
   }
 
-  protected override ensureHttpServerExists(port: number, httpServer: http.Server = http.createServer()): http.Server | undefined {
+  protected override ensureHttpServerExists(
+    port: number,
+    httpServer: http.Server = http.createServer(),
+  ): http.Server | undefined {
     if (this.httpServersRegistry.has(port)) return undefined;
     this.httpServersRegistry.set(port, httpServer);
     const listener = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {

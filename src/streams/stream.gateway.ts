@@ -8,7 +8,15 @@ import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamFrameLimiter } from './stream-frame-limiter.js';
 import { StreamHub } from './hub/stream-hub.service.js';
-import { CLOSE_CODES, errorMessage, MAX_CLIENT_FRAME_BYTES, OutboundFrame, OutboundMessage, parseClientFrame, type ClientAction } from './stream-protocol.js';
+import {
+  CLOSE_CODES,
+  errorMessage,
+  MAX_CLIENT_FRAME_BYTES,
+  OutboundFrame,
+  OutboundMessage,
+  parseClientFrame,
+  type ClientAction,
+} from './stream-protocol.js';
 import type { StreamSession, StreamSink } from './hub/stream-session.js';
 
 const OPEN = 1;
@@ -78,7 +86,13 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       return;
     }
     const session = this.hub.open(new WsSink(socket), client);
-    const connection: Connection = { session, requestId: `ws_${randomUUID().replace(/-/g, '')}`, authTimer: null, errorsBeforeAuth: 0, waiting: true };
+    const connection: Connection = {
+      session,
+      requestId: `ws_${randomUUID().replace(/-/g, '')}`,
+      authTimer: null,
+      errorsBeforeAuth: 0,
+      waiting: true,
+    };
     this.connections.set(socket, connection);
     socket.on('message', (data: RawData, isBinary: boolean) => void this.onFrame(connection, data, isBinary));
     session.control(CONNECTED);
@@ -91,7 +105,12 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     const timeoutMs = this.config.stream.authTimeoutMs;
     connection.authTimer = setTimeout(() => {
       if (session.principal !== null) return;
-      this.reply(connection, new AppError('AUTHENTICATION_REQUIRED', { message: `No credentials within ${timeoutMs / 1000} s: send an auth frame first.` }));
+      this.reply(
+        connection,
+        new AppError('AUTHENTICATION_REQUIRED', {
+          message: `No credentials within ${timeoutMs / 1000} s: send an auth frame first.`,
+        }),
+      );
       session.close(CLOSE_CODES.authentication, 'authentication timeout');
       // Closed, it no longer holds a place, even if its peer never answers the close frame.
       this.stopWaiting(connection);
@@ -114,7 +133,10 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     this.access.releaseUnauthenticated(connection.session.client);
   }
 
-  private async authenticate(connection: Connection, credentials: Parameters<StreamAccess['authenticate']>[1]): Promise<void> {
+  private async authenticate(
+    connection: Connection,
+    credentials: Parameters<StreamAccess['authenticate']>[1],
+  ): Promise<void> {
     const refused = await this.access.authenticate(connection.session, credentials, connection.requestId);
     if (connection.session.closed) return;
     if (refused !== null) {
@@ -141,17 +163,27 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
     let action: ClientAction;
     try {
       if (isBinary) throw new AppError('INVALID_PARAMETER', { message: 'Frames are JSON text.' });
-      action = parseClientFrame(Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'));
+      action = parseClientFrame(
+        Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.concat(data as Buffer[]).toString('utf8'),
+      );
     } catch (e: unknown) {
       this.reply(connection, e instanceof AppError ? e : new AppError('INVALID_PARAMETER'));
       return;
     }
     if (action.action === 'auth') {
-      await this.authenticate(connection, action.token === undefined ? { apiKey: action.apiKey } : { token: action.token });
+      await this.authenticate(
+        connection,
+        action.token === undefined ? { apiKey: action.apiKey } : { token: action.token },
+      );
       return;
     }
     if (session.principal === null) {
-      this.reply(connection, new AppError('AUTHENTICATION_REQUIRED', { message: 'Authenticate first: an auth frame, or credentials on the upgrade.' }));
+      this.reply(
+        connection,
+        new AppError('AUTHENTICATION_REQUIRED', {
+          message: 'Authenticate first: an auth frame, or credentials on the upgrade.',
+        }),
+      );
       return;
     }
     try {
@@ -159,7 +191,8 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       else this.hub.unsubscribe(session, action.channels, action.orders === true);
       session.control(session.subscriptionMessage());
     } catch (e: unknown) {
-      if (!(e instanceof AppError)) this.logger.event('error', 'stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });
+      if (!(e instanceof AppError))
+        this.logger.event('error', 'stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });
       this.reply(connection, e instanceof AppError ? e : new AppError('INTERNAL_SERVICE_ERROR'));
     }
   }

@@ -38,8 +38,17 @@ import { StreamGateway } from './stream.gateway.js';
     {
       provide: StreamFeed,
       inject: [FeedUpstreams, RedisService, AppConfig, WinstonLogger, StreamMetrics, Clock],
-      useFactory: (upstreams: FeedUpstreams, redis: RedisService, config: AppConfig, logger: WinstonLogger, metrics: StreamMetrics, clock: Clock): StreamFeed =>
-        redis.client() === null ? new LocalStreamFeed(upstreams, config, logger) : new FleetStreamFeed(upstreams, redis, config, logger, metrics, clock),
+      useFactory: (
+        upstreams: FeedUpstreams,
+        redis: RedisService,
+        config: AppConfig,
+        logger: WinstonLogger,
+        metrics: StreamMetrics,
+        clock: Clock,
+      ): StreamFeed =>
+        redis.client() === null
+          ? new LocalStreamFeed(upstreams, config, logger)
+          : new FleetStreamFeed(upstreams, redis, config, logger, metrics, clock),
     },
   ],
   // The Alpaca-compatible face's streams are sessions of the same hub, authenticated and rate-limited alike.

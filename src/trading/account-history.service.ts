@@ -4,7 +4,11 @@ import { AppError } from '../core/errors/app-error.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
 import { TradingPort } from '../alpaca/trading/trading.port.js';
 import type { TradingObject } from '../alpaca/trading/trading.models.js';
-import { MAX_ACTIVITIES_PAGE, type ActivitiesQueryDto, type PortfolioHistoryQueryDto } from './dto/account-history.dto.js';
+import {
+  MAX_ACTIVITIES_PAGE,
+  type ActivitiesQueryDto,
+  type PortfolioHistoryQueryDto,
+} from './dto/account-history.dto.js';
 import { tradingAnswer } from './trading-reads.service.js';
 
 export interface ActivitiesPage {
@@ -19,7 +23,10 @@ export interface ActivitiesPage {
 }
 
 function refuse(field: string, problem: string): AppError {
-  return new AppError('INVALID_PARAMETER', { message: `${field}: ${problem}`, details: { fields: [{ field, problems: [problem] }] } });
+  return new AppError('INVALID_PARAMETER', {
+    message: `${field}: ${problem}`,
+    details: { fields: [{ field, problems: [problem] }] },
+  });
 }
 
 /** Account activities and portfolio history: read from Alpaca on every request, values exactly as sent. */
@@ -29,21 +36,30 @@ export class AccountHistoryService {
 
   async activities(q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
     // TR-SPEC getAccountActivities: category "Cannot be used with activity_types".
-    if (q.activity_types !== undefined && q.category !== undefined) throw refuse('category', 'category cannot be combined with activity_types');
+    if (q.activity_types !== undefined && q.category !== undefined)
+      throw refuse('category', 'category cannot be combined with activity_types');
     assertOrderedRange(q.after, q.until);
     const page = await this.gateway.activities({ ...q });
     const activities = page.value;
     const full = activities.length > 0 && activities.length === (q.page_size ?? MAX_ACTIVITIES_PAGE);
     const last = activities[activities.length - 1]?.['id'];
     return tradingAnswer({
-      value: { activities, page_info: { has_more: full, next_page_token: full && typeof last === 'string' ? last : null, count: activities.length } },
+      value: {
+        activities,
+        page_info: {
+          has_more: full,
+          next_page_token: full && typeof last === 'string' ? last : null,
+          count: activities.length,
+        },
+      },
       provenance: page.provenance,
     });
   }
 
   async portfolioHistory(q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {
     // TR-SPEC: "Only two of start, end and period can be specified at the same time."
-    if (q.period !== undefined && q.start !== undefined && q.end !== undefined) throw refuse('period', 'send at most two of period, start and end');
+    if (q.period !== undefined && q.start !== undefined && q.end !== undefined)
+      throw refuse('period', 'send at most two of period, start and end');
     assertOrderedRange(q.start, q.end);
     return tradingAnswer(await this.gateway.portfolioHistory({ ...q }));
   }

@@ -43,7 +43,10 @@ export class AccountController {
   }
 
   @Get('account/activities')
-  @ApiOperation({ summary: 'Account activities (fills, dividends, fees...), one Alpaca page per call; follow page_info.next_page_token. Never cached.' })
+  @ApiOperation({
+    summary:
+      'Account activities (fills, dividends, fees...), one Alpaca page per call; follow page_info.next_page_token. Never cached.',
+  })
   @ApiEnvelope(ActivitiesPageDto)
   @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
   activities(@Query() q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
@@ -51,7 +54,9 @@ export class AccountController {
   }
 
   @Get('account/portfolio-history')
-  @ApiOperation({ summary: 'Equity and P/L time series exactly as Alpaca computed them (null points kept). Never cached.' })
+  @ApiOperation({
+    summary: 'Equity and P/L time series exactly as Alpaca computed them (null points kept). Never cached.',
+  })
   @ApiEnvelope(PortfolioHistoryDto)
   @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
   portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {

@@ -36,14 +36,25 @@ export async function auditedBulkWrite(audit: AuditService, w: BulkWrite): Promi
   try {
     result = await w.send();
   } catch (e: unknown) {
-    await audit.recordBestEffort({ action: w.outcome, resource, outcome: e instanceof AppError ? e.code : 'error', caller });
+    await audit.recordBestEffort({
+      action: w.outcome,
+      resource,
+      outcome: e instanceof AppError ? e.code : 'error',
+      caller,
+    });
     throw e;
   }
   const entries: TradingObject[] = result.value.map((entry) => ({ ...entry, accepted: entryAccepted(entry) }));
   const refused = entries.filter((e) => e['accepted'] !== true);
   await audit.recordBestEffort({
-    action: w.outcome, resource, outcome: refused.length === 0 ? 'all_accepted' : 'some_refused', caller,
-    details: { accepted: entries.filter((e) => e['accepted'] === true).map((e) => e[w.key]), refused: refused.map((e) => ({ [w.key]: e[w.key], status: e['status'] })) },
+    action: w.outcome,
+    resource,
+    outcome: refused.length === 0 ? 'all_accepted' : 'some_refused',
+    caller,
+    details: {
+      accepted: entries.filter((e) => e['accepted'] === true).map((e) => e[w.key]),
+      refused: refused.map((e) => ({ [w.key]: e[w.key], status: e['status'] })),
+    },
   });
   return tradingAnswer({ value: entries, provenance: result.provenance });
 }

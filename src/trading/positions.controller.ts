@@ -19,12 +19,17 @@ export class PositionsController {
 
   @Delete()
   @ApiOperation({
-    summary: 'Closes every position (optionally cancelling open orders first): one entry per position as Alpaca reported it (its 207 list). Needs ?confirm=true.',
-    description: 'Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /positions/ (trailing slash) is 404. Each entry: symbol, status (the HTTP status of that close), body (the closing order, or Alpaca\'s error body), accepted (status is 2xx).',
+    summary:
+      'Closes every position (optionally cancelling open orders first): one entry per position as Alpaca reported it (its 207 list). Needs ?confirm=true.',
+    description:
+      "Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /positions/ (trailing slash) is 404. Each entry: symbol, status (the HTTP status of that close), body (the closing order, or Alpaca's error body), accepted (status is 2xx).",
   })
   @ApiEnvelope(BulkCloseEntryDto)
   @Authenticated('trading:write', { errors: ['CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE'], upstream: true })
-  closeAll(@Query() q: CloseAllPositionsQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
+  closeAll(
+    @Query() q: CloseAllPositionsQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Attributed<TradingObject[]>> {
     return this.positions.closeAll(q.cancel_orders, caller);
   }
 
@@ -33,11 +38,25 @@ export class PositionsController {
     summary: 'Closes a position, all of it or qty / percentage of it (not both): answers the order Alpaca created.',
     description:
       'Never retried: Alpaca takes no client_order_id here, so a lost answer is 504 ORDER_OUTCOME_UNKNOWN (check positions and orders). ' +
-      'With qty or percentage the close passes the caller\'s risk policy first (422 RISK_LIMIT_EXCEEDED, nothing sent); the whole position always may be closed.',
+      "With qty or percentage the close passes the caller's risk policy first (422 RISK_LIMIT_EXCEEDED, nothing sent); the whole position always may be closed.",
   })
   @ApiEnvelope(OrderDto)
-  @Authenticated('trading:write', { errors: ['INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
-  close(@Param() p: PositionParamDto, @Query() q: ClosePositionQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject>> {
+  @Authenticated('trading:write', {
+    errors: [
+      'INVALID_SYMBOL_FORMAT',
+      'POSITION_NOT_FOUND',
+      'ORDER_REJECTED',
+      'RISK_LIMIT_EXCEEDED',
+      'ORDER_OUTCOME_UNKNOWN',
+      'AUDIT_UNAVAILABLE',
+    ],
+    upstream: true,
+  })
+  close(
+    @Param() p: PositionParamDto,
+    @Query() q: ClosePositionQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Attributed<TradingObject>> {
     return this.positions.close(p.symbol, q, caller);
   }
 
@@ -46,10 +65,22 @@ export class PositionsController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Exercises every held contract of an option position (OCC symbol).',
-    description: "Passes the caller's risk policy first (symbols, allow_options, max_order_qty: the contracts held, max_orders_per_minute): 422 RISK_LIMIT_EXCEEDED, nothing sent.",
+    description:
+      "Passes the caller's risk policy first (symbols, allow_options, max_order_qty: the contracts held, max_orders_per_minute): 422 RISK_LIMIT_EXCEEDED, nothing sent.",
   })
   @ApiEnvelope(ExerciseResultDto)
-  @Authenticated('trading:write', { errors: ['INVALID_OPTION_SYMBOL', 'POSITION_NOT_FOUND', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
+  @Authenticated('trading:write', {
+    errors: [
+      'INVALID_OPTION_SYMBOL',
+      'POSITION_NOT_FOUND',
+      'ORDER_REJECTED',
+      'RISK_LIMIT_EXCEEDED',
+      'TRADING_HALTED',
+      'ORDER_OUTCOME_UNKNOWN',
+      'AUDIT_UNAVAILABLE',
+    ],
+    upstream: true,
+  })
   exercise(@Param() p: ContractParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<ExerciseResult>> {
     return this.positions.exercise(p.contract, caller);
   }

@@ -27,16 +27,30 @@ import { TradingHalts } from './halt/trading-halts.service.js';
   imports: [AlpacaModule, AuditModule, RiskModule],
   controllers: [AccountController, OrdersController, PositionsController, TradingHaltController],
   providers: [
-    IdempotencyLedger, TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService,
+    IdempotencyLedger,
+    TradingReadsService,
+    OrderSubmissionService,
+    OrderCancelService,
+    OrderReplaceService,
+    PositionsService,
+    AccountHistoryService,
     {
       provide: HaltStore,
       inject: [AppConfig, Tracing],
-      useFactory: (c: AppConfig, tracing: Tracing) => createHaltStore({ databaseUrl: c.databaseUrl, file: c.tradingHalt.file, traced: tracing.enabled }),
+      useFactory: (c: AppConfig, tracing: Tracing) =>
+        createHaltStore({ databaseUrl: c.databaseUrl, file: c.tradingHalt.file, traced: tracing.enabled }),
     },
     HaltMetrics,
     TradingHalts,
   ],
   // The Alpaca-compatible face serves the same operations through these very instances (one idempotency memory for both faces).
-  exports: [TradingReadsService, OrderSubmissionService, OrderCancelService, OrderReplaceService, PositionsService, AccountHistoryService],
+  exports: [
+    TradingReadsService,
+    OrderSubmissionService,
+    OrderCancelService,
+    OrderReplaceService,
+    PositionsService,
+    AccountHistoryService,
+  ],
 })
 export class TradingModule {}

@@ -57,7 +57,9 @@ describe('Swagger UI in headless Chromium', () => {
     expect(docs?.status()).toBe(200);
     expect(docs?.headers()['content-security-policy']).not.toContain('upgrade-insecure-requests');
     await page.getByRole('button', { name: 'Authorize' }).first().click();
-    const bearer = page.locator('.dialog-ux .auth-container').filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
+    const bearer = page
+      .locator('.dialog-ux .auth-container')
+      .filter({ has: page.locator('h4 code', { hasText: /^bearer$/ }) });
     await bearer.locator('#auth-bearer-value').fill(tokenFor(['admin']));
     await bearer.getByRole('button', { name: 'Apply credentials' }).click();
     // Swagger UI confirms with "Authorized" and a Logout ("Remove authorization") button.

@@ -78,7 +78,12 @@ function readmeFences(markdown: string): Array<MarkedBlock & { marked: boolean }
     const end = lines.findIndex((l, j) => j > i && l === '```');
     if (end < 0) throw new Error(`README.md line ${i + 1}: fence never closed`);
     const marker = MARKER.exec(lines[i - 1] ?? '');
-    fences.push({ id: marker?.[1] ?? `unmarked block at README.md line ${i + 1}`, marked: marker !== null, lang: open[1] ?? '', body: lines.slice(i + 1, end).join('\n') });
+    fences.push({
+      id: marker?.[1] ?? `unmarked block at README.md line ${i + 1}`,
+      marked: marker !== null,
+      lang: open[1] ?? '',
+      body: lines.slice(i + 1, end).join('\n'),
+    });
     i = end;
   }
   return fences;
@@ -142,7 +147,15 @@ const vars: Record<string, string> = {};
 
 function shellEnv(extra: Record<string, string> = {}): Record<string, string> {
   // npm's update check would be the one request off loopback; the commands mean the same without it.
-  return { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? homedir(), TMPDIR: tmp, LANG: 'C.UTF-8', npm_config_update_notifier: 'false', ...vars, ...extra };
+  return {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? homedir(),
+    TMPDIR: tmp,
+    LANG: 'C.UTF-8',
+    npm_config_update_notifier: 'false',
+    ...vars,
+    ...extra,
+  };
 }
 
 /** Starts `argv` in a process group of its own (npm and curl children included in stop()). */
@@ -207,7 +220,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 async function sh(command: string, env: Record<string, string> = {}): Promise<Run> {
   const dir = mkdtempSync(join(tmp, 'sh-'));
   const [out, err] = [openSync(join(dir, 'stdout'), 'w'), openSync(join(dir, 'stderr'), 'w')];
-  const child = spawn('bash', ['-c', command], { cwd: ROOT, env: shellEnv(env), stdio: ['ignore', out, err], detached: true });
+  const child = spawn('bash', ['-c', command], {
+    cwd: ROOT,
+    env: shellEnv(env),
+    stdio: ['ignore', out, err],
+    detached: true,
+  });
   children.add(child);
   closeSync(out);
   closeSync(err);
@@ -215,13 +233,20 @@ async function sh(command: string, env: Record<string, string> = {}): Promise<Ru
   const code = await new Promise<number | null>((resolve) => child.once('close', (c) => resolve(c)));
   clearTimeout(timer);
   children.delete(child);
-  const run = { code, stdout: readFileSync(join(dir, 'stdout'), 'utf8'), stderr: readFileSync(join(dir, 'stderr'), 'utf8') };
+  const run = {
+    code,
+    stdout: readFileSync(join(dir, 'stdout'), 'utf8'),
+    stderr: readFileSync(join(dir, 'stderr'), 'utf8'),
+  };
   rmSync(dir, { recursive: true, force: true });
   return run;
 }
 
 /** Runs `export NAME=…` and keeps NAME's value for the commands after it. */
-async function exportLine(command: string, env: Record<string, string> = {}): Promise<{ name: string; value: string; run: Run }> {
+async function exportLine(
+  command: string,
+  env: Record<string, string> = {},
+): Promise<{ name: string; value: string; run: Run }> {
   const name = /^export ([A-Za-z_][A-Za-z0-9_]*)=/.exec(command)?.[1];
   if (name === undefined) throw new Error(`not an export line: ${command}`);
   const run = await sh(`${command}\nprintf '%s' "$${name}"`, env);
@@ -296,7 +321,8 @@ let demo: Demo;
 
 /** `npm run demo`'s run part, from package.json, after its build part when dist/ is stale. */
 function demoArgv(): string[] {
-  const script = (json(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)['demo'] ?? '';
+  const script =
+    (json(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)['demo'] ?? '';
   const [build, run, ...rest] = script.split('&&').map((s) => s.trim());
   // The README says the demo builds first; if package.json stops saying so this test must be re-read.
   expect(build).toBe('npm run build');
@@ -315,7 +341,11 @@ function distIsStale(): boolean {
   const compiled = /(?<!\.spec|\.e2e-spec|\.d)\.ts$/;
   const newest = (dir: string): number =>
     readdirSync(dir, { withFileTypes: true }).reduce(
-      (m, e) => Math.max(m, e.isDirectory() ? newest(join(dir, e.name)) : compiled.test(e.name) ? statSync(join(dir, e.name)).mtimeMs : 0),
+      (m, e) =>
+        Math.max(
+          m,
+          e.isDirectory() ? newest(join(dir, e.name)) : compiled.test(e.name) ? statSync(join(dir, e.name)).mtimeMs : 0,
+        ),
       0,
     );
   const out = join(ROOT, 'dist', 'scripts', 'demo.js');
@@ -356,9 +386,21 @@ beforeAll(async () => {
   });
   const printed = (await process_.waitFor(/\nopitios-alpaca demo [^\n]*\n[\s\S]*?\nCtrl-C stops both\.\n/))[0];
   const adminToken = /^ {4}export TOKEN=(\S+)$/m.exec(printed)?.[1] ?? '';
-  const keyLine = /^ {4}(AUDIT_HMAC_KEY=\S+ AUDIT_LOG_PATH=\S+ API_KEYS_FILE=\S+) npm run apikey /m.exec(printed)?.[1] ?? '';
-  const keyFileEnv = Object.fromEntries(keyLine.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
-  demo = { base: `http://127.0.0.1:${port}`, port, dataPort, tradingPort, adminToken, keyFileEnv, printed, process: process_ };
+  const keyLine =
+    /^ {4}(AUDIT_HMAC_KEY=\S+ AUDIT_LOG_PATH=\S+ API_KEYS_FILE=\S+) npm run apikey /m.exec(printed)?.[1] ?? '';
+  const keyFileEnv = Object.fromEntries(
+    keyLine.split(' ').map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
+  );
+  demo = {
+    base: `http://127.0.0.1:${port}`,
+    port,
+    dataPort,
+    tradingPort,
+    adminToken,
+    keyFileEnv,
+    printed,
+    process: process_,
+  };
 }, 50_000);
 
 afterAll(async () => {
@@ -378,7 +420,10 @@ function onOurPorts(command: string): string {
 
 /** Waits until the demo accepts a key just written to its key file (it re-reads it every second). */
 async function demoAccepts(key: string): Promise<void> {
-  await until(`the demo to accept ${key.slice(0, 20)}…`, async () => (await fetch(`${demo.base}/api/v1/market/clock`, { headers: { 'X-API-Key': key } })).status === 200);
+  await until(
+    `the demo to accept ${key.slice(0, 20)}…`,
+    async () => (await fetch(`${demo.base}/api/v1/market/clock`, { headers: { 'X-API-Key': key } })).status === 200,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -413,7 +458,8 @@ async function wscat(command: string): Promise<WsSession> {
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value = ''] = [argv[i], argv[i + 1]];
     if (flag === '-c') url = value;
-    else if (flag === '-H') headers[value.slice(0, value.indexOf(':')).trim()] = value.slice(value.indexOf(':') + 1).trim();
+    else if (flag === '-H')
+      headers[value.slice(0, value.indexOf(':')).trim()] = value.slice(value.indexOf(':') + 1).trim();
     else throw new Error(`wscat option the test does not know: ${flag}`);
   }
   expect(url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\//);
@@ -497,11 +543,15 @@ type Step = { match: RegExp; run: Check } | { match: RegExp; skip: string };
 /** Every command skipped here, with why: what cannot run on a CI machine, never silently. */
 const SKIPPED = {
   npmTest: 'npm test is the suite this file is part of: running it here would run this test again, inside itself',
-  npmCi: 'CI runs npm ci and npm run build before the tests (.ci/run); reinstalling node_modules while the other suites run would pull it from under them',
-  alpacaKeys: "a real Alpaca account's key and secret (placeholders PK…, …): CI has none; the demo's Alpaca emulator stands in for the account",
+  npmCi:
+    'CI runs npm ci and npm run build before the tests (.ci/run); reinstalling node_modules while the other suites run would pull it from under them',
+  alpacaKeys:
+    "a real Alpaca account's key and secret (placeholders PK…, …): CI has none; the demo's Alpaca emulator stands in for the account",
   alpacaHost: "Alpaca's paper host needs the account above and the internet; the demo's emulator stands in",
-  npmStart: "the gateway against the Alpaca account above; the demo's gateway (the same build) stands in for it, on its own port",
-  docker: 'no Docker daemon (nor a registry for node:26-bookworm-slim) on the CI machine; the image is not built here (README, "Node 26 against Node 20")',
+  npmStart:
+    "the gateway against the Alpaca account above; the demo's gateway (the same build) stands in for it, on its own port",
+  docker:
+    'no Docker daemon (nor a registry for node:26-bookworm-slim) on the CI machine; the image is not built here (README, "Node 26 against Node 20")',
   dockerExec: 'needs a running container of the image above',
 } as const;
 
@@ -549,7 +599,8 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^AUDIT_HMAC_KEY=\S+ AUDIT_LOG_PATH=\S+ API_KEYS_FILE=\S+ npm run apikey -- create --name mybot --roles premium$/,
+    match:
+      /^AUDIT_HMAC_KEY=\S+ AUDIT_LOG_PATH=\S+ API_KEYS_FILE=\S+ npm run apikey -- create --name mybot --roles premium$/,
     run: async ({ text }) => {
       const run = await sh(text);
       expect(run.code).toBe(0);
@@ -566,11 +617,16 @@ const DEMO_STEPS: Step[] = [
       // The README's "A success" example, with the demo's provenance (README, "The two commands").
       expectShapedLike(body, json(example('success-example')));
       expect(body.data.symbol).toBe('AAPL');
-      expect(body.metadata).toMatchObject({ provider: 'non_alpaca_host', provider_host: `127.0.0.1:${demo.dataPort}`, feed: 'iex' });
+      expect(body.metadata).toMatchObject({
+        provider: 'non_alpaca_host',
+        provider_host: `127.0.0.1:${demo.dataPort}`,
+        feed: 'iex',
+      });
     },
   },
   {
-    match: /^curl -s -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stocks\/AAPL\/bars\?timeframe=1Day&limit=5&sort=desc'$/,
+    match:
+      /^curl -s -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stocks\/AAPL\/bars\?timeframe=1Day&limit=5&sort=desc'$/,
     run: async ({ text }) => {
       const body = json((await sh(text)).stdout);
       expect(body.data).toMatchObject({ symbol: 'AAPL', timeframe: '1Day' });
@@ -583,7 +639,8 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^curl -s -H "Authorization: Bearer \$TOKEN" -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stocks\/quotes\/batch .*"symbols":\["AAPL","MSFT","ZZZZ"\]/,
+    match:
+      /^curl -s -H "Authorization: Bearer \$TOKEN" -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stocks\/quotes\/batch .*"symbols":\["AAPL","MSFT","ZZZZ"\]/,
     run: async ({ text }) => {
       const body = json((await sh(text)).stdout);
       // "Unknown symbols are 404 SYMBOL_NOT_FOUND (in a batch: a per-symbol error beside the successes)".
@@ -600,27 +657,39 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^export ORDER_ID=\$\(curl -s -H "Authorization: Bearer \$TRADER_TOKEN" .* -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders -d '\{"symbol":"AAPL","qty":"1",.*\| tee \/dev\/stderr \| node -pe .*\)$/,
+    match:
+      /^export ORDER_ID=\$\(curl -s -H "Authorization: Bearer \$TRADER_TOKEN" .* -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders -d '\{"symbol":"AAPL","qty":"1",.*\| tee \/dev\/stderr \| node -pe .*\)$/,
     run: async ({ text }) => {
       const { value, run } = await exportLine(text);
       expect(value).toMatch(/^[0-9a-f-]{36}$/);
       // The order the tee showed, placed on the emulator: "Every response says the data is the emulator's".
       const order = json(run.stderr.trim());
-      expect(order.data).toMatchObject({ id: value, symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150' });
+      expect(order.data).toMatchObject({
+        id: value,
+        symbol: 'AAPL',
+        qty: '1',
+        side: 'buy',
+        type: 'limit',
+        limit_price: '150',
+      });
       expect(order.metadata).toMatchObject({ provider: 'non_alpaca_host', trading_mode: 'non_alpaca_host' });
     },
   },
   {
-    match: /^curl -s -H "Authorization: Bearer \$TRADER_TOKEN" -X DELETE http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders\/\$ORDER_ID$/,
+    match:
+      /^curl -s -H "Authorization: Bearer \$TRADER_TOKEN" -X DELETE http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders\/\$ORDER_ID$/,
     run: async ({ text }) => {
       const run = await sh(`${text} -w '\\n%{http_code}'`);
       expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^20[04]$/);
-      const list = await fetch(`${demo.base}/api/v1/orders/${vars['ORDER_ID'] ?? ''}`, { headers: { Authorization: `Bearer ${vars['TRADER_TOKEN'] ?? ''}` } });
+      const list = await fetch(`${demo.base}/api/v1/orders/${vars['ORDER_ID'] ?? ''}`, {
+        headers: { Authorization: `Bearer ${vars['TRADER_TOKEN'] ?? ''}` },
+      });
       expect((await list.json()).data.status).toMatch(/^(canceled|pending_cancel)$/);
     },
   },
   {
-    match: /^curl -s -H "Authorization: Bearer \$TRADER_TOKEN" -H 'content-type: application\/json' -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders -d '\{"symbol":"AAPL","qty":"100",/,
+    match:
+      /^curl -s -H "Authorization: Bearer \$TRADER_TOKEN" -H 'content-type: application\/json' -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders -d '\{"symbol":"AAPL","qty":"100",/,
     run: async ({ text }) => {
       // The demo says: 422 RISK_LIMIT_EXCEEDED, details.rule max_order_qty.
       const run = await sh(`${text} -w '\\n%{http_code}'`);
@@ -630,9 +699,15 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^curl -sN -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stream\/events\?quotes=AAPL,MSFT&trades=AAPL'$/,
+    match:
+      /^curl -sN -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stream\/events\?quotes=AAPL,MSFT&trades=AAPL'$/,
     run: async ({ text }) => {
-      await sseLine(text, [/event: subscription\ndata: \{"type":"subscription","quotes":\["AAPL","MSFT"\],"trades":\["AAPL"\]/, /event: quote\ndata: \{"type":"quote","symbol":"AAPL"/, /event: quote\ndata: \{"type":"quote","symbol":"MSFT"/, /event: trade\ndata: \{"type":"trade","symbol":"AAPL"/]);
+      await sseLine(text, [
+        /event: subscription\ndata: \{"type":"subscription","quotes":\["AAPL","MSFT"\],"trades":\["AAPL"\]/,
+        /event: quote\ndata: \{"type":"quote","symbol":"AAPL"/,
+        /event: quote\ndata: \{"type":"quote","symbol":"MSFT"/,
+        /event: trade\ndata: \{"type":"trade","symbol":"AAPL"/,
+      ]);
     },
   },
   {
@@ -649,7 +724,8 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^curl -si -H "Authorization: Bearer \$TOKEN" http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stocks\/AAPL\/quote > \/tmp\/quote\.txt && npm run verify:response -- \/tmp\/quote\.txt /,
+    match:
+      /^curl -si -H "Authorization: Bearer \$TOKEN" http:\/\/127\.0\.0\.1:\d+\/api\/v1\/stocks\/AAPL\/quote > \/tmp\/quote\.txt && npm run verify:response -- \/tmp\/quote\.txt /,
     run: async ({ text }) => {
       const run = await sh(text.replaceAll('/tmp/quote.txt', join(tmp, 'quote.txt')));
       expect(run.stderr).not.toContain('usage:');
@@ -658,7 +734,8 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^AUDIT_HMAC_KEY=\S+ AUDIT_LOG_PATH=\S+ AUDIT_VERIFY_PUBLIC_KEY=http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json npm run audit:verify$/,
+    match:
+      /^AUDIT_HMAC_KEY=\S+ AUDIT_LOG_PATH=\S+ AUDIT_VERIFY_PUBLIC_KEY=http:\/\/127\.0\.0\.1:\d+\/\.well-known\/jwks\.json npm run audit:verify$/,
     run: async ({ text }) => {
       const run = await sh(text);
       expect(run.code).toBe(0);
@@ -668,15 +745,19 @@ const DEMO_STEPS: Step[] = [
     },
   },
   {
-    match: /^curl -s -H 'APCA-API-KEY-ID: [0-9a-f]{16}' -H 'APCA-API-SECRET-KEY: oa_\S+' 'http:\/\/127\.0\.0\.1:\d+\/v2\/stocks\/quotes\/latest\?symbols=AAPL,MSFT'$/,
+    match:
+      /^curl -s -H 'APCA-API-KEY-ID: [0-9a-f]{16}' -H 'APCA-API-SECRET-KEY: oa_\S+' 'http:\/\/127\.0\.0\.1:\d+\/v2\/stocks\/quotes\/latest\?symbols=AAPL,MSFT'$/,
     run: async ({ text }) => {
       const body = json((await sh(text)).stdout);
       expect(Object.keys(body.quotes).sort()).toEqual(['AAPL', 'MSFT']);
-      expect(body.quotes.AAPL).toEqual(expect.objectContaining({ ap: expect.any(Number), bp: expect.any(Number), t: expect.any(String) }));
+      expect(body.quotes.AAPL).toEqual(
+        expect.objectContaining({ ap: expect.any(Number), bp: expect.any(Number), t: expect.any(String) }),
+      );
     },
   },
   {
-    match: /^curl -s -H 'APCA-API-KEY-ID: [0-9a-f]{16}' -H 'APCA-API-SECRET-KEY: oa_\S+' http:\/\/127\.0\.0\.1:\d+\/v2\/account$/,
+    match:
+      /^curl -s -H 'APCA-API-KEY-ID: [0-9a-f]{16}' -H 'APCA-API-SECRET-KEY: oa_\S+' http:\/\/127\.0\.0\.1:\d+\/v2\/account$/,
     run: async ({ text }) => {
       const body = json((await sh(text)).stdout);
       expect(body).toEqual(expect.objectContaining({ id: expect.any(String), status: 'ACTIVE', currency: 'USD' }));
@@ -715,19 +796,33 @@ function demoItems(printed: string): Command[] {
   return items;
 }
 
-async function runSteps(where: string, commands: Command[], steps: Step[], substitute: (c: string) => string = (c) => c): Promise<void> {
-  const listed = (list: Array<{ text?: string; match?: RegExp }>): string => list.map((x) => `  ${x.text ?? String(x.match)}`).join('\n');
+async function runSteps(
+  where: string,
+  commands: Command[],
+  steps: Step[],
+  substitute: (c: string) => string = (c) => c,
+): Promise<void> {
+  const listed = (list: Array<{ text?: string; match?: RegExp }>): string =>
+    list.map((x) => `  ${x.text ?? String(x.match)}`).join('\n');
   // One step per command, in order: a command the steps do not know, or a step whose command is gone, fails here.
-  if (commands.length !== steps.length) throw new Error(`${where}: ${commands.length} commands, ${steps.length} steps\ncommands:\n${listed(commands)}\nsteps:\n${listed(steps)}`);
+  if (commands.length !== steps.length)
+    throw new Error(
+      `${where}: ${commands.length} commands, ${steps.length} steps\ncommands:\n${listed(commands)}\nsteps:\n${listed(steps)}`,
+    );
   for (const [i, command] of commands.entries()) {
     const step = steps[i];
     if (step === undefined) throw new Error(`${where}: no step ${i + 1}`);
-    if (!step.match.test(command.text)) throw new Error(`${where}: command ${i + 1} is not what the test runs here:\n  ${command.text}\nexpected ${step.match}`);
+    if (!step.match.test(command.text))
+      throw new Error(
+        `${where}: command ${i + 1} is not what the test runs here:\n  ${command.text}\nexpected ${step.match}`,
+      );
     if ('skip' in step) continue;
     try {
       await step.run({ ...command, text: substitute(command.text) });
     } catch (e) {
-      throw new Error(`${where}, command ${i + 1}: ${command.text}\n${e instanceof Error ? e.message : String(e)}`, { cause: e });
+      throw new Error(`${where}, command ${i + 1}: ${command.text}\n${e instanceof Error ? e.message : String(e)}`, {
+        cause: e,
+      });
     }
   }
 }
@@ -737,10 +832,14 @@ async function runSteps(where: string, commands: Command[], steps: Step[], subst
 
 /** The emulator's printed gateway environment line, started for the "npm run emulator" block. */
 async function emulatorEnvLine({ text }: Command): Promise<void> {
-  const script = (json(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)['emulator'] ?? '';
+  const script =
+    (json(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts as Record<string, string>)['emulator'] ?? '';
   expect(script).toBe('npm run build && node dist/scripts/emulator.js');
   const [dataPort, tradingPort, port] = [await freePort(), await freePort(), await freePort()];
-  const emulator = start([process.execPath, 'dist/scripts/emulator.js'], shellEnv({ EMULATOR_DATA_PORT: String(dataPort), EMULATOR_TRADING_PORT: String(tradingPort) }));
+  const emulator = start(
+    [process.execPath, 'dist/scripts/emulator.js'],
+    shellEnv({ EMULATOR_DATA_PORT: String(dataPort), EMULATOR_TRADING_PORT: String(tradingPort) }),
+  );
   let gateway: Started | undefined;
   try {
     const printed = (await emulator.waitFor(/^ {4}(APCA_API_KEY_ID=.* JWT_SECRET=(\S+))$/m))[1] ?? '';
@@ -748,18 +847,36 @@ async function emulatorEnvLine({ text }: Command): Promise<void> {
     expect(secret).toHaveLength(43);
     // The README's line is the printed one, with its placeholder for the secret and the default ports.
     const readmeLine = text.replace(/ npm start$/, '');
-    expect(printed.replace(`JWT_SECRET=${secret}`, 'JWT_SECRET=<43 random characters, printed>').replaceAll(`:${dataPort}`, ':4010').replaceAll(`:${tradingPort}`, ':4011')).toBe(readmeLine);
+    expect(
+      printed
+        .replace(`JWT_SECRET=${secret}`, 'JWT_SECRET=<43 random characters, printed>')
+        .replaceAll(`:${dataPort}`, ':4010')
+        .replaceAll(`:${tradingPort}`, ':4011'),
+    ).toBe(readmeLine);
     // Then the README's line, as `npm start` after `npm run build`: the gateway boots on it and Alpaca (the emulator) accepts the keys.
     const line = text
       .replace('<43 random characters, printed>', secret)
       .replaceAll('127.0.0.1:4010', `127.0.0.1:${dataPort}`)
       .replaceAll('127.0.0.1:4011', `127.0.0.1:${tradingPort}`);
-    gateway = start(['bash', '-c', line], shellEnv({ PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_KEYS_FILE: join(tmp, 'emulator-gw-keys.json'), AUDIT_LOG_PATH: join(tmp, 'emulator-gw-audit.jsonl') }));
+    gateway = start(
+      ['bash', '-c', line],
+      shellEnv({
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'warn',
+        API_KEYS_FILE: join(tmp, 'emulator-gw-keys.json'),
+        AUDIT_LOG_PATH: join(tmp, 'emulator-gw-audit.jsonl'),
+      }),
+    );
     const started = gateway;
-    await until('the gateway on the emulator line to be ready', async () => {
-      if (started.child.exitCode !== null) throw new Error(`gateway exited: ${started.output()}`);
-      return (await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`).catch(() => null))?.status === 200;
-    }, 20_000);
+    await until(
+      'the gateway on the emulator line to be ready',
+      async () => {
+        if (started.child.exitCode !== null) throw new Error(`gateway exited: ${started.output()}`);
+        return (await fetch(`http://127.0.0.1:${port}/api/v1/health/ready`).catch(() => null))?.status === 200;
+      },
+      20_000,
+    );
   } finally {
     await gateway?.stop();
     await emulator.stop();
@@ -780,7 +897,13 @@ const README_BLOCKS: Record<string, Step[]> = {
       match: /^export PATH="\$\(bash scripts\/node-lts\.sh\):\$PATH"$/,
       run: async ({ text }) => {
         const version = readFileSync(join(ROOT, '.nvmrc'), 'utf8').trim().replace(/^v/, '');
-        const cached = join(process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'), 'opitios-alpaca', `node-${version}`, 'bin', 'node');
+        const cached = join(
+          process.env['XDG_CACHE_HOME'] ?? join(homedir(), '.cache'),
+          'opitios-alpaca',
+          `node-${version}`,
+          'bin',
+          'node',
+        );
         // Without the cached binary the line downloads Node (tens of MB) from the registry: .ci/run
         // runs this very line itself when the machine's node is older, so it is checked there.
         if (!existsSync(cached)) return;
@@ -795,7 +918,7 @@ const README_BLOCKS: Record<string, Step[]> = {
   'emulator-env': [
     {
       match: /^APCA_API_KEY_ID=\S+ APCA_API_SECRET_KEY=\S+ .*JWT_SECRET=<43 random characters, printed> npm start$/,
-      run: async (command) => (earlyRuns.get(command.text) ?? emulatorEnvLine(command)),
+      run: async (command) => earlyRuns.get(command.text) ?? emulatorEnvLine(command),
     },
   ],
   'alpaca-account': [
@@ -826,7 +949,8 @@ const README_BLOCKS: Record<string, Step[]> = {
       run: async ({ text }) => expect((await sh(text)).code).toBe(0),
     },
     {
-      match: /^export TOKEN=\$\(curl -s -X POST -H "X-API-Key: \$KEY" http:\/\/127\.0\.0\.1:3000\/api\/v1\/auth\/token \| node -pe /,
+      match:
+        /^export TOKEN=\$\(curl -s -X POST -H "X-API-Key: \$KEY" http:\/\/127\.0\.0\.1:3000\/api\/v1\/auth\/token \| node -pe /,
       run: async ({ text }) => {
         const { value } = await exportLine(text);
         expect(jwtPayload(value)).toMatchObject({ roles: ['premium'] });
@@ -844,17 +968,34 @@ const README_BLOCKS: Record<string, Step[]> = {
       },
     },
     {
-      match: /^curl -sN -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:3000\/api\/v1\/stream\/events\?quotes=AAPL'$/,
+      match:
+        /^curl -sN -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:3000\/api\/v1\/stream\/events\?quotes=AAPL'$/,
       run: async ({ text }) => {
-        await sseLine(text, [/event: authenticated\ndata: \{"type":"authenticated","subject":"key:[0-9a-f]{16}","roles":\["premium"\]\}/, /event: quote\ndata: \{"type":"quote","symbol":"AAPL"/]);
+        await sseLine(text, [
+          /event: authenticated\ndata: \{"type":"authenticated","subject":"key:[0-9a-f]{16}","roles":\["premium"\]\}/,
+          /event: quote\ndata: \{"type":"quote","symbol":"AAPL"/,
+        ]);
       },
     },
     {
-      match: /^npx -y wscat -c ws:\/\/127\.0\.0\.1:3000\/api\/v1\/stream -H "Authorization: Bearer \$TOKEN"\s+# then send (\{.*\})$/,
+      match:
+        /^npx -y wscat -c ws:\/\/127\.0\.0\.1:3000\/api\/v1\/stream -H "Authorization: Bearer \$TOKEN"\s+# then send (\{.*\})$/,
       run: async ({ text }) => {
         // The frame to send is in the line's comment; the comment itself is no argument of wscat.
         const frame = /# then send (\{.*\})$/.exec(text)?.[1];
-        const ack = { type: 'subscription', quotes: ['AAPL'], trades: [], bars: [], updated_bars: [], daily_bars: [], statuses: [], lulds: [], option_quotes: [], option_trades: [], orders: false };
+        const ack = {
+          type: 'subscription',
+          quotes: ['AAPL'],
+          trades: [],
+          bars: [],
+          updated_bars: [],
+          daily_bars: [],
+          statuses: [],
+          lulds: [],
+          option_quotes: [],
+          option_trades: [],
+          orders: false,
+        };
         await wscatSubscribe(text.replace(/\s+#.*$/, ''), frame, [ack]);
       },
     },
@@ -873,27 +1014,46 @@ const README_BLOCKS: Record<string, Step[]> = {
       run: async ({ text }) => {
         const run = await sh(text, demo.keyFileEnv);
         expect(run.code).toBe(0);
-        expect(run.stdout).toMatch(/^[0-9a-f]{16} {2}bot1 {2}roles=premium {2}risk_policy=default {2}created=\S+ {2}active$/m);
+        expect(run.stdout).toMatch(
+          /^[0-9a-f]{16} {2}bot1 {2}roles=premium {2}risk_policy=default {2}created=\S+ {2}active$/m,
+        );
       },
     },
-    ...(['roles bot1 --roles viewer', 'revoke bot1', 'create --name bot2 --roles trader --risk-policy bots', 'risk-policy bot2 default'] as const).map(
-      (args, i): Step => ({
-        match: new RegExp(`^npm run apikey -- ${args.replaceAll(' ', '\\s+')}(\\s+#.*)?$`),
-        run: async ({ text }) => {
-          const run = await sh(text, demo.keyFileEnv);
-          expect(run.stderr).not.toMatch(/no active key/);
-          expect(run.code).toBe(0);
-          expect(run.stdout).toMatch([/"bot1" roles=viewer/, /^revoked [0-9a-f]{16} "bot1"$/m, /"bot2" roles=trader risk_policy=bots/, /"bot2" risk_policy=default/][i]);
-        },
-      }),
-    ),
+    ...(
+      [
+        'roles bot1 --roles viewer',
+        'revoke bot1',
+        'create --name bot2 --roles trader --risk-policy bots',
+        'risk-policy bot2 default',
+      ] as const
+    ).map((args, i): Step => ({
+      match: new RegExp(`^npm run apikey -- ${args.replaceAll(' ', '\\s+')}(\\s+#.*)?$`),
+      run: async ({ text }) => {
+        const run = await sh(text, demo.keyFileEnv);
+        expect(run.stderr).not.toMatch(/no active key/);
+        expect(run.code).toBe(0);
+        expect(run.stdout).toMatch(
+          [
+            /"bot1" roles=viewer/,
+            /^revoked [0-9a-f]{16} "bot1"$/m,
+            /"bot2" roles=trader risk_policy=bots/,
+            /"bot2" risk_policy=default/,
+          ][i],
+        );
+      },
+    })),
   ],
   'trading-halt': [
     {
-      match: /^curl -X POST \$GW\/api\/v1\/admin\/trading\/halt -H "Authorization: Bearer \$ADMIN" -H 'Content-Type: application\/json'\s+-d '\{"scope": "all", /,
+      match:
+        /^curl -X POST \$GW\/api\/v1\/admin\/trading\/halt -H "Authorization: Bearer \$ADMIN" -H 'Content-Type: application\/json'\s+-d '\{"scope": "all", /,
       run: async ({ text }) => {
         const body = json((await sh(text, { GW: demo.base, ADMIN: demo.adminToken })).stdout);
-        expect(body.data).toMatchObject({ halt: { scope: 'all', reason: 'runaway bot under review' }, replaced: null, propagation: 'none' });
+        expect(body.data).toMatchObject({
+          halt: { scope: 'all', reason: 'runaway bot under review' },
+          replaced: null,
+          propagation: 'none',
+        });
       },
     },
     {
@@ -901,7 +1061,9 @@ const README_BLOCKS: Record<string, Step[]> = {
       run: async ({ text }) => {
         // "…" is the README's shorthand for the line above's headers.
         const headers = `-H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json'`;
-        const body = json((await sh(text.replace(' … ', ` ${headers} `), { GW: demo.base, ADMIN: demo.adminToken })).stdout);
+        const body = json(
+          (await sh(text.replace(' … ', ` ${headers} `), { GW: demo.base, ADMIN: demo.adminToken })).stdout,
+        );
         expect(body.data.halt).toMatchObject({ scope: 'key:3f2c9a0b1d4e5f60', reason: 'bot 7 misbehaves' });
       },
     },
@@ -918,7 +1080,8 @@ const README_BLOCKS: Record<string, Step[]> = {
       },
     },
     {
-      match: /^curl -X DELETE "\$GW\/api\/v1\/admin\/trading\/halt\?scope=all&reason=review%20done" -H "Authorization: Bearer \$ADMIN"$/,
+      match:
+        /^curl -X DELETE "\$GW\/api\/v1\/admin\/trading\/halt\?scope=all&reason=review%20done" -H "Authorization: Bearer \$ADMIN"$/,
       run: async ({ text }) => {
         const body = json((await sh(text, { GW: demo.base, ADMIN: demo.adminToken })).stdout);
         expect(body.data).toMatchObject({ resumed: true, halt: { scope: 'all' } });
@@ -927,10 +1090,14 @@ const README_BLOCKS: Record<string, Step[]> = {
   ],
   streams: [
     {
-      match: /^curl -sN -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:3000\/api\/v1\/stream\/events\?quotes=AAPL,MSFT&trades=AAPL'$/,
+      match:
+        /^curl -sN -H "Authorization: Bearer \$TOKEN" 'http:\/\/127\.0\.0\.1:3000\/api\/v1\/stream\/events\?quotes=AAPL,MSFT&trades=AAPL'$/,
       run: async ({ text }) => {
         // "the same messages, event = type"
-        await sseLine(text, [/event: quote\ndata: \{"type":"quote","symbol":"MSFT"/, /event: trade\ndata: \{"type":"trade","symbol":"AAPL"/]);
+        await sseLine(text, [
+          /event: quote\ndata: \{"type":"quote","symbol":"MSFT"/,
+          /event: trade\ndata: \{"type":"trade","symbol":"AAPL"/,
+        ]);
       },
     },
     {
@@ -954,7 +1121,8 @@ const README_BLOCKS: Record<string, Step[]> = {
       },
     },
     {
-      match: /^curl -s -H "APCA-API-KEY-ID: \$ID" -H "APCA-API-SECRET-KEY: \$KEY" 'http:\/\/127\.0\.0\.1:3000\/v2\/stocks\/quotes\/latest\?symbols=AAPL,MSFT'$/,
+      match:
+        /^curl -s -H "APCA-API-KEY-ID: \$ID" -H "APCA-API-SECRET-KEY: \$KEY" 'http:\/\/127\.0\.0\.1:3000\/v2\/stocks\/quotes\/latest\?symbols=AAPL,MSFT'$/,
       run: async ({ text }) => {
         const body = json((await sh(text)).stdout);
         expect(Object.keys(body.quotes).sort()).toEqual(['AAPL', 'MSFT']);
@@ -966,8 +1134,15 @@ const README_BLOCKS: Record<string, Step[]> = {
     { match: /^docker compose -f docker\/docker-compose\.yml up --build/, skip: SKIPPED.docker },
   ],
   'docker-exec': [
-    { match: /^docker compose -f docker\/docker-compose\.yml exec gateway node dist\/src\/auth\/api-keys\/apikey\.cli\.js create /, skip: SKIPPED.dockerExec },
-    { match: /^docker exec <container> node dist\/src\/auth\/api-keys\/apikey\.cli\.js list/, skip: SKIPPED.dockerExec },
+    {
+      match:
+        /^docker compose -f docker\/docker-compose\.yml exec gateway node dist\/src\/auth\/api-keys\/apikey\.cli\.js create /,
+      skip: SKIPPED.dockerExec,
+    },
+    {
+      match: /^docker exec <container> node dist\/src\/auth\/api-keys\/apikey\.cli\.js list/,
+      skip: SKIPPED.dockerExec,
+    },
     { match: /^docker exec <container> node dist\/src\/audit\/audit-verify\.cli\.js/, skip: SKIPPED.dockerExec },
   ],
 };

@@ -36,7 +36,9 @@ describe('listeners and auth', () => {
     const trading = await call(emulator, 'trading', '/v2/clock');
     expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(first.headers.get('x-ratelimit-limit')).toBe('200');
-    expect(Number(first.headers.get('x-ratelimit-remaining')) - Number(second.headers.get('x-ratelimit-remaining'))).toBe(1);
+    expect(
+      Number(first.headers.get('x-ratelimit-remaining')) - Number(second.headers.get('x-ratelimit-remaining')),
+    ).toBe(1);
     expect(Number(trading.headers.get('x-ratelimit-remaining'))).toBe(199);
     const reset = Number(first.headers.get('x-ratelimit-reset'));
     const nowSeconds = Date.now() / 1000;
@@ -62,7 +64,12 @@ describe('listeners and auth', () => {
 
 describe('faults', () => {
   it('status: sends the status, headers and a JSON body for an object', async () => {
-    emulator.injectFault({ kind: 'status', status: 503, body: { message: 'upstream sad' }, headers: { 'X-Extra': 'yes' } });
+    emulator.injectFault({
+      kind: 'status',
+      status: 503,
+      body: { message: 'upstream sad' },
+      headers: { 'X-Extra': 'yes' },
+    });
     const reply = await call(emulator, 'data', QUOTES);
     expect(reply).toMatchObject({ status: 503, json: { message: 'upstream sad' } });
     expect(reply.headers.get('x-extra')).toBe('yes');
@@ -70,7 +77,13 @@ describe('faults', () => {
   });
 
   it('status: sends a string body raw, and a default JSON body when none is given', async () => {
-    emulator.injectFault({ kind: 'status', status: 502, body: '<html>bad gateway</html>', headers: { 'Content-Type': 'text/html' }, times: 1 });
+    emulator.injectFault({
+      kind: 'status',
+      status: 502,
+      body: '<html>bad gateway</html>',
+      headers: { 'Content-Type': 'text/html' },
+      times: 1,
+    });
     emulator.injectFault({ kind: 'status', status: 500, times: 1 });
     const html = await call(emulator, 'data', QUOTES);
     expect(html.status).toBe(502);
@@ -158,8 +171,17 @@ describe('faults', () => {
 
   it('accept-then-hang: POST /v2/orders creates the order but never answers', async () => {
     emulator.injectFault({ kind: 'accept-then-hang', method: 'POST', path: '/v2/orders' });
-    const order = { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', client_order_id: 'lost-answer-1' };
-    await expect(call(emulator, 'trading', '/v2/orders', { method: 'POST', body: order, signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    const order = {
+      symbol: 'AAPL',
+      qty: '1',
+      side: 'buy',
+      type: 'market',
+      time_in_force: 'day',
+      client_order_id: 'lost-answer-1',
+    };
+    await expect(
+      call(emulator, 'trading', '/v2/orders', { method: 'POST', body: order, signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow();
     const found = await call(emulator, 'trading', '/v2/orders:by_client_order_id?client_order_id=lost-answer-1');
     expect(found.status).toBe(200);
     expect(obj(found.json)).toMatchObject({ client_order_id: 'lost-answer-1', symbol: 'AAPL' });
@@ -207,10 +229,21 @@ describe('request log', () => {
     await call(emulator, 'data', '/v2/stocks/BRK%2EB/quotes/latest?feed=sip&feed=iex&x=a%20b');
     await call(emulator, 'trading', '/v2/orders', { method: 'POST', body: { symbol: 'AAPL', qty: 1 } });
     const [get, post] = emulator.requests;
-    expect(get).toMatchObject({ host: 'data', method: 'GET', path: '/v2/stocks/BRK.B/quotes/latest', query: { feed: 'iex', x: 'a b' }, body: undefined });
+    expect(get).toMatchObject({
+      host: 'data',
+      method: 'GET',
+      path: '/v2/stocks/BRK.B/quotes/latest',
+      query: { feed: 'iex', x: 'a b' },
+      body: undefined,
+    });
     expect(get.headers['apca-api-key-id']).toBe('spec-key');
     expect(get.at).toBeGreaterThanOrEqual(before);
-    expect(post).toMatchObject({ host: 'trading', method: 'POST', path: '/v2/orders', body: { symbol: 'AAPL', qty: 1 } });
+    expect(post).toMatchObject({
+      host: 'trading',
+      method: 'POST',
+      path: '/v2/orders',
+      body: { symbol: 'AAPL', qty: 1 },
+    });
     expect(post.headers['content-type']).toBe('application/json');
   });
 
@@ -245,7 +278,9 @@ describe('latency', () => {
     const slow = new AlpacaEmulator({ latencyMs: 60_000 });
     await slow.start();
     try {
-      const pending = Array.from({ length: 30 }, () => call(slow, 'trading', '/v2/clock', { signal: AbortSignal.timeout(10_000) }));
+      const pending = Array.from({ length: 30 }, () =>
+        call(slow, 'trading', '/v2/clock', { signal: AbortSignal.timeout(10_000) }),
+      );
       const deadline = Date.now() + 2000;
       while (slow.requests.length < 30 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
       expect(slow.requests).toHaveLength(30);

@@ -9,7 +9,12 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ControlTarget } from './http/control-routes.js';
-import { accountConfigs, AccountRegistry, type AccountRef, type EmulatorAccount } from './accounts/emulator-accounts.js';
+import {
+  accountConfigs,
+  AccountRegistry,
+  type AccountRef,
+  type EmulatorAccount,
+} from './accounts/emulator-accounts.js';
 import type { EmulatorFixtures, EmulatorHost, EmulatorOptions, FaultSpec, RecordedRequest } from './emulator.types.js';
 import { EmulatorStreams } from './emulator-streams.js';
 import { FaultStore, pathMatches } from './http/faults.js';
@@ -67,7 +72,15 @@ export type { TradingFixtures } from './accounts/account-fixtures.js';
 /** Routers are stateless (handlers read state from their context), so all emulators share them. */
 const ROUTERS: Readonly<Record<EmulatorHost, Router>> = {
   data: new Router([...stockLatestRoutes, ...stockBarRoutes, ...optionRoutes, ...historyRoutes, ...referenceRoutes]),
-  trading: new Router([...accountRoutes, ...accountHistoryRoutes, ...positionRoutes, ...orderRoutes, ...orderLifecycleRoutes, ...contractRoutes, ...assetRoutes]),
+  trading: new Router([
+    ...accountRoutes,
+    ...accountHistoryRoutes,
+    ...positionRoutes,
+    ...orderRoutes,
+    ...orderLifecycleRoutes,
+    ...contractRoutes,
+    ...assetRoutes,
+  ]),
 };
 
 export class AlpacaEmulator extends EmulatorStreams implements ControlTarget {
@@ -110,11 +123,19 @@ export class AlpacaEmulator extends EmulatorStreams implements ControlTarget {
     this.latencyMs = this.initialLatencyMs;
     this.ports = { data: options.dataPort ?? 0, trading: options.tradingPort ?? 0 };
     // Market data is the same for every account: any account's credentials open a stream.
-    this.stream = new StreamServer({ accepts: (key, secret) => this.accountRegistry.byCredentials(key, secret) !== undefined, fixtures: () => this.fixtures, options });
+    this.stream = new StreamServer({
+      accepts: (key, secret) => this.accountRegistry.byCredentials(key, secret) !== undefined,
+      fixtures: () => this.fixtures,
+      options,
+    });
     // REST and stream share one "now" unless a test gives REST its own.
     const now = options.now ?? ((): number => this.stream.clock.now());
-    this.liveData = options.liveData === true ? new LiveMarketData(now, { openedSessionsOnly: options.liveDates === true }) : undefined;
-    this.startingFixtures = options.liveDates === true ? () => liveDatedFixtures(defaultFixtures(), now()) : defaultFixtures;
+    this.liveData =
+      options.liveData === true
+        ? new LiveMarketData(now, { openedSessionsOnly: options.liveDates === true })
+        : undefined;
+    this.startingFixtures =
+      options.liveDates === true ? () => liveDatedFixtures(defaultFixtures(), now()) : defaultFixtures;
     if (options.liveDates === true) this.fixtures = this.startingFixtures();
     this.accountRegistry = new AccountRegistry(configs, () => this.fixtures, this.liveData, this.startingFixtures);
     this.keyId = this.accountRegistry.first.keyId;
@@ -168,7 +189,10 @@ export class AlpacaEmulator extends EmulatorStreams implements ControlTarget {
   requestsTo(path: string | RegExp, host?: EmulatorHost, account?: AccountRef): RecordedRequest[] {
     const name = account === undefined ? undefined : this.accountRegistry.resolve(account).name;
     return this.requests.filter(
-      (request) => (host === undefined || request.host === host) && (name === undefined || request.account === name) && pathMatches(path, request.path),
+      (request) =>
+        (host === undefined || request.host === host) &&
+        (name === undefined || request.account === name) &&
+        pathMatches(path, request.path),
     );
   }
 
@@ -210,7 +234,9 @@ export class AlpacaEmulator extends EmulatorStreams implements ControlTarget {
 
   /** A fault with `account` (name or key id) hits only requests made with that account's credentials. */
   injectFault(fault: FaultSpec): void {
-    this.faults.add(fault.account === undefined ? fault : { ...fault, account: this.accountRegistry.resolve(fault.account).name });
+    this.faults.add(
+      fault.account === undefined ? fault : { ...fault, account: this.accountRegistry.resolve(fault.account).name },
+    );
   }
 
   clearFaults(): void {
@@ -282,7 +308,11 @@ export class AlpacaEmulator extends EmulatorStreams implements ControlTarget {
       if (this.waits.stopped) return;
       // Anything else is an emulator bug: answer it loudly rather than leave the client hanging.
       const message = error instanceof Error ? error.message : String(error);
-      writeResponse(response, { status: 500, headers: {}, text: JSON.stringify({ message: `emulator error: ${message}` }) });
+      writeResponse(response, {
+        status: 500,
+        headers: {},
+        text: JSON.stringify({ message: `emulator error: ${message}` }),
+      });
     });
   }
 }

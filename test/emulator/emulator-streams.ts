@@ -124,7 +124,9 @@ export abstract class EmulatorStreams {
 
   /** Open trading-stream connections: all, or those authenticated as one account. */
   tradeStreamOpenCount(account?: AccountRef): number {
-    return this.tradeStream.openConnections(account === undefined ? undefined : this.accountRegistry.resolve(account).name).length;
+    return this.tradeStream.openConnections(
+      account === undefined ? undefined : this.accountRegistry.resolve(account).name,
+    ).length;
   }
 
   /** Sends `data` verbatim as a trade_updates message to the account's listening sockets (default: the first account); returns sockets reached. */

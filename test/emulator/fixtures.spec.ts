@@ -34,8 +34,12 @@ describe('defaultFixtures()', () => {
   it('stamps generated daily bars at New York midnight across the DST change', () => {
     const stamps = defaultFixtures().stockBars.AAPL.map((bar) => bar.t.slice(10));
     expect(new Set(stamps)).toEqual(new Set(['T05:00:00Z', 'T04:00:00Z']));
-    expect(defaultFixtures().stockBars.AAPL.find((bar) => bar.t.startsWith('2022-03-11'))?.t).toBe('2022-03-11T05:00:00Z');
-    expect(defaultFixtures().stockBars.AAPL.find((bar) => bar.t.startsWith('2022-03-14'))?.t).toBe('2022-03-14T04:00:00Z');
+    expect(defaultFixtures().stockBars.AAPL.find((bar) => bar.t.startsWith('2022-03-11'))?.t).toBe(
+      '2022-03-11T05:00:00Z',
+    );
+    expect(defaultFixtures().stockBars.AAPL.find((bar) => bar.t.startsWith('2022-03-14'))?.t).toBe(
+      '2022-03-14T04:00:00Z',
+    );
   });
 
   it('uses valid OCC symbols whose snapshots carry greeks and IV together or not at all', () => {
@@ -47,7 +51,21 @@ describe('defaultFixtures()', () => {
   });
 
   it('gives every option contract the TR-SPEC required fields, decimals as strings', () => {
-    const required = ['id', 'symbol', 'name', 'status', 'tradable', 'expiration_date', 'underlying_symbol', 'underlying_asset_id', 'type', 'style', 'strike_price', 'multiplier', 'size'];
+    const required = [
+      'id',
+      'symbol',
+      'name',
+      'status',
+      'tradable',
+      'expiration_date',
+      'underlying_symbol',
+      'underlying_asset_id',
+      'type',
+      'style',
+      'strike_price',
+      'multiplier',
+      'size',
+    ];
     for (const contract of defaultFixtures().optionContracts) {
       for (const field of required) expect(contract[field]).toBeDefined();
       expect(typeof contract.strike_price).toBe('string');
@@ -61,7 +79,10 @@ describe('defaultFixtures()', () => {
 
 describe('decodeOcc()', () => {
   it.each([
-    ['AAPL240426C00162500', { root: 'AAPL', underlying: 'AAPL', expiration: '2024-04-26', type: 'call', strike: 162.5 }],
+    [
+      'AAPL240426C00162500',
+      { root: 'AAPL', underlying: 'AAPL', expiration: '2024-04-26', type: 'call', strike: 162.5 },
+    ],
     ['SPXW240327P04925000', { root: 'SPXW', underlying: 'SPXW', expiration: '2024-03-27', type: 'put', strike: 4925 }],
     ['XOM2241220P00280000', { root: 'XOM2', underlying: 'XOM', expiration: '2024-12-20', type: 'put', strike: 280 }],
     ['CSGP1251017P00001000', { root: 'CSGP1', underlying: 'CSGP', expiration: '2025-10-17', type: 'put', strike: 1 }],

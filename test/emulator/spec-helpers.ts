@@ -33,14 +33,24 @@ function parse(text: string): unknown {
   }
 }
 
-export async function call(emulator: AlpacaEmulator, host: EmulatorHost, pathAndQuery: string, options: CallOptions = {}): Promise<Reply> {
+export async function call(
+  emulator: AlpacaEmulator,
+  host: EmulatorHost,
+  pathAndQuery: string,
+  options: CallOptions = {},
+): Promise<Reply> {
   const base = host === 'data' ? emulator.dataUrl : emulator.tradingUrl;
   const headers: Record<string, string> = options.auth === false ? {} : (options.auth ?? authHeaders(emulator));
   if (options.body !== undefined) headers['Content-Type'] = 'application/json';
   const response = await fetch(`${base}${pathAndQuery}`, {
     method: options.method ?? 'GET',
     headers,
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
     signal: options.signal ?? AbortSignal.timeout(5000),
   });
   const text = await response.text();
@@ -49,7 +59,8 @@ export async function call(emulator: AlpacaEmulator, host: EmulatorHost, pathAnd
 
 /** Narrows a parsed body to an object for property assertions. */
 export function obj(value: unknown): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error(`expected a JSON object, got ${JSON.stringify(value)}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new Error(`expected a JSON object, got ${JSON.stringify(value)}`);
   return value as Record<string, unknown>;
 }
 

@@ -21,7 +21,9 @@ const SYMBOL = `Q${[...RUN.slice(0, 4)].map((c) => String.fromCharCode(65 + pars
 const VIEWER = `spans-${RUN}-viewer`;
 const TRADER = `spans-${RUN}-trader`;
 const ADMIN = `spans-${RUN}-admin`;
-const bearer = (role: string, sub: string): { Authorization: string } => ({ Authorization: `Bearer ${tokenFor([role], { sub })}` });
+const bearer = (role: string, sub: string): { Authorization: string } => ({
+  Authorization: `Bearer ${tokenFor([role], { sub })}`,
+});
 
 /** DATABASE_URL with this suite's schema first on the search path, so the audit tables are created there. */
 function inSchema(url: string): string {
@@ -31,8 +33,23 @@ function inSchema(url: string): string {
 }
 const SCOPED_DATABASE_URL = inSchema(DATABASE_URL);
 
-const REDIS_SPAN_ATTRIBUTES = ['db.namespace', 'db.operation.name', 'db.system.name', 'opitios.request_id', 'server.address', 'server.port'];
-const PG_SPAN_ATTRIBUTES = ['db.namespace', 'db.operation.name', 'db.query.text', 'db.system.name', 'opitios.request_id', 'server.address', 'server.port'];
+const REDIS_SPAN_ATTRIBUTES = [
+  'db.namespace',
+  'db.operation.name',
+  'db.system.name',
+  'opitios.request_id',
+  'server.address',
+  'server.port',
+];
+const PG_SPAN_ATTRIBUTES = [
+  'db.namespace',
+  'db.operation.name',
+  'db.query.text',
+  'db.system.name',
+  'opitios.request_id',
+  'server.address',
+  'server.port',
+];
 /** One audit record: its transaction, under the chain lock, reading the head before the insert. */
 const RECORD_QUERIES = ['BEGIN', 'SELECT', 'SELECT', 'INSERT', 'COMMIT'];
 
@@ -41,7 +58,11 @@ const system = (s: ReadableSpan): unknown => s.attributes['db.system.name'];
 const spoken = (s: ReadableSpan): string => JSON.stringify([s.name, s.attributes, s.status, s.events]);
 
 /** The finished spans of the request with this id: its server span and everything under it. */
-async function spansOf(exporter: InMemorySpanExporter, requestId: string, until: (spans: ReadableSpan[]) => void): Promise<{ server: ReadableSpan; spans: ReadableSpan[] }> {
+async function spansOf(
+  exporter: InMemorySpanExporter,
+  requestId: string,
+  until: (spans: ReadableSpan[]) => void,
+): Promise<{ server: ReadableSpan; spans: ReadableSpan[] }> {
   let spans: ReadableSpan[] = [];
   await eventually(() => {
     spans = exporter.getFinishedSpans().filter((s) => s.attributes['opitios.request_id'] === requestId);
@@ -106,7 +127,12 @@ afterAll(async () => {
 
 /** A fresh copy of SYMBOL's quote in the shared Redis cache, whatever was there. */
 async function warmQuote(): Promise<void> {
-  const res = await warmer.anon().get(`/api/v1/stocks/${SYMBOL}/quote`).query({ max_age_seconds: '0' }).set(bearer('viewer', VIEWER)).expect(200);
+  const res = await warmer
+    .anon()
+    .get(`/api/v1/stocks/${SYMBOL}/quote`)
+    .query({ max_age_seconds: '0' })
+    .set(bearer('viewer', VIEWER))
+    .expect(200);
   expect(res.body.metadata.cache.status).toBe('MISS');
 }
 
@@ -132,7 +158,9 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
     expect(gw.emulator.requestsTo('/v2/stocks/quotes/latest')).toHaveLength(0);
     const requestId = String(res.headers['x-request-id']);
 
-    const { server, spans } = await spansOf(exporter, requestId, (s) => expect(s.filter((x) => system(x) === 'redis').length).toBeGreaterThanOrEqual(2));
+    const { server, spans } = await spansOf(exporter, requestId, (s) =>
+      expect(s.filter((x) => system(x) === 'redis').length).toBeGreaterThanOrEqual(2),
+    );
     const commands = spans.filter((s) => system(s) === 'redis');
     // The rate limiter's script (both windows in one EVAL), then the shared cache's entry read once
     // (value and expiry together).
@@ -162,13 +190,23 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
     }
   });
 
-  it('an order: each audit record is a transaction of query spans under the order\'s server span, with the parameterised text and no values', async () => {
+  it("an order: each audit record is a transaction of query spans under the order's server span, with the parameterised text and no values", async () => {
     const idempotencyKey = `spans-${RUN}-order`;
-    const res = await gw.anon().post('/api/v1/orders').set(bearer('trader', TRADER)).set('Idempotency-Key', idempotencyKey).send(ORDER).expect(201);
+    const res = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(bearer('trader', TRADER))
+      .set('Idempotency-Key', idempotencyKey)
+      .send(ORDER)
+      .expect(201);
     const requestId = String(res.headers['x-request-id']);
 
-    const { server, spans } = await spansOf(exporter, requestId, (s) => expect(s.filter((x) => system(x) === 'postgresql')).toHaveLength(2 * RECORD_QUERIES.length));
-    const queries = spans.filter((s) => system(s) === 'postgresql').sort((a, b) => (a.startTime[0] - b.startTime[0]) || (a.startTime[1] - b.startTime[1]));
+    const { server, spans } = await spansOf(exporter, requestId, (s) =>
+      expect(s.filter((x) => system(x) === 'postgresql')).toHaveLength(2 * RECORD_QUERIES.length),
+    );
+    const queries = spans
+      .filter((s) => system(s) === 'postgresql')
+      .sort((a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1]);
     // order_requested before Alpaca is called, order_accepted after.
     expect(queries.map((s) => s.name)).toEqual([...RECORD_QUERIES, ...RECORD_QUERIES]);
     expectChildrenOf(server, queries);
@@ -185,14 +223,21 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
       expect(s.status.code).toBe(SpanStatusCode.UNSET);
     }
     const insert = queries.find((s) => s.name === 'INSERT');
-    expect(insert?.attributes['db.query.text']).toMatch(/^INSERT INTO audit_events \(seq, .*VALUES \(\$1, \$2, .*\$12\)$/s);
+    expect(insert?.attributes['db.query.text']).toMatch(
+      /^INSERT INTO audit_events \(seq, .*VALUES \(\$1, \$2, .*\$12\)$/s,
+    );
 
     // What was bound to the queries (the records as stored, the principal, the order's keys) is in no span.
     const rows = await admin.query<{ hash: string; prev_hash: string; details: Record<string, unknown> }>(
-      `SELECT hash, prev_hash, details FROM ${SCHEMA}.audit_events WHERE request_id = $1`, [requestId],
+      `SELECT hash, prev_hash, details FROM ${SCHEMA}.audit_events WHERE request_id = $1`,
+      [requestId],
     );
     expect(rows.rows).toHaveLength(2);
-    const bound = [TRADER, idempotencyKey, ...rows.rows.flatMap((r) => [r.hash, r.prev_hash, JSON.stringify(r.details)])];
+    const bound = [
+      TRADER,
+      idempotencyKey,
+      ...rows.rows.flatMap((r) => [r.hash, r.prev_hash, JSON.stringify(r.details)]),
+    ];
     for (const s of [server, ...spans]) for (const value of bound) expect(spoken(s)).not.toContain(value);
   });
 
@@ -202,7 +247,9 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
     const hourKey = `opitios:rl:hour:{sub:${sub}}`;
     await redis.hset(hourKey, 'field', 'value');
     const res = await gw.anon().get('/api/v1/market/clock').set(bearer('viewer', sub)).expect(200);
-    const { server, spans } = await spansOf(exporter, String(res.headers['x-request-id']), (s) => expect(s.some((x) => x.name === 'EVAL')).toBe(true));
+    const { server, spans } = await spansOf(exporter, String(res.headers['x-request-id']), (s) =>
+      expect(s.some((x) => x.name === 'EVAL')).toBe(true),
+    );
     const script = spans.filter((s) => s.name === 'EVAL');
     expect(script).toHaveLength(1);
     expectChildrenOf(server, script);
@@ -216,7 +263,9 @@ describe('with tracing on, Redis commands and PostgreSQL queries made for a requ
     await admin.query(`DROP TABLE ${SCHEMA}.audit_events`);
     const res = await gw.anon().get('/api/v1/audit/events').query({ actor: TRADER }).set(bearer('admin', ADMIN));
     expect(res.status).toBeGreaterThanOrEqual(500);
-    const { server, spans } = await spansOf(exporter, String(res.headers['x-request-id']), (s) => expect(s.some((x) => system(x) === 'postgresql')).toBe(true));
+    const { server, spans } = await spansOf(exporter, String(res.headers['x-request-id']), (s) =>
+      expect(s.some((x) => system(x) === 'postgresql')).toBe(true),
+    );
     const failed = spans.filter((s) => system(s) === 'postgresql');
     expect(failed.map((s) => s.name)).toEqual(['SELECT']);
     expectChildrenOf(server, failed);
@@ -236,7 +285,8 @@ interface OtlpSpan {
 interface OtlpExport {
   resourceSpans: Array<{ scopeSpans: Array<{ spans: OtlpSpan[] }> }>;
 }
-const spansIn = (body: string): OtlpSpan[] => (JSON.parse(body) as OtlpExport).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
+const spansIn = (body: string): OtlpSpan[] =>
+  (JSON.parse(body) as OtlpExport).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans));
 
 /** Stands in for an OTLP/HTTP collector: what the gateway exported, request by request. */
 class Collector {
@@ -269,8 +319,17 @@ describe('with tracing off, nothing is exported and Redis and PostgreSQL work as
       await warmQuote();
       const quote = await gw.anon().get(`/api/v1/stocks/${SYMBOL}/quote`).set(bearer('viewer', VIEWER)).expect(200);
       expect(quote.body.metadata.cache.status).toBe('HIT');
-      const order = await gw.anon().post('/api/v1/orders').set(bearer('trader', `${TRADER}-${label}`)).set('Idempotency-Key', `spans-${RUN}-${label}`).send(ORDER).expect(201);
-      const stored = await admin.query<{ action: string }>(`SELECT action FROM ${SCHEMA}.audit_events WHERE request_id = $1 ORDER BY seq`, [order.headers['x-request-id']]);
+      const order = await gw
+        .anon()
+        .post('/api/v1/orders')
+        .set(bearer('trader', `${TRADER}-${label}`))
+        .set('Idempotency-Key', `spans-${RUN}-${label}`)
+        .send(ORDER)
+        .expect(201);
+      const stored = await admin.query<{ action: string }>(
+        `SELECT action FROM ${SCHEMA}.audit_events WHERE request_id = $1 ORDER BY seq`,
+        [order.headers['x-request-id']],
+      );
       expect(stored.rows.map((r) => r.action)).toEqual(['order_requested', 'order_accepted']);
     } finally {
       await gw.close();
@@ -298,11 +357,14 @@ describe('with tracing off, nothing is exported and Redis and PostgreSQL work as
   it('the same with tracing on: the collector receives the Redis and PostgreSQL spans (so the check above could fail)', async () => {
     await serveAndClose({ OTEL_EXPORTER_OTLP_ENDPOINT: endpoint }, 'on');
     const exported = collector.received.flatMap(spansIn);
-    const databases = new Set(exported.map((s) => s.attributes.find((a) => a.key === 'db.system.name')?.value.stringValue));
+    const databases = new Set(
+      exported.map((s) => s.attributes.find((a) => a.key === 'db.system.name')?.value.stringValue),
+    );
     expect(databases).toEqual(new Set([undefined, 'redis', 'postgresql']));
     expect(exported.filter((s) => s.name === 'INSERT')).toHaveLength(2);
     // Boot ran the migration (CREATE ...) and connected to Redis outside any request: no spans for that.
     expect(exported.filter((s) => s.name === 'CREATE')).toEqual([]);
-    for (const s of exported.filter((x) => x.attributes.some((a) => a.key === 'db.system.name'))) expect(s.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
+    for (const s of exported.filter((x) => x.attributes.some((a) => a.key === 'db.system.name')))
+      expect(s.parentSpanId).toMatch(/^[0-9a-f]{16}$/);
   });
 });

@@ -15,14 +15,23 @@ import { freePort } from './redis-server.js';
 
 const RULES = join(process.cwd(), 'docker', 'prometheus', 'rules', 'opitios-alpaca.rules.yml');
 
-interface Target { health: string; lastError: string; labels: Record<string, string> }
-interface RuleGroup { name: string; rules: Array<{ name: string; health: string; lastError?: string; type: string }> }
+interface Target {
+  health: string;
+  lastError: string;
+  labels: Record<string, string>;
+}
+interface RuleGroup {
+  name: string;
+  rules: Array<{ name: string; health: string; lastError?: string; type: string }>;
+}
 
 function prometheusBinary(): string {
   const found = spawnSync('sh', ['-c', 'command -v prometheus'], { encoding: 'utf8' });
   const path = found.stdout.trim();
   if (found.status !== 0 || path === '') {
-    throw new Error('the prometheus binary is not installed: apt-get install -y prometheus (Debian package; .ci/run installs it)');
+    throw new Error(
+      'the prometheus binary is not installed: apt-get install -y prometheus (Debian package; .ci/run installs it)',
+    );
   }
   return path;
 }
@@ -45,7 +54,8 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
     } catch (e: unknown) {
       last = e instanceof Error ? e.message : String(e);
     }
-    if (Date.now() > deadline) throw new Error(`${what} within ${timeoutMs} ms${last === undefined ? '' : `: ${last}`}`);
+    if (Date.now() > deadline)
+      throw new Error(`${what} within ${timeoutMs} ms${last === undefined ? '' : `: ${last}`}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -77,9 +87,17 @@ describe('a real Prometheus scraping the built gateway, with the alert rules', (
     );
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    prometheus = spawn(binary, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    prometheus = spawn(
+      binary,
+      [
+        `--config.file=${join(dir, 'prometheus.yml')}`,
+        `--storage.tsdb.path=${join(dir, 'data')}`,
+        `--web.listen-address=127.0.0.1:${port}`,
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     let stderr = '';
     prometheus.stderr?.on('data', (c: Buffer) => (stderr = (stderr + c.toString('utf8')).slice(-4000)));
     await until('Prometheus answering', async () => {
@@ -105,7 +123,9 @@ describe('a real Prometheus scraping the built gateway, with the alert rules', (
   it('scrapes the gateway, loads every rule without error, and sees its series', async () => {
     // Some traffic, so the promise series exist.
     for (let i = 0; i < 3; i += 1) {
-      const res = await fetch(`${gateway.baseUrl}/api/v1/stocks/AAPL/quote`, { headers: { Authorization: `Bearer ${tokenFor(['viewer'])}` } });
+      const res = await fetch(`${gateway.baseUrl}/api/v1/stocks/AAPL/quote`, {
+        headers: { Authorization: `Bearer ${tokenFor(['viewer'])}` },
+      });
       expect(res.status).toBe(200);
     }
     const target = await until('the gateway target up', async () => {
@@ -116,16 +136,25 @@ describe('a real Prometheus scraping the built gateway, with the alert rules', (
 
     const groups = await until('every rule evaluated', async () => {
       const data = await api<{ groups: RuleGroup[] }>(base, '/api/v1/rules');
-      return data.groups.length > 0 && data.groups.every((g) => g.rules.every((r) => r.health === 'ok')) ? data.groups : undefined;
+      return data.groups.length > 0 && data.groups.every((g) => g.rules.every((r) => r.health === 'ok'))
+        ? data.groups
+        : undefined;
     });
-    expect(groups.map((g) => g.name).sort()).toEqual(['opitios-alpaca-operations', 'opitios-alpaca-promises', 'opitios-alpaca-sli']);
+    expect(groups.map((g) => g.name).sort()).toEqual([
+      'opitios-alpaca-operations',
+      'opitios-alpaca-promises',
+      'opitios-alpaca-sli',
+    ]);
     const all = groups.flatMap((g) => g.rules);
     expect(all.filter((r) => r.type === 'alerting')).toHaveLength(19);
     expect(all.filter((r) => (r.lastError ?? '') !== '')).toEqual([]);
 
     // The gateway's own series arrive, with the quote route counted.
     const series = await until('the quote requests in Prometheus', async () => {
-      const data = await api<{ result: Array<{ value: [number, string] }> }>(base, `/api/v1/query?query=${encodeURIComponent('sum(opitios_http_requests_total{route="/api/v1/stocks/:symbol/quote",status="200"})')}`);
+      const data = await api<{ result: Array<{ value: [number, string] }> }>(
+        base,
+        `/api/v1/query?query=${encodeURIComponent('sum(opitios_http_requests_total{route="/api/v1/stocks/:symbol/quote",status="200"})')}`,
+      );
       return data.result.length > 0 && Number(data.result[0]?.value[1]) >= 3 ? data.result : undefined;
     });
     expect(Number(series[0]?.value[1])).toBe(3);

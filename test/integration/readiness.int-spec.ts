@@ -6,7 +6,11 @@ import { testDatabaseUrl } from './test-database.js';
 const DATABASE_URL = testDatabaseUrl();
 
 interface HealthBody {
-  data: { status: string; error: Record<string, { status: string; message?: string }>; details: Record<string, { status: string }> };
+  data: {
+    status: string;
+    error: Record<string, { status: string; message?: string }>;
+    details: Record<string, { status: string }>;
+  };
   metadata: { request_id: string };
 }
 
@@ -22,10 +26,17 @@ async function readyBecomes(gw: Gateway, status: number, timeoutMs = 10_000): Pr
 }
 
 interface DetailsBody {
-  data: { status: 'ok' | 'degraded' | 'down'; checks: Record<string, { status: string; required: boolean; message?: string }> };
+  data: {
+    status: 'ok' | 'degraded' | 'down';
+    checks: Record<string, { status: string; required: boolean; message?: string }>;
+  };
 }
 
-async function detailsBecome(gw: Gateway, status: DetailsBody['data']['status'], timeoutMs = 10_000): Promise<DetailsBody> {
+async function detailsBecome(
+  gw: Gateway,
+  status: DetailsBody['data']['status'],
+  timeoutMs = 10_000,
+): Promise<DetailsBody> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const res = await gw.anon().get('/api/v1/health/details').expect(200);
@@ -61,7 +72,11 @@ describe('Redis is shared and optional: its loss degrades, never unreadies', () 
     await redis.kill();
     for (const gw of gws) {
       const degraded = await detailsBecome(gw, 'degraded');
-      expect(degraded.data.checks['redis']).toMatchObject({ status: 'down', required: false, message: expect.stringMatching(/^Redis does not answer PING \(connection \w+\)$/) });
+      expect(degraded.data.checks['redis']).toMatchObject({
+        status: 'down',
+        required: false,
+        message: expect.stringMatching(/^Redis does not answer PING \(connection \w+\)$/),
+      });
       expect(JSON.stringify(degraded)).not.toContain(String(redis.port));
       await gw.anon().get('/api/v1/health/ready').expect(200);
       await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
@@ -98,7 +113,10 @@ describe('readiness follows PostgreSQL (DATABASE_URL)', () => {
       const res = await gw.anon().get('/api/v1/health/ready').expect(503);
       expect(Date.now() - started).toBeLessThan(2500);
       const body = res.body as HealthBody;
-      expect(body.data.error['postgres']).toMatchObject({ status: 'down', message: 'PostgreSQL does not answer (ECONNREFUSED)' });
+      expect(body.data.error['postgres']).toMatchObject({
+        status: 'down',
+        message: 'PostgreSQL does not answer (ECONNREFUSED)',
+      });
       expect(JSON.stringify(body)).not.toMatch(/probe_user|nowhere|127\.0\.0\.1/);
     } finally {
       await gw.close();

@@ -79,7 +79,9 @@ export async function tearDownTestDatabase(env: Env): Promise<void> {
 export function testDatabaseUrl(): string {
   const own = process.env[OWN_URL_VAR];
   if (own === undefined || process.env['DATABASE_URL'] !== own) {
-    throw new Error('no database of the run: the integration project\'s global setup (test/integration/global-setup.mjs) did not run');
+    throw new Error(
+      "no database of the run: the integration project's global setup (test/integration/global-setup.mjs) did not run",
+    );
   }
   return own;
 }

@@ -48,13 +48,19 @@ describe('the repository stands alone', () => {
   );
 
   it('reads the whole tree (so an empty scan cannot pass)', () => {
-    expect([...texts.keys()]).toEqual(expect.arrayContaining(['README.md', 'docs/contract.md', 'src/main.ts', '.dependency-cruiser.cjs']));
+    expect([...texts.keys()]).toEqual(
+      expect.arrayContaining(['README.md', 'docs/contract.md', 'src/main.ts', '.dependency-cruiser.cjs']),
+    );
     expect(texts.size).toBeGreaterThan(300);
   });
 
   it('no tracked file names a document or path outside the repository', () => {
     const hits = [...texts].flatMap(([file, text]) =>
-      text.split('\n').flatMap((line, i) => OUTSIDE.filter(({ pattern }) => pattern.test(line)).map(({ name }) => `${file}:${i + 1}: ${name}`)),
+      text
+        .split('\n')
+        .flatMap((line, i) =>
+          OUTSIDE.filter(({ pattern }) => pattern.test(line)).map(({ name }) => `${file}:${i + 1}: ${name}`),
+        ),
     );
     expect(hits).toEqual([]);
   });
@@ -71,7 +77,8 @@ describe('the repository stands alone', () => {
         }
         if (!headings.has(doc)) headings.set(doc, headingsOf(doc));
         for (const [, section = ''] of (match[2] ?? '').matchAll(/"([^"]+)"/g)) {
-          if (!(headings.get(doc) ?? []).some((h) => h.startsWith(section))) missing.push(`${file}: docs/${doc} "${section}"`);
+          if (!(headings.get(doc) ?? []).some((h) => h.startsWith(section)))
+            missing.push(`${file}: docs/${doc} "${section}"`);
         }
       }
     }
@@ -81,7 +88,11 @@ describe('the repository stands alone', () => {
   it('every relative link between the docs resolves', () => {
     const broken = [...texts]
       .filter(([file]) => file.startsWith('docs/') && file.endsWith('.md'))
-      .flatMap(([file, text]) => [...text.matchAll(/\]\(([\w.-]+\.md)(?:#[^)]*)?\)/g)].filter(([, target]) => !existsSync(`docs/${target}`)).map(([link]) => `${file}: ${link}`));
+      .flatMap(([file, text]) =>
+        [...text.matchAll(/\]\(([\w.-]+\.md)(?:#[^)]*)?\)/g)]
+          .filter(([, target]) => !existsSync(`docs/${target}`))
+          .map(([link]) => `${file}: ${link}`),
+      );
     expect(broken).toEqual([]);
   });
 });

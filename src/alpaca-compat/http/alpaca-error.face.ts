@@ -40,7 +40,10 @@ export class AlpacaErrorFace implements ErrorFace {
     const path = pathOf(res.req);
     const answered = alpacaStatus(status, path);
     // A path of Alpaca's the face does not serve (crypto, forex, fixed income, …) says so, in Alpaca's body.
-    const message = error.code === 'ROUTE_NOT_FOUND' && status === 404 ? `${path.slice(0, 120)} is not served by this gateway (${error.message})` : error.message;
+    const message =
+      error.code === 'ROUTE_NOT_FOUND' && status === 404
+        ? `${path.slice(0, 120)} is not served by this gateway (${error.message})`
+        : error.message;
     res.status(answered).json({ code: alpacaErrorCode(answered), message });
   }
 }
@@ -53,5 +56,9 @@ function passedThrough(error: AppError): { status: number; code: number | string
   if (!(error instanceof UpstreamError)) return null;
   const status = error.upstreamStatus;
   if (status === null || status < 400 || status >= 500 || status === 401 || status === 429) return null;
-  return { status, code: error.upstreamCode ?? alpacaErrorCode(status), message: error.upstreamMessage ?? error.message };
+  return {
+    status,
+    code: error.upstreamCode ?? alpacaErrorCode(status),
+    message: error.upstreamMessage ?? error.message,
+  };
 }

@@ -5,17 +5,22 @@ import { normalizeStockSymbols } from '../../core/validation/stock-symbol.js';
 /** What every stock market-data operation of Alpaca's accepts: the feed, and the price currency. */
 @PureValidation()
 export class StockFeedQuery {
-  @IsOptional() @IsString() @MaxLength(20)
+  @IsOptional()
+  @IsString()
+  @MaxLength(20)
   feed?: string;
 
-  @IsOptional() @IsString() @MaxLength(10)
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
   currency?: string;
 }
 
 /** The multi-symbol latest operations: `symbols=AAPL,MSFT`. */
 @PureValidation()
 export class StockLatestQuery extends StockFeedQuery {
-  @IsString() @MaxLength(20_000)
+  @IsString()
+  @MaxLength(20_000)
   symbols!: string;
 }
 

@@ -23,8 +23,16 @@ import { POSITIVE_DECIMAL } from '../../core/validation/decimal-string.js';
 const Feed = (): PropertyDecorator => applyDecorators(IsOptional(), IsString(), MaxLength(20));
 const Currency = (): PropertyDecorator => applyDecorators(IsOptional(), IsString(), MaxLength(10));
 const Text = (max: number): PropertyDecorator => applyDecorators(IsOptional(), IsString(), MaxLength(max));
-const StockSymbols = (): PropertyDecorator => applyDecorators(IsString(withErrorCode('INVALID_SYMBOL_FORMAT')), MaxLength(20_000, withErrorCode('INVALID_SYMBOL_FORMAT')));
-const OptionSymbols = (): PropertyDecorator => applyDecorators(IsString(withErrorCode('INVALID_OPTION_SYMBOL')), MaxLength(4_000, withErrorCode('INVALID_OPTION_SYMBOL')));
+const StockSymbols = (): PropertyDecorator =>
+  applyDecorators(
+    IsString(withErrorCode('INVALID_SYMBOL_FORMAT')),
+    MaxLength(20_000, withErrorCode('INVALID_SYMBOL_FORMAT')),
+  );
+const OptionSymbols = (): PropertyDecorator =>
+  applyDecorators(
+    IsString(withErrorCode('INVALID_OPTION_SYMBOL')),
+    MaxLength(4_000, withErrorCode('INVALID_OPTION_SYMBOL')),
+  );
 const PageToken = (): PropertyDecorator =>
   applyDecorators(
     IsOptional(),
@@ -74,7 +82,11 @@ export class OptionLatestQuery extends OptionFeedQuery {
 /** `/v1beta1/options/snapshots?symbols=`. */
 @PureValidation()
 export class OptionSnapshotsQuery extends OptionLatestQuery {
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 
   @PageToken() page_token?: string;
@@ -86,25 +98,37 @@ const STRIKE = { message: 'must be a positive decimal such as 150 or 151.5' };
 /** `/v1beta1/options/snapshots/{underlying_symbol}`: the chain filters by Alpaca's names. */
 @PureValidation()
 export class OptionChainQuery extends OptionFeedQuery {
-  @IsOptional() @IsIn(['call', 'put'])
+  @IsOptional()
+  @IsIn(['call', 'put'])
   type?: 'call' | 'put';
 
-  @IsOptional() @IsString() @Matches(POSITIVE_DECIMAL, STRIKE)
+  @IsOptional()
+  @IsString()
+  @Matches(POSITIVE_DECIMAL, STRIKE)
   strike_price_gte?: string;
 
-  @IsOptional() @IsString() @Matches(POSITIVE_DECIMAL, STRIKE)
+  @IsOptional()
+  @IsString()
+  @Matches(POSITIVE_DECIMAL, STRIKE)
   strike_price_lte?: string;
 
-  @IsOptional() @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
+  @IsOptional()
+  @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
   expiration_date?: string;
 
-  @IsOptional() @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
+  @IsOptional()
+  @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
   expiration_date_gte?: string;
 
-  @IsOptional() @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
+  @IsOptional()
+  @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
   expiration_date_lte?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   limit?: number;
 
   @PageToken() page_token?: string;

@@ -14,7 +14,9 @@ function unserved(parameter: string, message: string, details: Record<string, un
 /** A feed asked by name is served only when it is the configured one (never answered from another). */
 function assertFeed(served: string, feed: string | undefined): void {
   if (feed !== undefined && feed.toLowerCase() !== served) {
-    throw unserved('feed', `feed "${feed.slice(0, 20)}" is not served by this gateway; it serves "${served}".`, { served });
+    throw unserved('feed', `feed "${feed.slice(0, 20)}" is not served by this gateway; it serves "${served}".`, {
+      served,
+    });
   }
 }
 
@@ -32,7 +34,13 @@ export function assertStockFeed(config: AppConfig, q: { feed?: string; currency?
 /** Auctions exist on SIP only, and the gateway always asks Alpaca for SIP's. */
 export function assertAuctionFeed(q: { feed?: string; currency?: string }): void {
   if (q.feed !== undefined && q.feed.toLowerCase() !== 'sip') {
-    throw unserved('feed', `feed "${q.feed.slice(0, 20)}" is not served for auctions by this gateway; auctions are SIP's.`, { served: 'sip' });
+    throw unserved(
+      'feed',
+      `feed "${q.feed.slice(0, 20)}" is not served for auctions by this gateway; auctions are SIP's.`,
+      {
+        served: 'sip',
+      },
+    );
   }
   assertUsd(q);
 }

@@ -30,7 +30,17 @@ function forContracts<M>(route: RouteSource<never, M>): RouteSource<ContractsHis
     call: (q) => {
       const symbols = requestedContracts(q.symbols).join(',');
       assertOrderedRange(q.start, q.end);
-      return { query: { symbols, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, sort: q.sort, page_token: q.page_token } };
+      return {
+        query: {
+          symbols,
+          timeframe: q.timeframe,
+          start: q.start,
+          end: q.end,
+          limit: q.limit,
+          sort: q.sort,
+          page_token: q.page_token,
+        },
+      };
     },
   };
 }

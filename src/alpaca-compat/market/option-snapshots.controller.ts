@@ -43,7 +43,9 @@ export class AlpacaOptionSnapshotsController {
       });
     }
     const r = await this.quotes.latestMany(requireOccSymbols(symbols), q.max_age_seconds);
-    const snapshots = Object.fromEntries([...r.data.found].map(([symbol, snapshot]) => [symbol, wireOptionSnapshot(snapshot)]));
+    const snapshots = Object.fromEntries(
+      [...r.data.found].map(([symbol, snapshot]) => [symbol, wireOptionSnapshot(snapshot)]),
+    );
     return new WireBody({ snapshots, next_page_token: null }, r);
   }
 
@@ -62,7 +64,9 @@ export class AlpacaOptionSnapshotsController {
       page_token: q.page_token,
       max_age_seconds: q.max_age_seconds,
     });
-    const snapshots = Object.fromEntries(r.data.snapshots.map(({ symbol, snapshot }) => [symbol, wireOptionSnapshot(snapshot)]));
+    const snapshots = Object.fromEntries(
+      r.data.snapshots.map(({ symbol, snapshot }) => [symbol, wireOptionSnapshot(snapshot)]),
+    );
     return new WireBody({ snapshots, next_page_token: r.data.next_page_token }, r);
   }
 }

@@ -43,7 +43,9 @@ export class AlpacaReferenceController {
       // Crypto is not served by this gateway at all (as its other crypto paths); anything else is no market type of Alpaca's.
       const known = MARKET_TYPES.includes(marketType);
       throw new AppError(known ? 'ROUTE_NOT_FOUND' : 'INVALID_PARAMETER', {
-        message: known ? `The ${marketType} screener is not served by this gateway; it serves stocks.` : 'market_type must be stocks (crypto is not served by this gateway).',
+        message: known
+          ? `The ${marketType} screener is not served by this gateway; it serves stocks.`
+          : 'market_type must be stocks (crypto is not served by this gateway).',
         details: { parameter: 'market_type', served: 'stocks' },
       });
     }
@@ -58,6 +60,9 @@ export class AlpacaReferenceController {
     if (q.region !== undefined && q.region !== 'us') refuseUnserved(q, ['region']);
     refuseUnserved(q, ['cusips', 'ids']);
     const r = await this.passThrough.model(RR.corporateActions, q);
-    return new WireBody({ corporate_actions: wireCorporateActions(r.data.corporate_actions), next_page_token: r.data.next_page_token }, r);
+    return new WireBody(
+      { corporate_actions: wireCorporateActions(r.data.corporate_actions), next_page_token: r.data.next_page_token },
+      r,
+    );
   }
 }

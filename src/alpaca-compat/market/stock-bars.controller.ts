@@ -26,7 +26,17 @@ const MANY_BARS: RouteSource<ManyBars, SymbolPage<Bar>> = {
   operation: OP.stockBars,
   cache: 'history',
   call: (q) => ({
-    query: { symbols: q.symbols, timeframe: q.timeframe, start: q.start, end: q.end, limit: q.limit, adjustment: q.adjustment, sort: q.sort, asof: q.asof, page_token: q.page_token },
+    query: {
+      symbols: q.symbols,
+      timeframe: q.timeframe,
+      start: q.start,
+      end: q.end,
+      limit: q.limit,
+      adjustment: q.adjustment,
+      sort: q.sort,
+      asof: q.asof,
+      page_token: q.page_token,
+    },
   }),
 };
 
@@ -73,7 +83,10 @@ export class AlpacaStockBarsController {
     assertStockFeed(this.config, q);
     const symbol = pathSymbol(raw);
     const r = await this.barsService.page(symbol, q);
-    return new WireBody(withCurrency({ symbol, bars: r.data.bars.map(wireBar), next_page_token: r.data.next_page_token }, q.currency), r);
+    return new WireBody(
+      withCurrency({ symbol, bars: r.data.bars.map(wireBar), next_page_token: r.data.next_page_token }, q.currency),
+      r,
+    );
   }
 
   @Get(':symbol/bars/latest')
@@ -87,4 +100,3 @@ export class AlpacaStockBarsController {
     return new WireBody(withCurrency({ symbol, bar: wireBar(bar) }, q.currency), r);
   }
 }
-

@@ -82,7 +82,19 @@ export function alpacaErrorOfAppError(e: AppError): AlpacaError {
  * or nil). A key outside this set is 400 (as Alpaca answers; docs/alpaca-wire.md "Subscribing").
  */
 const KNOWN_CHANNELS: ReadonlySet<string> = new Set([
-  'trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'imbalances', 'corrections', 'cancelErrors', 'news', 'orderbooks', 'pricing',
+  'trades',
+  'quotes',
+  'bars',
+  'updatedBars',
+  'dailyBars',
+  'statuses',
+  'lulds',
+  'imbalances',
+  'corrections',
+  'cancelErrors',
+  'news',
+  'orderbooks',
+  'pricing',
 ]);
 /**
  * Implied by `trades` at Alpaca (every trades symbol brings its corrections and cancel/errors, and
@@ -95,9 +107,19 @@ const DERIVED_CHANNELS: Readonly<Record<string, string>> = { corrections: 'trade
  * Alpaca's order. Not served, so refused with 410: imbalances, news, order books, pricing (and on
  * options everything but trades and quotes).
  */
-export const FACE_ENDPOINTS: Readonly<Record<StreamEndpoint, { channels: Readonly<Record<string, ClientChannel>>; ack: readonly string[] }>> = {
+export const FACE_ENDPOINTS: Readonly<
+  Record<StreamEndpoint, { channels: Readonly<Record<string, ClientChannel>>; ack: readonly string[] }>
+> = {
   stocks: {
-    channels: { trades: 'trades', quotes: 'quotes', bars: 'bars', updatedBars: 'updated_bars', dailyBars: 'daily_bars', statuses: 'statuses', lulds: 'lulds' },
+    channels: {
+      trades: 'trades',
+      quotes: 'quotes',
+      bars: 'bars',
+      updatedBars: 'updated_bars',
+      dailyBars: 'daily_bars',
+      statuses: 'statuses',
+      lulds: 'lulds',
+    },
     // Alpaca's ack (docs/alpaca-wire.md "Subscribing"): every stock channel, `[]` when empty.
     ack: ['trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'corrections', 'cancelErrors'],
   },
@@ -124,7 +146,11 @@ export function decodeClientFrame(bytes: Buffer, isBinary: boolean): unknown {
   }
 }
 
-function parseLists(frame: Record<string, unknown>, endpoint: StreamEndpoint, action: 'subscribe' | 'unsubscribe'): FaceAction {
+function parseLists(
+  frame: Record<string, unknown>,
+  endpoint: StreamEndpoint,
+  action: 'subscribe' | 'unsubscribe',
+): FaceAction {
   const served = FACE_ENDPOINTS[endpoint].channels;
   const lists: Partial<Record<ClientChannel, string[]>> = {};
   let unserved = false;
@@ -134,7 +160,8 @@ function parseLists(frame: Record<string, unknown>, endpoint: StreamEndpoint, ac
     if (!KNOWN_CHANNELS.has(key)) return refused(ALPACA_ERRORS.invalidSyntax);
     // Go sends every channel, the unused ones as nil.
     if (value === null || value === undefined) continue;
-    if (!Array.isArray(value) || !value.every((s): s is string => typeof s === 'string' && s.length > 0)) return refused(ALPACA_ERRORS.invalidSyntax);
+    if (!Array.isArray(value) || !value.every((s): s is string => typeof s === 'string' && s.length > 0))
+      return refused(ALPACA_ERRORS.invalidSyntax);
     if (value.length === 0 || Object.hasOwn(DERIVED_CHANNELS, key)) continue;
     named = true;
     const channel = Object.hasOwn(served, key) ? served[key] : undefined;
@@ -144,7 +171,8 @@ function parseLists(frame: Record<string, unknown>, endpoint: StreamEndpoint, ac
     }
     if (value.includes(WILDCARD)) {
       // Every symbol: Alpaca refuses it for option quotes (413); the gateway, held to the plan's symbol limit, for all (405).
-      if (action === 'subscribe') return refused(channel === 'option_quotes' ? ALPACA_ERRORS.starOptionQuotes : ALPACA_ERRORS.symbolLimit);
+      if (action === 'subscribe')
+        return refused(channel === 'option_quotes' ? ALPACA_ERRORS.starOptionQuotes : ALPACA_ERRORS.symbolLimit);
       // Nobody holds `*` here: unsubscribing it removes nothing.
       const rest = value.filter((s) => s !== WILDCARD);
       if (rest.length > 0) lists[channel] = rest;
@@ -180,7 +208,10 @@ export function parseFaceFrame(frame: unknown, endpoint: StreamEndpoint): FaceAc
  * The `subscription` ack: this session's own symbols on every channel of the endpoint, `[]` when
  * empty; `corrections` and `cancelErrors` list its trades symbols, as Alpaca's do.
  */
-export function subscriptionAck(endpoint: StreamEndpoint, subscription: Readonly<Record<ClientChannel, ReadonlySet<string>>>): OutboundMessage {
+export function subscriptionAck(
+  endpoint: StreamEndpoint,
+  subscription: Readonly<Record<ClientChannel, ReadonlySet<string>>>,
+): OutboundMessage {
   const { channels, ack } = FACE_ENDPOINTS[endpoint];
   const message: Record<string, unknown> = { T: 'subscription' };
   for (const key of ack) {

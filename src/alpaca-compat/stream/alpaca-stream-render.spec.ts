@@ -6,13 +6,35 @@ import { alpacaMessage } from './alpaca-stream-protocol.js';
 import { ALPACA_JSON, ALPACA_MSGPACK, TRADE_UPDATES_JSON } from './alpaca-stream-render.js';
 
 const QUOTE: StreamData = {
-  type: 'quote', symbol: 'AAPL',
-  data: { timestamp: '2026-11-27T15:30:00.123456789Z', bid_price: 172.6, bid_size: 3, bid_exchange: 'V', ask_price: 172.61, ask_size: 1, ask_exchange: 'Q', conditions: ['R'], tape: 'C' },
+  type: 'quote',
+  symbol: 'AAPL',
+  data: {
+    timestamp: '2026-11-27T15:30:00.123456789Z',
+    bid_price: 172.6,
+    bid_size: 3,
+    bid_exchange: 'V',
+    ask_price: 172.61,
+    ask_size: 1,
+    ask_exchange: 'Q',
+    conditions: ['R'],
+    tape: 'C',
+  },
 };
 
 /** As the hub builds it: our names plus provenance, and the upstream message kept beside. */
 function hubMessage(m: FeedData): OutboundMessage {
-  return OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: '2026-11-27T15:30:00.2Z', feed: 'iex', provider: 'alpaca', data_quality: { checked: true, flags: [] } }, m);
+  return OutboundMessage.of(
+    {
+      type: m.type,
+      symbol: m.symbol,
+      ...m.data,
+      received_at: '2026-11-27T15:30:00.2Z',
+      feed: 'iex',
+      provider: 'alpaca',
+      data_quality: { checked: true, flags: [] },
+    },
+    m,
+  );
 }
 
 /** Counts how often the wrapped renderer is asked. */
@@ -31,7 +53,7 @@ function counting(inner: WireRenderer): { renderer: WireRenderer; messages: numb
   return Object.assign(counts, { renderer });
 }
 
-describe('the Alpaca rendering of the hub\'s frames', () => {
+describe("the Alpaca rendering of the hub's frames", () => {
   it('is built once per frame and format, and the same Buffer for every receiver; messages shared by frames render once', () => {
     const c = counting(ALPACA_JSON);
     const shared = hubMessage(QUOTE);
@@ -42,35 +64,76 @@ describe('the Alpaca rendering of the hub\'s frames', () => {
     b.renderedBy(c.renderer);
     b.renderedBy(c.renderer);
     expect({ messages: c.messages, frames: c.frames }).toEqual({ messages: 2, frames: 2 });
-    expect(first?.toString('utf8')).toBe('[{"T":"q","S":"AAPL","bx":"V","bp":172.6,"bs":3,"ax":"Q","ap":172.61,"as":1,"c":["R"],"z":"C","t":"2026-11-27T15:30:00.123456789Z"}]');
+    expect(first?.toString('utf8')).toBe(
+      '[{"T":"q","S":"AAPL","bx":"V","bp":172.6,"bs":3,"ax":"Q","ap":172.61,"as":1,"c":["R"],"z":"C","t":"2026-11-27T15:30:00.123456789Z"}]',
+    );
   });
 
-  it('leaves out what has no Alpaca equivalent (gap), maps errors and drops to Alpaca\'s codes', () => {
+  it("leaves out what has no Alpaca equivalent (gap), maps errors and drops to Alpaca's codes", () => {
     const gap = OutboundMessage.of({ type: 'gap', stream: 'stocks', from: 'a', to: 'b', reason: 'x' });
     expect(new OutboundFrame([gap]).renderedBy(ALPACA_JSON)).toBeNull();
-    expect(new OutboundFrame([gap, hubMessage(QUOTE)]).renderedBy(ALPACA_JSON)?.toString('utf8')).toMatch(/^\[\{"T":"q"/);
+    expect(new OutboundFrame([gap, hubMessage(QUOTE)]).renderedBy(ALPACA_JSON)?.toString('utf8')).toMatch(
+      /^\[\{"T":"q"/,
+    );
     const error = OutboundMessage.of({ type: 'error', code: 'STREAM_SYMBOL_LIMIT', message: 'm', details: {} });
-    expect(OutboundFrame.of(error).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe('[{"T":"error","code":405,"msg":"symbol limit exceeded"}]');
-    expect(OutboundFrame.of(OutboundMessage.of({ type: 'dropped', count: 3 })).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe('[{"T":"error","code":407,"msg":"slow client"}]');
+    expect(OutboundFrame.of(error).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe(
+      '[{"T":"error","code":405,"msg":"symbol limit exceeded"}]',
+    );
+    expect(
+      OutboundFrame.of(OutboundMessage.of({ type: 'dropped', count: 3 }))
+        .renderedBy(ALPACA_JSON)
+        ?.toString('utf8'),
+    ).toBe('[{"T":"error","code":407,"msg":"slow client"}]');
   });
 
   it('JSON writes a trade id past 2^53 as bare digits', () => {
     const trade: StreamData = {
-      type: 'trade', symbol: 'A"B',
-      data: { timestamp: '2026-11-27T15:30:00Z', price: 1, size: 1, exchange: 'K', conditions: [], tape: null, trade_id: '18446744073709551615', update: null },
+      type: 'trade',
+      symbol: 'A"B',
+      data: {
+        timestamp: '2026-11-27T15:30:00Z',
+        price: 1,
+        size: 1,
+        exchange: 'K',
+        conditions: [],
+        tape: null,
+        trade_id: '18446744073709551615',
+        update: null,
+      },
     };
-    expect(OutboundFrame.of(hubMessage(trade)).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe('[{"T":"t","S":"A\\"B","i":18446744073709551615,"x":"K","p":1,"s":1,"c":[],"t":"2026-11-27T15:30:00Z"}]');
+    expect(OutboundFrame.of(hubMessage(trade)).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe(
+      '[{"T":"t","S":"A\\"B","i":18446744073709551615,"x":"K","p":1,"s":1,"c":[],"t":"2026-11-27T15:30:00Z"}]',
+    );
   });
 
-  it('the other stock channels, JSON: statuses, LULD bands, updated and daily bars, corrections and cancel/errors in Alpaca\'s members and order', () => {
+  it("the other stock channels, JSON: statuses, LULD bands, updated and daily bars, corrections and cancel/errors in Alpaca's members and order", () => {
     const t = '2026-11-27T15:30:00.000000001Z';
     const bar = { timestamp: t, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, trade_count: null, vwap: null };
     const messages: StreamData[] = [
       { type: 'updated_bar', symbol: 'A', data: bar },
       { type: 'daily_bar', symbol: 'A', data: { ...bar, trade_count: 3, vwap: 1.2 } },
-      { type: 'status', symbol: 'A', data: { timestamp: t, status_code: 'H', status_message: 'Trading Halt', reason_code: 'T1', reason_message: null, tape: 'C' } },
-      { type: 'luld', symbol: 'A', data: { timestamp: t, limit_up_price: 3.24, limit_down_price: 2.65, indicator: 'B', tape: null } },
-      { type: 'cancel_error', symbol: 'A', data: { timestamp: t, trade_id: '465', exchange: 'D', price: 105.31, size: 300, action: 'C', tape: 'C' } },
+      {
+        type: 'status',
+        symbol: 'A',
+        data: {
+          timestamp: t,
+          status_code: 'H',
+          status_message: 'Trading Halt',
+          reason_code: 'T1',
+          reason_message: null,
+          tape: 'C',
+        },
+      },
+      {
+        type: 'luld',
+        symbol: 'A',
+        data: { timestamp: t, limit_up_price: 3.24, limit_down_price: 2.65, indicator: 'B', tape: null },
+      },
+      {
+        type: 'cancel_error',
+        symbol: 'A',
+        data: { timestamp: t, trade_id: '465', exchange: 'D', price: 105.31, size: 300, action: 'C', tape: 'C' },
+      },
     ];
     expect(new OutboundFrame(messages.map(hubMessage)).renderedBy(ALPACA_JSON)?.toString('utf8')).toBe(
       `[{"T":"u","S":"A","o":1,"h":2,"l":0.5,"c":1.5,"v":10,"t":"${t}"},` +
@@ -83,10 +146,20 @@ describe('the Alpaca rendering of the hub\'s frames', () => {
 
   it('a correction with an id past 2^53: bare digits in JSON, both ids uint64 in msgpack', () => {
     const correction: StreamData = {
-      type: 'correction', symbol: 'EEM',
+      type: 'correction',
+      symbol: 'EEM',
       data: {
-        timestamp: '2026-11-27T15:30:00Z', exchange: 'M', original_trade_id: '18446744073709551615', original_price: 39.1582, original_size: 440000, original_conditions: [' ', '7'],
-        corrected_trade_id: '52983525034326', corrected_price: 39.1809, corrected_size: 440000, corrected_conditions: ['7'], tape: 'B',
+        timestamp: '2026-11-27T15:30:00Z',
+        exchange: 'M',
+        original_trade_id: '18446744073709551615',
+        original_price: 39.1582,
+        original_size: 440000,
+        original_conditions: [' ', '7'],
+        corrected_trade_id: '52983525034326',
+        corrected_price: 39.1809,
+        corrected_size: 440000,
+        corrected_conditions: ['7'],
+        tape: 'B',
       },
     };
     const m = hubMessage(correction);
@@ -95,9 +168,18 @@ describe('the Alpaca rendering of the hub\'s frames', () => {
     );
     const bytes = m.renderedBy(ALPACA_MSGPACK) ?? Buffer.alloc(0);
     // Both ids as uint64 (0xcf), as Alpaca writes them: the small one is not turned into a float64 by the big one.
-    expect(bytes.includes(Buffer.from([0xa2, 0x6f, 0x69, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toBe(true);
-    expect(bytes.includes(Buffer.concat([Buffer.from([0xa2, 0x63, 0x69, 0xcf]), Buffer.from('0000303030304956', 'hex')]))).toBe(true);
-    expect(decode(bytes, { useBigInt64: true })).toMatchObject({ T: 'c', oi: 18446744073709551615n, ci: 52983525034326n, os: 440000 });
+    expect(bytes.includes(Buffer.from([0xa2, 0x6f, 0x69, 0xcf, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]))).toBe(
+      true,
+    );
+    expect(
+      bytes.includes(Buffer.concat([Buffer.from([0xa2, 0x63, 0x69, 0xcf]), Buffer.from('0000303030304956', 'hex')])),
+    ).toBe(true);
+    expect(decode(bytes, { useBigInt64: true })).toMatchObject({
+      T: 'c',
+      oi: 18446744073709551615n,
+      ci: 52983525034326n,
+      os: 440000,
+    });
   });
 
   it('msgpack: an array of maps (array 16 past 15 messages), `T` first, `t` the timestamp extension', () => {
@@ -113,16 +195,52 @@ describe('the Alpaca rendering of the hub\'s frames', () => {
     expect(decode(control ?? new Uint8Array())).toEqual([{ T: 'success', msg: 'connected' }]);
   });
 
-  it('trade updates: Alpaca\'s trade_updates object, our own members left out, nothing for a gap', () => {
+  it("trade updates: Alpaca's trade_updates object, our own members left out, nothing for a gap", () => {
     const order = { id: 'o1', symbol: 'AAPL', qty: '2' };
-    const update: FeedData = { type: 'order_update', symbol: 'AAPL', data: { event: 'fill', order_id: 'o1', symbol: 'AAPL', timestamp: '2026-11-27T15:30:00.5Z', price: '1.5', qty: '2', position_qty: '2', execution_id: 'e1', order } };
-    const m = OutboundMessage.of({ type: 'order_update', ...update.data, received_at: 'x', provider: 'alpaca' }, update);
+    const update: FeedData = {
+      type: 'order_update',
+      symbol: 'AAPL',
+      data: {
+        event: 'fill',
+        order_id: 'o1',
+        symbol: 'AAPL',
+        timestamp: '2026-11-27T15:30:00.5Z',
+        price: '1.5',
+        qty: '2',
+        position_qty: '2',
+        execution_id: 'e1',
+        order,
+      },
+    };
+    const m = OutboundMessage.of(
+      { type: 'order_update', ...update.data, received_at: 'x', provider: 'alpaca' },
+      update,
+    );
     expect(JSON.parse(m.renderedBy(TRADE_UPDATES_JSON)?.toString('utf8') ?? '')).toEqual({
-      stream: 'trade_updates', data: { event: 'fill', execution_id: 'e1', order, position_qty: '2', price: '1.5', qty: '2', timestamp: '2026-11-27T15:30:00.5Z' },
+      stream: 'trade_updates',
+      data: {
+        event: 'fill',
+        execution_id: 'e1',
+        order,
+        position_qty: '2',
+        price: '1.5',
+        qty: '2',
+        timestamp: '2026-11-27T15:30:00.5Z',
+      },
     });
-    const created: FeedData = { type: 'order_update', symbol: 'AAPL', data: { event: 'new', order_id: 'o1', symbol: 'AAPL', timestamp: null, order } };
-    expect(JSON.parse(OutboundMessage.of({ type: 'order_update' }, created).renderedBy(TRADE_UPDATES_JSON)?.toString('utf8') ?? '')).toEqual({ stream: 'trade_updates', data: { event: 'new', order } });
+    const created: FeedData = {
+      type: 'order_update',
+      symbol: 'AAPL',
+      data: { event: 'new', order_id: 'o1', symbol: 'AAPL', timestamp: null, order },
+    };
+    expect(
+      JSON.parse(
+        OutboundMessage.of({ type: 'order_update' }, created).renderedBy(TRADE_UPDATES_JSON)?.toString('utf8') ?? '',
+      ),
+    ).toEqual({ stream: 'trade_updates', data: { event: 'new', order } });
     expect(OutboundMessage.of({ type: 'gap', stream: 'orders' }).renderedBy(TRADE_UPDATES_JSON)).toBeNull();
-    expect(OutboundMessage.of({ type: 'error', code: 'INVALID_API_KEY' }).renderedBy(TRADE_UPDATES_JSON)?.toString('utf8')).toBe('{"stream":"authorization","data":{"status":"unauthorized","action":"authenticate"}}');
+    expect(
+      OutboundMessage.of({ type: 'error', code: 'INVALID_API_KEY' }).renderedBy(TRADE_UPDATES_JSON)?.toString('utf8'),
+    ).toBe('{"stream":"authorization","data":{"status":"unauthorized","action":"authenticate"}}');
   });
 });

@@ -47,7 +47,9 @@ function hasBigInt(message: Record<string, unknown>): boolean {
  */
 function json(message: Record<string, unknown>): Buffer {
   if (!hasBigInt(message)) return Buffer.from(JSON.stringify(message), 'utf8');
-  const members = Object.entries(message).map(([key, value]) => `${JSON.stringify(key)}:${typeof value === 'bigint' ? value.toString() : JSON.stringify(value)}`);
+  const members = Object.entries(message).map(
+    ([key, value]) => `${JSON.stringify(key)}:${typeof value === 'bigint' ? value.toString() : JSON.stringify(value)}`,
+  );
   return Buffer.from(`{${members.join(',')}}`, 'utf8');
 }
 
@@ -63,11 +65,19 @@ const INT32_MIN = -0x8000_0000;
 function msgpack(message: Record<string, unknown>): Buffer {
   const t = message['t'];
   const spec = typeof t === 'string' ? parseTimeSpec(t) : null;
-  let shaped: Record<string, unknown> = spec === null ? message : { ...(message as AlpacaStreamMessage), t: new ExtData(EXT_TIMESTAMP, encodeTimeSpecToTimestamp(spec)) };
+  let shaped: Record<string, unknown> =
+    spec === null
+      ? message
+      : { ...(message as AlpacaStreamMessage), t: new ExtData(EXT_TIMESTAMP, encodeTimeSpecToTimestamp(spec)) };
   const big = hasBigInt(message);
   if (big) {
     shaped = Object.fromEntries(
-      Object.entries(shaped).map(([key, value]) => [key, typeof value === 'number' && Number.isSafeInteger(value) && (value > UINT32_MAX || value < INT32_MIN) ? BigInt(value) : value]),
+      Object.entries(shaped).map(([key, value]) => [
+        key,
+        typeof value === 'number' && Number.isSafeInteger(value) && (value > UINT32_MAX || value < INT32_MIN)
+          ? BigInt(value)
+          : value,
+      ]),
     );
   }
   const bytes = encode(shaped, { useBigInt64: big });
@@ -144,7 +154,10 @@ export function tradeStreamError(message: string): Record<string, unknown> {
   return { action: 'error', data: { error_message: message } };
 }
 
-export const UNAUTHORIZED = { stream: 'authorization', data: { status: 'unauthorized', action: 'authenticate' } } as const;
+export const UNAUTHORIZED = {
+  stream: 'authorization',
+  data: { status: 'unauthorized', action: 'authenticate' },
+} as const;
 
 /**
  * The trading stream (`/stream`): one JSON object per frame. Order events become `trade_updates`;
@@ -153,7 +166,10 @@ export const UNAUTHORIZED = { stream: 'authorization', data: { status: 'unauthor
  */
 export const TRADE_UPDATES_JSON: MessageRenderer = {
   message: (m) => {
-    if (m.data !== undefined) return m.data.type === 'order_update' ? json({ stream: 'trade_updates', data: alpacaTradeUpdate(m.data.data) }) : null;
+    if (m.data !== undefined)
+      return m.data.type === 'order_update'
+        ? json({ stream: 'trade_updates', data: alpacaTradeUpdate(m.data.data) })
+        : null;
     switch (m.type) {
       case ALPACA_MESSAGE:
         return json(m.body['message'] as Record<string, unknown>);

@@ -1,6 +1,11 @@
 import { Module } from '@nestjs/common';
 import { StreamsModule } from '../../streams/streams.module.js';
-import { CryptoFaceGateway, OptionsFaceGateway, StocksFaceGateway, TradeUpdatesFaceGateway } from './alpaca-stream.gateways.js';
+import {
+  CryptoFaceGateway,
+  OptionsFaceGateway,
+  StocksFaceGateway,
+  TradeUpdatesFaceGateway,
+} from './alpaca-stream.gateways.js';
 import { MarketDataFace } from './market-data-face.service.js';
 import { TradeUpdatesFace } from './trade-updates-face.service.js';
 
@@ -12,6 +17,13 @@ import { TradeUpdatesFace } from './trade-updates-face.service.js';
  */
 @Module({
   imports: [StreamsModule],
-  providers: [MarketDataFace, TradeUpdatesFace, StocksFaceGateway, OptionsFaceGateway, CryptoFaceGateway, TradeUpdatesFaceGateway],
+  providers: [
+    MarketDataFace,
+    TradeUpdatesFace,
+    StocksFaceGateway,
+    OptionsFaceGateway,
+    CryptoFaceGateway,
+    TradeUpdatesFaceGateway,
+  ],
 })
 export class AlpacaStreamFaceModule {}

@@ -94,7 +94,9 @@ export class MarketDataFace {
     const connection = new MarketDataConnection(session, path, this.access, (e) => this.failed(e));
     connection.endpoint = endpoint;
     this.connections.set(socket, connection);
-    socket.on('message', (data: RawData, isBinary: boolean) => connection.enqueue(() => this.onFrame(connection, toBuffer(data), isBinary)));
+    socket.on('message', (data: RawData, isBinary: boolean) =>
+      connection.enqueue(() => this.onFrame(connection, toBuffer(data), isBinary)),
+    );
     session.control(CONNECTED);
     if (endpoint === 'options' && !msgpack) {
       // Alpaca serves options in msgpack only (docs/alpaca-wire.md "Options stream").
@@ -128,13 +130,18 @@ export class MarketDataFace {
       if (connection.authenticated) return this.reply(connection, alpacaError(ALPACA_ERRORS.alreadyAuthenticated));
       return this.authenticate(connection, { apiKey: action.secret, keyId: action.key });
     }
-    if (!connection.authenticated || connection.endpoint === null) return this.reply(connection, alpacaError(ALPACA_ERRORS.notAuthenticated));
+    if (!connection.authenticated || connection.endpoint === null)
+      return this.reply(connection, alpacaError(ALPACA_ERRORS.notAuthenticated));
     try {
       if (action.action === 'subscribe') this.hub.subscribe(session, action.lists);
       else this.hub.unsubscribe(session, action.lists);
     } catch (e: unknown) {
-      if (!(e instanceof AppError)) this.logger.event('error', 'alpaca_stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });
-      return this.reply(connection, alpacaError(e instanceof AppError ? alpacaErrorOfAppError(e) : ALPACA_ERRORS.internal));
+      if (!(e instanceof AppError))
+        this.logger.event('error', 'alpaca_stream_frame_failed', { error: e instanceof Error ? e.message : String(e) });
+      return this.reply(
+        connection,
+        alpacaError(e instanceof AppError ? alpacaErrorOfAppError(e) : ALPACA_ERRORS.internal),
+      );
     }
     session.control(subscriptionAck(connection.endpoint, session.subscription));
   }
@@ -146,12 +153,21 @@ export class MarketDataFace {
       // Nothing is served here: Alpaca's answer for a feed outside the plan, and the socket is let go.
       return this.refuse(connection, ALPACA_ERRORS.insufficientSubscription, CLOSE_CODES.policy);
     }
-    const refused = await this.access.bind(session, credentials, { route: `WS ${connection.path}`, path: connection.path, requestId: connection.requestId });
+    const refused = await this.access.bind(session, credentials, {
+      route: `WS ${connection.path}`,
+      path: connection.path,
+      requestId: connection.requestId,
+    });
     if (session.closed) return;
     if (refused !== null) {
       const error = alpacaErrorOfAppError(refused);
-      if (error === ALPACA_ERRORS.internal) this.logger.event('error', 'alpaca_stream_auth_failed', { code: refused.code });
-      return this.refuse(connection, error, error === ALPACA_ERRORS.connectionLimit ? CLOSE_CODES.policy : CLOSE_CODES.authentication);
+      if (error === ALPACA_ERRORS.internal)
+        this.logger.event('error', 'alpaca_stream_auth_failed', { code: refused.code });
+      return this.refuse(
+        connection,
+        error,
+        error === ALPACA_ERRORS.connectionLimit ? CLOSE_CODES.policy : CLOSE_CODES.authentication,
+      );
     }
     connection.settled();
     session.control(AUTHENTICATED);

@@ -22,7 +22,10 @@ import { isRecord } from '../../core/validation/is-record.js';
 const TRADE_UPDATES = 'trade_updates';
 const AUTHORIZED = alpacaMessage({ stream: 'authorization', data: { status: 'authorized', action: 'authenticate' } });
 const UNAUTHORIZED_MESSAGE = alpacaMessage(UNAUTHORIZED);
-const UNAUTHORIZED_LISTEN = alpacaMessage({ stream: 'authorization', data: { status: 'unauthorized', action: 'listen' } });
+const UNAUTHORIZED_LISTEN = alpacaMessage({
+  stream: 'authorization',
+  data: { status: 'unauthorized', action: 'listen' },
+});
 
 function errorMessage(text: string): ReturnType<typeof alpacaMessage> {
   return alpacaMessage(tradeStreamError(text));
@@ -49,13 +52,15 @@ export function parseTradeFrame(bytes: Buffer): TradeAction {
   const data = frame['data'];
   if (frame['action'] === 'authenticate') {
     const { key_id: keyId, secret_key: secret, oauth_token: token } = data;
-    if (typeof keyId === 'string' && typeof secret === 'string') return { action: 'authenticate', credentials: { apiKey: secret, keyId } };
+    if (typeof keyId === 'string' && typeof secret === 'string')
+      return { action: 'authenticate', credentials: { apiKey: secret, keyId } };
     if (typeof token === 'string') return { action: 'authenticate', credentials: { token } };
     return { action: 'authenticate', credentials: null };
   }
   if (frame['action'] === 'listen') {
     const streams = data['streams'];
-    if (!Array.isArray(streams) || !streams.every((s): s is string => typeof s === 'string')) return { action: 'invalid' };
+    if (!Array.isArray(streams) || !streams.every((s): s is string => typeof s === 'string'))
+      return { action: 'invalid' };
     return { action: 'listen', streams };
   }
   return { action: 'invalid' };
@@ -113,7 +118,8 @@ export class TradeUpdatesFace {
     if (!this.frames.admit(session, () => session.control(errorMessage(ALPACA_ERRORS.rateLimited.msg)))) return;
     const action = parseTradeFrame(bytes);
     if (action.action === 'invalid') {
-      if (connection.authenticated || connection.errorsBeforeAuth++ === 0) session.control(errorMessage(ALPACA_ERRORS.invalidSyntax.msg));
+      if (connection.authenticated || connection.errorsBeforeAuth++ === 0)
+        session.control(errorMessage(ALPACA_ERRORS.invalidSyntax.msg));
       return;
     }
     if (action.action === 'authenticate') return this.authenticate(connection, action.credentials);
@@ -136,24 +142,41 @@ export class TradeUpdatesFace {
 
   private async authenticate(connection: FaceConnection, credentials: PresentedCredentials | null): Promise<void> {
     const { session } = connection;
-    if (credentials === null) return this.refuse(connection, UNAUTHORIZED_MESSAGE, CLOSE_CODES.authentication, 'no credentials');
-    const refused = await this.access.bind(session, credentials, { route: `WS ${connection.path}`, path: connection.path, requestId: connection.requestId });
+    if (credentials === null)
+      return this.refuse(connection, UNAUTHORIZED_MESSAGE, CLOSE_CODES.authentication, 'no credentials');
+    const refused = await this.access.bind(session, credentials, {
+      route: `WS ${connection.path}`,
+      path: connection.path,
+      requestId: connection.requestId,
+    });
     if (session.closed) return;
     if (refused !== null) {
       const error = alpacaErrorOfAppError(refused);
-      if (error === ALPACA_ERRORS.connectionLimit) return this.refuse(connection, errorMessage(error.msg), CLOSE_CODES.policy, error.msg);
-      if (error === ALPACA_ERRORS.internal) this.logger.event('error', 'alpaca_stream_auth_failed', { code: refused.code });
+      if (error === ALPACA_ERRORS.connectionLimit)
+        return this.refuse(connection, errorMessage(error.msg), CLOSE_CODES.policy, error.msg);
+      if (error === ALPACA_ERRORS.internal)
+        this.logger.event('error', 'alpaca_stream_auth_failed', { code: refused.code });
       return this.refuse(connection, UNAUTHORIZED_MESSAGE, CLOSE_CODES.authentication, refused.code);
     }
     // Authenticated, but following the account's orders takes trading:read (trader, admin).
     if (session.principal === null || !grants(session.principal.roles, ORDERS_PERMISSION)) {
-      return this.refuse(connection, UNAUTHORIZED_MESSAGE, CLOSE_CODES.authentication, `the role needs ${ORDERS_PERMISSION}`);
+      return this.refuse(
+        connection,
+        UNAUTHORIZED_MESSAGE,
+        CLOSE_CODES.authentication,
+        `the role needs ${ORDERS_PERMISSION}`,
+      );
     }
     connection.settled();
     session.control(AUTHORIZED);
   }
 
-  private refuse(connection: FaceConnection, message: ReturnType<typeof alpacaMessage>, code: number, reason: string): void {
+  private refuse(
+    connection: FaceConnection,
+    message: ReturnType<typeof alpacaMessage>,
+    code: number,
+    reason: string,
+  ): void {
     connection.session.control(message);
     connection.session.close(code, reason);
     connection.settled();

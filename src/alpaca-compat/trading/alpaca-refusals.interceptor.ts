@@ -5,7 +5,11 @@ import { AppError } from '../../core/errors/app-error.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 
 /** What Alpaca answers for a client_order_id already taken (docs/alpaca-wire.md "REST refusals"). */
-export const DUPLICATE_CLIENT_ORDER_ID = { status: 422, code: 40010001, message: 'client_order_id must be unique' } as const;
+export const DUPLICATE_CLIENT_ORDER_ID = {
+  status: 422,
+  code: 40010001,
+  message: 'client_order_id must be unique',
+} as const;
 
 /**
  * An error in Alpaca's words: the face renders its status, code and message as they are (see

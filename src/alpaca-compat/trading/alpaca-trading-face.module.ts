@@ -15,6 +15,11 @@ import { AlpacaTradingReferenceController } from './reference.controller.js';
  */
 @Module({
   imports: [TradingModule, MarketDataModule, OptionsModule],
-  controllers: [AlpacaAccountController, AlpacaOrdersController, AlpacaPositionsController, AlpacaTradingReferenceController],
+  controllers: [
+    AlpacaAccountController,
+    AlpacaOrdersController,
+    AlpacaPositionsController,
+    AlpacaTradingReferenceController,
+  ],
 })
 export class AlpacaTradingFaceModule {}

@@ -19,37 +19,95 @@ describe("Alpaca's order JSON on the face", () => {
   });
 
   it('leaves out null members and an empty order_class, nested exits and legs included; strings stay as sent', () => {
-    expect(orderMembers({
-      symbol: 'AAPL', qty: '2.50', side: 'buy', type: 'limit', time_in_force: 'day', limit_price: 150, stop_price: null, order_class: '',
-      take_profit: { limit_price: 160.5 }, stop_loss: { stop_price: '140', limit_price: null },
-    })).toEqual({ symbol: 'AAPL', qty: '2.50', side: 'buy', type: 'limit', time_in_force: 'day', limit_price: '150', take_profit: { limit_price: '160.5' }, stop_loss: { stop_price: '140' } });
-    expect(orderMembers({ legs: [{ symbol: 'AAPL250620C00100000', ratio_qty: 1, side: 'buy' }] })).toEqual({ legs: [{ symbol: 'AAPL250620C00100000', ratio_qty: '1', side: 'buy' }] });
+    expect(
+      orderMembers({
+        symbol: 'AAPL',
+        qty: '2.50',
+        side: 'buy',
+        type: 'limit',
+        time_in_force: 'day',
+        limit_price: 150,
+        stop_price: null,
+        order_class: '',
+        take_profit: { limit_price: 160.5 },
+        stop_loss: { stop_price: '140', limit_price: null },
+      }),
+    ).toEqual({
+      symbol: 'AAPL',
+      qty: '2.50',
+      side: 'buy',
+      type: 'limit',
+      time_in_force: 'day',
+      limit_price: '150',
+      take_profit: { limit_price: '160.5' },
+      stop_loss: { stop_price: '140' },
+    });
+    expect(orderMembers({ legs: [{ symbol: 'AAPL250620C00100000', ratio_qty: 1, side: 'buy' }] })).toEqual({
+      legs: [{ symbol: 'AAPL250620C00100000', ratio_qty: '1', side: 'buy' }],
+    });
   });
 
   it("validates with /api/v1's rules and pipe: unknown members and rule breaches refused", async () => {
-    const dto = await createOrderDto({ symbol: 'AAPL', qty: 1, side: 'buy', type: 'limit', time_in_force: 'gtc', limit_price: '150', client_order_id: 'k-1' });
-    expect({ ...dto }).toEqual({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', time_in_force: 'gtc', limit_price: '150', client_order_id: 'k-1' });
-    await expect(createOrderDto({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', advanced_instructions: { algorithm: 'DMA' } }))
-      .rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
+    const dto = await createOrderDto({
+      symbol: 'AAPL',
+      qty: 1,
+      side: 'buy',
+      type: 'limit',
+      time_in_force: 'gtc',
+      limit_price: '150',
+      client_order_id: 'k-1',
+    });
+    expect({ ...dto }).toEqual({
+      symbol: 'AAPL',
+      qty: '1',
+      side: 'buy',
+      type: 'limit',
+      time_in_force: 'gtc',
+      limit_price: '150',
+      client_order_id: 'k-1',
+    });
+    await expect(
+      createOrderDto({
+        symbol: 'AAPL',
+        qty: '1',
+        side: 'buy',
+        type: 'market',
+        time_in_force: 'day',
+        advanced_instructions: { algorithm: 'DMA' },
+      }),
+    ).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
     await expect(createOrderDto([])).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
-    await expect(replaceOrderDto({ limit_price: 151.5, client_order_id: 'r-1' })).resolves.toMatchObject({ limit_price: '151.5', client_order_id: 'r-1' });
+    await expect(replaceOrderDto({ limit_price: 151.5, client_order_id: 'r-1' })).resolves.toMatchObject({
+      limit_price: '151.5',
+      client_order_id: 'r-1',
+    });
     await expect(replaceOrderDto({ notional: '10' })).rejects.toMatchObject({ code: 'INVALID_PARAMETER' });
   });
 });
 
-describe('refusals in Alpaca\'s words', () => {
+describe("refusals in Alpaca's words", () => {
   const endpoint = '/v2/orders';
 
   it('a wrapped Alpaca refusal gets back its status, code and message; our catalog code stays', () => {
-    const wrapped = new AppError('ORDER_REJECTED', { details: { upstream_status: 403, upstream_code: 40310000, upstream_message: 'insufficient buying power' } });
+    const wrapped = new AppError('ORDER_REJECTED', {
+      details: { upstream_status: 403, upstream_code: 40310000, upstream_message: 'insufficient buying power' },
+    });
     const answer = asAlpacaAnswer(wrapped, endpoint);
     expect(answer).toBeInstanceOf(UpstreamError);
-    expect(answer).toMatchObject({ code: 'ORDER_REJECTED', upstreamStatus: 403, upstreamCode: 40310000, upstreamMessage: 'insufficient buying power' });
+    expect(answer).toMatchObject({
+      code: 'ORDER_REJECTED',
+      upstreamStatus: 403,
+      upstreamCode: 40310000,
+      upstreamMessage: 'insufficient buying power',
+    });
   });
 
   it("a client_order_id used with another body is Alpaca's duplicate-key 422", () => {
     expect(asAlpacaAnswer(new AppError('IDEMPOTENCY_CONFLICT'), endpoint)).toMatchObject({
-      code: 'IDEMPOTENCY_CONFLICT', upstreamStatus: 422, upstreamCode: 40010001, upstreamMessage: 'client_order_id must be unique',
+      code: 'IDEMPOTENCY_CONFLICT',
+      upstreamStatus: 422,
+      upstreamCode: 40010001,
+      upstreamMessage: 'client_order_id must be unique',
     });
   });
 

@@ -24,7 +24,10 @@ function isObject(v: unknown): v is Json {
 }
 
 function refuse(field: string, problem: string): AppError {
-  return new AppError('INVALID_PARAMETER', { message: `${field}: ${problem}`, details: { fields: [{ field, problems: [problem] }] } });
+  return new AppError('INVALID_PARAMETER', {
+    message: `${field}: ${problem}`,
+    details: { fields: [{ field, problems: [problem] }] },
+  });
 }
 
 /** A JSON number as the decimal string it denotes; refused when that cannot be known exactly. */
@@ -32,7 +35,10 @@ export function amountText(value: number, field: string): string {
   const text = String(value);
   const digits = text.replace(/^-/, '').replace('.', '').replace(/^0+/, '');
   if (!Number.isFinite(value) || /e/i.test(text) || digits.length > EXACT_DIGITS) {
-    throw refuse(field, `send this amount as a decimal string such as "150.25": the number ${text} cannot be forwarded without changing its digits`);
+    throw refuse(
+      field,
+      `send this amount as a decimal string such as "150.25": the number ${text} cannot be forwarded without changing its digits`,
+    );
   }
   return text;
 }
@@ -61,7 +67,8 @@ export function orderMembers(body: unknown): Json {
     if (isObject(v)) o[exit] = members(v, `${exit}.`, AMOUNTS);
   }
   const legs = o['legs'];
-  if (Array.isArray(legs)) o['legs'] = legs.map((leg: unknown, i) => (isObject(leg) ? members(leg, `legs[${i}].`, ['ratio_qty']) : leg));
+  if (Array.isArray(legs))
+    o['legs'] = legs.map((leg: unknown, i) => (isObject(leg) ? members(leg, `legs[${i}].`, ['ratio_qty']) : leg));
   return o;
 }
 

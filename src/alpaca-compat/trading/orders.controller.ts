@@ -1,4 +1,16 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res, UseInterceptors } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  HttpCode,
+  Param,
+  Patch,
+  Post,
+  Query,
+  Res,
+  UseInterceptors,
+} from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { WireBody } from '../../core/attribution/wire-body.js';
@@ -59,7 +71,11 @@ export class AlpacaOrdersController {
   @Post('orders')
   @Roles('trading:write')
   @HttpCode(200)
-  async submit(@Body() body: unknown, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response): Promise<WireBody> {
+  async submit(
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WireBody> {
     const dto = await createOrderDto(body);
     const result = await this.submission.submit(dto, undefined, caller);
     res.setHeader('Idempotent-Replayed', String(result.replayed));
@@ -68,7 +84,12 @@ export class AlpacaOrdersController {
 
   @Patch('orders/:order_id')
   @Roles('trading:write')
-  async replace(@Param() p: OrderIdParam, @Body() body: unknown, @CurrentCaller() caller: Caller, @Res({ passthrough: true }) res: Response): Promise<WireBody> {
+  async replace(
+    @Param() p: OrderIdParam,
+    @Body() body: unknown,
+    @CurrentCaller() caller: Caller,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<WireBody> {
     const dto = await replaceOrderDto(body);
     const result = await this.replacing.replace(p.order_id, dto, undefined, caller);
     res.setHeader('Idempotent-Replayed', String(result.replayed));
@@ -90,6 +111,9 @@ export class AlpacaOrdersController {
   @HttpCode(207)
   async cancelAll(@CurrentCaller() caller: Caller): Promise<WireBody> {
     const r = await this.cancelling.cancelAll(caller);
-    return new WireBody(r.data.map((e) => wireMultiStatus(e, 'body_if_any')), r);
+    return new WireBody(
+      r.data.map((e) => wireMultiStatus(e, 'body_if_any')),
+      r,
+    );
   }
 }

@@ -43,13 +43,20 @@ export class AlpacaPositionsController {
   @HttpCode(207)
   async closeAll(@Query() q: CloseAllQuery, @CurrentCaller() caller: Caller): Promise<WireBody> {
     const r = await this.positions.closeAll(q.cancel_orders, caller);
-    return new WireBody(r.data.map((e) => wireMultiStatus(e, 'body')), r);
+    return new WireBody(
+      r.data.map((e) => wireMultiStatus(e, 'body')),
+      r,
+    );
   }
 
   /** The order Alpaca created to close all of it, or qty / percentage of it. */
   @Delete(':symbol_or_asset_id')
   @Roles('trading:write')
-  async close(@Param() p: PositionKeyParam, @Query() q: ClosePositionQueryDto, @CurrentCaller() caller: Caller): Promise<WireBody> {
+  async close(
+    @Param() p: PositionKeyParam,
+    @Query() q: ClosePositionQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<WireBody> {
     const r = await this.positions.close(p.symbol_or_asset_id, q, caller);
     return new WireBody(r.data, r);
   }

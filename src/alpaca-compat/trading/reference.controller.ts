@@ -65,7 +65,10 @@ export class AlpacaTradingReferenceController {
   @Roles('options:read')
   async contracts(@Query() q: ContractsQueryDto): Promise<WireBody> {
     const r = await this.contractsService.contracts(q);
-    return new WireBody({ option_contracts: r.data.contracts.map(wireContract), next_page_token: r.data.page_info.next_page_token }, r);
+    return new WireBody(
+      { option_contracts: r.data.contracts.map(wireContract), next_page_token: r.data.page_info.next_page_token },
+      r,
+    );
   }
 
   /**
@@ -87,12 +90,20 @@ export class AlpacaTradingReferenceController {
     for (const status of ['active', 'inactive'] as const) {
       // Both bounds of the expiration: Alpaca defaults a missing upper bound to the coming weekend.
       const r = await this.contractsService.contracts({
-        root_symbol: c.root_symbol, status, type: c.option_type, expiration_date_gte: c.expiration_date, expiration_date_lte: c.expiration_date,
-        strike_price_gte: c.strike_price, strike_price_lte: c.strike_price,
+        root_symbol: c.root_symbol,
+        status,
+        type: c.option_type,
+        expiration_date_gte: c.expiration_date,
+        expiration_date_lte: c.expiration_date,
+        strike_price_gte: c.strike_price,
+        strike_price_lte: c.strike_price,
       });
       const found = r.data.contracts.find((x) => x.symbol === c.symbol);
       if (found !== undefined) return new WireBody(wireContract(found), r);
     }
-    throw new AppError('SYMBOL_NOT_FOUND', { message: `option contract ${c.symbol} not found`, details: { symbol: c.symbol } });
+    throw new AppError('SYMBOL_NOT_FOUND', {
+      message: `option contract ${c.symbol} not found`,
+      details: { symbol: c.symbol },
+    });
   }
 }

@@ -23,7 +23,9 @@ export class OrderIdParam {
 export class OneOrderQuery {
   @IsOptional()
   @Transform(toBool)
-  @Equals(false, { message: 'nested=true is not served for one order: list orders with nested=true (GET /v2/orders) instead' })
+  @Equals(false, {
+    message: 'nested=true is not served for one order: list orders with nested=true (GET /v2/orders) instead',
+  })
   nested?: boolean;
 }
 
@@ -36,7 +38,9 @@ export class ClientOrderIdQuery {
 
 /** A ticker or OCC symbol (upper-cased like /api/v1's), or Alpaca's asset id. */
 export class PositionKeyParam {
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : toTrimmedUpperAscii({ value })))
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string' && UUID.test(value) ? value.toLowerCase() : toTrimmedUpperAscii({ value }),
+  )
   @IsString()
   @Matches(new RegExp(`(?:${ORDER_SYMBOL.source})|(?:${UUID.source})`), {
     message: 'symbol_or_asset_id must be a ticker, an OCC option symbol or an asset id (UUID)',

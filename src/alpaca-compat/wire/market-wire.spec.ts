@@ -5,7 +5,16 @@ import { wireCorporateActions, wireNewsArticle } from './reference-wire.js';
 import { wireDailyAuctions } from './stock-wire.js';
 
 const quoteOnly: OptionSnapshot = {
-  latest_quote: { timestamp: '2024-02-02T20:59:59.731674112Z', bid_price: 0.48, bid_size: 396, bid_exchange: 'X', ask_price: 0.59, ask_size: 458, ask_exchange: 'X', condition: ' ' },
+  latest_quote: {
+    timestamp: '2024-02-02T20:59:59.731674112Z',
+    bid_price: 0.48,
+    bid_size: 396,
+    bid_exchange: 'X',
+    ask_price: 0.59,
+    ask_size: 458,
+    ask_exchange: 'X',
+    condition: ' ',
+  },
   latest_trade: null,
   greeks: null,
   implied_volatility: null,
@@ -17,17 +26,35 @@ const quoteOnly: OptionSnapshot = {
 
 describe("the face's market-data wire mappers", () => {
   it('an option snapshot leaves out what Alpaca did not send: no greeks, no IV, no trade (never null, never zero)', () => {
-    expect(wireOptionSnapshot(quoteOnly)).toStrictEqual({ latestQuote: { t: '2024-02-02T20:59:59.731674112Z', bx: 'X', bp: 0.48, bs: 396, ax: 'X', ap: 0.59, as: 458, c: ' ' } });
+    expect(wireOptionSnapshot(quoteOnly)).toStrictEqual({
+      latestQuote: {
+        t: '2024-02-02T20:59:59.731674112Z',
+        bx: 'X',
+        bp: 0.48,
+        bs: 396,
+        ax: 'X',
+        ap: 0.59,
+        as: 458,
+        c: ' ',
+      },
+    });
     const greeks = { delta: 0.75, gamma: 0.06, theta: -0.28, vega: 0.04, rho: 0.0099 };
-    expect(wireOptionSnapshot({ ...quoteOnly, latest_quote: null, greeks, implied_volatility: 0 })).toStrictEqual({ greeks: { delta: 0.75, gamma: 0.06, rho: 0.0099, theta: -0.28, vega: 0.04 }, impliedVolatility: 0 });
+    expect(wireOptionSnapshot({ ...quoteOnly, latest_quote: null, greeks, implied_volatility: 0 })).toStrictEqual({
+      greeks: { delta: 0.75, gamma: 0.06, rho: 0.0099, theta: -0.28, vega: 0.04 },
+      impliedVolatility: 0,
+    });
   });
 
-  it("history pages: symbols with nothing on the page are left out, the token passes as it came; maps hold any key as an own property", () => {
+  it('history pages: symbols with nothing on the page are left out, the token passes as it came; maps hold any key as an own property', () => {
     const page = { by_symbol: { AAPL: [1], TSLA: [], ['__proto__']: [2] }, next_page_token: 'QUFQTA==' };
     const body = wireHistoryPage('bars', page, (n) => ({ n }));
     expect(Object.keys(body['bars'] as object)).toEqual(['AAPL', '__proto__']);
     expect(body['next_page_token']).toBe('QUFQTA==');
-    expect(wireSingleHistoryPage('bars', 'MSFT', page, (n) => ({ n }))).toEqual({ symbol: 'MSFT', bars: [], next_page_token: 'QUFQTA==' });
+    expect(wireSingleHistoryPage('bars', 'MSFT', page, (n) => ({ n }))).toEqual({
+      symbol: 'MSFT',
+      bars: [],
+      next_page_token: 'QUFQTA==',
+    });
     expect(wireLatest('quotes', {}, () => ({}))).toEqual({ quotes: {} });
     expect(withCurrency({ a: 1 }, 'usd')).toEqual({ a: 1, currency: 'USD' });
     expect(withCurrency({ a: 1 }, undefined)).toEqual({ a: 1 });
@@ -35,7 +62,13 @@ describe("the face's market-data wire mappers", () => {
 
   it('auctions without a size leave `s` out', () => {
     const auction = { timestamp: '2022-10-13T20:00:00.166980864Z', exchange: 'P', price: 142.94, condition: 'M' };
-    expect(wireDailyAuctions({ date: '2022-10-13', opens: [{ ...auction, size: null }], closes: [{ ...auction, size: 8123301 }] })).toEqual({
+    expect(
+      wireDailyAuctions({
+        date: '2022-10-13',
+        opens: [{ ...auction, size: null }],
+        closes: [{ ...auction, size: 8123301 }],
+      }),
+    ).toEqual({
       d: '2022-10-13',
       o: [{ t: auction.timestamp, x: 'P', p: 142.94, c: 'M' }],
       c: [{ t: auction.timestamp, x: 'P', p: 142.94, c: 'M', s: 8123301 }],
@@ -47,7 +80,9 @@ describe("the face's market-data wire mappers", () => {
       cash_dividends: [{ id: 'x', symbol: 'FCF', rate: 0.125, special: false, isin: null }],
       forward_splits: [],
       name_changes: null,
-      reorganizations: [{ id: 'y', stock_movements: [{ symbol: 'A', cusip: 'c', isin: null, new_rate: 1, source_rate: 2 }] }],
+      reorganizations: [
+        { id: 'y', stock_movements: [{ symbol: 'A', cusip: 'c', isin: null, new_rate: 1, source_rate: 2 }] },
+      ],
     });
     expect(body).toStrictEqual({
       cash_dividends: [{ id: 'x', symbol: 'FCF', rate: 0.125, special: false }],
@@ -57,7 +92,19 @@ describe("the face's market-data wire mappers", () => {
   });
 
   it("news keeps a null url as null (Alpaca's schema makes it nullable)", () => {
-    const article = { id: 1, headline: 'h', author: 'a', created_at: 'c', updated_at: 'u', summary: 's', content: '', url: null, images: [], symbols: ['AAPL'], source: 'benzinga' };
+    const article = {
+      id: 1,
+      headline: 'h',
+      author: 'a',
+      created_at: 'c',
+      updated_at: 'u',
+      summary: 's',
+      content: '',
+      url: null,
+      images: [],
+      symbols: ['AAPL'],
+      source: 'benzinga',
+    };
     expect(wireNewsArticle(article)).toStrictEqual(article);
   });
 });

@@ -9,11 +9,19 @@ import type { WireObject } from './stock-wire.js';
 /** `{<key>: {SYM: [item…]}, next_page_token}`: a history page; a symbol with nothing on the page is left out, as Alpaca leaves it out. */
 export function wireHistoryPage<T>(key: string, page: SymbolPage<T>, render: (item: T) => WireObject): WireObject {
   const entries = Object.entries(page.by_symbol).filter(([, items]) => items.length > 0);
-  return { [key]: Object.fromEntries(entries.map(([symbol, items]) => [symbol, items.map(render)])), next_page_token: page.next_page_token };
+  return {
+    [key]: Object.fromEntries(entries.map(([symbol, items]) => [symbol, items.map(render)])),
+    next_page_token: page.next_page_token,
+  };
 }
 
 /** `{symbol, <key>: [item…], next_page_token}`: the single-symbol form of a history page. */
-export function wireSingleHistoryPage<T>(key: string, symbol: string, page: SymbolPage<T>, render: (item: T) => WireObject): WireObject {
+export function wireSingleHistoryPage<T>(
+  key: string,
+  symbol: string,
+  page: SymbolPage<T>,
+  render: (item: T) => WireObject,
+): WireObject {
   const items = Object.prototype.hasOwnProperty.call(page.by_symbol, symbol) ? (page.by_symbol[symbol] ?? []) : [];
   return { symbol, [key]: items.map(render), next_page_token: page.next_page_token };
 }

@@ -9,7 +9,13 @@ import { UpstreamResilience } from './resilience/upstream-resilience.js';
 /** The market-data host (`APCA_API_DATA_URL`): quotes, trades, bars, snapshots, options data. */
 @Injectable()
 export class AlpacaDataClient extends AlpacaHttpClient {
-  constructor(config: AppConfig, logger: WinstonLogger, observer: UpstreamObserver, resilience: UpstreamResilience, clock: Clock) {
+  constructor(
+    config: AppConfig,
+    logger: WinstonLogger,
+    observer: UpstreamObserver,
+    resilience: UpstreamResilience,
+    clock: Clock,
+  ) {
     super('data', config.alpaca.dataUrl, config, logger, observer, resilience, clock);
   }
 }
@@ -17,7 +23,13 @@ export class AlpacaDataClient extends AlpacaHttpClient {
 /** The trading host (`APCA_API_BASE_URL`): clock, account, positions, orders, option contracts. */
 @Injectable()
 export class AlpacaTradingClient extends AlpacaHttpClient {
-  constructor(config: AppConfig, logger: WinstonLogger, observer: UpstreamObserver, resilience: UpstreamResilience, clock: Clock) {
+  constructor(
+    config: AppConfig,
+    logger: WinstonLogger,
+    observer: UpstreamObserver,
+    resilience: UpstreamResilience,
+    clock: Clock,
+  ) {
     super('trading', config.alpaca.tradingUrl, config, logger, observer, resilience, clock);
   }
 }

@@ -5,7 +5,12 @@ import type { AppConfig } from '../../core/config/app-config.js';
 import { Clock, SystemClock } from '../../core/time/clock.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
-import { NO_UPSTREAM_OBSERVER, outcomeForStatus, parseRateLimitRemaining, type UpstreamObserver } from '../../core/metrics/upstream-observer.js';
+import {
+  NO_UPSTREAM_OBSERVER,
+  outcomeForStatus,
+  parseRateLimitRemaining,
+  type UpstreamObserver,
+} from '../../core/metrics/upstream-observer.js';
 import { failureFromResponse, type HeaderBag } from './upstream-failure.mapper.js';
 import { UpstreamError, type UpstreamApi } from './upstream.error.js';
 import { WireFormatError } from '../stocks/stock-wire-parsers.js';
@@ -14,7 +19,15 @@ import type { CallPriority } from './resilience/upstream-budget.js';
 import { MIN_ATTEMPT_MS, ReadPolicy } from './resilience/read-policy.js';
 import type { Attributes, Span } from '@opentelemetry/api';
 import { currentScope, type RequestScope } from '../../core/telemetry/request-scope.js';
-import { ATTR, childSpan, fullUrlOf, httpServerAttributes, SpanKind, spanFailed, traceparentOf } from '../../core/telemetry/spans.js';
+import {
+  ATTR,
+  childSpan,
+  fullUrlOf,
+  httpServerAttributes,
+  SpanKind,
+  spanFailed,
+  traceparentOf,
+} from '../../core/telemetry/spans.js';
 
 /** Query values; undefined members are left out (never sent as "undefined" or "null"). */
 export type Query = Record<string, string | number | boolean | undefined>;
@@ -151,7 +164,13 @@ export abstract class AlpacaHttpClient {
           this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt }),
         ),
       ({ attempt, waitMs, error }) =>
-        this.logger.event('debug', 'upstream_retry', { api: this.api, endpoint: error.endpoint, attempt, wait_ms: waitMs, error: error.code }),
+        this.logger.event('debug', 'upstream_retry', {
+          api: this.api,
+          endpoint: error.endpoint,
+          attempt,
+          wait_ms: waitMs,
+          error: error.code,
+        }),
     );
   }
 
@@ -161,8 +180,9 @@ export abstract class AlpacaHttpClient {
    */
   send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
     const scope = currentScope();
-    return this.attempt({ priority: options.priority ?? 'order', endpoint: options.endpoint, method: options.method, attempt: 1, scope }, (span) =>
-      this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1 }),
+    return this.attempt(
+      { priority: options.priority ?? 'order', endpoint: options.endpoint, method: options.method, attempt: 1, scope },
+      (span) => this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1 }),
     );
   }
 
@@ -170,11 +190,23 @@ export abstract class AlpacaHttpClient {
    * One attempt: its span (when tracing), the circuit breaker (checked before any budget is spent),
    * the budget, then the call itself inside the breaker.
    */
-  private async attempt<T>({ priority, endpoint, method, attempt, scope }: AttemptPlan, call: (span: Span | null) => Promise<T>): Promise<T> {
+  private async attempt<T>(
+    { priority, endpoint, method, attempt, scope }: AttemptPlan,
+    call: (span: Span | null) => Promise<T>,
+  ): Promise<T> {
     if (scope !== undefined) scope.upstreamAttempts += 1;
-    const span = childSpan(`${method} ${endpoint}`, SpanKind.CLIENT, {
-      [ATTR.api]: this.api, [ATTR.endpoint]: endpoint, [ATTR.attempt]: attempt, [ATTR.method]: method, ...this.serverAttributes,
-    }, scope);
+    const span = childSpan(
+      `${method} ${endpoint}`,
+      SpanKind.CLIENT,
+      {
+        [ATTR.api]: this.api,
+        [ATTR.endpoint]: endpoint,
+        [ATTR.attempt]: attempt,
+        [ATTR.method]: method,
+        ...this.serverAttributes,
+      },
+      scope,
+    );
     try {
       if (this.resilience === null) return await call(span);
       const circuit = this.resilience.circuit(this.api);
@@ -198,7 +230,13 @@ export abstract class AlpacaHttpClient {
   ): Promise<UpstreamResponse<T>> {
     const { timeoutMs, signal, span } = call;
     if (timeoutMs < MIN_ATTEMPT_MS) {
-      throw new UpstreamError({ code: 'UPSTREAM_TIMEOUT', api: this.api, endpoint: options.endpoint, upstreamStatus: null, message: 'The request deadline passed before Alpaca answered.' });
+      throw new UpstreamError({
+        code: 'UPSTREAM_TIMEOUT',
+        api: this.api,
+        endpoint: options.endpoint,
+        upstreamStatus: null,
+        message: 'The request deadline passed before Alpaca answered.',
+      });
     }
     // System time on purpose: a call's duration against axios' real timeout (the Clock stamps fetchedAt, not this).
     const started = Date.now();
@@ -229,14 +267,29 @@ export abstract class AlpacaHttpClient {
     this.logCall(options.endpoint, res.status, started, requestId, call);
     const remaining = parseRateLimitRemaining(answered['x-ratelimit-remaining']);
     this.observer.observeUpstreamCall({
-      api: this.api, endpoint: options.endpoint, outcome: outcomeForStatus(res.status), durationMs: Date.now() - started,
+      api: this.api,
+      endpoint: options.endpoint,
+      outcome: outcomeForStatus(res.status),
+      durationMs: Date.now() - started,
       rateLimitRemaining: remaining,
     });
     const reset = answered['x-ratelimit-reset'];
     const limit = answered['x-ratelimit-limit'];
-    this.resilience?.observe(this.api, remaining, reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null, limit !== undefined && /^\d+$/.test(limit) ? Number(limit) : null);
+    this.resilience?.observe(
+      this.api,
+      remaining,
+      reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null,
+      limit !== undefined && /^\d+$/.test(limit) ? Number(limit) : null,
+    );
     if (res.status < 200 || res.status >= 300) {
-      const failure = failureFromResponse({ api: this.api, endpoint: options.endpoint, method: options.method, status: res.status, headers: answered, body });
+      const failure = failureFromResponse({
+        api: this.api,
+        endpoint: options.endpoint,
+        method: options.method,
+        status: res.status,
+        headers: answered,
+        body,
+      });
       if (res.status === 404 && options.notFoundCode !== undefined) failure.code = options.notFoundCode;
       throw new UpstreamError(failure);
     }
@@ -251,23 +304,47 @@ export abstract class AlpacaHttpClient {
       return options.parse(JSON.parse(body.replace(LONG_TRADE_ID, '"i":"$1"')));
     } catch (e: unknown) {
       const reason = e instanceof WireFormatError ? e.message : 'body is not valid JSON';
-      this.logger.event('warn', 'upstream_invalid_response', { api: this.api, endpoint: options.endpoint, reason, upstream_request_id: requestId });
+      this.logger.event('warn', 'upstream_invalid_response', {
+        api: this.api,
+        endpoint: options.endpoint,
+        reason,
+        upstream_request_id: requestId,
+      });
       throw new UpstreamError({
-        code: 'UPSTREAM_INVALID_RESPONSE', api: this.api, endpoint: options.endpoint, upstreamStatus: 200,
-        upstreamRequestId: requestId, details: { reason }, cause: e,
+        code: 'UPSTREAM_INVALID_RESPONSE',
+        api: this.api,
+        endpoint: options.endpoint,
+        upstreamStatus: 200,
+        upstreamRequestId: requestId,
+        details: { reason },
+        cause: e,
       });
     }
   }
 
   /** `deadlinePassed`: the read's deadline aborted the attempt (a timeout like any other). */
-  private networkFailure(e: unknown, endpoint: string, started: number, deadlinePassed: boolean, { attempt }: AttemptCall): UpstreamError {
+  private networkFailure(
+    e: unknown,
+    endpoint: string,
+    started: number,
+    deadlinePassed: boolean,
+    { attempt }: AttemptCall,
+  ): UpstreamError {
     const code = deadlinePassed ? 'ETIMEDOUT' : e instanceof AxiosError ? e.code : undefined;
     const timedOut = code !== undefined && NETWORK_TIMEOUT_CODES.has(code);
     this.logger.event('warn', 'upstream_network_error', {
-      api: this.api, endpoint, attempt, error: code ?? 'unknown', duration_ms: Date.now() - started,
+      api: this.api,
+      endpoint,
+      attempt,
+      error: code ?? 'unknown',
+      duration_ms: Date.now() - started,
     });
     this.observer.observeUpstreamCall({
-      api: this.api, endpoint, outcome: timedOut ? 'timeout' : 'network_error', durationMs: Date.now() - started, rateLimitRemaining: null,
+      api: this.api,
+      endpoint,
+      outcome: timedOut ? 'timeout' : 'network_error',
+      durationMs: Date.now() - started,
+      rateLimitRemaining: null,
     });
     return new UpstreamError({
       code: timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_API_UNAVAILABLE',
@@ -280,9 +357,20 @@ export abstract class AlpacaHttpClient {
     });
   }
 
-  private logCall(endpoint: string, status: number, started: number, requestId: string | null, { attempt }: AttemptCall): void {
+  private logCall(
+    endpoint: string,
+    status: number,
+    started: number,
+    requestId: string | null,
+    { attempt }: AttemptCall,
+  ): void {
     this.logger.event(status >= 400 ? 'warn' : 'debug', 'upstream_call', {
-      api: this.api, endpoint, status, attempt, duration_ms: Date.now() - started, upstream_request_id: requestId,
+      api: this.api,
+      endpoint,
+      status,
+      attempt,
+      duration_ms: Date.now() - started,
+      upstream_request_id: requestId,
     });
   }
 }

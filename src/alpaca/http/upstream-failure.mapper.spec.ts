@@ -31,7 +31,10 @@ describe('retryAfterSeconds', () => {
 
 describe('parseWireError', () => {
   it('reads code and message', () => {
-    expect(parseWireError('{"code":40110000,"message":"request is not authorized"}')).toEqual({ code: 40110000, message: 'request is not authorized' });
+    expect(parseWireError('{"code":40110000,"message":"request is not authorized"}')).toEqual({
+      code: 40110000,
+      message: 'request is not authorized',
+    });
   });
   it('tolerates empty and non-JSON bodies', () => {
     expect(parseWireError('')).toEqual({});
@@ -41,7 +44,9 @@ describe('parseWireError', () => {
 
 describe('failureFromResponse', () => {
   it('maps 429 to UPSTREAM_RATE_LIMITED with the reset as retryAfter', () => {
-    const f = fail(429, '{"message":"too many requests."}', { 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 5) });
+    const f = fail(429, '{"message":"too many requests."}', {
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 5),
+    });
     expect(f.code).toBe('UPSTREAM_RATE_LIMITED');
     expect(f.retryAfter).toBeGreaterThanOrEqual(4);
     expect(f.retryAfter).toBeLessThanOrEqual(6);
@@ -50,7 +55,9 @@ describe('failureFromResponse', () => {
     expect(fail(429).retryAfter).toBe(60);
   });
   it('maps credentials failures', () => {
-    expect(fail(401, '{"code":40110000,"message":"request is not authorized"}').code).toBe('UPSTREAM_AUTHENTICATION_FAILED');
+    expect(fail(401, '{"code":40110000,"message":"request is not authorized"}').code).toBe(
+      'UPSTREAM_AUTHENTICATION_FAILED',
+    );
     expect(fail(403, '{"message":"forbidden."}').code).toBe('UPSTREAM_AUTHENTICATION_FAILED');
   });
   it('maps the recent-SIP refusal to UPSTREAM_SUBSCRIPTION_REQUIRED', () => {
@@ -59,7 +66,7 @@ describe('failureFromResponse', () => {
     expect(f.upstreamCode).toBe(42210000);
     expect(f.upstreamMessage).toBe('subscription does not permit querying recent SIP data');
   });
-  it('maps 5xx to UPSTREAM_API_UNAVAILABLE and 400 to INVALID_PARAMETER with Alpaca\'s message', () => {
+  it("maps 5xx to UPSTREAM_API_UNAVAILABLE and 400 to INVALID_PARAMETER with Alpaca's message", () => {
     expect(fail(500).code).toBe('UPSTREAM_API_UNAVAILABLE');
     expect(fail(503).code).toBe('UPSTREAM_API_UNAVAILABLE');
     const bad = fail(400, '{"message":"invalid timeframe: 30Sec"}');
@@ -69,7 +76,9 @@ describe('failureFromResponse', () => {
   it('maps a trading-host 403 on a read like any upstream 403 (credentials or plan), never as an order rejection', () => {
     expect(trading403('GET', '{"message":"forbidden."}').code).toBe('UPSTREAM_AUTHENTICATION_FAILED');
     expect(trading403('GET', '').code).toBe('UPSTREAM_AUTHENTICATION_FAILED');
-    expect(trading403('GET', '{"code":42210000,"message":"subscription does not permit querying this data"}').code).toBe('UPSTREAM_SUBSCRIPTION_REQUIRED');
+    expect(
+      trading403('GET', '{"code":42210000,"message":"subscription does not permit querying this data"}').code,
+    ).toBe('UPSTREAM_SUBSCRIPTION_REQUIRED');
   });
   it('maps a trading-host 403 on a write (submit, replace, cancel, close, exercise) to ORDER_REJECTED, whatever the message', () => {
     for (const method of ['POST', 'PATCH', 'DELETE']) {
@@ -80,7 +89,7 @@ describe('failureFromResponse', () => {
   it('treats a redirect as an invalid response (redirects are never followed)', () => {
     expect(fail(302).code).toBe('UPSTREAM_INVALID_RESPONSE');
   });
-  it('keeps Alpaca\'s request id', () => {
+  it("keeps Alpaca's request id", () => {
     expect(fail(500, '', { 'x-request-id': 'abc123' }).upstreamRequestId).toBe('abc123');
   });
 });

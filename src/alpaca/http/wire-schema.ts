@@ -10,7 +10,10 @@ import { z } from 'zod';
 
 /** The upstream body does not have the shape Alpaca documents; becomes UPSTREAM_INVALID_RESPONSE. */
 export class WireFormatError extends Error {
-  constructor(readonly path: string, expected: string) {
+  constructor(
+    readonly path: string,
+    expected: string,
+  ) {
     super(`${path}: expected ${expected}`);
     this.name = 'WireFormatError';
   }
@@ -18,12 +21,19 @@ export class WireFormatError extends Error {
 
 /** zod's type names in our wording; a schema's own `error` text wins over these. */
 const EXPECTED: Readonly<Record<string, string>> = {
-  string: 'a string', number: 'a number', boolean: 'a boolean', object: 'an object', record: 'an object', array: 'an array',
+  string: 'a string',
+  number: 'a number',
+  boolean: 'a boolean',
+  object: 'an object',
+  record: 'an object',
+  array: 'an array',
 };
 
 /** Per-parse error map: only consulted for issues whose schema carries no message of its own. */
 const wording = (issue: { code?: string; expected?: unknown }): string =>
-  issue.code === 'invalid_type' && typeof issue.expected === 'string' ? (EXPECTED[issue.expected] ?? `a ${issue.expected}`) : 'a valid value';
+  issue.code === 'invalid_type' && typeof issue.expected === 'string'
+    ? (EXPECTED[issue.expected] ?? `a ${issue.expected}`)
+    : 'a valid value';
 
 const PARSE_PARAMS = { error: wording } as const;
 

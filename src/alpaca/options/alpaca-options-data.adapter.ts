@@ -7,7 +7,13 @@ import type { WireOptionSnapshotsPage } from './option-wire.types.js';
 import type { Sourced, SymbolMap } from '../stocks/market-data.port.js';
 import { optionSnapshotTimestamps, toOptionContract, toOptionSnapshot } from './option.mapper.js';
 import { OptionsDataPort } from './options-data.port.js';
-import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionContractsQuery, OptionSnapshot } from './options.models.js';
+import type {
+  OptionChainPage,
+  OptionChainQuery,
+  OptionContractsPage,
+  OptionContractsQuery,
+  OptionSnapshot,
+} from './options.models.js';
 import { parseOptionContractsPage, parseOptionSnapshotsPage } from './options-wire-parsers.js';
 import { chunk, stampProvenance } from '../http/provenance-stamp.js';
 import { UpstreamError } from '../http/upstream.error.js';
@@ -63,7 +69,10 @@ export class AlpacaOptionsDataAdapter extends OptionsDataPort {
       },
       parse: parseOptionSnapshotsPage,
     });
-    const snapshots = Object.entries(res.body.snapshots).map(([symbol, wire]) => ({ symbol, snapshot: toOptionSnapshot(wire) }));
+    const snapshots = Object.entries(res.body.snapshots).map(([symbol, wire]) => ({
+      symbol,
+      snapshot: toOptionSnapshot(wire),
+    }));
     const timestamps = snapshots.flatMap((s) => optionSnapshotTimestamps(s.snapshot));
     return {
       value: { snapshots, next_page_token: res.body.next_page_token },
@@ -91,9 +100,18 @@ export class AlpacaOptionsDataAdapter extends OptionsDataPort {
       },
       parse: parseOptionContractsPage,
     });
-    const value: OptionContractsPage = { contracts: res.body.option_contracts.map(toOptionContract), next_page_token: res.body.next_page_token };
+    const value: OptionContractsPage = {
+      contracts: res.body.option_contracts.map(toOptionContract),
+      next_page_token: res.body.next_page_token,
+    };
     // Contracts carry dates, not upstream timestamps, and no feed applies to the trading host.
-    const provenance = stampProvenance(this.config, { dataSource: 'alpaca_options_contracts', api: 'trading', responses: [res], timestamps: [], feed: null });
+    const provenance = stampProvenance(this.config, {
+      dataSource: 'alpaca_options_contracts',
+      api: 'trading',
+      responses: [res],
+      timestamps: [],
+      feed: null,
+    });
     return { value, provenance };
   }
 
@@ -112,15 +130,29 @@ export class AlpacaOptionsDataAdapter extends OptionsDataPort {
       if (pageToken !== undefined && pages.length >= MAX_SNAPSHOT_PAGES_PER_CHUNK) {
         // Dropping the rest would silently lose contracts: fail loudly instead.
         throw new UpstreamError({
-          code: 'UPSTREAM_INVALID_RESPONSE', api: 'data', endpoint: SNAPSHOTS, upstreamStatus: 200,
-          upstreamRequestId: res.requestId, details: { reason: `still paginating after ${pages.length} pages for ${batch.length} contracts` },
+          code: 'UPSTREAM_INVALID_RESPONSE',
+          api: 'data',
+          endpoint: SNAPSHOTS,
+          upstreamStatus: 200,
+          upstreamRequestId: res.requestId,
+          details: { reason: `still paginating after ${pages.length} pages for ${batch.length} contracts` },
         });
       }
     } while (pageToken !== undefined);
     return pages;
   }
 
-  private dataProvenance(dataSource: DataSource, responses: Array<UpstreamResponse<unknown>>, timestamps: string[]): Provenance {
-    return stampProvenance(this.config, { dataSource, api: 'data', responses, timestamps, feed: this.config.alpaca.optionsFeed });
+  private dataProvenance(
+    dataSource: DataSource,
+    responses: Array<UpstreamResponse<unknown>>,
+    timestamps: string[],
+  ): Provenance {
+    return stampProvenance(this.config, {
+      dataSource,
+      api: 'data',
+      responses,
+      timestamps,
+      feed: this.config.alpaca.optionsFeed,
+    });
   }
 }

@@ -1,4 +1,9 @@
-import { isEmptyOptionSnapshot, optionSnapshotTimestamps, toOptionContract, toOptionSnapshot } from './option.mapper.js';
+import {
+  isEmptyOptionSnapshot,
+  optionSnapshotTimestamps,
+  toOptionContract,
+  toOptionSnapshot,
+} from './option.mapper.js';
 import { parseOptionContractsPage, parseOptionSnapshotsPage } from './options-wire-parsers.js';
 import { WireFormatError } from '../stocks/stock-wire-parsers.js';
 
@@ -36,11 +41,23 @@ describe('option snapshot parsing and mapping', () => {
     const s = toOptionSnapshot(only(page.snapshots, 'AAPL240426C00162500'));
     expect(s).toEqual({
       latest_quote: {
-        timestamp: '2024-04-22T19:59:59.992734208Z', bid_price: 4.15, bid_size: 16, bid_exchange: 'C',
-        ask_price: 4.3, ask_size: 91, ask_exchange: 'B', condition: 'A',
+        timestamp: '2024-04-22T19:59:59.992734208Z',
+        bid_price: 4.15,
+        bid_size: 16,
+        bid_exchange: 'C',
+        ask_price: 4.3,
+        ask_size: 91,
+        ask_exchange: 'B',
+        condition: 'A',
       },
       latest_trade: { timestamp: '2024-04-22T19:57:32.589554432Z', price: 4.1, size: 1, exchange: 'A', condition: 'I' },
-      greeks: { delta: 0.7521304109871954, gamma: 0.06241426404871288, theta: -0.2847623059595503, vega: 0.047540520834498785, rho: 0.009910739032549095 },
+      greeks: {
+        delta: 0.7521304109871954,
+        gamma: 0.06241426404871288,
+        theta: -0.2847623059595503,
+        vega: 0.047540520834498785,
+        rho: 0.009910739032549095,
+      },
       implied_volatility: 0.3372405712050441,
       latest_quote_available: true,
       latest_trade_available: true,
@@ -51,7 +68,9 @@ describe('option snapshot parsing and mapping', () => {
   });
 
   it('leaves missing greeks and IV null with their flags false (§7.8), never zero', () => {
-    const s = toOptionSnapshot(only(parseOptionSnapshotsPage(JSON.parse(WITHOUT_GREEKS)).snapshots, 'AAPL240426C00152500'));
+    const s = toOptionSnapshot(
+      only(parseOptionSnapshotsPage(JSON.parse(WITHOUT_GREEKS)).snapshots, 'AAPL240426C00152500'),
+    );
     expect(s.greeks).toBeNull();
     expect(s.implied_volatility).toBeNull();
     expect(s.greeks_available).toBe(false);
@@ -63,7 +82,19 @@ describe('option snapshot parsing and mapping', () => {
   it('treats a quote-only snapshot, null members and an empty snapshot honestly', () => {
     const page = parseOptionSnapshotsPage({
       snapshots: {
-        Q: { latestQuote: { ap: 0.59, as: 458, ax: 'X', bp: 0.48, bs: 396, bx: 'X', c: ' ', t: '2024-02-02T20:59:59.731674112Z' }, greeks: null },
+        Q: {
+          latestQuote: {
+            ap: 0.59,
+            as: 458,
+            ax: 'X',
+            bp: 0.48,
+            bs: 396,
+            bx: 'X',
+            c: ' ',
+            t: '2024-02-02T20:59:59.731674112Z',
+          },
+          greeks: null,
+        },
         E: {},
         N: null,
       },
@@ -81,8 +112,17 @@ describe('option snapshot parsing and mapping', () => {
   });
 
   it.each([
-    ['a stock-style array condition', { snapshots: { S: { latestQuote: { ap: 1, as: 1, ax: 'A', bp: 1, bs: 1, bx: 'A', c: ['A'], t: 't' } } }, next_page_token: null }],
-    ['greeks missing a member', { snapshots: { S: { greeks: { delta: 0.5, gamma: 0.1, theta: -0.1, vega: 0.1 } } }, next_page_token: null }],
+    [
+      'a stock-style array condition',
+      {
+        snapshots: { S: { latestQuote: { ap: 1, as: 1, ax: 'A', bp: 1, bs: 1, bx: 'A', c: ['A'], t: 't' } } },
+        next_page_token: null,
+      },
+    ],
+    [
+      'greeks missing a member',
+      { snapshots: { S: { greeks: { delta: 0.5, gamma: 0.1, theta: -0.1, vega: 0.1 } } }, next_page_token: null },
+    ],
     ['a string IV', { snapshots: { S: { impliedVolatility: '0.3' } }, next_page_token: null }],
     ['a numeric page token', { snapshots: {}, next_page_token: 7 }],
     ['snapshots as an array', { snapshots: [], next_page_token: null }],
@@ -96,10 +136,24 @@ describe('option contract parsing and mapping', () => {
     const page = parseOptionContractsPage(JSON.parse(CONTRACTS));
     const [call, put] = page.option_contracts.map(toOptionContract);
     expect(call).toEqual({
-      id: '98359ef7-5124-49f3-85ea-5cf02df6defa', symbol: 'AAPL250620C00100000', name: 'AAPL Jun 20 2025 100 Call', status: 'active',
-      tradable: true, expiration_date: '2025-06-20', root_symbol: 'AAPL', underlying_symbol: 'AAPL',
-      underlying_asset_id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415', option_type: 'call', style: 'american', strike_price: '100',
-      multiplier: '100', size: '100', open_interest: '237', open_interest_date: '2023-12-11', close_price: '148.38', close_price_date: '2023-12-11',
+      id: '98359ef7-5124-49f3-85ea-5cf02df6defa',
+      symbol: 'AAPL250620C00100000',
+      name: 'AAPL Jun 20 2025 100 Call',
+      status: 'active',
+      tradable: true,
+      expiration_date: '2025-06-20',
+      root_symbol: 'AAPL',
+      underlying_symbol: 'AAPL',
+      underlying_asset_id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415',
+      option_type: 'call',
+      style: 'american',
+      strike_price: '100',
+      multiplier: '100',
+      size: '100',
+      open_interest: '237',
+      open_interest_date: '2023-12-11',
+      close_price: '148.38',
+      close_price_date: '2023-12-11',
     });
     expect(put?.root_symbol).toBeNull();
     expect(put?.open_interest).toBe('0');
@@ -115,6 +169,9 @@ describe('option contract parsing and mapping', () => {
     first['strike_price'] = 100;
     expect(() => parseOptionContractsPage(bad)).toThrow('$.option_contracts[0].strike_price: expected a string');
     expect(() => parseOptionContractsPage({ option_contracts: {}, next_page_token: null })).toThrow(WireFormatError);
-    expect(parseOptionContractsPage({ option_contracts: null, next_page_token: null })).toEqual({ option_contracts: [], next_page_token: null });
+    expect(parseOptionContractsPage({ option_contracts: null, next_page_token: null })).toEqual({
+      option_contracts: [],
+      next_page_token: null,
+    });
   });
 });

@@ -1,4 +1,10 @@
-import type { WireOptionContract, WireOptionGreeks, WireOptionQuote, WireOptionSnapshot, WireOptionTrade } from './option-wire.types.js';
+import type {
+  WireOptionContract,
+  WireOptionGreeks,
+  WireOptionQuote,
+  WireOptionSnapshot,
+  WireOptionTrade,
+} from './option-wire.types.js';
 import type { OptionContract, OptionGreeks, OptionQuote, OptionSnapshot, OptionTrade } from './options.models.js';
 
 /** Pure wire → model mappers for options: renames only, no arithmetic on any value. */

@@ -1,5 +1,11 @@
 import type { Sourced, SymbolMap } from '../stocks/market-data.port.js';
-import type { OptionChainPage, OptionChainQuery, OptionContractsPage, OptionContractsQuery, OptionSnapshot } from './options.models.js';
+import type {
+  OptionChainPage,
+  OptionChainQuery,
+  OptionContractsPage,
+  OptionContractsQuery,
+  OptionSnapshot,
+} from './options.models.js';
 
 /**
  * The port features use for options data. Bound by AlpacaModule to the Alpaca implementation.

@@ -5,7 +5,12 @@ import type {
   WireOptionSnapshotsPage,
   WireOptionTrade,
 } from './option-wire.types.js';
-import { optionContractsPageSchema, optionQuoteSchema, optionSnapshotsPageSchema, optionTradeSchema } from './options-wire-schemas.js';
+import {
+  optionContractsPageSchema,
+  optionQuoteSchema,
+  optionSnapshotsPageSchema,
+  optionTradeSchema,
+} from './options-wire-schemas.js';
 import { pageToken, parseWire } from '../http/wire-schema.js';
 
 /* Options payloads checked by the zod schemas in options-wire-schemas.ts; a mismatch is UPSTREAM_INVALID_RESPONSE. */
@@ -22,7 +27,8 @@ export function parseOptionTrade(v: unknown, path: string): WireOptionTrade {
 export function parseOptionSnapshotsPage(v: unknown): WireOptionSnapshotsPage {
   const page = parseWire(optionSnapshotsPageSchema, v, '$');
   const snapshots: Record<string, WireOptionSnapshot> = {};
-  for (const [symbol, snapshot] of Object.entries(page.snapshots ?? {})) if (snapshot !== null && snapshot !== undefined) snapshots[symbol] = snapshot;
+  for (const [symbol, snapshot] of Object.entries(page.snapshots ?? {}))
+    if (snapshot !== null && snapshot !== undefined) snapshots[symbol] = snapshot;
   return { snapshots, next_page_token: pageToken(page.next_page_token) };
 }
 

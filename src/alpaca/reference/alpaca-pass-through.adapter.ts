@@ -36,7 +36,13 @@ export class AlpacaPassThroughAdapter extends PassThroughPort {
       query: feed === null ? call.query : { ...call.query, feed },
       parse: op.read,
     });
-    const provenance = stampProvenance(this.config, { dataSource: op.dataSource, api: op.api, responses: [res], timestamps: op.timestamps(res.body), feed });
+    const provenance = stampProvenance(this.config, {
+      dataSource: op.dataSource,
+      api: op.api,
+      responses: [res],
+      timestamps: op.timestamps(res.body),
+      feed,
+    });
     return { value: res.body, provenance };
   }
 }

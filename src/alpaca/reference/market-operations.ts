@@ -1,7 +1,13 @@
 import type { DataSource } from '../../core/attribution/provenance.js';
 import type { AppConfig } from '../../core/config/app-config.js';
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
-import { flagSet, stockSnapshotFlags, type QualityChecks, type QualityFlag, type QualityMoment } from '../../core/quality/data-quality.js';
+import {
+  flagSet,
+  stockSnapshotFlags,
+  type QualityChecks,
+  type QualityFlag,
+  type QualityMoment,
+} from '../../core/quality/data-quality.js';
 import type { Bar, StockQuote, StockSnapshot, StockTrade } from '../stocks/market-data.models.js';
 import type {
   Asset,
@@ -103,8 +109,23 @@ function history<T>(
     check === undefined
       ? undefined
       : (page: SymbolPage<T>, c: QualityChecks, at: QualityMoment): Record<string, QualityFlag[]> =>
-          Object.fromEntries(Object.entries(page.by_symbol).map(([symbol, items]) => [symbol, flagSet(...items.map((i) => check(i, c, { ...at, marketOpen: false })))]));
-  return { id, api: 'data', path, dataSource: 'alpaca_historical', feed, priority: 'bulk', read: symbolPageReader(key, read), timestamps: pageStamps(stamp), quality };
+          Object.fromEntries(
+            Object.entries(page.by_symbol).map(([symbol, items]) => [
+              symbol,
+              flagSet(...items.map((i) => check(i, c, { ...at, marketOpen: false }))),
+            ]),
+          );
+  return {
+    id,
+    api: 'data',
+    path,
+    dataSource: 'alpaca_historical',
+    feed,
+    priority: 'bulk',
+    read: symbolPageReader(key, read),
+    timestamps: pageStamps(stamp),
+    quality,
+  };
 }
 
 function latest<T>(
@@ -119,11 +140,30 @@ function latest<T>(
 ): UpstreamOperation<SymbolRecord<T>> {
   const quality = (record: SymbolRecord<T>, c: QualityChecks, at: QualityMoment): Record<string, QualityFlag[]> =>
     Object.fromEntries(Object.entries(record).map(([symbol, item]) => [symbol, flagSet(check(item, c, at))]));
-  return { id, api: 'data', path, dataSource, feed, priority: 'quote', read: symbolRecordReader(key, read), timestamps: recordStamps(stamp), quality };
+  return {
+    id,
+    api: 'data',
+    path,
+    dataSource,
+    feed,
+    priority: 'quote',
+    read: symbolRecordReader(key, read),
+    timestamps: recordStamps(stamp),
+    quality,
+  };
 }
 
 function codes(id: string, path: string): UpstreamOperation<CodeMap> {
-  return { id, api: 'data', path, dataSource: 'alpaca_reference', feed: null, priority: 'bulk', read: readCodeMap, timestamps: none };
+  return {
+    id,
+    api: 'data',
+    path,
+    dataSource: 'alpaca_reference',
+    feed: null,
+    priority: 'bulk',
+    read: readCodeMap,
+    timestamps: none,
+  };
 }
 
 /**
@@ -133,57 +173,180 @@ function codes(id: string, path: string): UpstreamOperation<CodeMap> {
 export const MARKET_OPERATIONS = {
   /** Multi-symbol bars (the Alpaca-compatible face's `/v2/stocks/bars` with several symbols; one symbol goes through StockBarsService). */
   stockBars: history<Bar>('StockBars', '/v2/stocks/bars', 'bars', barItem, (b) => b.timestamp, 'stock', barCheck),
-  stockQuotes: history<StockQuote>('StockQuotes', '/v2/stocks/quotes', 'quotes', stockQuoteItem, (q) => q.timestamp, 'stock', quoteCheck),
-  stockTrades: history<StockTrade>('StockTrades', '/v2/stocks/trades', 'trades', stockTradeItem, (t) => t.timestamp, 'stock', tradeCheck),
+  stockQuotes: history<StockQuote>(
+    'StockQuotes',
+    '/v2/stocks/quotes',
+    'quotes',
+    stockQuoteItem,
+    (q) => q.timestamp,
+    'stock',
+    quoteCheck,
+  ),
+  stockTrades: history<StockTrade>(
+    'StockTrades',
+    '/v2/stocks/trades',
+    'trades',
+    stockTradeItem,
+    (t) => t.timestamp,
+    'stock',
+    tradeCheck,
+  ),
   /** Auctions exist on SIP only (MD-SPEC `stock_auction_feed`). */
-  stockAuctions: history<DailyAuctions>('StockAuctions', '/v2/stocks/auctions', 'auctions', dailyAuctionsItem, (d) => d.date, 'sip'),
-  stockLatestBars: latest<Bar>('StockLatestBars', '/v2/stocks/bars/latest', 'bars', 'alpaca_real_time', 'stock', barItem, (b) => [b.timestamp], barCheck),
-  stockLatestTrades: latest<StockTrade>('StockLatestTrades', '/v2/stocks/trades/latest', 'trades', 'alpaca_real_time', 'stock', stockTradeItem, (t) => [t.timestamp], tradeCheck),
+  stockAuctions: history<DailyAuctions>(
+    'StockAuctions',
+    '/v2/stocks/auctions',
+    'auctions',
+    dailyAuctionsItem,
+    (d) => d.date,
+    'sip',
+  ),
+  stockLatestBars: latest<Bar>(
+    'StockLatestBars',
+    '/v2/stocks/bars/latest',
+    'bars',
+    'alpaca_real_time',
+    'stock',
+    barItem,
+    (b) => [b.timestamp],
+    barCheck,
+  ),
+  stockLatestTrades: latest<StockTrade>(
+    'StockLatestTrades',
+    '/v2/stocks/trades/latest',
+    'trades',
+    'alpaca_real_time',
+    'stock',
+    stockTradeItem,
+    (t) => [t.timestamp],
+    tradeCheck,
+  ),
   stockSnapshots: {
-    id: 'StockSnapshots', api: 'data', path: '/v2/stocks/snapshots', dataSource: 'alpaca_real_time', feed: 'stock', priority: 'quote',
+    id: 'StockSnapshots',
+    api: 'data',
+    path: '/v2/stocks/snapshots',
+    dataSource: 'alpaca_real_time',
+    feed: 'stock',
+    priority: 'quote',
     // A null member means Alpaca knows nothing of the symbol: it is left out like an absent one.
     read: (body: unknown): SymbolRecord<StockSnapshot> =>
-      Object.fromEntries(Object.entries(parseStockSnapshots(body)).flatMap(([s, w]) => (w === null ? [] : [[s, toStockSnapshot(w)]]))),
+      Object.fromEntries(
+        Object.entries(parseStockSnapshots(body)).flatMap(([s, w]) => (w === null ? [] : [[s, toStockSnapshot(w)]])),
+      ),
     timestamps: recordStamps(snapshotTimestamps),
-    quality: (record: SymbolRecord<StockSnapshot>, c: QualityChecks, at: QualityMoment): Record<string, QualityFlag[]> =>
+    quality: (
+      record: SymbolRecord<StockSnapshot>,
+      c: QualityChecks,
+      at: QualityMoment,
+    ): Record<string, QualityFlag[]> =>
       Object.fromEntries(Object.entries(record).map(([symbol, s]) => [symbol, flagSet(stockSnapshotFlags(c, s, at))])),
   } satisfies UpstreamOperation<SymbolRecord<StockSnapshot>>,
   stockConditions: codes('StockMetaConditions', '/v2/stocks/meta/conditions/{ticktype}'),
   stockExchanges: codes('StockMetaExchanges', '/v2/stocks/meta/exchanges'),
 
   optionBars: history<Bar>('optionBars', '/v1beta1/options/bars', 'bars', barItem, (b) => b.timestamp, null, barCheck),
-  optionTrades: history<OptionTrade>('OptionTrades', '/v1beta1/options/trades', 'trades', optionTradeItem, (t) => t.timestamp, null, tradeCheck),
-  optionLatestQuotes: latest<OptionQuote>('OptionLatestQuotes', '/v1beta1/options/quotes/latest', 'quotes', 'alpaca_options_real_time', 'options', optionQuoteItem, (q) => [q.timestamp], quoteCheck),
-  optionLatestTrades: latest<OptionTrade>('OptionLatestTrades', '/v1beta1/options/trades/latest', 'trades', 'alpaca_options_real_time', 'options', optionTradeItem, (t) => [t.timestamp], tradeCheck),
+  optionTrades: history<OptionTrade>(
+    'OptionTrades',
+    '/v1beta1/options/trades',
+    'trades',
+    optionTradeItem,
+    (t) => t.timestamp,
+    null,
+    tradeCheck,
+  ),
+  optionLatestQuotes: latest<OptionQuote>(
+    'OptionLatestQuotes',
+    '/v1beta1/options/quotes/latest',
+    'quotes',
+    'alpaca_options_real_time',
+    'options',
+    optionQuoteItem,
+    (q) => [q.timestamp],
+    quoteCheck,
+  ),
+  optionLatestTrades: latest<OptionTrade>(
+    'OptionLatestTrades',
+    '/v1beta1/options/trades/latest',
+    'trades',
+    'alpaca_options_real_time',
+    'options',
+    optionTradeItem,
+    (t) => [t.timestamp],
+    tradeCheck,
+  ),
   optionConditions: codes('OptionMetaConditions', '/v1beta1/options/meta/conditions/{ticktype}'),
   optionExchanges: codes('OptionMetaExchanges', '/v1beta1/options/meta/exchanges'),
 
   news: {
-    id: 'News', api: 'data', path: '/v1beta1/news', dataSource: 'alpaca_news', feed: null, priority: 'bulk', read: readNewsPage,
+    id: 'News',
+    api: 'data',
+    path: '/v1beta1/news',
+    dataSource: 'alpaca_news',
+    feed: null,
+    priority: 'bulk',
+    read: readNewsPage,
     timestamps: (page: ListPage<NewsArticle>) => page.items.map((a) => a.updated_at),
   } satisfies UpstreamOperation<ListPage<NewsArticle>>,
   corporateActions: {
-    id: 'CorporateActions', api: 'data', path: '/v1/corporate-actions', dataSource: 'alpaca_corporate_actions', feed: null, priority: 'bulk',
-    read: readCorporateActionsPage, timestamps: none,
+    id: 'CorporateActions',
+    api: 'data',
+    path: '/v1/corporate-actions',
+    dataSource: 'alpaca_corporate_actions',
+    feed: null,
+    priority: 'bulk',
+    read: readCorporateActionsPage,
+    timestamps: none,
   } satisfies UpstreamOperation<CorporateActionsPage>,
   mostActives: {
-    id: 'MostActives', api: 'data', path: '/v1beta1/screener/stocks/most-actives', dataSource: 'alpaca_screener', feed: null, priority: 'quote',
-    read: readMostActives, timestamps: (m: MostActives) => [m.last_updated],
+    id: 'MostActives',
+    api: 'data',
+    path: '/v1beta1/screener/stocks/most-actives',
+    dataSource: 'alpaca_screener',
+    feed: null,
+    priority: 'quote',
+    read: readMostActives,
+    timestamps: (m: MostActives) => [m.last_updated],
   } satisfies UpstreamOperation<MostActives>,
   movers: {
-    id: 'Movers', api: 'data', path: '/v1beta1/screener/{market_type}/movers', dataSource: 'alpaca_screener', feed: null, priority: 'quote',
-    read: readMovers, timestamps: (m: Movers) => [m.last_updated],
+    id: 'Movers',
+    api: 'data',
+    path: '/v1beta1/screener/{market_type}/movers',
+    dataSource: 'alpaca_screener',
+    feed: null,
+    priority: 'quote',
+    read: readMovers,
+    timestamps: (m: Movers) => [m.last_updated],
   } satisfies UpstreamOperation<Movers>,
 
   assets: {
-    id: 'get-v2-assets', api: 'trading', path: '/v2/assets', dataSource: 'alpaca_reference', feed: null, priority: 'bulk', read: readAssets, timestamps: none,
+    id: 'get-v2-assets',
+    api: 'trading',
+    path: '/v2/assets',
+    dataSource: 'alpaca_reference',
+    feed: null,
+    priority: 'bulk',
+    read: readAssets,
+    timestamps: none,
   } satisfies UpstreamOperation<Asset[]>,
   asset: {
-    id: 'get-v2-assets-symbol_or_asset_id', api: 'trading', path: '/v2/assets/{symbol_or_asset_id}', dataSource: 'alpaca_reference', feed: null,
-    priority: 'trading_read', notFoundCode: 'SYMBOL_NOT_FOUND', read: readAsset, timestamps: none,
+    id: 'get-v2-assets-symbol_or_asset_id',
+    api: 'trading',
+    path: '/v2/assets/{symbol_or_asset_id}',
+    dataSource: 'alpaca_reference',
+    feed: null,
+    priority: 'trading_read',
+    notFoundCode: 'SYMBOL_NOT_FOUND',
+    read: readAsset,
+    timestamps: none,
   } satisfies UpstreamOperation<Asset>,
   calendar: {
-    id: 'LegacyCalendar', api: 'trading', path: '/v2/calendar', dataSource: 'alpaca_reference', feed: null, priority: 'trading_read', read: readCalendar, timestamps: none,
+    id: 'LegacyCalendar',
+    api: 'trading',
+    path: '/v2/calendar',
+    dataSource: 'alpaca_reference',
+    feed: null,
+    priority: 'trading_read',
+    read: readCalendar,
+    timestamps: none,
   } satisfies UpstreamOperation<CalendarDay[]>,
 } as const;
 export { CORPORATE_ACTION_TYPES } from './market-reference.mapper.js';

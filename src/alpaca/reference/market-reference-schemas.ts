@@ -20,9 +20,16 @@ export const codeMapSchema = z.record(z.string(), z.string());
 
 export const newsArticleSchema = z.object({
   id: z.number({ error: 'an integer' }).refine(Number.isInteger, { error: 'an integer' }),
-  headline: str, author: str, created_at: str, updated_at: str, summary: str, content: str, url: optStr,
+  headline: str,
+  author: str,
+  created_at: str,
+  updated_at: str,
+  summary: str,
+  content: str,
+  url: optStr,
   images: z.array(z.object({ size: str, url: str })),
-  symbols: z.array(z.string()), source: str,
+  symbols: z.array(z.string()),
+  source: str,
 });
 
 type Kind = 's' | 'n' | 'b';
@@ -30,25 +37,159 @@ type Kind = 's' | 'n' | 'b';
 export const CORPORATE_ACTION_MEMBERS: Record<string, Record<string, `${Kind}` | `${Kind}!`>> = (() => {
   const common = { id: 's!', process_date: 's!', currency: 's', payable_date: 's' } as const;
   return {
-    cash_dividends: { ...common, symbol: 's!', cusip: 's!', isin: 's', rate: 'n!', special: 'b!', foreign: 'b!', ex_date: 's!', record_date: 's', due_bill_on_date: 's', due_bill_off_date: 's', sub_type: 's' },
-    cash_mergers: { ...common, acquirer_symbol: 's', acquirer_cusip: 's', acquirer_isin: 's', acquiree_symbol: 's!', acquiree_cusip: 's!', acquiree_isin: 's', rate: 'n!', effective_date: 's!' },
-    forward_splits: { ...common, symbol: 's!', cusip: 's!', isin: 's', new_rate: 'n!', old_rate: 'n!', ex_date: 's!', record_date: 's', due_bill_redemption_date: 's' },
-    name_changes: { id: 's!', process_date: 's!', currency: 's', old_symbol: 's!', old_cusip: 's!', old_isin: 's', new_symbol: 's!', new_cusip: 's!', new_isin: 's' },
-    partial_calls: { ...common, symbol: 's!', cusip: 's', isin: 's', record_date: 's', dividend_rate: 'n', price: 'n', lottery_date: 's', lottery_type: 's', results_publication_date: 's' },
+    cash_dividends: {
+      ...common,
+      symbol: 's!',
+      cusip: 's!',
+      isin: 's',
+      rate: 'n!',
+      special: 'b!',
+      foreign: 'b!',
+      ex_date: 's!',
+      record_date: 's',
+      due_bill_on_date: 's',
+      due_bill_off_date: 's',
+      sub_type: 's',
+    },
+    cash_mergers: {
+      ...common,
+      acquirer_symbol: 's',
+      acquirer_cusip: 's',
+      acquirer_isin: 's',
+      acquiree_symbol: 's!',
+      acquiree_cusip: 's!',
+      acquiree_isin: 's',
+      rate: 'n!',
+      effective_date: 's!',
+    },
+    forward_splits: {
+      ...common,
+      symbol: 's!',
+      cusip: 's!',
+      isin: 's',
+      new_rate: 'n!',
+      old_rate: 'n!',
+      ex_date: 's!',
+      record_date: 's',
+      due_bill_redemption_date: 's',
+    },
+    name_changes: {
+      id: 's!',
+      process_date: 's!',
+      currency: 's',
+      old_symbol: 's!',
+      old_cusip: 's!',
+      old_isin: 's',
+      new_symbol: 's!',
+      new_cusip: 's!',
+      new_isin: 's',
+    },
+    partial_calls: {
+      ...common,
+      symbol: 's!',
+      cusip: 's',
+      isin: 's',
+      record_date: 's',
+      dividend_rate: 'n',
+      price: 'n',
+      lottery_date: 's',
+      lottery_type: 's',
+      results_publication_date: 's',
+    },
     redemptions: { ...common, symbol: 's!', cusip: 's!', isin: 's', rate: 'n!' },
     reorganizations: { ...common, symbol: 's!', cusip: 's!', isin: 's', effective_date: 's!', cash_rate: 'n' },
-    reverse_splits: { ...common, symbol: 's!', old_cusip: 's!', old_isin: 's', new_cusip: 's!', new_isin: 's', new_symbol: 's', new_rate: 'n!', old_rate: 'n!', ex_date: 's!', record_date: 's' },
-    rights_distributions: { ...common, source_symbol: 's!', source_cusip: 's!', source_isin: 's', new_symbol: 's!', new_cusip: 's!', new_isin: 's', rate: 'n!', ex_date: 's!', payable_date: 's!', record_date: 's', expiration_date: 's' },
-    spin_offs: { ...common, source_symbol: 's!', source_cusip: 's!', source_isin: 's', source_rate: 'n!', new_symbol: 's!', new_cusip: 's!', new_isin: 's', new_rate: 'n!', ex_date: 's!', record_date: 's', due_bill_redemption_date: 's' },
-    stock_and_cash_mergers: { ...common, acquirer_symbol: 's!', acquirer_cusip: 's!', acquirer_isin: 's', acquirer_rate: 'n!', acquiree_symbol: 's!', acquiree_cusip: 's!', acquiree_isin: 's', acquiree_rate: 'n!', cash_rate: 'n!', effective_date: 's!' },
+    reverse_splits: {
+      ...common,
+      symbol: 's!',
+      old_cusip: 's!',
+      old_isin: 's',
+      new_cusip: 's!',
+      new_isin: 's',
+      new_symbol: 's',
+      new_rate: 'n!',
+      old_rate: 'n!',
+      ex_date: 's!',
+      record_date: 's',
+    },
+    rights_distributions: {
+      ...common,
+      source_symbol: 's!',
+      source_cusip: 's!',
+      source_isin: 's',
+      new_symbol: 's!',
+      new_cusip: 's!',
+      new_isin: 's',
+      rate: 'n!',
+      ex_date: 's!',
+      payable_date: 's!',
+      record_date: 's',
+      expiration_date: 's',
+    },
+    spin_offs: {
+      ...common,
+      source_symbol: 's!',
+      source_cusip: 's!',
+      source_isin: 's',
+      source_rate: 'n!',
+      new_symbol: 's!',
+      new_cusip: 's!',
+      new_isin: 's',
+      new_rate: 'n!',
+      ex_date: 's!',
+      record_date: 's',
+      due_bill_redemption_date: 's',
+    },
+    stock_and_cash_mergers: {
+      ...common,
+      acquirer_symbol: 's!',
+      acquirer_cusip: 's!',
+      acquirer_isin: 's',
+      acquirer_rate: 'n!',
+      acquiree_symbol: 's!',
+      acquiree_cusip: 's!',
+      acquiree_isin: 's',
+      acquiree_rate: 'n!',
+      cash_rate: 'n!',
+      effective_date: 's!',
+    },
     stock_dividends: { ...common, symbol: 's!', cusip: 's!', isin: 's', rate: 'n!', ex_date: 's!', record_date: 's' },
-    stock_mergers: { ...common, acquirer_symbol: 's!', acquirer_cusip: 's!', acquirer_isin: 's', acquirer_rate: 'n!', acquiree_symbol: 's!', acquiree_cusip: 's!', acquiree_isin: 's', acquiree_rate: 'n!', effective_date: 's!' },
-    unit_splits: { ...common, old_symbol: 's!', old_cusip: 's!', old_isin: 's', old_rate: 'n!', new_symbol: 's!', new_cusip: 's!', new_isin: 's', new_rate: 'n!', alternate_symbol: 's!', alternate_cusip: 's!', alternate_isin: 's', alternate_rate: 'n!', effective_date: 's!' },
+    stock_mergers: {
+      ...common,
+      acquirer_symbol: 's!',
+      acquirer_cusip: 's!',
+      acquirer_isin: 's',
+      acquirer_rate: 'n!',
+      acquiree_symbol: 's!',
+      acquiree_cusip: 's!',
+      acquiree_isin: 's',
+      acquiree_rate: 'n!',
+      effective_date: 's!',
+    },
+    unit_splits: {
+      ...common,
+      old_symbol: 's!',
+      old_cusip: 's!',
+      old_isin: 's',
+      old_rate: 'n!',
+      new_symbol: 's!',
+      new_cusip: 's!',
+      new_isin: 's',
+      new_rate: 'n!',
+      alternate_symbol: 's!',
+      alternate_cusip: 's!',
+      alternate_isin: 's',
+      alternate_rate: 'n!',
+      effective_date: 's!',
+    },
     worthless_removals: { id: 's!', process_date: 's!', currency: 's', symbol: 's!', cusip: 's!', isin: 's' },
   };
 })();
 
-const KIND_SCHEMAS: Record<Kind, z.ZodType<string | number | boolean>> = { s: z.string(), n: z.number(), b: z.boolean() };
+const KIND_SCHEMAS: Record<Kind, z.ZodType<string | number | boolean>> = {
+  s: z.string(),
+  n: z.number(),
+  b: z.boolean(),
+};
 
 const stockMovementSchema = z.object({ symbol: str, cusip: str, isin: optStr, new_rate: num, source_rate: num });
 
@@ -65,7 +206,11 @@ function corporateActionSchema(list: string): z.ZodObject {
 
 export const corporateActionsPageSchema = z.object({
   corporate_actions: z
-    .object(Object.fromEntries(Object.keys(CORPORATE_ACTION_MEMBERS).map((list) => [list, z.array(corporateActionSchema(list)).nullish()])))
+    .object(
+      Object.fromEntries(
+        Object.keys(CORPORATE_ACTION_MEMBERS).map((list) => [list, z.array(corporateActionSchema(list)).nullish()]),
+      ),
+    )
     .nullish(),
   next_page_token: z.string({ error: 'a string or null' }).nullish(),
 });
@@ -76,15 +221,37 @@ export const mostActivesSchema = z.object({
 });
 
 const moverSchema = z.object({ symbol: str, percent_change: num, change: num, price: num });
-export const moversSchema = z.object({ gainers: z.array(moverSchema), losers: z.array(moverSchema), market_type: str, last_updated: str });
+export const moversSchema = z.object({
+  gainers: z.array(moverSchema),
+  losers: z.array(moverSchema),
+  market_type: str,
+  last_updated: str,
+});
 
 /** TR-SPEC `Assets`: decimals (margin requirements, increments) are strings. */
 export const assetSchema = z.object({
-  id: str, class: str, exchange: str, symbol: str, name: str, status: str,
-  tradable: z.boolean(), marginable: z.boolean(), shortable: z.boolean(), easy_to_borrow: z.boolean(), fractionable: z.boolean(),
-  cusip: optStr, attributes: z.array(z.string()).nullish(), borrow_status: optStr,
-  margin_requirement_long: optStr, margin_requirement_short: optStr, maintenance_margin_requirement: optNum,
-  min_order_size: optStr, min_trade_increment: optStr, price_increment: optStr,
+  id: str,
+  class: str,
+  exchange: str,
+  symbol: str,
+  name: str,
+  status: str,
+  tradable: z.boolean(),
+  marginable: z.boolean(),
+  shortable: z.boolean(),
+  easy_to_borrow: z.boolean(),
+  fractionable: z.boolean(),
+  cusip: optStr,
+  attributes: z.array(z.string()).nullish(),
+  borrow_status: optStr,
+  margin_requirement_long: optStr,
+  margin_requirement_short: optStr,
+  maintenance_margin_requirement: optNum,
+  min_order_size: optStr,
+  min_trade_increment: optStr,
+  price_increment: optStr,
 });
 
-export const calendarSchema = z.array(z.object({ date: str, open: str, close: str, session_open: str, session_close: str, settlement_date: optStr }));
+export const calendarSchema = z.array(
+  z.object({ date: str, open: str, close: str, session_open: str, session_close: str, settlement_date: optStr }),
+);

@@ -48,18 +48,25 @@ export interface Item<T> {
 
 function item<S extends z.ZodType, T>(schema: S, map: (w: z.output<S>) => T): Item<T> {
   // The cast is sound: `map` is only ever given a value `schema` accepted.
-  return Object.assign((v: unknown, path: string) => map(parseWire(schema, v, path)), { schema, map: (checked: unknown) => map(checked as z.output<S>) });
+  return Object.assign((v: unknown, path: string) => map(parseWire(schema, v, path)), {
+    schema,
+    map: (checked: unknown) => map(checked as z.output<S>),
+  });
 }
 
 /** `{<key>: {SYM: [item…]}, next_page_token}`: a page of a multi-symbol history endpoint. */
 export function symbolPageReader<T>(key: string, read: Item<T>): (body: unknown) => SymbolPage<T> {
   // An empty page may leave the map out altogether.
-  const schema = z.object({ [key]: z.record(z.string(), z.array(read.schema)).nullish(), next_page_token: pageTokenSchema });
+  const schema = z.object({
+    [key]: z.record(z.string(), z.array(read.schema)).nullish(),
+    next_page_token: pageTokenSchema,
+  });
   return (body) => {
     // The key is only known at run time, so the checked page is read through its two members' types.
     const page = parseWire(schema, body, '$') as Record<string, unknown>;
     const bySymbol: Record<string, T[]> = {};
-    for (const [symbol, list] of Object.entries((page[key] ?? {}) as Record<string, unknown[]>)) bySymbol[symbol] = list.map(read.map);
+    for (const [symbol, list] of Object.entries((page[key] ?? {}) as Record<string, unknown[]>))
+      bySymbol[symbol] = list.map(read.map);
     return { by_symbol: bySymbol, next_page_token: pageToken(page['next_page_token'] as string | null | undefined) };
   };
 }
@@ -81,10 +88,20 @@ export const optionQuoteItem = item(optionQuoteSchema, toOptionQuote);
 export const optionTradeItem = item(optionTradeSchema, toOptionTrade);
 
 type WireAuction = z.output<typeof dailyAuctionsSchema>['o'][number];
-const toAuction = (a: WireAuction): StockAuction => ({ timestamp: a.t, exchange: a.x, price: a.p, size: a.s ?? null, condition: a.c });
+const toAuction = (a: WireAuction): StockAuction => ({
+  timestamp: a.t,
+  exchange: a.x,
+  price: a.p,
+  size: a.s ?? null,
+  condition: a.c,
+});
 
 /** MD-SPEC `stock_daily_auctions`: `d` the day, `o` the opening and `c` the closing auctions. */
-export const dailyAuctionsItem: Item<DailyAuctions> = item(dailyAuctionsSchema, (d) => ({ date: d.d, opens: d.o.map(toAuction), closes: d.c.map(toAuction) }));
+export const dailyAuctionsItem: Item<DailyAuctions> = item(dailyAuctionsSchema, (d) => ({
+  date: d.d,
+  opens: d.o.map(toAuction),
+  closes: d.c.map(toAuction),
+}));
 
 /** Condition or exchange codes: a flat map of strings. */
 export function readCodeMap(body: unknown): CodeMap {
@@ -97,8 +114,17 @@ export function readNewsPage(body: unknown): ListPage<NewsArticle> {
   const page = parseWire(newsPageSchema, body, '$');
   return {
     items: (page.news ?? []).map((a) => ({
-      id: a.id, headline: a.headline, author: a.author, created_at: a.created_at, updated_at: a.updated_at, summary: a.summary,
-      content: a.content, url: a.url ?? null, images: a.images.map((img) => ({ size: img.size, url: img.url })), symbols: a.symbols, source: a.source,
+      id: a.id,
+      headline: a.headline,
+      author: a.author,
+      created_at: a.created_at,
+      updated_at: a.updated_at,
+      summary: a.summary,
+      content: a.content,
+      url: a.url ?? null,
+      images: a.images.map((img) => ({ size: img.size, url: img.url })),
+      symbols: a.symbols,
+      source: a.source,
     })),
     next_page_token: pageToken(page.next_page_token),
   };
@@ -110,12 +136,23 @@ export const CORPORATE_ACTION_TYPES = Object.keys(CORPORATE_ACTION_MEMBERS).map(
 /** Every member of the type in the table's order, null where Alpaca left it out. */
 function toCorporateAction(list: string, checked: Record<string, unknown>): CorporateAction {
   const out: CorporateAction = {};
-  for (const key of Object.keys(CORPORATE_ACTION_MEMBERS[list] ?? {})) out[key] = (checked[key] ?? null) as string | number | boolean | null;
+  for (const key of Object.keys(CORPORATE_ACTION_MEMBERS[list] ?? {}))
+    out[key] = (checked[key] ?? null) as string | number | boolean | null;
   if (list === 'reorganizations') {
-    const movements = checked['stock_movements'] as { symbol: string; cusip: string; isin?: string | null; new_rate: number; source_rate: number }[] | null | undefined;
-    out['stock_movements'] = movements === undefined || movements === null
-      ? null
-      : movements.map((m) => ({ symbol: m.symbol, cusip: m.cusip, isin: m.isin ?? null, new_rate: m.new_rate, source_rate: m.source_rate }));
+    const movements = checked['stock_movements'] as
+      | { symbol: string; cusip: string; isin?: string | null; new_rate: number; source_rate: number }[]
+      | null
+      | undefined;
+    out['stock_movements'] =
+      movements === undefined || movements === null
+        ? null
+        : movements.map((m) => ({
+            symbol: m.symbol,
+            cusip: m.cusip,
+            isin: m.isin ?? null,
+            new_rate: m.new_rate,
+            source_rate: m.source_rate,
+          }));
   }
   return out;
 }
@@ -133,13 +170,26 @@ export function readCorporateActionsPage(body: unknown): CorporateActionsPage {
 
 export function readMostActives(body: unknown): MostActives {
   const m = parseWire(mostActivesSchema, body, '$');
-  return { most_actives: m.most_actives.map((a) => ({ symbol: a.symbol, volume: a.volume, trade_count: a.trade_count })), last_updated: m.last_updated };
+  return {
+    most_actives: m.most_actives.map((a) => ({ symbol: a.symbol, volume: a.volume, trade_count: a.trade_count })),
+    last_updated: m.last_updated,
+  };
 }
 
 export function readMovers(body: unknown): Movers {
   const m = parseWire(moversSchema, body, '$');
-  const mover = (x: Movers['gainers'][number]): Movers['gainers'][number] => ({ symbol: x.symbol, percent_change: x.percent_change, change: x.change, price: x.price });
-  return { gainers: m.gainers.map(mover), losers: m.losers.map(mover), market_type: m.market_type, last_updated: m.last_updated };
+  const mover = (x: Movers['gainers'][number]): Movers['gainers'][number] => ({
+    symbol: x.symbol,
+    percent_change: x.percent_change,
+    change: x.change,
+    price: x.price,
+  });
+  return {
+    gainers: m.gainers.map(mover),
+    losers: m.losers.map(mover),
+    market_type: m.market_type,
+    last_updated: m.last_updated,
+  };
 }
 
 export const assetItem: Item<Asset> = item(assetSchema, (o) => ({
@@ -177,6 +227,11 @@ export function readAsset(body: unknown): Asset {
 
 export function readCalendar(body: unknown): CalendarDay[] {
   return parseWire(calendarSchema, body, '$').map((o) => ({
-    date: o.date, open: o.open, close: o.close, session_open: o.session_open, session_close: o.session_close, settlement_date: o.settlement_date ?? null,
+    date: o.date,
+    open: o.open,
+    close: o.close,
+    session_open: o.session_open,
+    session_close: o.session_close,
+    settlement_date: o.settlement_date ?? null,
   }));
 }

@@ -61,7 +61,10 @@ export interface NewsArticle {
 }
 
 /** One corporate action: the members its type declares, each as Alpaca sent it or null. */
-export type CorporateAction = Record<string, string | number | boolean | null | Array<Record<string, string | number | null>>>;
+export type CorporateAction = Record<
+  string,
+  string | number | boolean | null | Array<Record<string, string | number | null>>
+>;
 
 /** The 15 corporate-action lists of one page; a type Alpaca did not send is null. */
 export type CorporateActions = Record<string, CorporateAction[] | null>;

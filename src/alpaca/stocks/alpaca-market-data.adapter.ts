@@ -6,8 +6,21 @@ import type { UpstreamResponse } from '../http/alpaca-http.client.js';
 import { MarketDataPort, type Sourced, type SymbolMap } from './market-data.port.js';
 import { chunk, stampProvenance } from '../http/provenance-stamp.js';
 import type { BarsPage, BarsQuery, MarketClock, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';
-import { snapshotTimestamps, toBar, toMarketClock, toStockQuote, toStockSnapshot, toStockTrade } from './stock.mapper.js';
-import { parseBarsPage, parseClock, parseLatestQuotes, parseLatestTrades, parseStockSnapshots } from './stock-wire-parsers.js';
+import {
+  snapshotTimestamps,
+  toBar,
+  toMarketClock,
+  toStockQuote,
+  toStockSnapshot,
+  toStockTrade,
+} from './stock.mapper.js';
+import {
+  parseBarsPage,
+  parseClock,
+  parseLatestQuotes,
+  parseLatestTrades,
+  parseStockSnapshots,
+} from './stock-wire-parsers.js';
 
 /** Alpaca documents no maximum for stock multi-symbol calls; 100 matches the options limit. */
 export const STOCK_SYMBOLS_PER_CALL = 100;
@@ -24,38 +37,52 @@ export class AlpacaMarketDataAdapter extends MarketDataPort {
   }
 
   async latestQuotes(symbols: string[]): Promise<Sourced<SymbolMap<StockQuote>>> {
-    return this.multiSymbol(symbols, async (batch) => {
-      const res = await this.data.get('/v2/stocks/quotes/latest', {
-        endpoint: '/v2/stocks/quotes/latest',
-        query: { symbols: batch.join(','), feed: this.config.alpaca.stockFeed },
-        parse: parseLatestQuotes,
-      });
-      return { res, items: Object.entries(res.body.quotes).map(([s, q]) => [s, toStockQuote(q)] as const) };
-    }, (q) => [q.timestamp]);
+    return this.multiSymbol(
+      symbols,
+      async (batch) => {
+        const res = await this.data.get('/v2/stocks/quotes/latest', {
+          endpoint: '/v2/stocks/quotes/latest',
+          query: { symbols: batch.join(','), feed: this.config.alpaca.stockFeed },
+          parse: parseLatestQuotes,
+        });
+        return { res, items: Object.entries(res.body.quotes).map(([s, q]) => [s, toStockQuote(q)] as const) };
+      },
+      (q) => [q.timestamp],
+    );
   }
 
   async latestTrades(symbols: string[]): Promise<Sourced<SymbolMap<StockTrade>>> {
-    return this.multiSymbol(symbols, async (batch) => {
-      const res = await this.data.get('/v2/stocks/trades/latest', {
-        endpoint: '/v2/stocks/trades/latest',
-        query: { symbols: batch.join(','), feed: this.config.alpaca.stockFeed },
-        parse: parseLatestTrades,
-      });
-      return { res, items: Object.entries(res.body.trades).map(([s, t]) => [s, toStockTrade(t)] as const) };
-    }, (t) => [t.timestamp]);
+    return this.multiSymbol(
+      symbols,
+      async (batch) => {
+        const res = await this.data.get('/v2/stocks/trades/latest', {
+          endpoint: '/v2/stocks/trades/latest',
+          query: { symbols: batch.join(','), feed: this.config.alpaca.stockFeed },
+          parse: parseLatestTrades,
+        });
+        return { res, items: Object.entries(res.body.trades).map(([s, t]) => [s, toStockTrade(t)] as const) };
+      },
+      (t) => [t.timestamp],
+    );
   }
 
   async snapshots(symbols: string[]): Promise<Sourced<SymbolMap<StockSnapshot>>> {
-    return this.multiSymbol(symbols, async (batch) => {
-      const res = await this.data.get('/v2/stocks/snapshots', {
-        endpoint: '/v2/stocks/snapshots',
-        query: { symbols: batch.join(','), feed: this.config.alpaca.stockFeed },
-        parse: parseStockSnapshots,
-      });
-      // A null member means Alpaca knows nothing of the symbol: treat it like an absent one.
-      const items = Object.entries(res.body).flatMap(([s, snap]) => (snap === null ? [] : [[s, toStockSnapshot(snap)] as const]));
-      return { res, items };
-    }, snapshotTimestamps);
+    return this.multiSymbol(
+      symbols,
+      async (batch) => {
+        const res = await this.data.get('/v2/stocks/snapshots', {
+          endpoint: '/v2/stocks/snapshots',
+          query: { symbols: batch.join(','), feed: this.config.alpaca.stockFeed },
+          parse: parseStockSnapshots,
+        });
+        // A null member means Alpaca knows nothing of the symbol: treat it like an absent one.
+        const items = Object.entries(res.body).flatMap(([s, snap]) =>
+          snap === null ? [] : [[s, toStockSnapshot(snap)] as const],
+        );
+        return { res, items };
+      },
+      snapshotTimestamps,
+    );
   }
 
   async bars(q: BarsQuery): Promise<Sourced<BarsPage>> {
@@ -78,7 +105,14 @@ export class AlpacaMarketDataAdapter extends MarketDataPort {
     });
     const bars = (res.body.bars[q.symbol] ?? []).map(toBar);
     const value: BarsPage = { bars, next_page_token: res.body.next_page_token };
-    return { value, provenance: this.provenance('alpaca_historical', [res], bars.map((b) => b.timestamp)) };
+    return {
+      value,
+      provenance: this.provenance(
+        'alpaca_historical',
+        [res],
+        bars.map((b) => b.timestamp),
+      ),
+    };
   }
 
   async clock(): Promise<Sourced<MarketClock>> {
@@ -97,7 +131,14 @@ export class AlpacaMarketDataAdapter extends MarketDataPort {
     const value: SymbolMap<T> = new Map();
     for (const { items } of results) for (const [symbol, item] of items) value.set(symbol, item);
     const timestamps = [...value.values()].flatMap(timestampsOf);
-    return { value, provenance: this.provenance('alpaca_real_time', results.map((r) => r.res), timestamps) };
+    return {
+      value,
+      provenance: this.provenance(
+        'alpaca_real_time',
+        results.map((r) => r.res),
+        timestamps,
+      ),
+    };
   }
 
   private provenance(

@@ -9,7 +9,17 @@ import type {
   WireTradeCorrection,
   WireTradingStatus,
 } from './stock-wire.types.js';
-import type { Bar, LuldBand, MarketClock, StockQuote, StockSnapshot, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from './market-data.models.js';
+import type {
+  Bar,
+  LuldBand,
+  MarketClock,
+  StockQuote,
+  StockSnapshot,
+  StockTrade,
+  TradeCancelError,
+  TradeCorrection,
+  TradingStatus,
+} from './market-data.models.js';
 
 /** Pure wire → model mappers: renames only, no arithmetic on any value. */
 export function toStockQuote(q: WireStockQuote): StockQuote {
@@ -84,7 +94,15 @@ export function toTradeCorrection(c: WireTradeCorrection): TradeCorrection {
 }
 
 export function toTradeCancelError(x: WireTradeCancelError): TradeCancelError {
-  return { timestamp: x.t, trade_id: String(x.i), exchange: x.x, price: x.p, size: x.s, action: x.a, tape: x.z ?? null };
+  return {
+    timestamp: x.t,
+    trade_id: String(x.i),
+    exchange: x.x,
+    price: x.p,
+    size: x.s,
+    action: x.a,
+    tape: x.z ?? null,
+  };
 }
 
 export function toStockSnapshot(s: WireStockSnapshot): StockSnapshot {

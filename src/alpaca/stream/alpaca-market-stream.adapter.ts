@@ -1,7 +1,12 @@
 import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
-import { MarketStreamPort, type StreamEndpoint, type UpstreamStream, type UpstreamStreamListener } from './market-stream.port.js';
+import {
+  MarketStreamPort,
+  type StreamEndpoint,
+  type UpstreamStream,
+  type UpstreamStreamListener,
+} from './market-stream.port.js';
 import { NO_STREAM_OBSERVER, StreamObserver } from './stream-observer.js';
 import { resolveStreamOptions, StreamClientOptions, type ResolvedStreamOptions } from './stream-options.js';
 import type { StreamEncoding } from './stream-wire.js';
@@ -34,11 +39,19 @@ export class AlpacaMarketStreamAdapter extends MarketStreamPort implements OnMod
 
   open(endpoint: StreamEndpoint, listener: UpstreamStreamListener): UpstreamStream {
     const previous = this.streams.get(endpoint);
-    if (previous !== undefined && !previous.isClosing) throw new Error(`An upstream ${endpoint} stream is already open; close it first.`);
+    if (previous !== undefined && !previous.isClosing)
+      throw new Error(`An upstream ${endpoint} stream is already open; close it first.`);
     const { url, encoding } = this.target(endpoint);
     const stream = new AlpacaUpstreamStream({
-      endpoint, url, encoding, keyId: this.config.alpaca.keyId, secretKey: this.config.alpaca.secretKey,
-      listener, logger: this.logger, observer: this.observer, options: this.options,
+      endpoint,
+      url,
+      encoding,
+      keyId: this.config.alpaca.keyId,
+      secretKey: this.config.alpaca.secretKey,
+      listener,
+      logger: this.logger,
+      observer: this.observer,
+      options: this.options,
     });
     this.streams.set(endpoint, stream);
     stream.start(previous === undefined ? Promise.resolve() : previous.close());

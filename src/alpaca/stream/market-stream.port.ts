@@ -1,5 +1,13 @@
 import type { ErrorCode } from '../../core/errors/error-catalog.js';
-import type { Bar, LuldBand, StockQuote, StockTrade, TradeCancelError, TradeCorrection, TradingStatus } from '../stocks/market-data.models.js';
+import type {
+  Bar,
+  LuldBand,
+  StockQuote,
+  StockTrade,
+  TradeCancelError,
+  TradeCorrection,
+  TradingStatus,
+} from '../stocks/market-data.models.js';
 import type { OptionQuote, OptionTrade } from '../options/options.models.js';
 
 /**
@@ -60,7 +68,14 @@ export type UpstreamStreamStatus =
 
 /** A problem to pass on to clients, in catalog terms. */
 export interface UpstreamStreamProblem {
-  code: Extract<ErrorCode, 'UPSTREAM_STREAM_UNAVAILABLE' | 'UPSTREAM_SUBSCRIPTION_REQUIRED' | 'UPSTREAM_AUTHENTICATION_FAILED' | 'STREAM_SYMBOL_LIMIT' | 'UPSTREAM_INVALID_RESPONSE'>;
+  code: Extract<
+    ErrorCode,
+    | 'UPSTREAM_STREAM_UNAVAILABLE'
+    | 'UPSTREAM_SUBSCRIPTION_REQUIRED'
+    | 'UPSTREAM_AUTHENTICATION_FAILED'
+    | 'STREAM_SYMBOL_LIMIT'
+    | 'UPSTREAM_INVALID_RESPONSE'
+  >;
   message: string;
   /** Alpaca's error code and text when it sent one (`{"T":"error","code":405,"msg":"..."}`). */
   details: { upstream_code?: number; upstream_message?: string; [key: string]: unknown };
@@ -74,7 +89,10 @@ export interface UpstreamStreamListener {
    * Status changes. On every return to `live` after an interruption, `gap` is the interval in which
    * data may have been missed (from the last frame read before, to the moment data flows again).
    */
-  status(status: UpstreamStreamStatus, info: { gap?: { from: string; to: string; reason: string }; problem?: UpstreamStreamProblem }): void;
+  status(
+    status: UpstreamStreamStatus,
+    info: { gap?: { from: string; to: string; reason: string }; problem?: UpstreamStreamProblem },
+  ): void;
   /** A refusal of a subscription change that leaves the socket up (e.g. 405 symbol limit): the change was not applied. */
   refused(problem: UpstreamStreamProblem): void;
 }

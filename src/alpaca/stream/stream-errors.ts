@@ -31,8 +31,16 @@ export type ErrorVerdict =
 
 const REFUSALS: ReadonlySet<number> = new Set([400, 405, 410, 413]);
 
-function fatal(reason: StreamRetryReason, code: ProblemCode, upstreamCode: number, upstreamMessage: string): ErrorVerdict {
-  return { kind: 'interrupt', interruption: { reason, backoff: 'reconnect', fatal: code, clean: true, upstreamCode, upstreamMessage } };
+function fatal(
+  reason: StreamRetryReason,
+  code: ProblemCode,
+  upstreamCode: number,
+  upstreamMessage: string,
+): ErrorVerdict {
+  return {
+    kind: 'interrupt',
+    interruption: { reason, backoff: 'reconnect', fatal: code, clean: true, upstreamCode, upstreamMessage },
+  };
 }
 
 export function verdictForError(code: number, msg: string): ErrorVerdict {
@@ -49,10 +57,28 @@ export function verdictForError(code: number, msg: string): ErrorVerdict {
     case 412:
       return fatal('stream_unavailable', 'UPSTREAM_STREAM_UNAVAILABLE', code, msg);
     case 406:
-      return { kind: 'interrupt', interruption: { reason: 'connection_limit', backoff: 'connection_limit', clean: true, upstreamCode: code, upstreamMessage: msg } };
+      return {
+        kind: 'interrupt',
+        interruption: {
+          reason: 'connection_limit',
+          backoff: 'connection_limit',
+          clean: true,
+          upstreamCode: code,
+          upstreamMessage: msg,
+        },
+      };
     default:
       // 500 internal error, 407 slow client, 404 auth timeout, 401, and codes Alpaca adds later.
-      return { kind: 'interrupt', interruption: { reason: 'upstream_error', backoff: 'reconnect', clean: true, upstreamCode: code, upstreamMessage: msg } };
+      return {
+        kind: 'interrupt',
+        interruption: {
+          reason: 'upstream_error',
+          backoff: 'reconnect',
+          clean: true,
+          upstreamCode: code,
+          upstreamMessage: msg,
+        },
+      };
   }
 }
 
@@ -75,7 +101,10 @@ const PROBLEM_MESSAGES: Readonly<Record<ProblemCode, string>> = {
 /** The problem passed with status `failed` or `reconnecting`. */
 export function interruptionProblem(interruption: Interruption, retryInMs: number): UpstreamStreamProblem {
   const code = interruption.fatal ?? 'UPSTREAM_STREAM_UNAVAILABLE';
-  const message = interruption.fatal === undefined ? "Alpaca's market-data stream was interrupted; reconnecting." : PROBLEM_MESSAGES[code];
+  const message =
+    interruption.fatal === undefined
+      ? "Alpaca's market-data stream was interrupted; reconnecting."
+      : PROBLEM_MESSAGES[code];
   const details: UpstreamStreamProblem['details'] = { reason: interruption.reason, retry_in_ms: retryInMs };
   if (interruption.upstreamCode !== undefined) details.upstream_code = interruption.upstreamCode;
   if (interruption.upstreamMessage !== undefined) details.upstream_message = interruption.upstreamMessage;
@@ -83,9 +112,18 @@ export function interruptionProblem(interruption: Interruption, retryInMs: numbe
 }
 
 /** The problem passed to `refused` for a rejected change. */
-export function refusalProblem(upstreamCode: number, upstreamMessage: string, change: Record<string, unknown> | undefined): UpstreamStreamProblem {
+export function refusalProblem(
+  upstreamCode: number,
+  upstreamMessage: string,
+  change: Record<string, unknown> | undefined,
+): UpstreamStreamProblem {
   const details: UpstreamStreamProblem['details'] = { upstream_code: upstreamCode, upstream_message: upstreamMessage };
   if (change !== undefined) details.change = change;
-  if (upstreamCode === 405) return { code: 'STREAM_SYMBOL_LIMIT', message: PROBLEM_MESSAGES.STREAM_SYMBOL_LIMIT, details };
-  return { code: 'UPSTREAM_STREAM_UNAVAILABLE', message: 'Alpaca refused the subscription change; nothing was changed.', details };
+  if (upstreamCode === 405)
+    return { code: 'STREAM_SYMBOL_LIMIT', message: PROBLEM_MESSAGES.STREAM_SYMBOL_LIMIT, details };
+  return {
+    code: 'UPSTREAM_STREAM_UNAVAILABLE',
+    message: 'Alpaca refused the subscription change; nothing was changed.',
+    details,
+  };
 }

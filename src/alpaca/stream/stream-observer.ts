@@ -4,7 +4,12 @@
  * `useExisting: GatewayMetrics`) to receive the calls; when none is bound nothing is reported.
  * Every call is synchronous and must be cheap: most come from the socket's read loop.
  */
-import type { StreamChannel, StreamEndpoint, UpstreamStreamProblem, UpstreamStreamStatus } from './market-stream.port.js';
+import type {
+  StreamChannel,
+  StreamEndpoint,
+  UpstreamStreamProblem,
+  UpstreamStreamStatus,
+} from './market-stream.port.js';
 
 /** Why a socket ended or an attempt failed; a small closed set, fit for a metric label. */
 export type StreamRetryReason =
@@ -42,11 +47,18 @@ export interface StreamFrameCounts {
 
 export abstract class StreamObserver {
   /** Every status change (the first `connecting` included). */
-  abstract onStatus(endpoint: StreamEndpoint, status: UpstreamStreamStatus, problem: UpstreamStreamProblem['code'] | undefined): void;
+  abstract onStatus(
+    endpoint: StreamEndpoint,
+    status: UpstreamStreamStatus,
+    problem: UpstreamStreamProblem['code'] | undefined,
+  ): void;
   /** A socket is about to be opened; `attempt` counts from 1 since the stream was last live. */
   abstract onConnectAttempt(endpoint: StreamEndpoint, attempt: number): void;
   /** The next attempt is scheduled `delayMs` from now, because of `reason`. */
-  abstract onRetryScheduled(endpoint: StreamEndpoint, retry: { reason: StreamRetryReason; delayMs: number; attempt: number }): void;
+  abstract onRetryScheduled(
+    endpoint: StreamEndpoint,
+    retry: { reason: StreamRetryReason; delayMs: number; attempt: number },
+  ): void;
   abstract onFrame(endpoint: StreamEndpoint, counts: StreamFrameCounts): void;
   /** Alpaca acknowledged a subscription: symbols it holds now, per channel. */
   abstract onAcknowledged(endpoint: StreamEndpoint, symbols: Partial<Record<StreamChannel, number>>): void;

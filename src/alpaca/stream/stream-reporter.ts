@@ -4,7 +4,13 @@
  * is logged here instead of taking the socket, or the process, down.
  */
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
-import type { StreamData, StreamEndpoint, UpstreamStreamListener, UpstreamStreamProblem, UpstreamStreamStatus } from './market-stream.port.js';
+import type {
+  StreamData,
+  StreamEndpoint,
+  UpstreamStreamListener,
+  UpstreamStreamProblem,
+  UpstreamStreamStatus,
+} from './market-stream.port.js';
 import type { StreamFrameCounts, StreamObserver } from './stream-observer.js';
 
 export type StatusInfo = Parameters<UpstreamStreamListener['status']>[1];
@@ -42,7 +48,11 @@ export class StreamReporter {
 
   refused(upstreamCode: number, problem: UpstreamStreamProblem): void {
     this.observer.onRefused(this.endpoint, upstreamCode);
-    this.logger.event('warn', 'upstream_stream_refused', { endpoint: this.endpoint, upstream_code: upstreamCode, details: problem.details });
+    this.logger.event('warn', 'upstream_stream_refused', {
+      endpoint: this.endpoint,
+      upstream_code: upstreamCode,
+      details: problem.details,
+    });
     this.safely('refused', () => this.listener.refused(problem));
   }
 
@@ -61,7 +71,11 @@ export class StreamReporter {
     try {
       fn();
     } catch (e: unknown) {
-      this.logger.event('error', 'upstream_stream_listener_error', { endpoint: this.endpoint, call, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'upstream_stream_listener_error', {
+        endpoint: this.endpoint,
+        call,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }

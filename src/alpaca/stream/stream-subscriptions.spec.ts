@@ -6,7 +6,8 @@ const sets = (channels: Partial<Record<StreamChannel, string[]>>): ChannelSets =
 const want = (channels: Partial<Record<StreamChannel, string[]>>) =>
   Object.fromEntries(Object.entries(channels).map(([channel, symbols]) => [channel, new Set(symbols)]));
 /** The whole acknowledged stock subscription: every other stock channel empty. */
-const stockAck = (channels: Partial<Record<StreamChannel, string[]>>) => want({ ...Object.fromEntries(ENDPOINT_CHANNELS.stocks.map((c) => [c, []])), ...channels });
+const stockAck = (channels: Partial<Record<StreamChannel, string[]>>) =>
+  want({ ...Object.fromEntries(ENDPOINT_CHANNELS.stocks.map((c) => [c, []])), ...channels });
 
 describe('SubscriptionBook', () => {
   it('nothing wanted, nothing acknowledged: no change (never an empty message)', () => {
@@ -37,7 +38,7 @@ describe('SubscriptionBook', () => {
     expect(book.acknowledged()).toEqual(stockAck({ quotes: ['MSFT'], trades: ['TSLA'], bars: [] }));
   });
 
-  it('a refusal holds Alpaca\'s set as the target, across a reset, until the next want', () => {
+  it("a refusal holds Alpaca's set as the target, across a reset, until the next want", () => {
     const book = new SubscriptionBook(ENDPOINT_CHANNELS.stocks);
     book.want(want({ quotes: ['AAPL'] }));
     book.nextChange();

@@ -19,7 +19,11 @@ function copy(sets: ChannelSets): ChannelSets {
 }
 
 /** `a` minus `b`, per channel, as a change body; undefined when nothing differs. */
-function difference(a: ChannelSets, b: ChannelSets, channels: readonly StreamChannel[]): SubscriptionChange['channels'] | undefined {
+function difference(
+  a: ChannelSets,
+  b: ChannelSets,
+  channels: readonly StreamChannel[],
+): SubscriptionChange['channels'] | undefined {
   const out: SubscriptionChange['channels'] = {};
   let any = false;
   for (const channel of channels) {
@@ -51,7 +55,9 @@ export class SubscriptionBook {
   want(wanted: UpstreamSubscription): StreamChannel[] {
     const next = this.empty();
     const foreign: StreamChannel[] = [];
-    for (const [channel, symbols] of Object.entries(wanted) as Array<[StreamChannel, ReadonlySet<string> | undefined]>) {
+    for (const [channel, symbols] of Object.entries(wanted) as Array<
+      [StreamChannel, ReadonlySet<string> | undefined]
+    >) {
       if (symbols === undefined || symbols.size === 0) continue;
       if (!this.channels.includes(channel)) foreign.push(channel);
       else next.set(channel, new Set(symbols));
@@ -79,7 +85,10 @@ export class SubscriptionBook {
   /** Whether nextChange would send something once nothing is in flight (the target differs from the last ack). */
   get differs(): boolean {
     const target = this.held ?? this.wanted;
-    return difference(this.acked, target, this.channels) !== undefined || difference(target, this.acked, this.channels) !== undefined;
+    return (
+      difference(this.acked, target, this.channels) !== undefined ||
+      difference(target, this.acked, this.channels) !== undefined
+    );
   }
 
   get changeInFlight(): SubscriptionChange | undefined {

@@ -8,7 +8,15 @@ import type { RawData } from 'ws';
 import { ENDPOINT_CHANNELS, type StreamChannel, type StreamData, type StreamEndpoint } from './market-stream.port.js';
 import { toOptionQuote, toOptionTrade } from '../options/option.mapper.js';
 import { parseOptionQuote, parseOptionTrade } from '../options/options-wire-parsers.js';
-import { toBar, toLuldBand, toStockQuote, toStockTrade, toTradeCancelError, toTradeCorrection, toTradingStatus } from '../stocks/stock.mapper.js';
+import {
+  toBar,
+  toLuldBand,
+  toStockQuote,
+  toStockTrade,
+  toTradeCancelError,
+  toTradeCorrection,
+  toTradingStatus,
+} from '../stocks/stock.mapper.js';
 import {
   object,
   parseBar,
@@ -49,7 +57,8 @@ export function formatTimeSpec(spec: { sec: number; nsec: number }): string {
   }
   const date = new Date(sec * MS_PER_SECOND);
   const year = date.getUTCFullYear();
-  if (Number.isNaN(year) || year < 0 || year > MAX_YEAR) throw new WireFormatError('$.t', 'a timestamp between years 0000 and 9999');
+  if (Number.isNaN(year) || year < 0 || year > MAX_YEAR)
+    throw new WireFormatError('$.t', 'a timestamp between years 0000 and 9999');
   return `${date.toISOString().slice(0, 19)}.${String(nsec).padStart(9, '0')}Z`;
 }
 
@@ -102,16 +111,15 @@ export function decodeMsgpack(bytes: Uint8Array): unknown {
   return decode(bytes, { extensionCodec, useBigInt64: true });
 }
 
-export type DecodedFrame = { ok: true; messages: unknown[] } | { ok: false; kind: 'undecodable_frame' | 'not_an_array'; reason: string };
+export type DecodedFrame =
+  { ok: true; messages: unknown[] } | { ok: false; kind: 'undecodable_frame' | 'not_an_array'; reason: string };
 
 /** A server frame: JSON when text, msgpack when binary (whatever was asked for, so a surprise still decodes). */
 export function decodeFrame(data: RawData, isBinary: boolean): DecodedFrame {
   let value: unknown;
   try {
     const bytes = toBuffer(data);
-    value = isBinary
-      ? decodeMsgpack(bytes)
-      : JSON.parse(bytes.toString('utf8').replace(LONG_TRADE_ID, '$1"$2"'));
+    value = isBinary ? decodeMsgpack(bytes) : JSON.parse(bytes.toString('utf8').replace(LONG_TRADE_ID, '$1"$2"'));
   } catch (e: unknown) {
     return { ok: false, kind: 'undecodable_frame', reason: e instanceof Error ? e.message : 'undecodable' };
   }
@@ -179,7 +187,8 @@ function parseAck(o: Record<string, unknown>, endpoint: StreamEndpoint): Map<Str
       channels.set(channel, new Set());
       continue;
     }
-    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string')) throw new WireFormatError(`$.${channel}`, 'an array of strings');
+    if (!Array.isArray(list) || !list.every((s) => typeof s === 'string'))
+      throw new WireFormatError(`$.${channel}`, 'an array of strings');
     channels.set(channel, new Set(list));
   }
   return channels;
@@ -212,7 +221,8 @@ export function readMessage(message: unknown, endpoint: StreamEndpoint): ServerM
     return classify(message, endpoint);
   } catch (e: unknown) {
     const reason = e instanceof Error ? e.message : 'unreadable';
-    const type = message !== null && typeof message === 'object' ? (message as Record<string, unknown>)['T'] : undefined;
+    const type =
+      message !== null && typeof message === 'object' ? (message as Record<string, unknown>)['T'] : undefined;
     // The label stays in a small set: a T the gateway reads, or just "message" for anything else.
     const known = typeof type === 'string' && (CONTROL_TYPES.has(type) || mapperFor(endpoint, type) !== undefined);
     return { kind: 'malformed', what: known ? `message_${type}` : 'message', reason };

@@ -59,7 +59,8 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
   update(wanted: UpstreamSubscription): void {
     if (this.isClosing) return;
     const foreign = this.book.want(wanted);
-    if (foreign.length > 0) this.report.once('upstream_stream_foreign_channels', 'foreign_channels', { channels: foreign });
+    if (foreign.length > 0)
+      this.report.once('upstream_stream_foreign_channels', 'foreign_channels', { channels: foreign });
     this.openWindow();
   }
 
@@ -125,7 +126,11 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
         this.report.once('upstream_stream_malformed', message.what, { reason: message.reason });
       }
       // docs/alpaca-wire.md "Market-data stream session": SDKs abort unless the first message is `connected`.
-      if (this.phase === 'greeting' && !(message.kind === 'success' && message.msg === 'connected') && message.kind !== 'error') {
+      if (
+        this.phase === 'greeting' &&
+        !(message.kind === 'success' && message.msg === 'connected') &&
+        message.kind !== 'error'
+      ) {
         this.interrupt({ reason: 'protocol_error', backoff: 'reconnect', clean: true });
         break;
       }
@@ -170,7 +175,13 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
     if (verdict.kind === 'interrupt') return this.interrupt(verdict.interruption);
     if (this.book.changeInFlight !== undefined) return this.refuse(code, msg);
     if (this.phase === 'greeting' || this.phase === 'authenticating') {
-      return this.interrupt({ reason: 'protocol_error', backoff: 'reconnect', clean: true, upstreamCode: code, upstreamMessage: msg });
+      return this.interrupt({
+        reason: 'protocol_error',
+        backoff: 'reconnect',
+        clean: true,
+        upstreamCode: code,
+        upstreamMessage: msg,
+      });
     }
     this.report.event('warn', 'upstream_stream_error_ignored', { upstream_code: code, upstream_message: msg });
   }
@@ -187,7 +198,10 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
   private refuse(code: number, msg: string): void {
     const change = this.book.refuse();
     this.clearStep();
-    this.report.refused(code, refusalProblem(code, msg, change === undefined ? undefined : { action: change.action, ...change.channels }));
+    this.report.refused(
+      code,
+      refusalProblem(code, msg, change === undefined ? undefined : { action: change.action, ...change.channels }),
+    );
     if (this.phase === 'subscribing') this.goLive();
   }
 
@@ -209,7 +223,13 @@ export class AlpacaUpstreamStream extends StreamLifecycle<HandshakePhase> implem
    * a local feed and a fleet's leader: both hand this stream their whole union on every change.
    */
   private openWindow(): void {
-    if (this.phase !== 'live' || this.cancelWindow !== undefined || this.book.changeInFlight !== undefined || !this.book.differs) return;
+    if (
+      this.phase !== 'live' ||
+      this.cancelWindow !== undefined ||
+      this.book.changeInFlight !== undefined ||
+      !this.book.differs
+    )
+      return;
     this.cancelWindow = this.deps.options.scheduler.schedule(this.deps.options.subscriptionWindowMs, () => {
       this.cancelWindow = undefined;
       this.sentThisWindow = 0;

@@ -28,7 +28,8 @@ export class AlpacaTradeUpdatesAdapter extends TradeUpdatesPort implements OnMod
 
   open(listener: TradeUpdatesListener): TradeUpdatesStream {
     const previous = this.current;
-    if (previous !== undefined && !previous.isClosing) throw new Error('An upstream trade_updates stream is already open; close it first.');
+    if (previous !== undefined && !previous.isClosing)
+      throw new Error('An upstream trade_updates stream is already open; close it first.');
     const stream = new AlpacaTradeUpdatesStream({
       url: tradeUpdatesUrl(this.config.alpaca.tradingUrl),
       keyId: this.config.alpaca.keyId,

@@ -5,7 +5,15 @@ import type { UpstreamResponse } from '../http/alpaca-http.client.js';
 import type { Sourced } from '../stocks/market-data.port.js';
 import { stampProvenance } from '../http/provenance-stamp.js';
 import { TradingPort } from './trading.port.js';
-import { parseActivities, parseMultiStatus, parseOrder, parseOrderList, parsePortfolioHistory, pickFields, pickList } from './trading.mapper.js';
+import {
+  parseActivities,
+  parseMultiStatus,
+  parseOrder,
+  parseOrderList,
+  parsePortfolioHistory,
+  pickFields,
+  pickList,
+} from './trading.mapper.js';
 import {
   ACCOUNT_FIELDS,
   POSITION_FIELDS,
@@ -29,12 +37,18 @@ export class AlpacaTradingAdapter extends TradingPort {
   }
 
   async account(): Promise<Sourced<TradingObject>> {
-    const res = await this.trading.get('/v2/account', { endpoint: '/v2/account', parse: (b) => pickFields(b, ACCOUNT_FIELDS, ['id', 'status'], '$') });
+    const res = await this.trading.get('/v2/account', {
+      endpoint: '/v2/account',
+      parse: (b) => pickFields(b, ACCOUNT_FIELDS, ['id', 'status'], '$'),
+    });
     return this.sourced(res, []);
   }
 
   async positions(): Promise<Sourced<TradingObject[]>> {
-    const res = await this.trading.get('/v2/positions', { endpoint: '/v2/positions', parse: (b) => pickList(b, POSITION_FIELDS, ['symbol'], '$') });
+    const res = await this.trading.get('/v2/positions', {
+      endpoint: '/v2/positions',
+      parse: (b) => pickList(b, POSITION_FIELDS, ['symbol'], '$'),
+    });
     return this.sourced(res, []);
   }
 
@@ -50,7 +64,15 @@ export class AlpacaTradingAdapter extends TradingPort {
   async orders(q: OrdersQuery): Promise<Sourced<TradingObject[]>> {
     const res = await this.trading.get('/v2/orders', {
       endpoint: '/v2/orders',
-      query: { status: q.status, limit: q.limit, after: q.after, until: q.until, direction: q.direction, symbols: q.symbols, nested: q.nested },
+      query: {
+        status: q.status,
+        limit: q.limit,
+        after: q.after,
+        until: q.until,
+        direction: q.direction,
+        symbols: q.symbols,
+        nested: q.nested,
+      },
       parse: parseOrderList,
     });
     return this.sourced(res, res.body.map(updatedAt));
@@ -108,7 +130,11 @@ export class AlpacaTradingAdapter extends TradingPort {
   }
 
   async cancelAllOrders(): Promise<Sourced<TradingObject[]>> {
-    const res = await this.trading.send('/v2/orders', { method: 'DELETE', endpoint: '/v2/orders', parse: (b) => parseMultiStatus(b, 'id') });
+    const res = await this.trading.send('/v2/orders', {
+      method: 'DELETE',
+      endpoint: '/v2/orders',
+      parse: (b) => parseMultiStatus(b, 'id'),
+    });
     return this.sourced(res, []);
   }
 

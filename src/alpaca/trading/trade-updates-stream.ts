@@ -10,9 +10,20 @@ import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import type { UpstreamStreamProblem, UpstreamStreamStatus } from '../stream/market-stream.port.js';
 import type { OrderUpdate, TradeUpdatesListener, TradeUpdatesStream } from './trade-updates.port.js';
 import type { Interruption } from '../stream/stream-errors.js';
-import { StreamLifecycle, type InterruptionReport, type ScheduledRetry } from '../stream/connection/stream-lifecycle.js';
+import {
+  StreamLifecycle,
+  type InterruptionReport,
+  type ScheduledRetry,
+} from '../stream/connection/stream-lifecycle.js';
 import type { ResolvedStreamOptions } from '../stream/stream-options.js';
-import { authenticateAction, decodeTradeUpdatesFrame, listenAction, readTradeUpdatesMessage, TRADE_UPDATES, type TradeUpdatesMessage } from './trade-updates-wire.js';
+import {
+  authenticateAction,
+  decodeTradeUpdatesFrame,
+  listenAction,
+  readTradeUpdatesMessage,
+  TRADE_UPDATES,
+  type TradeUpdatesMessage,
+} from './trade-updates-wire.js';
 
 type HandshakePhase = 'authenticating' | 'listening';
 type StatusInfo = Parameters<TradeUpdatesListener['status']>[1];
@@ -31,10 +42,23 @@ function problemFor(interruption: Interruption, retryInMs: number): UpstreamStre
   if (interruption.upstreamCode !== undefined) details.upstream_code = interruption.upstreamCode;
   if (interruption.upstreamMessage !== undefined) details.upstream_message = interruption.upstreamMessage;
   if (interruption.fatal === 'UPSTREAM_AUTHENTICATION_FAILED') {
-    return { code: interruption.fatal, message: "Alpaca refused the gateway's credentials on the trading stream.", details };
+    return {
+      code: interruption.fatal,
+      message: "Alpaca refused the gateway's credentials on the trading stream.",
+      details,
+    };
   }
-  if (interruption.fatal !== undefined) return { code: interruption.fatal, message: "Alpaca's trading stream does not serve trade_updates to the gateway.", details };
-  return { code: 'UPSTREAM_STREAM_UNAVAILABLE', message: "Alpaca's trading stream was interrupted; reconnecting.", details };
+  if (interruption.fatal !== undefined)
+    return {
+      code: interruption.fatal,
+      message: "Alpaca's trading stream does not serve trade_updates to the gateway.",
+      details,
+    };
+  return {
+    code: 'UPSTREAM_STREAM_UNAVAILABLE',
+    message: "Alpaca's trading stream was interrupted; reconnecting.",
+    details,
+  };
 }
 
 export class AlpacaTradeUpdatesStream extends StreamLifecycle<HandshakePhase> implements TradeUpdatesStream {
@@ -104,14 +128,26 @@ export class AlpacaTradeUpdatesStream extends StreamLifecycle<HandshakePhase> im
           this.armStep('handshake_timeout');
         } else if (!message.authorized) {
           // `listen` before auth is answered unauthorized too; either way the session is not ours.
-          this.interrupt({ reason: 'auth_failed', backoff: 'reconnect', fatal: 'UPSTREAM_AUTHENTICATION_FAILED', clean: true, upstreamMessage: `unauthorized (${message.action})` });
+          this.interrupt({
+            reason: 'auth_failed',
+            backoff: 'reconnect',
+            fatal: 'UPSTREAM_AUTHENTICATION_FAILED',
+            clean: true,
+            upstreamMessage: `unauthorized (${message.action})`,
+          });
         }
         return;
       case 'listening':
         if (this.phase !== 'listening') return;
         if (message.streams.includes(TRADE_UPDATES)) return this.goLive();
         // docs/alpaca-wire.md "Trade-updates stream": unknown names are left out of the ack; without ours nothing would ever flow.
-        return this.interrupt({ reason: 'stream_unavailable', backoff: 'reconnect', fatal: 'UPSTREAM_STREAM_UNAVAILABLE', clean: true, upstreamMessage: 'trade_updates not in the listening ack' });
+        return this.interrupt({
+          reason: 'stream_unavailable',
+          backoff: 'reconnect',
+          fatal: 'UPSTREAM_STREAM_UNAVAILABLE',
+          clean: true,
+          upstreamMessage: 'trade_updates not in the listening ack',
+        });
       case 'malformed':
         return this.malformed(message.what, message.reason);
       case 'ignored':

@@ -1,5 +1,10 @@
 import { encode } from '@msgpack/msgpack';
-import { decodeTradeUpdatesFrame, readTradeUpdatesMessage, toOrderUpdate, tradeUpdatesUrl } from './trade-updates-wire.js';
+import {
+  decodeTradeUpdatesFrame,
+  readTradeUpdatesMessage,
+  toOrderUpdate,
+  tradeUpdatesUrl,
+} from './trade-updates-wire.js';
 
 /** Alpaca's frame F20 (docs/alpaca-wire.md "Documented examples"), as DOC-TU shows it (crypto, fractional quantities, long price). */
 const F20 =
@@ -25,8 +30,15 @@ describe('trade_updates frames', () => {
     expect(message).toEqual({
       kind: 'update',
       update: {
-        event: 'fill', order_id: 'a5be8f5e-fdfa-41f5-a644-7a74fe947a8f', symbol: 'SOLUSD', timestamp: '2022-04-19T17:45:05.024916716Z',
-        execution_id: '2f63ea93-423d-4169-b3f6-3fdafc10c418', price: '105.8988475', qty: '1790.86', position_qty: '0', order: wire.data['order'],
+        event: 'fill',
+        order_id: 'a5be8f5e-fdfa-41f5-a644-7a74fe947a8f',
+        symbol: 'SOLUSD',
+        timestamp: '2022-04-19T17:45:05.024916716Z',
+        execution_id: '2f63ea93-423d-4169-b3f6-3fdafc10c418',
+        price: '105.8988475',
+        qty: '1790.86',
+        position_qty: '0',
+        order: wire.data['order'],
       },
     });
     if (message.kind === 'update') expect(message.update.order).toBe(wire.data['order']);
@@ -34,12 +46,22 @@ describe('trade_updates frames', () => {
 
   it('a `new` event has no fill members and no timestamp: none are invented', () => {
     const update = toOrderUpdate({ event: 'new', order: { id: 'o1', symbol: 'AAPL', qty: '1' } });
-    expect(update).toEqual({ event: 'new', order_id: 'o1', symbol: 'AAPL', timestamp: null, order: { id: 'o1', symbol: 'AAPL', qty: '1' } });
+    expect(update).toEqual({
+      event: 'new',
+      order_id: 'o1',
+      symbol: 'AAPL',
+      timestamp: null,
+      order: { id: 'o1', symbol: 'AAPL', qty: '1' },
+    });
   });
 
   it('unknown events pass; extra members of data are not carried', () => {
     expect(toOrderUpdate({ event: 'accepted', order: { id: 'o2', symbol: null }, at: 'x', event_id: 'y' })).toEqual({
-      event: 'accepted', order_id: 'o2', symbol: null, timestamp: null, order: { id: 'o2', symbol: null },
+      event: 'accepted',
+      order_id: 'o2',
+      symbol: null,
+      timestamp: null,
+      order: { id: 'o2', symbol: null },
     });
   });
 
@@ -56,10 +78,28 @@ describe('trade_updates frames', () => {
   });
 
   it('control replies (F19), other streams, heartbeats and garbage', () => {
-    expect(readTradeUpdatesMessage({ stream: 'authorization', data: { status: 'authorized', action: 'authenticate' } })).toEqual({ kind: 'authorization', authorized: true, action: 'authenticate' });
-    expect(readTradeUpdatesMessage({ stream: 'authorization', data: { status: 'unauthorized', action: 'listen' } })).toEqual({ kind: 'authorization', authorized: false, action: 'listen' });
-    expect(readTradeUpdatesMessage({ stream: 'listening', data: { streams: ['trade_updates'] } })).toEqual({ kind: 'listening', streams: ['trade_updates'] });
-    expect(readTradeUpdatesMessage({ stream: 'account_updates', data: {} })).toEqual({ kind: 'ignored', stream: 'account_updates' });
+    expect(
+      readTradeUpdatesMessage({ stream: 'authorization', data: { status: 'authorized', action: 'authenticate' } }),
+    ).toEqual({
+      kind: 'authorization',
+      authorized: true,
+      action: 'authenticate',
+    });
+    expect(
+      readTradeUpdatesMessage({ stream: 'authorization', data: { status: 'unauthorized', action: 'listen' } }),
+    ).toEqual({
+      kind: 'authorization',
+      authorized: false,
+      action: 'listen',
+    });
+    expect(readTradeUpdatesMessage({ stream: 'listening', data: { streams: ['trade_updates'] } })).toEqual({
+      kind: 'listening',
+      streams: ['trade_updates'],
+    });
+    expect(readTradeUpdatesMessage({ stream: 'account_updates', data: {} })).toEqual({
+      kind: 'ignored',
+      stream: 'account_updates',
+    });
     expect(decodeTradeUpdatesFrame(Buffer.from([0x01]), true)).toEqual({ ok: true, messages: [] });
     expect(decodeTradeUpdatesFrame(Buffer.from('{not json'), false)).toMatchObject({ ok: false });
     expect(readTradeUpdatesMessage('text')).toMatchObject({ kind: 'malformed', what: 'message' });

@@ -33,7 +33,10 @@ function isJsonText(bytes: Buffer): boolean {
  * Decodes one server frame, text or binary alike: binary frames that look like JSON are JSON (what
  * paper sends), any other binary frame is msgpack. An array frame yields each element.
  */
-export function decodeTradeUpdatesFrame(data: RawData, isBinary: boolean): { ok: true; messages: unknown[] } | { ok: false; reason: string } {
+export function decodeTradeUpdatesFrame(
+  data: RawData,
+  isBinary: boolean,
+): { ok: true; messages: unknown[] } | { ok: false; reason: string } {
   const bytes = toBuffer(data);
   if (isBinary && bytes.length === 1 && bytes[0] === HEARTBEAT_BYTE) return { ok: true, messages: [] };
   let value: unknown;
@@ -64,9 +67,11 @@ export function toOrderUpdate(data: unknown): OrderUpdate {
   const order = object(d['order'], '$.data.order');
   const orderId = str(order, 'id', '$.data.order');
   const symbol = order['symbol'];
-  if (symbol !== null && symbol !== undefined && typeof symbol !== 'string') throw new WireFormatError('$.data.order.symbol', 'a string or null');
+  if (symbol !== null && symbol !== undefined && typeof symbol !== 'string')
+    throw new WireFormatError('$.data.order.symbol', 'a string or null');
   const timestamp = d['timestamp'];
-  if (timestamp !== null && timestamp !== undefined && typeof timestamp !== 'string') throw new WireFormatError('$.data.timestamp', 'a string');
+  if (timestamp !== null && timestamp !== undefined && typeof timestamp !== 'string')
+    throw new WireFormatError('$.data.timestamp', 'a string');
   const update: OrderUpdate = { event, order_id: orderId, symbol: symbol ?? null, timestamp: timestamp ?? null, order };
   const executionId = d['execution_id'];
   if (executionId !== undefined && executionId !== null) {
@@ -86,12 +91,17 @@ function classify(message: unknown): TradeUpdatesMessage {
   switch (stream) {
     case 'authorization': {
       const d = object(o['data'], '$.data');
-      return { kind: 'authorization', authorized: str(d, 'status', '$.data') === 'authorized', action: typeof d['action'] === 'string' ? d['action'] : '' };
+      return {
+        kind: 'authorization',
+        authorized: str(d, 'status', '$.data') === 'authorized',
+        action: typeof d['action'] === 'string' ? d['action'] : '',
+      };
     }
     case 'listening': {
       const d = object(o['data'], '$.data');
       const streams = d['streams'];
-      if (!Array.isArray(streams) || !streams.every((s): s is string => typeof s === 'string')) throw new WireFormatError('$.data.streams', 'an array of strings');
+      if (!Array.isArray(streams) || !streams.every((s): s is string => typeof s === 'string'))
+        throw new WireFormatError('$.data.streams', 'an array of strings');
       return { kind: 'listening', streams };
     }
     case TRADE_UPDATES:
@@ -108,7 +118,11 @@ export function readTradeUpdatesMessage(message: unknown): TradeUpdatesMessage {
   } catch (e: unknown) {
     const stream = message !== null && typeof message === 'object' ? (message as Obj)['stream'] : undefined;
     const known = stream === 'authorization' || stream === 'listening' || stream === TRADE_UPDATES;
-    return { kind: 'malformed', what: known ? `message_${stream}` : 'message', reason: e instanceof Error ? e.message : 'unreadable' };
+    return {
+      kind: 'malformed',
+      what: known ? `message_${stream}` : 'message',
+      reason: e instanceof Error ? e.message : 'unreadable',
+    };
   }
 }
 

@@ -1,5 +1,12 @@
 import { WireFormatError } from '../stocks/stock-wire-parsers.js';
-import { ACTIVITY_FIELDS, LEG_FIELDS, ORDER_FIELDS, PORTFOLIO_HISTORY_FIELDS, type TradingObject, type TradingValue } from './trading.models.js';
+import {
+  ACTIVITY_FIELDS,
+  LEG_FIELDS,
+  ORDER_FIELDS,
+  PORTFOLIO_HISTORY_FIELDS,
+  type TradingObject,
+  type TradingValue,
+} from './trading.models.js';
 
 function isTradingValue(v: unknown): v is TradingValue {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
@@ -13,7 +20,12 @@ function isTradingValue(v: unknown): v is TradingValue {
  * Copies the named fields (absent → null), requiring the ones Alpaca always sends. Values are
  * untouched: decimal strings stay strings.
  */
-export function pickFields(v: unknown, fields: readonly string[], required: readonly string[], path: string): TradingObject {
+export function pickFields(
+  v: unknown,
+  fields: readonly string[],
+  required: readonly string[],
+  path: string,
+): TradingObject {
   if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new WireFormatError(path, 'an object');
   const o = v as Record<string, unknown>;
   const out: TradingObject = {};
@@ -28,7 +40,12 @@ export function pickFields(v: unknown, fields: readonly string[], required: read
   return out;
 }
 
-export function pickList(v: unknown, fields: readonly string[], required: readonly string[], path: string): TradingObject[] {
+export function pickList(
+  v: unknown,
+  fields: readonly string[],
+  required: readonly string[],
+  path: string,
+): TradingObject[] {
   if (!Array.isArray(v)) throw new WireFormatError(path, 'an array');
   return v.map((item, i) => pickFields(item, fields, required, `${path}[${i}]`));
 }
@@ -67,7 +84,16 @@ export function parseOrderList(v: unknown): TradingObject[] {
 }
 
 /** Alpaca's error body inside a 207 entry (docs/alpaca-wire.md "REST refusals"): `{code, message}` plus the context some carry. */
-const ERROR_BODY_FIELDS = ['code', 'message', 'symbol', 'available', 'existing_qty', 'held_for_orders', 'buying_power', 'cost_basis'] as const;
+const ERROR_BODY_FIELDS = [
+  'code',
+  'message',
+  'symbol',
+  'available',
+  'existing_qty',
+  'held_for_orders',
+  'buying_power',
+  'cost_basis',
+] as const;
 
 function outcomeBody(status: number, body: unknown, path: string): TradingValue {
   if (body === undefined || body === null) return null;
@@ -87,7 +113,8 @@ export function parseMultiStatus(v: unknown, keyField: 'id' | 'symbol'): Trading
     const key = o[keyField];
     const status = o['status'];
     if (typeof key !== 'string' || key === '') throw new WireFormatError(`${path}.${keyField}`, 'a non-empty string');
-    if (typeof status !== 'number' || !Number.isInteger(status)) throw new WireFormatError(`${path}.status`, 'an HTTP status');
+    if (typeof status !== 'number' || !Number.isInteger(status))
+      throw new WireFormatError(`${path}.status`, 'an HTTP status');
     return { [keyField]: key, status, body: outcomeBody(status, o['body'], `${path}.body`) };
   });
 }
@@ -97,7 +124,8 @@ export function parseActivities(v: unknown): TradingObject[] {
   return v.map((item: unknown, i) => {
     const activity = pickPresent(item, ACTIVITY_FIELDS, `$[${i}]`);
     // The id is the paging token (TR-SPEC): without it the next page cannot be asked for.
-    if (typeof activity['id'] !== 'string' || activity['id'] === '') throw new WireFormatError(`$[${i}].id`, 'a non-empty string');
+    if (typeof activity['id'] !== 'string' || activity['id'] === '')
+      throw new WireFormatError(`$[${i}].id`, 'a non-empty string');
     return activity;
   });
 }
@@ -106,7 +134,8 @@ export function parsePortfolioHistory(v: unknown): TradingObject {
   const history = pickPresent(v, PORTFOLIO_HISTORY_FIELDS, '$');
   for (const series of ['timestamp', 'equity', 'profit_loss', 'profit_loss_pct'] as const) {
     const values = history[series];
-    if (!Array.isArray(values) || !values.every((x) => x === null || typeof x === 'number')) throw new WireFormatError(`$.${series}`, 'an array of numbers');
+    if (!Array.isArray(values) || !values.every((x) => x === null || typeof x === 'number'))
+      throw new WireFormatError(`$.${series}`, 'an array of numbers');
   }
   return history;
 }

@@ -20,13 +20,23 @@ export class AuditRecordDto {
   @ApiPropertyOptional({ type: String, nullable: true }) client_ip!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
   @ApiProperty({ description: 'hash of the previous record (64 zeros for the first).' }) prev_hash!: string;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Kid of the AUDIT_HMAC_KEY that keyed this record; null for a plain SHA-256 link.' }) hmac_kid!: string | null;
-  @ApiProperty({ description: 'HMAC-SHA256(key[hmac_kid], prev_hash + canonical JSON of the record without hash); sha256 of the same when unkeyed.' }) hash!: string;
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Kid of the AUDIT_HMAC_KEY that keyed this record; null for a plain SHA-256 link.',
+  })
+  hmac_kid!: string | null;
+  @ApiProperty({
+    description:
+      'HMAC-SHA256(key[hmac_kid], prev_hash + canonical JSON of the record without hash); sha256 of the same when unkeyed.',
+  })
+  hash!: string;
 }
 
 export class AuditPageInfoDto {
   @ApiProperty() has_more!: boolean;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Pass as `cursor` for the next page.' }) next_cursor!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Pass as `cursor` for the next page.' })
+  next_cursor!: number | null;
 }
 
 export class AuditPageDto {
@@ -35,7 +45,8 @@ export class AuditPageDto {
 }
 
 export class AuditBrokenLinkDto {
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null when the record could not be read at all.' }) seq!: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, description: 'null when the record could not be read at all.' })
+  seq!: number | null;
   @ApiProperty({ description: '1-based position in the trail.' }) position!: number;
   @ApiProperty() reason!: string;
 }
@@ -53,6 +64,10 @@ export class AuditVerifyDto {
   @ApiPropertyOptional({ type: AuditBrokenLinkDto, nullable: true }) first_broken!: AuditBrokenLinkDto | null;
   @ApiProperty({ description: 'seq of the last record that verified.' }) last_seq!: number;
   @ApiPropertyOptional({ type: String, nullable: true }) last_hash!: string | null;
-  @ApiPropertyOptional({ type: AuditCheckpointDto, nullable: true, description: 'The newest checkpoint (signed with AUDIT_SIGNING_KEY) the records were held against.' })
+  @ApiPropertyOptional({
+    type: AuditCheckpointDto,
+    nullable: true,
+    description: 'The newest checkpoint (signed with AUDIT_SIGNING_KEY) the records were held against.',
+  })
   checkpoint!: AuditCheckpointDto | null;
 }

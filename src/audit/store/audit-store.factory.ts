@@ -9,7 +9,13 @@ import { PostgresAuditStore } from './postgres-audit.store.js';
  * `traced` (tracing is on): PostgreSQL queries made for a request get spans. `clock` stamps the
  * records (the gateway's; the CLIs leave it out and write at the system's wall time).
  */
-export function createAuditStore(settings: { databaseUrl: string | undefined; auditLogPath: string; auditKeys?: AuditKeys; traced?: boolean; clock?: Clock }): AuditStore {
+export function createAuditStore(settings: {
+  databaseUrl: string | undefined;
+  auditLogPath: string;
+  auditKeys?: AuditKeys;
+  traced?: boolean;
+  clock?: Clock;
+}): AuditStore {
   const keys = settings.auditKeys ?? UNKEYED;
   return settings.databaseUrl !== undefined
     ? new PostgresAuditStore(settings.databaseUrl, { keys, traced: settings.traced ?? false, clock: settings.clock })

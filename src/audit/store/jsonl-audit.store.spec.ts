@@ -5,7 +5,13 @@ import type { AuditEntry } from '../audit.types.js';
 import { JsonlAuditStore } from './jsonl-audit.store.js';
 
 const entry = (outcome: string): AuditEntry => ({
-  actor: { sub: null, roles: [], key_id: null }, action: 'order_event', resource: 'order:c1', outcome, request_id: null, client_ip: null, details: { order_id: 'o1' },
+  actor: { sub: null, roles: [], key_id: null },
+  action: 'order_event',
+  resource: 'order:c1',
+  outcome,
+  request_id: null,
+  client_ip: null,
+  details: { order_id: 'o1' },
 });
 
 describe('JsonlAuditStore.appendOnce', () => {
@@ -19,7 +25,10 @@ describe('JsonlAuditStore.appendOnce', () => {
     const path = join(dir, 'audit.jsonl');
     const store = new JsonlAuditStore(path);
     await store.init();
-    const [first, second] = await Promise.all([store.appendOnce(entry('fill'), 'k1'), store.appendOnce(entry('fill'), 'k1')]);
+    const [first, second] = await Promise.all([
+      store.appendOnce(entry('fill'), 'k1'),
+      store.appendOnce(entry('fill'), 'k1'),
+    ]);
     expect(first).toMatchObject({ seq: 1, details: { order_id: 'o1', dedupe_key: 'k1' } });
     expect(second).toBeNull();
     await store.append(entry('other'));

@@ -6,7 +6,14 @@ import { verifyTrail } from '../audit-checkpoint.js';
 import { UNKEYED, type AuditKeys } from '../audit-keys.js';
 import { SystemClock, type Clock } from '../../core/time/clock.js';
 import { AuditStore, matches } from './audit.store.js';
-import { GENESIS_HASH, type AuditCheckpoint, type AuditEntry, type AuditQuery, type AuditRecord, type VerifyResult } from '../audit.types.js';
+import {
+  GENESIS_HASH,
+  type AuditCheckpoint,
+  type AuditEntry,
+  type AuditQuery,
+  type AuditRecord,
+  type VerifyResult,
+} from '../audit.types.js';
 
 /** Dedupe keys remembered (those of the latest records). */
 const RECENT_KEYS = 10_000;
@@ -75,7 +82,9 @@ export class JsonlAuditStore extends AuditStore {
    * event arrives within seconds of the first (a leader handover), not thousands of records later.
    */
   appendOnce(entry: AuditEntry, dedupeKey: string): Promise<AuditRecord | null> {
-    return this.enqueue(() => this.write({ ...entry, details: { ...entry.details, dedupe_key: dedupeKey } }, dedupeKey));
+    return this.enqueue(() =>
+      this.write({ ...entry, details: { ...entry.details, dedupe_key: dedupeKey } }, dedupeKey),
+    );
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {
@@ -89,7 +98,11 @@ export class JsonlAuditStore extends AuditStore {
     if (this.handle === null) throw new Error('audit store is not open');
     if ((await this.handle.stat()).size !== this.knownSize) await this.catchUp();
     if (dedupeKey !== undefined && this.recentKeys.has(dedupeKey)) return null;
-    const record = chainRecord(entry, { seq: this.lastSeq + 1, prevHash: this.lastHash, time: new Date(this.clock.now()) }, this.keys);
+    const record = chainRecord(
+      entry,
+      { seq: this.lastSeq + 1, prevHash: this.lastHash, time: new Date(this.clock.now()) },
+      this.keys,
+    );
     const line = `${JSON.stringify(record)}\n`;
     await this.handle.write(line);
     await this.handle.sync();

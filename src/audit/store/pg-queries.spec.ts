@@ -13,7 +13,9 @@ class FakePg implements Queryable {
   constructor(private readonly answer: pg.QueryResult | Error) {}
   query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
     this.sent.push({ text, values });
-    return this.answer instanceof Error ? Promise.reject(this.answer) : Promise.resolve(this.answer as pg.QueryResult<R>);
+    return this.answer instanceof Error
+      ? Promise.reject(this.answer)
+      : Promise.resolve(this.answer as pg.QueryResult<R>);
   }
 }
 
@@ -23,7 +25,18 @@ function traced(): { exporter: InMemorySpanExporter; scope: RequestScope } {
   const exporter = new InMemorySpanExporter();
   const tracer = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).getTracer('test');
   const span = tracer.startSpan('POST /api/v1/orders', { kind: SpanKind.SERVER });
-  return { exporter, scope: { requestId: 'req-1', clientRequestId: null, span, tracer, traceId: span.spanContext().traceId, upstreamAttempts: 0, cache: null } };
+  return {
+    exporter,
+    scope: {
+      requestId: 'req-1',
+      clientRequestId: null,
+      span,
+      tracer,
+      traceId: span.spanContext().traceId,
+      upstreamAttempts: 0,
+      cache: null,
+    },
+  };
 }
 
 describe('PgQueries', () => {
@@ -51,8 +64,15 @@ describe('PgQueries', () => {
 
   it('a refused query fails its span with the SQLSTATE only: the server message may quote a value', async () => {
     const { exporter, scope } = traced();
-    const refused = Object.assign(new pg.DatabaseError('invalid input syntax for type integer: "alice-principal"', 0, 'error'), { code: '22P02' });
-    const run = runInScope(scope, () => new PgQueries(DB_URL, true).run(new FakePg(refused), INSERT, ['alice-principal']));
+    const refused = Object.assign(
+      new pg.DatabaseError('invalid input syntax for type integer: "alice-principal"', 0, 'error'),
+      {
+        code: '22P02',
+      },
+    );
+    const run = runInScope(scope, () =>
+      new PgQueries(DB_URL, true).run(new FakePg(refused), INSERT, ['alice-principal']),
+    );
     await expect(run).rejects.toBe(refused);
     const span = exporter.getFinishedSpans()[0];
     expect(span?.status).toEqual({ code: SpanStatusCode.ERROR, message: '22P02' });
@@ -63,8 +83,13 @@ describe('PgQueries', () => {
   it('a failure on the client side keeps its message', async () => {
     const { exporter, scope } = traced();
     const lost = new Error('Connection terminated unexpectedly');
-    await expect(runInScope(scope, () => new PgQueries(DB_URL, true).run(new FakePg(lost), 'SELECT 1'))).rejects.toBe(lost);
-    expect(exporter.getFinishedSpans()[0]?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'Connection terminated unexpectedly' });
+    await expect(runInScope(scope, () => new PgQueries(DB_URL, true).run(new FakePg(lost), 'SELECT 1'))).rejects.toBe(
+      lost,
+    );
+    expect(exporter.getFinishedSpans()[0]?.status).toEqual({
+      code: SpanStatusCode.ERROR,
+      message: 'Connection terminated unexpectedly',
+    });
   });
 
   it('makes no span with tracing off, nor outside a request', async () => {
@@ -81,9 +106,19 @@ describe('PgQueries', () => {
     expect(operationOf('BEGIN')).toBe('BEGIN');
     expect(operationOf('  ')).toBeNull();
     expect(targetOf('postgres://postgres@127.0.0.1/test')).toEqual({
-      'db.system.name': 'postgresql', 'server.address': '127.0.0.1', 'server.port': 5432, 'db.namespace': 'test',
+      'db.system.name': 'postgresql',
+      'server.address': '127.0.0.1',
+      'server.port': 5432,
+      'db.namespace': 'test',
     });
-    expect(targetOf('postgresql://u:p@[::1]:5433/')).toEqual({ 'db.system.name': 'postgresql', 'server.address': '::1', 'server.port': 5433 });
-    expect(targetOf('postgres:///trail?host=/run/postgresql')).toMatchObject({ 'server.address': '/run/postgresql', 'db.namespace': 'trail' });
+    expect(targetOf('postgresql://u:p@[::1]:5433/')).toEqual({
+      'db.system.name': 'postgresql',
+      'server.address': '::1',
+      'server.port': 5433,
+    });
+    expect(targetOf('postgres:///trail?host=/run/postgresql')).toMatchObject({
+      'server.address': '/run/postgresql',
+      'db.namespace': 'trail',
+    });
   });
 });

@@ -30,11 +30,16 @@ export class PgQueries {
     const scope = this.target === null ? undefined : currentScope();
     if (scope === undefined) return on.query<R>(text, values);
     const operation = operationOf(text);
-    const span = childSpan(operation ?? SYSTEM, SpanKind.CLIENT, {
-      ...this.target,
-      ...(operation === null ? {} : { [ATTR.dbOperation]: operation }),
-      [ATTR.dbQueryText]: text,
-    }, scope);
+    const span = childSpan(
+      operation ?? SYSTEM,
+      SpanKind.CLIENT,
+      {
+        ...this.target,
+        ...(operation === null ? {} : { [ATTR.dbOperation]: operation }),
+        [ATTR.dbQueryText]: text,
+      },
+      scope,
+    );
     if (span === null) return on.query<R>(text, values);
     return on.query<R>(text, values).then(
       (result) => {

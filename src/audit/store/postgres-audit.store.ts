@@ -140,22 +140,47 @@ export class PostgresAuditStore extends AuditStore {
       await this.sql.run(client, 'BEGIN');
       await this.sql.run(client, 'SELECT pg_advisory_xact_lock($1)', [CHAIN_LOCK_KEY]);
       if (dedupeKey !== undefined) {
-        const seen = await this.sql.run(client, "SELECT 1 FROM audit_events WHERE details->>'dedupe_key' = $1 LIMIT 1", [dedupeKey]);
+        const seen = await this.sql.run(
+          client,
+          "SELECT 1 FROM audit_events WHERE details->>'dedupe_key' = $1 LIMIT 1",
+          [dedupeKey],
+        );
         if (seen.rowCount !== 0) {
           await this.sql.run(client, 'ROLLBACK');
           return null;
         }
       }
-      const head = await this.sql.run<{ seq: string; hash: string }>(client, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+      const head = await this.sql.run<{ seq: string; hash: string }>(
+        client,
+        'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+      );
       const last = head.rows[0];
-      const record = chainRecord(entry, { seq: last === undefined ? 1 : Number(last.seq) + 1, prevHash: last?.hash ?? GENESIS_HASH, time: new Date(this.clock.now()) }, this.keys);
+      const record = chainRecord(
+        entry,
+        {
+          seq: last === undefined ? 1 : Number(last.seq) + 1,
+          prevHash: last?.hash ?? GENESIS_HASH,
+          time: new Date(this.clock.now()),
+        },
+        this.keys,
+      );
       await this.sql.run(
         client,
         `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hmac_kid, hash)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
-          record.seq, record.time, JSON.stringify(record.actor), record.action, record.resource, record.outcome, record.request_id,
-          record.client_ip, JSON.stringify(record.details), record.prev_hash, record.hmac_kid ?? null, record.hash,
+          record.seq,
+          record.time,
+          JSON.stringify(record.actor),
+          record.action,
+          record.resource,
+          record.outcome,
+          record.request_id,
+          record.client_ip,
+          JSON.stringify(record.details),
+          record.prev_hash,
+          record.hmac_kid ?? null,
+          record.hash,
         ],
       );
       await this.sql.run(client, 'COMMIT');
@@ -192,17 +217,31 @@ export class PostgresAuditStore extends AuditStore {
   }
 
   async head(): Promise<{ seq: number; hash: string } | null> {
-    const row = (await this.sql.run<{ seq: string; hash: string }>(this.pool, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+    const row = (
+      await this.sql.run<{ seq: string; hash: string }>(
+        this.pool,
+        'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+      )
+    ).rows[0];
     return row === undefined ? null : { seq: Number(row.seq), hash: row.hash };
   }
 
   /** In their own table: the records' table can be rewritten without touching them. */
   async saveCheckpoint(cp: AuditCheckpoint): Promise<void> {
-    await this.sql.run(this.pool, 'INSERT INTO audit_checkpoints (seq, hash, time, kid, signature) VALUES ($1, $2, $3, $4, $5)', [cp.seq, cp.hash, cp.time, cp.kid, cp.signature]);
+    await this.sql.run(
+      this.pool,
+      'INSERT INTO audit_checkpoints (seq, hash, time, kid, signature) VALUES ($1, $2, $3, $4, $5)',
+      [cp.seq, cp.hash, cp.time, cp.kid, cp.signature],
+    );
   }
 
   async checkpoints(): Promise<AuditCheckpoint[]> {
-    const rows = (await this.sql.run<Omit<AuditCheckpoint, 'seq'> & { seq: string }>(this.pool, 'SELECT seq, hash, time, kid, signature FROM audit_checkpoints ORDER BY seq')).rows;
+    const rows = (
+      await this.sql.run<Omit<AuditCheckpoint, 'seq'> & { seq: string }>(
+        this.pool,
+        'SELECT seq, hash, time, kid, signature FROM audit_checkpoints ORDER BY seq',
+      )
+    ).rows;
     return rows.map((r) => ({ ...r, seq: Number(r.seq) }));
   }
 
@@ -211,7 +250,8 @@ export class PostgresAuditStore extends AuditStore {
       await this.sql.run(this.pool, 'SELECT 1');
     } catch (e: unknown) {
       // pg's messages can name the host or user; the error code is enough to act on.
-      const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'unknown';
+      const code =
+        typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'unknown';
       throw new Error(`PostgreSQL does not answer (${code})`, { cause: e });
     }
   }

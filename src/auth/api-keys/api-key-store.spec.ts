@@ -63,7 +63,10 @@ describe('ApiKeyStore', () => {
     expect(bot.risk_policy).toBe('bots');
     expect(store.setRiskPolicy('plain', 'careful')?.risk_policy).toBe('careful');
     expect(store.setRiskPolicy(bot.id, null)?.risk_policy).toBeUndefined();
-    expect(store.load().map((k) => [k.name, k.risk_policy ?? null])).toEqual([['plain', 'careful'], ['bot', null]]);
+    expect(store.load().map((k) => [k.name, k.risk_policy ?? null])).toEqual([
+      ['plain', 'careful'],
+      ['bot', null],
+    ]);
     expect(store.setRiskPolicy('nobody', 'x')).toBeNull();
     expect(() => store.create('x', ['trader'], new Date(), 'has space')).toThrow(/risk policy name/);
     // A hand-edited file with a bad policy name is refused like any malformed entry.
@@ -76,7 +79,10 @@ describe('ApiKeyStore', () => {
     expect(freshStore().mtimeMs()).toBeNull();
   });
 
-  it.each(['', 'oa_123_abc', `oa_${'g'.repeat(16)}_${'a'.repeat(43)}`, `xx_${'0'.repeat(16)}_${'a'.repeat(43)}`])('finds no id in %p', (key) => {
-    expect(keyIdOf(key)).toBeNull();
-  });
+  it.each(['', 'oa_123_abc', `oa_${'g'.repeat(16)}_${'a'.repeat(43)}`, `xx_${'0'.repeat(16)}_${'a'.repeat(43)}`])(
+    'finds no id in %p',
+    (key) => {
+      expect(keyIdOf(key)).toBeNull();
+    },
+  );
 });

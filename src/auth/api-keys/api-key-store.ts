@@ -37,16 +37,24 @@ export function keyIdOf(key: string): string | null {
 function parseRecord(v: unknown, index: number): ApiKeyRecord {
   const o = (v ?? {}) as Partial<Record<keyof ApiKeyRecord, unknown>>;
   const ok =
-    typeof o.id === 'string' && typeof o.name === 'string' && typeof o.hash === 'string' && /^[0-9a-f]{64}$/.test(o.hash) &&
-    Array.isArray(o.roles) && o.roles.every(isRole) && typeof o.created_at === 'string' &&
+    typeof o.id === 'string' &&
+    typeof o.name === 'string' &&
+    typeof o.hash === 'string' &&
+    /^[0-9a-f]{64}$/.test(o.hash) &&
+    Array.isArray(o.roles) &&
+    o.roles.every(isRole) &&
+    typeof o.created_at === 'string' &&
     (o.revoked_at === null || typeof o.revoked_at === 'string') &&
-    (o.risk_policy === undefined || o.risk_policy === null || (typeof o.risk_policy === 'string' && RISK_POLICY_NAME.test(o.risk_policy)));
+    (o.risk_policy === undefined ||
+      o.risk_policy === null ||
+      (typeof o.risk_policy === 'string' && RISK_POLICY_NAME.test(o.risk_policy)));
   if (!ok) throw new Error(`API key file: entry ${index} is malformed`);
   return o as ApiKeyRecord;
 }
 
 function assertPolicyName(name: string | null): void {
-  if (name !== null && !RISK_POLICY_NAME.test(name)) throw new Error(`risk policy name "${name}": letters, digits, . _ - only (at most 64)`);
+  if (name !== null && !RISK_POLICY_NAME.test(name))
+    throw new Error(`risk policy name "${name}": letters, digits, . _ - only (at most 64)`);
 }
 
 /**
@@ -83,14 +91,24 @@ export class ApiKeyStore {
    * Creates a key and returns it in clear: the only time it is ever seen. Only the CLI and tests
    * write keys (the gateway reads them), so `now` defaults to the system's wall time.
    */
-  create(name: string, roles: Role[], now = new Date(), riskPolicy: string | null = null): { key: string; record: ApiKeyRecord } {
+  create(
+    name: string,
+    roles: Role[],
+    now = new Date(),
+    riskPolicy: string | null = null,
+  ): { key: string; record: ApiKeyRecord } {
     if (name.trim() === '') throw new Error('a key needs a name');
     if (roles.length === 0) throw new Error('a key needs at least one role');
     assertPolicyName(riskPolicy);
     const id = randomBytes(8).toString('hex');
     const key = `oa_${id}_${randomBytes(32).toString('base64url')}`;
     const record: ApiKeyRecord = {
-      id, name, roles: [...new Set(roles)], hash: sha256Hex(key), created_at: now.toISOString(), revoked_at: null,
+      id,
+      name,
+      roles: [...new Set(roles)],
+      hash: sha256Hex(key),
+      created_at: now.toISOString(),
+      revoked_at: null,
       ...(riskPolicy === null ? {} : { risk_policy: riskPolicy }),
     };
     this.save([...this.load(), record]);

@@ -48,7 +48,14 @@ export class ApiKeyService implements OnModuleInit {
     if (record === undefined || !matches || record.revoked_at !== null) {
       throw new AppError('INVALID_API_KEY', { headers: { 'WWW-Authenticate': API_KEY_CHALLENGE } });
     }
-    return { kind: 'api_key', sub: `key:${record.id}`, roles: [...record.roles], keyId: record.id, ip, riskPolicy: record.risk_policy ?? null };
+    return {
+      kind: 'api_key',
+      sub: `key:${record.id}`,
+      roles: [...record.roles],
+      keyId: record.id,
+      ip,
+      riskPolicy: record.risk_policy ?? null,
+    };
   }
 
   /** The risk policy an active key names now (null: the default), for the tokens issued from it. */
@@ -69,7 +76,9 @@ export class ApiKeyService implements OnModuleInit {
     if (record === undefined) return `${key} does not exist`;
     if (record.revoked_at !== null) return `${key} was revoked`;
     if (!roles.every((r) => (record.roles as readonly string[]).includes(r))) {
-      return holder === 'token' ? "the API key's roles changed since this token was issued" : "the API key's roles changed since this connection authenticated";
+      return holder === 'token'
+        ? "the API key's roles changed since this token was issued"
+        : "the API key's roles changed since this connection authenticated";
     }
     return null;
   }
@@ -85,7 +94,10 @@ export class ApiKeyService implements OnModuleInit {
       this.loadedMtime = mtime;
     } catch (e: unknown) {
       // Keep the last good set: a half-edited file must not lock everyone out or let anyone in.
-      this.logger.event('error', 'api_keys_unreadable', { file: this.store.path, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'api_keys_unreadable', {
+        file: this.store.path,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }

@@ -51,7 +51,12 @@ function auditKeysOrExit(): AuditKeys {
 }
 
 /** Key changes are audited like any other security event, with the operator as actor. */
-async function audit(keys: AuditKeys, action: AuditAction, keyId: string, details: Record<string, unknown>): Promise<void> {
+async function audit(
+  keys: AuditKeys,
+  action: AuditAction,
+  keyId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   const store = createAuditStore({
     databaseUrl: process.env['DATABASE_URL'] || undefined,
     auditLogPath: process.env['AUDIT_LOG_PATH'] ?? './data/audit.jsonl',
@@ -93,17 +98,26 @@ function notePolicy(name: string | null): void {
   if (name === null) return;
   const file = process.env['RISK_POLICY_FILE'];
   if (file === undefined || file === '') {
-    process.stderr.write(`risk policy "${name}": RISK_POLICY_FILE is not set here, so it was not checked; the gateway refuses this key's orders if its file has no such policy.\n`);
+    process.stderr.write(
+      `risk policy "${name}": RISK_POLICY_FILE is not set here, so it was not checked; the gateway refuses this key's orders if its file has no such policy.\n`,
+    );
     return;
   }
   try {
     // Only the names: the gateway itself validates the rules (and names a bad one).
     const text = readFileSync(file, 'utf8');
-    const doc = (file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as { policies?: Record<string, unknown> } | null;
+    const doc = (file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as {
+      policies?: Record<string, unknown>;
+    } | null;
     const names = Object.keys(doc?.policies ?? {});
-    if (!names.includes(name)) process.stderr.write(`warning: ${file} has no policy "${name}" (it has: ${names.join(', ') || 'none'}); the gateway refuses this key's orders until it does.\n`);
+    if (!names.includes(name))
+      process.stderr.write(
+        `warning: ${file} has no policy "${name}" (it has: ${names.join(', ') || 'none'}); the gateway refuses this key's orders until it does.\n`,
+      );
   } catch (e: unknown) {
-    process.stderr.write(`warning: RISK_POLICY_FILE ${file} could not be read to check the name (${e instanceof Error ? e.message.split('\n')[0] : String(e)})\n`);
+    process.stderr.write(
+      `warning: RISK_POLICY_FILE ${file} could not be read to check the name (${e instanceof Error ? e.message.split('\n')[0] : String(e)})\n`,
+    );
   }
 }
 
@@ -129,13 +143,21 @@ async function main(argv: string[]): Promise<void> {
       const keys = auditKeysOrExit();
       // The operator's command line, outside Nest: the key is created at the system's wall time.
       const { key, record } = store.create(name, roles, new Date(), riskPolicy);
-      await audit(keys, 'api_key_created', record.id, { name: record.name, roles: record.roles, risk_policy: riskPolicy });
-      process.stdout.write(`created key ${record.id} "${record.name}" roles=${record.roles.join(',')}${riskPolicy === null ? '' : ` risk_policy=${riskPolicy}`} in ${resolve(store.path)}\n`);
+      await audit(keys, 'api_key_created', record.id, {
+        name: record.name,
+        roles: record.roles,
+        risk_policy: riskPolicy,
+      });
+      process.stdout.write(
+        `created key ${record.id} "${record.name}" roles=${record.roles.join(',')}${riskPolicy === null ? '' : ` risk_policy=${riskPolicy}`} in ${resolve(store.path)}\n`,
+      );
       notePolicy(riskPolicy);
       process.stdout.write(`${key}\n`);
       process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
       // The usual surprise: a gateway with another API_KEYS_FILE (npm run demo has its own) rejects the key.
-      process.stderr.write(`Only a gateway whose API_KEYS_FILE is ${resolve(store.path)} accepts it (within its API_KEYS_RELOAD_MS).\n`);
+      process.stderr.write(
+        `Only a gateway whose API_KEYS_FILE is ${resolve(store.path)} accepts it (within its API_KEYS_RELOAD_MS).\n`,
+      );
       return;
     }
     case 'list':
@@ -188,7 +210,9 @@ async function main(argv: string[]): Promise<void> {
         process.exit(1);
       }
       await audit(keys, 'api_key_risk_policy_changed', changed.id, { name: changed.name, risk_policy: named });
-      process.stdout.write(`key ${changed.id} "${changed.name}" risk_policy=${named ?? 'default'} (in force within API_KEYS_RELOAD_MS)\n`);
+      process.stdout.write(
+        `key ${changed.id} "${changed.name}" risk_policy=${named ?? 'default'} (in force within API_KEYS_RELOAD_MS)\n`,
+      );
       notePolicy(named);
       return;
     }

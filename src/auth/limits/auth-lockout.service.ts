@@ -41,7 +41,8 @@ export class AuthLockoutService {
   async recordRefusal(client: string): Promise<RefusalDecision> {
     const { maxFailures, failureWindowSeconds } = this.config.authLockout;
     const lock = await this.counters.peek(`authlock:{${client}}`);
-    if (lock.count > 0 && lock.resetInMs > 0) return { locked: true, retryAfterSeconds: Math.max(1, Math.ceil(lock.resetInMs / MS_PER_SECOND)) };
+    if (lock.count > 0 && lock.resetInMs > 0)
+      return { locked: true, retryAfterSeconds: Math.max(1, Math.ceil(lock.resetInMs / MS_PER_SECOND)) };
     const failures = await this.counters.increment(`authfail:{${client}}`, failureWindowSeconds * MS_PER_SECOND);
     // Every AUTH_MAX_FAILURES-th refusal locks (INCR gives each concurrent refusal its own count,
     // so exactly one of them does); refusals while locked are not counted.
@@ -64,7 +65,12 @@ export class AuthLockoutService {
     const seconds = Math.min(lockoutMaxSeconds, lockoutSeconds * 2 ** Math.min(strikes.count - 1, 20));
     await this.counters.increment(`authlock:{${client}}`, seconds * MS_PER_SECOND);
     this.metrics.observeAuthLockout();
-    this.logger.event('warn', 'auth_lockout', { client_ip: client, failures, lockout_seconds: seconds, lockout_number: strikes.count });
+    this.logger.event('warn', 'auth_lockout', {
+      client_ip: client,
+      failures,
+      lockout_seconds: seconds,
+      lockout_number: strikes.count,
+    });
     // The refusal that reached the limit is still answered as what it was; the next ones get 429.
     return { locked: false, retryAfterSeconds: seconds };
   }

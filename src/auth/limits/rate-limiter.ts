@@ -50,7 +50,9 @@ export class RateLimiter {
       { key: `hour:{${tracker}}`, windowMs: HOUR_MS },
       { key: `second:{${tracker}}`, windowMs: SECOND_MS },
     ]);
-    return counts instanceof Promise ? counts.then((c) => this.decide(req, res, principal, c)) : this.decide(req, res, principal, counts);
+    return counts instanceof Promise
+      ? counts.then((c) => this.decide(req, res, principal, c))
+      : this.decide(req, res, principal, counts);
   }
 
   private decide(req: Request, res: Response, principal: Principal | undefined, [hourly, burst]: WindowCount[]): true {
@@ -60,7 +62,9 @@ export class RateLimiter {
     res.setHeader('X-RateLimit-Limit', String(hourlyLimit));
     res.setHeader('X-RateLimit-Remaining', String(Math.max(0, hourlyLimit - hourly.count)));
     // Seconds until the window resets; on the Alpaca-compatible face, the Unix time it resets at, as Alpaca (and its SDKs) count.
-    const reset = isAlpacaFacePath(req.originalUrl || req.url) ? Math.ceil((this.clock.now() + hourly.resetInMs) / SECOND_MS) : resetSeconds;
+    const reset = isAlpacaFacePath(req.originalUrl || req.url)
+      ? Math.ceil((this.clock.now() + hourly.resetInMs) / SECOND_MS)
+      : resetSeconds;
     res.setHeader('X-RateLimit-Reset', String(reset));
 
     if (hourly.count > hourlyLimit) {

@@ -77,7 +77,12 @@ export class WindowCounterStore {
   private async hitShared(client: Redis, windows: readonly CounterWindow[]): Promise<WindowCount[]> {
     try {
       const keys = windows.map((w) => KEY_PREFIX + w.key);
-      const reply = (await client.eval(INCREMENT_SCRIPT, keys.length, ...keys, ...windows.map((w) => String(w.windowMs)))) as number[];
+      const reply = (await client.eval(
+        INCREMENT_SCRIPT,
+        keys.length,
+        ...keys,
+        ...windows.map((w) => String(w.windowMs)),
+      )) as number[];
       this.markHealthy();
       return windows.map((_, i) => ({ count: Number(reply[2 * i]), resetInMs: Number(reply[2 * i + 1]) }));
     } catch (e: unknown) {
@@ -104,7 +109,9 @@ export class WindowCounterStore {
     }
     const entry = this.memory.get(key);
     const now = this.clock.now();
-    return entry === undefined || entry.expiresAt <= now ? { count: 0, resetInMs: 0 } : { count: entry.count, resetInMs: entry.expiresAt - now };
+    return entry === undefined || entry.expiresAt <= now
+      ? { count: 0, resetInMs: 0 }
+      : { count: entry.count, resetInMs: entry.expiresAt - now };
   }
 
   private incrementInMemory(key: string, windowMs: number): WindowCount {

@@ -59,7 +59,10 @@ export class CredentialVerifier {
       }
       if (credentials.apiKey !== undefined) {
         // Alpaca's pair (key id + whole key) is held to the REST guard's rule: the id must be the key's own.
-        const apiKey = credentials.keyId === undefined ? credentials.apiKey : (apiKeyFromAlpacaHeaders(credentials.keyId, credentials.apiKey) ?? credentials.apiKey);
+        const apiKey =
+          credentials.keyId === undefined
+            ? credentials.apiKey
+            : (apiKeyFromAlpacaHeaders(credentials.keyId, credentials.apiKey) ?? credentials.apiKey);
         return { principal: this.apiKeys.authenticate(apiKey, origin.client), expiresAtMs: null };
       }
     } catch (e: unknown) {
@@ -74,13 +77,19 @@ export class CredentialVerifier {
         },
       });
     }
-    throw new AppError('AUTHENTICATION_REQUIRED', { message: 'Send Authorization: Bearer <token> or X-API-Key, or an auth frame.' });
+    throw new AppError('AUTHENTICATION_REQUIRED', {
+      message: 'Send Authorization: Bearer <token> or X-API-Key, or an auth frame.',
+    });
   }
 
   /** Why an authenticated principal no longer holds (its API key revoked or its roles lowered), or null. */
   revalidate(principal: Principal): string | null {
     if (principal.keyId === null) return null;
-    return this.apiKeys.bindingProblem(principal.keyId, principal.roles, principal.kind === 'api_key' ? 'connection' : 'token');
+    return this.apiKeys.bindingProblem(
+      principal.keyId,
+      principal.roles,
+      principal.kind === 'api_key' ? 'connection' : 'token',
+    );
   }
 
   private verifyToken(token: string, client: string): Promise<Principal> {
@@ -88,16 +97,23 @@ export class CredentialVerifier {
     const req = { headers: { authorization: `Bearer ${token}` }, ip: client, socket: { remoteAddress: client } };
     return new Promise<Principal>((resolve, reject) => {
       const refuse = (reason: string): void =>
-        reject(new AppError('INVALID_TOKEN', { details: { reason }, headers: { 'WWW-Authenticate': TOKEN_CHALLENGE } }));
-      const authenticate = passport.authenticate('jwt', { session: false }, (err: unknown, user: Principal | false, info: unknown) => {
-        if (err instanceof InvalidClaimsError) return refuse(err.message);
-        if (err !== null && err !== undefined) return reject(err instanceof Error ? err : new Error('passport failed without an Error'));
-        if (info instanceof IdentityProviderUnavailableError) return reject(identityProviderUnavailable(info));
-        if (user === false) return refuse(info instanceof Error ? info.message : 'token rejected');
-        const problem = user.keyId === null ? null : this.apiKeys.bindingProblem(user.keyId, user.roles);
-        if (problem !== null) return refuse(problem);
-        resolve(user);
-      }) as (req: object, res: object, next: (e?: unknown) => void) => void;
+        reject(
+          new AppError('INVALID_TOKEN', { details: { reason }, headers: { 'WWW-Authenticate': TOKEN_CHALLENGE } }),
+        );
+      const authenticate = passport.authenticate(
+        'jwt',
+        { session: false },
+        (err: unknown, user: Principal | false, info: unknown) => {
+          if (err instanceof InvalidClaimsError) return refuse(err.message);
+          if (err !== null && err !== undefined)
+            return reject(err instanceof Error ? err : new Error('passport failed without an Error'));
+          if (info instanceof IdentityProviderUnavailableError) return reject(identityProviderUnavailable(info));
+          if (user === false) return refuse(info instanceof Error ? info.message : 'token rejected');
+          const problem = user.keyId === null ? null : this.apiKeys.bindingProblem(user.keyId, user.roles);
+          if (problem !== null) return refuse(problem);
+          resolve(user);
+        },
+      ) as (req: object, res: object, next: (e?: unknown) => void) => void;
       authenticate(req, {}, (e?: unknown) => reject(e instanceof Error ? e : new Error('passport did not answer')));
     });
   }

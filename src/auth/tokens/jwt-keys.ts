@@ -43,9 +43,12 @@ export function identityProviderUnavailable(cause: IdentityProviderUnavailableEr
  * the token; any other failure happened fetching or reading the set.
  */
 function jwksFailure(e: unknown): Error {
-  if (e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWKSMultipleMatchingKeys) return new TokenKeyError(e.message);
+  if (e instanceof joseErrors.JWKSNoMatchingKey || e instanceof joseErrors.JWKSMultipleMatchingKeys)
+    return new TokenKeyError(e.message);
   const what = e instanceof joseErrors.JWKSTimeout ? 'timed out' : e instanceof Error ? e.message : String(e);
-  return new IdentityProviderUnavailableError(`the identity provider's JWKS could not be fetched: ${what}`, { cause: e });
+  return new IdentityProviderUnavailableError(`the identity provider's JWKS could not be fetched: ${what}`, {
+    cause: e,
+  });
 }
 
 interface TokenHeader {
@@ -57,7 +60,8 @@ function headerOf(token: string): TokenHeader {
   const part = token.split('.')[0] ?? '';
   try {
     const parsed: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TokenKeyError('the token header is not a JSON object');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new TokenKeyError('the token header is not a JSON object');
     return parsed;
   } catch (e: unknown) {
     if (e instanceof TokenKeyError) throw e;
@@ -71,7 +75,9 @@ function headerOf(token: string): TokenHeader {
  */
 export function tokenExpirySeconds(token: string): number | null {
   try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: unknown };
+    const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      exp?: unknown;
+    };
     return typeof payload.exp === 'number' ? payload.exp : null;
   } catch {
     // A token passport-jwt accepted always has a readable payload; a caller then treats it as unknown.
@@ -106,7 +112,8 @@ export class JwtKeyResolver {
   async resolve(token: string): Promise<ResolvedKey> {
     const header = headerOf(token);
     if (header.alg === 'HS256') {
-      if (header.kid !== undefined && typeof header.kid !== 'string') throw new TokenKeyError('the token kid is not a string');
+      if (header.kid !== undefined && typeof header.kid !== 'string')
+        throw new TokenKeyError('the token kid is not a string');
       const kid = header.kid ?? DEFAULT_JWT_KID;
       const key = this.secrets.get(kid);
       if (key === undefined) throw new TokenKeyError(`signing key "${kid.slice(0, 64)}" is unknown or was rotated out`);
@@ -115,12 +122,16 @@ export class JwtKeyResolver {
     if (this.jwks !== null && (IDP_ALGORITHMS as readonly unknown[]).includes(header.alg)) {
       let key: Awaited<ReturnType<JWTVerifyGetKey>>;
       try {
-        key = await this.jwks({ alg: header.alg as string, kid: typeof header.kid === 'string' ? header.kid : undefined }, { payload: '', signature: '' });
+        key = await this.jwks(
+          { alg: header.alg as string, kid: typeof header.kid === 'string' ? header.kid : undefined },
+          { payload: '', signature: '' },
+        );
       } catch (e: unknown) {
         throw jwksFailure(e);
       }
       if (key instanceof KeyObject) return { key, family: 'identity_provider' };
-      if (key instanceof Uint8Array || !('usages' in key)) throw new TokenKeyError('the identity provider served a key of an unusable kind');
+      if (key instanceof Uint8Array || !('usages' in key))
+        throw new TokenKeyError('the identity provider served a key of an unusable kind');
       return { key: KeyObject.from(key), family: 'identity_provider' };
     }
     throw new TokenKeyError(`algorithm ${JSON.stringify(header.alg ?? null).slice(0, 20)} is not accepted`);
@@ -128,5 +139,9 @@ export class JwtKeyResolver {
 }
 
 function remoteKeySet(jwks: JwksConfig): JWTVerifyGetKey {
-  return createRemoteJWKSet(new URL(jwks.url), { timeoutDuration: JWKS_TIMEOUT_MS, cooldownDuration: JWKS_COOLDOWN_MS, cacheMaxAge: JWKS_MAX_AGE_MS });
+  return createRemoteJWKSet(new URL(jwks.url), {
+    timeoutDuration: JWKS_TIMEOUT_MS,
+    cooldownDuration: JWKS_COOLDOWN_MS,
+    cacheMaxAge: JWKS_MAX_AGE_MS,
+  });
 }

@@ -56,7 +56,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKeyProvider: (req: Request, rawJwtToken: string, done: (err: Error | null, key?: string) => void): void => {
+      secretOrKeyProvider: (
+        req: Request,
+        rawJwtToken: string,
+        done: (err: Error | null, key?: string) => void,
+      ): void => {
         keys.resolve(rawJwtToken).then(
           ({ key, family }) => {
             familyOf.set(req, family);
@@ -86,10 +90,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const now = Math.floor(this.clock.now() / 1000);
     if (typeof exp !== 'number') throw new InvalidClaimsError('token has no exp; every token must expire');
     if (now >= exp + tolerance) throw new InvalidClaimsError('jwt expired');
-    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + tolerance)) throw new InvalidClaimsError(typeof nbf === 'number' ? 'jwt not active' : 'invalid nbf value');
-    if (iat !== undefined && (typeof iat !== 'number' || iat > now + tolerance)) throw new InvalidClaimsError('token iat is in the future');
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > now + tolerance))
+      throw new InvalidClaimsError(typeof nbf === 'number' ? 'jwt not active' : 'invalid nbf value');
+    if (iat !== undefined && (typeof iat !== 'number' || iat > now + tolerance))
+      throw new InvalidClaimsError('token iat is in the future');
     const start = typeof iat === 'number' ? iat : typeof nbf === 'number' ? nbf : now;
-    if (exp - start > maxTtlSeconds + tolerance) throw new InvalidClaimsError(`token lifetime exceeds the maximum of ${maxTtlSeconds} s`);
+    if (exp - start > maxTtlSeconds + tolerance)
+      throw new InvalidClaimsError(`token lifetime exceeds the maximum of ${maxTtlSeconds} s`);
   }
 
   private gatewayPrincipal(req: Request, claims: TokenClaims): Principal {
@@ -100,7 +107,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (typeof sub !== 'string' || sub === '' || !Array.isArray(roles) || roles.length === 0 || !roles.every(isRole)) {
       throw new InvalidClaimsError('token claims must carry sub and known roles');
     }
-    if (keyId !== undefined && keyId !== null && typeof keyId !== 'string') throw new InvalidClaimsError('token key_id must be a string');
+    if (keyId !== undefined && keyId !== null && typeof keyId !== 'string')
+      throw new InvalidClaimsError('token key_id must be a string');
     return { kind: 'jwt', sub, roles, keyId: typeof keyId === 'string' ? keyId : null, ip: clientIp(req) };
   }
 
@@ -111,7 +119,12 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!audienceMatches(claims.aud, jwks.audience)) throw new InvalidClaimsError('jwt audience invalid');
     if (typeof claims.sub !== 'string' || claims.sub === '') throw new InvalidClaimsError('token has no sub');
     const raw = claimAt(claims, jwks.rolesClaim);
-    const names = typeof raw === 'string' ? raw.split(' ') : Array.isArray(raw) ? raw.filter((r): r is string => typeof r === 'string') : [];
+    const names =
+      typeof raw === 'string'
+        ? raw.split(' ')
+        : Array.isArray(raw)
+          ? raw.filter((r): r is string => typeof r === 'string')
+          : [];
     const mapped = jwks.roleMap === null ? names : names.map((n) => jwks.roleMap?.get(n));
     const roles = [...new Set(mapped.filter((r): r is Role => r !== undefined && isRole(r)))];
     if (roles.length === 0) throw new InvalidClaimsError(`token grants no gateway role in "${jwks.rolesClaim}"`);

@@ -32,7 +32,16 @@ export class TokenService {
     const jti = randomUUID();
     const token = this.jwt.sign(
       { roles: principal.roles, key_id: principal.keyId },
-      { subject: principal.sub, issuer, audience, expiresIn: ttlSeconds, algorithm: 'HS256', secret: signing.secret, keyid: signing.kid, jwtid: jti },
+      {
+        subject: principal.sub,
+        issuer,
+        audience,
+        expiresIn: ttlSeconds,
+        algorithm: 'HS256',
+        secret: signing.secret,
+        keyid: signing.kid,
+        jwtid: jti,
+      },
     );
     return { access_token: token, token_type: 'Bearer', expires_in: ttlSeconds, roles: principal.roles, jti };
   }

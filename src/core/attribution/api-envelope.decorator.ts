@@ -15,34 +15,63 @@ export class SuccessMetadataDto {
   timestamp!: string;
   @ApiProperty({
     enum: [
-      'alpaca_real_time', 'alpaca_options_real_time', 'alpaca_options_chain', 'alpaca_historical', 'alpaca_options_contracts', 'alpaca_trading',
-      'alpaca_news', 'alpaca_corporate_actions', 'alpaca_screener', 'alpaca_reference', 'gateway_audit', 'gateway_trading_halt',
+      'alpaca_real_time',
+      'alpaca_options_real_time',
+      'alpaca_options_chain',
+      'alpaca_historical',
+      'alpaca_options_contracts',
+      'alpaca_trading',
+      'alpaca_news',
+      'alpaca_corporate_actions',
+      'alpaca_screener',
+      'alpaca_reference',
+      'gateway_audit',
+      'gateway_trading_halt',
     ],
     description:
       "alpaca_reference: condition and exchange codes, assets and the trading calendar. gateway_audit: the gateway's own audit trail (/audit routes), not Alpaca data. " +
-      'gateway_trading_halt: the trading halts (/admin/trading/halt), the gateway\'s own record.',
+      "gateway_trading_halt: the trading halts (/admin/trading/halt), the gateway's own record.",
   })
   data_source!: string;
   @ApiProperty({
     enum: ['alpaca', 'non_alpaca_host', 'gateway'],
-    description: "non_alpaca_host when the configured upstream is not Alpaca (e.g. the emulator); gateway when the data is the gateway's own record.",
+    description:
+      "non_alpaca_host when the configured upstream is not Alpaca (e.g. the emulator); gateway when the data is the gateway's own record.",
   })
   provider!: string;
-  @ApiProperty({ example: 'data.alpaca.markets', description: 'The upstream host; for provider gateway, the store (audit_store:jsonl or audit_store:postgres; halt_store:file or halt_store:postgres).' })
+  @ApiProperty({
+    example: 'data.alpaca.markets',
+    description:
+      'The upstream host; for provider gateway, the store (audit_store:jsonl or audit_store:postgres; halt_store:file or halt_store:postgres).',
+  })
   provider_host!: string;
   @ApiPropertyOptional({ type: String, nullable: true, example: 'iex' })
   feed!: string | null;
-  @ApiPropertyOptional({ type: String, nullable: true, description: 'Newest upstream timestamp in the data, exactly as Alpaca sent it.' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    description: 'Newest upstream timestamp in the data, exactly as Alpaca sent it.',
+  })
   data_timestamp!: string | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, description: 'Seconds between data_timestamp and the response.' })
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    description: 'Seconds between data_timestamp and the response.',
+  })
   data_freshness_seconds!: number | null;
   @ApiPropertyOptional({ enum: ['open', 'closed', 'unknown'], nullable: true, description: "From Alpaca's /v2/clock." })
   market_status!: string | null;
   @ApiProperty({ type: CacheMetadataDto })
   cache!: CacheMetadataDto;
-  @ApiProperty({ type: [String], description: "Alpaca's X-Request-ID of the upstream call(s); empty when no upstream call was made." })
+  @ApiProperty({
+    type: [String],
+    description: "Alpaca's X-Request-ID of the upstream call(s); empty when no upstream call was made.",
+  })
   upstream_request_ids!: string[];
-  @ApiPropertyOptional({ enum: ['paper', 'live', 'non_alpaca_host'], description: "Trading answers only: the Alpaca account's mode, from the configured trading host." })
+  @ApiPropertyOptional({
+    enum: ['paper', 'live', 'non_alpaca_host'],
+    description: "Trading answers only: the Alpaca account's mode, from the configured trading host.",
+  })
   trading_mode?: string;
   @ApiPropertyOptional({
     description:

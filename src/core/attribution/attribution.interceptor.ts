@@ -20,7 +20,8 @@ const MS_PER_SECOND = 1000;
 /** `ok`, or the flags found (the answer's own, then each item's as `SYMBOL:flag`), comma-separated. */
 function qualityHeader(q: DataQuality): string {
   const flags: string[] = [...q.flags];
-  if (q.items !== undefined) for (const [item, itemFlags] of Object.entries(q.items)) for (const f of itemFlags) flags.push(`${item}:${f}`);
+  if (q.items !== undefined)
+    for (const [item, itemFlags] of Object.entries(q.items)) for (const f of itemFlags) flags.push(`${item}:${f}`);
   return flags.length === 0 ? 'ok' : flags.join(',');
 }
 
@@ -93,11 +94,16 @@ export class AttributionInterceptor implements NestInterceptor {
    * The headers every attributed answer carries (and its metrics): source, cache state, freshness,
    * Cache-Control. Returns the freshness and cache age the envelope repeats.
    */
-  private provenanceHeaders(res: Response, attributed: Attributed<unknown>, now: number): { freshness: number | null; ageSeconds: number } {
+  private provenanceHeaders(
+    res: Response,
+    attributed: Attributed<unknown>,
+    now: number,
+  ): { freshness: number | null; ageSeconds: number } {
     const { provenance: p, cache } = attributed;
     const upstreamMs = this.upstreamInstant(p);
     const freshness = upstreamMs === null ? null : roundSeconds(now - upstreamMs);
-    const ageSeconds = cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
+    const ageSeconds =
+      cache.status === 'HIT' || cache.status === 'STREAM' ? roundSeconds(now - p.fetchedAt) : cache.ageSeconds;
     this.metrics.observeAttributedResponse(p.dataSource, freshness, cache.status, attributed.marketStatus);
     res.setHeader('X-Data-Source', p.dataSource);
     res.setHeader('X-Cache-Status', cache.status);

@@ -33,7 +33,13 @@ export function batchItems<D, C extends ErrorCode>(
   let successful = 0;
   const items = symbols.map((symbol): BatchItem<D, C> => {
     const data = dataOf(symbol);
-    if (data === undefined) return { symbol, status: 'error', data: null, error: { code: missing, message: entry.message, type: entry.type } };
+    if (data === undefined)
+      return {
+        symbol,
+        status: 'error',
+        data: null,
+        error: { code: missing, message: entry.message, type: entry.type },
+      };
     successful += 1;
     return { symbol, status: 'success', data, error: null };
   });

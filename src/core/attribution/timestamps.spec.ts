@@ -8,8 +8,12 @@ describe('upstream timestamps', () => {
     expect(parseUpstreamTimestamp('yesterday')).toBeNull();
   });
   it('picks the newest instant and returns its original text', () => {
-    expect(newestTimestamp(['2021-05-03T14:48:06.563Z', '2021-05-03T14:48:07.257820915Z', null, undefined])).toBe('2021-05-03T14:48:07.257820915Z');
-    expect(newestTimestamp(['2021-05-03T14:48:07.257820915Z', '2021-05-03T14:48:07.257820916Z'])).toBe('2021-05-03T14:48:07.257820916Z');
+    expect(newestTimestamp(['2021-05-03T14:48:06.563Z', '2021-05-03T14:48:07.257820915Z', null, undefined])).toBe(
+      '2021-05-03T14:48:07.257820915Z',
+    );
+    expect(newestTimestamp(['2021-05-03T14:48:07.257820915Z', '2021-05-03T14:48:07.257820916Z'])).toBe(
+      '2021-05-03T14:48:07.257820916Z',
+    );
     expect(newestTimestamp([])).toBeNull();
   });
 });

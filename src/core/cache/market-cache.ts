@@ -31,7 +31,16 @@ const REDIS_PREFIX = 'opitios:cache:';
  * What a cached answer is, for its lifetime: latest market data, chains, history (wholly in the
  * past, or reaching today), news, screeners, or reference data. Trading data is never cached.
  */
-export type CacheKind = 'quote' | 'snapshot' | 'option_quote' | 'chain' | 'history_past' | 'history_recent' | 'news' | 'screener' | 'reference';
+export type CacheKind =
+  | 'quote'
+  | 'snapshot'
+  | 'option_quote'
+  | 'chain'
+  | 'history_past'
+  | 'history_recent'
+  | 'news'
+  | 'screener'
+  | 'reference';
 
 /**
  * Real Alpaca answers, kept with their upstream timestamp and fetch time: an in-process layer
@@ -67,7 +76,16 @@ export class MarketCache {
     this.l1 = createCache({ stores: [local] });
     const client = redis.client();
     this.l2 =
-      client === null ? null : new Keyv<SourcedValue<unknown>>({ store: new RedisKeyvStore(client, REDIS_PREFIX, (e) => this.degraded(e), () => this.restored()) });
+      client === null
+        ? null
+        : new Keyv<SourcedValue<unknown>>({
+            store: new RedisKeyvStore(
+              client,
+              REDIS_PREFIX,
+              (e) => this.degraded(e),
+              () => this.restored(),
+            ),
+          });
   }
 
   /** TTL for an answer of this kind, from the market clock's status (unknown: the open, shorter one). */
@@ -132,7 +150,10 @@ export class MarketCache {
     const seconds = await ttl;
     return {
       sourced,
-      cache: seconds > 0 ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: seconds } : { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null },
+      cache:
+        seconds > 0
+          ? { status: 'MISS', ageSeconds: 0, maxAgeSeconds: seconds }
+          : { status: 'BYPASS', ageSeconds: 0, maxAgeSeconds: null },
     };
   }
 
@@ -186,7 +207,10 @@ export class MarketCache {
   private degraded(e: unknown): void {
     if (this.l2Degraded) return;
     this.l2Degraded = true;
-    this.logger.event('warn', 'cache_l2_degraded', { reason: e instanceof Error ? e.message : String(e), note: 'serving from the in-process layer only' });
+    this.logger.event('warn', 'cache_l2_degraded', {
+      reason: e instanceof Error ? e.message : String(e),
+      note: 'serving from the in-process layer only',
+    });
   }
 
   private restored(): void {
@@ -215,7 +239,8 @@ function noteLookup(scope: RequestScope | undefined, span: Span | null, result: 
 
 /** Cache keys, built in one place: every parameter that changes the answer is in the key. */
 export const cacheKeys = {
-  stock: (kind: 'quote' | 'trade' | 'snapshot', feed: string, symbol: string): string => `stock:${kind}:${feed}:${symbol}`,
+  stock: (kind: 'quote' | 'trade' | 'snapshot', feed: string, symbol: string): string =>
+    `stock:${kind}:${feed}:${symbol}`,
   option: (feed: string, symbol: string): string => `option:snapshot:${feed}:${symbol}`,
   /** Any query-shaped request: parameters sorted, undefined ones left out. */
   query: (name: string, params: Record<string, string | number | boolean | undefined>): string =>

@@ -19,7 +19,8 @@ function mergeCache(all: CacheState[]): CacheState {
   const maxAgeSeconds = Math.min(...all.map((c) => c.maxAgeSeconds ?? 0));
   const ageSeconds = Math.max(...all.map((c) => c.ageSeconds));
   if (all.every((c) => c.status === 'STREAM')) return { status: 'STREAM', ageSeconds, maxAgeSeconds };
-  if (all.every((c) => c.status === 'HIT' || c.status === 'STREAM')) return { status: 'HIT', ageSeconds, maxAgeSeconds };
+  if (all.every((c) => c.status === 'HIT' || c.status === 'STREAM'))
+    return { status: 'HIT', ageSeconds, maxAgeSeconds };
   return { status: 'MISS', ageSeconds: 0, maxAgeSeconds };
 }
 
@@ -60,7 +61,9 @@ export async function settleBatch<K, T>(
   );
   return {
     results: settled.map(({ key, result }) => ({ key, result })),
-    provenance: mergeProvenance(settled.map((s) => s.result?.sourced.provenance ?? (s.missing as MissingItem).provenance)),
+    provenance: mergeProvenance(
+      settled.map((s) => s.result?.sourced.provenance ?? (s.missing as MissingItem).provenance),
+    ),
     cache: mergeCache(settled.map((s) => s.result?.cache ?? NOTHING_STORED)),
   };
 }

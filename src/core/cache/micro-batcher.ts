@@ -69,7 +69,8 @@ export class MicroBatcher<T> {
     // call is the opener's; a batch opened outside any request runs outside all of them.
     runInScope(opener, () => this.loader([...batch.keys()])).then(
       ({ value, provenance }) => {
-        for (const [symbol, waiters] of batch) for (const w of waiters) w.resolve({ item: value.get(symbol), provenance });
+        for (const [symbol, waiters] of batch)
+          for (const w of waiters) w.resolve({ item: value.get(symbol), provenance });
       },
       (e: unknown) => {
         for (const waiters of batch.values()) for (const w of waiters) w.reject(e);

@@ -13,9 +13,13 @@ export class AppConfig extends ConfigValuesBase {
   /** Values that must never appear in a log line or a response body. */
   secrets(): string[] {
     const auditSecrets = [this.audit.hmacKey?.secret, ...this.audit.previousHmacKeys.map((k) => k.secret)];
-    return [this.alpaca.keyId, this.alpaca.secretKey, ...this.jwt.keys.map((k) => k.secret), this.metricsToken, ...auditSecrets].filter(
-      (s): s is string => typeof s === 'string' && s.length > 0,
-    );
+    return [
+      this.alpaca.keyId,
+      this.alpaca.secretKey,
+      ...this.jwt.keys.map((k) => k.secret),
+      this.metricsToken,
+      ...auditSecrets,
+    ].filter((s): s is string => typeof s === 'string' && s.length > 0);
   }
 
   static providerFor = providerFor;

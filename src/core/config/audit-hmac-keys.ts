@@ -31,7 +31,10 @@ export function parsePreviousHmacKeys(text: string | undefined): AuditHmacKey[] 
  * Production refuses an unkeyed audit chain: the gateway at boot (validateConfig) and the apikey
  * CLI before it changes a key, with the same words. null when the rule holds; empty counts as unset.
  */
-export function productionHmacKeyProblem(env: { NODE_ENV?: string | undefined; AUDIT_HMAC_KEY?: string | undefined }): string | null {
+export function productionHmacKeyProblem(env: {
+  NODE_ENV?: string | undefined;
+  AUDIT_HMAC_KEY?: string | undefined;
+}): string | null {
   if (env.NODE_ENV !== 'production' || (env.AUDIT_HMAC_KEY ?? '') !== '') return null;
   return 'AUDIT_HMAC_KEY: required when NODE_ENV=production (without a key, whoever can write the audit store can rewrite the chain)';
 }

@@ -32,7 +32,9 @@ describe('configuration sections', () => {
     expect(problemsOf({ APCA_API_KEY_ID: 'k', APCA_API_SECRET_KEY: 's', JWT_SECRETS: 'kid-without-secret' })).toEqual([
       'JWT_SECRETS: must be comma-separated kid:secret pairs (kid: letters, digits, . _ -; secret: at least 32 characters, no comma or space)',
     ]);
-    expect(problemsOf({ ...REQUIRED, JWT_SECRETS: `a:${'x'.repeat(32)},a:${'y'.repeat(32)}` })).toEqual(['JWT_SECRETS: each kid may appear once']);
+    expect(problemsOf({ ...REQUIRED, JWT_SECRETS: `a:${'x'.repeat(32)},a:${'y'.repeat(32)}` })).toEqual([
+      'JWT_SECRETS: each kid may appear once',
+    ]);
   });
 
   it('own problems first, then rules, then missing variables', () => {

@@ -12,7 +12,12 @@ describe('parseTrustProxy', () => {
   });
 
   it('addresses, CIDRs and named ranges', () => {
-    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7,loopback, fd00::/8')).toEqual(['10.0.0.0/8', '192.168.1.7', 'loopback', 'fd00::/8']);
+    expect(parseTrustProxy('10.0.0.0/8, 192.168.1.7,loopback, fd00::/8')).toEqual([
+      '10.0.0.0/8',
+      '192.168.1.7',
+      'loopback',
+      'fd00::/8',
+    ]);
   });
 
   it.each(['true', 'all', '10.0.0.0/33', '::1/129', '10.0.0.0/8/1', '10.0.0', '', ' , '])('refuses %p', (raw) => {

@@ -27,11 +27,26 @@ describe('validateConfig', () => {
     expect(c.alpaca.provider).toBe('alpaca');
     expect(c.alpaca.tradingMode).toBe('paper');
     expect(c.jwt).toEqual({
-      keys: [{ kid: 'default', secret: JWT }], issuer: 'opitios-alpaca', audience: 'opitios-alpaca-api',
-      ttlSeconds: 3600, maxTtlSeconds: 86400, clockToleranceSeconds: 30, jwks: null,
+      keys: [{ kid: 'default', secret: JWT }],
+      issuer: 'opitios-alpaca',
+      audience: 'opitios-alpaca-api',
+      ttlSeconds: 3600,
+      maxTtlSeconds: 86400,
+      clockToleranceSeconds: 30,
+      jwks: null,
     });
-    expect(c.rateLimits).toEqual({ anonymousPerHour: 100, authenticatedPerHour: 1000, premiumPerHour: 5000, burstPerSecond: 20 });
-    expect(c.authLockout).toEqual({ maxFailures: 10, failureWindowSeconds: 300, lockoutSeconds: 900, lockoutMaxSeconds: 86400 });
+    expect(c.rateLimits).toEqual({
+      anonymousPerHour: 100,
+      authenticatedPerHour: 1000,
+      premiumPerHour: 5000,
+      burstPerSecond: 20,
+    });
+    expect(c.authLockout).toEqual({
+      maxFailures: 10,
+      failureWindowSeconds: 300,
+      lockoutSeconds: 900,
+      lockoutMaxSeconds: 86400,
+    });
     expect(c.trustProxy).toBe(false);
     expect(c.bodyMaxDepth).toBe(16);
     expect(c.corsOrigins).toEqual([]);
@@ -46,17 +61,39 @@ describe('validateConfig', () => {
 
   it('puts the trading halt file beside the audit trail unless TRADING_HALT_FILE names one; refreshes at most every second', () => {
     expect(validateConfig(REQUIRED).tradingHalt).toEqual({ file: 'data/trading-halts.json', refreshMs: 1000 });
-    expect(validateConfig({ ...REQUIRED, AUDIT_LOG_PATH: '/var/lib/gw/audit.jsonl', TRADING_HALT_REFRESH_MS: '250' }).tradingHalt).toEqual({ file: '/var/lib/gw/trading-halts.json', refreshMs: 250 });
-    expect(validateConfig({ ...REQUIRED, TRADING_HALT_FILE: '/srv/halts.json' }).tradingHalt.file).toBe('/srv/halts.json');
+    expect(
+      validateConfig({ ...REQUIRED, AUDIT_LOG_PATH: '/var/lib/gw/audit.jsonl', TRADING_HALT_REFRESH_MS: '250' })
+        .tradingHalt,
+    ).toEqual({
+      file: '/var/lib/gw/trading-halts.json',
+      refreshMs: 250,
+    });
+    expect(validateConfig({ ...REQUIRED, TRADING_HALT_FILE: '/srv/halts.json' }).tradingHalt.file).toBe(
+      '/srv/halts.json',
+    );
     // A slower safety net would break the promise that a halt reaches every instance within a second.
-    expect(problemsOf({ ...REQUIRED, TRADING_HALT_REFRESH_MS: '1001' }).join('\n')).toContain('TRADING_HALT_REFRESH_MS');
+    expect(problemsOf({ ...REQUIRED, TRADING_HALT_REFRESH_MS: '1001' }).join('\n')).toContain(
+      'TRADING_HALT_REFRESH_MS',
+    );
     expect(problemsOf({ ...REQUIRED, TRADING_HALT_REFRESH_MS: '0' }).join('\n')).toContain('TRADING_HALT_REFRESH_MS');
   });
 
   it('names every missing or invalid variable, and never echoes a value', () => {
-    const problems = problemsOf({ PORT: 'eighty', ALPACA_STOCK_FEED: 'nasdaq', JWT_SECRET: 'short-secret-value', CORS_ORIGINS: 'not an origin' });
+    const problems = problemsOf({
+      PORT: 'eighty',
+      ALPACA_STOCK_FEED: 'nasdaq',
+      JWT_SECRET: 'short-secret-value',
+      CORS_ORIGINS: 'not an origin',
+    });
     const text = problems.join('\n');
-    for (const name of ['APCA_API_KEY_ID', 'APCA_API_SECRET_KEY', 'PORT', 'ALPACA_STOCK_FEED', 'JWT_SECRET', 'CORS_ORIGINS']) {
+    for (const name of [
+      'APCA_API_KEY_ID',
+      'APCA_API_SECRET_KEY',
+      'PORT',
+      'ALPACA_STOCK_FEED',
+      'JWT_SECRET',
+      'CORS_ORIGINS',
+    ]) {
       expect(text).toContain(name);
     }
     expect(text).not.toContain('short-secret-value');
@@ -75,7 +112,11 @@ describe('validateConfig', () => {
     expect(problemsOf({ ...REQUIRED, PORT: '70000' })).toEqual(['PORT: must not be greater than 65535']);
     expect(problemsOf({ ...REQUIRED, PORT: '-1' })).toEqual(['PORT: must not be less than 0']);
     // Missing: said so, once; JWT_SECRET by the rule that names its alternative.
-    expect(problemsOf({})).toEqual(['JWT_SECRET: required unless JWT_SECRETS is set', 'APCA_API_KEY_ID: is required', 'APCA_API_SECRET_KEY: is required']);
+    expect(problemsOf({})).toEqual([
+      'JWT_SECRET: required unless JWT_SECRETS is set',
+      'APCA_API_KEY_ID: is required',
+      'APCA_API_SECRET_KEY: is required',
+    ]);
   });
 
   it.each([
@@ -100,10 +141,23 @@ describe('validateConfig', () => {
   });
 
   it('requires AUDIT_HMAC_KEY in production and reads the audit keys', () => {
-    expect(problemsOf({ ...REQUIRED, NODE_ENV: 'production' })).toEqual([expect.stringMatching(/^AUDIT_HMAC_KEY: required when NODE_ENV=production/)]);
+    expect(problemsOf({ ...REQUIRED, NODE_ENV: 'production' })).toEqual([
+      expect.stringMatching(/^AUDIT_HMAC_KEY: required when NODE_ENV=production/),
+    ]);
     const secret = 'audit-hmac-secret-0123456789abcdefghij';
-    const c = validateConfig({ ...REQUIRED, NODE_ENV: 'production', AUDIT_HMAC_KEY: `k2:${secret}`, AUDIT_HMAC_PREVIOUS_KEYS: `k1:${secret}x` });
-    expect(c.audit).toMatchObject({ hmacKey: { kid: 'k2', secret }, previousHmacKeys: [{ kid: 'k1', secret: `${secret}x` }], signingKey: null, checkpointEvery: 100, checkpointSeconds: 60 });
+    const c = validateConfig({
+      ...REQUIRED,
+      NODE_ENV: 'production',
+      AUDIT_HMAC_KEY: `k2:${secret}`,
+      AUDIT_HMAC_PREVIOUS_KEYS: `k1:${secret}x`,
+    });
+    expect(c.audit).toMatchObject({
+      hmacKey: { kid: 'k2', secret },
+      previousHmacKeys: [{ kid: 'k1', secret: `${secret}x` }],
+      signingKey: null,
+      checkpointEvery: 100,
+      checkpointSeconds: 60,
+    });
     expect(validateConfig({ ...REQUIRED, AUDIT_HMAC_KEY: secret }).audit.hmacKey).toEqual({ kid: 'default', secret });
     expect(c.secrets()).toEqual(expect.arrayContaining([secret, `${secret}x`]));
     const problems = problemsOf({ ...REQUIRED, AUDIT_HMAC_KEY: 'k1:short', AUDIT_SIGNING_KEY: 'not a key' }).join('\n');
@@ -113,7 +167,9 @@ describe('validateConfig', () => {
   });
 
   it('reads CORS origins as a list', () => {
-    expect(validateConfig({ ...REQUIRED, CORS_ORIGINS: 'https://a.example,http://b.example:8080' }).corsOrigins).toEqual(['https://a.example', 'http://b.example:8080']);
+    expect(
+      validateConfig({ ...REQUIRED, CORS_ORIGINS: 'https://a.example,http://b.example:8080' }).corsOrigins,
+    ).toEqual(['https://a.example', 'http://b.example:8080']);
   });
 
   it('treats an empty variable as unset', () => {
@@ -121,7 +177,11 @@ describe('validateConfig', () => {
   });
 
   it('marks a non-Alpaca data host so responses can say so', () => {
-    const c = validateConfig({ ...REQUIRED, APCA_API_DATA_URL: 'http://127.0.0.1:4010/', APCA_API_BASE_URL: 'http://127.0.0.1:4011' });
+    const c = validateConfig({
+      ...REQUIRED,
+      APCA_API_DATA_URL: 'http://127.0.0.1:4010/',
+      APCA_API_BASE_URL: 'http://127.0.0.1:4011',
+    });
     expect(c.alpaca.provider).toBe('non_alpaca_host');
     expect(c.alpaca.dataHost).toBe('127.0.0.1:4010');
     expect(c.alpaca.dataUrl).toBe('http://127.0.0.1:4010');
@@ -129,7 +189,9 @@ describe('validateConfig', () => {
   });
 
   it('recognises the live trading host', () => {
-    expect(validateConfig({ ...REQUIRED, APCA_API_BASE_URL: 'https://api.alpaca.markets' }).alpaca.tradingMode).toBe('live');
+    expect(validateConfig({ ...REQUIRED, APCA_API_BASE_URL: 'https://api.alpaca.markets' }).alpaca.tradingMode).toBe(
+      'live',
+    );
   });
 
   it('lists the secrets to redact', () => {

@@ -49,7 +49,9 @@ export function ApiErrors(...codes: ErrorCode[]): MethodDecorator & ClassDecorat
           description: list.map((c) => `\`${c}\`: ${ERROR_CATALOG[c].message}`).join('<br>'),
           // Spelled out rather than `type`, so that errors stay application/json on routes whose
           // success is another media type (@ApiProduces('text/event-stream') on the SSE route).
-          content: { 'application/json': { schema: { $ref: getSchemaPath(ErrorEnvelopeDto) }, examples: errorExamples(list) } },
+          content: {
+            'application/json': { schema: { $ref: getSchemaPath(ErrorEnvelopeDto) }, examples: errorExamples(list) },
+          },
         }),
       ),
   );

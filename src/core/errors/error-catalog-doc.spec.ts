@@ -24,7 +24,13 @@ function documentedCodes(): Map<string, DocRow> {
   for (const line of readFileSync('docs/error-catalog.md', 'utf8').split('\n')) {
     if (!line.startsWith('| `')) continue;
     const [code = '', status = '', type = '', severity = '', message = '', actions = ''] = cells(line);
-    rows.set(code.replace(/`/g, ''), { status: Number(status), type, severity, message, suggestedActions: actions.split('<br>') });
+    rows.set(code.replace(/`/g, ''), {
+      status: Number(status),
+      type,
+      severity,
+      message,
+      suggestedActions: actions.split('<br>'),
+    });
   }
   return rows;
 }

@@ -8,11 +8,28 @@ export class ErrorBodyDto {
   code!: string;
   @ApiProperty({ example: 'Alpaca returned no data for ZZZZ on the iex feed.' })
   message!: string;
-  @ApiProperty({ enum: ['validation_error', 'authentication_error', 'authorization_error', 'data_unavailable', 'not_found', 'conflict', 'order_rejected', 'rate_limit', 'internal_error', 'upstream_error'] })
+  @ApiProperty({
+    enum: [
+      'validation_error',
+      'authentication_error',
+      'authorization_error',
+      'data_unavailable',
+      'not_found',
+      'conflict',
+      'order_rejected',
+      'rate_limit',
+      'internal_error',
+      'upstream_error',
+    ],
+  })
   type!: string;
   @ApiProperty({ enum: ['info', 'warning', 'error', 'critical'] })
   severity!: string;
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Code-specific context (fields at fault, upstream status and message, …).' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Code-specific context (fields at fault, upstream status and message, …).',
+  })
   details!: Record<string, unknown>;
 }
 

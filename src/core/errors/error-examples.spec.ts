@@ -27,15 +27,22 @@ describe('stampErrorExampleEndpoints', () => {
     const doc = {
       openapi: '3.0.0',
       info: { title: 't', version: '1' },
-      paths: { '/a/{symbol}': { get: { responses: { '404': response() } } }, '/b': { post: { responses: { '404': response() } } } },
+      paths: {
+        '/a/{symbol}': { get: { responses: { '404': response() } } },
+        '/b': { post: { responses: { '404': response() } } },
+      },
     } as unknown as OpenAPIObject;
     stampErrorExampleEndpoints(doc);
     const endpoint = (path: string, method: 'get' | 'post'): unknown => {
-      const res = doc.paths[path]?.[method]?.responses['404'] as { content: Record<string, { examples: Record<string, { value: { metadata: { endpoint: string } } }> }> };
+      const res = doc.paths[path]?.[method]?.responses['404'] as {
+        content: Record<string, { examples: Record<string, { value: { metadata: { endpoint: string } } }> }>;
+      };
       return res.content['application/json']?.examples['SYMBOL_NOT_FOUND']?.value.metadata.endpoint;
     };
     expect(endpoint('/a/{symbol}', 'get')).toBe('/a/{symbol}');
     expect(endpoint('/b', 'post')).toBe('/b');
-    expect((shared['SYMBOL_NOT_FOUND']?.value as { metadata: { endpoint: string } }).metadata.endpoint).toBe('{endpoint}');
+    expect((shared['SYMBOL_NOT_FOUND']?.value as { metadata: { endpoint: string } }).metadata.endpoint).toBe(
+      '{endpoint}',
+    );
   });
 });

@@ -48,8 +48,16 @@ export function stampErrorExampleEndpoints(document: OpenAPIObject): void {
           for (const [name, example] of Object.entries(media.examples ?? {})) {
             if ('$ref' in example) continue;
             const value: unknown = example.value;
-            if (!isRecord(value) || !isRecord(value['metadata']) || value['metadata']['endpoint'] !== ENDPOINT_PLACEHOLDER) continue;
-            media.examples = { ...media.examples, [name]: { ...example, value: { ...value, metadata: { ...value['metadata'], endpoint: path } } } };
+            if (
+              !isRecord(value) ||
+              !isRecord(value['metadata']) ||
+              value['metadata']['endpoint'] !== ENDPOINT_PLACEHOLDER
+            )
+              continue;
+            media.examples = {
+              ...media.examples,
+              [name]: { ...example, value: { ...value, metadata: { ...value['metadata'], endpoint: path } } },
+            };
           }
         }
       }

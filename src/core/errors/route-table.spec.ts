@@ -21,20 +21,20 @@ function app(): express.Express {
 }
 
 const CASES: Array<[string, string, boolean]> = [
-    ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/AAPL/quote', true],
-    ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/BRK.B/quote/', true],
-    ['/api/v1/stocks/:symbol/quote', '/API/V1/Stocks/AAPL/Quote', true],
-    ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/AAPL/quote//', false],
-    ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/A/B/quote', false],
-    ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks//quote', false],
-    ['/docs/', '/docs', true],
-    ['/asyncapi.json', '/asyncapixjson', false],
-    ['/files/*rest', '/files/a/b/c', true],
-    ['/files/*rest', '/files/', false],
-    ['/items{/:id}', '/items', true],
-    ['/items{/:id}', '/items/7', true],
-    ['/a\\:b', '/a:b', true],
-    ['/:"quoted name"/x', '/y/x', true],
+  ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/AAPL/quote', true],
+  ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/BRK.B/quote/', true],
+  ['/api/v1/stocks/:symbol/quote', '/API/V1/Stocks/AAPL/Quote', true],
+  ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/AAPL/quote//', false],
+  ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks/A/B/quote', false],
+  ['/api/v1/stocks/:symbol/quote', '/api/v1/stocks//quote', false],
+  ['/docs/', '/docs', true],
+  ['/asyncapi.json', '/asyncapixjson', false],
+  ['/files/*rest', '/files/a/b/c', true],
+  ['/files/*rest', '/files/', false],
+  ['/items{/:id}', '/items', true],
+  ['/items{/:id}', '/items/7', true],
+  ['/a\\:b', '/a:b', true],
+  ['/:"quoted name"/x', '/y/x', true],
 ];
 
 describe('templatePattern', () => {
@@ -47,7 +47,11 @@ describe('templatePattern', () => {
       const a = express();
       a.get(template, ok);
       const dispatched = (await request(a).get(path)).status === 200;
-      expect({ template, path, matches: templatePattern(template).test(path) }).toEqual({ template, path, matches: dispatched });
+      expect({ template, path, matches: templatePattern(template).test(path) }).toEqual({
+        template,
+        path,
+        matches: dispatched,
+      });
     }
   });
 

@@ -81,7 +81,10 @@ export class RouteTable {
       const accepted = methods.includes('GET') && !methods.includes('HEAD') ? [...methods, 'HEAD'] : methods;
       entries.push({ pattern: templatePattern(path), methods: accepted });
     }
-    return new RouteTable(entries, (options.everyPath ?? []).map((m) => m.toUpperCase()));
+    return new RouteTable(
+      entries,
+      (options.everyPath ?? []).map((m) => m.toUpperCase()),
+    );
   }
 
   /** Methods some registered route accepts for this concrete path, sorted; empty when no route matches it. */

@@ -49,7 +49,9 @@ export class JsonBodyParser {
   /** Parses a JSON body into req.body; rejects with the catalog error for a bad one. */
   parse(req: Request, res: Response): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      void this.parser(req, res, (err?: unknown) => (err === undefined || err === null ? resolve() : reject(this.toAppError(err))));
+      void this.parser(req, res, (err?: unknown) =>
+        err === undefined || err === null ? resolve() : reject(this.toAppError(err)),
+      );
     });
   }
 
@@ -71,14 +73,26 @@ export class JsonBodyParser {
               details: { body: 'duplicate_key', key: err.structure.key },
             });
           }
-          return new AppError('INVALID_PARAMETER', { message: 'The request body could not be read.', details: { body: err.type } });
+          return new AppError('INVALID_PARAMETER', {
+            message: 'The request body could not be read.',
+            details: { body: err.type },
+          });
         case 'entity.parse.failed':
-          return new AppError('INVALID_PARAMETER', { message: 'The request body is not valid JSON.', details: { body: 'malformed_json' } });
+          return new AppError('INVALID_PARAMETER', {
+            message: 'The request body is not valid JSON.',
+            details: { body: 'malformed_json' },
+          });
         case 'charset.unsupported':
         case 'encoding.unsupported':
-          return new AppError('INVALID_PARAMETER', { message: 'Unsupported body encoding.', details: { body: err.type } });
+          return new AppError('INVALID_PARAMETER', {
+            message: 'Unsupported body encoding.',
+            details: { body: err.type },
+          });
         default:
-          return new AppError('INVALID_PARAMETER', { message: 'The request body could not be read.', details: { body: err.type } });
+          return new AppError('INVALID_PARAMETER', {
+            message: 'The request body could not be read.',
+            details: { body: err.type },
+          });
       }
     }
     return new AppError('INTERNAL_SERVICE_ERROR', { cause: err });

@@ -19,12 +19,18 @@ describe('jsonStructureProblem', () => {
   });
 
   it('refuses 5000 levels without recursion', () => {
-    expect(jsonStructureProblem(`${'['.repeat(5000)}${']'.repeat(5000)}`, 16)).toEqual({ problem: 'too_deep', max_depth: 16 });
+    expect(jsonStructureProblem(`${'['.repeat(5000)}${']'.repeat(5000)}`, 16)).toEqual({
+      problem: 'too_deep',
+      max_depth: 16,
+    });
   });
 
   it('refuses duplicate names, escaped spellings and whitespace before the colon included', () => {
     expect(jsonStructureProblem('{"qty":"1","qty":"1000"}', 8)).toEqual({ problem: 'duplicate_key', key: 'qty' });
-    expect(jsonStructureProblem('{"qty":"1","q\\u0074y" : "1000"}', 8)).toEqual({ problem: 'duplicate_key', key: 'qty' });
+    expect(jsonStructureProblem('{"qty":"1","q\\u0074y" : "1000"}', 8)).toEqual({
+      problem: 'duplicate_key',
+      key: 'qty',
+    });
     expect(jsonStructureProblem('{"o":{"x":1,"x":2}}', 8)).toEqual({ problem: 'duplicate_key', key: 'x' });
   });
 

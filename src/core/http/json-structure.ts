@@ -11,8 +11,7 @@
  */
 
 export type JsonStructureProblem =
-  | { problem: 'too_deep'; max_depth: number }
-  | { problem: 'duplicate_key'; key: string; max_depth?: undefined };
+  { problem: 'too_deep'; max_depth: number } | { problem: 'duplicate_key'; key: string; max_depth?: undefined };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;

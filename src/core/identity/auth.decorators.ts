@@ -15,7 +15,8 @@ export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUB
  * The permission a route needs (docs/contract.md roles: viewer < premium < trader < admin). Every
  * non-public route must carry one; the roles guard refuses routes without it.
  */
-export const Roles = (permission: Permission): MethodDecorator & ClassDecorator => SetMetadata(REQUIRED_PERMISSION, permission);
+export const Roles = (permission: Permission): MethodDecorator & ClassDecorator =>
+  SetMetadata(REQUIRED_PERMISSION, permission);
 
 /** For probes and metrics scrapers, which must never be refused for volume. */
 export const SkipRateLimit = (): MethodDecorator & ClassDecorator => SetMetadata(SKIP_RATE_LIMIT, true);
@@ -26,4 +27,6 @@ export const CurrentUser = createParamDecorator((_data: unknown, ctx: ExecutionC
 );
 
 /** The caller as services take it: principal and client address (see `Caller`). */
-export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller => callerOf(ctx.switchToHttp().getRequest<Request>()));
+export const CurrentCaller = createParamDecorator((_data: unknown, ctx: ExecutionContext): Caller =>
+  callerOf(ctx.switchToHttp().getRequest<Request>()),
+);

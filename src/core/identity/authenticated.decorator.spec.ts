@@ -15,7 +15,8 @@ class Routes {
 
 const meta = <T>(key: string, method: keyof Routes): T => Reflect.getMetadata(key, Routes.prototype[method]) as T;
 type Responses = Record<string, { content: { 'application/json': { examples: Record<string, unknown> } } }>;
-const codes = (method: keyof Routes, status: number): string[] => Object.keys(meta<Responses>(API_RESPONSE, method)[status]?.content['application/json'].examples ?? {});
+const codes = (method: keyof Routes, status: number): string[] =>
+  Object.keys(meta<Responses>(API_RESPONSE, method)[status]?.content['application/json'].examples ?? {});
 
 describe('@Authenticated', () => {
   it('names the permission the roles guard checks', () => {

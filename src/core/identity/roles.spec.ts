@@ -1,4 +1,13 @@
-import { grants, isPremiumTier, PERMISSIONS, rolesGranting, ROLE_PERMISSIONS, ROLES, type Permission, type Role } from './roles.js';
+import {
+  grants,
+  isPremiumTier,
+  PERMISSIONS,
+  rolesGranting,
+  ROLE_PERMISSIONS,
+  ROLES,
+  type Permission,
+  type Role,
+} from './roles.js';
 
 /** docs/contract.md: viewer stocks + clock; premium adds options and history; trader adds trading; admin all, incl. audit. */
 const EXPECTED: Record<Role, Permission[]> = {

@@ -2,7 +2,16 @@
 export const ROLES = ['viewer', 'premium', 'trader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PERMISSIONS = ['token:issue', 'market:read', 'options:read', 'history:read', 'trading:read', 'trading:write', 'audit:read', 'trading:halt'] as const;
+export const PERMISSIONS = [
+  'token:issue',
+  'market:read',
+  'options:read',
+  'history:read',
+  'trading:read',
+  'trading:write',
+  'audit:read',
+  'trading:halt',
+] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 /**

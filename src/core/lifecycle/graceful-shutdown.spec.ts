@@ -35,7 +35,9 @@ describe('GracefulShutdown', () => {
   let port: number;
   const events: string[] = [];
   /** Stands in for the Nest app: records when its hooks would run. */
-  const app = { close: (): Promise<void> => Promise.resolve(void events.push('app.close')) } as unknown as INestApplication;
+  const app = {
+    close: (): Promise<void> => Promise.resolve(void events.push('app.close')),
+  } as unknown as INestApplication;
 
   beforeEach(async () => {
     events.length = 0;
@@ -56,9 +58,16 @@ describe('GracefulShutdown', () => {
   it('finishes in-flight requests, refuses new connections, closes the app after them, exits 0', async () => {
     const logs: Array<Record<string, unknown>> = [];
     const exits: number[] = [];
-    const shutdown = new GracefulShutdown({ app, server, graceMs: 5000, logger: quietLogger(logs), exit: (code) => exits.push(code) });
+    const shutdown = new GracefulShutdown({
+      app,
+      server,
+      graceMs: 5000,
+      logger: quietLogger(logs),
+      exit: (code) => exits.push(code),
+    });
     const inFlight = [get(port), get(port), get(port)];
-    for (const deadline = Date.now() + 2000; shutdown.pending < 3 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    for (const deadline = Date.now() + 2000; shutdown.pending < 3 && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 10));
     expect(shutdown.pending).toBe(3);
 
     const done = shutdown.shutdown('SIGTERM');
@@ -74,21 +83,39 @@ describe('GracefulShutdown', () => {
   it('cuts what is still running when the grace period ends, and ignores a second signal', async () => {
     const logs: Array<Record<string, unknown>> = [];
     const exits: number[] = [];
-    const shutdown = new GracefulShutdown({ app, server, graceMs: 50, logger: quietLogger(logs), exit: (code) => exits.push(code) });
+    const shutdown = new GracefulShutdown({
+      app,
+      server,
+      graceMs: 50,
+      logger: quietLogger(logs),
+      exit: (code) => exits.push(code),
+    });
     const slow = get(port);
-    for (const deadline = Date.now() + 2000; shutdown.pending < 1 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    for (const deadline = Date.now() + 2000; shutdown.pending < 1 && Date.now() < deadline;)
+      await new Promise((r) => setTimeout(r, 10));
     const done = shutdown.shutdown('SIGTERM');
     await shutdown.shutdown('SIGINT');
     await done;
     expect(await slow).toBe('ECONNRESET');
     expect(exits).toEqual([0]);
-    expect(logs.map((l) => l['message'])).toEqual(['shutdown_started', 'shutdown_signal_ignored', 'shutdown_grace_expired', 'shutdown_complete']);
+    expect(logs.map((l) => l['message'])).toEqual([
+      'shutdown_started',
+      'shutdown_signal_ignored',
+      'shutdown_grace_expired',
+      'shutdown_complete',
+    ]);
   });
 
   it('exits 1 when closing the app fails', async () => {
     const exits: number[] = [];
     const failing = { close: () => Promise.reject(new Error('hook failed')) } as unknown as INestApplication;
-    await new GracefulShutdown({ app: failing, server, graceMs: 50, logger: quietLogger([]), exit: (code) => exits.push(code) }).shutdown('SIGTERM');
+    await new GracefulShutdown({
+      app: failing,
+      server,
+      graceMs: 50,
+      logger: quietLogger([]),
+      exit: (code) => exits.push(code),
+    }).shutdown('SIGTERM');
     expect(exits).toEqual([1]);
   });
 });

@@ -58,7 +58,11 @@ export class GracefulShutdown {
     const { logger, graceMs } = this.options;
     const exit = this.options.exit ?? ((code: number) => process.exit(code));
     if (this.started) {
-      logger.event('warn', 'shutdown_signal_ignored', { signal, reason: 'already shutting down', in_flight: this.pending });
+      logger.event('warn', 'shutdown_signal_ignored', {
+        signal,
+        reason: 'already shutting down',
+        in_flight: this.pending,
+      });
       return;
     }
     this.started = true;

@@ -51,8 +51,12 @@ describe('listenOrExit', () => {
   it('a port in use: one line naming host:port and the variables, then exit 1', async () => {
     const proc = fakeProcess();
     const other = createServer();
-    await expect(listenOrExit(() => listen(other, port, '127.0.0.1'), [{ name: 'PORT' }, { name: 'HOST' }], proc)).rejects.toThrow(new ExitCalled(1));
-    expect(proc.written).toEqual([`cannot listen on 127.0.0.1:${port}: address already in use; choose another with PORT=... / HOST=...\n`]);
+    await expect(
+      listenOrExit(() => listen(other, port, '127.0.0.1'), [{ name: 'PORT' }, { name: 'HOST' }], proc),
+    ).rejects.toThrow(new ExitCalled(1));
+    expect(proc.written).toEqual([
+      `cannot listen on 127.0.0.1:${port}: address already in use; choose another with PORT=... / HOST=...\n`,
+    ]);
   });
 
   it('names only the variables that chose the failing port', async () => {

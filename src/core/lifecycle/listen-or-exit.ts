@@ -27,7 +27,12 @@ function asListenError(error: unknown): ListenError | undefined {
   // By shape, not instanceof: the error may come from another realm (Jest's VM, a worker).
   if (typeof error !== 'object' || error === null) return undefined;
   // Node's listen errors (UVExceptionWithHostPort) carry the address and port they tried.
-  const { code, syscall, address, port } = error as { code?: unknown; syscall?: unknown; address?: unknown; port?: unknown };
+  const { code, syscall, address, port } = error as {
+    code?: unknown;
+    syscall?: unknown;
+    address?: unknown;
+    port?: unknown;
+  };
   if (syscall !== 'listen' || typeof code !== 'string' || typeof address !== 'string') return undefined;
   return { code, address, port: typeof port === 'number' ? port : undefined };
 }
@@ -51,7 +56,11 @@ export function listenFailureMessage(error: unknown, variables: readonly Address
  * Runs `listen`; if the address cannot be taken, prints one line (no stack trace) and exits 1, as
  * an invalid configuration does (loadConfigOrExit). Any other failure is rethrown.
  */
-export async function listenOrExit(listen: () => Promise<unknown>, variables: readonly AddressVariable[], proc: ExitPort = process): Promise<void> {
+export async function listenOrExit(
+  listen: () => Promise<unknown>,
+  variables: readonly AddressVariable[],
+  proc: ExitPort = process,
+): Promise<void> {
   try {
     await listen();
   } catch (e: unknown) {

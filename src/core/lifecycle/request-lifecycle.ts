@@ -49,8 +49,19 @@ export class RequestLifecycle {
       const durationMs = elapsedMs();
       const route = routeLabel(req);
       this.accessLog.record(req, res, durationMs, scope);
-      this.metrics.observeHttpRequest({ method: req.method, route, status: res.statusCode, durationSeconds: durationMs / MS_PER_SECOND });
-      if (span !== null) this.tracing.endServerSpan(span, req.method, route, { status: res.statusCode, errorCode: errorCodeOf(res), cache: scope.cache, aborted: false });
+      this.metrics.observeHttpRequest({
+        method: req.method,
+        route,
+        status: res.statusCode,
+        durationSeconds: durationMs / MS_PER_SECOND,
+      });
+      if (span !== null)
+        this.tracing.endServerSpan(span, req.method, route, {
+          status: res.statusCode,
+          errorCode: errorCodeOf(res),
+          cache: scope.cache,
+          aborted: false,
+        });
     });
     // 'close' follows 'finish' on every answered request; without 'finish' first, the client left.
     res.on('close', () => {
@@ -58,7 +69,13 @@ export class RequestLifecycle {
       const route = routeLabel(req);
       this.accessLog.aborted(req, res, elapsedMs(), scope);
       this.metrics.observeAbortedRequest(req.method, route);
-      if (span !== null) this.tracing.endServerSpan(span, req.method, route, { status: null, errorCode: null, cache: scope.cache, aborted: true });
+      if (span !== null)
+        this.tracing.endServerSpan(span, req.method, route, {
+          status: null,
+          errorCode: null,
+          cache: scope.cache,
+          aborted: true,
+        });
     });
     // Always: the adapter, the cache, the audit trail and the logger read the scope from here.
     runInScope(scope, next);

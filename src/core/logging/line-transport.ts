@@ -28,7 +28,10 @@ export class LineTransport extends Transport {
 
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
     const line = info[MESSAGE];
-    const target = this.options.err !== undefined && typeof info['level'] === 'string' && this.errLevels.has(info['level']) ? this.options.err : this.options.out;
+    const target =
+      this.options.err !== undefined && typeof info['level'] === 'string' && this.errLevels.has(info['level'])
+        ? this.options.err
+        : this.options.out;
     target.write(`${typeof line === 'string' ? line : JSON.stringify(info)}\n`);
     next();
   }

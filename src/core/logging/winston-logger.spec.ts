@@ -7,7 +7,12 @@ import { runInScope } from '../telemetry/request-scope.js';
 class Capture extends Writable {
   readonly lines: string[] = [];
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
-    this.lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+    this.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((l) => l !== ''),
+    );
     done();
   }
   json(): Array<Record<string, unknown>> {
@@ -38,7 +43,11 @@ describe('WinstonLogger', () => {
 
   it('redacts configured secrets wherever they appear, and leaves short ones alone', () => {
     const { log, sink } = logger();
-    log.event('warn', `upstream said ${SECRET}`, { headers: { authorization: `Bearer ${SECRET}` }, list: [SECRET], note: 'a short word' });
+    log.event('warn', `upstream said ${SECRET}`, {
+      headers: { authorization: `Bearer ${SECRET}` },
+      list: [SECRET],
+      note: 'a short word',
+    });
     const [line] = sink.lines;
     expect(line).not.toContain(SECRET);
     expect(JSON.parse(line ?? '{}')).toEqual(
@@ -58,7 +67,12 @@ describe('WinstonLogger', () => {
     log.event('warn', 'upstream_request', { headers, list });
     expect(headers.authorization).toBe(`Bearer ${SECRET}`);
     expect(list[1]).toBe(SECRET);
-    expect(sink.json()[0]).toEqual(expect.objectContaining({ headers: { authorization: 'Bearer [REDACTED]', accept: 'application/json' }, list: ['plain', '[REDACTED]'] }));
+    expect(sink.json()[0]).toEqual(
+      expect.objectContaining({
+        headers: { authorization: 'Bearer [REDACTED]', accept: 'application/json' },
+        list: ['plain', '[REDACTED]'],
+      }),
+    );
   });
 
   it('still writes a record JSON.stringify refuses: a BigInt as its digits, a cycle marked', () => {
@@ -74,7 +88,15 @@ describe('WinstonLogger', () => {
 
   it("adds the request id and trace id of the request being served to every line, keeping a line's own", () => {
     const { log, sink } = logger();
-    const scope = { requestId: 'req_abc', clientRequestId: null, span: null, tracer: null, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', upstreamAttempts: 0, cache: null };
+    const scope = {
+      requestId: 'req_abc',
+      clientRequestId: null,
+      span: null,
+      tracer: null,
+      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+      upstreamAttempts: 0,
+      cache: null,
+    };
     runInScope(scope, () => {
       log.event('info', 'upstream_call', { status: 200 });
       log.warn('from Nest');

@@ -98,7 +98,12 @@ export class WinstonLogger implements LoggerService {
   constructor(config: Pick<AppConfig, 'log' | 'secrets'>, sink?: Writable) {
     const format =
       config.log.format === 'json'
-        ? winston.format.combine(requestFields, redactSecrets(config.secrets()), winston.format.timestamp({ format: () => isoTimestamp() }), jsonLine)
+        ? winston.format.combine(
+            requestFields,
+            redactSecrets(config.secrets()),
+            winston.format.timestamp({ format: () => isoTimestamp() }),
+            jsonLine,
+          )
         : winston.format.combine(
             requestFields,
             redactSecrets(config.secrets()),
@@ -107,7 +112,9 @@ export class WinstonLogger implements LoggerService {
             winston.format.simple(),
           );
     const transport =
-      sink === undefined ? new LineTransport({ out: process.stdout, err: process.stderr, errLevels: ['error'] }) : new LineTransport({ out: sink });
+      sink === undefined
+        ? new LineTransport({ out: process.stdout, err: process.stderr, errLevels: ['error'] })
+        : new LineTransport({ out: sink });
     this.logger = winston.createLogger({ level: config.log.level, format, transports: [transport] });
   }
 

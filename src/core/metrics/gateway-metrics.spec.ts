@@ -44,7 +44,9 @@ describe('GatewayMetrics', () => {
     const a = new GatewayMetrics();
     const b = new GatewayMetrics();
     a.observeHttpRequest({ method: 'GET', route: '/api/v1/stocks/:symbol/quote', status: 200, durationSeconds: 0.01 });
-    expect(await a.render()).toContain('opitios_http_requests_total{method="GET",route="/api/v1/stocks/:symbol/quote",status="200"} 1');
+    expect(await a.render()).toContain(
+      'opitios_http_requests_total{method="GET",route="/api/v1/stocks/:symbol/quote",status="200"} 1',
+    );
     expect(await b.render()).not.toContain('route="/api/v1/stocks/:symbol/quote"');
     expect(a.contentType).toMatch(/^text\/plain/);
   });

@@ -166,7 +166,7 @@ export class GatewayMetrics extends UpstreamObserver {
   });
   private readonly budgetRefusals = new Counter({
     name: 'opitios_upstream_budget_refusals_total',
-    help: "Upstream calls not sent because a budget was spent, by api, budget (gateway_bucket|alpaca_window) and priority.",
+    help: 'Upstream calls not sent because a budget was spent, by api, budget (gateway_bucket|alpaca_window) and priority.',
     labelNames: ['api', 'budget', 'priority'] as const,
     registers: [this.registry],
   });
@@ -204,13 +204,21 @@ export class GatewayMetrics extends UpstreamObserver {
    * With its cache status and the market status it was served under (the cache-hit promise holds
    * while the market is open).
    */
-  observeAttributedResponse(dataSource: string, freshnessSeconds: number | null, cacheStatus?: string, marketStatus?: string | null): void {
+  observeAttributedResponse(
+    dataSource: string,
+    freshnessSeconds: number | null,
+    cacheStatus?: string,
+    marketStatus?: string | null,
+  ): void {
     const source = this.smallSets.source.value(dataSource);
     this.responsesBySource.inc({ data_source: source });
     if (freshnessSeconds !== null) this.freshness.observe({ data_source: source }, Math.max(0, freshnessSeconds));
     if (cacheStatus === undefined) return;
     const market = marketStatus ?? 'unknown';
-    this.cacheResults.inc({ status: this.smallSets.layer.value(cacheStatus), market: this.smallSets.layer.value(market) });
+    this.cacheResults.inc({
+      status: this.smallSets.layer.value(cacheStatus),
+      market: this.smallSets.layer.value(market),
+    });
     if (market === 'open') this.marketOpen.set(1);
     else if (market === 'closed') this.marketOpen.set(0);
   }
@@ -230,7 +238,11 @@ export class GatewayMetrics extends UpstreamObserver {
 
   /** An upstream call the budget refused (nothing sent). */
   override observeBudgetRefusal(api: string, budget: string, priority: string): void {
-    this.budgetRefusals.inc({ api: this.smallSets.upstream.value(api), budget: this.smallSets.code.value(budget), priority: this.smallSets.code.value(priority) });
+    this.budgetRefusals.inc({
+      api: this.smallSets.upstream.value(api),
+      budget: this.smallSets.code.value(budget),
+      priority: this.smallSets.code.value(priority),
+    });
   }
 
   /** A data-quality flag raised on a value fetched from Alpaca (information, not an error). */

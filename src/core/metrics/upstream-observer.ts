@@ -3,7 +3,8 @@
  * be a metric label: `success` (2xx), `rate_limited` (429), `client_error` (other 4xx),
  * `server_error` (5xx and anything else unexpected), `timeout`, `network_error`.
  */
-export type UpstreamOutcome = 'success' | 'rate_limited' | 'client_error' | 'server_error' | 'timeout' | 'network_error';
+export type UpstreamOutcome =
+  'success' | 'rate_limited' | 'client_error' | 'server_error' | 'timeout' | 'network_error';
 
 /** One finished call to Alpaca, as the HTTP adapter saw it. */
 export interface UpstreamCall {

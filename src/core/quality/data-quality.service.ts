@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../config/app-config.js';
 import { GatewayMetrics } from '../metrics/gateway-metrics.js';
 import { Clock } from '../time/clock.js';
-import { batchQuality, flagSet, quality, QualityChecks, type DataQuality, type QualityFlag, type QualityMoment } from './data-quality.js';
+import {
+  batchQuality,
+  flagSet,
+  quality,
+  QualityChecks,
+  type DataQuality,
+  type QualityFlag,
+  type QualityMoment,
+} from './data-quality.js';
 
 /** Nothing noticed: one shared, frozen answer (the common case costs no allocation). */
 const CLEAN: DataQuality = Object.freeze({ checked: true, flags: Object.freeze([]) as unknown as QualityFlag[] });
@@ -22,7 +30,10 @@ export class DataQualityService {
     private readonly clock: Clock,
     private readonly metrics: GatewayMetrics,
   ) {
-    this.checks = new QualityChecks({ futureSkewMs: config.quality.futureSkewSeconds * 1000, maxAgeMs: config.quality.maxAgeSeconds * 1000 });
+    this.checks = new QualityChecks({
+      futureSkewMs: config.quality.futureSkewSeconds * 1000,
+      maxAgeMs: config.quality.maxAgeSeconds * 1000,
+    });
   }
 
   /** The moment values are checked: now, and whether the market counts as open. */

@@ -139,7 +139,12 @@ export function batchQuality(items: Record<string, QualityFlag[]>): DataQuality 
 /** An option snapshot: its latest quote and trade, and its greeks and implied volatility. */
 export function optionSnapshotFlags(
   checks: QualityChecks,
-  s: { latest_quote: QuoteLike | null; latest_trade: TradeLike | null; greeks: GreeksLike | null; implied_volatility: number | null },
+  s: {
+    latest_quote: QuoteLike | null;
+    latest_trade: TradeLike | null;
+    greeks: GreeksLike | null;
+    implied_volatility: number | null;
+  },
   at: QualityMoment,
 ): QualityFlag[] {
   return [
@@ -152,9 +157,19 @@ export function optionSnapshotFlags(
 /** A stock snapshot: its latest quote and trade and its bars. */
 export function stockSnapshotFlags(
   checks: QualityChecks,
-  s: { latest_quote: QuoteLike | null; latest_trade: TradeLike | null; minute_bar: BarLike | null; daily_bar: BarLike | null; prev_daily_bar: BarLike | null },
+  s: {
+    latest_quote: QuoteLike | null;
+    latest_trade: TradeLike | null;
+    minute_bar: BarLike | null;
+    daily_bar: BarLike | null;
+    prev_daily_bar: BarLike | null;
+  },
   at: QualityMoment,
 ): QualityFlag[] {
   const bars = [s.minute_bar, s.daily_bar, s.prev_daily_bar].flatMap((b) => (b === null ? [] : checks.bar(b, at)));
-  return [...(s.latest_quote === null ? [] : checks.quote(s.latest_quote, at)), ...(s.latest_trade === null ? [] : checks.trade(s.latest_trade, at)), ...bars];
+  return [
+    ...(s.latest_quote === null ? [] : checks.quote(s.latest_quote, at)),
+    ...(s.latest_trade === null ? [] : checks.trade(s.latest_trade, at)),
+    ...bars,
+  ];
 }

@@ -33,13 +33,18 @@ export class TracedRedis extends Redis {
     const scope = currentScope();
     if (scope === undefined || spanned.has(command)) return super.sendCommand(command, stream);
     const asked = command.name;
-    const span = childSpan(asked.toUpperCase(), SpanKind.CLIENT, {
-      [ATTR.dbSystem]: 'redis',
-      [ATTR.dbOperation]: asked.toUpperCase(),
-      [ATTR.dbNamespace]: String(this.options.db ?? 0),
-      [ATTR.serverAddress]: this.options.host ?? DEFAULT_HOST,
-      [ATTR.serverPort]: this.options.port ?? DEFAULT_PORT,
-    }, scope);
+    const span = childSpan(
+      asked.toUpperCase(),
+      SpanKind.CLIENT,
+      {
+        [ATTR.dbSystem]: 'redis',
+        [ATTR.dbOperation]: asked.toUpperCase(),
+        [ATTR.dbNamespace]: String(this.options.db ?? 0),
+        [ATTR.serverAddress]: this.options.host ?? DEFAULT_HOST,
+        [ATTR.serverPort]: this.options.port ?? DEFAULT_PORT,
+      },
+      scope,
+    );
     if (span === null) return super.sendCommand(command, stream);
     spanned.add(command);
     let sent: unknown;

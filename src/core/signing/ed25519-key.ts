@@ -35,7 +35,8 @@ export function readEd25519PrivateKey(text: string): Ed25519KeyPair {
   } catch {
     throw new Error('not a PEM private key (expected -----BEGIN PRIVATE KEY----- PKCS#8)');
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new Error(`an ${privateKey.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is required`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`an ${privateKey.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is required`);
   return { privateKey, ...ed25519PublicKey(createPublicKey(privateKey)) };
 }
 
@@ -55,14 +56,16 @@ function ed25519PublicKey(publicKey: KeyObject): Ed25519PublicKey {
  * (a verifier must not need one). Its kid is the thumbprint, as the signer's.
  */
 export function readEd25519PublicKey(text: string): Ed25519PublicKey {
-  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pemText(text))) throw new Error('a private key; give the public key (-----BEGIN PUBLIC KEY-----)');
+  if (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(pemText(text)))
+    throw new Error('a private key; give the public key (-----BEGIN PUBLIC KEY-----)');
   let publicKey: KeyObject;
   try {
     publicKey = createPublicKey({ key: pemText(text), format: 'pem' });
   } catch {
     throw new Error('not a PEM public key (expected -----BEGIN PUBLIC KEY----- SPKI)');
   }
-  if (publicKey.asymmetricKeyType !== 'ed25519') throw new Error(`an ${publicKey.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is required`);
+  if (publicKey.asymmetricKeyType !== 'ed25519')
+    throw new Error(`an ${publicKey.asymmetricKeyType ?? 'unknown'} key; an Ed25519 key is required`);
   return ed25519PublicKey(publicKey);
 }
 
@@ -80,6 +83,13 @@ export function ed25519KeysOfJwks(text: string): Ed25519PublicKey[] {
   const keys = (set as { keys?: unknown }).keys;
   if (!Array.isArray(keys)) throw new Error('not a JWK set (no "keys" array)');
   return keys
-    .filter((k): k is { x: string } => typeof k === 'object' && k !== null && (k as Record<string, unknown>)['kty'] === 'OKP' && (k as Record<string, unknown>)['crv'] === 'Ed25519' && typeof (k as Record<string, unknown>)['x'] === 'string')
+    .filter(
+      (k): k is { x: string } =>
+        typeof k === 'object' &&
+        k !== null &&
+        (k as Record<string, unknown>)['kty'] === 'OKP' &&
+        (k as Record<string, unknown>)['crv'] === 'Ed25519' &&
+        typeof (k as Record<string, unknown>)['x'] === 'string',
+    )
     .map((k) => ed25519PublicKey(createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: k.x }, format: 'jwk' })));
 }

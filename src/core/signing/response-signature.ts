@@ -13,7 +13,15 @@ import { createHash, sign, verify, type KeyObject } from 'node:crypto';
  * the gateway signed with that same package.
  */
 export const SIGNATURE_LABEL = 'sig1';
-export const COVERED_COMPONENTS = ['@status', 'content-digest', 'x-request-id', 'date', '@method;req', '@path;req', '@query;req'] as const;
+export const COVERED_COMPONENTS = [
+  '@status',
+  'content-digest',
+  'x-request-id',
+  'date',
+  '@method;req',
+  '@path;req',
+  '@query;req',
+] as const;
 
 /** The request a response answers, as RFC 9421 derives its components (path and query as WHATWG URL parses them). */
 export interface SignedRequest {
@@ -66,7 +74,11 @@ function signatureBase(f: SignedFields, params: string): string {
 }
 
 /** The `Signature-Input` and `Signature` header values for a response. */
-export function signResponse(f: SignedFields, key: { privateKey: KeyObject; kid: string }, createdSeconds: number): { signatureInput: string; signature: string } {
+export function signResponse(
+  f: SignedFields,
+  key: { privateKey: KeyObject; kid: string },
+  createdSeconds: number,
+): { signatureInput: string; signature: string } {
   const params = signatureParams(createdSeconds, key.kid);
   const signature = sign(null, Buffer.from(signatureBase(f, params)), key.privateKey).toString('base64');
   return { signatureInput: `${SIGNATURE_LABEL}=${params}`, signature: `${SIGNATURE_LABEL}=:${signature}:` };
@@ -91,15 +103,22 @@ export function verifyResponse(
   const params = new RegExp(`^${SIGNATURE_LABEL}=(\\(.*\\);created=(\\d+);keyid="([^"]+)";alg="ed25519")$`).exec(input);
   if (params === null) return { ok: false, reason: `Signature-Input is not the gateway's shape: ${input}` };
   const [, paramText, created, kid] = params as unknown as [string, string, string, string];
-  if (paramText !== signatureParams(Number(created), kid)) return { ok: false, reason: `Signature-Input covers other components than ${COVERED_COMPONENTS.join(', ')}` };
+  if (paramText !== signatureParams(Number(created), kid))
+    return { ok: false, reason: `Signature-Input covers other components than ${COVERED_COMPONENTS.join(', ')}` };
   const sigValue = new RegExp(`^${SIGNATURE_LABEL}=:([A-Za-z0-9+/=]+):$`).exec(sig);
   if (sigValue === null) return { ok: false, reason: 'Signature header is not a sig1 byte sequence' };
   const digest = contentDigest(message.body);
-  if (h['content-digest'] !== digest) return { ok: false, reason: `Content-Digest ${h['content-digest'] ?? '(missing)'} does not match the body (${digest})` };
+  if (h['content-digest'] !== digest)
+    return {
+      ok: false,
+      reason: `Content-Digest ${h['content-digest'] ?? '(missing)'} does not match the body (${digest})`,
+    };
   const key = publicKeys.get(kid);
   if (key === undefined) return { ok: false, reason: `no public key with kid ${kid}` };
   const { 'x-request-id': requestId, date } = h;
   if (requestId === undefined || date === undefined) return { ok: false, reason: 'X-Request-Id or Date missing' };
   const base = signatureBase({ status: message.status, contentDigest: digest, requestId, date, request }, paramText);
-  return verify(null, Buffer.from(base), key, Buffer.from(sigValue[1] ?? '', 'base64')) ? { ok: true, kid } : { ok: false, reason: 'signature does not verify' };
+  return verify(null, Buffer.from(base), key, Buffer.from(sigValue[1] ?? '', 'base64'))
+    ? { ok: true, kid }
+    : { ok: false, reason: 'signature does not verify' };
 }

@@ -9,7 +9,8 @@ function bodyOf(chunk: unknown, encoding: unknown): Buffer {
   if (chunk === undefined || chunk === null || typeof chunk === 'function') return Buffer.alloc(0);
   if (Buffer.isBuffer(chunk)) return chunk;
   if (chunk instanceof Uint8Array) return Buffer.from(chunk);
-  if (typeof chunk === 'string') return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+  if (typeof chunk === 'string')
+    return Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
   // res.end takes strings and bytes only; anything else would be sent as nothing we can digest.
   return Buffer.alloc(0);
 }
@@ -34,7 +35,13 @@ export function responseSigner(key: Ed25519KeyPair, clock: Clock): (req: Request
         res.setHeader('Content-Digest', digest);
         res.setHeader('Date', date);
         const { signatureInput, signature } = signResponse(
-          { status: res.statusCode, contentDigest: digest, requestId: typeof requestId === 'string' ? requestId : '', date, request: { method: req.method, target: req.originalUrl || req.url } },
+          {
+            status: res.statusCode,
+            contentDigest: digest,
+            requestId: typeof requestId === 'string' ? requestId : '',
+            date,
+            request: { method: req.method, target: req.originalUrl || req.url },
+          },
           key,
           Math.floor(now / 1000),
         );

@@ -11,8 +11,14 @@ describe('HTTP client span attributes', () => {
   });
 
   it('url.full keeps the query but never user info', () => {
-    expect(fullUrlOf('https://data.alpaca.markets/v2/stocks/quotes/latest?symbols=AAPL&feed=iex')).toBe('https://data.alpaca.markets/v2/stocks/quotes/latest?symbols=AAPL&feed=iex');
-    expect(fullUrlOf('https://user:secret-pass@proxy.example.test:8443/v2/orders?a=1')).toBe('https://REDACTED:REDACTED@proxy.example.test:8443/v2/orders?a=1');
-    expect(fullUrlOf('https://token-only@proxy.example.test/v2/clock')).toBe('https://REDACTED@proxy.example.test/v2/clock');
+    expect(fullUrlOf('https://data.alpaca.markets/v2/stocks/quotes/latest?symbols=AAPL&feed=iex')).toBe(
+      'https://data.alpaca.markets/v2/stocks/quotes/latest?symbols=AAPL&feed=iex',
+    );
+    expect(fullUrlOf('https://user:secret-pass@proxy.example.test:8443/v2/orders?a=1')).toBe(
+      'https://REDACTED:REDACTED@proxy.example.test:8443/v2/orders?a=1',
+    );
+    expect(fullUrlOf('https://token-only@proxy.example.test/v2/clock')).toBe(
+      'https://REDACTED@proxy.example.test/v2/clock',
+    );
   });
 });

@@ -1,7 +1,18 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import {
-  ATTR_DB_NAMESPACE, ATTR_DB_OPERATION_NAME, ATTR_DB_QUERY_TEXT, ATTR_DB_RESPONSE_STATUS_CODE, ATTR_DB_SYSTEM_NAME, ATTR_ERROR_TYPE,
-  ATTR_HTTP_REQUEST_METHOD, ATTR_HTTP_RESPONSE_STATUS_CODE, ATTR_HTTP_ROUTE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT, ATTR_URL_FULL, ATTR_URL_PATH,
+  ATTR_DB_NAMESPACE,
+  ATTR_DB_OPERATION_NAME,
+  ATTR_DB_QUERY_TEXT,
+  ATTR_DB_RESPONSE_STATUS_CODE,
+  ATTR_DB_SYSTEM_NAME,
+  ATTR_ERROR_TYPE,
+  ATTR_HTTP_REQUEST_METHOD,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  ATTR_HTTP_ROUTE,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+  ATTR_URL_FULL,
+  ATTR_URL_PATH,
 } from '@opentelemetry/semantic-conventions';
 import { currentScope, type RequestScope } from './request-scope.js';
 
@@ -41,9 +52,18 @@ export const ATTR = {
  * A child of the current request's server span, or null when tracing is off or there is no
  * request (a stream, a background refresh): callers then skip all span work.
  */
-export function childSpan(name: string, kind: SpanKind, attributes: Attributes, scope: RequestScope | undefined = currentScope()): Span | null {
+export function childSpan(
+  name: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  scope: RequestScope | undefined = currentScope(),
+): Span | null {
   if (scope === undefined || scope.tracer === null || scope.span === null) return null;
-  return scope.tracer.startSpan(name, { kind, attributes: { [ATTR.requestId]: scope.requestId, ...attributes } }, trace.setSpan(ROOT_CONTEXT, scope.span));
+  return scope.tracer.startSpan(
+    name,
+    { kind, attributes: { [ATTR.requestId]: scope.requestId, ...attributes } },
+    trace.setSpan(ROOT_CONTEXT, scope.span),
+  );
 }
 
 /** Marks a span failed with the error's catalog code (when it has one) and message. */

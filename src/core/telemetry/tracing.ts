@@ -1,10 +1,25 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { defaultTextMapGetter, defaultTextMapSetter, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
-  AlwaysOnSampler, BasicTracerProvider, BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor, type SpanExporter, type SpanProcessor,
+  AlwaysOnSampler,
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ConsoleSpanExporter,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import type { TelemetryConfig } from '../config/app-config.js';
 import { ATTR } from './spans.js';
@@ -63,7 +78,8 @@ export class Tracing implements OnApplicationShutdown {
   private static processor(config: TelemetryConfig, options: TracingOptions): SpanProcessor | null {
     if (options.exporter !== undefined) return new SimpleSpanProcessor(options.exporter);
     if (config.exporter === 'console') return new SimpleSpanProcessor(new ConsoleSpanExporter());
-    if (config.exporter === 'otlp' && config.otlpTracesUrl !== null) return new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesUrl }));
+    if (config.exporter === 'otlp' && config.otlpTracesUrl !== null)
+      return new BatchSpanProcessor(new OTLPTraceExporter({ url: config.otlpTracesUrl }));
     return null;
   }
 
@@ -72,9 +88,17 @@ export class Tracing implements OnApplicationShutdown {
   }
 
   /** The server span of a request, continuing the client's trace when it sent a `traceparent`. */
-  startServerSpan(method: string, path: string, headers: Record<string, string | string[] | undefined>, requestId: string): Span | null {
+  startServerSpan(
+    method: string,
+    path: string,
+    headers: Record<string, string | string[] | undefined>,
+    requestId: string,
+  ): Span | null {
     if (this.tracer === null) return null;
-    const parent = headers['traceparent'] === undefined ? ROOT_CONTEXT : this.propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+    const parent =
+      headers['traceparent'] === undefined
+        ? ROOT_CONTEXT
+        : this.propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
     return this.tracer.startSpan(
       method,
       { kind: SpanKind.SERVER, attributes: { [ATTR.method]: method, [ATTR.path]: path, [ATTR.requestId]: requestId } },
@@ -83,7 +107,12 @@ export class Tracing implements OnApplicationShutdown {
   }
 
   /** Names the span after the route template once routing is known, and ends it. */
-  endServerSpan(span: Span, method: string, route: string, outcome: { status: number | null; errorCode: string | null; cache: string | null; aborted: boolean }): void {
+  endServerSpan(
+    span: Span,
+    method: string,
+    route: string,
+    outcome: { status: number | null; errorCode: string | null; cache: string | null; aborted: boolean },
+  ): void {
     const { status, errorCode, cache, aborted } = outcome;
     span.updateName(`${method} ${route}`);
     span.setAttribute(ATTR.route, route);

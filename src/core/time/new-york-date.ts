@@ -3,7 +3,12 @@
  * New York, which is UTC-5 or UTC-4 with daylight saving. Intl (Node's bundled ICU) knows the
  * rules, so no DST date is hard-coded here.
  */
-const NEW_YORK_DAY = new Intl.DateTimeFormat('en-US', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
+const NEW_YORK_DAY = new Intl.DateTimeFormat('en-US', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 
 /** The New York calendar date (YYYY-MM-DD) at an instant in epoch milliseconds. */
 export function newYorkDate(epochMs: number): string {

@@ -58,7 +58,10 @@ export function isAtLeastOne(value: string): boolean {
 export function normalizeDecimal(value: string): string {
   if (value.startsWith('-')) return `-${normalizeDecimal(value.slice(1))}`;
   if (!value.includes('.')) return value.replace(/^0+(?=\d)/, '');
-  return value.replace(/^0+(?=\d)/, '').replace(/0+$/, '').replace(/\.$/, '');
+  return value
+    .replace(/^0+(?=\d)/, '')
+    .replace(/0+$/, '')
+    .replace(/\.$/, '');
 }
 
 /** Whether a value Alpaca sent is the decimal amount asked for (a non-string or empty value never is). */

@@ -79,13 +79,19 @@ describe('MemoizingValidationPipe', () => {
   it('throws the same catalog error for a repeated bad input, validating it each time', async () => {
     const pipe = createValidationPipe();
     for (let i = 0; i < 2; i += 1) {
-      const failure: unknown = await pipe.transform({ ticker: 'not a ticker' }, param(TickerDto)).catch((e: unknown) => e);
+      const failure: unknown = await pipe
+        .transform({ ticker: 'not a ticker' }, param(TickerDto))
+        .catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(AppError);
       expect((failure as AppError).code).toBe('INVALID_PARAMETER');
     }
     expect(checks).toBe(2);
-    const unknownField: unknown = await pipe.transform({ ticker: 'aapl', extra: 'x' }, query(TickerDto)).catch((e: unknown) => e);
-    expect((unknownField as AppError).details).toEqual(expect.objectContaining({ fields: [expect.objectContaining({ field: 'extra' })] }));
+    const unknownField: unknown = await pipe
+      .transform({ ticker: 'aapl', extra: 'x' }, query(TickerDto))
+      .catch((e: unknown) => e);
+    expect((unknownField as AppError).details).toEqual(
+      expect.objectContaining({ fields: [expect.objectContaining({ field: 'extra' })] }),
+    );
   });
 
   it('validates every time for unmarked classes, bodies, and results that hold objects', async () => {

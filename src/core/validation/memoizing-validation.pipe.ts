@@ -43,7 +43,8 @@ function flatFields(dto: unknown): Flat | null {
   if (dto === null || typeof dto !== 'object') return null;
   const fields: Flat = {};
   for (const [k, v] of Object.entries(dto as Record<string, unknown>)) {
-    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') fields[k] = v;
+    if (v === null || v === undefined || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')
+      fields[k] = v;
     else return null;
   }
   return fields;
@@ -68,7 +69,8 @@ export class MemoizingValidationPipe extends ValidationPipe {
     if (key === null) return super.transform(value, metadata);
     let known = this.memo.get(metatype);
     const remembered = known?.get(key);
-    if (remembered !== undefined) return Object.assign(Object.create(metatype.prototype as object) as object, remembered);
+    if (remembered !== undefined)
+      return Object.assign(Object.create(metatype.prototype as object) as object, remembered);
 
     const dto: unknown = await super.transform(value, metadata);
     const fields = flatFields(dto);

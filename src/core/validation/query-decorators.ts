@@ -30,7 +30,12 @@ const TICKER = STOCK_SYMBOL_PATTERN.source.replace(/^\^|\$$/g, '');
 export const TICKER_LIST = new RegExp(`^${TICKER}(?:,${TICKER})*$`);
 /** Each ticker of a comma-separated list normalised like a path symbol. */
 export const toTickerList = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? value.split(',').map((s) => normalizeStockSymbol(s)).join(',') : value;
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((s) => normalizeStockSymbol(s))
+        .join(',')
+    : value;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -65,7 +70,10 @@ export function OptionalDateOnly(docs: Docs = {}): PropertyDecorator {
     stack(
       ApiPropertyOptional(docs),
       IsOptional(),
-      Matches(DATE_ONLY, { message: `${String(propertyKey)} must be YYYY-MM-DD`, ...withErrorCode('INVALID_DATE_RANGE') }),
+      Matches(DATE_ONLY, {
+        message: `${String(propertyKey)} must be YYYY-MM-DD`,
+        ...withErrorCode('INVALID_DATE_RANGE'),
+      }),
       IsUpstreamTime(withErrorCode('INVALID_DATE_RANGE')),
     )(target, propertyKey);
 }
@@ -77,12 +85,17 @@ export function OptionalTickerList(docs: Docs = {}): PropertyDecorator {
       ApiPropertyOptional(docs),
       IsOptional(),
       Transform(toTickerList),
-      Matches(TICKER_LIST, { message: `${String(propertyKey)} must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') }),
+      Matches(TICKER_LIST, {
+        message: `${String(propertyKey)} must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`,
+        ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+      }),
     )(target, propertyKey);
 }
 
 /** `page_token`: page_info.next_page_token of the previous page (a history or options listing). */
-export function OptionalPageToken(docs: Docs = { description: 'page_info.next_page_token of the previous page.' }): PropertyDecorator {
+export function OptionalPageToken(
+  docs: Docs = { description: 'page_info.next_page_token of the previous page.' },
+): PropertyDecorator {
   return stack(
     ApiPropertyOptional(docs),
     IsOptional(),

@@ -6,7 +6,8 @@ export const toInt = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value;
 
 /** "true" / "false" → boolean. */
-export const toBool = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);
+export const toBool = ({ value }: { value: unknown }): unknown =>
+  value === 'true' ? true : value === 'false' ? false : value;
 
 /** Printable ASCII only: symbols, tickers and OCC codes are never anything else. */
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
@@ -26,7 +27,9 @@ export function trimAscii(value: string): string {
 }
 
 /** class-transformer form of upperAscii for DTO properties. */
-export const toUpperAscii = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? upperAscii(value) : value);
+export const toUpperAscii = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? upperAscii(value) : value;
 
 /** Trimmed, then upper-cased as ASCII. */
-export const toTrimmedUpperAscii = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? upperAscii(trimAscii(value)) : value);
+export const toTrimmedUpperAscii = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? upperAscii(trimAscii(value)) : value;

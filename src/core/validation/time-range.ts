@@ -2,7 +2,8 @@ import { AppError } from '../errors/app-error.js';
 import { isRealDate } from '../time/calendar-date.js';
 
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d):([0-5]\d)(?:\.\d{1,9})?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
 
 /** RFC-3339 (to nanoseconds) or YYYY-MM-DD, and a date that exists (no 2024-02-30). */
 export function isValidUpstreamTime(value: unknown): value is string {

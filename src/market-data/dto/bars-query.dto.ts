@@ -14,13 +14,23 @@ const ADJUSTMENT_PATTERN = /^(?:raw|split|dividend|spin-off|all)(?:,(?:raw|split
  */
 @PureValidation()
 export class BarsQueryDto extends StockHistoryQueryDto {
-  @ApiProperty({ description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.', example: '1Day' })
+  @ApiProperty({
+    description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.',
+    example: '1Day',
+  })
   @IsString()
-  @Matches(TIMEFRAME_PATTERN, { message: 'timeframe must follow Alpaca grammar, e.g. 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month' })
+  @Matches(TIMEFRAME_PATTERN, {
+    message: 'timeframe must follow Alpaca grammar, e.g. 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month',
+  })
   timeframe!: string;
 
-  @ApiPropertyOptional({ description: 'raw (default), split, dividend, spin-off, all; comma-combinable.', example: 'split' })
+  @ApiPropertyOptional({
+    description: 'raw (default), split, dividend, spin-off, all; comma-combinable.',
+    example: 'split',
+  })
   @IsOptional()
-  @Matches(ADJUSTMENT_PATTERN, { message: 'adjustment must be raw, split, dividend, spin-off or all (comma-combinable)' })
+  @Matches(ADJUSTMENT_PATTERN, {
+    message: 'adjustment must be raw, split, dividend, spin-off or all (comma-combinable)',
+  })
   adjustment?: string;
 }

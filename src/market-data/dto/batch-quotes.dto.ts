@@ -6,7 +6,8 @@ const MAX_AGE_LIMIT_SECONDS = 604800;
 
 export class BatchQuotesDto {
   @ApiProperty({
-    description: 'Tickers to quote (normalised like the single-symbol routes; duplicates collapse). At most STOCK_BATCH_MAX_SYMBOLS (default 100).',
+    description:
+      'Tickers to quote (normalised like the single-symbol routes; duplicates collapse). At most STOCK_BATCH_MAX_SYMBOLS (default 100).',
     example: ['AAPL', 'MSFT', 'BRK.B'],
     type: [String],
   })

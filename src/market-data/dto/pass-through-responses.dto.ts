@@ -1,5 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import type { Asset, CalendarDay, DailyAuctions, MostActive, Mover, NewsArticle, NewsImage, StockAuction } from '../../alpaca/reference/market-reference.models.js';
+import type {
+  Asset,
+  CalendarDay,
+  DailyAuctions,
+  MostActive,
+  Mover,
+  NewsArticle,
+  NewsImage,
+  StockAuction,
+} from '../../alpaca/reference/market-reference.models.js';
 import { BarDto, NestedQuoteDto, NestedTradeDto, StockSnapshotDto, StockTradeDto } from './stock-responses.dto.js';
 
 /* Swagger models of the pass-through routes. Each implements the model it documents where one
@@ -7,19 +16,26 @@ import { BarDto, NestedQuoteDto, NestedTradeDto, StockSnapshotDto, StockTradeDto
 
 export class PageInfoDto {
   @ApiProperty() has_more!: boolean;
-  @ApiProperty({ type: String, nullable: true, description: "Alpaca's next_page_token: send it as page_token for the next page." }) next_page_token!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "Alpaca's next_page_token: send it as page_token for the next page.",
+  })
+  next_page_token!: string | null;
   @ApiProperty({ description: 'Items on this page.' }) count!: number;
 }
 
 export class StockQuotesPageDto {
   @ApiProperty({ example: 'AAPL' }) symbol!: string;
-  @ApiProperty({ type: [NestedQuoteDto], description: 'Quotes of this page, in the sort order asked for.' }) quotes!: NestedQuoteDto[];
+  @ApiProperty({ type: [NestedQuoteDto], description: 'Quotes of this page, in the sort order asked for.' })
+  quotes!: NestedQuoteDto[];
   @ApiProperty({ type: PageInfoDto }) page_info!: PageInfoDto;
 }
 
 export class StockTradesPageDto {
   @ApiProperty({ example: 'AAPL' }) symbol!: string;
-  @ApiProperty({ type: [NestedTradeDto], description: 'Trades of this page, in the sort order asked for.' }) trades!: NestedTradeDto[];
+  @ApiProperty({ type: [NestedTradeDto], description: 'Trades of this page, in the sort order asked for.' })
+  trades!: NestedTradeDto[];
   @ApiProperty({ type: PageInfoDto }) page_info!: PageInfoDto;
 }
 
@@ -28,7 +44,8 @@ class StockAuctionDto implements StockAuction {
   @ApiProperty({ example: 'Q' }) exchange!: string;
   @ApiProperty({ example: 135 }) price!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'null when Alpaca sent no size.' }) size!: number | null;
-  @ApiProperty({ example: 'O', description: 'Auction condition (see /stocks/meta/conditions/trade).' }) condition!: string;
+  @ApiProperty({ example: 'O', description: 'Auction condition (see /stocks/meta/conditions/trade).' })
+  condition!: string;
 }
 
 class DailyAuctionsDto implements DailyAuctions {
@@ -97,12 +114,23 @@ export class SnapshotsDto {
 
 export class ConditionCodesDto {
   @ApiProperty({ enum: ['trade', 'quote'] }) ticktype!: string;
-  @ApiPropertyOptional({ enum: ['A', 'B', 'C'], nullable: true, description: 'Stocks only; null for options.' }) tape!: string | null;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { '@': 'Regular Sale', I: 'Odd Lot Trade' } }) conditions!: Record<string, string>;
+  @ApiPropertyOptional({ enum: ['A', 'B', 'C'], nullable: true, description: 'Stocks only; null for options.' }) tape!:
+    string | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { '@': 'Regular Sale', I: 'Odd Lot Trade' },
+  })
+  conditions!: Record<string, string>;
 }
 
 export class ExchangeCodesDto {
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { V: 'IEX', N: 'New York Stock Exchange' } }) exchanges!: Record<string, string>;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { V: 'IEX', N: 'New York Stock Exchange' },
+  })
+  exchanges!: Record<string, string>;
 }
 
 class NewsImageDto implements NewsImage {
@@ -117,7 +145,8 @@ class NewsArticleDto implements NewsArticle {
   @ApiProperty({ example: '2021-12-31T11:08:42Z' }) created_at!: string;
   @ApiProperty() updated_at!: string;
   @ApiProperty() summary!: string;
-  @ApiProperty({ description: 'HTML body when include_content=true; Alpaca sends empty text otherwise.' }) content!: string;
+  @ApiProperty({ description: 'HTML body when include_content=true; Alpaca sends empty text otherwise.' })
+  content!: string;
   @ApiProperty({ type: String, nullable: true }) url!: string | null;
   @ApiProperty({ type: [NewsImageDto] }) images!: NewsImageDto[];
   @ApiProperty({ type: [String], example: ['AAPL'] }) symbols!: string[];
@@ -138,7 +167,8 @@ export class CorporateActionsPageDto {
       '(null where Alpaca left one out); a type Alpaca sent no list for is null.',
   })
   corporate_actions!: Record<string, Array<Record<string, unknown>> | null>;
-  @ApiProperty({ type: PageInfoDto, description: 'count: actions on this page, all types together.' }) page_info!: PageInfoDto;
+  @ApiProperty({ type: PageInfoDto, description: 'count: actions on this page, all types together.' })
+  page_info!: PageInfoDto;
 }
 
 class MostActiveDto implements MostActive {
@@ -149,7 +179,7 @@ class MostActiveDto implements MostActive {
 
 export class MostActivesDto {
   @ApiProperty({ type: [MostActiveDto] }) most_actives!: MostActiveDto[];
-  @ApiProperty({ description: "When Alpaca computed the list, as it wrote it." }) last_updated!: string;
+  @ApiProperty({ description: 'When Alpaca computed the list, as it wrote it.' }) last_updated!: string;
 }
 
 class MoverDto implements Mover {
@@ -181,8 +211,10 @@ export class AssetDto implements Asset {
   @ApiProperty({ type: String, nullable: true }) cusip!: string | null;
   @ApiProperty({ type: [String], nullable: true }) attributes!: string[] | null;
   @ApiProperty({ type: String, nullable: true }) borrow_status!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Decimal string as Alpaca sent it.' }) margin_requirement_long!: string | null;
-  @ApiProperty({ type: String, nullable: true, description: 'Decimal string as Alpaca sent it.' }) margin_requirement_short!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Decimal string as Alpaca sent it.' })
+  margin_requirement_long!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Decimal string as Alpaca sent it.' })
+  margin_requirement_short!: string | null;
   @ApiProperty({ type: Number, nullable: true }) maintenance_margin_requirement!: number | null;
   @ApiProperty({ type: String, nullable: true }) min_order_size!: string | null;
   @ApiProperty({ type: String, nullable: true }) min_trade_increment!: string | null;

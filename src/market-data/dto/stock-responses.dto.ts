@@ -1,12 +1,19 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Bar, MarketClock, StockQuote, StockSnapshot, StockTrade } from '../../alpaca/stocks/market-data.models.js';
+import type {
+  Bar,
+  MarketClock,
+  StockQuote,
+  StockSnapshot,
+  StockTrade,
+} from '../../alpaca/stocks/market-data.models.js';
 
 /* Swagger models for the stock routes. Each implements the model it documents, so the
    compiler keeps the docs and the data in step. */
 
 export class StockQuoteDto implements StockQuote {
   @ApiProperty({ example: 'AAPL' }) symbol!: string;
-  @ApiProperty({ example: '2022-08-17T10:09:34.055031265Z', description: "Alpaca's timestamp, nanoseconds kept." }) timestamp!: string;
+  @ApiProperty({ example: '2022-08-17T10:09:34.055031265Z', description: "Alpaca's timestamp, nanoseconds kept." })
+  timestamp!: string;
   @ApiProperty({ example: 172.6, description: '0 means no active bid (Alpaca convention).' }) bid_price!: number;
   @ApiProperty({ example: 2 }) bid_size!: number;
   @ApiProperty({ example: 'Q' }) bid_exchange!: string;
@@ -25,7 +32,8 @@ export class StockTradeDto implements StockTrade {
   @ApiProperty({ example: 'K' }) exchange!: string;
   @ApiProperty({ type: [String], example: [' ', 'F', 'T'] }) conditions!: string[];
   @ApiProperty({ type: String, nullable: true, example: 'A' }) tape!: string | null;
-  @ApiProperty({ example: '52983525503560', description: 'uint64 trade id as a decimal string (no precision loss).' }) trade_id!: string;
+  @ApiProperty({ example: '52983525503560', description: 'uint64 trade id as a decimal string (no precision loss).' })
+  trade_id!: string;
   @ApiProperty({ type: String, nullable: true, enum: ['canceled', 'incorrect', 'corrected'] }) update!: string | null;
 }
 
@@ -78,13 +86,17 @@ export class StockSnapshotDto implements StockSnapshot {
   @ApiProperty({ type: BarDto, nullable: true }) minute_bar!: BarDto | null;
   @ApiProperty({ type: BarDto, nullable: true }) daily_bar!: BarDto | null;
   @ApiProperty({ type: BarDto, nullable: true }) prev_daily_bar!: BarDto | null;
-  @ApiProperty({ type: SnapshotAvailabilityDto, description: 'false where Alpaca sent no such member (the member is then null).' })
+  @ApiProperty({
+    type: SnapshotAvailabilityDto,
+    description: 'false where Alpaca sent no such member (the member is then null).',
+  })
   availability!: SnapshotAvailabilityDto;
 }
 
 class PageInfoDto {
   @ApiProperty() has_more!: boolean;
-  @ApiProperty({ type: String, nullable: true, description: 'Send as page_token to get the next page.' }) next_page_token!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Send as page_token to get the next page.' })
+  next_page_token!: string | null;
   @ApiProperty({ description: 'Bars on this page.' }) count!: number;
 }
 

@@ -8,12 +8,16 @@ import { PureValidation } from '../../core/validation/memoizing-validation.pipe.
 @PureValidation()
 export class SymbolParamDto {
   @ApiProperty({
-    description: 'Ticker; lower case is accepted and upper-cased, class shares use a dot (BRK.B; BRK-B and BRK/B are accepted).',
+    description:
+      'Ticker; lower case is accepted and upper-cased, class shares use a dot (BRK.B; BRK-B and BRK/B are accepted).',
     example: 'AAPL',
     pattern: STOCK_SYMBOL_PATTERN.source,
   })
   @Transform(({ value }: { value: unknown }) => normalizeStockSymbol(value))
   @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
-  @Matches(STOCK_SYMBOL_PATTERN, { message: `symbol must be ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(STOCK_SYMBOL_PATTERN, {
+    message: `symbol must be ${STOCK_SYMBOL_RULE}`,
+    ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+  })
   symbol!: string;
 }

@@ -9,10 +9,18 @@ describe('pass-through answers', () => {
 
   it("historyPage picks the symbol's items; an empty first page is HISTORICAL_DATA_UNAVAILABLE, an empty later page is not", () => {
     const page = { by_symbol: { AAPL: [1, 2] }, next_page_token: 't' };
-    expect(historyPage('symbol', 'trades', 'AAPL', page, {}, 'iex')).toEqual({ symbol: 'AAPL', trades: [1, 2], page_info: { has_more: true, next_page_token: 't', count: 2 } });
+    expect(historyPage('symbol', 'trades', 'AAPL', page, {}, 'iex')).toEqual({
+      symbol: 'AAPL',
+      trades: [1, 2],
+      page_info: { has_more: true, next_page_token: 't', count: 2 },
+    });
     const empty = { by_symbol: {}, next_page_token: null };
     expect(() => historyPage('symbol', 'trades', 'AAPL', empty, { start: '2020-01-01' }, 'iex')).toThrow(AppError);
-    expect(historyPage('symbol', 'trades', 'AAPL', empty, { page_token: 'x' }, 'iex')).toEqual({ symbol: 'AAPL', trades: [], page_info: { has_more: false, next_page_token: null, count: 0 } });
+    expect(historyPage('symbol', 'trades', 'AAPL', empty, { page_token: 'x' }, 'iex')).toEqual({
+      symbol: 'AAPL',
+      trades: [],
+      page_info: { has_more: false, next_page_token: null, count: 0 },
+    });
   });
 
   it('symbolBatch answers in request order, a missing symbol as its catalog error', () => {
@@ -26,6 +34,8 @@ describe('pass-through answers', () => {
 
   it('oneSymbol is SYMBOL_NOT_FOUND for a symbol Alpaca left out (also for inherited names)', () => {
     expect(oneSymbol({ AAPL: { close: 1 } }, 'AAPL', 'iex')).toEqual({ symbol: 'AAPL', close: 1 });
-    expect(() => oneSymbol({}, 'constructor', 'iex')).toThrow(expect.objectContaining({ code: 'SYMBOL_NOT_FOUND' }) as Error);
+    expect(() => oneSymbol({}, 'constructor', 'iex')).toThrow(
+      expect.objectContaining({ code: 'SYMBOL_NOT_FOUND' }) as Error,
+    );
   });
 });

@@ -1,5 +1,9 @@
 import { AppError } from '../../core/errors/app-error.js';
-import { batchItems, type BatchItem as GenericBatchItem, type BatchSummary } from '../../core/attribution/batch-result.js';
+import {
+  batchItems,
+  type BatchItem as GenericBatchItem,
+  type BatchSummary,
+} from '../../core/attribution/batch-result.js';
 import type { SymbolPage, SymbolRecord } from '../../alpaca/reference/market-reference.models.js';
 
 /* The shared shapes of pass-through answers: one page of history, and per-symbol batches. */
@@ -42,7 +46,10 @@ export function historyPage<T, SK extends string, IK extends string>(
       details: { [symbolKey]: symbol, start: q.start ?? null, end: q.end ?? null, feed },
     });
   }
-  return { [symbolKey]: symbol, [itemsKey]: items, page_info: pageInfo(page.next_page_token, items.length) } as Record<SK, string> &
+  return { [symbolKey]: symbol, [itemsKey]: items, page_info: pageInfo(page.next_page_token, items.length) } as Record<
+    SK,
+    string
+  > &
     Record<IK, T[]> & { page_info: PageInfo };
 }
 
@@ -69,10 +76,17 @@ export function symbolBatch<T extends object, K extends string>(
 }
 
 /** One symbol out of a multi-symbol answer, or SYMBOL_NOT_FOUND when Alpaca left it out. */
-export function oneSymbol<T extends object>(record: SymbolRecord<T>, symbol: string, feed: string | null): { symbol: string } & T {
+export function oneSymbol<T extends object>(
+  record: SymbolRecord<T>,
+  symbol: string,
+  feed: string | null,
+): { symbol: string } & T {
   const item = Object.prototype.hasOwnProperty.call(record, symbol) ? record[symbol] : undefined;
   if (item === undefined) {
-    throw new AppError('SYMBOL_NOT_FOUND', { message: `Alpaca returned no data for ${symbol} on the ${feed ?? 'default'} feed.`, details: { symbol, feed } });
+    throw new AppError('SYMBOL_NOT_FOUND', {
+      message: `Alpaca returned no data for ${symbol} on the ${feed ?? 'default'} feed.`,
+      details: { symbol, feed },
+    });
   }
   return { symbol, ...item };
 }

@@ -54,7 +54,10 @@ export interface PassThroughRoute<Q extends RouteInput, M, D> {
  * What fetching a route's upstream answer takes (its own answer and docs aside): another face that
  * renders the same model (the Alpaca-compatible one) shares the route's cache entries through it.
  */
-export type RouteSource<Q extends RouteInput, M> = Pick<PassThroughRoute<Q, M, unknown>, 'name' | 'operation' | 'call' | 'cache'>;
+export type RouteSource<Q extends RouteInput, M> = Pick<
+  PassThroughRoute<Q, M, unknown>,
+  'name' | 'operation' | 'call' | 'cache'
+>;
 
 /** Identity with inference: declares a route so its three types are checked against each other. */
 export function passThrough<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M, D>): PassThroughRoute<Q, M, D> {
@@ -72,7 +75,12 @@ export function Serves<Q extends RouteInput, M, D>(route: PassThroughRoute<Q, M,
   const source = `Source: Alpaca \`GET ${operation.path}\` (${operation.id}, ${operation.api === 'data' ? 'market-data' : 'trading'} host).`;
   return applyDecorators(
     Get(docs.path),
-    ApiOperation({ summary: docs.summary, description: [docs.description, `Roles: ${roles.join(', ')}.`, source].filter((s) => s !== undefined).join('\n\n') }),
+    ApiOperation({
+      summary: docs.summary,
+      description: [docs.description, `Roles: ${roles.join(', ')}.`, source]
+        .filter((s) => s !== undefined)
+        .join('\n\n'),
+    }),
     ApiExtension('x-roles', roles),
     ApiEnvelope(docs.model),
     Authenticated(docs.permission, { errors: docs.errors, upstream: true }),

@@ -47,7 +47,10 @@ export class PassThroughService {
     return (await this.load(route, q)).page;
   }
 
-  private async load<Q extends RouteInput, M>(route: RouteSource<Q, M>, q: Q): Promise<{ page: Attributed<M>; feed: string | null }> {
+  private async load<Q extends RouteInput, M>(
+    route: RouteSource<Q, M>,
+    q: Q,
+  ): Promise<{ page: Attributed<M>; feed: string | null }> {
     const call = route.call(q);
     const market = this.clock.status();
     const feed = feedFor(route.operation, this.config);

@@ -23,12 +23,15 @@ export class ChainQueryDto extends FreshnessQueryDto {
   @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
   expiration_date_gte?: string;
 
-  @ApiPropertyOptional({ description: 'Expiring on or before this day (YYYY-MM-DD); not before expiration_date_gte.', example: '2024-06-21' })
+  @ApiPropertyOptional({
+    description: 'Expiring on or before this day (YYYY-MM-DD); not before expiration_date_gte.',
+    example: '2024-06-21',
+  })
   @IsOptional()
   @IsCalendarDate(withErrorCode('INVALID_DATE_RANGE'))
   expiration_date_lte?: string;
 
-  @OptionalIn(['call', 'put'], { description: "Sent to Alpaca as `type`." })
+  @OptionalIn(['call', 'put'], { description: 'Sent to Alpaca as `type`.' })
   option_type?: OptionType;
 
   @ApiPropertyOptional({ description: 'Lowest strike, sent as strike_price_gte exactly as written.', example: '150' })
@@ -37,7 +40,10 @@ export class ChainQueryDto extends FreshnessQueryDto {
   @Matches(POSITIVE_DECIMAL, { message: `min_strike ${STRIKE_MESSAGE}` })
   min_strike?: string;
 
-  @ApiPropertyOptional({ description: 'Highest strike, sent as strike_price_lte exactly as written; not below min_strike.', example: '175' })
+  @ApiPropertyOptional({
+    description: 'Highest strike, sent as strike_price_lte exactly as written; not below min_strike.',
+    example: '175',
+  })
   @IsOptional()
   @IsString()
   @Matches(POSITIVE_DECIMAL, { message: `max_strike ${STRIKE_MESSAGE}` })

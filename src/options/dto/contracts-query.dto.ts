@@ -8,7 +8,13 @@ import { POSITIVE_DECIMAL } from '../../core/validation/decimal-string.js';
 import { OCC_ROOT_PATTERN } from '../occ-symbol.js';
 import { IsCalendarDate, toUpper } from './query-rules.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
-import { OptionalIn, OptionalInt, OptionalPageToken, TICKER_LIST, toTickerList } from '../../core/validation/query-decorators.js';
+import {
+  OptionalIn,
+  OptionalInt,
+  OptionalPageToken,
+  TICKER_LIST,
+  toTickerList,
+} from '../../core/validation/query-decorators.js';
 
 export const MAX_CONTRACTS_LIMIT = 10000;
 const STRIKE_MESSAGE = 'must be a positive decimal such as 150 or 151.5';
@@ -18,7 +24,10 @@ export class ContractsQueryDto extends FreshnessQueryDto {
   @IsOptional()
   @IsString()
   @Transform(toTickerList)
-  @Matches(TICKER_LIST, { message: `underlying_symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(TICKER_LIST, {
+    message: `underlying_symbols must be comma-separated tickers, each ${STOCK_SYMBOL_RULE}`,
+    ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+  })
   underlying_symbols?: string;
 
   @OptionalIn(['active', 'inactive'], { description: 'Alpaca default: active.' })
@@ -47,7 +56,10 @@ export class ContractsQueryDto extends FreshnessQueryDto {
   @IsOptional()
   @IsString()
   @Transform(toUpper)
-  @Matches(OCC_ROOT_PATTERN, { message: 'root_symbol must be 1-6 letters, optionally ending in one adjustment digit', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(OCC_ROOT_PATTERN, {
+    message: 'root_symbol must be 1-6 letters, optionally ending in one adjustment digit',
+    ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+  })
   root_symbol?: string;
 
   @OptionalIn(['call', 'put'])
@@ -62,7 +74,10 @@ export class ContractsQueryDto extends FreshnessQueryDto {
   @Matches(POSITIVE_DECIMAL, { message: `strike_price_gte ${STRIKE_MESSAGE}` })
   strike_price_gte?: string;
 
-  @ApiPropertyOptional({ description: 'Highest strike, sent exactly as written; not below strike_price_gte.', example: '200' })
+  @ApiPropertyOptional({
+    description: 'Highest strike, sent exactly as written; not below strike_price_gte.',
+    example: '200',
+  })
   @IsOptional()
   @IsString()
   @Matches(POSITIVE_DECIMAL, { message: `strike_price_lte ${STRIKE_MESSAGE}` })

@@ -13,16 +13,24 @@ import { OptionQuoteDto, OptionTradeDto } from './option-responses.dto.js';
 
 @PureValidation()
 export class OptionBarsQueryDto extends RangeQueryDto {
-  @ApiProperty({ description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.', example: '1Day' })
+  @ApiProperty({
+    description: 'Bar size, Alpaca grammar: 1-59Min|T, 1-23Hour|H, 1Day|D, 1Week|W, 1/2/3/4/6/12Month|M.',
+    example: '1Day',
+  })
   @IsString()
-  @Matches(TIMEFRAME_PATTERN, { message: 'timeframe must follow Alpaca grammar, e.g. 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month' })
+  @Matches(TIMEFRAME_PATTERN, {
+    message: 'timeframe must follow Alpaca grammar, e.g. 1Min, 15Min, 1Hour, 1Day, 1Week, 1Month',
+  })
   timeframe!: string;
 }
 
 /** `?symbols=A,B`: OCC symbols, each checked part by part (INVALID_OPTION_SYMBOL names every bad one). */
 @PureValidation()
 export class OptionSymbolsQueryDto extends FreshnessQueryDto {
-  @ApiProperty({ description: 'Comma-separated OCC symbols, at most 100 (Alpaca\'s limit); duplicates collapse.', example: 'AAPL240426C00162500,AAPL240419P00140000' })
+  @ApiProperty({
+    description: "Comma-separated OCC symbols, at most 100 (Alpaca's limit); duplicates collapse.",
+    example: 'AAPL240426C00162500,AAPL240419P00140000',
+  })
   @IsString(withErrorCode('INVALID_OPTION_SYMBOL'))
   symbols!: string;
 }

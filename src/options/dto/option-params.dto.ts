@@ -22,9 +22,16 @@ export class OptionSymbolParamDto {
 
 @PureValidation()
 export class UnderlyingParamDto {
-  @ApiProperty({ description: 'Underlying ticker; lower case is accepted and upper-cased.', example: 'AAPL', pattern: STOCK_SYMBOL_PATTERN.source })
+  @ApiProperty({
+    description: 'Underlying ticker; lower case is accepted and upper-cased.',
+    example: 'AAPL',
+    pattern: STOCK_SYMBOL_PATTERN.source,
+  })
   @Transform(({ value }: { value: unknown }) => normalizeStockSymbol(value))
   @IsString(withErrorCode('INVALID_SYMBOL_FORMAT'))
-  @Matches(STOCK_SYMBOL_PATTERN, { message: `underlying must be ${STOCK_SYMBOL_RULE}`, ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(STOCK_SYMBOL_PATTERN, {
+    message: `underlying must be ${STOCK_SYMBOL_RULE}`,
+    ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+  })
   underlying!: string;
 }

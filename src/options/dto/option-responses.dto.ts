@@ -1,5 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { OptionContract, OptionGreeks, OptionQuote, OptionTrade, OptionType } from '../../alpaca/options/options.models.js';
+import type {
+  OptionContract,
+  OptionGreeks,
+  OptionQuote,
+  OptionTrade,
+  OptionType,
+} from '../../alpaca/options/options.models.js';
 import type {
   ChainCompleteness,
   OptionBatchResult,
@@ -13,14 +19,16 @@ import type {
    compiler keeps the docs and the data in step. */
 
 export class OptionQuoteDto implements OptionQuote {
-  @ApiProperty({ example: '2024-04-22T19:59:59.992734208Z', description: "Alpaca's timestamp, nanoseconds kept." }) timestamp!: string;
+  @ApiProperty({ example: '2024-04-22T19:59:59.992734208Z', description: "Alpaca's timestamp, nanoseconds kept." })
+  timestamp!: string;
   @ApiProperty({ example: 4.15 }) bid_price!: number;
   @ApiProperty({ example: 16 }) bid_size!: number;
   @ApiProperty({ example: 'C' }) bid_exchange!: string;
   @ApiProperty({ example: 4.3 }) ask_price!: number;
   @ApiProperty({ example: 91 }) ask_size!: number;
   @ApiProperty({ example: 'B' }) ask_exchange!: string;
-  @ApiProperty({ example: 'A', description: "Alpaca's single condition code (options quotes carry one, not a list)." }) condition!: string;
+  @ApiProperty({ example: 'A', description: "Alpaca's single condition code (options quotes carry one, not a list)." })
+  condition!: string;
 }
 
 export class OptionTradeDto implements OptionTrade {
@@ -43,22 +51,34 @@ export class OptionQuoteResultDto implements OptionQuoteResult {
   @ApiProperty({ example: 'AAPL240426C00162500' }) symbol!: string;
   @ApiProperty({
     example: 'AAPL',
-    description: 'OCC root decoded from the symbol. Usually the underlying ticker, but not always (SPXW for SPX, adjusted roots such as XOM2); /options/contracts has underlying_symbol.',
+    description:
+      'OCC root decoded from the symbol. Usually the underlying ticker, but not always (SPXW for SPX, adjusted roots such as XOM2); /options/contracts has underlying_symbol.',
   })
   root_symbol!: string;
   @ApiProperty({ example: '2024-04-26', description: 'Decoded from the symbol, YYYY-MM-DD.' }) expiration_date!: string;
   @ApiProperty({ enum: ['call', 'put'] }) option_type!: OptionType;
-  @ApiProperty({ example: '162.5', description: 'Decoded from the symbol as a decimal string (no floating point).' }) strike_price!: string;
+  @ApiProperty({ example: '162.5', description: 'Decoded from the symbol as a decimal string (no floating point).' })
+  strike_price!: string;
   @ApiProperty({ type: OptionQuoteDto, nullable: true }) latest_quote!: OptionQuoteDto | null;
-  @ApiProperty({ type: OptionTradeDto, nullable: true, description: 'null when the contract has not traded (latest_trade_available false).' })
+  @ApiProperty({
+    type: OptionTradeDto,
+    nullable: true,
+    description: 'null when the contract has not traded (latest_trade_available false).',
+  })
   latest_trade!: OptionTradeDto | null;
   @ApiProperty({
     type: OptionGreeksDto,
     nullable: true,
-    description: "Exactly as Alpaca's snapshot has them; null (greeks_available false) when Alpaca sent none. Never computed here.",
+    description:
+      "Exactly as Alpaca's snapshot has them; null (greeks_available false) when Alpaca sent none. Never computed here.",
   })
   greeks!: OptionGreeksDto | null;
-  @ApiProperty({ type: Number, nullable: true, example: 0.3372405712050441, description: "Alpaca's impliedVolatility; null (iv_available false) when absent." })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 0.3372405712050441,
+    description: "Alpaca's impliedVolatility; null (iv_available false) when absent.",
+  })
   implied_volatility!: number | null;
   @ApiProperty() latest_quote_available!: boolean;
   @ApiProperty() latest_trade_available!: boolean;
@@ -93,7 +113,8 @@ export class OptionBatchResultDto implements OptionBatchResult {
 
 class PageInfoDto implements PageInfo {
   @ApiProperty() has_more!: boolean;
-  @ApiProperty({ type: String, nullable: true, description: 'Send as page_token to get the next page.' }) next_page_token!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Send as page_token to get the next page.' })
+  next_page_token!: string | null;
   @ApiProperty({ description: 'Items on this page.' }) count!: number;
 }
 
@@ -107,7 +128,10 @@ class ChainCompletenessDto implements ChainCompleteness {
 
 export class OptionChainResultDto implements OptionChainResult {
   @ApiProperty({ example: 'AAPL' }) underlying_symbol!: string;
-  @ApiProperty({ type: [OptionQuoteResultDto], description: 'This page, sorted by expiration, then strike, then type (calls first).' })
+  @ApiProperty({
+    type: [OptionQuoteResultDto],
+    description: 'This page, sorted by expiration, then strike, then type (calls first).',
+  })
   contracts!: OptionQuoteResultDto[];
   @ApiProperty({ type: ChainCompletenessDto }) completeness!: ChainCompletenessDto;
   @ApiProperty({ type: PageInfoDto }) page_info!: PageInfoDto;
@@ -128,9 +152,21 @@ export class OptionContractDto implements OptionContract {
   @ApiProperty({ example: '100', description: 'Decimal string, as Alpaca sent it.' }) strike_price!: string;
   @ApiProperty({ example: '100' }) multiplier!: string;
   @ApiProperty({ example: '100' }) size!: string;
-  @ApiProperty({ type: String, nullable: true, example: '237', description: 'String as Alpaca sent it; null when Alpaca has none.' }) open_interest!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '237',
+    description: 'String as Alpaca sent it; null when Alpaca has none.',
+  })
+  open_interest!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '2023-12-11' }) open_interest_date!: string | null;
-  @ApiProperty({ type: String, nullable: true, example: '148.38', description: 'String as Alpaca sent it; null when Alpaca has none.' }) close_price!: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '148.38',
+    description: 'String as Alpaca sent it; null when Alpaca has none.',
+  })
+  close_price!: string | null;
   @ApiProperty({ type: String, nullable: true, example: '2023-12-11' }) close_price_date!: string | null;
 }
 

@@ -1,5 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { MarketStreamPort, type UpstreamStreamListener, type UpstreamStreamProblem } from '../../alpaca/stream/market-stream.port.js';
+import {
+  MarketStreamPort,
+  type UpstreamStreamListener,
+  type UpstreamStreamProblem,
+} from '../../alpaca/stream/market-stream.port.js';
 import { TradeUpdatesPort } from '../../alpaca/trading/trade-updates.port.js';
 import type { FeedData, FeedStream, FeedSubscription } from './stream-feed.js';
 import { runOutsideScope } from '../../core/telemetry/request-scope.js';
@@ -39,7 +43,11 @@ export class FeedUpstreams {
   private openUnscoped(stream: FeedStream, listener: FeedUpstreamListener): FeedUpstream {
     if (stream !== 'orders') return this.market.open(stream, listener);
     const upstream = this.tradeUpdates.open({
-      data: (updates, receivedAt) => listener.data(updates.map((data) => ({ type: 'order_update', symbol: data.symbol, data })), receivedAt),
+      data: (updates, receivedAt) =>
+        listener.data(
+          updates.map((data) => ({ type: 'order_update', symbol: data.symbol, data })),
+          receivedAt,
+        ),
       status: (status, info) => listener.status(status, info),
     });
     return { update: () => undefined, close: () => upstream.close() };

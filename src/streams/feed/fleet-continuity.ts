@@ -63,7 +63,13 @@ export class FleetContinuity {
     const e = this.streams[endpoint];
     if (status !== 'live' || e.interruptedFrom === null) return info;
     // Data flows again after a leader change or a relay outage: the interval this instance missed.
-    const shown = { gap: { from: info.gap?.from ?? e.interruptedFrom, to: info.gap?.to ?? this.isoNow(), reason: info.gap?.reason ?? e.interruptedWhy ?? 'leader_failover' } };
+    const shown = {
+      gap: {
+        from: info.gap?.from ?? e.interruptedFrom,
+        to: info.gap?.to ?? this.isoNow(),
+        reason: info.gap?.reason ?? e.interruptedWhy ?? 'leader_failover',
+      },
+    };
     e.interruptedFrom = null;
     e.interruptedWhy = null;
     return shown;

@@ -30,7 +30,13 @@ export class FleetLease {
 
   /** Extends our own lease; false when it is no longer ours (it lapsed, or another instance took it). */
   async renew(endpoint: FeedStream): Promise<boolean> {
-    const renewed = (await this.redis().eval(RENEW, 1, fleetKeys.lease(endpoint), this.instanceId, String(LEASE_MS))) as number;
+    const renewed = (await this.redis().eval(
+      RENEW,
+      1,
+      fleetKeys.lease(endpoint),
+      this.instanceId,
+      String(LEASE_MS),
+    )) as number;
     return renewed === 1;
   }
 

@@ -14,7 +14,15 @@ import { FleetWants } from './fleet-wants.js';
 import type { Relay } from './fleet-wire.js';
 import { LeaderSockets } from './leader-sockets.js';
 import { LocalStreamFeed } from './local-stream-feed.js';
-import { FEED_STREAMS, isEmpty, StreamFeed, type FeedListener, type FeedStream, type FeedSubscription, type StatusInfo } from './stream-feed.js';
+import {
+  FEED_STREAMS,
+  isEmpty,
+  StreamFeed,
+  type FeedListener,
+  type FeedStream,
+  type FeedSubscription,
+  type StatusInfo,
+} from './stream-feed.js';
 import { StreamMetrics } from '../stream-metrics.js';
 
 const ENDPOINTS = FEED_STREAMS;
@@ -123,7 +131,10 @@ export class FleetStreamFeed extends StreamFeed {
           await this.wants.remove(endpoint);
           await this.lease.release(endpoint);
         } catch (err: unknown) {
-          this.logger.event('warn', 'stream_lease_release_failed', { stream: endpoint, error: err instanceof Error ? err.message : String(err) });
+          this.logger.event('warn', 'stream_lease_release_failed', {
+            stream: endpoint,
+            error: err instanceof Error ? err.message : String(err),
+          });
         }
         this.lease.drop(endpoint);
       }),
@@ -224,12 +235,19 @@ export class FleetStreamFeed extends StreamFeed {
     if (this.closing) return;
     const sinceHeartbeat = this.clock.now() - this.lastHeartbeatAt;
     if (tolerance === 'blip' && !this.redisDown && sinceHeartbeat < RELAY_GRACE_MS) {
-      this.logger.event('debug', 'stream_relay_blip', { error: e instanceof Error ? e.message : String(e), since_heartbeat_ms: sinceHeartbeat });
+      this.logger.event('debug', 'stream_relay_blip', {
+        error: e instanceof Error ? e.message : String(e),
+        since_heartbeat_ms: sinceHeartbeat,
+      });
       return;
     }
     const first = !this.redisDown;
     this.redisDown = true;
-    if (first) this.logger.event('error', 'stream_relay_unavailable', { error: e instanceof Error ? e.message : String(e), fallback_local: this.config.stream.fallbackLocal });
+    if (first)
+      this.logger.event('error', 'stream_relay_unavailable', {
+        error: e instanceof Error ? e.message : String(e),
+        fallback_local: this.config.stream.fallbackLocal,
+      });
     const fallBack = first && this.config.stream.fallbackLocal;
     for (const endpoint of ENDPOINTS) {
       // A leader that cannot renew must not keep a socket another instance may soon open too.
@@ -242,7 +260,11 @@ export class FleetStreamFeed extends StreamFeed {
       this.continuity.forgetLeader(endpoint);
       if (first && !isEmpty(this.wants.localOf(endpoint)) && !fallBack && this.fallback === null) {
         this.listener?.status(endpoint, 'failed', {
-          problem: { code: 'UPSTREAM_STREAM_UNAVAILABLE', message: "The fleet's stream relay (Redis) is unreachable; data resumes with a gap message.", details: { relay: 'redis' } },
+          problem: {
+            code: 'UPSTREAM_STREAM_UNAVAILABLE',
+            message: "The fleet's stream relay (Redis) is unreachable; data resumes with a gap message.",
+            details: { relay: 'redis' },
+          },
         });
       }
     }

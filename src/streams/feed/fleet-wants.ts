@@ -23,7 +23,11 @@ export class FleetWants {
   /** This instance's own union, per stream. */
   private readonly local: Record<FeedStream, FeedSubscription> = { stocks: {}, options: {}, orders: {} };
   /** Every live instance's union, as last read from Redis (this one's included). */
-  private readonly fleet: Record<FeedStream, Map<string, Wanted>> = { stocks: new Map(), options: new Map(), orders: new Map() };
+  private readonly fleet: Record<FeedStream, Map<string, Wanted>> = {
+    stocks: new Map(),
+    options: new Map(),
+    orders: new Map(),
+  };
   /** Entries found unreadable (stream and instance), logged once until they read again. */
   private readonly unreadable = new Set<string>();
 

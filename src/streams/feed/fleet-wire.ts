@@ -29,7 +29,13 @@ export type Relay =
   | { kind: 'refused'; leader: string; problem: UpstreamStreamProblem }
   | { kind: 'wants'; from: string };
 
-const STATUSES = ['connecting', 'live', 'reconnecting', 'failed', 'closed'] as const satisfies readonly UpstreamStreamStatus[];
+const STATUSES = [
+  'connecting',
+  'live',
+  'reconnecting',
+  'failed',
+  'closed',
+] as const satisfies readonly UpstreamStreamStatus[];
 const PROBLEM_CODES = [
   'UPSTREAM_STREAM_UNAVAILABLE',
   'UPSTREAM_SUBSCRIPTION_REQUIRED',
@@ -41,7 +47,9 @@ const PROBLEM_CODES = [
 const problemSchema = z.object({
   code: z.enum(PROBLEM_CODES),
   message: z.string(),
-  details: z.object({ upstream_code: z.number().optional(), upstream_message: z.string().optional() }).catchall(z.unknown()),
+  details: z
+    .object({ upstream_code: z.number().optional(), upstream_message: z.string().optional() })
+    .catchall(z.unknown()),
 });
 
 /**
@@ -67,13 +75,19 @@ const relaySchema = z.discriminatedUnion('kind', [
     kind: z.literal('status'),
     leader: z.string(),
     status: z.enum(STATUSES),
-    info: z.object({ gap: z.object({ from: z.string(), to: z.string(), reason: z.string() }).optional(), problem: problemSchema.optional() }),
+    info: z.object({
+      gap: z.object({ from: z.string(), to: z.string(), reason: z.string() }).optional(),
+      problem: problemSchema.optional(),
+    }),
   }),
   z.object({ kind: z.literal('refused'), leader: z.string(), problem: problemSchema }),
   z.object({ kind: z.literal('wants'), from: z.string() }),
 ]) satisfies z.ZodType<Relay>;
 
-const wantsEntrySchema = z.object({ at: z.number(), wanted: z.record(z.string(), z.array(z.string())) }) satisfies z.ZodType<WantsEntry>;
+const wantsEntrySchema = z.object({
+  at: z.number(),
+  wanted: z.record(z.string(), z.array(z.string())),
+}) satisfies z.ZodType<WantsEntry>;
 
 function parseJson<T>(schema: z.ZodType<T>, text: string): T | null {
   let raw: unknown;

@@ -20,7 +20,10 @@ export const FEED_STREAMS: readonly FeedStream[] = ['stocks', 'options', 'orders
 
 /** `orders` has a single channel whose only "symbol" is the whole account. */
 export type FeedChannel = StreamChannel | 'orders';
-export const FEED_CHANNELS: Readonly<Record<FeedStream, readonly FeedChannel[]>> = { ...ENDPOINT_CHANNELS, orders: ['orders'] };
+export const FEED_CHANNELS: Readonly<Record<FeedStream, readonly FeedChannel[]>> = {
+  ...ENDPOINT_CHANNELS,
+  orders: ['orders'],
+};
 export const ALL_ORDERS = '*';
 
 /** What is wanted upstream, per channel (absent channel = none). */

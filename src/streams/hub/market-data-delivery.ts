@@ -52,10 +52,26 @@ export class MarketDataDelivery {
       // Checked once per upstream message, whoever receives it (the REST answer from the stream too).
       const dataQuality = this.quality.of(streamQualityFlags(this.quality, m));
       // The cache takes every streamed stock quote/trade (in a fleet also those of other instances' clients).
-      if (m.type === 'quote' || m.type === 'trade') this.streamed.write(m.type, feed, m.symbol, m.data, { timestamp: m.data.timestamp, receivedMs, quality: dataQuality });
+      if (m.type === 'quote' || m.type === 'trade')
+        this.streamed.write(m.type, feed, m.symbol, m.data, {
+          timestamp: m.data.timestamp,
+          receivedMs,
+          quality: dataQuality,
+        });
       const holders = this.groups.holders(DATA_TYPE_CHANNEL[m.type], m.symbol);
       if (holders === undefined || holders.size === 0) continue;
-      const out = OutboundMessage.of({ type: m.type, symbol: m.symbol, ...m.data, received_at: receivedAt, feed, provider: this.streamed.provider, data_quality: dataQuality }, m);
+      const out = OutboundMessage.of(
+        {
+          type: m.type,
+          symbol: m.symbol,
+          ...m.data,
+          received_at: receivedAt,
+          feed,
+          provider: this.streamed.provider,
+          data_quality: dataQuality,
+        },
+        m,
+      );
       for (const group of holders) {
         const batch = perGroup.get(group);
         if (batch === undefined) perGroup.set(group, [out]);

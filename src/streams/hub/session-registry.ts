@@ -20,15 +20,29 @@ export class SessionRegistry {
   ) {}
 
   open(sink: StreamSession['sink'], client: string): StreamSession {
-    const { clientQueueMessages: messages, clientQueueBytes: bytes, slowClientCloseMs: slowCloseMs } = this.config.stream;
-    const session = new StreamSession(sink, client, { messages, bytes, slowCloseMs }, () => this.clock.now(), (n) => this.metrics.dropped(n));
+    const {
+      clientQueueMessages: messages,
+      clientQueueBytes: bytes,
+      slowClientCloseMs: slowCloseMs,
+    } = this.config.stream;
+    const session = new StreamSession(
+      sink,
+      client,
+      { messages, bytes, slowCloseMs },
+      () => this.clock.now(),
+      (n) => this.metrics.dropped(n),
+    );
     this.sessions.add(session);
     this.metrics.clients(sink.transport, 1);
     return session;
   }
 
   /** Binds a principal to a session; refuses past STREAM_MAX_CONNECTIONS_PER_PRINCIPAL. */
-  authenticate(session: StreamSession, principal: NonNullable<StreamSession['principal']>, expiresAtMs: number | null): void {
+  authenticate(
+    session: StreamSession,
+    principal: NonNullable<StreamSession['principal']>,
+    expiresAtMs: number | null,
+  ): void {
     // A session closed while its credentials were being verified binds nothing (hub.close has run, or will not count it).
     if (session.closed) throw new AppError('AUTHENTICATION_REQUIRED', { message: 'The connection is closed.' });
     const tracker = principal.keyId ?? principal.sub;

@@ -27,7 +27,13 @@ export class StreamCacheWriter {
   }
 
   /** A streamed stock quote or trade: the cache's answer for the symbol from now on. */
-  write(kind: 'quote' | 'trade', feed: string, symbol: string, value: object, tick: { timestamp: string; receivedMs: number; quality: DataQuality }): void {
+  write(
+    kind: 'quote' | 'trade',
+    feed: string,
+    symbol: string,
+    value: object,
+    tick: { timestamp: string; receivedMs: number; quality: DataQuality },
+  ): void {
     const provenance: Provenance = {
       dataSource: 'alpaca_real_time',
       provider: this.provider,
@@ -47,14 +53,16 @@ export class StreamCacheWriter {
     if (endpoint !== 'stocks') return;
     for (const kind of ['quote', 'trade'] as const) {
       const still = union[kind === 'quote' ? 'quotes' : 'trades'];
-      for (const symbol of [...this.streamedKeys[kind]]) if (still === undefined || !still.has(symbol)) this.unset(kind, symbol);
+      for (const symbol of [...this.streamedKeys[kind]])
+        if (still === undefined || !still.has(symbol)) this.unset(kind, symbol);
     }
   }
 
   /** After an interruption the kept values are no longer the latest: REST goes back to Alpaca until ticks flow. */
   clear(endpoint: FeedStream): void {
     if (endpoint !== 'stocks') return;
-    for (const kind of ['quote', 'trade'] as const) for (const symbol of [...this.streamedKeys[kind]]) this.unset(kind, symbol);
+    for (const kind of ['quote', 'trade'] as const)
+      for (const symbol of [...this.streamedKeys[kind]]) this.unset(kind, symbol);
   }
 
   private unset(kind: 'quote' | 'trade', symbol: string): void {

@@ -8,7 +8,10 @@ import type { FeedData } from '../feed/stream-feed.js';
  * daily bars are bars; a correction's corrected trade is a trade; LULD bands have prices; a
  * status or a cancel/error has only its timestamp to check.
  */
-export function streamQualityFlags(quality: DataQualityService, m: Exclude<FeedData, { type: 'order_update' }>): QualityFlag[] {
+export function streamQualityFlags(
+  quality: DataQualityService,
+  m: Exclude<FeedData, { type: 'order_update' }>,
+): QualityFlag[] {
   const checks = quality.checks;
   const at = quality.moment(false);
   switch (m.type) {
@@ -23,7 +26,10 @@ export function streamQualityFlags(quality: DataQualityService, m: Exclude<FeedD
     case 'daily_bar':
       return checks.bar(m.data, at);
     case 'correction':
-      return checks.trade({ timestamp: m.data.timestamp, price: m.data.corrected_price, size: m.data.corrected_size }, at);
+      return checks.trade(
+        { timestamp: m.data.timestamp, price: m.data.corrected_price, size: m.data.corrected_size },
+        at,
+      );
     case 'luld': {
       const flags = checks.timestamp(m.data.timestamp, at);
       if (m.data.limit_up_price <= 0 || m.data.limit_down_price <= 0) flags.push('non_positive_price');

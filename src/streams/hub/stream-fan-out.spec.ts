@@ -17,7 +17,16 @@ const frame = (n: number): OutboundFrame => OutboundFrame.of(OutboundMessage.of(
 describe('FanOut', () => {
   const make = (count: number): { sessions: StreamSession[]; sinks: ListSink[] } => {
     const sinks = Array.from({ length: count }, () => new ListSink());
-    const sessions = sinks.map((sink) => new StreamSession(sink, '127.0.0.1', { messages: 100, bytes: 100_000, slowCloseMs: 1000 }, () => 0, () => undefined));
+    const sessions = sinks.map(
+      (sink) =>
+        new StreamSession(
+          sink,
+          '127.0.0.1',
+          { messages: 100, bytes: 100_000, slowCloseMs: 1000 },
+          () => 0,
+          () => undefined,
+        ),
+    );
     return { sessions, sinks };
   };
 
@@ -33,7 +42,15 @@ describe('FanOut', () => {
     expect(deferred).toHaveLength(1);
     while (deferred.length > 0) deferred.shift()?.();
     expect(fanOut.pending()).toBe(0);
-    expect(sinks.map((s) => s.got)).toEqual([[1, 2, 3], [1, 2, 3], [1, 3], [1, 3], [1, 3], [1, 3], [1, 3]]);
+    expect(sinks.map((s) => s.got)).toEqual([
+      [1, 2, 3],
+      [1, 2, 3],
+      [1, 3],
+      [1, 3],
+      [1, 3],
+      [1, 3],
+      [1, 3],
+    ]);
   });
 
   it('flush delivers everything queued now; a later turn then finds nothing to do', () => {
@@ -43,7 +60,11 @@ describe('FanOut', () => {
     fanOut.enqueue(sessions, frame(1));
     fanOut.enqueue(sessions, frame(2));
     fanOut.flush();
-    expect(sinks.map((s) => s.got)).toEqual([[1, 2], [1, 2], [1, 2]]);
+    expect(sinks.map((s) => s.got)).toEqual([
+      [1, 2],
+      [1, 2],
+      [1, 2],
+    ]);
     deferred.shift()?.();
     expect(deferred).toHaveLength(0);
     fanOut.enqueue(sessions, frame(3));

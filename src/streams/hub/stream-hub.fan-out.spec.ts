@@ -12,7 +12,13 @@ import { RedisService } from '../../core/redis/redis.service.js';
 import { Tracing } from '../../core/telemetry/tracing.js';
 import { Clock, SystemClock } from '../../core/time/clock.js';
 import { OrderEventAudit } from '../orders/order-event-audit.js';
-import { StreamFeed, type FeedData, type FeedListener, type FeedStream, type FeedSubscription } from '../feed/stream-feed.js';
+import {
+  StreamFeed,
+  type FeedData,
+  type FeedListener,
+  type FeedStream,
+  type FeedSubscription,
+} from '../feed/stream-feed.js';
 import { FanOut } from './stream-fan-out.js';
 import { StreamHub } from './stream-hub.service.js';
 import { StreamMetrics } from '../stream-metrics.js';
@@ -102,7 +108,17 @@ const config = validateConfig({
 const viewer: Principal = { kind: 'jwt', sub: 'fan-out-spec', roles: ['viewer'], keyId: null, ip: '127.0.0.1' };
 
 const quote = (symbol: string, n: number): FeedData => {
-  const data: StockQuote = { timestamp: `2026-01-02T15:00:0${n}.000000000Z`, bid_price: 100, bid_size: 1, bid_exchange: 'V', ask_price: 100.01, ask_size: 1, ask_exchange: 'V', conditions: ['R'], tape: 'C' };
+  const data: StockQuote = {
+    timestamp: `2026-01-02T15:00:0${n}.000000000Z`,
+    bid_price: 100,
+    bid_size: 1,
+    bid_exchange: 'V',
+    ask_price: 100.01,
+    ask_size: 1,
+    ask_exchange: 'V',
+    conditions: ['R'],
+    tape: 'C',
+  };
   return { type: 'quote', symbol, data };
 };
 
@@ -124,7 +140,16 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
         StreamHub,
         { provide: StreamFeed, useValue: feed },
         { provide: AppConfig, useValue: config },
-        { provide: MarketCache, useValue: new MarketCache(config, new RedisService(config, quiet, new Tracing(config.telemetry)), quiet, metrics, new SystemClock()) },
+        {
+          provide: MarketCache,
+          useValue: new MarketCache(
+            config,
+            new RedisService(config, quiet, new Tracing(config.telemetry)),
+            quiet,
+            metrics,
+            new SystemClock(),
+          ),
+        },
         { provide: StreamMetrics, useValue: new StreamMetrics(metrics, new SystemClock()) },
         { provide: WinstonLogger, useValue: quiet },
         { provide: OrderEventAudit, useValue: noAudit },
@@ -162,7 +187,13 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
     expect(fc?.count).toBe(1);
     // Every per-message duty still holds: the client's symbols only, received_at, feed, data_quality.
     const [message] = JSON.parse(c.sink.data()[0] ?? '[]') as Array<Record<string, unknown>>;
-    expect(message).toMatchObject({ type: 'quote', symbol: 'AAPL', received_at: '2026-01-02T15:00:00.000Z', feed: 'iex', data_quality: { checked: true } });
+    expect(message).toMatchObject({
+      type: 'quote',
+      symbol: 'AAPL',
+      received_at: '2026-01-02T15:00:00.000Z',
+      feed: 'iex',
+      data_quality: { checked: true },
+    });
   });
 
   it('a client that changes its subscription moves groups, and its old group goes when empty', () => {
@@ -195,7 +226,10 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
     expect(clients.map((c) => c.sink.data().length)).toEqual([1, 1, 1, 1, 0]);
     slices.drain();
     for (const c of clients) {
-      expect(c.sink.data().map((t) => (JSON.parse(t) as Array<{ timestamp: string }>)[0]?.timestamp)).toEqual(['2026-01-02T15:00:01.000000000Z', '2026-01-02T15:00:02.000000000Z']);
+      expect(c.sink.data().map((t) => (JSON.parse(t) as Array<{ timestamp: string }>)[0]?.timestamp)).toEqual([
+        '2026-01-02T15:00:01.000000000Z',
+        '2026-01-02T15:00:02.000000000Z',
+      ]);
     }
   });
 
@@ -241,7 +275,15 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
     feed.push([quote('AAPL', 1), quote('TSLA', 1)]);
     expect(hub.held().pendingDeliveries).toBeGreaterThan(0);
     for (const c of clients) hub.close(c.session);
-    expect(hub.held()).toEqual({ sessions: 0, groups: 0, groupedSessions: 0, groupIndex: 0, subscriptions: 0, principals: 0, pendingDeliveries: 0 });
+    expect(hub.held()).toEqual({
+      sessions: 0,
+      groups: 0,
+      groupedSessions: 0,
+      groupIndex: 0,
+      subscriptions: 0,
+      principals: 0,
+      pendingDeliveries: 0,
+    });
     expect(feed.wanted.get('stocks')).toEqual({});
   });
 });

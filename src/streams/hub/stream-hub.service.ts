@@ -7,16 +7,36 @@ import { AppError } from '../../core/errors/app-error.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { Clock } from '../../core/time/clock.js';
 import { StreamMetrics } from '../stream-metrics.js';
-import { CLIENT_CHANNELS, CLOSE_CODES, OutboundMessage, type ChannelLists, type ClientChannel } from '../stream-protocol.js';
+import {
+  CLIENT_CHANNELS,
+  CLOSE_CODES,
+  OutboundMessage,
+  type ChannelLists,
+  type ClientChannel,
+} from '../stream-protocol.js';
 import { OrderChannel } from '../orders/order-channel.js';
 import { OrderEventAudit } from '../orders/order-event-audit.js';
-import { ALL_ORDERS, StreamFeed, symbolsOf, type FeedData, type FeedStream, type FeedSubscription, type StatusInfo } from '../feed/stream-feed.js';
+import {
+  ALL_ORDERS,
+  StreamFeed,
+  symbolsOf,
+  type FeedData,
+  type FeedStream,
+  type FeedSubscription,
+  type StatusInfo,
+} from '../feed/stream-feed.js';
 import type { StreamSession } from './stream-session.js';
 import { SessionRegistry } from './session-registry.js';
 import { StreamCacheWriter } from './stream-cache-writer.js';
 import { MarketDataDelivery } from './market-data-delivery.js';
 import { SubscriptionIndex } from './subscription-index.js';
-import { checkChannelPermissions, checkConnectionLimit, checkPlanLimit, normalizeLists, planCutMessage } from './subscription-rules.js';
+import {
+  checkChannelPermissions,
+  checkConnectionLimit,
+  checkPlanLimit,
+  normalizeLists,
+  planCutMessage,
+} from './subscription-rules.js';
 import { problemMessage, UpstreamStates } from './upstream-states.js';
 import { FanOut } from './stream-fan-out.js';
 import { SubscriptionGroups, type SubscriptionGroup } from './subscription-groups.js';
@@ -64,7 +84,10 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
     this.streamed = new StreamCacheWriter(cache, config);
     this.sessions = new SessionRegistry(config, clock, metrics);
     this.marketData = new MarketDataDelivery(config, quality, this.streamed, this.groups, this.fanOut, metrics);
-    this.orders = new OrderChannel(config.stream.tradeUpdates, config.alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca');
+    this.orders = new OrderChannel(
+      config.stream.tradeUpdates,
+      config.alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca',
+    );
   }
 
   /** The feed's news comes to the hub from here on (in a fleet: the relay subscribed, the heartbeat started). */
@@ -85,7 +108,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
    * to Redis, whose connection is made in its module's init.
    */
   onApplicationBootstrap(): void {
-    if (this.config.stream.tradeUpdates && !this.shuttingDown) this.feed.want('orders', { orders: new Set([ALL_ORDERS]) });
+    if (this.config.stream.tradeUpdates && !this.shuttingDown)
+      this.feed.want('orders', { orders: new Set([ALL_ORDERS]) });
   }
 
   // ---- sessions ----
@@ -95,7 +119,11 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   /** Binds a principal to a session; refuses past STREAM_MAX_CONNECTIONS_PER_PRINCIPAL. */
-  authenticate(session: StreamSession, principal: NonNullable<StreamSession['principal']>, expiresAtMs: number | null): void {
+  authenticate(
+    session: StreamSession,
+    principal: NonNullable<StreamSession['principal']>,
+    expiresAtMs: number | null,
+  ): void {
     this.sessions.authenticate(session, principal, expiresAtMs);
   }
 
@@ -116,7 +144,15 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   /** For tests and leak checks: what the hub holds for its sessions (all zero once every client is gone). */
-  held(): { sessions: number; groups: number; groupedSessions: number; groupIndex: number; subscriptions: number; principals: number; pendingDeliveries: number } {
+  held(): {
+    sessions: number;
+    groups: number;
+    groupedSessions: number;
+    groupIndex: number;
+    subscriptions: number;
+    principals: number;
+    pendingDeliveries: number;
+  } {
     const g = this.groups.sizes();
     return {
       sessions: this.sessions.all().size,
@@ -203,22 +239,38 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
   /** On the instance that read them from Alpaca: order events go to the audit trail (once, whoever else saw them). */
   private onRead(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
     if (endpoint !== 'orders') return;
-    this.orderAudit.record(messages.flatMap((m) => (m.type === 'order_update' ? [m.data] : [])), receivedAt);
+    this.orderAudit.record(
+      messages.flatMap((m) => (m.type === 'order_update' ? [m.data] : [])),
+      receivedAt,
+    );
   }
 
   private onStatus(endpoint: FeedStream, status: UpstreamStreamStatus, info: StatusInfo): void {
     this.upstreams.record(endpoint, status, info.problem ?? null);
     if (endpoint === 'orders') this.orders.upstreamProblem(status === 'failed' ? (info.problem ?? null) : null);
     this.metrics.upstreamStatus(endpoint, status);
-    this.logger.event(status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info', 'stream_upstream_status', {
-      stream: endpoint,
-      status,
-      gap: info.gap ?? null,
-      problem: info.problem === undefined ? null : { code: info.problem.code, details: info.problem.details },
-    });
+    this.logger.event(
+      status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info',
+      'stream_upstream_status',
+      {
+        stream: endpoint,
+        status,
+        gap: info.gap ?? null,
+        problem: info.problem === undefined ? null : { code: info.problem.code, details: info.problem.details },
+      },
+    );
     if (status !== 'live') this.streamed.clear(endpoint);
     if (status === 'live' && info.gap !== undefined) {
-      this.broadcast(endpoint, OutboundMessage.of({ type: 'gap', stream: endpoint, from: info.gap.from, to: info.gap.to, reason: info.gap.reason }));
+      this.broadcast(
+        endpoint,
+        OutboundMessage.of({
+          type: 'gap',
+          stream: endpoint,
+          from: info.gap.from,
+          to: info.gap.to,
+          reason: info.gap.reason,
+        }),
+      );
     }
     if (status === 'failed' && info.problem !== undefined) {
       this.broadcast(endpoint, problemMessage(endpoint, info.problem));
@@ -297,4 +349,3 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
     await this.feed.close();
   }
 }
-

@@ -28,7 +28,13 @@ describe('StreamSession send queue', () => {
   let now = 0;
   let droppedTotal = 0;
   const make = (sink: HeldSink, limits = { messages: 4, bytes: 10_000, slowCloseMs: 1000 }): StreamSession =>
-    new StreamSession(sink, '127.0.0.1', limits, () => now, (n) => (droppedTotal += n));
+    new StreamSession(
+      sink,
+      '127.0.0.1',
+      limits,
+      () => now,
+      (n) => (droppedTotal += n),
+    );
 
   beforeEach(() => {
     now = 0;

@@ -1,5 +1,11 @@
 import type { Principal } from '../../core/identity/principal.js';
-import { CLIENT_CHANNELS, CLOSE_CODES, OutboundFrame, OutboundMessage, type ClientChannel } from '../stream-protocol.js';
+import {
+  CLIENT_CHANNELS,
+  CLOSE_CODES,
+  OutboundFrame,
+  OutboundMessage,
+  type ClientChannel,
+} from '../stream-protocol.js';
 
 /** The client transports: our WebSocket and SSE, and the Alpaca-compatible face's WebSockets. */
 export type StreamTransport = 'ws' | 'sse' | 'alpaca_ws';
@@ -38,10 +44,9 @@ const CONTROL_HEADROOM = 2;
  */
 export class StreamSession {
   readonly id = `s${(nextId += 1)}`;
-  readonly subscription: Record<ClientChannel, Set<string>> = Object.fromEntries(CLIENT_CHANNELS.map((c) => [c, new Set<string>()])) as Record<
-    ClientChannel,
-    Set<string>
-  >;
+  readonly subscription: Record<ClientChannel, Set<string>> = Object.fromEntries(
+    CLIENT_CHANNELS.map((c) => [c, new Set<string>()]),
+  ) as Record<ClientChannel, Set<string>>;
   principal: Principal | null = null;
   /** Subscribed to the `orders` channel (OrderChannel keeps the set of such sessions). */
   orders = false;
@@ -92,7 +97,8 @@ export class StreamSession {
       this.onDropped(frame.count);
       const now = this.now();
       this.overflowingSince ??= now;
-      if (now - this.overflowingSince > this.limits.slowCloseMs) this.close(CLOSE_CODES.slowConsumer, 'slow consumer: stayed behind');
+      if (now - this.overflowingSince > this.limits.slowCloseMs)
+        this.close(CLOSE_CODES.slowConsumer, 'slow consumer: stayed behind');
       return;
     }
     this.write(frame);
@@ -101,7 +107,10 @@ export class StreamSession {
   /** Acks, errors, gaps: sent ahead of the data bound (a client must learn of them), never past CONTROL_HEADROOM times it. */
   control(message: OutboundMessage): void {
     if (this.closed) return;
-    if (this.pendingMessages >= this.limits.messages * CONTROL_HEADROOM || this.pendingBytes >= this.limits.bytes * CONTROL_HEADROOM) {
+    if (
+      this.pendingMessages >= this.limits.messages * CONTROL_HEADROOM ||
+      this.pendingBytes >= this.limits.bytes * CONTROL_HEADROOM
+    ) {
       this.close(CLOSE_CODES.slowConsumer, 'slow consumer: replies not read');
       return;
     }
@@ -125,7 +134,11 @@ export class StreamSession {
     this.pendingMessages -= count;
     this.pendingBytes -= bytes;
     // Caught up to half the bound: report what was lost, and stop the slow-consumer clock.
-    if (this.dropped > 0 && this.pendingMessages <= this.limits.messages / 2 && this.pendingBytes <= this.limits.bytes / 2) {
+    if (
+      this.dropped > 0 &&
+      this.pendingMessages <= this.limits.messages / 2 &&
+      this.pendingBytes <= this.limits.bytes / 2
+    ) {
       const count = this.dropped;
       this.dropped = 0;
       this.overflowingSince = null;

@@ -60,7 +60,8 @@ export class SubscriptionIndex {
   /** Distinct symbols held over the endpoint's channels. */
   endpointSymbols(endpoint: StreamEndpoint): Set<string> {
     const out = new Set<string>();
-    for (const channel of CLIENT_CHANNELS) if (CHANNEL_SOURCE[channel].endpoint === endpoint) for (const s of this.index[channel].keys()) out.add(s);
+    for (const channel of CLIENT_CHANNELS)
+      if (CHANNEL_SOURCE[channel].endpoint === endpoint) for (const s of this.index[channel].keys()) out.add(s);
     return out;
   }
 

@@ -2,7 +2,14 @@ import type { StreamEndpoint } from '../../alpaca/stream/market-stream.port.js';
 import { AppError } from '../../core/errors/app-error.js';
 import type { Principal } from '../../core/identity/principal.js';
 import { grants } from '../../core/identity/roles.js';
-import { CHANNEL_SOURCE, errorMessage, normalizeChannelSymbols, type ChannelLists, type ClientChannel, type OutboundMessage } from '../stream-protocol.js';
+import {
+  CHANNEL_SOURCE,
+  errorMessage,
+  normalizeChannelSymbols,
+  type ChannelLists,
+  type ClientChannel,
+  type OutboundMessage,
+} from '../stream-protocol.js';
 import type { StreamSession } from './stream-session.js';
 
 /*
@@ -13,7 +20,8 @@ import type { StreamSession } from './stream-session.js';
 
 export function normalizeLists(lists: ChannelLists): ChannelLists {
   const out: ChannelLists = {};
-  for (const [channel, raw] of Object.entries(lists) as Array<[ClientChannel, string[]]>) out[channel] = normalizeChannelSymbols(channel, raw);
+  for (const [channel, raw] of Object.entries(lists) as Array<[ClientChannel, string[]]>)
+    out[channel] = normalizeChannelSymbols(channel, raw);
   return out;
 }
 
@@ -37,13 +45,22 @@ export function checkConnectionLimit(session: StreamSession, wanted: ChannelList
   if (session.symbolCount() + added.size > perConnection) {
     throw new AppError('STREAM_SYMBOL_LIMIT', {
       message: `At most ${perConnection} subscriptions per connection.`,
-      details: { scope: 'connection', limit: perConnection, subscribed: session.symbolCount(), requested_new: added.size },
+      details: {
+        scope: 'connection',
+        limit: perConnection,
+        subscribed: session.symbolCount(),
+        requested_new: added.size,
+      },
     });
   }
 }
 
 /** Distinct symbols per endpoint (over its channels) after adding `wanted`, against the plan's limit; `streamed` is what the fleet streams now. */
-export function checkPlanLimit(wanted: ChannelLists, max: number, streamed: (endpoint: StreamEndpoint) => Set<string>): void {
+export function checkPlanLimit(
+  wanted: ChannelLists,
+  max: number,
+  streamed: (endpoint: StreamEndpoint) => Set<string>,
+): void {
   for (const endpoint of ['stocks', 'options'] as const) {
     const symbols = streamed(endpoint);
     const before = symbols.size;

@@ -5,7 +5,9 @@ import { CHANNEL_SOURCE, errorMessage, type ClientChannel, type OutboundMessage 
 
 /** An upstream problem as the catalog error clients get, naming the stream it concerns. */
 export function problemMessage(endpoint: FeedStream, problem: UpstreamStreamProblem): OutboundMessage {
-  return errorMessage(new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }));
+  return errorMessage(
+    new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }),
+  );
 }
 
 interface UpstreamState {
@@ -25,7 +27,8 @@ export class UpstreamStates {
   failure(channels: readonly ClientChannel[]): OutboundMessage | null {
     for (const channel of channels) {
       const up = this.upstreams.get(CHANNEL_SOURCE[channel].endpoint);
-      if (up?.problem != null && up.status === 'failed') return problemMessage(CHANNEL_SOURCE[channel].endpoint, up.problem);
+      if (up?.problem != null && up.status === 'failed')
+        return problemMessage(CHANNEL_SOURCE[channel].endpoint, up.problem);
     }
     return null;
   }

@@ -47,7 +47,15 @@ export class OrderChannel {
   add(session: StreamSession): void {
     session.orders = true;
     this.sessions.add(session);
-    if (this.problem !== null) session.control(errorMessage(new AppError(this.problem.code, { message: this.problem.message, details: { ...this.problem.details, stream: 'orders' } })));
+    if (this.problem !== null)
+      session.control(
+        errorMessage(
+          new AppError(this.problem.code, {
+            message: this.problem.message,
+            details: { ...this.problem.details, stream: 'orders' },
+          }),
+        ),
+      );
   }
 
   remove(session: StreamSession): void {
@@ -70,7 +78,9 @@ export class OrderChannel {
     const out: OutboundMessage[] = [];
     for (const m of messages) {
       if (m.type !== 'order_update') continue;
-      out.push(OutboundMessage.of({ type: 'order_update', ...m.data, received_at: receivedAt, provider: this.provider }, m));
+      out.push(
+        OutboundMessage.of({ type: 'order_update', ...m.data, received_at: receivedAt, provider: this.provider }, m),
+      );
     }
     if (out.length === 0) return 0;
     const frame = new OutboundFrame(out);

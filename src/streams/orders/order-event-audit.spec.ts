@@ -1,10 +1,16 @@
 import type { OrderUpdate } from '../../alpaca/trading/trade-updates.port.js';
 import { dedupeKeyOf } from './order-event-audit.js';
 
-const base: OrderUpdate = { event: 'canceled', order_id: 'o1', symbol: 'AAPL', timestamp: '2026-01-02T15:00:00.123456789Z', order: { id: 'o1', updated_at: '2026-01-02T15:00:00.2Z' } };
+const base: OrderUpdate = {
+  event: 'canceled',
+  order_id: 'o1',
+  symbol: 'AAPL',
+  timestamp: '2026-01-02T15:00:00.123456789Z',
+  order: { id: 'o1', updated_at: '2026-01-02T15:00:00.2Z' },
+};
 
 describe('dedupeKeyOf', () => {
-  it("a fill is its execution: the same execution_id is the same event, whatever else differs", () => {
+  it('a fill is its execution: the same execution_id is the same event, whatever else differs', () => {
     const fill = { ...base, event: 'fill', execution_id: 'e1' };
     expect(dedupeKeyOf(fill)).toBe('trade_updates:execution:e1');
     expect(dedupeKeyOf({ ...fill, timestamp: 'later', event: 'partial_fill' })).toBe(dedupeKeyOf(fill));

@@ -4,7 +4,14 @@ import { AuditService } from '../../audit/audit.service.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 
 /** The events that change what an account holds or may still hold; each is audited once. */
-export const AUDITED_ORDER_EVENTS: ReadonlySet<string> = new Set(['fill', 'partial_fill', 'canceled', 'expired', 'replaced', 'rejected']);
+export const AUDITED_ORDER_EVENTS: ReadonlySet<string> = new Set([
+  'fill',
+  'partial_fill',
+  'canceled',
+  'expired',
+  'replaced',
+  'rejected',
+]);
 /** A failed write is tried again after 1 s, 2 s, 4 s (the dedupe key makes a retry harmless). */
 const RETRY_DELAYS_MS = [1000, 2000, 4000];
 
@@ -83,15 +90,26 @@ export class OrderEventAudit {
         },
         key,
       );
-      if (record === null) this.logger.event('debug', 'order_event_already_audited', { order_id: update.order_id, event: update.event });
+      if (record === null)
+        this.logger.event('debug', 'order_event_already_audited', { order_id: update.order_id, event: update.event });
     } catch (e: unknown) {
       const delay = RETRY_DELAYS_MS[attempt];
       const error = e instanceof Error ? e.message : String(e);
       if (delay === undefined) {
-        this.logger.event('error', 'order_event_audit_failed', { order_id: update.order_id, event: update.event, dedupe_key: key, error });
+        this.logger.event('error', 'order_event_audit_failed', {
+          order_id: update.order_id,
+          event: update.event,
+          dedupe_key: key,
+          error,
+        });
         return;
       }
-      this.logger.event('warn', 'order_event_audit_retry', { order_id: update.order_id, event: update.event, delay_ms: delay, error });
+      this.logger.event('warn', 'order_event_audit_retry', {
+        order_id: update.order_id,
+        event: update.event,
+        delay_ms: delay,
+        error,
+      });
       const timer = setTimeout(() => void this.write(update, receivedAt, attempt + 1), delay);
       timer.unref();
     }

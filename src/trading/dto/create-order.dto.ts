@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { OptionalIn } from '../../core/validation/query-decorators.js';
 
 export const ORDER_SIDES = ['buy', 'sell'] as const;
@@ -16,7 +28,8 @@ export const ORDER_SYMBOL = /^(?:[A-Z]{1,5}(?:\.[A-Z]{1,2})?|[A-Z]{1,5}\d?\d{6}[
 /** Alpaca's client_order_id: at most 128 characters; we also keep it printable and header-safe. */
 export const CLIENT_ORDER_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
-const DECIMAL_DOC = 'Positive decimal as a string (e.g. "10" or "150.25"); numbers are refused so no precision is lost.';
+const DECIMAL_DOC =
+  'Positive decimal as a string (e.g. "10" or "150.25"); numbers are refused so no precision is lost.';
 
 export class TakeProfitDto {
   @ApiProperty({ description: DECIMAL_DOC }) @IsString() limit_price!: string;
@@ -29,10 +42,25 @@ export class StopLossDto {
 
 /** One leg of a multi-leg options order (TR-SPEC `MLegOrderLeg`); the rules are in mleg-rules.ts. */
 export class OrderLegDto {
-  @ApiProperty({ example: 'AAPL250620C00100000', description: 'OCC option symbol.' }) @IsString() @MaxLength(64) symbol!: string;
-  @ApiProperty({ example: '1', description: 'Whole number as a string: this leg\'s contracts per unit of the strategy (qty).' }) @IsString() @MaxLength(16) ratio_qty!: string;
-  @ApiPropertyOptional({ enum: ORDER_SIDES, description: 'Side or position_intent (or both, agreeing).' }) @IsOptional() @IsIn(ORDER_SIDES) side?: (typeof ORDER_SIDES)[number];
-  @ApiPropertyOptional({ enum: POSITION_INTENTS }) @IsOptional() @IsIn(POSITION_INTENTS) position_intent?: (typeof POSITION_INTENTS)[number];
+  @ApiProperty({ example: 'AAPL250620C00100000', description: 'OCC option symbol.' })
+  @IsString()
+  @MaxLength(64)
+  symbol!: string;
+  @ApiProperty({
+    example: '1',
+    description: "Whole number as a string: this leg's contracts per unit of the strategy (qty).",
+  })
+  @IsString()
+  @MaxLength(16)
+  ratio_qty!: string;
+  @ApiPropertyOptional({ enum: ORDER_SIDES, description: 'Side or position_intent (or both, agreeing).' })
+  @IsOptional()
+  @IsIn(ORDER_SIDES)
+  side?: (typeof ORDER_SIDES)[number];
+  @ApiPropertyOptional({ enum: POSITION_INTENTS })
+  @IsOptional()
+  @IsIn(POSITION_INTENTS)
+  position_intent?: (typeof POSITION_INTENTS)[number];
 }
 
 /**
@@ -40,7 +68,10 @@ export class OrderLegDto {
  * type, precision) in order-rules.ts, both before anything is sent to Alpaca.
  */
 export class CreateOrderDto {
-  @ApiPropertyOptional({ example: 'AAPL', description: 'Ticker (BRK.B) or OCC option symbol. Required except on mleg orders, whose legs carry the symbols.' })
+  @ApiPropertyOptional({
+    example: 'AAPL',
+    description: 'Ticker (BRK.B) or OCC option symbol. Required except on mleg orders, whose legs carry the symbols.',
+  })
   @ValidateIf((o: CreateOrderDto) => o.order_class !== 'mleg' || o.symbol !== undefined)
   @IsString()
   @Matches(ORDER_SYMBOL, { message: 'symbol must be an upper-case ticker or an OCC option symbol' })
@@ -56,11 +87,26 @@ export class CreateOrderDto {
   @IsIn(TIME_IN_FORCE)
   time_in_force!: (typeof TIME_IN_FORCE)[number];
 
-  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Exactly one of qty and notional.` }) @IsOptional() @IsString() qty?: string;
-  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Dollar amount; market orders with time_in_force day only.` }) @IsOptional() @IsString() notional?: string;
-  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Required for limit and stop_limit.` }) @IsOptional() @IsString() limit_price?: string;
-  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Required for stop and stop_limit.` }) @IsOptional() @IsString() stop_price?: string;
-  @ApiPropertyOptional({ description: `${DECIMAL_DOC} trailing_stop: exactly one of trail_price, trail_percent.` }) @IsOptional() @IsString() trail_price?: string;
+  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Exactly one of qty and notional.` })
+  @IsOptional()
+  @IsString()
+  qty?: string;
+  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Dollar amount; market orders with time_in_force day only.` })
+  @IsOptional()
+  @IsString()
+  notional?: string;
+  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Required for limit and stop_limit.` })
+  @IsOptional()
+  @IsString()
+  limit_price?: string;
+  @ApiPropertyOptional({ description: `${DECIMAL_DOC} Required for stop and stop_limit.` })
+  @IsOptional()
+  @IsString()
+  stop_price?: string;
+  @ApiPropertyOptional({ description: `${DECIMAL_DOC} trailing_stop: exactly one of trail_price, trail_percent.` })
+  @IsOptional()
+  @IsString()
+  trail_price?: string;
   @ApiPropertyOptional({ description: DECIMAL_DOC }) @IsOptional() @IsString() trail_percent?: string;
 
   @ApiPropertyOptional({ description: 'Only for limit orders with time_in_force day or gtc.' })
@@ -68,7 +114,10 @@ export class CreateOrderDto {
   @IsBoolean()
   extended_hours?: boolean;
 
-  @ApiPropertyOptional({ enum: ORDER_CLASSES }) @IsOptional() @IsIn(ORDER_CLASSES) order_class?: (typeof ORDER_CLASSES)[number];
+  @ApiPropertyOptional({ enum: ORDER_CLASSES })
+  @IsOptional()
+  @IsIn(ORDER_CLASSES)
+  order_class?: (typeof ORDER_CLASSES)[number];
 
   @ApiPropertyOptional({ type: TakeProfitDto })
   @IsOptional()
@@ -97,7 +146,9 @@ export class CreateOrderDto {
   @Type(() => OrderLegDto)
   legs?: OrderLegDto[];
 
-  @ApiPropertyOptional({ description: 'Idempotency key if no Idempotency-Key header is sent; becomes Alpaca\'s client_order_id.' })
+  @ApiPropertyOptional({
+    description: "Idempotency key if no Idempotency-Key header is sent; becomes Alpaca's client_order_id.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(128)

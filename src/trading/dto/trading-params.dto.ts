@@ -18,7 +18,11 @@ export class PositionParamDto {
   @ApiProperty({ example: 'AAPL', description: 'Ticker or OCC option symbol.' })
   @Transform(upper)
   @IsString()
-  @Matches(ORDER_SYMBOL, { message: 'symbol must be a ticker (1-5 letters such as AAPL, or a class share such as BRK.B) or an OCC option symbol; lower case is accepted and upper-cased', ...withErrorCode('INVALID_SYMBOL_FORMAT') })
+  @Matches(ORDER_SYMBOL, {
+    message:
+      'symbol must be a ticker (1-5 letters such as AAPL, or a class share such as BRK.B) or an OCC option symbol; lower case is accepted and upper-cased',
+    ...withErrorCode('INVALID_SYMBOL_FORMAT'),
+  })
   symbol!: string;
 }
 
@@ -43,7 +47,9 @@ export class OrdersQueryDto {
   @ApiPropertyOptional({ description: 'Comma-separated symbols.', example: 'AAPL,MSFT' })
   @IsOptional()
   @Transform(upper)
-  @Matches(/^[A-Z0-9.]{1,21}(,[A-Z0-9.]{1,21}){0,99}$/, { message: 'symbols must be a comma-separated list of up to 100 symbols' })
+  @Matches(/^[A-Z0-9.]{1,21}(,[A-Z0-9.]{1,21}){0,99}$/, {
+    message: 'symbols must be a comma-separated list of up to 100 symbols',
+  })
   symbols?: string;
 
   @OptionalBool({ description: 'Roll multi-leg orders up under their parent.' })

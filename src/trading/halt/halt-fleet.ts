@@ -1,5 +1,13 @@
 import type { Redis } from 'ioredis';
-import { parseHalt, parseState, sortHalts, type Applied, type Halt, type HaltChange, type HaltState } from './halt-scope.js';
+import {
+  parseHalt,
+  parseState,
+  sortHalts,
+  type Applied,
+  type Halt,
+  type HaltChange,
+  type HaltState,
+} from './halt-scope.js';
 
 /** A hash: `v` → the state's version, `h:<scope>` → that halt as JSON. No TTL: it lives as long as Redis keeps it. */
 export const HALTS_KEY = 'opitios:trading:halts';
@@ -52,7 +60,10 @@ function parseHaltText(text: string): Halt | null {
 export function stateFromHash(hash: Record<string, string> | string[] | null): HaltState | null {
   if (hash === null) return null;
   const entries: Array<[string, string]> = Array.isArray(hash)
-    ? Array.from({ length: Math.floor(hash.length / 2) }, (_, i): [string, string] => [hash[2 * i] ?? '', hash[2 * i + 1] ?? ''])
+    ? Array.from({ length: Math.floor(hash.length / 2) }, (_, i): [string, string] => [
+        hash[2 * i] ?? '',
+        hash[2 * i + 1] ?? '',
+      ])
     : Object.entries(hash);
   const map = new Map(entries);
   const v = map.get('v');
@@ -109,7 +120,15 @@ export class HaltFleet {
    */
   async publish(state: HaltState, options: { force?: boolean } = {}): Promise<boolean> {
     const fields = state.halts.flatMap((h) => [fieldOf(h.scope), JSON.stringify(h)]);
-    const written = (await this.redis.eval(REPLACE, 1, HALTS_KEY, String(state.version), options.force === true ? '1' : '0', ...fields)) === 1;
+    const written =
+      (await this.redis.eval(
+        REPLACE,
+        1,
+        HALTS_KEY,
+        String(state.version),
+        options.force === true ? '1' : '0',
+        ...fields,
+      )) === 1;
     await this.redis.publish(HALTS_CHANNEL, JSON.stringify(state));
     return written;
   }
@@ -119,7 +138,10 @@ export class HaltFleet {
    * `seed`: this instance's state, written first when Redis holds none.
    */
   async apply(change: HaltChange, seed: HaltState): Promise<Applied> {
-    const args = change.op === 'halt' ? ['halt', fieldOf(change.halt.scope), JSON.stringify(change.halt)] : ['resume', fieldOf(change.scope), ''];
+    const args =
+      change.op === 'halt'
+        ? ['halt', fieldOf(change.halt.scope), JSON.stringify(change.halt)]
+        : ['resume', fieldOf(change.scope), ''];
     let raw = await this.redis.eval(APPLY, 1, HALTS_KEY, ...args);
     if (raw === null) {
       await this.publish(seed);

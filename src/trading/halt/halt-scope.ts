@@ -61,7 +61,13 @@ export function applyChange(state: HaltState, change: HaltChange): Applied {
   const scope = change.op === 'halt' ? change.halt.scope : change.scope;
   const previous = state.halts.find((h) => h.scope === scope) ?? null;
   if (change.op === 'halt') {
-    return { state: { version: state.version + 1, halts: sortHalts([...state.halts.filter((h) => h.scope !== scope), change.halt]) }, previous };
+    return {
+      state: {
+        version: state.version + 1,
+        halts: sortHalts([...state.halts.filter((h) => h.scope !== scope), change.halt]),
+      },
+      previous,
+    };
   }
   if (previous === null) return { state, previous };
   return { state: { version: state.version + 1, halts: state.halts.filter((h) => h.scope !== scope) }, previous };
@@ -69,7 +75,9 @@ export function applyChange(state: HaltState, change: HaltChange): Applied {
 
 /** `all` first, then keys by id: one order for every store and answer. */
 export function sortHalts(halts: Halt[]): Halt[] {
-  return [...halts].sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'all' ? -1 : b.scope === 'all' ? 1 : a.scope < b.scope ? -1 : 1));
+  return [...halts].sort((a, b) =>
+    a.scope === b.scope ? 0 : a.scope === 'all' ? -1 : b.scope === 'all' ? 1 : a.scope < b.scope ? -1 : 1,
+  );
 }
 
 /** A halt read back from a store, Redis or a message, or null when it is not one (never trusted blindly). */

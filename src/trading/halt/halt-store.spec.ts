@@ -5,7 +5,12 @@ import type { Halt } from './halt-scope.js';
 import { createHaltStore, EMPTY_STATE, FileHaltStore, PostgresHaltStore } from './halt-store.js';
 
 const KEY = '0123456789abcdef';
-const halt = (scope: Halt['scope'], reason = 'why'): Halt => ({ scope, reason, since: '2025-06-02T14:30:00.000Z', by: 'ops' });
+const halt = (scope: Halt['scope'], reason = 'why'): Halt => ({
+  scope,
+  reason,
+  since: '2025-06-02T14:30:00.000Z',
+  by: 'ops',
+});
 
 describe('FileHaltStore', () => {
   let dir: string;

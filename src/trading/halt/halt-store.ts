@@ -3,7 +3,16 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import pg from 'pg';
 import { PgQueries } from '../../audit/store/pg-queries.js';
-import { applyChange, parseHalt, parseState, sortHalts, type Applied, type Halt, type HaltChange, type HaltState } from './halt-scope.js';
+import {
+  applyChange,
+  parseHalt,
+  parseState,
+  sortHalts,
+  type Applied,
+  type Halt,
+  type HaltChange,
+  type HaltState,
+} from './halt-scope.js';
 
 export const EMPTY_STATE: HaltState = { version: 0, halts: [] };
 
@@ -154,7 +163,8 @@ interface Row {
 }
 
 /** The version and every halt in one statement, so they are read from one snapshot. */
-const SELECT_STATE = 'SELECT v.version, h.scope, h.reason, h.since, h.halted_by FROM trading_halt_version v LEFT JOIN trading_halts h ON TRUE WHERE v.id = 1';
+const SELECT_STATE =
+  'SELECT v.version, h.scope, h.reason, h.since, h.halted_by FROM trading_halt_version v LEFT JOIN trading_halts h ON TRUE WHERE v.id = 1';
 
 function stateOf(rows: Row[]): HaltState {
   const first = rows[0];
@@ -203,21 +213,33 @@ export class PostgresHaltStore extends HaltStore {
       // The row lock orders concurrent changes; the version is the one this change gets.
       await this.sql.run(client, 'SELECT version FROM trading_halt_version WHERE id = 1 FOR UPDATE');
       const scope = change.op === 'halt' ? change.halt.scope : change.scope;
-      const before = (await this.sql.run<Omit<Row, 'version'>>(client, 'SELECT scope, reason, since, halted_by FROM trading_halts WHERE scope = $1', [scope])).rows[0];
-      const previous = before === undefined ? null : parseHalt({ scope: before.scope, reason: before.reason, since: before.since, by: before.halted_by });
+      const before = (
+        await this.sql.run<Omit<Row, 'version'>>(
+          client,
+          'SELECT scope, reason, since, halted_by FROM trading_halts WHERE scope = $1',
+          [scope],
+        )
+      ).rows[0];
+      const previous =
+        before === undefined
+          ? null
+          : parseHalt({ scope: before.scope, reason: before.reason, since: before.since, by: before.halted_by });
       let changed: number | null;
       if (change.op === 'halt') {
         const { scope, reason, since, by } = change.halt;
-        changed = (await this.sql.run(
-          client,
-          `INSERT INTO trading_halts (scope, reason, since, halted_by) VALUES ($1, $2, $3, $4)
+        changed = (
+          await this.sql.run(
+            client,
+            `INSERT INTO trading_halts (scope, reason, since, halted_by) VALUES ($1, $2, $3, $4)
            ON CONFLICT (scope) DO UPDATE SET reason = EXCLUDED.reason, since = EXCLUDED.since, halted_by = EXCLUDED.halted_by`,
-          [scope, reason, since, by],
-        )).rowCount;
+            [scope, reason, since, by],
+          )
+        ).rowCount;
       } else {
         changed = (await this.sql.run(client, 'DELETE FROM trading_halts WHERE scope = $1', [change.scope])).rowCount;
       }
-      if (changed !== null && changed > 0) await this.sql.run(client, 'UPDATE trading_halt_version SET version = version + 1 WHERE id = 1');
+      if (changed !== null && changed > 0)
+        await this.sql.run(client, 'UPDATE trading_halt_version SET version = version + 1 WHERE id = 1');
       return { state: stateOf((await this.sql.run<Row>(client, SELECT_STATE)).rows), previous };
     });
   }
@@ -247,6 +269,12 @@ export class PostgresHaltStore extends HaltStore {
 }
 
 /** PostgreSQL when DATABASE_URL is set (the audit trail's database), else the file. */
-export function createHaltStore(settings: { databaseUrl: string | undefined; file: string; traced?: boolean }): HaltStore {
-  return settings.databaseUrl !== undefined ? new PostgresHaltStore(settings.databaseUrl, settings.traced ?? false) : new FileHaltStore(settings.file);
+export function createHaltStore(settings: {
+  databaseUrl: string | undefined;
+  file: string;
+  traced?: boolean;
+}): HaltStore {
+  return settings.databaseUrl !== undefined
+    ? new PostgresHaltStore(settings.databaseUrl, settings.traced ?? false)
+    : new FileHaltStore(settings.file);
 }

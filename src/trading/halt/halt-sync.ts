@@ -95,7 +95,8 @@ export class HaltSync {
     const current = this.held;
     if (current === null) {
       throw new AppError('INTERNAL_SERVICE_ERROR', {
-        message: 'The trading halt state cannot be read on this instance (its file is unreadable), so it cannot be changed here; nothing was changed.',
+        message:
+          'The trading halt state cannot be read on this instance (its file is unreadable), so it cannot be changed here; nothing was changed.',
         details: { store: this.store.kind },
       });
     }
@@ -110,7 +111,12 @@ export class HaltSync {
       if (applied !== null) {
         this.adopt(applied.state, 'change');
         // In force on the fleet already; every instance that hears it keeps it in its own file too.
-        await this.store.keep(applied.state).catch((e: unknown) => this.logger.event('error', 'trading_halt_store_write_failed', { store: this.store.kind, error: messageOf(e) }));
+        await this.store.keep(applied.state).catch((e: unknown) =>
+          this.logger.event('error', 'trading_halt_store_write_failed', {
+            store: this.store.kind,
+            error: messageOf(e),
+          }),
+        );
         return { applied, propagation: 'redis' };
       }
     }
@@ -160,10 +166,20 @@ export class HaltSync {
     this.metrics.observeState(next.halts);
     const before = held === null ? null : held.halts.map((h) => `${h.scope}@${h.since}`).join(',');
     const after = next.halts.map((h) => `${h.scope}@${h.since}`).join(',');
-    if (before !== after) this.logger.event(held === null ? 'info' : 'warn', 'trading_halts', { version: next.version, scopes: next.halts.map((h) => h.scope), source });
+    if (before !== after)
+      this.logger.event(held === null ? 'info' : 'warn', 'trading_halts', {
+        version: next.version,
+        scopes: next.halts.map((h) => h.scope),
+        source,
+      });
     // A file keeps this instance's copy of what the fleet decided, for a restart without Redis's copy.
     if (source === 'redis' && !this.store.shared) {
-      this.store.keep(next).catch((e: unknown) => this.logger.event('error', 'trading_halt_store_write_failed', { store: this.store.kind, error: messageOf(e) }));
+      this.store.keep(next).catch((e: unknown) =>
+        this.logger.event('error', 'trading_halt_store_write_failed', {
+          store: this.store.kind,
+          error: messageOf(e),
+        }),
+      );
     }
   }
 
@@ -210,7 +226,8 @@ export class HaltSync {
       const remote = await this.fleet.read();
       this.redisBack();
       const held = this.held;
-      if (!this.store.shared && held !== null && (remote === null || remote.version < held.version)) await this.fleet.publish(held);
+      if (!this.store.shared && held !== null && (remote === null || remote.version < held.version))
+        await this.fleet.publish(held);
       else if (remote !== null) this.adopt(remote, 'redis');
     } catch (e: unknown) {
       this.redisAway(e);
@@ -254,7 +271,9 @@ export class HaltSync {
     this.redisUp = false;
     this.logger.event('warn', 'trading_halt_redis_unavailable', {
       error: messageOf(e),
-      fallback: this.store.shared ? 'halts read from PostgreSQL every refresh' : 'last known halts kept; changes reach other instances when Redis answers',
+      fallback: this.store.shared
+        ? 'halts read from PostgreSQL every refresh'
+        : 'last known halts kept; changes reach other instances when Redis answers',
     });
   }
 

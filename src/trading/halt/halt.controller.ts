@@ -38,7 +38,10 @@ export interface ResumeResult {
 /** The DTOs validated the pattern; this gives the type (and refuses anything that slipped past). */
 function scopeOf(text: string): HaltScope {
   const scope = parseScope(text);
-  if (scope === null) throw new AppError('INVALID_PARAMETER', { details: { fields: [{ field: 'scope', problems: ['scope must be `all` or `key:<API key id>`'] }] } });
+  if (scope === null)
+    throw new AppError('INVALID_PARAMETER', {
+      details: { fields: [{ field: 'scope', problems: ['scope must be `all` or `key:<API key id>`'] }] },
+    });
   return scope;
 }
 
@@ -57,7 +60,10 @@ export class TradingHaltController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The trading halts in force, as this instance knows them (every instance within a second of a change). Never cached.' })
+  @ApiOperation({
+    summary:
+      'The trading halts in force, as this instance knows them (every instance within a second of a change). Never cached.',
+  })
   @ApiEnvelope(HaltListDto)
   @Authenticated('trading:halt')
   list(): Attributed<{ halts: Halt[]; state: 'known' | 'unknown' }> {
@@ -69,7 +75,8 @@ export class TradingHaltController {
   @Post()
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Halts trading for every principal (scope all) or one API key (scope key:<id>): new orders, replacements, exercises and multi-leg orders get 423 TRADING_HALTED.',
+    summary:
+      'Halts trading for every principal (scope all) or one API key (scope key:<id>): new orders, replacements, exercises and multi-leg orders get 423 TRADING_HALTED.',
     description:
       'Stored durably (PostgreSQL with DATABASE_URL, else a file beside the JSONL audit trail) before it takes effect, then published to every instance (Redis). ' +
       'A halt of a scope already halted replaces it (new reason, since and by). Audited as trading_halted with who and why. Cancels, position closes, reads and ' +
@@ -84,7 +91,8 @@ export class TradingHaltController {
     const cancel = body.cancel_open_orders === true;
     if (cancel && scope !== 'all') {
       throw new AppError('INVALID_PARAMETER', {
-        message: "cancel_open_orders cancels every open order of the account (Alpaca's cancel-all), not one key's: only with scope all.",
+        message:
+          "cancel_open_orders cancels every open order of the account (Alpaca's cancel-all), not one key's: only with scope all.",
         details: { fields: [{ field: 'cancel_open_orders', problems: ['only with scope all'] }] },
       });
     }
@@ -98,11 +106,24 @@ export class TradingHaltController {
         upstreamRequestIds = canceled.provenance.upstreamRequestIds;
       } catch (e: unknown) {
         // The halt is in force; the admin hears what became of the cancels.
-        outcome = { outcomes: null, error: e instanceof AppError ? { code: e.code, message: e.message } : { code: 'INTERNAL_SERVICE_ERROR', message: 'The cancel-all failed unexpectedly.' } };
+        outcome = {
+          outcomes: null,
+          error:
+            e instanceof AppError
+              ? { code: e.code, message: e.message }
+              : { code: 'INTERNAL_SERVICE_ERROR', message: 'The cancel-all failed unexpectedly.' },
+        };
       }
     }
     return this.answer(
-      { halt: result.halt, replaced: result.replaced, halts: result.halts, propagation: result.propagation, store: this.halts.storeKind, cancel_open_orders: outcome },
+      {
+        halt: result.halt,
+        replaced: result.replaced,
+        halts: result.halts,
+        propagation: result.propagation,
+        store: this.halts.storeKind,
+        cancel_open_orders: outcome,
+      },
       upstreamRequestIds,
       fetchedAt,
     );
@@ -111,21 +132,40 @@ export class TradingHaltController {
   @Delete()
   @ApiOperation({
     summary: 'Resumes trading for a scope (ends its halt) on every instance; resumed false when none was in force.',
-    description: 'Audited as trading_resumed with who and why (the optional reason). Ending `all` leaves key halts in force, and the reverse.',
+    description:
+      'Audited as trading_resumed with who and why (the optional reason). Ending `all` leaves key halts in force, and the reverse.',
   })
   @ApiEnvelope(ResumeResultDto)
   @Authenticated('trading:halt')
   async resume(@Query() q: ResumeQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<ResumeResult>> {
     const fetchedAt = this.clock.now();
     const result = await this.halts.resume(scopeOf(q.scope), q.reason ?? null, caller);
-    return this.answer({ resumed: result.ended !== null, halt: result.ended, halts: result.halts, propagation: result.propagation, store: this.halts.storeKind }, [], fetchedAt);
+    return this.answer(
+      {
+        resumed: result.ended !== null,
+        halt: result.ended,
+        halts: result.halts,
+        propagation: result.propagation,
+        store: this.halts.storeKind,
+      },
+      [],
+      fetchedAt,
+    );
   }
 
   /** The gateway's own record (provider gateway, the store as host), never cached. */
   private answer<T>(data: T, upstreamRequestIds: string[], fetchedAt: number): Attributed<T> {
     return new Attributed(
       data,
-      { dataSource: 'gateway_trading_halt', provider: 'gateway', providerHost: `halt_store:${this.halts.storeKind}`, feed: null, dataTimestamp: null, upstreamRequestIds, fetchedAt },
+      {
+        dataSource: 'gateway_trading_halt',
+        provider: 'gateway',
+        providerHost: `halt_store:${this.halts.storeKind}`,
+        feed: null,
+        dataTimestamp: null,
+        upstreamRequestIds,
+        fetchedAt,
+      },
       NEVER_CACHED,
       null,
       true,

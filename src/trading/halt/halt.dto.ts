@@ -3,7 +3,8 @@ import { IsBoolean, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 
 import { BulkCancelEntryDto } from '../dto/trading-responses.dto.js';
 import { MAX_REASON_LENGTH, SCOPE_PATTERN } from './halt-scope.js';
 
-const SCOPE_DOC = '`all` (every principal) or `key:<API key id>` (that key and the tokens issued for it; the 16 hex digits after `oa_`).';
+const SCOPE_DOC =
+  '`all` (every principal) or `key:<API key id>` (that key and the tokens issued for it; the 16 hex digits after `oa_`).';
 const SCOPE_MESSAGE = 'scope must be `all` or `key:<API key id>` (16 lower-case hex digits)';
 
 /** POST /admin/trading/halt. */
@@ -13,7 +14,11 @@ export class HaltRequestDto {
   @Matches(SCOPE_PATTERN, { message: SCOPE_MESSAGE })
   scope!: string;
 
-  @ApiProperty({ example: 'Risk review after a runaway bot', maxLength: MAX_REASON_LENGTH, description: 'Why: shown to every refused caller (details.reason) and kept in the audit trail.' })
+  @ApiProperty({
+    example: 'Risk review after a runaway bot',
+    maxLength: MAX_REASON_LENGTH,
+    description: 'Why: shown to every refused caller (details.reason) and kept in the audit trail.',
+  })
   @IsString()
   @IsNotEmpty()
   @MaxLength(MAX_REASON_LENGTH)
@@ -21,7 +26,8 @@ export class HaltRequestDto {
 
   @ApiPropertyOptional({
     default: false,
-    description: 'Also cancel every open order of the account (the DELETE /orders path, sent once, audited), after the halt is in force. Only with scope `all`: Alpaca\'s cancel-all takes every order of the account, not one key\'s.',
+    description:
+      "Also cancel every open order of the account (the DELETE /orders path, sent once, audited), after the halt is in force. Only with scope `all`: Alpaca's cancel-all takes every order of the account, not one key's.",
   })
   @IsOptional()
   @IsBoolean()
@@ -47,14 +53,19 @@ export class HaltDto {
   @ApiProperty({ example: 'all', description: SCOPE_DOC }) scope!: string;
   @ApiProperty({ example: 'Risk review after a runaway bot' }) reason!: string;
   @ApiProperty({ format: 'date-time', description: 'When the halt took effect (ISO-8601, UTC).' }) since!: string;
-  @ApiProperty({ example: 'ops-admin', description: 'Who set it: the admin\'s token subject, or key:<id> for an API key.' }) by!: string;
+  @ApiProperty({
+    example: 'ops-admin',
+    description: "Who set it: the admin's token subject, or key:<id> for an API key.",
+  })
+  by!: string;
 }
 
 export class HaltListDto {
   @ApiProperty({ type: [HaltDto], description: 'Every halt in force (`all` first).' }) halts!: HaltDto[];
   @ApiProperty({
     enum: ['known', 'unknown'],
-    description: 'unknown: this instance cannot read the halt state (its store is unreadable and the fleet has not answered); it refuses every order until it can.',
+    description:
+      'unknown: this instance cannot read the halt state (its store is unreadable and the fleet has not answered); it refuses every order until it can.',
   })
   state!: string;
 }
@@ -65,9 +76,18 @@ export class CancelOutcomeErrorDto {
 }
 
 export class CancelOpenOrdersDto {
-  @ApiPropertyOptional({ type: [BulkCancelEntryDto], nullable: true, description: "One entry per open order as Alpaca reported it (its 207 list); null when the cancel-all failed as a whole." })
+  @ApiPropertyOptional({
+    type: [BulkCancelEntryDto],
+    nullable: true,
+    description:
+      'One entry per open order as Alpaca reported it (its 207 list); null when the cancel-all failed as a whole.',
+  })
   outcomes!: BulkCancelEntryDto[] | null;
-  @ApiPropertyOptional({ type: CancelOutcomeErrorDto, nullable: true, description: 'Why the cancel-all failed as a whole (the halt is in force regardless).' })
+  @ApiPropertyOptional({
+    type: CancelOutcomeErrorDto,
+    nullable: true,
+    description: 'Why the cancel-all failed as a whole (the halt is in force regardless).',
+  })
   error!: CancelOutcomeErrorDto | null;
 }
 
@@ -77,11 +97,16 @@ const PROPAGATION_DOC =
 
 export class HaltResultDto {
   @ApiProperty({ type: HaltDto, description: 'The halt now in force.' }) halt!: HaltDto;
-  @ApiPropertyOptional({ type: HaltDto, nullable: true, description: 'The halt of the same scope this one replaced.' }) replaced!: HaltDto | null;
+  @ApiPropertyOptional({ type: HaltDto, nullable: true, description: 'The halt of the same scope this one replaced.' })
+  replaced!: HaltDto | null;
   @ApiProperty({ type: [HaltDto], description: 'Every halt now in force.' }) halts!: HaltDto[];
   @ApiProperty({ enum: ['redis', 'postgres', 'pending', 'none'], description: PROPAGATION_DOC }) propagation!: string;
   @ApiProperty({ enum: ['postgres', 'file'], description: 'Where the halt is stored durably.' }) store!: string;
-  @ApiPropertyOptional({ type: CancelOpenOrdersDto, nullable: true, description: 'With cancel_open_orders: what came of each cancel; else null.' })
+  @ApiPropertyOptional({
+    type: CancelOpenOrdersDto,
+    nullable: true,
+    description: 'With cancel_open_orders: what came of each cancel; else null.',
+  })
   cancel_open_orders!: CancelOpenOrdersDto | null;
 }
 

@@ -31,7 +31,8 @@ export interface HaltEnded {
 }
 
 /** In the refusal's details while the state is unknown: every order is refused, as under `all`. */
-const UNKNOWN_REASON = 'The trading halt state cannot be read on this instance (its store is unreadable and the fleet has not answered); orders are refused until it can be.';
+const UNKNOWN_REASON =
+  'The trading halt state cannot be read on this instance (its store is unreadable and the fleet has not answered); orders are refused until it can be.';
 
 /**
  * The fleet-wide trading halt (issue 27). Every instance holds the halts in memory and answers
@@ -86,14 +87,31 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
    */
   assertOpen(caller: Caller, operation: HaltedOperation, resource: string): void {
     const state = this.sync.state;
-    const halt = state === null ? { scope: 'all' as const, reason: UNKNOWN_REASON, since: this.unknownSince, by: 'gateway' } : haltCovering(this.sync.byScope, caller.principal);
+    const halt =
+      state === null
+        ? { scope: 'all' as const, reason: UNKNOWN_REASON, since: this.unknownSince, by: 'gateway' }
+        : haltCovering(this.sync.byScope, caller.principal);
     if (halt === null) return;
-    const details = { scope: halt.scope, reason: halt.reason, since: halt.since, ...(state === null ? { state: 'unknown' } : {}) };
+    const details = {
+      scope: halt.scope,
+      reason: halt.reason,
+      since: halt.since,
+      ...(state === null ? { state: 'unknown' } : {}),
+    };
     this.metrics.observeRefusal(operation);
     // Not awaited: the refusal must not wait on the trail (recordBestEffort logs its own failure).
-    void this.audit.recordBestEffort({ action: 'order_refused', resource, outcome: 'TRADING_HALTED', caller, details: { rule: 'trading_halted', operation, ...details } });
+    void this.audit.recordBestEffort({
+      action: 'order_refused',
+      resource,
+      outcome: 'TRADING_HALTED',
+      caller,
+      details: { rule: 'trading_halted', operation, ...details },
+    });
     throw new AppError('TRADING_HALTED', {
-      message: halt.scope === 'all' ? `Trading is halted for every caller: ${halt.reason}` : `Trading is halted for this API key: ${halt.reason}`,
+      message:
+        halt.scope === 'all'
+          ? `Trading is halted for every caller: ${halt.reason}`
+          : `Trading is halted for this API key: ${halt.reason}`,
       details,
     });
   }
@@ -113,8 +131,18 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
     const halt: Halt = { scope, reason, since: this.nowIso(), by: caller.principal?.sub ?? 'unknown' };
     const { applied, propagation } = await this.sync.commit({ op: 'halt', halt });
     await this.recordChange({
-      action: 'trading_halted', scope, outcome: 'halted', caller,
-      details: { scope, reason, since: halt.since, cancel_open_orders: cancelOpenOrders, replaced: applied.previous, propagation },
+      action: 'trading_halted',
+      scope,
+      outcome: 'halted',
+      caller,
+      details: {
+        scope,
+        reason,
+        since: halt.since,
+        cancel_open_orders: cancelOpenOrders,
+        replaced: applied.previous,
+        propagation,
+      },
     });
     return { halt, replaced: applied.previous, halts: applied.state.halts, propagation };
   }
@@ -124,18 +152,37 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
     const { applied, propagation } = await this.sync.commit({ op: 'resume', scope });
     const ended = applied.previous;
     await this.recordChange({
-      action: 'trading_resumed', scope, outcome: ended === null ? 'not_halted' : 'resumed', caller,
+      action: 'trading_resumed',
+      scope,
+      outcome: ended === null ? 'not_halted' : 'resumed',
+      caller,
       details: { scope, reason, halt: ended, propagation },
     });
     return { ended, halts: applied.state.halts, propagation };
   }
 
-  private async recordChange(input: { action: 'trading_halted' | 'trading_resumed'; scope: HaltScope; outcome: string; caller: Caller; details: Record<string, unknown> }): Promise<void> {
+  private async recordChange(input: {
+    action: 'trading_halted' | 'trading_resumed';
+    scope: HaltScope;
+    outcome: string;
+    caller: Caller;
+    details: Record<string, unknown>;
+  }): Promise<void> {
     try {
-      await this.audit.record({ action: input.action, resource: `trading_halt:${input.scope}`, outcome: input.outcome, caller: input.caller, details: input.details });
+      await this.audit.record({
+        action: input.action,
+        resource: `trading_halt:${input.scope}`,
+        outcome: input.outcome,
+        caller: input.caller,
+        details: input.details,
+      });
     } catch (e: unknown) {
       // The change is in force: the admin must hear so. While the trail cannot be written every order is refused anyway (503 AUDIT_UNAVAILABLE).
-      this.logger.event('error', 'audit_write_failed', { action: input.action, scope: input.scope, error: messageOf(e) });
+      this.logger.event('error', 'audit_write_failed', {
+        action: input.action,
+        scope: input.scope,
+        error: messageOf(e),
+      });
     }
   }
 

@@ -64,7 +64,9 @@ export class IdempotencyLedger {
       if (entry === null) return { kind: 'unknown' };
       return entry.f === fingerprint ? { kind: 'same', orderId: entry.o } : { kind: 'conflict', orderId: entry.o };
     } catch (e: unknown) {
-      this.logger.event('warn', 'idempotency_ledger_unavailable', { error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('warn', 'idempotency_ledger_unavailable', {
+        error: e instanceof Error ? e.message : String(e),
+      });
       return { kind: 'unknown' };
     }
   }
@@ -74,10 +76,17 @@ export class IdempotencyLedger {
     const redis = this.redis.client();
     if (redis === null) return;
     try {
-      await redis.set(`${PREFIX}${namespace}:${key}`, JSON.stringify({ f: fingerprint, o: orderId } satisfies Entry), 'PX', TTL_MS);
+      await redis.set(
+        `${PREFIX}${namespace}:${key}`,
+        JSON.stringify({ f: fingerprint, o: orderId } satisfies Entry),
+        'PX',
+        TTL_MS,
+      );
     } catch (e: unknown) {
       // The claim stays (with no order id): a repeat still compares bodies, then asks Alpaca.
-      this.logger.event('warn', 'idempotency_ledger_unavailable', { error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('warn', 'idempotency_ledger_unavailable', {
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 
@@ -86,9 +95,16 @@ export class IdempotencyLedger {
     const redis = this.redis.client();
     if (redis === null) return;
     try {
-      await redis.eval(RELEASE, 1, `${PREFIX}${namespace}:${key}`, JSON.stringify({ f: fingerprint, o: null } satisfies Entry));
+      await redis.eval(
+        RELEASE,
+        1,
+        `${PREFIX}${namespace}:${key}`,
+        JSON.stringify({ f: fingerprint, o: null } satisfies Entry),
+      );
     } catch (e: unknown) {
-      this.logger.event('warn', 'idempotency_ledger_unavailable', { error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('warn', 'idempotency_ledger_unavailable', {
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
   }
 }

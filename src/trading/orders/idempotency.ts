@@ -12,7 +12,10 @@ import { CLIENT_ORDER_ID } from '../dto/create-order.dto.js';
  * generate (and return). Either way it becomes Alpaca's client_order_id, which Alpaca keeps
  * unique, so a repeat can never become a second order, on any number of gateway instances.
  */
-export function resolveIdempotencyKey(header: string | undefined, bodyKey: string | undefined): { key: string; generated: boolean } {
+export function resolveIdempotencyKey(
+  header: string | undefined,
+  bodyKey: string | undefined,
+): { key: string; generated: boolean } {
   if (header !== undefined && !CLIENT_ORDER_ID.test(header)) {
     throw new AppError('INVALID_PARAMETER', {
       message: 'Idempotency-Key must be 1-128 characters of A-Z a-z 0-9 . _ : -',
@@ -42,18 +45,25 @@ export function canonicalOrder(request: OrderRequest): Record<string, unknown> {
   for (const f of DECIMAL_FIELDS) if (request[f] !== undefined) c[f] = normalizeDecimal(request[f]);
   if (request.extended_hours !== true) delete c['extended_hours'];
   if (request.order_class === 'simple') delete c['order_class'];
-  if (request.take_profit !== undefined) c['take_profit'] = { limit_price: normalizeDecimal(request.take_profit.limit_price) };
+  if (request.take_profit !== undefined)
+    c['take_profit'] = { limit_price: normalizeDecimal(request.take_profit.limit_price) };
   if (request.stop_loss !== undefined) {
     const { stop_price, limit_price } = request.stop_loss;
-    c['stop_loss'] = { stop_price: normalizeDecimal(stop_price), ...(limit_price === undefined ? {} : { limit_price: normalizeDecimal(limit_price) }) };
+    c['stop_loss'] = {
+      stop_price: normalizeDecimal(stop_price),
+      ...(limit_price === undefined ? {} : { limit_price: normalizeDecimal(limit_price) }),
+    };
   }
-  if (request.legs !== undefined) c['legs'] = request.legs.map((l) => ({ ...l, ratio_qty: normalizeDecimal(l.ratio_qty) }));
+  if (request.legs !== undefined)
+    c['legs'] = request.legs.map((l) => ({ ...l, ratio_qty: normalizeDecimal(l.ratio_qty) }));
   return c;
 }
 
 /** What makes two submissions "the same order": a hash of the canonical form of the whole body. */
 export function orderFingerprint(request: OrderRequest): string {
-  return createHash('sha256').update(canonicalJson(canonicalOrder(request))).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(canonicalOrder(request)))
+    .digest('hex');
 }
 
 const SCALARS = ['symbol', 'side', 'type', 'time_in_force'] as const;
@@ -77,11 +87,17 @@ function sameExits(existing: TradingObject, request: OrderRequest): boolean {
   if (legs === null) return false;
   const candidates = request.order_class === 'oco' ? [existing, ...legs] : legs;
   const tp = request.take_profit;
-  if (tp !== undefined && !candidates.some((l) => l['type'] === 'limit' && sameDecimal(l['limit_price'], tp.limit_price))) return false;
+  if (
+    tp !== undefined &&
+    !candidates.some((l) => l['type'] === 'limit' && sameDecimal(l['limit_price'], tp.limit_price))
+  )
+    return false;
   const sl = request.stop_loss;
   if (sl === undefined) return true;
   return candidates.some(
-    (l) => sameDecimal(l['stop_price'], sl.stop_price) && (sl.limit_price === undefined ? l['type'] === 'stop' : sameDecimal(l['limit_price'], sl.limit_price)),
+    (l) =>
+      sameDecimal(l['stop_price'], sl.stop_price) &&
+      (sl.limit_price === undefined ? l['type'] === 'stop' : sameDecimal(l['limit_price'], sl.limit_price)),
   );
 }
 
@@ -91,7 +107,8 @@ function sameLegs(existing: TradingObject, request: OrderRequest): boolean {
   if (legs === null || legs.length !== request.legs.length) return false;
   return request.legs.every((want, i) => {
     const have = legs[i];
-    if (have === undefined || have['symbol'] !== want.symbol || !sameDecimal(have['ratio_qty'], want.ratio_qty)) return false;
+    if (have === undefined || have['symbol'] !== want.symbol || !sameDecimal(have['ratio_qty'], want.ratio_qty))
+      return false;
     if (want.side !== undefined && have['side'] !== want.side) return false;
     return want.position_intent === undefined || have['position_intent'] === want.position_intent;
   });
@@ -115,7 +132,8 @@ export function sameOrder(existing: TradingObject, request: OrderRequest): boole
     if (want === undefined ? !absent(have) : !sameDecimal(have, want)) return false;
   }
   if ((existing['extended_hours'] === true) !== (request.extended_hours === true)) return false;
-  const classOf = (v: TradingValue | undefined): string => (absent(v) ? 'simple' : typeof v === 'string' ? v : JSON.stringify(v));
+  const classOf = (v: TradingValue | undefined): string =>
+    absent(v) ? 'simple' : typeof v === 'string' ? v : JSON.stringify(v);
   if (classOf(existing['order_class']) !== classOf(request.order_class)) return false;
   if (request.position_intent !== undefined && existing['position_intent'] !== request.position_intent) return false;
   return sameLegs(existing, request) && sameExits(existing, request);

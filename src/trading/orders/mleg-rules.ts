@@ -50,21 +50,40 @@ export function mlegProblems(o: CreateOrderDto): Problem[] {
   need(o.time_in_force === 'day', 'time_in_force', 'options orders take time_in_force day');
   need(o.notional === undefined, 'notional', 'mleg orders take qty (units of the strategy), not notional');
   need(o.qty === undefined || WHOLE_QTY.test(o.qty), 'qty', 'qty must be a whole number of strategy units, e.g. "1"');
-  need(o.type !== 'limit' || (o.limit_price !== undefined && NET_PRICE.test(o.limit_price) && /[1-9]/.test(o.limit_price)), 'limit_price',
-    'limit mleg orders need a non-zero net limit_price (positive debit, negative credit) with at most 4 decimal places');
+  need(
+    o.type !== 'limit' || (o.limit_price !== undefined && NET_PRICE.test(o.limit_price) && /[1-9]/.test(o.limit_price)),
+    'limit_price',
+    'limit mleg orders need a non-zero net limit_price (positive debit, negative credit) with at most 4 decimal places',
+  );
   need(o.extended_hours !== true, 'extended_hours', 'mleg orders do not trade in extended hours');
-  need(o.take_profit === undefined && o.stop_loss === undefined, 'order_class', 'mleg orders take no take_profit or stop_loss');
+  need(
+    o.take_profit === undefined && o.stop_loss === undefined,
+    'order_class',
+    'mleg orders take no take_profit or stop_loss',
+  );
   const seen = new Map<string, number>();
   legs.forEach((leg, i) => {
     need(RATIO.test(leg.ratio_qty), `legs[${i}].ratio_qty`, 'ratio_qty must be a whole number above zero, e.g. "1"');
-    need(leg.side !== undefined || leg.position_intent !== undefined, `legs[${i}].side`, 'each leg needs side or position_intent');
+    need(
+      leg.side !== undefined || leg.position_intent !== undefined,
+      `legs[${i}].side`,
+      'each leg needs side or position_intent',
+    );
     if (leg.side !== undefined && leg.position_intent !== undefined) {
-      need(intentSide(leg.position_intent) === leg.side, `legs[${i}].position_intent`, `${leg.position_intent} contradicts side ${leg.side}`);
+      need(
+        intentSide(leg.position_intent) === leg.side,
+        `legs[${i}].position_intent`,
+        `${leg.position_intent} contradicts side ${leg.side}`,
+      );
     }
     const symbol = leg.symbol.toUpperCase();
     const first = seen.get(symbol);
     if (first === undefined) seen.set(symbol, i);
-    else p.push({ field: `legs[${i}].symbol`, problems: [`${symbol} is already legs[${first}]: each contract may appear in one leg only`] });
+    else
+      p.push({
+        field: `legs[${i}].symbol`,
+        problems: [`${symbol} is already legs[${first}]: each contract may appear in one leg only`],
+      });
   });
   return p;
 }

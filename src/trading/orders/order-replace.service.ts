@@ -42,7 +42,12 @@ function isThisReplacement(order: TradingObject, orderId: string, request: Repla
   if (request.qty !== undefined && !sameDecimal(order['qty'], request.qty)) return false;
   if (request.limit_price !== undefined && !sameDecimal(order['limit_price'], request.limit_price)) return false;
   if (request.stop_price !== undefined && !sameDecimal(order['stop_price'], request.stop_price)) return false;
-  if (request.trail !== undefined && !sameDecimal(order['trail_price'], request.trail) && !sameDecimal(order['trail_percent'], request.trail)) return false;
+  if (
+    request.trail !== undefined &&
+    !sameDecimal(order['trail_price'], request.trail) &&
+    !sameDecimal(order['trail_percent'], request.trail)
+  )
+    return false;
   return request.time_in_force === undefined || order['time_in_force'] === request.time_in_force;
 }
 
@@ -68,7 +73,12 @@ export class OrderReplaceService {
     this.memory = new IdempotencyMemory(clock);
   }
 
-  async replace(orderId: string, dto: ReplaceOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<ReplaceResult> {
+  async replace(
+    orderId: string,
+    dto: ReplaceOrderDto,
+    idempotencyHeader: string | undefined,
+    caller: Caller,
+  ): Promise<ReplaceResult> {
     const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);
     const request = toReplaceRequest(dto, key);
     const fingerprint = replaceFingerprint(orderId, request);
@@ -83,20 +93,39 @@ export class OrderReplaceService {
     return result;
   }
 
-  private async replaceOnce(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller): Promise<ReplaceResult> {
+  private async replaceOnce(
+    orderId: string,
+    request: ReplaceOrderRequest,
+    fingerprint: string,
+    caller: Caller,
+  ): Promise<ReplaceResult> {
     const key = request.client_order_id;
     const resource = `order_id:${orderId}`;
     const known = this.memory.get(key);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw this.conflict(key, known.orderId);
       const order = await this.gateway.order(known.orderId);
-      await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource, outcome: 'replayed', caller, details: { client_order_id: key, new_order_id: known.orderId } });
+      await this.audit.recordBestEffort({
+        action: 'order_replace_outcome',
+        resource,
+        outcome: 'replayed',
+        caller,
+        details: { client_order_id: key, new_order_id: known.orderId },
+      });
       return { order, clientOrderId: key, replayed: true, reconciled: false };
     }
 
     this.halts.assertOpen(caller, 'replace', resource);
     const risk = await this.risk.check({ kind: 'replace', resource, orderId, patch: request }, caller);
-    await this.audit.recordOrRefuse({ action: 'order_replace_requested', resource, outcome: 'pending', caller, details: { replace: request } }).catch(risk.undo);
+    await this.audit
+      .recordOrRefuse({
+        action: 'order_replace_requested',
+        resource,
+        outcome: 'pending',
+        caller,
+        details: { replace: request },
+      })
+      .catch(risk.undo);
     let order: Sourced<TradingObject>;
     try {
       order = await risk.sent(this.gateway.replaceOrder(orderId, request));
@@ -106,7 +135,13 @@ export class OrderReplaceService {
     return this.accepted(order, orderId, fingerprint, caller, false);
   }
 
-  private async onFailure(e: unknown, orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller): Promise<ReplaceResult> {
+  private async onFailure(
+    e: unknown,
+    orderId: string,
+    request: ReplaceOrderRequest,
+    fingerprint: string,
+    caller: Caller,
+  ): Promise<ReplaceResult> {
     if (!(e instanceof UpstreamError)) throw e;
     const key = request.client_order_id;
     const resource = `order_id:${orderId}`;
@@ -114,20 +149,39 @@ export class OrderReplaceService {
     // A repeat that reached Alpaca (another instance, a restart) is refused: as a duplicate key, or
     // because the old order is already replaced. Either way Alpaca holds the replacement under our key.
     if (status === 422) {
-      const replay = await this.replayFromAlpaca(orderId, request, fingerprint, caller, DUPLICATE_KEY.test(e.upstreamMessage ?? ''));
+      const replay = await this.replayFromAlpaca(
+        orderId,
+        request,
+        fingerprint,
+        caller,
+        DUPLICATE_KEY.test(e.upstreamMessage ?? ''),
+      );
       if (replay !== null) return replay;
     }
-    if (e.code === 'UPSTREAM_TIMEOUT' || e.code === 'UPSTREAM_API_UNAVAILABLE' || e.code === 'UPSTREAM_INVALID_RESPONSE') {
+    if (
+      e.code === 'UPSTREAM_TIMEOUT' ||
+      e.code === 'UPSTREAM_API_UNAVAILABLE' ||
+      e.code === 'UPSTREAM_INVALID_RESPONSE'
+    ) {
       return this.reconcile(orderId, request, fingerprint, caller, e);
     }
     await this.audit.recordBestEffort({
-      action: 'order_replace_outcome', resource, outcome: status === 403 || status === 422 ? 'rejected' : e.code, caller,
+      action: 'order_replace_outcome',
+      resource,
+      outcome: status === 403 || status === 422 ? 'rejected' : e.code,
+      caller,
       details: { client_order_id: key, upstream_status: status, upstream_message: e.upstreamMessage },
     });
     if (status === 403 || status === 422) {
       throw new AppError('ORDER_REJECTED', {
         message: `Alpaca refused the replacement: ${e.upstreamMessage ?? 'no reason given'}`,
-        details: { order_id: orderId, client_order_id: key, upstream_status: status, upstream_code: e.upstreamCode, upstream_message: e.upstreamMessage },
+        details: {
+          order_id: orderId,
+          client_order_id: key,
+          upstream_status: status,
+          upstream_code: e.upstreamCode,
+          upstream_message: e.upstreamMessage,
+        },
       });
     }
     // 404 (ORDER_NOT_FOUND), 401, 429, 400: nothing was replaced.
@@ -138,17 +192,35 @@ export class OrderReplaceService {
    * After a 422: the replacement Alpaca already holds under this key (a repeat), a 409 when the key
    * names another order, or null when Alpaca holds nothing under it (a genuine refusal).
    */
-  private async replayFromAlpaca(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller, duplicateKey: boolean): Promise<ReplaceResult | null> {
+  private async replayFromAlpaca(
+    orderId: string,
+    request: ReplaceOrderRequest,
+    fingerprint: string,
+    caller: Caller,
+    duplicateKey: boolean,
+  ): Promise<ReplaceResult | null> {
     const key = request.client_order_id;
-    const existing = duplicateKey ? await this.gateway.orderByClientId(key) : await this.findByKey(key).catch((e: unknown) => {
-      this.logger.event('debug', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
-      return null;
-    });
+    const existing = duplicateKey
+      ? await this.gateway.orderByClientId(key)
+      : await this.findByKey(key).catch((e: unknown) => {
+          this.logger.event('debug', 'order_replace_lookup_failed', {
+            order_id: orderId,
+            client_order_id: key,
+            error: e instanceof AppError ? e.code : String(e),
+          });
+          return null;
+        });
     if (existing === null) return null;
     if (!isThisReplacement(existing.value, orderId, request)) throw this.conflict(key, text(existing.value['id']));
     const newId = text(existing.value['id']) ?? '';
     this.memory.set(key, fingerprint, newId);
-    await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'replayed', caller, details: { client_order_id: key, new_order_id: newId } });
+    await this.audit.recordBestEffort({
+      action: 'order_replace_outcome',
+      resource: `order_id:${orderId}`,
+      outcome: 'replayed',
+      caller,
+      details: { client_order_id: key, new_order_id: newId },
+    });
     return { order: existing, clientOrderId: key, replayed: true, reconciled: false };
   }
 
@@ -157,26 +229,49 @@ export class OrderReplaceService {
    * pending_replace or replaced), so reads settle it without waiting; when they cannot, the client
    * hears 504 ORDER_OUTCOME_UNKNOWN and repeats with the same key.
    */
-  private async reconcile(orderId: string, request: ReplaceOrderRequest, fingerprint: string, caller: Caller, cause: UpstreamError): Promise<ReplaceResult> {
+  private async reconcile(
+    orderId: string,
+    request: ReplaceOrderRequest,
+    fingerprint: string,
+    caller: Caller,
+    cause: UpstreamError,
+  ): Promise<ReplaceResult> {
     const key = request.client_order_id;
     let settled: Settled | null;
     try {
       settled = await this.settle(orderId, key);
     } catch (e: unknown) {
-      this.logger.event('warn', 'order_replace_lookup_failed', { order_id: orderId, client_order_id: key, error: e instanceof AppError ? e.code : String(e) });
+      this.logger.event('warn', 'order_replace_lookup_failed', {
+        order_id: orderId,
+        client_order_id: key,
+        error: e instanceof AppError ? e.code : String(e),
+      });
       settled = null;
     }
     if (settled !== null && 'found' in settled) {
-      if (!isThisReplacement(settled.found.value, orderId, request)) throw this.conflict(key, text(settled.found.value['id']));
-      this.logger.event('warn', 'order_replace_reconciled', { order_id: orderId, client_order_id: key, cause: cause.code });
+      if (!isThisReplacement(settled.found.value, orderId, request))
+        throw this.conflict(key, text(settled.found.value['id']));
+      this.logger.event('warn', 'order_replace_reconciled', {
+        order_id: orderId,
+        client_order_id: key,
+        cause: cause.code,
+      });
       return this.accepted(settled.found, orderId, fingerprint, caller, true);
     }
     if (settled !== null) return this.notReplaced(orderId, key, caller, cause, settled.replacedBy);
-    await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'unknown', caller, details: { client_order_id: key, cause: cause.code } });
+    await this.audit.recordBestEffort({
+      action: 'order_replace_outcome',
+      resource: `order_id:${orderId}`,
+      outcome: 'unknown',
+      caller,
+      details: { client_order_id: key, cause: cause.code },
+    });
     throw new AppError('ORDER_OUTCOME_UNKNOWN', {
       message: 'Alpaca did not confirm the replacement and it could not be looked up; it may or may not have happened.',
       details: {
-        order_id: orderId, client_order_id: key, cause: cause.code,
+        order_id: orderId,
+        client_order_id: key,
+        cause: cause.code,
         check: `GET /api/v1/orders/${orderId} (replaced_by), or repeat with Idempotency-Key ${key} (never a new key)`,
       },
     });
@@ -208,29 +303,66 @@ export class OrderReplaceService {
     }
   }
 
-  private async notReplaced(orderId: string, key: string, caller: Caller, cause: UpstreamError, replacedBy: string | null): Promise<never> {
-    await this.audit.recordBestEffort({ action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'absent', caller, details: { client_order_id: key, cause: cause.code, replaced_by: replacedBy } });
+  private async notReplaced(
+    orderId: string,
+    key: string,
+    caller: Caller,
+    cause: UpstreamError,
+    replacedBy: string | null,
+  ): Promise<never> {
+    await this.audit.recordBestEffort({
+      action: 'order_replace_outcome',
+      resource: `order_id:${orderId}`,
+      outcome: 'absent',
+      caller,
+      details: { client_order_id: key, cause: cause.code, replaced_by: replacedBy },
+    });
     throw new AppError('UPSTREAM_API_UNAVAILABLE', {
-      message: replacedBy === null
-        ? 'Alpaca failed and the order was not replaced. Repeating with the same Idempotency-Key is safe.'
-        : 'Alpaca failed; the order was since replaced by another request (see replaced_by), not by this one.',
+      message:
+        replacedBy === null
+          ? 'Alpaca failed and the order was not replaced. Repeating with the same Idempotency-Key is safe.'
+          : 'Alpaca failed; the order was since replaced by another request (see replaced_by), not by this one.',
       retryAfter: cause.retryAfter ?? 1,
-      details: { order_replaced: false, order_id: orderId, client_order_id: key, replaced_by: replacedBy, cause: cause.code },
+      details: {
+        order_replaced: false,
+        order_id: orderId,
+        client_order_id: key,
+        replaced_by: replacedBy,
+        cause: cause.code,
+      },
     });
   }
 
-  private async accepted(order: Sourced<TradingObject>, orderId: string, fingerprint: string, caller: Caller, reconciled: boolean): Promise<ReplaceResult> {
+  private async accepted(
+    order: Sourced<TradingObject>,
+    orderId: string,
+    fingerprint: string,
+    caller: Caller,
+    reconciled: boolean,
+  ): Promise<ReplaceResult> {
     const key = text(order.value['client_order_id']) ?? '';
     const newId = text(order.value['id']) ?? '';
     this.memory.set(key, fingerprint, newId);
     try {
       await this.audit.record({
-        action: 'order_replace_outcome', resource: `order_id:${orderId}`, outcome: 'replaced', caller,
-        details: { client_order_id: key, new_order_id: newId, new_order_status: order.value['status'] ?? null, reconciled },
+        action: 'order_replace_outcome',
+        resource: `order_id:${orderId}`,
+        outcome: 'replaced',
+        caller,
+        details: {
+          client_order_id: key,
+          new_order_id: newId,
+          new_order_status: order.value['status'] ?? null,
+          reconciled,
+        },
       });
     } catch (e: unknown) {
       // The replacement exists: the client must hear so. The gap is loud in the log.
-      this.logger.event('error', 'audit_write_failed_after_order', { order_id: orderId, new_order_id: newId, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_write_failed_after_order', {
+        order_id: orderId,
+        new_order_id: newId,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
   }

@@ -18,7 +18,13 @@ export function pricePlaces(value: string): number {
  */
 const MAX_INTEGER_DIGITS = { qty: 9, notional: 10, price: 7, percent: 3 } as const;
 
-function checkDecimal(problems: Problem[], field: string, value: string | undefined, maxPlaces: (v: string) => number, maxIntegerDigits: number): void {
+function checkDecimal(
+  problems: Problem[],
+  field: string,
+  value: string | undefined,
+  maxPlaces: (v: string) => number,
+  maxIntegerDigits: number,
+): void {
   if (value === undefined) return;
   if (!isPositiveDecimal(value)) {
     problems.push({ field, problems: [`${field} must be a positive decimal string such as "10" or "150.25"`] });
@@ -29,7 +35,8 @@ function checkDecimal(problems: Problem[], field: string, value: string | undefi
     return;
   }
   const max = maxPlaces(value);
-  if (decimalPlaces(value) > max) problems.push({ field, problems: [`${field} allows at most ${max} decimal places for this value`] });
+  if (decimalPlaces(value) > max)
+    problems.push({ field, problems: [`${field} allows at most ${max} decimal places for this value`] });
 }
 
 function need(problems: Problem[], cond: boolean, field: string, message: string): void {
@@ -38,7 +45,12 @@ function need(problems: Problem[], cond: boolean, field: string, message: string
 
 function exactlyOneQuantity(o: CreateOrderDto): Problem[] {
   const p: Problem[] = [];
-  need(p, (o.qty === undefined) !== (o.notional === undefined), o.qty === undefined ? 'qty' : 'notional', 'send exactly one of qty and notional');
+  need(
+    p,
+    (o.qty === undefined) !== (o.notional === undefined),
+    o.qty === undefined ? 'qty' : 'notional',
+    'send exactly one of qty and notional',
+  );
   return p;
 }
 
@@ -60,10 +72,20 @@ export function orderProblems(o: CreateOrderDto): Problem[] {
 
   p.push(...exactlyOneQuantity(o));
   if (o.notional !== undefined) {
-    need(p, o.type === 'market' && o.time_in_force === 'day', 'notional', 'notional orders must be market orders with time_in_force day');
+    need(
+      p,
+      o.type === 'market' && o.time_in_force === 'day',
+      'notional',
+      'notional orders must be market orders with time_in_force day',
+    );
   }
   if (o.qty !== undefined && decimalPlaces(o.qty) > 0) {
-    need(p, o.type === 'market' && o.time_in_force === 'day', 'qty', 'fractional qty needs a market order with time_in_force day');
+    need(
+      p,
+      o.type === 'market' && o.time_in_force === 'day',
+      'qty',
+      'fractional qty needs a market order with time_in_force day',
+    );
   }
   const usesLimit = o.type === 'limit' || o.type === 'stop_limit';
   const usesStop = o.type === 'stop' || o.type === 'stop_limit';
@@ -72,22 +94,57 @@ export function orderProblems(o: CreateOrderDto): Problem[] {
   need(p, !usesStop || o.stop_price !== undefined, 'stop_price', `${o.type} orders need stop_price`);
   need(p, usesStop || o.stop_price === undefined, 'stop_price', `${o.type} orders take no stop_price`);
   if (o.type === 'trailing_stop') {
-    need(p, (o.trail_price === undefined) !== (o.trail_percent === undefined), 'trail_price', 'trailing_stop needs exactly one of trail_price and trail_percent');
+    need(
+      p,
+      (o.trail_price === undefined) !== (o.trail_percent === undefined),
+      'trail_price',
+      'trailing_stop needs exactly one of trail_price and trail_percent',
+    );
   } else {
-    need(p, o.trail_price === undefined && o.trail_percent === undefined, 'trail_price', 'only trailing_stop orders take trail_price or trail_percent');
+    need(
+      p,
+      o.trail_price === undefined && o.trail_percent === undefined,
+      'trail_price',
+      'only trailing_stop orders take trail_price or trail_percent',
+    );
   }
   if (o.extended_hours === true) {
-    need(p, o.type === 'limit' && (o.time_in_force === 'day' || o.time_in_force === 'gtc'), 'extended_hours', 'extended_hours needs a limit order with time_in_force day or gtc');
+    need(
+      p,
+      o.type === 'limit' && (o.time_in_force === 'day' || o.time_in_force === 'gtc'),
+      'extended_hours',
+      'extended_hours needs a limit order with time_in_force day or gtc',
+    );
   }
   const cls = o.order_class ?? 'simple';
   if (cls === 'bracket') {
-    need(p, o.take_profit !== undefined && o.stop_loss !== undefined, 'order_class', 'bracket orders need take_profit and stop_loss');
+    need(
+      p,
+      o.take_profit !== undefined && o.stop_loss !== undefined,
+      'order_class',
+      'bracket orders need take_profit and stop_loss',
+    );
   } else if (cls === 'oco') {
-    need(p, o.type === 'limit' && o.take_profit !== undefined && o.stop_loss !== undefined, 'order_class', 'oco orders are limit orders with take_profit and stop_loss');
+    need(
+      p,
+      o.type === 'limit' && o.take_profit !== undefined && o.stop_loss !== undefined,
+      'order_class',
+      'oco orders are limit orders with take_profit and stop_loss',
+    );
   } else if (cls === 'oto') {
-    need(p, (o.take_profit === undefined) !== (o.stop_loss === undefined), 'order_class', 'oto orders need exactly one of take_profit and stop_loss');
+    need(
+      p,
+      (o.take_profit === undefined) !== (o.stop_loss === undefined),
+      'order_class',
+      'oto orders need exactly one of take_profit and stop_loss',
+    );
   } else {
-    need(p, o.take_profit === undefined && o.stop_loss === undefined, 'order_class', 'take_profit and stop_loss need order_class bracket, oco or oto');
+    need(
+      p,
+      o.take_profit === undefined && o.stop_loss === undefined,
+      'order_class',
+      'take_profit and stop_loss need order_class bracket, oco or oto',
+    );
   }
   return p;
 }
@@ -106,8 +163,19 @@ export function toOrderRequest(o: CreateOrderDto, clientOrderId: string): OrderR
   }
   const request: OrderRequest = { type: o.type, time_in_force: o.time_in_force, client_order_id: clientOrderId };
   const optional = [
-    'symbol', 'side', 'qty', 'notional', 'limit_price', 'stop_price', 'trail_price', 'trail_percent', 'extended_hours', 'order_class',
-    'position_intent', 'take_profit', 'stop_loss',
+    'symbol',
+    'side',
+    'qty',
+    'notional',
+    'limit_price',
+    'stop_price',
+    'trail_price',
+    'trail_percent',
+    'extended_hours',
+    'order_class',
+    'position_intent',
+    'take_profit',
+    'stop_loss',
   ] as const;
   for (const k of optional) if (o[k] !== undefined) Object.assign(request, { [k]: o[k] });
   // Legs as sent, each with only the members given (plain objects, not DTO instances).

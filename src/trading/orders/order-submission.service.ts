@@ -103,7 +103,15 @@ export class OrderSubmissionService {
     try {
       this.halts.assertOpen(caller, 'submit', `order:${key}`);
       risk = await this.risk.check({ kind: 'submit', resource: `order:${key}`, order: request }, caller);
-      await this.audit.recordOrRefuse({ action: 'order_requested', resource: `order:${key}`, outcome: 'pending', caller, details: { order: request } }).catch(risk.undo);
+      await this.audit
+        .recordOrRefuse({
+          action: 'order_requested',
+          resource: `order:${key}`,
+          outcome: 'pending',
+          caller,
+          details: { order: request },
+        })
+        .catch(risk.undo);
     } catch (e: unknown) {
       // Nothing was sent (halted, refused by the risk gate, or unaudited): the key is free again for any body.
       await this.releaseOwn(claim, key, fingerprint);
@@ -138,7 +146,13 @@ export class OrderSubmissionService {
   /** A repeat of a body whose order is known: that order as it reads now, nothing sent. */
   private async replayKnown(key: string, orderId: string, caller: Caller): Promise<SubmissionResult> {
     const order = await this.gateway.order(orderId);
-    await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: orderId } });
+    await this.audit.recordBestEffort({
+      action: 'order_replayed',
+      resource: `order:${key}`,
+      outcome: 'replayed',
+      caller,
+      details: { order_id: orderId },
+    });
     return { order, clientOrderId: key, replayed: true, reconciled: false };
   }
 
@@ -147,34 +161,67 @@ export class OrderSubmissionService {
     if (claim.kind === 'claimed') await this.ledger.release(LEDGER_NAMESPACE, key, fingerprint);
   }
 
-  private async onSubmitFailure(e: unknown, request: OrderRequest, sent: Sent, caller: Caller): Promise<SubmissionResult> {
+  private async onSubmitFailure(
+    e: unknown,
+    request: OrderRequest,
+    sent: Sent,
+    caller: Caller,
+  ): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const { fingerprint, claim } = sent;
     if (!(e instanceof UpstreamError)) throw e;
     const status = e.upstreamStatus;
-    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? '')) return this.replayFromAlpaca(request, sent, caller);
+    if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? ''))
+      return this.replayFromAlpaca(request, sent, caller);
     if (status === 403 || status === 422) {
       await this.releaseOwn(claim, key, fingerprint);
-      await this.audit.recordBestEffort({ action: 'order_rejected', resource: `order:${key}`, outcome: 'rejected', caller, details: { upstream_status: status, upstream_message: e.upstreamMessage } });
+      await this.audit.recordBestEffort({
+        action: 'order_rejected',
+        resource: `order:${key}`,
+        outcome: 'rejected',
+        caller,
+        details: { upstream_status: status, upstream_message: e.upstreamMessage },
+      });
       throw new AppError('ORDER_REJECTED', {
         message: `Alpaca rejected the order: ${e.upstreamMessage ?? 'no reason given'}`,
-        details: { client_order_id: key, upstream_status: status, upstream_code: e.upstreamCode, upstream_message: e.upstreamMessage },
+        details: {
+          client_order_id: key,
+          upstream_status: status,
+          upstream_code: e.upstreamCode,
+          upstream_message: e.upstreamMessage,
+        },
       });
     }
-    if (e.code === 'UPSTREAM_TIMEOUT' || e.code === 'UPSTREAM_API_UNAVAILABLE' || e.code === 'UPSTREAM_INVALID_RESPONSE') {
+    if (
+      e.code === 'UPSTREAM_TIMEOUT' ||
+      e.code === 'UPSTREAM_API_UNAVAILABLE' ||
+      e.code === 'UPSTREAM_INVALID_RESPONSE'
+    ) {
       return this.reconcile(request, fingerprint, caller, e).catch(async (lost: unknown) => {
         // Alpaca has no such order: the key is free again, as if never sent.
-        if (lost instanceof AppError && lost.details['order_placed'] === false) await this.releaseOwn(claim, key, fingerprint);
+        if (lost instanceof AppError && lost.details['order_placed'] === false)
+          await this.releaseOwn(claim, key, fingerprint);
         throw lost;
       });
     }
     // 401, 429, 400: Alpaca refused before creating anything.
     await this.releaseOwn(claim, key, fingerprint);
-    await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: e.code, caller, details: { upstream_status: status } });
+    await this.audit.recordBestEffort({
+      action: 'order_not_placed',
+      resource: `order:${key}`,
+      outcome: e.code,
+      caller,
+      details: { upstream_status: status },
+    });
     throw e;
   }
 
-  private async reconcile(request: OrderRequest, fingerprint: string, caller: Caller, cause: UpstreamError): Promise<SubmissionResult> {
+  private async reconcile(
+    request: OrderRequest,
+    fingerprint: string,
+    caller: Caller,
+    cause: UpstreamError,
+  ): Promise<SubmissionResult> {
     const key = request.client_order_id;
     let absentCount = 0;
     for (const delay of RECONCILE_DELAYS_MS) {
@@ -189,17 +236,34 @@ export class OrderSubmissionService {
         if (absentCount >= 2) return this.notPlaced(key, caller, cause);
       }
     }
-    await this.audit.recordBestEffort({ action: 'order_outcome_unknown', resource: `order:${key}`, outcome: 'unknown', caller, details: { cause: cause.code } });
+    await this.audit.recordBestEffort({
+      action: 'order_outcome_unknown',
+      resource: `order:${key}`,
+      outcome: 'unknown',
+      caller,
+      details: { cause: cause.code },
+    });
     throw new AppError('ORDER_OUTCOME_UNKNOWN', {
       message: 'Alpaca did not confirm the order and it could not be looked up; it may or may not exist.',
-      details: { client_order_id: key, cause: cause.code, check: `GET /api/v1/orders?status=all, or resubmit with Idempotency-Key ${key} (never a new key)` },
+      details: {
+        client_order_id: key,
+        cause: cause.code,
+        check: `GET /api/v1/orders?status=all, or resubmit with Idempotency-Key ${key} (never a new key)`,
+      },
     });
   }
 
   private async notPlaced(key: string, caller: Caller, cause: UpstreamError): Promise<never> {
-    await this.audit.recordBestEffort({ action: 'order_not_placed', resource: `order:${key}`, outcome: 'absent', caller, details: { cause: cause.code } });
+    await this.audit.recordBestEffort({
+      action: 'order_not_placed',
+      resource: `order:${key}`,
+      outcome: 'absent',
+      caller,
+      details: { cause: cause.code },
+    });
     throw new AppError('UPSTREAM_API_UNAVAILABLE', {
-      message: 'Alpaca failed and has no order with this client_order_id: no order was placed. Resubmitting with the same Idempotency-Key is safe.',
+      message:
+        'Alpaca failed and has no order with this client_order_id: no order was placed. Resubmitting with the same Idempotency-Key is safe.',
       retryAfter: cause.retryAfter ?? 1,
       details: { order_placed: false, client_order_id: key, cause: cause.code },
     });
@@ -220,19 +284,41 @@ export class OrderSubmissionService {
       throw this.conflict(key, existing.value);
     }
     this.remember(key, fingerprint, textOf(existing.value['id']));
-    await this.audit.recordBestEffort({ action: 'order_replayed', resource: `order:${key}`, outcome: 'replayed', caller, details: { order_id: existing.value['id'] } });
+    await this.audit.recordBestEffort({
+      action: 'order_replayed',
+      resource: `order:${key}`,
+      outcome: 'replayed',
+      caller,
+      details: { order_id: existing.value['id'] },
+    });
     return { order: existing, clientOrderId: key, replayed: true, reconciled: false };
   }
 
-  private async accepted(order: Sourced<TradingObject>, request: OrderRequest, fingerprint: string, caller: Caller, reconciled: boolean): Promise<SubmissionResult> {
+  private async accepted(
+    order: Sourced<TradingObject>,
+    request: OrderRequest,
+    fingerprint: string,
+    caller: Caller,
+    reconciled: boolean,
+  ): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const orderId = textOf(order.value['id']);
     this.remember(key, fingerprint, orderId);
     try {
-      await this.audit.record({ action: 'order_accepted', resource: `order:${key}`, outcome: textOf(order.value['status']), caller, details: { order_id: orderId, reconciled } });
+      await this.audit.record({
+        action: 'order_accepted',
+        resource: `order:${key}`,
+        outcome: textOf(order.value['status']),
+        caller,
+        details: { order_id: orderId, reconciled },
+      });
     } catch (e: unknown) {
       // The order exists: the client must hear so. The gap is loud in the log.
-      this.logger.event('error', 'audit_write_failed_after_order', { client_order_id: key, order_id: orderId, error: e instanceof Error ? e.message : String(e) });
+      this.logger.event('error', 'audit_write_failed_after_order', {
+        client_order_id: key,
+        order_id: orderId,
+        error: e instanceof Error ? e.message : String(e),
+      });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
   }
@@ -246,7 +332,10 @@ export class OrderSubmissionService {
 
   private conflict(key: string, existing: TradingObject | null, existingId?: string): AppError {
     return new AppError('IDEMPOTENCY_CONFLICT', {
-      details: { client_order_id: key, existing_order_id: existing === null ? (existingId ?? null) : existing['id'] ?? null },
+      details: {
+        client_order_id: key,
+        existing_order_id: existing === null ? (existingId ?? null) : (existing['id'] ?? null),
+      },
     });
   }
 }

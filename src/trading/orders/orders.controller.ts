@@ -46,17 +46,28 @@ export class OrdersController {
   @Post()
   @HttpCode(201)
   @ApiOperation({
-    summary: 'Places an order exactly once. 201 new order; 200 when it repeats an earlier submission with the same key and body.',
+    summary:
+      'Places an order exactly once. 201 new order; 200 when it repeats an earlier submission with the same key and body.',
     description:
-      'The Idempotency-Key header (or client_order_id) becomes Alpaca\'s client_order_id; without one the gateway generates it and returns it ' +
+      "The Idempotency-Key header (or client_order_id) becomes Alpaca's client_order_id; without one the gateway generates it and returns it " +
       'in the Idempotency-Key response header. Never retried by the gateway: on a lost answer the order is looked up; 503 with ' +
       'details.order_placed=false means nothing was placed, 504 ORDER_OUTCOME_UNKNOWN means resubmit with the same key (never a new one). ' +
-      'Before anything is sent the order passes the caller\'s risk policy (RISK_POLICY_FILE): a breach is 422 RISK_LIMIT_EXCEEDED with ' +
+      "Before anything is sent the order passes the caller's risk policy (RISK_POLICY_FILE): a breach is 422 RISK_LIMIT_EXCEEDED with " +
       'details {rule, limit, requested}, nothing sent, and the key free again; a repeat of a key already answered is not checked again.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, '201/200: the order.')
-  @Authenticated('trading:write', { errors: ['IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
+  @Authenticated('trading:write', {
+    errors: [
+      'IDEMPOTENCY_CONFLICT',
+      'ORDER_REJECTED',
+      'RISK_LIMIT_EXCEEDED',
+      'TRADING_HALTED',
+      'ORDER_OUTCOME_UNKNOWN',
+      'AUDIT_UNAVAILABLE',
+    ],
+    upstream: true,
+  })
   async create(
     @Body() body: CreateOrderDto,
     @Headers('idempotency-key') idempotencyKey: string | undefined,
@@ -71,36 +82,59 @@ export class OrdersController {
   }
 
   @Delete(':id')
-  @ApiOperation({ summary: 'Requests cancellation of an order (sent once, audited). Never cached; metadata names the DELETE\'s upstream request id.' })
+  @ApiOperation({
+    summary:
+      "Requests cancellation of an order (sent once, audited). Never cached; metadata names the DELETE's upstream request id.",
+  })
   @ApiEnvelope(CancelResultDto)
-  @Authenticated('trading:write', { errors: ['ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE'], upstream: true })
+  @Authenticated('trading:write', {
+    errors: ['ORDER_NOT_FOUND', 'ORDER_REJECTED', 'AUDIT_UNAVAILABLE'],
+    upstream: true,
+  })
   cancel(@Param() p: OrderIdParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<CancelResult>> {
     return this.cancelling.cancel(p.id, caller);
   }
 
   @Delete()
   @ApiOperation({
-    summary: 'Cancels every open order (sent once, audited): one entry per order as Alpaca reported it (its 207 Multi-Status list). Needs ?confirm=true.',
-    description: 'Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /orders/ (trailing slash) is 404. Each entry: id, status (the HTTP status of that order\'s cancel), body (Alpaca\'s error body when refused, else what Alpaca sent or null), accepted (status is 2xx).',
+    summary:
+      'Cancels every open order (sent once, audited): one entry per order as Alpaca reported it (its 207 Multi-Status list). Needs ?confirm=true.',
+    description:
+      "Without confirm=true: 400 CONFIRMATION_REQUIRED, nothing sent. Only this exact path: /orders/ (trailing slash) is 404. Each entry: id, status (the HTTP status of that order's cancel), body (Alpaca's error body when refused, else what Alpaca sent or null), accepted (status is 2xx).",
   })
   @ApiEnvelope(BulkCancelEntryDto)
   @Authenticated('trading:write', { errors: ['CONFIRMATION_REQUIRED', 'AUDIT_UNAVAILABLE'], upstream: true })
   // The DTO only validates the confirmation; nothing of it is sent upstream.
-  cancelAll(@Query() _confirm: BulkConfirmationQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
+  cancelAll(
+    @Query() _confirm: BulkConfirmationQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Attributed<TradingObject[]>> {
     return this.cancelling.cancelAll(caller);
   }
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Replaces an order (qty, limit_price, stop_price, trail, time_in_force) exactly once; answers the new order.',
+    summary:
+      'Replaces an order (qty, limit_price, stop_price, trail, time_in_force) exactly once; answers the new order.',
     description:
-      'The Idempotency-Key header (or client_order_id) becomes the new order\'s client_order_id; a repeat with the same key and body answers the same ' +
+      "The Idempotency-Key header (or client_order_id) becomes the new order's client_order_id; a repeat with the same key and body answers the same " +
       'new order (Idempotent-Replayed: true), another body under that key is 409. Never retried: a lost answer is reconciled from Alpaca; 503 with ' +
       'details.order_replaced=false means nothing changed, 504 ORDER_OUTCOME_UNKNOWN means repeat with the same key.',
   })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: '1-128 characters of A-Z a-z 0-9 . _ : -' })
   @ApiEnvelope(OrderDto, 'The new order (its `replaces` names the old one).')
-  @Authenticated('trading:write', { errors: ['ORDER_NOT_FOUND', 'IDEMPOTENCY_CONFLICT', 'ORDER_REJECTED', 'RISK_LIMIT_EXCEEDED', 'TRADING_HALTED', 'ORDER_OUTCOME_UNKNOWN', 'AUDIT_UNAVAILABLE'], upstream: true })
+  @Authenticated('trading:write', {
+    errors: [
+      'ORDER_NOT_FOUND',
+      'IDEMPOTENCY_CONFLICT',
+      'ORDER_REJECTED',
+      'RISK_LIMIT_EXCEEDED',
+      'TRADING_HALTED',
+      'ORDER_OUTCOME_UNKNOWN',
+      'AUDIT_UNAVAILABLE',
+    ],
+    upstream: true,
+  })
   async replace(
     @Param() p: OrderIdParamDto,
     @Body() body: ReplaceOrderDto,

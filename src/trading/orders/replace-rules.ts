@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error.js';
 import { canonicalJson } from '../../core/serialization/canonical-json.js';
 import type { ReplaceOrderRequest } from '../../alpaca/trading/trading.models.js';
-import { decimalPlaces, integerDigits, isPositiveDecimal, normalizeDecimal } from '../../core/validation/decimal-string.js';
+import {
+  decimalPlaces,
+  integerDigits,
+  isPositiveDecimal,
+  normalizeDecimal,
+} from '../../core/validation/decimal-string.js';
 import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
 import type { Problem } from './mleg-rules.js';
 import { pricePlaces } from './order-rules.js';
@@ -17,25 +22,49 @@ function checkPrice(p: Problem[], field: string, raw: string | undefined, signed
   // A multi-leg order's net limit price may be negative (a credit); the gateway does not know the
   // order's class without a read, so the sign is Alpaca's to refuse on a single-leg order.
   const value = signed && raw.startsWith('-') ? raw.slice(1) : raw;
-  if (!isPositiveDecimal(value)) p.push({ field, problems: [`${field} must be a ${signed ? 'non-zero' : 'positive'} decimal string such as "150.25"`] });
-  else if (integerDigits(value) > MAX_PRICE_DIGITS) p.push({ field, problems: [`${field} allows at most ${MAX_PRICE_DIGITS} digits before the decimal point`] });
-  else if (decimalPlaces(value) > pricePlaces(value)) p.push({ field, problems: [`${field} allows at most ${pricePlaces(value)} decimal places for this value`] });
+  if (!isPositiveDecimal(value))
+    p.push({
+      field,
+      problems: [`${field} must be a ${signed ? 'non-zero' : 'positive'} decimal string such as "150.25"`],
+    });
+  else if (integerDigits(value) > MAX_PRICE_DIGITS)
+    p.push({ field, problems: [`${field} allows at most ${MAX_PRICE_DIGITS} digits before the decimal point`] });
+  else if (decimalPlaces(value) > pricePlaces(value))
+    p.push({ field, problems: [`${field} allows at most ${pricePlaces(value)} decimal places for this value`] });
 }
 
 /** Validates a replacement and builds the exact PATCH body, the idempotency key as the new order's client_order_id. */
 export function toReplaceRequest(dto: ReplaceOrderDto, clientOrderId: string): ReplaceOrderRequest {
   const p: Problem[] = [];
-  if (dto.qty !== undefined && !WHOLE.test(dto.qty)) p.push({ field: 'qty', problems: ['qty must be a whole number of shares above zero (Alpaca patches full shares only)'] });
+  if (dto.qty !== undefined && !WHOLE.test(dto.qty))
+    p.push({
+      field: 'qty',
+      problems: ['qty must be a whole number of shares above zero (Alpaca patches full shares only)'],
+    });
   checkPrice(p, 'limit_price', dto.limit_price, true);
   checkPrice(p, 'stop_price', dto.stop_price, false);
-  if (dto.trail !== undefined && (!isPositiveDecimal(dto.trail) || decimalPlaces(dto.trail) > MAX_TRAIL_PLACES || integerDigits(dto.trail) > MAX_PRICE_DIGITS)) {
-    p.push({ field: 'trail', problems: [`trail must be a positive decimal string with at most ${MAX_TRAIL_PLACES} decimal places`] });
+  if (
+    dto.trail !== undefined &&
+    (!isPositiveDecimal(dto.trail) ||
+      decimalPlaces(dto.trail) > MAX_TRAIL_PLACES ||
+      integerDigits(dto.trail) > MAX_PRICE_DIGITS)
+  ) {
+    p.push({
+      field: 'trail',
+      problems: [`trail must be a positive decimal string with at most ${MAX_TRAIL_PLACES} decimal places`],
+    });
   }
-  const changes = (['qty', 'limit_price', 'stop_price', 'trail', 'time_in_force'] as const).filter((k) => dto[k] !== undefined);
-  if (changes.length === 0) p.push({ field: 'body', problems: ['name at least one of qty, limit_price, stop_price, trail, time_in_force'] });
+  const changes = (['qty', 'limit_price', 'stop_price', 'trail', 'time_in_force'] as const).filter(
+    (k) => dto[k] !== undefined,
+  );
+  if (changes.length === 0)
+    p.push({ field: 'body', problems: ['name at least one of qty, limit_price, stop_price, trail, time_in_force'] });
   if (p.length > 0) {
     const first = p[0];
-    throw new AppError('INVALID_PARAMETER', { message: first === undefined ? undefined : `${first.field}: ${first.problems.join('; ')}`, details: { fields: p } });
+    throw new AppError('INVALID_PARAMETER', {
+      message: first === undefined ? undefined : `${first.field}: ${first.problems.join('; ')}`,
+      details: { fields: p },
+    });
   }
   const request: ReplaceOrderRequest = { client_order_id: clientOrderId };
   for (const k of changes) Object.assign(request, { [k]: dto[k] });
@@ -49,8 +78,13 @@ export function toReplaceRequest(dto: ReplaceOrderDto, clientOrderId: string): R
 export function replaceFingerprint(orderId: string, request: ReplaceOrderRequest): string {
   const amount = (v: string | undefined): string | undefined => (v === undefined ? undefined : normalizeDecimal(v));
   const patch = {
-    qty: amount(request.qty), limit_price: amount(request.limit_price), stop_price: amount(request.stop_price), trail: amount(request.trail),
+    qty: amount(request.qty),
+    limit_price: amount(request.limit_price),
+    stop_price: amount(request.stop_price),
+    trail: amount(request.trail),
     time_in_force: request.time_in_force,
   };
-  return createHash('sha256').update(canonicalJson({ order_id: orderId, patch })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ order_id: orderId, patch }))
+    .digest('hex');
 }

@@ -42,17 +42,25 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
 
   /** What the emulator itself answers to the gateway's own credentials: the values the face must repeat. */
   async function direct(path: string): Promise<unknown> {
-    const res = await fetch(`${gw.emulator.tradingUrl}${path}`, { headers: { 'APCA-API-KEY-ID': KEY_ID, 'APCA-API-SECRET-KEY': SECRET_KEY } });
+    const res = await fetch(`${gw.emulator.tradingUrl}${path}`, {
+      headers: { 'APCA-API-KEY-ID': KEY_ID, 'APCA-API-SECRET-KEY': SECRET_KEY },
+    });
     expect(res.status).toBe(200);
     return res.json();
   }
 
   function posts(): Json[] {
-    return gw.emulator.requestsTo(ORDER, 'trading').filter((r) => r.method === 'POST').map((r) => r.body as Json);
+    return gw.emulator
+      .requestsTo(ORDER, 'trading')
+      .filter((r) => r.method === 'POST')
+      .map((r) => r.body as Json);
   }
 
   function audit(): Json[] {
-    return readFileSync(gw.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Json);
+    return readFileSync(gw.auditFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Json);
   }
 
   /** The trading answer's provenance, in headers; never to be stored. */
@@ -81,7 +89,7 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
       expectTradingHeaders(res);
     });
 
-    it('positions, all and one (by symbol, lower case, and by asset id); an unknown one is Alpaca\'s 404', async () => {
+    it("positions, all and one (by symbol, lower case, and by asset id); an unknown one is Alpaca's 404", async () => {
       const all = await sdk.trading.positions.getAllOpenPositions();
       expect(all.map((p) => p.symbol)).toEqual(['AAPL', 'MSFT']);
       const res = await get('/v2/positions').expect(200);
@@ -96,16 +104,24 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
       const missing = await get('/v2/positions/ZZZZ').expect(404);
       expect(missing.body).toEqual({ code: 40410000, message: 'position does not exist' });
       expect(missing.headers['x-error-code']).toBe('POSITION_NOT_FOUND');
-      await expect(sdk.trading.positions.getOpenPosition({ symbolOrAssetId: 'ZZZZ' })).rejects.toBeInstanceOf(errors.NotFoundError);
+      await expect(sdk.trading.positions.getOpenPosition({ symbolOrAssetId: 'ZZZZ' })).rejects.toBeInstanceOf(
+        errors.NotFoundError,
+      );
     });
 
-    it('orders: list with filters passed on, one by id; an unknown id is Alpaca\'s 404', async () => {
+    it("orders: list with filters passed on, one by id; an unknown id is Alpaca's 404", async () => {
       const list = await sdk.trading.orders.getAllOrders({ status: 'all', limit: 10, direction: 'asc' });
       expect(list.map((o) => o.id)).toEqual(gw.emulator.fixtures.orders.map((o) => o['id']).reverse());
       expect(gw.emulator.requestsTo(ORDER)[0]?.query).toEqual({ status: 'all', limit: '10', direction: 'asc' });
       const id = String(gw.emulator.fixtures.orders[0]?.['id']);
       const raw = await get(`/v2/orders/${id}`).expect(200);
-      expect(raw.body).toMatchObject({ id, client_order_id: gw.emulator.fixtures.orders[0]?.['client_order_id'], qty: '2', limit_price: '150', status: 'new' });
+      expect(raw.body).toMatchObject({
+        id,
+        client_order_id: gw.emulator.fixtures.orders[0]?.['client_order_id'],
+        qty: '2',
+        limit_price: '150',
+        status: 'new',
+      });
       expectTradingHeaders(raw);
       const unknown = await get('/v2/orders/00000000-0000-4000-8000-000000000000').expect(404);
       expect(unknown.body).toEqual({ code: 40410000, message: 'order not found' });
@@ -114,7 +130,7 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
       expect(nested.body.message).toContain('nested');
     });
 
-    it('activities (all, and of one type at Alpaca\'s path) and portfolio history: values identical to the emulator\'s', async () => {
+    it("activities (all, and of one type at Alpaca's path) and portfolio history: values identical to the emulator's", async () => {
       const activities = await sdk.trading.accountActivities.getAccountActivities();
       expect(activities).toHaveLength(gw.emulator.fixtures.activities.length);
       const all = await get('/v2/account/activities').expect(200);
@@ -131,13 +147,15 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
       expect((await get('/v2/account/activities/NOPE').expect(422)).body.code).toBe(42210000);
     });
 
-    it('assets, clock and calendar: Alpaca\'s bodies, identical to the emulator\'s', async () => {
+    it("assets, clock and calendar: Alpaca's bodies, identical to the emulator's", async () => {
       const assets = await sdk.trading.assets.getV2Assets();
       expect(assets.map((a) => a.symbol)).toEqual(['AAPL', 'TSLA', 'TWTR']);
       expect((await get('/v2/assets').expect(200)).body).toEqual(gw.emulator.fixtures.assets);
       const tsla = await get('/v2/assets/TSLA').expect(200);
       expect(tsla.body).toEqual(gw.emulator.fixtures.assets[1]);
-      const byId = await sdk.trading.assets.getV2AssetsSymbolOrAssetId({ symbolOrAssetId: String(gw.emulator.fixtures.assets[0]?.['id']) });
+      const byId = await sdk.trading.assets.getV2AssetsSymbolOrAssetId({
+        symbolOrAssetId: String(gw.emulator.fixtures.assets[0]?.['id']),
+      });
       expect(byId.symbol).toBe('AAPL');
       const unknown = await get('/v2/assets/ZZZZ').expect(404);
       expect(unknown.body).toEqual({ code: 40410000, message: 'asset not found' });
@@ -157,10 +175,14 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
       const page = await get('/v2/options/contracts').query({ underlying_symbols: 'AAPL', limit: '2' }).expect(200);
       expect(page.body).toEqual(await direct('/v2/options/contracts?underlying_symbols=AAPL&limit=2'));
       const viaSdk = await sdk.trading.assets.getOptionsContracts({ underlyingSymbols: 'AAPL', limit: 2 });
-      expect(viaSdk.optionContracts?.map((c) => c.symbol)).toEqual((page.body as { option_contracts: Json[] }).option_contracts.map((c) => c['symbol']));
+      expect(viaSdk.optionContracts?.map((c) => c.symbol)).toEqual(
+        (page.body as { option_contracts: Json[] }).option_contracts.map((c) => c['symbol']),
+      );
 
       const byId = (s: string): Json | undefined => gw.emulator.fixtures.optionContracts.find((c) => c['symbol'] === s);
-      expect((await get('/v2/options/contracts/AAPL250620C00100000').expect(200)).body).toEqual(byId('AAPL250620C00100000'));
+      expect((await get('/v2/options/contracts/AAPL250620C00100000').expect(200)).body).toEqual(
+        byId('AAPL250620C00100000'),
+      );
       const expired = await sdk.trading.assets.getOptionContractSymbolOrId({ symbolOrId: 'AAPL240126P00050000' });
       expect(expired.status).toBe('inactive');
       const none = await get('/v2/options/contracts/AAPL250620C00999000').expect(404);
@@ -174,27 +196,58 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
 
   describe('orders through the SDK', () => {
     it('limit (ergonomic), get by id and by client_order_id, replace, cancel; the emulator receives exactly what the SDK sent', async () => {
-      const placed = await sdk.trading.orders.limit({ symbol: 'AAPL', qty: 1, side: 'buy', limitPrice: 150.5, timeInForce: 'gtc', clientOrderId: 'face-limit-1' });
-      expect(placed).toMatchObject({ clientOrderId: 'face-limit-1', symbol: 'AAPL', qty: '1', limitPrice: '150.5', type: 'limit', timeInForce: 'gtc' });
-      expect(posts()).toEqual([{ symbol: 'AAPL', side: 'buy', type: 'limit', time_in_force: 'gtc', qty: '1', limit_price: '150.5', client_order_id: 'face-limit-1' }]);
+      const placed = await sdk.trading.orders.limit({
+        symbol: 'AAPL',
+        qty: 1,
+        side: 'buy',
+        limitPrice: 150.5,
+        timeInForce: 'gtc',
+        clientOrderId: 'face-limit-1',
+      });
+      expect(placed).toMatchObject({
+        clientOrderId: 'face-limit-1',
+        symbol: 'AAPL',
+        qty: '1',
+        limitPrice: '150.5',
+        type: 'limit',
+        timeInForce: 'gtc',
+      });
+      expect(posts()).toEqual([
+        {
+          symbol: 'AAPL',
+          side: 'buy',
+          type: 'limit',
+          time_in_force: 'gtc',
+          qty: '1',
+          limit_price: '150.5',
+          client_order_id: 'face-limit-1',
+        },
+      ]);
 
       const byId = await sdk.trading.orders.getOrderByOrderID({ orderId: String(placed.id) });
       expect(byId.clientOrderId).toBe('face-limit-1');
       const byKey = await sdk.trading.orders.getOrderByClientOrderId({ clientOrderId: 'face-limit-1' });
       expect(byKey.id).toBe(placed.id);
-      expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').at(-1)?.query).toEqual({ client_order_id: 'face-limit-1' });
+      expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').at(-1)?.query).toEqual({
+        client_order_id: 'face-limit-1',
+      });
       const missing = await get('/v2/orders:by_client_order_id?client_order_id=nobody').expect(404);
       expect(missing.body).toEqual({ code: 40410000, message: 'order not found' });
       // The colon is part of the path, not a parameter: another method there is a 405, not a route of /v2/orders.
       expect((await post('/v2/orders:by_client_order_id').expect(405)).headers['allow']).toContain('GET');
 
-      const replaced = await sdk.trading.orders.patchOrderByOrderId({ orderId: String(placed.id), patchOrderRequest: { limitPrice: '151', clientOrderId: 'face-limit-1-r' } });
+      const replaced = await sdk.trading.orders.patchOrderByOrderId({
+        orderId: String(placed.id),
+        patchOrderRequest: { limitPrice: '151', clientOrderId: 'face-limit-1-r' },
+      });
       expect(replaced).toMatchObject({ replaces: placed.id, limitPrice: '151', clientOrderId: 'face-limit-1-r' });
       const patch = gw.emulator.requestsTo(`/v2/orders/${String(placed.id)}`).find((r) => r.method === 'PATCH');
       expect(patch?.body).toEqual({ limit_price: '151', client_order_id: 'face-limit-1-r' });
 
       await sdk.trading.orders.deleteOrderByOrderID({ orderId: String(replaced.id) });
-      expect(gw.emulator.requestsTo(`/v2/orders/${String(replaced.id)}`).filter((r) => r.method === 'DELETE')).toHaveLength(1);
+      expect(
+        gw.emulator.requestsTo(`/v2/orders/${String(replaced.id)}`).filter((r) => r.method === 'DELETE'),
+      ).toHaveLength(1);
       const again = await del(`/v2/orders/${String(replaced.id)}`).expect(422);
       expect(again.body).toEqual({ code: 42210000, message: 'order is not cancelable' });
       expect(again.headers['x-error-code']).toBe('ORDER_REJECTED');
@@ -204,19 +257,49 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
     });
 
     it("market (ergonomic, notional) and raw postOrder answer 200 with Alpaca's order; a raw cancel is 204 with no body", async () => {
-      const market = await sdk.trading.orders.market({ symbol: 'MSFT', notional: 100, side: 'buy', clientOrderId: 'face-market-1' });
+      const market = await sdk.trading.orders.market({
+        symbol: 'MSFT',
+        notional: 100,
+        side: 'buy',
+        clientOrderId: 'face-market-1',
+      });
       expect(market).toMatchObject({ notional: '100', type: 'market', timeInForce: 'day' });
       const raw = await sdk.trading.orders.postOrder({
-        postOrderRequest: { symbol: 'AAPL', qty: '2', side: 'sell', type: 'limit', timeInForce: 'day', limitPrice: '180', clientOrderId: 'face-raw-1' },
+        postOrderRequest: {
+          symbol: 'AAPL',
+          qty: '2',
+          side: 'sell',
+          type: 'limit',
+          timeInForce: 'day',
+          limitPrice: '180',
+          clientOrderId: 'face-raw-1',
+        },
       });
       expect(raw.clientOrderId).toBe('face-raw-1');
       expect(posts().map((b) => b['client_order_id'])).toEqual(['face-market-1', 'face-raw-1']);
 
-      const res = await post(ORDER).send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '149', time_in_force: 'day', client_order_id: 'face-raw-2' }).expect(200);
+      const res = await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: '1',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '149',
+          time_in_force: 'day',
+          client_order_id: 'face-raw-2',
+        })
+        .expect(200);
       expect(res.headers['idempotent-replayed']).toBe('false');
       expectTradingHeaders(res);
       const created = gw.emulator.fixtures.orders.find((o) => o['client_order_id'] === 'face-raw-2') ?? {};
-      expect(res.body).toMatchObject({ id: created['id'], status: 'accepted', qty: '1', limit_price: '149', filled_qty: '0', filled_avg_price: null });
+      expect(res.body).toMatchObject({
+        id: created['id'],
+        status: 'accepted',
+        qty: '1',
+        limit_price: '149',
+        filled_qty: '0',
+        filled_avg_price: null,
+      });
 
       const cancel = await del(`/v2/orders/${String(res.body.id)}`).expect(204);
       expect(cancel.text).toBe('');
@@ -224,11 +307,33 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
     });
 
     it('amounts sent as JSON numbers are forwarded as the same decimals; one a double cannot carry exactly is refused', async () => {
-      await post(ORDER).send({ symbol: 'AAPL', qty: 3, side: 'buy', type: 'limit', limit_price: 150.25, time_in_force: 'day', client_order_id: 'face-num-1' }).expect(200);
-      expect(posts()[0]).toEqual({ symbol: 'AAPL', qty: '3', side: 'buy', type: 'limit', limit_price: '150.25', time_in_force: 'day', client_order_id: 'face-num-1' });
-      const vague = await post(ORDER).send({ symbol: 'AAPL', qty: 0.12345678901234568, side: 'buy', type: 'market', time_in_force: 'day' }).expect(422);
+      await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: 3,
+          side: 'buy',
+          type: 'limit',
+          limit_price: 150.25,
+          time_in_force: 'day',
+          client_order_id: 'face-num-1',
+        })
+        .expect(200);
+      expect(posts()[0]).toEqual({
+        symbol: 'AAPL',
+        qty: '3',
+        side: 'buy',
+        type: 'limit',
+        limit_price: '150.25',
+        time_in_force: 'day',
+        client_order_id: 'face-num-1',
+      });
+      const vague = await post(ORDER)
+        .send({ symbol: 'AAPL', qty: 0.12345678901234568, side: 'buy', type: 'market', time_in_force: 'day' })
+        .expect(422);
       expect(vague.body).toEqual({ code: 42210000, message: expect.stringContaining('decimal string') });
-      const invalid = await post(ORDER).send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', time_in_force: 'day' }).expect(422);
+      const invalid = await post(ORDER)
+        .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', time_in_force: 'day' })
+        .expect(422);
       expect(invalid.body.message).toContain('limit_price');
       expect(invalid.headers['x-error-code']).toBe('INVALID_PARAMETER');
       expect(posts()).toHaveLength(1);
@@ -237,68 +342,177 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
 
   describe('guarantees of /api/v1 on this face', () => {
     it('the same client_order_id and body twice: one upstream POST, the same order; /api/v1 with that key replays it too', async () => {
-      const input = { symbol: 'AAPL', qty: 1, side: 'buy' as const, limitPrice: '150', timeInForce: 'day' as const, clientOrderId: 'face-idem-1' };
+      const input = {
+        symbol: 'AAPL',
+        qty: 1,
+        side: 'buy' as const,
+        limitPrice: '150',
+        timeInForce: 'day' as const,
+        clientOrderId: 'face-idem-1',
+      };
       const first = await sdk.trading.orders.limit(input);
       const second = await sdk.trading.orders.limit(input);
       expect(second.id).toBe(first.id);
-      const raw = await post(ORDER).send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150.00', time_in_force: 'day', client_order_id: 'face-idem-1' }).expect(200);
+      const raw = await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: '1',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '150.00',
+          time_in_force: 'day',
+          client_order_id: 'face-idem-1',
+        })
+        .expect(200);
       expect(raw.body.id).toBe(first.id);
       expect(raw.headers['idempotent-replayed']).toBe('true');
-      const v1 = await gw.anon().post('/api/v1/orders').set('Authorization', `Bearer ${tokenFor(['trader'])}`).set('Idempotency-Key', 'face-idem-1')
-        .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day' }).expect(200);
+      const v1 = await gw
+        .anon()
+        .post('/api/v1/orders')
+        .set('Authorization', `Bearer ${tokenFor(['trader'])}`)
+        .set('Idempotency-Key', 'face-idem-1')
+        .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day' })
+        .expect(200);
       expect(v1.body.data.id).toBe(first.id);
       expect(posts()).toHaveLength(1);
     });
 
     it("another body under a used client_order_id: Alpaca's duplicate-key 422, nothing sent", async () => {
-      await sdk.trading.orders.limit({ symbol: 'AAPL', qty: 1, side: 'buy', limitPrice: 150, clientOrderId: 'face-idem-2' });
-      const res = await post(ORDER).send({ symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day', client_order_id: 'face-idem-2' }).expect(422);
+      await sdk.trading.orders.limit({
+        symbol: 'AAPL',
+        qty: 1,
+        side: 'buy',
+        limitPrice: 150,
+        clientOrderId: 'face-idem-2',
+      });
+      const res = await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: '2',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '150',
+          time_in_force: 'day',
+          client_order_id: 'face-idem-2',
+        })
+        .expect(422);
       expect(res.body).toEqual({ code: 40010001, message: 'client_order_id must be unique' });
       expect(res.headers['x-error-code']).toBe('IDEMPOTENCY_CONFLICT');
-      await expect(sdk.trading.orders.limit({ symbol: 'AAPL', qty: 5, side: 'buy', limitPrice: 150, clientOrderId: 'face-idem-2' })).rejects.toBeInstanceOf(errors.ValidationError);
+      await expect(
+        sdk.trading.orders.limit({
+          symbol: 'AAPL',
+          qty: 5,
+          side: 'buy',
+          limitPrice: 150,
+          clientOrderId: 'face-idem-2',
+        }),
+      ).rejects.toBeInstanceOf(errors.ValidationError);
       expect(posts()).toHaveLength(1);
     });
 
     it('a lost answer is reconciled by client_order_id: the order, once, as /api/v1 does', async () => {
       gw.emulator.injectFault({ method: 'POST', path: ORDER, kind: 'accept-then-hang', times: 1 });
-      const res = await post(ORDER).send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day', client_order_id: 'face-lost-1' }).expect(200);
+      const res = await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: '1',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '150',
+          time_in_force: 'day',
+          client_order_id: 'face-lost-1',
+        })
+        .expect(200);
       expect(res.body.client_order_id).toBe('face-lost-1');
       expect(gw.emulator.fixtures.orders.filter((o) => o['client_order_id'] === 'face-lost-1')).toHaveLength(1);
-      expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').map((r) => r.query['client_order_id'])).toContain('face-lost-1');
+      expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').map((r) => r.query['client_order_id'])).toContain(
+        'face-lost-1',
+      );
       expect(posts()).toHaveLength(1);
     });
 
-    it('every write is audited under the bot\'s key: requested before it is sent, its outcome after', async () => {
-      const order = await sdk.trading.orders.limit({ symbol: 'AAPL', qty: 1, side: 'buy', limitPrice: 150, clientOrderId: 'face-audit-1' });
+    it("every write is audited under the bot's key: requested before it is sent, its outcome after", async () => {
+      const order = await sdk.trading.orders.limit({
+        symbol: 'AAPL',
+        qty: 1,
+        side: 'buy',
+        limitPrice: 150,
+        clientOrderId: 'face-audit-1',
+      });
       await sdk.trading.orders.deleteOrderByOrderID({ orderId: String(order.id) });
       await sdk.trading.positions.deleteOpenPosition({ symbolOrAssetId: 'MSFT', qty: 1 });
       await eventually(() => {
-        const mine = audit().filter((r) => (r['actor'] as Json)['key_id'] === trader.keyId).map((r) => [r['action'], r['resource']]);
-        expect(mine).toEqual(expect.arrayContaining([
-          ['order_requested', 'order:face-audit-1'], ['order_accepted', 'order:face-audit-1'],
-          ['order_cancel_requested', `order_id:${String(order.id)}`], ['order_canceled', `order_id:${String(order.id)}`],
-          ['position_close_requested', 'position:MSFT'], ['position_close_outcome', 'position:MSFT'],
-        ]));
+        const mine = audit()
+          .filter((r) => (r['actor'] as Json)['key_id'] === trader.keyId)
+          .map((r) => [r['action'], r['resource']]);
+        expect(mine).toEqual(
+          expect.arrayContaining([
+            ['order_requested', 'order:face-audit-1'],
+            ['order_accepted', 'order:face-audit-1'],
+            ['order_cancel_requested', `order_id:${String(order.id)}`],
+            ['order_canceled', `order_id:${String(order.id)}`],
+            ['position_close_requested', 'position:MSFT'],
+            ['position_close_outcome', 'position:MSFT'],
+          ]),
+        );
       });
     });
 
     it("a viewer key cannot trade: Alpaca's 403 body, INSUFFICIENT_PERMISSIONS in X-Error-Code, the SDK's PermissionError; nothing sent", async () => {
-      const res = await post(ORDER, viewer).send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day' }).expect(403);
+      const res = await post(ORDER, viewer)
+        .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day' })
+        .expect(403);
       expect(res.body).toEqual({ code: 40310000, message: expect.any(String) });
       expect(res.headers['x-error-code']).toBe('INSUFFICIENT_PERMISSIONS');
-      await expect(sdkClient(baseUrl, viewer).trading.orders.market({ symbol: 'AAPL', qty: 1, side: 'buy' })).rejects.toBeInstanceOf(errors.PermissionError);
+      await expect(
+        sdkClient(baseUrl, viewer).trading.orders.market({ symbol: 'AAPL', qty: 1, side: 'buy' }),
+      ).rejects.toBeInstanceOf(errors.PermissionError);
       expect((await get('/v2/account', viewer).expect(403)).body.code).toBe(40310000);
       expect(gw.emulator.requests.filter((r) => r.host === 'trading')).toHaveLength(0);
     });
 
     it("Alpaca's refusals pass through with Alpaca's status, code and message (403 buying power, 422 injected)", async () => {
-      const poor = await post(ORDER).send({ symbol: 'AAPL', qty: '100000', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day', client_order_id: 'face-poor-1' }).expect(403);
+      const poor = await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: '100000',
+          side: 'buy',
+          type: 'limit',
+          limit_price: '150',
+          time_in_force: 'day',
+          client_order_id: 'face-poor-1',
+        })
+        .expect(403);
       expect(poor.body).toEqual({ code: 40310000, message: 'insufficient buying power' });
       expect(poor.headers['x-error-code']).toBe('ORDER_REJECTED');
-      await expect(sdk.trading.orders.limit({ symbol: 'AAPL', qty: 100000, side: 'buy', limitPrice: 150, clientOrderId: 'face-poor-2' })).rejects.toBeInstanceOf(errors.PermissionError);
+      await expect(
+        sdk.trading.orders.limit({
+          symbol: 'AAPL',
+          qty: 100000,
+          side: 'buy',
+          limitPrice: 150,
+          clientOrderId: 'face-poor-2',
+        }),
+      ).rejects.toBeInstanceOf(errors.PermissionError);
 
-      gw.emulator.injectFault({ method: 'POST', path: ORDER, kind: 'status', status: 422, body: { code: 42210000, message: 'asset AAPL is not tradable' }, times: 1 });
-      const refused = await post(ORDER).send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', client_order_id: 'face-422-1' }).expect(422);
+      gw.emulator.injectFault({
+        method: 'POST',
+        path: ORDER,
+        kind: 'status',
+        status: 422,
+        body: { code: 42210000, message: 'asset AAPL is not tradable' },
+        times: 1,
+      });
+      const refused = await post(ORDER)
+        .send({
+          symbol: 'AAPL',
+          qty: '1',
+          side: 'buy',
+          type: 'market',
+          time_in_force: 'day',
+          client_order_id: 'face-422-1',
+        })
+        .expect(422);
       expect(refused.body).toEqual({ code: 42210000, message: 'asset AAPL is not tradable' });
       expect(refused.headers['x-error-code']).toBe('ORDER_REJECTED');
     });
@@ -308,7 +522,9 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
     it('close one position by qty and by percentage: the closing order, the query passed on', async () => {
       const byQty = await sdk.trading.positions.deleteOpenPosition({ symbolOrAssetId: 'MSFT', qty: 1 });
       expect(byQty).toMatchObject({ symbol: 'MSFT', qty: '1', side: 'sell', type: 'market' });
-      expect(gw.emulator.requestsTo('/v2/positions/MSFT').find((r) => r.method === 'DELETE')?.query).toEqual({ qty: '1' });
+      expect(gw.emulator.requestsTo('/v2/positions/MSFT').find((r) => r.method === 'DELETE')?.query).toEqual({
+        qty: '1',
+      });
       const res = await del('/v2/positions/AAPL?percentage=50').expect(200);
       expect(res.body).toMatchObject({ symbol: 'AAPL', qty: '1', side: 'sell' });
       expectTradingHeaders(res);
@@ -316,21 +532,39 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
     });
 
     it("DELETE /v2/positions and /v2/orders: Alpaca's 207 lists, no confirm needed on this face", async () => {
-      await sdk.trading.orders.limit({ symbol: 'AAPL', qty: 1, side: 'buy', limitPrice: 150, clientOrderId: 'face-bulk-1' });
+      await sdk.trading.orders.limit({
+        symbol: 'AAPL',
+        qty: 1,
+        side: 'buy',
+        limitPrice: 150,
+        clientOrderId: 'face-bulk-1',
+      });
       const open = gw.emulator.fixtures.orders.filter((o) => o['status'] !== 'filled').map((o) => o['id']);
       const cancelled = await del(ORDER).expect(207);
       expect(cancelled.body).toEqual(open.map((id) => ({ id, status: 200 })));
       expectTradingHeaders(cancelled);
 
       const closed = await sdk.trading.positions.deleteAllOpenPositions({ cancelOrders: true });
-      expect(closed.map((e) => [e.symbol, e.status])).toEqual([['AAPL', 200], ['MSFT', 200]]);
-      expect(gw.emulator.requestsTo('/v2/positions').find((r) => r.method === 'DELETE')?.query).toEqual({ cancel_orders: 'true' });
+      expect(closed.map((e) => [e.symbol, e.status])).toEqual([
+        ['AAPL', 200],
+        ['MSFT', 200],
+      ]);
+      expect(gw.emulator.requestsTo('/v2/positions').find((r) => r.method === 'DELETE')?.query).toEqual({
+        cancel_orders: 'true',
+      });
       expect(gw.emulator.fixtures.positions).toEqual([]);
       const again = await del('/v2/positions').expect(207);
       expect(again.body).toEqual([]);
-      await eventually(() => expect(audit().map((r) => r['action'])).toEqual(expect.arrayContaining([
-        'orders_cancel_all_requested', 'orders_cancel_all_outcome', 'positions_close_all_requested', 'positions_close_all_outcome',
-      ])));
+      await eventually(() =>
+        expect(audit().map((r) => r['action'])).toEqual(
+          expect.arrayContaining([
+            'orders_cancel_all_requested',
+            'orders_cancel_all_outcome',
+            'positions_close_all_requested',
+            'positions_close_all_outcome',
+          ]),
+        ),
+      );
     });
 
     it('DELETE /v2/positions/ and /v2/orders/ (trailing slash) are 404 and close nothing', async () => {
@@ -343,13 +577,25 @@ describe("the Alpaca-compatible face: trading at Alpaca's paths", () => {
     });
 
     it("exercise: Alpaca's 200 with no body; without a position Alpaca's 403 passes through", async () => {
-      gw.emulator.fixtures.positions.push({ ...gw.emulator.fixtures.positions[0], symbol: 'AAPL250620C00100000', asset_class: 'us_option', qty: '1', qty_available: '1' });
+      gw.emulator.fixtures.positions.push({
+        ...gw.emulator.fixtures.positions[0],
+        symbol: 'AAPL250620C00100000',
+        asset_class: 'us_option',
+        qty: '1',
+        qty_available: '1',
+      });
       await sdk.trading.positions.optionExercise({ symbolOrContractId: 'AAPL250620C00100000' });
       expect(gw.emulator.requestsTo('/v2/positions/AAPL250620C00100000/exercise')).toHaveLength(1);
       const none = await post('/v2/positions/AAPL250620C00100000/exercise').expect(403);
       expect(none.body).toEqual({ code: 40310000, message: 'no available position for the specified contract' });
       expect(none.headers['x-error-code']).toBe('POSITION_NOT_FOUND');
-      gw.emulator.fixtures.positions.push({ ...gw.emulator.fixtures.positions[0], symbol: 'AAPL250620P00100000', asset_class: 'us_option', qty: '1', qty_available: '1' });
+      gw.emulator.fixtures.positions.push({
+        ...gw.emulator.fixtures.positions[0],
+        symbol: 'AAPL250620P00100000',
+        asset_class: 'us_option',
+        qty: '1',
+        qty_available: '1',
+      });
       const ok = await post('/v2/positions/AAPL250620P00100000/exercise').expect(200);
       expect(ok.text).toBe('');
       expectTradingHeaders(ok);

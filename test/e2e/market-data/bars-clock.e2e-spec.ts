@@ -30,7 +30,10 @@ describe('GET /stocks/{symbol}/bars', () => {
       const query: Record<string, string> = { timeframe: '1Day', limit: '10' };
       if (token !== null) query['page_token'] = token;
       const res = await gw.http().get('/api/v1/stocks/AAPL/bars').query(query).expect(200);
-      const data = res.body.data as { bars: BarOut[]; page_info: { has_more: boolean; next_page_token: string | null; count: number } };
+      const data = res.body.data as {
+        bars: BarOut[];
+        page_info: { has_more: boolean; next_page_token: string | null; count: number };
+      };
       expect(data.page_info.count).toBe(data.bars.length);
       expect(data.page_info.has_more).toBe(data.page_info.next_page_token !== null);
       expect(res.body.metadata.data_source).toBe('alpaca_historical');
@@ -41,7 +44,16 @@ describe('GET /stocks/{symbol}/bars', () => {
 
     expect(pages).toBeGreaterThanOrEqual(3);
     expect(seen).toEqual(
-      fixture.map((b) => ({ timestamp: b.t, open: b.o, high: b.h, low: b.l, close: b.c, volume: b.v, trade_count: b.n ?? null, vwap: b.vw ?? null })),
+      fixture.map((b) => ({
+        timestamp: b.t,
+        open: b.o,
+        high: b.h,
+        low: b.l,
+        close: b.c,
+        volume: b.v,
+        trade_count: b.n ?? null,
+        vwap: b.vw ?? null,
+      })),
     );
     const calls = barCalls();
     expect(calls).toHaveLength(pages);
@@ -54,25 +66,53 @@ describe('GET /stocks/{symbol}/bars', () => {
   });
 
   it('passes the range and options through to Alpaca exactly', async () => {
-    await gw.http()
+    await gw
+      .http()
       .get('/api/v1/stocks/aapl/bars')
-      .query({ timeframe: '1Day', start: '2022-02-01', end: '2022-02-02T23:59:59Z', limit: '2', adjustment: 'split,dividend', sort: 'asc', asof: '-' })
+      .query({
+        timeframe: '1Day',
+        start: '2022-02-01',
+        end: '2022-02-02T23:59:59Z',
+        limit: '2',
+        adjustment: 'split,dividend',
+        sort: 'asc',
+        asof: '-',
+      })
       .expect(200);
     expect(barCalls()[0]?.query).toEqual({
-      symbols: 'AAPL', timeframe: '1Day', start: '2022-02-01', end: '2022-02-02T23:59:59Z', limit: '2',
-      adjustment: 'split,dividend', sort: 'asc', asof: '-', feed: 'iex',
+      symbols: 'AAPL',
+      timeframe: '1Day',
+      start: '2022-02-01',
+      end: '2022-02-02T23:59:59Z',
+      limit: '2',
+      adjustment: 'split,dividend',
+      sort: 'asc',
+      asof: '-',
+      feed: 'iex',
     });
   });
 
   it('answers 404 HISTORICAL_DATA_UNAVAILABLE for a range with no bars', async () => {
-    const res = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', start: '1999-01-01', end: '1999-01-31' });
+    const res = await gw
+      .http()
+      .get('/api/v1/stocks/AAPL/bars')
+      .query({ timeframe: '1Day', start: '1999-01-01', end: '1999-01-31' });
     const error = expectCatalogError(res, 404, 'HISTORICAL_DATA_UNAVAILABLE');
-    expect(error['details']).toMatchObject({ symbol: 'AAPL', timeframe: '1Day', start: '1999-01-01', end: '1999-01-31' });
+    expect(error['details']).toMatchObject({
+      symbol: 'AAPL',
+      timeframe: '1Day',
+      start: '1999-01-01',
+      end: '1999-01-31',
+    });
   });
 
   it('returns an empty later page as 200 with has_more false', async () => {
     gw.emulator.injectFault({ path: '/v2/stocks/bars', kind: 'empty', times: 1 });
-    const res = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', page_token: 'QUFQTHwxMA==' }).expect(200);
+    const res = await gw
+      .http()
+      .get('/api/v1/stocks/AAPL/bars')
+      .query({ timeframe: '1Day', page_token: 'QUFQTHwxMA==' })
+      .expect(200);
     expect(res.body.data.bars).toEqual([]);
     expect(res.body.data.page_info).toEqual({ has_more: false, next_page_token: null, count: 0 });
   });
@@ -96,8 +136,13 @@ describe('GET /stocks/{symbol}/bars', () => {
     expect(barCalls()).toHaveLength(0);
   });
 
-  it('passes Alpaca\'s own 400 on to the client as INVALID_PARAMETER with its message', async () => {
-    gw.emulator.injectFault({ path: '/v2/stocks/bars', kind: 'status', status: 400, body: { message: 'invalid page_token' } });
+  it("passes Alpaca's own 400 on to the client as INVALID_PARAMETER with its message", async () => {
+    gw.emulator.injectFault({
+      path: '/v2/stocks/bars',
+      kind: 'status',
+      status: 400,
+      body: { message: 'invalid page_token' },
+    });
     const res = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', page_token: 'AAAA' });
     const error = expectCatalogError(res, 400, 'INVALID_PARAMETER');
     expect(error['message']).toContain('invalid page_token');
@@ -106,10 +151,15 @@ describe('GET /stocks/{symbol}/bars', () => {
 });
 
 describe('GET /market/clock and market_status', () => {
-  it('returns Alpaca\'s clock and caches it until the next open/close', async () => {
+  it("returns Alpaca's clock and caches it until the next open/close", async () => {
     const first = await gw.http().get('/api/v1/market/clock').expect(200);
     const clock = gw.emulator.fixtures.clock;
-    expect(first.body.data).toEqual({ timestamp: clock.timestamp, is_open: clock.is_open, next_open: clock.next_open, next_close: clock.next_close });
+    expect(first.body.data).toEqual({
+      timestamp: clock.timestamp,
+      is_open: clock.is_open,
+      next_open: clock.next_open,
+      next_close: clock.next_close,
+    });
     expect(first.body.metadata.market_status).toBe(clock.is_open ? 'open' : 'closed');
     expect(first.body.metadata.data_source).toBe('alpaca_trading');
     expect(first.body.metadata.provider_host).toBe(new URL(gw.emulator.tradingUrl).host);
@@ -147,7 +197,10 @@ describe('market status when the clock is unavailable', () => {
     const fresh = await startGateway();
     try {
       fresh.emulator.fixtures.clock = {
-        timestamp: '2025-06-28T10:00:00-04:00', is_open: false, next_open: '2025-06-30T09:30:00-04:00', next_close: '2025-06-30T16:00:00-04:00',
+        timestamp: '2025-06-28T10:00:00-04:00',
+        is_open: false,
+        next_open: '2025-06-30T09:30:00-04:00',
+        next_close: '2025-06-30T16:00:00-04:00',
       };
       const res = await fresh.http().get('/api/v1/stocks/AAPL/quote').expect(200);
       expect(res.body.metadata.market_status).toBe('closed');

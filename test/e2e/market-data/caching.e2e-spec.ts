@@ -42,7 +42,11 @@ describe('cache, single-flight and micro-batching', () => {
     const cached = await gw.http().get('/api/v1/stocks/AAPL/quote').query({ max_age_seconds: '30' }).expect(200);
     expect(cached.body.metadata.cache.status).toBe('HIT');
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(2);
-    await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL'], max_age_seconds: 0 }).expect(200);
+    await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .send({ symbols: ['AAPL'], max_age_seconds: 0 })
+      .expect(200);
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(3);
   });
 
@@ -55,7 +59,17 @@ describe('cache, single-flight and micro-batching', () => {
 
   it('50 concurrent cold requests for 50 different symbols → one multi-symbol call; each gets its own symbol or 404', async () => {
     gw.emulator.setLatency(30);
-    const symbols = ['AAPL', 'TSLA', 'MSFT', 'IBM', 'BRK.B', ...Array.from({ length: 45 }, (_, i) => `Z${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`)];
+    const symbols = [
+      'AAPL',
+      'TSLA',
+      'MSFT',
+      'IBM',
+      'BRK.B',
+      ...Array.from(
+        { length: 45 },
+        (_, i) => `Z${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(65 + (i % 26))}`,
+      ),
+    ];
     const results = await Promise.all(symbols.map((s) => gw.http().get(`/api/v1/stocks/${s}/quote`)));
     const calls = gw.emulator.requestsTo(QUOTES);
     expect(calls).toHaveLength(1);
@@ -83,7 +97,10 @@ describe('cache, single-flight and micro-batching', () => {
     const results = await Promise.all(contracts.map((c) => gw.http().get(`/api/v1/options/${c}/quote`)));
     expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
     expect(gw.emulator.requestsTo(OPTION_SNAPSHOTS)).toHaveLength(1);
-    const again = await gw.http().get(`/api/v1/options/${contracts[0] ?? ''}/quote`).expect(200);
+    const again = await gw
+      .http()
+      .get(`/api/v1/options/${contracts[0] ?? ''}/quote`)
+      .expect(200);
     expect(again.body.metadata.cache.status).toBe('HIT');
     expect(gw.emulator.requestsTo(OPTION_SNAPSHOTS)).toHaveLength(1);
   });
@@ -97,9 +114,17 @@ describe('cache, single-flight and micro-batching', () => {
   });
 
   it('bars wholly in the past are kept 24 h; a range reaching today only 60 s', async () => {
-    const past = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', start: '2022-02-01', end: '2022-02-02' }).expect(200);
+    const past = await gw
+      .http()
+      .get('/api/v1/stocks/AAPL/bars')
+      .query({ timeframe: '1Day', start: '2022-02-01', end: '2022-02-02' })
+      .expect(200);
     expect(past.headers['cache-control']).toBe('private, max-age=86400');
-    const open = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', start: '2022-02-01' }).expect(200);
+    const open = await gw
+      .http()
+      .get('/api/v1/stocks/AAPL/bars')
+      .query({ timeframe: '1Day', start: '2022-02-01' })
+      .expect(200);
     expect(open.headers['cache-control']).toBe('private, max-age=60');
   });
 });

@@ -2,7 +2,12 @@ import { parseExposition, valueOf } from '../support/prometheus-text.js';
 import { startGateway, type Gateway } from '../support/harness.js';
 
 /** Alpaca's wire shape of a latest quote (one-letter keys), as the emulator serves it. */
-function wireQuote(t: string, bp: number, ap: number, sizes: { bs?: number; as?: number } = {}): Record<string, unknown> {
+function wireQuote(
+  t: string,
+  bp: number,
+  ap: number,
+  sizes: { bs?: number; as?: number } = {},
+): Record<string, unknown> {
   return { t, bx: 'Q', bp, bs: sizes.bs ?? 2, ax: 'Q', ap, as: sizes.as ?? 3, c: ['R'], z: 'C' };
 }
 
@@ -27,24 +32,43 @@ describe('data quality: flags on what Alpaca sent, values untouched', () => {
     ['a clean quote', wireQuote(iso(now), 172.6, 172.7), []],
     ['a crossed quote (bid 200, ask 100)', wireQuote(iso(now), 200, 100), ['crossed_quote']],
     ['a locked quote', wireQuote(iso(now), 150.25, 150.25), ['locked_quote']],
-    ['a negative price and a zero size', wireQuote(iso(now), -1.5, 172.7, { bs: 0 }), ['non_positive_price', 'non_positive_size']],
+    [
+      'a negative price and a zero size',
+      wireQuote(iso(now), -1.5, 172.7, { bs: 0 }),
+      ['non_positive_price', 'non_positive_size'],
+    ],
     ['a quote dated ten minutes ahead', wireQuote(iso(now + 600_000), 172.6, 172.7), ['future_timestamp']],
-    ['a quote an hour old while the market is open', wireQuote(iso(now - 3_600_000), 172.6, 172.7), ['stale_timestamp']],
+    [
+      'a quote an hour old while the market is open',
+      wireQuote(iso(now - 3_600_000), 172.6, 172.7),
+      ['stale_timestamp'],
+    ],
   ];
 
-  it.each(cases)('%s → flags exactly as expected; values bit-identical to the emulator', async (_label, wire, flags) => {
-    gw.emulator.fixtures.stockQuotes['AAPL'] = wire as never;
-    const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
-    expect(res.body.metadata.data_quality).toEqual({ checked: true, flags });
-    expect(res.body.data).toEqual({
-      symbol: 'AAPL', timestamp: wire['t'], bid_price: wire['bp'], bid_size: wire['bs'], bid_exchange: 'Q',
-      ask_price: wire['ap'], ask_size: wire['as'], ask_exchange: 'Q', conditions: ['R'], tape: 'C',
-    });
-    // A cache hit carries the flags computed when the value was fetched.
-    const hit = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
-    expect(hit.body.metadata.cache.status).toBe('HIT');
-    expect(hit.body.metadata.data_quality).toEqual({ checked: true, flags });
-  });
+  it.each(cases)(
+    '%s → flags exactly as expected; values bit-identical to the emulator',
+    async (_label, wire, flags) => {
+      gw.emulator.fixtures.stockQuotes['AAPL'] = wire as never;
+      const res = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      expect(res.body.metadata.data_quality).toEqual({ checked: true, flags });
+      expect(res.body.data).toEqual({
+        symbol: 'AAPL',
+        timestamp: wire['t'],
+        bid_price: wire['bp'],
+        bid_size: wire['bs'],
+        bid_exchange: 'Q',
+        ask_price: wire['ap'],
+        ask_size: wire['as'],
+        ask_exchange: 'Q',
+        conditions: ['R'],
+        tape: 'C',
+      });
+      // A cache hit carries the flags computed when the value was fetched.
+      const hit = await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
+      expect(hit.body.metadata.cache.status).toBe('HIT');
+      expect(hit.body.metadata.data_quality).toEqual({ checked: true, flags });
+    },
+  );
 
   it('a closed market makes old quotes old, not stale', async () => {
     // Its own gateway: the market clock is cached until Alpaca's next open/close.
@@ -63,8 +87,16 @@ describe('data quality: flags on what Alpaca sent, values untouched', () => {
   it('a batch flags each item by symbol, and the answer with their union', async () => {
     gw.emulator.fixtures.stockQuotes['AAPL'] = wireQuote(iso(now), 200, 100) as never;
     gw.emulator.fixtures.stockQuotes['MSFT'] = wireQuote(iso(now), 300.1, 300.2) as never;
-    const res = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'MSFT', 'ZZZZ'] }).expect(200);
-    expect(res.body.metadata.data_quality).toEqual({ checked: true, flags: ['crossed_quote'], items: { AAPL: ['crossed_quote'], MSFT: [] } });
+    const res = await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .send({ symbols: ['AAPL', 'MSFT', 'ZZZZ'] })
+      .expect(200);
+    expect(res.body.metadata.data_quality).toEqual({
+      checked: true,
+      flags: ['crossed_quote'],
+      items: { AAPL: ['crossed_quote'], MSFT: [] },
+    });
     expect(res.body.data.quotes[0].data).toMatchObject({ bid_price: 200, ask_price: 100 });
   });
 
@@ -80,7 +112,13 @@ describe('data quality: flags on what Alpaca sent, values untouched', () => {
     };
     const res = await gw.http().get(`/api/v1/options/${contract}/quote`).expect(200);
     expect(res.body.metadata.data_quality.flags).toEqual(
-      expect.arrayContaining(['crossed_quote', 'delta_out_of_range', 'negative_gamma', 'negative_vega', 'negative_implied_volatility']),
+      expect.arrayContaining([
+        'crossed_quote',
+        'delta_out_of_range',
+        'negative_gamma',
+        'negative_vega',
+        'negative_implied_volatility',
+      ]),
     );
     expect(res.body.data.greeks).toEqual({ delta: 1.5, gamma: -0.01, rho: 0.01, theta: -0.2, vega: -0.04 });
     expect(res.body.data.implied_volatility).toBe(-0.3);
@@ -88,7 +126,10 @@ describe('data quality: flags on what Alpaca sent, values untouched', () => {
 
   it('pass-through market data is checked per symbol; reference data carries no data_quality', async () => {
     const latest = await gw.http().get('/api/v1/stocks/trades/latest').query({ symbols: 'AAPL,MSFT' }).expect(200);
-    expect(latest.body.metadata.data_quality).toMatchObject({ checked: true, items: { AAPL: expect.any(Array), MSFT: expect.any(Array) } });
+    expect(latest.body.metadata.data_quality).toMatchObject({
+      checked: true,
+      items: { AAPL: expect.any(Array), MSFT: expect.any(Array) },
+    });
     const exchanges = await gw.http().get('/api/v1/stocks/meta/exchanges').expect(200);
     expect(exchanges.body.metadata.data_quality).toBeUndefined();
     const account = await gw.http().get('/api/v1/positions').expect(200);

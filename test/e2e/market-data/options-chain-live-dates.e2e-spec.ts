@@ -5,7 +5,12 @@
 import { defaultFixtures } from '../../emulator/alpaca-emulator.js';
 import { type Gateway, startGateway } from '../support/harness.js';
 
-const NY_DATE = new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' });
+const NY_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'America/New_York',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
 let gw: Gateway;
 
 beforeAll(async () => {
@@ -24,16 +29,22 @@ interface ChainContract {
 }
 
 describe('GET /options/AAPL/chain against the demo emulator (liveDates)', () => {
-  it('lists only unexpired contracts, with the fixtures\' greeks and IV', async () => {
+  it("lists only unexpired contracts, with the fixtures' greeks and IV", async () => {
     // The emulator dated its fixtures from the system clock when it was built, as the demo does.
     const today = NY_DATE.format(new Date());
     const res = await gw.http().get('/api/v1/options/AAPL/chain').query({ limit: 100 }).expect(200);
     const contracts: ChainContract[] = res.body.data.contracts;
 
-    const fixtureAapl = Object.entries(defaultFixtures().optionSnapshots).filter(([symbol]) => symbol.startsWith('AAPL'));
+    const fixtureAapl = Object.entries(defaultFixtures().optionSnapshots).filter(([symbol]) =>
+      symbol.startsWith('AAPL'),
+    );
     expect(contracts).toHaveLength(fixtureAapl.length);
     for (const contract of contracts) expect(contract.expiration_date > today).toBe(true);
-    expect(contracts.map((c) => c.symbol).sort()).toEqual(Object.keys(gw.emulator.fixtures.optionSnapshots).filter((s) => s.startsWith('AAPL')).sort());
+    expect(contracts.map((c) => c.symbol).sort()).toEqual(
+      Object.keys(gw.emulator.fixtures.optionSnapshots)
+        .filter((s) => s.startsWith('AAPL'))
+        .sort(),
+    );
 
     // Values are fixed: each fixture's greeks and IV appear on the contract of the same strike and type,
     // the dated snapshots keeping the fixtures' order.

@@ -1,6 +1,11 @@
 import type { Response } from 'supertest';
 import { expectCatalogError, type Gateway, gatewayPerFile } from '../support/harness.js';
-import { expectedContract, expectNumbersFromFixture, newestFixtureTimestamp, numericLeaves } from '../support/option-expectations.js';
+import {
+  expectedContract,
+  expectNumbersFromFixture,
+  newestFixtureTimestamp,
+  numericLeaves,
+} from '../support/option-expectations.js';
 
 const CHAIN = /^\/v1beta1\/options\/snapshots\/[^/]+$/;
 const CONTRACTS = '/v2/options/contracts';
@@ -10,8 +15,12 @@ gatewayPerFile((started) => (gw = started));
 
 const chainCalls = () => gw.emulator.requestsTo(CHAIN, 'data');
 const contractCalls = () => gw.emulator.requestsTo(CONTRACTS, 'trading');
-const chain = (underlying: string, query: Record<string, string | number> = {}) => gw.http().get(`/api/v1/options/${underlying}/chain`).query(query);
-const aaplSymbols = () => Object.keys(gw.emulator.fixtures.optionSnapshots).filter((s) => s.startsWith('AAPL')).sort();
+const chain = (underlying: string, query: Record<string, string | number> = {}) =>
+  gw.http().get(`/api/v1/options/${underlying}/chain`).query(query);
+const aaplSymbols = () =>
+  Object.keys(gw.emulator.fixtures.optionSnapshots)
+    .filter((s) => s.startsWith('AAPL'))
+    .sort();
 
 /** Expiration, then strike by value, then calls before puts: computed here independently. */
 function chainOrder(symbols: string[]): string[] {
@@ -29,7 +38,9 @@ describe('GET /options/{underlying}/chain', () => {
     const tokens: Array<string | null> = [];
     let token: string | null = null;
     do {
-      const res: Response = await chain('AAPL', token === null ? { limit: 5 } : { limit: 5, page_token: token }).expect(200);
+      const res: Response = await chain('AAPL', token === null ? { limit: 5 } : { limit: 5, page_token: token }).expect(
+        200,
+      );
       const { contracts, page_info, completeness } = res.body.data;
       seen.push(...contracts.map((c: { symbol: string }) => c.symbol));
       expect(page_info.count).toBe(contracts.length);
@@ -45,20 +56,51 @@ describe('GET /options/{underlying}/chain', () => {
     const calls = chainCalls();
     expect(calls).toHaveLength(tokens.length);
     expect(calls[0]?.query).toEqual({ limit: '5', feed: 'indicative' });
-    calls.slice(1).forEach((call, i) => expect(call.query).toEqual({ limit: '5', page_token: tokens[i], feed: 'indicative' }));
-    expect(calls.every((c) => c.path === '/v1beta1/options/snapshots/AAPL' && c.query['page_token'] !== 'null')).toBe(true);
+    calls
+      .slice(1)
+      .forEach((call, i) => expect(call.query).toEqual({ limit: '5', page_token: tokens[i], feed: 'indicative' }));
+    expect(calls.every((c) => c.path === '/v1beta1/options/snapshots/AAPL' && c.query['page_token'] !== 'null')).toBe(
+      true,
+    );
   });
 
   it('reproduces §7.8: the filters reach Alpaca exactly, 152.5 without greeks then 155 with them', async () => {
-    const filters = { option_type: 'call', min_strike: '151.123', max_strike: '155', expiration_date_lte: '2024-04-26', limit: 1 };
+    const filters = {
+      option_type: 'call',
+      min_strike: '151.123',
+      max_strike: '155',
+      expiration_date_lte: '2024-04-26',
+      limit: 1,
+    };
     const first = await chain('AAPL', filters).expect(200);
     expect(chainCalls()[0]?.query).toEqual({
-      type: 'call', strike_price_gte: '151.123', strike_price_lte: '155', expiration_date_lte: '2024-04-26', limit: '1', feed: 'indicative',
+      type: 'call',
+      strike_price_gte: '151.123',
+      strike_price_lte: '155',
+      expiration_date_lte: '2024-04-26',
+      limit: '1',
+      feed: 'indicative',
     });
     expect(first.body.data.contracts.map((c: { symbol: string }) => c.symbol)).toEqual(['AAPL240426C00152500']);
-    expect(first.body.data.contracts[0]).toMatchObject({ greeks: null, greeks_available: false, implied_volatility: null, iv_available: false, strike_price: '152.5' });
-    expect(first.body.data.page_info).toEqual({ has_more: true, next_page_token: 'QUFQTDI0MDQyNkMwMDE1MjUwMA==', count: 1 });
-    expect(first.body.data.completeness).toEqual({ contracts: 1, with_greeks: 0, with_implied_volatility: 0, with_latest_quote: 1, with_latest_trade: 1 });
+    expect(first.body.data.contracts[0]).toMatchObject({
+      greeks: null,
+      greeks_available: false,
+      implied_volatility: null,
+      iv_available: false,
+      strike_price: '152.5',
+    });
+    expect(first.body.data.page_info).toEqual({
+      has_more: true,
+      next_page_token: 'QUFQTDI0MDQyNkMwMDE1MjUwMA==',
+      count: 1,
+    });
+    expect(first.body.data.completeness).toEqual({
+      contracts: 1,
+      with_greeks: 0,
+      with_implied_volatility: 0,
+      with_latest_quote: 1,
+      with_latest_trade: 1,
+    });
 
     const second = await chain('AAPL', { ...filters, page_token: 'QUFQTDI0MDQyNkMwMDE1MjUwMA==' }).expect(200);
     expect(chainCalls()[1]?.query['page_token']).toBe('QUFQTDI0MDQyNkMwMDE1MjUwMA==');
@@ -70,22 +112,33 @@ describe('GET /options/{underlying}/chain', () => {
 
   it.each([
     [{ expiration_date: '2024-05-17' }, { expiration_date: '2024-05-17' }],
-    [{ expiration_date_gte: '2024-05-01', expiration_date_lte: '2024-06-30' }, { expiration_date_gte: '2024-05-01', expiration_date_lte: '2024-06-30' }],
-    [{ option_type: 'put', min_strike: '150.5' }, { type: 'put', strike_price_gte: '150.5' }],
+    [
+      { expiration_date_gte: '2024-05-01', expiration_date_lte: '2024-06-30' },
+      { expiration_date_gte: '2024-05-01', expiration_date_lte: '2024-06-30' },
+    ],
+    [
+      { option_type: 'put', min_strike: '150.5' },
+      { type: 'put', strike_price_gte: '150.5' },
+    ],
     [{ max_strike: '0165.000' }, { strike_price_lte: '0165.000' }],
   ])('passes %j upstream as %j, and returns exactly what Alpaca returned', async (query, upstream) => {
     const res = await chain('aapl', query).expect(200);
     expect(chainCalls()[0]?.path).toBe('/v1beta1/options/snapshots/AAPL');
     expect(chainCalls()[0]?.query).toEqual({ ...upstream, feed: 'indicative' });
     // Same request straight to the emulator: the gateway neither adds nor drops a contract.
-    const direct = await fetch(`${gw.emulator.dataUrl}${chainCalls()[0]?.path}?${new URLSearchParams(chainCalls()[0]?.query).toString()}`, {
-      headers: { 'APCA-API-KEY-ID': gw.emulator.keyId, 'APCA-API-SECRET-KEY': gw.emulator.secretKey },
-    });
+    const direct = await fetch(
+      `${gw.emulator.dataUrl}${chainCalls()[0]?.path}?${new URLSearchParams(chainCalls()[0]?.query).toString()}`,
+      {
+        headers: { 'APCA-API-KEY-ID': gw.emulator.keyId, 'APCA-API-SECRET-KEY': gw.emulator.secretKey },
+      },
+    );
     const body = (await direct.json()) as { snapshots: Record<string, unknown> };
-    expect(res.body.data.contracts.map((c: { symbol: string }) => c.symbol).sort()).toEqual(Object.keys(body.snapshots).sort());
+    expect(res.body.data.contracts.map((c: { symbol: string }) => c.symbol).sort()).toEqual(
+      Object.keys(body.snapshots).sort(),
+    );
   });
 
-  it('sorts the page by expiration, strike (numerically), then type; counts greeks and IV; every number is the fixture\'s', async () => {
+  it("sorts the page by expiration, strike (numerically), then type; counts greeks and IV; every number is the fixture's", async () => {
     const res = await chain('AAPL', { limit: 1000 }).expect(200);
     const { contracts, completeness, underlying_symbol } = res.body.data;
     expect(underlying_symbol).toBe('AAPL');
@@ -106,7 +159,14 @@ describe('GET /options/{underlying}/chain', () => {
     }
     // Only counts are ours: every other number in the body is a fixture's.
     const ours = [...numericLeaves(res.body.data).keys()].filter((p) => !p.startsWith('contracts['));
-    expect(ours.sort()).toEqual(['completeness.contracts', 'completeness.with_greeks', 'completeness.with_implied_volatility', 'completeness.with_latest_quote', 'completeness.with_latest_trade', 'page_info.count']);
+    expect(ours.sort()).toEqual([
+      'completeness.contracts',
+      'completeness.with_greeks',
+      'completeness.with_implied_volatility',
+      'completeness.with_latest_quote',
+      'completeness.with_latest_trade',
+      'page_info.count',
+    ]);
 
     const m = res.body.metadata;
     expect(m.data_source).toBe('alpaca_options_chain');
@@ -119,14 +179,24 @@ describe('GET /options/{underlying}/chain', () => {
   it('decodes adjusted roots in a chain (XOM2 in the XOM chain)', async () => {
     const res = await chain('XOM').expect(200);
     expect(res.body.data.contracts).toEqual([
-      expect.objectContaining({ symbol: 'XOM2241220P00280000', root_symbol: 'XOM2', strike_price: '280', greeks: null, greeks_available: false }),
+      expect.objectContaining({
+        symbol: 'XOM2241220P00280000',
+        root_symbol: 'XOM2',
+        strike_price: '280',
+        greeks: null,
+        greeks_available: false,
+      }),
     ]);
   });
 
   it('an empty first page → 404 OPTIONS_CHAIN_UNAVAILABLE with the filters in details', async () => {
     const res = await chain('AAPL', { min_strike: '900', option_type: 'put' });
     const error = expectCatalogError(res, 404, 'OPTIONS_CHAIN_UNAVAILABLE');
-    expect(error['details']).toEqual({ underlying: 'AAPL', filters: { min_strike: '900', option_type: 'put' }, feed: 'indicative' });
+    expect(error['details']).toEqual({
+      underlying: 'AAPL',
+      filters: { min_strike: '900', option_type: 'put' },
+      feed: 'indicative',
+    });
     expectCatalogError(await chain('NOPE'), 404, 'OPTIONS_CHAIN_UNAVAILABLE');
   });
 
@@ -172,22 +242,38 @@ describe('GET /options/{underlying}/chain', () => {
 });
 
 describe('GET /options/contracts', () => {
-  const contracts = (query: Record<string, string | number> = {}) => gw.http().get('/api/v1/options/contracts').query(query);
+  const contracts = (query: Record<string, string | number> = {}) =>
+    gw.http().get('/api/v1/options/contracts').query(query);
   const fixtureOf = (symbol: string) => {
     const c = gw.emulator.fixtures.optionContracts.find((x) => x.symbol === symbol);
     if (c === undefined) throw new Error(`contract fixture ${symbol} missing`);
     return c;
   };
-  const activeSymbols = () => gw.emulator.fixtures.optionContracts.filter((c) => c.status === 'active').map((c) => c.symbol);
+  const activeSymbols = () =>
+    gw.emulator.fixtures.optionContracts.filter((c) => c.status === 'active').map((c) => c.symbol);
 
   it('passes null open interest and close price through as null, and decimals as the same strings', async () => {
     const res = await contracts({ underlying_symbols: 'TSLA' }).expect(200);
     expect(res.body.data.contracts).toEqual([
       {
-        id: '3d6c1f2e-8a7b-4c5d-9e0f-1a2b3c4d5e6f', symbol: 'TSLA260116C00400000', name: 'TSLA Jan 16 2026 400 Call', status: 'active',
-        tradable: true, expiration_date: '2026-01-16', root_symbol: 'TSLA', underlying_symbol: 'TSLA', underlying_asset_id: fixtureOf('TSLA260116C00400000').underlying_asset_id,
-        option_type: 'call', style: 'american', strike_price: '400', multiplier: '100', size: '100',
-        open_interest: null, open_interest_date: null, close_price: null, close_price_date: null,
+        id: '3d6c1f2e-8a7b-4c5d-9e0f-1a2b3c4d5e6f',
+        symbol: 'TSLA260116C00400000',
+        name: 'TSLA Jan 16 2026 400 Call',
+        status: 'active',
+        tradable: true,
+        expiration_date: '2026-01-16',
+        root_symbol: 'TSLA',
+        underlying_symbol: 'TSLA',
+        underlying_asset_id: fixtureOf('TSLA260116C00400000').underlying_asset_id,
+        option_type: 'call',
+        style: 'american',
+        strike_price: '400',
+        multiplier: '100',
+        size: '100',
+        open_interest: null,
+        open_interest_date: null,
+        close_price: null,
+        close_price_date: null,
       },
     ]);
     const m = res.body.metadata;
@@ -217,7 +303,9 @@ describe('GET /options/contracts', () => {
     let token: string | null = null;
     let pages = 0;
     do {
-      const res: Response = await contracts(token === null ? { limit: 2 } : { limit: 2, page_token: token }).expect(200);
+      const res: Response = await contracts(token === null ? { limit: 2 } : { limit: 2, page_token: token }).expect(
+        200,
+      );
       seen.push(...res.body.data.contracts.map((c: { symbol: string }) => c.symbol));
       expect(res.body.data.page_info.count).toBe(res.body.data.contracts.length);
       token = res.body.data.page_info.next_page_token;
@@ -232,15 +320,34 @@ describe('GET /options/contracts', () => {
 
   it('sends every filter exactly as given, and nothing when none is given', async () => {
     const filters = {
-      underlying_symbols: 'aapl, spx', status: 'active', expiration_date_gte: '2024-01-01', expiration_date_lte: '2025-12-31', root_symbol: 'aapl',
-      type: 'put', style: 'american', strike_price_gte: '50', strike_price_lte: '160.5', limit: 10,
+      underlying_symbols: 'aapl, spx',
+      status: 'active',
+      expiration_date_gte: '2024-01-01',
+      expiration_date_lte: '2025-12-31',
+      root_symbol: 'aapl',
+      type: 'put',
+      style: 'american',
+      strike_price_gte: '50',
+      strike_price_lte: '160.5',
+      limit: 10,
     };
     const res = await contracts(filters).expect(200);
     expect(contractCalls()[0]?.query).toEqual({
-      underlying_symbols: 'AAPL,SPX', status: 'active', expiration_date_gte: '2024-01-01', expiration_date_lte: '2025-12-31', root_symbol: 'AAPL',
-      type: 'put', style: 'american', strike_price_gte: '50', strike_price_lte: '160.5', limit: '10',
+      underlying_symbols: 'AAPL,SPX',
+      status: 'active',
+      expiration_date_gte: '2024-01-01',
+      expiration_date_lte: '2025-12-31',
+      root_symbol: 'AAPL',
+      type: 'put',
+      style: 'american',
+      strike_price_gte: '50',
+      strike_price_lte: '160.5',
+      limit: '10',
     });
-    expect(res.body.data.contracts.map((c: { symbol: string }) => c.symbol)).toEqual(['AAPL250620P00100000', 'AAPL240426P00160000']);
+    expect(res.body.data.contracts.map((c: { symbol: string }) => c.symbol)).toEqual([
+      'AAPL250620P00100000',
+      'AAPL240426P00160000',
+    ]);
 
     await contracts({ expiration_date: '2025-06-20' }).expect(200);
     expect(contractCalls()[1]?.query).toEqual({ expiration_date: '2025-06-20' });
@@ -284,14 +391,24 @@ describe('GET /options/contracts', () => {
 describe('Swagger', () => {
   it('documents the four options routes with their envelopes and catalog errors', async () => {
     const res = await gw.http().get('/docs-json').expect(200);
-    const doc = res.body as { paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
+    const doc = res.body as {
+      paths: Record<string, Record<string, { description?: string; responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
     expect(Object.keys(doc.paths['/api/v1/options/{option_symbol}/quote'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.paths['/api/v1/options/quotes/batch'] ?? {})).toEqual(['post']);
     expect(Object.keys(doc.paths['/api/v1/options/{underlying}/chain'] ?? {})).toEqual(['get']);
     expect(Object.keys(doc.paths['/api/v1/options/contracts'] ?? {})).toEqual(['get']);
-    expect(Object.keys(doc.paths['/api/v1/options/{option_symbol}/quote']?.['get']?.responses ?? {})).toEqual(expect.arrayContaining(['200', '400', '404', '502', '503', '504']));
+    expect(Object.keys(doc.paths['/api/v1/options/{option_symbol}/quote']?.['get']?.responses ?? {})).toEqual(
+      expect.arrayContaining(['200', '400', '404', '502', '503', '504']),
+    );
     expect(doc.paths['/api/v1/options/contracts']?.['get']?.description).toContain('next weekend');
-    for (const schema of ['OptionQuoteResultDto', 'OptionBatchResultDto', 'OptionChainResultDto', 'OptionContractsResultDto']) {
+    for (const schema of [
+      'OptionQuoteResultDto',
+      'OptionBatchResultDto',
+      'OptionChainResultDto',
+      'OptionContractsResultDto',
+    ]) {
       expect(doc.components.schemas).toHaveProperty(schema);
     }
   });

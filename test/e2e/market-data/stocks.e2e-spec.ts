@@ -1,4 +1,11 @@
-import { startGateway, expectCatalogError, KEY_ID, SECRET_KEY, type Gateway, gatewayPerFile } from '../support/harness.js';
+import {
+  startGateway,
+  expectCatalogError,
+  KEY_ID,
+  SECRET_KEY,
+  type Gateway,
+  gatewayPerFile,
+} from '../support/harness.js';
 
 let gw: Gateway;
 
@@ -75,15 +82,19 @@ describe('GET /stocks/{symbol}/quote', () => {
     expect(res.body.metadata.endpoint).toBe('/api/v1/stocks/ZZZZ/quote');
   });
 
-  it.each(['TOOLONG', 'A$PL', '1ABC', 'BRK.BBB', 'AA%20PL', '%E2%82%AC'])('refuses malformed %p with 400 and no upstream call', async (symbol) => {
-    const res = await gw.http().get(`/api/v1/stocks/${symbol}/quote`);
-    const error = expectCatalogError(res, 400, 'INVALID_SYMBOL_FORMAT');
-    expect(error['details']).toHaveProperty('fields');
-    // What is accepted, so a new user need not guess: the shapes, and that lower case is fine.
-    const said = JSON.stringify(error);
-    for (const phrase of ['1-5 letters', 'BRK.B', 'BRK-B', 'BRK/B', 'lower case is accepted and upper-cased']) expect(said).toContain(phrase);
-    expect(gw.emulator.requests.filter((r) => r.host === 'data')).toHaveLength(0);
-  });
+  it.each(['TOOLONG', 'A$PL', '1ABC', 'BRK.BBB', 'AA%20PL', '%E2%82%AC'])(
+    'refuses malformed %p with 400 and no upstream call',
+    async (symbol) => {
+      const res = await gw.http().get(`/api/v1/stocks/${symbol}/quote`);
+      const error = expectCatalogError(res, 400, 'INVALID_SYMBOL_FORMAT');
+      expect(error['details']).toHaveProperty('fields');
+      // What is accepted, so a new user need not guess: the shapes, and that lower case is fine.
+      const said = JSON.stringify(error);
+      for (const phrase of ['1-5 letters', 'BRK.B', 'BRK-B', 'BRK/B', 'lower case is accepted and upper-cased'])
+        expect(said).toContain(phrase);
+      expect(gw.emulator.requests.filter((r) => r.host === 'data')).toHaveLength(0);
+    },
+  );
 });
 
 describe('GET /stocks/{symbol}/trade', () => {
@@ -155,7 +166,28 @@ describe('GET /stocks/{symbol}/snapshot', () => {
 });
 
 describe('POST /stocks/quotes/batch', () => {
-  const TWENTY = ['AAPL', 'TSLA', 'MSFT', 'IBM', 'BRK.B', 'ZZA', 'ZZB', 'ZZC', 'ZZD', 'ZZE', 'ZZF', 'ZZG', 'ZZH', 'ZZI', 'ZZJ', 'ZZK', 'ZZL', 'ZZM', 'ZZN', 'ZZO'];
+  const TWENTY = [
+    'AAPL',
+    'TSLA',
+    'MSFT',
+    'IBM',
+    'BRK.B',
+    'ZZA',
+    'ZZB',
+    'ZZC',
+    'ZZD',
+    'ZZE',
+    'ZZF',
+    'ZZG',
+    'ZZH',
+    'ZZI',
+    'ZZJ',
+    'ZZK',
+    'ZZL',
+    'ZZM',
+    'ZZN',
+    'ZZO',
+  ];
 
   it('answers 20 symbols with one upstream call, per-symbol status and a summary', async () => {
     const res = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: TWENTY }).expect(200);
@@ -179,20 +211,34 @@ describe('POST /stocks/quotes/batch', () => {
   });
 
   it('normalises and collapses duplicates', async () => {
-    const res = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['aapl', 'AAPL', ' msft '] }).expect(200);
+    const res = await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .send({ symbols: ['aapl', 'AAPL', ' msft '] })
+      .expect(200);
     expect(res.body.data.summary).toEqual({ total_requested: 2, successful: 2, failed: 0, duplicates_removed: 1 });
     expect(quoteCalls()[0]?.query['symbols']).toBe('AAPL,MSFT');
   });
 
   it('refuses more than the configured maximum with REQUEST_SIZE_EXCEEDED and no upstream call', async () => {
-    const symbols = Array.from({ length: 101 }, (_, i) => `S${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}`);
-    const error = expectCatalogError(await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols }), 400, 'REQUEST_SIZE_EXCEEDED');
+    const symbols = Array.from(
+      { length: 101 },
+      (_, i) => `S${String.fromCharCode(65 + (i % 26))}${String.fromCharCode(65 + Math.floor(i / 26))}`,
+    );
+    const error = expectCatalogError(
+      await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols }),
+      400,
+      'REQUEST_SIZE_EXCEEDED',
+    );
     expect(error['details']).toEqual({ max: 100, requested: 101 });
     expect(quoteCalls()).toHaveLength(0);
   });
 
   it('names every malformed symbol and calls nothing', async () => {
-    const res = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'BAD SYMBOL', '$$$'] });
+    const res = await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .send({ symbols: ['AAPL', 'BAD SYMBOL', '$$$'] });
     const error = expectCatalogError(res, 400, 'INVALID_SYMBOL_FORMAT');
     expect(error['details']).toEqual({ invalid_symbols: ['BAD SYMBOL', '$$$'] });
     expect(quoteCalls()).toHaveLength(0);
@@ -206,14 +252,22 @@ describe('POST /stocks/quotes/batch', () => {
     [{ symbols: ['AAPL'], max_age_seconds: -1 }, 'max_age_seconds'],
     [{ symbols: ['AAPL'], unexpected: true }, 'unexpected'],
   ])('refuses body %j with INVALID_PARAMETER naming %s', async (body, field) => {
-    const error = expectCatalogError(await gw.http().post('/api/v1/stocks/quotes/batch').send(body), 400, 'INVALID_PARAMETER');
+    const error = expectCatalogError(
+      await gw.http().post('/api/v1/stocks/quotes/batch').send(body),
+      400,
+      'INVALID_PARAMETER',
+    );
     const fields = (error['details'] as { fields: Array<{ field: string }> }).fields.map((f) => f.field);
     expect(fields).toContain(field);
     expect(quoteCalls()).toHaveLength(0);
   });
 
   it('answers an all-unknown batch with every symbol failed (an empty upstream map)', async () => {
-    const res = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['ZZA', 'ZZB'] }).expect(200);
+    const res = await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .send({ symbols: ['ZZA', 'ZZB'] })
+      .expect(200);
     expect(res.body.data.summary).toEqual({ total_requested: 2, successful: 0, failed: 2, duplicates_removed: 0 });
     expect(res.body.metadata.data_timestamp).toBeNull();
     expect(res.body.metadata.data_freshness_seconds).toBeNull();
@@ -224,7 +278,10 @@ describe('configurable batch maximum', () => {
   it('honours STOCK_BATCH_MAX_SYMBOLS', async () => {
     const small = await startGateway({ STOCK_BATCH_MAX_SYMBOLS: '2' });
     try {
-      const res = await small.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'MSFT', 'IBM'] });
+      const res = await small
+        .http()
+        .post('/api/v1/stocks/quotes/batch')
+        .send({ symbols: ['AAPL', 'MSFT', 'IBM'] });
       expect(expectCatalogError(res, 400, 'REQUEST_SIZE_EXCEEDED')['details']).toEqual({ max: 2, requested: 3 });
     } finally {
       await small.close();

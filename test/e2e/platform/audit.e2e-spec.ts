@@ -33,7 +33,10 @@ const AUDIT_PROVENANCE = {
   cache: { status: 'BYPASS', age_seconds: 0 },
 };
 
-function expectAuditAttribution(res: { headers: Record<string, string>; body: { metadata: Record<string, unknown> } }): void {
+function expectAuditAttribution(res: {
+  headers: Record<string, string>;
+  body: { metadata: Record<string, unknown> };
+}): void {
   expect(res.body.metadata).toMatchObject(AUDIT_PROVENANCE);
   expect(res.body.metadata).not.toHaveProperty('trading_mode');
   expect(res.headers['cache-control']).toBe('no-store');
@@ -42,7 +45,10 @@ function expectAuditAttribution(res: { headers: Record<string, string>; body: { 
 }
 
 function records(gw: Gateway): Rec[] {
-  return readFileSync(gw.auditFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Rec);
+  return readFileSync(gw.auditFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Rec);
 }
 
 describe('audit trail', () => {
@@ -55,33 +61,57 @@ describe('audit trail', () => {
   });
 
   it('records orders, tokens, auth failures and denials with actor, request id, IP and a hash chain', async () => {
-    const order = await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', 'audit-1').send(LIMIT_BUY).expect(201);
+    const order = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader)
+      .set('Idempotency-Key', 'audit-1')
+      .send(LIMIT_BUY)
+      .expect(201);
     const { key } = new ApiKeyStore(gw.apiKeysFile).create('audited', ['viewer']);
     await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key).expect(200);
     await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', 'Bearer nope.nope.nope').expect(401);
     await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set('X-API-Key', key).expect(403);
 
     // Refusals are audited without holding up their answer: wait for the records to land.
-    await eventually(() => expect(records(gw).map((r) => r.action)).toEqual(['order_requested', 'order_accepted', 'token_issued', 'auth_failure', 'permission_denied']));
+    await eventually(() =>
+      expect(records(gw).map((r) => r.action)).toEqual([
+        'order_requested',
+        'order_accepted',
+        'token_issued',
+        'auth_failure',
+        'permission_denied',
+      ]),
+    );
     const all = records(gw);
     const [requested, accepted, issued, failure, denied] = all;
     expect(requested).toMatchObject({
-      seq: 1, resource: 'order:audit-1', outcome: 'pending',
+      seq: 1,
+      resource: 'order:audit-1',
+      outcome: 'pending',
       actor: { sub: 'trader-audit', roles: ['trader'], key_id: null },
       request_id: order.headers['x-request-id'],
       details: { order: { ...LIMIT_BUY, client_order_id: 'audit-1' } },
     });
     expect(requested?.client_ip).toMatch(/127\.0\.0\.1|::1/);
-    expect(accepted).toMatchObject({ seq: 2, resource: 'order:audit-1', details: { order_id: order.body.data.id, reconciled: false } });
+    expect(accepted).toMatchObject({
+      seq: 2,
+      resource: 'order:audit-1',
+      details: { order_id: order.body.data.id, reconciled: false },
+    });
     expect(issued?.actor.key_id).toMatch(/^[0-9a-f]{16}$/);
     expect(failure).toMatchObject({
-      outcome: 'INVALID_TOKEN', actor: { sub: null }, resource: 'route:GET /api/v1/stocks/:symbol/quote',
+      outcome: 'INVALID_TOKEN',
+      actor: { sub: null },
+      resource: 'route:GET /api/v1/stocks/:symbol/quote',
       details: { credential: 'bearer', path: '/api/v1/stocks/AAPL/quote', path_truncated: false },
     });
     expect(failure?.request_id).toMatch(/^req_/);
     expect(denied).toMatchObject({
-      outcome: 'INSUFFICIENT_PERMISSIONS', resource: 'route:GET /api/v1/stocks/:symbol/bars',
-      actor: { key_id: issued?.actor.key_id }, details: { required_permission: 'history:read' },
+      outcome: 'INSUFFICIENT_PERMISSIONS',
+      resource: 'route:GET /api/v1/stocks/:symbol/bars',
+      actor: { key_id: issued?.actor.key_id },
+      details: { required_permission: 'history:read' },
     });
     // No secret in the trail.
     const text = readFileSync(gw.auditFile, 'utf8');
@@ -94,7 +124,12 @@ describe('audit trail', () => {
 
   it('GET /audit/events: admin only, filtered, paged by cursor', async () => {
     expectCatalogError(await gw.anon().get('/api/v1/audit/events').set(trader), 403, 'INSUFFICIENT_PERMISSIONS');
-    const byAction = await gw.anon().get('/api/v1/audit/events').query({ action: 'order_requested' }).set(admin).expect(200);
+    const byAction = await gw
+      .anon()
+      .get('/api/v1/audit/events')
+      .query({ action: 'order_requested' })
+      .set(admin)
+      .expect(200);
     expect(byAction.body.data.events.map((e: Rec) => e.action)).toEqual(['order_requested']);
     const byActor = await gw.anon().get('/api/v1/audit/events').query({ actor: 'trader-audit' }).set(admin).expect(200);
     expect(byActor.body.data.events.every((e: Rec) => e.actor.sub === 'trader-audit')).toBe(true);
@@ -114,22 +149,39 @@ describe('audit trail', () => {
     expect(future.body.data.events).toEqual([]);
     expectAuditAttribution(future);
     expect(future.body.metadata).toMatchObject({ data_timestamp: null, data_freshness_seconds: null });
-    expectCatalogError(await gw.anon().get('/api/v1/audit/events').query({ since: '2024-02-01', until: '2024-01-01' }).set(admin), 400, 'INVALID_DATE_RANGE');
-    expectCatalogError(await gw.anon().get('/api/v1/audit/events').query({ action: 'dance' }).set(admin), 400, 'INVALID_PARAMETER');
+    expectCatalogError(
+      await gw.anon().get('/api/v1/audit/events').query({ since: '2024-02-01', until: '2024-01-01' }).set(admin),
+      400,
+      'INVALID_DATE_RANGE',
+    );
+    expectCatalogError(
+      await gw.anon().get('/api/v1/audit/events').query({ action: 'dance' }).set(admin),
+      400,
+      'INVALID_PARAMETER',
+    );
   });
 
   it('GET /audit/verify: a clean log verifies', async () => {
     const res = await gw.anon().get('/api/v1/audit/verify').set(admin).expect(200);
     expect(res.body.data).toMatchObject({ ok: true, first_broken: null });
     expect(res.body.data.records_checked).toBeGreaterThanOrEqual(5);
-    expect(Object.keys(res.body.data).sort()).toEqual(['checkpoint', 'first_broken', 'last_hash', 'last_seq', 'ok', 'records_checked']);
+    expect(Object.keys(res.body.data).sort()).toEqual([
+      'checkpoint',
+      'first_broken',
+      'last_hash',
+      'last_seq',
+      'ok',
+      'records_checked',
+    ]);
     expectAuditAttribution(res);
     expect(res.body.metadata).toMatchObject({ data_timestamp: null, data_freshness_seconds: null });
   });
 });
 
 describe('tampering is detected at the record', () => {
-  async function tampered(edit: (lines: string[]) => string[]): Promise<{ ok: boolean; first_broken: { seq: number | null; position: number; reason: string } | null }> {
+  async function tampered(
+    edit: (lines: string[]) => string[],
+  ): Promise<{ ok: boolean; first_broken: { seq: number | null; position: number; reason: string } | null }> {
     const gw = await startGateway();
     try {
       for (let i = 0; i < 3; i += 1) {
@@ -145,7 +197,9 @@ describe('tampering is detected at the record', () => {
   }
 
   it('an edited line fails at that record', async () => {
-    const result = await tampered((lines) => lines.map((l, i) => (i === 3 ? l.replace('"outcome":"', '"outcome":"x') : l)));
+    const result = await tampered((lines) =>
+      lines.map((l, i) => (i === 3 ? l.replace('"outcome":"', '"outcome":"x') : l)),
+    );
     expect(result.ok).toBe(false);
     expect(result.first_broken).toMatchObject({ seq: 4, position: 4 });
     expect(result.first_broken?.reason).toContain('changed');
@@ -181,9 +235,9 @@ describe('when the audit store cannot write', () => {
       expectCatalogError(res, 503, 'AUDIT_UNAVAILABLE');
       expect(res.headers['retry-after']).toBe('30');
       // The failure's log line names the request that met it.
-      expect(gw.logs.filter((l) => l['message'] === 'audit_write_failed' && l['request_id'] === res.headers['x-request-id'])).toEqual([
-        expect.objectContaining({ level: 'error', action: 'order_requested' }),
-      ]);
+      expect(
+        gw.logs.filter((l) => l['message'] === 'audit_write_failed' && l['request_id'] === res.headers['x-request-id']),
+      ).toEqual([expect.objectContaining({ level: 'error', action: 'order_requested' })]);
       expect(gw.emulator.requestsTo('/v2/orders', 'trading')).toHaveLength(0);
       const id = String(gw.emulator.fixtures.orders[0]?.['id']);
       expectCatalogError(await gw.anon().delete(`/api/v1/orders/${id}`).set(trader), 503, 'AUDIT_UNAVAILABLE');

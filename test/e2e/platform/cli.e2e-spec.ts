@@ -22,7 +22,10 @@ interface Finished {
 /** `node <args>` with an environment built from scratch (nothing of the caller's leaks in). */
 async function node(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Finished> {
   try {
-    return { code: 0, ...(await run(process.execPath, args, { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } })) };
+    return {
+      code: 0,
+      ...(await run(process.execPath, args, { cwd, env: { PATH: process.env['PATH'] ?? '', ...env } })),
+    };
   } catch (e: unknown) {
     return e as Finished;
   }
@@ -40,7 +43,9 @@ describe('the command-line tools run from the build', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('npm run apikey / audit:verify / verify:response start the compiled entry through the launcher, not the compiler', () => {
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     expect(scripts['apikey']).toBe(`node scripts/run-built.mjs ${APIKEY}`);
     expect(scripts['audit:verify']).toBe('node scripts/run-built.mjs dist/src/audit/audit-verify.cli.js');
     expect(scripts['verify:response']).toBe('node scripts/run-built.mjs dist/scripts/verify-response.js');
@@ -50,7 +55,10 @@ describe('the command-line tools run from the build', () => {
     const created = await node([LAUNCHER, APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], files);
     expect(created).toMatchObject({ code: 0, stdout: expect.stringMatching(/^created key [0-9a-f]{16} "bot1"/) });
     const listed = await node([LAUNCHER, APIKEY, 'list'], files);
-    expect(listed).toMatchObject({ code: 0, stdout: expect.stringMatching(/^[0-9a-f]{16} {2}bot1 {2}roles=viewer .* active\n$/) });
+    expect(listed).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^[0-9a-f]{16} {2}bot1 {2}roles=viewer .* active\n$/),
+    });
     expect(listed.stderr).not.toContain('building');
   });
 
@@ -60,23 +68,50 @@ describe('the command-line tools run from the build', () => {
     mkdirSync(join(image, 'dist'));
     copyFileSync(LAUNCHER, join(image, 'scripts', 'run-built.mjs'));
     writeFileSync(join(image, 'dist', 'echo.js'), 'process.stdout.write(JSON.stringify(process.argv.slice(2)));\n');
-    expect(await node(['scripts/run-built.mjs', 'dist/echo.js', 'list', '--file', 'x'], {}, image)).toMatchObject({ code: 0, stdout: '["list","--file","x"]' });
-    expect(await node(['scripts/run-built.mjs', 'dist/none.js'], {}, image)).toMatchObject({ code: 2, stderr: expect.stringContaining('missing and there are no sources') });
+    expect(await node(['scripts/run-built.mjs', 'dist/echo.js', 'list', '--file', 'x'], {}, image)).toMatchObject({
+      code: 0,
+      stdout: '["list","--file","x"]',
+    });
+    expect(await node(['scripts/run-built.mjs', 'dist/none.js'], {}, image)).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('missing and there are no sources'),
+    });
   });
 
-  it('apikey under NODE_ENV=production without AUDIT_HMAC_KEY changes nothing and says why, in the gateway\'s words', async () => {
-    const refused = await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], { ...files, NODE_ENV: 'production' });
+  it("apikey under NODE_ENV=production without AUDIT_HMAC_KEY changes nothing and says why, in the gateway's words", async () => {
+    const refused = await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], {
+      ...files,
+      NODE_ENV: 'production',
+    });
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(productionHmacKeyProblem({ NODE_ENV: 'production' }) ?? 'a problem');
     expect(existsSync(files.API_KEYS_FILE)).toBe(false);
     expect(existsSync(files.AUDIT_LOG_PATH)).toBe(false);
     // An empty value is no key either (as at the gateway's boot).
-    expect(await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], { ...files, NODE_ENV: 'production', AUDIT_HMAC_KEY: '' })).toMatchObject({ code: 1 });
+    expect(
+      await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], {
+        ...files,
+        NODE_ENV: 'production',
+        AUDIT_HMAC_KEY: '',
+      }),
+    ).toMatchObject({ code: 1 });
     // With the key, the change is made and its record keyed with it.
-    expect(await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], { ...files, NODE_ENV: 'production', AUDIT_HMAC_KEY: HMAC_KEY })).toMatchObject({ code: 0 });
-    const [record] = readFileSync(files.AUDIT_LOG_PATH, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as AuditRecord);
+    expect(
+      await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'viewer'], {
+        ...files,
+        NODE_ENV: 'production',
+        AUDIT_HMAC_KEY: HMAC_KEY,
+      }),
+    ).toMatchObject({ code: 0 });
+    const [record] = readFileSync(files.AUDIT_LOG_PATH, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as AuditRecord);
     expect(record).toMatchObject({ action: 'api_key_created', hmac_kid: 'prod' });
     // Reading changes nothing and needs no key.
-    expect(await node([APIKEY, 'list'], { ...files, NODE_ENV: 'production' })).toMatchObject({ code: 0, stdout: expect.stringContaining('bot1') });
+    expect(await node([APIKEY, 'list'], { ...files, NODE_ENV: 'production' })).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('bot1'),
+    });
   });
 });

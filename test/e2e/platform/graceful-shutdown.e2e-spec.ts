@@ -57,11 +57,16 @@ describe('SIGTERM on the built gateway (node dist/src/main.js)', () => {
   it(`lets ${IN_FLIGHT} slow in-flight requests finish with 200, refuses new connections, and exits 0`, async () => {
     // The GET deadline (2500 ms by default) leaves room for the emulator's 2000 ms even when a loaded
     // CI machine holds the gateway's event loop a while; this test is about draining, not deadlines.
-    gw = await spawnGateway(emulator, await freePort(), { SHUTDOWN_GRACE_MS: '10000', ALPACA_REQUEST_DEADLINE_MS: '8000' });
+    gw = await spawnGateway(emulator, await freePort(), {
+      SHUTDOWN_GRACE_MS: '10000',
+      ALPACA_REQUEST_DEADLINE_MS: '8000',
+    });
     const { baseUrl } = gw;
     emulator.setLatency(2000);
     // Distinct bar pages: the gateway would otherwise (rightly) answer identical quotes with one upstream call.
-    const answers = Array.from({ length: IN_FLIGHT }, (_, i) => get(`${baseUrl}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=${i + 1}`));
+    const answers = Array.from({ length: IN_FLIGHT }, (_, i) =>
+      get(`${baseUrl}/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=${i + 1}`),
+    );
     // Every request has reached Alpaca and is waiting on it.
     await eventually(() => expect(emulator.requestsTo('/v2/stocks/bars')).toHaveLength(IN_FLIGHT), 5000);
 
@@ -71,11 +76,19 @@ describe('SIGTERM on the built gateway (node dist/src/main.js)', () => {
 
     const results = await Promise.all(answers);
     expect(results.map((r) => r.status)).toEqual(Array.from({ length: IN_FLIGHT }, () => 200));
-    for (const r of results) expect(JSON.parse(r.body)).toMatchObject({ data: { symbol: 'AAPL' }, metadata: { data_source: 'alpaca_historical' } });
+    for (const r of results)
+      expect(JSON.parse(r.body)).toMatchObject({
+        data: { symbol: 'AAPL' },
+        metadata: { data_source: 'alpaca_historical' },
+      });
 
     expect(await gw.exited).toEqual({ code: 0, signal: null });
     const messages = gw.logs.map((l) => l['message']);
-    expect(gw.logs.find((l) => l['message'] === 'shutdown_started')).toMatchObject({ signal: 'SIGTERM', in_flight: IN_FLIGHT, grace_ms: 10000 });
+    expect(gw.logs.find((l) => l['message'] === 'shutdown_started')).toMatchObject({
+      signal: 'SIGTERM',
+      in_flight: IN_FLIGHT,
+      grace_ms: 10000,
+    });
     expect(messages).toContain('shutdown_drained');
     expect(messages).toContain('shutdown_complete');
     expect(messages).not.toContain('shutdown_grace_expired');

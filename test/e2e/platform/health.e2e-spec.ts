@@ -3,7 +3,12 @@ import { rateLimitFault } from '../../emulator/alpaca-emulator.js';
 import { startGateway, type Gateway } from '../support/harness.js';
 
 interface HealthBody {
-  data: { status: string; info: Record<string, { status: string; message?: string }>; error: Record<string, { status: string; message?: string }>; details: Record<string, { status: string }> };
+  data: {
+    status: string;
+    info: Record<string, { status: string; message?: string }>;
+    error: Record<string, { status: string; message?: string }>;
+    details: Record<string, { status: string }>;
+  };
   metadata: { request_id: string; timestamp: string };
 }
 
@@ -54,7 +59,12 @@ describe('health probes', () => {
   it('asks Alpaca at most once per 30 s however often it is probed, and is never rate limited', async () => {
     gw.emulator.clearRequests();
     const statuses = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => gw.anon().get(i % 2 === 0 ? '/api/v1/health/ready' : '/api/v1/health/live').then((r) => r.status)),
+      Array.from({ length: 20 }, (_, i) =>
+        gw
+          .anon()
+          .get(i % 2 === 0 ? '/api/v1/health/ready' : '/api/v1/health/live')
+          .then((r) => r.status),
+      ),
     );
     expect(statuses.every((s) => s === 200)).toBe(true);
     // The first ready call of the previous test is still fresh: no new upstream call at all.
@@ -65,7 +75,8 @@ describe('health probes', () => {
     let open = true;
     const unregister = gw.app.get(ReadinessRegistry).register({
       name: 'circuit_data',
-      check: () => (open ? Promise.reject(new Error('circuit open for the data host')) : Promise.resolve({ state: 'closed' })),
+      check: () =>
+        open ? Promise.reject(new Error('circuit open for the data host')) : Promise.resolve({ state: 'closed' }),
     });
     try {
       const down = await gw.anon().get('/api/v1/health/ready').set('X-Request-Id', 'probe-0000-1111').expect(503);
@@ -74,16 +85,22 @@ describe('health probes', () => {
       expect(down.headers['x-client-request-id']).toBe('probe-0000-1111');
       expect(body.metadata.request_id).toBe(down.headers['x-request-id']);
       expect(body.data.status).toBe('error');
-      expect(body.data.error).toEqual({ circuit_data: expect.objectContaining({ status: 'down', message: 'circuit open for the data host' }) });
+      expect(body.data.error).toEqual({
+        circuit_data: expect.objectContaining({ status: 'down', message: 'circuit open for the data host' }),
+      });
       expect(body.data.info['alpaca']?.status).toBe('up');
-      expect(gw.logs.some((l) => l['message'] === 'readiness_check_failed' && l['check'] === 'circuit_data')).toBe(true);
+      expect(gw.logs.some((l) => l['message'] === 'readiness_check_failed' && l['check'] === 'circuit_data')).toBe(
+        true,
+      );
       // Liveness does not care.
       await gw.anon().get('/api/v1/health/live').expect(200);
 
       open = false;
       const up = expectHealthEnvelope(await gw.anon().get('/api/v1/health/ready').expect(200));
       expect(up.data.details['circuit_data']).toMatchObject({ status: 'up', state: 'closed' });
-      expect(gw.logs.some((l) => l['message'] === 'readiness_check_recovered' && l['check'] === 'circuit_data')).toBe(true);
+      expect(gw.logs.some((l) => l['message'] === 'readiness_check_recovered' && l['check'] === 'circuit_data')).toBe(
+        true,
+      );
     } finally {
       unregister();
     }
@@ -92,12 +109,17 @@ describe('health probes', () => {
   });
 
   it('a check that hangs counts as down after its timeout instead of hanging the probe', async () => {
-    const unregister = gw.app.get(ReadinessRegistry).register({ name: 'audit_store', timeoutMs: 200, check: () => new Promise(() => undefined) });
+    const unregister = gw.app
+      .get(ReadinessRegistry)
+      .register({ name: 'audit_store', timeoutMs: 200, check: () => new Promise(() => undefined) });
     try {
       const started = Date.now();
       const res = await gw.anon().get('/api/v1/health/ready').expect(503);
       expect(Date.now() - started).toBeLessThan(2000);
-      expect((res.body as HealthBody).data.error['audit_store']).toMatchObject({ status: 'down', message: 'timeout of 200ms exceeded' });
+      expect((res.body as HealthBody).data.error['audit_store']).toMatchObject({
+        status: 'down',
+        message: 'timeout of 200ms exceeded',
+      });
     } finally {
       unregister();
     }
@@ -125,7 +147,10 @@ describe('health probes while Alpaca is unreachable', () => {
     const res = await gw.anon().get('/api/v1/health/ready').expect(503);
     const body = expectHealthEnvelope(res);
     expect(body.data.status).toBe('error');
-    expect(body.data.error['alpaca']).toMatchObject({ status: 'down', message: 'Alpaca clock call failed: UPSTREAM_API_UNAVAILABLE' });
+    expect(body.data.error['alpaca']).toMatchObject({
+      status: 'down',
+      message: 'Alpaca clock call failed: UPSTREAM_API_UNAVAILABLE',
+    });
     expect(JSON.stringify(body)).not.toMatch(/127\.0\.0\.1|localhost/);
     expect(res.headers['x-error-code']).toBeUndefined();
   });
@@ -150,7 +175,10 @@ describe('health probes while Alpaca throttles or refuses the keys', () => {
     const other = await startGateway({ APCA_API_SECRET_KEY: 'not-the-emulator-secret' });
     try {
       const body = expectHealthEnvelope(await other.anon().get('/api/v1/health/ready').expect(503));
-      expect(body.data.error['alpaca']).toMatchObject({ status: 'down', message: 'Alpaca clock call failed: UPSTREAM_AUTHENTICATION_FAILED' });
+      expect(body.data.error['alpaca']).toMatchObject({
+        status: 'down',
+        message: 'Alpaca clock call failed: UPSTREAM_AUTHENTICATION_FAILED',
+      });
       expect(JSON.stringify(body)).not.toContain('not-the-emulator-secret');
     } finally {
       await other.close();

@@ -44,7 +44,11 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     expect(res.text.startsWith('{')).toBe(false);
     const { types, help } = parseExposition(res.text);
     for (const name of METRIC_NAMES) {
-      expect({ name, declared: types.has(name), help: (help.get(name) ?? '').length > 0 }).toEqual({ name, declared: true, help: true });
+      expect({ name, declared: types.has(name), help: (help.get(name) ?? '').length > 0 }).toEqual({
+        name,
+        declared: true,
+        help: true,
+      });
     }
     expect(types.get('opitios_http_request_duration_seconds')).toBe('histogram');
     expect(types.get('opitios_upstream_rate_limit_remaining')).toBe('gauge');
@@ -52,7 +56,14 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
 
   it('is not under the API prefix and is never rate limited', async () => {
     expectCatalogError(await gw.anon().get('/api/v1/metrics'), 404, 'ROUTE_NOT_FOUND');
-    const statuses = await Promise.all(Array.from({ length: 30 }, () => gw.anon().get('/metrics').then((r) => r.status)));
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        gw
+          .anon()
+          .get('/metrics')
+          .then((r) => r.status),
+      ),
+    );
     expect(new Set(statuses)).toEqual(new Set([200]));
   });
 
@@ -61,18 +72,31 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     const before = (await scrape()).exposition;
     const labels = { method: 'GET', route: QUOTE_ROUTE, status: '200' };
     const upstream = { api: 'data', endpoint: '/v2/stocks/quotes/latest', outcome: 'success' };
-    for (let i = 0; i < N; i += 1) await gw.http().get(i % 2 === 0 ? '/api/v1/stocks/AAPL/quote' : '/api/v1/stocks/MSFT/quote').expect(200);
+    for (let i = 0; i < N; i += 1)
+      await gw
+        .http()
+        .get(i % 2 === 0 ? '/api/v1/stocks/AAPL/quote' : '/api/v1/stocks/MSFT/quote')
+        .expect(200);
     const after = (await scrape()).exposition;
 
-    expect(valueOf(after, 'opitios_http_requests_total', labels) - valueOf(before, 'opitios_http_requests_total', labels)).toBe(N);
-    expect(valueOf(after, 'opitios_http_request_duration_seconds_count', labels) - valueOf(before, 'opitios_http_request_duration_seconds_count', labels)).toBe(N);
+    expect(
+      valueOf(after, 'opitios_http_requests_total', labels) - valueOf(before, 'opitios_http_requests_total', labels),
+    ).toBe(N);
+    expect(
+      valueOf(after, 'opitios_http_request_duration_seconds_count', labels) -
+        valueOf(before, 'opitios_http_request_duration_seconds_count', labels),
+    ).toBe(N);
     expect(valueOf(after, 'opitios_http_request_duration_seconds_bucket', { ...labels, le: '+Inf' })).toBe(
       valueOf(after, 'opitios_http_request_duration_seconds_count', labels),
     );
-    const upstreamDelta = valueOf(after, 'opitios_upstream_requests_total', upstream) - valueOf(before, 'opitios_upstream_requests_total', upstream);
+    const upstreamDelta =
+      valueOf(after, 'opitios_upstream_requests_total', upstream) -
+      valueOf(before, 'opitios_upstream_requests_total', upstream);
     expect(upstreamDelta).toBeGreaterThan(0);
     expect(upstreamDelta).toBe(gw.emulator.requestsTo('/v2/stocks/quotes/latest').length);
-    expect(valueOf(after, 'opitios_upstream_request_duration_seconds_count', upstream)).toBe(valueOf(after, 'opitios_upstream_requests_total', upstream));
+    expect(valueOf(after, 'opitios_upstream_request_duration_seconds_count', upstream)).toBe(
+      valueOf(after, 'opitios_upstream_requests_total', upstream),
+    );
     // The emulator sends X-RateLimit-Remaining on every answer (the harness's limit, counting down).
     const remaining = valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data' });
     expect(remaining).toBeLessThan(1_000_000);
@@ -84,7 +108,8 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     await gw.http().get('/api/v1/stocks/AAPL/quote').expect(200);
     await gw.http().get('/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=2').expect(200);
     const after = (await scrape()).exposition;
-    const delta = (name: string, labels: Record<string, string>): number => valueOf(after, name, labels) - valueOf(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>): number =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
     expect(delta('opitios_responses_by_data_source_total', { data_source: 'alpaca_real_time' })).toBe(1);
     expect(delta('opitios_responses_by_data_source_total', { data_source: 'alpaca_historical' })).toBe(1);
     expect(delta('opitios_data_freshness_seconds_count', { data_source: 'alpaca_real_time' })).toBe(1);
@@ -102,12 +127,25 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     gw.emulator.injectFault(rateLimitFault({ times: 1, resetInSeconds: 30 }));
     await gw.http().get('/api/v1/stocks/AAPL/snapshot').expect(503);
     const after = (await scrape()).exposition;
-    const delta = (name: string, labels: Record<string, string>): number => valueOf(after, name, labels) - valueOf(before, name, labels);
+    const delta = (name: string, labels: Record<string, string>): number =>
+      valueOf(after, name, labels) - valueOf(before, name, labels);
 
     expect(delta('opitios_data_unavailable_total', { code: 'SYMBOL_NOT_FOUND' })).toBe(1);
     expect(delta('opitios_http_requests_total', { method: 'GET', route: QUOTE_ROUTE, status: '404' })).toBe(1);
-    expect(delta('opitios_upstream_requests_total', { api: 'data', endpoint: '/v2/stocks/trades/latest', outcome: 'server_error' })).toBe(3);
-    expect(delta('opitios_upstream_requests_total', { api: 'data', endpoint: '/v2/stocks/snapshots', outcome: 'rate_limited' })).toBe(1);
+    expect(
+      delta('opitios_upstream_requests_total', {
+        api: 'data',
+        endpoint: '/v2/stocks/trades/latest',
+        outcome: 'server_error',
+      }),
+    ).toBe(3);
+    expect(
+      delta('opitios_upstream_requests_total', {
+        api: 'data',
+        endpoint: '/v2/stocks/snapshots',
+        outcome: 'rate_limited',
+      }),
+    ).toBe(1);
     expect(valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data' })).toBe(0);
   });
 
@@ -118,7 +156,11 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     await gw.http().delete('/api/v1/stocks/NVDA/quote').expect(405);
     await gw.http().get('/api/v1/stocks/IBM/quote').expect(200);
     await gw.http().get('/api/v1/stocks/TSLA/snapshot').expect(200);
-    await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'QQQQ'] }).expect(200);
+    await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .send({ symbols: ['AAPL', 'QQQQ'] })
+      .expect(200);
     await gw.anon().get('/api/v1/stocks/META/quote').expect(401);
     const { text, exposition } = await scrape();
     const unmatched = (method: string, status = '404'): number =>
@@ -127,10 +169,16 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     expect(unmatched('GET')).toBe(2);
     // A wrong method on a known path is a 405 (METHOD_NOT_ALLOWED), still labelled unmatched.
     expect(unmatched('DELETE', '405')).toBe(1);
-    expect(valueOf(exposition, 'opitios_http_requests_total', { method: 'GET', route: QUOTE_ROUTE, status: '401' })).toBeGreaterThanOrEqual(1);
-    for (const symbol of ['AAPL', 'MSFT', 'ZZZZ', 'TSLA', 'NVDA', 'IBM', 'QQQQ', 'META']) expect(text).not.toContain(symbol);
-    const routes = new Set(exposition.samples.filter((s) => s.name === 'opitios_http_requests_total').map((s) => s.labels['route']));
-    for (const route of routes) expect(route === 'unmatched' || route === '/metrics' || /^\/(api\/v1|docs)/.test(route ?? '')).toBe(true);
+    expect(
+      valueOf(exposition, 'opitios_http_requests_total', { method: 'GET', route: QUOTE_ROUTE, status: '401' }),
+    ).toBeGreaterThanOrEqual(1);
+    for (const symbol of ['AAPL', 'MSFT', 'ZZZZ', 'TSLA', 'NVDA', 'IBM', 'QQQQ', 'META'])
+      expect(text).not.toContain(symbol);
+    const routes = new Set(
+      exposition.samples.filter((s) => s.name === 'opitios_http_requests_total').map((s) => s.labels['route']),
+    );
+    for (const route of routes)
+      expect(route === 'unmatched' || route === '/metrics' || /^\/(api\/v1|docs)/.test(route ?? '')).toBe(true);
     for (const route of routes) expect(route).not.toMatch(/\/[A-Z]{2,}(\/|$)/);
   });
 });
@@ -153,9 +201,24 @@ describe('GET /metrics with METRICS_TOKEN', () => {
   });
 
   it('refuses a wrong token, including a valid user JWT', async () => {
-    expectCatalogError(await gw.anon().get('/metrics').set('Authorization', 'Bearer not-the-metrics-token'), 401, 'INVALID_TOKEN');
-    expectCatalogError(await gw.anon().get('/metrics').set('Authorization', `Bearer ${tokenFor(['admin'])}`), 401, 'INVALID_TOKEN');
-    expectCatalogError(await gw.anon().get('/metrics').set('Authorization', `Basic ${METRICS_TOKEN}`), 401, 'INVALID_TOKEN');
+    expectCatalogError(
+      await gw.anon().get('/metrics').set('Authorization', 'Bearer not-the-metrics-token'),
+      401,
+      'INVALID_TOKEN',
+    );
+    expectCatalogError(
+      await gw
+        .anon()
+        .get('/metrics')
+        .set('Authorization', `Bearer ${tokenFor(['admin'])}`),
+      401,
+      'INVALID_TOKEN',
+    );
+    expectCatalogError(
+      await gw.anon().get('/metrics').set('Authorization', `Basic ${METRICS_TOKEN}`),
+      401,
+      'INVALID_TOKEN',
+    );
   });
 
   it('serves the metrics with the token, and never shows the token', async () => {

@@ -19,7 +19,9 @@ function gatewayIdOf(gw: Gateway, clientId: string): unknown {
 async function abandonQuoteRequest(gw: Gateway, requestId: string): Promise<void> {
   gw.emulator.injectFault({ path: QUOTES, kind: 'delay', ms: 1500, times: 1 });
   const base = (await listenOnLoopback(gw.app)).replace(/^ws/, 'http').replace(/\/api\/v1\/stream$/, '');
-  const req = http.get(`${base}/api/v1/stocks/AAPL/quote`, { headers: { Authorization: `Bearer ${tokenFor(['viewer'])}`, 'X-Request-Id': requestId } });
+  const req = http.get(`${base}/api/v1/stocks/AAPL/quote`, {
+    headers: { Authorization: `Bearer ${tokenFor(['viewer'])}`, 'X-Request-Id': requestId },
+  });
   const closed = new Promise<void>((resolve) => req.on('close', () => resolve()));
   req.on('error', () => undefined);
   // The gateway is waiting for Alpaca: now the client goes away.
@@ -35,10 +37,22 @@ describe('a client that leaves before the answer (one line)', () => {
       const clientId = 'client-abort-0002';
       await abandonQuoteRequest(gw, clientId);
       const ends = (): Array<Record<string, unknown>> =>
-        gw.logs.filter((l) => l['request_id'] === gatewayIdOf(gw, clientId) && (l['message'] === 'http_request_aborted' || l['message'] === 'http_request'));
-      await eventually(() => expect(ends()).toEqual([expect.objectContaining({ message: 'http_request_aborted', client_aborted: true, response_started: false })]));
+        gw.logs.filter(
+          (l) =>
+            l['request_id'] === gatewayIdOf(gw, clientId) &&
+            (l['message'] === 'http_request_aborted' || l['message'] === 'http_request'),
+        );
+      await eventually(() =>
+        expect(ends()).toEqual([
+          expect.objectContaining({ message: 'http_request_aborted', client_aborted: true, response_started: false }),
+        ]),
+      );
       // The upstream call ends after the client left; still no second line about the request's end.
-      await eventually(() => expect(gw.logs.filter((l) => l['message'] === 'upstream_call' && l['endpoint'] === QUOTES)).toHaveLength(1), 5000);
+      await eventually(
+        () =>
+          expect(gw.logs.filter((l) => l['message'] === 'upstream_call' && l['endpoint'] === QUOTES)).toHaveLength(1),
+        5000,
+      );
       expect(ends()).toHaveLength(1);
     } finally {
       await gw.close();
@@ -59,20 +73,29 @@ describe('a client that leaves before the answer (the line says what was done)',
     const clientId = 'client-abort-0001';
     await abandonQuoteRequest(gw, clientId);
 
-    const lines = (): Array<Record<string, unknown>> => gw.logs.filter((l) => l['request_id'] === gatewayIdOf(gw, clientId));
+    const lines = (): Array<Record<string, unknown>> =>
+      gw.logs.filter((l) => l['request_id'] === gatewayIdOf(gw, clientId));
     await eventually(() => expect(lines().filter((l) => l['message'] === 'http_request_aborted')).toHaveLength(1));
     // The upstream call still ends (its line names the request); the aborted line stays the only one about the request's end.
     await eventually(() => expect(lines().filter((l) => l['message'] === 'upstream_call')).toHaveLength(1), 5000);
     const ends = lines().filter((l) => l['message'] === 'http_request_aborted' || l['message'] === 'http_request');
     expect(ends).toEqual([
       expect.objectContaining({
-        message: 'http_request_aborted', level: 'warn', method: 'GET', path: '/api/v1/stocks/AAPL/quote', route: QUOTE_ROUTE,
-        client_aborted: true, response_started: false, cache: 'MISS',
+        message: 'http_request_aborted',
+        level: 'warn',
+        method: 'GET',
+        path: '/api/v1/stocks/AAPL/quote',
+        route: QUOTE_ROUTE,
+        client_aborted: true,
+        response_started: false,
+        cache: 'MISS',
       }),
     ]);
     // The quote call (and the market clock's, when it was not cached yet).
     expect(ends[0]?.['upstream_attempts']).toBeGreaterThanOrEqual(1);
-    expect(valueOf(await scrape(gw), 'opitios_http_requests_aborted_total', { method: 'GET', route: QUOTE_ROUTE })).toBe(1);
+    expect(
+      valueOf(await scrape(gw), 'opitios_http_requests_aborted_total', { method: 'GET', route: QUOTE_ROUTE }),
+    ).toBe(1);
   });
 });
 
@@ -96,11 +119,20 @@ describe('metrics the alert rules read', () => {
     try {
       let refused = 0;
       for (let i = 0; i < 6; i += 1) {
-        const res = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: String(i + 1) });
+        const res = await gw
+          .http()
+          .get('/api/v1/stocks/AAPL/bars')
+          .query({ timeframe: '1Day', limit: String(i + 1) });
         if (res.status === 503) refused += 1;
       }
       expect(refused).toBeGreaterThan(0);
-      expect(valueOf(await scrape(gw), 'opitios_upstream_budget_refusals_total', { api: 'data', budget: 'gateway_bucket', priority: 'bulk' })).toBe(refused);
+      expect(
+        valueOf(await scrape(gw), 'opitios_upstream_budget_refusals_total', {
+          api: 'data',
+          budget: 'gateway_bucket',
+          priority: 'bulk',
+        }),
+      ).toBe(refused);
     } finally {
       await gw.close();
     }
@@ -118,8 +150,12 @@ describe('metrics the alert rules read', () => {
       expect(valueOf(m, 'opitios_market_open', {})).toBe(market === 'open' ? 1 : 0);
       expect(m.types.get('opitios_http_requests_traced_total')).toBe('counter');
       expect(valueOf(m, 'opitios_http_requests_traced_total', {})).toBe(0);
-      expect(valueOf(m, 'opitios_data_freshness_seconds_bucket', { data_source: 'alpaca_real_time', le: '30' })).toBeGreaterThanOrEqual(0);
-      expect(m.samples.some((s) => s.name === 'opitios_data_freshness_seconds_bucket' && s.labels['le'] === '30')).toBe(true);
+      expect(
+        valueOf(m, 'opitios_data_freshness_seconds_bucket', { data_source: 'alpaca_real_time', le: '30' }),
+      ).toBeGreaterThanOrEqual(0);
+      expect(m.samples.some((s) => s.name === 'opitios_data_freshness_seconds_bucket' && s.labels['le'] === '30')).toBe(
+        true,
+      );
     } finally {
       await gw.close();
     }

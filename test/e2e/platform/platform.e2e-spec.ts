@@ -14,12 +14,15 @@ beforeEach(async () => {
 });
 
 describe('errors outside the handlers', () => {
-  it.each(['/api/v1/nope', '/nope', '/api/v2/stocks/AAPL/quote', '/api/v1/stocks/AAPL'])('unknown route %s → 404 ROUTE_NOT_FOUND', async (path) => {
-    const res = await gw.http().get(path);
-    const error = expectCatalogError(res, 404, 'ROUTE_NOT_FOUND');
-    expect(error['type']).toBe('not_found');
-    expect(res.body.metadata.endpoint).toBe(path);
-  });
+  it.each(['/api/v1/nope', '/nope', '/api/v2/stocks/AAPL/quote', '/api/v1/stocks/AAPL'])(
+    'unknown route %s → 404 ROUTE_NOT_FOUND',
+    async (path) => {
+      const res = await gw.http().get(path);
+      const error = expectCatalogError(res, 404, 'ROUTE_NOT_FOUND');
+      expect(error['type']).toBe('not_found');
+      expect(res.body.metadata.endpoint).toBe(path);
+    },
+  );
 
   it('wrong method on a known path → 405 METHOD_NOT_ALLOWED with Allow (more in method-not-allowed.e2e-spec.ts)', async () => {
     const res = await gw.http().delete('/api/v1/stocks/AAPL/quote');
@@ -29,7 +32,11 @@ describe('errors outside the handlers', () => {
   });
 
   it('malformed JSON body → 400 INVALID_PARAMETER, no upstream call', async () => {
-    const res = await gw.http().post('/api/v1/stocks/quotes/batch').set('Content-Type', 'application/json').send('{"symbols": [');
+    const res = await gw
+      .http()
+      .post('/api/v1/stocks/quotes/batch')
+      .set('Content-Type', 'application/json')
+      .send('{"symbols": [');
     const error = expectCatalogError(res, 400, 'INVALID_PARAMETER');
     expect(error['details']).toEqual({ body: 'malformed_json' });
     expect(gw.emulator.requests).toHaveLength(0);
@@ -56,7 +63,12 @@ describe('request ids', () => {
     expect(id).toMatch(/^req_[0-9a-f]{32}$/);
     expect(res.body.metadata.request_id).toBe(id);
     const line = gw.logs.find((l) => l['message'] === 'http_request' && l['request_id'] === id);
-    expect(line).toMatchObject({ method: 'GET', path: '/api/v1/stocks/AAPL/quote', route: '/api/v1/stocks/:symbol/quote', status: 200 });
+    expect(line).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/stocks/AAPL/quote',
+      route: '/api/v1/stocks/:symbol/quote',
+      status: 200,
+    });
     expect(typeof line?.['duration_ms']).toBe('number');
   });
 
@@ -64,19 +76,30 @@ describe('request ids', () => {
     const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', 'client-trace-0001').expect(200);
     expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
     expect(res.headers['x-client-request-id']).toBe('client-trace-0001');
-    expect(res.body.metadata).toMatchObject({ request_id: res.headers['x-request-id'], client_request_id: 'client-trace-0001' });
+    expect(res.body.metadata).toMatchObject({
+      request_id: res.headers['x-request-id'],
+      client_request_id: 'client-trace-0001',
+    });
     const error = await gw.http().get('/api/v1/stocks/ZZZZ/quote').set('X-Request-Id', 'client-trace-0002').expect(404);
-    expect(error.body.metadata).toMatchObject({ request_id: error.headers['x-request-id'], client_request_id: 'client-trace-0002' });
-    const line = gw.logs.find((l) => l['message'] === 'http_request' && l['request_id'] === res.headers['x-request-id']);
+    expect(error.body.metadata).toMatchObject({
+      request_id: error.headers['x-request-id'],
+      client_request_id: 'client-trace-0002',
+    });
+    const line = gw.logs.find(
+      (l) => l['message'] === 'http_request' && l['request_id'] === res.headers['x-request-id'],
+    );
     expect(line).toMatchObject({ client_request_id: 'client-trace-0001' });
   });
 
-  it.each(['short', 'has spaces in it', 'x'.repeat(200), '<script>alert(1)</script>'])('replaces an unsafe incoming id %p', async (bad) => {
-    const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', bad).expect(200);
-    expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
-    expect(res.headers['x-client-request-id']).toBeUndefined();
-    expect(res.body.metadata.client_request_id).toBeUndefined();
-  });
+  it.each(['short', 'has spaces in it', 'x'.repeat(200), '<script>alert(1)</script>'])(
+    'replaces an unsafe incoming id %p',
+    async (bad) => {
+      const res = await gw.http().get('/api/v1/stocks/AAPL/quote').set('X-Request-Id', bad).expect(200);
+      expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
+      expect(res.headers['x-client-request-id']).toBeUndefined();
+      expect(res.body.metadata.client_request_id).toBeUndefined();
+    },
+  );
 });
 
 describe('logs', () => {
@@ -105,8 +128,13 @@ describe('Swagger', () => {
 
   it('documents every route, its envelope and its catalog errors at /docs-json', async () => {
     const res = await gw.http().get('/docs-json').expect(200);
-    const doc = res.body as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>>; components: { schemas: Record<string, unknown> } };
-    const routes = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const doc = res.body as {
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     expect(routes.sort()).toEqual([
       'DELETE /api/v1/admin/trading/halt',
       'DELETE /api/v1/orders',
@@ -167,47 +195,88 @@ describe('Swagger', () => {
       'POST /api/v1/stocks/quotes/batch',
     ]);
     const quote = doc.paths['/api/v1/stocks/{symbol}/quote']?.['get'];
-    expect(Object.keys(quote?.responses ?? {}).sort()).toEqual(['200', '400', '401', '403', '404', '429', '500', '502', '503', '504']);
+    expect(Object.keys(quote?.responses ?? {}).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '429',
+      '500',
+      '502',
+      '503',
+      '504',
+    ]);
     expect(doc.components.schemas).toHaveProperty('ErrorEnvelopeDto');
     expect(doc.components.schemas).toHaveProperty('StockQuoteDto');
     expect(doc.components.schemas).toHaveProperty('SuccessMetadataDto');
-    const security = (res.body as { components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string }> } }).components.securitySchemes;
+    const security = (
+      res.body as { components: { securitySchemes: Record<string, { type: string; scheme?: string; name?: string }> } }
+    ).components.securitySchemes;
     expect(security['bearer']).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(security['api-key']).toMatchObject({ type: 'apiKey', name: 'X-API-Key' });
   });
 
   it('documents each pass-through route with the roles that may call it, its source and its own errors', async () => {
-    type Op = { description?: string; 'x-roles'?: string[]; responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }> };
+    type Op = {
+      description?: string;
+      'x-roles'?: string[];
+      responses: Record<string, { content?: Record<string, { examples?: Record<string, unknown> }> }>;
+    };
     const doc = (await gw.http().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, Op>> };
     const op = (path: string): Op | undefined => doc.paths[path]?.['get'];
-    const codes = (o: Op | undefined, status: string): string[] => Object.keys(o?.responses[status]?.content?.['application/json']?.examples ?? {});
+    const codes = (o: Op | undefined, status: string): string[] =>
+      Object.keys(o?.responses[status]?.content?.['application/json']?.examples ?? {});
     expect(op('/api/v1/stocks/{symbol}/quotes')?.['x-roles']).toEqual(['premium', 'trader', 'admin']);
     expect(op('/api/v1/stocks/{symbol}/quotes')?.description).toContain('`GET /v2/stocks/quotes` (StockQuotes');
     expect(codes(op('/api/v1/stocks/{symbol}/quotes'), '404')).toEqual(['HISTORICAL_DATA_UNAVAILABLE']);
-    expect(codes(op('/api/v1/stocks/{symbol}/quotes'), '403').sort()).toEqual(['INSUFFICIENT_PERMISSIONS', 'UPSTREAM_SUBSCRIPTION_REQUIRED']);
+    expect(codes(op('/api/v1/stocks/{symbol}/quotes'), '403').sort()).toEqual([
+      'INSUFFICIENT_PERMISSIONS',
+      'UPSTREAM_SUBSCRIPTION_REQUIRED',
+    ]);
     expect(op('/api/v1/news')?.['x-roles']).toEqual(['viewer', 'premium', 'trader', 'admin']);
     expect(op('/api/v1/options/meta/exchanges')?.['x-roles']).toEqual(['viewer', 'premium', 'trader', 'admin']);
     expect(op('/api/v1/options/quotes/latest')?.['x-roles']).toEqual(['premium', 'trader', 'admin']);
-    expect(codes(op('/api/v1/stocks/trades/latest'), '400').sort()).toEqual(['INVALID_PARAMETER', 'INVALID_SYMBOL_FORMAT', 'REQUEST_SIZE_EXCEEDED']);
+    expect(codes(op('/api/v1/stocks/trades/latest'), '400').sort()).toEqual([
+      'INVALID_PARAMETER',
+      'INVALID_SYMBOL_FORMAT',
+      'REQUEST_SIZE_EXCEEDED',
+    ]);
     expect(codes(op('/api/v1/assets/{symbol_or_asset_id}'), '404')).toEqual(['SYMBOL_NOT_FOUND']);
   });
 
   type Example = { summary?: string; value: { error: Record<string, unknown>; metadata: Record<string, unknown> } };
-  type Responses = Record<string, { content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, Example> }> }>;
+  type Responses = Record<
+    string,
+    { content?: Record<string, { schema?: { $ref?: string }; examples?: Record<string, Example> }> }
+  >;
   type Doc = { paths: Record<string, Record<string, { responses: Responses }>> };
-  const examplesOf = (responses: Responses, status: string): Record<string, Example> => responses[status]?.content?.['application/json']?.examples ?? {};
+  const examplesOf = (responses: Responses, status: string): Record<string, Example> =>
+    responses[status]?.content?.['application/json']?.examples ?? {};
 
-  it("shows each error status of the quote route with one example per code it lists, from the catalog", async () => {
+  it('shows each error status of the quote route with one example per code it lists, from the catalog', async () => {
     const doc = (await gw.http().get('/docs-json').expect(200)).body as Doc;
     const path = '/api/v1/stocks/{symbol}/quote';
     const responses = doc.paths[path]?.['get']?.responses ?? {};
     expect(Object.keys(examplesOf(responses, '404'))).toEqual(['SYMBOL_NOT_FOUND']);
     expect(Object.keys(examplesOf(responses, '400'))).toEqual(['INVALID_SYMBOL_FORMAT', 'INVALID_PARAMETER']);
-    expect(Object.keys(examplesOf(responses, '503')).sort()).toEqual(['CIRCUIT_OPEN', 'IDENTITY_PROVIDER_UNAVAILABLE', 'UPSTREAM_API_UNAVAILABLE', 'UPSTREAM_AUTHENTICATION_FAILED', 'UPSTREAM_RATE_LIMITED']);
+    expect(Object.keys(examplesOf(responses, '503')).sort()).toEqual([
+      'CIRCUIT_OPEN',
+      'IDENTITY_PROVIDER_UNAVAILABLE',
+      'UPSTREAM_API_UNAVAILABLE',
+      'UPSTREAM_AUTHENTICATION_FAILED',
+      'UPSTREAM_RATE_LIMITED',
+    ]);
     for (const status of ['400', '404', '503']) {
       for (const [name, example] of Object.entries(examplesOf(responses, status))) {
         const entry = ERROR_CATALOG[name as ErrorCode];
-        expect(example.value.error).toEqual({ code: name, message: entry.message, type: entry.type, severity: entry.severity, details: {} });
+        expect(example.value.error).toEqual({
+          code: name,
+          message: entry.message,
+          type: entry.type,
+          severity: entry.severity,
+          details: {},
+        });
         expect(example.value.metadata).toEqual({
           request_id: expect.stringMatching(/^req_[0-9a-f]{32}$/),
           timestamp: expect.any(String),
@@ -228,14 +297,21 @@ describe('Swagger', () => {
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(ops)) {
         // Every catalog error response (the readiness probe's 503 carries its health report instead).
-        const catalogStatuses = Object.keys(op.responses).filter((s) => op.responses[s]?.content?.['application/json']?.schema?.$ref?.endsWith('/ErrorEnvelopeDto'));
+        const catalogStatuses = Object.keys(op.responses).filter((s) =>
+          op.responses[s]?.content?.['application/json']?.schema?.$ref?.endsWith('/ErrorEnvelopeDto'),
+        );
         for (const status of catalogStatuses) {
           const named = examplesOf(op.responses, status);
-          expect({ route: `${method} ${path}`, status, documented: Object.keys(named).length > 0 }).toEqual({ route: `${method} ${path}`, status, documented: true });
+          expect({ route: `${method} ${path}`, status, documented: Object.keys(named).length > 0 }).toEqual({
+            route: `${method} ${path}`,
+            status,
+            documented: true,
+          });
           for (const [name, example] of Object.entries(named)) {
             examples += 1;
             const code = example.value.error['code'];
-            if (code !== name || ERROR_CATALOG[name as ErrorCode]?.status !== Number(status)) misplaced.push(`${method} ${path} ${status}: ${name}`);
+            if (code !== name || ERROR_CATALOG[name as ErrorCode]?.status !== Number(status))
+              misplaced.push(`${method} ${path} ${status}: ${name}`);
           }
         }
       }

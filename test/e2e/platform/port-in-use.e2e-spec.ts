@@ -62,7 +62,9 @@ describe('a port that is already taken', () => {
     await emulator.stop();
   });
 
-  async function demoPorts(taken: 'PORT' | 'EMULATOR_DATA_PORT' | 'EMULATOR_TRADING_PORT'): Promise<Record<string, string>> {
+  async function demoPorts(
+    taken: 'PORT' | 'EMULATOR_DATA_PORT' | 'EMULATOR_TRADING_PORT',
+  ): Promise<Record<string, string>> {
     const ports: Record<string, string> = {
       PORT: String(await freePort()),
       EMULATOR_DATA_PORT: String(await freePort()),
@@ -73,20 +75,33 @@ describe('a port that is already taken', () => {
 
   it('node dist/src/main.js exits 1 with one line naming host:port and PORT / HOST, and no stack trace', async () => {
     const run = await runGatewayToExit(emulator, held.port);
-    expectOneLine(run, `cannot listen on 127.0.0.1:${held.port}: address already in use; choose another with PORT=... / HOST=...`);
+    expectOneLine(
+      run,
+      `cannot listen on 127.0.0.1:${held.port}: address already in use; choose another with PORT=... / HOST=...`,
+    );
   }, 20_000);
 
-  it('npm run demo with PORT taken exits 1 with one line naming PORT / HOST, and leaves no temp folder', async () => {
-    const run = await runToExit(spawnDemo(await demoPorts('PORT')), DEMO_TIMEOUT_MS);
-    expectOneLine(run, `cannot listen on 127.0.0.1:${held.port}: address already in use; choose another with PORT=... / HOST=...`);
-    expect(readdirSync(demoTmp)).toEqual([]);
-  }, DEMO_TIMEOUT_MS);
+  it(
+    'npm run demo with PORT taken exits 1 with one line naming PORT / HOST, and leaves no temp folder',
+    async () => {
+      const run = await runToExit(spawnDemo(await demoPorts('PORT')), DEMO_TIMEOUT_MS);
+      expectOneLine(
+        run,
+        `cannot listen on 127.0.0.1:${held.port}: address already in use; choose another with PORT=... / HOST=...`,
+      );
+      expect(readdirSync(demoTmp)).toEqual([]);
+    },
+    DEMO_TIMEOUT_MS,
+  );
 
   it.each(['EMULATOR_DATA_PORT', 'EMULATOR_TRADING_PORT'] as const)(
     'npm run demo with %s taken exits 1 with one line naming that variable only',
     async (variable) => {
       const run = await runToExit(spawnDemo(await demoPorts(variable)), DEMO_TIMEOUT_MS);
-      expectOneLine(run, `cannot listen on 127.0.0.1:${held.port}: address already in use; choose another with ${variable}=...`);
+      expectOneLine(
+        run,
+        `cannot listen on 127.0.0.1:${held.port}: address already in use; choose another with ${variable}=...`,
+      );
       expect(readdirSync(demoTmp)).toEqual([]);
     },
     DEMO_TIMEOUT_MS,

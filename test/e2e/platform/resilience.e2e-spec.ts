@@ -22,7 +22,12 @@ async function until(what: string, condition: () => Promise<boolean> | boolean, 
 describe('circuit breaker per upstream host', () => {
   let gw: Gateway;
   beforeAll(async () => {
-    gw = await startGateway({ CIRCUIT_FAILURE_THRESHOLD: '5', CIRCUIT_FAILURE_RATIO_PERCENT: '50', CIRCUIT_OPEN_MS: '1500', ALPACA_REQUEST_DEADLINE_MS: '1000' });
+    gw = await startGateway({
+      CIRCUIT_FAILURE_THRESHOLD: '5',
+      CIRCUIT_FAILURE_RATIO_PERCENT: '50',
+      CIRCUIT_OPEN_MS: '1500',
+      ALPACA_REQUEST_DEADLINE_MS: '1000',
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -81,8 +86,13 @@ describe('the half-open probe', () => {
   async function openThenWaitForProbe(): Promise<void> {
     gw.emulator.injectFault({ host: 'data', kind: 'status', status: 503, times: 2 });
     const logsBefore = gw.logs.length;
-    for (const symbol of ['AAPL', 'MSFT']) expectCatalogError(await gw.http().get(`/api/v1/stocks/${symbol}/quote`), 503, 'UPSTREAM_API_UNAVAILABLE');
-    expect(gw.logs.slice(logsBefore).some((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data' && l['state'] === 'open')).toBe(true);
+    for (const symbol of ['AAPL', 'MSFT'])
+      expectCatalogError(await gw.http().get(`/api/v1/stocks/${symbol}/quote`), 503, 'UPSTREAM_API_UNAVAILABLE');
+    expect(
+      gw.logs
+        .slice(logsBefore)
+        .some((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data' && l['state'] === 'open'),
+    ).toBe(true);
     await until('the data circuit half-open', async () => (await dataCircuit(gw)) === 'half_open');
   }
 
@@ -116,12 +126,21 @@ describe('the half-open probe', () => {
   it('a probe answered with a 4xx leaves the circuit half-open (the host answered, but said nothing of its health): the next read probes again', async () => {
     const logsBefore = gw.logs.length;
     await openThenWaitForProbe();
-    gw.emulator.injectFault({ host: 'data', path: QUOTES, kind: 'status', status: 403, body: { message: 'subscription does not permit querying recent SIP data' }, times: 1 });
+    gw.emulator.injectFault({
+      host: 'data',
+      path: QUOTES,
+      kind: 'status',
+      status: 403,
+      body: { message: 'subscription does not permit querying recent SIP data' },
+      times: 1,
+    });
     const sentBefore = gw.emulator.requestsTo(QUOTES).length;
     expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(sentBefore + 1);
     expect(await dataCircuit(gw)).toBe('half_open');
-    const changes = gw.logs.slice(logsBefore).filter((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data');
+    const changes = gw.logs
+      .slice(logsBefore)
+      .filter((l) => l['message'] === 'circuit_state' && l['upstream'] === 'data');
     expect(changes.map((l) => l['state'])).toEqual(['open', 'half_open']);
 
     // The next read is the probe: Alpaca answers it, and the circuit closes.
@@ -136,7 +155,15 @@ describe('upstream budget', () => {
     const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '20' });
     try {
       const bars: number[] = [];
-      for (let i = 0; i < 20; i += 1) bars.push((await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: String(i + 1) })).status);
+      for (let i = 0; i < 20; i += 1)
+        bars.push(
+          (
+            await gw
+              .http()
+              .get('/api/v1/stocks/AAPL/bars')
+              .query({ timeframe: '1Day', limit: String(i + 1) })
+          ).status,
+        );
       // Bars (low priority) stop while a quarter of the bucket is left.
       expect(bars.filter((s) => s === 200)).toHaveLength(15);
       const refused = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '99' });
@@ -156,17 +183,26 @@ describe('upstream budget', () => {
     const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '6000' }, { rateLimitPerMinute: 200 });
     try {
       for (const s of ['AAPL', 'MSFT', 'TSLA', 'AMZN', 'NVDA', 'META', 'GOOG', 'AMD', 'INTC', 'IBM']) {
-        gw.emulator.fixtures.stockQuotes[s] ??= { ...(gw.emulator.fixtures.stockQuotes['AAPL']) };
+        gw.emulator.fixtures.stockQuotes[s] ??= { ...gw.emulator.fixtures.stockQuotes['AAPL'] };
         await gw.http().get(`/api/v1/stocks/${s}/quote`).expect(200);
       }
-      const reconciled = gw.logs.filter((l) => l['message'] === 'upstream_budget_reconciled' && l['upstream'] === 'data');
-      expect(reconciled).toEqual([expect.objectContaining({ upstream: 'data', configured_per_minute: 6000, alpaca_limit_per_minute: 200, using_per_minute: 200 })]);
+      const reconciled = gw.logs.filter(
+        (l) => l['message'] === 'upstream_budget_reconciled' && l['upstream'] === 'data',
+      );
+      expect(reconciled).toEqual([
+        expect.objectContaining({
+          upstream: 'data',
+          configured_per_minute: 6000,
+          alpaca_limit_per_minute: 200,
+          using_per_minute: 200,
+        }),
+      ]);
     } finally {
       await gw.close();
     }
   });
 
-  it('the 503 says which budget is empty: Alpaca\'s window or the gateway\'s bucket', async () => {
+  it("the 503 says which budget is empty: Alpaca's window or the gateway's bucket", async () => {
     const gw = await startGateway({ ALPACA_DATA_RATE_LIMIT_PER_MIN: '20' });
     try {
       gw.emulator.injectFault({ ...rateLimitFault({ path: QUOTES, resetInSeconds: 20, times: 1 }) });
@@ -181,7 +217,10 @@ describe('upstream budget', () => {
     try {
       let refused;
       for (let i = 0; i < 6 && refused === undefined; i += 1) {
-        const res = await small.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: String(i + 1) });
+        const res = await small
+          .http()
+          .get('/api/v1/stocks/AAPL/bars')
+          .query({ timeframe: '1Day', limit: String(i + 1) });
         if (res.status === 503) refused = res;
       }
       const gateway = expectCatalogError(refused as NonNullable<typeof refused>, 503, 'UPSTREAM_RATE_LIMITED');

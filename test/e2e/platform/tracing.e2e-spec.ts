@@ -1,6 +1,14 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { eventually, expectCatalogError, KEY_ID, SECRET_KEY, startGateway, tokenFor, type Gateway } from '../support/harness.js';
+import {
+  eventually,
+  expectCatalogError,
+  KEY_ID,
+  SECRET_KEY,
+  startGateway,
+  tokenFor,
+  type Gateway,
+} from '../support/harness.js';
 
 const QUOTES = '/v2/stocks/quotes/latest';
 const CLIENT_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -40,12 +48,25 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
     // The client's trace continues: our server span's parent is the client's span.
     expect(server.parentSpanContext?.spanId).toBe(CLIENT_SPAN);
     expect(server.name).toBe('GET /api/v1/stocks/:symbol/quote');
-    expect(server.attributes).toMatchObject({ 'http.route': '/api/v1/stocks/:symbol/quote', 'http.response.status_code': 200, 'opitios.cache.result': 'MISS' });
+    expect(server.attributes).toMatchObject({
+      'http.route': '/api/v1/stocks/:symbol/quote',
+      'http.response.status_code': 200,
+      'opitios.cache.result': 'MISS',
+    });
 
     const cache = spans.filter((s) => s.name === 'cache.lookup');
     expect(cache.map((s) => attr(s, 'opitios.cache.result'))).toEqual(['MISS']);
-    const attempts = spans.filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.endpoint') === QUOTES).sort((a, b) => Number(attr(a, 'opitios.upstream.attempt')) - Number(attr(b, 'opitios.upstream.attempt')));
-    expect(attempts.map((s) => [s.name, attr(s, 'opitios.upstream.attempt'), attr(s, 'http.response.status_code') ?? null, attr(s, 'opitios.error_code') ?? null])).toEqual([
+    const attempts = spans
+      .filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.endpoint') === QUOTES)
+      .sort((a, b) => Number(attr(a, 'opitios.upstream.attempt')) - Number(attr(b, 'opitios.upstream.attempt')));
+    expect(
+      attempts.map((s) => [
+        s.name,
+        attr(s, 'opitios.upstream.attempt'),
+        attr(s, 'http.response.status_code') ?? null,
+        attr(s, 'opitios.error_code') ?? null,
+      ]),
+    ).toEqual([
       [`GET ${QUOTES}`, 1, 503, 'UPSTREAM_API_UNAVAILABLE'],
       [`GET ${QUOTES}`, 2, null, 'UPSTREAM_API_UNAVAILABLE'],
       [`GET ${QUOTES}`, 3, 200, null],
@@ -61,7 +82,12 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
     expect(spans.filter((s) => attr(s, 'alpaca.endpoint') !== '/v2/clock')).toHaveLength(5);
 
     // The upstream calls' log lines carry the request id and the trace id too.
-    const upstreamLines = gw.logs.filter((l) => (l['message'] === 'upstream_call' || l['message'] === 'upstream_network_error') && l['endpoint'] === QUOTES && l['request_id'] === requestId);
+    const upstreamLines = gw.logs.filter(
+      (l) =>
+        (l['message'] === 'upstream_call' || l['message'] === 'upstream_network_error') &&
+        l['endpoint'] === QUOTES &&
+        l['request_id'] === requestId,
+    );
     expect(upstreamLines.map((l) => l['attempt'])).toEqual([1, 2, 3]);
     for (const l of upstreamLines) expect(l['trace_id']).toBe(CLIENT_TRACE);
   });
@@ -69,11 +95,25 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
   it('upstream client spans name Alpaca as their peer (OpenTelemetry HTTP client attributes), on both hosts, with no credential', async () => {
     const quote = await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
     const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'trace-peer-trader' })}` };
-    const order = await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', 'trace-peer-1')
-      .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }).expect(201);
+    const order = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader)
+      .set('Idempotency-Key', 'trace-peer-1')
+      .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' })
+      .expect(201);
     const clientSpansOf = (requestId: unknown): ReadableSpan[] =>
-      exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.api') !== undefined && attr(s, 'opitios.request_id') === requestId);
-    await eventually(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(2));
+      exporter
+        .getFinishedSpans()
+        .filter(
+          (s) =>
+            s.kind === SpanKind.CLIENT &&
+            attr(s, 'alpaca.api') !== undefined &&
+            attr(s, 'opitios.request_id') === requestId,
+        );
+    await eventually(() =>
+      expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(2),
+    );
 
     const read = clientSpansOf(quote.headers['x-request-id']).find((s) => attr(s, 'alpaca.endpoint') === QUOTES);
     expect(read?.attributes).toMatchObject({
@@ -104,9 +144,21 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
     const res = await gw.http().get('/api/v1/stocks/AMD/quote');
     expectCatalogError(res, 503, 'UPSTREAM_API_UNAVAILABLE');
     expect(gw.emulator.requestsTo(QUOTES)).toHaveLength(3);
-    await eventually(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1));
-    const attempts = exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.endpoint') === QUOTES);
-    expect(attempts.map((s) => [attr(s, 'opitios.upstream.attempt'), attr(s, 'http.response.status_code'), attr(s, 'opitios.error_code')]).sort()).toEqual([
+    await eventually(() =>
+      expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1),
+    );
+    const attempts = exporter
+      .getFinishedSpans()
+      .filter((s) => s.kind === SpanKind.CLIENT && attr(s, 'alpaca.endpoint') === QUOTES);
+    expect(
+      attempts
+        .map((s) => [
+          attr(s, 'opitios.upstream.attempt'),
+          attr(s, 'http.response.status_code'),
+          attr(s, 'opitios.error_code'),
+        ])
+        .sort(),
+    ).toEqual([
       [1, 500, 'UPSTREAM_API_UNAVAILABLE'],
       [2, 500, 'UPSTREAM_API_UNAVAILABLE'],
       [3, 500, 'UPSTREAM_API_UNAVAILABLE'],
@@ -126,7 +178,9 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
     await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
     exporter.reset();
     await gw.http().get('/api/v1/stocks/MSFT/quote').expect(200);
-    await eventually(() => expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1));
+    await eventually(() =>
+      expect(exporter.getFinishedSpans().filter((s) => s.kind === SpanKind.SERVER)).toHaveLength(1),
+    );
     const spans = exporter.getFinishedSpans();
     expect(spans.map((s) => s.name).sort()).toEqual(['GET /api/v1/stocks/:symbol/quote', 'cache.lookup']);
     expect(spans.find((s) => s.name === 'cache.lookup')?.attributes['opitios.cache.result']).toBe('HIT');
@@ -136,7 +190,9 @@ describe('tracing on (an in-memory exporter in place of OTLP)', () => {
     await gw.http().get('/api/v1/stocks/TSLA/quote').set('traceparent', TRACEPARENT).expect(200);
     expect(gw.emulator.requestsTo(QUOTES).map((r) => r.headers['traceparent'])).toEqual([undefined]);
 
-    const propagating = await startGateway({ TRACE_PROPAGATE_UPSTREAM: 'true' }, {}, undefined, { tracing: { exporter: new InMemorySpanExporter() } });
+    const propagating = await startGateway({ TRACE_PROPAGATE_UPSTREAM: 'true' }, {}, undefined, {
+      tracing: { exporter: new InMemorySpanExporter() },
+    });
     try {
       await propagating.http().get('/api/v1/stocks/TSLA/quote').set('traceparent', TRACEPARENT).expect(200);
       const sent = propagating.emulator.requestsTo(QUOTES).map((r) => r.headers['traceparent']);
@@ -169,22 +225,30 @@ describe('tracing off (no OTEL_* set)', () => {
       const res = await gw.http().get('/api/v1/stocks/MSFT/quote').set('traceparent', TRACEPARENT).expect(200);
       const requestId = res.headers['x-request-id'];
       // The quote calls (the market clock's call is shared by every request: it names none).
-      const upstream = gw.logs.filter((l) => (l['message'] === 'upstream_call' || l['message'] === 'upstream_retry') && l['endpoint'] === QUOTES);
+      const upstream = gw.logs.filter(
+        (l) => (l['message'] === 'upstream_call' || l['message'] === 'upstream_retry') && l['endpoint'] === QUOTES,
+      );
       expect(upstream.map((l) => [l['message'], l['request_id'], l['trace_id']])).toEqual([
         ['upstream_call', requestId, CLIENT_TRACE],
         ['upstream_retry', requestId, CLIENT_TRACE],
         ['upstream_call', requestId, CLIENT_TRACE],
       ]);
       // A batch of symbols asked by one client: the shared call names that client's request.
-      const batch = await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'TSLA'] }).expect(200);
-      const batchCalls = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['request_id'] === batch.headers['x-request-id']);
+      const batch = await gw
+        .http()
+        .post('/api/v1/stocks/quotes/batch')
+        .send({ symbols: ['AAPL', 'TSLA'] })
+        .expect(200);
+      const batchCalls = gw.logs.filter(
+        (l) => l['message'] === 'upstream_call' && l['request_id'] === batch.headers['x-request-id'],
+      );
       expect(batchCalls.map((l) => l['endpoint'])).toEqual([QUOTES]);
     } finally {
       await gw.close();
     }
   });
 
-  it('the market clock\'s shared refresh, started by a request, names none (the request\'s own call does)', async () => {
+  it("the market clock's shared refresh, started by a request, names none (the request's own call does)", async () => {
     const gw = await startGateway();
     try {
       // A fresh gateway: the quote's TTL needs the clock, so this request starts its refresh.
@@ -200,25 +264,46 @@ describe('tracing off (no OTEL_* set)', () => {
     }
   });
 
-  it('every kind of route runs in its request\'s scope: the upstream lines of each request name it', async () => {
+  it("every kind of route runs in its request's scope: the upstream lines of each request name it", async () => {
     const gw = await startGateway();
     const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'scope-trader' })}` };
     try {
       const asked: Array<[string, () => Promise<{ headers: Record<string, string> }>]> = [
         ['stock snapshot', () => gw.http().get('/api/v1/stocks/AAPL/snapshot').expect(200)],
-        ['stock bars', () => gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', start: '2022-02-01', end: '2022-02-02T23:59:59Z' }).expect(200)],
+        [
+          'stock bars',
+          () =>
+            gw
+              .http()
+              .get('/api/v1/stocks/AAPL/bars')
+              .query({ timeframe: '1Day', start: '2022-02-01', end: '2022-02-02T23:59:59Z' })
+              .expect(200),
+        ],
         ['news (a route table entry)', () => gw.http().get('/api/v1/news').query({ symbols: 'AAPL' }).expect(200)],
         ['option quote (batched)', () => gw.http().get('/api/v1/options/AAPL240426C00162500/quote').expect(200)],
         ['option chain', () => gw.http().get('/api/v1/options/AAPL/chain').expect(200)],
-        ['option contracts', () => gw.http().get('/api/v1/options/contracts').query({ underlying_symbols: 'AAPL' }).expect(200)],
+        [
+          'option contracts',
+          () => gw.http().get('/api/v1/options/contracts').query({ underlying_symbols: 'AAPL' }).expect(200),
+        ],
         ['account (a trading read)', () => gw.anon().get('/api/v1/account').set(trader).expect(200)],
-        ['order (a trading write)', () =>
-          gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', 'scope-order-1')
-            .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' }).expect(201)],
+        [
+          'order (a trading write)',
+          () =>
+            gw
+              .anon()
+              .post('/api/v1/orders')
+              .set(trader)
+              .set('Idempotency-Key', 'scope-order-1')
+              .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' })
+              .expect(201),
+        ],
       ];
       for (const [what, ask] of asked) {
         const res = await ask();
-        const named = gw.logs.filter((l) => l['message'] === 'upstream_call' && l['request_id'] === res.headers['x-request-id']);
+        const named = gw.logs.filter(
+          (l) => l['message'] === 'upstream_call' && l['request_id'] === res.headers['x-request-id'],
+        );
         expect({ what, upstreamLinesNamingIt: named.length > 0 }).toEqual({ what, upstreamLinesNamingIt: true });
       }
     } finally {

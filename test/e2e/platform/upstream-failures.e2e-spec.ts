@@ -6,7 +6,10 @@ const DEADLINE_MS = 1000;
 let gw: Gateway;
 
 beforeAll(async () => {
-  gw = await startGateway({ ALPACA_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS), ALPACA_REQUEST_DEADLINE_MS: String(DEADLINE_MS) });
+  gw = await startGateway({
+    ALPACA_REQUEST_TIMEOUT_MS: String(TIMEOUT_MS),
+    ALPACA_REQUEST_DEADLINE_MS: String(DEADLINE_MS),
+  });
 });
 afterAll(async () => {
   await gw.close();
@@ -66,13 +69,26 @@ describe('upstream failures become typed catalog errors', () => {
 
   it('malformed JSON → 502 UPSTREAM_INVALID_RESPONSE', async () => {
     gw.emulator.injectFault({ path: QUOTES, kind: 'malformed' });
-    const error = expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 502, 'UPSTREAM_INVALID_RESPONSE');
+    const error = expectCatalogError(
+      await gw.http().get('/api/v1/stocks/AAPL/quote'),
+      502,
+      'UPSTREAM_INVALID_RESPONSE',
+    );
     expect(error['details']).toMatchObject({ reason: 'body is not valid JSON' });
   });
 
   it('JSON of the wrong shape → 502 UPSTREAM_INVALID_RESPONSE naming the field', async () => {
-    gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 200, body: { quotes: { AAPL: { t: '2022-08-17T10:09:34Z', bp: 'cheap' } } } });
-    const error = expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 502, 'UPSTREAM_INVALID_RESPONSE');
+    gw.emulator.injectFault({
+      path: QUOTES,
+      kind: 'status',
+      status: 200,
+      body: { quotes: { AAPL: { t: '2022-08-17T10:09:34Z', bp: 'cheap' } } },
+    });
+    const error = expectCatalogError(
+      await gw.http().get('/api/v1/stocks/AAPL/quote'),
+      502,
+      'UPSTREAM_INVALID_RESPONSE',
+    );
     expect(String((error['details'] as { reason: string }).reason)).toContain('$.quotes.AAPL');
   });
 
@@ -81,14 +97,20 @@ describe('upstream failures become typed catalog errors', () => {
     expectCatalogError(await gw.http().get('/api/v1/stocks/AAPL/quote'), 404, 'SYMBOL_NOT_FOUND');
   });
 
-  it('403 recent-SIP refusal → 403 UPSTREAM_SUBSCRIPTION_REQUIRED with Alpaca\'s message', async () => {
+  it("403 recent-SIP refusal → 403 UPSTREAM_SUBSCRIPTION_REQUIRED with Alpaca's message", async () => {
     gw.emulator.injectFault({
-      path: '/v2/stocks/bars', kind: 'status', status: 403,
+      path: '/v2/stocks/bars',
+      kind: 'status',
+      status: 403,
       body: { code: 42210000, message: 'subscription does not permit querying recent SIP data' },
     });
     const res = await gw.http().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Min' });
     const error = expectCatalogError(res, 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
-    expect(error['details']).toMatchObject({ upstream_status: 403, upstream_code: 42210000, upstream_message: 'subscription does not permit querying recent SIP data' });
+    expect(error['details']).toMatchObject({
+      upstream_status: 403,
+      upstream_code: 42210000,
+      upstream_message: 'subscription does not permit querying recent SIP data',
+    });
   });
 
   it('403 forbidden (bad credentials on market data) → 503 UPSTREAM_AUTHENTICATION_FAILED', async () => {
@@ -98,7 +120,14 @@ describe('upstream failures become typed catalog errors', () => {
 
   it('batch: an upstream failure fails the whole batch with the same catalog error', async () => {
     gw.emulator.injectFault({ path: QUOTES, kind: 'status', status: 503 });
-    expectCatalogError(await gw.http().post('/api/v1/stocks/quotes/batch').send({ symbols: ['AAPL', 'MSFT'] }), 503, 'UPSTREAM_API_UNAVAILABLE');
+    expectCatalogError(
+      await gw
+        .http()
+        .post('/api/v1/stocks/quotes/batch')
+        .send({ symbols: ['AAPL', 'MSFT'] }),
+      503,
+      'UPSTREAM_API_UNAVAILABLE',
+    );
   });
 
   it('recovers as soon as the upstream does (the fault ends, the next call succeeds)', async () => {
@@ -130,30 +159,64 @@ describe('a 403 from the trading host', () => {
     { path: '/api/v1/market/calendar', query: { start: '2025-01-01', end: '2025-01-31' }, upstream: '/v2/calendar' },
   ];
 
-  it.each(READS)('on a read ($upstream) is refused credentials: 503 UPSTREAM_AUTHENTICATION_FAILED, not ORDER_REJECTED; asked once', async (read) => {
-    gw.emulator.injectFault({ host: 'trading', method: 'GET', path: read.upstream, kind: 'status', status: 403, body: FORBIDDEN });
-    const res = await gw.http().get(read.path).query(read.query);
-    const error = expectCatalogError(res, 503, 'UPSTREAM_AUTHENTICATION_FAILED');
-    expect(res.headers['x-error-code']).toBe('UPSTREAM_AUTHENTICATION_FAILED');
-    expect(error['details']).toMatchObject({ upstream: 'trading', upstream_status: 403, upstream_message: 'forbidden.' });
-    const received = gw.emulator.requestsTo(read.upstream, 'trading');
-    expect(received.map((r) => r.method)).toEqual(['GET']);
-    expect(received[0]?.query).toMatchObject(read.query);
-  });
+  it.each(READS)(
+    'on a read ($upstream) is refused credentials: 503 UPSTREAM_AUTHENTICATION_FAILED, not ORDER_REJECTED; asked once',
+    async (read) => {
+      gw.emulator.injectFault({
+        host: 'trading',
+        method: 'GET',
+        path: read.upstream,
+        kind: 'status',
+        status: 403,
+        body: FORBIDDEN,
+      });
+      const res = await gw.http().get(read.path).query(read.query);
+      const error = expectCatalogError(res, 503, 'UPSTREAM_AUTHENTICATION_FAILED');
+      expect(res.headers['x-error-code']).toBe('UPSTREAM_AUTHENTICATION_FAILED');
+      expect(error['details']).toMatchObject({
+        upstream: 'trading',
+        upstream_status: 403,
+        upstream_message: 'forbidden.',
+      });
+      const received = gw.emulator.requestsTo(read.upstream, 'trading');
+      expect(received.map((r) => r.method)).toEqual(['GET']);
+      expect(received[0]?.query).toMatchObject(read.query);
+    },
+  );
 
-  it.each(READS)("on a read ($upstream) saying the plan does not permit it: 403 UPSTREAM_SUBSCRIPTION_REQUIRED; asked once", async (read) => {
-    gw.emulator.injectFault({ host: 'trading', method: 'GET', path: read.upstream, kind: 'status', status: 403, body: NOT_PERMITTED });
-    const res = await gw.http().get(read.path).query(read.query);
-    const error = expectCatalogError(res, 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
-    expect(res.headers['x-error-code']).toBe('UPSTREAM_SUBSCRIPTION_REQUIRED');
-    expect(error['details']).toMatchObject({ upstream_status: 403, upstream_code: 42210000 });
-    expect(gw.emulator.requestsTo(read.upstream, 'trading').map((r) => r.method)).toEqual(['GET']);
-  });
+  it.each(READS)(
+    'on a read ($upstream) saying the plan does not permit it: 403 UPSTREAM_SUBSCRIPTION_REQUIRED; asked once',
+    async (read) => {
+      gw.emulator.injectFault({
+        host: 'trading',
+        method: 'GET',
+        path: read.upstream,
+        kind: 'status',
+        status: 403,
+        body: NOT_PERMITTED,
+      });
+      const res = await gw.http().get(read.path).query(read.query);
+      const error = expectCatalogError(res, 403, 'UPSTREAM_SUBSCRIPTION_REQUIRED');
+      expect(res.headers['x-error-code']).toBe('UPSTREAM_SUBSCRIPTION_REQUIRED');
+      expect(error['details']).toMatchObject({ upstream_status: 403, upstream_code: 42210000 });
+      expect(gw.emulator.requestsTo(read.upstream, 'trading').map((r) => r.method)).toEqual(['GET']);
+    },
+  );
 
   it('on an order write (a cancel) is still Alpaca refusing the order: 422 ORDER_REJECTED, sent once', async () => {
     const id = '0b7a3e1c-5d2f-4a8e-9c61-2f4d8e7b9a10';
-    gw.emulator.injectFault({ host: 'trading', method: 'DELETE', path: `/v2/orders/${id}`, kind: 'status', status: 403, body: { code: 40310000, message: 'order is not cancelable' } });
-    const res = await gw.anon().delete(`/api/v1/orders/${id}`).set('Authorization', `Bearer ${tokenFor(['trader'])}`);
+    gw.emulator.injectFault({
+      host: 'trading',
+      method: 'DELETE',
+      path: `/v2/orders/${id}`,
+      kind: 'status',
+      status: 403,
+      body: { code: 40310000, message: 'order is not cancelable' },
+    });
+    const res = await gw
+      .anon()
+      .delete(`/api/v1/orders/${id}`)
+      .set('Authorization', `Bearer ${tokenFor(['trader'])}`);
     expectCatalogError(res, 422, 'ORDER_REJECTED');
     expect(res.headers['x-error-code']).toBe('ORDER_REJECTED');
     expect(gw.emulator.requestsTo(`/v2/orders/${id}`, 'trading').map((r) => r.method)).toEqual(['DELETE']);
@@ -162,7 +225,10 @@ describe('a 403 from the trading host', () => {
 
 describe('wrong Alpaca credentials', () => {
   it('→ 503 UPSTREAM_AUTHENTICATION_FAILED, and the keys appear nowhere in the answer or the logs', async () => {
-    const bad = await startGateway({ APCA_API_KEY_ID: 'PKWRONGKEY000000000', APCA_API_SECRET_KEY: 'wrong-secret-0123456789abcdef' });
+    const bad = await startGateway({
+      APCA_API_KEY_ID: 'PKWRONGKEY000000000',
+      APCA_API_SECRET_KEY: 'wrong-secret-0123456789abcdef',
+    });
     try {
       const res = await bad.http().get('/api/v1/stocks/AAPL/quote');
       const error = expectCatalogError(res, 503, 'UPSTREAM_AUTHENTICATION_FAILED');

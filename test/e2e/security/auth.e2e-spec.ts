@@ -1,5 +1,14 @@
 import { ApiKeyStore } from '../../../src/auth/api-keys/api-key-store.js';
-import { startGateway, eventually, expectCatalogError, tokenFor, JWT_SECRET, KEY_ID, SECRET_KEY, type Gateway } from '../support/harness.js';
+import {
+  startGateway,
+  eventually,
+  expectCatalogError,
+  tokenFor,
+  JWT_SECRET,
+  KEY_ID,
+  SECRET_KEY,
+  type Gateway,
+} from '../support/harness.js';
 import { OffsetClock } from '../support/offset-clock.js';
 
 let gw: Gateway;
@@ -21,11 +30,20 @@ const PUBLIC_ROUTES = /^\/api\/v1\/auth\/token$|^\/api\/v1\/health\/|^\/metrics$
 
 /** Every route the gateway documents, with sample path parameters, minus the public ones. */
 async function protectedRoutes(): Promise<Array<{ method: 'get' | 'post' | 'delete'; path: string }>> {
-  const doc = (await gw.anon().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, unknown>> };
+  const doc = (await gw.anon().get('/docs-json').expect(200)).body as {
+    paths: Record<string, Record<string, unknown>>;
+  };
   return Object.entries(doc.paths)
     .flatMap(([path, ops]) => Object.keys(ops).map((m) => ({ method: m as 'get' | 'post' | 'delete', path })))
     .filter((r) => !PUBLIC_ROUTES.test(r.path))
-    .map((r) => ({ ...r, path: r.path.replace('{symbol}', 'AAPL').replace('{option_symbol}', 'AAPL240426C00162500').replace('{underlying}', 'AAPL').replace('{id}', '7b08df51-c1ac-453c-99f9-323a5f075f0d') }));
+    .map((r) => ({
+      ...r,
+      path: r.path
+        .replace('{symbol}', 'AAPL')
+        .replace('{option_symbol}', 'AAPL240426C00162500')
+        .replace('{underlying}', 'AAPL')
+        .replace('{id}', '7b08df51-c1ac-453c-99f9-323a5f075f0d'),
+    }));
 }
 
 describe('every non-public route refuses bad credentials, before any upstream call', () => {
@@ -33,12 +51,30 @@ describe('every non-public route refuses bad credentials, before any upstream ca
   const cases: Array<[string, () => Record<string, string>, string]> = [
     ['no credentials', () => ({}), 'AUTHENTICATION_REQUIRED'],
     ['an expired token', () => ({ Authorization: `Bearer ${expired()}` }), 'INVALID_TOKEN'],
-    ['a wrong issuer', () => ({ Authorization: `Bearer ${tokenFor(['admin'], { issuer: 'someone-else' })}` }), 'INVALID_TOKEN'],
-    ['a wrong audience', () => ({ Authorization: `Bearer ${tokenFor(['admin'], { audience: 'other-api' })}` }), 'INVALID_TOKEN'],
-    ['a wrong signature', () => ({ Authorization: `Bearer ${tokenFor(['admin'], { secret: 'not-the-secret-but-long-enough-0123456789' })}` }), 'INVALID_TOKEN'],
+    [
+      'a wrong issuer',
+      () => ({ Authorization: `Bearer ${tokenFor(['admin'], { issuer: 'someone-else' })}` }),
+      'INVALID_TOKEN',
+    ],
+    [
+      'a wrong audience',
+      () => ({ Authorization: `Bearer ${tokenFor(['admin'], { audience: 'other-api' })}` }),
+      'INVALID_TOKEN',
+    ],
+    [
+      'a wrong signature',
+      () => ({
+        Authorization: `Bearer ${tokenFor(['admin'], { secret: 'not-the-secret-but-long-enough-0123456789' })}`,
+      }),
+      'INVALID_TOKEN',
+    ],
     ['alg none', () => ({ Authorization: `Bearer ${tokenFor(['admin'], { algorithm: 'none' })}` }), 'INVALID_TOKEN'],
     ['a garbage token', () => ({ Authorization: 'Bearer not.a.jwt' }), 'INVALID_TOKEN'],
-    ['a non-Bearer scheme', () => ({ Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }), 'INVALID_TOKEN'],
+    [
+      'a non-Bearer scheme',
+      () => ({ Authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }),
+      'INVALID_TOKEN',
+    ],
     ['unknown roles', () => ({ Authorization: `Bearer ${tokenFor(['superuser'])}` }), 'INVALID_TOKEN'],
     ['an unknown API key', () => ({ 'X-API-Key': `oa_${'0'.repeat(16)}_${'A'.repeat(43)}` }), 'INVALID_API_KEY'],
     ['a malformed API key', () => ({ 'X-API-Key': 'hello' }), 'INVALID_API_KEY'],
@@ -48,7 +84,10 @@ describe('every non-public route refuses bad credentials, before any upstream ca
     const routes = await protectedRoutes();
     expect(routes.length).toBeGreaterThanOrEqual(6);
     for (const route of routes) {
-      const res = await gw.anon()[route.method](route.path).set(headers()).send(route.method === 'post' ? {} : undefined);
+      const anon = gw.anon();
+      const res = await anon[route.method](route.path)
+        .set(headers())
+        .send(route.method === 'post' ? {} : undefined);
       expectCatalogError(res, 401, code);
       expect(res.headers['www-authenticate']).toMatch(/realm="opitios-alpaca"/);
     }
@@ -61,14 +100,21 @@ describe('every non-public route refuses bad credentials, before any upstream ca
     store.revoke(record.id);
     gw.emulator.clearRequests();
     for (const route of await protectedRoutes()) {
-      const res = await gw.anon()[route.method](route.path).set('X-API-Key', key).send(route.method === 'post' ? {} : undefined);
+      const anon = gw.anon();
+      const res = await anon[route.method](route.path)
+        .set('X-API-Key', key)
+        .send(route.method === 'post' ? {} : undefined);
       expectCatalogError(res, 401, 'INVALID_API_KEY');
     }
     expect(gw.emulator.requests).toHaveLength(0);
   });
 
   it('tolerates a small clock difference on exp', async () => {
-    await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', `Bearer ${tokenFor(['viewer'], { expiresIn: -5 })}`).expect(200);
+    await gw
+      .anon()
+      .get('/api/v1/stocks/AAPL/quote')
+      .set('Authorization', `Bearer ${tokenFor(['viewer'], { expiresIn: -5 })}`)
+      .expect(200);
   });
 });
 
@@ -77,20 +123,43 @@ describe('roles', () => {
 
   it('viewer reads stocks and the clock, but not history', async () => {
     await gw.anon().get('/api/v1/stocks/AAPL/quote').set(as('viewer')).expect(200);
-    await gw.anon().post('/api/v1/stocks/quotes/batch').set(as('viewer')).send({ symbols: ['AAPL'] }).expect(200);
+    await gw
+      .anon()
+      .post('/api/v1/stocks/quotes/batch')
+      .set(as('viewer'))
+      .send({ symbols: ['AAPL'] })
+      .expect(200);
     await gw.anon().get('/api/v1/market/clock').set(as('viewer')).expect(200);
     const res = await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set(as('viewer'));
     const error = expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS');
-    expect(error['details']).toEqual({ required_permission: 'history:read', your_roles: ['viewer'], roles_with_permission: ['premium', 'trader', 'admin'] });
+    expect(error['details']).toEqual({
+      required_permission: 'history:read',
+      your_roles: ['viewer'],
+      roles_with_permission: ['premium', 'trader', 'admin'],
+    });
     expect(gw.emulator.requestsTo('/v2/stocks/bars')).toHaveLength(0);
   });
 
   it('viewer cannot read options', async () => {
-    for (const path of ['/api/v1/options/AAPL240426C00162500/quote', '/api/v1/options/AAPL/chain', '/api/v1/options/contracts']) {
+    for (const path of [
+      '/api/v1/options/AAPL240426C00162500/quote',
+      '/api/v1/options/AAPL/chain',
+      '/api/v1/options/contracts',
+    ]) {
       const res = await gw.anon().get(path).set(as('viewer'));
-      expect(expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS')['details']).toMatchObject({ required_permission: 'options:read' });
+      expect(expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS')['details']).toMatchObject({
+        required_permission: 'options:read',
+      });
     }
-    expectCatalogError(await gw.anon().post('/api/v1/options/quotes/batch').set(as('viewer')).send({ option_symbols: ['AAPL240426C00162500'] }), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectCatalogError(
+      await gw
+        .anon()
+        .post('/api/v1/options/quotes/batch')
+        .set(as('viewer'))
+        .send({ option_symbols: ['AAPL240426C00162500'] }),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    );
     expect(gw.emulator.requests).toHaveLength(0);
     await gw.anon().get('/api/v1/options/AAPL240426C00162500/quote').set(as('premium')).expect(200);
   });
@@ -114,24 +183,44 @@ describe('API keys and POST /auth/token', () => {
     const { key } = store.create('bot1', ['premium']);
     const res = await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key).expect(200);
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.data).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 3600, roles: ['premium'], jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(res.body.data).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 3600,
+      roles: ['premium'],
+      jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
     const token = res.body.data.access_token as string;
-    const bars = await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day', limit: '1' }).set('Authorization', `Bearer ${token}`);
+    const bars = await gw
+      .anon()
+      .get('/api/v1/stocks/AAPL/bars')
+      .query({ timeframe: '1Day', limit: '1' })
+      .set('Authorization', `Bearer ${token}`);
     expect(bars.status).toBe(200);
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(claims).toMatchObject({ iss: 'opitios-alpaca', aud: 'opitios-alpaca-api', roles: ['premium'] });
     expect(claims['sub']).toMatch(/^key:[0-9a-f]{16}$/);
     expect(claims['key_id']).toBe((claims['sub'] as string).slice(4));
     expect(claims['jti']).toBe(res.body.data.jti);
-    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<string, unknown>;
+    const header = JSON.parse(Buffer.from(token.split('.')[0] ?? '', 'base64url').toString('utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(header).toEqual({ alg: 'HS256', typ: 'JWT', kid: 'default' });
     expect(Number(claims['exp']) - Number(claims['iat'])).toBe(3600);
   });
 
-  it('authenticates X-API-Key directly, with the key\'s roles', async () => {
+  it("authenticates X-API-Key directly, with the key's roles", async () => {
     const { key } = store.create('viewer-bot', ['viewer']);
     await gw.anon().get('/api/v1/stocks/AAPL/quote').set('X-API-Key', key).expect(200);
-    expectCatalogError(await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set('X-API-Key', key), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectCatalogError(
+      await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set('X-API-Key', key),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    );
   });
 
   it('refuses a token request without a key, or with a wrong one', async () => {
@@ -156,8 +245,16 @@ describe('secrets never leak', () => {
     const bodies: string[] = [];
     bodies.push(JSON.stringify((await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key)).body));
     bodies.push(JSON.stringify((await gw.anon().post('/api/v1/auth/token').set('X-API-Key', `${key}x`)).body));
-    bodies.push(JSON.stringify((await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', 'Bearer abc.def.ghi')).body));
-    gw.emulator.injectFault({ kind: 'status', status: 401, body: { code: 40110000, message: 'request is not authorized' } });
+    bodies.push(
+      JSON.stringify(
+        (await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', 'Bearer abc.def.ghi')).body,
+      ),
+    );
+    gw.emulator.injectFault({
+      kind: 'status',
+      status: 401,
+      body: { code: 40110000, message: 'request is not authorized' },
+    });
     bodies.push(JSON.stringify((await gw.anon().get('/api/v1/stocks/AAPL/quote').set('X-API-Key', key)).body));
     const everything = bodies.join('\n') + gw.rawLogs.join('');
     for (const secret of [JWT_SECRET, key, key.slice(20), KEY_ID, SECRET_KEY]) {
@@ -176,7 +273,13 @@ describe('security headers and CORS', () => {
     expect(res.headers['referrer-policy']).toBe('no-referrer');
     expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
     // Document-only headers are for Swagger UI's HTML, not for JSON.
-    for (const htmlOnly of ['cross-origin-opener-policy', 'origin-agent-cluster', 'x-xss-protection', 'x-download-options', 'x-dns-prefetch-control']) {
+    for (const htmlOnly of [
+      'cross-origin-opener-policy',
+      'origin-agent-cluster',
+      'x-xss-protection',
+      'x-download-options',
+      'x-dns-prefetch-control',
+    ]) {
       expect(res.headers[htmlOnly]).toBeUndefined();
     }
     const refused = await gw.anon().get('/api/v1/stocks/AAPL/quote').expect(401);
@@ -191,7 +294,11 @@ describe('security headers and CORS', () => {
       const ok = await cors.http().get('/api/v1/stocks/AAPL/quote').set('Origin', 'https://dash.example').expect(200);
       expect(ok.headers['access-control-allow-origin']).toBe('https://dash.example');
       expect(ok.headers['access-control-expose-headers']).toContain('X-Request-Id');
-      const other = await cors.http().get('/api/v1/stocks/AAPL/quote').set('Origin', 'https://evil.example').expect(200);
+      const other = await cors
+        .http()
+        .get('/api/v1/stocks/AAPL/quote')
+        .set('Origin', 'https://evil.example')
+        .expect(200);
       expect(other.headers['access-control-allow-origin']).toBeUndefined();
       // A preflight is answered by the CORS layer, and still gets an id, the security headers and a log line.
       const preflight = await cors
@@ -204,7 +311,16 @@ describe('security headers and CORS', () => {
       expect(preflight.headers['access-control-allow-origin']).toBe('https://dash.example');
       expect(preflight.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$/);
       expect(preflight.headers['x-content-type-options']).toBe('nosniff');
-      await eventually(() => expect(cors.logs).toContainEqual(expect.objectContaining({ message: 'http_request', method: 'OPTIONS', status: 204, request_id: preflight.headers['x-request-id'] })));
+      await eventually(() =>
+        expect(cors.logs).toContainEqual(
+          expect.objectContaining({
+            message: 'http_request',
+            method: 'OPTIONS',
+            status: 204,
+            request_id: preflight.headers['x-request-id'],
+          }),
+        ),
+      );
     } finally {
       await cors.close();
     }
@@ -220,7 +336,11 @@ describe('verified tokens are remembered, but never past their expiry', () => {
       await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
       await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`).expect(200);
       clock.advance(2100);
-      expectCatalogError(await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`), 401, 'INVALID_TOKEN');
+      expectCatalogError(
+        await strict.anon().get('/api/v1/market/clock').set('Authorization', `Bearer ${token}`),
+        401,
+        'INVALID_TOKEN',
+      );
     } finally {
       await strict.close();
     }
@@ -229,6 +349,14 @@ describe('verified tokens are remembered, but never past their expiry', () => {
   it('a remembered token still gets its own roles checked', async () => {
     const token = tokenFor(['viewer'], { sub: 'remembered-viewer' });
     await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', `Bearer ${token}`).expect(200);
-    expectCatalogError(await gw.anon().get('/api/v1/stocks/AAPL/bars').query({ timeframe: '1Day' }).set('Authorization', `Bearer ${token}`), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectCatalogError(
+      await gw
+        .anon()
+        .get('/api/v1/stocks/AAPL/bars')
+        .query({ timeframe: '1Day' })
+        .set('Authorization', `Bearer ${token}`),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    );
   });
 });

@@ -57,16 +57,27 @@ class JwksServer {
     const keys = [{ ...this.publicKey.export({ format: 'jwk' }), kid: KID, alg: 'RS256', use: 'sig' }];
     if (this.mode === 'ok') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ keys }));
     else if (this.mode === 'error') res.writeHead(500, { 'Content-Type': 'text/plain' }).end('internal error');
-    else if (this.mode === 'garbage') res.writeHead(200, { 'Content-Type': 'application/json' }).end('<html>maintenance</html>');
-    else if (this.mode === 'not_a_key_set') res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'maintenance' }));
+    else if (this.mode === 'garbage')
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end('<html>maintenance</html>');
+    else if (this.mode === 'not_a_key_set')
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error: 'maintenance' }));
     // 'hang': never answers; the gateway's fetch times out (closed at stop()).
   }
 }
 
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const bearer = (token: string): Record<string, string> => ({ Authorization: `Bearer ${token}` });
-const idpToken = ({ sub = 'alice', key = rsa.privateKey, kid = KID, expiresIn = 600 }: { sub?: string; key?: KeyObject; kid?: string; expiresIn?: number } = {}): string =>
-  jwt.sign({ sub, iss: IDP_ISSUER, aud: IDP_AUDIENCE, roles: ['viewer'] }, key, { algorithm: 'RS256', keyid: kid, expiresIn });
+const idpToken = ({
+  sub = 'alice',
+  key = rsa.privateKey,
+  kid = KID,
+  expiresIn = 600,
+}: { sub?: string; key?: KeyObject; kid?: string; expiresIn?: number } = {}): string =>
+  jwt.sign({ sub, iss: IDP_ISSUER, aud: IDP_AUDIENCE, roles: ['viewer'] }, key, {
+    algorithm: 'RS256',
+    keyid: kid,
+    expiresIn,
+  });
 
 async function gatewayFor(jwks: JwksServer, env: Record<string, string> = {}): Promise<Gateway> {
   return startGateway({ JWT_JWKS_URL: jwks.url, JWT_JWKS_ISSUER: IDP_ISSUER, JWT_JWKS_AUDIENCE: IDP_AUDIENCE, ...env });
@@ -115,16 +126,38 @@ describe('JWKS answering 500, garbage, a non-key-set or nothing at all → 503; 
     jwks.mode = 'error';
     const asked = jwks.requests;
     // Expired, or signed by a stranger under the known kid: the kept set decides, no fetch needed.
-    expect(expectCatalogError(await gw.anon().get(ROUTE).set(bearer(idpToken({ sub: 'late', expiresIn: -600 }))), 401, 'INVALID_TOKEN')['details']).toEqual({ reason: 'jwt expired' });
+    expect(
+      expectCatalogError(
+        await gw
+          .anon()
+          .get(ROUTE)
+          .set(bearer(idpToken({ sub: 'late', expiresIn: -600 }))),
+        401,
+        'INVALID_TOKEN',
+      )['details'],
+    ).toEqual({ reason: 'jwt expired' });
     const forged = idpToken({ sub: 'forger', key: generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey });
-    expect(expectCatalogError(await gw.anon().get(ROUTE).set(bearer(forged)), 401, 'INVALID_TOKEN')['details']).toEqual({ reason: 'invalid signature' });
+    expect(expectCatalogError(await gw.anon().get(ROUTE).set(bearer(forged)), 401, 'INVALID_TOKEN')['details']).toEqual(
+      { reason: 'invalid signature' },
+    );
     // An unknown kid within jose's cooldown after the good fetch: refused from the kept set.
     const stranger = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
-    const unknown = expectCatalogError(await gw.anon().get(ROUTE).set(bearer(idpToken({ key: stranger, kid: 'not-in-jwks' }))), 401, 'INVALID_TOKEN');
+    const unknown = expectCatalogError(
+      await gw
+        .anon()
+        .get(ROUTE)
+        .set(bearer(idpToken({ key: stranger, kid: 'not-in-jwks' }))),
+      401,
+      'INVALID_TOKEN',
+    );
     expect(unknown['details']).toEqual({ reason: 'no applicable key found in the JSON Web Key Set' });
     expect(jwks.requests).toBe(asked);
     // And a good token keeps working from the kept set.
-    await gw.anon().get(ROUTE).set(bearer(idpToken({ sub: 'bob' }))).expect(200);
+    await gw
+      .anon()
+      .get(ROUTE)
+      .set(bearer(idpToken({ sub: 'bob' })))
+      .expect(200);
   });
 });
 

@@ -56,12 +56,25 @@ describe('roles on the lifecycle routes', () => {
 
 describe('every write is audited: requested before, outcome after, with principal and request id', () => {
   it('replace, cancel-all, close, close-all and exercise; the chain verifies', async () => {
-    gw.emulator.fixtures.positions.push({ symbol: CONTRACT, asset_id: '98359ef7-5124-49f3-85ea-5cf02df6defa', asset_class: 'us_option', qty: '1', qty_available: '1', side: 'long', current_price: '148.38' });
+    gw.emulator.fixtures.positions.push({
+      symbol: CONTRACT,
+      asset_id: '98359ef7-5124-49f3-85ea-5cf02df6defa',
+      asset_class: 'us_option',
+      qty: '1',
+      qty_available: '1',
+      side: 'long',
+      current_price: '148.38',
+    });
     const answers: Array<{ requestId: string; requested: string; outcome: string; expected: string }> = [];
     const run = async (method: Method, path: string, op: string, expected: string, body?: object): Promise<void> => {
       const res = await send(method, path, 'trader', body);
       expect({ path, status: res.status }).toEqual({ path, status: 200 });
-      answers.push({ requestId: String(res.headers['x-request-id']), requested: `${op}_requested`, outcome: `${op}_outcome`, expected });
+      answers.push({
+        requestId: String(res.headers['x-request-id']),
+        requested: `${op}_requested`,
+        outcome: `${op}_outcome`,
+        expected,
+      });
     };
     await run('patch', `/api/v1/orders/${OPEN_ID}`, 'order_replace', 'replaced', { qty: '3' });
     await run('post', `/api/v1/positions/${CONTRACT}/exercise`, 'option_exercise', 'submitted');
@@ -69,10 +82,14 @@ describe('every write is audited: requested before, outcome after, with principa
     await run('delete', '/api/v1/orders?confirm=true', 'orders_cancel_all', 'all_accepted');
     await run('delete', '/api/v1/positions?cancel_orders=false&confirm=true', 'positions_close_all', 'all_accepted');
 
-    const events = (await gw.anon().get('/api/v1/audit/events').query({ limit: '500' }).set(as('admin')).expect(200)).body.data.events as Array<Record<string, unknown>>;
+    const events = (await gw.anon().get('/api/v1/audit/events').query({ limit: '500' }).set(as('admin')).expect(200))
+      .body.data.events as Array<Record<string, unknown>>;
     for (const a of answers) {
       const mine = events.filter((e) => e['request_id'] === a.requestId);
-      expect(mine.map((e) => [e['action'], e['outcome']])).toEqual([[a.requested, 'pending'], [a.outcome, a.expected]]);
+      expect(mine.map((e) => [e['action'], e['outcome']])).toEqual([
+        [a.requested, 'pending'],
+        [a.outcome, a.expected],
+      ]);
       for (const e of mine) expect(e['actor']).toMatchObject({ sub: 'trader-lifecycle', roles: ['trader'] });
     }
     const verify = await gw.anon().get('/api/v1/audit/verify').set(as('admin')).expect(200);
@@ -83,7 +100,16 @@ describe('every write is audited: requested before, outcome after, with principa
   it('a refusal is audited as the outcome too', async () => {
     const res = await send('delete', '/api/v1/positions/TSLA', 'trader');
     expectCatalogError(res, 404, 'POSITION_NOT_FOUND');
-    const events = (await gw.anon().get('/api/v1/audit/events').query({ action: 'position_close_outcome', limit: '500' }).set(as('admin')).expect(200)).body.data.events as Array<Record<string, unknown>>;
-    expect(events.filter((e) => e['request_id'] === res.headers['x-request-id']).map((e) => e['outcome'])).toEqual(['POSITION_NOT_FOUND']);
+    const events = (
+      await gw
+        .anon()
+        .get('/api/v1/audit/events')
+        .query({ action: 'position_close_outcome', limit: '500' })
+        .set(as('admin'))
+        .expect(200)
+    ).body.data.events as Array<Record<string, unknown>>;
+    expect(events.filter((e) => e['request_id'] === res.headers['x-request-id']).map((e) => e['outcome'])).toEqual([
+      'POSITION_NOT_FOUND',
+    ]);
   });
 });

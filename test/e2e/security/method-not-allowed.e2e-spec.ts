@@ -48,16 +48,23 @@ describe('a wrong method on a known path → 405 METHOD_NOT_ALLOWED with Allow',
       severity: 'info',
       details: { method: method.toUpperCase(), allowed: allow.split(', ') },
     });
-    expect(res.body.metadata).toMatchObject({ endpoint: path, suggested_actions: [...ERROR_CATALOG.METHOD_NOT_ALLOWED.suggestedActions], retry_after: null });
+    expect(res.body.metadata).toMatchObject({
+      endpoint: path,
+      suggested_actions: [...ERROR_CATALOG.METHOD_NOT_ALLOWED.suggestedActions],
+      retry_after: null,
+    });
     expect(gw.emulator.requests).toHaveLength(0);
   });
 
-  it.each(WRONG_METHODS)('%s %s → Allow: %s (no credentials: routing comes before authentication)', async (method, path, allow) => {
-    const res = await send(gw.anon(), method, path);
-    expectCatalogError(res, 405, 'METHOD_NOT_ALLOWED');
-    expect(res.headers['allow']).toBe(allow);
-    expect(gw.emulator.requests).toHaveLength(0);
-  });
+  it.each(WRONG_METHODS)(
+    '%s %s → Allow: %s (no credentials: routing comes before authentication)',
+    async (method, path, allow) => {
+      const res = await send(gw.anon(), method, path);
+      expectCatalogError(res, 405, 'METHOD_NOT_ALLOWED');
+      expect(res.headers['allow']).toBe(allow);
+      expect(gw.emulator.requests).toHaveLength(0);
+    },
+  );
 
   it('a bad token does not turn a 405 into a 401 either', async () => {
     const res = await gw.anon().delete('/api/v1/stocks/AAPL/quote').set('Authorization', 'Bearer not.a.token');
@@ -122,7 +129,9 @@ describe('what must keep working', () => {
   });
 
   it('the WebSocket upgrade on /api/v1/stream', async () => {
-    const client = await StreamClient.connect(await listenOnLoopback(gw.app), { Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'ws-405' })}` });
+    const client = await StreamClient.connect(await listenOnLoopback(gw.app), {
+      Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'ws-405' })}`,
+    });
     try {
       expect(await client.nextOfType('authenticated')).toMatchObject({ subject: 'ws-405' });
     } finally {

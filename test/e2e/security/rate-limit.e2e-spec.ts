@@ -29,11 +29,19 @@ describe('per-principal rate limits (in memory)', () => {
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(3500);
     expect(error['details']).toEqual({ limit: 5, window: 'hour' });
     // Another principal has its own budget.
-    await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', `Bearer ${tokenFor(['viewer'], { sub: 'viewer-b' })}`).expect(200);
+    await gw
+      .anon()
+      .get('/api/v1/stocks/AAPL/quote')
+      .set('Authorization', `Bearer ${tokenFor(['viewer'], { sub: 'viewer-b' })}`)
+      .expect(200);
   });
 
   it('gives premium and above the premium tier', async () => {
-    const res = await gw.anon().get('/api/v1/stocks/AAPL/quote').set('Authorization', `Bearer ${tokenFor(['trader'], { sub: 'trader-a' })}`).expect(200);
+    const res = await gw
+      .anon()
+      .get('/api/v1/stocks/AAPL/quote')
+      .set('Authorization', `Bearer ${tokenFor(['trader'], { sub: 'trader-a' })}`)
+      .expect(200);
     expect(res.headers['x-ratelimit-limit']).toBe('8');
   });
 
@@ -63,7 +71,9 @@ describe('burst limit', () => {
     const gw = await startGateway({ RATE_LIMIT_BURST_PER_SECOND: '3' });
     try {
       const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: 'bursty' })}` };
-      const results = await Promise.all(Array.from({ length: 6 }, () => gw.anon().get('/api/v1/market/clock').set(auth)));
+      const results = await Promise.all(
+        Array.from({ length: 6 }, () => gw.anon().get('/api/v1/market/clock').set(auth)),
+      );
       const refused = results.filter((r) => r.status === 429);
       expect(results.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(3);
       expect(refused.length).toBeGreaterThanOrEqual(1);

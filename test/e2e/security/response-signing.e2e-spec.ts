@@ -28,10 +28,16 @@ function fetchRaw(server: Server, path: string, headers: Record<string, string> 
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const lines: string[] = [`HTTP/${res.httpVersion} ${res.statusCode ?? 0} ${res.statusMessage ?? ''}`];
-        for (let i = 0; i < res.rawHeaders.length; i += 2) lines.push(`${res.rawHeaders[i] ?? ''}: ${res.rawHeaders[i + 1] ?? ''}`);
+        for (let i = 0; i < res.rawHeaders.length; i += 2)
+          lines.push(`${res.rawHeaders[i] ?? ''}: ${res.rawHeaders[i + 1] ?? ''}`);
         const flat: Record<string, string> = {};
         for (const [k, v] of Object.entries(res.headers)) flat[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
-        resolve({ status: res.statusCode ?? 0, headers: flat, head: `${lines.join('\r\n')}\r\n\r\n`, body: Buffer.concat(chunks) });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: flat,
+          head: `${lines.join('\r\n')}\r\n\r\n`,
+          body: Buffer.concat(chunks),
+        });
       });
     });
     req.on('error', reject);
@@ -40,14 +46,24 @@ function fetchRaw(server: Server, path: string, headers: Record<string, string> 
 }
 
 /** The independent check: the http-message-signatures package, with the key from the JWK set. */
-async function independentlyVerified(r: { status: number; headers: Record<string, string> }, keys: Map<string, KeyObject>, request: { method: string; path: string }): Promise<boolean> {
+async function independentlyVerified(
+  r: { status: number; headers: Record<string, string> },
+  keys: Map<string, KeyObject>,
+  request: { method: string; path: string },
+): Promise<boolean> {
   try {
     const result = await httpbis.verifyMessage(
       {
         keyLookup: (params) => {
           const key = typeof params.keyid === 'string' ? keys.get(params.keyid) : undefined;
           return Promise.resolve(
-            key === undefined ? null : { id: params.keyid, algs: ['ed25519'], verify: (data: Buffer, sig: Buffer) => Promise.resolve(verify(null, data, key, sig)) },
+            key === undefined
+              ? null
+              : {
+                  id: params.keyid,
+                  algs: ['ed25519'],
+                  verify: (data: Buffer, sig: Buffer) => Promise.resolve(verify(null, data, key, sig)),
+                },
           );
         },
         // The library matches names only; the ;req binding is pinned by the Signature-Input pattern below.
@@ -94,20 +110,33 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
     const [first] = parsed.keys;
     if (first === undefined) throw new Error('no key in the JWK set');
     jwk = first;
-    keys = new Map([[String(jwk.kid), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) }, format: 'jwk' })]]);
+    keys = new Map([
+      [String(jwk.kid), createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) }, format: 'jwk' })],
+    ]);
   });
   afterAll(async () => {
     await gw.close();
   });
 
   it('serves the public key as a JWK set whose kid is the RFC 7638 thumbprint', async () => {
-    expect(jwk).toMatchObject({ kty: 'OKP', crv: 'Ed25519', alg: 'EdDSA', use: 'sig', x: publicKey.export({ format: 'jwk' }).x });
+    expect(jwk).toMatchObject({
+      kty: 'OKP',
+      crv: 'Ed25519',
+      alg: 'EdDSA',
+      use: 'sig',
+      x: publicKey.export({ format: 'jwk' }).x,
+    });
     expect(jwk.kid).toBe(await calculateJwkThumbprint({ kty: 'OKP', crv: 'Ed25519', x: String(jwk.x) }, 'sha256'));
     expect(JSON.stringify(jwk)).not.toContain('"d"');
   });
 
   it('a quote, an error and a trading answer verify with the independent implementation', async () => {
-    for (const path of ['/api/v1/stocks/AAPL/quote', '/api/v1/stocks/ZZZZ/quote', '/api/v1/account', '/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=2']) {
+    for (const path of [
+      '/api/v1/stocks/AAPL/quote',
+      '/api/v1/stocks/ZZZZ/quote',
+      '/api/v1/account',
+      '/api/v1/stocks/AAPL/bars?timeframe=1Day&limit=2',
+    ]) {
       const r = await fetchRaw(server, path, auth);
       expect(r.headers['signature-input']).toMatch(
         /^sig1=\("@status" "content-digest" "x-request-id" "date" "@method";req "@path";req "@query";req\);created=\d+;keyid="[A-Za-z0-9_-]{43}";alg="ed25519"$/,
@@ -121,8 +150,12 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
     const path = '/api/v1/stocks/AAPL/quote?max_age_seconds=5';
     const r = await fetchRaw(server, path, auth);
     expect(await independentlyVerified(r, keys, { method: 'GET', path })).toBe(true);
-    expect(await independentlyVerified(r, keys, { method: 'GET', path: '/api/v1/stocks/MSFT/quote?max_age_seconds=5' })).toBe(false);
-    expect(await independentlyVerified(r, keys, { method: 'GET', path: '/api/v1/stocks/AAPL/quote?max_age_seconds=6' })).toBe(false);
+    expect(
+      await independentlyVerified(r, keys, { method: 'GET', path: '/api/v1/stocks/MSFT/quote?max_age_seconds=5' }),
+    ).toBe(false);
+    expect(
+      await independentlyVerified(r, keys, { method: 'GET', path: '/api/v1/stocks/AAPL/quote?max_age_seconds=6' }),
+    ).toBe(false);
     expect(await independentlyVerified(r, keys, { method: 'POST', path })).toBe(false);
   });
 
@@ -160,13 +193,24 @@ describe('signed responses (RESPONSE_SIGNING_KEY, RFC 9421 + RFC 9530)', () => {
       writeFileSync(jwksFile, JSON.stringify({ keys: [jwk] }));
       const run = promisify(execFile);
       const script = join(process.cwd(), 'dist', 'scripts', 'verify-response.js');
-      const ok = await run(process.execPath, [script, saved, '--request', 'GET /api/v1/stocks/MSFT/quote', '--jwks', jwksFile]);
+      const ok = await run(process.execPath, [
+        script,
+        saved,
+        '--request',
+        'GET /api/v1/stocks/MSFT/quote',
+        '--jwks',
+        jwksFile,
+      ]);
       expect(ok.stdout).toContain(`verified: status 200, key ${String(jwk.kid)}`);
-      await expect(run(process.execPath, [script, saved, '--request', 'GET /api/v1/stocks/AAPL/quote', '--jwks', jwksFile])).rejects.toMatchObject({
+      await expect(
+        run(process.execPath, [script, saved, '--request', 'GET /api/v1/stocks/AAPL/quote', '--jwks', jwksFile]),
+      ).rejects.toMatchObject({
         code: 1,
         stdout: expect.stringContaining('signature does not verify'),
       });
-      await expect(run(process.execPath, [script, tampered, '--request', 'GET /api/v1/stocks/MSFT/quote', '--jwks', jwksFile])).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('does not match the body') });
+      await expect(
+        run(process.execPath, [script, tampered, '--request', 'GET /api/v1/stocks/MSFT/quote', '--jwks', jwksFile]),
+      ).rejects.toMatchObject({ code: 1, stdout: expect.stringContaining('does not match the body') });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -188,8 +232,14 @@ describe('without RESPONSE_SIGNING_KEY', () => {
   });
 
   it('an unreadable key stops the boot with a message naming the variable', async () => {
-    await expect(startGateway({ RESPONSE_SIGNING_KEY: 'not a key' })).rejects.toThrow(/RESPONSE_SIGNING_KEY: not a PEM private key/);
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
-    await expect(startGateway({ RESPONSE_SIGNING_KEY: rsa })).rejects.toThrow(/RESPONSE_SIGNING_KEY: an rsa key; an Ed25519 key is required/);
+    await expect(startGateway({ RESPONSE_SIGNING_KEY: 'not a key' })).rejects.toThrow(
+      /RESPONSE_SIGNING_KEY: not a PEM private key/,
+    );
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 })
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString();
+    await expect(startGateway({ RESPONSE_SIGNING_KEY: rsa })).rejects.toThrow(
+      /RESPONSE_SIGNING_KEY: an rsa key; an Ed25519 key is required/,
+    );
   });
 });

@@ -15,7 +15,9 @@ import { OffsetClock } from '../support/offset-clock.js';
 import { listenOnLoopback, StreamClient, type StreamMessage } from '../support/stream-client.js';
 
 const STOCKS = '/v2/iex';
-const bearer = (roles: string[], sub: string): Record<string, string> => ({ Authorization: `Bearer ${tokenFor(roles, { sub })}` });
+const bearer = (roles: string[], sub: string): Record<string, string> => ({
+  Authorization: `Bearer ${tokenFor(roles, { sub })}`,
+});
 
 /** The client's TCP socket under ws: pausing it stops reading at the kernel, as a stuck client does. */
 function rawSocket(c: StreamClient): Socket {
@@ -67,8 +69,10 @@ describe('a client that stops reading', () => {
   beforeAll(async () => {
     gw = await startGateway(
       {
-        STREAM_UPSTREAM_LINGER_MS: '50', STREAM_AUTH_TIMEOUT_MS: '500',
-        STREAM_CLIENT_QUEUE_MESSAGES: '50', STREAM_CLIENT_QUEUE_BYTES: '8192',
+        STREAM_UPSTREAM_LINGER_MS: '50',
+        STREAM_AUTH_TIMEOUT_MS: '500',
+        STREAM_CLIENT_QUEUE_MESSAGES: '50',
+        STREAM_CLIENT_QUEUE_BYTES: '8192',
         // This is about the queue, not the frame rate limit (tested below).
         STREAM_CLIENT_FRAMES_PER_SECOND: '1000000',
       },
@@ -114,7 +118,10 @@ describe('subscribe churn', () => {
   beforeAll(async () => {
     // Defaults for the frame limit (20 frames/s per principal, bursts of 40); a 200 ms window for
     // upstream changes, longer than the gateway takes to read the whole burst below.
-    gw = await startGateway({ STREAM_UPSTREAM_LINGER_MS: '50', STREAM_UPSTREAM_COALESCE_MS: '200' }, { streamSlotHoldMs: 0 });
+    gw = await startGateway(
+      { STREAM_UPSTREAM_LINGER_MS: '50', STREAM_UPSTREAM_COALESCE_MS: '200' },
+      { streamSlotHoldMs: 0 },
+    );
     url = await listenOnLoopback(gw.app);
   });
   afterAll(async () => {
@@ -130,7 +137,8 @@ describe('subscribe churn', () => {
       await eventually(() => expect(upstreamQuotes(gw)).toEqual(['AAPL']));
       const before = gw.emulator.streamActions.length;
 
-      for (let i = 0; i < 1000; i += 1) churner.send({ action: i % 2 === 0 ? 'subscribe' : 'unsubscribe', quotes: ['MSFT'] });
+      for (let i = 0; i < 1000; i += 1)
+        churner.send({ action: i % 2 === 0 ? 'subscribe' : 'unsubscribe', quotes: ['MSFT'] });
       expect(await churner.closed()).toMatchObject({ code: 4429 });
       const refusals = churner.of('error');
       expect(refusals.length).toBeGreaterThan(0);
@@ -167,16 +175,28 @@ describe('SSE and token expiry', () => {
     const token = tokenFor(['viewer'], { sub: 'sse-expiring', expiresIn: 60 });
     const stream = { body: '', ended: false, status: 0 };
     await new Promise<void>((resolve, reject) => {
-      const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/stream/events?quotes=AAPL', headers: { Authorization: `Bearer ${token}` } }, (res) => {
-        stream.status = res.statusCode ?? 0;
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (stream.body += chunk));
-        res.on('end', () => (stream.ended = true));
-        resolve();
-      });
+      const req = http.get(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/api/v1/stream/events?quotes=AAPL',
+          headers: { Authorization: `Bearer ${token}` },
+        },
+        (res) => {
+          stream.status = res.statusCode ?? 0;
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (stream.body += chunk));
+          res.on('end', () => (stream.ended = true));
+          resolve();
+        },
+      );
       req.on('error', reject);
     });
-    const events = (): string[] => stream.body.split('\n\n').filter((b) => b.startsWith('event: ')).map((b) => b.split('\n')[0]?.slice(7) ?? '');
+    const events = (): string[] =>
+      stream.body
+        .split('\n\n')
+        .filter((b) => b.startsWith('event: '))
+        .map((b) => b.split('\n')[0]?.slice(7) ?? '');
     expect(stream.status).toBe(200);
     await eventually(() => expect(events()).toEqual(['connected', 'authenticated', 'subscription']));
     // Past exp and the clock tolerance (JWT_CLOCK_TOLERANCE_SECONDS, 30 s): the sweep ends the stream within about a second.
@@ -216,7 +236,10 @@ describe('protocol hardening', () => {
       // The client stops reading, so it cannot see the close frame and keeps sending.
       rawSocket(doomed).pause();
       store.revoke(record.id);
-      await eventually(() => expect(sessionWhere(gw, (s) => s.principal?.keyId === record.id)?.closed).toBe(true), 5000);
+      await eventually(
+        () => expect(sessionWhere(gw, (s) => s.principal?.keyId === record.id)?.closed).toBe(true),
+        5000,
+      );
       doomed.send({ action: 'subscribe', quotes: ['IBM'] });
       doomed.send({ action: 'auth', token: tokenFor(['viewer'], { sub: 'late-auth' }) });
       doomed.send({ action: 'subscribe', quotes: ['NVDA'] });
@@ -228,7 +251,10 @@ describe('protocol hardening', () => {
       const told = upstreamChanges(gw).flatMap((f) => f.quotes ?? []);
       expect(told).not.toContain('IBM');
       expect(told).not.toContain('NVDA');
-      const doomedSession = sessionWhere(gw, (s) => s.principal?.keyId === record.id || s.principal?.sub === 'late-auth');
+      const doomedSession = sessionWhere(
+        gw,
+        (s) => s.principal?.keyId === record.id || s.principal?.sub === 'late-auth',
+      );
       expect(doomedSession === undefined || doomedSession.subscription.quotes.size <= 1).toBe(true);
       rawSocket(doomed).resume();
       expect(await doomed.closed()).toMatchObject({ code: 4401 });
@@ -246,16 +272,37 @@ describe('protocol hardening', () => {
     try {
       await c.nextOfType('authenticated');
       expect(await subscribed(c, '{"action":"subscribe","quotes":["AAPL"],"quotes":["MSFT"]}')).toMatchObject({
-        type: 'error', code: 'INVALID_PARAMETER', message: expect.stringContaining('"quotes"') as unknown, details: { frame: 'duplicate_key', key: 'quotes' },
+        type: 'error',
+        code: 'INVALID_PARAMETER',
+        message: expect.stringContaining('"quotes"') as unknown,
+        details: { frame: 'duplicate_key', key: 'quotes' },
       });
       expect(await subscribed(c, '{"action":"unsubscribe","action":"subscribe","quotes":["MSFT"]}')).toMatchObject({
-        type: 'error', code: 'INVALID_PARAMETER', details: { frame: 'duplicate_key', key: 'action' },
+        type: 'error',
+        code: 'INVALID_PARAMETER',
+        details: { frame: 'duplicate_key', key: 'action' },
       });
       // Escapes do not hide a duplicate: "qu\u006ftes" is "quotes".
-      expect(await subscribed(c, '{"action":"subscribe","quotes":["AAPL"],"qu\\u006ftes":["IBM"]}')).toMatchObject({ details: { key: 'quotes' } });
-      expect(await subscribed(c, { trades: ['AAPL'] })).toMatchObject({ type: 'subscription', quotes: [], trades: ['AAPL'] });
-      await eventually(() => expect(upstreamChanges(gw, before).flatMap((f) => (f.action === 'subscribe' ? ((f as { trades?: string[] }).trades ?? []) : []))).toContain('AAPL'));
-      expect(upstreamChanges(gw, before).filter((f) => f.action === 'subscribe').flatMap((f) => f.quotes ?? [])).toEqual([]);
+      expect(await subscribed(c, '{"action":"subscribe","quotes":["AAPL"],"qu\\u006ftes":["IBM"]}')).toMatchObject({
+        details: { key: 'quotes' },
+      });
+      expect(await subscribed(c, { trades: ['AAPL'] })).toMatchObject({
+        type: 'subscription',
+        quotes: [],
+        trades: ['AAPL'],
+      });
+      await eventually(() =>
+        expect(
+          upstreamChanges(gw, before).flatMap((f) =>
+            f.action === 'subscribe' ? ((f as { trades?: string[] }).trades ?? []) : [],
+          ),
+        ).toContain('AAPL'),
+      );
+      expect(
+        upstreamChanges(gw, before)
+          .filter((f) => f.action === 'subscribe')
+          .flatMap((f) => f.quotes ?? []),
+      ).toEqual([]);
     } finally {
       await c.close();
     }
@@ -267,7 +314,11 @@ describe('upgrades: origin and unauthenticated sockets per address', () => {
   let url: string;
   beforeAll(async () => {
     gw = await startGateway(
-      { STREAM_UPSTREAM_LINGER_MS: '50', CORS_ORIGINS: 'https://app.example.com,https://desk.example.com', STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS: '3' },
+      {
+        STREAM_UPSTREAM_LINGER_MS: '50',
+        CORS_ORIGINS: 'https://app.example.com,https://desk.example.com',
+        STREAM_MAX_UNAUTHENTICATED_PER_ADDRESS: '3',
+      },
       { streamSlotHoldMs: 0 },
     );
     url = await listenOnLoopback(gw.app);
@@ -279,7 +330,9 @@ describe('upgrades: origin and unauthenticated sockets per address', () => {
   it('an Origin outside CORS_ORIGINS is refused at the upgrade (403); a listed one and none at all (bots) are let in', async () => {
     expect(await upgradeStatus(url, { Origin: 'https://evil.example.net', ...bearer(['viewer'], 'o1') })).toBe(403);
     expect(await upgradeStatus(url, { Origin: 'null', ...bearer(['viewer'], 'o2') })).toBe(403);
-    expect(await upgradeStatus(url, { Origin: 'https://app.example.com.evil.net', ...bearer(['viewer'], 'o3') })).toBe(403);
+    expect(await upgradeStatus(url, { Origin: 'https://app.example.com.evil.net', ...bearer(['viewer'], 'o3') })).toBe(
+      403,
+    );
     expect(await upgradeStatus(url, { Origin: 'https://desk.example.com', ...bearer(['viewer'], 'o4') })).toBe(101);
     const bot = await StreamClient.connect(url, bearer(['viewer'], 'bot'));
     expect(await bot.nextOfType('authenticated')).toMatchObject({ subject: 'bot' });
@@ -292,7 +345,12 @@ describe('upgrades: origin and unauthenticated sockets per address', () => {
       await Promise.all(waiting.map((c) => c.nextOfType('connected')));
       const extra = await StreamClient.connect(url, {});
       expect(await extra.closed()).toMatchObject({ code: 1008 });
-      expect(extra.of('error')).toEqual([expect.objectContaining({ code: 'RATE_LIMIT_EXCEEDED', details: expect.objectContaining({ reason: 'unauthenticated_connections', limit: 3 }) as unknown })]);
+      expect(extra.of('error')).toEqual([
+        expect.objectContaining({
+          code: 'RATE_LIMIT_EXCEEDED',
+          details: expect.objectContaining({ reason: 'unauthenticated_connections', limit: 3 }) as unknown,
+        }),
+      ]);
       expect(extra.of('connected')).toEqual([]);
       // One of them authenticates: its place is free again.
       waiting[0]?.send({ action: 'auth', token: tokenFor(['viewer'], { sub: 'late' }) });

@@ -30,7 +30,10 @@ export function sdkKey(apiKeysFile: string, name: string, roles: Role[]): { keyI
  * No per-request deadline either: the SDK 4.0.2 never clears it on its void operations (cancel, exercise), so each would
  * keep a 30 s timer alive past the test run.
  */
-export function sdkClient(baseUrl: string, credentials: { keyId: string; secret: string } | { accessToken: string }): Alpaca {
+export function sdkClient(
+  baseUrl: string,
+  credentials: { keyId: string; secret: string } | { accessToken: string },
+): Alpaca {
   return new Alpaca({
     ...credentials,
     retry: false,

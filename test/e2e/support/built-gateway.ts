@@ -22,9 +22,16 @@ function newestMtime(dir: string): number {
 
 /** Builds dist/ with tsc unless it is newer than every source file (CI builds before testing). */
 export function ensureBuilt(): void {
-  const sources = Math.max(...SOURCES.map((dir) => newestMtime(join(ROOT, dir))), ...['tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(ROOT, f)).mtimeMs));
+  const sources = Math.max(
+    ...SOURCES.map((dir) => newestMtime(join(ROOT, dir))),
+    ...['tsconfig.json', 'tsconfig.build.json'].map((f) => statSync(join(ROOT, f)).mtimeMs),
+  );
   if ([MAIN, DEMO].every((out) => existsSync(out) && statSync(out).mtimeMs >= sources)) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
 }
 
 export interface BuiltGateway {
@@ -39,7 +46,11 @@ export interface BuiltGateway {
  * `node dist/src/main.js` as production runs it, pointed at `emulator`. The environment is built
  * from scratch so nothing from the caller's (REDIS_URL, DATABASE_URL in CI) leaks in.
  */
-export async function spawnGateway(emulator: AlpacaEmulator, port: number, env: Record<string, string> = {}): Promise<BuiltGateway> {
+export async function spawnGateway(
+  emulator: AlpacaEmulator,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<BuiltGateway> {
   const child = spawnMain(emulator, port, env);
   const logs: Array<Record<string, unknown>> = [];
   let buffered = '';
@@ -50,7 +61,9 @@ export async function spawnGateway(emulator: AlpacaEmulator, port: number, env: 
     for (const line of lines) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
   });
   child.stderr?.on('data', (chunk: Buffer) => process.stderr.write(chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15_000;
   for (;;) {
@@ -120,7 +133,12 @@ export function runToExit(child: ChildProcess, timeoutMs: number): Promise<Finis
 }
 
 /** `node dist/src/main.js` for a boot that is expected to fail: runs it to its exit. */
-export function runGatewayToExit(emulator: AlpacaEmulator, port: number, env: Record<string, string> = {}, timeoutMs = 15_000): Promise<FinishedRun> {
+export function runGatewayToExit(
+  emulator: AlpacaEmulator,
+  port: number,
+  env: Record<string, string> = {},
+  timeoutMs = 15_000,
+): Promise<FinishedRun> {
   return runToExit(spawnMain(emulator, port, env), timeoutMs);
 }
 

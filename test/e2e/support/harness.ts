@@ -23,7 +23,14 @@ export const AUDIENCE = 'opitios-alpaca-api';
 /** A token as the gateway would issue it; `overrides` forge the bad ones. */
 export function tokenFor(
   roles: string[],
-  overrides: { sub?: string; secret?: string; issuer?: string; audience?: string; expiresIn?: number; algorithm?: jwt.Algorithm } = {},
+  overrides: {
+    sub?: string;
+    secret?: string;
+    issuer?: string;
+    audience?: string;
+    expiresIn?: number;
+    algorithm?: jwt.Algorithm;
+  } = {},
 ): string {
   return jwt.sign({ roles }, overrides.secret ?? JWT_SECRET, {
     subject: overrides.sub ?? `test-${roles.join('-')}`,
@@ -92,7 +99,15 @@ export async function startGateway(
   // Tests send far more than Alpaca's 200 calls a minute; the budget has its own tests.
   // A shared emulator (several gateways in front of one "Alpaca") is started and stopped by its owner.
   // Every upstream request of the suite is checked against Alpaca's spec (see close()).
-  const emulator = shared ?? new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000, specCheck: true, ...emulatorOptions });
+  const emulator =
+    shared ??
+    new AlpacaEmulator({
+      keyId: KEY_ID,
+      secretKey: SECRET_KEY,
+      rateLimitPerMinute: 1_000_000,
+      specCheck: true,
+      ...emulatorOptions,
+    });
   if (shared === undefined) await emulator.start();
   const dataDir = mkdtempSync(join(tmpdir(), 'opitios-gw-'));
   const apiKeysFile = join(dataDir, 'api-keys.json');
@@ -180,7 +195,10 @@ export function expectSpecValid(emulator: AlpacaEmulator): void {
 
 /** Asserts the catalog error envelope and its headers; returns the body for further checks. */
 export function expectCatalogError(res: request.Response, status: number, code: string): Record<string, unknown> {
-  expect({ status: res.status, code: (res.body as { error?: { code?: string } }).error?.code }).toEqual({ status, code });
+  expect({ status: res.status, code: (res.body as { error?: { code?: string } }).error?.code }).toEqual({
+    status,
+    code,
+  });
   expect(res.headers['x-error-code']).toBe(code);
   expect(typeof res.headers['x-error-type']).toBe('string');
   expect(res.headers['x-request-id']).toMatch(/^req_[0-9a-f]{32}$|^[A-Za-z0-9._:-]{8,128}$/);

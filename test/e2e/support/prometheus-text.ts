@@ -84,7 +84,9 @@ export function parseExposition(text: string): Exposition {
 /** The value of the one sample with exactly these labels (0 when the series does not exist yet). */
 export function valueOf(exposition: Exposition, name: string, labels: Record<string, string>): number {
   const wanted = JSON.stringify(Object.entries(labels).sort());
-  const hits = exposition.samples.filter((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === wanted);
+  const hits = exposition.samples.filter(
+    (s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === wanted,
+  );
   if (hits.length > 1) throw new Error(`${hits.length} samples of ${name} with ${wanted}`);
   return hits[0]?.value ?? 0;
 }

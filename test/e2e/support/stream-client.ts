@@ -26,7 +26,8 @@ export class StreamClient {
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data: Buffer) => {
       const frame = JSON.parse(data.toString('utf8')) as unknown;
-      if (!Array.isArray(frame)) throw new Error(`a server frame must be an array: ${data.toString('utf8').slice(0, 200)}`);
+      if (!Array.isArray(frame))
+        throw new Error(`a server frame must be an array: ${data.toString('utf8').slice(0, 200)}`);
       this.messages.push(...(frame as StreamMessage[]));
       this.wake();
     });
@@ -56,7 +57,10 @@ export class StreamClient {
   }
 
   /** The first message (from index `after` on) that matches, waiting for it if needed. */
-  async next(match: (m: StreamMessage) => boolean, opts: { after?: number; timeoutMs?: number } = {}): Promise<StreamMessage> {
+  async next(
+    match: (m: StreamMessage) => boolean,
+    opts: { after?: number; timeoutMs?: number } = {},
+  ): Promise<StreamMessage> {
     const found = await this.until(() => this.messages.slice(opts.after ?? 0).find(match), opts.timeoutMs);
     return found;
   }
@@ -88,7 +92,10 @@ export class StreamClient {
       const value = probe();
       if (value !== undefined) return value;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`stream client: nothing matched within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}, close ${this.closeCode}`);
+      if (left <= 0)
+        throw new Error(
+          `stream client: nothing matched within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-5))}, close ${this.closeCode}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {

@@ -6,22 +6,28 @@ const admin = { Authorization: `Bearer ${tokenFor(['admin'], { sub: 'auditor' })
 
 gatewayPerFile((started) => (gw = started));
 
-const activities = (query: Record<string, string> = {}) => gw.anon().get('/api/v1/account/activities').query(query).set(trader);
+const activities = (query: Record<string, string> = {}) =>
+  gw.anon().get('/api/v1/account/activities').query(query).set(trader);
 
 describe('GET /account/activities', () => {
   it('every activity exactly as Alpaca sent it: decimals as strings, only the members it sent', async () => {
     const res = await activities().expect(200);
     expect(res.body.data.activities).toEqual(gw.emulator.fixtures.activities);
     expect(res.body.data.page_info).toEqual({ has_more: false, next_page_token: null, count: 5 });
-    const fill = (res.body.data.activities as Array<Record<string, unknown>>).find((a) => a['activity_type'] === 'FILL');
+    const fill = (res.body.data.activities as Array<Record<string, unknown>>).find(
+      (a) => a['activity_type'] === 'FILL',
+    );
     expect(fill).not.toHaveProperty('net_amount');
     expect(res.headers['cache-control']).toBe('no-store');
-    expect(res.body.metadata).toMatchObject({ data_source: 'alpaca_trading', cache: { status: 'BYPASS', age_seconds: 0 } });
+    expect(res.body.metadata).toMatchObject({
+      data_source: 'alpaca_trading',
+      cache: { status: 'BYPASS', age_seconds: 0 },
+    });
     // Admin may read.
     await gw.anon().get('/api/v1/account/activities').set(admin).expect(200);
   });
 
-  it('pages with page_token: the id of the previous page\'s last activity, until a short page', async () => {
+  it("pages with page_token: the id of the previous page's last activity, until a short page", async () => {
     const seen: unknown[] = [];
     let token: string | null = null;
     const tokens: Array<string | undefined> = [];
@@ -39,9 +45,22 @@ describe('GET /account/activities', () => {
   });
 
   it('passes the filters through as given', async () => {
-    const res = await activities({ activity_types: 'fill,div', after: '2022-01-01', until: '2022-02-03', direction: 'asc' }).expect(200);
-    expect(gw.emulator.requests[0]?.query).toEqual({ activity_types: 'FILL,DIV', after: '2022-01-01', until: '2022-02-03', direction: 'asc' });
-    expect((res.body.data.activities as Array<Record<string, unknown>>).map((a) => a['type'])).toEqual(['partial_fill', 'fill']);
+    const res = await activities({
+      activity_types: 'fill,div',
+      after: '2022-01-01',
+      until: '2022-02-03',
+      direction: 'asc',
+    }).expect(200);
+    expect(gw.emulator.requests[0]?.query).toEqual({
+      activity_types: 'FILL,DIV',
+      after: '2022-01-01',
+      until: '2022-02-03',
+      direction: 'asc',
+    });
+    expect((res.body.data.activities as Array<Record<string, unknown>>).map((a) => a['type'])).toEqual([
+      'partial_fill',
+      'fill',
+    ]);
     await activities({ category: 'non_trade_activity', date: '2022-02-01' }).expect(200);
     expect(gw.emulator.requests[1]?.query).toEqual({ category: 'non_trade_activity', date: '2022-02-01' });
   });
@@ -67,13 +86,25 @@ describe('GET /account/portfolio-history', () => {
     const daily = gw.emulator.fixtures.portfolioHistory.daily;
     daily['equity'] = [null, 8639.77, 8766.1, 8835.31];
     daily['profit_loss'] = [null, 214.56, 126.33, 69.21];
-    const res = await gw.anon().get('/api/v1/account/portfolio-history').query({ period: '1W', timeframe: '1D', cashflow_types: 'csd,div' }).set(trader).expect(200);
+    const res = await gw
+      .anon()
+      .get('/api/v1/account/portfolio-history')
+      .query({ period: '1W', timeframe: '1D', cashflow_types: 'csd,div' })
+      .set(trader)
+      .expect(200);
     expect(res.body.data).toEqual(daily);
     expect(gw.emulator.requests[0]?.query).toEqual({ period: '1W', timeframe: '1D', cashflow_types: 'CSD,DIV' });
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.body.metadata).toMatchObject({ data_source: 'alpaca_trading' });
 
-    const query = { timeframe: '15Min', intraday_reporting: 'extended_hours', start: '2023-10-19T09:30:00-04:00', end: '2023-10-19T16:00:00-04:00', pnl_reset: 'no_reset', extended_hours: 'true' };
+    const query = {
+      timeframe: '15Min',
+      intraday_reporting: 'extended_hours',
+      start: '2023-10-19T09:30:00-04:00',
+      end: '2023-10-19T16:00:00-04:00',
+      pnl_reset: 'no_reset',
+      extended_hours: 'true',
+    };
     const intraday = await gw.anon().get('/api/v1/account/portfolio-history').query(query).set(trader).expect(200);
     expect(intraday.body.data).toEqual(gw.emulator.fixtures.portfolioHistory.intraday);
     expect(gw.emulator.requests[1]?.query).toEqual(query);

@@ -38,7 +38,11 @@ describe('orders under upstream faults: none lost, none duplicated, every client
         if (res.status === 201 || res.status === 200) {
           expect(res.body.data.client_order_id).toBe(key);
           // Placed, replayed or found after a lost answer: always attributed to the one Alpaca call that produced it.
-          expect(res.body.metadata).toMatchObject({ data_source: 'alpaca_trading', trading_mode: 'non_alpaca_host', cache: { status: 'BYPASS' } });
+          expect(res.body.metadata).toMatchObject({
+            data_source: 'alpaca_trading',
+            trading_mode: 'non_alpaca_host',
+            cache: { status: 'BYPASS' },
+          });
           expect(res.body.metadata.upstream_request_ids).toEqual([expect.stringMatching(/^[0-9a-f]{32}$/)]);
           expect(res.headers['cache-control']).toBe('no-store');
           outcome.orderId = res.body.data.id as string;

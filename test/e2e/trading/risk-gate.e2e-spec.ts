@@ -69,15 +69,26 @@ function freshPrices(ageMs = 0): void {
 
 /** Writes to "Alpaca" (anything but a read on the trading host). */
 function writesSent(): Array<{ method: string; path: string }> {
-  return gw.emulator.requests.filter((r) => r.host === 'trading' && r.method !== 'GET').map((r) => ({ method: r.method, path: r.path }));
+  return gw.emulator.requests
+    .filter((r) => r.host === 'trading' && r.method !== 'GET')
+    .map((r) => ({ method: r.method, path: r.path }));
 }
 
 function auditRecords(): Json[] {
-  return readFileSync(gw.auditFile, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Json);
+  return readFileSync(gw.auditFile, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Json);
 }
 
 let keyNo = 0;
-const order = (body: Json, headers: Json = trader): request.Test => gw.anon().post('/api/v1/orders').set(headers as Record<string, string>).set('Idempotency-Key', `risk-${principalNo}-${(keyNo += 1)}`).send(body);
+const order = (body: Json, headers: Json = trader): request.Test =>
+  gw
+    .anon()
+    .post('/api/v1/orders')
+    .set(headers as Record<string, string>)
+    .set('Idempotency-Key', `risk-${principalNo}-${(keyNo += 1)}`)
+    .send(body);
 
 /**
  * Sends a write the gate must refuse: 422 RISK_LIMIT_EXCEEDED with exactly these details, nothing
@@ -90,7 +101,9 @@ async function expectRefused(send: () => request.Test, details: Json): Promise<J
   expect(error['details']).toEqual(details);
   expect(writesSent().slice(sentBefore)).toEqual([]);
   const refused = auditRecords().slice(auditBefore);
-  expect(refused.map((r) => [r['action'], r['outcome'], r['details']])).toEqual([['order_refused', 'refused', details]]);
+  expect(refused.map((r) => [r['action'], r['outcome'], r['details']])).toEqual([
+    ['order_refused', 'refused', details],
+  ]);
   return error;
 }
 
@@ -100,9 +113,16 @@ async function expectPassed(send: () => request.Test): Promise<request.Response>
   const auditBefore = auditRecords().length;
   const res = await send();
   // The error (if any) in the failure message, not only the status.
-  expect({ ok: res.status < 300, error: (res.body as { error?: unknown }).error }).toEqual({ ok: true, error: undefined });
+  expect({ ok: res.status < 300, error: (res.body as { error?: unknown }).error }).toEqual({
+    ok: true,
+    error: undefined,
+  });
   expect(writesSent().slice(sentBefore)).toHaveLength(1);
-  expect(auditRecords().slice(auditBefore).map((r) => r['action'])).not.toContain('order_refused');
+  expect(
+    auditRecords()
+      .slice(auditBefore)
+      .map((r) => r['action']),
+  ).not.toContain('order_refused');
   return res;
 }
 
@@ -110,14 +130,26 @@ describe('each rule refuses the order that breaks it and passes the one just ins
   it('symbols_allowed', async () => {
     writePolicy({ default: { symbols_allowed: ['AAPL'] } });
     await expectPassed(() => order(LIMIT_BUY));
-    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'MSFT' }), { rule: 'symbols_allowed', limit: ['AAPL'], requested: 'MSFT' });
+    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'MSFT' }), {
+      rule: 'symbols_allowed',
+      limit: ['AAPL'],
+      requested: 'MSFT',
+    });
   });
 
   it('symbols_denied (an option by its underlying too)', async () => {
     writePolicy({ default: { symbols_denied: ['MSFT', 'aapl'] } });
     await expectPassed(() => order({ ...LIMIT_BUY, symbol: 'TSLA' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'MSFT' }), { rule: 'symbols_denied', limit: ['MSFT', 'AAPL'], requested: 'MSFT' });
-    await expectRefused(() => order({ ...LIMIT_BUY, symbol: CALL, limit_price: '4.3' }), { rule: 'symbols_denied', limit: ['MSFT', 'AAPL'], requested: CALL });
+    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'MSFT' }), {
+      rule: 'symbols_denied',
+      limit: ['MSFT', 'AAPL'],
+      requested: 'MSFT',
+    });
+    await expectRefused(() => order({ ...LIMIT_BUY, symbol: CALL, limit_price: '4.3' }), {
+      rule: 'symbols_denied',
+      limit: ['MSFT', 'AAPL'],
+      requested: CALL,
+    });
   });
 
   it('max_order_qty', async () => {
@@ -129,15 +161,30 @@ describe('each rule refuses the order that breaks it and passes the one just ins
   it('max_order_notional: qty × limit price; a market order × the latest ask', async () => {
     writePolicy({ default: { max_order_notional: 1500 } });
     await expectPassed(() => order({ ...LIMIT_BUY, qty: '10', limit_price: '150' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, qty: '10', limit_price: '150.01' }), { rule: 'max_order_notional', limit: 1500, requested: 1500.1 });
+    await expectRefused(() => order({ ...LIMIT_BUY, qty: '10', limit_price: '150.01' }), {
+      rule: 'max_order_notional',
+      limit: 1500,
+      requested: 1500.1,
+    });
     // Market: 8 × ask 172.7 = 1381.6 passes, 9 × 172.7 = 1554.3 does not.
     await expectPassed(() => order({ ...MARKET_BUY, qty: '8' }));
-    await expectRefused(() => order({ ...MARKET_BUY, qty: '9' }), { rule: 'max_order_notional', limit: 1500, requested: 1554.3 });
-    // A notional order is its notional.
-    await expectPassed(() => order({ symbol: 'AAPL', notional: '1500', side: 'buy', type: 'market', time_in_force: 'day' }));
-    await expectRefused(() => order({ symbol: 'AAPL', notional: '1500.01', side: 'buy', type: 'market', time_in_force: 'day' }), {
-      rule: 'max_order_notional', limit: 1500, requested: 1500.01,
+    await expectRefused(() => order({ ...MARKET_BUY, qty: '9' }), {
+      rule: 'max_order_notional',
+      limit: 1500,
+      requested: 1554.3,
     });
+    // A notional order is its notional.
+    await expectPassed(() =>
+      order({ symbol: 'AAPL', notional: '1500', side: 'buy', type: 'market', time_in_force: 'day' }),
+    );
+    await expectRefused(
+      () => order({ symbol: 'AAPL', notional: '1500.01', side: 'buy', type: 'market', time_in_force: 'day' }),
+      {
+        rule: 'max_order_notional',
+        limit: 1500,
+        requested: 1500.01,
+      },
+    );
   });
 
   it('max_order_notional with no fresh quote refuses naming the rule: a price is never guessed', async () => {
@@ -145,11 +192,19 @@ describe('each rule refuses the order that breaks it and passes the one just ins
     // One second past RISK_PRICE_MAX_AGE_SECONDS (60).
     freshPrices(61_000);
     const error = await expectRefused(() => order(MARKET_BUY), {
-      rule: 'max_order_notional', limit: 1_000_000, requested: null, reason: expect.stringMatching(/^the latest ask of AAPL is 6\d s old \(RISK_PRICE_MAX_AGE_SECONDS 60\)$/),
+      rule: 'max_order_notional',
+      limit: 1_000_000,
+      requested: null,
+      reason: expect.stringMatching(/^the latest ask of AAPL is 6\d s old \(RISK_PRICE_MAX_AGE_SECONDS 60\)$/),
     });
     expect(error['message']).toMatch(/max_order_notional could not be checked/);
     // A symbol Alpaca has no quote for.
-    await expectRefused(() => order({ ...MARKET_BUY, symbol: 'ZZZZ' }), { rule: 'max_order_notional', limit: 1_000_000, requested: null, reason: 'SYMBOL_NOT_FOUND' });
+    await expectRefused(() => order({ ...MARKET_BUY, symbol: 'ZZZZ' }), {
+      rule: 'max_order_notional',
+      limit: 1_000_000,
+      requested: null,
+      reason: 'SYMBOL_NOT_FOUND',
+    });
     // The limit order needs no quote.
     await expectPassed(() => order(LIMIT_BUY));
   });
@@ -157,8 +212,16 @@ describe('each rule refuses the order that breaks it and passes the one just ins
   it('price_band_pct: the limit within ± pct of the latest trade (172.6)', async () => {
     writePolicy({ default: { price_band_pct: 5 } });
     await expectPassed(() => order({ ...LIMIT_BUY, limit_price: '163.97' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, limit_price: '163.96' }), { rule: 'price_band_pct', limit: 5, requested: 5.0058 });
-    await expectRefused(() => order({ ...LIMIT_BUY, limit_price: '181.24' }), { rule: 'price_band_pct', limit: 5, requested: 5.0058 });
+    await expectRefused(() => order({ ...LIMIT_BUY, limit_price: '163.96' }), {
+      rule: 'price_band_pct',
+      limit: 5,
+      requested: 5.0058,
+    });
+    await expectRefused(() => order({ ...LIMIT_BUY, limit_price: '181.24' }), {
+      rule: 'price_band_pct',
+      limit: 5,
+      requested: 5.0058,
+    });
     // A market order has no limit price to hold against the band.
     await expectPassed(() => order(MARKET_BUY));
   });
@@ -169,7 +232,9 @@ describe('each rule refuses the order that breaks it and passes the one just ins
     await expectPassed(() => order(LIMIT_BUY));
     await expectRefused(() => order(LIMIT_BUY), { rule: 'max_orders_per_minute', limit: 2, requested: 3 });
     // Another principal has its own count.
-    await expectPassed(() => order(LIMIT_BUY, { Authorization: `Bearer ${tokenFor(['trader'], { sub: `risk-other-${principalNo}` })}` }));
+    await expectPassed(() =>
+      order(LIMIT_BUY, { Authorization: `Bearer ${tokenFor(['trader'], { sub: `risk-other-${principalNo}` })}` }),
+    );
     clock.advance(60_001);
     freshPrices();
     await expectPassed(() => order(LIMIT_BUY));
@@ -177,7 +242,14 @@ describe('each rule refuses the order that breaks it and passes the one just ins
 
   it('max_orders_per_minute: an order Alpaca refused does not count', async () => {
     writePolicy({ default: { max_orders_per_minute: 1 } });
-    gw.emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'status', status: 422, body: { code: 42210000, message: 'qty must be > 0' }, times: 1 });
+    gw.emulator.injectFault({
+      method: 'POST',
+      path: '/v2/orders',
+      kind: 'status',
+      status: 422,
+      body: { code: 42210000, message: 'qty must be > 0' },
+      times: 1,
+    });
     expectCatalogError(await order(LIMIT_BUY), 422, 'ORDER_REJECTED');
     await expectPassed(() => order(LIMIT_BUY));
     await expectRefused(() => order(LIMIT_BUY), { rule: 'max_orders_per_minute', limit: 1, requested: 2 });
@@ -188,7 +260,12 @@ describe('each rule refuses the order that breaks it and passes the one just ins
     writePolicy({ default: { max_open_orders: open + 1 } });
     await expectPassed(() => order(LIMIT_BUY));
     await expectRefused(() => order(LIMIT_BUY), { rule: 'max_open_orders', limit: open + 1, requested: open + 2 });
-    expect(gw.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'GET').at(-1)?.query).toEqual({ status: 'open', limit: '500' });
+    expect(
+      gw.emulator
+        .requestsTo('/v2/orders', 'trading')
+        .filter((r) => r.method === 'GET')
+        .at(-1)?.query,
+    ).toEqual({ status: 'open', limit: '500' });
   });
 
   it('max_position_qty: |position (2) ± qty|', async () => {
@@ -196,42 +273,78 @@ describe('each rule refuses the order that breaks it and passes the one just ins
     await expectPassed(() => order({ ...LIMIT_BUY, qty: '3' }));
     await expectRefused(() => order({ ...LIMIT_BUY, qty: '4' }), { rule: 'max_position_qty', limit: 5, requested: 6 });
     await expectPassed(() => order({ ...LIMIT_BUY, side: 'sell', qty: '7', limit_price: '200' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, side: 'sell', qty: '8', limit_price: '200' }), { rule: 'max_position_qty', limit: 5, requested: 6 });
+    await expectRefused(() => order({ ...LIMIT_BUY, side: 'sell', qty: '8', limit_price: '200' }), {
+      rule: 'max_position_qty',
+      limit: 5,
+      requested: 6,
+    });
   });
 
   it('max_daily_notional: sent today, refused orders not counted', async () => {
     writePolicy({ default: { max_daily_notional: 3000 } });
     await expectPassed(() => order({ ...LIMIT_BUY, qty: '10' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, qty: '20' }), { rule: 'max_daily_notional', limit: 3000, requested: 4500 });
+    await expectRefused(() => order({ ...LIMIT_BUY, qty: '20' }), {
+      rule: 'max_daily_notional',
+      limit: 3000,
+      requested: 4500,
+    });
     await expectPassed(() => order({ ...LIMIT_BUY, qty: '10' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, qty: '1', limit_price: '0.01' }), { rule: 'max_daily_notional', limit: 3000, requested: 3000.01 });
+    await expectRefused(() => order({ ...LIMIT_BUY, qty: '1', limit_price: '0.01' }), {
+      rule: 'max_daily_notional',
+      limit: 3000,
+      requested: 3000.01,
+    });
   });
 
   it('allow_short: false refuses a sell past flat (position 2)', async () => {
     writePolicy({ default: { allow_short: false } });
     await expectPassed(() => order({ ...LIMIT_BUY, side: 'sell', qty: '2', limit_price: '200' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, side: 'sell', qty: '3', limit_price: '200' }), { rule: 'allow_short', limit: false, requested: -1 });
-    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'TSLA', side: 'sell', limit_price: '900' }), { rule: 'allow_short', limit: false, requested: -1 });
+    await expectRefused(() => order({ ...LIMIT_BUY, side: 'sell', qty: '3', limit_price: '200' }), {
+      rule: 'allow_short',
+      limit: false,
+      requested: -1,
+    });
+    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'TSLA', side: 'sell', limit_price: '900' }), {
+      rule: 'allow_short',
+      limit: false,
+      requested: -1,
+    });
   });
 
   it('allow_options: false refuses contracts, stocks pass', async () => {
     writePolicy({ default: { allow_options: false } });
     await expectPassed(() => order(LIMIT_BUY));
-    await expectRefused(() => order({ ...LIMIT_BUY, symbol: CALL, limit_price: '4.3' }), { rule: 'allow_options', limit: false, requested: CALL });
+    await expectRefused(() => order({ ...LIMIT_BUY, symbol: CALL, limit_price: '4.3' }), {
+      rule: 'allow_options',
+      limit: false,
+      requested: CALL,
+    });
   });
 
   it('order_types', async () => {
     writePolicy({ default: { order_types: ['limit', 'stop_limit'] } });
     await expectPassed(() => order(LIMIT_BUY));
-    await expectRefused(() => order(MARKET_BUY), { rule: 'order_types', limit: ['limit', 'stop_limit'], requested: 'market' });
+    await expectRefused(() => order(MARKET_BUY), {
+      rule: 'order_types',
+      limit: ['limit', 'stop_limit'],
+      requested: 'market',
+    });
   });
 
   it('reduce_only: only orders that shrink |position| (2) without crossing flat', async () => {
     writePolicy({ default: { reduce_only: true } });
     await expectPassed(() => order({ ...LIMIT_BUY, side: 'sell', qty: '2', limit_price: '200' }));
-    await expectRefused(() => order({ ...LIMIT_BUY, side: 'sell', qty: '3', limit_price: '200' }), { rule: 'reduce_only', limit: true, requested: -1 });
+    await expectRefused(() => order({ ...LIMIT_BUY, side: 'sell', qty: '3', limit_price: '200' }), {
+      rule: 'reduce_only',
+      limit: true,
+      requested: -1,
+    });
     await expectRefused(() => order(LIMIT_BUY), { rule: 'reduce_only', limit: true, requested: 3 });
-    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'TSLA' }), { rule: 'reduce_only', limit: true, requested: 1 });
+    await expectRefused(() => order({ ...LIMIT_BUY, symbol: 'TSLA' }), {
+      rule: 'reduce_only',
+      limit: true,
+      requested: 1,
+    });
   });
 });
 
@@ -239,12 +352,23 @@ describe('every kind of order write passes the gate', () => {
   it('a multi-leg order counts every leg: Σ qty × ratio × quote × 100', async () => {
     // Sell the call at its bid (4.15), buy 2 puts at their ask (0.23): 415 + 46 = 461 per unit.
     const spread = {
-      order_class: 'mleg', qty: '1', type: 'limit', limit_price: '-3.69', time_in_force: 'day',
-      legs: [{ symbol: CALL, ratio_qty: '1', side: 'sell', position_intent: 'sell_to_open' }, { symbol: PUT, ratio_qty: '2', side: 'buy', position_intent: 'buy_to_open' }],
+      order_class: 'mleg',
+      qty: '1',
+      type: 'limit',
+      limit_price: '-3.69',
+      time_in_force: 'day',
+      legs: [
+        { symbol: CALL, ratio_qty: '1', side: 'sell', position_intent: 'sell_to_open' },
+        { symbol: PUT, ratio_qty: '2', side: 'buy', position_intent: 'buy_to_open' },
+      ],
     };
     writePolicy({ default: { max_order_notional: 461 } });
     await expectPassed(() => order(spread));
-    await expectRefused(() => order({ ...spread, qty: '2' }), { rule: 'max_order_notional', limit: 461, requested: 922 });
+    await expectRefused(() => order({ ...spread, qty: '2' }), {
+      rule: 'max_order_notional',
+      limit: 461,
+      requested: 922,
+    });
     writePolicy({ default: { max_order_qty: 1 } });
     await expectRefused(() => order(spread), { rule: 'max_order_qty', limit: 1, requested: 2 });
   });
@@ -252,24 +376,50 @@ describe('every kind of order write passes the gate', () => {
   it('a replacement: the order as it would be (qty, limit price)', async () => {
     const id = String(gw.emulator.fixtures.orders.find((o) => o['status'] === 'new')?.['id']);
     writePolicy({ default: { max_order_notional: 1500 } });
-    const patch = (body: Json) => () => gw.anon().patch(`/api/v1/orders/${id}`).set(trader).set('Idempotency-Key', `risk-replace-${(keyNo += 1)}`).send(body);
+    const patch = (body: Json) => () =>
+      gw
+        .anon()
+        .patch(`/api/v1/orders/${id}`)
+        .set(trader)
+        .set('Idempotency-Key', `risk-replace-${(keyNo += 1)}`)
+        .send(body);
     // 10 × its limit 150 = 1500.
-    await expectRefused(patch({ qty: '10', limit_price: '150.01' }), { rule: 'max_order_notional', limit: 1500, requested: 1500.1 });
+    await expectRefused(patch({ qty: '10', limit_price: '150.01' }), {
+      rule: 'max_order_notional',
+      limit: 1500,
+      requested: 1500.1,
+    });
     await expectPassed(patch({ qty: '10' }));
   });
 
   it('a close with qty or percentage (the whole position is never refused), and an exercise', async () => {
     writePolicy({ default: { max_order_qty: 1, allow_options: false } });
-    const close = (symbol: string, query: Json) => () => gw.anon().delete(`/api/v1/positions/${symbol}`).query(query).set(trader);
+    const close = (symbol: string, query: Json) => () =>
+      gw.anon().delete(`/api/v1/positions/${symbol}`).query(query).set(trader);
     await expectRefused(close('AAPL', { qty: '2' }), { rule: 'max_order_qty', limit: 1, requested: 2 });
     await expectPassed(close('AAPL', { qty: '1' }));
     // 50 % of MSFT's 3 shares.
     await expectRefused(close('MSFT', { percentage: '50' }), { rule: 'max_order_qty', limit: 1, requested: 1.5 });
     await expectPassed(close('MSFT', {}));
-    gw.emulator.fixtures.positions.push({ symbol: CALL, asset_class: 'us_option', qty: '2', qty_available: '2', side: 'long', current_price: '4.2' });
-    await expectRefused(() => gw.anon().post(`/api/v1/positions/${CALL}/exercise`).set(trader), { rule: 'allow_options', limit: false, requested: CALL });
+    gw.emulator.fixtures.positions.push({
+      symbol: CALL,
+      asset_class: 'us_option',
+      qty: '2',
+      qty_available: '2',
+      side: 'long',
+      current_price: '4.2',
+    });
+    await expectRefused(() => gw.anon().post(`/api/v1/positions/${CALL}/exercise`).set(trader), {
+      rule: 'allow_options',
+      limit: false,
+      requested: CALL,
+    });
     writePolicy({ default: { max_order_qty: 1 } });
-    await expectRefused(() => gw.anon().post(`/api/v1/positions/${CALL}/exercise`).set(trader), { rule: 'max_order_qty', limit: 1, requested: 2 });
+    await expectRefused(() => gw.anon().post(`/api/v1/positions/${CALL}/exercise`).set(trader), {
+      rule: 'max_order_qty',
+      limit: 1,
+      requested: 2,
+    });
     writePolicy({ default: { max_order_qty: 2 } });
     await expectPassed(() => gw.anon().post(`/api/v1/positions/${CALL}/exercise`).set(trader));
   });
@@ -278,12 +428,21 @@ describe('every kind of order write passes the gate', () => {
     writePolicy({ default: { max_order_qty: 10 } });
     const { key, record } = new ApiKeyStore(gw.apiKeysFile).create(`face-${principalNo}`, ['trader']);
     const auditBefore = auditRecords().length;
-    const res = await gw.anon().post('/v2/orders').set('APCA-API-KEY-ID', record.id).set('APCA-API-SECRET-KEY', key).send({ ...LIMIT_BUY, qty: '11' });
+    const res = await gw
+      .anon()
+      .post('/v2/orders')
+      .set('APCA-API-KEY-ID', record.id)
+      .set('APCA-API-SECRET-KEY', key)
+      .send({ ...LIMIT_BUY, qty: '11' });
     expect(res.status).toBe(422);
     expect(res.body).toEqual({ code: 42210000, message: expect.stringContaining('max_order_qty') });
     expect(res.headers['x-error-code']).toBe('RISK_LIMIT_EXCEEDED');
     expect(writesSent()).toEqual([]);
-    expect(auditRecords().slice(auditBefore).map((r) => [r['action'], r['details']])).toEqual([['order_refused', { rule: 'max_order_qty', limit: 10, requested: 11 }]]);
+    expect(
+      auditRecords()
+        .slice(auditBefore)
+        .map((r) => [r['action'], r['details']]),
+    ).toEqual([['order_refused', { rule: 'max_order_qty', limit: 10, requested: 11 }]]);
   });
 });
 
@@ -299,10 +458,17 @@ describe('policies: which one governs, and changes without a restart', () => {
     const token = (await gw.anon().post('/api/v1/auth/token').set(asKey).expect(200)).body.data.access_token as string;
     await expectPassed(() => order({ ...LIMIT_BUY, qty: '50' }, { Authorization: `Bearer ${token}` }));
     store.setRiskPolicy(record.id, null);
-    await expectRefused(() => order({ ...LIMIT_BUY, qty: '50' }, { Authorization: `Bearer ${token}` }), { rule: 'max_order_qty', limit: 10, requested: 50 });
+    await expectRefused(() => order({ ...LIMIT_BUY, qty: '50' }, { Authorization: `Bearer ${token}` }), {
+      rule: 'max_order_qty',
+      limit: 10,
+      requested: 50,
+    });
     store.setRiskPolicy(record.id, 'nosuch');
     await expectRefused(() => order(LIMIT_BUY, asKey), {
-      rule: 'risk_policy', limit: ['default', 'bots'], requested: 'nosuch', reason: 'the key\'s risk policy "nosuch" is not in RISK_POLICY_FILE',
+      rule: 'risk_policy',
+      limit: ['default', 'bots'],
+      requested: 'nosuch',
+      reason: 'the key\'s risk policy "nosuch" is not in RISK_POLICY_FILE',
     });
     // With no default policy, principals without a named one trade under no rule.
     writePolicy({ bots: { max_order_qty: 1 } });
@@ -333,20 +499,42 @@ describe('idempotency and the gate', () => {
   it('a repeat of a key already answered returns its stored answer without passing the gate again', async () => {
     writePolicy({ default: { max_orders_per_minute: 1 } });
     const key = `risk-replay-${principalNo}`;
-    const first = await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(LIMIT_BUY).expect(201);
+    const first = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader)
+      .set('Idempotency-Key', key)
+      .send(LIMIT_BUY)
+      .expect(201);
     const auditBefore = auditRecords().length;
     // The gate would refuse a second order this minute; the repeat is no new order.
-    const again = await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(LIMIT_BUY).expect(200);
+    const again = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader)
+      .set('Idempotency-Key', key)
+      .send(LIMIT_BUY)
+      .expect(200);
     expect(again.body.data.id).toBe(first.body.data.id);
     expect(again.headers['idempotent-replayed']).toBe('true');
-    expect(auditRecords().slice(auditBefore).map((r) => r['action'])).toEqual(['order_replayed']);
+    expect(
+      auditRecords()
+        .slice(auditBefore)
+        .map((r) => r['action']),
+    ).toEqual(['order_replayed']);
     await expectRefused(() => order(LIMIT_BUY), { rule: 'max_orders_per_minute', limit: 1, requested: 2 });
   });
 
   it('a refused key is free again: the same key with an order inside the limit is placed', async () => {
     writePolicy({ default: { max_order_qty: 10 } });
     const key = `risk-retry-${principalNo}`;
-    const send = (qty: string) => () => gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send({ ...LIMIT_BUY, qty });
+    const send = (qty: string) => () =>
+      gw
+        .anon()
+        .post('/api/v1/orders')
+        .set(trader)
+        .set('Idempotency-Key', key)
+        .send({ ...LIMIT_BUY, qty });
     await expectRefused(send('11'), { rule: 'max_order_qty', limit: 10, requested: 11 });
     const placed = await expectPassed(send('10'));
     expect(placed.status).toBe(201);
@@ -361,7 +549,10 @@ describe('the counters fail closed when Redis is away', () => {
       writePolicy({ default: { max_orders_per_minute: 100 }, open: { max_order_qty: 100 } });
       const res = await away.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY);
       expect(expectCatalogError(res, 422, 'RISK_LIMIT_EXCEEDED')['details']).toEqual({
-        rule: 'max_orders_per_minute', limit: 100, requested: null, reason: "the fleet's counters (Redis) did not answer: submit refused until they do",
+        rule: 'max_orders_per_minute',
+        limit: 100,
+        requested: null,
+        reason: "the fleet's counters (Redis) did not answer: submit refused until they do",
       });
       expect(away.emulator.requests.filter((r) => r.method === 'POST')).toEqual([]);
       const { key } = new ApiKeyStore(away.apiKeysFile).create('no-counters', ['trader'], new Date(), 'open');
@@ -374,15 +565,25 @@ describe('the counters fail closed when Redis is away', () => {
 
 describe('documentation', () => {
   it('Swagger documents RISK_LIMIT_EXCEEDED (422) on every order write route', async () => {
-    const doc = (await gw.anon().get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, { responses: Record<string, Json> }>> };
+    const doc = (await gw.anon().get('/docs-json').expect(200)).body as {
+      paths: Record<string, Record<string, { responses: Record<string, Json> }>>;
+    };
     const examples = (path: string, method: string): string[] => {
-      const content = doc.paths[path]?.[method]?.responses['422']?.['content'] as Record<string, { examples?: Json }> | undefined;
+      const content = doc.paths[path]?.[method]?.responses['422']?.['content'] as
+        Record<string, { examples?: Json }> | undefined;
       return Object.keys(content?.['application/json']?.examples ?? {});
     };
     for (const [path, method] of [
-      ['/api/v1/orders', 'post'], ['/api/v1/orders/{id}', 'patch'], ['/api/v1/positions/{symbol}', 'delete'], ['/api/v1/positions/{contract}/exercise', 'post'],
+      ['/api/v1/orders', 'post'],
+      ['/api/v1/orders/{id}', 'patch'],
+      ['/api/v1/positions/{symbol}', 'delete'],
+      ['/api/v1/positions/{contract}/exercise', 'post'],
     ] as const) {
-      expect({ path, method, examples: examples(path, method) }).toEqual({ path, method, examples: expect.arrayContaining(['RISK_LIMIT_EXCEEDED', 'ORDER_REJECTED']) });
+      expect({ path, method, examples: examples(path, method) }).toEqual({
+        path,
+        method,
+        examples: expect.arrayContaining(['RISK_LIMIT_EXCEEDED', 'ORDER_REJECTED']),
+      });
     }
   });
 });
@@ -391,11 +592,16 @@ describe('boot', () => {
   it('says so when no policy file is set', async () => {
     const none = await startGateway();
     try {
-      expect(none.logs.find((l) => l['message'] === 'risk_policy_off')).toMatchObject({ note: 'RISK_POLICY_FILE is not set: no risk rule applies to any order' });
+      expect(none.logs.find((l) => l['message'] === 'risk_policy_off')).toMatchObject({
+        note: 'RISK_POLICY_FILE is not set: no risk rule applies to any order',
+      });
     } finally {
       await none.close();
     }
-    expect(gw.logs.find((l) => l['message'] === 'risk_policy_loaded')).toMatchObject({ file: POLICY_FILE, policies: [] });
+    expect(gw.logs.find((l) => l['message'] === 'risk_policy_loaded')).toMatchObject({
+      file: POLICY_FILE,
+      policies: [],
+    });
   });
 
   it('a bad file stops the process (exit 1) with one line naming the policy and the rule', async () => {
@@ -403,7 +609,10 @@ describe('boot', () => {
     const emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
     await emulator.start();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ policies: { default: {}, bots: { max_order_qty: 10, order_types: ['limit', 'moc'] } } }));
+    writeFileSync(
+      bad,
+      JSON.stringify({ policies: { default: {}, bots: { max_order_qty: 10, order_types: ['limit', 'moc'] } } }),
+    );
     try {
       const run = await runGatewayToExit(emulator, await freePort(), { RISK_POLICY_FILE: bad });
       expect(run.code).toBe(1);

@@ -30,7 +30,13 @@ const EMULATOR_REQUEST_ID = /^[0-9a-f]{32}$/;
 function upstreamIdsLogged(g: Gateway, since: number, endpoint: string, status: number): unknown[] {
   return g.logs
     .slice(since)
-    .filter((l) => l['message'] === 'upstream_call' && l['api'] === 'trading' && l['endpoint'] === endpoint && l['status'] === status)
+    .filter(
+      (l) =>
+        l['message'] === 'upstream_call' &&
+        l['api'] === 'trading' &&
+        l['endpoint'] === endpoint &&
+        l['status'] === status,
+    )
     .map((l) => l['upstream_request_id']);
 }
 
@@ -48,7 +54,7 @@ function tradingProvenance() {
 }
 
 describe('trading reads', () => {
-  it('GET /account: Alpaca\'s account, decimals as strings, never cached, trading mode stated', async () => {
+  it("GET /account: Alpaca's account, decimals as strings, never cached, trading mode stated", async () => {
     const since = gw.logs.length;
     const res = await gw.anon().get('/api/v1/account').set(trader()).expect(200);
     const wire = gw.emulator.fixtures.account;
@@ -63,7 +69,9 @@ describe('trading reads', () => {
 
   it('GET /positions and /positions/{symbol}; unknown position → 404 POSITION_NOT_FOUND', async () => {
     const list = await gw.anon().get('/api/v1/positions').set(trader()).expect(200);
-    expect(list.body.data.map((p: { symbol: string }) => p.symbol)).toEqual(gw.emulator.fixtures.positions.map((p) => p['symbol']));
+    expect(list.body.data.map((p: { symbol: string }) => p.symbol)).toEqual(
+      gw.emulator.fixtures.positions.map((p) => p['symbol']),
+    );
     expect(list.body.metadata).toMatchObject(tradingProvenance());
     expect(list.headers['cache-control']).toBe('no-store');
     const one = await gw.anon().get('/api/v1/positions/aapl').set(trader()).expect(200);
@@ -73,19 +81,46 @@ describe('trading reads', () => {
   });
 
   it('GET /orders passes the filters through; GET /orders/{id}; unknown → 404 ORDER_NOT_FOUND', async () => {
-    await gw.anon().get('/api/v1/orders').query({ status: 'all', limit: '10', direction: 'asc', symbols: 'aapl,msft', after: '2023-01-01', until: '2024-01-01' }).set(trader()).expect(200);
-    expect(gw.emulator.requestsTo('/v2/orders', 'trading')[0]?.query).toEqual({ status: 'all', limit: '10', direction: 'asc', symbols: 'AAPL,MSFT', after: '2023-01-01', until: '2024-01-01' });
+    await gw
+      .anon()
+      .get('/api/v1/orders')
+      .query({
+        status: 'all',
+        limit: '10',
+        direction: 'asc',
+        symbols: 'aapl,msft',
+        after: '2023-01-01',
+        until: '2024-01-01',
+      })
+      .set(trader())
+      .expect(200);
+    expect(gw.emulator.requestsTo('/v2/orders', 'trading')[0]?.query).toEqual({
+      status: 'all',
+      limit: '10',
+      direction: 'asc',
+      symbols: 'AAPL,MSFT',
+      after: '2023-01-01',
+      until: '2024-01-01',
+    });
     const id = String(gw.emulator.fixtures.orders[0]?.['id']);
     const one = await gw.anon().get(`/api/v1/orders/${id}`).set(admin()).expect(200);
     expect(one.body.data.id).toBe(id);
     expect(one.body.metadata).toMatchObject(tradingProvenance());
     expect(one.headers['cache-control']).toBe('no-store');
-    expectCatalogError(await gw.anon().get('/api/v1/orders/00000000-0000-4000-8000-000000000000').set(trader()), 404, 'ORDER_NOT_FOUND');
+    expectCatalogError(
+      await gw.anon().get('/api/v1/orders/00000000-0000-4000-8000-000000000000').set(trader()),
+      404,
+      'ORDER_NOT_FOUND',
+    );
     expectCatalogError(await gw.anon().get('/api/v1/orders/not-a-uuid').set(trader()), 400, 'INVALID_PARAMETER');
   });
 
   it.each([
-    [{ limit: '0' }], [{ limit: '501' }], [{ status: 'pending' }], [{ direction: 'up' }], [{ symbols: 'AAPL;DROP' }],
+    [{ limit: '0' }],
+    [{ limit: '501' }],
+    [{ status: 'pending' }],
+    [{ direction: 'up' }],
+    [{ symbols: 'AAPL;DROP' }],
   ])('refuses orders query %j before any upstream call', async (q) => {
     expectCatalogError(await gw.anon().get('/api/v1/orders').query(q).set(trader()), 400, 'INVALID_PARAMETER');
     expect(gw.emulator.requests).toHaveLength(0);
@@ -94,10 +129,16 @@ describe('trading reads', () => {
   it('roles: premium cannot read or trade; admin may read but not trade', async () => {
     const premium = { Authorization: `Bearer ${tokenFor(['premium'])}` };
     expectCatalogError(await gw.anon().get('/api/v1/account').set(premium), 403, 'INSUFFICIENT_PERMISSIONS');
-    expectCatalogError(await gw.anon().post('/api/v1/orders').set(premium).send(LIMIT_BUY), 403, 'INSUFFICIENT_PERMISSIONS');
+    expectCatalogError(
+      await gw.anon().post('/api/v1/orders').set(premium).send(LIMIT_BUY),
+      403,
+      'INSUFFICIENT_PERMISSIONS',
+    );
     await gw.anon().get('/api/v1/account').set(admin()).expect(200);
     const res = await gw.anon().post('/api/v1/orders').set(admin()).send(LIMIT_BUY);
-    expect(expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS')['details']).toMatchObject({ required_permission: 'trading:write' });
+    expect(expectCatalogError(res, 403, 'INSUFFICIENT_PERMISSIONS')['details']).toMatchObject({
+      required_permission: 'trading:write',
+    });
     expect(ordersPosted()).toHaveLength(0);
   });
 });
@@ -110,7 +151,11 @@ describe('POST /orders validation (nothing reaches Alpaca)', () => {
     ['stop without stop_price', { ...LIMIT_BUY, type: 'stop', limit_price: undefined }, 'stop_price'],
     ['stop_limit without stop_price', { ...LIMIT_BUY, type: 'stop_limit' }, 'stop_price'],
     ['market with a limit_price', { ...LIMIT_BUY, type: 'market' }, 'limit_price'],
-    ['trailing_stop with both trails', { ...LIMIT_BUY, type: 'trailing_stop', limit_price: undefined, trail_price: '1', trail_percent: '1' }, 'trail_price'],
+    [
+      'trailing_stop with both trails',
+      { ...LIMIT_BUY, type: 'trailing_stop', limit_price: undefined, trail_price: '1', trail_percent: '1' },
+      'trail_price',
+    ],
     ['trailing_stop with no trail', { ...LIMIT_BUY, type: 'trailing_stop', limit_price: undefined }, 'trail_price'],
     ['unknown time_in_force', { ...LIMIT_BUY, time_in_force: 'gtd' }, 'time_in_force'],
     ['qty as a number', { ...LIMIT_BUY, qty: 2 }, 'qty'],
@@ -121,7 +166,11 @@ describe('POST /orders validation (nothing reaches Alpaca)', () => {
     ['five places under $1', { ...LIMIT_BUY, limit_price: '0.12345' }, 'limit_price'],
     ['fractional qty on a limit order', { ...LIMIT_BUY, qty: '0.5' }, 'qty'],
     ['notional on a limit order', { ...LIMIT_BUY, qty: undefined, notional: '100' }, 'notional'],
-    ['extended hours on a market order', { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', extended_hours: true }, 'extended_hours'],
+    [
+      'extended hours on a market order',
+      { symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day', extended_hours: true },
+      'extended_hours',
+    ],
     ['bracket without legs', { ...LIMIT_BUY, order_class: 'bracket' }, 'order_class'],
     ['bad symbol', { ...LIMIT_BUY, symbol: 'aapl; rm' }, 'symbol'],
     ['unknown field', { ...LIMIT_BUY, leverage: '10' }, 'leverage'],
@@ -139,10 +188,28 @@ describe('POST /orders validation (nothing reaches Alpaca)', () => {
     const bodies = [
       { symbol: 'AAPL', notional: '100.25', side: 'buy', type: 'market', time_in_force: 'day' },
       { symbol: 'AAPL', qty: '0.125', side: 'buy', type: 'market', time_in_force: 'day' },
-      { symbol: 'AAPL', qty: '1', side: 'sell', type: 'stop_limit', stop_price: '140', limit_price: '139.5', time_in_force: 'ioc' },
+      {
+        symbol: 'AAPL',
+        qty: '1',
+        side: 'sell',
+        type: 'stop_limit',
+        stop_price: '140',
+        limit_price: '139.5',
+        time_in_force: 'ioc',
+      },
       { symbol: 'AAPL', qty: '1', side: 'sell', type: 'trailing_stop', trail_percent: '2.5', time_in_force: 'gtc' },
       { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '0.1234', time_in_force: 'fok' },
-      { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day', order_class: 'bracket', take_profit: { limit_price: '170' }, stop_loss: { stop_price: '140' } },
+      {
+        symbol: 'AAPL',
+        qty: '1',
+        side: 'buy',
+        type: 'limit',
+        limit_price: '150',
+        time_in_force: 'day',
+        order_class: 'bracket',
+        take_profit: { limit_price: '170' },
+        stop_loss: { stop_price: '140' },
+      },
     ];
     for (const [i, body] of bodies.entries()) {
       const res = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', `valid-${i}`).send(body);
@@ -156,7 +223,13 @@ describe('POST /orders validation (nothing reaches Alpaca)', () => {
 describe('idempotent submission', () => {
   it('the key becomes client_order_id; a repeat returns the original order, not a second one', async () => {
     const since = gw.logs.length;
-    const first = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'key-A').send(LIMIT_BUY).expect(201);
+    const first = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .set('Idempotency-Key', 'key-A')
+      .send(LIMIT_BUY)
+      .expect(201);
     expect(first.body.data.client_order_id).toBe('key-A');
     expect(first.headers['idempotency-key']).toBe('key-A');
     expect(first.headers['idempotent-replayed']).toBe('false');
@@ -164,13 +237,21 @@ describe('idempotent submission', () => {
     expect(first.body.metadata).toMatchObject(tradingProvenance());
     expect(first.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, since, '/v2/orders', 200));
     const replaySince = gw.logs.length;
-    const again = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'key-A').send(LIMIT_BUY).expect(200);
+    const again = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .set('Idempotency-Key', 'key-A')
+      .send(LIMIT_BUY)
+      .expect(200);
     expect(again.body.data.id).toBe(first.body.data.id);
     expect(again.headers['idempotent-replayed']).toBe('true');
     // A replay answers with the order as Alpaca holds it now, attributed to that read.
     expect(again.headers['cache-control']).toBe('no-store');
     expect(again.body.metadata).toMatchObject(tradingProvenance());
-    expect(again.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, replaySince, '/v2/orders/{id}', 200));
+    expect(again.body.metadata.upstream_request_ids).toEqual(
+      upstreamIdsLogged(gw, replaySince, '/v2/orders/{id}', 200),
+    );
     expect(again.body.metadata.upstream_request_ids).toEqual([expect.stringMatching(EMULATOR_REQUEST_ID)]);
     expect(ordersPosted()).toHaveLength(1);
     expect(gw.emulator.fixtures.orders.filter((o) => o['client_order_id'] === 'key-A')).toHaveLength(1);
@@ -178,15 +259,39 @@ describe('idempotent submission', () => {
 
   it('the same key with a different body → 409 IDEMPOTENCY_CONFLICT', async () => {
     await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'key-B').send(LIMIT_BUY).expect(201);
-    const res = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'key-B').send({ ...LIMIT_BUY, qty: '3' });
+    const res = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .set('Idempotency-Key', 'key-B')
+      .send({ ...LIMIT_BUY, qty: '3' });
     expect(expectCatalogError(res, 409, 'IDEMPOTENCY_CONFLICT')['details']).toMatchObject({ client_order_id: 'key-B' });
     expect(ordersPosted()).toHaveLength(1);
   });
 
   it('client_order_id in the body works as the key; a mismatching header is refused', async () => {
-    await gw.anon().post('/api/v1/orders').set(trader()).send({ ...LIMIT_BUY, client_order_id: 'body-key' }).expect(201);
-    await gw.anon().post('/api/v1/orders').set(trader()).send({ ...LIMIT_BUY, client_order_id: 'body-key' }).expect(200);
-    expectCatalogError(await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'other').send({ ...LIMIT_BUY, client_order_id: 'body-key' }), 400, 'INVALID_PARAMETER');
+    await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .send({ ...LIMIT_BUY, client_order_id: 'body-key' })
+      .expect(201);
+    await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .send({ ...LIMIT_BUY, client_order_id: 'body-key' })
+      .expect(200);
+    expectCatalogError(
+      await gw
+        .anon()
+        .post('/api/v1/orders')
+        .set(trader())
+        .set('Idempotency-Key', 'other')
+        .send({ ...LIMIT_BUY, client_order_id: 'body-key' }),
+      400,
+      'INVALID_PARAMETER',
+    );
     expect(ordersPosted()).toHaveLength(1);
   });
 
@@ -198,29 +303,59 @@ describe('idempotent submission', () => {
     expect(ordersPosted()[0]?.body).toMatchObject({ client_order_id: key });
   });
 
-  it('a repeat that reaches Alpaca (another instance, or after a restart) is resolved from Alpaca\'s duplicate answer', async () => {
+  it("a repeat that reaches Alpaca (another instance, or after a restart) is resolved from Alpaca's duplicate answer", async () => {
     const other = await startGateway();
     try {
       other.emulator.fixtures.orders.push(...gw.emulator.fixtures.orders);
-      await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'cross-1').send(LIMIT_BUY).expect(201);
+      await gw
+        .anon()
+        .post('/api/v1/orders')
+        .set(trader())
+        .set('Idempotency-Key', 'cross-1')
+        .send(LIMIT_BUY)
+        .expect(201);
       // A second gateway that never saw the key, against the same emulator state.
       other.emulator.fixtures.orders = gw.emulator.fixtures.orders;
-      const res = await other.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'cross-1').send(LIMIT_BUY).expect(200);
+      const res = await other
+        .anon()
+        .post('/api/v1/orders')
+        .set(trader())
+        .set('Idempotency-Key', 'cross-1')
+        .send(LIMIT_BUY)
+        .expect(200);
       expect(res.headers['idempotent-replayed']).toBe('true');
       // Attributed to the by-client-id look-up that found the order, not to the refused POST.
-      expect(res.body.metadata).toMatchObject({ ...tradingProvenance(), provider_host: new URL(other.emulator.tradingUrl).host });
-      expect(res.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(other, 0, '/v2/orders:by_client_order_id', 200));
+      expect(res.body.metadata).toMatchObject({
+        ...tradingProvenance(),
+        provider_host: new URL(other.emulator.tradingUrl).host,
+      });
+      expect(res.body.metadata.upstream_request_ids).toEqual(
+        upstreamIdsLogged(other, 0, '/v2/orders:by_client_order_id', 200),
+      );
       const posted = other.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST');
       expect(posted).toHaveLength(1);
       expect(other.emulator.requestsTo('/v2/orders:by_client_order_id')).toHaveLength(1);
-      expectCatalogError(await other.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'cross-1').send({ ...LIMIT_BUY, side: 'sell' }), 409, 'IDEMPOTENCY_CONFLICT');
+      expectCatalogError(
+        await other
+          .anon()
+          .post('/api/v1/orders')
+          .set(trader())
+          .set('Idempotency-Key', 'cross-1')
+          .send({ ...LIMIT_BUY, side: 'sell' }),
+        409,
+        'IDEMPOTENCY_CONFLICT',
+      );
     } finally {
       await other.close();
     }
   });
 
   it('concurrent identical submissions make one order', async () => {
-    const results = await Promise.all(Array.from({ length: 10 }, () => gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'race-1').send(LIMIT_BUY)));
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'race-1').send(LIMIT_BUY),
+      ),
+    );
     expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 200, 200, 201]);
     expect(new Set(results.map((r) => r.body.data.id)).size).toBe(1);
     expect(ordersPosted()).toHaveLength(1);
@@ -231,11 +366,19 @@ describe('lost answers and rejections (never auto-retried)', () => {
   it('accepted but the answer is lost → found by client_order_id and returned', async () => {
     gw.emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'accept-then-hang', times: 1 });
     const since = gw.logs.length;
-    const res = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'lost-1').send(LIMIT_BUY).expect(201);
+    const res = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .set('Idempotency-Key', 'lost-1')
+      .send(LIMIT_BUY)
+      .expect(201);
     expect(res.body.data.client_order_id).toBe('lost-1');
     // The POST's answer never came: the provenance is the look-up that found the order.
     expect(res.body.metadata).toMatchObject(tradingProvenance());
-    expect(res.body.metadata.upstream_request_ids).toEqual(upstreamIdsLogged(gw, since, '/v2/orders:by_client_order_id', 200));
+    expect(res.body.metadata.upstream_request_ids).toEqual(
+      upstreamIdsLogged(gw, since, '/v2/orders:by_client_order_id', 200),
+    );
     expect(res.body.metadata.upstream_request_ids).toHaveLength(1);
     expect(ordersPosted()).toHaveLength(1);
     expect(gw.emulator.requestsTo('/v2/orders:by_client_order_id').length).toBeGreaterThanOrEqual(1);
@@ -256,15 +399,28 @@ describe('lost answers and rejections (never auto-retried)', () => {
   it('timeout and the lookup fails too → 504 ORDER_OUTCOME_UNKNOWN with the client_order_id', async () => {
     gw.emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'hang', times: 1 });
     gw.emulator.injectFault({ path: '/v2/orders:by_client_order_id', kind: 'status', status: 503 });
-    const res = await gw.anon().post('/api/v1/orders').set(trader()).set('Idempotency-Key', 'unknown-1').send(LIMIT_BUY);
-    expect(expectCatalogError(res, 504, 'ORDER_OUTCOME_UNKNOWN')['details']).toMatchObject({ client_order_id: 'unknown-1' });
+    const res = await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader())
+      .set('Idempotency-Key', 'unknown-1')
+      .send(LIMIT_BUY);
+    expect(expectCatalogError(res, 504, 'ORDER_OUTCOME_UNKNOWN')['details']).toMatchObject({
+      client_order_id: 'unknown-1',
+    });
     expect(ordersPosted()).toHaveLength(1);
   });
 
   it.each([
     [403, { code: 40310000, message: 'insufficient buying power' }],
-    [422, { code: 42210000, message: 'invalid limit_price 290.123. sub-penny increment does not fulfill minimum pricing criteria' }],
-  ])('Alpaca %i → 422 ORDER_REJECTED with Alpaca\'s message, sent once', async (status, body) => {
+    [
+      422,
+      {
+        code: 42210000,
+        message: 'invalid limit_price 290.123. sub-penny increment does not fulfill minimum pricing criteria',
+      },
+    ],
+  ])("Alpaca %i → 422 ORDER_REJECTED with Alpaca's message, sent once", async (status, body) => {
     gw.emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'status', status, body, times: 1 });
     const res = await gw.anon().post('/api/v1/orders').set(trader()).send(LIMIT_BUY);
     const error = expectCatalogError(res, 422, 'ORDER_REJECTED');
@@ -283,7 +439,11 @@ describe('DELETE /orders/{id}', () => {
     expect(res.body.data).toEqual({ order_id: id, cancel_accepted: true });
     expect(gw.emulator.requestsTo(`/v2/orders/${id}`, 'trading').filter((r) => r.method === 'DELETE')).toHaveLength(1);
     // Provenance of the DELETE itself: Alpaca's trading host, the X-Request-ID of its 204, never cached.
-    expect(res.body.metadata).toMatchObject({ ...tradingProvenance(), data_timestamp: null, data_freshness_seconds: null });
+    expect(res.body.metadata).toMatchObject({
+      ...tradingProvenance(),
+      data_timestamp: null,
+      data_freshness_seconds: null,
+    });
     const deleteIds = upstreamIdsLogged(gw, since, '/v2/orders/{id}', 204);
     expect(deleteIds).toEqual([expect.stringMatching(EMULATOR_REQUEST_ID)]);
     expect(res.body.metadata.upstream_request_ids).toEqual(deleteIds);
@@ -294,6 +454,10 @@ describe('DELETE /orders/{id}', () => {
   });
 
   it('unknown order → 404 ORDER_NOT_FOUND', async () => {
-    expectCatalogError(await gw.anon().delete('/api/v1/orders/00000000-0000-4000-8000-000000000000').set(trader()), 404, 'ORDER_NOT_FOUND');
+    expectCatalogError(
+      await gw.anon().delete('/api/v1/orders/00000000-0000-4000-8000-000000000000').set(trader()),
+      404,
+      'ORDER_NOT_FOUND',
+    );
   });
 });

@@ -26,13 +26,24 @@ function rewrite(value: unknown, keyId: string): unknown {
 }
 
 function reIdOrder(order: Json, keyId: string): Json {
-  const legs = Array.isArray(order.legs) ? order.legs.map((leg: unknown) => (typeof leg === 'object' && leg !== null ? reIdOrder(leg as Json, keyId) : leg)) : order.legs;
-  return { ...order, id: rewrite(order.id, keyId), replaced_by: rewrite(order.replaced_by, keyId), replaces: rewrite(order.replaces, keyId), legs };
+  const legs = Array.isArray(order.legs)
+    ? order.legs.map((leg: unknown) => (typeof leg === 'object' && leg !== null ? reIdOrder(leg as Json, keyId) : leg))
+    : order.legs;
+  return {
+    ...order,
+    id: rewrite(order.id, keyId),
+    replaced_by: rewrite(order.replaced_by, keyId),
+    replaces: rewrite(order.replaces, keyId),
+    legs,
+  };
 }
 
 /** Activity ids are `<time>::<uuid>` (ids sort by time): the time stays, the uuid is the account's. */
 function reIdActivity(activity: Json, keyId: string): Json {
-  const id = typeof activity.id === 'string' ? activity.id.replace(/::(.+)$/, (_whole, uuid: string) => `::${scopedId(keyId, uuid)}`) : activity.id;
+  const id =
+    typeof activity.id === 'string'
+      ? activity.id.replace(/::(.+)$/, (_whole, uuid: string) => `::${scopedId(keyId, uuid)}`)
+      : activity.id;
   const copy: Json = { ...activity, id };
   if (activity.order_id !== undefined) copy.order_id = rewrite(activity.order_id, keyId);
   return copy;
@@ -45,7 +56,8 @@ function reIdActivity(activity: Json, keyId: string): Json {
  */
 export function accountTradingFixtures(fresh: EmulatorFixtures, keyId: string, index: number): TradingFixtures {
   const account: Json = { ...fresh.account, id: scopedId(keyId, String(fresh.account.id)) };
-  if (typeof fresh.account.account_number === 'string') account.account_number = `${fresh.account.account_number}_${index + 1}`;
+  if (typeof fresh.account.account_number === 'string')
+    account.account_number = `${fresh.account.account_number}_${index + 1}`;
   return {
     account,
     positions: fresh.positions,

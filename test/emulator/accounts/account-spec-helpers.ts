@@ -16,7 +16,13 @@ export function headersOf(account: EmulatorAccountConfig): Record<string, string
 }
 
 /** An HTTP call made with this account's credentials. */
-export function callAs(emulator: AlpacaEmulator, account: EmulatorAccountConfig, host: EmulatorHost, path: string, options: CallOptions = {}): Promise<Reply> {
+export function callAs(
+  emulator: AlpacaEmulator,
+  account: EmulatorAccountConfig,
+  host: EmulatorHost,
+  path: string,
+  options: CallOptions = {},
+): Promise<Reply> {
   return call(emulator, host, path, { ...options, auth: headersOf(account) });
 }
 
@@ -28,7 +34,9 @@ export class TradeClient {
 
   private constructor(readonly ws: WebSocket) {
     // Paper's frames: JSON in binary frames.
-    ws.on('message', (data: RawData) => this.messages.push(JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as TradeMessage));
+    ws.on('message', (data: RawData) =>
+      this.messages.push(JSON.parse(Buffer.from(data as Buffer).toString('utf8')) as TradeMessage),
+    );
   }
 
   static async open(emulator: AlpacaEmulator): Promise<TradeClient> {

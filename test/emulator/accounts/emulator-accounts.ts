@@ -32,9 +32,16 @@ const DEFAULT_SECRET_KEY = 'emulator-secret-key';
 /** EmulatorOptions.accounts, or the one account keyId/secretKey (or the defaults) describe. */
 export function accountConfigs(options: EmulatorOptions): ReadonlyArray<EmulatorAccountConfig> {
   if (options.accounts === undefined) {
-    return [{ name: DEFAULT_ACCOUNT_NAME, keyId: options.keyId ?? DEFAULT_KEY_ID, secretKey: options.secretKey ?? DEFAULT_SECRET_KEY }];
+    return [
+      {
+        name: DEFAULT_ACCOUNT_NAME,
+        keyId: options.keyId ?? DEFAULT_KEY_ID,
+        secretKey: options.secretKey ?? DEFAULT_SECRET_KEY,
+      },
+    ];
   }
-  if (options.keyId !== undefined || options.secretKey !== undefined) throw new TypeError('EmulatorOptions: give either keyId/secretKey or accounts, not both');
+  if (options.keyId !== undefined || options.secretKey !== undefined)
+    throw new TypeError('EmulatorOptions: give either keyId/secretKey or accounts, not both');
   return options.accounts;
 }
 
@@ -124,7 +131,12 @@ function checkedConfigs(configs: ReadonlyArray<EmulatorAccountConfig>): Array<Re
 export class AccountRegistry {
   readonly all: readonly EmulatorAccount[];
 
-  constructor(configs: ReadonlyArray<EmulatorAccountConfig>, shared: () => EmulatorFixtures, liveData: LiveMarketData | undefined, fresh: () => EmulatorFixtures) {
+  constructor(
+    configs: ReadonlyArray<EmulatorAccountConfig>,
+    shared: () => EmulatorFixtures,
+    liveData: LiveMarketData | undefined,
+    fresh: () => EmulatorFixtures,
+  ) {
     this.all = checkedConfigs(configs).map((config, index) => new EmulatorAccount(config, index, shared, liveData));
     this.reset(fresh);
   }
@@ -144,7 +156,10 @@ export class AccountRegistry {
   resolve(ref?: AccountRef): EmulatorAccount {
     if (ref === undefined) return this.first;
     const found = this.all.find((a) => a.name === ref) ?? this.all.find((a) => a.keyId === ref);
-    if (found === undefined) throw new RangeError(`no emulator account ${JSON.stringify(ref)} (have: ${this.all.map((a) => a.name).join(', ')})`);
+    if (found === undefined)
+      throw new RangeError(
+        `no emulator account ${JSON.stringify(ref)} (have: ${this.all.map((a) => a.name).join(', ')})`,
+      );
     return found;
   }
 

@@ -46,8 +46,15 @@ describe('trade_updates per account', () => {
 
     emulator.fillOrder(liveOrder, { price: '149.5' });
     emulator.rejectOrder(paperOrder);
-    expect((await live.next('live’s fill')).data).toMatchObject({ event: 'fill', price: '149.5', order: { id: liveOrder } });
-    expect((await paper.next('paper’s rejection')).data).toMatchObject({ event: 'rejected', order: { id: paperOrder } });
+    expect((await live.next('live’s fill')).data).toMatchObject({
+      event: 'fill',
+      price: '149.5',
+      order: { id: liveOrder },
+    });
+    expect((await paper.next('paper’s rejection')).data).toMatchObject({
+      event: 'rejected',
+      order: { id: paperOrder },
+    });
     const updates = paper.messages.filter((m) => m.stream === 'trade_updates');
     expect(updates.map((m) => obj(m.data.order).id)).toEqual([paperOrder, paperOrder]);
   });
@@ -65,7 +72,10 @@ describe('trade_updates per account', () => {
   it('refuses unknown credentials and one account’s key with the other’s secret', async () => {
     const client = await TradeClient.open(emulator);
     clients.push(client);
-    expect((await client.authenticate(PAPER.keyId, LIVE.secretKey)).data).toEqual({ status: 'unauthorized', action: 'authenticate' });
+    expect((await client.authenticate(PAPER.keyId, LIVE.secretKey)).data).toEqual({
+      status: 'unauthorized',
+      action: 'authenticate',
+    });
     expect((await client.authenticate('emulator-key-id', 'emulator-secret-key')).data.status).toBe('unauthorized');
     expect((await client.authenticate(LIVE.keyId, LIVE.secretKey)).data.status).toBe('authorized');
   });

@@ -16,7 +16,8 @@ afterAll(() => emulator.stop());
 
 const LIMIT_BUY = { symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' };
 const ids = (value: unknown): unknown[] => arr(value).map((o) => obj(o).id);
-const orderIds = async (account: typeof PAPER): Promise<unknown[]> => ids((await callAs(emulator, account, 'trading', '/v2/orders?status=all')).json);
+const orderIds = async (account: typeof PAPER): Promise<unknown[]> =>
+  ids((await callAs(emulator, account, 'trading', '/v2/orders?status=all')).json);
 
 describe('each account has its own trading state', () => {
   it('account objects: the first is the fixture, the second has its own id and number, same values otherwise', async () => {
@@ -41,12 +42,19 @@ describe('each account has its own trading state', () => {
 
   it('an order placed under one account never shows under the other, in either direction', async () => {
     const before = { paper: await orderIds(PAPER), live: await orderIds(LIVE) };
-    const paperOrder = obj((await callAs(emulator, PAPER, 'trading', '/v2/orders', { method: 'POST', body: LIMIT_BUY })).json);
-    const liveOrder = obj((await callAs(emulator, LIVE, 'trading', '/v2/orders', { method: 'POST', body: { ...LIMIT_BUY, qty: '5' } })).json);
+    const paperOrder = obj(
+      (await callAs(emulator, PAPER, 'trading', '/v2/orders', { method: 'POST', body: LIMIT_BUY })).json,
+    );
+    const liveOrder = obj(
+      (await callAs(emulator, LIVE, 'trading', '/v2/orders', { method: 'POST', body: { ...LIMIT_BUY, qty: '5' } }))
+        .json,
+    );
     expect(await orderIds(PAPER)).toEqual([paperOrder.id, ...before.paper]);
     expect(await orderIds(LIVE)).toEqual([liveOrder.id, ...before.live]);
     expect((await callAs(emulator, PAPER, 'trading', `/v2/orders/${String(liveOrder.id)}`)).status).toBe(404);
-    expect((await callAs(emulator, LIVE, 'trading', `/v2/orders/${String(paperOrder.id)}`, { method: 'DELETE' })).status).toBe(404);
+    expect(
+      (await callAs(emulator, LIVE, 'trading', `/v2/orders/${String(paperOrder.id)}`, { method: 'DELETE' })).status,
+    ).toBe(404);
     // Test controls find the order's account by its id, or are told which one.
     expect(emulator.fillOrder(String(liveOrder.id), { price: '149' }).order.status).toBe('filled');
     expect(() => emulator.expireOrder(String(paperOrder.id), 'live')).toThrow(/no order/);
@@ -68,12 +76,23 @@ describe('each account has its own trading state', () => {
   });
 
   it('activities: an exercise under one account is recorded for that account only; positions are set per account', async () => {
-    const option = { ...fixtures.positions[0], symbol: 'AAPL250620C00100000', asset_id: '98359ef7-5124-49f3-85ea-5cf02df6defa', qty: '1', asset_class: 'us_option' };
+    const option = {
+      ...fixtures.positions[0],
+      symbol: 'AAPL250620C00100000',
+      asset_id: '98359ef7-5124-49f3-85ea-5cf02df6defa',
+      qty: '1',
+      asset_class: 'us_option',
+    };
     emulator.account('paper').trading.positions.push({ ...option });
     emulator.account('live').trading.positions = [{ ...option }];
     expect(arr((await callAs(emulator, LIVE, 'trading', '/v2/positions')).json)).toHaveLength(1);
-    expect(arr((await callAs(emulator, PAPER, 'trading', '/v2/positions')).json)).toHaveLength(fixtures.positions.length + 1);
-    expect((await callAs(emulator, PAPER, 'trading', '/v2/positions/AAPL250620C00100000/exercise', { method: 'POST' })).status).toBe(200);
+    expect(arr((await callAs(emulator, PAPER, 'trading', '/v2/positions')).json)).toHaveLength(
+      fixtures.positions.length + 1,
+    );
+    expect(
+      (await callAs(emulator, PAPER, 'trading', '/v2/positions/AAPL250620C00100000/exercise', { method: 'POST' }))
+        .status,
+    ).toBe(200);
     const types = async (account: typeof PAPER): Promise<unknown[]> =>
       arr((await callAs(emulator, account, 'trading', '/v2/account/activities')).json).map((a) => obj(a).activity_type);
     expect(await types(PAPER)).toContain('OPEXC');
@@ -96,8 +115,20 @@ describe('credentials', () => {
   it('refuses unknown credentials, and one account’s key with the other’s secret, on both hosts', async () => {
     for (const host of ['trading', 'data'] as const) {
       const path = host === 'trading' ? '/v2/account' : '/v2/stocks/quotes/latest?symbols=AAPL';
-      expect((await call(emulator, host, path, { auth: { 'APCA-API-KEY-ID': 'emulator-key-id', 'APCA-API-SECRET-KEY': 'emulator-secret-key' } })).status).toBe(401);
-      expect((await call(emulator, host, path, { auth: { 'APCA-API-KEY-ID': PAPER.keyId, 'APCA-API-SECRET-KEY': LIVE.secretKey } })).status).toBe(401);
+      expect(
+        (
+          await call(emulator, host, path, {
+            auth: { 'APCA-API-KEY-ID': 'emulator-key-id', 'APCA-API-SECRET-KEY': 'emulator-secret-key' },
+          })
+        ).status,
+      ).toBe(401);
+      expect(
+        (
+          await call(emulator, host, path, {
+            auth: { 'APCA-API-KEY-ID': PAPER.keyId, 'APCA-API-SECRET-KEY': LIVE.secretKey },
+          })
+        ).status,
+      ).toBe(401);
       expect((await call(emulator, host, path, { auth: false })).status).toBe(401);
     }
   });
@@ -124,7 +155,9 @@ describe('request log, faults and budgets per account', () => {
   it('records the key id and account of each request', async () => {
     await callAs(emulator, PAPER, 'trading', '/v2/account');
     await callAs(emulator, LIVE, 'trading', '/v2/account');
-    await call(emulator, 'trading', '/v2/account', { auth: { 'APCA-API-KEY-ID': LIVE.keyId, 'APCA-API-SECRET-KEY': 'wrong' } });
+    await call(emulator, 'trading', '/v2/account', {
+      auth: { 'APCA-API-KEY-ID': LIVE.keyId, 'APCA-API-SECRET-KEY': 'wrong' },
+    });
     expect(emulator.requests.map((r) => [r.keyId, r.account])).toEqual([
       [PAPER.keyId, 'paper'],
       [LIVE.keyId, 'live'],
@@ -152,8 +185,11 @@ describe('request log, faults and budgets per account', () => {
   });
 
   it('control routes: per-account faults and request logs, the account list; unknown accounts → 400', async () => {
-    const control = (path: string, method = 'GET', body?: unknown) => call(emulator, 'trading', `/__emulator/${path}`, { method, body, auth: false });
-    expect((await control('faults', 'POST', { kind: 'status', status: 503, account: LIVE.keyId, times: 1 })).status).toBe(200);
+    const control = (path: string, method = 'GET', body?: unknown) =>
+      call(emulator, 'trading', `/__emulator/${path}`, { method, body, auth: false });
+    expect(
+      (await control('faults', 'POST', { kind: 'status', status: 503, account: LIVE.keyId, times: 1 })).status,
+    ).toBe(200);
     expect((await callAs(emulator, PAPER, 'trading', '/v2/account')).status).toBe(200);
     expect((await callAs(emulator, LIVE, 'trading', '/v2/account')).status).toBe(503);
     expect(arr((await control('requests?account=live')).json).map((r) => obj(r).account)).toEqual(['live']);

@@ -14,8 +14,12 @@ describe('control endpoints', () => {
     call(emulator, host, `/__emulator/${path}`, { method, body, auth: false });
 
   it('arm string-path and regex faults over HTTP on either port, without auth and without being recorded', async () => {
-    expect((await control('trading', 'faults', 'POST', { kind: 'status', status: 500, path: '/v2/clock', times: 1 })).status).toBe(200);
-    expect((await control('data', 'faults', 'POST', { kind: 'status', status: 503, pathRegex: '^/v2/stocks/' })).status).toBe(200);
+    expect(
+      (await control('trading', 'faults', 'POST', { kind: 'status', status: 500, path: '/v2/clock', times: 1 })).status,
+    ).toBe(200);
+    expect(
+      (await control('data', 'faults', 'POST', { kind: 'status', status: 503, pathRegex: '^/v2/stocks/' })).status,
+    ).toBe(200);
     expect((await call(emulator, 'trading', '/v2/clock')).status).toBe(500);
     expect((await call(emulator, 'trading', '/v2/clock')).status).toBe(200);
     expect((await call(emulator, 'data', QUOTES)).status).toBe(503);
@@ -25,7 +29,9 @@ describe('control endpoints', () => {
   });
 
   it('accepts path given as {"pathRegex": ...} and rejects invalid specs with 400', async () => {
-    expect((await control('data', 'faults', 'POST', { kind: 'empty', path: { pathRegex: 'quotes' } })).status).toBe(200);
+    expect((await control('data', 'faults', 'POST', { kind: 'empty', path: { pathRegex: 'quotes' } })).status).toBe(
+      200,
+    );
     expect((await call(emulator, 'data', QUOTES)).json).toEqual({ quotes: {} });
     expect((await control('data', 'faults', 'POST', { kind: 'explode' })).status).toBe(400);
     expect((await control('data', 'faults', 'POST', { kind: 'status', status: 42 })).status).toBe(400);
@@ -37,7 +43,11 @@ describe('control endpoints', () => {
     await call(emulator, 'data', QUOTES);
     const log = await control('trading', 'requests');
     expect(arr(log.json)).toHaveLength(1);
-    expect(obj(arr(log.json)[0])).toMatchObject({ host: 'data', path: '/v2/stocks/quotes/latest', query: { symbols: 'AAPL' } });
+    expect(obj(arr(log.json)[0])).toMatchObject({
+      host: 'data',
+      path: '/v2/stocks/quotes/latest',
+      query: { symbols: 'AAPL' },
+    });
     await control('data', 'requests', 'DELETE');
     expect(emulator.requests).toHaveLength(0);
   });

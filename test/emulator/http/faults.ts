@@ -89,7 +89,8 @@ function isRecord(value: unknown): value is Json {
 }
 
 function nonNegativeNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw badRequest(`invalid fault: ${name} must be a number >= 0`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw badRequest(`invalid fault: ${name} must be a number >= 0`);
   return value;
 }
 
@@ -104,7 +105,9 @@ function regexFrom(source: unknown): RegExp {
   try {
     return new RegExp(source);
   } catch (error: unknown) {
-    throw badRequest(`invalid fault: pathRegex does not compile (${error instanceof Error ? error.message : String(error)})`);
+    throw badRequest(
+      `invalid fault: pathRegex does not compile (${error instanceof Error ? error.message : String(error)})`,
+    );
   }
 }
 
@@ -133,7 +136,8 @@ function kindFrom(json: Json): FaultSpec {
   switch (json.kind) {
     case 'status': {
       const status = nonNegativeNumber(json.status, 'status');
-      if (!Number.isInteger(status) || status < 100 || status > 599) throw badRequest('invalid fault: status must be 100..599');
+      if (!Number.isInteger(status) || status < 100 || status > 599)
+        throw badRequest('invalid fault: status must be 100..599');
       return { kind: 'status', status, body: statusBodyFrom(json.body), headers: headersFrom(json.headers) };
     }
     case 'delay':

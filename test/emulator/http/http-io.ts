@@ -123,7 +123,10 @@ export interface OutgoingResponse {
  * `base` overlaid with `overrides`, matching names case-insensitively: writeHead() would
  * otherwise send both `X-RateLimit-Reset` and a fault's `x-ratelimit-reset`.
  */
-export function mergeHeaders(base: Record<string, string>, overrides: Record<string, string> = {}): Record<string, string> {
+export function mergeHeaders(
+  base: Record<string, string>,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   const overridden = new Set(Object.keys(overrides).map((name) => name.toLowerCase()));
   const kept = Object.entries(base).filter(([name]) => !overridden.has(name.toLowerCase()));
   return { ...Object.fromEntries(kept), ...overrides };

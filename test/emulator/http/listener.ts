@@ -51,7 +51,9 @@ export class Listener {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((error) => (error === undefined ? resolve() : reject(error))));
+    await new Promise<void>((resolve, reject) =>
+      server.close((error) => (error === undefined ? resolve() : reject(error))),
+    );
   }
 
   get url(): string {

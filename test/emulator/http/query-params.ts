@@ -20,13 +20,17 @@ export const STOCK_HISTORICAL_FEEDS = ['sip', 'iex', 'otc', 'boats'] as const;
 export const OPTION_FEEDS = ['opra', 'indicative'] as const;
 
 export function stockSymbolOrThrow(symbol: string): string {
-  if (!STOCK_SYMBOL.test(symbol)) throw new EmulatorHttpError(400, { code: 40010001, message: `invalid symbol: ${symbol}` });
+  if (!STOCK_SYMBOL.test(symbol))
+    throw new EmulatorHttpError(400, { code: 40010001, message: `invalid symbol: ${symbol}` });
   return symbol;
 }
 
 export function optionSymbolOrThrow(symbol: string): string {
   if (!OPTION_SYMBOL.test(symbol)) {
-    throw new EmulatorHttpError(400, { code: 40010001, message: `invalid symbol: "${symbol}" does not match ${OPTION_SYMBOL.source}` });
+    throw new EmulatorHttpError(400, {
+      code: 40010001,
+      message: `invalid symbol: "${symbol}" does not match ${OPTION_SYMBOL.source}`,
+    });
   }
   return symbol;
 }
@@ -34,7 +38,14 @@ export function optionSymbolOrThrow(symbol: string): string {
 /** Splits a comma-separated list, dropping blanks and duplicates but keeping first-seen order. */
 export function splitList(value: string | undefined): string[] {
   if (value === undefined) return [];
-  return [...new Set(value.split(',').map((item) => item.trim()).filter((item) => item !== ''))];
+  return [
+    ...new Set(
+      value
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== ''),
+    ),
+  ];
 }
 
 /** The required `symbols` list, each validated; `max` mirrors the options endpoints' 100. */

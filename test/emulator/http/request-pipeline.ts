@@ -10,13 +10,24 @@ import type { EmulatorHost, FaultSpec, RecordedRequest } from '../emulator.types
 import { CONTROL_PREFIX, type ControlTarget, handleControl } from './control-routes.js';
 import type { FaultStore } from './faults.js';
 import { EmulatorHttpError } from './http-error.js';
-import { jsonText, mergeHeaders, type RateLimitWindow, readBody, recordRequest, requestId, writeResponse } from './http-io.js';
+import {
+  jsonText,
+  mergeHeaders,
+  type RateLimitWindow,
+  readBody,
+  recordRequest,
+  requestId,
+  writeResponse,
+} from './http-io.js';
 import type { EmulatorState, RouteContext, RouteResult, Router } from './router.js';
 
 /** The accounts as the pipeline sees them. */
 export interface PipelineAccounts {
   /** The account these credentials belong to (both must match), or undefined. */
-  byCredentials(keyId: unknown, secretKey: unknown): { readonly name: string; readonly state: EmulatorState } | undefined;
+  byCredentials(
+    keyId: unknown,
+    secretKey: unknown,
+  ): { readonly name: string; readonly state: EmulatorState } | undefined;
   /** Whose state answers a request matching no account (only faults ever reach it: auth refuses first). */
   readonly first: { readonly name: string; readonly state: EmulatorState };
 }
@@ -48,7 +59,11 @@ interface Exchange {
 const UNAUTHORIZED: RouteResult = { status: 401, body: { code: 40110000, message: 'request is not authorized' } };
 
 function send(exchange: Exchange, result: RouteResult): void {
-  writeResponse(exchange.response, { status: result.status, headers: exchange.standardHeaders, text: jsonText(result.body) });
+  writeResponse(exchange.response, {
+    status: result.status,
+    headers: exchange.standardHeaders,
+    text: jsonText(result.body),
+  });
 }
 
 function contextFor(exchange: Exchange, params: Record<string, string>): RouteContext {
@@ -105,7 +120,11 @@ async function applyFault(exchange: Exchange, fault: FaultSpec): Promise<void> {
     case 'malformed': {
       // A strict prefix of a JSON object/array is never valid JSON.
       const whole = jsonText(emptyEnvelope(exchange) ?? { message: 'Not Found' }) ?? '{}';
-      writeResponse(exchange.response, { status: 200, headers: exchange.standardHeaders, text: whole.slice(0, Math.max(1, Math.floor(whole.length / 2))) });
+      writeResponse(exchange.response, {
+        status: 200,
+        headers: exchange.standardHeaders,
+        text: whole.slice(0, Math.max(1, Math.floor(whole.length / 2))),
+      });
       return;
     }
     case 'empty': {
@@ -119,7 +138,12 @@ async function applyFault(exchange: Exchange, fault: FaultSpec): Promise<void> {
   }
 }
 
-export async function handleRequest(deps: PipelineDeps, host: EmulatorHost, incoming: IncomingMessage, response: ServerResponse): Promise<void> {
+export async function handleRequest(
+  deps: PipelineDeps,
+  host: EmulatorHost,
+  incoming: IncomingMessage,
+  response: ServerResponse,
+): Promise<void> {
   const request = recordRequest(host, incoming, await readBody(incoming));
   if (request.path.startsWith(CONTROL_PREFIX)) {
     const result = handleControl(deps.control, request);
@@ -132,7 +156,10 @@ export async function handleRequest(deps: PipelineDeps, host: EmulatorHost, inco
   if (account !== undefined) request.account = account.name;
   deps.record(request);
   // Requests under no account count against the first account's budget, as all did with one.
-  const standardHeaders = { ...deps.rateWindow(host, (account ?? deps.accounts.first).name).take(), 'X-Request-ID': requestId() };
+  const standardHeaders = {
+    ...deps.rateWindow(host, (account ?? deps.accounts.first).name).take(),
+    'X-Request-ID': requestId(),
+  };
   const exchange: Exchange = { deps, host, request, state: account?.state, standardHeaders, response };
   // The fault is picked on arrival, so `times` budgets are spent in arrival order.
   const fault = deps.faults.take(request);

@@ -77,7 +77,10 @@ describe('liveDates on: option contracts expire after the injected today', () =>
     expect(snapshotSymbols).toHaveLength(original.length);
     // Earlier expirations stay earlier: sorting either list by expiration gives the same contracts.
     const byExpiry = (list: string[]): string[] =>
-      list.map((s) => decodeOcc(s)).sort((a, b) => (a?.expiration ?? '').localeCompare(b?.expiration ?? '') || (a?.strike ?? 0) - (b?.strike ?? 0)).map((t) => `${t?.root}${t?.type}${t?.strike}`);
+      list
+        .map((s) => decodeOcc(s))
+        .sort((a, b) => (a?.expiration ?? '').localeCompare(b?.expiration ?? '') || (a?.strike ?? 0) - (b?.strike ?? 0))
+        .map((t) => `${t?.root}${t?.type}${t?.strike}`);
     expect(byExpiry(snapshotSymbols)).toEqual(byExpiry(original));
   });
 
@@ -90,10 +93,12 @@ describe('liveDates on: option contracts expire after the injected today', () =>
     }
     const call162 = fixtures.optionContracts.find((contract) => decodeOcc(String(contract.symbol))?.strike === 162.5);
     const [year, month, day] = String(call162?.expiration_date).split('-');
-    expect(call162?.name).toBe(`AAPL ${new Date(Date.UTC(Number(year), Number(month) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${Number(day)} ${year} 162.5 Call`);
+    expect(call162?.name).toBe(
+      `AAPL ${new Date(Date.UTC(Number(year), Number(month) - 1, 1)).toLocaleString('en-US', { month: 'short', timeZone: 'UTC' })} ${Number(day)} ${year} 162.5 Call`,
+    );
   });
 
-  it('values stay the fixtures\': same greeks, IV and prices under the new symbol', () => {
+  it("values stay the fixtures': same greeks, IV and prices under the new symbol", () => {
     // Keys keep their order, so the i-th dated symbol is the i-th fixture symbol.
     const original = Object.values(defaultFixtures().optionSnapshots);
     for (const [i, snapshot] of original.entries()) {
@@ -125,7 +130,9 @@ describe('liveDates on: option contracts expire after the injected today', () =>
   });
 
   it('the option stream ticks the dated contracts', () => {
-    expect(Object.keys(dated.fixtures.optionSnapshots)).toEqual(Object.keys(liveDatedFixtures(defaultFixtures(), nowMs).optionSnapshots));
+    expect(Object.keys(dated.fixtures.optionSnapshots)).toEqual(
+      Object.keys(liveDatedFixtures(defaultFixtures(), nowMs).optionSnapshots),
+    );
   });
 });
 
@@ -139,9 +146,15 @@ describe('liveDates on: news and bars are recent, no daily bar for today before 
   };
 
   it("the newest news item and each symbol's newest bar fall in the week before today", () => {
-    recent(fixtures.news.map((item) => String(item.created_at)).sort().at(-1));
+    recent(
+      fixtures.news
+        .map((item) => String(item.created_at))
+        .sort()
+        .at(-1),
+    );
     for (const bars of Object.values(fixtures.stockBars)) recent(bars.at(-1)?.t);
-    for (const bars of Object.values(fixtures.optionBars)) expect(Date.parse(String(bars.at(-1)?.t))).toBeLessThan(todayMidnight);
+    for (const bars of Object.values(fixtures.optionBars))
+      expect(Date.parse(String(bars.at(-1)?.t))).toBeLessThan(todayMidnight);
     // Daily bars keep New-York midnight stamps on weekdays.
     for (const bar of fixtures.stockBars.AAPL) {
       expect(bar.t).toMatch(/T0[45]:00:00Z$/);

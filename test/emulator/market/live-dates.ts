@@ -61,7 +61,12 @@ export function liveDatedFixtures(fixtures: EmulatorFixtures, nowMs: number): Em
     // Keyed by symbol: each symbol's series moves on its own, so every symbol's newest is recent.
     collections[key] = Array.isArray(collection)
       ? recentCopy(collection, today)
-      : Object.fromEntries(Object.entries(collection as Record<string, unknown>).map(([symbol, series]) => [symbol, recentCopy(series, today)]));
+      : Object.fromEntries(
+          Object.entries(collection as Record<string, unknown>).map(([symbol, series]) => [
+            symbol,
+            recentCopy(series, today),
+          ]),
+        );
   }
   return renamed;
 }
@@ -152,7 +157,10 @@ function shiftStamps(value: unknown, days: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    copy[key] = key === 'd' && typeof item === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(item) ? addDays(item, days) : shiftStamps(item, days);
+    copy[key] =
+      key === 'd' && typeof item === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(item)
+        ? addDays(item, days)
+        : shiftStamps(item, days);
   }
   return copy;
 }

@@ -27,7 +27,11 @@ afterAll(async () => {
   await plain.stop();
 });
 
-const body = async (emulator: AlpacaEmulator, host: 'data' | 'trading', path: string): Promise<Record<string, unknown>> => {
+const body = async (
+  emulator: AlpacaEmulator,
+  host: 'data' | 'trading',
+  path: string,
+): Promise<Record<string, unknown>> => {
   const reply = await call(emulator, host, path);
   expect(reply.status).toBe(200);
   return obj(reply.json);
@@ -49,7 +53,10 @@ describe('liveData on: stock data stamped with the injected now', () => {
     const trades = obj((await body(live, 'data', '/v2/stocks/trades/latest?symbols=IBM')).trades);
     // IBM's fixture stamp has microseconds (.895547): its sub-millisecond digits are 547000.
     expect(trades.IBM).toEqual({ ...fixtures.stockTrades.IBM, t: '2025-06-18T14:00:00.123547000Z' });
-    expect((await body(live, 'data', '/v2/stocks/AAPL/quotes/latest')).quote).toEqual({ ...fixtures.stockQuotes.AAPL, t: '2025-06-18T14:00:00.123031265Z' });
+    expect((await body(live, 'data', '/v2/stocks/AAPL/quotes/latest')).quote).toEqual({
+      ...fixtures.stockQuotes.AAPL,
+      t: '2025-06-18T14:00:00.123031265Z',
+    });
     expect(msOf(obj((await body(live, 'data', '/v2/stocks/MSFT/trades/latest')).trade).t)).toBe(nowMs);
     expect(live.fixtures.stockQuotes.AAPL.t).toBe('2022-08-17T10:09:34.055031265Z');
   });
@@ -83,14 +90,22 @@ describe('liveData on: stock data stamped with the injected now', () => {
     const fixtureBars = fixtures.stockBars.AAPL;
     expect(bars).toHaveLength(fixtureBars.length);
     expect(bars).toEqual(fixtureBars.map((bar, i) => ({ ...bar, t: bars[i].t })));
-    expect(bars.slice(-3).map((bar) => bar.t)).toEqual(['2025-06-16T04:00:00Z', '2025-06-17T04:00:00Z', '2025-06-18T04:00:00Z']);
+    expect(bars.slice(-3).map((bar) => bar.t)).toEqual([
+      '2025-06-16T04:00:00Z',
+      '2025-06-17T04:00:00Z',
+      '2025-06-18T04:00:00Z',
+    ]);
     for (const bar of bars) expect([0, 6]).not.toContain(new Date(String(bar.t)).getUTCDay());
   });
 
   it('minute bars end at the current minute; start/end filter on the live stamps', async () => {
-    const minutes = arr((await body(live, 'data', '/v2/stocks/AAPL/bars?timeframe=1Min&sort=desc&limit=2')).bars).map(obj);
+    const minutes = arr((await body(live, 'data', '/v2/stocks/AAPL/bars?timeframe=1Min&sort=desc&limit=2')).bars).map(
+      obj,
+    );
     expect(minutes.map((bar) => bar.t)).toEqual(['2025-06-18T13:59:00Z', '2025-06-18T13:58:00Z']);
-    const recent = obj((await body(live, 'data', '/v2/stocks/bars?symbols=AAPL,TSLA&timeframe=1Day&start=2025-06-17')).bars);
+    const recent = obj(
+      (await body(live, 'data', '/v2/stocks/bars?symbols=AAPL,TSLA&timeframe=1Day&start=2025-06-17')).bars,
+    );
     expect(arr(recent.AAPL).map((bar) => obj(bar).t)).toEqual(['2025-06-17T04:00:00Z', '2025-06-18T04:00:00Z']);
     expect(arr(recent.TSLA).map((bar) => obj(bar).t)).toEqual(['2025-06-17T04:00:00Z', '2025-06-18T04:00:00Z']);
   });
@@ -127,7 +142,9 @@ describe('liveData off (the default): fixtures served exactly as they are', () =
     const quotes = obj((await body(plain, 'data', '/v2/stocks/quotes/latest?symbols=AAPL')).quotes);
     expect(quotes.AAPL).toEqual(fixtures.stockQuotes.AAPL);
     expect(obj(quotes.AAPL).t).toBe('2022-08-17T10:09:34.055031265Z');
-    expect((await body(plain, 'data', '/v2/stocks/AAPL/snapshot')).latestQuote).toEqual(fixtures.stockSnapshots.AAPL?.latestQuote);
+    expect((await body(plain, 'data', '/v2/stocks/AAPL/snapshot')).latestQuote).toEqual(
+      fixtures.stockSnapshots.AAPL?.latestQuote,
+    );
     const bars = arr((await body(plain, 'data', '/v2/stocks/AAPL/bars?timeframe=1Day&limit=1')).bars);
     expect(bars).toEqual([fixtures.stockBars.AAPL[0]]);
   });
@@ -139,11 +156,20 @@ describe('liveData off (the default): fixtures served exactly as they are', () =
 
 describe('periodStamps', () => {
   it('hours, weeks and months step back from the period under way', () => {
-    expect(periodStamps({ timeframe: '1Hour', nowMs: WEDNESDAY_10_NY, count: 2 })).toEqual(['2025-06-18T12:00:00Z', '2025-06-18T13:00:00Z']);
+    expect(periodStamps({ timeframe: '1Hour', nowMs: WEDNESDAY_10_NY, count: 2 })).toEqual([
+      '2025-06-18T12:00:00Z',
+      '2025-06-18T13:00:00Z',
+    ]);
     // Weeks start on Monday (16 June); New-York midnight.
-    expect(periodStamps({ timeframe: '1Week', nowMs: WEDNESDAY_10_NY, count: 2 })).toEqual(['2025-06-09T04:00:00Z', '2025-06-16T04:00:00Z']);
+    expect(periodStamps({ timeframe: '1Week', nowMs: WEDNESDAY_10_NY, count: 2 })).toEqual([
+      '2025-06-09T04:00:00Z',
+      '2025-06-16T04:00:00Z',
+    ]);
     // Three-month periods aligned on January: April, then January (05:00Z: EST).
-    expect(periodStamps({ timeframe: '3Month', nowMs: WEDNESDAY_10_NY, count: 2 })).toEqual(['2025-01-01T05:00:00Z', '2025-04-01T04:00:00Z']);
+    expect(periodStamps({ timeframe: '3Month', nowMs: WEDNESDAY_10_NY, count: 2 })).toEqual([
+      '2025-01-01T05:00:00Z',
+      '2025-04-01T04:00:00Z',
+    ]);
   });
 
   it('the first minute of a day belongs to the previous period', () => {

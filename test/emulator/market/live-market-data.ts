@@ -65,7 +65,12 @@ export class LiveInstant {
 
   /** Latest trade and quote now, minute bar just closed, daily bars today's and the session before. */
   snapshot(snapshot: WireStockSnapshot): WireStockSnapshot {
-    const [previousDay, today] = periodStamps({ timeframe: '1Day', nowMs: this.nowMs, count: 2, openedSessionsOnly: this.openedSessionsOnly });
+    const [previousDay, today] = periodStamps({
+      timeframe: '1Day',
+      nowMs: this.nowMs,
+      count: 2,
+      openedSessionsOnly: this.openedSessionsOnly,
+    });
     // Spreading first keeps the wire's key order and every null or absent member as it was.
     const live: WireStockSnapshot = { ...snapshot };
     if (snapshot.latestTrade) live.latestTrade = this.stamped(snapshot.latestTrade);
@@ -82,7 +87,12 @@ export class LiveInstant {
    * shift by one bar when a period rolls over between two pages, as new bars do upstream.
    */
   bars(bars: readonly WireBar[], timeframe: string): WireBar[] {
-    const stamps = periodStamps({ timeframe, nowMs: this.nowMs, count: bars.length, openedSessionsOnly: this.openedSessionsOnly });
+    const stamps = periodStamps({
+      timeframe,
+      nowMs: this.nowMs,
+      count: bars.length,
+      openedSessionsOnly: this.openedSessionsOnly,
+    });
     return bars.map((bar, i) => ({ ...bar, t: stamps[i] }));
   }
 
@@ -96,7 +106,12 @@ export class LiveInstant {
  * weekends (no holidays, like market-session.ts); minute and hour bars run through nights and
  * weekends, because the emulator has no model of extended hours.
  */
-export function periodStamps(opts: { timeframe: string; nowMs: number; count: number; openedSessionsOnly?: boolean }): string[] {
+export function periodStamps(opts: {
+  timeframe: string;
+  nowMs: number;
+  count: number;
+  openedSessionsOnly?: boolean;
+}): string[] {
   const match = TIMEFRAME.exec(opts.timeframe);
   if (match === null) throw new RangeError(`not a bar timeframe: ${opts.timeframe}`);
   const amount = Number(match[1]);

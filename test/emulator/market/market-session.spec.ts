@@ -24,14 +24,26 @@ describe('usEquityClock (liveData clock, weekdays 09:30-16:00 New York)', () => 
   });
 
   it('opens at 09:30:00 sharp and closes at 16:00:00 sharp', () => {
-    expect(usEquityClock(at('2025-06-18T09:29:59-04:00'))).toMatchObject({ is_open: false, next_open: '2025-06-18T09:30:00-04:00', next_close: '2025-06-18T16:00:00-04:00' });
+    expect(usEquityClock(at('2025-06-18T09:29:59-04:00'))).toMatchObject({
+      is_open: false,
+      next_open: '2025-06-18T09:30:00-04:00',
+      next_close: '2025-06-18T16:00:00-04:00',
+    });
     expect(usEquityClock(at('2025-06-18T09:30:00-04:00')).is_open).toBe(true);
     expect(usEquityClock(at('2025-06-18T15:59:59-04:00')).is_open).toBe(true);
-    expect(usEquityClock(at('2025-06-18T16:00:00-04:00'))).toMatchObject({ is_open: false, next_open: '2025-06-19T09:30:00-04:00', next_close: '2025-06-19T16:00:00-04:00' });
+    expect(usEquityClock(at('2025-06-18T16:00:00-04:00'))).toMatchObject({
+      is_open: false,
+      next_open: '2025-06-19T09:30:00-04:00',
+      next_close: '2025-06-19T16:00:00-04:00',
+    });
   });
 
   it('Friday after the close: next session Monday', () => {
-    expect(usEquityClock(at('2025-06-20T17:30:00-04:00'))).toMatchObject({ is_open: false, next_open: '2025-06-23T09:30:00-04:00', next_close: '2025-06-23T16:00:00-04:00' });
+    expect(usEquityClock(at('2025-06-20T17:30:00-04:00'))).toMatchObject({
+      is_open: false,
+      next_open: '2025-06-23T09:30:00-04:00',
+      next_close: '2025-06-23T16:00:00-04:00',
+    });
   });
 
   it('uses -05:00 in winter and crosses the March DST switch with the right offsets', () => {
@@ -52,7 +64,11 @@ describe('usEquityClock (liveData clock, weekdays 09:30-16:00 New York)', () => 
 
   it('a UTC instant past midnight UTC is still the previous New-York day', () => {
     // 02:00Z on Saturday is 22:00 Friday in New York: closed, next open Monday.
-    expect(usEquityClock(at('2025-06-21T02:00:00Z'))).toMatchObject({ timestamp: '2025-06-20T22:00:00.000000000-04:00', is_open: false, next_open: '2025-06-23T09:30:00-04:00' });
+    expect(usEquityClock(at('2025-06-21T02:00:00Z'))).toMatchObject({
+      timestamp: '2025-06-20T22:00:00.000000000-04:00',
+      is_open: false,
+      next_open: '2025-06-23T09:30:00-04:00',
+    });
   });
 });
 

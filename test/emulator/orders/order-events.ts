@@ -40,7 +40,8 @@ export class OrderEvents {
   readonly emitted: OrderEvent[] = [];
 
   emit(event: OrderEventName, order: Record<string, unknown>, extra?: Record<string, unknown>): void {
-    const record: OrderEvent = extra === undefined ? { event, order: { ...order } } : { event, order: { ...order }, extra };
+    const record: OrderEvent =
+      extra === undefined ? { event, order: { ...order } } : { event, order: { ...order }, extra };
     this.emitted.push(record);
     for (const listener of this.listeners) listener(record);
   }

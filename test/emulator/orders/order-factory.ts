@@ -48,7 +48,8 @@ function decimalField(body: Body, name: string): string | null {
 
 function signedDecimalField(body: Body, name: string): string | null {
   const value = body[name];
-  if (typeof value === 'string' && value.startsWith('-')) return `-${decimalField({ [name]: value.slice(1) }, name) ?? ''}`;
+  if (typeof value === 'string' && value.startsWith('-'))
+    return `-${decimalField({ [name]: value.slice(1) }, name) ?? ''}`;
   return decimalField(body, name);
 }
 
@@ -178,18 +179,25 @@ const LEG_RATIO = /^[1-9]\d*$/;
  * MultilegOptionsOrderResponse): 422 for a leg Alpaca could not trade (not an OCC symbol, a
  * contract it does not list, a ratio that is not a whole number, a contract repeated).
  */
-function legsOf(body: Body, parent: Record<string, unknown>, contracts: Array<Record<string, unknown>>): Array<Record<string, unknown>> {
+function legsOf(
+  body: Body,
+  parent: Record<string, unknown>,
+  contracts: Array<Record<string, unknown>>,
+): Array<Record<string, unknown>> {
   const legs = body.legs;
-  if (!Array.isArray(legs) || legs.length === 0 || legs.length > 4) throw orderRejected('mleg orders require 1 to 4 legs');
+  if (!Array.isArray(legs) || legs.length === 0 || legs.length > 4)
+    throw orderRejected('mleg orders require 1 to 4 legs');
   const seen = new Set<string>();
   return legs.map((leg: unknown, index) => {
     const fields = isRecord(leg) ? leg : {};
     const symbol = typeof fields.symbol === 'string' ? fields.symbol : '';
     const ratio = typeof fields.ratio_qty === 'number' ? String(fields.ratio_qty) : fields.ratio_qty;
-    if (!OPTION_SYMBOL.test(symbol)) throw orderRejected(`invalid legs[${index}].symbol: ${JSON.stringify(fields.symbol ?? null)}`);
+    if (!OPTION_SYMBOL.test(symbol))
+      throw orderRejected(`invalid legs[${index}].symbol: ${JSON.stringify(fields.symbol ?? null)}`);
     // INVENTED wording: Alpaca's text for an unlisted contract is not in §7.16.
     if (!contracts.some((contract) => contract.symbol === symbol)) throw orderRejected(`asset ${symbol} not found`);
-    if (typeof ratio !== 'string' || !LEG_RATIO.test(ratio)) throw orderRejected(`invalid legs[${index}].ratio_qty: ${JSON.stringify(fields.ratio_qty ?? null)}`);
+    if (typeof ratio !== 'string' || !LEG_RATIO.test(ratio))
+      throw orderRejected(`invalid legs[${index}].ratio_qty: ${JSON.stringify(fields.ratio_qty ?? null)}`);
     if (seen.has(symbol)) throw orderRejected(`duplicate leg symbol ${symbol}`);
     seen.add(symbol);
     const intent = fields.position_intent ?? null;

@@ -26,7 +26,8 @@ function listActivities(context: RouteContext): RouteResult {
   const reader = new QueryReader(query, invalidTradingParam);
   const types = splitList(query.activity_types);
   const category = reader.oneOf('category', ['trade_activity', 'non_trade_activity'] as const);
-  if (types.length > 0 && category !== undefined) throw invalidTradingParam('category cannot be used with activity_types');
+  if (types.length > 0 && category !== undefined)
+    throw invalidTradingParam('category cannot be used with activity_types');
   const direction = reader.oneOf('direction', ['asc', 'desc'] as const) ?? 'desc';
   const after = reader.time('after', 'start');
   const until = reader.time('until', 'start');
@@ -36,8 +37,12 @@ function listActivities(context: RouteContext): RouteResult {
 
   const selected = context.state.fixtures.activities
     .filter((a) => types.length === 0 || types.includes(String(a.activity_type)))
-    .filter((a) => category === undefined || TRADE_TYPES.has(String(a.activity_type)) === (category === 'trade_activity'))
-    .filter((a) => (after === undefined || activityNanos(a) > after) && (until === undefined || activityNanos(a) < until))
+    .filter(
+      (a) => category === undefined || TRADE_TYPES.has(String(a.activity_type)) === (category === 'trade_activity'),
+    )
+    .filter(
+      (a) => (after === undefined || activityNanos(a) > after) && (until === undefined || activityNanos(a) < until),
+    )
     .filter((a) => day === undefined || (activityNanos(a) >= day && activityNanos(a) < day + NANOS_PER_DAY))
     .sort((a, b) => String(a.id).localeCompare(String(b.id)) * (direction === 'asc' ? 1 : -1));
   // TR-SPEC: page_token is the id of the last activity of the previous page.
@@ -53,7 +58,8 @@ function listActivities(context: RouteContext): RouteResult {
 function portfolioHistory(context: RouteContext): RouteResult {
   const { query } = context.request;
   const reader = new QueryReader(query, invalidTradingParam);
-  if (query.period !== undefined && !PERIOD.test(query.period)) throw invalidTradingParam(`invalid period: ${query.period}`);
+  if (query.period !== undefined && !PERIOD.test(query.period))
+    throw invalidTradingParam(`invalid period: ${query.period}`);
   const timeframe = reader.oneOf('timeframe', TIMEFRAMES);
   reader.oneOf('intraday_reporting', ['market_hours', 'extended_hours', 'continuous'] as const);
   reader.oneOf('pnl_reset', ['per_day', 'no_reset'] as const);

@@ -8,7 +8,16 @@ import { QueryReader, splitList } from '../http/query-params.js';
 
 type Asset = Record<string, unknown>;
 
-const ATTRIBUTES = ['ptp_no_exception', 'ptp_with_exception', 'ipo', 'has_options', 'options_late_close', 'fractional_eh_enabled', 'overnight_tradable', 'overnight_halted'];
+const ATTRIBUTES = [
+  'ptp_no_exception',
+  'ptp_with_exception',
+  'ipo',
+  'has_options',
+  'options_late_close',
+  'fractional_eh_enabled',
+  'overnight_tradable',
+  'overnight_halted',
+];
 
 function listAssets(context: RouteContext): RouteResult {
   const { query } = context.request;

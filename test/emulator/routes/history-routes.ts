@@ -9,7 +9,6 @@ import type { RouteContext, RouteDefinition, RouteResult } from '../http/router.
 import { badRequest } from '../http/http-error.js';
 import {
   encodePageToken,
-
   pageTokenParam,
   QueryReader,
   requiredSymbols,
@@ -68,21 +67,52 @@ const nanosOf = (t: string): bigint => parseRfc3339Nanos(t) ?? 0n;
 const stamped = (item: { t: string }): bigint => nanosOf(item.t);
 
 function route<T>(path: string, series: Series<T>): RouteDefinition {
-  return { method: 'GET', path, handle: (context) => historyPage(series, context), empty: () => ({ [series.key]: {}, next_page_token: null }) };
+  return {
+    method: 'GET',
+    path,
+    handle: (context) => historyPage(series, context),
+    empty: () => ({ [series.key]: {}, next_page_token: null }),
+  };
 }
 
 /** §1.3: auctions exist on SIP only. */
 const AUCTION_FEEDS = ['sip'] as const;
 
 export const historyRoutes: RouteDefinition[] = [
-  route('/v2/stocks/quotes', { key: 'quotes', kind: 'stock', items: (c) => c.state.fixtures.stockQuoteHistory, at: stamped, feeds: STOCK_HISTORICAL_FEEDS }),
-  route('/v2/stocks/trades', { key: 'trades', kind: 'stock', items: (c) => c.state.fixtures.stockTradeHistory, at: stamped, feeds: STOCK_HISTORICAL_FEEDS }),
+  route('/v2/stocks/quotes', {
+    key: 'quotes',
+    kind: 'stock',
+    items: (c) => c.state.fixtures.stockQuoteHistory,
+    at: stamped,
+    feeds: STOCK_HISTORICAL_FEEDS,
+  }),
+  route('/v2/stocks/trades', {
+    key: 'trades',
+    kind: 'stock',
+    items: (c) => c.state.fixtures.stockTradeHistory,
+    at: stamped,
+    feeds: STOCK_HISTORICAL_FEEDS,
+  }),
   route('/v2/stocks/auctions', {
-    key: 'auctions', kind: 'stock', items: (c) => c.state.fixtures.stockAuctions, feeds: AUCTION_FEEDS,
+    key: 'auctions',
+    kind: 'stock',
+    items: (c) => c.state.fixtures.stockAuctions,
+    feeds: AUCTION_FEEDS,
     at: (day) => parseTimeBound(day.d, 'start') ?? 0n,
   }),
-  route('/v1beta1/options/bars', { key: 'bars', kind: 'option', items: (c) => c.state.fixtures.optionBars, at: stamped, extra: (q) => void timeframeParam(q) }),
-  route('/v1beta1/options/trades', { key: 'trades', kind: 'option', items: (c) => c.state.fixtures.optionTrades, at: stamped }),
+  route('/v1beta1/options/bars', {
+    key: 'bars',
+    kind: 'option',
+    items: (c) => c.state.fixtures.optionBars,
+    at: stamped,
+    extra: (q) => void timeframeParam(q),
+  }),
+  route('/v1beta1/options/trades', {
+    key: 'trades',
+    kind: 'option',
+    items: (c) => c.state.fixtures.optionTrades,
+    at: stamped,
+  }),
   {
     method: 'GET',
     path: '/v2/stocks/bars/latest',
@@ -98,4 +128,3 @@ export const historyRoutes: RouteDefinition[] = [
     empty: () => ({ bars: {} }),
   },
 ];
-

@@ -20,9 +20,24 @@ describe('snapshots by contract', () => {
     expect(reply.json).toEqual({
       snapshots: {
         AAPL240426C00162500: {
-          greeks: { delta: 0.7521304109871954, gamma: 0.06241426404871288, rho: 0.009910739032549095, theta: -0.2847623059595503, vega: 0.047540520834498785 },
+          greeks: {
+            delta: 0.7521304109871954,
+            gamma: 0.06241426404871288,
+            rho: 0.009910739032549095,
+            theta: -0.2847623059595503,
+            vega: 0.047540520834498785,
+          },
           impliedVolatility: 0.3372405712050441,
-          latestQuote: { ap: 4.3, as: 91, ax: 'B', bp: 4.15, bs: 16, bx: 'C', c: 'A', t: '2024-04-22T19:59:59.992734208Z' },
+          latestQuote: {
+            ap: 4.3,
+            as: 91,
+            ax: 'B',
+            bp: 4.15,
+            bs: 16,
+            bx: 'C',
+            c: 'A',
+            t: '2024-04-22T19:59:59.992734208Z',
+          },
           latestTrade: { c: 'I', p: 4.1, s: 1, t: '2024-04-22T19:57:32.589554432Z', x: 'A' },
         },
       },
@@ -31,7 +46,9 @@ describe('snapshots by contract', () => {
   });
 
   it('leaves absent members absent: the quote-only contract has no trade, greeks or IV keys', async () => {
-    const snapshot = obj((await snapshotsOf('/v1beta1/options/snapshots?symbols=AAPL240126P00050000')).AAPL240126P00050000);
+    const snapshot = obj(
+      (await snapshotsOf('/v1beta1/options/snapshots?symbols=AAPL240126P00050000')).AAPL240126P00050000,
+    );
     expect(Object.keys(snapshot)).toEqual(['latestQuote']);
     expect(obj(snapshot.latestQuote)).toMatchObject({ ap: 0.59, bp: 0.48, bs: 396 });
   });
@@ -39,23 +56,38 @@ describe('snapshots by contract', () => {
   it('paginates by symbol with limit and page_token', async () => {
     const symbols = 'AAPL240426C00162500,AAPL240426C00152500,AAPL240426C00155000,AAPL240126P00050000';
     const first = obj((await data(`/v1beta1/options/snapshots?symbols=${symbols}&limit=3`)).json);
-    expect(Object.keys(obj(first.snapshots))).toEqual(['AAPL240126P00050000', 'AAPL240426C00152500', 'AAPL240426C00155000']);
-    const second = obj((await data(`/v1beta1/options/snapshots?symbols=${symbols}&limit=3&page_token=${String(nextToken(first))}`)).json);
-    expect(second).toEqual({ snapshots: { AAPL240426C00162500: fixtures.optionSnapshots.AAPL240426C00162500 }, next_page_token: null });
+    expect(Object.keys(obj(first.snapshots))).toEqual([
+      'AAPL240126P00050000',
+      'AAPL240426C00152500',
+      'AAPL240426C00155000',
+    ]);
+    const second = obj(
+      (await data(`/v1beta1/options/snapshots?symbols=${symbols}&limit=3&page_token=${String(nextToken(first))}`)).json,
+    );
+    expect(second).toEqual({
+      snapshots: { AAPL240426C00162500: fixtures.optionSnapshots.AAPL240426C00162500 },
+      next_page_token: null,
+    });
   });
 
   it('updated_since keeps contracts whose quote or trade is at or after it', async () => {
     const all = 'AAPL240426C00162500,AAPL240426C00152500,AAPL240126P00050000,AAPL240419P00140000';
-    expect(Object.keys(await snapshotsOf(`/v1beta1/options/snapshots?symbols=${all}&updated_since=2024-04-23`))).toEqual(['AAPL240426C00152500']);
-    expect(Object.keys(await snapshotsOf(`/v1beta1/options/snapshots?symbols=${all}&updated_since=2024-04-22T19:59:59.992734208Z`))).toEqual([
-      'AAPL240426C00152500',
-      'AAPL240426C00162500',
-    ]);
+    expect(
+      Object.keys(await snapshotsOf(`/v1beta1/options/snapshots?symbols=${all}&updated_since=2024-04-23`)),
+    ).toEqual(['AAPL240426C00152500']);
+    expect(
+      Object.keys(
+        await snapshotsOf(`/v1beta1/options/snapshots?symbols=${all}&updated_since=2024-04-22T19:59:59.992734208Z`),
+      ),
+    ).toEqual(['AAPL240426C00152500', 'AAPL240426C00162500']);
   });
 
   it.each([
     ['symbols missing', '/v1beta1/options/snapshots'],
-    ['101 symbols', `/v1beta1/options/snapshots?symbols=${Array.from({ length: 101 }, (_, i) => `AAPL240426C${String(100000 + i).padStart(8, '0')}`).join(',')}`],
+    [
+      '101 symbols',
+      `/v1beta1/options/snapshots?symbols=${Array.from({ length: 101 }, (_, i) => `AAPL240426C${String(100000 + i).padStart(8, '0')}`).join(',')}`,
+    ],
     ['a stock symbol', '/v1beta1/options/snapshots?symbols=AAPL'],
     ['a bad feed', '/v1beta1/options/snapshots?symbols=AAPL240426C00162500&feed=sip'],
     ['limit 1001', '/v1beta1/options/snapshots?symbols=AAPL240426C00162500&limit=1001'],
@@ -65,14 +97,21 @@ describe('snapshots by contract', () => {
   });
 
   it('accepts exactly 100 symbols and both feeds', async () => {
-    const hundred = Array.from({ length: 100 }, (_, i) => `AAPL240426C${String(100000 + i).padStart(8, '0')}`).join(',');
-    expect((await data(`/v1beta1/options/snapshots?symbols=${hundred}`)).json).toEqual({ snapshots: {}, next_page_token: null });
-    for (const feed of ['opra', 'indicative']) expect((await data(`/v1beta1/options/snapshots?symbols=AAPL240426C00162500&feed=${feed}`)).status).toBe(200);
+    const hundred = Array.from({ length: 100 }, (_, i) => `AAPL240426C${String(100000 + i).padStart(8, '0')}`).join(
+      ',',
+    );
+    expect((await data(`/v1beta1/options/snapshots?symbols=${hundred}`)).json).toEqual({
+      snapshots: {},
+      next_page_token: null,
+    });
+    for (const feed of ['opra', 'indicative'])
+      expect((await data(`/v1beta1/options/snapshots?symbols=AAPL240426C00162500&feed=${feed}`)).status).toBe(200);
   });
 });
 
 describe('chain by underlying', () => {
-  const filtered = '/v1beta1/options/snapshots/AAPL?type=call&strike_price_gte=151.123&strike_price_lte=155&expiration_date_lte=2024-04-26&limit=1';
+  const filtered =
+    '/v1beta1/options/snapshots/AAPL?type=call&strike_price_gte=151.123&strike_price_lte=155&expiration_date_lte=2024-04-26&limit=1';
 
   it('walks §7.8 exactly: 152.5 call without greeks, then the 155 call with them', async () => {
     const first = await data(filtered);
@@ -80,7 +119,16 @@ describe('chain by underlying', () => {
       next_page_token: 'QUFQTDI0MDQyNkMwMDE1MjUwMA==',
       snapshots: {
         AAPL240426C00152500: {
-          latestQuote: { ap: 17, as: 91, ax: 'B', bp: 16.25, bs: 80, bx: 'B', c: ' ', t: '2024-04-24T19:59:59.782060288Z' },
+          latestQuote: {
+            ap: 17,
+            as: 91,
+            ax: 'B',
+            bp: 16.25,
+            bs: 80,
+            bx: 'B',
+            c: ' ',
+            t: '2024-04-24T19:59:59.782060288Z',
+          },
           latestTrade: { c: 'a', p: 15.87, s: 1, t: '2024-04-24T16:46:16.763406848Z', x: 'I' },
         },
       },
@@ -104,8 +152,14 @@ describe('chain by underlying', () => {
   it.each([
     ['type=put', (s: string) => s[10] === 'P'],
     ['expiration_date=2024-04-26', (s: string) => s.slice(4, 10) === '240426'],
-    ['expiration_date_gte=2024-05-01&expiration_date_lte=2024-06-30', (s: string) => ['240517', '240621'].includes(s.slice(4, 10))],
-    ['strike_price_gte=160&strike_price_lte=165', (s: string) => Number(s.slice(11)) / 1000 >= 160 && Number(s.slice(11)) / 1000 <= 165],
+    [
+      'expiration_date_gte=2024-05-01&expiration_date_lte=2024-06-30',
+      (s: string) => ['240517', '240621'].includes(s.slice(4, 10)),
+    ],
+    [
+      'strike_price_gte=160&strike_price_lte=165',
+      (s: string) => Number(s.slice(11)) / 1000 >= 160 && Number(s.slice(11)) / 1000 <= 165,
+    ],
     ['root_symbol=AAPL', () => true],
     ['root_symbol=AAPL7', () => false],
   ])('filters %s', async (params, keep) => {
@@ -132,26 +186,49 @@ describe('chain by underlying', () => {
     const xom = await snapshotsOf('/v1beta1/options/snapshots/XOM');
     expect(Object.keys(xom)).toEqual(['XOM2241220P00280000']);
     expect(Object.keys(obj(xom.XOM2241220P00280000))).toEqual(['latestQuote', 'latestTrade']);
-    expect(await snapshotsOf('/v1beta1/options/snapshots?symbols=CSGP1251017P00001000')).toEqual({ CSGP1251017P00001000: {} });
+    expect(await snapshotsOf('/v1beta1/options/snapshots?symbols=CSGP1251017P00001000')).toEqual({
+      CSGP1251017P00001000: {},
+    });
   });
 
-  it.each(['type=straddle', 'strike_price_gte=abc', 'expiration_date=2024/04/26', 'limit=0', 'limit=1001', 'page_token=null', 'feed=sip'])(
-    'rejects %s with 400',
-    async (params) => {
-      expect((await data(`/v1beta1/options/snapshots/AAPL?${params}`)).status).toBe(400);
-    },
-  );
+  it.each([
+    'type=straddle',
+    'strike_price_gte=abc',
+    'expiration_date=2024/04/26',
+    'limit=0',
+    'limit=1001',
+    'page_token=null',
+    'feed=sip',
+  ])('rejects %s with 400', async (params) => {
+    expect((await data(`/v1beta1/options/snapshots/AAPL?${params}`)).status).toBe(400);
+  });
 });
 
 describe('latest quotes and trades', () => {
   it('quotes come from snapshots (§7.9 verbatim)', async () => {
-    expect((await data('/v1beta1/options/quotes/latest?symbols=AAPL240419P00140000,AAPL991231C00001000')).json).toEqual({
-      quotes: { AAPL240419P00140000: { ap: 0.16, as: 669, ax: 'w', bp: 0.15, bs: 164, bx: 'W', c: 'A', t: '2024-02-28T15:30:28.046330624Z' } },
-    });
+    expect((await data('/v1beta1/options/quotes/latest?symbols=AAPL240419P00140000,AAPL991231C00001000')).json).toEqual(
+      {
+        quotes: {
+          AAPL240419P00140000: {
+            ap: 0.16,
+            as: 669,
+            ax: 'w',
+            bp: 0.15,
+            bs: 164,
+            bx: 'W',
+            c: 'A',
+            t: '2024-02-28T15:30:28.046330624Z',
+          },
+        },
+      },
+    );
   });
 
   it('trades omit contracts that have none', async () => {
-    expect((await data('/v1beta1/options/trades/latest?symbols=AAPL240426C00162500,AAPL240126P00050000&feed=indicative')).json).toEqual({
+    expect(
+      (await data('/v1beta1/options/trades/latest?symbols=AAPL240426C00162500,AAPL240126P00050000&feed=indicative'))
+        .json,
+    ).toEqual({
       trades: { AAPL240426C00162500: fixtures.optionSnapshots.AAPL240426C00162500.latestTrade },
     });
   });

@@ -28,7 +28,9 @@ function updatedSince(query: Query): (snapshot: WireOptionSnapshot) => boolean {
   const since = new QueryReader(query).time('updated_since', 'start');
   if (since === undefined) return () => true;
   return (snapshot) =>
-    [snapshot.latestTrade?.t, snapshot.latestQuote?.t].some((t) => t !== undefined && (parseRfc3339Nanos(t) ?? 0n) >= since);
+    [snapshot.latestTrade?.t, snapshot.latestQuote?.t].some(
+      (t) => t !== undefined && (parseRfc3339Nanos(t) ?? 0n) >= since,
+    );
 }
 
 /** Paginates candidate symbols (already filtered) and answers the snapshots envelope. */
@@ -43,7 +45,10 @@ function snapshotPage(context: RouteContext, candidates: string[]): RouteResult 
   const ordered = candidates.filter((symbol) => keep(all[symbol]) && (after === undefined || symbol > after)).sort();
   const page = ordered.slice(0, limit);
   const next = ordered.length > limit ? encodePageToken(page[page.length - 1]) : null;
-  return { status: 200, body: { snapshots: Object.fromEntries(page.map((symbol) => [symbol, all[symbol]])), next_page_token: next } };
+  return {
+    status: 200,
+    body: { snapshots: Object.fromEntries(page.map((symbol) => [symbol, all[symbol]])), next_page_token: next },
+  };
 }
 
 function knownSymbols(context: RouteContext, symbols: string[]): string[] {

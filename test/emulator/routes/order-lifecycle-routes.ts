@@ -20,7 +20,8 @@ function field(body: Record<string, unknown>, name: string, pattern: RegExp): st
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !pattern.test(text.replace(/^-/, ''))) throw invalidTradingParam(`invalid ${name}: ${JSON.stringify(value)}`);
+  if (typeof text !== 'string' || !pattern.test(text.replace(/^-/, '')))
+    throw invalidTradingParam(`invalid ${name}: ${JSON.stringify(value)}`);
   return text;
 }
 
@@ -34,12 +35,14 @@ function changesFor(order: Order, raw: unknown, orders: Order[]): Order {
   const trail = field(body, 'trail', DECIMAL);
   if (qty !== undefined) changes.qty = qty;
   if (limit !== undefined) {
-    if (order.type !== 'limit' && order.type !== 'stop_limit') throw orderRejected(`limit_price cannot be set on a ${String(order.type)} order`);
+    if (order.type !== 'limit' && order.type !== 'stop_limit')
+      throw orderRejected(`limit_price cannot be set on a ${String(order.type)} order`);
     if (limit.startsWith('-') && order.order_class !== 'mleg') throw orderRejected(`invalid limit_price ${limit}`);
     changes.limit_price = limit;
   }
   if (stop !== undefined) {
-    if (order.type !== 'stop' && order.type !== 'stop_limit') throw orderRejected(`stop_price cannot be set on a ${String(order.type)} order`);
+    if (order.type !== 'stop' && order.type !== 'stop_limit')
+      throw orderRejected(`stop_price cannot be set on a ${String(order.type)} order`);
     changes.stop_price = stop;
   }
   if (trail !== undefined) {
@@ -48,12 +51,14 @@ function changesFor(order: Order, raw: unknown, orders: Order[]): Order {
     else changes.trail_price = trail;
   }
   if (body.time_in_force !== undefined) {
-    if (typeof body.time_in_force !== 'string' || !TIMES_IN_FORCE.has(body.time_in_force)) throw invalidTradingParam(`invalid time_in_force: ${JSON.stringify(body.time_in_force)}`);
+    if (typeof body.time_in_force !== 'string' || !TIMES_IN_FORCE.has(body.time_in_force))
+      throw invalidTradingParam(`invalid time_in_force: ${JSON.stringify(body.time_in_force)}`);
     changes.time_in_force = body.time_in_force;
   }
   const clientOrderId = body.client_order_id;
   if (typeof clientOrderId === 'string' && clientOrderId !== '') {
-    if (orders.some((o) => o.client_order_id === clientOrderId)) throw new EmulatorHttpError(422, { code: 40010001, message: 'client_order_id must be unique' });
+    if (orders.some((o) => o.client_order_id === clientOrderId))
+      throw new EmulatorHttpError(422, { code: 40010001, message: 'client_order_id must be unique' });
     changes.client_order_id = clientOrderId;
   } else {
     changes.client_order_id = randomUUID();
@@ -70,7 +75,8 @@ function replaceOrder(context: RouteContext): RouteResult {
   acknowledgePending(context.state);
   const { fixtures, pendingAcceptance, orderEvents } = context.state;
   const old = findOrder(context.state, (candidate) => candidate.id === context.params.order_id);
-  if (NOT_REPLACEABLE.has(String(old.status))) throw orderRejected(`order is not replaceable (status ${String(old.status)})`);
+  if (NOT_REPLACEABLE.has(String(old.status)))
+    throw orderRejected(`order is not replaceable (status ${String(old.status)})`);
   if (old.notional !== null && old.asset_class !== 'ipo') throw orderRejected('notional orders cannot be replaced');
   const changes = changesFor(old, context.request.body, fixtures.orders);
   const now = nowRfc3339Nanos();
@@ -89,7 +95,9 @@ function replaceOrder(context: RouteContext): RouteResult {
     replaced_by: null,
     replaces: old.id,
     status: 'accepted',
-    legs: Array.isArray(old.legs) ? old.legs.map((leg: Order) => ({ ...leg, id: randomUUID(), replaces: leg.id })) : old.legs,
+    legs: Array.isArray(old.legs)
+      ? old.legs.map((leg: Order) => ({ ...leg, id: randomUUID(), replaces: leg.id }))
+      : old.legs,
   };
   Object.assign(old, { status: 'pending_replace', updated_at: now });
   orderEvents.emit('pending_replace', old, { timestamp: now });
@@ -111,7 +119,8 @@ export function cancelOpenOrders(state: EmulatorState): Array<Record<string, unk
   acknowledgePending(state);
   const open = state.fixtures.orders.filter((order) => !CLOSED_STATUSES.has(String(order.status)));
   return open.map((order) => {
-    if (order.status === 'pending_cancel') return { id: order.id, status: 500, body: { code: 50010000, message: 'order is not cancelable' } };
+    if (order.status === 'pending_cancel')
+      return { id: order.id, status: 500, body: { code: 50010000, message: 'order is not cancelable' } };
     const now = nowRfc3339Nanos();
     Object.assign(order, { status: 'canceled', canceled_at: now, updated_at: now });
     state.pendingAcceptance.delete(String(order.id));

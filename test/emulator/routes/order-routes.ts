@@ -53,7 +53,11 @@ function listOrders(context: RouteContext): RouteResult {
     .filter((order) => status === 'all' || CLOSED_STATUSES.has(String(order.status)) === (status === 'closed'))
     .filter((order) => symbols.size === 0 || symbols.has(String(order.symbol)))
     .filter((order) => side === undefined || order.side === side)
-    .filter((order) => (after === undefined || submittedNanos(order) > after) && (until === undefined || submittedNanos(order) < until))
+    .filter(
+      (order) =>
+        (after === undefined || submittedNanos(order) > after) &&
+        (until === undefined || submittedNanos(order) < until),
+    )
     .sort((a, b) => compareNanos(submittedNanos(a), submittedNanos(b)) * (direction === 'asc' ? 1 : -1));
   return { status: 200, body: selected.slice(0, limit) };
 }
@@ -66,7 +70,12 @@ export function findOrder(state: EmulatorState, predicate: (order: Order) => boo
 
 function submitOrder(context: RouteContext): RouteResult {
   const { fixtures, pendingAcceptance } = context.state;
-  const order = createOrder({ body: context.request.body, orders: fixtures.orders, optionContracts: fixtures.optionContracts, account: fixtures.account });
+  const order = createOrder({
+    body: context.request.body,
+    orders: fixtures.orders,
+    optionContracts: fixtures.optionContracts,
+    account: fixtures.account,
+  });
   fixtures.orders.push(order);
   pendingAcceptance.add(String(order.id));
   context.state.orderEvents.emit('new', order);

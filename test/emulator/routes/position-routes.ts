@@ -39,10 +39,17 @@ function closeQty(state: EmulatorState, position: Position, requested: bigint): 
   const long = held >= 0n;
   const available = toUnits(position.qty_available) ?? (long ? held : -held);
   if (requested <= 0n) throw invalidTradingParam('qty must be above zero');
-  if (requested > (available < 0n ? -available : available)) throw insufficientQty(position, requested, available < 0n ? -available : available);
+  if (requested > (available < 0n ? -available : available))
+    throw insufficientQty(position, requested, available < 0n ? -available : available);
   const { fixtures, orderEvents } = state;
   const order = createOrder({
-    body: { symbol: position.symbol, qty: fromUnits(requested), side: long ? 'sell' : 'buy', type: 'market', time_in_force: 'day' },
+    body: {
+      symbol: position.symbol,
+      qty: fromUnits(requested),
+      side: long ? 'sell' : 'buy',
+      type: 'market',
+      time_in_force: 'day',
+    },
     orders: fixtures.orders,
     optionContracts: fixtures.optionContracts,
   });
@@ -52,10 +59,20 @@ function closeQty(state: EmulatorState, position: Position, requested: bigint): 
 
   const now = nowRfc3339Nanos();
   const price = position.current_price ?? null;
-  Object.assign(order, { status: 'filled', filled_qty: order.qty, filled_avg_price: price, filled_at: now, updated_at: now });
+  Object.assign(order, {
+    status: 'filled',
+    filled_qty: order.qty,
+    filled_avg_price: price,
+    filled_at: now,
+    updated_at: now,
+  });
   const left = long ? held - requested : held + requested;
   if (left === 0n) fixtures.positions.splice(fixtures.positions.indexOf(position), 1);
-  else Object.assign(position, { qty: fromUnits(left), qty_available: fromUnits((long ? 1n : -1n) * (available - requested)) });
+  else
+    Object.assign(position, {
+      qty: fromUnits(left),
+      qty_available: fromUnits((long ? 1n : -1n) * (available - requested)),
+    });
   orderEvents.emit('fill', order, { timestamp: now, price, qty: order.qty, position_qty: fromUnits(left) });
   return answer;
 }
@@ -64,7 +81,8 @@ function closePosition(context: RouteContext): RouteResult {
   const position = findPosition(context.state, context.params.symbol_or_asset_id);
   if (position === undefined) throw tradingNotFound('position not found');
   const { qty, percentage } = context.request.query;
-  if (qty !== undefined && percentage !== undefined) throw invalidTradingParam('qty and percentage cannot be used together');
+  if (qty !== undefined && percentage !== undefined)
+    throw invalidTradingParam('qty and percentage cannot be used together');
   const held = toUnits(position.qty) ?? 0n;
   const whole = held < 0n ? -held : held;
   let requested = whole;
@@ -74,7 +92,8 @@ function closePosition(context: RouteContext): RouteResult {
     requested = units;
   } else if (percentage !== undefined) {
     const pct = toUnits(percentage);
-    if (pct === undefined || pct <= 0n || pct > HUNDRED_PERCENT) throw invalidTradingParam(`invalid percentage: ${percentage}`);
+    if (pct === undefined || pct <= 0n || pct > HUNDRED_PERCENT)
+      throw invalidTradingParam(`invalid percentage: ${percentage}`);
     requested = percentOf(whole, pct);
   }
   return { status: 200, body: closeQty(context.state, position, requested) };
@@ -86,9 +105,14 @@ function closeAllPositions(context: RouteContext): RouteResult {
   const entries = [...context.state.fixtures.positions].map((position) => {
     const held = toUnits(position.qty) ?? 0n;
     try {
-      return { symbol: position.symbol, status: 200, body: closeQty(context.state, position, held < 0n ? -held : held) };
+      return {
+        symbol: position.symbol,
+        status: 200,
+        body: closeQty(context.state, position, held < 0n ? -held : held),
+      };
     } catch (error: unknown) {
-      if (error instanceof EmulatorHttpError) return { symbol: position.symbol, status: error.status, body: error.body };
+      if (error instanceof EmulatorHttpError)
+        return { symbol: position.symbol, status: error.status, body: error.body };
       throw error;
     }
   });
@@ -106,15 +130,23 @@ function exercise(context: RouteContext): RouteResult {
   const symbol = typeof contract?.symbol === 'string' ? contract.symbol : key;
   if (!OPTION_SYMBOL.test(symbol)) throw new EmulatorHttpError(422, { code: 42210000, message: 'invalid symbol' });
   const position = findPosition(context.state, symbol);
-  if (position === undefined) throw new EmulatorHttpError(403, { code: 40310000, message: 'no available position for the specified contract' });
-  if ((toUnits(position.qty) ?? 0n) < 0n) throw new EmulatorHttpError(403, { code: 40310001, message: 'cannot exercise short position' });
+  if (position === undefined)
+    throw new EmulatorHttpError(403, { code: 40310000, message: 'no available position for the specified contract' });
+  if ((toUnits(position.qty) ?? 0n) < 0n)
+    throw new EmulatorHttpError(403, { code: 40310001, message: 'cannot exercise short position' });
   const { fixtures } = context.state;
   fixtures.positions.splice(fixtures.positions.indexOf(position), 1);
   const now = nowRfc3339Nanos();
   const stamp = now.replace(/\D/g, '').slice(0, 17);
   fixtures.activities.unshift({
-    activity_type: 'OPEXC', id: `${stamp}::${String(position.asset_id)}`, date: now.slice(0, 10), created_at: now,
-    net_amount: '0', qty: position.qty, symbol, status: 'executed',
+    activity_type: 'OPEXC',
+    id: `${stamp}::${String(position.asset_id)}`,
+    date: now.slice(0, 10),
+    created_at: now,
+    net_amount: '0',
+    qty: position.qty,
+    symbol,
+    status: 'executed',
   });
   return { status: 200 };
 }

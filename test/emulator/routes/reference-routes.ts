@@ -29,7 +29,10 @@ function bool(query: Query, name: string): boolean | undefined {
 function offsetPage<T>(query: Query, items: T[], limit: number): { page: T[]; next: string | null } {
   const token = pageTokenParam(query, (decoded) => /^\d+$/.test(decoded));
   const offset = token === undefined ? 0 : Number(token);
-  return { page: items.slice(offset, offset + limit), next: offset + limit < items.length ? encodePageToken(String(offset + limit)) : null };
+  return {
+    page: items.slice(offset, offset + limit),
+    next: offset + limit < items.length ? encodePageToken(String(offset + limit)) : null,
+  };
 }
 
 function text(record: Record<string, unknown>, key: string): string {
@@ -51,7 +54,11 @@ function news(context: RouteContext): RouteResult {
     .filter((article) => {
       const at = parseTimeBound(text(article, 'updated_at'), 'start') ?? 0n;
       const about = Array.isArray(article.symbols) ? (article.symbols as string[]) : [];
-      return (start === undefined || at >= start) && (end === undefined || at <= end) && (symbols.size === 0 || about.some((s) => symbols.has(s)));
+      return (
+        (start === undefined || at >= start) &&
+        (end === undefined || at <= end) &&
+        (symbols.size === 0 || about.some((s) => symbols.has(s)))
+      );
     })
     .filter((article) => !excludeContentless || text(article, 'content') !== '')
     // Without include_content Alpaca sends the member empty.
@@ -76,8 +83,14 @@ function corporateActions(context: RouteContext): RouteResult {
     .filter(([list]) => types.size === 0 || types.has(list))
     .flatMap(([list, records]) => records.map((record) => ({ list, record, day: text(record, 'process_date') })))
     .filter(({ record, day }) => {
-      const named = ['symbol', 'old_symbol', 'new_symbol', 'source_symbol', 'acquirer_symbol', 'acquiree_symbol'].map((k) => text(record, k));
-      return (start === undefined || day >= start) && (end === undefined || day <= end) && (symbols.size === 0 || named.some((s) => symbols.has(s)));
+      const named = ['symbol', 'old_symbol', 'new_symbol', 'source_symbol', 'acquirer_symbol', 'acquiree_symbol'].map(
+        (k) => text(record, k),
+      );
+      return (
+        (start === undefined || day >= start) &&
+        (end === undefined || day <= end) &&
+        (symbols.size === 0 || named.some((s) => symbols.has(s)))
+      );
     })
     .sort((a, b) => (a.day === b.day ? 0 : a.day < b.day ? -1 : 1) * (descending ? -1 : 1));
   const { page, next } = offsetPage(query, flat, limit);
@@ -97,16 +110,31 @@ export const referenceRoutes: RouteDefinition[] = [
     },
     empty: () => ({}),
   },
-  { method: 'GET', path: '/v2/stocks/meta/exchanges', handle: (context) => ({ status: 200, body: context.state.fixtures.codes.stockExchanges }), empty: () => ({}) },
+  {
+    method: 'GET',
+    path: '/v2/stocks/meta/exchanges',
+    handle: (context) => ({ status: 200, body: context.state.fixtures.codes.stockExchanges }),
+    empty: () => ({}),
+  },
   {
     method: 'GET',
     path: '/v1beta1/options/meta/conditions/{ticktype}',
     handle: (context) => ({ status: 200, body: context.state.fixtures.codes.optionConditions[tickType(context)] }),
     empty: () => ({}),
   },
-  { method: 'GET', path: '/v1beta1/options/meta/exchanges', handle: (context) => ({ status: 200, body: context.state.fixtures.codes.optionExchanges }), empty: () => ({}) },
+  {
+    method: 'GET',
+    path: '/v1beta1/options/meta/exchanges',
+    handle: (context) => ({ status: 200, body: context.state.fixtures.codes.optionExchanges }),
+    empty: () => ({}),
+  },
   { method: 'GET', path: '/v1beta1/news', handle: news, empty: () => ({ news: [], next_page_token: null }) },
-  { method: 'GET', path: '/v1/corporate-actions', handle: corporateActions, empty: () => ({ corporate_actions: {}, next_page_token: null }) },
+  {
+    method: 'GET',
+    path: '/v1/corporate-actions',
+    handle: corporateActions,
+    empty: () => ({ corporate_actions: {}, next_page_token: null }),
+  },
   {
     method: 'GET',
     path: '/v1beta1/screener/stocks/most-actives',
@@ -124,13 +152,20 @@ export const referenceRoutes: RouteDefinition[] = [
     method: 'GET',
     path: '/v1beta1/screener/{market_type}/movers',
     handle: (context) => {
-      if (context.params.market_type !== 'stocks' && context.params.market_type !== 'crypto') throw badRequest(`invalid market_type: ${context.params.market_type}`);
+      if (context.params.market_type !== 'stocks' && context.params.market_type !== 'crypto')
+        throw badRequest(`invalid market_type: ${context.params.market_type}`);
       const top = topParam(context.request.query, 50);
       const fixture = context.state.fixtures.movers;
-      const cut = (key: string): unknown[] => (Array.isArray(fixture[key]) ? (fixture[key] as unknown[]).slice(0, top) : []);
+      const cut = (key: string): unknown[] =>
+        Array.isArray(fixture[key]) ? (fixture[key] as unknown[]).slice(0, top) : [];
       return { status: 200, body: { ...fixture, gainers: cut('gainers'), losers: cut('losers') } };
     },
-    empty: (context) => ({ gainers: [], losers: [], market_type: context.params.market_type, last_updated: '2022-03-10T17:53:30.088309839Z' }),
+    empty: (context) => ({
+      gainers: [],
+      losers: [],
+      market_type: context.params.market_type,
+      last_updated: '2022-03-10T17:53:30.088309839Z',
+    }),
   },
 ];
 

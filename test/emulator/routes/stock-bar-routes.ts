@@ -86,7 +86,8 @@ function queryBars(context: RouteContext, symbols: string[]): BarPage {
   for (const entry of page) bars.set(entry.symbol, [...(bars.get(entry.symbol) ?? []), entry.bar]);
   return {
     bars,
-    nextPageToken: more && last !== undefined ? encodePageToken(`${last.symbol}|${unit}|${formatNanosUtc(last.nanos)}`) : null,
+    nextPageToken:
+      more && last !== undefined ? encodePageToken(`${last.symbol}|${unit}|${formatNanosUtc(last.nanos)}`) : null,
   };
 }
 
@@ -100,7 +101,11 @@ function multiBars(context: RouteContext): RouteResult {
   const page = queryBars(context, symbols);
   return {
     status: 200,
-    body: { bars: Object.fromEntries(page.bars), next_page_token: page.nextPageToken, ...currencyOf(context.request.query) },
+    body: {
+      bars: Object.fromEntries(page.bars),
+      next_page_token: page.nextPageToken,
+      ...currencyOf(context.request.query),
+    },
   };
 }
 
@@ -110,7 +115,12 @@ function singleBars(context: RouteContext): RouteResult {
   // An unknown symbol is simply "no bars in range" here, as in the multi form.
   return {
     status: 200,
-    body: { symbol, bars: page.bars.get(symbol) ?? [], next_page_token: page.nextPageToken, ...currencyOf(context.request.query) },
+    body: {
+      symbol,
+      bars: page.bars.get(symbol) ?? [],
+      next_page_token: page.nextPageToken,
+      ...currencyOf(context.request.query),
+    },
   };
 }
 

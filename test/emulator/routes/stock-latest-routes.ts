@@ -40,7 +40,10 @@ function liveNow(context: RouteContext): LiveInstant | undefined {
   return context.state.liveData?.at();
 }
 
-function latestSource(key: 'quotes' | 'trades', context: RouteContext): Record<string, WireStockQuote | WireStockTrade> {
+function latestSource(
+  key: 'quotes' | 'trades',
+  context: RouteContext,
+): Record<string, WireStockQuote | WireStockTrade> {
   return key === 'quotes' ? context.state.fixtures.stockQuotes : context.state.fixtures.stockTrades;
 }
 
@@ -54,7 +57,10 @@ function multiLatest(key: 'quotes' | 'trades', context: RouteContext): RouteResu
   const extra = latestParams(query);
   const live = liveNow(context);
   const picked = pick(latestSource(key, context), symbols);
-  const served = live === undefined ? picked : Object.fromEntries(Object.entries(picked).map(([symbol, value]) => [symbol, live.stamped(value)]));
+  const served =
+    live === undefined
+      ? picked
+      : Object.fromEntries(Object.entries(picked).map(([symbol, value]) => [symbol, live.stamped(value)]));
   return { status: 200, body: { [key]: served, ...extra } };
 }
 
@@ -89,7 +95,9 @@ export const stockLatestRoutes: RouteDefinition[] = [
       latestParams(query);
       const live = liveNow(context);
       const picked = pick(context.state.fixtures.stockSnapshots, symbols);
-      const served = Object.fromEntries(Object.entries(picked).map(([symbol, snapshot]) => [symbol, liveSnapshot(live, snapshot)]));
+      const served = Object.fromEntries(
+        Object.entries(picked).map(([symbol, snapshot]) => [symbol, liveSnapshot(live, snapshot)]),
+      );
       return { status: 200, body: served };
     },
     empty: () => ({}),

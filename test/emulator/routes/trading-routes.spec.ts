@@ -43,7 +43,10 @@ describe('clock, account, positions', () => {
     expect(arr((await trading('/v2/positions')).json)).toHaveLength(2);
     expect((await trading('/v2/positions/AAPL')).json).toEqual(fixtures.positions[0]);
     expect(obj((await trading('/v2/positions/b0b6dd9d-8b9b-48a9-ba46-b9d54906e415')).json).symbol).toBe('AAPL');
-    expect(await trading('/v2/positions/TSLA')).toMatchObject({ status: 404, json: { code: 40410000, message: 'position does not exist' } });
+    expect(await trading('/v2/positions/TSLA')).toMatchObject({
+      status: 404,
+      json: { code: 40410000, message: 'position does not exist' },
+    });
   });
 });
 
@@ -64,13 +67,19 @@ describe('listing and reading orders', () => {
     expect(ids((await trading('/v2/orders?status=all&after=2023-12-12T22:31:24.577215743Z')).json)).toEqual([]);
   });
 
-  it.each(['status=pending', 'limit=0', 'limit=501', 'direction=up', 'after=soon'])('rejects %s with 422', async (params) => {
-    expect(await trading(`/v2/orders?${params}`)).toMatchObject({ status: 422, json: { code: 40010001 } });
-  });
+  it.each(['status=pending', 'limit=0', 'limit=501', 'direction=up', 'after=soon'])(
+    'rejects %s with 422',
+    async (params) => {
+      expect(await trading(`/v2/orders?${params}`)).toMatchObject({ status: 422, json: { code: 40010001 } });
+    },
+  );
 
   it('reads one order by id or client order id; unknown → 404', async () => {
     expect(obj((await trading(`/v2/orders/${OPEN_ID}`)).json).status).toBe('new');
-    expect(obj((await trading('/v2/orders:by_client_order_id?client_order_id=eb9e2aaa-f71a-4f51-b5b4-52a6c565dad4')).json).id).toBe(FILLED_ID);
+    expect(
+      obj((await trading('/v2/orders:by_client_order_id?client_order_id=eb9e2aaa-f71a-4f51-b5b4-52a6c565dad4')).json)
+        .id,
+    ).toBe(FILLED_ID);
     const notFound = { status: 404, json: { code: 40410000, message: 'order not found' } };
     expect(await trading('/v2/orders/00000000-0000-4000-8000-000000000000')).toMatchObject(notFound);
     expect(await trading('/v2/orders:by_client_order_id?client_order_id=nope')).toMatchObject(notFound);
@@ -114,9 +123,22 @@ describe('placing orders', () => {
   });
 
   it('keeps a given client_order_id, stringifies numeric decimals, and classifies option symbols', async () => {
-    const order = obj((await post({ ...LIMIT_BUY, qty: 3, limit_price: 1.25, symbol: 'AAPL240426C00162500', client_order_id: 'mine-1', time_in_force: 'day' })).json);
+    const order = obj(
+      (
+        await post({
+          ...LIMIT_BUY,
+          qty: 3,
+          limit_price: 1.25,
+          symbol: 'AAPL240426C00162500',
+          client_order_id: 'mine-1',
+          time_in_force: 'day',
+        })
+      ).json,
+    );
     expect(order).toMatchObject({ client_order_id: 'mine-1', qty: '3', limit_price: '1.25', asset_class: 'us_option' });
-    const notional = obj((await post({ symbol: 'MSFT', notional: '500', side: 'buy', type: 'market', time_in_force: 'day' })).json);
+    const notional = obj(
+      (await post({ symbol: 'MSFT', notional: '500', side: 'buy', type: 'market', time_in_force: 'day' })).json,
+    );
     expect(notional).toMatchObject({ notional: '500', qty: null });
   });
 
@@ -125,9 +147,22 @@ describe('placing orders', () => {
       { symbol: 'AAPL240426C00162500', ratio_qty: 1, side: 'buy', position_intent: 'buy_to_open' },
       { symbol: 'AAPL240426P00160000', ratio_qty: '1', side: 'sell', position_intent: 'sell_to_open' },
     ];
-    const order = obj((await post({ order_class: 'mleg', qty: '1', type: 'limit', limit_price: '1.5', time_in_force: 'day', legs })).json);
-    expect(order).toMatchObject({ order_class: 'mleg', asset_class: 'us_option', side: null, legs: [{ ratio_qty: '1', side: 'buy' }, { ratio_qty: '1', side: 'sell' }] });
-    expect((await post({ order_class: 'mleg', qty: '1', type: 'market', time_in_force: 'day', legs: [] })).status).toBe(422);
+    const order = obj(
+      (await post({ order_class: 'mleg', qty: '1', type: 'limit', limit_price: '1.5', time_in_force: 'day', legs }))
+        .json,
+    );
+    expect(order).toMatchObject({
+      order_class: 'mleg',
+      asset_class: 'us_option',
+      side: null,
+      legs: [
+        { ratio_qty: '1', side: 'buy' },
+        { ratio_qty: '1', side: 'sell' },
+      ],
+    });
+    expect((await post({ order_class: 'mleg', qty: '1', type: 'market', time_in_force: 'day', legs: [] })).status).toBe(
+      422,
+    );
   });
 
   it.each([
@@ -142,7 +177,11 @@ describe('placing orders', () => {
     ['limit without limit_price', { ...LIMIT_BUY, limit_price: undefined }, /limit_price is required/],
     ['stop without stop_price', { ...LIMIT_BUY, type: 'stop', limit_price: undefined }, /stop_price is required/],
     ['stop_limit without stop_price', { ...LIMIT_BUY, type: 'stop_limit' }, /stop_price is required/],
-    ['trailing_stop without a trail', { ...LIMIT_BUY, type: 'trailing_stop', limit_price: undefined }, /trail_price or trail_percent/],
+    [
+      'trailing_stop without a trail',
+      { ...LIMIT_BUY, type: 'trailing_stop', limit_price: undefined },
+      /trail_price or trail_percent/,
+    ],
   ])('rejects %s with 422 42210000', async (_label, body, message) => {
     const reply = await post(body);
     expect(reply.status).toBe(422);
@@ -155,7 +194,9 @@ describe('placing orders', () => {
     expect(first.status).toBe(200);
     const expected = { status: 422, json: { code: 40010001, message: 'client_order_id must be unique' } };
     expect(await post({ ...LIMIT_BUY, client_order_id: 'dup-1' })).toMatchObject(expected);
-    expect(await post({ ...LIMIT_BUY, client_order_id: '5680c4bc-9ac1-4a12-a44c-df427ba53032' })).toMatchObject(expected);
+    expect(await post({ ...LIMIT_BUY, client_order_id: '5680c4bc-9ac1-4a12-a44c-df427ba53032' })).toMatchObject(
+      expected,
+    );
   });
 
   it('rejects a body that is not a JSON object with 400', async () => {
@@ -224,15 +265,39 @@ describe('option contracts', () => {
 
   it('serves one contract by symbol or id (§7.10 verbatim), 404 otherwise', async () => {
     expect((await trading('/v2/options/contracts/AAPL250620C00100000')).json).toEqual({
-      id: '98359ef7-5124-49f3-85ea-5cf02df6defa', symbol: 'AAPL250620C00100000', name: 'AAPL Jun 20 2025 100 Call', status: 'active',
-      tradable: true, expiration_date: '2025-06-20', root_symbol: 'AAPL', underlying_symbol: 'AAPL',
-      underlying_asset_id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415', type: 'call', style: 'american', strike_price: '100',
-      multiplier: '100', size: '100', open_interest: '237', open_interest_date: '2023-12-11', close_price: '148.38', close_price_date: '2023-12-11',
+      id: '98359ef7-5124-49f3-85ea-5cf02df6defa',
+      symbol: 'AAPL250620C00100000',
+      name: 'AAPL Jun 20 2025 100 Call',
+      status: 'active',
+      tradable: true,
+      expiration_date: '2025-06-20',
+      root_symbol: 'AAPL',
+      underlying_symbol: 'AAPL',
+      underlying_asset_id: 'b0b6dd9d-8b9b-48a9-ba46-b9d54906e415',
+      type: 'call',
+      style: 'american',
+      strike_price: '100',
+      multiplier: '100',
+      size: '100',
+      open_interest: '237',
+      open_interest_date: '2023-12-11',
+      close_price: '148.38',
+      close_price_date: '2023-12-11',
     });
-    expect(obj((await trading('/v2/options/contracts/98359ef7-5124-49f3-85ea-5cf02df6defa')).json).symbol).toBe('AAPL250620C00100000');
-    expect(obj((await trading('/v2/options/contracts/AAPL250620P00100000')).json)).toMatchObject({ close_price: null, close_price_date: null, open_interest: '0' });
+    expect(obj((await trading('/v2/options/contracts/98359ef7-5124-49f3-85ea-5cf02df6defa')).json).symbol).toBe(
+      'AAPL250620C00100000',
+    );
+    expect(obj((await trading('/v2/options/contracts/AAPL250620P00100000')).json)).toMatchObject({
+      close_price: null,
+      close_price_date: null,
+      open_interest: '0',
+    });
     expect(obj((await trading('/v2/options/contracts/TSLA260116C00400000')).json)).toMatchObject({
-      open_interest: null, open_interest_date: null, close_price: null, close_price_date: null, strike_price: '400',
+      open_interest: null,
+      open_interest_date: null,
+      close_price: null,
+      close_price_date: null,
+      strike_price: '400',
     });
     expect(await trading('/v2/options/contracts/TSLA231110C00021000')).toMatchObject({
       status: 404,
@@ -240,7 +305,10 @@ describe('option contracts', () => {
     });
   });
 
-  it.each(['limit=0', 'limit=10001', 'type=both', 'expiration_date=tomorrow'])('rejects %s with 422', async (params) => {
-    expect((await trading(`/v2/options/contracts?${params}`)).status).toBe(422);
-  });
+  it.each(['limit=0', 'limit=10001', 'type=both', 'expiration_date=tomorrow'])(
+    'rejects %s with 422',
+    async (params) => {
+      expect((await trading(`/v2/options/contracts?${params}`)).status).toBe(422);
+    },
+  );
 });

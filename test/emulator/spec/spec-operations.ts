@@ -60,7 +60,8 @@ function problemsWith(op: CompiledOperation, request: CheckedRequest, match: Reg
   op.pathParams.forEach((name, i) => {
     const allowed = declared.get(`path:${name}`)?.enum;
     const value = match[i + 1];
-    if (allowed !== undefined && !allowed.includes(value)) problems.push(`path parameter ${name}=${value} is not one of ${allowed.join('|')}`);
+    if (allowed !== undefined && !allowed.includes(value))
+      problems.push(`path parameter ${name}=${value} is not one of ${allowed.join('|')}`);
   });
   for (const [name, value] of Object.entries(request.query)) {
     const p = declared.get(`query:${name}`);
@@ -74,7 +75,8 @@ function problemsWith(op: CompiledOperation, request: CheckedRequest, match: Reg
     if (bad.length > 0) problems.push(`${name}=${bad.join(',')} is not one of ${p.enum.join('|')}`);
   }
   for (const p of op.parameters) {
-    if (p.in === 'query' && p.required && request.query[p.name] === undefined) problems.push(`required query parameter ${p.name} is missing`);
+    if (p.in === 'query' && p.required && request.query[p.name] === undefined)
+      problems.push(`required query parameter ${p.name} is missing`);
   }
   return problems;
 }
@@ -106,7 +108,9 @@ export class SpecCatalog {
     const result = this.check(request);
     if (result.operationId !== null) return null;
     const where = `${request.method} ${request.host} ${request.path}?${new URLSearchParams(request.query).toString()}`;
-    return result.problems.length === 0 ? `${where}: no such operation in Alpaca's spec` : `${where}: ${result.problems.join('; ')}`;
+    return result.problems.length === 0
+      ? `${where}: no such operation in Alpaca's spec`
+      : `${where}: ${result.problems.join('; ')}`;
   }
 
   private check(request: CheckedRequest): { operationId: string | null; problems: string[] } {

@@ -60,7 +60,8 @@ export class ManualClock implements StreamClock {
     let first: ManualTimer | undefined;
     for (const timer of this.timers) {
       if (timer.due > limit) continue;
-      if (first === undefined || timer.due < first.due || (timer.due === first.due && timer.order < first.order)) first = timer;
+      if (first === undefined || timer.due < first.due || (timer.due === first.due && timer.order < first.order))
+        first = timer;
     }
     return first;
   }

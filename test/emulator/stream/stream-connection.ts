@@ -4,7 +4,14 @@
  */
 import { WebSocket, type RawData } from 'ws';
 import { decodeClientFrame, encodeFrame, type DecodedClientFrame, type ServerMessage } from './stream-codec.js';
-import { errorMessage, parseClientAction, STREAM_ERRORS, type ChannelRequest, type EndpointSpec, type StreamError } from './stream-protocol.js';
+import {
+  errorMessage,
+  parseClientAction,
+  STREAM_ERRORS,
+  type ChannelRequest,
+  type EndpointSpec,
+  type StreamError,
+} from './stream-protocol.js';
 import { Subscription } from './subscription.js';
 import type { StreamClock, StreamConnectionRecord } from './stream.types.js';
 
@@ -136,7 +143,8 @@ export class StreamConnection {
     if (refusal !== undefined) {
       this.sendError(refusal);
       // §5 OBS: the newcomer refused with 406 is closed ~10 s later, the incumbent untouched.
-      if (refusal === STREAM_ERRORS.connectionLimitExceeded) this.later(this.host.timings.rejectCloseMs, () => this.ws.close(NORMAL_CLOSURE));
+      if (refusal === STREAM_ERRORS.connectionLimitExceeded)
+        this.later(this.host.timings.rejectCloseMs, () => this.ws.close(NORMAL_CLOSURE));
       return;
     }
     this.record.authenticated = true;

@@ -42,9 +42,43 @@ describe('stock data (JSON)', () => {
     const [trade, quote, bar, daily] = frame;
     // Fixture AAPL trade p 172.6 / quote 172.6×172.7, moved one cent on the first round.
     expect(trade).toEqual({ T: 't', S: 'AAPL', i: 690, x: 'P', p: 172.61, s: 100, c: ['@', 'T'], z: 'C', t: trade.t });
-    expect(quote).toEqual({ T: 'q', S: 'AAPL', bx: 'Q', bp: 172.61, bs: 2, ax: 'Q', ap: 172.71, as: 1, c: ['R'], z: 'C', t: quote.t });
-    expect(bar).toEqual({ T: 'b', S: 'AAPL', o: 172.6, h: 172.62, l: 172.59, c: 172.61, v: 200, n: 2, vw: 172.605, t: '2024-03-08T16:40:00Z' });
-    expect(daily).toEqual({ T: 'd', S: 'AAPL', o: 172.6, h: 172.63, l: 172.57, c: 172.61, v: 200, n: 2, vw: 172.6, t: '2024-03-08T05:00:00Z' });
+    expect(quote).toEqual({
+      T: 'q',
+      S: 'AAPL',
+      bx: 'Q',
+      bp: 172.61,
+      bs: 2,
+      ax: 'Q',
+      ap: 172.71,
+      as: 1,
+      c: ['R'],
+      z: 'C',
+      t: quote.t,
+    });
+    expect(bar).toEqual({
+      T: 'b',
+      S: 'AAPL',
+      o: 172.6,
+      h: 172.62,
+      l: 172.59,
+      c: 172.61,
+      v: 200,
+      n: 2,
+      vw: 172.605,
+      t: '2024-03-08T16:40:00Z',
+    });
+    expect(daily).toEqual({
+      T: 'd',
+      S: 'AAPL',
+      o: 172.6,
+      h: 172.63,
+      l: 172.57,
+      c: 172.61,
+      v: 200,
+      n: 2,
+      vw: 172.6,
+      t: '2024-03-08T05:00:00Z',
+    });
     expect(millis(trade.t)).toBe(START);
     expect(millis(quote.t)).toBe(START);
   });
@@ -96,9 +130,26 @@ describe('stock data (JSON)', () => {
     const test = await authenticated(emulator, '/v2/test');
     await subscribe(test, { quotes: ['*'] });
     emulator.streamTick();
-    expect((await iex.nextMessages()).map((message) => message.S).sort()).toEqual(['AAPL', 'BRK.B', 'IBM', 'MSFT', 'TSLA']);
+    expect((await iex.nextMessages()).map((message) => message.S).sort()).toEqual([
+      'AAPL',
+      'BRK.B',
+      'IBM',
+      'MSFT',
+      'TSLA',
+    ]);
     const [fake] = await test.nextMessages();
-    expect(fake).toMatchObject({ T: 'q', S: 'FAKEPACA', bx: 'O', bp: 133.86, bs: 4, ax: 'R', ap: 135.78, as: 5, c: ['R'], z: 'A' });
+    expect(fake).toMatchObject({
+      T: 'q',
+      S: 'FAKEPACA',
+      bx: 'O',
+      bp: 133.86,
+      bs: 4,
+      ax: 'R',
+      ap: 135.78,
+      as: 5,
+      c: ['R'],
+      z: 'A',
+    });
   });
 
   it('every socket on an endpoint sees the same messages in a round', async () => {
@@ -125,7 +176,19 @@ describe('streamPublish', () => {
   it('passes a message through byte for byte to the subscribers of its symbol only', async () => {
     const client = await authenticated(emulator, '/v2/iex');
     await subscribe(client, { quotes: ['AMD'] });
-    const f7 = { T: 'q', S: 'AMD', bx: 'K', bp: 91.95, bs: 2, ax: 'Q', ap: 91.98, as: 1, c: ['R'], z: 'C', t: '2023-04-06T11:54:21.670905508Z' };
+    const f7 = {
+      T: 'q',
+      S: 'AMD',
+      bx: 'K',
+      bp: 91.95,
+      bs: 2,
+      ax: 'Q',
+      ap: 91.98,
+      as: 1,
+      c: ['R'],
+      z: 'C',
+      t: '2023-04-06T11:54:21.670905508Z',
+    };
     expect(emulator.streamPublish('/v2/iex', { ...f7, S: 'NVDA' })).toBe(0);
     expect(emulator.streamPublish('/v2/sip', f7)).toBe(0);
     expect(emulator.streamPublish('/v2/iex', f7)).toBe(1);
@@ -136,9 +199,35 @@ describe('streamPublish', () => {
     const client = await authenticated(emulator, '/v2/iex');
     await subscribe(client, { trades: ['EEM', 'GOOGL'] });
     const f11 = [
-      { T: 'c', S: 'EEM', x: 'M', oi: 52983525033527, op: 39.1582, os: 440000, oc: [' ', '7'], ci: 52983525034326, cp: 39.1809, cs: 440000, cc: [' ', '7'], z: 'B', t: '2023-04-06T14:25:06.542305024Z' },
+      {
+        T: 'c',
+        S: 'EEM',
+        x: 'M',
+        oi: 52983525033527,
+        op: 39.1582,
+        os: 440000,
+        oc: [' ', '7'],
+        ci: 52983525034326,
+        cp: 39.1809,
+        cs: 440000,
+        cc: [' ', '7'],
+        z: 'B',
+        t: '2023-04-06T14:25:06.542305024Z',
+      },
       { T: 'x', S: 'GOOGL', i: 465, x: 'D', p: 105.31, s: 300, a: 'C', z: 'C', t: '2023-04-06T13:15:42.83540958Z' },
-      { T: 'q', S: 'GOOGL', bx: 'K', bp: 1, bs: 1, ax: 'K', ap: 2, as: 1, c: ['R'], z: 'C', t: '2023-04-06T13:15:42.83540958Z' },
+      {
+        T: 'q',
+        S: 'GOOGL',
+        bx: 'K',
+        bp: 1,
+        bs: 1,
+        ax: 'K',
+        ap: 2,
+        as: 1,
+        c: ['R'],
+        z: 'C',
+        t: '2023-04-06T13:15:42.83540958Z',
+      },
     ];
     emulator.streamPublish('/v2/iex', f11);
     expect((await client.next()).raw.toString()).toBe(JSON.stringify(f11.slice(0, 2)));

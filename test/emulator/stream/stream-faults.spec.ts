@@ -104,11 +104,31 @@ describe('stall', () => {
     client.send({ action: 'subscribe', quotes: ['MSFT'] });
     // The action log proves the ping before it was read; nothing may have been answered.
     await waitUntil(() => emulator.streamActions.length === 3, 'the emulator to read the subscribe');
-    emulator.streamPublish('/v2/iex', { T: 't', S: 'AAPL', i: 1, x: 'V', p: 1, s: 1, c: ['@'], z: 'C', t: '2024-03-08T16:41:24.727000000Z' });
+    emulator.streamPublish('/v2/iex', {
+      T: 't',
+      S: 'AAPL',
+      i: 1,
+      x: 'V',
+      p: 1,
+      s: 1,
+      c: ['@'],
+      z: 'C',
+      t: '2024-03-08T16:41:24.727000000Z',
+    });
     emulator.streamTick();
     emulator.streamUnstall();
     client.ws.ping('after');
-    emulator.streamPublish('/v2/iex', { T: 't', S: 'AAPL', i: 2, x: 'V', p: 2, s: 1, c: ['@'], z: 'C', t: '2024-03-08T16:41:24.727000000Z' });
+    emulator.streamPublish('/v2/iex', {
+      T: 't',
+      S: 'AAPL',
+      i: 2,
+      x: 'V',
+      p: 2,
+      s: 1,
+      c: ['@'],
+      z: 'C',
+      t: '2024-03-08T16:41:24.727000000Z',
+    });
     await waitUntil(() => client.pongs.length > 0 && client.frames.length > 3, 'the pong and the data after unstall');
     expect(client.pongs).toEqual(['after']);
     // Frames after the ack: only the message published after unstall (the ack was lost, as in a stall).
@@ -129,7 +149,15 @@ describe('stall', () => {
     iex.ws.ping('iex');
     fresh.ws.ping('fresh');
     await waitUntil(
-      () => iex.pongs.length === 1 && fresh.pongs.length === 1 && emulator.streamActions.some((action) => action.connectionId === 2 && action.frame !== undefined && JSON.stringify(action.frame).includes('subscribe')),
+      () =>
+        iex.pongs.length === 1 &&
+        fresh.pongs.length === 1 &&
+        emulator.streamActions.some(
+          (action) =>
+            action.connectionId === 2 &&
+            action.frame !== undefined &&
+            JSON.stringify(action.frame).includes('subscribe'),
+        ),
       'the live pongs and the stalled socket reading its subscribe',
     );
     emulator.streamUnstall();

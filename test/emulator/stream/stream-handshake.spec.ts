@@ -11,16 +11,23 @@ afterEach(() => emulator.reset());
 afterAll(() => emulator.stop());
 
 describe('upgrade', () => {
-  it.each(['/v2/iex', '/v2/sip', '/v2/delayed_sip', '/v2/test'] as const)('%s greets with connected in a JSON text frame', async (endpoint) => {
-    const client = await StreamClient.connect(emulator.streamUrl(endpoint));
-    const frame = await client.next();
-    expect(frame.binary).toBe(false);
-    expect(frame.raw.toString()).toBe('[{"T":"success","msg":"connected"}]');
-    expect(emulator.streamConnections).toEqual([{ id: 1, endpoint, encoding: 'json', openedAt: clock.now(), authenticated: false }]);
-  });
+  it.each(['/v2/iex', '/v2/sip', '/v2/delayed_sip', '/v2/test'] as const)(
+    '%s greets with connected in a JSON text frame',
+    async (endpoint) => {
+      const client = await StreamClient.connect(emulator.streamUrl(endpoint));
+      const frame = await client.next();
+      expect(frame.binary).toBe(false);
+      expect(frame.raw.toString()).toBe('[{"T":"success","msg":"connected"}]');
+      expect(emulator.streamConnections).toEqual([
+        { id: 1, endpoint, encoding: 'json', openedAt: clock.now(), authenticated: false },
+      ]);
+    },
+  );
 
   it('answers an unknown stream path with HTTP 404 at the upgrade', async () => {
-    await expect(StreamClient.connect(`${emulator.dataUrl.replace('http:', 'ws:')}/v2/nasdaq`)).rejects.toThrow('Unexpected server response: 404');
+    await expect(StreamClient.connect(`${emulator.dataUrl.replace('http:', 'ws:')}/v2/nasdaq`)).rejects.toThrow(
+      'Unexpected server response: 404',
+    );
     await expect(StreamClient.connect(`${emulator.tradingUrl.replace('http:', 'ws:')}/v2/iex`)).rejects.toThrow();
     expect(emulator.streamConnections).toEqual([]);
   });
@@ -32,7 +39,9 @@ describe('upgrade', () => {
 
   it('streamRefuseUpgrades: the next upgrades get that HTTP status instead of 101', async () => {
     emulator.streamRefuseUpgrades(429, 1);
-    await expect(StreamClient.connect(emulator.streamUrl('/v2/iex'))).rejects.toThrow('Unexpected server response: 429');
+    await expect(StreamClient.connect(emulator.streamUrl('/v2/iex'))).rejects.toThrow(
+      'Unexpected server response: 429',
+    );
     await authenticated(emulator, '/v2/iex');
   });
 });
@@ -41,7 +50,9 @@ describe('authentication', () => {
   it('auth message with the right keys → authenticated; the connection and the frame are logged', async () => {
     await authenticated(emulator, '/v2/iex');
     expect(emulator.streamConnections[0]).toMatchObject({ authenticated: true, keyId: 'spec-key' });
-    expect(emulator.streamActions).toEqual([{ connectionId: 1, endpoint: '/v2/iex', at: clock.now(), frame: AUTH, decoded: true }]);
+    expect(emulator.streamActions).toEqual([
+      { connectionId: 1, endpoint: '/v2/iex', at: clock.now(), frame: AUTH, decoded: true },
+    ]);
   });
 
   it.each([
@@ -67,14 +78,18 @@ describe('authentication', () => {
   });
 
   it('APCA key headers at the upgrade: connected, then authenticated unprompted', async () => {
-    const client = await StreamClient.connect(emulator.streamUrl('/v2/iex'), { headers: { 'APCA-API-KEY-ID': 'spec-key', 'APCA-API-SECRET-KEY': 'spec-secret' } });
+    const client = await StreamClient.connect(emulator.streamUrl('/v2/iex'), {
+      headers: { 'APCA-API-KEY-ID': 'spec-key', 'APCA-API-SECRET-KEY': 'spec-secret' },
+    });
     expect(await client.nextMessages()).toEqual([{ T: 'success', msg: 'connected' }]);
     expect(await client.nextMessages()).toEqual([{ T: 'success', msg: 'authenticated' }]);
     expect(emulator.streamActions).toEqual([]);
   });
 
   it('wrong key headers at the upgrade: connected, then 402', async () => {
-    const client = await StreamClient.connect(emulator.streamUrl('/v2/iex'), { headers: { 'APCA-API-KEY-ID': 'spec-key', 'APCA-API-SECRET-KEY': 'nope' } });
+    const client = await StreamClient.connect(emulator.streamUrl('/v2/iex'), {
+      headers: { 'APCA-API-KEY-ID': 'spec-key', 'APCA-API-SECRET-KEY': 'nope' },
+    });
     expect(await client.nextMessages()).toEqual([{ T: 'success', msg: 'connected' }]);
     expect(await client.nextMessages()).toEqual(errorFrame(402, 'auth failed'));
   });
@@ -151,23 +166,30 @@ describe('invalid frames → 400 invalid syntax, socket kept', () => {
 });
 
 describe('options endpoints', () => {
-  it.each(['/v1beta1/indicative', '/v1beta1/opra'] as const)('%s with msgpack: binary frames, connected then authenticated', async (endpoint) => {
-    const client = await StreamClient.connect(emulator.streamUrl(endpoint), { msgpack: true });
-    const greeting = await client.next();
-    expect(greeting.binary).toBe(true);
-    // §3.2's bytes: fixarray(1), fixmap(2), "T" → "success", "msg" → "connected".
-    expect(greeting.raw.subarray(0, 4)).toEqual(Buffer.from([0x91, 0x82, 0xa1, 0x54]));
-    expect(greeting.messages).toEqual([{ T: 'success', msg: 'connected' }]);
-    client.send(AUTH);
-    const reply = await client.next();
-    expect(reply).toMatchObject({ binary: true, messages: [{ T: 'success', msg: 'authenticated' }] });
-    expect(emulator.streamConnections[0]).toMatchObject({ endpoint, encoding: 'msgpack', authenticated: true });
-  });
+  it.each(['/v1beta1/indicative', '/v1beta1/opra'] as const)(
+    '%s with msgpack: binary frames, connected then authenticated',
+    async (endpoint) => {
+      const client = await StreamClient.connect(emulator.streamUrl(endpoint), { msgpack: true });
+      const greeting = await client.next();
+      expect(greeting.binary).toBe(true);
+      // §3.2's bytes: fixarray(1), fixmap(2), "T" → "success", "msg" → "connected".
+      expect(greeting.raw.subarray(0, 4)).toEqual(Buffer.from([0x91, 0x82, 0xa1, 0x54]));
+      expect(greeting.messages).toEqual([{ T: 'success', msg: 'connected' }]);
+      client.send(AUTH);
+      const reply = await client.next();
+      expect(reply).toMatchObject({ binary: true, messages: [{ T: 'success', msg: 'authenticated' }] });
+      expect(emulator.streamConnections[0]).toMatchObject({ endpoint, encoding: 'msgpack', authenticated: true });
+    },
+  );
 
   it('without msgpack: connected, 412, then a close', async () => {
-    const client = await StreamClient.connect(emulator.streamUrl('/v1beta1/indicative'), { headers: { 'Content-Type': 'application/json' } });
+    const client = await StreamClient.connect(emulator.streamUrl('/v1beta1/indicative'), {
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(await client.nextMessages()).toEqual([{ T: 'success', msg: 'connected' }]);
-    expect(await client.nextMessages()).toEqual(errorFrame(412, 'option messages are only available in MsgPack format'));
+    expect(await client.nextMessages()).toEqual(
+      errorFrame(412, 'option messages are only available in MsgPack format'),
+    );
     expect(await client.closed()).toBe(1000);
   });
 });

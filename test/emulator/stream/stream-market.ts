@@ -75,31 +75,70 @@ export class StreamMarket {
     return nowRfc3339Nanos(this.clock.now());
   }
 
-  private stockMessage(spec: EndpointSpec, channel: StockRequestChannel, symbol: string): StreamDataMessage | undefined {
+  private stockMessage(
+    spec: EndpointSpec,
+    channel: StockRequestChannel,
+    symbol: string,
+  ): StreamDataMessage | undefined {
     const base = spec.path === TEST_STREAM && symbol === 'FAKEPACA' ? FAKEPACA : this.stockBase(symbol);
     const move = this.cents(this.round);
     const { quote, trade } = base;
     switch (channel) {
       case 'trades':
-        return { T: 't', S: symbol, i: trade.i + this.round, x: trade.x, p: round4(trade.p + move), s: trade.s, c: [...trade.c], z: trade.z, t: this.now() };
+        return {
+          T: 't',
+          S: symbol,
+          i: trade.i + this.round,
+          x: trade.x,
+          p: round4(trade.p + move),
+          s: trade.s,
+          c: [...trade.c],
+          z: trade.z,
+          t: this.now(),
+        };
       case 'quotes':
         return {
-          T: 'q', S: symbol, bx: quote.bx, bp: round4(quote.bp + move), bs: quote.bs,
-          ax: quote.ax, ap: round4(quote.ap + move), as: quote.as, c: [...quote.c], z: quote.z, t: this.now(),
+          T: 'q',
+          S: symbol,
+          bx: quote.bx,
+          bp: round4(quote.bp + move),
+          bs: quote.bs,
+          ax: quote.ax,
+          ap: round4(quote.ap + move),
+          as: quote.as,
+          c: [...quote.c],
+          z: quote.z,
+          t: this.now(),
         };
       case 'bars': {
         const open = round4(trade.p + this.cents(Math.max(0, this.round - 1)));
         const close = round4(trade.p + move);
         const volume = trade.s * (1 + (this.round % 5));
         return {
-          T: 'b', S: symbol, o: open, h: round4(Math.max(open, close) + 0.01), l: round4(Math.min(open, close) - 0.01), c: close,
-          v: volume, n: 1 + (this.round % 5), vw: round4((open + close) / 2), t: lastMinuteStart(this.clock.now()),
+          T: 'b',
+          S: symbol,
+          o: open,
+          h: round4(Math.max(open, close) + 0.01),
+          l: round4(Math.min(open, close) - 0.01),
+          c: close,
+          v: volume,
+          n: 1 + (this.round % 5),
+          vw: round4((open + close) / 2),
+          t: lastMinuteStart(this.clock.now()),
         };
       }
       case 'dailyBars':
         return {
-          T: 'd', S: symbol, o: trade.p, h: round4(trade.p + MAX_WALK_CENTS / 100), l: round4(trade.p - MAX_WALK_CENTS / 100),
-          c: round4(trade.p + move), v: trade.s * (this.round + 1), n: this.round + 1, vw: trade.p, t: nyMidnightUtc(this.clock.now()),
+          T: 'd',
+          S: symbol,
+          o: trade.p,
+          h: round4(trade.p + MAX_WALK_CENTS / 100),
+          l: round4(trade.p - MAX_WALK_CENTS / 100),
+          c: round4(trade.p + move),
+          v: trade.s * (this.round + 1),
+          n: this.round + 1,
+          vw: trade.p,
+          t: nyMidnightUtc(this.clock.now()),
         };
       default:
         return undefined; // updatedBars, statuses, lulds, imbalances: only via streamPublish()
@@ -111,14 +150,26 @@ export class StreamMarket {
     const snapshot = fixtures.stockSnapshots[symbol] ?? undefined;
     const quote = fixtures.stockQuotes[symbol] ?? snapshot?.latestQuote ?? undefined;
     const trade = fixtures.stockTrades[symbol] ?? snapshot?.latestTrade ?? undefined;
-    const price = trade?.p ?? (quote === undefined ? 20 + symbolHash(symbol, 48_000) / 100 : round4((quote.bp + quote.ap) / 2));
+    const price =
+      trade?.p ?? (quote === undefined ? 20 + symbolHash(symbol, 48_000) / 100 : round4((quote.bp + quote.ap) / 2));
     return {
-      quote: quote === undefined
-        ? { bx: 'V', bp: round4(price - 0.02), bs: 1, ax: 'V', ap: round4(price + 0.02), as: 1, c: ['R'], z: 'C' }
-        : { bx: quote.bx, bp: quote.bp, bs: quote.bs, ax: quote.ax, ap: quote.ap, as: quote.as, c: quote.c, z: quote.z ?? trade?.z ?? 'C' },
-      trade: trade === undefined
-        ? { i: 1, x: quote?.bx ?? 'V', p: price, s: 100, c: ['@'], z: quote?.z ?? 'C' }
-        : { i: trade.i, x: trade.x, p: trade.p, s: trade.s, c: trade.c, z: trade.z },
+      quote:
+        quote === undefined
+          ? { bx: 'V', bp: round4(price - 0.02), bs: 1, ax: 'V', ap: round4(price + 0.02), as: 1, c: ['R'], z: 'C' }
+          : {
+              bx: quote.bx,
+              bp: quote.bp,
+              bs: quote.bs,
+              ax: quote.ax,
+              ap: quote.ap,
+              as: quote.as,
+              c: quote.c,
+              z: quote.z ?? trade?.z ?? 'C',
+            },
+      trade:
+        trade === undefined
+          ? { i: 1, x: quote?.bx ?? 'V', p: price, s: 100, c: ['@'], z: quote?.z ?? 'C' }
+          : { i: trade.i, x: trade.x, p: trade.p, s: trade.s, c: trade.c, z: trade.z },
     };
   }
 
@@ -130,7 +181,18 @@ export class StreamMarket {
       case 'trades':
         return { T: 't', S: symbol, t: this.now(), p: moved(trade.p), s: trade.s, x: trade.x, c: trade.c };
       case 'quotes':
-        return { T: 'q', S: symbol, t: this.now(), bx: quote.bx, bp: moved(quote.bp), bs: quote.bs, ax: quote.ax, ap: moved(quote.ap), as: quote.as, c: quote.c };
+        return {
+          T: 'q',
+          S: symbol,
+          t: this.now(),
+          bx: quote.bx,
+          bp: moved(quote.bp),
+          bs: quote.bs,
+          ax: quote.ax,
+          ap: moved(quote.ap),
+          as: quote.as,
+          c: quote.c,
+        };
       default:
         return undefined;
     }
@@ -140,12 +202,26 @@ export class StreamMarket {
     const snapshot = this.fixtures().optionSnapshots[symbol];
     const quote = snapshot?.latestQuote;
     const trade = snapshot?.latestTrade;
-    const price = trade?.p ?? (quote === undefined ? round4(0.5 + symbolHash(symbol, 1_000) / 100) : round4((quote.bp + quote.ap) / 2));
+    const price =
+      trade?.p ??
+      (quote === undefined ? round4(0.5 + symbolHash(symbol, 1_000) / 100) : round4((quote.bp + quote.ap) / 2));
     return {
-      quote: quote === undefined
-        ? { bx: 'C', bp: Math.max(0.01, round4(price - 0.05)), bs: 10, ax: 'C', ap: round4(price + 0.05), as: 10, c: 'A' }
-        : { bx: quote.bx, bp: quote.bp, bs: quote.bs, ax: quote.ax, ap: quote.ap, as: quote.as, c: quote.c },
-      trade: trade === undefined ? { x: quote?.bx ?? 'C', p: price, s: 1, c: 'I' } : { x: trade.x, p: trade.p, s: trade.s, c: trade.c },
+      quote:
+        quote === undefined
+          ? {
+              bx: 'C',
+              bp: Math.max(0.01, round4(price - 0.05)),
+              bs: 10,
+              ax: 'C',
+              ap: round4(price + 0.05),
+              as: 10,
+              c: 'A',
+            }
+          : { bx: quote.bx, bp: quote.bp, bs: quote.bs, ax: quote.ax, ap: quote.ap, as: quote.as, c: quote.c },
+      trade:
+        trade === undefined
+          ? { x: quote?.bx ?? 'C', p: price, s: 1, c: 'I' }
+          : { x: trade.x, p: trade.p, s: trade.s, c: trade.c },
     };
   }
 }

@@ -15,9 +15,28 @@ export interface EndpointSpec {
   ackChannels: readonly StreamChannel[];
 }
 
-const STOCK_CHANNELS: readonly StockRequestChannel[] = ['trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'imbalances'];
+const STOCK_CHANNELS: readonly StockRequestChannel[] = [
+  'trades',
+  'quotes',
+  'bars',
+  'updatedBars',
+  'dailyBars',
+  'statuses',
+  'lulds',
+  'imbalances',
+];
 // F5's key order; `imbalances` is not in it and is appended only when non-empty (see Subscription).
-const STOCK_ACK: readonly StreamChannel[] = ['trades', 'quotes', 'bars', 'updatedBars', 'dailyBars', 'statuses', 'lulds', 'corrections', 'cancelErrors'];
+const STOCK_ACK: readonly StreamChannel[] = [
+  'trades',
+  'quotes',
+  'bars',
+  'updatedBars',
+  'dailyBars',
+  'statuses',
+  'lulds',
+  'corrections',
+  'cancelErrors',
+];
 const OPTION_CHANNELS: readonly StockRequestChannel[] = ['trades', 'quotes'];
 
 function stocks(path: StreamEndpoint): EndpointSpec {
@@ -29,9 +48,14 @@ function options(path: StreamEndpoint): EndpointSpec {
 }
 
 const ENDPOINTS: ReadonlyMap<string, EndpointSpec> = new Map(
-  [stocks('/v2/iex'), stocks('/v2/sip'), stocks('/v2/delayed_sip'), stocks('/v2/test'), options('/v1beta1/indicative'), options('/v1beta1/opra')].map(
-    (spec) => [spec.path, spec],
-  ),
+  [
+    stocks('/v2/iex'),
+    stocks('/v2/sip'),
+    stocks('/v2/delayed_sip'),
+    stocks('/v2/test'),
+    options('/v1beta1/indicative'),
+    options('/v1beta1/opra'),
+  ].map((spec) => [spec.path, spec]),
 );
 
 export const STREAM_ENDPOINTS: readonly StreamEndpoint[] = [...ENDPOINTS.keys()] as StreamEndpoint[];
@@ -45,7 +69,14 @@ export function endpointSpec(path: string): EndpointSpec | undefined {
  * for the unused ones (GO `getSubChangeMessage`), so they are accepted when empty. A non-empty
  * list for a channel this stream lacks is 410; a key outside this set is 400 (§3 OBS).
  */
-const KNOWN_KEYS: ReadonlySet<string> = new Set([...STOCK_CHANNELS, 'corrections', 'cancelErrors', 'news', 'orderbooks', 'pricing']);
+const KNOWN_KEYS: ReadonlySet<string> = new Set([
+  ...STOCK_CHANNELS,
+  'corrections',
+  'cancelErrors',
+  'news',
+  'orderbooks',
+  'pricing',
+]);
 /** Derived from `trades` (§3): accepted in a request, but the ack shows them as the trades list. */
 const DERIVED_KEYS: ReadonlySet<string> = new Set(['corrections', 'cancelErrors']);
 
@@ -96,7 +127,11 @@ function invalid(error: StreamError): ClientAction {
   return { kind: 'error', error };
 }
 
-function parseChannels(frame: Record<string, unknown>, spec: EndpointSpec, kind: 'subscribe' | 'unsubscribe'): ClientAction {
+function parseChannels(
+  frame: Record<string, unknown>,
+  spec: EndpointSpec,
+  kind: 'subscribe' | 'unsubscribe',
+): ClientAction {
   const channels: ChannelRequest = new Map();
   let unsupported = false;
   for (const [key, value] of Object.entries(frame)) {
@@ -122,7 +157,8 @@ export function parseClientAction(frame: unknown, spec: EndpointSpec): ClientAct
   if (!isRecord(frame)) return invalid(STREAM_ERRORS.invalidSyntax);
   switch (frame.action) {
     case 'auth':
-      if (typeof frame.key !== 'string' || typeof frame.secret !== 'string') return invalid(STREAM_ERRORS.invalidSyntax);
+      if (typeof frame.key !== 'string' || typeof frame.secret !== 'string')
+        return invalid(STREAM_ERRORS.invalidSyntax);
       return { kind: 'auth', key: frame.key, secret: frame.secret };
     case 'subscribe':
     case 'unsubscribe':

@@ -37,7 +37,16 @@ const MSGPACK = 'application/msgpack';
 
 /** Data message type → the channel whose subscribers get it (§4; corrections/cancelErrors ride on trades). */
 const CHANNEL_OF_TYPE: Readonly<Record<string, StockRequestChannel>> = {
-  t: 'trades', q: 'quotes', b: 'bars', d: 'dailyBars', u: 'updatedBars', s: 'statuses', l: 'lulds', i: 'imbalances', c: 'trades', x: 'trades',
+  t: 'trades',
+  q: 'quotes',
+  b: 'bars',
+  d: 'dailyBars',
+  u: 'updatedBars',
+  s: 'statuses',
+  l: 'lulds',
+  i: 'imbalances',
+  c: 'trades',
+  x: 'trades',
 };
 
 export interface StreamServerDeps {
@@ -264,7 +273,8 @@ export class StreamServer {
 
   private slotsInUse(keyId: string, endpoint: StreamEndpoint): number {
     const open = [...this.open].filter(
-      (connection) => connection.record.authenticated && connection.record.keyId === keyId && connection.spec.path === endpoint,
+      (connection) =>
+        connection.record.authenticated && connection.record.keyId === keyId && connection.spec.path === endpoint,
     ).length;
     return this.slots.held(keyId, endpoint) + open;
   }
@@ -284,7 +294,8 @@ export class StreamServer {
     if (!this.open.delete(connection)) return;
     const { record } = connection;
     // A connection that died without a close handshake keeps its slot for a while.
-    if (record.authenticated && record.keyId !== undefined && record.closeCode === ABNORMAL_CLOSURE) this.slots.hold(record.keyId, record.endpoint);
+    if (record.authenticated && record.keyId !== undefined && record.closeCode === ABNORMAL_CLOSURE)
+      this.slots.hold(record.keyId, record.endpoint);
   }
 
   private closeAll(): void {

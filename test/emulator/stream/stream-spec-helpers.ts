@@ -16,7 +16,11 @@ export type Message = Record<string, unknown>;
  * JS Date, which keeps milliseconds only; Alpaca's timestamps carry nanoseconds.
  */
 export const nanosecondCodec = new ExtensionCodec();
-nanosecondCodec.register({ type: EXT_TIMESTAMP, encode: () => null, decode: (data: Uint8Array) => decodeTimestampToTimeSpec(data) });
+nanosecondCodec.register({
+  type: EXT_TIMESTAMP,
+  encode: () => null,
+  decode: (data: Uint8Array) => decodeTimestampToTimeSpec(data),
+});
 
 export interface Frame {
   binary: boolean;
@@ -26,7 +30,11 @@ export interface Frame {
   messages: Message[];
 }
 
-export async function waitUntil(predicate: () => boolean, what: string, deadlineMs = DEFAULT_DEADLINE_MS): Promise<void> {
+export async function waitUntil(
+  predicate: () => boolean,
+  what: string,
+  deadlineMs = DEFAULT_DEADLINE_MS,
+): Promise<void> {
   const deadline = Date.now() + deadlineMs;
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -62,7 +70,9 @@ export class StreamClient {
   ) {
     ws.on('message', (data: RawData, isBinary: boolean) => {
       const raw = toBuffer(data);
-      const decoded: unknown = isBinary ? decode(raw, { extensionCodec: nanosecondCodec }) : JSON.parse(raw.toString('utf8'));
+      const decoded: unknown = isBinary
+        ? decode(raw, { extensionCodec: nanosecondCodec })
+        : JSON.parse(raw.toString('utf8'));
       this.frames.push({ binary: isBinary, raw, messages: decoded as Message[] });
     });
     ws.on('pong', (data: Buffer) => this.pongs.push(data.toString('utf8')));
@@ -73,7 +83,11 @@ export class StreamClient {
   static async connect(url: string, options: ConnectOptions = {}): Promise<StreamClient> {
     const headers = { ...options.headers };
     if (options.msgpack === true) headers['Content-Type'] = 'application/msgpack';
-    const ws = new WebSocket(url, { headers, autoPong: options.autoPong ?? true, perMessageDeflate: options.perMessageDeflate ?? true });
+    const ws = new WebSocket(url, {
+      headers,
+      autoPong: options.autoPong ?? true,
+      perMessageDeflate: options.perMessageDeflate ?? true,
+    });
     const client = new StreamClient(ws, options.msgpack === true);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
@@ -126,20 +140,33 @@ export class StreamClient {
 
 /** Throws unless `messages` is exactly `[{T: 'success', msg}]`. (No `expect` here: tsc builds this file too.) */
 function requireSuccess(messages: Message[], msg: string): void {
-  if (messages.length !== 1 || messages[0].T !== 'success' || messages[0].msg !== msg || Object.keys(messages[0]).length !== 2) {
+  if (
+    messages.length !== 1 ||
+    messages[0].T !== 'success' ||
+    messages[0].msg !== msg ||
+    Object.keys(messages[0]).length !== 2
+  ) {
     throw new Error(`expected [{"T":"success","msg":"${msg}"}], got ${JSON.stringify(messages)}`);
   }
 }
 
 /** Connects and expects `connected`. */
-export async function connect(emulator: AlpacaEmulator, endpoint: StreamEndpoint, options: ConnectOptions = {}): Promise<StreamClient> {
+export async function connect(
+  emulator: AlpacaEmulator,
+  endpoint: StreamEndpoint,
+  options: ConnectOptions = {},
+): Promise<StreamClient> {
   const client = await StreamClient.connect(emulator.streamUrl(endpoint), options);
   requireSuccess(await client.nextMessages('connected'), 'connected');
   return client;
 }
 
 /** Connects, authenticates with the emulator's keys and expects `authenticated`. */
-export async function authenticated(emulator: AlpacaEmulator, endpoint: StreamEndpoint, options: ConnectOptions = {}): Promise<StreamClient> {
+export async function authenticated(
+  emulator: AlpacaEmulator,
+  endpoint: StreamEndpoint,
+  options: ConnectOptions = {},
+): Promise<StreamClient> {
   const client = await connect(emulator, endpoint, options);
   client.send({ action: 'auth', key: emulator.keyId, secret: emulator.secretKey });
   requireSuccess(await client.nextMessages('authenticated'), 'authenticated');
@@ -149,7 +176,10 @@ export async function authenticated(emulator: AlpacaEmulator, endpoint: StreamEn
 /** Subscribes and returns the ack's single message. */
 export async function subscribe(client: StreamClient, channels: Record<string, string[]>): Promise<Message> {
   client.send({ action: 'subscribe', ...channels });
-  const [ack] = await client.nextMatching((message) => message.T === 'subscription' || message.T === 'error', 'the subscription ack');
+  const [ack] = await client.nextMatching(
+    (message) => message.T === 'subscription' || message.T === 'error',
+    'the subscription ack',
+  );
   return ack;
 }
 

@@ -8,7 +8,15 @@ afterEach(() => emulator.reset());
 afterAll(() => emulator.stop());
 
 const EMPTY_STOCK_SUBSCRIPTION = {
-  trades: [], quotes: [], bars: [], updatedBars: [], dailyBars: [], statuses: [], lulds: [], corrections: [], cancelErrors: [],
+  trades: [],
+  quotes: [],
+  bars: [],
+  updatedBars: [],
+  dailyBars: [],
+  statuses: [],
+  lulds: [],
+  corrections: [],
+  cancelErrors: [],
 };
 const EMPTY_STOCK_ACK = { T: 'subscription', ...EMPTY_STOCK_SUBSCRIPTION };
 
@@ -26,11 +34,24 @@ describe('stock subscriptions', () => {
     const client = await authenticated(emulator, '/v2/sip');
     await subscribe(client, { trades: ['AAPL'], quotes: ['AMD'], dailyBars: ['VOO'], statuses: ['*'] });
     expect(await subscribe(client, { trades: ['MSFT', 'AAPL'], quotes: ['TSLA'] })).toEqual({
-      ...EMPTY_STOCK_ACK, trades: ['AAPL', 'MSFT'], quotes: ['AMD', 'TSLA'], dailyBars: ['VOO'], statuses: ['*'], corrections: ['AAPL', 'MSFT'], cancelErrors: ['AAPL', 'MSFT'],
+      ...EMPTY_STOCK_ACK,
+      trades: ['AAPL', 'MSFT'],
+      quotes: ['AMD', 'TSLA'],
+      dailyBars: ['VOO'],
+      statuses: ['*'],
+      corrections: ['AAPL', 'MSFT'],
+      cancelErrors: ['AAPL', 'MSFT'],
     });
     client.send({ action: 'unsubscribe', trades: ['AAPL', 'NVDA'], statuses: ['*'] });
     expect(await client.nextMessages()).toEqual([
-      { ...EMPTY_STOCK_ACK, trades: ['MSFT'], quotes: ['AMD', 'TSLA'], dailyBars: ['VOO'], corrections: ['MSFT'], cancelErrors: ['MSFT'] },
+      {
+        ...EMPTY_STOCK_ACK,
+        trades: ['MSFT'],
+        quotes: ['AMD', 'TSLA'],
+        dailyBars: ['VOO'],
+        corrections: ['MSFT'],
+        cancelErrors: ['MSFT'],
+      },
     ]);
     client.send({ action: 'unsubscribe', trades: ['MSFT'], quotes: ['AMD', 'TSLA'], dailyBars: ['VOO'] });
     expect(await client.nextMessages()).toEqual([EMPTY_STOCK_ACK]);
@@ -39,12 +60,25 @@ describe('stock subscriptions', () => {
   it("accepts the unused channels SDKs send as [] or null (Go's 11 keys), and ignores requested corrections", async () => {
     const client = await authenticated(emulator, '/v2/iex', { msgpack: true });
     client.send({
-      action: 'subscribe', trades: ['AAPL'], quotes: [], bars: null, updatedBars: null, dailyBars: [], statuses: null,
-      imbalances: null, lulds: null, orderbooks: null, news: null, pricing: null, corrections: ['IBM'],
+      action: 'subscribe',
+      trades: ['AAPL'],
+      quotes: [],
+      bars: null,
+      updatedBars: null,
+      dailyBars: [],
+      statuses: null,
+      imbalances: null,
+      lulds: null,
+      orderbooks: null,
+      news: null,
+      pricing: null,
+      corrections: ['IBM'],
     });
     const frame = await client.next();
     expect(frame.binary).toBe(true);
-    expect(frame.messages).toEqual([{ ...EMPTY_STOCK_ACK, trades: ['AAPL'], corrections: ['AAPL'], cancelErrors: ['AAPL'] }]);
+    expect(frame.messages).toEqual([
+      { ...EMPTY_STOCK_ACK, trades: ['AAPL'], corrections: ['AAPL'], cancelErrors: ['AAPL'] },
+    ]);
   });
 
   it('shows imbalances in the ack only once subscribed (not in DOC-STK example)', async () => {
@@ -54,7 +88,9 @@ describe('stock subscriptions', () => {
 
   it('a channel the stock stream lacks → 410', async () => {
     const client = await authenticated(emulator, '/v2/iex');
-    expect(await subscribe(client, { news: ['*'] })).toEqual(errorFrame(410, 'invalid subscribe action for this feed')[0]);
+    expect(await subscribe(client, { news: ['*'] })).toEqual(
+      errorFrame(410, 'invalid subscribe action for this feed')[0],
+    );
   });
 });
 
@@ -63,11 +99,16 @@ describe('symbol limit (405)', () => {
     emulator.streamSetSymbolLimit(2);
     const client = await authenticated(emulator, '/v2/iex');
     await subscribe(client, { trades: ['AAPL'], quotes: ['AAPL', 'MSFT'] });
-    expect(await subscribe(client, { trades: ['IBM'], quotes: ['MSFT'] })).toEqual(errorFrame(405, 'symbol limit exceeded')[0]);
+    expect(await subscribe(client, { trades: ['IBM'], quotes: ['MSFT'] })).toEqual(
+      errorFrame(405, 'symbol limit exceeded')[0],
+    );
     const [open] = emulator.streamOpenConnections('/v2/iex');
     expect(open.subscription).toMatchObject({ trades: ['AAPL'], quotes: ['AAPL', 'MSFT'] });
     // `*` and bar channels do not count toward the cap.
-    expect(await subscribe(client, { bars: ['IBM', 'TSLA', 'NVDA'], trades: ['*'] })).toMatchObject({ trades: ['AAPL', '*'], bars: ['IBM', 'TSLA', 'NVDA'] });
+    expect(await subscribe(client, { bars: ['IBM', 'TSLA', 'NVDA'], trades: ['*'] })).toMatchObject({
+      trades: ['AAPL', '*'],
+      bars: ['IBM', 'TSLA', 'NVDA'],
+    });
     emulator.streamSetSymbolLimit(undefined);
     expect(await subscribe(client, { trades: ['IBM'] })).toMatchObject({ trades: ['AAPL', '*', 'IBM'] });
   });
@@ -77,7 +118,9 @@ describe('option subscriptions', () => {
   it('acks with trades and quotes only, as §3.2 shows', async () => {
     const client = await authenticated(emulator, '/v1beta1/opra', { msgpack: true });
     expect(await subscribe(client, { trades: ['SPXW240308P05120000'], quotes: ['SPXW240308P05075000'] })).toEqual({
-      T: 'subscription', trades: ['SPXW240308P05120000'], quotes: ['SPXW240308P05075000'],
+      T: 'subscription',
+      trades: ['SPXW240308P05120000'],
+      quotes: ['SPXW240308P05075000'],
     });
     client.send({ action: 'unsubscribe', quotes: ['SPXW240308P05075000'] });
     expect(await client.nextMessages()).toEqual([{ T: 'subscription', trades: ['SPXW240308P05120000'], quotes: [] }]);
@@ -85,13 +128,17 @@ describe('option subscriptions', () => {
 
   it('`*` for option quotes → 413; for option trades it is allowed', async () => {
     const client = await authenticated(emulator, '/v1beta1/indicative', { msgpack: true });
-    expect(await subscribe(client, { quotes: ['*'] })).toEqual(errorFrame(413, 'star subscription is not allowed for option quotes')[0]);
+    expect(await subscribe(client, { quotes: ['*'] })).toEqual(
+      errorFrame(413, 'star subscription is not allowed for option quotes')[0],
+    );
     expect(await subscribe(client, { trades: ['*'] })).toEqual({ T: 'subscription', trades: ['*'], quotes: [] });
   });
 
   it('bars on the options stream → 410, nulls for the stock channels are fine', async () => {
     const client = await authenticated(emulator, '/v1beta1/indicative', { msgpack: true });
-    expect(await subscribe(client, { bars: ['AAPL240426C00162500'] })).toEqual(errorFrame(410, 'invalid subscribe action for this feed')[0]);
+    expect(await subscribe(client, { bars: ['AAPL240426C00162500'] })).toEqual(
+      errorFrame(410, 'invalid subscribe action for this feed')[0],
+    );
     client.send({ action: 'subscribe', trades: ['AAPL240426C00162500'], quotes: null, bars: null, dailyBars: null });
     expect(await client.nextMessages()).toEqual([{ T: 'subscription', trades: ['AAPL240426C00162500'], quotes: [] }]);
   });
@@ -107,8 +154,18 @@ describe('observability', () => {
     expect(emulator.streamOpenCount('/v2/iex')).toBe(1);
     expect(emulator.streamOpenCount('/v2/sip')).toBe(0);
     expect(emulator.streamOpenConnections()).toEqual([
-      { id: 1, endpoint: '/v2/iex', authenticated: true, subscription: { ...EMPTY_STOCK_SUBSCRIPTION, quotes: ['AAPL'] } },
-      { id: 2, endpoint: '/v1beta1/opra', authenticated: true, subscription: { trades: ['AAPL240426C00162500'], quotes: [] } },
+      {
+        id: 1,
+        endpoint: '/v2/iex',
+        authenticated: true,
+        subscription: { ...EMPTY_STOCK_SUBSCRIPTION, quotes: ['AAPL'] },
+      },
+      {
+        id: 2,
+        endpoint: '/v1beta1/opra',
+        authenticated: true,
+        subscription: { trades: ['AAPL240426C00162500'], quotes: [] },
+      },
     ]);
     expect(emulator.streamSubscription(2)).toEqual({ trades: ['AAPL240426C00162500'], quotes: [] });
     expect(emulator.streamActions.map((action) => [action.connectionId, action.frame])).toEqual([

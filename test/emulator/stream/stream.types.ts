@@ -4,13 +4,15 @@
  */
 
 /** The stream paths served on the data listener (§1); anything else is a 404 at upgrade. */
-export type StreamEndpoint = '/v2/iex' | '/v2/sip' | '/v2/delayed_sip' | '/v2/test' | '/v1beta1/indicative' | '/v1beta1/opra';
+export type StreamEndpoint =
+  '/v2/iex' | '/v2/sip' | '/v2/delayed_sip' | '/v2/test' | '/v1beta1/indicative' | '/v1beta1/opra';
 
 /** Chosen per connection by the upgrade's Content-Type (§2); options accept only msgpack. */
 export type StreamEncoding = 'json' | 'msgpack';
 
 /** Channels a client may name in subscribe/unsubscribe on a stock stream (§3). */
-export type StockRequestChannel = 'trades' | 'quotes' | 'bars' | 'updatedBars' | 'dailyBars' | 'statuses' | 'lulds' | 'imbalances';
+export type StockRequestChannel =
+  'trades' | 'quotes' | 'bars' | 'updatedBars' | 'dailyBars' | 'statuses' | 'lulds' | 'imbalances';
 
 /** Every channel an ack can list: stock channels plus the two derived from `trades` (§3). */
 export type StreamChannel = StockRequestChannel | 'corrections' | 'cancelErrors';

@@ -59,7 +59,8 @@ export class Subscription {
       this.symbols(channel === 'corrections' || channel === 'cancelErrors' ? 'trades' : channel);
     for (const channel of this.spec.ackChannels) view[channel] = list(channel);
     // Not in DOC-STK's ack example: shown only once used, so the documented shape stays exact.
-    if (this.spec.kind === 'stocks' && this.symbols('imbalances').length > 0) view.imbalances = this.symbols('imbalances');
+    if (this.spec.kind === 'stocks' && this.symbols('imbalances').length > 0)
+      view.imbalances = this.symbols('imbalances');
     return view;
   }
 

@@ -41,11 +41,20 @@ export class OrderControls {
     const filledBefore = typeof order.filled_qty === 'string' ? order.filled_qty : '0';
     const qty = options.qty ?? subtractDecimal(ordered, filledBefore);
     const filled = addDecimal(filledBefore, qty);
-    if (compareDecimal(qty, '0') <= 0 || compareDecimal(filled, ordered) > 0) throw new RangeError(`cannot fill ${qty} of order ${orderId} (${filledBefore} of ${ordered} filled)`);
+    if (compareDecimal(qty, '0') <= 0 || compareDecimal(filled, ordered) > 0)
+      throw new RangeError(`cannot fill ${qty} of order ${orderId} (${filledBefore} of ${ordered} filled)`);
     const now = nowRfc3339Nanos();
     const complete = compareDecimal(filled, ordered) === 0;
-    const average = typeof order.filled_avg_price === 'string' ? weightedAverage(order.filled_avg_price, filledBefore, options.price, qty) : options.price;
-    Object.assign(order, { filled_qty: filled, filled_avg_price: average, status: complete ? 'filled' : 'partially_filled', updated_at: now });
+    const average =
+      typeof order.filled_avg_price === 'string'
+        ? weightedAverage(order.filled_avg_price, filledBefore, options.price, qty)
+        : options.price;
+    Object.assign(order, {
+      filled_qty: filled,
+      filled_avg_price: average,
+      status: complete ? 'filled' : 'partially_filled',
+      updated_at: now,
+    });
     if (complete) order.filled_at = now;
     const extra = {
       timestamp: now,

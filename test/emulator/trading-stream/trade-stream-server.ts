@@ -94,7 +94,8 @@ export class TradeStreamServer {
 
   /** The trading listener's upgrade hook: `/stream` becomes a WebSocket, anything else 404. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    if (new URL(request.url ?? '/', 'http://emulator').pathname !== TRADE_STREAM_PATH) return refuseUpgrade(socket, 404);
+    if (new URL(request.url ?? '/', 'http://emulator').pathname !== TRADE_STREAM_PATH)
+      return refuseUpgrade(socket, 404);
     const refusal = this.upgradeRefusals.find((r) => r.remaining > 0);
     if (refusal !== undefined) {
       refusal.remaining -= 1;
@@ -179,12 +180,17 @@ export class TradeStreamServer {
     const o = frame as Record<string, unknown>;
     if (o.action === 'authenticate' || o.action === 'auth') {
       const { key, secret } = credentialsOf(o);
-      const account = this.authFailure ? undefined : this.deps.accounts.find((a) => a.keyId === key && a.secretKey === secret);
+      const account = this.authFailure
+        ? undefined
+        : this.deps.accounts.find((a) => a.keyId === key && a.secretKey === secret);
       const ok = account !== undefined;
       c.record.authenticated = ok;
       // A failed re-authentication leaves the account (and the listening set) as they were.
       if (account !== undefined) c.record.account = account.name;
-      this.send(c, { stream: 'authorization', data: { status: ok ? 'authorized' : 'unauthorized', action: 'authenticate' } });
+      this.send(c, {
+        stream: 'authorization',
+        data: { status: ok ? 'authorized' : 'unauthorized', action: 'authenticate' },
+      });
       return;
     }
     if (o.action === 'listen') {

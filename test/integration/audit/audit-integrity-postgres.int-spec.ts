@@ -44,7 +44,12 @@ describe('audit integrity in PostgreSQL: removed tail, rewrite without the key, 
 
   async function viaCli(): Promise<{ code: number; verdict: Verdict }> {
     const cli = join(process.cwd(), 'dist', 'src', 'audit', 'audit-verify.cli.js');
-    const env = { PATH: process.env['PATH'] ?? '', DATABASE_URL, AUDIT_HMAC_KEY: HMAC_KEY, AUDIT_VERIFY_PUBLIC_KEY: PUBLIC_KEY };
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      DATABASE_URL,
+      AUDIT_HMAC_KEY: HMAC_KEY,
+      AUDIT_VERIFY_PUBLIC_KEY: PUBLIC_KEY,
+    };
     try {
       const { stdout } = await run(process.execPath, [cli], { env });
       return { code: 0, verdict: JSON.parse(stdout) as Verdict };
@@ -58,11 +63,20 @@ describe('audit integrity in PostgreSQL: removed tail, rewrite without the key, 
   beforeAll(async () => {
     db = new pg.Client({ connectionString: DATABASE_URL });
     await db.connect();
-    await db.query('DROP TABLE IF EXISTS audit_events; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_events_backup');
-    gw = await startGateway({ DATABASE_URL, AUDIT_HMAC_KEY: HMAC_KEY, AUDIT_SIGNING_KEY: SIGNING_KEY, AUDIT_CHECKPOINT_EVERY: '4' });
-    for (let i = 0; i < 2; i += 1) await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', `pgi-${i}`).send(ORDER).expect(201);
+    await db.query(
+      'DROP TABLE IF EXISTS audit_events; DROP TABLE IF EXISTS audit_checkpoints; DROP TABLE IF EXISTS audit_events_backup',
+    );
+    gw = await startGateway({
+      DATABASE_URL,
+      AUDIT_HMAC_KEY: HMAC_KEY,
+      AUDIT_SIGNING_KEY: SIGNING_KEY,
+      AUDIT_CHECKPOINT_EVERY: '4',
+    });
+    for (let i = 0; i < 2; i += 1)
+      await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', `pgi-${i}`).send(ORDER).expect(201);
     await db.query('CREATE TABLE audit_events_backup AS SELECT * FROM audit_events');
-    for (let i = 2; i < 5; i += 1) await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', `pgi-${i}`).send(ORDER).expect(201);
+    for (let i = 2; i < 5; i += 1)
+      await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', `pgi-${i}`).send(ORDER).expect(201);
     // Two checkpoints (every 4 of the 10 records), written just after the records that triggered them.
     await eventually(() => expect(gw.logs.filter((l) => l['message'] === 'audit_checkpoint')).toHaveLength(2));
     expect(Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM audit_checkpoints')).rows[0]?.n)).toBe(2);
@@ -74,17 +88,24 @@ describe('audit integrity in PostgreSQL: removed tail, rewrite without the key, 
   afterAll(async () => {
     await gw.close();
     // Leave no keyed chain behind for suites that verify theirs with other keys.
-    await db.query('DROP TABLE IF EXISTS audit_events_backup; DROP TABLE IF EXISTS audit_events_intact; DROP TABLE IF EXISTS audit_events; DROP TABLE IF EXISTS audit_checkpoints');
+    await db.query(
+      'DROP TABLE IF EXISTS audit_events_backup; DROP TABLE IF EXISTS audit_events_intact; DROP TABLE IF EXISTS audit_events; DROP TABLE IF EXISTS audit_checkpoints',
+    );
     await db.end();
   });
 
   it('an intact keyed chain verifies against the newest checkpoint (route and CLI)', async () => {
-    const kids = (await db.query<{ hmac_kid: string }>('SELECT DISTINCT hmac_kid FROM audit_events')).rows.map((r) => r.hmac_kid);
+    const kids = (await db.query<{ hmac_kid: string }>('SELECT DISTINCT hmac_kid FROM audit_events')).rows.map(
+      (r) => r.hmac_kid,
+    );
     expect(kids).toEqual(['pg']);
     const route = await viaRoute();
     expect(route).toMatchObject({ ok: true, checkpoint: { seq: expect.any(Number) } });
     // The CLI with the public key alone holds the chain against the same newest checkpoint.
-    expect(await viaCli()).toMatchObject({ code: 0, verdict: { ok: true, checkpoint: route.checkpoint, checkpoints_stored: 2, checkpoints_checked: 2 } });
+    expect(await viaCli()).toMatchObject({
+      code: 0,
+      verdict: { ok: true, checkpoint: route.checkpoint, checkpoints_stored: 2, checkpoints_checked: 2 },
+    });
   });
 
   it('the newest 3 records deleted → the first missing seq', async () => {
@@ -99,10 +120,20 @@ describe('audit integrity in PostgreSQL: removed tail, rewrite without the key, 
     const rows = (await db.query<Row>('SELECT * FROM audit_events ORDER BY seq')).rows;
     let prev = rows[4]?.prev_hash ?? '';
     for (const row of rows.slice(4)) {
-      const record: Omit<AuditRecord, 'hash'> = { ...row, seq: Number(row.seq), prev_hash: prev, outcome: Number(row.seq) === 5 ? 'canceled' : row.outcome };
+      const record: Omit<AuditRecord, 'hash'> = {
+        ...row,
+        seq: Number(row.seq),
+        prev_hash: prev,
+        outcome: Number(row.seq) === 5 ? 'canceled' : row.outcome,
+      };
       delete (record as Partial<AuditRecord>).hash;
       const hash = hashRecord(record, UNKEYED) ?? '';
-      await db.query('UPDATE audit_events SET outcome = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [record.seq, record.outcome, prev, hash]);
+      await db.query('UPDATE audit_events SET outcome = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [
+        record.seq,
+        record.outcome,
+        prev,
+        hash,
+      ]);
       prev = hash;
     }
     const expected = { ok: false, first_broken: { seq: 5, reason: expect.stringContaining('HMAC does not match') } };

@@ -41,7 +41,9 @@ describe('PostgreSQL audit store', () => {
       ]);
       const result = await a.verify();
       expect(result).toMatchObject({ ok: true, records_checked: 80, first_broken: null });
-      const seqs = (await admin.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq')).rows.map((r) => Number(r.seq));
+      const seqs = (await admin.query<{ seq: string }>('SELECT seq FROM audit_events ORDER BY seq')).rows.map((r) =>
+        Number(r.seq),
+      );
       expect(seqs).toEqual(Array.from({ length: 80 }, (_, i) => i + 1));
     } finally {
       await a.close();
@@ -52,7 +54,11 @@ describe('PostgreSQL audit store', () => {
   it.each([
     ['an edited row', "UPDATE audit_events SET outcome = 'accepted' WHERE seq = 17", 17],
     ['a deleted row', 'DELETE FROM audit_events WHERE seq = 30', 31],
-    ['two rows swapped', 'UPDATE audit_events SET seq = -1 WHERE seq = 40; UPDATE audit_events SET seq = 40 WHERE seq = 41; UPDATE audit_events SET seq = 41 WHERE seq = -1', 40],
+    [
+      'two rows swapped',
+      'UPDATE audit_events SET seq = -1 WHERE seq = 40; UPDATE audit_events SET seq = 40 WHERE seq = 41; UPDATE audit_events SET seq = 41 WHERE seq = -1',
+      40,
+    ],
     ['edited details', `UPDATE audit_events SET details = '{"n": 999}' WHERE seq = 55`, 55],
   ])('detects %s at that record', async (_label, tamper, brokenSeq) => {
     const store = new PostgresAuditStore(DATABASE_URL);
@@ -87,10 +93,18 @@ describe('the gateway with DATABASE_URL', () => {
   it('creates the table at boot, records orders there and verifies', async () => {
     const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'pg-trader' })}` };
     const admin = { Authorization: `Bearer ${tokenFor(['admin'], { sub: 'pg-admin' })}` };
-    await gw.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', 'pg-1')
-      .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day' }).expect(201);
+    await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set(trader)
+      .set('Idempotency-Key', 'pg-1')
+      .send({ symbol: 'AAPL', qty: '1', side: 'buy', type: 'market', time_in_force: 'day' })
+      .expect(201);
     const events = await gw.anon().get('/api/v1/audit/events').query({ actor: 'pg-trader' }).set(admin).expect(200);
-    expect(events.body.data.events.map((e: { action: string }) => e.action)).toEqual(['order_requested', 'order_accepted']);
+    expect(events.body.data.events.map((e: { action: string }) => e.action)).toEqual([
+      'order_requested',
+      'order_accepted',
+    ]);
     const verify = await gw.anon().get('/api/v1/audit/verify').set(admin).expect(200);
     expect(verify.body.data).toMatchObject({ ok: true, records_checked: 2 });
   });

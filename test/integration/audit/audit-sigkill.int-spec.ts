@@ -13,7 +13,9 @@ async function waitUntilServing(port: number, deadlineMs: number): Promise<void>
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/market/clock`, { headers: { Authorization: `Bearer ${tokenFor(['viewer'])}` } });
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/market/clock`, {
+        headers: { Authorization: `Bearer ${tokenFor(['viewer'])}` },
+      });
       if (res.status === 200) return;
     } catch {
       // Not listening yet.
@@ -29,7 +31,8 @@ describe('SIGKILL during a burst of orders', () => {
   let auditDir: string | null = null;
   beforeAll(async () => {
     // .ci/run builds first; a developer running this alone gets a build here.
-    if (!existsSync(MAIN)) expect(spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' }).status).toBe(0);
+    if (!existsSync(MAIN))
+      expect(spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' }).status).toBe(0);
     emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY });
     await emulator.start();
   }, 120000);
@@ -46,16 +49,24 @@ describe('SIGKILL during a burst of orders', () => {
     const proc = spawn(process.execPath, [MAIN], {
       env: {
         PATH: process.env['PATH'] ?? '',
-        PORT: String(port), HOST: '127.0.0.1',
-        APCA_API_KEY_ID: KEY_ID, APCA_API_SECRET_KEY: SECRET_KEY,
-        APCA_API_DATA_URL: emulator.dataUrl, APCA_API_BASE_URL: emulator.tradingUrl,
-        JWT_SECRET, AUDIT_LOG_PATH: auditFile, LOG_LEVEL: 'error',
-        RATE_LIMIT_BURST_PER_SECOND: '100000', RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        APCA_API_KEY_ID: KEY_ID,
+        APCA_API_SECRET_KEY: SECRET_KEY,
+        APCA_API_DATA_URL: emulator.dataUrl,
+        APCA_API_BASE_URL: emulator.tradingUrl,
+        JWT_SECRET,
+        AUDIT_LOG_PATH: auditFile,
+        LOG_LEVEL: 'error',
+        RATE_LIMIT_BURST_PER_SECOND: '100000',
+        RATE_LIMIT_PREMIUM_PER_HOUR: '1000000',
       },
       stdio: 'ignore',
     });
     child = proc;
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => proc.once('exit', (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      proc.once('exit', (_code, signal) => resolve(signal)),
+    );
     await waitUntilServing(port, 20000);
     emulator.setLatency(15);
 
@@ -66,11 +77,17 @@ describe('SIGKILL during a burst of orders', () => {
         method: 'POST',
         headers: { Authorization: trader, 'Content-Type': 'application/json', 'Idempotency-Key': `kill-${i}` },
         body,
-      }).then((r) => r.status, () => 0),
+      }).then(
+        (r) => r.status,
+        () => 0,
+      ),
     );
     // Kill once some orders have reached the emulator, while others are still in flight.
     const deadline = Date.now() + 10000;
-    while (emulator.fixtures.orders.filter((o) => String(o['client_order_id']).startsWith('kill-')).length < 10 && Date.now() < deadline) {
+    while (
+      emulator.fixtures.orders.filter((o) => String(o['client_order_id']).startsWith('kill-')).length < 10 &&
+      Date.now() < deadline
+    ) {
       await new Promise((r) => setTimeout(r, 5));
     }
     proc.kill('SIGKILL');
@@ -78,7 +95,9 @@ describe('SIGKILL during a burst of orders', () => {
     child = null;
     const statuses = await Promise.all(burst);
 
-    const accepted = emulator.fixtures.orders.map((o) => String(o['client_order_id'])).filter((k) => k.startsWith('kill-'));
+    const accepted = emulator.fixtures.orders
+      .map((o) => String(o['client_order_id']))
+      .filter((k) => k.startsWith('kill-'));
     const requested = new Set(
       readFileSync(auditFile, 'utf8')
         .split('\n')

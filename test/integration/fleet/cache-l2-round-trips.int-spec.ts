@@ -46,7 +46,9 @@ class CommandLog {
     const monitor = createConnection({ host: '127.0.0.1', port });
     await new Promise<void>((resolve, reject) => {
       monitor.once('error', reject);
-      monitor.once('data', (first: Buffer) => (first.toString('utf8').startsWith('+OK') ? resolve() : reject(new Error(first.toString('utf8')))));
+      monitor.once('data', (first: Buffer) =>
+        first.toString('utf8').startsWith('+OK') ? resolve() : reject(new Error(first.toString('utf8'))),
+      );
       monitor.write('MONITOR\r\n');
     });
     return new CommandLog(monitor, new Redis({ host: '127.0.0.1', port }));
@@ -142,15 +144,21 @@ describe('an L2 hit costs one Redis round trip', () => {
     expect(hit.body.metadata.cache.status).toBe('HIT');
     expect(hit.body.data).toEqual(first.body.data);
     expect(gw2.emulator.requestsTo('/v2/stocks/quotes/latest')).toHaveLength(0);
-    const cacheCommands = monitor.between(before, after, source).filter((s) => s.args.some((x) => x.startsWith('opitios:cache:')));
-    expect(cacheCommands.map(({ args: [command = '', ...rest] }) => [command.toLowerCase(), ...rest])).toEqual([['get', entryKey]]);
+    const cacheCommands = monitor
+      .between(before, after, source)
+      .filter((s) => s.args.some((x) => x.startsWith('opitios:cache:')));
+    expect(cacheCommands.map(({ args: [command = '', ...rest] }) => [command.toLowerCase(), ...rest])).toEqual([
+      ['get', entryKey],
+    ]);
 
     // The copy is now in process: the next lookup does not go to Redis at all.
     const from = await monitor.mark();
     const local = await gw2.http().get(QUOTE_PATH).expect(200);
     const to = await monitor.mark();
     expect(local.body.metadata.cache.status).toBe('HIT');
-    expect(monitor.between(from, to, source).filter((s) => s.args.some((x) => x.startsWith('opitios:cache:')))).toEqual([]);
+    expect(monitor.between(from, to, source).filter((s) => s.args.some((x) => x.startsWith('opitios:cache:')))).toEqual(
+      [],
+    );
 
     // Once Redis has expired the shared entry, the copy in process is gone too.
     await eventually(() => expect(expired).toContain(entryKey), 10_000);
@@ -163,7 +171,9 @@ describe('an L2 hit costs one Redis round trip', () => {
 /** An argument as MONITOR escapes it (sdscatrepr: \\n, \\r, \\t, \\a, \\b, \\xHH, \\", \\\\), back to its text. */
 function unquote(text: string): string {
   const named: Record<string, string> = { n: '\n', r: '\r', t: '\t', a: '\x07', b: '\b' };
-  return text.replace(/\\(x[0-9a-f]{2}|.)/g, (_all, e: string) => (e.length === 3 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (named[e] ?? e)));
+  return text.replace(/\\(x[0-9a-f]{2}|.)/g, (_all, e: string) =>
+    e.length === 3 ? String.fromCharCode(parseInt(e.slice(1), 16)) : (named[e] ?? e),
+  );
 }
 
 /** What beforeAll opened; it fails the test (not the cleanup) when beforeAll did not get that far. */

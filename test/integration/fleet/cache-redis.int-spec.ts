@@ -19,7 +19,12 @@ describe('shared cache through Redis', () => {
 
   it('a quote fetched by one instance is a HIT on the other', async () => {
     // A key no earlier run can have left in Redis: the limit is part of it.
-    const query = { timeframe: '1Day', start: '2022-02-01', end: '2022-02-02', limit: String(1000 + Math.floor(Math.random() * 9000)) };
+    const query = {
+      timeframe: '1Day',
+      start: '2022-02-01',
+      end: '2022-02-02',
+      limit: String(1000 + Math.floor(Math.random() * 9000)),
+    };
     const first = await a.http().get('/api/v1/stocks/AAPL/bars').query(query).expect(200);
     expect(first.body.metadata.cache.status).toBe('MISS');
     const second = await b.http().get('/api/v1/stocks/AAPL/bars').query(query).expect(200);

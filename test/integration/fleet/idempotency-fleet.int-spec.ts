@@ -11,8 +11,15 @@ import { KEY_ID, SECRET_KEY, startGateway, tokenFor, type Gateway } from '../../
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'fleet-trader' })}` };
 const BRACKET = {
-  symbol: 'AAPL', qty: '2', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day',
-  order_class: 'bracket', take_profit: { limit_price: '170' }, stop_loss: { stop_price: '140' },
+  symbol: 'AAPL',
+  qty: '2',
+  side: 'buy',
+  type: 'limit',
+  limit_price: '150',
+  time_in_force: 'day',
+  order_class: 'bracket',
+  take_profit: { limit_price: '170' },
+  stop_loss: { stop_price: '140' },
 };
 const RUN = `${process.pid}-${Date.now()}`;
 
@@ -39,12 +46,19 @@ describe('idempotency keys with two instances on one Redis', () => {
   });
 
   const posted = (key: string): Array<Record<string, unknown>> =>
-    emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST' && (r.body as Record<string, unknown>)['client_order_id'] === key).map((r) => r.body as Record<string, unknown>);
-  const place = (g: Gateway, key: string, body: object) => g.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(body);
+    emulator
+      .requestsTo('/v2/orders', 'trading')
+      .filter((r) => r.method === 'POST' && (r.body as Record<string, unknown>)['client_order_id'] === key)
+      .map((r) => r.body as Record<string, unknown>);
+  const place = (g: Gateway, key: string, body: object) =>
+    g.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(body);
 
   it('another take-profit on the other instance at the same moment → one 201, one 409; the second body never leaves', async () => {
     const key = `fleet-tp-${RUN}`;
-    const [ra, rb] = await Promise.all([place(a, key, BRACKET), place(b, key, { ...BRACKET, take_profit: { limit_price: '175' } })]);
+    const [ra, rb] = await Promise.all([
+      place(a, key, BRACKET),
+      place(b, key, { ...BRACKET, take_profit: { limit_price: '175' } }),
+    ]);
     const statuses = [ra.status, rb.status].sort();
     expect(statuses).toEqual([201, 409]);
     const refused = ra.status === 409 ? ra : rb;

@@ -81,8 +81,15 @@ describe('order events with two instances on one Redis and PostgreSQL', () => {
   });
 
   it('one trading socket for both; a fill reaches subscribers on both and is audited once; the chain verifies', async () => {
-    await eventually(() => expect(emulator.tradeStreamConnections.filter((c) => c.listening.includes('trade_updates'))).toHaveLength(1), 10_000);
-    const [onA, onB] = [await ordersClient(await listenOnLoopback(a.app), 'fleet-a'), await ordersClient(await listenOnLoopback(b.app), 'fleet-b')];
+    await eventually(
+      () =>
+        expect(emulator.tradeStreamConnections.filter((c) => c.listening.includes('trade_updates'))).toHaveLength(1),
+      10_000,
+    );
+    const [onA, onB] = [
+      await ordersClient(await listenOnLoopback(a.app), 'fleet-a'),
+      await ordersClient(await listenOnLoopback(b.app), 'fleet-b'),
+    ];
     clients.push(onA, onB);
     // Several lease renewals later, still the one socket the emulator ever saw, held by one leader.
     await until(async () => (await Promise.all([leads(a), leads(b)])).filter(Boolean).length === 1);
@@ -92,7 +99,14 @@ describe('order events with two instances on one Redis and PostgreSQL', () => {
     const sent = emulator.fillOrder(ORDER_ID, { qty: '1', price: '187.25' });
     for (const c of [onA, onB]) {
       expect(await c.nextOfType('order_update')).toEqual({
-        type: 'order_update', event: 'partial_fill', order_id: ORDER_ID, symbol: 'AAPL', order: sent.order, ...sent.extra, received_at: expect.any(String), provider: 'non_alpaca_host',
+        type: 'order_update',
+        event: 'partial_fill',
+        order_id: ORDER_ID,
+        symbol: 'AAPL',
+        order: sent.order,
+        ...sent.extra,
+        received_at: expect.any(String),
+        provider: 'non_alpaca_host',
       });
     }
     const executionId = sent.extra?.['execution_id'];
@@ -104,7 +118,13 @@ describe('order events with two instances on one Redis and PostgreSQL', () => {
 
   it('the same event seen by both instances at once (a handover, fallback sockets) is written once', async () => {
     const order = { ...emulator.fixtures.orders[0], id: `dup-${Date.now()}`, status: 'canceled' };
-    const update: OrderUpdate = { event: 'canceled', order_id: String(order.id), symbol: 'AAPL', timestamp: new Date().toISOString(), order };
+    const update: OrderUpdate = {
+      event: 'canceled',
+      order_id: String(order.id),
+      symbol: 'AAPL',
+      timestamp: new Date().toISOString(),
+      order,
+    };
     const receivedAt = new Date().toISOString();
     const writers = [a, b].map((g) => g.app.get(OrderEventAudit));
     for (let i = 0; i < 3; i += 1) for (const w of writers) w.record([update], receivedAt);

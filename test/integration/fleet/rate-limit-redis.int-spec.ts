@@ -34,7 +34,9 @@ describe('rate limits shared through Redis', () => {
 
   it('concurrent requests across both instances still allow exactly the limit', async () => {
     const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub: `burst-${randomUUID()}` })}` };
-    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).anon().get('/api/v1/market/clock').set(auth)));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).anon().get('/api/v1/market/clock').set(auth)),
+    );
     expect(results.filter((r) => r.status === 200)).toHaveLength(LIMIT);
   });
 });
@@ -49,12 +51,25 @@ describe('lockouts shared through Redis', () => {
       const client = { 'X-Forwarded-For': `2001:db8::${randomUUID().slice(0, 4)}` };
       const statuses: number[] = [];
       for (let i = 0; i < 8; i += 1) {
-        statuses.push((await (i % 2 === 0 ? a : b).anon().get('/api/v1/market/clock').set(client).set('Authorization', `Bearer bad.token.${i}`)).status);
+        statuses.push(
+          (
+            await (i % 2 === 0 ? a : b)
+              .anon()
+              .get('/api/v1/market/clock')
+              .set(client)
+              .set('Authorization', `Bearer bad.token.${i}`)
+          ).status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 401, 401, 401, 429, 429]);
       const locked = await b.anon().get('/api/v1/market/clock').set(client).set('Authorization', 'Bearer bad.token.x');
       expect(locked.body.error.details).toEqual({ reason: 'authentication_lockout', refused_as: 'INVALID_TOKEN' });
-      await a.anon().get('/api/v1/market/clock').set(client).set('Authorization', `Bearer ${tokenFor(['viewer'])}`).expect(200);
+      await a
+        .anon()
+        .get('/api/v1/market/clock')
+        .set(client)
+        .set('Authorization', `Bearer ${tokenFor(['viewer'])}`)
+        .expect(200);
     } finally {
       await a.close();
       await b.close();
@@ -70,7 +85,11 @@ describe('counting both windows in Redis', () => {
     redis = new DisposableRedis(await freePort());
     await redis.start();
     client = new Redis(redis.url);
-    gw = await startGateway({ REDIS_URL: redis.url, RATE_LIMIT_AUTHENTICATED_PER_HOUR: '50', RATE_LIMIT_BURST_PER_SECOND: '1000' });
+    gw = await startGateway({
+      REDIS_URL: redis.url,
+      RATE_LIMIT_AUTHENTICATED_PER_HOUR: '50',
+      RATE_LIMIT_BURST_PER_SECOND: '1000',
+    });
   });
   afterAll(async () => {
     await gw.close();
@@ -83,7 +102,7 @@ describe('counting both windows in Redis', () => {
     return Number(/cmdstat_eval:calls=(\d+)/.exec(stats)?.[1] ?? 0);
   };
 
-  it('takes one script call per request, with both keys under the caller\'s hash tag', async () => {
+  it("takes one script call per request, with both keys under the caller's hash tag", async () => {
     const sub = `tagged-${randomUUID()}`;
     const auth = { Authorization: `Bearer ${tokenFor(['viewer'], { sub })}` };
     // The first request may also fetch (and budget) upstream; from the second on, the quote is cached.
@@ -108,7 +127,11 @@ describe('Redis going away mid-test', () => {
   beforeAll(async () => {
     redis = new DisposableRedis(await freePort());
     await redis.start();
-    gw = await startGateway({ REDIS_URL: redis.url, RATE_LIMIT_AUTHENTICATED_PER_HOUR: '5', RATE_LIMIT_BURST_PER_SECOND: '1000' });
+    gw = await startGateway({
+      REDIS_URL: redis.url,
+      RATE_LIMIT_AUTHENTICATED_PER_HOUR: '5',
+      RATE_LIMIT_BURST_PER_SECOND: '1000',
+    });
   });
   afterAll(async () => {
     await gw.close();

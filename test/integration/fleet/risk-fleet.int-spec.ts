@@ -26,7 +26,10 @@ describe('risk limits with two instances on one Redis', () => {
     redis = new Redis(REDIS_URL);
     dir = mkdtempSync(join(tmpdir(), 'opitios-risk-fleet-'));
     const policyFile = join(dir, 'risk.json');
-    writeFileSync(policyFile, JSON.stringify({ policies: { default: { max_orders_per_minute: 3, max_daily_notional: 3000 } } }));
+    writeFileSync(
+      policyFile,
+      JSON.stringify({ policies: { default: { max_orders_per_minute: 3, max_daily_notional: 3000 } } }),
+    );
     emulator = new AlpacaEmulator({ keyId: KEY_ID, secretKey: SECRET_KEY, rateLimitPerMinute: 1_000_000 });
     await emulator.start();
     a = await startGateway({ REDIS_URL, RISK_POLICY_FILE: policyFile }, {}, emulator);
@@ -44,7 +47,12 @@ describe('risk limits with two instances on one Redis', () => {
 
   let n = 0;
   const place = (g: Gateway, auth: Record<string, string>, body: object = LIMIT_BUY) =>
-    g.anon().post('/api/v1/orders').set(auth).set('Idempotency-Key', `risk-fleet-${RUN}-${(n += 1)}`).send(body);
+    g
+      .anon()
+      .post('/api/v1/orders')
+      .set(auth)
+      .set('Idempotency-Key', `risk-fleet-${RUN}-${(n += 1)}`)
+      .send(body);
   const posted = (): number => emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST').length;
 
   it('max_orders_per_minute holds across the fleet: 2 on A and 1 on B use it up, the 4th is refused on either', async () => {
@@ -55,7 +63,10 @@ describe('risk limits with two instances on one Redis', () => {
     await place(a, auth).expect(201);
     for (const g of [a, b]) {
       const refused = await place(g, auth).expect(422);
-      expect(refused.body.error).toMatchObject({ code: 'RISK_LIMIT_EXCEEDED', details: { rule: 'max_orders_per_minute', limit: 3, requested: 4 } });
+      expect(refused.body.error).toMatchObject({
+        code: 'RISK_LIMIT_EXCEEDED',
+        details: { rule: 'max_orders_per_minute', limit: 3, requested: 4 },
+      });
     }
     expect(posted() - before).toBe(3);
   });
@@ -73,7 +84,10 @@ describe('risk limits with two instances on one Redis', () => {
     const before = posted();
     await place(a, auth, { ...LIMIT_BUY, qty: '10' }).expect(201);
     const over = await place(b, auth, { ...LIMIT_BUY, qty: '11' }).expect(422);
-    expect(over.body.error).toMatchObject({ code: 'RISK_LIMIT_EXCEEDED', details: { rule: 'max_daily_notional', limit: 3000, requested: 3150 } });
+    expect(over.body.error).toMatchObject({
+      code: 'RISK_LIMIT_EXCEEDED',
+      details: { rule: 'max_daily_notional', limit: 3000, requested: 3150 },
+    });
     await place(b, auth, { ...LIMIT_BUY, qty: '10' }).expect(201);
     for (const g of [a, b]) {
       const refused = await place(g, auth, { ...LIMIT_BUY, qty: '1', limit_price: '0.01' }).expect(422);

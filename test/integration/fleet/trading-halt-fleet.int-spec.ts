@@ -10,7 +10,15 @@ import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
 import { AlpacaEmulator } from '../../emulator/alpaca-emulator.js';
-import { eventually, expectCatalogError, KEY_ID, SECRET_KEY, startGateway, tokenFor, type Gateway } from '../../e2e/support/harness.js';
+import {
+  eventually,
+  expectCatalogError,
+  KEY_ID,
+  SECRET_KEY,
+  startGateway,
+  tokenFor,
+  type Gateway,
+} from '../../e2e/support/harness.js';
 import { HALTS_KEY } from '../../../src/trading/halt/halt-fleet.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
@@ -64,13 +72,22 @@ describe('the trading halt with two instances on one Redis and one PostgreSQL', 
     await emulator.stop();
   });
 
-  const posted = (key: string) => emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST' && (r.body as Record<string, unknown>)['client_order_id'] === key);
-  const place = (g: Gateway, key: string) => g.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(LIMIT_BUY);
-  const haltsOn = async (g: Gateway): Promise<Array<Record<string, unknown>>> => (await g.anon().get(HALT).set(admin).expect(200)).body.data.halts;
+  const posted = (key: string) =>
+    emulator
+      .requestsTo('/v2/orders', 'trading')
+      .filter((r) => r.method === 'POST' && (r.body as Record<string, unknown>)['client_order_id'] === key);
+  const place = (g: Gateway, key: string) =>
+    g.anon().post('/api/v1/orders').set(trader).set('Idempotency-Key', key).send(LIMIT_BUY);
+  const haltsOn = async (g: Gateway): Promise<Array<Record<string, unknown>>> =>
+    (await g.anon().get(HALT).set(admin).expect(200)).body.data.halts;
 
   it('a halt set on instance 1 refuses orders on instance 2 once it has heard (pub/sub), and nothing is sent', async () => {
     const set = await a.anon().post(HALT).set(admin).send({ scope: 'all', reason: 'fleet drill' }).expect(200);
-    expect(set.body.data).toMatchObject({ store: 'postgres', propagation: 'redis', halt: { scope: 'all', reason: 'fleet drill', by: 'fleet-admin' } });
+    expect(set.body.data).toMatchObject({
+      store: 'postgres',
+      propagation: 'redis',
+      halt: { scope: 'all', reason: 'fleet drill', by: 'fleet-admin' },
+    });
     // Waits on the event (instance 2's view), not on time.
     let seen: Array<Record<string, unknown>> = [];
     await eventually(async () => {
@@ -87,7 +104,11 @@ describe('the trading halt with two instances on one Redis and one PostgreSQL', 
     // The refused request gave its idempotency key back to the fleet's ledger.
     expect(await redis.get(`opitios:idem:order:halted-b-${RUN}`)).toBeNull();
     // Stored durably in PostgreSQL, and the fleet's copy in Redis.
-    const rows = (await db.query<{ scope: string; reason: string; halted_by: string }>('SELECT scope, reason, halted_by FROM trading_halts')).rows;
+    const rows = (
+      await db.query<{ scope: string; reason: string; halted_by: string }>(
+        'SELECT scope, reason, halted_by FROM trading_halts',
+      )
+    ).rows;
     expect(rows).toEqual([{ scope: 'all', reason: 'fleet drill', halted_by: 'fleet-admin' }]);
     expect(await redis.hget(HALTS_KEY, 'h:all')).toContain('fleet drill');
   });
@@ -164,7 +185,9 @@ describe('the trading halt with two instances on one Redis and no PostgreSQL (ea
     const b = await start();
     const set = await a.anon().post(HALT).set(admin).send({ scope: 'all', reason: 'file fleet drill' }).expect(200);
     expect(set.body.data).toMatchObject({ store: 'file', propagation: 'redis' });
-    await eventually(() => expect(existsSync(fileOf(b)) && JSON.parse(readFileSync(fileOf(b), 'utf8')).halts).toEqual([set.body.data.halt]));
+    await eventually(() =>
+      expect(existsSync(fileOf(b)) && JSON.parse(readFileSync(fileOf(b), 'utf8')).halts).toEqual([set.body.data.halt]),
+    );
     expectCatalogError(await b.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY), 423, 'TRADING_HALTED');
 
     await a.shutdown();
@@ -172,12 +195,15 @@ describe('the trading halt with two instances on one Redis and no PostgreSQL (ea
     await redis.del(HALTS_KEY);
     const a2 = await start({ AUDIT_LOG_PATH: a.auditFile });
     const b2 = await start({ AUDIT_LOG_PATH: b.auditFile });
-    for (const g of [a2, b2]) expectCatalogError(await g.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY), 423, 'TRADING_HALTED');
+    for (const g of [a2, b2])
+      expectCatalogError(await g.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY), 423, 'TRADING_HALTED');
     // Redis got the fleet's state back from the instances' files.
     await eventually(async () => expect(await redis.hget(HALTS_KEY, 'h:all')).toContain('file fleet drill'));
 
     await b2.anon().delete(HALT).query({ scope: 'all' }).set(admin).expect(200);
-    await eventually(async () => expect((await a2.anon().get(HALT).set(admin).expect(200)).body.data.halts).toEqual([]));
+    await eventually(async () =>
+      expect((await a2.anon().get(HALT).set(admin).expect(200)).body.data.halts).toEqual([]),
+    );
     await a2.anon().post('/api/v1/orders').set(trader).send(LIMIT_BUY).expect(201);
     expect(JSON.parse(readFileSync(fileOf(a), 'utf8')).halts).toEqual([]);
     expect(emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'POST')).toHaveLength(1);

@@ -1,9 +1,27 @@
-import { CLOSE_GRACE_MS, FAILED_RETRY_MS, PING_INTERVAL_MS, PONG_TIMEOUT_MS, STEP_TIMEOUT_MS } from '../../../src/alpaca/stream/stream-options.js';
+import {
+  CLOSE_GRACE_MS,
+  FAILED_RETRY_MS,
+  PING_INTERVAL_MS,
+  PONG_TIMEOUT_MS,
+  STEP_TIMEOUT_MS,
+} from '../../../src/alpaca/stream/stream-options.js';
 import { stockAck, StreamRig, START, want } from './stream-rig.js';
 
 const HOLD_MS = 90_000;
 const iso = (ms: number): string => new Date(ms).toISOString();
-const quote = (bp: number) => ({ T: 'q', S: 'AAPL', bx: 'K', bp, bs: 2, ax: 'Q', ap: bp + 0.1, as: 1, c: ['R'], z: 'C', t: '2024-03-08T16:41:24.727000001Z' });
+const quote = (bp: number) => ({
+  T: 'q',
+  S: 'AAPL',
+  bx: 'K',
+  bp,
+  bs: 2,
+  ax: 'Q',
+  ap: bp + 0.1,
+  as: 1,
+  c: ['R'],
+  z: 'C',
+  t: '2024-03-08T16:41:24.727000001Z',
+});
 
 let rig: StreamRig;
 afterEach(async () => {
@@ -31,15 +49,25 @@ describe('AlpacaMarketStreamAdapter: interruptions', () => {
     await liveWithData(StreamRig.start('stocks', { streamSlotHoldMs: 0 }));
     expect(rig.emulator.streamDropAll()).toBe(1);
     const reconnecting = await rig.untilStatus('reconnecting');
-    expect(reconnecting.problem).toMatchObject({ code: 'UPSTREAM_STREAM_UNAVAILABLE', details: { reason: 'connection_lost' } });
+    expect(reconnecting.problem).toMatchObject({
+      code: 'UPSTREAM_STREAM_UNAVAILABLE',
+      details: { reason: 'connection_lost' },
+    });
     expect(rig.stream.acknowledged()).toEqual(stockAck({ quotes: [], trades: [], bars: [] }));
     const retry = await rig.runRetry(1);
     expect(retry.reason).toBe('connection_lost');
     const live = await rig.untilStatus('live', 2);
-    expect(live.gap).toEqual({ from: iso(START + 1_000), to: iso(START + 2_000 + retry.delayMs), reason: 'connection_lost' });
+    expect(live.gap).toEqual({
+      from: iso(START + 1_000),
+      to: iso(START + 2_000 + retry.delayMs),
+      reason: 'connection_lost',
+    });
     expect(rig.actions(2)).toEqual([expect.objectContaining({ action: 'auth' }), WHOLE_SET]);
     expect(rig.emulator.streamOpenConnections('/v2/iex')).toEqual([
-      expect.objectContaining({ id: 2, subscription: expect.objectContaining({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'] }) }),
+      expect.objectContaining({
+        id: 2,
+        subscription: expect.objectContaining({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'] }),
+      }),
     ]);
     rig.emulator.streamPublish('/v2/iex', quote(1.6));
     await rig.until('data after the reconnect', () => rig.listener.batches.length === 2);
@@ -58,7 +86,10 @@ describe('AlpacaMarketStreamAdapter: interruptions', () => {
     expect(retries[2].delayMs).toBeGreaterThan(retries[1].delayMs);
     // The refused sockets were closed by the client with a close frame, each before the next opened.
     expect(rig.emulator.streamConnections.map((record) => [record.authenticated, record.closeCode])).toEqual([
-      [true, 1006], [false, 1000], [false, 1000], [true, undefined],
+      [true, 1006],
+      [false, 1000],
+      [false, 1000],
+      [true, undefined],
     ]);
     expect(rig.actions(4)).toEqual([expect.objectContaining({ action: 'auth' }), WHOLE_SET]);
     expect(rig.listener.statuses.map((event) => event.status)).toEqual(['live', 'reconnecting', 'live']);
@@ -70,12 +101,18 @@ describe('AlpacaMarketStreamAdapter: interruptions', () => {
     await rig.runRetry(1);
     await rig.runRetry(2);
     await rig.until('the third wait', () => rig.observer.retries.length === 3);
-    expect(rig.observer.retries.map((retry) => retry.reason)).toEqual(['connection_lost', 'connection_limit', 'connection_limit']);
+    expect(rig.observer.retries.map((retry) => retry.reason)).toEqual([
+      'connection_lost',
+      'connection_limit',
+      'connection_limit',
+    ]);
     rig.emulatorClock.advance(HOLD_MS);
     await rig.runRetry(3);
     const live = await rig.untilStatus('live', 2);
     expect(live.gap?.reason).toBe('connection_lost');
-    expect(rig.emulator.streamOpenConnections('/v2/iex')).toEqual([expect.objectContaining({ id: 4, authenticated: true })]);
+    expect(rig.emulator.streamOpenConnections('/v2/iex')).toEqual([
+      expect.objectContaining({ id: 4, authenticated: true }),
+    ]);
   });
 
   it('a silent stall is caught by the keep-alive (ping, no pong) and the stream reconnects', async () => {
@@ -114,7 +151,10 @@ describe('AlpacaMarketStreamAdapter: interruptions', () => {
     expect((await rig.runRetry(1)).reason).toBe('handshake_timeout');
     const live = await rig.untilStatus('live');
     expect(live.gap).toBeUndefined();
-    expect(rig.actions(2)).toEqual([expect.objectContaining({ action: 'auth' }), { action: 'subscribe', quotes: ['AAPL'] }]);
+    expect(rig.actions(2)).toEqual([
+      expect.objectContaining({ action: 'auth' }),
+      { action: 'subscribe', quotes: ['AAPL'] },
+    ]);
   });
 
   it('HTTP 429 at the upgrade → reconnecting on the slow curve, then live', async () => {
@@ -139,7 +179,12 @@ describe('AlpacaMarketStreamAdapter: refusals retrying cannot fix', () => {
     expect(failed.problem).toEqual({
       code: 'UPSTREAM_AUTHENTICATION_FAILED',
       message: expect.any(String),
-      details: { reason: 'auth_failed', upstream_code: 402, upstream_message: 'auth failed', retry_in_ms: FAILED_RETRY_MS },
+      details: {
+        reason: 'auth_failed',
+        upstream_code: 402,
+        upstream_message: 'auth failed',
+        retry_in_ms: FAILED_RETRY_MS,
+      },
     });
     await rig.until('the refused socket to be closed', () => rig.emulator.streamOpenCount('/v2/iex') === 0);
     expect(rig.observer.retries).toEqual([{ reason: 'auth_failed', delayMs: FAILED_RETRY_MS, attempt: 1 }]);
@@ -176,7 +221,10 @@ describe('AlpacaMarketStreamAdapter: refusals retrying cannot fix', () => {
     rig.emulator.streamRefuseUpgrades(403, 1);
     rig.open();
     const failed = await rig.untilStatus('failed');
-    expect(failed.problem).toMatchObject({ code: 'UPSTREAM_STREAM_UNAVAILABLE', details: { reason: 'stream_unavailable', upstream_code: 403 } });
+    expect(failed.problem).toMatchObject({
+      code: 'UPSTREAM_STREAM_UNAVAILABLE',
+      details: { reason: 'stream_unavailable', upstream_code: 403 },
+    });
     expect(rig.observer.retries).toEqual([{ reason: 'stream_unavailable', delayMs: FAILED_RETRY_MS, attempt: 1 }]);
   });
 });

@@ -33,13 +33,18 @@ describe('AlpacaMarketStreamAdapter: handshake and subscriptions', () => {
     expect(stream.status()).toBe('connecting');
     await rig.untilStatus('live');
     expect(rig.listener.statuses).toEqual([{ status: 'live' }]);
-    expect(rig.emulator.streamConnections).toMatchObject([{ endpoint: '/v2/iex', encoding: 'json', authenticated: true }]);
+    expect(rig.emulator.streamConnections).toMatchObject([
+      { endpoint: '/v2/iex', encoding: 'json', authenticated: true },
+    ]);
     expect(rig.actions()).toEqual([
       { action: 'auth', key: rig.emulator.keyId, secret: rig.emulator.secretKey },
       { action: 'subscribe', quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] },
     ]);
     expect(rig.emulator.streamOpenConnections('/v2/iex')).toEqual([
-      expect.objectContaining({ authenticated: true, subscription: expect.objectContaining({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] }) }),
+      expect.objectContaining({
+        authenticated: true,
+        subscription: expect.objectContaining({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] }),
+      }),
     ]);
     expect(stream.acknowledged()).toEqual(stockAck({ quotes: ['AAPL', 'MSFT'], trades: ['AAPL'], bars: ['SPY'] }));
     expect(rig.logLines.join('')).not.toContain(rig.emulator.secretKey);
@@ -79,7 +84,11 @@ describe('AlpacaMarketStreamAdapter: handshake and subscriptions', () => {
     await rig.until('the bars ack', () => stream.acknowledged().bars?.has('IBM') === true);
     expect(rig.actions().slice(5)).toEqual([{ action: 'subscribe', bars: ['IBM'] }]);
     expect(stream.acknowledged()).toEqual(stockAck({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] }));
-    expect(rig.emulator.streamOpenConnections('/v2/iex')[0].subscription).toMatchObject({ quotes: ['MSFT'], trades: ['TSLA'], bars: ['IBM'] });
+    expect(rig.emulator.streamOpenConnections('/v2/iex')[0].subscription).toMatchObject({
+      quotes: ['MSFT'],
+      trades: ['TSLA'],
+      bars: ['IBM'],
+    });
   });
 
   it('coalesces the updates of a window into one net diff: a symbol added and removed within it is never sent', async () => {
@@ -90,7 +99,10 @@ describe('AlpacaMarketStreamAdapter: handshake and subscriptions', () => {
     stream.update(want({ quotes: ['AAPL', 'MSFT', 'IBM'] }));
     stream.update(want({ quotes: ['AAPL', 'IBM', 'TSLA'] }));
     rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
-    await rig.until('the final set acknowledged', () => stream.acknowledged().quotes?.size === 3 && stream.acknowledged().quotes?.has('TSLA') === true);
+    await rig.until(
+      'the final set acknowledged',
+      () => stream.acknowledged().quotes?.size === 3 && stream.acknowledged().quotes?.has('TSLA') === true,
+    );
     expect(rig.actions().slice(2)).toEqual([{ action: 'subscribe', quotes: ['IBM', 'TSLA'] }]);
     expect(stream.acknowledged().quotes).toEqual(new Set(['AAPL', 'IBM', 'TSLA']));
   });
@@ -101,7 +113,10 @@ describe('AlpacaMarketStreamAdapter: handshake and subscriptions', () => {
     await rig.untilStatus('live');
     for (let i = 0; i < 1000; i += 1) stream.update(want({ quotes: i % 2 === 0 ? ['AAPL', 'MSFT'] : ['IBM'] }));
     rig.clock.advance(SUBSCRIPTION_WINDOW_MS);
-    await rig.until('the last set acknowledged', () => stream.acknowledged().quotes?.has('IBM') === true && stream.acknowledged().quotes?.size === 1);
+    await rig.until(
+      'the last set acknowledged',
+      () => stream.acknowledged().quotes?.has('IBM') === true && stream.acknowledged().quotes?.size === 1,
+    );
     expect(rig.actions().slice(2)).toEqual([
       { action: 'unsubscribe', quotes: ['AAPL'] },
       { action: 'subscribe', quotes: ['IBM'] },
@@ -125,7 +140,11 @@ describe('AlpacaMarketStreamAdapter: handshake and subscriptions', () => {
     expect(rig.listener.refusals[0]).toEqual({
       code: 'STREAM_SYMBOL_LIMIT',
       message: expect.any(String),
-      details: { upstream_code: 405, upstream_message: 'symbol limit exceeded', change: { action: 'subscribe', quotes: ['IBM', 'MSFT'] } },
+      details: {
+        upstream_code: 405,
+        upstream_message: 'symbol limit exceeded',
+        change: { action: 'subscribe', quotes: ['IBM', 'MSFT'] },
+      },
     });
     expect(stream.status()).toBe('live');
     expect(stream.acknowledged().quotes).toEqual(new Set(['AAPL']));
@@ -135,7 +154,10 @@ describe('AlpacaMarketStreamAdapter: handshake and subscriptions', () => {
     rig.emulator.streamDropAll();
     await rig.runRetry(1);
     await rig.untilStatus('live', 2);
-    expect(rig.actions(2)).toEqual([expect.objectContaining({ action: 'auth' }), { action: 'subscribe', quotes: ['AAPL'] }]);
+    expect(rig.actions(2)).toEqual([
+      expect.objectContaining({ action: 'auth' }),
+      { action: 'subscribe', quotes: ['AAPL'] },
+    ]);
 
     // A new update is tried again.
     stream.update(want({ quotes: ['AAPL', 'MSFT'] }));
@@ -153,11 +175,58 @@ describe('AlpacaMarketStreamAdapter: data', () => {
     await rig.untilStatus('live');
     rig.clock.advance(1_500);
     const frame = [
-      { T: 't', S: 'AAPL', i: '18446744073709551615', x: 'K', p: 162.92, s: 3, c: ['@', 'F', 'T', 'I'], z: 'C', t: '2023-04-06T11:54:26.838232225Z' },
-      { T: 'q', S: 'AMD', bx: 'K', bp: 91.95, bs: 2, ax: 'Q', ap: 91.98, as: 1, c: ['R'], z: 'C', t: '2023-04-06T11:54:21.670905508Z' },
+      {
+        T: 't',
+        S: 'AAPL',
+        i: '18446744073709551615',
+        x: 'K',
+        p: 162.92,
+        s: 3,
+        c: ['@', 'F', 'T', 'I'],
+        z: 'C',
+        t: '2023-04-06T11:54:26.838232225Z',
+      },
+      {
+        T: 'q',
+        S: 'AMD',
+        bx: 'K',
+        bp: 91.95,
+        bs: 2,
+        ax: 'Q',
+        ap: 91.98,
+        as: 1,
+        c: ['R'],
+        z: 'C',
+        t: '2023-04-06T11:54:21.670905508Z',
+      },
       // A correction rides on the trades channel (Alpaca adds it to every trades symbol): carried as such.
-      { T: 'c', S: 'AAPL', x: 'M', oi: 52983525033527, op: 39.1582, os: 440000, oc: [' ', '7'], ci: 52983525034326, cp: 39.1809, cs: 440000, cc: [' ', '7'], z: 'B', t: '2023-04-06T14:25:06.542305024Z' },
-      { T: 'b', S: 'SPY', o: 388.985, h: 389.13, l: 388.975, c: 389.12, v: 49378, n: 461, vw: 389.062639, t: '2021-02-22T19:15:00Z' },
+      {
+        T: 'c',
+        S: 'AAPL',
+        x: 'M',
+        oi: 52983525033527,
+        op: 39.1582,
+        os: 440000,
+        oc: [' ', '7'],
+        ci: 52983525034326,
+        cp: 39.1809,
+        cs: 440000,
+        cc: [' ', '7'],
+        z: 'B',
+        t: '2023-04-06T14:25:06.542305024Z',
+      },
+      {
+        T: 'b',
+        S: 'SPY',
+        o: 388.985,
+        h: 389.13,
+        l: 388.975,
+        c: 389.12,
+        v: 49378,
+        n: 461,
+        vw: 389.062639,
+        t: '2021-02-22T19:15:00Z',
+      },
     ];
     expect(publishWithRawIds(rig, frame)).toBe(1);
     await rig.until('the frame', () => rig.listener.batches.length === 1);
@@ -165,23 +234,64 @@ describe('AlpacaMarketStreamAdapter: data', () => {
       receivedAt: new Date(START + 1_500).toISOString(),
       messages: [
         {
-          type: 'trade', symbol: 'AAPL',
-          data: { timestamp: '2023-04-06T11:54:26.838232225Z', price: 162.92, size: 3, exchange: 'K', conditions: ['@', 'F', 'T', 'I'], tape: 'C', trade_id: '18446744073709551615', update: null },
-        },
-        {
-          type: 'quote', symbol: 'AMD',
-          data: { timestamp: '2023-04-06T11:54:21.670905508Z', bid_price: 91.95, bid_size: 2, bid_exchange: 'K', ask_price: 91.98, ask_size: 1, ask_exchange: 'Q', conditions: ['R'], tape: 'C' },
-        },
-        {
-          type: 'correction', symbol: 'AAPL',
+          type: 'trade',
+          symbol: 'AAPL',
           data: {
-            timestamp: '2023-04-06T14:25:06.542305024Z', exchange: 'M', original_trade_id: '52983525033527', original_price: 39.1582, original_size: 440000, original_conditions: [' ', '7'],
-            corrected_trade_id: '52983525034326', corrected_price: 39.1809, corrected_size: 440000, corrected_conditions: [' ', '7'], tape: 'B',
+            timestamp: '2023-04-06T11:54:26.838232225Z',
+            price: 162.92,
+            size: 3,
+            exchange: 'K',
+            conditions: ['@', 'F', 'T', 'I'],
+            tape: 'C',
+            trade_id: '18446744073709551615',
+            update: null,
           },
         },
         {
-          type: 'bar', symbol: 'SPY',
-          data: { timestamp: '2021-02-22T19:15:00Z', open: 388.985, high: 389.13, low: 388.975, close: 389.12, volume: 49378, trade_count: 461, vwap: 389.062639 },
+          type: 'quote',
+          symbol: 'AMD',
+          data: {
+            timestamp: '2023-04-06T11:54:21.670905508Z',
+            bid_price: 91.95,
+            bid_size: 2,
+            bid_exchange: 'K',
+            ask_price: 91.98,
+            ask_size: 1,
+            ask_exchange: 'Q',
+            conditions: ['R'],
+            tape: 'C',
+          },
+        },
+        {
+          type: 'correction',
+          symbol: 'AAPL',
+          data: {
+            timestamp: '2023-04-06T14:25:06.542305024Z',
+            exchange: 'M',
+            original_trade_id: '52983525033527',
+            original_price: 39.1582,
+            original_size: 440000,
+            original_conditions: [' ', '7'],
+            corrected_trade_id: '52983525034326',
+            corrected_price: 39.1809,
+            corrected_size: 440000,
+            corrected_conditions: [' ', '7'],
+            tape: 'B',
+          },
+        },
+        {
+          type: 'bar',
+          symbol: 'SPY',
+          data: {
+            timestamp: '2021-02-22T19:15:00Z',
+            open: 388.985,
+            high: 389.13,
+            low: 388.975,
+            close: 389.12,
+            volume: 49378,
+            trade_count: 461,
+            vwap: 389.062639,
+          },
         },
       ],
     });
@@ -194,17 +304,46 @@ describe('AlpacaMarketStreamAdapter: data', () => {
     rig.open(want({ quotes: ['SPXW240327P04925000'], trades: ['AAPL240315C00172500'] }));
     await rig.untilStatus('live');
     expect(rig.emulator.streamConnections).toMatchObject([{ endpoint: '/v1beta1/indicative', encoding: 'msgpack' }]);
-    expect(rig.actions()[1]).toEqual({ action: 'subscribe', quotes: ['SPXW240327P04925000'], trades: ['AAPL240315C00172500'] });
+    expect(rig.actions()[1]).toEqual({
+      action: 'subscribe',
+      quotes: ['SPXW240327P04925000'],
+      trades: ['AAPL240315C00172500'],
+    });
     rig.emulator.streamPublish('/v1beta1/indicative', [
       { T: 't', S: 'AAPL240315C00172500', t: '2024-03-08T11:41:24.727071744Z', p: 2.84, s: 1, x: 'N', c: 'S' },
-      { T: 'q', S: 'SPXW240327P04925000', t: '2024-03-12T11:59:38.8972615Z', bx: 'C', bp: 9.46, bs: 53, ax: 'C', ap: 9.66, as: 38, c: 'A' },
+      {
+        T: 'q',
+        S: 'SPXW240327P04925000',
+        t: '2024-03-12T11:59:38.8972615Z',
+        bx: 'C',
+        bp: 9.46,
+        bs: 53,
+        ax: 'C',
+        ap: 9.66,
+        as: 38,
+        c: 'A',
+      },
     ]);
     await rig.until('the frame', () => rig.listener.batches.length === 1);
     expect(received(rig)).toEqual([
-      { type: 'option_trade', symbol: 'AAPL240315C00172500', data: { timestamp: '2024-03-08T11:41:24.727071744Z', price: 2.84, size: 1, exchange: 'N', condition: 'S' } },
       {
-        type: 'option_quote', symbol: 'SPXW240327P04925000',
-        data: { timestamp: '2024-03-12T11:59:38.897261500Z', bid_price: 9.46, bid_size: 53, bid_exchange: 'C', ask_price: 9.66, ask_size: 38, ask_exchange: 'C', condition: 'A' },
+        type: 'option_trade',
+        symbol: 'AAPL240315C00172500',
+        data: { timestamp: '2024-03-08T11:41:24.727071744Z', price: 2.84, size: 1, exchange: 'N', condition: 'S' },
+      },
+      {
+        type: 'option_quote',
+        symbol: 'SPXW240327P04925000',
+        data: {
+          timestamp: '2024-03-12T11:59:38.897261500Z',
+          bid_price: 9.46,
+          bid_size: 53,
+          bid_exchange: 'C',
+          ask_price: 9.66,
+          ask_size: 38,
+          ask_exchange: 'C',
+          condition: 'A',
+        },
       },
     ]);
   });
@@ -213,14 +352,29 @@ describe('AlpacaMarketStreamAdapter: data', () => {
     rig = await StreamRig.start('stocks');
     const stream = rig.open(want({ quotes: ['AAPL', 'MSFT'] }));
     await rig.untilStatus('live');
-    const good = { T: 'q', S: 'MSFT', bx: 'K', bp: 1.5, bs: 2, ax: 'Q', ap: 1.6, as: 1, c: ['R'], z: 'C', t: '2024-03-08T16:41:24.727000001Z' };
+    const good = {
+      T: 'q',
+      S: 'MSFT',
+      bx: 'K',
+      bp: 1.5,
+      bs: 2,
+      ax: 'Q',
+      ap: 1.6,
+      as: 1,
+      c: ['R'],
+      z: 'C',
+      t: '2024-03-08T16:41:24.727000001Z',
+    };
     const bad = { ...good, S: 'AAPL', bp: 'one fifty' };
     const before = rig.observer.frames.length;
     rig.emulator.streamPublish('/v2/iex', [bad, good]);
     rig.emulator.streamPublish('/v2/iex', [bad]);
     await rig.until('both frames', () => rig.observer.frames.length === before + 2);
     expect(received(rig)).toEqual([expect.objectContaining({ type: 'quote', symbol: 'MSFT' })]);
-    expect(rig.observer.frames.slice(-2)).toEqual([{ data: 1, ignored: 0, malformed: 1 }, { data: 0, ignored: 0, malformed: 1 }]);
+    expect(rig.observer.frames.slice(-2)).toEqual([
+      { data: 1, ignored: 0, malformed: 1 },
+      { data: 0, ignored: 0, malformed: 1 },
+    ]);
     const warnings = rig.logLines.filter((line) => line.includes('upstream_stream_malformed'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain('$.q.bp: expected a number');
@@ -238,7 +392,19 @@ describe('AlpacaMarketStreamAdapter: data', () => {
       data(messages, receivedAt);
       if (calls === 1) throw new Error('hub bug');
     };
-    const quote = { T: 'q', S: 'AAPL', bx: 'K', bp: 1.5, bs: 2, ax: 'Q', ap: 1.6, as: 1, c: ['R'], z: 'C', t: '2024-03-08T16:41:24.727000001Z' };
+    const quote = {
+      T: 'q',
+      S: 'AAPL',
+      bx: 'K',
+      bp: 1.5,
+      bs: 2,
+      ax: 'Q',
+      ap: 1.6,
+      as: 1,
+      c: ['R'],
+      z: 'C',
+      t: '2024-03-08T16:41:24.727000001Z',
+    };
     rig.emulator.streamPublish('/v2/iex', quote);
     rig.emulator.streamPublish('/v2/iex', { ...quote, bp: 1.55 });
     await rig.until('both frames', () => rig.listener.batches.length === 2);

@@ -21,11 +21,18 @@ import {
   type UpstreamStreamStatus,
   type UpstreamSubscription,
 } from '../../../src/alpaca/stream/market-stream.port.js';
-import { StreamObserver, type StreamFrameCounts, type StreamRetryReason } from '../../../src/alpaca/stream/stream-observer.js';
+import {
+  StreamObserver,
+  type StreamFrameCounts,
+  type StreamRetryReason,
+} from '../../../src/alpaca/stream/stream-observer.js';
 import type { StreamClientOptions } from '../../../src/alpaca/stream/stream-options.js';
 
 export const START = Date.parse('2024-03-08T16:41:24.727Z');
-export const EMULATOR_PATH: Readonly<Record<StreamEndpoint, '/v2/iex' | '/v1beta1/indicative'>> = { stocks: '/v2/iex', options: '/v1beta1/indicative' };
+export const EMULATOR_PATH: Readonly<Record<StreamEndpoint, '/v2/iex' | '/v1beta1/indicative'>> = {
+  stocks: '/v2/iex',
+  options: '/v1beta1/indicative',
+};
 
 export type StatusEvent = { status: UpstreamStreamStatus } & Parameters<UpstreamStreamListener['status']>[1];
 
@@ -72,7 +79,10 @@ export class RecordingObserver extends StreamObserver {
     this.onCall();
     this.attempts.push(attempt);
   }
-  onRetryScheduled(_endpoint: StreamEndpoint, retry: { reason: StreamRetryReason; delayMs: number; attempt: number }): void {
+  onRetryScheduled(
+    _endpoint: StreamEndpoint,
+    retry: { reason: StreamRetryReason; delayMs: number; attempt: number },
+  ): void {
     this.onCall();
     this.retries.push(retry);
   }
@@ -93,7 +103,8 @@ export class RecordingObserver extends StreamObserver {
 /** `{quotes: ['AAPL']}` → the port's sets. */
 export function want(channels: Partial<Record<StreamChannel, string[]>>): UpstreamSubscription {
   const out: UpstreamSubscription = {};
-  for (const [channel, symbols] of Object.entries(channels) as Array<[StreamChannel, string[]]>) out[channel] = new Set(symbols);
+  for (const [channel, symbols] of Object.entries(channels) as Array<[StreamChannel, string[]]>)
+    out[channel] = new Set(symbols);
   return out;
 }
 
@@ -143,7 +154,11 @@ export class StreamRig {
     });
   }
 
-  static async start(endpoint: StreamEndpoint, emulatorOptions: EmulatorOptions = {}, clientOptions: StreamClientOptions = {}): Promise<StreamRig> {
+  static async start(
+    endpoint: StreamEndpoint,
+    emulatorOptions: EmulatorOptions = {},
+    clientOptions: StreamClientOptions = {},
+  ): Promise<StreamRig> {
     const emulatorClock = new ManualClock(START);
     const emulator = new AlpacaEmulator({ streamClock: emulatorClock, ...emulatorOptions });
     await emulator.start();
@@ -172,7 +187,10 @@ export class StreamRig {
   }
 
   async untilStatus(status: UpstreamStreamStatus, count = 1): Promise<StatusEvent> {
-    await this.until(`status ${status} #${count}`, () => this.listener.statuses.filter((event) => event.status === status).length >= count);
+    await this.until(
+      `status ${status} #${count}`,
+      () => this.listener.statuses.filter((event) => event.status === status).length >= count,
+    );
     return this.listener.statuses.filter((event) => event.status === status)[count - 1];
   }
 
@@ -187,7 +205,10 @@ export class StreamRig {
   /** Decoded client frames the emulator received on this endpoint, auth included. */
   actions(connectionId?: number): unknown[] {
     return this.emulator.streamActions
-      .filter((action) => action.endpoint === this.path && (connectionId === undefined || action.connectionId === connectionId))
+      .filter(
+        (action) =>
+          action.endpoint === this.path && (connectionId === undefined || action.connectionId === connectionId),
+      )
       .map((action) => action.frame);
   }
 

@@ -3,8 +3,10 @@ import { AppError } from '../../../core/errors/app-error.js';
 import { UpstreamError } from '../upstream.error.js';
 import { HostCircuit } from './host-circuit.js';
 
-const hostDown = (): UpstreamError => new UpstreamError({ code: 'UPSTREAM_API_UNAVAILABLE', api: 'data', endpoint: '/v2/x', upstreamStatus: 503 });
-const refused = (status: number): UpstreamError => new UpstreamError({ code: 'INVALID_PARAMETER', api: 'data', endpoint: '/v2/x', upstreamStatus: status });
+const hostDown = (): UpstreamError =>
+  new UpstreamError({ code: 'UPSTREAM_API_UNAVAILABLE', api: 'data', endpoint: '/v2/x', upstreamStatus: 503 });
+const refused = (status: number): UpstreamError =>
+  new UpstreamError({ code: 'INVALID_PARAMETER', api: 'data', endpoint: '/v2/x', upstreamStatus: status });
 
 function circuit(opts: Partial<{ failureThreshold: number; failureRatio: number; openMs: number }> = {}) {
   const changes: string[] = [];
@@ -122,7 +124,11 @@ describe('HostCircuit (cockatiel circuit breaker)', () => {
     } catch (e: unknown) {
       thrown = e;
     }
-    expect(thrown).toMatchObject({ code: 'CIRCUIT_OPEN', retryAfter: 3, details: { upstream: 'data', state: 'half_open' } });
+    expect(thrown).toMatchObject({
+      code: 'CIRCUIT_OPEN',
+      retryAfter: 3,
+      details: { upstream: 'data', state: 'half_open' },
+    });
 
     const other = jest.fn(() => Promise.resolve('sent'));
     let refusal: unknown = null;
@@ -132,7 +138,11 @@ describe('HostCircuit (cockatiel circuit breaker)', () => {
     await turns();
     // Refused before the probe has an answer: it did not queue behind it.
     expect(refusal).toBeInstanceOf(AppError);
-    expect(refusal).toMatchObject({ code: 'CIRCUIT_OPEN', retryAfter: 3, details: { upstream: 'data', state: 'half_open' } });
+    expect(refusal).toMatchObject({
+      code: 'CIRCUIT_OPEN',
+      retryAfter: 3,
+      details: { upstream: 'data', state: 'half_open' },
+    });
 
     probe.answer('ok');
     await expect(probing).resolves.toBe('ok');

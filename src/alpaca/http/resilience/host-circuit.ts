@@ -32,7 +32,10 @@ const AT_LEAST = 1e-9;
 
 /** Only the host's own failures count: network errors, timeouts, 5xx, unreadable answers (not 4xx or 429). */
 export function isHostFailure(e: unknown): boolean {
-  return e instanceof UpstreamError && (e.upstreamStatus === null || e.upstreamStatus >= 500 || e.code === 'UPSTREAM_INVALID_RESPONSE');
+  return (
+    e instanceof UpstreamError &&
+    (e.upstreamStatus === null || e.upstreamStatus >= 500 || e.code === 'UPSTREAM_INVALID_RESPONSE')
+  );
 }
 
 /** Opens on `threshold` consecutive failures, or on the failure share of the recent calls. */
@@ -42,7 +45,14 @@ class ConsecutiveOrRatioBreaker implements IBreaker {
 
   constructor(threshold: number, ratio: number) {
     this.consecutive = new ConsecutiveBreaker(threshold);
-    this.ratio = ratio > 0 ? new CountBreaker({ threshold: Math.max(AT_LEAST, ratio - AT_LEAST), size: WINDOW, minimumNumberOfCalls: MIN_CALLS_FOR_RATIO }) : null;
+    this.ratio =
+      ratio > 0
+        ? new CountBreaker({
+            threshold: Math.max(AT_LEAST, ratio - AT_LEAST),
+            size: WINDOW,
+            minimumNumberOfCalls: MIN_CALLS_FOR_RATIO,
+          })
+        : null;
   }
 
   get state(): unknown {
@@ -102,9 +112,13 @@ export class HostCircuit {
     // cockatiel closes on any probe error its filter does not handle; an answered probe is handled
     // (so it goes the "open" way) with no pause, which leaves the circuit as half-open as before.
     // The breaker counts it as a failure meanwhile; the next probe's success clears every count.
-    const pauseAfter = (result: FailureReason<unknown>): number => ('error' in result && this.answeredProbes.has(result.error) ? 0 : options.openMs);
+    const pauseAfter = (result: FailureReason<unknown>): number =>
+      'error' in result && this.answeredProbes.has(result.error) ? 0 : options.openMs;
     const halfOpenAfter = {
-      next: (context: IHalfOpenAfterBackoffContext): IBackoff<IHalfOpenAfterBackoffContext> => ({ duration: pauseAfter(context.result), next: halfOpenAfter.next }),
+      next: (context: IHalfOpenAfterBackoffContext): IBackoff<IHalfOpenAfterBackoffContext> => ({
+        duration: pauseAfter(context.result),
+        next: halfOpenAfter.next,
+      }),
     };
     this.policy = circuitBreaker(
       handleWhen((e) => isHostFailure(e) || this.answeredProbes.has(e)),

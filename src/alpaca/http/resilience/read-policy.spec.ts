@@ -1,8 +1,11 @@
 import { UpstreamError } from '../upstream.error.js';
 import { isRetryable, ReadPolicy, type ReadAttempt } from './read-policy.js';
 
-const failure = (status: number | null, retryAfter: number | null = null, code: UpstreamError['code'] = 'UPSTREAM_API_UNAVAILABLE'): UpstreamError =>
-  new UpstreamError({ code, api: 'data', endpoint: '/v2/x', upstreamStatus: status, retryAfter });
+const failure = (
+  status: number | null,
+  retryAfter: number | null = null,
+  code: UpstreamError['code'] = 'UPSTREAM_API_UNAVAILABLE',
+): UpstreamError => new UpstreamError({ code, api: 'data', endpoint: '/v2/x', upstreamStatus: status, retryAfter });
 
 /** Fails with the given errors in turn, then answers; records what each attempt was given. */
 function script(errors: UpstreamError[]): { run: (a: ReadAttempt) => Promise<string>; seen: ReadAttempt[] } {
@@ -56,7 +59,12 @@ describe('ReadPolicy (cockatiel retry + deadline)', () => {
     expect(s.seen[0]?.leftMs).toBeLessThanOrEqual(1000);
 
     const short = new ReadPolicy({ maxAttempts: 3, deadlineMs: 100 });
-    const hung = short.execute(({ signal }) => new Promise<string>((_resolve, reject) => signal.addEventListener('abort', () => reject(failure(null, null, 'UPSTREAM_TIMEOUT')))));
+    const hung = short.execute(
+      ({ signal }) =>
+        new Promise<string>((_resolve, reject) =>
+          signal.addEventListener('abort', () => reject(failure(null, null, 'UPSTREAM_TIMEOUT'))),
+        ),
+    );
     await expect(hung).rejects.toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
   });
 });

@@ -1,4 +1,14 @@
-import { ExponentialBackoff, fullJitterGenerator, handleWhen, retry, timeout, TimeoutStrategy, wrap, type IBackoff, type TimeoutPolicy } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  fullJitterGenerator,
+  handleWhen,
+  retry,
+  timeout,
+  TimeoutStrategy,
+  wrap,
+  type IBackoff,
+  type TimeoutPolicy,
+} from 'cockatiel';
 import { UpstreamError } from '../upstream.error.js';
 
 /** Statuses worth another try on a GET (docs/alpaca-wire.md "Retries"); everything else is final. */
@@ -44,7 +54,11 @@ export function isRetryable(e: unknown): e is UpstreamError {
  */
 export class ReadPolicy {
   private readonly deadline: TimeoutPolicy;
-  private readonly jitter = new ExponentialBackoff({ generator: fullJitterGenerator, initialDelay: BACKOFF_BASE_MS, maxDelay: BACKOFF_CAP_MS });
+  private readonly jitter = new ExponentialBackoff({
+    generator: fullJitterGenerator,
+    initialDelay: BACKOFF_BASE_MS,
+    maxDelay: BACKOFF_CAP_MS,
+  });
 
   constructor(private readonly options: ReadPolicyOptions) {
     this.deadline = timeout(options.deadlineMs, TimeoutStrategy.Cooperative);

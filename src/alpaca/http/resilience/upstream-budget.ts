@@ -21,7 +21,11 @@ export interface BucketState {
 /** Pure token-bucket step, shared by the local bucket and (mirrored in Lua) the Redis one. */
 export function refill(state: BucketState, capacity: number, now: number): BucketState {
   const rate = capacity / MS_PER_MINUTE;
-  return { ...state, tokens: Math.min(capacity, state.tokens + Math.max(0, now - state.updatedAt) * rate), updatedAt: now };
+  return {
+    ...state,
+    tokens: Math.min(capacity, state.tokens + Math.max(0, now - state.updatedAt) * rate),
+    updatedAt: now,
+  };
 }
 
 export function reserveFor(priority: CallPriority, capacity: number): number {
@@ -31,7 +35,13 @@ export function reserveFor(priority: CallPriority, capacity: number): number {
 /** Which budget refused: Alpaca's own window (it said Remaining 0) or the gateway's bucket. */
 export type EmptyBudget = 'alpaca_window' | 'gateway_bucket';
 
-export function budgetExhausted(api: string, retryAfterSeconds: number, priority: CallPriority, which: EmptyBudget = 'gateway_bucket', perMinute?: number): AppError {
+export function budgetExhausted(
+  api: string,
+  retryAfterSeconds: number,
+  priority: CallPriority,
+  which: EmptyBudget = 'gateway_bucket',
+  perMinute?: number,
+): AppError {
   const message =
     which === 'alpaca_window'
       ? `Alpaca reported the ${api} rate-limit window spent (X-RateLimit-Remaining 0); the call was not sent.`
@@ -40,7 +50,13 @@ export function budgetExhausted(api: string, retryAfterSeconds: number, priority
   return new AppError('UPSTREAM_RATE_LIMITED', {
     message,
     retryAfter: Math.max(1, Math.ceil(retryAfterSeconds)),
-    details: { upstream: api, priority, sent: false, budget: which, ...(perMinute === undefined ? {} : { budget_per_minute: perMinute }) },
+    details: {
+      upstream: api,
+      priority,
+      sent: false,
+      budget: which,
+      ...(perMinute === undefined ? {} : { budget_per_minute: perMinute }),
+    },
   });
 }
 
@@ -69,11 +85,18 @@ export class LocalBudget {
   take(priority: CallPriority): void {
     const now = this.now();
     this.state = refill(this.state, this.capacity, now);
-    if (now < this.state.blockedUntil) throw budgetExhausted(this.api, (this.state.blockedUntil - now) / 1000, priority, 'alpaca_window');
+    if (now < this.state.blockedUntil)
+      throw budgetExhausted(this.api, (this.state.blockedUntil - now) / 1000, priority, 'alpaca_window');
     const floor = reserveFor(priority, this.capacity);
     if (this.state.tokens - 1 < floor) {
       const missing = floor + 1 - this.state.tokens;
-      throw budgetExhausted(this.api, missing / (this.capacity / MS_PER_MINUTE) / 1000, priority, 'gateway_bucket', this.capacity);
+      throw budgetExhausted(
+        this.api,
+        missing / (this.capacity / MS_PER_MINUTE) / 1000,
+        priority,
+        'gateway_bucket',
+        this.capacity,
+      );
     }
     this.state.tokens -= 1;
   }
@@ -83,7 +106,8 @@ export class LocalBudget {
     if (remaining === null) return;
     this.state = refill(this.state, this.capacity, this.now());
     this.state.tokens = Math.min(this.state.tokens, remaining);
-    if (remaining === 0 && resetEpochSeconds !== null) this.state.blockedUntil = Math.max(this.state.blockedUntil, resetEpochSeconds * 1000);
+    if (remaining === 0 && resetEpochSeconds !== null)
+      this.state.blockedUntil = Math.max(this.state.blockedUntil, resetEpochSeconds * 1000);
   }
 
   tokens(): number {

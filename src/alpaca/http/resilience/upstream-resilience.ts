@@ -95,7 +95,10 @@ export class UpstreamResilience {
     this.circuits = this.newCircuits();
     for (const api of ['data', 'trading'] as const) {
       this.observer.observeCircuitState(api, 'closed');
-      this.local[api] = new LocalBudget(api, api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin);
+      this.local[api] = new LocalBudget(
+        api,
+        api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin,
+      );
     }
   }
 
@@ -122,9 +125,23 @@ export class UpstreamResilience {
       const capacity = this.local[api].capacity;
       try {
         // System time on purpose (as LocalBudget's): the bucket is shared by every instance and blocked until Alpaca's real-time reset.
-        const [code, waitMs] = (await client.eval(TAKE_SCRIPT, 1, KEY_PREFIX + api, String(capacity), String(Date.now()), String(reserveFor(priority, capacity)))) as [number, number];
+        const [code, waitMs] = (await client.eval(
+          TAKE_SCRIPT,
+          1,
+          KEY_PREFIX + api,
+          String(capacity),
+          String(Date.now()),
+          String(reserveFor(priority, capacity)),
+        )) as [number, number];
         this.sharedHealthy();
-        if (code < 0) throw budgetExhausted(api, Number(waitMs) / 1000, priority, code === -1 ? 'alpaca_window' : 'gateway_bucket', capacity);
+        if (code < 0)
+          throw budgetExhausted(
+            api,
+            Number(waitMs) / 1000,
+            priority,
+            code === -1 ? 'alpaca_window' : 'gateway_bucket',
+            capacity,
+          );
         return;
       } catch (e: unknown) {
         if (e instanceof Error && 'code' in e && (e as { code: unknown }).code === 'UPSTREAM_RATE_LIMITED') throw e;
@@ -140,18 +157,26 @@ export class UpstreamResilience {
    * it (with a warning, once per new value), or the bucket's reserves, sized from the configured
    * figure, would refuse every call once Alpaca's remaining count is applied.
    */
-  observe(api: UpstreamApi, remaining: number | null, resetEpochSeconds: number | null, limit: number | null = null): void {
+  observe(
+    api: UpstreamApi,
+    remaining: number | null,
+    resetEpochSeconds: number | null,
+    limit: number | null = null,
+  ): void {
     this.reconcile(api, limit);
     this.local[api].observe(remaining, resetEpochSeconds);
     const client = this.redis.client();
     if (client === null || remaining === null) return;
     const blocked = remaining === 0 && resetEpochSeconds !== null ? resetEpochSeconds * 1000 : 0;
-    void client.eval(OBSERVE_SCRIPT, 1, KEY_PREFIX + api, String(remaining), String(blocked)).catch((e: unknown) => this.sharedFailed(e));
+    void client
+      .eval(OBSERVE_SCRIPT, 1, KEY_PREFIX + api, String(remaining), String(blocked))
+      .catch((e: unknown) => this.sharedFailed(e));
   }
 
   private reconcile(api: UpstreamApi, limit: number | null): void {
     if (limit === null || limit <= 0) return;
-    const configured = api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin;
+    const configured =
+      api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin;
     const effective = Math.min(configured, limit);
     if (effective === this.local[api].capacity) return;
     this.logger.event('warn', 'upstream_budget_reconciled', {
@@ -159,7 +184,10 @@ export class UpstreamResilience {
       configured_per_minute: configured,
       alpaca_limit_per_minute: limit,
       using_per_minute: effective,
-      note: effective < configured ? "Alpaca's reported limit is lower than the configured budget; using Alpaca's" : 'back to the configured budget',
+      note:
+        effective < configured
+          ? "Alpaca's reported limit is lower than the configured budget; using Alpaca's"
+          : 'back to the configured budget',
     });
     this.local[api].resize(effective);
   }
@@ -167,7 +195,10 @@ export class UpstreamResilience {
   private sharedFailed(e: unknown): void {
     if (this.sharedDegraded) return;
     this.sharedDegraded = true;
-    this.logger.event('warn', 'upstream_budget_degraded', { store: 'memory', reason: e instanceof Error ? e.message : String(e) });
+    this.logger.event('warn', 'upstream_budget_degraded', {
+      store: 'memory',
+      reason: e instanceof Error ? e.message : String(e),
+    });
   }
 
   private sharedHealthy(): void {

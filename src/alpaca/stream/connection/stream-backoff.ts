@@ -56,7 +56,12 @@ export class Backoff {
       // Stop growing the exponent once the cap is reached, so it never overflows to Infinity.
       return [Math.round(wait), ceiling < maxDelay ? attempt + 1 : attempt];
     };
-    this.curve = new ExponentialBackoff({ generator, initialDelay: policy.baseMs, exponent: policy.factor, maxDelay: policy.capMs });
+    this.curve = new ExponentialBackoff({
+      generator,
+      initialDelay: policy.baseMs,
+      exponent: policy.factor,
+      maxDelay: policy.capMs,
+    });
   }
 
   /** The wait before the next attempt; each call moves one step up the curve. */

@@ -156,14 +156,17 @@ export abstract class StreamLifecycle<HandshakePhase extends string> {
     this.onConnecting(this.attempt);
     const { url, encoding, options } = this.lifecycle;
     const { scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs } = options;
-    this.socket = StreamSocket.open({ url, encoding, scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs }, {
-      opened: () => this.onOpened(),
-      frame: (data, isBinary) => this.readFrame(data, isBinary),
-      pong: (roundTripMs) => this.onPong(roundTripMs),
-      upgradeRefused: (status, retryAfterMs) => this.interrupt(interruptionForUpgrade(status, retryAfterMs)),
-      keepaliveTimeout: () => this.interrupt({ reason: 'keepalive_timeout', backoff: 'reconnect', clean: true }),
-      closed: (code, error) => this.onSocketClosed(code, error),
-    });
+    this.socket = StreamSocket.open(
+      { url, encoding, scheduler, pingIntervalMs, pongTimeoutMs, closeGraceMs },
+      {
+        opened: () => this.onOpened(),
+        frame: (data, isBinary) => this.readFrame(data, isBinary),
+        pong: (roundTripMs) => this.onPong(roundTripMs),
+        upgradeRefused: (status, retryAfterMs) => this.interrupt(interruptionForUpgrade(status, retryAfterMs)),
+        keepaliveTimeout: () => this.interrupt({ reason: 'keepalive_timeout', backoff: 'reconnect', clean: true }),
+        closed: (code, error) => this.onSocketClosed(code, error),
+      },
+    );
     this.armStep('handshake_timeout');
   }
 
@@ -178,7 +181,8 @@ export abstract class StreamLifecycle<HandshakePhase extends string> {
     this.socket = undefined;
     this.clearStep();
     if (this.closeRequested) return this.finishClose();
-    if (this.ending === undefined) this.decide({ reason: 'connection_lost', backoff: 'reconnect', clean: false }, { close_code: code, error });
+    if (this.ending === undefined)
+      this.decide({ reason: 'connection_lost', backoff: 'reconnect', clean: false }, { close_code: code, error });
     this.armRetry();
   }
 
@@ -200,7 +204,13 @@ export abstract class StreamLifecycle<HandshakePhase extends string> {
     this.phase = 'waiting';
     const fatal = this.ending?.fatal;
     const delayMs = this.retryDelayMs;
-    this.onRetryScheduled({ reason: this.ending?.reason ?? 'connection_lost', delayMs, attempt: this.attempt, level: fatal === undefined ? 'info' : 'error', fatal });
+    this.onRetryScheduled({
+      reason: this.ending?.reason ?? 'connection_lost',
+      delayMs,
+      attempt: this.attempt,
+      level: fatal === undefined ? 'info' : 'error',
+      fatal,
+    });
     this.cancelRetry = this.lifecycle.options.scheduler.schedule(delayMs, () => this.connect());
   }
 

@@ -56,7 +56,8 @@ export class RetryPlanner {
     let delayMs: number;
     if (interruption.fatal !== undefined) delayMs = this.options.failedRetryMs;
     else delayMs = (interruption.backoff === 'connection_limit' ? this.slow : this.quick).next();
-    if (interruption.retryAfterMs !== undefined) delayMs = Math.max(delayMs, Math.min(interruption.retryAfterMs, MAX_RETRY_AFTER_MS));
+    if (interruption.retryAfterMs !== undefined)
+      delayMs = Math.max(delayMs, Math.min(interruption.retryAfterMs, MAX_RETRY_AFTER_MS));
     return delayMs;
   }
 }

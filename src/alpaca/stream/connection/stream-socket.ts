@@ -53,7 +53,11 @@ export class StreamSocket {
   static open(options: StreamSocketOptions, events: StreamSocketEvents): StreamSocket {
     const contentType = options.encoding === 'msgpack' ? 'application/msgpack' : 'application/json';
     // No key headers: credentials go in the auth message, so they never sit in an upgrade request.
-    return new StreamSocket(new WebSocket(options.url, { headers: { 'Content-Type': contentType }, followRedirects: false }), options, events);
+    return new StreamSocket(
+      new WebSocket(options.url, { headers: { 'Content-Type': contentType }, followRedirects: false }),
+      options,
+      events,
+    );
   }
 
   private constructor(

@@ -21,7 +21,10 @@ export const auditSection = z
   })
   .superRefine((v, ctx) => {
     // A refused AUDIT_HMAC_KEY counts as set: its own problem is the one reported.
-    const unkeyed = productionHmacKeyProblem({ NODE_ENV: v.NODE_ENV, AUDIT_HMAC_KEY: v.AUDIT_HMAC_KEY === null ? undefined : 'set' });
+    const unkeyed = productionHmacKeyProblem({
+      NODE_ENV: v.NODE_ENV,
+      AUDIT_HMAC_KEY: v.AUDIT_HMAC_KEY === null ? undefined : 'set',
+    });
     if (unkeyed !== null) addProblem(ctx, 'rule', unkeyed);
   }, ALWAYS)
   .transform((v) => ({

@@ -33,7 +33,11 @@ export class Refusal {
 }
 
 /** A variable read by `read`; unset: `fallback`. A refused variable reads as `refusedAs(text)` for the rules. */
-export function variable<T>(read: (text: string) => T | Refusal, fallback: T, refusedAs?: (text: string) => T): Variable<T> {
+export function variable<T>(
+  read: (text: string) => T | Refusal,
+  fallback: T,
+  refusedAs?: (text: string) => T,
+): Variable<T> {
   return z
     .string()
     .optional()
@@ -61,23 +65,36 @@ export function int(fallback: number, min: number, max?: number): Variable<numbe
 
 /** `true`/`1` or `false`/`0`. */
 export function flag(fallback: boolean): Variable<boolean> {
-  return variable((text) => (text === 'true' || text === '1' ? true : text === 'false' || text === '0' ? false : new Refusal('must be a boolean value')), fallback);
+  return variable(
+    (text) =>
+      text === 'true' || text === '1'
+        ? true
+        : text === 'false' || text === '0'
+          ? false
+          : new Refusal('must be a boolean value'),
+    fallback,
+  );
 }
 
 /** One of `values`. */
 export function oneOf<const V extends readonly string[]>(values: V, fallback: V[number]): Variable<V[number]> {
-  const read = (text: string): V[number] | Refusal => values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
+  const read = (text: string): V[number] | Refusal =>
+    values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
   return variable(read, fallback);
 }
 
 /** One of `values`, or unset. */
 export function optionalOneOf<const V extends readonly string[]>(values: V): Variable<V[number] | undefined> {
-  const read = (text: string): V[number] | Refusal => values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
+  const read = (text: string): V[number] | Refusal =>
+    values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
   return variable<V[number] | undefined>(read, undefined);
 }
 
 function urlReader(protocols: string[]): (text: string) => string | Refusal {
-  return (text) => (isURL(text, { require_tld: false, require_protocol: true, protocols }) ? text : new Refusal('must be a URL address'));
+  return (text) =>
+    isURL(text, { require_tld: false, require_protocol: true, protocols })
+      ? text
+      : new Refusal('must be a URL address');
 }
 
 /** An absolute URL with one of `protocols` (default http, https). */
@@ -112,7 +129,10 @@ export function required(): Variable<string> {
 
 /** Unset, or at least `min` characters. */
 export function atLeast(min: number): Variable<string | undefined> {
-  return variable<string | undefined>((t) => (t.length >= min ? t : new Refusal(`must be longer than or equal to ${min} characters`)), undefined);
+  return variable<string | undefined>(
+    (t) => (t.length >= min ? t : new Refusal(`must be longer than or equal to ${min} characters`)),
+    undefined,
+  );
 }
 
 function patternReader(pattern: RegExp, message: string): (text: string) => string | Refusal {

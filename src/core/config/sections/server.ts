@@ -14,7 +14,10 @@ export const serverSection = z
      */
     TRUST_PROXY: variable<TrustProxySetting>((t) => parseTrustProxy(t) ?? new Refusal(TRUST_PROXY_MESSAGE), false),
     /** Comma-separated allowed origins; CORS is off when unset. */
-    CORS_ORIGINS: matching(/^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/, 'must be * or a comma-separated list of http(s) origins'),
+    CORS_ORIGINS: matching(
+      /^(\*|https?:\/\/[^,\s]+(,https?:\/\/[^,\s]+)*)$/,
+      'must be * or a comma-separated list of http(s) origins',
+    ),
     /** Request body limit (bytes); larger bodies answer 413 PAYLOAD_TOO_LARGE. */
     BODY_LIMIT_BYTES: int(102400, 1024, 10485760),
     /** Deepest nesting of arrays/objects a JSON body may have; deeper ones are refused before validation. */

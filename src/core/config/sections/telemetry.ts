@@ -32,7 +32,9 @@ export const telemetrySection = z
     // OTEL_SDK_DISABLED. Unset, nothing is created (no provider, no spans, no exporter).
     const endpoint =
       v.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ??
-      (v.OTEL_EXPORTER_OTLP_ENDPOINT === undefined ? undefined : `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
+      (v.OTEL_EXPORTER_OTLP_ENDPOINT === undefined
+        ? undefined
+        : `${v.OTEL_EXPORTER_OTLP_ENDPOINT.replace(/\/+$/, '')}/v1/traces`);
     const wanted = v.OTEL_TRACES_EXPORTER ?? (endpoint === undefined ? 'none' : 'otlp');
     const exporter: 'otlp' | 'console' | null = v.OTEL_SDK_DISABLED || wanted === 'none' ? null : wanted;
     return {
