@@ -9,11 +9,11 @@ import { Clock } from '../../core/time/clock.js';
 import { FeedUpstreams, type FeedUpstream } from './feed-upstreams.js';
 import { FleetLease, RENEW_MS } from './fleet-lease.js';
 import { FleetContinuity } from './fleet-continuity.js';
+import { FleetFallback } from './fleet-fallback.js';
 import { FleetRelay } from './fleet-relay.js';
 import { FleetWants } from './fleet-wants.js';
 import type { Relay } from './fleet-wire.js';
 import { LeaderSockets } from './leader-sockets.js';
-import { LocalStreamFeed } from './local-stream-feed.js';
 import {
   FEED_STREAMS,
   isEmpty,
@@ -63,7 +63,7 @@ export class FleetStreamFeed extends StreamFeed {
   /** When the last heartbeat went through (Redis answered every command of it); from start(). */
   private lastHeartbeatAt = 0;
   /** STREAM_FALLBACK_LOCAL: this instance's own sockets while Redis is away. */
-  private fallback: LocalStreamFeed | null = null;
+  private readonly fallback: FleetFallback;
 
   constructor(
     private readonly upstreamsOf: FeedUpstreams,
@@ -80,6 +80,14 @@ export class FleetStreamFeed extends StreamFeed {
     this.relay = new FleetRelay(client, logger);
     this.continuity = new FleetContinuity(clock, metrics);
     this.sockets = new LeaderSockets((endpoint) => this.openUpstream(endpoint), config.stream.upstreamLingerMs, logger);
+    this.fallback = new FleetFallback(
+      upstreamsOf,
+      config,
+      logger,
+      this.continuity,
+      () => this.listener,
+      (endpoint, status, info) => this.onLeaderStatus(endpoint, status, info),
+    );
   }
 
   private get client(): Redis {
@@ -101,7 +109,7 @@ export class FleetStreamFeed extends StreamFeed {
 
   want(endpoint: FeedStream, wanted: FeedSubscription): void {
     this.wants.setLocal(endpoint, wanted);
-    this.fallback?.want(endpoint, wanted);
+    this.fallback.want(endpoint, wanted);
     this.listener?.streamed(endpoint, this.wants.union(endpoint));
     this.wants
       .publish(endpoint)
@@ -123,7 +131,7 @@ export class FleetStreamFeed extends StreamFeed {
   async close(): Promise<void> {
     this.closing = true;
     if (this.timer !== null) clearInterval(this.timer);
-    await this.fallback?.close();
+    await this.fallback.close();
     await Promise.all(
       ENDPOINTS.map(async (endpoint) => {
         await this.sockets.stepDown(endpoint, 'shutdown');
@@ -258,7 +266,7 @@ export class FleetStreamFeed extends StreamFeed {
       }
       this.continuity.interrupt(endpoint, 'relay_unavailable');
       this.continuity.forgetLeader(endpoint);
-      if (first && !isEmpty(this.wants.localOf(endpoint)) && !fallBack && this.fallback === null) {
+      if (first && !isEmpty(this.wants.localOf(endpoint)) && !fallBack && !this.fallback.active) {
         this.listener?.status(endpoint, 'failed', {
           problem: {
             code: 'UPSTREAM_STREAM_UNAVAILABLE',
@@ -269,41 +277,12 @@ export class FleetStreamFeed extends StreamFeed {
       }
     }
     // After the fleet sockets were let go (the stream client opens a socket only once the old one closed).
-    if (fallBack) this.startFallback();
+    if (fallBack) this.fallback.start((endpoint) => this.wants.localOf(endpoint));
   }
 
   private redisBack(): void {
     this.redisDown = false;
     this.logger.event('info', 'stream_relay_restored', {});
-    const fallback = this.fallback;
-    if (fallback === null) return;
-    // Back to the fleet's socket: what the local one delivered last is where continuity ends.
-    this.fallback = null;
-    for (const endpoint of ENDPOINTS) this.continuity.interrupt(endpoint, 'relay_restored');
-    void fallback.close();
-  }
-
-  /** While Redis is away: this instance's own sockets, its clients' union only; a gap when data flows. */
-  private startFallback(): void {
-    const local = new LocalStreamFeed(this.upstreamsOf, this.config, this.logger);
-    this.fallback = local;
-    local.start({
-      data: (endpoint, messages, receivedAt) => {
-        if (this.fallback !== local) return;
-        if (this.continuity.interrupted(endpoint)) this.onLeaderStatus(endpoint, 'live', {});
-        this.continuity.dataAt(endpoint, receivedAt);
-        this.listener?.data(endpoint, messages, receivedAt);
-      },
-      read: (endpoint, messages, receivedAt) => {
-        if (this.fallback === local) this.listener?.read(endpoint, messages, receivedAt);
-      },
-      status: (endpoint, status, info) => {
-        if (this.fallback === local) this.onLeaderStatus(endpoint, status, info);
-      },
-      refused: (endpoint, problem) => this.listener?.refused(endpoint, problem),
-      streamed: (endpoint, union) => this.listener?.streamed(endpoint, union),
-      leadership: () => undefined,
-    });
-    for (const endpoint of ENDPOINTS) local.want(endpoint, this.wants.localOf(endpoint));
+    this.fallback.stop();
   }
 }

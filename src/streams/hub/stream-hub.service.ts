@@ -1,45 +1,26 @@
 import { DataQualityService } from '../../core/quality/data-quality.service.js';
 import { BeforeApplicationShutdown, Injectable, OnApplicationBootstrap, OnModuleInit, Optional } from '@nestjs/common';
-import type { StreamEndpoint, UpstreamStreamStatus } from '../../alpaca/stream/market-stream.port.js';
+import type { StreamEndpoint } from '../../alpaca/stream/market-stream.port.js';
 import { MarketCache } from '../../core/cache/market-cache.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AppError } from '../../core/errors/app-error.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { Clock } from '../../core/time/clock.js';
 import { StreamMetrics } from '../stream-metrics.js';
-import {
-  CLIENT_CHANNELS,
-  CLOSE_CODES,
-  OutboundMessage,
-  type ChannelLists,
-  type ClientChannel,
-} from '../stream-protocol.js';
+import { CLIENT_CHANNELS, CLOSE_CODES, type ChannelLists, type ClientChannel } from '../stream-protocol.js';
 import { OrderChannel } from '../orders/order-channel.js';
 import { OrderEventAudit } from '../orders/order-event-audit.js';
-import {
-  ALL_ORDERS,
-  StreamFeed,
-  symbolsOf,
-  type FeedData,
-  type FeedStream,
-  type FeedSubscription,
-  type StatusInfo,
-} from '../feed/stream-feed.js';
+import { ALL_ORDERS, StreamFeed } from '../feed/stream-feed.js';
 import type { StreamSession } from './stream-session.js';
 import { SessionRegistry } from './session-registry.js';
 import { StreamCacheWriter } from './stream-cache-writer.js';
 import { MarketDataDelivery } from './market-data-delivery.js';
 import { SubscriptionIndex } from './subscription-index.js';
-import {
-  checkChannelPermissions,
-  checkConnectionLimit,
-  checkPlanLimit,
-  normalizeLists,
-  planCutMessage,
-} from './subscription-rules.js';
-import { problemMessage, UpstreamStates } from './upstream-states.js';
+import { checkChannelPermissions, checkConnectionLimit, checkPlanLimit, normalizeLists } from './subscription-rules.js';
+import { UpstreamStates } from './upstream-states.js';
 import { FanOut } from './stream-fan-out.js';
 import { SubscriptionGroups, type SubscriptionGroup } from './subscription-groups.js';
+import { HubFeedListener } from './hub-feed-listener.js';
 
 /**
  * Owns the client subscriptions and the upstream sockets: at most one per Alpaca endpoint, opened
@@ -60,12 +41,12 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
   private readonly orders: OrderChannel;
   /** Stock quotes/trades from the stream into the cache. */
   private readonly streamed: StreamCacheWriter;
-  /** Set while refuseCut unsubscribes (its own changes come back through the feed's union). */
-  private refusingCut = false;
   private readonly sessions: SessionRegistry;
   private readonly groups = new SubscriptionGroups();
   private readonly fanOut: FanOut;
   private readonly marketData: MarketDataDelivery;
+  /** Upstream data, status and refusals, and the fleet's union (HubFeedListener). */
+  private readonly feedListener: HubFeedListener;
   private shuttingDown = false;
 
   constructor(
@@ -73,8 +54,8 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
     private readonly config: AppConfig,
     cache: MarketCache,
     private readonly metrics: StreamMetrics,
-    private readonly logger: WinstonLogger,
-    private readonly orderAudit: OrderEventAudit,
+    logger: WinstonLogger,
+    orderAudit: OrderEventAudit,
     quality: DataQualityService,
     clock: Clock,
     @Optional() fanOut?: FanOut,
@@ -88,18 +69,25 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
       config.stream.tradeUpdates,
       config.alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca',
     );
+    this.feedListener = new HubFeedListener({
+      config,
+      metrics,
+      logger,
+      orderAudit,
+      index: this.index,
+      upstreams: this.upstreams,
+      orders: this.orders,
+      streamed: this.streamed,
+      groups: this.groups,
+      fanOut: this.fanOut,
+      marketData: this.marketData,
+      remove: (session, lists) => this.remove(session, lists),
+    });
   }
 
   /** The feed's news comes to the hub from here on (in a fleet: the relay subscribed, the heartbeat started). */
   onModuleInit(): void {
-    this.feed.start({
-      data: (endpoint, messages, receivedAt) => this.onData(endpoint, messages, receivedAt),
-      read: (endpoint, messages, receivedAt) => this.onRead(endpoint, messages, receivedAt),
-      status: (endpoint, status, info) => this.onStatus(endpoint, status, info),
-      refused: (endpoint, problem) => this.broadcast(endpoint, problemMessage(endpoint, problem)),
-      streamed: (endpoint, union) => this.onStreamedUnion(endpoint, union),
-      leadership: (endpoint, leading) => this.metrics.leader(endpoint, leading),
-    });
+    this.feed.start(this.feedListener);
   }
 
   /**
@@ -223,102 +211,6 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
     const wanted = this.index.upstreamUnion(endpoint);
     if (this.shuttingDown) return;
     this.feed.want(endpoint, wanted);
-  }
-
-  private onData(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
-    if (endpoint === 'orders') {
-      this.fanOut.flush();
-      this.metrics.upstreamMessages(endpoint, messages.length);
-      const deliveries = this.orders.deliver(messages, receivedAt);
-      if (deliveries > 0) this.metrics.delivered(deliveries, Date.parse(receivedAt));
-      return;
-    }
-    this.marketData.deliver(endpoint, messages, receivedAt);
-  }
-
-  /** On the instance that read them from Alpaca: order events go to the audit trail (once, whoever else saw them). */
-  private onRead(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
-    if (endpoint !== 'orders') return;
-    this.orderAudit.record(
-      messages.flatMap((m) => (m.type === 'order_update' ? [m.data] : [])),
-      receivedAt,
-    );
-  }
-
-  private onStatus(endpoint: FeedStream, status: UpstreamStreamStatus, info: StatusInfo): void {
-    this.upstreams.record(endpoint, status, info.problem ?? null);
-    if (endpoint === 'orders') this.orders.upstreamProblem(status === 'failed' ? (info.problem ?? null) : null);
-    this.metrics.upstreamStatus(endpoint, status);
-    this.logger.event(
-      status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info',
-      'stream_upstream_status',
-      {
-        stream: endpoint,
-        status,
-        gap: info.gap ?? null,
-        problem: info.problem === undefined ? null : { code: info.problem.code, details: info.problem.details },
-      },
-    );
-    if (status !== 'live') this.streamed.clear(endpoint);
-    if (status === 'live' && info.gap !== undefined) {
-      this.broadcast(
-        endpoint,
-        OutboundMessage.of({
-          type: 'gap',
-          stream: endpoint,
-          from: info.gap.from,
-          to: info.gap.to,
-          reason: info.gap.reason,
-        }),
-      );
-    }
-    if (status === 'failed' && info.problem !== undefined) {
-      this.broadcast(endpoint, problemMessage(endpoint, info.problem));
-    }
-  }
-
-  /** A control message to every session subscribed to anything on the endpoint, once each. */
-  private broadcast(endpoint: FeedStream, message: OutboundMessage): void {
-    // After the data queued before it (a gap follows the frames that came before the interruption).
-    this.fanOut.flush();
-    if (endpoint === 'orders') return this.orders.broadcast(message);
-    for (const s of this.index.holdersOn(endpoint)) s.control(message);
-  }
-
-  // ---- the fleet's union ----
-
-  /** The symbols streamed changed: the union's gauge, the clients it left out, the stream-fed cache. */
-  private onStreamedUnion(endpoint: FeedStream, union: FeedSubscription): void {
-    this.metrics.union(endpoint, symbolsOf(union).size);
-    if (endpoint !== 'orders') this.refuseCut(endpoint, union);
-    this.streamed.keepOnly(endpoint, union);
-  }
-
-  /**
-   * Symbols this instance's clients hold that the fleet's union left out: two instances that
-   * admitted subscriptions at the same moment can together pass the plan's symbol limit, and the
-   * union (the same on every instance) is cut at the limit. Those clients are told (the symbol
-   * limit error, then their subscription as it now is) and unsubscribed: refused, never left
-   * subscribed to symbols that will not come.
-   */
-  private refuseCut(endpoint: StreamEndpoint, union: FeedSubscription): void {
-    if (this.refusingCut) return;
-    const cut = this.index.leftOut(endpoint, union);
-    if (cut.size === 0) return;
-    const max = this.config.stream.maxUpstreamSymbols;
-    this.refusingCut = true;
-    try {
-      this.fanOut.flush();
-      for (const [session, lists] of cut) {
-        this.remove(session, lists);
-        this.groups.update(session);
-        session.control(planCutMessage(endpoint, max, lists));
-        session.control(session.subscriptionReply());
-      }
-    } finally {
-      this.refusingCut = false;
-    }
-    this.logger.event('warn', 'stream_plan_limit_cut', { stream: endpoint, sessions: cut.size, limit: max });
   }
 
   // ---- shutdown ----
