@@ -3,7 +3,6 @@ import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
 import type { AppConfig } from '../../core/config/app-config.js';
 import { Clock, SystemClock } from '../../core/time/clock.js';
-import type { ErrorCode } from '../../core/errors/error-catalog.js';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import {
   NO_UPSTREAM_OBSERVER,
@@ -15,77 +14,23 @@ import { failureFromResponse, type HeaderBag } from './upstream-failure.mapper.j
 import { UpstreamError, type UpstreamApi } from './upstream.error.js';
 import { WireFormatError } from '../stocks/stock-wire-parsers.js';
 import type { UpstreamResilience } from './resilience/upstream-resilience.js';
-import type { CallPriority } from './resilience/upstream-budget.js';
 import { MIN_ATTEMPT_MS, ReadPolicy } from './resilience/read-policy.js';
-import type { Attributes, Span } from '@opentelemetry/api';
-import { currentScope, type RequestScope } from '../../core/telemetry/request-scope.js';
+import { currentScope } from '../../core/telemetry/request-scope.js';
+import { ATTR, fullUrlOf, httpServerAttributes, traceparentOf } from '../../core/telemetry/spans.js';
 import {
-  ATTR,
-  childSpan,
-  fullUrlOf,
-  httpServerAttributes,
-  SpanKind,
-  spanFailed,
-  traceparentOf,
-} from '../../core/telemetry/spans.js';
-
-/** Query values; undefined members are left out (never sent as "undefined" or "null"). */
-export type Query = Record<string, string | number | boolean | undefined>;
-
-export interface UpstreamResponse<T> {
-  body: T;
-  /** Alpaca's X-Request-ID, for support tickets. */
-  requestId: string | null;
-  fetchedAt: number;
-}
-
-export interface GetOptions<T> {
-  /** Template for logs and errors (no symbols): e.g. `/v2/stocks/quotes/latest`. */
-  endpoint: string;
-  query?: Query;
-  parse: (body: unknown) => T;
-  /** What a 404 means on this endpoint (order, position…); by default an unexpected answer. */
-  notFoundCode?: ErrorCode;
-  /** Budget class; default: `quote` on the data host, `trading_read` on the trading host. */
-  priority?: CallPriority;
-}
-
-export interface SendOptions<T> extends GetOptions<T> {
-  method: 'POST' | 'DELETE' | 'PATCH';
-  body?: unknown;
-  /** A 2xx may come without a body (documented so for this endpoint): parsed as null, not refused. */
-  emptyBody?: boolean;
-}
-
-/** One attempt as `request` sends it: its time, the read deadline's signal, its span and number. */
-interface AttemptCall {
-  timeoutMs: number;
-  signal: AbortSignal | undefined;
-  span: Span | null;
-  attempt: number;
-}
-
-/** What `attempt` needs to know of a call before making it. */
-interface AttemptPlan {
-  priority: CallPriority;
-  endpoint: string;
-  method: string;
-  attempt: number;
-  scope: RequestScope | undefined;
-}
+  buildQuery,
+  type AttemptCall,
+  type GetOptions,
+  type SendOptions,
+  type UpstreamResponse,
+} from './upstream-call.js';
+import { HostAttempts } from './host-attempts.js';
 
 const MAX_SOCKETS = 64;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 const NETWORK_TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED']);
 /** uint64 trade ids above 2^53 would lose digits in JSON.parse; quote them first. */
 const LONG_TRADE_ID = /"i":(\d{16,})/g;
-
-export function buildQuery(query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) if (v !== undefined) params.append(k, String(v));
-  const s = params.toString();
-  return s === '' ? '' : `?${s}`;
-}
 
 function headerBag(res: AxiosResponse<string>): HeaderBag {
   const out: HeaderBag = {};
@@ -107,8 +52,7 @@ export abstract class AlpacaHttpClient {
   private readonly timeoutMs: number;
   private readonly reads: ReadPolicy;
   private readonly propagateTrace: boolean;
-  /** `server.address` and `server.port` of this host, on every span of a call to it. */
-  private readonly serverAttributes: Attributes;
+  private readonly host: HostAttempts;
 
   protected constructor(
     private readonly api: UpstreamApi,
@@ -124,7 +68,7 @@ export abstract class AlpacaHttpClient {
   ) {
     this.timeoutMs = config.alpaca.requestTimeoutMs;
     this.propagateTrace = config.telemetry.propagateUpstream;
-    this.serverAttributes = httpServerAttributes(new URL(baseURL));
+    this.host = new HostAttempts(api, httpServerAttributes(new URL(baseURL)), resilience);
     this.reads = new ReadPolicy({
       maxAttempts: config.resilience.retryMaxAttempts,
       deadlineMs: config.resilience.requestDeadlineMs,
@@ -160,7 +104,7 @@ export abstract class AlpacaHttpClient {
     const scope = currentScope();
     return this.reads.execute(
       ({ attempt, leftMs, signal }) =>
-        this.attempt({ priority, endpoint: read.endpoint, method: 'GET', attempt, scope }, (span) =>
+        this.host.attempt({ priority, endpoint: read.endpoint, method: 'GET', attempt, scope }, (span) =>
           this.request(path, read, { timeoutMs: Math.min(this.timeoutMs, leftMs), signal, span, attempt }),
         ),
       ({ attempt, waitMs, error }) =>
@@ -180,47 +124,10 @@ export abstract class AlpacaHttpClient {
    */
   send<T>(path: string, options: SendOptions<T>): Promise<UpstreamResponse<T>> {
     const scope = currentScope();
-    return this.attempt(
+    return this.host.attempt(
       { priority: options.priority ?? 'order', endpoint: options.endpoint, method: options.method, attempt: 1, scope },
       (span) => this.request(path, options, { timeoutMs: this.timeoutMs, signal: undefined, span, attempt: 1 }),
     );
-  }
-
-  /**
-   * One attempt: its span (when tracing), the circuit breaker (checked before any budget is spent),
-   * the budget, then the call itself inside the breaker.
-   */
-  private async attempt<T>(
-    { priority, endpoint, method, attempt, scope }: AttemptPlan,
-    call: (span: Span | null) => Promise<T>,
-  ): Promise<T> {
-    if (scope !== undefined) scope.upstreamAttempts += 1;
-    const span = childSpan(
-      `${method} ${endpoint}`,
-      SpanKind.CLIENT,
-      {
-        [ATTR.api]: this.api,
-        [ATTR.endpoint]: endpoint,
-        [ATTR.attempt]: attempt,
-        [ATTR.method]: method,
-        ...this.serverAttributes,
-      },
-      scope,
-    );
-    try {
-      if (this.resilience === null) return await call(span);
-      const circuit = this.resilience.circuit(this.api);
-      circuit.assertClosed();
-      const budgetStarted = performance.now();
-      await this.resilience.take(this.api, priority);
-      span?.setAttribute(ATTR.budgetWaitMs, Math.round((performance.now() - budgetStarted) * 100) / 100);
-      return await circuit.execute(() => call(span));
-    } catch (e: unknown) {
-      if (span !== null) spanFailed(span, e);
-      throw e;
-    } finally {
-      span?.end();
-    }
   }
 
   private async request<T>(

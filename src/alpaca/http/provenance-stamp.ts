@@ -1,7 +1,7 @@
 import type { DataSource, Provenance } from '../../core/attribution/provenance.js';
 import { newestTimestamp } from '../../core/attribution/timestamps.js';
 import type { AppConfig } from '../../core/config/app-config.js';
-import type { UpstreamResponse } from './alpaca-http.client.js';
+import type { UpstreamResponse } from './upstream-call.js';
 import type { UpstreamApi } from './upstream.error.js';
 
 export interface StampArgs {

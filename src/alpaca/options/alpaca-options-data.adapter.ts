@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DataSource, Provenance } from '../../core/attribution/provenance.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AlpacaDataClient, AlpacaTradingClient } from '../http/alpaca-clients.js';
-import type { UpstreamResponse } from '../http/alpaca-http.client.js';
+import type { UpstreamResponse } from '../http/upstream-call.js';
 import type { WireOptionSnapshotsPage } from './option-wire.types.js';
 import type { Sourced, SymbolMap } from '../stocks/market-data.port.js';
 import { optionSnapshotTimestamps, toOptionContract, toOptionSnapshot } from './option.mapper.js';

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { DataSource, Provenance } from '../../core/attribution/provenance.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AlpacaDataClient, AlpacaTradingClient } from '../http/alpaca-clients.js';
-import type { UpstreamResponse } from '../http/alpaca-http.client.js';
+import type { UpstreamResponse } from '../http/upstream-call.js';
 import { MarketDataPort, type Sourced, type SymbolMap } from './market-data.port.js';
 import { chunk, stampProvenance } from '../http/provenance-stamp.js';
 import type { BarsPage, BarsQuery, MarketClock, StockQuote, StockSnapshot, StockTrade } from './market-data.models.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AlpacaTradingClient } from '../http/alpaca-clients.js';
-import type { UpstreamResponse } from '../http/alpaca-http.client.js';
+import type { UpstreamResponse } from '../http/upstream-call.js';
 import type { Sourced } from '../stocks/market-data.port.js';
 import { stampProvenance } from '../http/provenance-stamp.js';
 import { TradingPort } from './trading.port.js';

@@ -6,13 +6,20 @@ import { Clock } from '../../core/time/clock.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
 import { TradingPort } from '../../alpaca/trading/trading.port.js';
-import type { ReplaceOrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
+import type { ReplaceOrderRequest, TradingObject } from '../../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { RiskGate } from '../../risk/risk-gate.service.js';
-import { sameDecimal } from '../../core/validation/decimal-string.js';
 import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
 import { IdempotencyMemory, resolveIdempotencyKey } from './idempotency.js';
-import { replaceFingerprint, toReplaceRequest } from './replace-rules.js';
+import { isThisReplacement, replaceFingerprint, toReplaceRequest } from './replace-rules.js';
+import { findByKey, settleReplacement, text, type Settled } from './replace-lookups.js';
+import {
+  DUPLICATE_KEY,
+  orderNotReplaced,
+  replaceConflict,
+  replacementOutcomeUnknown,
+  replacementRejected,
+} from './order-write-errors.js';
 import { TradingHalts } from '../halt/trading-halts.service.js';
 
 export interface ReplaceResult {
@@ -23,32 +30,9 @@ export interface ReplaceResult {
   reconciled: boolean;
 }
 
-type Settled = { found: Sourced<TradingObject> } | { replacedBy: string | null };
-
 interface Running {
   fingerprint: string;
   result: Promise<ReplaceResult>;
-}
-
-const DUPLICATE_KEY = /client_order_id must be unique|duplicate/i;
-
-function text(v: TradingValue | undefined): string | null {
-  return typeof v === 'string' && v !== '' ? v : null;
-}
-
-/** Whether an order Alpaca holds under this key is the replacement now asked for (decimals compared as amounts). */
-function isThisReplacement(order: TradingObject, orderId: string, request: ReplaceOrderRequest): boolean {
-  if (order['replaces'] !== orderId) return false;
-  if (request.qty !== undefined && !sameDecimal(order['qty'], request.qty)) return false;
-  if (request.limit_price !== undefined && !sameDecimal(order['limit_price'], request.limit_price)) return false;
-  if (request.stop_price !== undefined && !sameDecimal(order['stop_price'], request.stop_price)) return false;
-  if (
-    request.trail !== undefined &&
-    !sameDecimal(order['trail_price'], request.trail) &&
-    !sameDecimal(order['trail_percent'], request.trail)
-  )
-    return false;
-  return request.time_in_force === undefined || order['time_in_force'] === request.time_in_force;
 }
 
 /**
@@ -85,7 +69,7 @@ export class OrderReplaceService {
     // Concurrent repeats on this instance share one PATCH.
     const running = this.inflight.get(key);
     if (running !== undefined) {
-      if (running.fingerprint !== fingerprint) throw this.conflict(key, null);
+      if (running.fingerprint !== fingerprint) throw replaceConflict(key, null);
       return { ...(await running.result), replayed: true };
     }
     const result = this.replaceOnce(orderId, request, fingerprint, caller).finally(() => this.inflight.delete(key));
@@ -103,7 +87,7 @@ export class OrderReplaceService {
     const resource = `order_id:${orderId}`;
     const known = this.memory.get(key);
     if (known !== undefined) {
-      if (known.fingerprint !== fingerprint) throw this.conflict(key, known.orderId);
+      if (known.fingerprint !== fingerprint) throw replaceConflict(key, known.orderId);
       const order = await this.gateway.order(known.orderId);
       await this.audit.recordBestEffort({
         action: 'order_replace_outcome',
@@ -173,16 +157,7 @@ export class OrderReplaceService {
       details: { client_order_id: key, upstream_status: status, upstream_message: e.upstreamMessage },
     });
     if (status === 403 || status === 422) {
-      throw new AppError('ORDER_REJECTED', {
-        message: `Alpaca refused the replacement: ${e.upstreamMessage ?? 'no reason given'}`,
-        details: {
-          order_id: orderId,
-          client_order_id: key,
-          upstream_status: status,
-          upstream_code: e.upstreamCode,
-          upstream_message: e.upstreamMessage,
-        },
-      });
+      throw replacementRejected(orderId, key, e);
     }
     // 404 (ORDER_NOT_FOUND), 401, 429, 400: nothing was replaced.
     throw e;
@@ -202,7 +177,7 @@ export class OrderReplaceService {
     const key = request.client_order_id;
     const existing = duplicateKey
       ? await this.gateway.orderByClientId(key)
-      : await this.findByKey(key).catch((e: unknown) => {
+      : await findByKey(this.gateway, key).catch((e: unknown) => {
           this.logger.event('debug', 'order_replace_lookup_failed', {
             order_id: orderId,
             client_order_id: key,
@@ -211,7 +186,7 @@ export class OrderReplaceService {
           return null;
         });
     if (existing === null) return null;
-    if (!isThisReplacement(existing.value, orderId, request)) throw this.conflict(key, text(existing.value['id']));
+    if (!isThisReplacement(existing.value, orderId, request)) throw replaceConflict(key, text(existing.value['id']));
     const newId = text(existing.value['id']) ?? '';
     this.memory.set(key, fingerprint, newId);
     await this.audit.recordBestEffort({
@@ -239,7 +214,7 @@ export class OrderReplaceService {
     const key = request.client_order_id;
     let settled: Settled | null;
     try {
-      settled = await this.settle(orderId, key);
+      settled = await settleReplacement(this.gateway, orderId, key);
     } catch (e: unknown) {
       this.logger.event('warn', 'order_replace_lookup_failed', {
         order_id: orderId,
@@ -250,7 +225,7 @@ export class OrderReplaceService {
     }
     if (settled !== null && 'found' in settled) {
       if (!isThisReplacement(settled.found.value, orderId, request))
-        throw this.conflict(key, text(settled.found.value['id']));
+        throw replaceConflict(key, text(settled.found.value['id']));
       this.logger.event('warn', 'order_replace_reconciled', {
         order_id: orderId,
         client_order_id: key,
@@ -266,41 +241,7 @@ export class OrderReplaceService {
       caller,
       details: { client_order_id: key, cause: cause.code },
     });
-    throw new AppError('ORDER_OUTCOME_UNKNOWN', {
-      message: 'Alpaca did not confirm the replacement and it could not be looked up; it may or may not have happened.',
-      details: {
-        order_id: orderId,
-        client_order_id: key,
-        cause: cause.code,
-        check: `GET /api/v1/orders/${orderId} (replaced_by), or repeat with Idempotency-Key ${key} (never a new key)`,
-      },
-    });
-  }
-
-  /**
-   * What Alpaca holds after a lost PATCH: the new order by our key; else the old order's
-   * replaced_by (ours, or another request's); else, unless it is still pending_replace, nothing
-   * was replaced. Null: not settled yet.
-   */
-  private async settle(orderId: string, key: string): Promise<Settled | null> {
-    const byKey = await this.findByKey(key);
-    if (byKey !== null) return { found: byKey };
-    const old = await this.gateway.order(orderId);
-    const replacedBy = text(old.value['replaced_by']);
-    if (replacedBy !== null) {
-      const newer = await this.gateway.order(replacedBy);
-      return newer.value['client_order_id'] === key ? { found: newer } : { replacedBy };
-    }
-    return old.value['status'] === 'pending_replace' ? null : { replacedBy: null };
-  }
-
-  private async findByKey(key: string): Promise<Sourced<TradingObject> | null> {
-    try {
-      return await this.gateway.orderByClientId(key);
-    } catch (e: unknown) {
-      if (e instanceof AppError && e.code === 'ORDER_NOT_FOUND') return null;
-      throw e;
-    }
+    throw replacementOutcomeUnknown(orderId, key, cause);
   }
 
   private async notReplaced(
@@ -317,20 +258,7 @@ export class OrderReplaceService {
       caller,
       details: { client_order_id: key, cause: cause.code, replaced_by: replacedBy },
     });
-    throw new AppError('UPSTREAM_API_UNAVAILABLE', {
-      message:
-        replacedBy === null
-          ? 'Alpaca failed and the order was not replaced. Repeating with the same Idempotency-Key is safe.'
-          : 'Alpaca failed; the order was since replaced by another request (see replaced_by), not by this one.',
-      retryAfter: cause.retryAfter ?? 1,
-      details: {
-        order_replaced: false,
-        order_id: orderId,
-        client_order_id: key,
-        replaced_by: replacedBy,
-        cause: cause.code,
-      },
-    });
+    throw orderNotReplaced(orderId, key, cause, replacedBy);
   }
 
   private async accepted(
@@ -365,9 +293,5 @@ export class OrderReplaceService {
       });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
-  }
-
-  private conflict(key: string, existingId: string | null): AppError {
-    return new AppError('IDEMPOTENCY_CONFLICT', { details: { client_order_id: key, existing_order_id: existingId } });
   }
 }

@@ -10,8 +10,16 @@ import type { OrderRequest, TradingObject, TradingValue } from '../../alpaca/tra
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { RiskGate, type RiskPass } from '../../risk/risk-gate.service.js';
 import type { CreateOrderDto } from '../dto/create-order.dto.js';
-import { IdempotencyMemory, orderFingerprint, resolveIdempotencyKey, sameOrder } from './idempotency.js';
+import { orderFingerprint, resolveIdempotencyKey, sameOrder } from './idempotency.js';
 import { IdempotencyLedger, type Claim } from './idempotency-ledger.js';
+import { SubmissionKeys } from './submission-keys.js';
+import {
+  DUPLICATE_KEY,
+  orderNotPlaced,
+  submissionConflict,
+  submissionOutcomeUnknown,
+  submissionRejected,
+} from './order-write-errors.js';
 import { TradingHalts } from '../halt/trading-halts.service.js';
 import { toOrderRequest } from './order-rules.js';
 
@@ -35,10 +43,6 @@ interface Sent {
   claim: Claim;
 }
 
-const LEDGER_NAMESPACE = 'order';
-/** How long and how often a repeat waits for the instance sending its body: past a timed-out submission and its look-ups (~7 s). */
-const SETTLE_POLL_MS = [25, 50, 100, 200, 400, 800, 1600, 1600, 1600, 1600];
-const DUPLICATE_KEY = /client_order_id must be unique|duplicate/i;
 /** After a lost answer: look the order up this many times, this far apart, before giving up. */
 const RECONCILE_DELAYS_MS = [0, 250, 750];
 
@@ -56,19 +60,19 @@ function textOf(v: TradingValue | undefined): string {
  */
 @Injectable()
 export class OrderSubmissionService {
-  private readonly memory: IdempotencyMemory;
+  private readonly keys: SubmissionKeys;
   private readonly inflight = new Map<string, Running>();
 
   constructor(
     private readonly gateway: TradingPort,
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
-    private readonly ledger: IdempotencyLedger,
+    ledger: IdempotencyLedger,
     private readonly halts: TradingHalts,
     private readonly risk: RiskGate,
     clock: Clock,
   ) {
-    this.memory = new IdempotencyMemory(clock);
+    this.keys = new SubmissionKeys(ledger, clock);
   }
 
   async submit(dto: CreateOrderDto, idempotencyHeader: string | undefined, caller: Caller): Promise<SubmissionResult> {
@@ -78,7 +82,7 @@ export class OrderSubmissionService {
     // Concurrent repeats on this instance share one submission; another body under the key is a 409 at once.
     const running = this.inflight.get(key);
     if (running !== undefined) {
-      if (running.fingerprint !== fingerprint) throw this.conflict(key, null);
+      if (running.fingerprint !== fingerprint) throw submissionConflict(key, null);
       return { ...(await running.result), replayed: true };
     }
     const result = this.submitOnce(request, fingerprint, caller).finally(() => this.inflight.delete(key));
@@ -88,15 +92,13 @@ export class OrderSubmissionService {
 
   private async submitOnce(request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
-    const known = this.memory.get(key);
+    const known = this.keys.known(key);
     if (known !== undefined) {
-      if (known.fingerprint !== fingerprint) throw this.conflict(key, null, known.orderId);
+      if (known.fingerprint !== fingerprint) throw submissionConflict(key, null, known.orderId);
       return this.replayKnown(key, known.orderId, caller);
     }
-    let claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
-    // Another instance is sending this very body now: wait for its order rather than race it.
-    if (claim.kind === 'same' && claim.orderId === null) claim = await this.awaitSettled(key, fingerprint);
-    if (claim.kind === 'conflict') throw this.conflict(key, null, claim.orderId ?? undefined);
+    const claim = await this.keys.claim(key, fingerprint);
+    if (claim.kind === 'conflict') throw submissionConflict(key, null, claim.orderId ?? undefined);
     if (claim.kind === 'same' && claim.orderId !== null) return this.replayKnown(key, claim.orderId, caller);
 
     let risk: RiskPass;
@@ -114,7 +116,7 @@ export class OrderSubmissionService {
         .catch(risk.undo);
     } catch (e: unknown) {
       // Nothing was sent (halted, refused by the risk gate, or unaudited): the key is free again for any body.
-      await this.releaseOwn(claim, key, fingerprint);
+      await this.keys.releaseOwn(claim, key, fingerprint);
       throw e;
     }
     let order: Sourced<TradingObject>;
@@ -124,23 +126,6 @@ export class OrderSubmissionService {
       return this.onSubmitFailure(e, request, { fingerprint, claim }, caller);
     }
     return this.accepted(order, request, fingerprint, caller, false);
-  }
-
-  /**
-   * Polls the fleet's ledger while another instance sends the same body under the key, so that
-   * only the instance that claimed the key sends (a duplicate answer to a claimant then always
-   * means an order older than the claim, judged from Alpaca's copy). Returns once the order is
-   * known, the key is free again (then this request claims it) or the wait is over (then this
-   * request sends too, and Alpaca's uniqueness keeps it one order).
-   */
-  private async awaitSettled(key: string, fingerprint: string): Promise<Claim> {
-    let claim: Claim = { kind: 'same', orderId: null };
-    for (const delay of SETTLE_POLL_MS) {
-      await sleep(delay);
-      claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
-      if (claim.kind !== 'same' || claim.orderId !== null) return claim;
-    }
-    return claim;
   }
 
   /** A repeat of a body whose order is known: that order as it reads now, nothing sent. */
@@ -156,11 +141,6 @@ export class OrderSubmissionService {
     return { order, clientOrderId: key, replayed: true, reconciled: false };
   }
 
-  /** Gives the key back when this request claimed it and nothing was placed under it. */
-  private async releaseOwn(claim: Claim, key: string, fingerprint: string): Promise<void> {
-    if (claim.kind === 'claimed') await this.ledger.release(LEDGER_NAMESPACE, key, fingerprint);
-  }
-
   private async onSubmitFailure(
     e: unknown,
     request: OrderRequest,
@@ -174,7 +154,7 @@ export class OrderSubmissionService {
     if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? ''))
       return this.replayFromAlpaca(request, sent, caller);
     if (status === 403 || status === 422) {
-      await this.releaseOwn(claim, key, fingerprint);
+      await this.keys.releaseOwn(claim, key, fingerprint);
       await this.audit.recordBestEffort({
         action: 'order_rejected',
         resource: `order:${key}`,
@@ -182,15 +162,7 @@ export class OrderSubmissionService {
         caller,
         details: { upstream_status: status, upstream_message: e.upstreamMessage },
       });
-      throw new AppError('ORDER_REJECTED', {
-        message: `Alpaca rejected the order: ${e.upstreamMessage ?? 'no reason given'}`,
-        details: {
-          client_order_id: key,
-          upstream_status: status,
-          upstream_code: e.upstreamCode,
-          upstream_message: e.upstreamMessage,
-        },
-      });
+      throw submissionRejected(key, e);
     }
     if (
       e.code === 'UPSTREAM_TIMEOUT' ||
@@ -200,12 +172,12 @@ export class OrderSubmissionService {
       return this.reconcile(request, fingerprint, caller, e).catch(async (lost: unknown) => {
         // Alpaca has no such order: the key is free again, as if never sent.
         if (lost instanceof AppError && lost.details['order_placed'] === false)
-          await this.releaseOwn(claim, key, fingerprint);
+          await this.keys.releaseOwn(claim, key, fingerprint);
         throw lost;
       });
     }
     // 401, 429, 400: Alpaca refused before creating anything.
-    await this.releaseOwn(claim, key, fingerprint);
+    await this.keys.releaseOwn(claim, key, fingerprint);
     await this.audit.recordBestEffort({
       action: 'order_not_placed',
       resource: `order:${key}`,
@@ -243,14 +215,7 @@ export class OrderSubmissionService {
       caller,
       details: { cause: cause.code },
     });
-    throw new AppError('ORDER_OUTCOME_UNKNOWN', {
-      message: 'Alpaca did not confirm the order and it could not be looked up; it may or may not exist.',
-      details: {
-        client_order_id: key,
-        cause: cause.code,
-        check: `GET /api/v1/orders?status=all, or resubmit with Idempotency-Key ${key} (never a new key)`,
-      },
-    });
+    throw submissionOutcomeUnknown(key, cause);
   }
 
   private async notPlaced(key: string, caller: Caller, cause: UpstreamError): Promise<never> {
@@ -261,12 +226,7 @@ export class OrderSubmissionService {
       caller,
       details: { cause: cause.code },
     });
-    throw new AppError('UPSTREAM_API_UNAVAILABLE', {
-      message:
-        'Alpaca failed and has no order with this client_order_id: no order was placed. Resubmitting with the same Idempotency-Key is safe.',
-      retryAfter: cause.retryAfter ?? 1,
-      details: { order_placed: false, client_order_id: key, cause: cause.code },
-    });
+    throw orderNotPlaced(key, cause);
   }
 
   /**
@@ -280,10 +240,10 @@ export class OrderSubmissionService {
     const existing = await this.gateway.orderByClientId(key);
     if (claim.kind !== 'same' && !sameOrder(existing.value, request)) {
       // Our claim named a body Alpaca never took under this key: it must not make a later repeat a "replay".
-      await this.releaseOwn(claim, key, fingerprint);
-      throw this.conflict(key, existing.value);
+      await this.keys.releaseOwn(claim, key, fingerprint);
+      throw submissionConflict(key, existing.value);
     }
-    this.remember(key, fingerprint, textOf(existing.value['id']));
+    this.keys.remember(key, fingerprint, textOf(existing.value['id']));
     await this.audit.recordBestEffort({
       action: 'order_replayed',
       resource: `order:${key}`,
@@ -303,7 +263,7 @@ export class OrderSubmissionService {
   ): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const orderId = textOf(order.value['id']);
-    this.remember(key, fingerprint, orderId);
+    this.keys.remember(key, fingerprint, orderId);
     try {
       await this.audit.record({
         action: 'order_accepted',
@@ -321,21 +281,5 @@ export class OrderSubmissionService {
       });
     }
     return { order, clientOrderId: key, replayed: false, reconciled };
-  }
-
-  /** This instance and, through the ledger, the fleet answer later repeats with this order. */
-  private remember(key: string, fingerprint: string, orderId: string): void {
-    this.memory.set(key, fingerprint, orderId);
-    // Not awaited: the ledger is shared knowledge, never a condition of answering (it logs its own failures).
-    void this.ledger.settle(LEDGER_NAMESPACE, key, fingerprint, orderId);
-  }
-
-  private conflict(key: string, existing: TradingObject | null, existingId?: string): AppError {
-    return new AppError('IDEMPOTENCY_CONFLICT', {
-      details: {
-        client_order_id: key,
-        existing_order_id: existing === null ? (existingId ?? null) : (existing['id'] ?? null),
-      },
-    });
   }
 }

@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../core/errors/app-error.js';
 import { canonicalJson } from '../../core/serialization/canonical-json.js';
-import type { ReplaceOrderRequest } from '../../alpaca/trading/trading.models.js';
+import type { ReplaceOrderRequest, TradingObject } from '../../alpaca/trading/trading.models.js';
 import {
   decimalPlaces,
   integerDigits,
   isPositiveDecimal,
   normalizeDecimal,
+  sameDecimal,
 } from '../../core/validation/decimal-string.js';
 import type { ReplaceOrderDto } from '../dto/replace-order.dto.js';
 import type { Problem } from './mleg-rules.js';
@@ -87,4 +88,19 @@ export function replaceFingerprint(orderId: string, request: ReplaceOrderRequest
   return createHash('sha256')
     .update(canonicalJson({ order_id: orderId, patch }))
     .digest('hex');
+}
+
+/** Whether an order Alpaca holds under this key is the replacement now asked for (decimals compared as amounts). */
+export function isThisReplacement(order: TradingObject, orderId: string, request: ReplaceOrderRequest): boolean {
+  if (order['replaces'] !== orderId) return false;
+  if (request.qty !== undefined && !sameDecimal(order['qty'], request.qty)) return false;
+  if (request.limit_price !== undefined && !sameDecimal(order['limit_price'], request.limit_price)) return false;
+  if (request.stop_price !== undefined && !sameDecimal(order['stop_price'], request.stop_price)) return false;
+  if (
+    request.trail !== undefined &&
+    !sameDecimal(order['trail_price'], request.trail) &&
+    !sameDecimal(order['trail_percent'], request.trail)
+  )
+    return false;
+  return request.time_in_force === undefined || order['time_in_force'] === request.time_in_force;
 }
