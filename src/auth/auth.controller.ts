@@ -30,7 +30,9 @@ export class AuthController {
   /**
    * Authenticated by the global guard like any route (so a refused key is counted against its
    * client and the key's own rate tier applies), but only an API key may be exchanged: a token
-   * for a token would outlive nothing and audit nothing new.
+   * for a token would outlive nothing and audit nothing new. So not `@Authenticated`, whose
+   * Swagger marks offer a Bearer token too: the permission alone, and the API key as the one
+   * credential in the document.
    */
   @Post('token')
   @Roles('token:issue')

@@ -1,10 +1,10 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { CurrentUser, Roles } from '../core/identity/auth.decorators.js';
+import { CurrentUser } from '../core/identity/auth.decorators.js';
+import { Authenticated } from '../core/identity/authenticated.decorator.js';
 import type { Principal } from '../core/identity/principal.js';
 import { AppError } from '../core/errors/app-error.js';
-import { ApiErrors } from '../core/errors/api-errors.decorator.js';
 import { StreamAccess } from './stream-access.service.js';
 import { StreamHub } from './hub/stream-hub.service.js';
 import {
@@ -51,7 +51,15 @@ export class StreamEventsController {
   ) {}
 
   @Get('events')
-  @Roles('market:read')
+  @Authenticated('market:read', {
+    errors: [
+      'INVALID_SYMBOL_FORMAT',
+      'INVALID_OPTION_SYMBOL',
+      'INVALID_PARAMETER',
+      'STREAM_SYMBOL_LIMIT',
+      'UPSTREAM_STREAM_UNAVAILABLE',
+    ],
+  })
   @ApiOperation({
     summary:
       "The client stream as Server-Sent Events; channels as comma-separated symbol lists. Option channels need premium; orders=true (order_update events) needs trader or admin. trades also brings the symbols' correction and cancel_error events.",
@@ -79,15 +87,6 @@ export class StreamEventsController {
   @ApiOkResponse({
     description: 'text/event-stream: connected, authenticated, subscription, then data, gap, dropped and error events.',
   })
-  @ApiErrors(
-    'INVALID_SYMBOL_FORMAT',
-    'INVALID_OPTION_SYMBOL',
-    'INVALID_PARAMETER',
-    'INSUFFICIENT_PERMISSIONS',
-    'STREAM_SYMBOL_LIMIT',
-    'RATE_LIMIT_EXCEEDED',
-    'UPSTREAM_STREAM_UNAVAILABLE',
-  )
   events(
     @Query() query: Record<string, unknown>,
     @CurrentUser() principal: Principal | undefined,

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { AppConfig } from '../../core/config/app-config.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { assertOrderedRange } from '../../core/validation/time-range.js';
 import type { Bar } from '../../alpaca/stocks/market-data.models.js';
 import type { SymbolPage } from '../../alpaca/reference/market-reference.models.js';
@@ -61,7 +61,7 @@ export class AlpacaOptionDataController {
   ) {}
 
   @Get('quotes/latest')
-  @Roles('options:read')
+  @Authenticated('options:read')
   async latestQuotes(@Query() q: OptionLatestQuery): Promise<WireBody> {
     assertOptionFeed(this.config, q);
     const r = await this.passThrough.model(OR.latestQuotes, q);
@@ -69,7 +69,7 @@ export class AlpacaOptionDataController {
   }
 
   @Get('trades/latest')
-  @Roles('options:read')
+  @Authenticated('options:read')
   async latestTrades(@Query() q: OptionLatestQuery): Promise<WireBody> {
     assertOptionFeed(this.config, q);
     const r = await this.passThrough.model(OR.latestTrades, q);
@@ -77,14 +77,14 @@ export class AlpacaOptionDataController {
   }
 
   @Get('bars')
-  @Roles('history:read')
+  @Authenticated('history:read')
   async bars(@Query() q: OptionBarsQuery): Promise<WireBody> {
     const r = await this.passThrough.model(BARS, q);
     return new WireBody(wireHistoryPage('bars', r.data, wireBar), r);
   }
 
   @Get('trades')
-  @Roles('history:read')
+  @Authenticated('history:read')
   async trades(@Query() q: OptionTradesQuery): Promise<WireBody> {
     const r = await this.passThrough.model(TRADES, q);
     return new WireBody(wireHistoryPage('trades', r.data, wireOptionTrade), r);

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { AppConfig } from '../../core/config/app-config.js';
 import { AppError } from '../../core/errors/app-error.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { requireOccSymbols } from '../../options/occ-symbol.js';
 import { OptionChainService } from '../../options/option-chain.service.js';
 import { requestedContracts } from '../../options/option-data.routes.js';
@@ -21,7 +21,6 @@ import { wireOptionSnapshot } from '../wire/option-wire.js';
  * greeks and impliedVolatility are Alpaca's, absent where Alpaca sent none.
  */
 @ApiExcludeController()
-@Roles('options:read')
 @Controller('v1beta1/options/snapshots')
 export class AlpacaOptionSnapshotsController {
   constructor(
@@ -31,6 +30,7 @@ export class AlpacaOptionSnapshotsController {
   ) {}
 
   @Get()
+  @Authenticated('options:read')
   async snapshots(@Query() q: OptionSnapshotsQuery): Promise<WireBody> {
     assertOptionFeed(this.config, q);
     // Per-contract entries are never paged, so there is no token of ours to continue from.
@@ -50,6 +50,7 @@ export class AlpacaOptionSnapshotsController {
   }
 
   @Get(':underlying_symbol')
+  @Authenticated('options:read')
   async chain(@Param('underlying_symbol') raw: string, @Query() q: OptionChainQuery): Promise<WireBody> {
     assertOptionFeed(this.config, q);
     refuseUnserved(q, ['updated_since', 'root_symbol']);

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { AppError } from '../../core/errors/app-error.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { MostActivesQueryDto, MoversQueryDto, NewsQueryDto } from '../../market-data/dto/reference-query.dto.js';
 import { PassThroughService } from '../../market-data/pass-through/pass-through.service.js';
 import { REFERENCE_ROUTES as RR } from '../../market-data/reference.routes.js';
@@ -23,21 +23,21 @@ export class AlpacaReferenceController {
   constructor(private readonly passThrough: PassThroughService) {}
 
   @Get('v1beta1/news')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async news(@Query() q: NewsQueryDto): Promise<WireBody> {
     const r = await this.passThrough.model(RR.news, q);
     return new WireBody({ news: r.data.items.map(wireNewsArticle), next_page_token: r.data.next_page_token }, r);
   }
 
   @Get('v1beta1/screener/stocks/most-actives')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async mostActives(@Query() q: MostActivesQueryDto): Promise<WireBody> {
     const r = await this.passThrough.model(RR.mostActives, q);
     return new WireBody(wireMostActives(r.data), r);
   }
 
   @Get('v1beta1/screener/:market_type/movers')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async movers(@Param('market_type') marketType: string, @Query() q: MoversQueryDto): Promise<WireBody> {
     if (marketType !== 'stocks') {
       // Crypto is not served by this gateway at all (as its other crypto paths); anything else is no market type of Alpaca's.
@@ -54,7 +54,7 @@ export class AlpacaReferenceController {
   }
 
   @Get('v1/corporate-actions')
-  @Roles('history:read')
+  @Authenticated('history:read')
   async corporateActions(@Query() q: CorporateActionsQuery): Promise<WireBody> {
     // Alpaca's default region is us, which is what /api/v1 asks for.
     if (q.region !== undefined && q.region !== 'us') refuseUnserved(q, ['region']);

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { AppConfig } from '../../core/config/app-config.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { MARKET_OPERATIONS as OP } from '../../alpaca/reference/market-operations.js';
 import type { SymbolPage } from '../../alpaca/reference/market-reference.models.js';
 import type { Bar } from '../../alpaca/stocks/market-data.models.js';
@@ -55,7 +55,7 @@ export class AlpacaStockBarsController {
   ) {}
 
   @Get('bars')
-  @Roles('history:read')
+  @Authenticated('history:read')
   async bars(@Query() q: StockBarsListQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const symbols = requestedSymbols(q.symbols);
@@ -70,7 +70,7 @@ export class AlpacaStockBarsController {
   }
 
   @Get('bars/latest')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async latestBars(@Query() q: StockLatestQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.passThrough.model(SR.latestBars, q);
@@ -78,7 +78,7 @@ export class AlpacaStockBarsController {
   }
 
   @Get(':symbol/bars')
-  @Roles('history:read')
+  @Authenticated('history:read')
   async symbolBars(@Param('symbol') raw: string, @Query() q: StockBarsQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const symbol = pathSymbol(raw);
@@ -90,7 +90,7 @@ export class AlpacaStockBarsController {
   }
 
   @Get(':symbol/bars/latest')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async latestBar(@Param('symbol') raw: string, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const symbol = pathSymbol(raw);

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { AppConfig } from '../../core/config/app-config.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import type { StockQuote, StockTrade } from '../../alpaca/stocks/market-data.models.js';
 import type { DailyAuctions, SymbolPage } from '../../alpaca/reference/market-reference.models.js';
 import type { StockHistoryQueryDto } from '../../market-data/dto/history-query.dto.js';
@@ -33,7 +33,6 @@ const AUCTIONS: Kind<DailyAuctions> = { route: SR.auctions, key: 'auctions', ren
  * Alpaca's, handed back as it came (null at the end), and page_token goes back to Alpaca unchanged.
  */
 @ApiExcludeController()
-@Roles('history:read')
 @Controller('v2/stocks')
 export class AlpacaStockHistoryController {
   constructor(
@@ -42,36 +41,42 @@ export class AlpacaStockHistoryController {
   ) {}
 
   @Get('quotes')
+  @Authenticated('history:read')
   quotes(@Query() q: StockHistoryListQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     return this.many(QUOTES, q);
   }
 
   @Get('trades')
+  @Authenticated('history:read')
   trades(@Query() q: StockHistoryListQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     return this.many(TRADES, q);
   }
 
   @Get('auctions')
+  @Authenticated('history:read')
   auctions(@Query() q: StockHistoryListQuery): Promise<WireBody> {
     assertAuctionFeed(q);
     return this.many(AUCTIONS, q);
   }
 
   @Get(':symbol/quotes')
+  @Authenticated('history:read')
   symbolQuotes(@Param('symbol') raw: string, @Query() q: StockHistoryQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     return this.one(QUOTES, pathSymbol(raw), q);
   }
 
   @Get(':symbol/trades')
+  @Authenticated('history:read')
   symbolTrades(@Param('symbol') raw: string, @Query() q: StockHistoryQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     return this.one(TRADES, pathSymbol(raw), q);
   }
 
   @Get(':symbol/auctions')
+  @Authenticated('history:read')
   symbolAuctions(@Param('symbol') raw: string, @Query() q: StockHistoryQuery): Promise<WireBody> {
     assertAuctionFeed(q);
     return this.one(AUCTIONS, pathSymbol(raw), q);

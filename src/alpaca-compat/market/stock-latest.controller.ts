@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { AppConfig } from '../../core/config/app-config.js';
 import { WireBody } from '../../core/attribution/wire-body.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { StockQuotesService } from '../../market-data/stock-quotes.service.js';
 import { SymbolParamDto } from '../../market-data/dto/symbol-param.dto.js';
 import { StockFeedQuery, StockLatestQuery, symbolList } from '../http/face-query.js';
@@ -22,7 +22,6 @@ function byKey<T>(found: Map<string, T>, render: (v: T) => WireObject): Record<s
  * multi-symbol answer, as Alpaca leaves it out.
  */
 @ApiExcludeController()
-@Roles('market:read')
 @Controller('v2/stocks')
 export class AlpacaStockLatestController {
   constructor(
@@ -31,6 +30,7 @@ export class AlpacaStockLatestController {
   ) {}
 
   @Get('quotes/latest')
+  @Authenticated('market:read')
   async latestQuotes(@Query() q: StockLatestQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.quotes.latestMany('quote', symbolList(q.symbols));
@@ -38,6 +38,7 @@ export class AlpacaStockLatestController {
   }
 
   @Get('trades/latest')
+  @Authenticated('market:read')
   async latestTrades(@Query() q: StockLatestQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.quotes.latestMany('trade', symbolList(q.symbols));
@@ -45,6 +46,7 @@ export class AlpacaStockLatestController {
   }
 
   @Get('snapshots')
+  @Authenticated('market:read')
   async snapshots(@Query() q: StockLatestQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.quotes.latestMany('snapshot', symbolList(q.symbols));
@@ -52,6 +54,7 @@ export class AlpacaStockLatestController {
   }
 
   @Get(':symbol/quotes/latest')
+  @Authenticated('market:read')
   async latestQuote(@Param() p: SymbolParamDto, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.quotes.quote(p.symbol);
@@ -59,6 +62,7 @@ export class AlpacaStockLatestController {
   }
 
   @Get(':symbol/trades/latest')
+  @Authenticated('market:read')
   async latestTrade(@Param() p: SymbolParamDto, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.quotes.trade(p.symbol);
@@ -66,6 +70,7 @@ export class AlpacaStockLatestController {
   }
 
   @Get(':symbol/snapshot')
+  @Authenticated('market:read')
   async snapshot(@Param() p: SymbolParamDto, @Query() q: StockFeedQuery): Promise<WireBody> {
     assertStockFeed(this.config, q);
     const r = await this.quotes.snapshot(p.symbol);

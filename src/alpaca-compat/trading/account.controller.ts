@@ -1,7 +1,7 @@
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { AccountHistoryService } from '../../trading/account-history.service.js';
 import { ActivitiesQueryDto, PortfolioHistoryQueryDto } from '../../trading/dto/account-history.dto.js';
 import { TradingReadsService } from '../../trading/trading-reads.service.js';
@@ -10,7 +10,6 @@ import { ActivitiesOfTypeQuery, ActivityTypeParam } from './trading-face.dto.js'
 
 /** The account, its activities and its portfolio history, read from Alpaca on every request. */
 @ApiExcludeController()
-@Roles('trading:read')
 @UseInterceptors(AlpacaRefusalsInterceptor)
 @Controller('v2/account')
 export class AlpacaAccountController {
@@ -20,6 +19,7 @@ export class AlpacaAccountController {
   ) {}
 
   @Get()
+  @Authenticated('trading:read')
   async account(): Promise<WireBody> {
     const r = await this.reads.account();
     return new WireBody(r.data, r);
@@ -27,6 +27,7 @@ export class AlpacaAccountController {
 
   /** Alpaca's page is the bare list (the next page's token is the last activity's id). */
   @Get('activities')
+  @Authenticated('trading:read')
   async activities(@Query() q: ActivitiesQueryDto): Promise<WireBody> {
     const r = await this.history.activities(q);
     return new WireBody(r.data.activities, r);
@@ -34,12 +35,14 @@ export class AlpacaAccountController {
 
   /** The same list filtered to the path's type (Alpaca's activity_types with one type: the same activities). */
   @Get('activities/:activity_type')
+  @Authenticated('trading:read')
   async activitiesOfType(@Param() p: ActivityTypeParam, @Query() q: ActivitiesOfTypeQuery): Promise<WireBody> {
     const r = await this.history.activities({ ...q, activity_types: p.activity_type });
     return new WireBody(r.data.activities, r);
   }
 
   @Get('portfolio/history')
+  @Authenticated('trading:read')
   async portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<WireBody> {
     const r = await this.history.portfolioHistory(q);
     return new WireBody(r.data, r);

@@ -14,7 +14,8 @@ import {
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { WireBody } from '../../core/attribution/wire-body.js';
-import { CurrentCaller, Roles } from '../../core/identity/auth.decorators.js';
+import { CurrentCaller } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import type { Caller } from '../../core/identity/caller.js';
 import { OrdersQueryDto } from '../../trading/dto/trading-params.dto.js';
 import { OrderCancelService } from '../../trading/orders/order-cancel.service.js';
@@ -33,7 +34,6 @@ import { wireMultiStatus } from './trading-wire.js';
  * the first order without a second submission, another body under it is Alpaca's duplicate-key 422.
  */
 @ApiExcludeController()
-@Roles('trading:read')
 @UseInterceptors(AlpacaRefusalsInterceptor)
 @Controller('v2')
 export class AlpacaOrdersController {
@@ -45,6 +45,7 @@ export class AlpacaOrdersController {
   ) {}
 
   @Get('orders')
+  @Authenticated('trading:read')
   async list(@Query() q: OrdersQueryDto): Promise<WireBody> {
     const r = await this.reads.orders(q);
     return new WireBody(r.data, r);
@@ -52,12 +53,14 @@ export class AlpacaOrdersController {
 
   // Alpaca's path has a literal colon; unescaped, path-to-regexp would read `:by_client_order_id` as a parameter.
   @Get('orders\\:by_client_order_id')
+  @Authenticated('trading:read')
   async byClientOrderId(@Query() q: ClientOrderIdQuery): Promise<WireBody> {
     const r = await this.reads.orderByClientId(q.client_order_id);
     return new WireBody(r.data, r);
   }
 
   @Get('orders/:order_id')
+  @Authenticated('trading:read')
   // The query DTO only refuses nested=true; nothing of it is sent upstream.
   async one(@Query() _nested: OneOrderQuery, @Param() p: OrderIdParam): Promise<WireBody> {
     const r = await this.reads.order(p.order_id);
@@ -69,7 +72,7 @@ export class AlpacaOrdersController {
    * Idempotent-Replayed says which, as on /api/v1.
    */
   @Post('orders')
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   @HttpCode(200)
   async submit(
     @Body() body: unknown,
@@ -83,7 +86,7 @@ export class AlpacaOrdersController {
   }
 
   @Patch('orders/:order_id')
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   async replace(
     @Param() p: OrderIdParam,
     @Body() body: unknown,
@@ -98,7 +101,7 @@ export class AlpacaOrdersController {
 
   /** Alpaca's 204, no body; the headers name the DELETE's provenance. */
   @Delete('orders/:order_id')
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   @HttpCode(204)
   async cancel(@Param() p: OrderIdParam, @CurrentCaller() caller: Caller): Promise<WireBody> {
     const r = await this.cancelling.cancel(p.order_id, caller);
@@ -107,7 +110,7 @@ export class AlpacaOrdersController {
 
   /** Alpaca's 207 and its list, one entry per open order; no confirm=true on this face (Alpaca has none). */
   @Delete('orders')
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   @HttpCode(207)
   async cancelAll(@CurrentCaller() caller: Caller): Promise<WireBody> {
     const r = await this.cancelling.cancelAll(caller);

@@ -1,7 +1,8 @@
 import { Controller, Delete, Get, HttpCode, Param, Post, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
-import { CurrentCaller, Roles } from '../../core/identity/auth.decorators.js';
+import { CurrentCaller } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import type { Caller } from '../../core/identity/caller.js';
 import { ClosePositionQueryDto } from '../../trading/dto/position-params.dto.js';
 import { PositionsService } from '../../trading/positions.service.js';
@@ -16,7 +17,6 @@ import { wireMultiStatus } from './trading-wire.js';
  * gateway answers it 404 before authentication.
  */
 @ApiExcludeController()
-@Roles('trading:read')
 @UseInterceptors(AlpacaRefusalsInterceptor)
 @Controller('v2/positions')
 export class AlpacaPositionsController {
@@ -26,12 +26,14 @@ export class AlpacaPositionsController {
   ) {}
 
   @Get()
+  @Authenticated('trading:read')
   async list(): Promise<WireBody> {
     const r = await this.reads.positions();
     return new WireBody(r.data, r);
   }
 
   @Get(':symbol_or_asset_id')
+  @Authenticated('trading:read')
   async one(@Param() p: PositionKeyParam): Promise<WireBody> {
     const r = await this.reads.position(p.symbol_or_asset_id);
     return new WireBody(r.data, r);
@@ -39,7 +41,7 @@ export class AlpacaPositionsController {
 
   /** Alpaca's 207 and its list, one entry per position; no confirm=true on this face (Alpaca has none). */
   @Delete()
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   @HttpCode(207)
   async closeAll(@Query() q: CloseAllQuery, @CurrentCaller() caller: Caller): Promise<WireBody> {
     const r = await this.positions.closeAll(q.cancel_orders, caller);
@@ -51,7 +53,7 @@ export class AlpacaPositionsController {
 
   /** The order Alpaca created to close all of it, or qty / percentage of it. */
   @Delete(':symbol_or_asset_id')
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   async close(
     @Param() p: PositionKeyParam,
     @Query() q: ClosePositionQueryDto,
@@ -63,7 +65,7 @@ export class AlpacaPositionsController {
 
   /** Alpaca's 200 with no body. The contract is named by its OCC symbol (the service checks it; a contract id is refused). */
   @Post(':symbol_or_contract_id/exercise')
-  @Roles('trading:write')
+  @Authenticated('trading:write')
   @HttpCode(200)
   async exercise(@Param() p: ExerciseParam, @CurrentCaller() caller: Caller): Promise<WireBody> {
     const r = await this.positions.exercise(p.symbol_or_contract_id, caller);

@@ -4,7 +4,7 @@ import { Attributed } from '../../core/attribution/provenance.js';
 import { WireBody } from '../../core/attribution/wire-body.js';
 import { FreshnessQueryDto } from '../../core/cache/freshness-query.dto.js';
 import { AppError } from '../../core/errors/app-error.js';
-import { Roles } from '../../core/identity/auth.decorators.js';
+import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import { AssetParamDto, AssetsQueryDto, CalendarQueryDto } from '../../market-data/dto/reference-query.dto.js';
 import { MarketClockService } from '../../market-data/market-clock.service.js';
 import { PassThroughService } from '../../market-data/pass-through/pass-through.service.js';
@@ -32,21 +32,21 @@ export class AlpacaTradingReferenceController {
   ) {}
 
   @Get('assets')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async assets(@Query() q: AssetsQueryDto): Promise<WireBody> {
     const r = await this.passThrough.serve(R.assets, q);
     return new WireBody(r.data.assets.map(wireAsset), r);
   }
 
   @Get('assets/:symbol_or_asset_id')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async asset(@Param() p: AssetParamDto, @Query() q: FreshnessQueryDto): Promise<WireBody> {
     const r = await this.passThrough.serve(R.asset, { ...q, ...p });
     return new WireBody(wireAsset(r.data), r);
   }
 
   @Get('clock')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async clock(): Promise<WireBody> {
     const { clock, cache } = await this.clocks.clock();
     const c = clock.value;
@@ -55,14 +55,14 @@ export class AlpacaTradingReferenceController {
   }
 
   @Get('calendar')
-  @Roles('market:read')
+  @Authenticated('market:read')
   async calendar(@Query() q: CalendarQueryDto): Promise<WireBody> {
     const r = await this.passThrough.serve(R.calendar, q);
     return new WireBody(r.data.days.map(wireCalendarDay), r);
   }
 
   @Get('options/contracts')
-  @Roles('options:read')
+  @Authenticated('options:read')
   async contracts(@Query() q: ContractsQueryDto): Promise<WireBody> {
     const r = await this.contractsService.contracts(q);
     return new WireBody(
@@ -77,7 +77,7 @@ export class AlpacaTradingReferenceController {
    * served: no service of the gateway looks a contract up by id.
    */
   @Get('options/contracts/:symbol_or_id')
-  @Roles('options:read')
+  @Authenticated('options:read')
   async contract(@Param() p: ContractKeyParam): Promise<WireBody> {
     const parsed = parseOccSymbol(p.symbol_or_id);
     if (!parsed.ok) {
