@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error.js';
 import type { Caller } from '../../core/identity/caller.js';
@@ -45,8 +46,6 @@ interface Sent {
 
 /** After a lost answer: look the order up this many times, this far apart, before giving up. */
 const RECONCILE_DELAYS_MS = [0, 250, 750];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** id and status are validated strings (trading.mapper requires them); anything else is shown as JSON. */
 function textOf(v: TradingValue | undefined): string {

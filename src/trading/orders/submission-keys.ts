@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/time/clock.js';
 import { IdempotencyMemory } from './idempotency.js';
 import type { Claim, IdempotencyLedger } from './idempotency-ledger.js';
@@ -5,8 +6,6 @@ import type { Claim, IdempotencyLedger } from './idempotency-ledger.js';
 const LEDGER_NAMESPACE = 'order';
 /** How long and how often a repeat waits for the instance sending its body: past a timed-out submission and its look-ups (~7 s). */
 const SETTLE_POLL_MS = [25, 50, 100, 200, 400, 800, 1600, 1600, 1600, 1600];
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * What this instance and the fleet know of a submission's idempotency key: this instance's memory
