@@ -97,15 +97,13 @@ export class OptionQuotesService {
     const contracts = requireOccSymbols(rawSymbols);
     const many = await this.latestMany(contracts, maxAgeSeconds);
     const { found } = many.data;
-    const bySymbol = new Map(contracts.map((contract) => [contract.symbol, contract]));
     const { items, summary } = dedupedBatchItems(
-      [...bySymbol.keys()],
+      contracts.map((contract) => contract.symbol),
       rawSymbols.length,
       'OPTION_DATA_UNAVAILABLE',
-      (symbol) => {
+      (symbol, i) => {
         const snapshot = found.get(symbol);
-        const contract = bySymbol.get(symbol);
-        return snapshot === undefined || contract === undefined ? undefined : withTerms(contract, snapshot);
+        return snapshot === undefined ? undefined : withTerms(contracts[i], snapshot);
       },
     );
     return new Attributed({ quotes: items, summary }, many.provenance, many.cache, many.marketStatus);

@@ -27,12 +27,13 @@ export interface DedupedBatchSummary extends BatchSummary {
 export function batchItems<D, C extends ErrorCode>(
   symbols: readonly string[],
   missing: C,
-  dataOf: (symbol: string) => D | undefined,
+  /** The symbol's data, or undefined when Alpaca had none; `index` is the symbol's place in `symbols`. */
+  dataOf: (symbol: string, index: number) => D | undefined,
 ): { items: Array<BatchItem<D, C>>; summary: BatchSummary } {
   const entry = catalogEntry(missing);
   let successful = 0;
-  const items = symbols.map((symbol): BatchItem<D, C> => {
-    const data = dataOf(symbol);
+  const items = symbols.map((symbol, index): BatchItem<D, C> => {
+    const data = dataOf(symbol, index);
     if (data === undefined)
       return {
         symbol,
@@ -51,7 +52,7 @@ export function dedupedBatchItems<D, C extends ErrorCode>(
   symbols: readonly string[],
   sent: number,
   missing: C,
-  dataOf: (symbol: string) => D | undefined,
+  dataOf: (symbol: string, index: number) => D | undefined,
 ): { items: Array<BatchItem<D, C>>; summary: DedupedBatchSummary } {
   const { items, summary } = batchItems(symbols, missing, dataOf);
   return { items, summary: { ...summary, duplicates_removed: sent - symbols.length } };
