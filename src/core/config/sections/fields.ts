@@ -76,18 +76,19 @@ export function flag(fallback: boolean): Variable<boolean> {
   );
 }
 
+function oneOfReader<const V extends readonly string[]>(values: V): (text: string) => V[number] | Refusal {
+  return (text) =>
+    values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
+}
+
 /** One of `values`. */
 export function oneOf<const V extends readonly string[]>(values: V, fallback: V[number]): Variable<V[number]> {
-  const read = (text: string): V[number] | Refusal =>
-    values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
-  return variable(read, fallback);
+  return variable(oneOfReader(values), fallback);
 }
 
 /** One of `values`, or unset. */
 export function optionalOneOf<const V extends readonly string[]>(values: V): Variable<V[number] | undefined> {
-  const read = (text: string): V[number] | Refusal =>
-    values.find((v) => v === text) ?? new Refusal(`must be one of the following values: ${values.join(', ')}`);
-  return variable<V[number] | undefined>(read, undefined);
+  return variable<V[number] | undefined>(oneOfReader(values), undefined);
 }
 
 function urlReader(protocols: string[]): (text: string) => string | Refusal {
