@@ -36,12 +36,13 @@
  * runs only when dist/ is older than the sources (CI built it just before; rebuilding dist/ under
  * the other e2e suites running in parallel would pull it from under them), the rest as written.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { ensureBuilt } from './support/built-gateway.js';
 
 const ROOT = process.cwd();
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -327,31 +328,10 @@ function demoArgv(): string[] {
   // The README says the demo builds first; if package.json stops saying so this test must be re-read.
   expect(build).toBe('npm run build');
   expect(rest).toEqual([]);
-  if (distIsStale()) {
-    const built = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'pipe', env: process.env });
-    if (built.status !== 0) throw new Error(`npm run build failed: ${built.stderr.toString()}`);
-  }
+  ensureBuilt();
   const argv = (run ?? '').split(/\s+/);
   expect(argv[0]).toBe('node');
   return [process.execPath, ...argv.slice(1)];
-}
-
-/** dist/ older than a source tsconfig.build.json compiles (scripts/run-built.mjs's rule: specs are not compiled). */
-function distIsStale(): boolean {
-  const compiled = /(?<!\.spec|\.e2e-spec|\.d)\.ts$/;
-  const newest = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce(
-      (m, e) =>
-        Math.max(
-          m,
-          e.isDirectory() ? newest(join(dir, e.name)) : compiled.test(e.name) ? statSync(join(dir, e.name)).mtimeMs : 0,
-        ),
-      0,
-    );
-  const out = join(ROOT, 'dist', 'scripts', 'demo.js');
-  if (!existsSync(out)) return true;
-  const sources = Math.max(...['src', 'scripts', join('test', 'emulator')].map((d) => newest(join(ROOT, d))));
-  return statSync(out).mtimeMs < sources;
 }
 
 /**
