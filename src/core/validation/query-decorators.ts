@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional, type ApiPropertyOptions } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, NotEquals } from 'class-validator';
@@ -15,11 +16,9 @@ import { IsUpstreamTime } from './time-range.validator.js';
 
 type Docs = ApiPropertyOptions;
 
-/** Like a written decorator stack: `stack(A, B, C)` is `@A @B @C` (C applied first). */
+/** Like a written decorator stack: `stack(A, B, C)` is `@A @B @C` (C applied first; Nest's applyDecorators applies A first). */
 function stack(...decorators: PropertyDecorator[]): PropertyDecorator {
-  return (target: object, propertyKey: string | symbol): void => {
-    for (const decorator of [...decorators].reverse()) decorator(target, propertyKey);
-  };
+  return applyDecorators(...decorators.reverse());
 }
 
 /** Alpaca's page tokens are base64; anything else cannot be one of theirs. */
