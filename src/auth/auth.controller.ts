@@ -16,6 +16,13 @@ class IssuedTokenDto implements IssuedToken {
   @ApiProperty({ enum: ['Bearer'] }) token_type!: 'Bearer';
   @ApiProperty({ example: 3600 }) expires_in!: number;
   @ApiProperty({ type: [String], example: ['premium'] }) roles!: IssuedToken['roles'];
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['paper', 'live'],
+    description: "The Alpaca accounts the token may use, its default first; null: the gateway's first account.",
+  })
+  accounts!: IssuedToken['accounts'];
   @ApiProperty({ format: 'uuid', description: 'The token id (`jti`), as recorded in the audit trail.' }) jti!: string;
 }
 

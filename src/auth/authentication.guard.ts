@@ -15,6 +15,7 @@ import {
 } from './tokens/jwt-keys.js';
 import { InvalidClaimsError } from './tokens/jwt.strategy.js';
 import { clientIp, setPrincipal, type Principal } from '../core/identity/principal.js';
+import { ACCOUNT_HEADER, chooseAccount, setAccount } from '../core/identity/account.js';
 import { RoutePolicies } from './route-policies.js';
 import { LRUCache } from 'lru-cache';
 
@@ -165,17 +166,17 @@ export class AuthenticationGuard implements CanActivate {
       const known = this.verified.get(token);
       if (known !== undefined) {
         this.assertBinding(known);
-        setPrincipal(req, this.withKeyPolicy({ ...known, ip: clientIp(req) }));
+        this.admit(req, this.withKeyPolicy({ ...known, ip: clientIp(req) }));
         return true;
       }
       return this.verifyToken(context, req, token);
     }
     if (apiKey !== undefined) {
-      setPrincipal(req, this.apiKeys.authenticate(apiKey, clientIp(req)));
+      this.admit(req, this.apiKeys.authenticate(apiKey, clientIp(req)));
       return true;
     }
     if (this.config.allowAnonymous) {
-      setPrincipal(req, { kind: 'anonymous', sub: 'anonymous', roles: ['viewer'], keyId: null, ip: clientIp(req) });
+      this.admit(req, { kind: 'anonymous', sub: 'anonymous', roles: ['viewer'], keyId: null, ip: clientIp(req) });
       return true;
     }
     throw new AppError('AUTHENTICATION_REQUIRED', { headers: { 'WWW-Authenticate': BEARER_CHALLENGE } });
@@ -193,11 +194,14 @@ export class AuthenticationGuard implements CanActivate {
     }
   }
 
-  /** A token issued for an API key trades under the key's risk policy as it is now (the key file is re-read). */
+  /**
+   * A token issued for an API key trades under the key's risk policy and on the key's accounts as
+   * they are now (the key file is re-read): narrowing a key's accounts narrows its tokens at once.
+   */
   private withKeyPolicy(principal: Principal): Principal {
-    return principal.keyId === null
-      ? principal
-      : { ...principal, riskPolicy: this.apiKeys.riskPolicyOf(principal.keyId) };
+    if (principal.keyId === null) return principal;
+    const { riskPolicy, accounts } = this.apiKeys.bindingOf(principal.keyId);
+    return { ...principal, riskPolicy, accounts };
   }
 
   private async verifyToken(context: ExecutionContext, req: Request, token: string): Promise<true> {
@@ -205,7 +209,16 @@ export class AuthenticationGuard implements CanActivate {
     const principal = req.user as Principal;
     this.assertBinding(principal);
     this.verified.remember(token, principal);
-    setPrincipal(req, this.withKeyPolicy(principal));
+    this.admit(req, this.withKeyPolicy(principal));
     return true;
+  }
+
+  /**
+   * The principal, and the Alpaca account the request acts on (X-Alpaca-Account, else its first):
+   * an account it may not use is 403 ACCOUNT_NOT_ALLOWED here, before any handler runs.
+   */
+  private admit(req: Request, principal: Principal): void {
+    setPrincipal(req, principal);
+    setAccount(req, chooseAccount(principal, req.header(ACCOUNT_HEADER), this.config.accounts));
   }
 }

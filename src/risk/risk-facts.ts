@@ -3,7 +3,7 @@ import { parseUpstreamTimestamp } from '../core/attribution/timestamps.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { AppError } from '../core/errors/app-error.js';
 import { Clock } from '../core/time/clock.js';
-import { TradingPort } from '../alpaca/trading/trading.port.js';
+import { TradingAccountsPort, type TradingPort } from '../alpaca/trading/trading.port.js';
 import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { StockQuotesService } from '../market-data/stock-quotes.service.js';
 import { parseOccSymbol } from '../options/occ-symbol.js';
@@ -131,23 +131,29 @@ export class RiskLookups {
   constructor(
     private readonly stocks: StockQuotesService,
     private readonly options: OptionQuotesService,
-    private readonly trading: TradingPort,
+    private readonly accounts: TradingAccountsPort,
     private readonly clock: Clock,
     private readonly config: AppConfig,
   ) {}
 
-  /** Fresh memo for one check. */
-  facts(): RiskFacts {
-    return new RiskFacts(this.stocks, this.options, this.trading, this.clock, this.config.risk.priceMaxAgeSeconds);
+  /** Fresh memo for one check of an order on `account` (its positions and open orders). */
+  facts(account: string): RiskFacts {
+    return new RiskFacts(
+      this.stocks,
+      this.options,
+      this.accounts.of(account),
+      this.clock,
+      this.config.risk.priceMaxAgeSeconds,
+    );
   }
 
   /**
    * The position a close or an exercise acts on, signed; null when there is none (Alpaca then
    * answers the write itself with 404). Other failures are the client's answer: nothing is sent.
    */
-  async position(symbol: string): Promise<Dec | null> {
+  async position(symbol: string, account: string): Promise<Dec | null> {
     try {
-      const qty = signedPosition((await this.trading.position(symbol)).value);
+      const qty = signedPosition((await this.accounts.of(account).position(symbol)).value);
       if (qty === null)
         throw new AppError('UPSTREAM_INVALID_RESPONSE', {
           message: `Alpaca's position in ${symbol} has no readable qty.`,
@@ -160,7 +166,7 @@ export class RiskLookups {
   }
 
   /** The order a replacement changes (read once; its errors, ORDER_NOT_FOUND included, are the client's answer). */
-  async order(id: string): Promise<TradingObject> {
-    return (await this.trading.order(id)).value;
+  async order(id: string, account: string): Promise<TradingObject> {
+    return (await this.accounts.of(account).order(id)).value;
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
+import { requireAccount } from '../core/identity/account.js';
 import type { Principal } from '../core/identity/principal.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -137,8 +138,9 @@ export class RiskGate {
     }
     const { name, rules } = governing;
     if (Object.keys(rules).length === 0) return OPEN;
-    const facts = this.lookups.facts();
-    const ticket = await this.ticketOf(op, facts);
+    const account = requireAccount(caller);
+    const facts = this.lookups.facts(account);
+    const ticket = await this.ticketOf(op, facts, account);
     // A close of a position there is none of: Alpaca answers it (404), nothing can trade.
     if (ticket === null) return OPEN;
     const judged = await judge(rules, ticket, facts);
@@ -150,15 +152,15 @@ export class RiskGate {
   }
 
   /** The order as the rules see it; replacements read their order, closes their position. */
-  private async ticketOf(op: RiskOperation, facts: RiskFacts): Promise<Ticket | null> {
+  private async ticketOf(op: RiskOperation, facts: RiskFacts, account: string): Promise<Ticket | null> {
     switch (op.kind) {
       case 'submit':
         return this.submitted(op.order);
       case 'replace':
-        return this.replaced(await this.lookups.order(op.orderId), op.patch);
+        return this.replaced(await this.lookups.order(op.orderId, account), op.patch);
       case 'close': {
         if (op.query.qty === undefined && op.query.percentage === undefined) return null;
-        const position = await this.lookups.position(op.symbol);
+        const position = await this.lookups.position(op.symbol, account);
         if (position === null || position.sign() === 0) return null;
         facts.knownPosition(op.symbol.toUpperCase(), position);
         const held = position.abs();

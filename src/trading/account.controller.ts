@@ -1,3 +1,5 @@
+import { CurrentCaller } from '../core/identity/auth.decorators.js';
+import type { Caller } from '../core/identity/caller.js';
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Attributed } from '../core/attribution/provenance.js';
@@ -22,24 +24,24 @@ export class AccountController {
   @ApiOperation({ summary: 'The Alpaca account (paper or live, see metadata.trading_mode). Never cached.' })
   @ApiEnvelope(AccountDto)
   @Authenticated('trading:read', { upstream: true })
-  account(): Promise<Attributed<TradingObject>> {
-    return this.reads.account();
+  account(@CurrentCaller() caller: Caller): Promise<Attributed<TradingObject>> {
+    return this.reads.account(caller);
   }
 
   @Get('positions')
   @ApiOperation({ summary: 'Open positions. Never cached.' })
   @ApiEnvelope(PositionDto)
   @Authenticated('trading:read', { upstream: true })
-  positions(): Promise<Attributed<TradingObject[]>> {
-    return this.reads.positions();
+  positions(@CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
+    return this.reads.positions(caller);
   }
 
   @Get('positions/:symbol')
   @ApiOperation({ summary: 'One open position.' })
   @ApiEnvelope(PositionDto)
   @Authenticated('trading:read', { errors: ['INVALID_SYMBOL_FORMAT', 'POSITION_NOT_FOUND'], upstream: true })
-  position(@Param() p: PositionParamDto): Promise<Attributed<TradingObject>> {
-    return this.reads.position(p.symbol);
+  position(@Param() p: PositionParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject>> {
+    return this.reads.position(p.symbol, caller);
   }
 
   @Get('account/activities')
@@ -49,8 +51,8 @@ export class AccountController {
   })
   @ApiEnvelope(ActivitiesPageDto)
   @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
-  activities(@Query() q: ActivitiesQueryDto): Promise<Attributed<ActivitiesPage>> {
-    return this.history.activities(q);
+  activities(@Query() q: ActivitiesQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<ActivitiesPage>> {
+    return this.history.activities(q, caller);
   }
 
   @Get('account/portfolio-history')
@@ -59,7 +61,10 @@ export class AccountController {
   })
   @ApiEnvelope(PortfolioHistoryDto)
   @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
-  portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<Attributed<TradingObject>> {
-    return this.history.portfolioHistory(q);
+  portfolioHistory(
+    @Query() q: PortfolioHistoryQueryDto,
+    @CurrentCaller() caller: Caller,
+  ): Promise<Attributed<TradingObject>> {
+    return this.history.portfolioHistory(q, caller);
   }
 }

@@ -5,7 +5,7 @@ import type { Caller } from '../core/identity/caller.js';
 import { AuditService } from '../audit/audit.service.js';
 import type { AuditAction } from '../audit/audit.types.js';
 import type { Sourced } from '../alpaca/stocks/market-data.port.js';
-import { TradingPort } from '../alpaca/trading/trading.port.js';
+import { TradingAccountsPort } from '../alpaca/trading/trading.port.js';
 import type { ClosePositionQuery, TradingObject } from '../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../alpaca/http/upstream.error.js';
 import { requireOccSymbol } from '../options/occ-symbol.js';
@@ -64,7 +64,7 @@ export function closeQuery(q: ClosePositionQueryDto): ClosePositionQuery {
 @Injectable()
 export class PositionsService {
   constructor(
-    private readonly gateway: TradingPort,
+    private readonly accounts: TradingAccountsPort,
     private readonly audit: AuditService,
     private readonly halts: TradingHalts,
     private readonly risk: RiskGate,
@@ -85,7 +85,7 @@ export class PositionsService {
       .catch(risk.undo);
     let order: Sourced<TradingObject>;
     try {
-      order = await risk.sent(this.gateway.closePosition(symbol, query));
+      order = await risk.sent(this.accounts.forCaller(caller).closePosition(symbol, query));
     } catch (e: unknown) {
       throw await this.failed(
         e,
@@ -114,7 +114,7 @@ export class PositionsService {
       caller,
       key: 'symbol',
       details: { cancel_orders: cancelOrders ?? null },
-      send: () => this.gateway.closeAllPositions(cancelOrders),
+      send: () => this.accounts.forCaller(caller).closeAllPositions(cancelOrders),
     });
   }
 
@@ -128,7 +128,7 @@ export class PositionsService {
       .catch(risk.undo);
     let accepted: Sourced<null>;
     try {
-      accepted = await risk.sent(this.gateway.exercise(symbol));
+      accepted = await risk.sent(this.accounts.forCaller(caller).exercise(symbol));
     } catch (e: unknown) {
       if (e instanceof UpstreamError && e.upstreamStatus === 403 && NO_POSITION.test(e.upstreamMessage ?? '')) {
         await this.audit.recordBestEffort({

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Attributed, NEVER_CACHED } from '../core/attribution/provenance.js';
 import type { Sourced } from '../alpaca/stocks/market-data.port.js';
-import { TradingPort } from '../alpaca/trading/trading.port.js';
+import { TradingAccountsPort } from '../alpaca/trading/trading.port.js';
 import type { TradingObject } from '../alpaca/trading/trading.models.js';
 import { assertOrderedRange } from '../core/validation/time-range.js';
+import type { Caller } from '../core/identity/caller.js';
 import type { OrdersQueryDto } from './dto/trading-params.dto.js';
 
 /** Trading data is never cached, by us or by anyone downstream: BYPASS and `Cache-Control: no-store`. */
@@ -14,31 +15,31 @@ export function tradingAnswer<T>(s: Sourced<T>): Attributed<T> {
 /** Account, positions and orders, read straight from Alpaca on every request. */
 @Injectable()
 export class TradingReadsService {
-  constructor(private readonly gateway: TradingPort) {}
+  constructor(private readonly accounts: TradingAccountsPort) {}
 
-  async account(): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.account());
+  async account(caller: Caller): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.accounts.forCaller(caller).account());
   }
 
-  async positions(): Promise<Attributed<TradingObject[]>> {
-    return tradingAnswer(await this.gateway.positions());
+  async positions(caller: Caller): Promise<Attributed<TradingObject[]>> {
+    return tradingAnswer(await this.accounts.forCaller(caller).positions());
   }
 
-  async position(symbol: string): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.position(symbol));
+  async position(symbol: string, caller: Caller): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.accounts.forCaller(caller).position(symbol));
   }
 
-  async orders(q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
+  async orders(q: OrdersQueryDto, caller: Caller): Promise<Attributed<TradingObject[]>> {
     assertOrderedRange(q.after, q.until);
-    return tradingAnswer(await this.gateway.orders(q));
+    return tradingAnswer(await this.accounts.forCaller(caller).orders(q));
   }
 
-  async order(id: string): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.order(id));
+  async order(id: string, caller: Caller): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.accounts.forCaller(caller).order(id));
   }
 
   /** The order placed under this client_order_id (our idempotency key); ORDER_NOT_FOUND when none. */
-  async orderByClientId(clientOrderId: string): Promise<Attributed<TradingObject>> {
-    return tradingAnswer(await this.gateway.orderByClientId(clientOrderId));
+  async orderByClientId(clientOrderId: string, caller: Caller): Promise<Attributed<TradingObject>> {
+    return tradingAnswer(await this.accounts.forCaller(caller).orderByClientId(clientOrderId));
   }
 }

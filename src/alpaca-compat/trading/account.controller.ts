@@ -1,3 +1,5 @@
+import { CurrentCaller } from '../../core/identity/auth.decorators.js';
+import type { Caller } from '../../core/identity/caller.js';
 import { Controller, Get, Param, Query, UseInterceptors } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { WireBody } from '../../core/attribution/wire-body.js';
@@ -20,31 +22,35 @@ export class AlpacaAccountController {
 
   @Get()
   @Authenticated('trading:read')
-  async account(): Promise<WireBody> {
-    const r = await this.reads.account();
+  async account(@CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.reads.account(caller);
     return new WireBody(r.data, r);
   }
 
   /** Alpaca's page is the bare list (the next page's token is the last activity's id). */
   @Get('activities')
   @Authenticated('trading:read')
-  async activities(@Query() q: ActivitiesQueryDto): Promise<WireBody> {
-    const r = await this.history.activities(q);
+  async activities(@Query() q: ActivitiesQueryDto, @CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.history.activities(q, caller);
     return new WireBody(r.data.activities, r);
   }
 
   /** The same list filtered to the path's type (Alpaca's activity_types with one type: the same activities). */
   @Get('activities/:activity_type')
   @Authenticated('trading:read')
-  async activitiesOfType(@Param() p: ActivityTypeParam, @Query() q: ActivitiesOfTypeQuery): Promise<WireBody> {
-    const r = await this.history.activities({ ...q, activity_types: p.activity_type });
+  async activitiesOfType(
+    @Param() p: ActivityTypeParam,
+    @Query() q: ActivitiesOfTypeQuery,
+    @CurrentCaller() caller: Caller,
+  ): Promise<WireBody> {
+    const r = await this.history.activities({ ...q, activity_types: p.activity_type }, caller);
     return new WireBody(r.data.activities, r);
   }
 
   @Get('portfolio/history')
   @Authenticated('trading:read')
-  async portfolioHistory(@Query() q: PortfolioHistoryQueryDto): Promise<WireBody> {
-    const r = await this.history.portfolioHistory(q);
+  async portfolioHistory(@Query() q: PortfolioHistoryQueryDto, @CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.history.portfolioHistory(q, caller);
     return new WireBody(r.data, r);
   }
 }

@@ -46,24 +46,28 @@ export class AlpacaOrdersController {
 
   @Get('orders')
   @Authenticated('trading:read')
-  async list(@Query() q: OrdersQueryDto): Promise<WireBody> {
-    const r = await this.reads.orders(q);
+  async list(@Query() q: OrdersQueryDto, @CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.reads.orders(q, caller);
     return new WireBody(r.data, r);
   }
 
   // Alpaca's path has a literal colon; unescaped, path-to-regexp would read `:by_client_order_id` as a parameter.
   @Get('orders\\:by_client_order_id')
   @Authenticated('trading:read')
-  async byClientOrderId(@Query() q: ClientOrderIdQuery): Promise<WireBody> {
-    const r = await this.reads.orderByClientId(q.client_order_id);
+  async byClientOrderId(@Query() q: ClientOrderIdQuery, @CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.reads.orderByClientId(q.client_order_id, caller);
     return new WireBody(r.data, r);
   }
 
   @Get('orders/:order_id')
   @Authenticated('trading:read')
   // The query DTO only refuses nested=true; nothing of it is sent upstream.
-  async one(@Query() _nested: OneOrderQuery, @Param() p: OrderIdParam): Promise<WireBody> {
-    const r = await this.reads.order(p.order_id);
+  async one(
+    @Query() _nested: OneOrderQuery,
+    @Param() p: OrderIdParam,
+    @CurrentCaller() caller: Caller,
+  ): Promise<WireBody> {
+    const r = await this.reads.order(p.order_id, caller);
     return new WireBody(r.data, r);
   }
 

@@ -27,15 +27,15 @@ export class AlpacaPositionsController {
 
   @Get()
   @Authenticated('trading:read')
-  async list(): Promise<WireBody> {
-    const r = await this.reads.positions();
+  async list(@CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.reads.positions(caller);
     return new WireBody(r.data, r);
   }
 
   @Get(':symbol_or_asset_id')
   @Authenticated('trading:read')
-  async one(@Param() p: PositionKeyParam): Promise<WireBody> {
-    const r = await this.reads.position(p.symbol_or_asset_id);
+  async one(@Param() p: PositionKeyParam, @CurrentCaller() caller: Caller): Promise<WireBody> {
+    const r = await this.reads.position(p.symbol_or_asset_id, caller);
     return new WireBody(r.data, r);
   }
 

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { AppConfig } from '../../core/config/app-config.js';
+import { AppConfig, type AlpacaAccount } from '../../core/config/app-config.js';
 import { Clock } from '../../core/time/clock.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { UpstreamObserver } from '../../core/metrics/upstream-observer.js';
 import { AlpacaHttpClient } from './alpaca-http.client.js';
 import { UpstreamResilience } from './resilience/upstream-resilience.js';
 
-/** The market-data host (`APCA_API_DATA_URL`): quotes, trades, bars, snapshots, options data. */
+/** The market-data host (`APCA_API_DATA_URL`), with the data account's keys: quotes, trades, bars, snapshots, options data. */
 @Injectable()
 export class AlpacaDataClient extends AlpacaHttpClient {
   constructor(
@@ -16,13 +16,34 @@ export class AlpacaDataClient extends AlpacaHttpClient {
     resilience: UpstreamResilience,
     clock: Clock,
   ) {
-    super('data', config.alpaca.dataUrl, config, logger, observer, resilience, clock);
+    super('data', config.accounts.data, config.alpaca.dataUrl, config, logger, observer, resilience, clock);
   }
 }
 
-/** The trading host (`APCA_API_BASE_URL`): clock, account, positions, orders, option contracts. */
+/** One account's trading host: account, positions, orders (and, for the data account, clock, calendar, assets, contracts). */
+export class AccountTradingClient extends AlpacaHttpClient {
+  constructor(
+    account: AlpacaAccount,
+    config: AppConfig,
+    logger: WinstonLogger,
+    observer: UpstreamObserver,
+    resilience: UpstreamResilience,
+    clock: Clock,
+  ) {
+    super('trading', account, account.tradingUrl, config, logger, observer, resilience, clock);
+  }
+}
+
+/**
+ * Every account's trading client, built once at boot (one keep-alive pool, breaker and budget
+ * lane each). `of` is the client of a configured account; the data account's serves the
+ * account-less trading-host reads (clock, calendar, assets, option contracts).
+ */
 @Injectable()
-export class AlpacaTradingClient extends AlpacaHttpClient {
+export class AlpacaTradingClients {
+  private readonly byName = new Map<string, AccountTradingClient>();
+  readonly data: AccountTradingClient;
+
   constructor(
     config: AppConfig,
     logger: WinstonLogger,
@@ -30,6 +51,29 @@ export class AlpacaTradingClient extends AlpacaHttpClient {
     resilience: UpstreamResilience,
     clock: Clock,
   ) {
-    super('trading', config.alpaca.tradingUrl, config, logger, observer, resilience, clock);
+    for (const account of config.accounts.list)
+      this.byName.set(account.name, new AccountTradingClient(account, config, logger, observer, resilience, clock));
+    this.data = this.of(config.accounts.data.name);
+  }
+
+  /** Throws for a name the configuration does not hold (the guard refuses such a request first). */
+  of(account: string): AccountTradingClient {
+    const client = this.byName.get(account);
+    if (client === undefined) throw new Error(`no Alpaca account named "${account}" is configured`);
+    return client;
+  }
+}
+
+/** The data account's trading client, as the reference and options adapters inject it. */
+@Injectable()
+export class AlpacaTradingClient extends AccountTradingClient {
+  constructor(
+    config: AppConfig,
+    logger: WinstonLogger,
+    observer: UpstreamObserver,
+    resilience: UpstreamResilience,
+    clock: Clock,
+  ) {
+    super(config.accounts.data, config, logger, observer, resilience, clock);
   }
 }

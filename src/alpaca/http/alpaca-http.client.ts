@@ -1,7 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance, type AxiosResponse } from 'axios';
-import type { AppConfig } from '../../core/config/app-config.js';
+import type { AlpacaAccount, AppConfig } from '../../core/config/app-config.js';
 import { Clock, SystemClock } from '../../core/time/clock.js';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import {
@@ -56,6 +56,8 @@ export abstract class AlpacaHttpClient {
 
   protected constructor(
     private readonly api: UpstreamApi,
+    /** Whose keys the calls carry, and whose breaker and budget they pass (the data account's for data). */
+    readonly account: AlpacaAccount,
     baseURL: string,
     config: AppConfig,
     private readonly logger: WinstonLogger,
@@ -68,7 +70,7 @@ export abstract class AlpacaHttpClient {
   ) {
     this.timeoutMs = config.alpaca.requestTimeoutMs;
     this.propagateTrace = config.telemetry.propagateUpstream;
-    this.host = new HostAttempts(api, httpServerAttributes(new URL(baseURL)), resilience);
+    this.host = new HostAttempts(api, account.name, httpServerAttributes(new URL(baseURL)), resilience);
     this.reads = new ReadPolicy({
       maxAttempts: config.resilience.retryMaxAttempts,
       deadlineMs: config.resilience.requestDeadlineMs,
@@ -86,8 +88,8 @@ export abstract class AlpacaHttpClient {
       httpsAgent: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS }),
       headers: {
         Accept: 'application/json',
-        'APCA-API-KEY-ID': config.alpaca.keyId,
-        'APCA-API-SECRET-KEY': config.alpaca.secretKey,
+        'APCA-API-KEY-ID': account.keyId,
+        'APCA-API-SECRET-KEY': account.secretKey,
       },
     });
   }
@@ -179,11 +181,13 @@ export abstract class AlpacaHttpClient {
       outcome: outcomeForStatus(res.status),
       durationMs: Date.now() - started,
       rateLimitRemaining: remaining,
+      account: this.account.name,
     });
     const reset = answered['x-ratelimit-reset'];
     const limit = answered['x-ratelimit-limit'];
     this.resilience?.observe(
       this.api,
+      this.account.name,
       remaining,
       reset !== undefined && /^\d+$/.test(reset) ? Number(reset) : null,
       limit !== undefined && /^\d+$/.test(limit) ? Number(limit) : null,
@@ -252,6 +256,7 @@ export abstract class AlpacaHttpClient {
       outcome: timedOut ? 'timeout' : 'network_error',
       durationMs: Date.now() - started,
       rateLimitRemaining: null,
+      account: this.account.name,
     });
     return new UpstreamError({
       code: timedOut ? 'UPSTREAM_TIMEOUT' : 'UPSTREAM_API_UNAVAILABLE',

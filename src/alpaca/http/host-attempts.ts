@@ -18,6 +18,8 @@ export interface AttemptPlan {
 export class HostAttempts {
   constructor(
     private readonly api: UpstreamApi,
+    /** The account whose lane (breaker and budget) the calls pass. */
+    private readonly account: string,
     /** `server.address` and `server.port` of this host, on every span of a call to it. */
     private readonly serverAttributes: Attributes,
     /** Circuit breaker and budget; absent only where a client is built outside Nest. */
@@ -47,10 +49,10 @@ export class HostAttempts {
     );
     try {
       if (this.resilience === null) return await call(span);
-      const circuit = this.resilience.circuit(this.api);
+      const circuit = this.resilience.circuit(this.api, this.account);
       circuit.assertClosed();
       const budgetStarted = performance.now();
-      await this.resilience.take(this.api, priority);
+      await this.resilience.take(this.api, priority, this.account);
       span?.setAttribute(ATTR.budgetWaitMs, Math.round((performance.now() - budgetStarted) * 100) / 100);
       return await circuit.execute(() => call(span));
     } catch (e: unknown) {

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
-import { AlpacaTradingClient } from '../http/alpaca-clients.js';
+import { AlpacaTradingClients, type AccountTradingClient } from '../http/alpaca-clients.js';
 import type { UpstreamResponse } from '../http/upstream-call.js';
 import type { Sourced } from '../stocks/market-data.port.js';
 import { stampProvenance } from '../http/provenance-stamp.js';
-import { TradingPort } from './trading.port.js';
+import { TradingAccountsPort, TradingPort } from './trading.port.js';
 import {
   parseActivities,
   parseMultiStatus,
@@ -26,14 +26,30 @@ import {
   type TradingObject,
 } from './trading.models.js';
 
-/** TradingPort over Alpaca's trading host (paper or live, as configured). */
+/** Every configured account's TradingPort, built once. */
 @Injectable()
+export class AlpacaTradingAccounts extends TradingAccountsPort {
+  private readonly byName = new Map<string, AlpacaTradingAdapter>();
+
+  constructor(clients: AlpacaTradingClients, config: AppConfig) {
+    super();
+    for (const a of config.accounts.list) this.byName.set(a.name, new AlpacaTradingAdapter(clients.of(a.name), config));
+  }
+
+  of(account: string): TradingPort {
+    const port = this.byName.get(account);
+    if (port === undefined) throw new Error(`no Alpaca account named "${account}" is configured`);
+    return port;
+  }
+}
+
+/** TradingPort over one account's trading host (paper or live, as configured). */
 export class AlpacaTradingAdapter extends TradingPort {
   constructor(
-    private readonly trading: AlpacaTradingClient,
+    private readonly trading: AccountTradingClient,
     private readonly config: AppConfig,
   ) {
-    super();
+    super(trading.account.name);
   }
 
   async account(): Promise<Sourced<TradingObject>> {
@@ -196,8 +212,10 @@ export class AlpacaTradingAdapter extends TradingPort {
       responses: [res],
       timestamps: timestamps.filter((t): t is string => t !== null),
       feed: null,
+      account: this.trading.account,
     });
-    return { value: res.body, provenance: { ...provenance, tradingMode: this.config.alpaca.tradingMode } };
+    const { tradingMode, name } = this.trading.account;
+    return { value: res.body, provenance: { ...provenance, tradingMode, account: name } };
   }
 }
 

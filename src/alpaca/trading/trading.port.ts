@@ -1,3 +1,4 @@
+import { requireAccount } from '../../core/identity/account.js';
 import type { Sourced } from '../stocks/market-data.port.js';
 import type {
   ActivitiesQuery,
@@ -14,6 +15,9 @@ import type {
  * retried; a caller that does not learn the outcome reconciles with `orderByClientId`.
  */
 export abstract class TradingPort {
+  /** The account this port trades on (the gateway's name for it). */
+  constructor(readonly accountName: string) {}
+
   abstract account(): Promise<Sourced<TradingObject>>;
   abstract positions(): Promise<Sourced<TradingObject[]>>;
   /** Throws POSITION_NOT_FOUND when there is no open position. */
@@ -45,4 +49,18 @@ export abstract class TradingPort {
   abstract exercise(contract: string): Promise<Sourced<null>>;
   abstract activities(q: ActivitiesQuery): Promise<Sourced<TradingObject[]>>;
   abstract portfolioHistory(q: PortfolioHistoryQuery): Promise<Sourced<TradingObject>>;
+}
+
+/**
+ * The trading port of each configured account (docs/contract.md "Accounts"): each has its own
+ * keys, trading host, circuit breaker and budget. `of` throws for a name the configuration does
+ * not hold; requests reach it only with an account the authentication guard chose.
+ */
+export abstract class TradingAccountsPort {
+  abstract of(account: string): TradingPort;
+
+  /** The port of the account the authentication guard chose for a request (`Caller.account`). */
+  forCaller(caller: { account: string | undefined }): TradingPort {
+    return this.of(requireAccount(caller));
+  }
 }

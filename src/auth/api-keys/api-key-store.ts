@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isRole, type Role } from '../../core/identity/roles.js';
+import { ACCOUNT_NAME } from '../../core/config/alpaca-accounts.js';
 
 /** What is stored per key: never the key itself, only its sha-256. */
 export interface ApiKeyRecord {
@@ -13,6 +14,8 @@ export interface ApiKeyRecord {
   revoked_at: string | null;
   /** The risk policy (RISK_POLICY_FILE) governing its orders; absent or null: the `default` policy. */
   risk_policy?: string | null;
+  /** The Alpaca accounts it may use, its default first; absent or null: the first configured one. */
+  accounts?: string[] | null;
 }
 
 interface KeyFile {
@@ -47,9 +50,26 @@ function parseRecord(v: unknown, index: number): ApiKeyRecord {
     (o.revoked_at === null || typeof o.revoked_at === 'string') &&
     (o.risk_policy === undefined ||
       o.risk_policy === null ||
-      (typeof o.risk_policy === 'string' && RISK_POLICY_NAME.test(o.risk_policy)));
+      (typeof o.risk_policy === 'string' && RISK_POLICY_NAME.test(o.risk_policy))) &&
+    (o.accounts === undefined ||
+      o.accounts === null ||
+      (Array.isArray(o.accounts) &&
+        o.accounts.length > 0 &&
+        o.accounts.every((a) => typeof a === 'string' && ACCOUNT_NAME.test(a))));
   if (!ok) throw new Error(`API key file: entry ${index} is malformed`);
   return o as ApiKeyRecord;
+}
+
+/** An account list as `--accounts` spells it: `paper,live` (each name once, the default first). */
+export function parseAccountList(text: string): string[] {
+  const names = text.split(',').map((n) => n.trim());
+  const bad = names.filter((n) => !ACCOUNT_NAME.test(n));
+  if (bad.length > 0)
+    throw new Error(
+      `account name(s) ${bad.map((b) => `"${b}"`).join(', ')}: 1-32 of a-z 0-9 _, starting with a letter`,
+    );
+  if (new Set(names).size !== names.length) throw new Error('each account may be named once');
+  return names;
 }
 
 function assertPolicyName(name: string | null): void {
@@ -96,6 +116,7 @@ export class ApiKeyStore {
     roles: Role[],
     now = new Date(),
     riskPolicy: string | null = null,
+    accounts: string[] | null = null,
   ): { key: string; record: ApiKeyRecord } {
     if (name.trim() === '') throw new Error('a key needs a name');
     if (roles.length === 0) throw new Error('a key needs at least one role');
@@ -110,6 +131,7 @@ export class ApiKeyStore {
       created_at: now.toISOString(),
       revoked_at: null,
       ...(riskPolicy === null ? {} : { risk_policy: riskPolicy }),
+      ...(accounts === null ? {} : { accounts: parseAccountList(accounts.join(',')) }),
     };
     this.save([...this.load(), record]);
     return { key, record };
@@ -150,6 +172,21 @@ export class ApiKeyStore {
     if (target === undefined) return null;
     if (riskPolicy === null) delete target.risk_policy;
     else target.risk_policy = riskPolicy;
+    this.save(keys);
+    return target;
+  }
+
+  /**
+   * Binds an active key (and its tokens) to `accounts`, its default first, or unbinds it (null: the
+   * first configured account); takes effect within API_KEYS_RELOAD_MS. Null when no such active key.
+   */
+  setAccounts(idOrName: string, accounts: string[] | null): ApiKeyRecord | null {
+    const names = accounts === null ? null : parseAccountList(accounts.join(','));
+    const keys = this.load();
+    const target = keys.find((k) => (k.id === idOrName || k.name === idOrName) && k.revoked_at === null);
+    if (target === undefined) return null;
+    if (names === null) delete target.accounts;
+    else target.accounts = names;
     this.save(keys);
     return target;
   }

@@ -55,13 +55,18 @@ export class ApiKeyService implements OnModuleInit {
       keyId: record.id,
       ip,
       riskPolicy: record.risk_policy ?? null,
+      accounts: record.accounts ?? null,
     };
   }
 
-  /** The risk policy an active key names now (null: the default), for the tokens issued from it. */
-  riskPolicyOf(keyId: string): string | null {
+  /**
+   * The risk policy (null: the default) and the accounts (null: unbound) an active key names now,
+   * for the tokens issued from it.
+   */
+  bindingOf(keyId: string): { riskPolicy: string | null; accounts: readonly string[] | null } {
     this.refresh(false);
-    return this.byId.get(keyId)?.risk_policy ?? null;
+    const record = this.byId.get(keyId);
+    return { riskPolicy: record?.risk_policy ?? null, accounts: record?.accounts ?? null };
   }
 
   /**

@@ -7,6 +7,7 @@ import { Clock } from '../../core/time/clock.js';
 import { JwtKeyResolver, type TokenIssuerFamily } from './jwt-keys.js';
 import { clientIp, type Principal } from '../../core/identity/principal.js';
 import { isRole, type Role } from '../../core/identity/roles.js';
+import { ACCOUNT_NAME } from '../../core/config/alpaca-accounts.js';
 
 interface TokenClaims {
   sub?: unknown;
@@ -22,6 +23,18 @@ interface TokenClaims {
 
 /** Thrown from validate(): the signature was fine but the claims are not acceptable. */
 export class InvalidClaimsError extends Error {}
+
+/**
+ * The `accounts` claim: an array of account names, or one space-separated string (as scopes are
+ * written); absent: unbound (the first configured account). Anything else refuses the token.
+ */
+function accountsClaim(raw: unknown): string[] | null {
+  if (raw === undefined || raw === null) return null;
+  const names = typeof raw === 'string' ? raw.split(' ').filter((n) => n !== '') : raw;
+  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && ACCOUNT_NAME.test(n)))
+    throw new InvalidClaimsError('token accounts must name accounts (a-z 0-9 _)');
+  return names as string[];
+}
 
 /** Which key family verified the request's token (set by the key provider, read by validate). */
 const familyOf = new WeakMap<Request, TokenIssuerFamily>();
@@ -109,7 +122,14 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     }
     if (keyId !== undefined && keyId !== null && typeof keyId !== 'string')
       throw new InvalidClaimsError('token key_id must be a string');
-    return { kind: 'jwt', sub, roles, keyId: typeof keyId === 'string' ? keyId : null, ip: clientIp(req) };
+    return {
+      kind: 'jwt',
+      sub,
+      roles,
+      keyId: typeof keyId === 'string' ? keyId : null,
+      ip: clientIp(req),
+      accounts: accountsClaim(claims['accounts']),
+    };
   }
 
   private identityProviderPrincipal(req: Request, claims: TokenClaims): Principal {
@@ -128,6 +148,13 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     const mapped = jwks.roleMap === null ? names : names.map((n) => jwks.roleMap?.get(n));
     const roles = [...new Set(mapped.filter((r): r is Role => r !== undefined && isRole(r)))];
     if (roles.length === 0) throw new InvalidClaimsError(`token grants no gateway role in "${jwks.rolesClaim}"`);
-    return { kind: 'jwt', sub: `idp:${claims.sub}`, roles, keyId: null, ip: clientIp(req) };
+    return {
+      kind: 'jwt',
+      sub: `idp:${claims.sub}`,
+      roles,
+      keyId: null,
+      ip: clientIp(req),
+      accounts: accountsClaim(claims['accounts']),
+    };
   }
 }

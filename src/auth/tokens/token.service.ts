@@ -10,6 +10,8 @@ export interface IssuedToken {
   token_type: 'Bearer';
   expires_in: number;
   roles: Role[];
+  /** The accounts the token may use, its default first; null: unbound (the first configured account). */
+  accounts: readonly string[] | null;
 }
 
 /** Issues HS256 tokens carrying the API key's roles (exchanged at POST /auth/token). */
@@ -31,7 +33,12 @@ export class TokenService {
     if (signing === undefined) throw new Error('no JWT signing key configured');
     const jti = randomUUID();
     const token = this.jwt.sign(
-      { roles: principal.roles, key_id: principal.keyId },
+      {
+        roles: principal.roles,
+        key_id: principal.keyId,
+        // The accounts the key may use now; a request with the token re-reads the key's (so a narrowed key narrows it).
+        ...(principal.accounts === undefined || principal.accounts === null ? {} : { accounts: principal.accounts }),
+      },
       {
         subject: principal.sub,
         issuer,
@@ -43,6 +50,13 @@ export class TokenService {
         jwtid: jti,
       },
     );
-    return { access_token: token, token_type: 'Bearer', expires_in: ttlSeconds, roles: principal.roles, jti };
+    return {
+      access_token: token,
+      token_type: 'Bearer',
+      expires_in: ttlSeconds,
+      roles: principal.roles,
+      accounts: principal.accounts ?? null,
+      jti,
+    };
   }
 }

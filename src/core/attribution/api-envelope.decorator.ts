@@ -73,6 +73,7 @@ export class SuccessMetadataDto {
     description: "Trading answers only: the Alpaca account's mode, from the configured trading host.",
   })
   trading_mode?: string;
+  account?: string;
   @ApiPropertyOptional({
     description:
       'Market data only: {checked: true, flags: [...]} — what the gateway noticed about the values (crossed_quote, locked_quote, non_positive_price, ' +

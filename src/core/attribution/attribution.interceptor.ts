@@ -85,6 +85,7 @@ export class AttributionInterceptor implements NestInterceptor {
       upstream_request_ids: p.upstreamRequestIds,
     };
     if (p.tradingMode !== undefined) metadata['trading_mode'] = p.tradingMode;
+    if (p.account !== undefined) metadata['account'] = p.account;
     if (p.quality !== undefined) metadata['data_quality'] = p.quality;
     if (clientRequestId !== null) metadata['client_request_id'] = clientRequestId;
     return { data: attributed.data, metadata };
@@ -128,6 +129,7 @@ export class AttributionInterceptor implements NestInterceptor {
       res.setHeader('X-Data-Quality', quality);
     }
     if (p.tradingMode !== undefined) res.setHeader('X-Trading-Mode', p.tradingMode);
+    if (p.account !== undefined) res.setHeader('X-Alpaca-Account', p.account);
   }
 
   private upstreamInstant(p: Provenance): number | null {

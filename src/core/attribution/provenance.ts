@@ -52,6 +52,8 @@ export interface Provenance {
   fetchedAt: number;
   /** Trading data only: whether it came from Alpaca's paper or live account. */
   tradingMode?: 'paper' | 'live' | 'non_alpaca_host';
+  /** Trading data only: the gateway's name of the Alpaca account it came from (`metadata.account`). */
+  account?: string;
   /** Market data only: what the meaning checks found, computed once when the value was fetched. */
   quality?: DataQuality;
 }

@@ -14,8 +14,7 @@ export class AppConfig extends ConfigValuesBase {
   secrets(): string[] {
     const auditSecrets = [this.audit.hmacKey?.secret, ...this.audit.previousHmacKeys.map((k) => k.secret)];
     return [
-      this.alpaca.keyId,
-      this.alpaca.secretKey,
+      ...this.accounts.list.flatMap((a) => [a.keyId, a.secretKey]),
       ...this.jwt.keys.map((k) => k.secret),
       this.metricsToken,
       ...auditSecrets,
@@ -28,6 +27,7 @@ export class AppConfig extends ConfigValuesBase {
 
 // The sections' shapes, by the names the rest of the code knows them.
 export type AlpacaConfig = AppConfig['alpaca'];
+export type { AccountsConfig, AlpacaAccount } from './alpaca-accounts.js';
 export type ResilienceConfig = AppConfig['resilience'];
 export type CacheConfig = AppConfig['cache'];
 export type JwtConfig = AppConfig['jwt'];

@@ -42,8 +42,8 @@ describe('configuration sections', () => {
       'BODY_MAX_DEPTH: must not be less than 2',
       'JWT_SECRET: required unless JWT_SECRETS is set',
       'JWT_JWKS_URL: needs JWT_JWKS_ISSUER and JWT_JWKS_AUDIENCE (tokens are checked against both)',
-      'APCA_API_KEY_ID: is required',
-      'APCA_API_SECRET_KEY: is required',
+      'APCA_API_KEY_ID: is required unless ALPACA_ACCOUNTS is set',
+      'APCA_API_SECRET_KEY: is required unless ALPACA_ACCOUNTS is set',
     ]);
   });
 });

@@ -114,8 +114,8 @@ describe('validateConfig', () => {
     // Missing: said so, once; JWT_SECRET by the rule that names its alternative.
     expect(problemsOf({})).toEqual([
       'JWT_SECRET: required unless JWT_SECRETS is set',
-      'APCA_API_KEY_ID: is required',
-      'APCA_API_SECRET_KEY: is required',
+      'APCA_API_KEY_ID: is required unless ALPACA_ACCOUNTS is set',
+      'APCA_API_SECRET_KEY: is required unless ALPACA_ACCOUNTS is set',
     ]);
   });
 

@@ -92,6 +92,16 @@ export const REQUEST_ERRORS = {
     message: 'Your role does not allow this operation.',
     suggestedActions: ['Ask an administrator for a role with the permission named in details.'],
   },
+  ACCOUNT_NOT_ALLOWED: {
+    status: 403,
+    type: 'authorization_error',
+    severity: 'warning',
+    message: 'This credential may not use the Alpaca account the request names.',
+    suggestedActions: [
+      'Send X-Alpaca-Account with one of the accounts named in details.allowed, or none for the first.',
+      'Ask an administrator to bind the key to the account (apikey accounts ID NAME[,NAME]).',
+    ],
+  },
   UPSTREAM_SUBSCRIPTION_REQUIRED: {
     status: 403,
     type: 'authorization_error',

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { getAccount } from './account.js';
 import { clientIp, getPrincipal, type Principal } from './principal.js';
 
 /**
@@ -9,8 +10,13 @@ import { clientIp, getPrincipal, type Principal } from './principal.js';
 export interface Caller {
   principal: Principal | undefined;
   clientIp: string;
+  /**
+   * The Alpaca account the request acts on (X-Alpaca-Account, else the principal's first), chosen
+   * by the authentication guard; undefined only where no guard ran (public routes).
+   */
+  account: string | undefined;
 }
 
 export function callerOf(req: Request): Caller {
-  return { principal: getPrincipal(req), clientIp: clientIp(req) };
+  return { principal: getPrincipal(req), clientIp: clientIp(req), account: getAccount(req) };
 }

@@ -16,6 +16,11 @@ export interface Principal {
    * issued from it; null or absent: the `default` policy (identity-provider tokens included).
    */
   riskPolicy?: string | null;
+  /**
+   * The Alpaca accounts it may use, its default first (`apikey … --accounts`, a token's `accounts`
+   * claim); null or absent: unbound, the first configured account only (see account.ts).
+   */
+  accounts?: readonly string[] | null;
 }
 
 const PRINCIPAL = Symbol('opitios.principal');

@@ -53,12 +53,12 @@ describe('GatewayMetrics', () => {
 
   it('records the hooks for circuits, caches and audit events with bounded labels', async () => {
     const m = new GatewayMetrics();
-    m.setCircuitState('data', 'open');
+    m.setCircuitState('data', 'open', 'paper');
     m.observeCacheLookup('redis', 'hit');
     m.observeAuditEvent('order_submitted', 'recorded');
     m.observeAttributedResponse('alpaca_real_time', -0.5);
     const text = await m.render();
-    expect(text).toContain('opitios_circuit_state{upstream="data"} 2');
+    expect(text).toContain('opitios_circuit_state{upstream="data",account="paper"} 2');
     expect(text).toContain('opitios_cache_lookups_total{layer="redis",result="hit"} 1');
     expect(text).toContain('opitios_audit_events_total{event="order_submitted",outcome="recorded"} 1');
     // A timestamp slightly in the future (clock skew) counts as fresh, not negative.

@@ -62,8 +62,8 @@ export class GatewayMetrics extends UpstreamObserver {
   });
   private readonly upstreamRequests = new Counter({
     name: 'opitios_upstream_requests_total',
-    help: 'Calls to Alpaca, by api (data|trading), endpoint template and outcome.',
-    labelNames: ['api', 'endpoint', 'outcome'] as const,
+    help: 'Calls to Alpaca, by api (data|trading), endpoint template, outcome and account (whose keys made the call).',
+    labelNames: ['api', 'endpoint', 'outcome', 'account'] as const,
     registers: [this.registry],
   });
   private readonly upstreamDuration = new Histogram({
@@ -75,14 +75,14 @@ export class GatewayMetrics extends UpstreamObserver {
   });
   private readonly upstreamRemaining = new Gauge({
     name: 'opitios_upstream_rate_limit_remaining',
-    help: "Alpaca's X-RateLimit-Remaining from the latest answer that carried it, by api.",
-    labelNames: ['api'] as const,
+    help: "Alpaca's X-RateLimit-Remaining from the latest answer that carried it, by api and account.",
+    labelNames: ['api', 'account'] as const,
     registers: [this.registry],
   });
   private readonly circuitState = new Gauge({
     name: 'opitios_circuit_state',
-    help: 'Circuit breaker state per upstream: 0 closed, 1 half-open, 2 open.',
-    labelNames: ['upstream'] as const,
+    help: 'Circuit breaker state per upstream and account: 0 closed, 1 half-open, 2 open.',
+    labelNames: ['upstream', 'account'] as const,
     registers: [this.registry],
   });
   private readonly cacheLookups = new Counter({
@@ -166,8 +166,8 @@ export class GatewayMetrics extends UpstreamObserver {
   });
   private readonly budgetRefusals = new Counter({
     name: 'opitios_upstream_budget_refusals_total',
-    help: 'Upstream calls not sent because a budget was spent, by api, budget (gateway_bucket|alpaca_window) and priority.',
-    labelNames: ['api', 'budget', 'priority'] as const,
+    help: 'Upstream calls not sent because a budget was spent, by api, budget (gateway_bucket|alpaca_window), priority and account.',
+    labelNames: ['api', 'budget', 'priority', 'account'] as const,
     registers: [this.registry],
   });
 
@@ -194,9 +194,10 @@ export class GatewayMetrics extends UpstreamObserver {
   observeUpstreamCall(call: UpstreamCall): void {
     const api = this.smallSets.upstream.value(call.api);
     const labels = { api, endpoint: this.endpoints.value(call.endpoint), outcome: call.outcome };
-    this.upstreamRequests.inc(labels);
+    const account = this.smallSets.upstream.value(call.account);
+    this.upstreamRequests.inc({ ...labels, account });
     this.upstreamDuration.observe(labels, call.durationMs / MS_PER_SECOND);
-    if (call.rateLimitRemaining !== null) this.upstreamRemaining.set({ api }, call.rateLimitRemaining);
+    if (call.rateLimitRemaining !== null) this.upstreamRemaining.set({ api, account }, call.rateLimitRemaining);
   }
 
   /**
@@ -237,8 +238,9 @@ export class GatewayMetrics extends UpstreamObserver {
   }
 
   /** An upstream call the budget refused (nothing sent). */
-  override observeBudgetRefusal(api: string, budget: string, priority: string): void {
+  override observeBudgetRefusal(api: string, budget: string, priority: string, account: string): void {
     this.budgetRefusals.inc({
+      account: this.smallSets.upstream.value(account),
       api: this.smallSets.upstream.value(api),
       budget: this.smallSets.code.value(budget),
       priority: this.smallSets.code.value(priority),
@@ -255,12 +257,15 @@ export class GatewayMetrics extends UpstreamObserver {
   }
 
   /** Hook for the circuit breakers: call on every state change (and once at start). */
-  override observeCircuitState(upstream: string, state: CircuitState): void {
-    this.setCircuitState(upstream, state);
+  override observeCircuitState(upstream: string, state: CircuitState, account: string): void {
+    this.setCircuitState(upstream, state, account);
   }
 
-  setCircuitState(upstream: string, state: CircuitState): void {
-    this.circuitState.set({ upstream: this.smallSets.upstream.value(upstream) }, CIRCUIT_STATE_VALUES[state]);
+  setCircuitState(upstream: string, state: CircuitState, account: string): void {
+    this.circuitState.set(
+      { upstream: this.smallSets.upstream.value(upstream), account: this.smallSets.upstream.value(account) },
+      CIRCUIT_STATE_VALUES[state],
+    );
   }
 
   /** Hook for the cache: one call per lookup, `layer` from a fixed set such as `memory` or `redis`. */

@@ -16,6 +16,8 @@ export interface UpstreamCall {
   durationMs: number;
   /** Alpaca's `X-RateLimit-Remaining` when the answer carried one. */
   rateLimitRemaining: number | null;
+  /** The account whose keys made the call (the data account for the data host). */
+  account: string;
 }
 
 /** Maps an HTTP status Alpaca answered with onto an outcome. */
@@ -41,18 +43,20 @@ export abstract class UpstreamObserver {
   abstract observeUpstreamCall(call: UpstreamCall): void;
 
   /** A host's circuit breaker changed state (closed, half_open, open). */
-  observeCircuitState(api: string, state: 'closed' | 'half_open' | 'open'): void {
+  observeCircuitState(api: string, state: 'closed' | 'half_open' | 'open', account: string): void {
     // Default: nothing to record (unit tests, scripts); the arguments are for overriders.
     void api;
     void state;
+    void account;
   }
 
   /** An upstream call the budget refused before anything was sent (`budget`: gateway_bucket|alpaca_window). */
-  observeBudgetRefusal(api: string, budget: string, priority: string): void {
+  observeBudgetRefusal(api: string, budget: string, priority: string, account: string): void {
     // Default: nothing to record (unit tests, scripts); the arguments are for overriders.
     void api;
     void budget;
     void priority;
+    void account;
   }
 }
 

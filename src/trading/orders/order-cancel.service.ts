@@ -4,7 +4,7 @@ import { AppError } from '../../core/errors/app-error.js';
 import type { Caller } from '../../core/identity/caller.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
-import { TradingPort } from '../../alpaca/trading/trading.port.js';
+import { TradingAccountsPort } from '../../alpaca/trading/trading.port.js';
 import type { TradingObject } from '../../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { auditedBulkWrite } from '../bulk-write.js';
@@ -19,7 +19,7 @@ export interface CancelResult {
 @Injectable()
 export class OrderCancelService {
   constructor(
-    private readonly gateway: TradingPort,
+    private readonly accounts: TradingAccountsPort,
     private readonly audit: AuditService,
   ) {}
 
@@ -29,7 +29,7 @@ export class OrderCancelService {
     await this.audit.recordOrRefuse({ action: 'order_cancel_requested', resource, outcome: 'pending', caller });
     let accepted: Sourced<null>;
     try {
-      accepted = await this.gateway.cancelOrder(id);
+      accepted = await this.accounts.forCaller(caller).cancelOrder(id);
     } catch (e: unknown) {
       const outcome = e instanceof AppError ? e.code : 'error';
       await this.audit.recordBestEffort({ action: 'order_cancel_rejected', resource, outcome, caller });
@@ -56,7 +56,7 @@ export class OrderCancelService {
       resource: 'orders:open',
       caller,
       key: 'id',
-      send: () => this.gateway.cancelAllOrders(),
+      send: () => this.accounts.forCaller(caller).cancelAllOrders(),
     });
   }
 }

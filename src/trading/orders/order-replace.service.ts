@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error.js';
 import type { Caller } from '../../core/identity/caller.js';
+import { requireAccount } from '../../core/identity/account.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { Clock } from '../../core/time/clock.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
-import { TradingPort } from '../../alpaca/trading/trading.port.js';
+import { TradingAccountsPort } from '../../alpaca/trading/trading.port.js';
 import type { ReplaceOrderRequest, TradingObject } from '../../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { RiskGate } from '../../risk/risk-gate.service.js';
@@ -47,7 +48,7 @@ export class OrderReplaceService {
   private readonly inflight = new Map<string, Running>();
 
   constructor(
-    private readonly gateway: TradingPort,
+    private readonly accounts: TradingAccountsPort,
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
     private readonly halts: TradingHalts,
@@ -66,14 +67,15 @@ export class OrderReplaceService {
     const { key } = resolveIdempotencyKey(idempotencyHeader, dto.client_order_id);
     const request = toReplaceRequest(dto, key);
     const fingerprint = replaceFingerprint(orderId, request);
-    // Concurrent repeats on this instance share one PATCH.
-    const running = this.inflight.get(key);
+    // Concurrent repeats on this instance share one PATCH (keys are per account, as Alpaca's client_order_id).
+    const scoped = `${requireAccount(caller)}\n${key}`;
+    const running = this.inflight.get(scoped);
     if (running !== undefined) {
       if (running.fingerprint !== fingerprint) throw replaceConflict(key, null);
       return { ...(await running.result), replayed: true };
     }
-    const result = this.replaceOnce(orderId, request, fingerprint, caller).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, { fingerprint, result });
+    const result = this.replaceOnce(orderId, request, fingerprint, caller).finally(() => this.inflight.delete(scoped));
+    this.inflight.set(scoped, { fingerprint, result });
     return result;
   }
 
@@ -85,10 +87,10 @@ export class OrderReplaceService {
   ): Promise<ReplaceResult> {
     const key = request.client_order_id;
     const resource = `order_id:${orderId}`;
-    const known = this.memory.get(key);
+    const known = this.memory.get(`${requireAccount(caller)}\n${key}`);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw replaceConflict(key, known.orderId);
-      const order = await this.gateway.order(known.orderId);
+      const order = await this.accounts.forCaller(caller).order(known.orderId);
       await this.audit.recordBestEffort({
         action: 'order_replace_outcome',
         resource,
@@ -112,7 +114,7 @@ export class OrderReplaceService {
       .catch(risk.undo);
     let order: Sourced<TradingObject>;
     try {
-      order = await risk.sent(this.gateway.replaceOrder(orderId, request));
+      order = await risk.sent(this.accounts.forCaller(caller).replaceOrder(orderId, request));
     } catch (e: unknown) {
       return this.onFailure(e, orderId, request, fingerprint, caller);
     }
@@ -176,8 +178,8 @@ export class OrderReplaceService {
   ): Promise<ReplaceResult | null> {
     const key = request.client_order_id;
     const existing = duplicateKey
-      ? await this.gateway.orderByClientId(key)
-      : await findByKey(this.gateway, key).catch((e: unknown) => {
+      ? await this.accounts.forCaller(caller).orderByClientId(key)
+      : await findByKey(this.accounts.forCaller(caller), key).catch((e: unknown) => {
           this.logger.event('debug', 'order_replace_lookup_failed', {
             order_id: orderId,
             client_order_id: key,
@@ -188,7 +190,7 @@ export class OrderReplaceService {
     if (existing === null) return null;
     if (!isThisReplacement(existing.value, orderId, request)) throw replaceConflict(key, text(existing.value['id']));
     const newId = text(existing.value['id']) ?? '';
-    this.memory.set(key, fingerprint, newId);
+    this.memory.set(`${requireAccount(caller)}\n${key}`, fingerprint, newId);
     await this.audit.recordBestEffort({
       action: 'order_replace_outcome',
       resource: `order_id:${orderId}`,
@@ -214,7 +216,7 @@ export class OrderReplaceService {
     const key = request.client_order_id;
     let settled: Settled | null;
     try {
-      settled = await settleReplacement(this.gateway, orderId, key);
+      settled = await settleReplacement(this.accounts.forCaller(caller), orderId, key);
     } catch (e: unknown) {
       this.logger.event('warn', 'order_replace_lookup_failed', {
         order_id: orderId,
@@ -270,7 +272,7 @@ export class OrderReplaceService {
   ): Promise<ReplaceResult> {
     const key = text(order.value['client_order_id']) ?? '';
     const newId = text(order.value['id']) ?? '';
-    this.memory.set(key, fingerprint, newId);
+    this.memory.set(`${requireAccount(caller)}\n${key}`, fingerprint, newId);
     try {
       await this.audit.record({
         action: 'order_replace_outcome',

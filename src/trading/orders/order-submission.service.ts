@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Injectable } from '@nestjs/common';
 import { AppError } from '../../core/errors/app-error.js';
 import type { Caller } from '../../core/identity/caller.js';
+import { requireAccount } from '../../core/identity/account.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { Clock } from '../../core/time/clock.js';
 import { AuditService } from '../../audit/audit.service.js';
 import type { Sourced } from '../../alpaca/stocks/market-data.port.js';
-import { TradingPort } from '../../alpaca/trading/trading.port.js';
+import { TradingAccountsPort } from '../../alpaca/trading/trading.port.js';
 import type { OrderRequest, TradingObject, TradingValue } from '../../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../../alpaca/http/upstream.error.js';
 import { RiskGate, type RiskPass } from '../../risk/risk-gate.service.js';
@@ -63,7 +64,7 @@ export class OrderSubmissionService {
   private readonly inflight = new Map<string, Running>();
 
   constructor(
-    private readonly gateway: TradingPort,
+    private readonly accounts: TradingAccountsPort,
     private readonly audit: AuditService,
     private readonly logger: WinstonLogger,
     ledger: IdempotencyLedger,
@@ -79,24 +80,26 @@ export class OrderSubmissionService {
     const request = toOrderRequest(dto, key);
     const fingerprint = orderFingerprint(request);
     // Concurrent repeats on this instance share one submission; another body under the key is a 409 at once.
-    const running = this.inflight.get(key);
+    // Keys are per account: the same key on two accounts is two orders.
+    const inflightKey = `${requireAccount(caller)}\n${key}`;
+    const running = this.inflight.get(inflightKey);
     if (running !== undefined) {
       if (running.fingerprint !== fingerprint) throw submissionConflict(key, null);
       return { ...(await running.result), replayed: true };
     }
-    const result = this.submitOnce(request, fingerprint, caller).finally(() => this.inflight.delete(key));
-    this.inflight.set(key, { fingerprint, result });
+    const result = this.submitOnce(request, fingerprint, caller).finally(() => this.inflight.delete(inflightKey));
+    this.inflight.set(inflightKey, { fingerprint, result });
     return result;
   }
 
   private async submitOnce(request: OrderRequest, fingerprint: string, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
-    const known = this.keys.known(key);
+    const known = this.keys.known(requireAccount(caller), key);
     if (known !== undefined) {
       if (known.fingerprint !== fingerprint) throw submissionConflict(key, null, known.orderId);
       return this.replayKnown(key, known.orderId, caller);
     }
-    const claim = await this.keys.claim(key, fingerprint);
+    const claim = await this.keys.claim(requireAccount(caller), key, fingerprint);
     if (claim.kind === 'conflict') throw submissionConflict(key, null, claim.orderId ?? undefined);
     if (claim.kind === 'same' && claim.orderId !== null) return this.replayKnown(key, claim.orderId, caller);
 
@@ -115,12 +118,12 @@ export class OrderSubmissionService {
         .catch(risk.undo);
     } catch (e: unknown) {
       // Nothing was sent (halted, refused by the risk gate, or unaudited): the key is free again for any body.
-      await this.keys.releaseOwn(claim, key, fingerprint);
+      await this.keys.releaseOwn(requireAccount(caller), claim, key, fingerprint);
       throw e;
     }
     let order: Sourced<TradingObject>;
     try {
-      order = await risk.sent(this.gateway.submitOrder(request));
+      order = await risk.sent(this.accounts.forCaller(caller).submitOrder(request));
     } catch (e: unknown) {
       return this.onSubmitFailure(e, request, { fingerprint, claim }, caller);
     }
@@ -129,7 +132,7 @@ export class OrderSubmissionService {
 
   /** A repeat of a body whose order is known: that order as it reads now, nothing sent. */
   private async replayKnown(key: string, orderId: string, caller: Caller): Promise<SubmissionResult> {
-    const order = await this.gateway.order(orderId);
+    const order = await this.accounts.forCaller(caller).order(orderId);
     await this.audit.recordBestEffort({
       action: 'order_replayed',
       resource: `order:${key}`,
@@ -153,7 +156,7 @@ export class OrderSubmissionService {
     if (status === 422 && DUPLICATE_KEY.test(e.upstreamMessage ?? ''))
       return this.replayFromAlpaca(request, sent, caller);
     if (status === 403 || status === 422) {
-      await this.keys.releaseOwn(claim, key, fingerprint);
+      await this.keys.releaseOwn(requireAccount(caller), claim, key, fingerprint);
       await this.audit.recordBestEffort({
         action: 'order_rejected',
         resource: `order:${key}`,
@@ -171,12 +174,12 @@ export class OrderSubmissionService {
       return this.reconcile(request, fingerprint, caller, e).catch(async (lost: unknown) => {
         // Alpaca has no such order: the key is free again, as if never sent.
         if (lost instanceof AppError && lost.details['order_placed'] === false)
-          await this.keys.releaseOwn(claim, key, fingerprint);
+          await this.keys.releaseOwn(requireAccount(caller), claim, key, fingerprint);
         throw lost;
       });
     }
     // 401, 429, 400: Alpaca refused before creating anything.
-    await this.keys.releaseOwn(claim, key, fingerprint);
+    await this.keys.releaseOwn(requireAccount(caller), claim, key, fingerprint);
     await this.audit.recordBestEffort({
       action: 'order_not_placed',
       resource: `order:${key}`,
@@ -198,7 +201,7 @@ export class OrderSubmissionService {
     for (const delay of RECONCILE_DELAYS_MS) {
       await sleep(delay);
       try {
-        const found = await this.gateway.orderByClientId(key);
+        const found = await this.accounts.forCaller(caller).orderByClientId(key);
         this.logger.event('warn', 'order_reconciled', { client_order_id: key, cause: cause.code });
         return await this.accepted(found, request, fingerprint, caller, true);
       } catch (e: unknown) {
@@ -236,13 +239,13 @@ export class OrderSubmissionService {
   private async replayFromAlpaca(request: OrderRequest, sent: Sent, caller: Caller): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const { fingerprint, claim } = sent;
-    const existing = await this.gateway.orderByClientId(key);
+    const existing = await this.accounts.forCaller(caller).orderByClientId(key);
     if (claim.kind !== 'same' && !sameOrder(existing.value, request)) {
       // Our claim named a body Alpaca never took under this key: it must not make a later repeat a "replay".
-      await this.keys.releaseOwn(claim, key, fingerprint);
+      await this.keys.releaseOwn(requireAccount(caller), claim, key, fingerprint);
       throw submissionConflict(key, existing.value);
     }
-    this.keys.remember(key, fingerprint, textOf(existing.value['id']));
+    this.keys.remember(requireAccount(caller), key, fingerprint, textOf(existing.value['id']));
     await this.audit.recordBestEffort({
       action: 'order_replayed',
       resource: `order:${key}`,
@@ -262,7 +265,7 @@ export class OrderSubmissionService {
   ): Promise<SubmissionResult> {
     const key = request.client_order_id;
     const orderId = textOf(order.value['id']);
-    this.keys.remember(key, fingerprint, orderId);
+    this.keys.remember(requireAccount(caller), key, fingerprint, orderId);
     try {
       await this.audit.record({
         action: 'order_accepted',

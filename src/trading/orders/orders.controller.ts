@@ -31,16 +31,16 @@ export class OrdersController {
   @ApiOperation({ summary: 'Orders, filtered like Alpaca (status, limit 1..500, after, until, direction, symbols).' })
   @ApiEnvelope(OrderDto)
   @Authenticated('trading:read', { errors: ['INVALID_DATE_RANGE'], upstream: true })
-  list(@Query() q: OrdersQueryDto): Promise<Attributed<TradingObject[]>> {
-    return this.reads.orders(q);
+  list(@Query() q: OrdersQueryDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject[]>> {
+    return this.reads.orders(q, caller);
   }
 
   @Get(':id')
   @ApiOperation({ summary: 'One order by id.' })
   @ApiEnvelope(OrderDto)
   @Authenticated('trading:read', { errors: ['ORDER_NOT_FOUND'], upstream: true })
-  one(@Param() p: OrderIdParamDto): Promise<Attributed<TradingObject>> {
-    return this.reads.order(p.id);
+  one(@Param() p: OrderIdParamDto, @CurrentCaller() caller: Caller): Promise<Attributed<TradingObject>> {
+    return this.reads.order(p.id, caller);
   }
 
   @Post()

@@ -1,9 +1,18 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/time/clock.js';
+import { DEFAULT_ACCOUNT } from '../../core/config/alpaca-accounts.js';
 import { IdempotencyMemory } from './idempotency.js';
 import type { Claim, IdempotencyLedger } from './idempotency-ledger.js';
 
-const LEDGER_NAMESPACE = 'order';
+/**
+ * The ledger's namespace of an account's submissions: `order` for the account named `default`
+ * (as before there were several accounts, so a rolling deploy keeps its keys), `order@NAME` for
+ * the others. Alpaca keeps client_order_id unique per account, so a key is one order per account.
+ */
+export function ledgerNamespace(account: string): string {
+  return account === DEFAULT_ACCOUNT ? 'order' : `order@${account}`;
+}
+
 /** How long and how often a repeat waits for the instance sending its body: past a timed-out submission and its look-ups (~7 s). */
 const SETTLE_POLL_MS = [25, 50, 100, 200, 400, 800, 1600, 1600, 1600, 1600];
 
@@ -22,15 +31,15 @@ export class SubmissionKeys {
   }
 
   /** The order this instance remembers under the key, with the fingerprint of its body. */
-  known(key: string): { fingerprint: string; orderId: string } | undefined {
-    return this.memory.get(key);
+  known(account: string, key: string): { fingerprint: string; orderId: string } | undefined {
+    return this.memory.get(`${account}\n${key}`);
   }
 
   /** Claims the key in the fleet's ledger for this body. */
-  async claim(key: string, fingerprint: string): Promise<Claim> {
-    const claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
+  async claim(account: string, key: string, fingerprint: string): Promise<Claim> {
+    const claim = await this.ledger.claim(ledgerNamespace(account), key, fingerprint);
     // Another instance is sending this very body now: wait for its order rather than race it.
-    if (claim.kind === 'same' && claim.orderId === null) return this.awaitSettled(key, fingerprint);
+    if (claim.kind === 'same' && claim.orderId === null) return this.awaitSettled(account, key, fingerprint);
     return claim;
   }
 
@@ -41,25 +50,25 @@ export class SubmissionKeys {
    * known, the key is free again (then this request claims it) or the wait is over (then this
    * request sends too, and Alpaca's uniqueness keeps it one order).
    */
-  private async awaitSettled(key: string, fingerprint: string): Promise<Claim> {
+  private async awaitSettled(account: string, key: string, fingerprint: string): Promise<Claim> {
     let claim: Claim = { kind: 'same', orderId: null };
     for (const delay of SETTLE_POLL_MS) {
       await sleep(delay);
-      claim = await this.ledger.claim(LEDGER_NAMESPACE, key, fingerprint);
+      claim = await this.ledger.claim(ledgerNamespace(account), key, fingerprint);
       if (claim.kind !== 'same' || claim.orderId !== null) return claim;
     }
     return claim;
   }
 
   /** Gives the key back when this request claimed it and nothing was placed under it. */
-  async releaseOwn(claim: Claim, key: string, fingerprint: string): Promise<void> {
-    if (claim.kind === 'claimed') await this.ledger.release(LEDGER_NAMESPACE, key, fingerprint);
+  async releaseOwn(account: string, claim: Claim, key: string, fingerprint: string): Promise<void> {
+    if (claim.kind === 'claimed') await this.ledger.release(ledgerNamespace(account), key, fingerprint);
   }
 
   /** This instance and, through the ledger, the fleet answer later repeats with this order. */
-  remember(key: string, fingerprint: string, orderId: string): void {
-    this.memory.set(key, fingerprint, orderId);
+  remember(account: string, key: string, fingerprint: string, orderId: string): void {
+    this.memory.set(`${account}\n${key}`, fingerprint, orderId);
     // Not awaited: the ledger is shared knowledge, never a condition of answering (it logs its own failures).
-    void this.ledger.settle(LEDGER_NAMESPACE, key, fingerprint, orderId);
+    void this.ledger.settle(ledgerNamespace(account), key, fingerprint, orderId);
   }
 }

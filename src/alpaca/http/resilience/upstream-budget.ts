@@ -41,6 +41,7 @@ export function budgetExhausted(
   priority: CallPriority,
   which: EmptyBudget = 'gateway_bucket',
   perMinute?: number,
+  account?: string,
 ): AppError {
   const message =
     which === 'alpaca_window'
@@ -55,6 +56,7 @@ export function budgetExhausted(
       priority,
       sent: false,
       budget: which,
+      ...(account === undefined ? {} : { account }),
       ...(perMinute === undefined ? {} : { budget_per_minute: perMinute }),
     },
   });
@@ -82,11 +84,19 @@ export class LocalBudget {
     this.state.tokens = Math.min(this.state.tokens, capacity);
   }
 
-  take(priority: CallPriority): void {
+  /** `account` only names the lane in the refusal's details. */
+  take(priority: CallPriority, account?: string): void {
     const now = this.now();
     this.state = refill(this.state, this.capacity, now);
     if (now < this.state.blockedUntil)
-      throw budgetExhausted(this.api, (this.state.blockedUntil - now) / 1000, priority, 'alpaca_window');
+      throw budgetExhausted(
+        this.api,
+        (this.state.blockedUntil - now) / 1000,
+        priority,
+        'alpaca_window',
+        undefined,
+        account,
+      );
     const floor = reserveFor(priority, this.capacity);
     if (this.state.tokens - 1 < floor) {
       const missing = floor + 1 - this.state.tokens;
@@ -96,6 +106,7 @@ export class LocalBudget {
         priority,
         'gateway_bucket',
         this.capacity,
+        account,
       );
     }
     this.state.tokens -= 1;

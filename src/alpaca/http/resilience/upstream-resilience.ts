@@ -8,6 +8,7 @@ import type { UpstreamApi } from '../upstream.error.js';
 import { HostCircuit } from './host-circuit.js';
 import { AppError } from '../../../core/errors/app-error.js';
 import { budgetExhausted, LocalBudget, reserveFor, type CallPriority } from './upstream-budget.js';
+import { DEFAULT_ACCOUNT } from '../../../core/config/alpaca-accounts.js';
 
 /** The bucket in Redis, so every instance spends one budget (same arithmetic as LocalBudget). */
 const TAKE_SCRIPT = `
@@ -35,18 +36,28 @@ redis.call('PEXPIRE', KEYS[1], 180000)
 return 1`;
 const KEY_PREFIX = 'opitios:budget:';
 
+/** One host as one account reaches it: its breaker and its budget. */
+interface Lane {
+  api: UpstreamApi;
+  account: string;
+  circuit: HostCircuit;
+  local: LocalBudget;
+  /** The bucket's Redis key: `opitios:budget:<api>`, plus `:<account>` for a trading lane of a named account. */
+  key: string;
+}
+
 /**
- * Circuit breakers and upstream budgets for both Alpaca hosts, shared by the HTTP clients. The
- * breakers are cockatiel's (HostCircuit); the budget is ours: a token bucket with priorities that
- * Alpaca's X-RateLimit-* headers correct, in Redis when configured (one Lua script, so all
- * instances spend one quota) and in this process when Redis is away. No kept library does that
- * (cockatiel's bulkhead limits concurrency, not calls per minute, and is per process). Circuit
- * state feeds metrics and readiness.
+ * Circuit breakers and upstream budgets, one pair per lane: the data host (through the data
+ * account, ALPACA_DATA_ACCOUNT) and each account's trading host, so one account's 429s or outage
+ * never slow or open another's. The breakers are cockatiel's (HostCircuit); the budget is ours: a
+ * token bucket with priorities that Alpaca's X-RateLimit-* headers correct, in Redis when
+ * configured (one Lua script, so all instances spend one quota per lane) and in this process when
+ * Redis is away. No kept library does that (cockatiel's bulkhead limits concurrency, not calls per
+ * minute, and is per process). Circuit state feeds metrics and readiness.
  */
 @Injectable()
 export class UpstreamResilience {
-  private circuits: Record<UpstreamApi, HostCircuit>;
-  private local: Record<UpstreamApi, LocalBudget>;
+  private readonly lanes = new Map<string, Lane>();
   private sharedDegraded = false;
 
   constructor(
@@ -56,79 +67,101 @@ export class UpstreamResilience {
     private readonly observer: UpstreamObserver,
     readiness: ReadinessRegistry,
   ) {
-    this.circuits = this.newCircuits();
-    this.local = {
-      data: new LocalBudget('data', config.alpaca.dataRateLimitPerMin),
-      trading: new LocalBudget('trading', config.alpaca.tradingRateLimitPerMin),
-    };
-    for (const api of ['data', 'trading'] as const) {
-      observer.observeCircuitState(api, 'closed');
+    const data = config.accounts.data.name;
+    const lanes: Array<[UpstreamApi, string]> = [
+      ['data', data],
+      ...config.accounts.list.map((a): [UpstreamApi, string] => ['trading', a.name]),
+    ];
+    for (const [api, account] of lanes) {
+      this.lane(api, account);
+      const name = api === 'data' || account === data ? `circuit_${api}` : `circuit_${api}_${account}`;
       readiness.register({
-        name: `circuit_${api}`,
+        name,
         check: () => {
-          const state = this.circuits[api].current();
-          observer.observeCircuitState(api, state);
-          if (state === 'open') return Promise.reject(new Error(`circuit for the ${api} host is open`));
-          return Promise.resolve({ state });
+          const state = this.lane(api, account).circuit.current();
+          observer.observeCircuitState(api, state, account);
+          if (state === 'open')
+            return Promise.reject(new Error(`circuit for the ${api} host of account ${account} is open`));
+          return Promise.resolve({ state, account });
         },
       });
     }
   }
 
-  private newCircuits(): Record<UpstreamApi, HostCircuit> {
+  private lane(api: UpstreamApi, account: string): Lane {
+    const id = `${api}:${account}`;
+    const known = this.lanes.get(id);
+    if (known !== undefined) return known;
+    const lane: Lane = {
+      api,
+      account,
+      circuit: this.newCircuit(api, account),
+      local: new LocalBudget(api, this.perMinute(api)),
+      key: KEY_PREFIX + api + (api === 'trading' && account !== DEFAULT_ACCOUNT ? `:${account}` : ''),
+    };
+    this.observer.observeCircuitState(api, 'closed', account);
+    this.lanes.set(id, lane);
+    return lane;
+  }
+
+  private perMinute(api: UpstreamApi): number {
+    return api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin;
+  }
+
+  private newCircuit(api: UpstreamApi, account: string): HostCircuit {
     const r = this.config.resilience;
-    const circuit = (api: UpstreamApi): HostCircuit =>
-      new HostCircuit(api, {
-        failureThreshold: r.circuitFailureThreshold,
-        failureRatio: r.circuitFailureRatio,
-        openMs: r.circuitOpenMs,
-        onChange: (state) => {
-          this.observer.observeCircuitState(api, state);
-          this.logger.event(state === 'open' ? 'warn' : 'info', 'circuit_state', { upstream: api, state });
-        },
-      });
-    return { data: circuit('data'), trading: circuit('trading') };
+    return new HostCircuit(api, {
+      failureThreshold: r.circuitFailureThreshold,
+      failureRatio: r.circuitFailureRatio,
+      openMs: r.circuitOpenMs,
+      onChange: (state) => {
+        this.observer.observeCircuitState(api, state, account);
+        this.logger.event(state === 'open' ? 'warn' : 'info', 'circuit_state', { upstream: api, account, state });
+      },
+    });
   }
 
-  /** Closes both circuits (new breakers, no history) and refills both local buckets. */
+  /** Closes every circuit (new breakers, no history) and refills every local bucket. */
   reset(): void {
-    this.circuits = this.newCircuits();
-    for (const api of ['data', 'trading'] as const) {
-      this.observer.observeCircuitState(api, 'closed');
-      this.local[api] = new LocalBudget(
-        api,
-        api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin,
-      );
+    for (const lane of this.lanes.values()) {
+      lane.circuit = this.newCircuit(lane.api, lane.account);
+      lane.local = new LocalBudget(lane.api, this.perMinute(lane.api));
+      this.observer.observeCircuitState(lane.api, 'closed', lane.account);
     }
   }
 
-  circuit(api: UpstreamApi): HostCircuit {
-    return this.circuits[api];
+  circuit(api: UpstreamApi, account: string): HostCircuit {
+    return this.lane(api, account).circuit;
   }
 
-  /** Spends one token for a call, or throws UPSTREAM_RATE_LIMITED (nothing is sent; counted in metrics). */
-  async take(api: UpstreamApi, priority: CallPriority): Promise<void> {
+  /** Spends one token of the lane for a call, or throws UPSTREAM_RATE_LIMITED (nothing is sent; counted in metrics). */
+  async take(api: UpstreamApi, priority: CallPriority, account: string): Promise<void> {
     try {
-      await this.spend(api, priority);
+      await this.spend(this.lane(api, account), priority);
     } catch (e: unknown) {
       if (e instanceof AppError && e.code === 'UPSTREAM_RATE_LIMITED') {
         const budget = e.details['budget'];
-        this.observer.observeBudgetRefusal(api, typeof budget === 'string' ? budget : 'gateway_bucket', priority);
+        this.observer.observeBudgetRefusal(
+          api,
+          typeof budget === 'string' ? budget : 'gateway_bucket',
+          priority,
+          account,
+        );
       }
       throw e;
     }
   }
 
-  private async spend(api: UpstreamApi, priority: CallPriority): Promise<void> {
+  private async spend(lane: Lane, priority: CallPriority): Promise<void> {
     const client = this.redis.client();
     if (client !== null) {
-      const capacity = this.local[api].capacity;
+      const capacity = lane.local.capacity;
       try {
         // System time on purpose (as LocalBudget's): the bucket is shared by every instance and blocked until Alpaca's real-time reset.
         const [code, waitMs] = (await client.eval(
           TAKE_SCRIPT,
           1,
-          KEY_PREFIX + api,
+          lane.key,
           String(capacity),
           String(Date.now()),
           String(reserveFor(priority, capacity)),
@@ -136,11 +169,12 @@ export class UpstreamResilience {
         this.sharedHealthy();
         if (code < 0)
           throw budgetExhausted(
-            api,
+            lane.api,
             Number(waitMs) / 1000,
             priority,
             code === -1 ? 'alpaca_window' : 'gateway_bucket',
             capacity,
+            lane.account,
           );
         return;
       } catch (e: unknown) {
@@ -148,39 +182,41 @@ export class UpstreamResilience {
         this.sharedFailed(e);
       }
     }
-    this.local[api].take(priority);
+    lane.local.take(priority, lane.account);
   }
 
   /**
-   * Alpaca's X-RateLimit-Remaining/Reset correct the budget (it knows our real spend), and its
-   * X-RateLimit-Limit caps it: a configured budget above Alpaca's real limit is reconciled down to
-   * it (with a warning, once per new value), or the bucket's reserves, sized from the configured
+   * Alpaca's X-RateLimit-Remaining/Reset correct the lane's budget (it knows our real spend), and
+   * its X-RateLimit-Limit caps it: a configured budget above Alpaca's real limit is reconciled down
+   * to it (with a warning, once per new value), or the bucket's reserves, sized from the configured
    * figure, would refuse every call once Alpaca's remaining count is applied.
    */
   observe(
     api: UpstreamApi,
+    account: string,
     remaining: number | null,
     resetEpochSeconds: number | null,
     limit: number | null = null,
   ): void {
-    this.reconcile(api, limit);
-    this.local[api].observe(remaining, resetEpochSeconds);
+    const lane = this.lane(api, account);
+    this.reconcile(lane, limit);
+    lane.local.observe(remaining, resetEpochSeconds);
     const client = this.redis.client();
     if (client === null || remaining === null) return;
     const blocked = remaining === 0 && resetEpochSeconds !== null ? resetEpochSeconds * 1000 : 0;
     void client
-      .eval(OBSERVE_SCRIPT, 1, KEY_PREFIX + api, String(remaining), String(blocked))
+      .eval(OBSERVE_SCRIPT, 1, lane.key, String(remaining), String(blocked))
       .catch((e: unknown) => this.sharedFailed(e));
   }
 
-  private reconcile(api: UpstreamApi, limit: number | null): void {
+  private reconcile(lane: Lane, limit: number | null): void {
     if (limit === null || limit <= 0) return;
-    const configured =
-      api === 'data' ? this.config.alpaca.dataRateLimitPerMin : this.config.alpaca.tradingRateLimitPerMin;
+    const configured = this.perMinute(lane.api);
     const effective = Math.min(configured, limit);
-    if (effective === this.local[api].capacity) return;
+    if (effective === lane.local.capacity) return;
     this.logger.event('warn', 'upstream_budget_reconciled', {
-      upstream: api,
+      upstream: lane.api,
+      account: lane.account,
       configured_per_minute: configured,
       alpaca_limit_per_minute: limit,
       using_per_minute: effective,
@@ -189,7 +225,7 @@ export class UpstreamResilience {
           ? "Alpaca's reported limit is lower than the configured budget; using Alpaca's"
           : 'back to the configured budget',
     });
-    this.local[api].resize(effective);
+    lane.local.resize(effective);
   }
 
   private sharedFailed(e: unknown): void {
