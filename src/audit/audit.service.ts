@@ -44,6 +44,21 @@ export interface RecordInput {
   /** Without `caller`: the request id and client address the event belongs to. */
   requestId?: string | null;
   clientIp?: string | null;
+  /**
+   * The Alpaca account the event is about (an order event from an account's trade-updates stream).
+   * Absent: the caller's account, on the records of orders, positions and refusals (namesAccount).
+   */
+  account?: string;
+}
+
+/** The records that name the account they concern (orders, position writes, fills, refusals). */
+function namesAccount(action: AuditAction): boolean {
+  return action.startsWith('order') || action.startsWith('position') || action.startsWith('option_exercise');
+}
+
+function accountOf(input: RecordInput): { account?: string } {
+  const account = input.account ?? (namesAccount(input.action) ? input.caller?.account : undefined);
+  return account === undefined ? {} : { account };
 }
 
 function actorOf(p: Principal | undefined): AuditActor {
@@ -138,6 +153,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
       outcome: input.outcome,
       request_id: caller === undefined ? (input.requestId ?? null) : (currentScope()?.requestId ?? null),
       client_ip: caller === undefined ? (input.clientIp ?? principal?.ip ?? null) : caller.clientIp,
+      ...accountOf(input),
       details: input.details ?? {},
     };
   }

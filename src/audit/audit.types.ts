@@ -55,6 +55,11 @@ export interface AuditEntry {
   outcome: string;
   request_id: string | null;
   client_ip: string | null;
+  /**
+   * The Alpaca account (the gateway's name for it) of a record of an order, a fill or a refusal;
+   * absent on records of anything else (and on records written before accounts existed).
+   */
+  account?: string;
   /** Context without secrets (never a key, token or password). */
   details: Record<string, unknown>;
 }

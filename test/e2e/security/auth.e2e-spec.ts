@@ -187,6 +187,8 @@ describe('API keys and POST /auth/token', () => {
       access_token: expect.any(String),
       token_type: 'Bearer',
       expires_in: 3600,
+      // Unbound key: the gateway's first account.
+      accounts: null,
       roles: ['premium'],
       jti: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
