@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '../core/config/app-config.js';
 import { AuditController } from './audit.controller.js';
 import { createAuditStore } from './store/audit-store.factory.js';
+import { AccountMetrics } from './account-metrics.js';
 import { AuditService } from './audit.service.js';
 import { AuditStore } from './store/audit.store.js';
 import { AuditCheckpointer } from './audit-checkpointer.js';
@@ -21,6 +22,7 @@ function keysOf(c: AppConfig): AuditKeys {
 @Module({
   controllers: [AuditController],
   providers: [
+    AccountMetrics,
     {
       provide: AuditStore,
       inject: [AppConfig, Tracing, Clock],

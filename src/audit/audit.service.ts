@@ -5,6 +5,7 @@ import { newestTimestamp } from '../core/attribution/timestamps.js';
 import { AppError } from '../core/errors/app-error.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
+import { AccountMetrics } from './account-metrics.js';
 import { ReadinessRegistry } from '../core/readiness/readiness.registry.js';
 import { Clock } from '../core/time/clock.js';
 import type { Caller } from '../core/identity/caller.js';
@@ -78,6 +79,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     private readonly store: AuditStore,
     private readonly logger: WinstonLogger,
     private readonly metrics: GatewayMetrics,
+    private readonly accountMetrics: AccountMetrics,
     readiness: ReadinessRegistry,
     private readonly checkpointer: AuditCheckpointer,
     private readonly clock: Clock,
@@ -115,6 +117,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       const record = await this.append(input);
       this.metrics.observeAuditEvent(input.action, 'recorded');
+      if (record.account !== undefined) this.accountMetrics.observe(record.account, record.action);
       this.checkpointer.noteAppended();
       return record;
     } catch (e: unknown) {
@@ -131,6 +134,7 @@ export class AuditService implements OnModuleInit, OnApplicationShutdown {
     try {
       const record = await this.store.appendOnce(this.entry(input), dedupeKey);
       this.metrics.observeAuditEvent(input.action, record === null ? 'duplicate' : 'recorded');
+      if (record?.account !== undefined) this.accountMetrics.observe(record.account, record.action);
       if (record !== null) this.checkpointer.noteAppended();
       return record;
     } catch (e: unknown) {

@@ -306,3 +306,34 @@ describe('several accounts: idempotency and budgets per account', () => {
     expect(postedOrders('paper').map((b) => b['client_order_id'])).toEqual(['budget-paper']);
   });
 });
+
+describe('several accounts: metrics by account', () => {
+  it('counts orders and refusals per account and shows each account its breaker and budget lane', async () => {
+    const key = keyFor('metered', ['paper', 'live']);
+    const metricsBefore = (await gw.anon().get('/metrics').expect(200)).text;
+    const count = (text: string, series: string): number => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? 0 : Number(line.slice(series.length + 1));
+    };
+    await gw
+      .anon()
+      .post('/api/v1/orders')
+      .set('X-API-Key', key)
+      .set('X-Alpaca-Account', 'live')
+      .set('Idempotency-Key', 'metered-live')
+      .send(BUY)
+      .expect(201);
+    const text = (await gw.anon().get('/metrics').expect(200)).text;
+    const accepted = (account: string): string =>
+      `opitios_account_events_total{account="${account}",event="order_accepted"}`;
+    expect(count(text, accepted('live')) - count(metricsBefore, accepted('live'))).toBe(1);
+    expect(count(text, accepted('paper')) - count(metricsBefore, accepted('paper'))).toBe(0);
+    // Both trading lanes have their own breaker series; the data host is the data account's.
+    expect(text).toContain('opitios_circuit_state{upstream="trading",account="paper"} 0');
+    expect(text).toContain('opitios_circuit_state{upstream="trading",account="live"} 0');
+    expect(text).toContain('opitios_circuit_state{upstream="data",account="paper"} 0');
+    expect(text).toMatch(
+      /opitios_upstream_requests_total\{api="trading",endpoint="\/v2\/orders",outcome="success",account="live"\} \d/,
+    );
+  });
+});
