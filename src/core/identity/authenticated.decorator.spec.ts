@@ -31,7 +31,12 @@ describe('@Authenticated', () => {
   it("lists the route's own errors, then the authentication ones, then the upstream ones", () => {
     expect(codes('cancel', 404)).toEqual(['ORDER_NOT_FOUND']);
     expect(codes('cancel', 401)).toEqual(['AUTHENTICATION_REQUIRED', 'INVALID_TOKEN', 'INVALID_API_KEY']);
-    expect(codes('cancel', 403)).toEqual(['INSUFFICIENT_PERMISSIONS', 'UPSTREAM_SUBSCRIPTION_REQUIRED']);
+    // A trading route's caller may name an account it may not use (X-Alpaca-Account).
+    expect(codes('cancel', 403)).toEqual([
+      'INSUFFICIENT_PERMISSIONS',
+      'ACCOUNT_NOT_ALLOWED',
+      'UPSTREAM_SUBSCRIPTION_REQUIRED',
+    ]);
     expect(codes('verify', 403)).toEqual(['INSUFFICIENT_PERMISSIONS']);
     expect(codes('verify', 502)).toEqual([]);
   });

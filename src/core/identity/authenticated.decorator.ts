@@ -1,5 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
-import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiSecurity } from '@nestjs/swagger';
 import { ApiErrors, AUTH_ERRORS, UPSTREAM_ERRORS } from '../errors/api-errors.decorator.js';
 import type { ErrorCode } from '../errors/error-catalog.js';
 import { Roles } from './auth.decorators.js';
@@ -22,11 +22,26 @@ export interface RouteErrors {
  * would let a route's own 403/429/503 hide them.
  */
 export function Authenticated(permission: Permission, route: RouteErrors = {}): MethodDecorator {
+  const trading = permission === 'trading:read' || permission === 'trading:write';
   return applyDecorators(
     Roles(permission),
     // Listed API key first, as the class-level pair did (each appends to the route's list).
     ApiSecurity('api-key'),
     ApiBearerAuth(),
-    ApiErrors(...(route.errors ?? []), ...AUTH_ERRORS, ...(route.upstream === true ? UPSTREAM_ERRORS : [])),
+    ...(trading ? [ACCOUNT_HEADER_DOC] : []),
+    ApiErrors(
+      ...(route.errors ?? []),
+      ...AUTH_ERRORS,
+      ...(trading ? (['ACCOUNT_NOT_ALLOWED'] as const) : []),
+      ...(route.upstream === true ? UPSTREAM_ERRORS : []),
+    ),
   );
 }
+
+/** The header a trading route's caller picks its Alpaca account with (docs/contract.md "Accounts"). */
+const ACCOUNT_HEADER_DOC = ApiHeader({
+  name: 'X-Alpaca-Account',
+  required: false,
+  description:
+    "The Alpaca account to act on, one the credential is bound to; absent: its first. Another account is 403 ACCOUNT_NOT_ALLOWED. The answer's metadata.account names the account used.",
+});
