@@ -222,6 +222,20 @@ describe('several accounts: who may use which', () => {
       .expect(200);
     expect(res.headers['x-alpaca-account']).toBe('live');
     expect(res.body.id).toBe(gw.emulator.account('live').trading.account['id']);
+    // A key bound to paper only: refused in Alpaca's error body, so the SDKs raise it as they would Alpaca's 403.
+    const paperKey = keyFor('face-paper', ['paper']);
+    const refused = await gw
+      .anon()
+      .get('/v2/orders')
+      .set('APCA-API-KEY-ID', paperKey.split('_')[1] ?? '')
+      .set('APCA-API-SECRET-KEY', paperKey)
+      .set('X-Alpaca-Account', 'live')
+      .expect(403);
+    expect(refused.headers['x-error-code']).toBe('ACCOUNT_NOT_ALLOWED');
+    expect(refused.body).toEqual({
+      code: 40310000,
+      message: 'This credential may not use the Alpaca account "live".',
+    });
   });
 
   it('market data goes through the data account (the first) whoever asks', async () => {
