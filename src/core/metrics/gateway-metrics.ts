@@ -68,8 +68,8 @@ export class GatewayMetrics extends UpstreamObserver {
   });
   private readonly upstreamDuration = new Histogram({
     name: 'opitios_upstream_request_duration_seconds',
-    help: 'Latency of calls to Alpaca, by api, endpoint template and outcome.',
-    labelNames: ['api', 'endpoint', 'outcome'] as const,
+    help: 'Latency of calls to Alpaca, by api, endpoint template, outcome and account.',
+    labelNames: ['api', 'endpoint', 'outcome', 'account'] as const,
     buckets: LATENCY_BUCKETS,
     registers: [this.registry],
   });
@@ -193,9 +193,9 @@ export class GatewayMetrics extends UpstreamObserver {
 
   observeUpstreamCall(call: UpstreamCall): void {
     const api = this.smallSets.upstream.value(call.api);
-    const labels = { api, endpoint: this.endpoints.value(call.endpoint), outcome: call.outcome };
     const account = this.smallSets.upstream.value(call.account);
-    this.upstreamRequests.inc({ ...labels, account });
+    const labels = { api, endpoint: this.endpoints.value(call.endpoint), outcome: call.outcome, account };
+    this.upstreamRequests.inc(labels);
     this.upstreamDuration.observe(labels, call.durationMs / MS_PER_SECOND);
     if (call.rateLimitRemaining !== null) this.upstreamRemaining.set({ api, account }, call.rateLimitRemaining);
   }

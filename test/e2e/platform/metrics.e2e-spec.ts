@@ -71,7 +71,7 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     const N = 7;
     const before = (await scrape()).exposition;
     const labels = { method: 'GET', route: QUOTE_ROUTE, status: '200' };
-    const upstream = { api: 'data', endpoint: '/v2/stocks/quotes/latest', outcome: 'success' };
+    const upstream = { api: 'data', endpoint: '/v2/stocks/quotes/latest', outcome: 'success', account: 'default' };
     for (let i = 0; i < N; i += 1)
       await gw
         .http()
@@ -98,7 +98,7 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
       valueOf(after, 'opitios_upstream_requests_total', upstream),
     );
     // The emulator sends X-RateLimit-Remaining on every answer (the harness's limit, counting down).
-    const remaining = valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data' });
+    const remaining = valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data', account: 'default' });
     expect(remaining).toBeLessThan(1_000_000);
     expect(remaining).toBeGreaterThanOrEqual(0);
   });
@@ -137,6 +137,7 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
         api: 'data',
         endpoint: '/v2/stocks/trades/latest',
         outcome: 'server_error',
+        account: 'default',
       }),
     ).toBe(3);
     expect(
@@ -144,9 +145,10 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
         api: 'data',
         endpoint: '/v2/stocks/snapshots',
         outcome: 'rate_limited',
+        account: 'default',
       }),
     ).toBe(1);
-    expect(valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data' })).toBe(0);
+    expect(valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data', account: 'default' })).toBe(0);
   });
 
   it('labels requests that matched no route "unmatched", and no symbol or raw path ever appears', async () => {
