@@ -9,6 +9,11 @@ const common = {
   transform: { '^.+\\.ts$': tsJest },
 };
 export default {
+  // Each e2e test boots the application (some spawn CLIs or send floods): on a 2-core machine under
+  // load, Jest's 5 s default timed some out that pass alone; a test that hangs still fails. A global
+  // option: Jest reads the test timeout from the global configuration, not from a project's (a
+  // project-level testTimeout is silently ignored).
+  testTimeout: 20_000,
   projects: [
     {
       ...common,
@@ -16,14 +21,11 @@ export default {
       roots: ['<rootDir>/src', '<rootDir>/test/emulator', '<rootDir>/test/unit'],
       testMatch: ['**/*.spec.ts'],
     },
-    // Each e2e test boots the application (some spawn CLIs or send floods): on a 2-core machine
-    // under load, Jest's 5 s default timed some out that pass alone; a test that hangs still fails.
     {
       ...common,
       displayName: 'e2e',
       roots: ['<rootDir>/test/e2e'],
       testMatch: ['**/*.e2e-spec.ts'],
-      testTimeout: 20_000,
     },
     // Against real services (REDIS_URL, DATABASE_URL); run by npm run test:integration. The run
     // creates a PostgreSQL database of its own on DATABASE_URL's server and drops it at the end.
