@@ -19,8 +19,14 @@ import { loadConfigOrExit } from '../src/core/config/load-config.js';
 import { listenOrExit } from '../src/core/lifecycle/listen-or-exit.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
 
-const DEMO_KEY_ID = 'demo-key-id';
-const DEMO_SECRET_KEY = 'demo-secret-key';
+/**
+ * Two Alpaca accounts on the one emulator, as a gateway serving a paper and a live account sees
+ * them (ALPACA_ACCOUNTS=paper,live); "live" is only a name here, both trade on the emulator.
+ */
+const DEMO_ACCOUNTS = [
+  { name: 'paper', keyId: 'demo-key-id', secretKey: 'demo-secret-key' },
+  { name: 'live', keyId: 'demo-live-key-id', secretKey: 'demo-live-secret-key' },
+];
 /** What the printed order line sends: far enough below AAPL's fixture price (~172) to rest unfilled. */
 const DEMO_ORDER = '{"symbol":"AAPL","qty":"1","side":"buy","type":"limit","limit_price":"150","time_in_force":"day"}';
 /** The same order 100 times over: past the trader key's risk policy (max_order_qty 10), so it is refused before Alpaca. */
@@ -55,8 +61,7 @@ async function main(): Promise<void> {
   const dataPort = port('EMULATOR_DATA_PORT', 4010);
   const tradingPort = port('EMULATOR_TRADING_PORT', 4011);
   const emulator = new AlpacaEmulator({
-    keyId: DEMO_KEY_ID,
-    secretKey: DEMO_SECRET_KEY,
+    accounts: DEMO_ACCOUNTS,
     dataPort,
     tradingPort,
     latencyMs: port('EMULATOR_LATENCY_MS', 0),
@@ -103,7 +108,15 @@ async function main(): Promise<void> {
   // Its orders pass a small risk policy first (the printed "refused" line shows one that does not).
   const riskPolicyFile = join(demoDir, 'risk-policy.yaml');
   writeFileSync(riskPolicyFile, DEMO_RISK_POLICY);
-  const { key: traderKey, record: traderRecord } = keys.create('demo-trader', ['trader'], new Date(), 'demo-trader');
+  // Bound to both accounts (paper first, its default); a request picks one with X-Alpaca-Account.
+  const accountNames = DEMO_ACCOUNTS.map((a) => a.name);
+  const { key: traderKey, record: traderRecord } = keys.create(
+    'demo-trader',
+    ['trader'],
+    new Date(),
+    'demo-trader',
+    accountNames,
+  );
   // The integrity features on, with keys of this run only: a keyed audit chain with signed
   // checkpoints, and signed responses (public key at /.well-known/jwks.json).
   const ed25519Pem = (): string =>
@@ -120,8 +133,18 @@ async function main(): Promise<void> {
     AUDIT_LOG_PATH: auditLogPath,
     RISK_POLICY_FILE: riskPolicyFile,
     HOST: process.env['HOST'] ?? '127.0.0.1',
-    APCA_API_KEY_ID: DEMO_KEY_ID,
-    APCA_API_SECRET_KEY: DEMO_SECRET_KEY,
+    ALPACA_ACCOUNTS: accountNames.join(','),
+    ...Object.fromEntries(
+      DEMO_ACCOUNTS.flatMap((a) => {
+        const prefix = `ALPACA_ACCOUNT_${a.name.toUpperCase()}`;
+        return [
+          [`${prefix}_KEY_ID`, a.keyId],
+          [`${prefix}_SECRET_KEY`, a.secretKey],
+          [`${prefix}_BASE_URL`, emulator.tradingUrl],
+        ];
+      }),
+    ),
+    // The data account (ALPACA_DATA_ACCOUNT) is the first, paper.
     APCA_API_DATA_URL: emulator.dataUrl,
     APCA_API_BASE_URL: emulator.tradingUrl,
     APCA_API_STREAM_URL: emulator.dataUrl.replace(/^http/, 'ws'),
@@ -144,7 +167,7 @@ async function main(): Promise<void> {
       `  OpenAPI JSON  ${base}/docs-json`,
       `  emulator      data ${emulator.dataUrl}  trading ${emulator.tradingUrl}`,
       `  API key       ${key}   (role admin: reads everything, does not trade; X-API-Key header, or exchange at POST /api/v1/auth/token)`,
-      `  trader key    ${traderKey}   (role trader: places and cancels orders)`,
+      `  trader key    ${traderKey}   (role trader: places and cancels orders; accounts ${accountNames.join(', ')})`,
       '  tokens (valid 1 h; paste one into "Authorize" in Swagger UI):',
       `    export TOKEN=${token}`,
       `    export TRADER_TOKEN=${traderToken}`,
@@ -159,6 +182,8 @@ async function main(): Promise<void> {
       '  trade (TRADER_TOKEN): place a limit order, then cancel it:',
       `    export ORDER_ID=$(curl -s ${traderAuth} -H "Idempotency-Key: demo-$RANDOM" -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_ORDER}' | tee /dev/stderr | ${readOrderId})`,
       `    curl -s ${traderAuth} -X DELETE ${base}/api/v1/orders/$ORDER_ID`,
+      `  accounts: ${accountNames.join(' and ')} (ALPACA_ACCOUNTS=${accountNames.join(',')}, both on the emulator); the trader key may use both, paper unless X-Alpaca-Account says otherwise`,
+      ...accountNames.map((a) => `    curl -s ${traderAuth} -H 'X-Alpaca-Account: ${a}' ${base}/api/v1/account`),
       `  risk gate: the trader key trades under policy "demo-trader" of ${riskPolicyFile} (max_order_qty 10, max_order_notional 5000, …; edit it, it is reloaded)`,
       '    this order is refused before it reaches Alpaca (422 RISK_LIMIT_EXCEEDED, details.rule max_order_qty):',
       `    curl -s ${traderAuth} -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_REFUSED_ORDER}'`,

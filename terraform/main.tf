@@ -22,7 +22,22 @@ locals {
   # Whether a key file is mounted is not itself secret; count and for_each refuse sensitive values.
   mount_api_keys = nonsensitive(var.api_keys_json != null)
 
-  config = merge(var.extra_env, var.trust_proxy == null ? {} : { TRUST_PROXY = var.trust_proxy }, {
+  # Several Alpaca accounts (var.alpaca_accounts): names, hosts and the data account are plain
+  # configuration; each account's keys come from its own existing secret (account_secret_env).
+  account_names = [for a in var.alpaca_accounts : a.name]
+  accounts_config = length(var.alpaca_accounts) == 0 ? {} : merge(
+    {
+      ALPACA_ACCOUNTS     = join(",", local.account_names)
+      ALPACA_DATA_ACCOUNT = coalesce(var.alpaca_data_account, try(local.account_names[0], ""))
+    },
+    { for a in var.alpaca_accounts : "ALPACA_ACCOUNT_${upper(a.name)}_BASE_URL" => a.base_url },
+  )
+  account_secret_env = { for e in flatten([for a in var.alpaca_accounts : [
+    { env = "ALPACA_ACCOUNT_${upper(a.name)}_KEY_ID", secret = a.secret_name, key = a.key_id_key },
+    { env = "ALPACA_ACCOUNT_${upper(a.name)}_SECRET_KEY", secret = a.secret_name, key = a.secret_key_key },
+  ]]) : e.env => e }
+
+  config = merge(var.extra_env, var.trust_proxy == null ? {} : { TRUST_PROXY = var.trust_proxy }, local.accounts_config, {
     PORT                = tostring(local.container_port)
     HOST                = "0.0.0.0"
     APCA_API_BASE_URL   = var.alpaca_trading_url
@@ -38,16 +53,16 @@ locals {
 
   # Optional secrets are left out rather than set empty, so the gateway's defaults apply.
   secret_data = { for k, v in {
-    APCA_API_KEY_ID     = var.alpaca_api_key_id
-    APCA_API_SECRET_KEY = var.alpaca_api_secret_key
-    JWT_SECRET          = var.jwt_secret
-    JWT_SECRETS         = var.jwt_secrets
-    METRICS_TOKEN       = var.metrics_token
-    AUDIT_HMAC_KEY      = var.audit_hmac_key
-    AUDIT_SIGNING_KEY   = var.audit_signing_key
+    APCA_API_KEY_ID      = var.alpaca_api_key_id
+    APCA_API_SECRET_KEY  = var.alpaca_api_secret_key
+    JWT_SECRET           = var.jwt_secret
+    JWT_SECRETS          = var.jwt_secrets
+    METRICS_TOKEN        = var.metrics_token
+    AUDIT_HMAC_KEY       = var.audit_hmac_key
+    AUDIT_SIGNING_KEY    = var.audit_signing_key
     RESPONSE_SIGNING_KEY = var.response_signing_key
-    REDIS_URL           = var.redis_url
-    DATABASE_URL        = var.database_url
+    REDIS_URL            = var.redis_url
+    DATABASE_URL         = var.database_url
   } : k => v if v != null }
 }
 
@@ -181,6 +196,19 @@ resource "kubernetes_deployment_v1" "gateway" {
               name = kubernetes_secret_v1.env.metadata[0].name
             }
           }
+          # Each account's keys straight from its secret: never in this module's state nor its secret.
+          dynamic "env" {
+            for_each = local.account_secret_env
+            content {
+              name = env.key
+              value_from {
+                secret_key_ref {
+                  name = env.value.secret
+                  key  = env.value.key
+                }
+              }
+            }
+          }
 
           resources {
             requests = var.resources.requests
@@ -283,6 +311,15 @@ resource "kubernetes_deployment_v1" "gateway" {
   lifecycle {
     # The autoscaler owns the replica count after the first apply.
     ignore_changes = [spec[0].replicas]
+
+    precondition {
+      condition     = length(var.alpaca_accounts) > 0 || nonsensitive(var.alpaca_api_key_id != null && var.alpaca_api_secret_key != null)
+      error_message = "alpaca_api_key_id and alpaca_api_secret_key are required when alpaca_accounts is empty."
+    }
+    precondition {
+      condition     = var.alpaca_data_account == null || contains(local.account_names, coalesce(var.alpaca_data_account, "-"))
+      error_message = "alpaca_data_account must name one of alpaca_accounts."
+    }
   }
 }
 

@@ -149,9 +149,9 @@ variable "service_port" {
 variable "ingress" {
   description = "An Ingress (nginx class by default) in front of the service, with timeouts for long-lived WebSocket and SSE stream connections; null for none. Set trust_proxy to the ingress hop (\"1\") with it."
   type = object({
-    host                 = string
-    class_name           = optional(string, "nginx")
-    tls_secret           = optional(string)
+    host                   = string
+    class_name             = optional(string, "nginx")
+    tls_secret             = optional(string)
     stream_timeout_seconds = optional(number, 3600)
   })
   default = null
@@ -230,6 +230,61 @@ variable "trust_proxy" {
   }
 }
 
+variable "alpaca_accounts" {
+  description = <<-EOT
+    Several Alpaca accounts (ALPACA_ACCOUNTS), in order: the first is an unbound key's account and,
+    unless alpaca_data_account says otherwise, the data account. Each account's keys stay in an
+    existing Kubernetes secret of the namespace (secret_name), never in Terraform's state: its
+    entries key_id_key and secret_key_key (default "key_id", "secret_key") become
+    ALPACA_ACCOUNT_<NAME>_KEY_ID and _SECRET_KEY through secretKeyRef; base_url is
+    ALPACA_ACCOUNT_<NAME>_BASE_URL (https://api.alpaca.markets trades real money). Empty (the
+    default): one account from alpaca_api_key_id, alpaca_api_secret_key and alpaca_trading_url.
+    Pods read the secrets at start: after rotating one, restart the deployment.
+  EOT
+  type = list(object({
+    name           = string
+    secret_name    = string
+    base_url       = optional(string, "https://paper-api.alpaca.markets")
+    key_id_key     = optional(string, "key_id")
+    secret_key_key = optional(string, "secret_key")
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for a in var.alpaca_accounts : can(regex("^[a-z][a-z0-9_]{0,31}$", a.name))])
+    error_message = "alpaca_accounts names must be 1-32 of a-z 0-9 _, starting with a letter (as ALPACA_ACCOUNTS spells them)."
+  }
+  validation {
+    condition     = length(distinct([for a in var.alpaca_accounts : a.name])) == length(var.alpaca_accounts)
+    error_message = "alpaca_accounts names must each appear once."
+  }
+  validation {
+    condition     = alltrue([for a in var.alpaca_accounts : can(regex("^https://[^\\s/]+/?$", a.base_url))])
+    error_message = "alpaca_accounts base_url must be an https:// host URL."
+  }
+  validation {
+    condition     = alltrue([for a in var.alpaca_accounts : can(regex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", a.secret_name))])
+    error_message = "alpaca_accounts secret_name must name a Kubernetes secret (a DNS-1123 subdomain)."
+  }
+  validation {
+    condition = alltrue([for a in var.alpaca_accounts : alltrue([
+      for k in [a.key_id_key, a.secret_key_key] : can(regex("^[-._a-zA-Z0-9]{1,253}$", k))
+    ])])
+    error_message = "alpaca_accounts key_id_key and secret_key_key must be Kubernetes secret keys (letters, digits, - _ .)."
+  }
+}
+
+variable "alpaca_data_account" {
+  description = "ALPACA_DATA_ACCOUNT: the account of alpaca_accounts whose keys, plan and budget serve market data; null for the first."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.alpaca_data_account == null || can(regex("^[a-z][a-z0-9_]{0,31}$", var.alpaca_data_account))
+    error_message = "alpaca_data_account must be an account name (1-32 of a-z 0-9 _, starting with a letter)."
+  }
+}
+
 variable "extra_env" {
   description = "Further non-secret environment variables for the gateway (see the README's configuration table), e.g. { CORS_ORIGINS = \"https://dash.example.com\" }."
   type        = map(string)
@@ -244,23 +299,25 @@ variable "extra_env" {
 # ---- secrets (go to the Kubernetes secret; mark them sensitive in your tfvars handling) ----
 
 variable "alpaca_api_key_id" {
-  description = "APCA_API_KEY_ID: Alpaca API key id."
+  description = "APCA_API_KEY_ID: Alpaca API key id. Required unless alpaca_accounts is given (then unused)."
   type        = string
   sensitive   = true
+  default     = null
 
   validation {
-    condition     = length(trimspace(var.alpaca_api_key_id)) > 0
+    condition     = var.alpaca_api_key_id == null || try(length(trimspace(var.alpaca_api_key_id)) > 0, false)
     error_message = "alpaca_api_key_id must not be empty."
   }
 }
 
 variable "alpaca_api_secret_key" {
-  description = "APCA_API_SECRET_KEY: Alpaca API secret key."
+  description = "APCA_API_SECRET_KEY: Alpaca API secret key. Required unless alpaca_accounts is given (then unused)."
   type        = string
   sensitive   = true
+  default     = null
 
   validation {
-    condition     = length(trimspace(var.alpaca_api_secret_key)) > 0
+    condition     = var.alpaca_api_secret_key == null || try(length(trimspace(var.alpaca_api_secret_key)) > 0, false)
     error_message = "alpaca_api_secret_key must not be empty."
   }
 }
@@ -295,7 +352,7 @@ variable "metrics_token" {
   default     = null
 
   validation {
-    condition     = var.metrics_token == null || length(coalesce(var.metrics_token, "")) >= 16
+    condition     = var.metrics_token == null || length(coalesce(var.metrics_token, "-")) >= 16
     error_message = "metrics_token must be at least 16 characters long when set."
   }
 }

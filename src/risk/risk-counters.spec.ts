@@ -1,7 +1,8 @@
 import type { WinstonLogger } from '../core/logging/winston-logger.js';
 import type { RedisService } from '../core/redis/redis.service.js';
 import { Clock } from '../core/time/clock.js';
-import { RiskCounters } from './risk-counters.js';
+import type { Principal } from '../core/identity/principal.js';
+import { counterSubject, RiskCounters } from './risk-counters.js';
 
 class ManualClock extends Clock {
   constructor(private t: number) {
@@ -71,5 +72,33 @@ describe('RiskCounters without Redis (one instance)', () => {
       rule: 'max_orders_per_minute',
       count: 5,
     });
+  });
+});
+
+describe('counterSubject: whose counts an order joins', () => {
+  const key = { keyId: 'k1', sub: 'apikey:k1' } as Principal;
+  const token = { keyId: null, sub: 'alice' } as Principal;
+
+  it('on the account named default, the subject written before accounts existed (a fleet keeps its counts)', () => {
+    expect(counterSubject(key, 'default')).toBe('key:k1');
+    expect(counterSubject(token, 'default')).toBe('sub:alice');
+    expect(counterSubject(undefined, 'default')).toBe('anonymous');
+  });
+
+  it('on another account, its own subject, apart from every other account', () => {
+    expect(counterSubject(key, 'live')).toBe('acct:live/key:k1');
+    expect(counterSubject(key, 'paper')).toBe('acct:paper/key:k1');
+    expect(counterSubject(token, 'live')).toBe('acct:live/sub:alice');
+    // A token subject that looks like an account's cannot meet one: only accounts prefix `acct:`.
+    expect(counterSubject({ keyId: null, sub: 'x@live' } as Principal, 'default')).toBe('sub:x@live');
+  });
+
+  it("keeps one account's counts apart from another's", async () => {
+    const counters = new RiskCounters(noRedis, new ManualClock(MORNING), quiet);
+    const ask = (account: string) => ({ subject: counterSubject(key, account), perMinuteLimit: 1, daily: null });
+    expect((await counters.reserve(ask('live'))).ok).toBe(true);
+    expect(await counters.reserve(ask('live'))).toEqual({ ok: false, rule: 'max_orders_per_minute', count: 1 });
+    expect((await counters.reserve(ask('paper'))).ok).toBe(true);
+    expect((await counters.reserve(ask('default'))).ok).toBe(true);
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
+import { DEFAULT_ACCOUNT } from '../core/config/alpaca-accounts.js';
+import type { Principal } from '../core/identity/principal.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { RedisService } from '../core/redis/redis.service.js';
 import { Clock } from '../core/time/clock.js';
@@ -11,9 +13,20 @@ const MINUTE_MS = 60_000;
 const DAY_TTL_SECONDS = 2 * 86_400;
 const KEY_PREFIX = 'opitios:risk:';
 
+/**
+ * Whose counts an order joins: the API key (and the tokens issued from it), else the token's
+ * subject, on one account. The account named `default` keeps the subject it had before accounts
+ * existed (`key:ID`), so a running fleet's counts survive the upgrade; another account prefixes it
+ * (`acct:live/key:ID`: account names have no `/`, and no principal's subject starts with `acct:`).
+ */
+export function counterSubject(p: Principal | undefined, account: string): string {
+  const principal = p === undefined ? 'anonymous' : p.keyId !== null ? `key:${p.keyId}` : `sub:${p.sub}`;
+  return account === DEFAULT_ACCOUNT ? principal : `acct:${account}/${principal}`;
+}
+
 /** What one order asks of the counters: one more order this minute, and/or this many cents today. */
 export interface CounterAsk {
-  /** Whose counts: one principal, fleet-wide. */
+  /** Whose counts: one principal on one account, fleet-wide (counterSubject). */
   subject: string;
   /** max_orders_per_minute, or null when the policy has none. */
   perMinuteLimit: number | null;

@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import { AppError } from '../core/errors/app-error.js';
 import type { Caller } from '../core/identity/caller.js';
 import { requireAccount } from '../core/identity/account.js';
-import type { Principal } from '../core/identity/principal.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { AuditService } from '../audit/audit.service.js';
 import type {
@@ -14,7 +13,7 @@ import type {
 } from '../alpaca/trading/trading.models.js';
 import { UpstreamError } from '../alpaca/http/upstream.error.js';
 import { Dec } from './exact-decimal.js';
-import { RiskCounters, type CounterAsk, type Reservation } from './risk-counters.js';
+import { counterSubject, RiskCounters, type CounterAsk, type Reservation } from './risk-counters.js';
 import { optionRoot, RiskLookups, type RiskFacts } from './risk-facts.js';
 import { judge, limitOf } from './risk-judgement.js';
 import { RiskMetrics } from './risk-metrics.js';
@@ -100,12 +99,6 @@ function leg(symbol: string, side: Side, qty: Dec | null): TicketLeg {
   return { symbol: upper, underlying: optionRoot(upper), side, qty };
 }
 
-/** Whose counts an order joins: the API key (and the tokens issued from it), else the token's subject. */
-function subjectOf(p: Principal | undefined): string {
-  if (p === undefined) return 'anonymous';
-  return p.keyId !== null ? `key:${p.keyId}` : `sub:${p.sub}`;
-}
-
 /**
  * The pre-trade risk gate: one place, called by every order write of both faces (submit,
  * replace, close with a quantity, exercise, multi-leg) before anything is audited as requested or
@@ -126,10 +119,11 @@ export class RiskGate {
   ) {}
 
   async check(op: RiskOperation, caller: Caller): Promise<RiskPass> {
-    const governing = this.policies.governing(caller.principal);
+    const account = requireAccount(caller);
+    const governing = this.policies.governing(caller.principal, account);
     if (governing.kind === 'none') return OPEN;
     if (governing.kind === 'missing') {
-      throw await this.refuse(op, caller, governing.name, {
+      throw await this.refuse(op, account, caller, governing.name, {
         rule: 'risk_policy',
         limit: this.policies.names(),
         requested: governing.name,
@@ -138,16 +132,16 @@ export class RiskGate {
     }
     const { name, rules } = governing;
     if (Object.keys(rules).length === 0) return OPEN;
-    const account = requireAccount(caller);
     const facts = this.lookups.facts(account);
     const ticket = await this.ticketOf(op, facts, account);
     // A close of a position there is none of: Alpaca answers it (404), nothing can trade.
     if (ticket === null) return OPEN;
     const judged = await judge(rules, ticket, facts);
-    if ('rule' in judged) throw await this.refuse(op, caller, name, judged);
+    if ('rule' in judged) throw await this.refuse(op, account, caller, name, judged);
     if (!usesCounters(rules)) return OPEN;
-    const counted = await this.reserve(rules, ticket, judged.notional, subjectOf(caller.principal));
-    if ('rule' in counted) throw await this.refuse(op, caller, name, counted);
+    const subject = counterSubject(caller.principal, account);
+    const counted = await this.reserve(rules, ticket, judged.notional, subject);
+    if ('rule' in counted) throw await this.refuse(op, account, caller, name, counted);
     return passHolding(counted);
   }
 
@@ -276,8 +270,15 @@ export class RiskGate {
     );
   }
 
-  private async refuse(op: RiskOperation, caller: Caller, policy: string, breach: Breach): Promise<AppError> {
-    const details: Record<string, unknown> = { rule: breach.rule, limit: breach.limit, requested: breach.requested };
+  private async refuse(
+    op: RiskOperation,
+    account: string,
+    caller: Caller,
+    policy: string,
+    breach: Breach,
+  ): Promise<AppError> {
+    const { rule, limit, requested } = breach;
+    const details: Record<string, unknown> = { rule, limit, requested, account };
     if (breach.reason !== undefined) details['reason'] = breach.reason;
     this.metrics.observeRefusal(breach.rule);
     this.logger.event('info', 'risk_refused', { policy, operation: op.kind, resource: op.resource, ...details });

@@ -5,11 +5,21 @@ import type { Principal } from '../core/identity/principal.js';
 import { WinstonLogger } from '../core/logging/winston-logger.js';
 import { Clock } from '../core/time/clock.js';
 import { RiskMetrics } from './risk-metrics.js';
-import { DEFAULT_POLICY, parsePolicyFile, RiskPolicyError, type PolicySet, type RiskRules } from './risk-policy.js';
+import {
+  appliesTo,
+  DEFAULT_POLICY,
+  parsePolicyFile,
+  RiskPolicyError,
+  type PolicySet,
+  type RiskRules,
+} from './risk-policy.js';
 
 /** Which policy governs a principal's orders. */
 export type Governing =
-  /** No rule applies: no RISK_POLICY_FILE, or no policy of that name nor a default one. */
+  /**
+   * No rule applies: no RISK_POLICY_FILE, no policy of that name nor a default one, or the policy
+   * names `accounts` and the order's account is not among them.
+   */
   | { kind: 'none' }
   | { kind: 'policy'; name: string; rules: RiskRules }
   /** The principal's key names a policy the file does not hold: its orders are refused (never a silent default). */
@@ -42,7 +52,7 @@ export function loadPolicyFile(path: string): PolicySet {
 @Injectable()
 export class RiskPolicyService {
   private readonly path: string | undefined;
-  private set: PolicySet = { policies: new Map() };
+  private set: PolicySet = { policies: new Map(), accounts: new Map() };
   private version: string | null = null;
   private checkedAt = 0;
   /** The version last found bad, so a bad file is reported once, not on every order. */
@@ -70,17 +80,22 @@ export class RiskPolicyService {
       file: this.path,
       policies: [...this.set.policies.keys()],
       default_policy: this.set.policies.has(DEFAULT_POLICY),
+      ...this.scopes(),
     });
   }
 
-  /** The policy governing a principal: its key's named policy (replacing the default), else `default`. */
-  governing(principal: Principal | undefined): Governing {
+  /**
+   * The policy governing a principal's orders on an account: its key's named policy (replacing the
+   * default), else `default`; none when that policy's `accounts` leave this account out.
+   */
+  governing(principal: Principal | undefined, account: string): Governing {
     if (this.path === undefined) return { kind: 'none' };
     this.refresh();
     const named = principal?.riskPolicy ?? null;
     const name = named ?? DEFAULT_POLICY;
     const rules = this.set.policies.get(name);
-    if (rules !== undefined) return { kind: 'policy', name, rules };
+    if (rules !== undefined)
+      return appliesTo(this.set, name, account) ? { kind: 'policy', name, rules } : { kind: 'none' };
     return named === null ? { kind: 'none' } : { kind: 'missing', name: named };
   }
 
@@ -116,7 +131,26 @@ export class RiskPolicyService {
     this.rejected = null;
     this.metrics.observeReload('loaded');
     this.metrics.setPolicies(this.set.policies.size);
-    this.logger.event('info', 'risk_policy_reloaded', { file: path, policies: [...this.set.policies.keys()] });
+    this.logger.event('info', 'risk_policy_reloaded', {
+      file: path,
+      policies: [...this.set.policies.keys()],
+      ...this.scopes(),
+    });
+  }
+
+  /**
+   * The policies limited to some accounts, and the account names they use that this gateway does
+   * not serve (a file shared by gateways of other accounts is allowed; a typo is said once here).
+   */
+  private scopes(): Record<string, unknown> {
+    if (this.set.accounts.size === 0) return {};
+    const served = new Set(this.config.accounts.list.map((a) => a.name));
+    const named = [...this.set.accounts.values()].flat();
+    const unknown = [...new Set(named.filter((a) => !served.has(a)))];
+    return {
+      policy_accounts: Object.fromEntries(this.set.accounts),
+      ...(unknown.length > 0 ? { unserved_accounts: unknown } : {}),
+    };
   }
 
   private reject(version: string, error: string): void {

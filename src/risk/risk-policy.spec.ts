@@ -1,4 +1,4 @@
-import { parsePolicyFile, RiskPolicyError, RULE_NAMES } from './risk-policy.js';
+import { appliesTo, parsePolicyFile, RiskPolicyError, RULE_NAMES } from './risk-policy.js';
 
 const FILE = 'policy.yaml';
 const parse = (text: string, file = FILE) => parsePolicyFile(text, file);
@@ -129,5 +129,52 @@ describe('risk policy file', () => {
       /^RISK_POLICY_FILE policy\.yaml: not valid YAML: /,
     );
     expect(failure('{"policies": ', 'p.json')).toMatch(/^RISK_POLICY_FILE p\.json: not valid JSON: /);
+  });
+
+  it('reads `accounts`, the accounts a policy applies to (absent: every one), apart from its rules', () => {
+    const yaml = [
+      'policies:',
+      '  default:',
+      '    max_order_qty: 10',
+      '    accounts: [live]',
+      '  bots:',
+      '    max_order_qty: 5',
+      '    accounts: [paper, live]',
+      '  open:',
+      '    max_order_qty: 1',
+      '  scoped_empty:',
+      '    accounts: [live]',
+    ].join('\n');
+    const set = parse(yaml);
+    // `accounts` is not a rule: the rules read as before.
+    expect(set.policies.get('default')).toEqual({ max_order_qty: 10 });
+    expect(set.policies.get('scoped_empty')).toEqual({});
+    expect(Object.fromEntries(set.accounts)).toEqual({
+      default: ['live'],
+      bots: ['paper', 'live'],
+      scoped_empty: ['live'],
+    });
+    expect(['paper', 'live', 'default'].map((a) => appliesTo(set, 'default', a))).toEqual([false, true, false]);
+    expect(['paper', 'live', 'other'].map((a) => appliesTo(set, 'bots', a))).toEqual([true, true, false]);
+    expect(['paper', 'live', 'default'].map((a) => appliesTo(set, 'open', a))).toEqual([true, true, true]);
+    // The same from JSON.
+    const json = parse('{"policies": {"default": {"max_order_qty": 10, "accounts": ["live"]}}}', 'p.json');
+    expect(Object.fromEntries(json.accounts)).toEqual({ default: ['live'] });
+  });
+
+  it.each([
+    ['an empty list', 'accounts: []'],
+    ['one name, not a list', 'accounts: live'],
+    ['an upper-case name', 'accounts: [Live]'],
+    ['a name starting with a digit', 'accounts: [1live]'],
+    ['a name with a dash', 'accounts: [paper-1]'],
+    ['a name past 32 characters', `accounts: [a${'b'.repeat(32)}]`],
+    ['a repeated name', 'accounts: [live, paper, live]'],
+    ['a number', 'accounts: [7]'],
+  ])('accounts as %s is refused naming the policy', (_label, line) => {
+    const text = `policies:\n  default: {}\n  bots:\n    max_order_qty: 1\n    ${line}\n`;
+    expect(failure(text)).toBe(
+      `RISK_POLICY_FILE ${FILE}: policy "bots", accounts: must be a non-empty list of account names, each once (1-32 of a-z 0-9 _, starting with a letter, as in ALPACA_ACCOUNTS)`,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RISK_POLICY_NAME } from '../auth/api-keys/api-key-store.js';
+import { ACCOUNT_NAME } from '../core/config/alpaca-accounts.js';
 import { Dec } from './exact-decimal.js';
 
 /** The order types a policy may allow (Alpaca's `type`). */
@@ -86,9 +87,17 @@ const rulesSchema = z.strictObject(
 );
 const fileSchema = z.strictObject({ policies: z.record(z.string().regex(RISK_POLICY_NAME), z.unknown()) });
 
-/** A policy file as loaded: the policies by name. */
+/** A policy file as loaded: the policies by name, and the accounts of those limited to some. */
 export interface PolicySet {
   readonly policies: ReadonlyMap<string, RiskRules>;
+  /** A policy's `accounts` (it applies to orders on those only); a policy absent here applies to every account. */
+  readonly accounts: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Whether a policy applies to an order on this account: it names none, or names this one. */
+export function appliesTo(set: PolicySet, policy: string, account: string): boolean {
+  const only = set.accounts.get(policy);
+  return only === undefined || only.includes(account);
 }
 
 /** A policy file that cannot be used; the message names the file, the policy and the rule. */
@@ -106,10 +115,30 @@ function parseText(text: string, file: string): unknown {
   }
 }
 
-function rulesOf(name: string, raw: unknown, file: string): RiskRules {
+const ACCOUNTS_MUST =
+  'a non-empty list of account names, each once (1-32 of a-z 0-9 _, starting with a letter, as in ALPACA_ACCOUNTS)';
+
+/** A policy's `accounts`: the names it applies to (each ACCOUNT_NAME, each once), or undefined when absent. */
+function accountsOf(where: string, raw: unknown): string[] | undefined {
+  if (raw === undefined) return undefined;
+  const ok =
+    Array.isArray(raw) &&
+    raw.length > 0 &&
+    raw.every((a) => typeof a === 'string' && ACCOUNT_NAME.test(a)) &&
+    new Set(raw).size === raw.length;
+  if (!ok) throw new RiskPolicyError(`${where}, accounts: must be ${ACCOUNTS_MUST}`);
+  return raw as string[];
+}
+
+function policyOf(name: string, raw: unknown, file: string): { rules: RiskRules; accounts: string[] | undefined } {
   const where = `RISK_POLICY_FILE ${file}: policy "${name}"`;
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new RiskPolicyError(`${where} must be an object of rules (rules: ${RULE_NAMES.join(', ')})`);
+  const { accounts, ...rules } = raw as Record<string, unknown>;
+  return { rules: rulesOf(where, rules), accounts: accountsOf(where, accounts) };
+}
+
+function rulesOf(where: string, raw: Record<string, unknown>): RiskRules {
   const parsed = rulesSchema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
@@ -126,7 +155,8 @@ function rulesOf(name: string, raw: unknown, file: string): RiskRules {
 
 /**
  * Reads a policy file's text (`.json`: JSON, anything else: YAML, of which JSON is a part):
- * `{"policies": {"NAME": {rule: limit, …}, …}}`. Throws RiskPolicyError naming what is wrong.
+ * `{"policies": {"NAME": {rule: limit, …, "accounts": [ACCOUNT, …]}, …}}` (`accounts` optional: absent, the
+ * policy applies to every account). Throws RiskPolicyError naming what is wrong.
  */
 export function parsePolicyFile(text: string, file: string): PolicySet {
   const doc = parseText(text, file);
@@ -140,8 +170,13 @@ export function parsePolicyFile(text: string, file: string): PolicySet {
     throw new RiskPolicyError(`RISK_POLICY_FILE ${file}: must be {"policies": {"NAME": {rule: limit, …}, …}}${bad}`);
   }
   const policies = new Map<string, RiskRules>();
-  for (const [name, raw] of Object.entries(shape.data.policies)) policies.set(name, rulesOf(name, raw, file));
-  return { policies };
+  const accounts = new Map<string, readonly string[]>();
+  for (const [name, raw] of Object.entries(shape.data.policies)) {
+    const policy = policyOf(name, raw, file);
+    policies.set(name, policy.rules);
+    if (policy.accounts !== undefined) accounts.set(name, policy.accounts);
+  }
+  return { policies, accounts };
 }
 
 /** Whether a policy needs the fleet's counters (orders per minute, daily notional). */

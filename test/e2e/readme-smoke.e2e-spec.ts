@@ -535,6 +535,9 @@ const SKIPPED = {
   dockerExec: 'needs a running container of the image above',
 } as const;
 
+/** The account ids the demo's two account lines answered (they must differ). */
+const accountIds: Record<string, string> = {};
+
 /** The demo's printed lines, in order (URL lines are "url <label>", commands their text). */
 const DEMO_STEPS: Step[] = [
   {
@@ -667,6 +670,25 @@ const DEMO_STEPS: Step[] = [
       expect((await list.json()).data.status).toMatch(/^(canceled|pending_cancel)$/);
     },
   },
+  ...(['paper', 'live'] as const).map((account): Step => ({
+    match: new RegExp(
+      `^curl -s -H "Authorization: Bearer \\$TRADER_TOKEN" -H 'X-Alpaca-Account: ${account}' http://127\\.0\\.0\\.1:\\d+/api/v1/account$`,
+    ),
+    run: async ({ text }) => {
+      // The demo says: two accounts, picked with X-Alpaca-Account; the answer names the one that answered.
+      const body = json((await sh(text)).stdout);
+      expect(body.metadata).toMatchObject({ account, trading_mode: 'non_alpaca_host' });
+      expect(body.data).toEqual(expect.objectContaining({ id: expect.any(String), status: 'ACTIVE' }));
+      // "Alpaca" was asked with that account's own keys: the emulator logged the read under its name.
+      const log = await fetch(`http://127.0.0.1:${demo.tradingPort}/__emulator/requests?account=${account}`);
+      const reads = ((await log.json()) as Array<{ method: string; path: string }>).filter(
+        (r) => r.method === 'GET' && r.path === '/v2/account',
+      );
+      expect(reads.length).toBeGreaterThan(0);
+      accountIds[account] = String(body.data.id);
+      if (account === 'live') expect(accountIds['live']).not.toBe(accountIds['paper']);
+    },
+  })),
   {
     match:
       /^curl -s -H "Authorization: Bearer \$TRADER_TOKEN" -H 'content-type: application\/json' -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders -d '\{"symbol":"AAPL","qty":"100",/,

@@ -53,6 +53,13 @@ module "opitios_alpaca" {
   redis_url             = "redis://redis.opitios-alpaca.svc.cluster.local:6379"
   min_replicas          = 2
   max_replicas          = 4
+
+  # Several Alpaca accounts instead of the one above (keys from existing secrets with entries
+  # key_id and secret_key; requests pick one with X-Alpaca-Account):
+  # alpaca_accounts = [
+  #   { name = "paper", secret_name = "alpaca-paper" },
+  #   { name = "live", secret_name = "alpaca-live", base_url = "https://api.alpaca.markets" },
+  # ]
 }
 
 output "service_url" {

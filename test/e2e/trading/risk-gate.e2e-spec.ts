@@ -91,10 +91,12 @@ const order = (body: Json, headers: Json = trader): request.Test =>
     .send(body);
 
 /**
- * Sends a write the gate must refuse: 422 RISK_LIMIT_EXCEEDED with exactly these details, nothing
- * sent to Alpaca, one `order_refused` record with the same details. Returns the error.
+ * Sends a write the gate must refuse: 422 RISK_LIMIT_EXCEEDED with exactly these details (and the
+ * account, here the one account `default`), nothing sent to Alpaca, one `order_refused` record
+ * with the same details. Returns the error.
  */
-async function expectRefused(send: () => request.Test, details: Json): Promise<Json> {
+async function expectRefused(send: () => request.Test, breach: Json): Promise<Json> {
+  const details = { ...breach, account: 'default' };
   const sentBefore = writesSent().length;
   const auditBefore = auditRecords().length;
   const error = expectCatalogError(await send(), 422, 'RISK_LIMIT_EXCEEDED');
@@ -442,7 +444,7 @@ describe('every kind of order write passes the gate', () => {
       auditRecords()
         .slice(auditBefore)
         .map((r) => [r['action'], r['details']]),
-    ).toEqual([['order_refused', { rule: 'max_order_qty', limit: 10, requested: 11 }]]);
+    ).toEqual([['order_refused', { rule: 'max_order_qty', limit: 10, requested: 11, account: 'default' }]]);
   });
 });
 
@@ -552,6 +554,7 @@ describe('the counters fail closed when Redis is away', () => {
         rule: 'max_orders_per_minute',
         limit: 100,
         requested: null,
+        account: 'default',
         reason: "the fleet's counters (Redis) did not answer: submit refused until they do",
       });
       expect(away.emulator.requests.filter((r) => r.method === 'POST')).toEqual([]);

@@ -65,10 +65,15 @@ describe('risk limits with two instances on one Redis', () => {
       const refused = await place(g, auth).expect(422);
       expect(refused.body.error).toMatchObject({
         code: 'RISK_LIMIT_EXCEEDED',
-        details: { rule: 'max_orders_per_minute', limit: 3, requested: 4 },
+        details: { rule: 'max_orders_per_minute', limit: 3, requested: 4, account: 'default' },
       });
     }
     expect(posted() - before).toBe(3);
+    // The one account `default` keeps the counter keys written before accounts existed: an upgraded fleet keeps its counts.
+    expect((await redis.keys(`opitios:risk:*fleet-minute-${RUN}*`)).sort()).toEqual([
+      expect.stringMatching(new RegExp(`^opitios:risk:\\{sub%3Afleet-minute-${RUN}\\}:day:\\d{4}-\\d{2}-\\d{2}$`)),
+      `opitios:risk:{sub%3Afleet-minute-${RUN}}:minute`,
+    ]);
   });
 
   it('at the same moment on both instances: exactly the limit is placed', async () => {
@@ -86,12 +91,17 @@ describe('risk limits with two instances on one Redis', () => {
     const over = await place(b, auth, { ...LIMIT_BUY, qty: '11' }).expect(422);
     expect(over.body.error).toMatchObject({
       code: 'RISK_LIMIT_EXCEEDED',
-      details: { rule: 'max_daily_notional', limit: 3000, requested: 3150 },
+      details: { rule: 'max_daily_notional', limit: 3000, requested: 3150, account: 'default' },
     });
     await place(b, auth, { ...LIMIT_BUY, qty: '10' }).expect(201);
     for (const g of [a, b]) {
       const refused = await place(g, auth, { ...LIMIT_BUY, qty: '1', limit_price: '0.01' }).expect(422);
-      expect(refused.body.error.details).toEqual({ rule: 'max_daily_notional', limit: 3000, requested: 3000.01 });
+      expect(refused.body.error.details).toEqual({
+        rule: 'max_daily_notional',
+        limit: 3000,
+        requested: 3000.01,
+        account: 'default',
+      });
     }
     expect(posted() - before).toBe(2);
   });
