@@ -78,7 +78,7 @@ describe('several accounts: kept apart', () => {
 
     // A position only live holds is read through live only.
     const paperBefore = await gw.anon().get('/api/v1/positions').set('X-API-Key', key).expect(200);
-    const livePositionsHeld = gw.emulator.account('live').trading.positions as Array<Record<string, unknown>>;
+    const livePositionsHeld = gw.emulator.account('live').trading.positions;
     livePositionsHeld.push({
       ...livePositionsHeld[0],
       symbol: 'TSLA',
