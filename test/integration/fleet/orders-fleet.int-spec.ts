@@ -103,6 +103,7 @@ describe('order events with two instances on one Redis and PostgreSQL', () => {
         event: 'partial_fill',
         order_id: ORDER_ID,
         symbol: 'AAPL',
+        account: 'default',
         order: sent.order,
         ...sent.extra,
         received_at: expect.any(String),
