@@ -159,7 +159,7 @@ const serverMessages: Record<string, Schema> = {
   }),
   order_update: message(
     'order_update',
-    "An order event of the gateway's Alpaca account (channel orders: trader, admin), from Alpaca's trade_updates; also written once to the audit trail when it is a fill, partial_fill, canceled, expired, replaced or rejected.",
+    "An order event of one of the gateway's Alpaca accounts (channel orders: trader, admin; the accounts the credential may use, or the one X-Alpaca-Account named on the upgrade), from that account's trade_updates; also written once to the audit trail when it is a fill, partial_fill, canceled, expired, replaced or rejected.",
     {
       event: {
         type: 'string',
@@ -180,16 +180,21 @@ const serverMessages: Record<string, Schema> = {
         description: 'Fills only: the position after the fill (signed), as Alpaca sent it.',
       },
       order: { type: 'object', description: 'The Order object exactly as Alpaca sent it (decimals as strings).' },
+      account: {
+        type: 'string',
+        description: "The gateway's name of the Alpaca account (default without ALPACA_ACCOUNTS).",
+      },
       received_at: provenance['received_at'],
       provider: provenance['provider'],
     },
-    ['event', 'order_id', 'symbol', 'timestamp', 'order', 'received_at', 'provider'],
+    ['event', 'order_id', 'symbol', 'timestamp', 'order', 'account', 'received_at', 'provider'],
   ),
   gap: message(
     'gap',
     'The upstream stream was interrupted; data between from and to may be missing (refetch a REST snapshot).',
     {
       stream: { type: 'string', enum: ['stocks', 'options', 'orders'] },
+      account: { type: 'string', description: 'orders only: the account whose trading stream was interrupted.' },
       from: str,
       to: str,
       reason: str,

@@ -7,6 +7,7 @@ import { tokenExpirySeconds } from '../auth/tokens/jwt-keys.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { Clock } from '../core/time/clock.js';
 import { AppError } from '../core/errors/app-error.js';
+import { ACCOUNT_HEADER } from '../core/identity/account.js';
 import { StreamHub } from './hub/stream-hub.service.js';
 import { CLOSE_CODES, errorMessage, OutboundMessage } from './stream-protocol.js';
 import type { StreamSession } from './hub/stream-session.js';
@@ -52,6 +53,12 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
   clientAddress(req: IncomingMessage): string {
     this.trust ??= this.http.httpAdapter.getInstance<{ get(name: string): TrustFn }>().get('trust proxy fn');
     return proxyaddr(req, this.trust);
+  }
+
+  /** X-Alpaca-Account on a request, when sent (the stream follows that account's orders only). */
+  accountHeader(req: IncomingMessage): string | undefined {
+    const value = req.headers[ACCOUNT_HEADER];
+    return typeof value === 'string' ? value : undefined;
   }
 
   /** Credentials from upgrade headers, or null when there are none. */

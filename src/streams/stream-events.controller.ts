@@ -96,6 +96,8 @@ export class StreamEventsController {
     if (principal === undefined) throw new AppError('AUTHENTICATION_REQUIRED');
     const { lists, orders } = channelLists(query);
     const session = this.hub.open(new SseSink(res), principal.ip);
+    // The guard already refused an account the principal may not use (403 ACCOUNT_NOT_ALLOWED).
+    session.accountHeader = this.access.accountHeader(req);
     try {
       // Like a WebSocket, the stream ends (INVALID_TOKEN, then the end of the response) when the token expires.
       this.hub.authenticate(session, principal, this.access.tokenExpiryOf(req));

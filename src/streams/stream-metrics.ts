@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '../core/config/app-config.js';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import type { UpstreamStreamStatus } from '../alpaca/stream/market-stream.port.js';
 import { GatewayMetrics } from '../core/metrics/gateway-metrics.js';
 import { Clock } from '../core/time/clock.js';
-import { FEED_STREAMS, type FeedStream } from './feed/stream-feed.js';
+import { feedStreams, type FeedStream } from './feed/stream-feed.js';
 import type { StreamTransport } from './hub/stream-session.js';
 
 /** Gauge values of `opitios_stream_upstream_state`. */
@@ -38,6 +39,7 @@ export class StreamMetrics {
   constructor(
     metrics: GatewayMetrics,
     private readonly clock: Clock,
+    config: AppConfig,
   ) {
     const registers = [metrics.registry];
     this.clientsGauge = new Gauge({
@@ -53,7 +55,7 @@ export class StreamMetrics {
     });
     this.upstreamState = new Gauge({
       name: 'opitios_stream_upstream_state',
-      help: 'Upstream stream socket per Alpaca stream (stocks, options, orders): 0 closed, 1 connecting, 2 live, 3 reconnecting, 4 failed.',
+      help: 'Upstream stream socket per Alpaca stream (stocks, options, orders, or orders:<account> per named account): 0 closed, 1 connecting, 2 live, 3 reconnecting, 4 failed.',
       labelNames: ['stream'],
       registers,
     });
@@ -103,7 +105,7 @@ export class StreamMetrics {
       labelNames: ['stream'],
       registers,
     });
-    for (const stream of FEED_STREAMS) {
+    for (const stream of feedStreams(config.accounts)) {
       this.leaderGauge.set({ stream }, 0);
       this.upstreamState.set({ stream }, 0);
     }

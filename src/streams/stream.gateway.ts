@@ -86,6 +86,7 @@ export class StreamGateway implements OnGatewayConnection<WebSocket>, OnGatewayD
       return;
     }
     const session = this.hub.open(new WsSink(socket), client);
+    session.accountHeader = this.access.accountHeader(req);
     const connection: Connection = {
       session,
       requestId: `ws_${randomUUID().replace(/-/g, '')}`,

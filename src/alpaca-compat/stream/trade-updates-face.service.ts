@@ -94,6 +94,9 @@ export class TradeUpdatesFace {
       return;
     }
     const session = this.hub.open(sink, client);
+    // Alpaca's trading stream is one account's: the upgrade's X-Alpaca-Account, else the key's first.
+    session.accountHeader = this.access.accountHeader(req);
+    session.oneAccount = true;
     const connection = new FaceConnection(session, path, this.access, (e) => this.failed(e));
     this.connections.set(socket, connection);
     socket.on('message', (data: RawData) => connection.enqueue(() => this.onFrame(connection, toBuffer(data))));

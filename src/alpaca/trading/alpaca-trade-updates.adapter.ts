@@ -7,14 +7,15 @@ import { tradeUpdatesUrl } from './trade-updates-wire.js';
 import { TradeUpdatesPort, type TradeUpdatesListener, type TradeUpdatesStream } from './trade-updates.port.js';
 
 /**
- * Alpaca's `trade_updates` stream behind the TradeUpdatesPort port, at the trading host's
- * `/stream` (APCA_API_BASE_URL with http→ws). Alpaca holds one such connection per account (docs/alpaca-wire.md "One upstream socket"),
- * so a second `open` while the first is active is a bug in the caller and throws; after a `close`
- * the next stream connects only once the old socket is gone.
+ * Alpaca's `trade_updates` stream behind the TradeUpdatesPort port, at each account's trading
+ * host's `/stream` (its base URL with http→ws) with that account's keys. Alpaca holds one such
+ * connection per account (docs/alpaca-wire.md "One upstream socket"), so a second `open` for an
+ * account while its first is active is a bug in the caller and throws; after a `close` the
+ * account's next stream connects only once the old socket is gone.
  */
 @Injectable()
 export class AlpacaTradeUpdatesAdapter extends TradeUpdatesPort implements OnModuleDestroy {
-  private current: AlpacaTradeUpdatesStream | undefined;
+  private readonly current = new Map<string, AlpacaTradeUpdatesStream>();
   private readonly options: ResolvedStreamOptions;
 
   constructor(
@@ -26,25 +27,28 @@ export class AlpacaTradeUpdatesAdapter extends TradeUpdatesPort implements OnMod
     this.options = resolveStreamOptions(options);
   }
 
-  open(listener: TradeUpdatesListener): TradeUpdatesStream {
-    const previous = this.current;
+  open(account: string, listener: TradeUpdatesListener): TradeUpdatesStream {
+    const keys = this.config.accounts.list.find((a) => a.name === account);
+    if (keys === undefined) throw new Error(`No Alpaca account "${account}" is configured.`);
+    const previous = this.current.get(account);
     if (previous !== undefined && !previous.isClosing)
-      throw new Error('An upstream trade_updates stream is already open; close it first.');
+      throw new Error(`The account "${account}" already has an upstream trade_updates stream open; close it first.`);
     const stream = new AlpacaTradeUpdatesStream({
-      url: tradeUpdatesUrl(this.config.alpaca.tradingUrl),
-      keyId: this.config.alpaca.keyId,
-      secretKey: this.config.alpaca.secretKey,
+      url: tradeUpdatesUrl(keys.tradingUrl),
+      account,
+      keyId: keys.keyId,
+      secretKey: keys.secretKey,
       listener,
       logger: this.logger,
       options: this.options,
     });
-    this.current = stream;
+    this.current.set(account, stream);
     stream.start(previous === undefined ? Promise.resolve() : previous.close());
     return stream;
   }
 
-  /** On shutdown the socket is closed cleanly, so the next deploy's socket is not refused. */
+  /** On shutdown the sockets are closed cleanly, so the next deploy's sockets are not refused. */
   async onModuleDestroy(): Promise<void> {
-    await this.current?.close();
+    await Promise.all([...this.current.values()].map((s) => s.close()));
   }
 }

@@ -30,6 +30,8 @@ type StatusInfo = Parameters<TradeUpdatesListener['status']>[1];
 
 export interface TradeUpdatesStreamDeps {
   url: string;
+  /** The gateway's name of the account (its log lines say it). */
+  account: string;
   keyId: string;
   secretKey: string;
   listener: TradeUpdatesListener;
@@ -190,6 +192,6 @@ export class AlpacaTradeUpdatesStream extends StreamLifecycle<HandshakePhase> im
   }
 
   private event(level: 'error' | 'warn' | 'info' | 'debug', name: string, fields: Record<string, unknown>): void {
-    this.deps.logger.event(level, name, { stream: 'orders', ...fields });
+    this.deps.logger.event(level, name, { stream: 'orders', account: this.deps.account, ...fields });
   }
 }

@@ -36,10 +36,11 @@ export interface TradeUpdatesStream {
 }
 
 /**
- * The port for Alpaca's account stream (`trade_updates` at the trading host's `/stream`). `open`
+ * The port for Alpaca's account stream (`trade_updates` at the trading host's `/stream`), one per
+ * configured account (`account` is its name in ALPACA_ACCOUNTS, `default` without it). `open`
  * starts connecting at once: authenticate, listen to `trade_updates`, and keep it alive with
  * backoff; Alpaca has no replay, so every return after an interruption reports a gap.
  */
 export abstract class TradeUpdatesPort {
-  abstract open(listener: TradeUpdatesListener): TradeUpdatesStream;
+  abstract open(account: string, listener: TradeUpdatesListener): TradeUpdatesStream;
 }

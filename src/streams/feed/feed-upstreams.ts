@@ -5,7 +5,13 @@ import {
   type UpstreamStreamProblem,
 } from '../../alpaca/stream/market-stream.port.js';
 import { TradeUpdatesPort } from '../../alpaca/trading/trade-updates.port.js';
-import type { FeedData, FeedStream, FeedSubscription } from './stream-feed.js';
+import {
+  accountOfStream,
+  isOrdersStream,
+  type FeedData,
+  type FeedStream,
+  type FeedSubscription,
+} from './stream-feed.js';
 import { runOutsideScope } from '../../core/telemetry/request-scope.js';
 
 /** What an upstream socket tells the feed that opened it. */
@@ -23,8 +29,9 @@ export interface FeedUpstream {
 
 /**
  * Opens the upstream of a feed stream through the right port: market data through
- * MarketStreamPort, `orders` through TradeUpdatesPort (which has nothing to subscribe to
- * beyond `trade_updates`: its `update` is a no-op; the feed opens it while the account is wanted).
+ * MarketStreamPort, an orders stream through TradeUpdatesPort with its account's keys (which has
+ * nothing to subscribe to beyond `trade_updates`: its `update` is a no-op; the feed opens it while
+ * the account is wanted).
  * A socket is shared and outlives whatever opened it (often an SSE request's subscribe): it is
  * opened outside any request's scope, else its handshakes, reconnects and their timers would carry
  * that request's id on every later log line.
@@ -41,8 +48,8 @@ export class FeedUpstreams {
   }
 
   private openUnscoped(stream: FeedStream, listener: FeedUpstreamListener): FeedUpstream {
-    if (stream !== 'orders') return this.market.open(stream, listener);
-    const upstream = this.tradeUpdates.open({
+    if (!isOrdersStream(stream)) return this.market.open(stream, listener);
+    const upstream = this.tradeUpdates.open(accountOfStream(stream), {
       data: (updates, receivedAt) =>
         listener.data(
           updates.map((data) => ({ type: 'order_update', symbol: data.symbol, data })),

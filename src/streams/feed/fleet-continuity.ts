@@ -1,7 +1,7 @@
 import type { UpstreamStreamStatus } from '../../alpaca/stream/market-stream.port.js';
 import type { Clock } from '../../core/time/clock.js';
 import type { StreamMetrics } from '../stream-metrics.js';
-import type { FeedStream, StatusInfo } from './stream-feed.js';
+import { PerStream, type FeedStream, type StatusInfo } from './stream-feed.js';
 
 interface Continuity {
   leader: string | null;
@@ -17,19 +17,21 @@ interface Continuity {
  * reported to clients as a `gap` once data flows again.
  */
 export class FleetContinuity {
-  private readonly streams: Record<FeedStream, Continuity>;
+  private readonly streams = new PerStream<Continuity>(() => ({
+    leader: null,
+    lastDataAt: null,
+    interruptedFrom: null,
+    interruptedWhy: null,
+  }));
 
   constructor(
     private readonly clock: Clock,
     private readonly metrics: StreamMetrics,
-  ) {
-    const fresh = (): Continuity => ({ leader: null, lastDataAt: null, interruptedFrom: null, interruptedWhy: null });
-    this.streams = { stocks: fresh(), options: fresh(), orders: fresh() };
-  }
+  ) {}
 
   /** A new leader (or none): until it says `live`, this instance cannot vouch for continuity. */
   noticeLeader(endpoint: FeedStream, leader: string | null): void {
-    const e = this.streams[endpoint];
+    const e = this.streams.of(endpoint);
     if (leader === e.leader) return;
     if (leader !== null) this.metrics.leaseChanged(endpoint);
     if (e.leader !== null && e.interruptedFrom === null) {
@@ -41,26 +43,26 @@ export class FleetContinuity {
 
   /** Continuity ends here (from the last data, if any): `why` is the gap's reason. */
   interrupt(endpoint: FeedStream, why: 'relay_unavailable' | 'relay_restored'): void {
-    const e = this.streams[endpoint];
+    const e = this.streams.of(endpoint);
     e.interruptedFrom ??= e.lastDataAt ?? this.isoNow();
     e.interruptedWhy = why;
   }
 
   forgetLeader(endpoint: FeedStream): void {
-    this.streams[endpoint].leader = null;
+    this.streams.of(endpoint).leader = null;
   }
 
   interrupted(endpoint: FeedStream): boolean {
-    return this.streams[endpoint].interruptedFrom !== null;
+    return this.streams.of(endpoint).interruptedFrom !== null;
   }
 
   dataAt(endpoint: FeedStream, receivedAt: string): void {
-    this.streams[endpoint].lastDataAt = receivedAt;
+    this.streams.of(endpoint).lastDataAt = receivedAt;
   }
 
   /** The status info clients are shown: `live` after an interruption carries the interval missed. */
   shown(endpoint: FeedStream, status: UpstreamStreamStatus, info: StatusInfo): StatusInfo {
-    const e = this.streams[endpoint];
+    const e = this.streams.of(endpoint);
     if (status !== 'live' || e.interruptedFrom === null) return info;
     // Data flows again after a leader change or a relay outage: the interval this instance missed.
     const shown = {

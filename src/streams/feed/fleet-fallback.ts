@@ -5,7 +5,7 @@ import type { FeedUpstreams } from './feed-upstreams.js';
 import type { FleetContinuity } from './fleet-continuity.js';
 import { LocalStreamFeed } from './local-stream-feed.js';
 import {
-  FEED_STREAMS,
+  feedStreams,
   type FeedListener,
   type FeedStream,
   type FeedSubscription,
@@ -58,7 +58,7 @@ export class FleetFallback {
       streamed: (endpoint, union) => this.listener()?.streamed(endpoint, union),
       leadership: () => undefined,
     });
-    for (const endpoint of FEED_STREAMS) local.want(endpoint, localOf(endpoint));
+    for (const endpoint of feedStreams(this.config.accounts)) local.want(endpoint, localOf(endpoint));
   }
 
   /** Redis is back: the local sockets (if any) close. */
@@ -67,7 +67,7 @@ export class FleetFallback {
     if (fallback === null) return;
     // Back to the fleet's socket: what the local one delivered last is where continuity ends.
     this.fallback = null;
-    for (const endpoint of FEED_STREAMS) this.continuity.interrupt(endpoint, 'relay_restored');
+    for (const endpoint of feedStreams(this.config.accounts)) this.continuity.interrupt(endpoint, 'relay_restored');
     void fallback.close();
   }
 }

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { fleetKeys, parseRelay, type Relay } from './fleet-wire.js';
-import { FEED_STREAMS, type FeedStream } from './stream-feed.js';
+import type { FeedStream } from './stream-feed.js';
 
 /**
  * The leader publishes every upstream frame once on a Redis pub/sub channel per stream, and every
@@ -15,6 +15,8 @@ export class FleetRelay {
   constructor(
     private readonly redis: () => Redis,
     private readonly logger: WinstonLogger,
+    /** Every stream of the feed (the configured accounts' orders streams among them). */
+    private readonly streams: readonly FeedStream[],
   ) {}
 
   /** Subscribes to every stream's channel; `failed` hears a subscribe that did not go through. */
@@ -24,7 +26,7 @@ export class FleetRelay {
     sub.on('error', (e: Error) => this.logger.event('debug', 'stream_relay_redis_error', { error: e.message }));
     sub.on('message', (channel: string, text: string) => this.receive(channel, text, received));
     // Queued until connected; ioredis subscribes again by itself after every reconnect.
-    sub.subscribe(...FEED_STREAMS.map(fleetKeys.channel)).catch(failed);
+    sub.subscribe(...this.streams.map(fleetKeys.channel)).catch(failed);
   }
 
   publish(endpoint: FeedStream, relay: Relay): Promise<unknown> {
@@ -36,7 +38,7 @@ export class FleetRelay {
   }
 
   private receive(channel: string, text: string, received: (endpoint: FeedStream, relay: Relay) => void): void {
-    const endpoint = FEED_STREAMS.find((e) => fleetKeys.channel(e) === channel);
+    const endpoint = this.streams.find((e) => fleetKeys.channel(e) === channel);
     if (endpoint === undefined) return;
     const relay = parseRelay(text);
     if (relay === null) {

@@ -15,7 +15,7 @@ import { FleetWants } from './fleet-wants.js';
 import type { Relay } from './fleet-wire.js';
 import { LeaderSockets } from './leader-sockets.js';
 import {
-  FEED_STREAMS,
+  feedStreams,
   isEmpty,
   StreamFeed,
   type FeedListener,
@@ -25,7 +25,6 @@ import {
 } from './stream-feed.js';
 import { StreamMetrics } from '../stream-metrics.js';
 
-const ENDPOINTS = FEED_STREAMS;
 /**
  * Heartbeat work failing for less than this since the last good heartbeat is a blip (a command
  * past its 250 ms timeout, a stalled event loop): the next heartbeat tries again. Longer, the relay
@@ -64,6 +63,8 @@ export class FleetStreamFeed extends StreamFeed {
   private lastHeartbeatAt = 0;
   /** STREAM_FALLBACK_LOCAL: this instance's own sockets while Redis is away. */
   private readonly fallback: FleetFallback;
+  /** Stocks, options, and each configured account's orders stream. */
+  private readonly endpoints: readonly FeedStream[];
 
   constructor(
     private readonly upstreamsOf: FeedUpstreams,
@@ -75,9 +76,10 @@ export class FleetStreamFeed extends StreamFeed {
   ) {
     super();
     const client = (): Redis => this.client;
+    this.endpoints = feedStreams(config.accounts);
     this.lease = new FleetLease(client, this.instanceId);
     this.wants = new FleetWants(client, this.instanceId, config.stream.maxUpstreamSymbols, clock, logger);
-    this.relay = new FleetRelay(client, logger);
+    this.relay = new FleetRelay(client, logger, this.endpoints);
     this.continuity = new FleetContinuity(clock, metrics);
     this.sockets = new LeaderSockets((endpoint) => this.openUpstream(endpoint), config.stream.upstreamLingerMs, logger);
     this.fallback = new FleetFallback(
@@ -133,7 +135,7 @@ export class FleetStreamFeed extends StreamFeed {
     if (this.timer !== null) clearInterval(this.timer);
     await this.fallback.close();
     await Promise.all(
-      ENDPOINTS.map(async (endpoint) => {
+      this.endpoints.map(async (endpoint) => {
         await this.sockets.stepDown(endpoint, 'shutdown');
         try {
           await this.wants.remove(endpoint);
@@ -155,13 +157,13 @@ export class FleetStreamFeed extends StreamFeed {
   private async tick(): Promise<void> {
     if (this.closing) return;
     try {
-      for (const endpoint of ENDPOINTS) {
+      for (const endpoint of this.endpoints) {
         await this.wants.publish(endpoint);
         await this.readWants(endpoint);
       }
       // Redis answers again: the fallback sockets (if any) close before a fleet socket may open.
       if (this.redisDown) this.redisBack();
-      for (const endpoint of ENDPOINTS) await this.lead(endpoint);
+      for (const endpoint of this.endpoints) await this.lead(endpoint);
       this.lastHeartbeatAt = this.clock.now();
     } catch (e: unknown) {
       this.redisFailed(e, 'blip');
@@ -257,7 +259,7 @@ export class FleetStreamFeed extends StreamFeed {
         fallback_local: this.config.stream.fallbackLocal,
       });
     const fallBack = first && this.config.stream.fallbackLocal;
-    for (const endpoint of ENDPOINTS) {
+    for (const endpoint of this.endpoints) {
       // A leader that cannot renew must not keep a socket another instance may soon open too.
       if (this.lease.holds(endpoint)) {
         this.lease.drop(endpoint);

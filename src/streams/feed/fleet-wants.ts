@@ -2,7 +2,7 @@ import type { Redis } from 'ioredis';
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import type { Clock } from '../../core/time/clock.js';
 import { fleetKeys, parseWantsEntry, type Wanted, type WantsEntry } from './fleet-wire.js';
-import { FEED_CHANNELS, isEmpty, type FeedStream, type FeedSubscription } from './stream-feed.js';
+import { channelsOf, isEmpty, PerStream, type FeedStream, type FeedSubscription } from './stream-feed.js';
 
 /** An instance's wanted symbols expire unless re-published within this long (its heartbeat). */
 const WANTS_TTL_MS = 6000;
@@ -21,13 +21,9 @@ function toWanted(s: FeedSubscription): Wanted {
  */
 export class FleetWants {
   /** This instance's own union, per stream. */
-  private readonly local: Record<FeedStream, FeedSubscription> = { stocks: {}, options: {}, orders: {} };
+  private readonly local = new PerStream<FeedSubscription>(() => ({}));
   /** Every live instance's union, as last read from Redis (this one's included). */
-  private readonly fleet: Record<FeedStream, Map<string, Wanted>> = {
-    stocks: new Map(),
-    options: new Map(),
-    orders: new Map(),
-  };
+  private readonly fleet = new PerStream<Map<string, Wanted>>(() => new Map());
   /** Entries found unreadable (stream and instance), logged once until they read again. */
   private readonly unreadable = new Set<string>();
 
@@ -40,18 +36,18 @@ export class FleetWants {
   ) {}
 
   localOf(endpoint: FeedStream): FeedSubscription {
-    return this.local[endpoint];
+    return this.local.of(endpoint);
   }
 
   /** This instance's union changed (the fleet's copy of it too, before Redis is told). */
   setLocal(endpoint: FeedStream, wanted: FeedSubscription): void {
-    this.local[endpoint] = wanted;
-    this.fleet[endpoint].set(this.instanceId, toWanted(wanted));
+    this.local.set(endpoint, wanted);
+    this.fleet.of(endpoint).set(this.instanceId, toWanted(wanted));
   }
 
   /** Rewrites this instance's entry (the heartbeat). */
   async publish(endpoint: FeedStream): Promise<void> {
-    const local = this.local[endpoint];
+    const local = this.local.of(endpoint);
     const entry: WantsEntry = { at: this.clock.now(), wanted: toWanted(local) };
     if (isEmpty(local)) await this.redis().hdel(fleetKeys.wants(endpoint), this.instanceId);
     else await this.redis().hset(fleetKeys.wants(endpoint), this.instanceId, JSON.stringify(entry));
@@ -69,11 +65,11 @@ export class FleetWants {
       if (now - entry.at > WANTS_TTL_MS) expired.push(id);
       else fleet.set(id, entry.wanted);
     }
-    const local = this.local[endpoint];
+    const local = this.local.of(endpoint);
     if (!isEmpty(local)) fleet.set(this.instanceId, toWanted(local));
     // A dead instance's symbols leave the union (only the leader tidies, so one writer deletes).
     if (expired.length > 0 && tidy()) await this.redis().hdel(fleetKeys.wants(endpoint), ...expired);
-    this.fleet[endpoint] = fleet;
+    this.fleet.set(endpoint, fleet);
   }
 
   /** Shutdown: this instance's entry goes. */
@@ -86,8 +82,8 @@ export class FleetWants {
     const out: Partial<Record<string, Set<string>>> = {};
     const counted = new Set<string>();
     const max = this.maxSymbols;
-    const entries = [...this.fleet[endpoint].entries()].sort(([a], [b]) => (a < b ? -1 : 1));
-    for (const channel of FEED_CHANNELS[endpoint]) {
+    const entries = [...this.fleet.of(endpoint).entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+    for (const channel of channelsOf(endpoint)) {
       for (const [, wanted] of entries) {
         for (const symbol of wanted[channel] ?? []) {
           if (!counted.has(symbol) && counted.size >= max) continue;
@@ -101,7 +97,7 @@ export class FleetWants {
 
   otherSymbols(endpoint: FeedStream): ReadonlySet<string> {
     const out = new Set<string>();
-    for (const [id, wanted] of this.fleet[endpoint]) {
+    for (const [id, wanted] of this.fleet.of(endpoint)) {
       if (id === this.instanceId) continue;
       for (const list of Object.values(wanted)) for (const s of list ?? []) out.add(s);
     }

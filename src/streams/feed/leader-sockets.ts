@@ -1,6 +1,6 @@
 import type { WinstonLogger } from '../../core/logging/winston-logger.js';
 import type { FeedUpstream } from './feed-upstreams.js';
-import { isEmpty, type FeedStream, type FeedSubscription } from './stream-feed.js';
+import { isEmpty, PerStream, type FeedStream, type FeedSubscription } from './stream-feed.js';
 
 /** The leader's upstream socket for a stream, and its linger after the fleet's union empties. */
 interface Endpoint {
@@ -14,20 +14,17 @@ interface Endpoint {
  * once when the lease goes.
  */
 export class LeaderSockets {
-  private readonly endpoints: Record<FeedStream, Endpoint>;
+  private readonly endpoints = new PerStream<Endpoint>(() => ({ upstream: null, linger: null }));
 
   constructor(
     private readonly open: (endpoint: FeedStream) => FeedUpstream,
     private readonly lingerMs: number,
     private readonly logger: WinstonLogger,
-  ) {
-    const fresh = (): Endpoint => ({ upstream: null, linger: null });
-    this.endpoints = { stocks: fresh(), options: fresh(), orders: fresh() };
-  }
+  ) {}
 
   /** The fleet's union applied upstream (the socket opened, updated, or set to close). */
   apply(endpoint: FeedStream, union: FeedSubscription): void {
-    const e = this.endpoints[endpoint];
+    const e = this.endpoints.of(endpoint);
     if (isEmpty(union)) {
       if (e.upstream !== null && e.linger === null) {
         e.upstream.update(union);
@@ -48,7 +45,7 @@ export class LeaderSockets {
   }
 
   async stepDown(endpoint: FeedStream, why: string): Promise<void> {
-    const e = this.endpoints[endpoint];
+    const e = this.endpoints.of(endpoint);
     if (e.linger !== null) {
       clearTimeout(e.linger);
       e.linger = null;

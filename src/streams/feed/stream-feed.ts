@@ -7,23 +7,62 @@ import {
   type UpstreamStreamStatus,
 } from '../../alpaca/stream/market-stream.port.js';
 import type { OrderUpdate } from '../../alpaca/trading/trade-updates.port.js';
+import { DEFAULT_ACCOUNT, type AccountsConfig } from '../../core/config/alpaca-accounts.js';
 
 export type StatusInfo = { gap?: { from: string; to: string; reason: string }; problem?: UpstreamStreamProblem };
 
 /**
- * The upstream streams a feed carries: Alpaca's two market-data endpoints, and `orders`, the
- * trading stream's `trade_updates` (one socket per account like the others, so it rides on the
- * same feeds: one socket per instance locally, one for the whole fleet with REDIS_URL).
+ * The upstream streams a feed carries: Alpaca's two market-data endpoints, and per Alpaca account
+ * its trading stream's `trade_updates` (one socket per account like the others, so it rides on the
+ * same feeds: one socket per instance locally, one for the whole fleet with REDIS_URL). The
+ * `default` account's is `orders` (the name it had before accounts), a named one's `orders:<name>`.
  */
-export type FeedStream = StreamEndpoint | 'orders';
-export const FEED_STREAMS: readonly FeedStream[] = ['stocks', 'options', 'orders'];
+export type OrdersStream = 'orders' | `orders:${string}`;
+export type FeedStream = StreamEndpoint | OrdersStream;
+
+export function ordersStream(account: string): OrdersStream {
+  return account === DEFAULT_ACCOUNT ? 'orders' : `orders:${account}`;
+}
+
+export function isOrdersStream(stream: FeedStream): stream is OrdersStream {
+  return stream === 'orders' || stream.startsWith('orders:');
+}
+
+export function accountOfStream(stream: OrdersStream): string {
+  return stream === 'orders' ? DEFAULT_ACCOUNT : stream.slice('orders:'.length);
+}
+
+/** Every stream a feed may carry, from the configured accounts (read once at boot). */
+export function feedStreams(accounts: AccountsConfig): FeedStream[] {
+  return ['stocks', 'options', ...accounts.list.map((a) => ordersStream(a.name))];
+}
 
 /** `orders` has a single channel whose only "symbol" is the whole account. */
 export type FeedChannel = StreamChannel | 'orders';
-export const FEED_CHANNELS: Readonly<Record<FeedStream, readonly FeedChannel[]>> = {
-  ...ENDPOINT_CHANNELS,
-  orders: ['orders'],
-};
+
+export function channelsOf(stream: FeedStream): readonly FeedChannel[] {
+  return isOrdersStream(stream) ? ['orders'] : ENDPOINT_CHANNELS[stream];
+}
+
+/** A value per stream, made the first time the stream is named. */
+export class PerStream<T> {
+  private readonly values = new Map<FeedStream, T>();
+
+  constructor(private readonly fresh: () => T) {}
+
+  of(stream: FeedStream): T {
+    let value = this.values.get(stream);
+    if (value === undefined) {
+      value = this.fresh();
+      this.values.set(stream, value);
+    }
+    return value;
+  }
+
+  set(stream: FeedStream, value: T): void {
+    this.values.set(stream, value);
+  }
+}
 export const ALL_ORDERS = '*';
 
 /** What is wanted upstream, per channel (absent channel = none). */

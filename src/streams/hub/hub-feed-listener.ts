@@ -10,6 +10,8 @@ import { OutboundMessage, type ChannelLists } from '../stream-protocol.js';
 import type { OrderChannel } from '../orders/order-channel.js';
 import type { OrderEventAudit } from '../orders/order-event-audit.js';
 import {
+  accountOfStream,
+  isOrdersStream,
   symbolsOf,
   type FeedData,
   type FeedListener,
@@ -22,7 +24,7 @@ import type { StreamCacheWriter } from './stream-cache-writer.js';
 import type { MarketDataDelivery } from './market-data-delivery.js';
 import type { SubscriptionIndex } from './subscription-index.js';
 import { planCutMessage } from './subscription-rules.js';
-import { problemMessage, type UpstreamStates } from './upstream-states.js';
+import { problemMessage, streamNaming, type UpstreamStates } from './upstream-states.js';
 import type { FanOut } from './stream-fan-out.js';
 import type { SubscriptionGroups } from './subscription-groups.js';
 
@@ -54,10 +56,10 @@ export class HubFeedListener implements FeedListener {
 
   data(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
     const { orders, fanOut, metrics } = this.hub;
-    if (endpoint === 'orders') {
+    if (isOrdersStream(endpoint)) {
       fanOut.flush();
       metrics.upstreamMessages(endpoint, messages.length);
-      const deliveries = orders.deliver(messages, receivedAt);
+      const deliveries = orders.deliver(accountOfStream(endpoint), messages, receivedAt);
       if (deliveries > 0) metrics.delivered(deliveries, Date.parse(receivedAt));
       return;
     }
@@ -66,17 +68,19 @@ export class HubFeedListener implements FeedListener {
 
   /** On the instance that read them from Alpaca: order events go to the audit trail (once, whoever else saw them). */
   read(endpoint: FeedStream, messages: readonly FeedData[], receivedAt: string): void {
-    if (endpoint !== 'orders') return;
+    if (!isOrdersStream(endpoint)) return;
     this.hub.orderAudit.record(
       messages.flatMap((m) => (m.type === 'order_update' ? [m.data] : [])),
       receivedAt,
+      accountOfStream(endpoint),
     );
   }
 
   status(endpoint: FeedStream, status: UpstreamStreamStatus, info: StatusInfo): void {
     const { upstreams, orders, metrics, logger, streamed } = this.hub;
     upstreams.record(endpoint, status, info.problem ?? null);
-    if (endpoint === 'orders') orders.upstreamProblem(status === 'failed' ? (info.problem ?? null) : null);
+    if (isOrdersStream(endpoint))
+      orders.upstreamProblem(accountOfStream(endpoint), status === 'failed' ? (info.problem ?? null) : null);
     metrics.upstreamStatus(endpoint, status);
     logger.event(
       status === 'failed' ? 'error' : status === 'reconnecting' ? 'warn' : 'info',
@@ -94,7 +98,7 @@ export class HubFeedListener implements FeedListener {
         endpoint,
         OutboundMessage.of({
           type: 'gap',
-          stream: endpoint,
+          ...streamNaming(endpoint),
           from: info.gap.from,
           to: info.gap.to,
           reason: info.gap.reason,
@@ -118,7 +122,7 @@ export class HubFeedListener implements FeedListener {
   private broadcast(endpoint: FeedStream, message: OutboundMessage): void {
     // After the data queued before it (a gap follows the frames that came before the interruption).
     this.hub.fanOut.flush();
-    if (endpoint === 'orders') return this.hub.orders.broadcast(message);
+    if (isOrdersStream(endpoint)) return this.hub.orders.broadcast(accountOfStream(endpoint), message);
     for (const s of this.hub.index.holdersOn(endpoint)) s.control(message);
   }
 
@@ -127,7 +131,7 @@ export class HubFeedListener implements FeedListener {
   /** The symbols streamed changed: the union's gauge, the clients it left out, the stream-fed cache. */
   streamed(endpoint: FeedStream, union: FeedSubscription): void {
     this.hub.metrics.union(endpoint, symbolsOf(union).size);
-    if (endpoint !== 'orders') this.refuseCut(endpoint, union);
+    if (!isOrdersStream(endpoint)) this.refuseCut(endpoint, union);
     this.hub.streamed.keepOnly(endpoint, union);
   }
 

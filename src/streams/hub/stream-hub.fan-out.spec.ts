@@ -150,7 +150,7 @@ describe('StreamHub fan-out: shared frames per subscription, in slices', () => {
             new SystemClock(),
           ),
         },
-        { provide: StreamMetrics, useValue: new StreamMetrics(metrics, new SystemClock()) },
+        { provide: StreamMetrics, useValue: new StreamMetrics(metrics, new SystemClock(), config) },
         { provide: WinstonLogger, useValue: quiet },
         { provide: OrderEventAudit, useValue: noAudit },
         { provide: DataQualityService, useValue: new DataQualityService(config, new SystemClock(), metrics) },

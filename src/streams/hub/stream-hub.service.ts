@@ -10,7 +10,7 @@ import { StreamMetrics } from '../stream-metrics.js';
 import { CLIENT_CHANNELS, CLOSE_CODES, type ChannelLists, type ClientChannel } from '../stream-protocol.js';
 import { OrderChannel } from '../orders/order-channel.js';
 import { OrderEventAudit } from '../orders/order-event-audit.js';
-import { ALL_ORDERS, StreamFeed } from '../feed/stream-feed.js';
+import { ALL_ORDERS, ordersStream, StreamFeed } from '../feed/stream-feed.js';
 import type { StreamSession } from './stream-session.js';
 import { SessionRegistry } from './session-registry.js';
 import { StreamCacheWriter } from './stream-cache-writer.js';
@@ -65,10 +65,7 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
     this.streamed = new StreamCacheWriter(cache, config);
     this.sessions = new SessionRegistry(config, clock, metrics);
     this.marketData = new MarketDataDelivery(config, quality, this.streamed, this.groups, this.fanOut, metrics);
-    this.orders = new OrderChannel(
-      config.stream.tradeUpdates,
-      config.alpaca.tradingMode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca',
-    );
+    this.orders = new OrderChannel(config.stream.tradeUpdates, config.accounts);
     this.feedListener = new HubFeedListener({
       config,
       metrics,
@@ -91,13 +88,14 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
   }
 
   /**
-   * The trading stream is wanted at all times, not only while someone subscribes: every fill must
-   * reach the audit trail (one socket either way). Not before bootstrap: in a fleet, wanting writes
+   * Every account's trading stream is wanted at all times, not only while someone subscribes: every
+   * fill must reach the audit trail (one socket per account either way). Not before bootstrap: in a fleet, wanting writes
    * to Redis, whose connection is made in its module's init.
    */
   onApplicationBootstrap(): void {
-    if (this.config.stream.tradeUpdates && !this.shuttingDown)
-      this.feed.want('orders', { orders: new Set([ALL_ORDERS]) });
+    if (!this.config.stream.tradeUpdates || this.shuttingDown) return;
+    for (const account of this.config.accounts.list)
+      this.feed.want(ordersStream(account.name), { orders: new Set([ALL_ORDERS]) });
   }
 
   // ---- sessions ----
@@ -106,13 +104,18 @@ export class StreamHub implements OnModuleInit, BeforeApplicationShutdown, OnApp
     return this.sessions.open(sink, client);
   }
 
-  /** Binds a principal to a session; refuses past STREAM_MAX_CONNECTIONS_PER_PRINCIPAL. */
+  /**
+   * Binds a principal to a session; refuses past STREAM_MAX_CONNECTIONS_PER_PRINCIPAL, and with
+   * ACCOUNT_NOT_ALLOWED when the session's X-Alpaca-Account names an account the principal may not use.
+   */
   authenticate(
     session: StreamSession,
     principal: NonNullable<StreamSession['principal']>,
     expiresAtMs: number | null,
   ): void {
+    const accounts = this.orders.accountsFor(principal, session.accountHeader, session.oneAccount);
     this.sessions.authenticate(session, principal, expiresAtMs);
+    session.accounts = accounts;
   }
 
   /** Everything a closed session held is released (the last holder of a symbol unsubscribes it upstream). */

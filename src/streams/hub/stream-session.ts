@@ -50,6 +50,12 @@ export class StreamSession {
   principal: Principal | null = null;
   /** Subscribed to the `orders` channel (OrderChannel keeps the set of such sessions). */
   orders = false;
+  /** X-Alpaca-Account on the upgrade (or the SSE request), when sent: the one account whose orders it follows. */
+  accountHeader: string | undefined = undefined;
+  /** Follows one account only, the header's or else the principal's first (Alpaca's own trading stream). */
+  oneAccount = false;
+  /** The accounts whose order events it receives, set when it authenticates (OrderChannel.accountsFor). */
+  accounts: readonly string[] = [];
   /** Token expiry (ms since the epoch), when authenticated with a token. */
   expiresAtMs: number | null = null;
   closed = false;

@@ -1,12 +1,20 @@
 import type { UpstreamStreamProblem, UpstreamStreamStatus } from '../../alpaca/stream/market-stream.port.js';
 import { AppError } from '../../core/errors/app-error.js';
-import type { FeedStream } from '../feed/stream-feed.js';
+import { accountOfStream, isOrdersStream, type FeedStream } from '../feed/stream-feed.js';
 import { CHANNEL_SOURCE, errorMessage, type ClientChannel, type OutboundMessage } from '../stream-protocol.js';
 
-/** An upstream problem as the catalog error clients get, naming the stream it concerns. */
+/** What a client message names of a stream: `stocks`/`options`, or `orders` and the account. */
+export function streamNaming(endpoint: FeedStream): { stream: string; account?: string } {
+  return isOrdersStream(endpoint) ? { stream: 'orders', account: accountOfStream(endpoint) } : { stream: endpoint };
+}
+
+/** An upstream problem as the catalog error clients get, naming the stream (and account) it concerns. */
 export function problemMessage(endpoint: FeedStream, problem: UpstreamStreamProblem): OutboundMessage {
   return errorMessage(
-    new AppError(problem.code, { message: problem.message, details: { ...problem.details, stream: endpoint } }),
+    new AppError(problem.code, {
+      message: problem.message,
+      details: { ...problem.details, ...streamNaming(endpoint) },
+    }),
   );
 }
 

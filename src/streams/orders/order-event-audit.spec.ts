@@ -22,4 +22,10 @@ describe('dedupeKeyOf', () => {
     expect(dedupeKeyOf({ ...base, event: 'expired' })).not.toBe(dedupeKeyOf(base));
     expect(dedupeKeyOf({ ...base, timestamp: null })).toBe('trade_updates:order:o1:canceled:2026-01-02T15:00:00.2Z');
   });
+
+  it("a named account's keys say its name; the default account's keep the form they had before accounts", () => {
+    expect(dedupeKeyOf(base, 'default')).toBe(dedupeKeyOf(base));
+    expect(dedupeKeyOf(base, 'live')).toBe('trade_updates:live:order:o1:canceled:2026-01-02T15:00:00.123456789Z');
+    expect(dedupeKeyOf({ ...base, execution_id: 'e1' }, 'paper')).toBe('trade_updates:paper:execution:e1');
+  });
 });

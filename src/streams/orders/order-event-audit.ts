@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderUpdate } from '../../alpaca/trading/trade-updates.port.js';
 import { AuditService } from '../../audit/audit.service.js';
+import { DEFAULT_ACCOUNT } from '../../core/config/alpaca-accounts.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 
 /** The events that change what an account holds or may still hold; each is audited once. */
@@ -24,10 +25,12 @@ function text(value: unknown): string | null {
  * that execution), otherwise the order, the event and Alpaca's timestamp (or, for an event without
  * one, the order's `updated_at`). Copied from what Alpaca sent; nothing is computed.
  */
-export function dedupeKeyOf(update: OrderUpdate): string {
-  if (update.execution_id !== undefined) return `trade_updates:execution:${update.execution_id}`;
+export function dedupeKeyOf(update: OrderUpdate, account: string = DEFAULT_ACCOUNT): string {
+  // A named account's keys say its name (the `default` account's keep the form they had before accounts).
+  const source = account === DEFAULT_ACCOUNT ? 'trade_updates' : `trade_updates:${account}`;
+  if (update.execution_id !== undefined) return `${source}:execution:${update.execution_id}`;
   const at = update.timestamp ?? text(update.order['updated_at']) ?? '';
-  return `trade_updates:order:${update.order_id}:${update.event}:${at}`;
+  return `${source}:order:${update.order_id}:${update.event}:${at}`;
 }
 
 /**
@@ -49,10 +52,11 @@ export class OrderEventAudit {
     private readonly logger: WinstonLogger,
   ) {}
 
-  record(updates: readonly OrderUpdate[], receivedAt: string): void {
+  /** `account`: the gateway's name of the Alpaca account whose stream sent them. */
+  record(updates: readonly OrderUpdate[], receivedAt: string, account: string): void {
     for (const update of updates) {
       if (!AUDITED_ORDER_EVENTS.has(update.event)) continue;
-      this.tail = this.tail.then(() => this.write(update, receivedAt, 0));
+      this.tail = this.tail.then(() => this.write(update, receivedAt, account, 0));
     }
   }
 
@@ -61,13 +65,14 @@ export class OrderEventAudit {
     return this.tail;
   }
 
-  private async write(update: OrderUpdate, receivedAt: string, attempt: number): Promise<void> {
+  private async write(update: OrderUpdate, receivedAt: string, account: string, attempt: number): Promise<void> {
     const { order } = update;
-    const key = dedupeKeyOf(update);
+    const key = dedupeKeyOf(update, account);
     try {
       const record = await this.audit.recordOnce(
         {
           action: 'order_event',
+          account,
           resource: `order:${text(order['client_order_id']) ?? update.order_id}`,
           outcome: update.event,
           details: {
@@ -110,7 +115,7 @@ export class OrderEventAudit {
         delay_ms: delay,
         error,
       });
-      const timer = setTimeout(() => void this.write(update, receivedAt, attempt + 1), delay);
+      const timer = setTimeout(() => void this.write(update, receivedAt, account, attempt + 1), delay);
       timer.unref();
     }
   }

@@ -119,6 +119,7 @@ describe('order events', () => {
       event: 'fill',
       order_id: ORDER_ID,
       symbol: 'AAPL',
+      account: 'default',
       order: sent.order,
       ...sent.extra,
       received_at: expect.any(String),
@@ -175,6 +176,7 @@ describe('order events', () => {
     expect(await c.nextOfType('gap')).toEqual({
       type: 'gap',
       stream: 'orders',
+      account: 'default',
       from: expect.any(String),
       to: expect.any(String),
       reason: 'connection_lost',

@@ -30,9 +30,12 @@ export function tokenFor(
     audience?: string;
     expiresIn?: number;
     algorithm?: jwt.Algorithm;
+    /** The `accounts` claim (absent: an unbound token, the first configured account). */
+    accounts?: string[];
   } = {},
 ): string {
-  return jwt.sign({ roles }, overrides.secret ?? JWT_SECRET, {
+  const claims = overrides.accounts === undefined ? { roles } : { roles, accounts: overrides.accounts };
+  return jwt.sign(claims, overrides.secret ?? JWT_SECRET, {
     subject: overrides.sub ?? `test-${roles.join('-')}`,
     issuer: overrides.issuer ?? ISSUER,
     audience: overrides.audience ?? AUDIENCE,

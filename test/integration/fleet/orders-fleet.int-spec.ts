@@ -103,6 +103,7 @@ describe('order events with two instances on one Redis and PostgreSQL', () => {
         event: 'partial_fill',
         order_id: ORDER_ID,
         symbol: 'AAPL',
+        account: 'default',
         order: sent.order,
         ...sent.extra,
         received_at: expect.any(String),
@@ -127,7 +128,7 @@ describe('order events with two instances on one Redis and PostgreSQL', () => {
     };
     const receivedAt = new Date().toISOString();
     const writers = [a, b].map((g) => g.app.get(OrderEventAudit));
-    for (let i = 0; i < 3; i += 1) for (const w of writers) w.record([update], receivedAt);
+    for (let i = 0; i < 3; i += 1) for (const w of writers) w.record([update], receivedAt, 'default');
     await Promise.all(writers.map((w) => w.settled()));
     expect(await auditedWith(a, 'order_id', order.id)).toHaveLength(1);
     expect((await a.http().get('/api/v1/audit/verify').expect(200)).body.data).toMatchObject({ ok: true });
