@@ -17,7 +17,7 @@ export class HaltMetrics {
     const registers = [metrics.registry];
     this.active = new Gauge({
       name: 'opitios_trading_halts_active',
-      help: 'Trading halts in force as this instance knows them, by kind: all (every principal) or key (one API key).',
+      help: 'Trading halts in force as this instance knows them, by kind: all (every principal), account (one Alpaca account) or key (one API key).',
       labelNames: ['kind'],
       registers,
     });
@@ -33,6 +33,7 @@ export class HaltMetrics {
       registers,
     });
     this.active.set({ kind: 'all' }, 0);
+    this.active.set({ kind: 'account' }, 0);
     this.active.set({ kind: 'key' }, 0);
   }
 
@@ -41,7 +42,8 @@ export class HaltMetrics {
     this.unknown.set(halts === null ? 1 : 0);
     const list = halts ?? [];
     this.active.set({ kind: 'all' }, list.filter((h) => h.scope === 'all').length);
-    this.active.set({ kind: 'key' }, list.filter((h) => h.scope !== 'all').length);
+    this.active.set({ kind: 'account' }, list.filter((h) => h.scope.startsWith('account:')).length);
+    this.active.set({ kind: 'key' }, list.filter((h) => h.scope.startsWith('key:')).length);
   }
 
   observeRefusal(operation: HaltedOperation): void {

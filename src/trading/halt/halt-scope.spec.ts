@@ -6,6 +6,7 @@ import {
   parseHalt,
   parseScope,
   parseState,
+  sortHalts,
   type Halt,
   type HaltScope,
 } from './halt-scope.js';
@@ -70,6 +71,29 @@ describe('covers / haltCovering', () => {
     expect(covers(`key:${KEY}`, principal('fedcba9876543210'))).toBe(false);
     expect(covers(`key:${KEY}`, principal(null, 'jwt'))).toBe(false);
     expect(covers(`key:${KEY}`, undefined)).toBe(false);
+  });
+
+  it('account:<name> covers every order on that account, whoever sends it, and nothing on another', () => {
+    expect(covers('account:live', principal(KEY), 'live')).toBe(true);
+    expect(covers('account:live', undefined, 'live')).toBe(true);
+    expect(covers('account:live', principal(KEY), 'paper')).toBe(false);
+    expect(covers('account:live', principal(KEY))).toBe(false);
+    const halt = (scope: HaltScope): Halt => ({ scope, reason: 'r', since: '2026-12-07T00:00:00Z', by: 'ops' });
+    const halts = new Map<HaltScope, Halt>([
+      ['account:live', halt('account:live')],
+      [`key:${KEY}`, halt(`key:${KEY}`)],
+    ]);
+    expect(haltCovering(halts, principal(KEY), 'live')?.scope).toBe('account:live');
+    expect(haltCovering(halts, principal(KEY), 'paper')?.scope).toBe(`key:${KEY}`);
+    expect(haltCovering(halts, principal('fedcba9876543210'), 'paper')).toBeNull();
+    expect(parseScope('account:live')).toBe('account:live');
+    expect(parseScope('account:Live')).toBeNull();
+    expect(parseScope('account:')).toBeNull();
+    expect(sortHalts([halt(`key:${KEY}`), halt('account:live'), halt('all')]).map((h) => h.scope)).toEqual([
+      'all',
+      'account:live',
+      `key:${KEY}`,
+    ]);
   });
 
   it("finds all before the key's own halt, and nothing for a principal no halt covers", () => {

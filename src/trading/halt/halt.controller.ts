@@ -1,3 +1,4 @@
+import { AppConfig } from '../../core/config/app-config.js';
 import { Clock } from '../../core/time/clock.js';
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -9,13 +10,21 @@ import { Authenticated } from '../../core/identity/authenticated.decorator.js';
 import type { Caller } from '../../core/identity/caller.js';
 import type { TradingObject } from '../../alpaca/trading/trading.models.js';
 import { OrderCancelService } from '../orders/order-cancel.service.js';
-import { parseScope, type Halt, type HaltScope } from './halt-scope.js';
+import { accountOfScope, parseScope, type Halt, type HaltScope } from './halt-scope.js';
 import { HaltListDto, HaltRequestDto, HaltResultDto, ResumeQueryDto, ResumeResultDto } from './halt.dto.js';
 import { TradingHalts, type Propagation } from './trading-halts.service.js';
 
+interface AccountCancelOutcome {
+  account: string;
+  outcomes: TradingObject[] | null;
+  error: { code: string; message: string } | null;
+}
+
+/** Every account's outcomes together (null when none answered), the first error, and each account's own. */
 interface CancelOutcome {
   outcomes: TradingObject[] | null;
   error: { code: string; message: string } | null;
+  accounts: AccountCancelOutcome[];
 }
 
 export interface HaltResult {
@@ -35,12 +44,20 @@ export interface ResumeResult {
   store: 'postgres' | 'file';
 }
 
+function cancelError(e: unknown): { code: string; message: string } {
+  return e instanceof AppError
+    ? { code: e.code, message: e.message }
+    : { code: 'INTERNAL_SERVICE_ERROR', message: 'The cancel-all failed unexpectedly.' };
+}
+
 /** The DTOs validated the pattern; this gives the type (and refuses anything that slipped past). */
 function scopeOf(text: string): HaltScope {
   const scope = parseScope(text);
   if (scope === null)
     throw new AppError('INVALID_PARAMETER', {
-      details: { fields: [{ field: 'scope', problems: ['scope must be `all` or `key:<API key id>`'] }] },
+      details: {
+        fields: [{ field: 'scope', problems: ['scope must be `all`, `account:<account name>` or `key:<API key id>`'] }],
+      },
     });
   return scope;
 }
@@ -57,6 +74,7 @@ export class TradingHaltController {
     private readonly halts: TradingHalts,
     private readonly cancelling: OrderCancelService,
     private readonly clock: Clock,
+    private readonly config: AppConfig,
   ) {}
 
   @Get()
@@ -76,12 +94,12 @@ export class TradingHaltController {
   @HttpCode(200)
   @ApiOperation({
     summary:
-      'Halts trading for every principal (scope all) or one API key (scope key:<id>): new orders, replacements, exercises and multi-leg orders get 423 TRADING_HALTED.',
+      'Halts trading for every principal (scope all), one Alpaca account (scope account:<name>) or one API key (scope key:<id>): new orders, replacements, exercises and multi-leg orders get 423 TRADING_HALTED.',
     description:
       'Stored durably (PostgreSQL with DATABASE_URL, else a file beside the JSONL audit trail) before it takes effect, then published to every instance (Redis). ' +
       'A halt of a scope already halted replaces it (new reason, since and by). Audited as trading_halted with who and why. Cancels, position closes, reads and ' +
-      'repeats of orders answered before the halt (same Idempotency-Key and body) still work. cancel_open_orders (scope all only) then cancels every open order ' +
-      'through the cancel-all path and reports each outcome; the halt stays in force whatever came of it.',
+      'repeats of orders answered before the halt (same Idempotency-Key and body) still work. cancel_open_orders (scope all: every account; scope account:<name>: that account) then cancels every open order ' +
+      'through the cancel-all path and reports each outcome, per account in accounts; the halt stays in force whatever came of it.',
   })
   @ApiEnvelope(HaltResultDto)
   @Authenticated('trading:halt')
@@ -89,31 +107,37 @@ export class TradingHaltController {
     const fetchedAt = this.clock.now();
     const scope = scopeOf(body.scope);
     const cancel = body.cancel_open_orders === true;
-    if (cancel && scope !== 'all') {
+    if (cancel && scope.startsWith('key:')) {
       throw new AppError('INVALID_PARAMETER', {
         message:
-          "cancel_open_orders cancels every open order of the account (Alpaca's cancel-all), not one key's: only with scope all.",
-        details: { fields: [{ field: 'cancel_open_orders', problems: ['only with scope all'] }] },
+          "cancel_open_orders cancels every open order of an account (Alpaca's cancel-all), not one key's: only with scope all or account:<name>.",
+        details: { fields: [{ field: 'cancel_open_orders', problems: ['only with scope all or account:<name>'] }] },
       });
     }
     const result = await this.halts.halt(scope, body.reason, caller, cancel);
     let outcome: CancelOutcome | null = null;
-    let upstreamRequestIds: string[] = [];
+    const upstreamRequestIds: string[] = [];
     if (cancel) {
-      try {
-        const canceled = await this.cancelling.cancelAll(caller);
-        outcome = { outcomes: canceled.data, error: null };
-        upstreamRequestIds = canceled.provenance.upstreamRequestIds;
-      } catch (e: unknown) {
-        // The halt is in force; the admin hears what became of the cancels.
-        outcome = {
-          outcomes: null,
-          error:
-            e instanceof AppError
-              ? { code: e.code, message: e.message }
-              : { code: 'INTERNAL_SERVICE_ERROR', message: 'The cancel-all failed unexpectedly.' },
-        };
+      // `all`: every account's open orders; `account:<name>`: that account's.
+      const named = accountOfScope(scope);
+      const accounts = named === null ? this.config.accounts.list.map((a) => a.name) : [named];
+      const each: AccountCancelOutcome[] = [];
+      for (const account of accounts) {
+        try {
+          const canceled = await this.cancelling.cancelAll({ ...caller, account });
+          each.push({ account, outcomes: canceled.data, error: null });
+          upstreamRequestIds.push(...canceled.provenance.upstreamRequestIds);
+        } catch (e: unknown) {
+          // The halt is in force; the admin hears what became of the cancels.
+          each.push({ account, outcomes: null, error: cancelError(e) });
+        }
       }
+      const answered = each.filter((a) => a.outcomes !== null);
+      outcome = {
+        outcomes: answered.length === 0 ? null : answered.flatMap((a) => a.outcomes ?? []),
+        error: each.find((a) => a.error !== null)?.error ?? null,
+        accounts: each,
+      };
     }
     return this.answer(
       {

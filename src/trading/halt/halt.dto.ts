@@ -4,8 +4,8 @@ import { BulkCancelEntryDto } from '../dto/trading-responses.dto.js';
 import { MAX_REASON_LENGTH, SCOPE_PATTERN } from './halt-scope.js';
 
 const SCOPE_DOC =
-  '`all` (every principal) or `key:<API key id>` (that key and the tokens issued for it; the 16 hex digits after `oa_`).';
-const SCOPE_MESSAGE = 'scope must be `all` or `key:<API key id>` (16 lower-case hex digits)';
+  '`all` (every principal), `account:<name>` (every order on that Alpaca account, as ALPACA_ACCOUNTS names it) or `key:<API key id>` (that key and the tokens issued for it; the 16 hex digits after `oa_`).';
+const SCOPE_MESSAGE = 'scope must be `all`, `account:<account name>` or `key:<API key id>` (16 lower-case hex digits)';
 
 /** POST /admin/trading/halt. */
 export class HaltRequestDto {
@@ -27,7 +27,7 @@ export class HaltRequestDto {
   @ApiPropertyOptional({
     default: false,
     description:
-      "Also cancel every open order of the account (the DELETE /orders path, sent once, audited), after the halt is in force. Only with scope `all`: Alpaca's cancel-all takes every order of the account, not one key's.",
+      "Also cancel every open order (the DELETE /orders path, sent once per account, audited), after the halt is in force: of every account with scope `all`, of the named account with `account:<name>`. Not with a key scope: Alpaca's cancel-all takes every order of an account, not one key's.",
   })
   @IsOptional()
   @IsBoolean()
@@ -75,20 +75,28 @@ export class CancelOutcomeErrorDto {
   @ApiProperty() message!: string;
 }
 
+export class AccountCancelOutcomeDto {
+  @ApiProperty({ example: 'live', description: 'The account whose open orders were canceled.' }) account!: string;
+  @ApiPropertyOptional({ type: [BulkCancelEntryDto], nullable: true }) outcomes!: BulkCancelEntryDto[] | null;
+  @ApiPropertyOptional({ type: CancelOutcomeErrorDto, nullable: true }) error!: CancelOutcomeErrorDto | null;
+}
+
 export class CancelOpenOrdersDto {
   @ApiPropertyOptional({
     type: [BulkCancelEntryDto],
     nullable: true,
     description:
-      'One entry per open order as Alpaca reported it (its 207 list); null when the cancel-all failed as a whole.',
+      "One entry per open order as Alpaca reported it (the 207 lists of every account's cancel-all, together); null when no cancel-all was answered.",
   })
   outcomes!: BulkCancelEntryDto[] | null;
   @ApiPropertyOptional({
     type: CancelOutcomeErrorDto,
     nullable: true,
-    description: 'Why the cancel-all failed as a whole (the halt is in force regardless).',
+    description: "Why an account's cancel-all failed as a whole (the first such; the halt is in force regardless).",
   })
   error!: CancelOutcomeErrorDto | null;
+  @ApiProperty({ type: [AccountCancelOutcomeDto], description: "Each account's cancel-all and what came of it." })
+  accounts!: AccountCancelOutcomeDto[];
 }
 
 const PROPAGATION_DOC =

@@ -90,7 +90,7 @@ export class TradingHalts implements OnModuleInit, OnApplicationShutdown {
     const halt =
       state === null
         ? { scope: 'all' as const, reason: UNKNOWN_REASON, since: this.unknownSince, by: 'gateway' }
-        : haltCovering(this.sync.byScope, caller.principal);
+        : haltCovering(this.sync.byScope, caller.principal, caller.account);
     if (halt === null) return;
     const details = {
       scope: halt.scope,

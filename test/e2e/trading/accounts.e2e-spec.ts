@@ -351,3 +351,66 @@ describe('several accounts: metrics by account', () => {
     );
   });
 });
+
+describe('several accounts: halting one account', () => {
+  const HALT = '/api/v1/admin/trading/halt';
+  const admin = { Authorization: `Bearer ${tokenFor(['admin'], { sub: 'ops-admin' })}` };
+
+  it('account:live refuses every order on live (423) and cancels only its open orders; paper trades on', async () => {
+    const key = keyFor('halted', ['paper', 'live']);
+    gw.emulator.clearRequests();
+    const halted = await gw
+      .anon()
+      .post(HALT)
+      .set(admin)
+      .send({ scope: 'account:live', reason: 'live account review', cancel_open_orders: true })
+      .expect(200);
+    expect(halted.body.data.halt).toMatchObject({ scope: 'account:live', reason: 'live account review' });
+    const cancels = gw.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'DELETE');
+    expect(cancels.map((r) => r.account)).toEqual(['live']);
+    expect(halted.body.data.cancel_open_orders.accounts.map((a: { account: string }) => a.account)).toEqual(['live']);
+    try {
+      const refused = await gw
+        .anon()
+        .post('/api/v1/orders')
+        .set('X-API-Key', key)
+        .set('X-Alpaca-Account', 'live')
+        .set('Idempotency-Key', 'halted-live')
+        .send(BUY);
+      expect(expectCatalogError(refused, 423, 'TRADING_HALTED')['details']).toMatchObject({
+        scope: 'account:live',
+        reason: 'live account review',
+      });
+      expect(postedOrders('live')).toEqual([]);
+      const paper = await gw
+        .anon()
+        .post('/api/v1/orders')
+        .set('X-API-Key', key)
+        .set('Idempotency-Key', 'halted-paper')
+        .send(BUY)
+        .expect(201);
+      expect(paper.body.metadata.account).toBe('paper');
+    } finally {
+      await gw.anon().delete(HALT).query({ scope: 'account:live', reason: 'review done' }).set(admin).expect(200);
+    }
+  });
+
+  it("a halt of all with cancel_open_orders cancels every account's open orders", async () => {
+    gw.emulator.clearRequests();
+    const halted = await gw
+      .anon()
+      .post(HALT)
+      .set(admin)
+      .send({ scope: 'all', reason: 'stop everything', cancel_open_orders: true })
+      .expect(200);
+    try {
+      const cancels = gw.emulator.requestsTo('/v2/orders', 'trading').filter((r) => r.method === 'DELETE');
+      expect(cancels.map((r) => r.account).sort()).toEqual(['live', 'paper']);
+      const outcome = halted.body.data.cancel_open_orders;
+      expect(outcome.accounts.map((a: { account: string }) => a.account)).toEqual(['paper', 'live']);
+      expect(outcome.error).toBeNull();
+    } finally {
+      await gw.anon().delete(HALT).query({ scope: 'all', reason: 'resumed' }).set(admin).expect(200);
+    }
+  });
+});
