@@ -95,6 +95,8 @@ export interface AuditQuery {
   until?: string;
   actor?: string;
   action?: AuditAction;
+  /** Records that name this Alpaca account (records naming none never match). */
+  account?: string;
   limit: number;
   /** Records after this sequence number. */
   cursor?: number;
