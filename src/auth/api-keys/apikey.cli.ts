@@ -112,6 +112,8 @@ async function main(argv: string[]): Promise<void> {
       const roles = rolesOption(args);
       const riskPolicy = policyOption(args);
       const accountsText = option(args, 'accounts');
+      // `--accounts` with nothing after it is a slip, not "unbound".
+      if (accountsText === undefined && args.includes('--accounts')) usage();
       const accounts = accountsText === undefined ? null : accountListOrExit(accountsText);
       if (name === undefined) usage();
       const keys = auditKeysOrExit();

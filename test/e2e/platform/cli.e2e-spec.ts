@@ -186,13 +186,14 @@ describe('the command-line tools run from the build', () => {
     ['a repeated name', ['create', '--name', 'bot2', '--roles', 'trader', '--accounts', 'paper,paper']],
     ['an empty name', ['accounts', 'bot1', 'paper,']],
     ['a name with a dash', ['accounts', 'bot1', 'paper-2']],
+    ['--accounts without names', ['create', '--name', 'bot2', '--roles', 'trader', '--accounts']],
   ])('apikey refuses %s (exit 2) and changes nothing', async (_what, args) => {
     await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'trader'], files);
     const before = readFileSync(files.API_KEYS_FILE, 'utf8');
     const auditBefore = readFileSync(files.AUDIT_LOG_PATH, 'utf8');
     const refused = await node([APIKEY, ...args], files);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^accounts ".*": (account name|each account may be named once)/);
+    expect(refused.stderr).toMatch(/^accounts ".*": (account name|each account may be named once)|^usage: apikey/);
     expect(readFileSync(files.API_KEYS_FILE, 'utf8')).toBe(before);
     expect(readFileSync(files.AUDIT_LOG_PATH, 'utf8')).toBe(auditBefore);
   });
