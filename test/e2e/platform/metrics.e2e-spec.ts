@@ -71,7 +71,10 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
     const N = 7;
     const before = (await scrape()).exposition;
     const labels = { method: 'GET', route: QUOTE_ROUTE, status: '200' };
-    const upstream = { api: 'data', endpoint: '/v2/stocks/quotes/latest', outcome: 'success' };
+    const call = { api: 'data', endpoint: '/v2/stocks/quotes/latest', outcome: 'success' };
+    // Without ALPACA_ACCOUNTS the data calls are made with the one account's keys, `default`
+    // (the call count carries the account; the latency histogram does not).
+    const upstream = { ...call, account: 'default' };
     for (let i = 0; i < N; i += 1)
       await gw
         .http()
@@ -94,11 +97,11 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
       valueOf(before, 'opitios_upstream_requests_total', upstream);
     expect(upstreamDelta).toBeGreaterThan(0);
     expect(upstreamDelta).toBe(gw.emulator.requestsTo('/v2/stocks/quotes/latest').length);
-    expect(valueOf(after, 'opitios_upstream_request_duration_seconds_count', upstream)).toBe(
+    expect(valueOf(after, 'opitios_upstream_request_duration_seconds_count', call)).toBe(
       valueOf(after, 'opitios_upstream_requests_total', upstream),
     );
     // The emulator sends X-RateLimit-Remaining on every answer (the harness's limit, counting down).
-    const remaining = valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data' });
+    const remaining = valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data', account: 'default' });
     expect(remaining).toBeLessThan(1_000_000);
     expect(remaining).toBeGreaterThanOrEqual(0);
   });
@@ -137,6 +140,7 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
         api: 'data',
         endpoint: '/v2/stocks/trades/latest',
         outcome: 'server_error',
+        account: 'default',
       }),
     ).toBe(3);
     expect(
@@ -144,9 +148,10 @@ describe('GET /metrics (no METRICS_TOKEN)', () => {
         api: 'data',
         endpoint: '/v2/stocks/snapshots',
         outcome: 'rate_limited',
+        account: 'default',
       }),
     ).toBe(1);
-    expect(valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data' })).toBe(0);
+    expect(valueOf(after, 'opitios_upstream_rate_limit_remaining', { api: 'data', account: 'default' })).toBe(0);
   });
 
   it('labels requests that matched no route "unmatched", and no symbol or raw path ever appears', async () => {

@@ -131,6 +131,7 @@ describe('metrics the alert rules read', () => {
           api: 'data',
           budget: 'gateway_bucket',
           priority: 'bulk',
+          account: 'default',
         }),
       ).toBe(refused);
     } finally {
