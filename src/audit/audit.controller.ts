@@ -36,6 +36,7 @@ export class AuditController {
       until: toIso(q.until, true),
       actor: q.actor,
       action: q.action,
+      account: q.account,
       cursor: q.cursor,
       limit: q.limit ?? DEFAULT_PAGE,
     });

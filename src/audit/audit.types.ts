@@ -37,6 +37,8 @@ export const AUDIT_ACTIONS = [
   'api_key_revoked',
   'api_key_roles_changed',
   'api_key_risk_policy_changed',
+  /** An operator bound a key to accounts (details: name, accounts) or unbound it (accounts: null). */
+  'api_key_accounts_changed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -93,6 +95,8 @@ export interface AuditQuery {
   until?: string;
   actor?: string;
   action?: AuditAction;
+  /** Records that name this Alpaca account (records naming none never match). */
+  account?: string;
   limit: number;
   /** Records after this sequence number. */
   cursor?: number;

@@ -1017,7 +1017,7 @@ const README_BLOCKS: Record<string, Step[]> = {
         const run = await sh(text, demo.keyFileEnv);
         expect(run.code).toBe(0);
         expect(run.stdout).toMatch(
-          /^[0-9a-f]{16} {2}bot1 {2}roles=premium {2}risk_policy=default {2}created=\S+ {2}active$/m,
+          /^[0-9a-f]{16} {2}bot1 {2}roles=premium {2}risk_policy=default {2}accounts=first {2}created=\S+ {2}active$/m,
         );
       },
     },

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, Matches, MaxLength, Min } from 'class-validator';
+import { ACCOUNT_NAME } from '../../core/config/alpaca-accounts.js';
 import { toInt } from '../../core/validation/query-transforms.js';
 import { AUDIT_ACTIONS, type AuditAction } from '../audit.types.js';
 import { OptionalInt, OptionalIn, OptionalUpstreamTime } from '../../core/validation/query-decorators.js';
@@ -22,6 +23,17 @@ export class AuditQueryDto {
 
   @OptionalIn(AUDIT_ACTIONS)
   action?: AuditAction;
+
+  @ApiPropertyOptional({
+    description:
+      'Records that name this Alpaca account (orders, position writes, fills, refusals); records of anything else name none.',
+    pattern: ACCOUNT_NAME.source,
+    example: 'paper',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(ACCOUNT_NAME, { message: 'account must be an account name: 1-32 of a-z 0-9 _, starting with a letter' })
+  account?: string;
 
   @OptionalInt(1, MAX_AUDIT_PAGE, { default: 100 })
   limit?: number;

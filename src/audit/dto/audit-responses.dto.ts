@@ -18,6 +18,13 @@ export class AuditRecordDto {
   @ApiProperty({ example: 'pending' }) outcome!: string;
   @ApiPropertyOptional({ type: String, nullable: true }) request_id!: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) client_ip!: string | null;
+  @ApiPropertyOptional({
+    type: String,
+    example: 'paper',
+    description:
+      'The Alpaca account a record of an order, position write, fill or refusal concerns; absent on records of anything else and on records written before accounts existed.',
+  })
+  account?: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) details!: Record<string, unknown>;
   @ApiProperty({ description: 'hash of the previous record (64 zeros for the first).' }) prev_hash!: string;
   @ApiPropertyOptional({

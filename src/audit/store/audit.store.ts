@@ -42,5 +42,6 @@ export function matches(r: AuditRecord, q: AuditQuery): boolean {
   if (q.until !== undefined && r.time > q.until) return false;
   if (q.actor !== undefined && r.actor.sub !== q.actor) return false;
   if (q.action !== undefined && r.action !== q.action) return false;
+  if (q.account !== undefined && r.account !== q.account) return false;
   return true;
 }

@@ -42,3 +42,28 @@ describe('JsonlAuditStore.appendOnce', () => {
     await reopened.close();
   });
 });
+
+describe('JsonlAuditStore and accounts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'audit-accounts-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps `account` where given and nowhere else, filters by it, and the mixed chain verifies', async () => {
+    const store = new JsonlAuditStore(join(dir, 'audit.jsonl'));
+    await store.init();
+    const older = await store.append(entry('new'));
+    const live = await store.append({ ...entry('fill'), account: 'live' });
+    const paper = await store.append({ ...entry('fill'), account: 'paper' });
+    expect(older).not.toHaveProperty('account');
+    expect(await store.query({ limit: 10, account: 'live' })).toEqual([live]);
+    expect(await store.query({ limit: 10, account: 'paper' })).toEqual([paper]);
+    expect(await store.query({ limit: 10, account: 'margin' })).toEqual([]);
+    const all = await store.query({ limit: 10 });
+    expect(all).toEqual([older, live, paper]);
+    expect(all[0]).not.toHaveProperty('account');
+    expect(await store.verify()).toMatchObject({ ok: true, records_checked: 3 });
+    await store.close();
+  });
+});

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS audit_events (
 CREATE INDEX IF NOT EXISTS audit_events_time ON audit_events (time);
 CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events ((actor->>'sub'));
 ALTER TABLE audit_events ADD COLUMN IF NOT EXISTS hmac_kid TEXT;
+ALTER TABLE audit_events ADD COLUMN IF NOT EXISTS account TEXT;
+CREATE INDEX IF NOT EXISTS audit_events_account ON audit_events (account, seq) WHERE account IS NOT NULL;
 CREATE TABLE IF NOT EXISTS audit_checkpoints (
   id        BIGSERIAL PRIMARY KEY,
   seq       BIGINT NOT NULL,
@@ -62,11 +64,18 @@ interface Row {
   details: Record<string, unknown>;
   prev_hash: string;
   hmac_kid: string | null;
+  /** NULL for a record that names no account (and every record written before the column existed). */
+  account: string | null;
   hash: string;
 }
 
-function toRecord(row: Row): AuditRecord {
-  return { ...row, seq: Number(row.seq) };
+/**
+ * The record exactly as it was hashed: a record that names no account has no `account` member at
+ * all (a null one would change its canonical JSON and break the chain at it).
+ */
+export function toRecord(row: Row): AuditRecord {
+  const { account, ...rest } = row;
+  return { ...rest, seq: Number(row.seq), ...(account === null ? {} : { account }) };
 }
 
 /**
@@ -166,8 +175,8 @@ export class PostgresAuditStore extends AuditStore {
       );
       await this.sql.run(
         client,
-        `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hmac_kid, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+        `INSERT INTO audit_events (seq, time, actor, action, resource, outcome, request_id, client_ip, details, prev_hash, hmac_kid, account, hash)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
         [
           record.seq,
           record.time,
@@ -180,6 +189,7 @@ export class PostgresAuditStore extends AuditStore {
           JSON.stringify(record.details),
           record.prev_hash,
           record.hmac_kid ?? null,
+          record.account ?? null,
           record.hash,
         ],
       );
@@ -205,6 +215,7 @@ export class PostgresAuditStore extends AuditStore {
     if (q.until !== undefined) add('time <= ?', q.until);
     if (q.actor !== undefined) add("actor->>'sub' = ?", q.actor);
     if (q.action !== undefined) add('action = ?', q.action);
+    if (q.account !== undefined) add('account = ?', q.account);
     params.push(q.limit);
     const sql = `SELECT * FROM audit_events ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT $${params.length}`;
     return (await this.sql.run<Row>(this.pool, sql, params)).rows.map(toRecord);

@@ -1,20 +1,21 @@
 /**
- * API key management: `npm run apikey -- create --name bot1 --roles premium [--risk-policy NAME]`, `list`,
- * `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]`, `risk-policy <id|name> NAME|default`
- * (in the container image: `node dist/src/auth/api-keys/apikey.cli.js …`). Keys are stored as sha-256 hashes
+ * API key management: `npm run apikey -- create --name bot1 --roles premium [--risk-policy NAME]
+ * [--accounts paper,live]`, `list`, `revoke <id|name>`, `roles <id|name> --roles ROLE[,ROLE]`,
+ * `risk-policy <id|name> NAME|default`, `accounts <id|name> paper,live|none` (in the container
+ * image: `node dist/src/auth/api-keys/apikey.cli.js …`). Keys are stored as sha-256 hashes
  * in API_KEYS_FILE (or --file); the key itself is printed once, at creation. Every change is
  * audited, keyed like the gateway's records; under NODE_ENV=production without AUDIT_HMAC_KEY
- * nothing is changed, as the gateway refuses to boot then.
+ * nothing is changed, as the gateway refuses to boot then. Names of policies and accounts are checked
+ * against RISK_POLICY_FILE and ALPACA_ACCOUNTS when this shell has them (a warning, not a refusal).
  */
-import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { createAuditStore } from '../../audit/store/audit-store.factory.js';
 import { auditKeysFromEnvironment, type AuditKeys } from '../../audit/audit-keys.js';
 import { productionHmacKeyProblem } from '../../core/config/audit-hmac-keys.js';
 import type { AuditAction } from '../../audit/audit.types.js';
 import { ApiKeyStore, RISK_POLICY_NAME } from './api-key-store.js';
+import { accountListOrExit, noteAccounts, notePolicy } from './apikey-cli-checks.js';
 import { isRole, ROLES, type Role } from '../../core/identity/roles.js';
 
 function option(args: string[], name: string): string | undefined {
@@ -30,6 +31,8 @@ function usage(): never {
       '       apikey roles ID_OR_NAME --roles ROLE[,ROLE] [--file PATH]   (tokens with a dropped role stop working)\n' +
       '       apikey create ... --risk-policy NAME   (the key\'s orders follow policy NAME of RISK_POLICY_FILE instead of "default")\n' +
       '       apikey risk-policy ID_OR_NAME NAME|default [--file PATH]   ("default": the file\'s default policy again)\n' +
+      '       apikey create ... --accounts NAME[,NAME]   (the Alpaca accounts of ALPACA_ACCOUNTS it may use, its default first)\n' +
+      '       apikey accounts ID_OR_NAME NAME[,NAME]|none [--file PATH]   ("none": only the gateway\'s first account)\n' +
       `roles: ${ROLES.join(', ')}\n`,
   );
   process.exit(2);
@@ -90,37 +93,6 @@ function rolesOption(args: string[]): Role[] {
   return roles as Role[];
 }
 
-/**
- * A policy the key is given must exist where the gateway looks (its orders are refused otherwise):
- * checked against RISK_POLICY_FILE when this shell has it, else only said.
- */
-function notePolicy(name: string | null): void {
-  if (name === null) return;
-  const file = process.env['RISK_POLICY_FILE'];
-  if (file === undefined || file === '') {
-    process.stderr.write(
-      `risk policy "${name}": RISK_POLICY_FILE is not set here, so it was not checked; the gateway refuses this key's orders if its file has no such policy.\n`,
-    );
-    return;
-  }
-  try {
-    // Only the names: the gateway itself validates the rules (and names a bad one).
-    const text = readFileSync(file, 'utf8');
-    const doc = (file.toLowerCase().endsWith('.json') ? JSON.parse(text) : parseYaml(text)) as {
-      policies?: Record<string, unknown>;
-    } | null;
-    const names = Object.keys(doc?.policies ?? {});
-    if (!names.includes(name))
-      process.stderr.write(
-        `warning: ${file} has no policy "${name}" (it has: ${names.join(', ') || 'none'}); the gateway refuses this key's orders until it does.\n`,
-      );
-  } catch (e: unknown) {
-    process.stderr.write(
-      `warning: RISK_POLICY_FILE ${file} could not be read to check the name (${e instanceof Error ? e.message.split('\n')[0] : String(e)})\n`,
-    );
-  }
-}
-
 function policyOption(args: string[]): string | null {
   const name = option(args, 'risk-policy');
   if (name === undefined) return null;
@@ -139,19 +111,25 @@ async function main(argv: string[]): Promise<void> {
       const name = option(args, 'name');
       const roles = rolesOption(args);
       const riskPolicy = policyOption(args);
+      const accountsText = option(args, 'accounts');
+      // `--accounts` with nothing after it is a slip, not "unbound".
+      if (accountsText === undefined && args.includes('--accounts')) usage();
+      const accounts = accountsText === undefined ? null : accountListOrExit(accountsText);
       if (name === undefined) usage();
       const keys = auditKeysOrExit();
       // The operator's command line, outside Nest: the key is created at the system's wall time.
-      const { key, record } = store.create(name, roles, new Date(), riskPolicy);
+      const { key, record } = store.create(name, roles, new Date(), riskPolicy, accounts);
       await audit(keys, 'api_key_created', record.id, {
         name: record.name,
         roles: record.roles,
         risk_policy: riskPolicy,
+        accounts,
       });
       process.stdout.write(
-        `created key ${record.id} "${record.name}" roles=${record.roles.join(',')}${riskPolicy === null ? '' : ` risk_policy=${riskPolicy}`} in ${resolve(store.path)}\n`,
+        `created key ${record.id} "${record.name}" roles=${record.roles.join(',')}${riskPolicy === null ? '' : ` risk_policy=${riskPolicy}`}${accounts === null ? '' : ` accounts=${accounts.join(',')}`} in ${resolve(store.path)}\n`,
       );
       notePolicy(riskPolicy);
+      noteAccounts(accounts);
       process.stdout.write(`${key}\n`);
       process.stderr.write('Store this key now: it is not kept and cannot be shown again.\n');
       // The usual surprise: a gateway with another API_KEYS_FILE (npm run demo has its own) rejects the key.
@@ -163,7 +141,7 @@ async function main(argv: string[]): Promise<void> {
     case 'list':
       for (const k of store.load()) {
         process.stdout.write(
-          `${k.id}  ${k.name}  roles=${k.roles.join(',')}  risk_policy=${k.risk_policy ?? 'default'}  created=${k.created_at}  ${k.revoked_at === null ? 'active' : `revoked=${k.revoked_at}`}\n`,
+          `${k.id}  ${k.name}  roles=${k.roles.join(',')}  risk_policy=${k.risk_policy ?? 'default'}  accounts=${k.accounts?.join(',') ?? 'first'}  created=${k.created_at}  ${k.revoked_at === null ? 'active' : `revoked=${k.revoked_at}`}\n`,
         );
       }
       return;
@@ -214,6 +192,24 @@ async function main(argv: string[]): Promise<void> {
         `key ${changed.id} "${changed.name}" risk_policy=${named ?? 'default'} (in force within API_KEYS_RELOAD_MS)\n`,
       );
       notePolicy(named);
+      return;
+    }
+    case 'accounts': {
+      const [target, list] = args.filter((a) => !a.startsWith('--') && a !== option(args, 'file'));
+      if (target === undefined || list === undefined) usage();
+      // "none": unbound, the gateway's first configured account (as a key created without --accounts).
+      const accounts = list === 'none' ? null : accountListOrExit(list);
+      const keys = auditKeysOrExit();
+      const changed = store.setAccounts(target, accounts);
+      if (changed === null) {
+        process.stderr.write(`no active key with id or name "${target}"\n`);
+        process.exit(1);
+      }
+      await audit(keys, 'api_key_accounts_changed', changed.id, { name: changed.name, accounts });
+      process.stdout.write(
+        `key ${changed.id} "${changed.name}" accounts=${accounts?.join(',') ?? 'first'} (in force within API_KEYS_RELOAD_MS)\n`,
+      );
+      noteAccounts(accounts);
       return;
     }
     default:

@@ -6,6 +6,8 @@ import { promisify } from 'node:util';
 import { productionHmacKeyProblem } from '../../../src/core/config/audit-hmac-keys.js';
 import type { AuditRecord } from '../../../src/audit/audit.types.js';
 import { ensureBuilt } from '../support/built-gateway.js';
+import { expectCatalogError } from '../support/harness.js';
+import { startTwoAccountGateway } from '../support/two-accounts.js';
 
 const ROOT = process.cwd();
 const LAUNCHER = join(ROOT, 'scripts', 'run-built.mjs');
@@ -29,6 +31,13 @@ async function node(args: string[], env: Record<string, string>, cwd = ROOT): Pr
   } catch (e: unknown) {
     return e as Finished;
   }
+}
+
+function auditRecords(path: string): AuditRecord[] {
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as AuditRecord);
 }
 
 describe('the command-line tools run from the build', () => {
@@ -113,5 +122,125 @@ describe('the command-line tools run from the build', () => {
       code: 0,
       stdout: expect.stringContaining('bot1'),
     });
+  });
+
+  it('apikey binds a key to accounts at creation and changes them with `accounts`, each change audited', async () => {
+    const created = await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'trader', '--accounts', 'paper,live'], {
+      ...files,
+      ALPACA_ACCOUNTS: 'paper,live',
+    });
+    expect(created).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^created key [0-9a-f]{16} "bot1" roles=trader accounts=paper,live in /),
+    });
+    // Every name is one ALPACA_ACCOUNTS has: nothing to warn about.
+    expect(created.stderr).not.toContain('warning');
+    const id = /^created key ([0-9a-f]{16})/.exec(created.stdout)?.[1] ?? '';
+    expect(await node([APIKEY, 'list'], files)).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/ bot1 {2}roles=trader {2}risk_policy=default {2}accounts=paper,live {2}created=/),
+    });
+
+    const narrowed = await node([APIKEY, 'accounts', 'bot1', 'live'], files);
+    expect(narrowed).toMatchObject({
+      code: 0,
+      stdout: `key ${id} "bot1" accounts=live (in force within API_KEYS_RELOAD_MS)\n`,
+    });
+    // Without ALPACA_ACCOUNTS here the names cannot be checked, and the CLI says so.
+    expect(narrowed.stderr).toContain('ALPACA_ACCOUNTS is not set here');
+    // A name the gateway does not serve is stored, with a warning naming it.
+    const unknown = await node([APIKEY, 'accounts', id, 'live,margin'], { ...files, ALPACA_ACCOUNTS: 'paper, live' });
+    expect(unknown.code).toBe(0);
+    expect(unknown.stderr).toContain('warning: ALPACA_ACCOUNTS (paper, live) has no account "margin"');
+    const unbound = await node([APIKEY, 'accounts', 'bot1', 'none'], files);
+    expect(unbound).toMatchObject({ code: 0, stdout: expect.stringContaining('accounts=first') });
+    expect(await node([APIKEY, 'list'], files)).toMatchObject({
+      stdout: expect.stringContaining('  accounts=first  '),
+    });
+    const [stored] = (JSON.parse(readFileSync(files.API_KEYS_FILE, 'utf8')) as { keys: Array<Record<string, unknown>> })
+      .keys;
+    expect(stored).not.toHaveProperty('accounts');
+
+    const records = auditRecords(files.AUDIT_LOG_PATH);
+    expect(records.map((r) => [r.action, r.resource, r.details])).toEqual([
+      [
+        'api_key_created',
+        `api_key:${id}`,
+        { name: 'bot1', roles: ['trader'], risk_policy: null, accounts: ['paper', 'live'] },
+      ],
+      ['api_key_accounts_changed', `api_key:${id}`, { name: 'bot1', accounts: ['live'] }],
+      ['api_key_accounts_changed', `api_key:${id}`, { name: 'bot1', accounts: ['live', 'margin'] }],
+      ['api_key_accounts_changed', `api_key:${id}`, { name: 'bot1', accounts: null }],
+    ]);
+    expect(records.every((r) => r.actor.sub?.startsWith('cli:') === true && r.outcome === 'ok')).toBe(true);
+    // Key changes concern no Alpaca account themselves.
+    expect(records.some((r) => 'account' in r)).toBe(false);
+    expect(await node([join('dist', 'src', 'audit', 'audit-verify.cli.js')], files)).toMatchObject({
+      code: 0,
+      stdout: expect.stringContaining('"ok": true'),
+    });
+  });
+
+  it.each([
+    ['an upper-case name', ['create', '--name', 'bot2', '--roles', 'trader', '--accounts', 'Paper']],
+    ['a repeated name', ['create', '--name', 'bot2', '--roles', 'trader', '--accounts', 'paper,paper']],
+    ['an empty name', ['accounts', 'bot1', 'paper,']],
+    ['a name with a dash', ['accounts', 'bot1', 'paper-2']],
+    ['--accounts without names', ['create', '--name', 'bot2', '--roles', 'trader', '--accounts']],
+  ])('apikey refuses %s (exit 2) and changes nothing', async (_what, args) => {
+    await node([APIKEY, 'create', '--name', 'bot1', '--roles', 'trader'], files);
+    const before = readFileSync(files.API_KEYS_FILE, 'utf8');
+    const auditBefore = readFileSync(files.AUDIT_LOG_PATH, 'utf8');
+    const refused = await node([APIKEY, ...args], files);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^accounts ".*": (account name|each account may be named once)|^usage: apikey/);
+    expect(readFileSync(files.API_KEYS_FILE, 'utf8')).toBe(before);
+    expect(readFileSync(files.AUDIT_LOG_PATH, 'utf8')).toBe(auditBefore);
+  });
+
+  it('a key created with --accounts live may not use paper at a gateway serving both, and its token says so', async () => {
+    const gw = await startTwoAccountGateway();
+    try {
+      const env = {
+        API_KEYS_FILE: gw.apiKeysFile,
+        AUDIT_LOG_PATH: files.AUDIT_LOG_PATH,
+        ALPACA_ACCOUNTS: 'paper,live',
+      };
+      const created = await node(
+        [APIKEY, 'create', '--name', 'live-bot', '--roles', 'trader', '--accounts', 'live'],
+        env,
+      );
+      expect(created.code).toBe(0);
+      const key = created.stdout.trim().split('\n').at(-1) ?? '';
+      const token = await gw.anon().post('/api/v1/auth/token').set('X-API-Key', key).expect(200);
+      expect(token.body.data).toMatchObject({ accounts: ['live'], roles: ['trader'] });
+      const bearer = `Bearer ${token.body.data.access_token as string}`;
+
+      const refused = expectCatalogError(
+        await gw.anon().get('/api/v1/account').set('Authorization', bearer).set('X-Alpaca-Account', 'paper'),
+        403,
+        'ACCOUNT_NOT_ALLOWED',
+      );
+      expect(refused['details']).toEqual({
+        account: 'paper',
+        allowed: ['live'],
+        header: 'X-Alpaca-Account',
+        sent: false,
+      });
+      const live = await gw.anon().get('/api/v1/account').set('Authorization', bearer).expect(200);
+      expect(live.body.metadata).toMatchObject({ account: 'live' });
+
+      // Rebound to paper: the same token follows the key as it is now.
+      expect(await node([APIKEY, 'accounts', 'live-bot', 'paper'], env)).toMatchObject({ code: 0 });
+      const paper = await gw.anon().get('/api/v1/account').set('Authorization', bearer).expect(200);
+      expect(paper.body.metadata).toMatchObject({ account: 'paper' });
+      expectCatalogError(
+        await gw.anon().get('/api/v1/account').set('Authorization', bearer).set('X-Alpaca-Account', 'live'),
+        403,
+        'ACCOUNT_NOT_ALLOWED',
+      );
+    } finally {
+      await gw.close();
+    }
   });
 });

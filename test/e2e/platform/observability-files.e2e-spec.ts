@@ -90,6 +90,7 @@ describe('alert rules', () => {
 describe('Grafana dashboard', () => {
   const dashboard = JSON.parse(read('grafana/dashboards/opitios-alpaca.json')) as {
     uid: string;
+    templating: { list: Array<Record<string, unknown>> };
     panels: Array<{ type: string; title: string; targets?: Array<{ expr: string }> }>;
   };
   const exprs = dashboard.panels.flatMap((p) => (p.targets ?? []).map((t) => t.expr));
@@ -106,6 +107,39 @@ describe('Grafana dashboard', () => {
       expect(exprs.some((e) => e.includes(promise))).toBe(true);
     }
     for (const used of exprs.flatMap((e) => e.match(/opitios:[a-z0-9_:]+/g) ?? [])) expect(records).toContain(used);
+  });
+
+  it('selects the Alpaca account: an `account` variable from opitios_circuit_state, used by every per-account series', () => {
+    expect(dashboard.templating.list.map((v) => v['name'])).toEqual(['account']);
+    expect(dashboard.templating.list[0]).toMatchObject({
+      type: 'query',
+      datasource: { type: 'prometheus', uid: 'prometheus' },
+      definition: 'label_values(opitios_circuit_state, account)',
+      query: { query: 'label_values(opitios_circuit_state, account)' },
+      includeAll: true,
+      multi: true,
+      allValue: '.*',
+    });
+    // The series the gateway labels with the account whose keys made the call.
+    const metrics = readFileSync(join(process.cwd(), 'src', 'core', 'metrics', 'gateway-metrics.ts'), 'utf8');
+    const perAccount = [
+      'opitios_upstream_requests_total',
+      'opitios_upstream_rate_limit_remaining',
+      'opitios_circuit_state',
+      'opitios_upstream_budget_refusals_total',
+    ];
+    for (const name of perAccount) {
+      const labels = new RegExp(`name: '${name}',[^}]*?labelNames: \\[([^\\]]*)\\]`).exec(metrics)?.[1] ?? '';
+      expect({ name, labels: labels.includes("'account'") }).toEqual({ name, labels: true });
+    }
+    const using = exprs.filter((e) => perAccount.some((m) => e.includes(m)));
+    expect(using).toHaveLength(4);
+    for (const expr of using) {
+      expect(expr).toMatch(/\{account=~"\$account"\}/);
+      // Summed or maxed per account, so two accounts are two lines, never one.
+      expect(expr).toMatch(/^(sum|max|min) by \(account, /);
+    }
+    expect(dashboard.panels.some((p) => p.type === 'row' && p.title.includes('$account'))).toBe(true);
   });
 
   it('names only metrics the gateway exports', () => {
