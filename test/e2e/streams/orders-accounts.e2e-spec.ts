@@ -7,7 +7,7 @@
  * frame reaches all of its followers at once, so no test waits for something not to happen.
  */
 import { WebSocket } from 'ws';
-import { AlpacaEmulator } from '../../emulator/alpaca-emulator.js';
+import type { AlpacaEmulator } from '../../emulator/alpaca-emulator.js';
 import { scopedId } from '../../emulator/accounts/account-fixtures.js';
 import { LIVE, PAPER } from '../../emulator/accounts/account-spec-helpers.js';
 import { eventually, startGateway, tokenFor, type Gateway } from '../support/harness.js';
@@ -58,27 +58,15 @@ async function auditedFills(executions: unknown[]): Promise<Array<[unknown, unkn
 }
 
 beforeAll(async () => {
-  emulator = new AlpacaEmulator({
-    rateLimitPerMinute: 1_000_000,
-    specCheck: true,
-    accounts: [PAPER, LIVE],
-  });
-  await emulator.start();
-  const env: Record<string, string> = { STREAM_UPSTREAM_LINGER_MS: '50', ALPACA_ACCOUNTS: 'paper,live' };
-  for (const account of [PAPER, LIVE]) {
-    const prefix = `ALPACA_ACCOUNT_${account.name.toUpperCase()}`;
-    env[`${prefix}_KEY_ID`] = account.keyId;
-    env[`${prefix}_SECRET_KEY`] = account.secretKey;
-    env[`${prefix}_BASE_URL`] = emulator.tradingUrl;
-  }
-  gw = await startGateway(env, {}, emulator);
+  // The harness configures ALPACA_ACCOUNTS=paper,live from the emulator's accounts.
+  gw = await startGateway({ STREAM_UPSTREAM_LINGER_MS: '50' }, { accounts: [PAPER, LIVE] });
+  emulator = gw.emulator;
   url = await listenOnLoopback(gw.app);
   // Each account's socket is held from boot, before anyone subscribes (the audit trail needs every fill).
   await eventually(() => expect(listeningAccounts()).toEqual(['live', 'paper']), 5000);
 }, 20_000);
 afterAll(async () => {
   await gw.close();
-  await emulator.stop();
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

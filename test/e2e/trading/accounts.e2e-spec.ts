@@ -1,5 +1,6 @@
 import { ApiKeyStore } from '../../../src/auth/api-keys/api-key-store.js';
-import { expectCatalogError, startGateway, tokenFor, type Gateway } from '../support/harness.js';
+import { expectCatalogError, tokenFor, type Gateway } from '../support/harness.js';
+import { startTwoAccountGateway } from '../support/two-accounts.js';
 
 /**
  * Several Alpaca accounts behind one gateway (docs/contract.md "Accounts"): the emulator serves
@@ -7,13 +8,11 @@ import { expectCatalogError, startGateway, tokenFor, type Gateway } from '../sup
  * keys a request carries), the gateway is configured with the same two.
  */
 let gw: Gateway;
-const PAPER = { name: 'paper', keyId: 'PKPAPERKEY000000001', secretKey: 'paper-secret-abcdefghijklmnopqrstuvwxyz' };
-const LIVE = { name: 'live', keyId: 'AKLIVEKEY0000000001', secretKey: 'live-secret-abcdefghijklmnopqrstuvwxyz01' };
 
 const BUY = { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'gtc' };
 
 beforeAll(async () => {
-  gw = await startGateway({}, { accounts: [PAPER, LIVE] });
+  gw = await startTwoAccountGateway();
 });
 afterAll(async () => {
   await gw.close();

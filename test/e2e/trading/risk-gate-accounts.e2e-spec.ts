@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiKeyStore } from '../../../src/auth/api-keys/api-key-store.js';
-import { AlpacaEmulator } from '../../emulator/alpaca-emulator.js';
+import { LIVE, PAPER } from '../support/two-accounts.js';
 import { expectCatalogError, startGateway, type Gateway } from '../support/harness.js';
 import { OffsetClock } from '../support/offset-clock.js';
 
@@ -18,10 +18,6 @@ const dir = mkdtempSync(join(tmpdir(), 'opitios-risk-accounts-'));
 const POLICY_FILE = join(dir, 'risk-policy.json');
 /** AAPL's fixtures: quote bid 172.6 / ask 172.7; a limit order's notional is qty × 150. */
 const LIMIT_BUY = { symbol: 'AAPL', qty: '1', side: 'buy', type: 'limit', limit_price: '150', time_in_force: 'day' };
-const ACCOUNTS = [
-  { name: 'paper', keyId: 'PKPAPERKEYID000000001', secretKey: 'paper-secret-abcdefghijklmnopqrstuvwxyz' },
-  { name: 'live', keyId: 'AKLIVEKEYID0000000001', secretKey: 'live-secret-abcdefghijklmnopqrstuvwxyz01' },
-];
 
 function writePolicy(policies: Json): void {
   const tmp = `${POLICY_FILE}.${process.pid}.tmp`;
@@ -30,31 +26,15 @@ function writePolicy(policies: Json): void {
 }
 
 const clock = new OffsetClock();
-const emulator = new AlpacaEmulator({ accounts: ACCOUNTS, rateLimitPerMinute: 1_000_000, specCheck: true });
 let gw: Gateway;
 
 beforeAll(async () => {
   writePolicy({});
-  await emulator.start();
-  gw = await startGateway(
-    {
-      RISK_POLICY_FILE: POLICY_FILE,
-      ALPACA_ACCOUNTS: 'paper,live',
-      ALPACA_ACCOUNT_PAPER_KEY_ID: ACCOUNTS[0]?.keyId ?? '',
-      ALPACA_ACCOUNT_PAPER_SECRET_KEY: ACCOUNTS[0]?.secretKey ?? '',
-      ALPACA_ACCOUNT_PAPER_BASE_URL: emulator.tradingUrl,
-      ALPACA_ACCOUNT_LIVE_KEY_ID: ACCOUNTS[1]?.keyId ?? '',
-      ALPACA_ACCOUNT_LIVE_SECRET_KEY: ACCOUNTS[1]?.secretKey ?? '',
-      ALPACA_ACCOUNT_LIVE_BASE_URL: emulator.tradingUrl,
-    },
-    {},
-    emulator,
-    { clock },
-  );
+  // The harness configures ALPACA_ACCOUNTS=paper,live from the emulator's accounts.
+  gw = await startGateway({ RISK_POLICY_FILE: POLICY_FILE }, { accounts: [PAPER, LIVE] }, undefined, { clock });
 });
 afterAll(async () => {
   await gw.close();
-  await emulator.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -65,7 +45,7 @@ beforeEach(async () => {
   await gw.reset();
   keyNo += 1;
   const t = new Date(clock.now()).toISOString();
-  for (const q of Object.values(emulator.fixtures.stockQuotes)) q.t = t;
+  for (const q of Object.values(gw.emulator.fixtures.stockQuotes)) q.t = t;
   const { key } = new ApiKeyStore(gw.apiKeysFile).create(`both-${keyNo}`, ['trader'], new Date(), null, [
     'paper',
     'live',
@@ -85,7 +65,7 @@ const order = (account: Account, body: Json = LIMIT_BUY, headers: Record<string,
 
 /** Orders "Alpaca" received with this account's credentials: their bodies. */
 function ordersAt(account: Account): unknown[] {
-  return emulator
+  return gw.emulator
     .requestsTo('/v2/orders', 'trading', account)
     .filter((r) => r.method === 'POST')
     .map((r) => r.body);
