@@ -7,7 +7,8 @@ import { tokenExpirySeconds } from '../auth/tokens/jwt-keys.js';
 import { AppConfig } from '../core/config/app-config.js';
 import { Clock } from '../core/time/clock.js';
 import { AppError } from '../core/errors/app-error.js';
-import { ACCOUNT_HEADER } from '../core/identity/account.js';
+import { ACCOUNT_HEADER, accountsOf } from '../core/identity/account.js';
+import type { Principal } from '../core/identity/principal.js';
 import { StreamHub } from './hub/stream-hub.service.js';
 import { CLOSE_CODES, errorMessage, OutboundMessage } from './stream-protocol.js';
 import type { StreamSession } from './hub/stream-session.js';
@@ -144,6 +145,25 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
     else this.waitingPerAddress.set(client, left);
   }
 
+  /**
+   * ACCOUNT_NOT_ALLOWED when the session follows an account its key may no longer use (the key was
+   * rebound): the connection closes, and a reconnect follows the accounts the key has now.
+   */
+  private accountWithdrawn(session: StreamSession, principal: Principal): AppError | null {
+    // Only the orders channel carries an account's data.
+    if (principal.keyId === null || !session.orders) return null;
+    const allowed = accountsOf(
+      { ...principal, accounts: this.verifier.currentAccounts(principal) },
+      this.config.accounts,
+    );
+    const withdrawn = session.accounts.filter((a) => !allowed.includes(a));
+    if (withdrawn.length === 0) return null;
+    return new AppError('ACCOUNT_NOT_ALLOWED', {
+      message: `This credential may no longer use the Alpaca account "${withdrawn[0] ?? ''}"; reconnect.`,
+      details: { account: withdrawn[0] ?? null, allowed, header: 'X-Alpaca-Account', sent: false },
+    });
+  }
+
   private recheck(): void {
     const now = this.clock.now();
     const tolerance = this.config.jwt.clockToleranceSeconds * 1000;
@@ -162,6 +182,7 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
           problem = new AppError(principal.kind === 'api_key' ? 'INVALID_API_KEY' : 'INVALID_TOKEN', {
             details: { reason },
           });
+        else problem = this.accountWithdrawn(session, principal);
       }
       if (problem === null) continue;
       session.control(errorMessage(problem));

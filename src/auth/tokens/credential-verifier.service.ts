@@ -53,7 +53,9 @@ export class CredentialVerifier {
   async verify(credentials: PresentedCredentials, origin: CredentialOrigin): Promise<VerifiedPrincipal> {
     try {
       if (credentials.token !== undefined) {
-        const principal = await this.verifyToken(credentials.token, origin.client);
+        const verified = await this.verifyToken(credentials.token, origin.client);
+        // A token issued for a key follows the key's accounts as they are now, as on REST.
+        const principal = { ...verified, accounts: this.currentAccounts(verified) };
         const exp = tokenExpirySeconds(credentials.token);
         return { principal, expiresAtMs: exp === null ? null : exp * MS_PER_SECOND };
       }
@@ -80,6 +82,15 @@ export class CredentialVerifier {
     throw new AppError('AUTHENTICATION_REQUIRED', {
       message: 'Send Authorization: Bearer <token> or X-API-Key, or an auth frame.',
     });
+  }
+
+  /**
+   * The Alpaca accounts an API key's principal (the key, or a token issued for it) may use as the key
+   * file says now: a narrowed key narrows its connections too (as withKeyPolicy does for REST).
+   * A principal of no key keeps what it authenticated with.
+   */
+  currentAccounts(principal: Principal): readonly string[] | null | undefined {
+    return principal.keyId === null ? principal.accounts : this.apiKeys.bindingOf(principal.keyId).accounts;
   }
 
   /** Why an authenticated principal no longer holds (its API key revoked or its roles lowered), or null. */

@@ -8,6 +8,7 @@
  */
 import { WebSocket } from 'ws';
 import type { AlpacaEmulator } from '../../emulator/alpaca-emulator.js';
+import { ApiKeyStore } from '../../../src/auth/api-keys/api-key-store.js';
 import { scopedId } from '../../emulator/accounts/account-fixtures.js';
 import { LIVE, PAPER } from '../../emulator/accounts/account-spec-helpers.js';
 import { eventually, startGateway, tokenFor, type Gateway } from '../support/harness.js';
@@ -158,6 +159,34 @@ describe('choosing an account', () => {
       }),
     ]);
     expect(c.of('authenticated')).toEqual([]);
+  });
+
+  it("a key rebound away from an account closes its orders stream (4401 ACCOUNT_NOT_ALLOWED); a reconnect follows the key's accounts now", async () => {
+    const store = new ApiKeyStore(gw.apiKeysFile);
+    const { key, record } = store.create('acct-rebound', ['trader'], new Date(), null, ['paper', 'live']);
+    const c = await StreamClient.connect(url, { 'X-API-Key': key });
+    clients.push(c);
+    await c.nextOfType('authenticated');
+    c.send({ action: 'subscribe', orders: true });
+    await c.nextOfType('subscription');
+    store.setAccounts(record.id, ['paper']);
+    expect(await c.closed()).toEqual({ code: 4401, reason: 'ACCOUNT_NOT_ALLOWED' });
+    expect(c.of('error')).toEqual([
+      expect.objectContaining({
+        code: 'ACCOUNT_NOT_ALLOWED',
+        details: expect.objectContaining({ account: 'live', allowed: ['paper'] }),
+      }),
+    ]);
+    // Reconnected, it follows paper only: live's fill never reaches it.
+    const again = await StreamClient.connect(url, { 'X-API-Key': key });
+    clients.push(again);
+    await again.nextOfType('authenticated');
+    again.send({ action: 'subscribe', orders: true });
+    await again.nextOfType('subscription');
+    emulator.fillOrder(LIVE_ORDER, { price: '190.5' }, 'live');
+    emulator.fillOrder(PAPER_ORDER, { price: '187.42' }, 'paper');
+    expect(await again.nextOfType('order_update')).toMatchObject({ account: 'paper', order_id: PAPER_ORDER });
+    expect(updates(again).map((m) => m['account'])).toEqual(['paper']);
   });
 
   it('the SSE stream with a forbidden account is refused before it starts (403 ACCOUNT_NOT_ALLOWED)', async () => {
