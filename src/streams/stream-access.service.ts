@@ -170,7 +170,7 @@ export class StreamAccess implements OnModuleInit, OnModuleDestroy {
     for (const session of this.hub.sessionsOf()) {
       const principal = session.principal;
       if (principal === null) continue;
-      let problem: AppError | null = null;
+      let problem: AppError | null;
       if (session.expiresAtMs !== null && now > session.expiresAtMs + tolerance) {
         problem = new AppError('INVALID_TOKEN', {
           message: 'The token expired; reconnect (or send an auth frame) with a new one.',
