@@ -19,8 +19,8 @@ import { UpstreamResilience } from './http/resilience/upstream-resilience.js';
   providers: [
     UpstreamResilience,
     AlpacaDataClient,
-    AlpacaTradingClient,
     AlpacaTradingClients,
+    { provide: AlpacaTradingClient, inject: [AlpacaTradingClients], useFactory: (c: AlpacaTradingClients) => c.data },
     { provide: MarketDataPort, useClass: AlpacaMarketDataAdapter },
     { provide: OptionsDataPort, useClass: AlpacaOptionsDataAdapter },
     { provide: TradingAccountsPort, useClass: AlpacaTradingAccounts },

@@ -64,16 +64,9 @@ export class AlpacaTradingClients {
   }
 }
 
-/** The data account's trading client, as the reference and options adapters inject it. */
-@Injectable()
-export class AlpacaTradingClient extends AccountTradingClient {
-  constructor(
-    config: AppConfig,
-    logger: WinstonLogger,
-    observer: UpstreamObserver,
-    resilience: UpstreamResilience,
-    clock: Clock,
-  ) {
-    super(config.accounts.data, config, logger, observer, resilience, clock);
-  }
-}
+/**
+ * The data account's trading client, as the reference and options adapters inject it: a DI token
+ * bound (AlpacaModule) to the very instance AlpacaTradingClients holds, so the data account has one
+ * keep-alive pool, not two.
+ */
+export abstract class AlpacaTradingClient extends AccountTradingClient {}
