@@ -1,4 +1,5 @@
 import type { Attributes, Span } from '@opentelemetry/api';
+import { AppError } from '../../core/errors/app-error.js';
 import type { RequestScope } from '../../core/telemetry/request-scope.js';
 import { ATTR, childSpan, SpanKind, spanFailed } from '../../core/telemetry/spans.js';
 import type { UpstreamApi } from './upstream.error.js';
@@ -57,6 +58,9 @@ export class HostAttempts {
       return await circuit.execute(() => call(span));
     } catch (e: unknown) {
       if (span !== null) spanFailed(span, e);
+      // A trading host's failure (its breaker, its budget, its answer) names the account it was for.
+      if (this.api === 'trading' && e instanceof AppError && e.details['account'] === undefined)
+        e.details['account'] = this.account;
       throw e;
     } finally {
       span?.end();

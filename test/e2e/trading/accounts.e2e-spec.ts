@@ -68,6 +68,16 @@ describe('several accounts: kept apart', () => {
       expect(res.headers['cache-control']).toBe('no-store');
       return (res.body.data as Array<{ id: string }>).map((o) => o.id);
     };
+    // Live's order is no order of paper's: 404 there, naming the account asked.
+    const notOnPaper = expectCatalogError(
+      await gw
+        .anon()
+        .get(`/api/v1/orders/${onLive.body.data.id as string}`)
+        .set('X-API-Key', key),
+      404,
+      'ORDER_NOT_FOUND',
+    );
+    expect(notOnPaper['details']).toMatchObject({ account: 'paper', upstream_status: 404 });
     const paperIds = await ordersOf('paper');
     const liveIds = await ordersOf('live');
     expect(paperIds).toContain(onPaper.body.data.id);
@@ -294,6 +304,8 @@ describe('several accounts: idempotency and budgets per account', () => {
     const limited = await gw.anon().get('/api/v1/account').set('X-API-Key', key).set('X-Alpaca-Account', 'live');
     expect(limited.status).toBe(503);
     expect(limited.body.error.code).toBe('UPSTREAM_RATE_LIMITED');
+    // A trading host's failure names the account it was for.
+    expect(limited.body.error.details).toMatchObject({ upstream: 'trading', upstream_status: 429, account: 'live' });
     // Live's window is spent: its next order is refused before anything is sent...
     gw.emulator.clearRequests();
     const blocked = await gw
