@@ -7,6 +7,7 @@
 import { Redis } from 'ioredis';
 import { AlpacaEmulator } from '../../emulator/alpaca-emulator.js';
 import { KEY_ID, SECRET_KEY, startGateway, tokenFor, type Gateway } from '../../e2e/support/harness.js';
+import { LIVE, PAPER } from '../../e2e/support/two-accounts.js';
 
 const REDIS_URL = process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const trader = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'fleet-trader' })}` };
@@ -109,5 +110,58 @@ describe('idempotency keys with two instances on one Redis', () => {
     emulator.injectFault({ method: 'POST', path: '/v2/orders', kind: 'status', status: 422, times: 1 });
     expect((await place(a, key, BRACKET)).status).toBe(422);
     await place(b, key, { ...BRACKET, qty: '1' }).expect(201);
+  });
+});
+
+describe('idempotency keys per account, two instances on one Redis', () => {
+  let a: Gateway;
+  let b: Gateway;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL);
+    a = await startGateway({ REDIS_URL }, { accounts: [PAPER, LIVE] });
+    b = await startGateway({ REDIS_URL }, {}, a.emulator);
+  }, 30_000);
+  afterAll(async () => {
+    const keys = await redis.keys(`opitios:idem:order*${RUN}*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await b.close();
+    await a.close();
+  });
+
+  const both = { Authorization: `Bearer ${tokenFor(['trader'], { sub: 'fleet-both', accounts: ['paper', 'live'] })}` };
+  const placeOn = (g: Gateway, account: string, key: string) =>
+    g
+      .anon()
+      .post('/api/v1/orders')
+      .set(both)
+      .set('X-Alpaca-Account', account)
+      .set('Idempotency-Key', key)
+      .send(BRACKET);
+  const postedOn = (account: string, key: string): unknown[] =>
+    a.emulator
+      .requestsTo('/v2/orders', 'trading', account)
+      .filter((r) => r.method === 'POST' && (r.body as Record<string, unknown>)['client_order_id'] === key);
+
+  it('one key at once on paper through one instance and on live through the other: two orders; repeated, replays', async () => {
+    const key = `fleet-acct-${RUN}`;
+    const [onPaper, onLive] = await Promise.all([placeOn(a, 'paper', key), placeOn(b, 'live', key)]);
+    expect([onPaper.status, onLive.status]).toEqual([201, 201]);
+    expect(onPaper.body.metadata.account).toBe('paper');
+    expect(onLive.body.metadata.account).toBe('live');
+    expect(onPaper.body.data.id).not.toBe(onLive.body.data.id);
+    // The fleet's ledger keeps the key once per account.
+    expect((await redis.keys(`opitios:idem:order@*:${key}`)).sort()).toEqual([
+      `opitios:idem:order@live:${key}`,
+      `opitios:idem:order@paper:${key}`,
+    ]);
+    // Repeated on paper through the other instance: paper's order, nothing sent.
+    const again = await placeOn(b, 'paper', key).expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.body.data.id).toBe(onPaper.body.data.id);
+    expect(postedOn('paper', key)).toHaveLength(1);
+    expect(postedOn('live', key)).toHaveLength(1);
   });
 });
