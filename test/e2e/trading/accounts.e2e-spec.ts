@@ -217,6 +217,23 @@ describe('several accounts: who may use which', () => {
     const plain = tokenFor(['trader'], { sub: 'no-accounts' });
     const res = await gw.anon().get('/api/v1/account').set('Authorization', `Bearer ${plain}`).expect(200);
     expect(res.body.metadata.account).toBe('paper');
+    // A token of no key names its accounts in the `accounts` claim, its default first.
+    const liveOnly = `Bearer ${tokenFor(['trader'], { sub: 'claims-live', accounts: ['live'] })}`;
+    const byClaim = await gw.anon().get('/api/v1/account').set('Authorization', liveOnly).expect(200);
+    expect(byClaim.body.metadata.account).toBe('live');
+    expectCatalogError(
+      await gw.anon().get('/api/v1/account').set('Authorization', liveOnly).set('X-Alpaca-Account', 'paper'),
+      403,
+      'ACCOUNT_NOT_ALLOWED',
+    );
+    // A malformed claim refuses the token itself.
+    const bad = await gw
+      .anon()
+      .get('/api/v1/account')
+      .set('Authorization', `Bearer ${tokenFor(['trader'], { sub: 'claims-bad', accounts: ['Live!'] })}`);
+    expect(expectCatalogError(bad, 401, 'INVALID_TOKEN')['details']).toEqual({
+      reason: 'token accounts must name accounts (a-z 0-9 _)',
+    });
   });
 
   it('the Alpaca-compatible face picks the account by header and says which in X-Alpaca-Account', async () => {
