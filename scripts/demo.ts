@@ -117,6 +117,12 @@ async function main(): Promise<void> {
     'demo-trader',
     accountNames,
   );
+  // A key for each account (role trader, bound to that account alone; they only read here).
+  const accountKeys = DEMO_ACCOUNTS.map((a) => ({
+    account: a.name,
+    key: keys.create(`demo-${a.name}`, ['trader'], new Date(), null, [a.name]).key,
+  }));
+  const [paperKey, liveKey] = accountKeys;
   // The integrity features on, with keys of this run only: a keyed audit chain with signed
   // checkpoints, and signed responses (public key at /.well-known/jwks.json).
   const ed25519Pem = (): string =>
@@ -184,6 +190,11 @@ async function main(): Promise<void> {
       `    curl -s ${traderAuth} -X DELETE ${base}/api/v1/orders/$ORDER_ID`,
       `  accounts: ${accountNames.join(' and ')} (ALPACA_ACCOUNTS=${accountNames.join(',')}, both on the emulator); the trader key may use both, paper unless X-Alpaca-Account says otherwise`,
       ...accountNames.map((a) => `    curl -s ${traderAuth} -H 'X-Alpaca-Account: ${a}' ${base}/api/v1/account`),
+      ...accountKeys.map(
+        ({ account, key: k }) => `  ${`${account} key`.padEnd(13)} ${k}   (role trader, bound to ${account} only)`,
+      ),
+      `    curl -s -H 'X-API-Key: ${paperKey?.key ?? ''}' ${base}/api/v1/account`,
+      `    curl -s -H 'X-API-Key: ${liveKey?.key ?? ''}' -H 'X-Alpaca-Account: paper' ${base}/api/v1/account   # 403 ACCOUNT_NOT_ALLOWED: live's key`,
       `  risk gate: the trader key trades under policy "demo-trader" of ${riskPolicyFile} (max_order_qty 10, max_order_notional 5000, …; edit it, it is reloaded)`,
       '    this order is refused before it reaches Alpaca (422 RISK_LIMIT_EXCEEDED, details.rule max_order_qty):',
       `    curl -s ${traderAuth} -H 'content-type: application/json' -X POST ${base}/api/v1/orders -d '${DEMO_REFUSED_ORDER}'`,

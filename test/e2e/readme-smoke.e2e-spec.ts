@@ -690,6 +690,29 @@ const DEMO_STEPS: Step[] = [
     },
   })),
   {
+    // The paper key, bound to paper alone: its own account without a header.
+    match: /^curl -s -H 'X-API-Key: oa_[0-9a-f]{16}_\S+' http:\/\/127\.0\.0\.1:\d+\/api\/v1\/account$/,
+    run: async ({ text }) => {
+      const body = json((await sh(text)).stdout);
+      expect(body.metadata).toMatchObject({ account: 'paper' });
+      expect(String(body.data.id)).toBe(accountIds['paper']);
+    },
+  },
+  {
+    // The live key asking for paper: the demo says 403 ACCOUNT_NOT_ALLOWED.
+    match:
+      /^curl -s -H 'X-API-Key: oa_[0-9a-f]{16}_\S+' -H 'X-Alpaca-Account: paper' http:\/\/127\.0\.0\.1:\d+\/api\/v1\/account\s+# 403 ACCOUNT_NOT_ALLOWED: live's key$/,
+    run: async ({ text }) => {
+      const run = await sh(`${text.replace(/\s+#.*$/, '')} -w '\\n%{http_code}'`);
+      const [body = '', status] = run.stdout.split('\n');
+      expect(status).toBe('403');
+      expect(json(body).error).toMatchObject({
+        code: 'ACCOUNT_NOT_ALLOWED',
+        details: { account: 'paper', allowed: ['live'] },
+      });
+    },
+  },
+  {
     match:
       /^curl -s -H "Authorization: Bearer \$TRADER_TOKEN" -H 'content-type: application\/json' -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/orders -d '\{"symbol":"AAPL","qty":"100",/,
     run: async ({ text }) => {
