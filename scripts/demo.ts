@@ -18,6 +18,7 @@ import { ApiKeyStore } from '../src/auth/api-keys/api-key-store.js';
 import { loadConfigOrExit } from '../src/core/config/load-config.js';
 import { listenOrExit } from '../src/core/lifecycle/listen-or-exit.js';
 import { AlpacaEmulator } from '../test/emulator/alpaca-emulator.js';
+import { gatewayAccountsEnv } from '../test/emulator/accounts/gateway-env.js';
 
 /**
  * Two Alpaca accounts on the one emulator, as a gateway serving a paper and a live account sees
@@ -139,17 +140,7 @@ async function main(): Promise<void> {
     AUDIT_LOG_PATH: auditLogPath,
     RISK_POLICY_FILE: riskPolicyFile,
     HOST: process.env['HOST'] ?? '127.0.0.1',
-    ALPACA_ACCOUNTS: accountNames.join(','),
-    ...Object.fromEntries(
-      DEMO_ACCOUNTS.flatMap((a) => {
-        const prefix = `ALPACA_ACCOUNT_${a.name.toUpperCase()}`;
-        return [
-          [`${prefix}_KEY_ID`, a.keyId],
-          [`${prefix}_SECRET_KEY`, a.secretKey],
-          [`${prefix}_BASE_URL`, emulator.tradingUrl],
-        ];
-      }),
-    ),
+    ...gatewayAccountsEnv(emulator),
     // The data account (ALPACA_DATA_ACCOUNT) is the first, paper.
     APCA_API_DATA_URL: emulator.dataUrl,
     APCA_API_BASE_URL: emulator.tradingUrl,

@@ -1,7 +1,7 @@
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { RISK_POLICY_NAME } from '../auth/api-keys/api-key-store.js';
-import { ACCOUNT_NAME } from '../core/config/alpaca-accounts.js';
+import { isAccountList } from '../core/config/alpaca-accounts.js';
 import { Dec } from './exact-decimal.js';
 
 /** The order types a policy may allow (Alpaca's `type`). */
@@ -121,13 +121,9 @@ const ACCOUNTS_MUST =
 /** A policy's `accounts`: the names it applies to (each ACCOUNT_NAME, each once), or undefined when absent. */
 function accountsOf(where: string, raw: unknown): string[] | undefined {
   if (raw === undefined) return undefined;
-  const ok =
-    Array.isArray(raw) &&
-    raw.length > 0 &&
-    raw.every((a) => typeof a === 'string' && ACCOUNT_NAME.test(a)) &&
-    new Set(raw).size === raw.length;
-  if (!ok) throw new RiskPolicyError(`${where}, accounts: must be ${ACCOUNTS_MUST}`);
-  return raw as string[];
+  if (!isAccountList(raw) || new Set(raw).size !== raw.length)
+    throw new RiskPolicyError(`${where}, accounts: must be ${ACCOUNTS_MUST}`);
+  return raw;
 }
 
 function policyOf(name: string, raw: unknown, file: string): { rules: RiskRules; accounts: string[] | undefined } {

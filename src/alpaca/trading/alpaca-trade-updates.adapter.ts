@@ -1,5 +1,6 @@
 import { Injectable, Optional, type OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
+import { accountNamed } from '../../core/config/alpaca-accounts.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { resolveStreamOptions, StreamClientOptions, type ResolvedStreamOptions } from '../stream/stream-options.js';
 import { AlpacaTradeUpdatesStream } from './trade-updates-stream.js';
@@ -28,7 +29,7 @@ export class AlpacaTradeUpdatesAdapter extends TradeUpdatesPort implements OnMod
   }
 
   open(account: string, listener: TradeUpdatesListener): TradeUpdatesStream {
-    const keys = this.config.accounts.list.find((a) => a.name === account);
+    const keys = accountNamed(this.config.accounts, account);
     if (keys === undefined) throw new Error(`No Alpaca account "${account}" is configured.`);
     const previous = this.current.get(account);
     if (previous !== undefined && !previous.isClosing)

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isRole, type Role } from '../../core/identity/roles.js';
-import { ACCOUNT_NAME } from '../../core/config/alpaca-accounts.js';
+import { ACCOUNT_NAME, isAccountList } from '../../core/config/alpaca-accounts.js';
 
 /** What is stored per key: never the key itself, only its sha-256. */
 export interface ApiKeyRecord {
@@ -51,11 +51,7 @@ function parseRecord(v: unknown, index: number): ApiKeyRecord {
     (o.risk_policy === undefined ||
       o.risk_policy === null ||
       (typeof o.risk_policy === 'string' && RISK_POLICY_NAME.test(o.risk_policy))) &&
-    (o.accounts === undefined ||
-      o.accounts === null ||
-      (Array.isArray(o.accounts) &&
-        o.accounts.length > 0 &&
-        o.accounts.every((a) => typeof a === 'string' && ACCOUNT_NAME.test(a))));
+    (o.accounts === undefined || o.accounts === null || isAccountList(o.accounts));
   if (!ok) throw new Error(`API key file: entry ${index} is malformed`);
   return o as ApiKeyRecord;
 }

@@ -7,7 +7,7 @@ import { Clock } from '../../core/time/clock.js';
 import { JwtKeyResolver, type TokenIssuerFamily } from './jwt-keys.js';
 import { clientIp, type Principal } from '../../core/identity/principal.js';
 import { isRole, type Role } from '../../core/identity/roles.js';
-import { ACCOUNT_NAME } from '../../core/config/alpaca-accounts.js';
+import { isAccountList } from '../../core/config/alpaca-accounts.js';
 
 interface TokenClaims {
   sub?: unknown;
@@ -31,9 +31,8 @@ export class InvalidClaimsError extends Error {}
 function accountsClaim(raw: unknown): string[] | null {
   if (raw === undefined || raw === null) return null;
   const names = typeof raw === 'string' ? raw.split(' ').filter((n) => n !== '') : raw;
-  if (!Array.isArray(names) || names.length === 0 || !names.every((n) => typeof n === 'string' && ACCOUNT_NAME.test(n)))
-    throw new InvalidClaimsError('token accounts must name accounts (a-z 0-9 _)');
-  return names as string[];
+  if (!isAccountList(names)) throw new InvalidClaimsError('token accounts must name accounts (a-z 0-9 _)');
+  return names;
 }
 
 /** Which key family verified the request's token (set by the key provider, read by validate). */

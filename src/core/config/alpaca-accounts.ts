@@ -8,6 +8,25 @@ export const DEFAULT_ACCOUNT = 'default';
 /** An account's name as ALPACA_ACCOUNTS, `apikey … --accounts` and `X-Alpaca-Account` spell it. */
 export const ACCOUNT_NAME = /^[a-z][a-z0-9_]{0,31}$/;
 
+/** A non-empty list of account names (as a key record, a token claim or a risk policy holds one). */
+export function isAccountList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.length > 0 && value.every((a) => typeof a === 'string' && ACCOUNT_NAME.test(a));
+}
+
+/**
+ * A name kept apart per account (a Redis key, a stream, a namespace): the `default` account keeps
+ * `base` itself, the name it had before there were several accounts, so what a running fleet holds
+ * under it survives the upgrade; a named account's is `base`, `separator` and its name.
+ */
+export function perAccountName(base: string, account: string, separator = ':'): string {
+  return account === DEFAULT_ACCOUNT ? base : `${base}${separator}${account}`;
+}
+
+/** The configured account of that name, if any. */
+export function accountNamed(accounts: AccountsConfig, name: string): AlpacaAccount | undefined {
+  return accounts.list.find((a) => a.name === name);
+}
+
 const LIVE_TRADING_HOST = 'api.alpaca.markets';
 const PAPER_TRADING_HOST = 'paper-api.alpaca.markets';
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);

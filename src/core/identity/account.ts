@@ -1,5 +1,6 @@
 import type { Request } from 'express';
 import type { AccountsConfig } from '../config/app-config.js';
+import { accountNamed } from '../config/alpaca-accounts.js';
 import { AppError } from '../errors/app-error.js';
 import { requestSlots, requireRequestSlots } from '../attribution/request-context.js';
 import type { Principal } from './principal.js';
@@ -16,7 +17,7 @@ export function accountsOf(principal: Principal | undefined, accounts: AccountsC
   const first = accounts.list[0]?.name;
   const bound = principal?.accounts;
   if (bound === undefined || bound === null) return first === undefined ? [] : [first];
-  return bound.filter((name) => accounts.list.some((a) => a.name === name));
+  return bound.filter((name) => accountNamed(accounts, name) !== undefined);
 }
 
 /**

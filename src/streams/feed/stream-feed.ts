@@ -7,7 +7,7 @@ import {
   type UpstreamStreamStatus,
 } from '../../alpaca/stream/market-stream.port.js';
 import type { OrderUpdate } from '../../alpaca/trading/trade-updates.port.js';
-import { DEFAULT_ACCOUNT, type AccountsConfig } from '../../core/config/alpaca-accounts.js';
+import { DEFAULT_ACCOUNT, perAccountName, type AccountsConfig } from '../../core/config/alpaca-accounts.js';
 
 export type StatusInfo = { gap?: { from: string; to: string; reason: string }; problem?: UpstreamStreamProblem };
 
@@ -21,7 +21,7 @@ export type OrdersStream = 'orders' | `orders:${string}`;
 export type FeedStream = StreamEndpoint | OrdersStream;
 
 export function ordersStream(account: string): OrdersStream {
-  return account === DEFAULT_ACCOUNT ? 'orders' : `orders:${account}`;
+  return perAccountName('orders', account) as OrdersStream;
 }
 
 export function isOrdersStream(stream: FeedStream): stream is OrdersStream {

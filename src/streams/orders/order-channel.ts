@@ -1,5 +1,6 @@
 import type { UpstreamStreamProblem } from '../../alpaca/stream/market-stream.port.js';
 import type { AccountsConfig } from '../../core/config/app-config.js';
+import { accountNamed } from '../../core/config/alpaca-accounts.js';
 import { AppError } from '../../core/errors/app-error.js';
 import { accountsOf, chooseAccount } from '../../core/identity/account.js';
 import { grants, type Permission } from '../../core/identity/roles.js';
@@ -114,7 +115,7 @@ export class OrderChannel {
   }
 
   private providerOf(account: string): 'alpaca' | 'non_alpaca_host' {
-    const mode = this.accounts.list.find((a) => a.name === account)?.tradingMode;
+    const mode = accountNamed(this.accounts, account)?.tradingMode;
     return mode === 'non_alpaca_host' ? 'non_alpaca_host' : 'alpaca';
   }
 }

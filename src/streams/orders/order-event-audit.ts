@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { OrderUpdate } from '../../alpaca/trading/trade-updates.port.js';
 import { AuditService } from '../../audit/audit.service.js';
-import { DEFAULT_ACCOUNT } from '../../core/config/alpaca-accounts.js';
+import { DEFAULT_ACCOUNT, perAccountName } from '../../core/config/alpaca-accounts.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 
 /** The events that change what an account holds or may still hold; each is audited once. */
@@ -27,7 +27,7 @@ function text(value: unknown): string | null {
  */
 export function dedupeKeyOf(update: OrderUpdate, account: string = DEFAULT_ACCOUNT): string {
   // A named account's keys say its name (the `default` account's keep the form they had before accounts).
-  const source = account === DEFAULT_ACCOUNT ? 'trade_updates' : `trade_updates:${account}`;
+  const source = perAccountName('trade_updates', account);
   if (update.execution_id !== undefined) return `${source}:execution:${update.execution_id}`;
   const at = update.timestamp ?? text(update.order['updated_at']) ?? '';
   return `${source}:order:${update.order_id}:${update.event}:${at}`;

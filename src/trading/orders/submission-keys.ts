@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Clock } from '../../core/time/clock.js';
-import { DEFAULT_ACCOUNT } from '../../core/config/alpaca-accounts.js';
+import { perAccountName } from '../../core/config/alpaca-accounts.js';
 import { IdempotencyMemory } from './idempotency.js';
 import type { Claim, IdempotencyLedger } from './idempotency-ledger.js';
 
@@ -10,7 +10,7 @@ import type { Claim, IdempotencyLedger } from './idempotency-ledger.js';
  * the others. Alpaca keeps client_order_id unique per account, so a key is one order per account.
  */
 export function ledgerNamespace(account: string): string {
-  return account === DEFAULT_ACCOUNT ? 'order' : `order@${account}`;
+  return perAccountName('order', account, '@');
 }
 
 /** How long and how often a repeat waits for the instance sending its body: past a timed-out submission and its look-ups (~7 s). */

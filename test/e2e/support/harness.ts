@@ -11,6 +11,7 @@ import { UpstreamResilience } from '../../../src/alpaca/http/resilience/upstream
 import { MarketCache } from '../../../src/core/cache/market-cache.js';
 import type { Clock } from '../../../src/core/time/clock.js';
 import type { TracingOptions } from '../../../src/core/telemetry/tracing.js';
+import { gatewayAccountsEnv } from '../../emulator/accounts/gateway-env.js';
 import { AlpacaEmulator, type EmulatorOptions } from '../../emulator/alpaca-emulator.js';
 
 /** Long enough to be redacted, distinctive enough to grep for in logs and bodies. */
@@ -93,24 +94,6 @@ export function gatewayPerFile(use: (gw: Gateway) => void): void {
  * Boots the Alpaca emulator and the real gateway (createApp, as production) pointed at it.
  * `env` overrides or adds configuration; the emulator's credentials match unless overridden.
  */
-/**
- * An emulator serving several accounts (EmulatorOptions.accounts) configures the gateway with the
- * same accounts, in the same order, each trading on the emulator: ALPACA_ACCOUNTS and each
- * ALPACA_ACCOUNT_<NAME>_*. A test's own env still wins.
- */
-function accountsEnv(emulator: AlpacaEmulator): Record<string, string> {
-  const accounts = emulator.accountList;
-  if (accounts.length === 1 && accounts[0]?.name === 'default') return {};
-  const env: Record<string, string> = { ALPACA_ACCOUNTS: accounts.map((a) => a.name).join(',') };
-  for (const a of emulator.accounts) {
-    const prefix = `ALPACA_ACCOUNT_${a.name.toUpperCase()}_`;
-    env[`${prefix}KEY_ID`] = a.keyId;
-    env[`${prefix}SECRET_KEY`] = a.secretKey;
-    env[`${prefix}BASE_URL`] = emulator.tradingUrl;
-  }
-  return env;
-}
-
 export async function startGateway(
   env: Record<string, string> = {},
   emulatorOptions: EmulatorOptions = {},
@@ -167,7 +150,8 @@ export async function startGateway(
       CIRCUIT_FAILURE_RATIO_PERCENT: '0',
       ALPACA_DATA_RATE_LIMIT_PER_MIN: '100000',
       ALPACA_TRADING_RATE_LIMIT_PER_MIN: '100000',
-      ...accountsEnv(emulator),
+      // An emulator serving several accounts configures the gateway with the same ones (a test's own env still wins).
+      ...gatewayAccountsEnv(emulator),
       ...env,
     });
     app = await createApp(config, { logSink: sink, clock: gatewayOptions.clock, tracing: gatewayOptions.tracing });

@@ -50,17 +50,8 @@ describe('order events of two accounts with two instances on one Redis', () => {
     await redis.start();
     emulator = new AlpacaEmulator({ rateLimitPerMinute: 1_000_000, accounts: [PAPER, LIVE] });
     await emulator.start();
-    const env: Record<string, string> = {
-      REDIS_URL: redis.url,
-      STREAM_UPSTREAM_LINGER_MS: '100',
-      ALPACA_ACCOUNTS: 'paper,live',
-    };
-    for (const account of [PAPER, LIVE]) {
-      const prefix = `ALPACA_ACCOUNT_${account.name.toUpperCase()}`;
-      env[`${prefix}_KEY_ID`] = account.keyId;
-      env[`${prefix}_SECRET_KEY`] = account.secretKey;
-      env[`${prefix}_BASE_URL`] = emulator.tradingUrl;
-    }
+    // The harness configures ALPACA_ACCOUNTS=paper,live from the shared emulator's accounts.
+    const env = { REDIS_URL: redis.url, STREAM_UPSTREAM_LINGER_MS: '100' };
     a = await startGateway(env, {}, emulator);
     b = await startGateway(env, {}, emulator);
   }, 30_000);

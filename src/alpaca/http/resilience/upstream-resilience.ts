@@ -8,7 +8,7 @@ import type { UpstreamApi } from '../upstream.error.js';
 import { HostCircuit } from './host-circuit.js';
 import { AppError } from '../../../core/errors/app-error.js';
 import { budgetExhausted, LocalBudget, reserveFor, type CallPriority } from './upstream-budget.js';
-import { DEFAULT_ACCOUNT } from '../../../core/config/alpaca-accounts.js';
+import { perAccountName } from '../../../core/config/alpaca-accounts.js';
 
 /** The bucket in Redis, so every instance spends one budget (same arithmetic as LocalBudget). */
 const TAKE_SCRIPT = `
@@ -97,7 +97,8 @@ export class UpstreamResilience {
       account,
       circuit: this.newCircuit(api, account),
       local: new LocalBudget(api, this.perMinute(api)),
-      key: KEY_PREFIX + api + (api === 'trading' && account !== DEFAULT_ACCOUNT ? `:${account}` : ''),
+      // One data lane (the data account's); a trading lane per account.
+      key: api === 'data' ? KEY_PREFIX + api : perAccountName(KEY_PREFIX + api, account),
     };
     this.observer.observeCircuitState(api, 'closed', account);
     this.lanes.set(id, lane);
