@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig, type AlpacaAccount } from '../../core/config/app-config.js';
+import { PerAccount } from '../../core/config/alpaca-accounts.js';
 import { Clock } from '../../core/time/clock.js';
 import { WinstonLogger } from '../../core/logging/winston-logger.js';
 import { UpstreamObserver } from '../../core/metrics/upstream-observer.js';
@@ -41,7 +42,7 @@ export class AccountTradingClient extends AlpacaHttpClient {
  */
 @Injectable()
 export class AlpacaTradingClients {
-  private readonly byName = new Map<string, AccountTradingClient>();
+  private readonly clients: PerAccount<AccountTradingClient>;
   readonly data: AccountTradingClient;
 
   constructor(
@@ -51,16 +52,16 @@ export class AlpacaTradingClients {
     resilience: UpstreamResilience,
     clock: Clock,
   ) {
-    for (const account of config.accounts.list)
-      this.byName.set(account.name, new AccountTradingClient(account, config, logger, observer, resilience, clock));
+    this.clients = new PerAccount(
+      config.accounts,
+      (account) => new AccountTradingClient(account, config, logger, observer, resilience, clock),
+    );
     this.data = this.of(config.accounts.data.name);
   }
 
   /** Throws for a name the configuration does not hold (the guard refuses such a request first). */
   of(account: string): AccountTradingClient {
-    const client = this.byName.get(account);
-    if (client === undefined) throw new Error(`no Alpaca account named "${account}" is configured`);
-    return client;
+    return this.clients.of(account);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../core/config/app-config.js';
+import { PerAccount } from '../../core/config/alpaca-accounts.js';
 import { AlpacaTradingClients, type AccountTradingClient } from '../http/alpaca-clients.js';
 import type { UpstreamResponse } from '../http/upstream-call.js';
 import type { Sourced } from '../stocks/market-data.port.js';
@@ -29,17 +30,15 @@ import {
 /** Every configured account's TradingPort, built once. */
 @Injectable()
 export class AlpacaTradingAccounts extends TradingAccountsPort {
-  private readonly byName = new Map<string, AlpacaTradingAdapter>();
+  private readonly ports: PerAccount<AlpacaTradingAdapter>;
 
   constructor(clients: AlpacaTradingClients, config: AppConfig) {
     super();
-    for (const a of config.accounts.list) this.byName.set(a.name, new AlpacaTradingAdapter(clients.of(a.name), config));
+    this.ports = new PerAccount(config.accounts, (a) => new AlpacaTradingAdapter(clients.of(a.name), config));
   }
 
   of(account: string): TradingPort {
-    const port = this.byName.get(account);
-    if (port === undefined) throw new Error(`no Alpaca account named "${account}" is configured`);
-    return port;
+    return this.ports.of(account);
   }
 }
 

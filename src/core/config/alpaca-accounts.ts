@@ -22,6 +22,22 @@ export function perAccountName(base: string, account: string, separator = ':'): 
   return account === DEFAULT_ACCOUNT ? base : `${base}${separator}${account}`;
 }
 
+/** One value per configured account, built once at boot; `of` throws for a name the configuration does not hold. */
+export class PerAccount<T> {
+  private readonly byName = new Map<string, T>();
+
+  constructor(accounts: AccountsConfig, build: (account: AlpacaAccount) => T) {
+    for (const account of accounts.list) this.byName.set(account.name, build(account));
+  }
+
+  /** Requests reach this only with an account the authentication guard chose among the configured ones. */
+  of(name: string): T {
+    const value = this.byName.get(name);
+    if (value === undefined) throw new Error(`no Alpaca account named "${name}" is configured`);
+    return value;
+  }
+}
+
 /** The configured account of that name, if any. */
 export function accountNamed(accounts: AccountsConfig, name: string): AlpacaAccount | undefined {
   return accounts.list.find((a) => a.name === name);
